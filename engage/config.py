@@ -1,0 +1,87 @@
+"""Configuration from environment variables, with safe defaults for local use.
+
+Nothing secret lives in the repository: when ``SECRET_KEY`` is unset a random key is made
+once and kept in ``instance/secret_key`` (readable by the owner only).
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(instance_path: Path) -> str:
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def _database_url(instance_path: Path) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{instance_path / 'engage.db'}"
+    # Heroku-style URLs name the old driver; SQLAlchemy wants psycopg 3 spelled out.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def load_config(instance_path: Path) -> dict:
+    """Build the configuration mapping for an app whose instance folder is ``instance_path``."""
+    env = os.environ.get("ENGAGE_ENV", "development")
+    production = env == "production"
+    return {
+        "ENGAGE_ENV": env,
+        "SECRET_KEY": _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "ENGAGE_INDEX_DIR": os.environ.get("ENGAGE_INDEX_DIR", str(instance_path / "index")),
+        "ENGAGE_UPLOAD_DIR": os.environ.get("ENGAGE_UPLOAD_DIR", str(instance_path / "uploads")),
+        "ENGAGE_TOOLKIT_DIR": os.environ.get(
+            "ENGAGE_TOOLKIT_DIR", str(Path(__file__).resolve().parent.parent / "toolkit")
+        ),
+        "ENGAGE_SITE_NAME": os.environ.get("ENGAGE_SITE_NAME", "Engage"),
+        "ENGAGE_CONTACT_EMAIL": os.environ.get("ENGAGE_CONTACT_EMAIL", "engage@example.org"),
+        # Figures with a base smaller than this are hidden on public pages and exports.
+        "ENGAGE_SUPPRESSION_THRESHOLD": int(os.environ.get("ENGAGE_SUPPRESSION_THRESHOLD", "5")),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("ENGAGE_MAX_UPLOAD_MB", "20")) * 1024 * 1024,
+        # Mail: with no MAIL_SERVER the message is written to the log (local use).
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "587")),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", True),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "engage@example.org"),
+        # Sessions and cookies.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 8,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "WTF_CSRF_TIME_LIMIT": None,
+        # Login attempts per address; storage is in memory unless RATELIMIT_STORAGE_URI is set.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "ENGAGE_LOGIN_LIMIT": os.environ.get("ENGAGE_LOGIN_LIMIT", "10 per minute;50 per hour"),
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "ENGAGE_RESET_TOKEN_HOURS": 2,
+    }

@@ -1,0 +1,10 @@
+"""Shared pieces: errors, security headers, sanitising, audit, pagination, templates."""
+from flask import Flask
+
+
+def init_core(app: Flask) -> None:
+    from . import errors, security, templating
+
+    errors.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)

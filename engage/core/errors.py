@@ -1,0 +1,69 @@
+"""Error pages in the site's layout, and JSON errors under /api/."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+MESSAGES = {
+    400: ("Sorry, we could not understand that request", "Something in the request was not right. Go back, check what you entered and try again."),
+    403: ("You do not have permission to see this page", "Your account does not have the role this page needs. If you think it should, contact a partnership officer."),
+    404: ("Page not found", "If you typed the web address, check it is correct. If you pasted it, check you copied all of it."),
+    405: ("Sorry, that action is not allowed here", "Go back to the page you came from and try again."),
+    413: ("That file is too large", "Choose a smaller file and try again."),
+    429: ("Too many attempts", "Wait a few minutes before you try again."),
+    500: ("Sorry, there is a problem with the service", "Try again later. What you entered has not been saved."),
+    503: ("Sorry, the service is unavailable", "Try again later."),
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(code: int, detail: str | None = None):
+    title, advice = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
+    if wants_json():
+        return jsonify({"error": {"status": code, "title": title, "message": detail or advice}}), code
+    return render_template("errors/error.html", code=code, title=title, advice=advice, detail=detail), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return error_response(
+            400,
+            "The form you sent had expired or was not sent from this site. Go back, reload the page and try again.",
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        detail = error.description if getattr(error, "engage_message", False) else None
+        return error_response(error.code or 500, detail)
+
+    @app.errorhandler(Exception)
+    def unexpected(error):
+        from ..extensions import db
+
+        db.session.rollback()
+        app.logger.exception("Unhandled error on %s", request.path)
+        return error_response(500)
+
+    app.register_error_handler(InternalServerError, lambda e: error_response(500))
+
+
+def bad_request(message: str):
+    """Raise a 400 whose message is shown to the person (it must be in plain words)."""
+    from werkzeug.exceptions import BadRequest
+
+    error = BadRequest(message)
+    error.engage_message = True
+    raise error
+
+
+def not_found(message: str | None = None):
+    from werkzeug.exceptions import NotFound
+
+    error = NotFound(message)
+    error.engage_message = bool(message)
+    raise error

@@ -1,0 +1,149 @@
+"""Shared form helpers: fields that keep bad input from ever reaching a 500."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSelect
+from wtforms import SelectField, SelectMultipleField
+from wtforms.validators import ValidationError
+
+
+class EngageForm(FlaskForm):
+    """Base form: strips surrounding whitespace from every text field."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = unbound_field.kwargs.get("filters", [])
+            if unbound_field.field_class.__name__ in {"StringField", "TextAreaField", "EmailField", "URLField"}:
+                filters = [lambda v: v.strip() if isinstance(v, str) else v, *filters]
+            return unbound_field.bind(form=form, filters=filters, **options)
+
+
+class IdSelectField(SelectField):
+    """A select of database ids; blank means "none". A tampered value is a field error."""
+
+    widget = GovSelect()
+
+    def __init__(self, *args, blank: str | None = "None", **kwargs):
+        kwargs.setdefault("coerce", self._coerce)
+        kwargs.setdefault("validate_choice", True)
+        super().__init__(*args, **kwargs)
+        self.blank = blank
+
+    @staticmethod
+    def _coerce(value):
+        if value in (None, "", "None"):
+            return None
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return -1
+
+    def set_choices(self, pairs):
+        choices = [(c_id, label) for c_id, label in pairs]
+        if self.blank is not None:
+            choices = [("", self.blank)] + choices
+        self.choices = choices
+
+    def pre_validate(self, form):
+        if self.data is None and self.blank is not None:
+            return
+        if self.data not in {c[0] for c in self.choices if c[0] != ""}:
+            raise ValidationError("Select an option from the list")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = GovCheckboxesInput()
+
+    def pre_validate(self, form):
+        valid = {str(c[0]) for c in self.choices}
+        for value in self.data or []:
+            if str(value) not in valid:
+                raise ValidationError("Select options from the list only")
+
+
+class IdMultiCheckboxField(MultiCheckboxField):
+    def process_formdata(self, valuelist):
+        out = []
+        for value in valuelist:
+            try:
+                out.append(int(value))
+            except (TypeError, ValueError):
+                out.append(-1)
+        self.data = out
+
+
+from datetime import date as _date  # noqa: E402
+
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextInput  # noqa: E402
+from wtforms import DateField, DecimalField, IntegerField  # noqa: E402
+
+
+class GovDateField(DateField):
+    """Day, month and year boxes (the GOV.UK date pattern). Any other shape of input is a
+    field error, never an exception."""
+
+    widget = GovDateInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("format", "%d %m %Y")
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        parts = [str(v).strip()[:10] for v in valuelist][:3]
+        parts += [""] * (3 - len(parts))
+        self.raw_data = parts
+        if not any(parts):
+            self.data = None
+            return
+        try:
+            day, month, year = (int(p) for p in parts)
+            if year < 1900 or year > 2200:
+                raise ValueError
+            self.data = _date(year, month, day)
+        except ValueError:
+            self.data = None
+            raise ValueError(f"{self.label.text} must be a real date, like 27 3 2007")
+
+
+class NumberField(DecimalField):
+    """A number typed into a text box; letters give a clear error."""
+
+    widget = GovTextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("places", None)
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist):
+        if valuelist and str(valuelist[0]).strip() == "":
+            self.data = None
+            return
+        if valuelist:
+            valuelist = [str(valuelist[0]).replace(",", "").strip()[:30]]
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(f"{self.label.text} must be a number, like 42 or 3.5")
+        if self.data is not None and not self.data.is_finite():
+            self.data = None
+            raise ValueError(f"{self.label.text} must be a number, like 42 or 3.5")
+
+    def float_data(self):
+        return float(self.data) if self.data is not None else None
+
+
+class WholeNumberField(IntegerField):
+    widget = GovTextInput()
+
+    def process_formdata(self, valuelist):
+        if valuelist and str(valuelist[0]).strip() == "":
+            self.data = None
+            return
+        if valuelist:
+            valuelist = [str(valuelist[0]).replace(",", "").strip()[:15]]
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(f"{self.label.text} must be a whole number, like 250")

@@ -1,0 +1,78 @@
+"""Cleaning user-written text: every piece of user Markdown or HTML goes through here."""
+from __future__ import annotations
+
+import re
+
+import bleach
+import markdown as md
+from markupsafe import Markup
+
+ALLOWED_TAGS = [
+    "a", "abbr", "b", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "i", "li",
+    "ol", "p", "pre", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul", "input",
+]
+ALLOWED_ATTRIBUTES = {
+    "a": ["href", "title"],
+    "abbr": ["title"],
+    "h2": ["id"],
+    "h3": ["id"],
+    "th": ["scope"],
+    "input": ["type", "disabled", "checked"],
+}
+ALLOWED_PROTOCOLS = ["http", "https", "mailto"]
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value: str | None, max_length: int | None = None) -> str:
+    """Plain text from a form: control characters removed, whitespace trimmed."""
+    if value is None:
+        return ""
+    value = _CONTROL.sub("", str(value)).strip()
+    if max_length is not None:
+        value = value[:max_length]
+    return value
+
+
+def _strip_disallowed_inputs(html: str) -> str:
+    # Task-list checkboxes are the only inputs allowed, and they are always disabled.
+    return re.sub(r"<input(?![^>]*type=\"checkbox\")[^>]*>", "", html)
+
+
+def clean_html(html: str) -> str:
+    cleaned = bleach.clean(
+        html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, protocols=ALLOWED_PROTOCOLS, strip=True
+    )
+    cleaned = _strip_disallowed_inputs(cleaned)
+    return bleach.linkify(cleaned, callbacks=[bleach.callbacks.nofollow], skip_tags=["pre", "code"])
+
+
+_TASK = re.compile(r"<li>\s*\[( |x|X)\]\s*")
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Markdown to safe HTML, with GOV.UK classes and "- [ ] item" checklists."""
+    html = md.markdown(text or "", extensions=["tables", "sane_lists", "toc"], output_format="html")
+    html = _TASK.sub(
+        lambda m: '<li class="engage-check"><input type="checkbox" disabled%s> ' % (" checked" if m.group(1) != " " else ""),
+        html,
+    )
+    html = clean_html(html)
+    return Markup(add_govuk_classes(html))
+
+
+_CLASSES = {
+    "h2": "govuk-heading-m", "h3": "govuk-heading-s", "h4": "govuk-heading-s", "p": "govuk-body",
+    "ul": "govuk-list govuk-list--bullet", "ol": "govuk-list govuk-list--number", "a": "govuk-link",
+    "table": "govuk-table", "th": "govuk-table__header", "td": "govuk-table__cell",
+    "tr": "govuk-table__row", "blockquote": "govuk-inset-text", "hr": "govuk-section-break govuk-section-break--m govuk-section-break--visible",
+}
+
+
+def add_govuk_classes(html: str) -> str:
+    """Add GOV.UK Frontend classes to the tags that cleaned HTML may hold."""
+
+    def repl(match):
+        tag = match.group(1)
+        return f'<{tag} class="{_CLASSES[tag]}"' + match.group(2)
+
+    return re.sub(r"<(%s)(\s|>|/)" % "|".join(_CLASSES), repl, html)

@@ -1,0 +1,69 @@
+"""What every template can use: the navigation, filters for dates, numbers and Markdown."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, current_app, request, url_for
+
+from .sanitise import render_markdown
+
+# The main sections of the site, in header order: (label, endpoint).
+NAVIGATION = [
+    ("Toolkit", "toolkit.index"),
+    ("Consultations", "consultations.finder"),
+    ("Have your say", "consultations.have_your_say"),
+    ("You said, we did", "consultations.you_said_we_did"),
+    ("Strategy", "partnership.strategy"),
+]
+
+
+def navigation():
+    items = []
+    for label, endpoint in NAVIGATION:
+        if endpoint not in current_app.view_functions:
+            continue
+        href = url_for(endpoint)
+        prefix = href.rstrip("/") or "/"
+        current = request.path == href
+        active = not current and request.path.startswith(prefix + "/")
+        items.append({"text": label, "href": href, "current": current, "active": active})
+    return items
+
+
+def format_date(value, style: str = "long") -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if style == "short":
+        return f"{value.day} {value:%b %Y}"
+    if style == "month":
+        return f"{value:%B %Y}"
+    if isinstance(value, datetime):
+        return f"{value.day} {value:%B %Y} at {value:%H:%M}"
+    return f"{value.day} {value:%B %Y}"
+
+
+def format_number(value, places: int = 0) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and not value.is_integer() or places:
+        return f"{value:,.{places or 1}f}"
+    return f"{int(value):,}"
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["markdown"] = render_markdown
+
+    @app.context_processor
+    def globals_():
+        return {
+            "site_name": app.config["ENGAGE_SITE_NAME"],
+            "contact_email": app.config["ENGAGE_CONTACT_EMAIL"],
+            "main_navigation": navigation,
+        }

@@ -1,0 +1,264 @@
+"""The model of a partnership: organisations, partnerships, versioned priorities,
+cross-cutting themes, outcomes with indicators, and the tree of places.
+
+Everything here is data a partnership officer edits; nothing is specific to one partnership.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Boolean, Column, Date, Float, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+
+ORGANISATION_KINDS = {
+    "council": "Council",
+    "police": "Police",
+    "health": "Health",
+    "fire": "Fire and rescue",
+    "education": "Education",
+    "housing": "Housing",
+    "business": "Business",
+    "vcs": "Voluntary or community group",
+    "other": "Other",
+}
+
+AREA_LEVELS = {
+    "borough": "Borough",
+    "town": "Town",
+    "ward": "Ward",
+    "neighbourhood": "Neighbourhood",
+    "lsoa": "Lower super output area",
+}
+# Which level may sit under which: a child is always one of the levels after its parent.
+AREA_ORDER = list(AREA_LEVELS)
+
+partnership_member = Table(
+    "partnership_member",
+    db.metadata,
+    Column("partnership_id", ForeignKey("partnership.id", ondelete="CASCADE"), primary_key=True),
+    Column("organisation_id", ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True),
+)
+
+partnership_coordinator = Table(
+    "partnership_coordinator",
+    db.metadata,
+    Column("partnership_id", ForeignKey("partnership.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+)
+
+# "The 2005 priority X became the 2006 priority Y": many to many, between frameworks.
+priority_succession = Table(
+    "priority_succession",
+    db.metadata,
+    Column("predecessor_id", ForeignKey("priority.id", ondelete="CASCADE"), primary_key=True),
+    Column("successor_id", ForeignKey("priority.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    website: Mapped[str] = mapped_column(String(300), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    @property
+    def kind_label(self) -> str:
+        return ORGANISATION_KINDS.get(self.kind, self.kind)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Partnership(db.Model):
+    """The strategic partnership itself, or one of its priority (specialist) partnerships."""
+
+    __tablename__ = "partnership"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    short_name: Mapped[str] = mapped_column(String(40), default="")
+    kind: Mapped[str] = mapped_column(String(20), default="priority")  # strategic | priority
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("partnership.id", ondelete="SET NULL"), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    parent = relationship("Partnership", remote_side=[id], backref="children")
+    members = relationship("Organisation", secondary=partnership_member, order_by="Organisation.name")
+    coordinators = relationship("User", secondary=partnership_coordinator, order_by="User.name")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Framework(db.Model):
+    """A version of the partnership's priorities, e.g. "Community Strategy and LAA 2006–09"."""
+
+    __tablename__ = "framework"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    priorities = relationship("Priority", back_populates="framework", order_by="Priority.position", cascade="all, delete-orphan")
+    themes = relationship("Theme", back_populates="framework", order_by="Theme.position", cascade="all, delete-orphan")
+
+    @property
+    def period(self) -> str:
+        end = self.ends_on.year if self.ends_on else "now"
+        return f"{self.starts_on.year} to {end}"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Priority(db.Model):
+    __tablename__ = "priority"
+    __table_args__ = (UniqueConstraint("framework_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    framework_id: Mapped[int] = mapped_column(ForeignKey("framework.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    partnership_id: Mapped[int | None] = mapped_column(ForeignKey("partnership.id", ondelete="SET NULL"), index=True)
+
+    framework = relationship("Framework", back_populates="priorities")
+    partnership = relationship("Partnership")
+    outcomes = relationship("Outcome", back_populates="priority", order_by="Outcome.code", cascade="all, delete-orphan")
+    successors = relationship(
+        "Priority",
+        secondary=priority_succession,
+        primaryjoin=lambda: Priority.id == priority_succession.c.predecessor_id,
+        secondaryjoin=lambda: Priority.id == priority_succession.c.successor_id,
+        backref="predecessors",
+        order_by="Priority.position",
+    )
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.framework.name})"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Theme(db.Model):
+    """A cross-cutting theme beside the priorities (the LAA's "transformational issues")."""
+
+    __tablename__ = "theme"
+    __table_args__ = (UniqueConstraint("framework_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    framework_id: Mapped[int] = mapped_column(ForeignKey("framework.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    framework = relationship("Framework", back_populates="themes")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Outcome(db.Model):
+    __tablename__ = "outcome"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    priority_id: Mapped[int] = mapped_column(ForeignKey("priority.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(20), default="")
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    priority = relationship("Priority", back_populates="outcomes")
+    indicators = relationship("Indicator", back_populates="outcome", order_by="Indicator.id", cascade="all, delete-orphan")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}".strip()
+
+
+class Indicator(db.Model):
+    __tablename__ = "indicator"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    outcome_id: Mapped[int] = mapped_column(ForeignKey("outcome.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    unit: Mapped[str] = mapped_column(String(60), default="")
+    direction: Mapped[str] = mapped_column(String(10), default="higher")  # higher | lower is better
+    baseline_value: Mapped[float | None] = mapped_column(Float)
+    baseline_date: Mapped[date | None] = mapped_column(Date)
+    target_value: Mapped[float | None] = mapped_column(Float)
+    target_date: Mapped[date | None] = mapped_column(Date)
+    monitoring_level: Mapped[float | None] = mapped_column(Float)
+    lead_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="SET NULL"), index=True)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(String(300), default="")
+
+    outcome = relationship("Outcome", back_populates="indicators")
+    lead_organisation = relationship("Organisation")
+    readings = relationship("IndicatorReading", back_populates="indicator", order_by="IndicatorReading.taken_on", cascade="all, delete-orphan")
+
+    @property
+    def latest(self):
+        return self.readings[-1] if self.readings else None
+
+    @property
+    def status(self) -> str:
+        from .services import indicator_status
+
+        return indicator_status(self)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndicatorReading(db.Model):
+    __tablename__ = "indicator_reading"
+    __table_args__ = (UniqueConstraint("indicator_id", "taken_on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"), index=True)
+    taken_on: Mapped[date] = mapped_column(Date)
+    value: Mapped[float] = mapped_column(Float)
+    note: Mapped[str] = mapped_column(String(300), default="")
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    indicator = relationship("Indicator", back_populates="readings")
+
+
+class Area(db.Model):
+    """A place in the tree borough → town → ward → neighbourhood → LSOA."""
+
+    __tablename__ = "area"
+    __table_args__ = (UniqueConstraint("parent_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(20))
+    code: Mapped[str] = mapped_column(String(20), default="")
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("area.id", ondelete="RESTRICT"), index=True)
+    population: Mapped[int | None] = mapped_column(Integer)
+    priority_ward: Mapped[bool] = mapped_column(Boolean, default=False)
+    population_is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    parent = relationship("Area", remote_side=[id], backref="children")
+
+    @property
+    def level_label(self) -> str:
+        return AREA_LEVELS.get(self.level, self.level)
+
+    @property
+    def ancestors(self) -> list["Area"]:
+        out, node = [], self.parent
+        while node is not None and len(out) < 10:
+            out.append(node)
+            node = node.parent
+        return out
+
+    def __str__(self) -> str:
+        return self.name

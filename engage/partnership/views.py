@@ -1,0 +1,266 @@
+"""The public strategy page, and the officers' pages for the partnership's reference data."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Callable
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..accounts.models import User
+from ..accounts.roles import COORDINATOR, OFFICER
+from ..core.audit import history
+from ..core.sanitise import clean_text
+from ..core.security import role_required
+from ..extensions import db
+from . import bp, forms, services
+from .models import Area, Framework, Indicator, IndicatorReading, Organisation, Outcome, Partnership, Priority, Theme
+
+
+@dataclass
+class Entity:
+    model: type
+    form: type
+    label: str
+    plural: str
+    columns: list[tuple[str, str]]
+    order: Callable
+    choices: dict[str, Callable] = field(default_factory=dict)
+    hint: str = ""
+
+
+ENTITIES: dict[str, Entity] = {
+    "organisations": Entity(Organisation, forms.OrganisationForm, "Organisation", "Organisations",
+                            [("Name", "name"), ("Kind", "kind_label"), ("Website", "website")], lambda: Organisation.name,
+                            hint="Councils, police, health, colleges, businesses and voluntary and community groups."),
+    "partnerships": Entity(Partnership, forms.PartnershipForm, "Partnership", "Partnerships",
+                           [("Name", "name"), ("Short name", "short_name"), ("Part of", "parent")], lambda: Partnership.name,
+                           {"parent_id": services.partnership_choices},
+                           hint="The strategic partnership and each priority partnership, with members and coordinators."),
+    "frameworks": Entity(Framework, forms.FrameworkForm, "Priority framework", "Priority frameworks",
+                         [("Name", "name"), ("Period", "period")], lambda: Framework.starts_on,
+                         hint="Each version of the partnership's priorities, and how its priorities map to the next."),
+    "priorities": Entity(Priority, forms.PriorityForm, "Priority", "Priorities",
+                         [("Name", "name"), ("Framework", "framework"), ("Owned by", "partnership")], lambda: (Priority.framework_id, Priority.position),
+                         {"framework_id": services.framework_choices, "partnership_id": services.partnership_choices}),
+    "themes": Entity(Theme, forms.ThemeForm, "Cross-cutting theme", "Cross-cutting themes",
+                     [("Name", "name"), ("Framework", "framework")], lambda: (Theme.framework_id, Theme.position),
+                     {"framework_id": services.framework_choices}),
+    "outcomes": Entity(Outcome, forms.OutcomeForm, "Outcome", "Outcomes",
+                       [("Code", "code"), ("Title", "title"), ("Priority", "priority")], lambda: Outcome.code,
+                       {"priority_id": services.priority_choices}),
+    "indicators": Entity(Indicator, forms.IndicatorForm, "Indicator", "Indicators",
+                         [("Indicator", "name"), ("Outcome", "outcome"), ("Status", "status")], lambda: Indicator.id,
+                         {"outcome_id": services.outcome_choices, "lead_organisation_id": services.organisation_choices}),
+    "areas": Entity(Area, forms.AreaForm, "Area", "Areas",
+                    [("Name", "name"), ("Level", "level_label"), ("Inside", "parent"), ("Population", "population")], lambda: Area.name,
+                    {"parent_id": services.area_choices},
+                    hint="The tree of places: borough, towns, wards, neighbourhoods and small areas, with populations."),
+}
+
+
+def _entity(name: str) -> Entity:
+    entity = ENTITIES.get(name)
+    if entity is None:
+        abort(404)
+    return entity
+
+
+def _form_data(form) -> dict:
+    data = {}
+    for fld in form:
+        if fld.name in {"submit", "csrf_token"}:
+            continue
+        value = fld.data
+        if isinstance(value, Decimal):
+            value = float(value)
+        elif isinstance(value, str):
+            value = clean_text(value)
+        data[fld.name] = value
+    if "position" in data and data["position"] is None:
+        data["position"] = 0
+    return data
+
+
+def _bind(entity: Entity, obj=None):
+    form = entity.form(obj=obj)
+    for name, choices in entity.choices.items():
+        getattr(form, name).set_choices(choices())
+    return form
+
+
+# ---- public ------------------------------------------------------------------------------
+
+@bp.route("/strategy")
+def strategy():
+    frameworks = db.session.scalars(select(Framework).order_by(Framework.starts_on.desc())).all()
+    current = frameworks[0] if frameworks else None
+    partnerships = db.session.scalars(select(Partnership).order_by(Partnership.kind.desc(), Partnership.name)).all()
+    return render_template("partnership/strategy.html", frameworks=frameworks, current=current,
+                           partnerships=partnerships, status_labels=services.STATUS_LABELS)
+
+
+@bp.route("/strategy/indicators/<int:indicator_id>")
+def indicator(indicator_id):
+    ind = services.get_or_404(Indicator, indicator_id)
+    return render_template("partnership/indicator.html", indicator=ind, status_labels=services.STATUS_LABELS,
+                           expected=services.expected_value(ind, ind.latest.taken_on) if ind.latest else None)
+
+
+@bp.route("/places")
+def places():
+    areas = db.session.scalars(select(Area).where(Area.parent_id.is_(None)).order_by(Area.name)).all()
+    return render_template("partnership/places.html", roots=areas)
+
+
+# ---- officers ----------------------------------------------------------------------------
+
+@bp.route("/admin/reference")
+@role_required(OFFICER)
+def admin_index():
+    counts = {name: db.session.scalar(select(db.func.count()).select_from(e.model)) for name, e in ENTITIES.items()}
+    return render_template("partnership/admin_index.html", entities=ENTITIES, counts=counts)
+
+
+@bp.route("/admin/reference/<name>")
+@role_required(OFFICER)
+def admin_list(name):
+    entity = _entity(name)
+    order = entity.order()
+    rows = db.session.scalars(select(entity.model).order_by(*(order if isinstance(order, tuple) else (order,)))).all()
+    return render_template("partnership/admin_list.html", name=name, entity=entity, rows=rows, status_labels=services.STATUS_LABELS)
+
+
+@bp.route("/admin/reference/<name>/new", methods=["GET", "POST"])
+@role_required(OFFICER)
+def admin_new(name):
+    return _edit(name, None)
+
+
+@bp.route("/admin/reference/<name>/<int:object_id>", methods=["GET", "POST"])
+@role_required(OFFICER)
+def admin_edit(name, object_id):
+    return _edit(name, object_id)
+
+
+def _edit(name, object_id):
+    entity = _entity(name)
+    obj = services.get_or_404(entity.model, object_id) if object_id is not None else None
+    form = _bind(entity, obj)
+    if form.validate_on_submit():
+        try:
+            saved = services.save(current_user, obj or entity.model(), _form_data(form), entity.label)
+        except services.RuleError as error:
+            db.session.rollback()
+            target = getattr(form, error.field, None) if error.field else None
+            (target.errors if target is not None else form.form_errors).append(str(error))
+        else:
+            db.session.commit()
+            flash(f"{entity.label} “{saved}” saved.", "success")
+            return redirect(url_for("partnership.admin_edit", name=name, object_id=saved.id))
+    extra = _extra_forms(obj) if obj is not None else {}
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("partnership/admin_form.html", name=name, entity=entity, obj=obj, form=form,
+                           history=history(obj) if obj is not None else [], status_labels=services.STATUS_LABELS, **extra), status
+
+
+def _extra_forms(obj) -> dict:
+    if isinstance(obj, Priority):
+        form = forms.SuccessorsForm(successor_ids=[s.id for s in obj.successors])
+        form.successor_ids.choices = [(pid, label) for pid, label in services.priority_choices()
+                                      if pid != obj.id and db.session.get(Priority, pid).framework_id != obj.framework_id]
+        return {"successors_form": form}
+    if isinstance(obj, Partnership):
+        form = forms.MembersForm(organisation_ids=[o.id for o in obj.members], coordinator_ids=[u.id for u in obj.coordinators])
+        form.organisation_ids.choices = services.organisation_choices()
+        form.coordinator_ids.choices = _coordinator_choices()
+        return {"members_form": form}
+    if isinstance(obj, Indicator):
+        return {"reading_form": forms.ReadingForm()}
+    return {}
+
+
+def _coordinator_choices():
+    users = db.session.scalars(select(User).where(User.role.in_([COORDINATOR, OFFICER]), User.active.is_(True)).order_by(User.name))
+    return [(u.id, f"{u.name} ({u.email})") for u in users]
+
+
+@bp.route("/admin/reference/priorities/<int:object_id>/successors", methods=["POST"])
+@role_required(OFFICER)
+def admin_successors(object_id):
+    priority = services.get_or_404(Priority, object_id)
+    form = _extra_forms(priority)["successors_form"]
+    form.process(formdata=None)  # reset defaults before reading the posted data
+    form = forms.SuccessorsForm()
+    form.successor_ids.choices = _extra_forms(priority)["successors_form"].successor_ids.choices
+    if form.validate_on_submit():
+        try:
+            services.set_successors(current_user, priority, form.successor_ids.data or [])
+        except services.RuleError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash("Mapping saved.", "success")
+    else:
+        flash("; ".join(e for errs in form.errors.values() for e in errs), "error")
+    return redirect(url_for("partnership.admin_edit", name="priorities", object_id=priority.id))
+
+
+@bp.route("/admin/reference/partnerships/<int:object_id>/members", methods=["POST"])
+@role_required(OFFICER)
+def admin_members(object_id):
+    partnership = services.get_or_404(Partnership, object_id)
+    form = forms.MembersForm()
+    form.organisation_ids.choices = services.organisation_choices()
+    form.coordinator_ids.choices = _coordinator_choices()
+    if form.validate_on_submit():
+        services.set_members(current_user, partnership, form.organisation_ids.data or [], form.coordinator_ids.data or [])
+        db.session.commit()
+        flash("Members and coordinators saved.", "success")
+    else:
+        flash("; ".join(e for errs in form.errors.values() for e in errs), "error")
+    return redirect(url_for("partnership.admin_edit", name="partnerships", object_id=partnership.id))
+
+
+@bp.route("/admin/reference/indicators/<int:object_id>/readings", methods=["POST"])
+@role_required(OFFICER)
+def admin_reading(object_id):
+    indicator = services.get_or_404(Indicator, object_id)
+    form = forms.ReadingForm()
+    if form.validate_on_submit():
+        data = {"indicator_id": indicator.id, "taken_on": form.taken_on.data, "value": form.value.float_data(), "note": clean_text(form.note.data)}
+        try:
+            services.save(current_user, IndicatorReading(), data, "Reading")
+        except services.RuleError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash("Reading added. The status has been worked out again.", "success")
+            return redirect(url_for("partnership.admin_edit", name="indicators", object_id=indicator.id))
+    entity = ENTITIES["indicators"]
+    edit_form = _bind(entity, indicator)
+    return render_template("partnership/admin_form.html", name="indicators", entity=entity, obj=indicator, form=edit_form,
+                           reading_form=form, history=history(indicator), status_labels=services.STATUS_LABELS), 400
+
+
+@bp.route("/admin/reference/<name>/<int:object_id>/delete", methods=["GET", "POST"])
+@role_required(OFFICER)
+def admin_delete(name, object_id):
+    entity = _entity(name)
+    obj = services.get_or_404(entity.model, object_id)
+    form = forms.ConfirmDeleteForm()
+    if form.validate_on_submit():
+        try:
+            services.delete(current_user, obj, entity.label)
+        except services.RuleError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"{entity.label} deleted.", "success")
+            return redirect(url_for("partnership.admin_list", name=name))
+    return render_template("partnership/admin_delete.html", name=name, entity=entity, obj=obj, form=form), (400 if form.form_errors else 200)

@@ -1,0 +1,203 @@
+"""Search: the one place that knows about Whoosh.
+
+Capabilities register an ``IndexSpec`` (schema + document builder). Changes to indexed rows
+are noted as the session flushes, and written to the index only after the transaction
+commits; a rollback drops them, so a rolled-back change never reaches the index. The
+database is the truth: ``flask --app wsgi engage reindex`` rebuilds every index from it.
+
+Everything outside this package calls ``backend()`` for a small interface (``search``,
+``health``, ``doc_count``) so that a PostgreSQL full-text backend can replace Whoosh for
+installs with several web nodes.
+"""
+from __future__ import annotations
+
+import logging
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from ..cli import engage_cli
+from ..extensions import db
+from .spec import IndexSpec, Results, key  # noqa: F401  (re-exported)
+from .whoosh_backend import IndexUnavailable, WhooshBackend
+
+log = logging.getLogger(__name__)
+_PENDING = "engage_search_pending"
+_SPECS: list[IndexSpec] = []
+
+
+def register(spec: IndexSpec) -> None:
+    """Called by capabilities at import time; specs are attached to each app's backend."""
+    if not any(s.name == spec.name for s in _SPECS):
+        _SPECS.append(spec)
+
+
+def backend() -> WhooshBackend:
+    return current_app.extensions["engage_search"]
+
+
+def _roots_of(obj):
+    """The (spec, root) pairs a changed object belongs to."""
+    for spec in _SPECS:
+        if isinstance(obj, spec.root):
+            yield spec, obj
+        for model, to_roots in spec.watch.items():
+            if isinstance(obj, model):
+                try:
+                    for root in to_roots(obj) or []:
+                        if root is not None:
+                            yield spec, root
+                except Exception:  # a half-built object: its root is noted when it flushes again
+                    log.debug("could not find search roots of %r", obj)
+
+
+def _note_changes(session: Session, flush_context) -> None:
+    pending = session.info.setdefault(_PENDING, set())
+    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+        for spec, root in _roots_of(obj):
+            if getattr(root, "id", None) is not None:
+                pending.add((spec.name, type(root).__name__, root.id))
+
+
+def _after_commit(session: Session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    app = current_app._get_current_object()
+    try:
+        write_pending(app, pending)
+    except Exception:  # the save has succeeded; the index catches up later
+        log.exception("Search index update failed; it will catch up later")
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def _build(spec: IndexSpec, session: Session, model_name: str, object_id: int):
+    model = spec.root
+    obj = session.get(model, object_id)
+    if obj is None:
+        return []
+    return spec.documents(obj)
+
+
+def write_pending(app: Flask, pending: set[tuple[str, str, int]]) -> None:
+    """Build documents from committed data (in a fresh session) and write them; on failure
+    keep the work in ``search_pending`` for later."""
+    from .models import SearchPending
+
+    search = app.extensions["engage_search"]
+    specs = {s.name: s for s in _SPECS}
+    with Session(db.engine) as session:
+        queued = session.scalars(select(SearchPending)).all()
+        work = set(pending) | {(q.index_name, q.model, q.object_id) for q in queued}
+        by_index: dict[str, dict[str, list[dict]]] = {}
+        for index_name, model_name, object_id in work:
+            spec = specs.get(index_name)
+            if spec is None:
+                continue
+            owner = f"{model_name}:{object_id}"
+            by_index.setdefault(index_name, {})[owner] = _build(spec, session, model_name, object_id)
+        try:
+            for index_name, owners in by_index.items():
+                search.apply(index_name, owners)
+        except IndexUnavailable as error:
+            log.warning("Search index not updated (%s); the change is queued", error)
+            known = {(q.index_name, q.model, q.object_id) for q in queued}
+            for index_name, model_name, object_id in pending:
+                if (index_name, model_name, object_id) not in known:
+                    session.add(SearchPending(index_name=index_name, model=model_name, object_id=object_id))
+            session.commit()
+            return
+        if queued:
+            for q in queued:
+                session.delete(q)
+            session.commit()
+
+
+def pending_count() -> int:
+    from .models import SearchPending
+
+    return db.session.scalar(select(db.func.count()).select_from(SearchPending)) or 0
+
+
+def catch_up() -> int:
+    """Apply queued index work now (used by the CLI and after a failed write)."""
+    count = pending_count()
+    if count:
+        write_pending(current_app._get_current_object(), set())
+    return count - pending_count()
+
+
+def reindex(names=None, echo=None) -> dict[str, int]:
+    """Rebuild indexes from the database. ``echo`` (a callable) reports progress."""
+    from .models import SearchPending
+
+    out = {}
+    search = backend()
+    for spec in _SPECS:
+        if names and spec.name not in names:
+            continue
+        total = spec.count_roots()
+        done = 0
+
+        def tick(n, _spec=spec, _total=total):
+            nonlocal done
+            done += n
+            if echo:
+                echo(_spec.name, done, _total)
+
+        def docs(_spec=spec):
+            for root in _spec.all_roots():
+                yield _spec.documents(root)
+
+        out[spec.name] = search.rebuild(spec.name, docs(), progress=tick)
+        db.session.execute(db.delete(SearchPending).where(SearchPending.index_name == spec.name))
+    db.session.commit()
+    return out
+
+
+@engage_cli.command("reindex")
+@click.option("--index", "names", multiple=True, help="Only this index (toolkit, consultations). Repeatable.")
+def reindex_command(names):
+    """Rebuild the search index from the database, with a progress bar."""
+    bars = {}
+
+    def echo(name, done, total):
+        bar = bars.get(name)
+        if bar is None:
+            bar = bars[name] = click.progressbar(length=max(total, 1), label=f"Indexing {name}")
+            bar.__enter__()
+        bar.update(1)
+        if done >= total:
+            bar.__exit__(None, None, None)
+
+    counts = reindex(names or None, echo=echo)
+    for bar in bars.values():
+        bar.finish = True
+    for name, count in counts.items():
+        click.echo(f"{name}: {count} documents indexed")
+
+
+def init_app(app: Flask) -> None:
+    from . import models  # noqa: F401
+
+    search = WhooshBackend(app.config["ENGAGE_INDEX_DIR"], lock_wait=float(app.config.get("ENGAGE_INDEX_LOCK_WAIT", 5.0)))
+    for spec in _SPECS:
+        search.register(spec)
+    app.extensions["engage_search"] = search
+    if not getattr(init_app, "_hooked", False):
+        event.listen(db.session, "after_flush", _note_changes)
+        event.listen(db.session, "after_commit", _after_commit)
+        event.listen(db.session, "after_rollback", _after_rollback)
+        init_app._hooked = True
+
+
+def attach_specs(app: Flask) -> None:
+    """Register specs added after ``init_app`` (capabilities initialise after search)."""
+    search = app.extensions["engage_search"]
+    for spec in _SPECS:
+        search.register(spec)

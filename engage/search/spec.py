@@ -1,0 +1,55 @@
+"""What an index is made of: a schema and one document builder per indexed model."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+
+@dataclass
+class IndexSpec:
+    """One search index.
+
+    ``root`` is the model whose rows own documents (a consultation, a toolkit entry).
+    ``documents(obj)`` builds that row's documents (several are fine: a consultation gives
+    one for itself and one per question); each must hold ``owner`` = ``key(obj)``. An empty
+    list means "not in the index". ``watch`` maps other models to the roots they belong to,
+    so that changing a question re-indexes its consultation. ``all_roots`` yields every root
+    for a full rebuild.
+    """
+
+    name: str
+    schema: Any
+    root: type
+    documents: Callable[[Any], list[dict]]
+    all_roots: Callable[[], Iterable[Any]]
+    count_roots: Callable[[], int]
+    watch: dict[type, Callable[[Any], Iterable[Any]]] = field(default_factory=dict)
+    text_fields: dict[str, float] = field(default_factory=dict)  # field -> boost
+    spelling_field: str | None = None
+
+
+def key(obj) -> str:
+    return f"{type(obj).__name__}:{obj.id}"
+
+
+@dataclass
+class Hit:
+    fields: dict
+    score: float
+    highlights: dict[str, str]
+
+
+@dataclass
+class Results:
+    query: str
+    total: int
+    page: int
+    pagelen: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]]
+    suggestion: str | None = None
+    message: str | None = None
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.pagelen))

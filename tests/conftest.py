@@ -1,0 +1,168 @@
+"""Shared fixtures: a real database (SQLite, or PostgreSQL when TEST_DATABASE_URL is set), a
+real Whoosh index in a temporary folder, and signed-in clients for each role.
+
+The schema is built once per test worker by running the migrations (so every test run also
+checks them); after each test every table is emptied.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from engage import create_app
+from engage.extensions import db
+
+REQUIRE_ALL = os.environ.get("ENGAGE_REQUIRE_ALL") == "1"
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip a test whose real component is missing, or fail under ENGAGE_REQUIRE_ALL=1 (CI)."""
+    if condition:
+        return
+    if REQUIRE_ALL:
+        pytest.fail(f"{reason} (ENGAGE_REQUIRE_ALL=1, so this fails instead of skipping)")
+    pytest.skip(reason)
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _postgres_url(base: str, suffix: str) -> str:
+    url = make_url(base.replace("postgresql://", "postgresql+psycopg://", 1) if base.startswith("postgresql://") else base)
+    name = f"{url.database}_{suffix}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    base = os.environ.get("TEST_DATABASE_URL")
+    if base:
+        return _postgres_url(base, re.sub(r"\W", "", _worker()))
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'engage-test.db'}"
+
+
+def make_app(database_url: str, tmp_path: Path, **overrides):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "ENGAGE_INDEX_DIR": str(tmp_path / "index"),
+        "ENGAGE_UPLOAD_DIR": str(tmp_path / "uploads"),
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "ENGAGE_INDEX_LOCK_WAIT": 1.0,
+        "SERVER_NAME": "localhost",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url, tmp_path_factory):
+    """Run the migrations once per worker on an empty database."""
+    from flask_migrate import upgrade
+
+    app = make_app(database_url, tmp_path_factory.mktemp("schema"))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return database_url
+
+
+def _empty_tables() -> None:
+    db.session.rollback()
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app(_schema, tmp_path):
+    app = make_app(_schema, tmp_path)
+    ctx = app.app_context()
+    ctx.push()
+    try:
+        yield app
+    finally:
+        db.session.remove()
+        _empty_tables()
+        db.session.remove()
+        db.engine.dispose()
+        ctx.pop()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def org(app):
+    from engage.partnership.models import Organisation
+
+    first = Organisation(name="Test Borough Council", kind="council", website="")
+    other = Organisation(name="Other Trust", kind="health", website="")
+    db.session.add_all([first, other])
+    db.session.commit()
+    return first
+
+
+@pytest.fixture
+def users(app, org):
+    """One active account per role, all in ``org``: {role: User}."""
+    from engage.accounts.models import User
+
+    out = {}
+    for role in ("officer", "coordinator", "practitioner", "vcs"):
+        user = User(email=f"{role}@test.example", name=f"Test {role.title()}", role=role, organisation_id=org.id, active=True)
+        user.set_password(PASSWORD)
+        db.session.add(user)
+        out[role] = user
+    db.session.commit()
+    return out
+
+
+def sign_in(client, email: str, password: str = PASSWORD):
+    return client.post("/sign-in", data={"email": email, "password": password})
+
+
+@pytest.fixture
+def login(client, users):
+    """login("officer") signs the test client in as that role; login(None) signs out."""
+
+    def _login(role):
+        client.post("/sign-out")
+        if role is not None:
+            response = sign_in(client, users[role].email)
+            assert response.status_code == 302, response.data[:500]
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def seeded(app):
+    """The Halton demo data, as ``seed-demo`` loads it."""
+    from engage.demo import run_seeders
+
+    run_seeders()
+    return app

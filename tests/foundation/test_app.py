@@ -1,0 +1,153 @@
+"""The app factory, configuration, security headers, error pages and the health route."""
+import os
+import stat
+
+import pytest
+
+from engage import create_app
+from engage.config import load_config
+
+
+def test_factory_takes_overrides(app):
+    assert app.config["TESTING"] is True
+    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith(("sqlite", "postgresql"))
+
+
+def test_secret_key_generated_once_and_private(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = load_config(tmp_path)["SECRET_KEY"]
+    second = load_config(tmp_path)["SECRET_KEY"]
+    assert first == second and len(first) >= 64
+    mode = stat.S_IMODE(os.stat(tmp_path / "secret_key").st_mode)
+    assert mode == 0o600
+
+
+def test_config_from_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db/engage")
+    monkeypatch.setenv("SECRET_KEY", "from-env")
+    monkeypatch.setenv("ENGAGE_INDEX_DIR", "/srv/index")
+    monkeypatch.setenv("ENGAGE_ENV", "production")
+    config = load_config(tmp_path)
+    assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db/engage"
+    assert config["SECRET_KEY"] == "from-env"
+    assert config["ENGAGE_INDEX_DIR"] == "/srv/index"
+    assert config["SESSION_COOKIE_SECURE"] is True
+    assert config["SESSION_COOKIE_HTTPONLY"] is True
+    assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_default_database_is_sqlite_in_instance(tmp_path, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    config = load_config(tmp_path)
+    assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'engage.db'}"
+    assert config["ENGAGE_INDEX_DIR"] == str(tmp_path / "index")
+    assert config["SESSION_COOKIE_SECURE"] is False
+
+
+def test_security_headers(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_no_inline_script_in_layout(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "<script>" not in html and "<script " in html
+    for tag in html.split("<script")[1:]:
+        assert "src=" in tag.split(">")[0]
+
+
+@pytest.mark.parametrize("path", ["/", "/sign-in", "/strategy", "/accessibility", "/privacy", "/contact", "/places"])
+def test_public_pages_have_layout(client, path):
+    html = client.get(path).get_data(as_text=True)
+    assert html.count("<h1") == 1
+    assert 'href="#main-content"' in html  # skip link
+    assert "govuk-phase-banner" in html
+    assert "Accessibility statement" in html and "Privacy notice" in html
+
+
+def test_home_speaks_to_each_kind_of_visitor(client):
+    html = client.get("/").get_data(as_text=True)
+    for phrase in ("If you live here", "If you run a community group", "If you work for a partner"):
+        assert phrase in html
+
+
+def test_404_page_in_layout(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert "Page not found" in html and "govuk-footer" in html
+
+
+def test_api_errors_are_json(client):
+    response = client.get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response.is_json
+    assert response.get_json()["error"]["title"] == "Page not found"
+
+
+def test_500_page_and_json(app, tmp_path):
+    from tests.conftest import make_app
+
+    broken = make_app(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path, PROPAGATE_EXCEPTIONS=False, TESTING=False)
+
+    @broken.route("/boom")
+    def boom():
+        raise RuntimeError("kaboom")
+
+    @broken.route("/api/v1/boom")
+    def api_boom():
+        raise RuntimeError("kaboom")
+
+    with broken.app_context():
+        c = broken.test_client()
+        response = c.get("/boom")
+        assert response.status_code == 500
+        assert "Sorry, there is a problem with the service" in response.get_data(as_text=True)
+        assert "kaboom" not in response.get_data(as_text=True)
+        response = c.get("/api/v1/boom")
+        assert response.status_code == 500 and response.get_json()["error"]["status"] == 500
+
+
+def test_health_ok(client):
+    response = client.get("/api/v1/health")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok", "index": "ok"}
+
+
+def test_health_names_broken_index(app, client, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the index folder should be")
+    from engage.search.whoosh_backend import WhooshBackend
+
+    broken = WhooshBackend(str(blocker / "index"))
+    for spec in app.extensions["engage_search"].specs.values():
+        broken.register(spec)
+    app.extensions["engage_search"] = broken
+    response = client.get("/api/v1/health")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["status"] == "error" and body["database"] == "ok" and body["index"].startswith("error")
+
+
+def test_health_names_broken_database(tmp_path):
+    from tests.conftest import make_app
+
+    broken = make_app("sqlite:////nonexistent-folder/x/engage.db", tmp_path)
+    with broken.app_context():
+        response = broken.test_client().get("/api/v1/health")
+    assert response.status_code == 503
+    assert response.get_json()["database"].startswith("error")
+
+
+def test_openapi_lists_every_api_route(app, client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    assert doc["openapi"].startswith("3.")
+    documented = {"/api/v1" + path for path in doc["paths"]}
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/v1"):
+            openapi_path = rule.rule.replace("<int:", "{").replace("<", "{").replace(">", "}")
+            assert openapi_path in documented, f"{rule.rule} is missing from the OpenAPI document"
