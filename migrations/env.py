@@ -1,4 +1,6 @@
 import logging
+import os
+import re
 from logging.config import fileConfig
 
 from flask import current_app
@@ -91,6 +93,17 @@ def run_migrations_online():
                 logger.info('No changes in schema detected.')
 
     conf_args = current_app.extensions['migrate'].configure_args
+    # ENGAGE_MIGRATE_TABLES=regex limits autogenerate to matching tables, so each capability
+    # can generate its own migration while other capabilities' models are still in progress.
+    only = os.environ.get("ENGAGE_MIGRATE_TABLES")
+    if only and conf_args.get("include_object") is None:
+        pattern = re.compile(only)
+
+        def include_object(obj, name, type_, reflected, compare_to):
+            table = obj.table.name if type_ in ("column", "index", "unique_constraint", "foreign_key_constraint") else name
+            return bool(pattern.match(table or ""))
+
+        conf_args["include_object"] = include_object
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -5,6 +5,6 @@ bp = Blueprint("consultations", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from . import views  # noqa: F401
+    from . import models, views  # noqa: F401
 
     app.register_blueprint(bp)

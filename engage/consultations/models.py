@@ -1,0 +1,277 @@
+"""The consultation database: consultations, their documents, and attitudinal results
+(questions, answer options, segments, figures) with key findings."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.models import utcnow
+from ..extensions import db
+
+VISIBILITY = {
+    "public": "Public: anyone can see it",
+    "partners": "Partners only: anyone signed in",
+    "organisation": "Own organisation only",
+}
+AUDIENCES = {
+    "residents": "Residents",
+    "young-people": "Young people",
+    "older-people": "Older people",
+    "families": "Families",
+    "businesses": "Businesses",
+    "vcs-groups": "Voluntary and community groups",
+    "service-users": "Service users",
+    "seldom-heard": "People who are seldom heard",
+    "disabled-people": "Disabled people",
+    "minority-ethnic-communities": "Minority ethnic communities",
+    "staff-and-partners": "Staff and partners",
+}
+CHANNELS = {
+    "online": "Online",
+    "paper": "Paper",
+    "phone": "Phone",
+    "face-to-face": "Face to face",
+    "event": "Event or meeting",
+}
+STATUSES = {
+    "planned": "Planned",
+    "open": "Open",
+    "closed": "Closed",
+    "results-published": "Results published",
+}
+QUESTION_TYPES = {
+    "single": "Choose one answer",
+    "multiple": "Choose any answers",
+    "scale": "Rating scale",
+    "number": "Number",
+    "open": "Open comment",
+}
+SEGMENT_DIMENSIONS = {
+    "all": "Everyone who answered",
+    "ward": "Ward",
+    "area-group": "Priority wards and the rest of the borough",
+    "age": "Age band",
+    "sex": "Sex",
+    "ethnicity": "Ethnicity",
+    "disability": "Disability",
+    "other": "Other",
+}
+
+
+def _link(name: str, target: str):
+    return Table(
+        f"consultation_{name}",
+        db.metadata,
+        Column("consultation_id", ForeignKey("consultation.id", ondelete="CASCADE"), primary_key=True),
+        Column(f"{target}_id", ForeignKey(f"{target}.id", ondelete="CASCADE"), primary_key=True),
+    )
+
+
+consultation_partner = _link("partner", "organisation")
+consultation_partnership = _link("partnership", "partnership")
+consultation_priority = _link("priority", "priority")
+consultation_theme = _link("theme", "theme")
+consultation_outcome = _link("outcome", "outcome")
+consultation_area = _link("area", "area")
+
+
+class Consultation(db.Model):
+    __tablename__ = "consultation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    lead_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="RESTRICT"), index=True)
+    planned_start: Mapped[date | None] = mapped_column(Date)
+    planned_close: Mapped[date | None] = mapped_column(Date)
+    actual_start: Mapped[date | None] = mapped_column(Date)
+    actual_close: Mapped[date | None] = mapped_column(Date)
+    results_published_on: Mapped[date | None] = mapped_column(Date)
+    people_reached: Mapped[int | None] = mapped_column(Integer)
+    responses: Mapped[int | None] = mapped_column(Integer)
+    cost: Mapped[float | None] = mapped_column(Float)
+    contact_name: Mapped[str] = mapped_column(String(120), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    how_to_take_part: Mapped[str] = mapped_column(Text, default="")
+    take_part_url: Mapped[str] = mapped_column(String(500), default="")
+    equality_monitoring: Mapped[bool] = mapped_column(Boolean, default=False)
+    visibility: Mapped[str] = mapped_column(String(20), default="public", index=True)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    lead_organisation = relationship("Organisation")
+    created_by = relationship("User")
+    partners = relationship("Organisation", secondary=consultation_partner, order_by="Organisation.name")
+    partnerships = relationship("Partnership", secondary=consultation_partnership, order_by="Partnership.name")
+    priorities = relationship("Priority", secondary=consultation_priority)
+    themes = relationship("Theme", secondary=consultation_theme)
+    outcomes = relationship("Outcome", secondary=consultation_outcome)
+    areas = relationship("Area", secondary=consultation_area, order_by="Area.name")
+    tags = relationship("ConsultationTag", back_populates="consultation", cascade="all, delete-orphan")
+    documents = relationship("ConsultationDocument", back_populates="consultation", cascade="all, delete-orphan", order_by="ConsultationDocument.id")
+    questions = relationship("Question", back_populates="consultation", cascade="all, delete-orphan", order_by="Question.position")
+    segments = relationship("Segment", back_populates="consultation", cascade="all, delete-orphan", order_by="Segment.id")
+    findings = relationship("Finding", back_populates="consultation", cascade="all, delete-orphan", order_by="Finding.position")
+
+    def tag_values(self, kind: str) -> list[str]:
+        return sorted(t.value for t in self.tags if t.kind == kind)
+
+    @property
+    def audiences(self) -> list[str]:
+        return self.tag_values("audience")
+
+    @property
+    def methods(self) -> list[str]:
+        return self.tag_values("method")
+
+    @property
+    def channels(self) -> list[str]:
+        return self.tag_values("channel")
+
+    @property
+    def starts_on(self) -> date | None:
+        return self.actual_start or self.planned_start
+
+    @property
+    def closes_on(self) -> date | None:
+        return self.actual_close or self.planned_close
+
+    def status_on(self, today: date) -> str:
+        """Computed from the dates, never typed in."""
+        if self.results_published_on and self.results_published_on <= today:
+            return "results-published"
+        start, close = self.starts_on, self.closes_on
+        if start is None or today < start:
+            return "planned"
+        if close is None or today <= close:
+            return "open"
+        return "closed"
+
+    @property
+    def status(self) -> str:
+        return self.status_on(date.today())
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES[self.status]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ConsultationTag(db.Model):
+    """Audiences, methods (toolkit slugs) and channels of a consultation."""
+
+    __tablename__ = "consultation_tag"
+    __table_args__ = (UniqueConstraint("consultation_id", "kind", "value"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # audience | method | channel
+    value: Mapped[str] = mapped_column(String(120), index=True)
+
+    consultation = relationship("Consultation", back_populates="tags")
+
+
+class ConsultationDocument(db.Model):
+    __tablename__ = "consultation_document"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    filename: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(100), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    extracted_text: Mapped[str] = mapped_column(Text, default="")
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    consultation = relationship("Consultation", back_populates="documents")
+
+
+class Segment(db.Model):
+    """A group of respondents results are broken down by: everyone, a ward, priority wards,
+    an age band, and so on."""
+
+    __tablename__ = "consultation_segment"
+    __table_args__ = (UniqueConstraint("consultation_id", "dimension", "label"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
+    dimension: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(120))
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id", ondelete="SET NULL"), index=True)
+
+    consultation = relationship("Consultation", back_populates="segments")
+    area = relationship("Area")
+
+
+class Question(db.Model):
+    __tablename__ = "consultation_question"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    code: Mapped[str] = mapped_column(String(40), default="")
+    text: Mapped[str] = mapped_column(Text)
+    qtype: Mapped[str] = mapped_column(String(20), default="single")
+    themes: Mapped[str] = mapped_column(String(300), default="")
+
+    consultation = relationship("Consultation", back_populates="questions")
+    options = relationship("AnswerOption", back_populates="question", cascade="all, delete-orphan", order_by="AnswerOption.position")
+    figures = relationship("ResultFigure", back_populates="question", cascade="all, delete-orphan")
+
+
+class AnswerOption(db.Model):
+    __tablename__ = "consultation_option"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("consultation_question.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    label: Mapped[str] = mapped_column(String(300))
+
+    question = relationship("Question", back_populates="options")
+
+
+class ResultFigure(db.Model):
+    """How many people in a segment chose an option, out of how many who answered (base)."""
+
+    __tablename__ = "consultation_figure"
+    __table_args__ = (UniqueConstraint("option_id", "segment_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("consultation_question.id", ondelete="CASCADE"), index=True)
+    option_id: Mapped[int] = mapped_column(ForeignKey("consultation_option.id", ondelete="CASCADE"), index=True)
+    segment_id: Mapped[int] = mapped_column(ForeignKey("consultation_segment.id", ondelete="CASCADE"), index=True)
+    count: Mapped[int] = mapped_column(Integer)
+    base: Mapped[int] = mapped_column(Integer)
+
+    question = relationship("Question", back_populates="figures")
+    option = relationship("AnswerOption")
+    segment = relationship("Segment")
+
+    @property
+    def percent(self) -> float | None:
+        return round(100.0 * self.count / self.base, 1) if self.base else None
+
+
+class Finding(db.Model):
+    """A key finding: a short statement backed by figures or quotes."""
+
+    __tablename__ = "consultation_finding"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    statement: Mapped[str] = mapped_column(String(500))
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    question_id: Mapped[int | None] = mapped_column(ForeignKey("consultation_question.id", ondelete="SET NULL"))
+
+    consultation = relationship("Consultation", back_populates="findings")
+    question = relationship("Question")
