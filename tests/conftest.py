@@ -18,6 +18,7 @@ from engage import create_app
 from engage.extensions import db
 
 REQUIRE_ALL = os.environ.get("ENGAGE_REQUIRE_ALL") == "1"
+pytest_plugins = ["tests.browser_support"]
 
 
 def require(condition: bool, reason: str) -> None:
@@ -62,7 +63,6 @@ def make_app(database_url: str, tmp_path: Path, **overrides):
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "ENGAGE_INDEX_LOCK_WAIT": 1.0,
-        "SERVER_NAME": "localhost",
     }
     config.update(overrides)
     return create_app(config)
@@ -113,6 +113,16 @@ def runner(app):
 
 
 PASSWORD = "correct-horse-battery"
+_HASHES: dict[str, str] = {}
+
+
+def password_hash(password: str = PASSWORD) -> str:
+    """Hash once per test process: scrypt is slow on purpose, and tests make many accounts."""
+    if password not in _HASHES:
+        from werkzeug.security import generate_password_hash
+
+        _HASHES[password] = generate_password_hash(password)
+    return _HASHES[password]
 
 
 @pytest.fixture
@@ -133,8 +143,8 @@ def users(app, org):
 
     out = {}
     for role in ("officer", "coordinator", "practitioner", "vcs"):
-        user = User(email=f"{role}@test.example", name=f"Test {role.title()}", role=role, organisation_id=org.id, active=True)
-        user.set_password(PASSWORD)
+        user = User(email=f"{role}@test.example", name=f"Test {role.title()}", role=role, organisation_id=org.id, active=True,
+                    password_hash=password_hash())
         db.session.add(user)
         out[role] = user
     db.session.commit()
@@ -147,13 +157,20 @@ def sign_in(client, email: str, password: str = PASSWORD):
 
 @pytest.fixture
 def login(client, users):
-    """login("officer") signs the test client in as that role; login(None) signs out."""
+    """login("officer") signs the test client in as that role; login(None) signs out.
+
+    The session is set directly (as Flask-Login would after a sign-in); the sign-in form
+    itself is tested in tests/foundation/test_accounts.py."""
 
     def _login(role):
-        client.post("/sign-out")
-        if role is not None:
-            response = sign_in(client, users[role].email)
-            assert response.status_code == 302, response.data[:500]
+        # Start from no cookies: the test client keeps cookies per domain, and a session
+        # cookie from an earlier response would shadow the one set below.
+        client._cookies.clear()
+        with client.session_transaction() as session:
+            session.clear()
+            if role is not None:
+                session["_user_id"] = str(users[role].id)
+                session["_fresh"] = True
         return client
 
     return _login

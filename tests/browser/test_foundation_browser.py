@@ -1,0 +1,68 @@
+"""Each demo role signs in through a real Chromium; axe-core finds no problem on the home,
+sign-in and error pages; the layout works at 320 px and without JavaScript."""
+import pytest
+
+from tests.browser_support import assert_no_axe_violations, browser_login
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("role,label", [
+    ("officer", "Partnership officer"), ("coordinator", "Partnership coordinator"),
+    ("practitioner", "Practitioner"), ("vcs", "VCS group member"),
+])
+def test_each_demo_role_signs_in(page, live_server, role, label):
+    browser_login(page, live_server, role)
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Hello")
+    assert label in page.locator("main").inner_text()
+    page.get_by_role("button", name="Sign out").click()
+    assert "You have signed out" in page.locator("main").inner_text()
+
+
+@pytest.mark.parametrize("path", ["/", "/sign-in", "/no-such-page", "/strategy", "/accessibility", "/forgot-password"])
+def test_pages_have_no_axe_violations(page, live_server, path):
+    page.goto(live_server + path)
+    assert page.locator("h1").count() == 1
+    assert_no_axe_violations(page)
+
+
+def test_sign_in_errors_are_accessible(page, live_server):
+    page.goto(live_server + "/sign-in")
+    page.get_by_role("button", name="Sign in").click()
+    summary = page.locator(".govuk-error-summary")
+    assert "Enter your email address" in summary.inner_text()
+    assert page.title().startswith("Error:")
+    assert_no_axe_violations(page)
+
+
+def test_signed_in_admin_pages_have_no_axe_violations(page, live_server):
+    browser_login(page, live_server, "officer")
+    for path in ("/account", "/admin/reference", "/admin/reference/areas", "/admin/accounts/new"):
+        page.goto(live_server + path)
+        assert_no_axe_violations(page)
+
+
+def test_keyboard_skip_link(page, live_server):
+    page.goto(live_server + "/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main-content")
+
+
+def test_readable_at_320_pixels(narrow_page, live_server):
+    narrow_page.goto(live_server + "/")
+    width = narrow_page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 320, f"the home page scrolls sideways at 320 px ({width} px wide)"
+
+
+def test_works_without_javascript(_browser, live_server):
+    context = _browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server + "/sign-in")
+    page.get_by_label("Email address").fill("vcs@example.org")
+    page.get_by_label("Password", exact=True).fill("demo-password")
+    page.get_by_role("button", name="Sign in").click()
+    assert "Hello" in page.locator("h1").inner_text()
+    context.close()

@@ -1,0 +1,52 @@
+"""Role checks on every protected route: a table of route × role → expected status.
+
+Later issues add their rows to ROUTES. "anon" is a resident with no account. A 302 for anon
+is the redirect to the sign-in page.
+"""
+import pytest
+
+ANON, VCS, PRAC, COORD, OFF = "anon", "vcs", "practitioner", "coordinator", "officer"
+ROLES = [ANON, VCS, PRAC, COORD, OFF]
+
+
+def expect(anon, vcs, prac, coord, off):
+    return dict(zip(ROLES, (anon, vcs, prac, coord, off)))
+
+
+PUBLIC = expect(200, 200, 200, 200, 200)
+SIGNED_IN = expect(302, 200, 200, 200, 200)
+OFFICER_ONLY = expect(302, 403, 403, 403, 200)
+
+ROUTES = [
+    ("GET", "/", PUBLIC),
+    ("GET", "/strategy", PUBLIC),
+    ("GET", "/places", PUBLIC),
+    ("GET", "/api/v1/health", PUBLIC),
+    ("GET", "/account", SIGNED_IN),
+    ("GET", "/admin/accounts", OFFICER_ONLY),
+    ("GET", "/admin/accounts/new", OFFICER_ONLY),
+    ("POST", "/admin/accounts/new", expect(302, 403, 403, 403, 400)),
+    ("GET", "/admin/reference", OFFICER_ONLY),
+    ("GET", "/admin/reference/organisations", OFFICER_ONLY),
+    ("GET", "/admin/reference/areas/new", OFFICER_ONLY),
+    ("POST", "/admin/reference/organisations/new", expect(302, 403, 403, 403, 400)),
+    ("GET", "/admin/reference/frameworks", OFFICER_ONLY),
+    ("GET", "/admin/reference/indicators", OFFICER_ONLY),
+]
+
+
+@pytest.mark.parametrize("method,path,expected", ROUTES, ids=[f"{m} {p}" for m, p, _ in ROUTES])
+def test_route_by_role(login, client, method, path, expected):
+    for role in ROLES:
+        login(None if role == ANON else role)
+        response = client.open(path, method=method, data={})
+        assert response.status_code == expected[role], f"{method} {path} as {role}: {response.status_code}"
+        if response.status_code == 302 and role == ANON:
+            assert "/sign-in" in response.headers["Location"]
+
+
+def test_forbidden_page_is_plain(login, client):
+    login(VCS)
+    response = client.get("/admin/reference")
+    assert response.status_code == 403
+    assert "You do not have permission to see this page" in response.get_data(as_text=True)
