@@ -65,7 +65,17 @@ def make_app(database_url: str, tmp_path: Path, **overrides):
         "ENGAGE_INDEX_LOCK_WAIT": 1.0,
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+
+    @app.teardown_request
+    def _forget_user(exc):
+        # Tests keep one app context open across requests, so Flask-Login's cached user on
+        # ``g`` would leak from one request to the next; a real server never shares ``g``.
+        from flask import g
+
+        g.pop("_login_user", None)
+
+    return app
 
 
 @pytest.fixture(scope="session")

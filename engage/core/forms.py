@@ -90,6 +90,8 @@ class GovDateField(DateField):
 
     def process_formdata(self, valuelist):
         if not valuelist:
+            # Not sent at all: the widget still needs three (empty) boxes to show.
+            self.raw_data = ["", "", ""] if self.raw_data is not None else None
             return
         parts = [str(v).strip()[:10] for v in valuelist][:3]
         parts += [""] * (3 - len(parts))
@@ -117,11 +119,12 @@ class NumberField(DecimalField):
         super().__init__(label, validators, **kwargs)
 
     def process_formdata(self, valuelist):
-        if valuelist and str(valuelist[0]).strip() == "":
+        if not valuelist:
+            return
+        if str(valuelist[0]).strip() == "":
             self.data = None
             return
-        if valuelist:
-            valuelist = [str(valuelist[0]).replace(",", "").strip()[:30]]
+        valuelist = [str(valuelist[0]).replace(",", "").strip()[:30]]
         try:
             super().process_formdata(valuelist)
         except ValueError:
@@ -138,11 +141,12 @@ class WholeNumberField(IntegerField):
     widget = GovTextInput()
 
     def process_formdata(self, valuelist):
-        if valuelist and str(valuelist[0]).strip() == "":
+        if not valuelist:
+            return
+        if str(valuelist[0]).strip() == "":
             self.data = None
             return
-        if valuelist:
-            valuelist = [str(valuelist[0]).replace(",", "").strip()[:15]]
+        valuelist = [str(valuelist[0]).replace(",", "").strip()[:15]]
         try:
             super().process_formdata(valuelist)
         except ValueError:

@@ -46,17 +46,21 @@ def clean_html(html: str) -> str:
     return bleach.linkify(cleaned, callbacks=[bleach.callbacks.nofollow], skip_tags=["pre", "code"])
 
 
-_TASK = re.compile(r"<li>\s*\[( |x|X)\]\s*")
+# A checklist item, "- [ ] text", after cleaning: <li>[ ] text</li> (no nested list inside).
+_TASK = re.compile(r"<li>\s*\[( |x|X)\]\s*((?:(?!<li[\s>]|</li>).)*?)</li>", re.S)
+
+
+def _task(match) -> str:
+    # The checkbox sits inside its label, so it is named for screen readers (axe "label").
+    checked = " checked" if match.group(1) != " " else ""
+    return f'<li class="engage-check"><label class="engage-check__label"><input type="checkbox" disabled{checked}> {match.group(2)}</label></li>'
 
 
 def render_markdown(text: str | None) -> Markup:
     """Markdown to safe HTML, with GOV.UK classes and "- [ ] item" checklists."""
     html = md.markdown(text or "", extensions=["tables", "sane_lists", "toc"], output_format="html")
-    html = _TASK.sub(
-        lambda m: '<li class="engage-check"><input type="checkbox" disabled%s> ' % (" checked" if m.group(1) != " " else ""),
-        html,
-    )
-    html = clean_html(html)
+    # Clean first; the checklist markup added afterwards is fixed text around cleaned content.
+    html = _TASK.sub(_task, clean_html(html))
     return Markup(add_govuk_classes(html))
 
 

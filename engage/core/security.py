@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Flask, abort, g, request
+from flask import Flask, abort, request
 from flask_login import current_user
 
 
@@ -12,7 +12,9 @@ def allow_framing(view):
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        g.allow_framing = True
+        # Kept on the request, not on ``g``: an app context (and so ``g``) can outlive one
+        # request, as in tests, and framing must never leak to the next response.
+        request.environ["engage.allow_framing"] = True
         return view(*args, **kwargs)
 
     return wrapper
@@ -38,7 +40,7 @@ def role_required(*roles: str):
 
 
 def _headers(response):
-    framing = g.get("allow_framing", False)
+    framing = request.environ.get("engage.allow_framing", False)
     csp = [
         "default-src 'self'",
         "script-src 'self'",

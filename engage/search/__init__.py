@@ -185,7 +185,8 @@ def reindex_command(names):
 def init_app(app: Flask) -> None:
     from . import models  # noqa: F401
 
-    search = WhooshBackend(app.config["ENGAGE_INDEX_DIR"], lock_wait=float(app.config.get("ENGAGE_INDEX_LOCK_WAIT", 5.0)))
+    search = WhooshBackend(app.config["ENGAGE_INDEX_DIR"], lock_wait=float(app.config.get("ENGAGE_INDEX_LOCK_WAIT", 5.0)),
+                           rebuild_mb=int(app.config.get("ENGAGE_INDEX_REBUILD_MB", 256)))
     for spec in _SPECS:
         search.register(spec)
     app.extensions["engage_search"] = search
