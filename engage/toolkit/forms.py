@@ -1,0 +1,100 @@
+"""Forms for the toolkit. Choices that depend on the database are filled in by the views."""
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import HiddenField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from ..core.forms import EngageForm, MultiCheckboxField
+from .models import AUDIENCES, COSTS, GROUP_SIZES, KINDS, PURPOSE_HINTS, PURPOSES, TIMES
+
+PURPOSE_CHOICES = [(k, f"{v}: {PURPOSE_HINTS[k]}") for k, v in PURPOSES.items()]
+METHODS_ONLY = "Methods only. Leave blank for a guide."
+
+
+def _lines(label, hint, max_length=2000):
+    return TextAreaField(label, description=hint, widget=GovTextArea(),
+                         validators=[Optional(), Length(max=max_length, message=f"{label} must be {max_length:,} characters or fewer")])
+
+
+class EntryForm(EngageForm):
+    """An officer adding or editing an entry. ``slug`` and ``kind`` are used when adding."""
+
+    slug = StringField("Web name", description="Used in the page's address, like focus-group. Lower-case letters, numbers and hyphens only. It cannot be changed later.",
+                       widget=GovTextInput(), validators=[Optional(), Length(max=80, message="Web name must be 80 characters or fewer")])
+    kind = RadioField("Kind of entry", choices=[(k, v) for k, v in KINDS.items()], widget=GovRadioInput(), validators=[Optional()])
+    title = StringField("Title", description="Plain words, like “Focus group”.", widget=GovTextInput(),
+                        validators=[InputRequired("Enter the title"), Length(max=120, message="Title must be 120 characters or fewer")])
+    summary = TextAreaField("Summary", description="One plain sentence, shown in search results. 200 characters or fewer.", widget=GovTextArea(),
+                            validators=[InputRequired("Enter the summary"), Length(max=200, message="Summary must be 200 characters or fewer")])
+    purpose = MultiCheckboxField("Purpose", description="Where it sits on the spectrum of participation. Select all that apply.", choices=PURPOSE_CHOICES)
+    audiences = MultiCheckboxField("Good for", description="Who it works well with. Select all that apply.", choices=list(AUDIENCES.items()))
+    group_size = RadioField("Group size", description=METHODS_ONLY, choices=list(GROUP_SIZES.items()), widget=GovRadioInput(), validators=[Optional()])
+    time_needed = RadioField("Time needed", description="From the start of planning to the results. " + METHODS_ONLY,
+                             choices=[(k, f"{v}") for k, v in TIMES.items()], widget=GovRadioInput(), validators=[Optional()])
+    cost = RadioField("Cost", description=METHODS_ONLY, choices=list(COSTS.items()), widget=GovRadioInput(), validators=[Optional()])
+    skills = _lines("Skills needed", "One skill per line, like facilitation. " + METHODS_ONLY)
+    accessibility = TextAreaField("Accessibility notes", description="One or two sentences on access needs. " + METHODS_ONLY, widget=GovTextArea(),
+                                  validators=[Optional(), Length(max=1000, message="Accessibility notes must be 1,000 characters or fewer")])
+    related = MultiCheckboxField("Related entries", description="Other methods and guides to show beside this one.")
+    keywords = _lines("Extra search words", "One per line: other words people might type to find this, like “group discussion”.")
+    body = TextAreaField("Content", description="Markdown: ## for a heading, 1. for a numbered step, - for a bullet, - [ ] for a checklist item. Methods keep the nine headings in order.",
+                         widget=GovTextArea(), validators=[InputRequired("Enter the content"), Length(max=100_000, message="Content must be 100,000 characters or fewer")])
+    reason = StringField("What did you change, and why?", description="Kept in the history, like “Updated the costs for 2025”.", widget=GovTextInput(),
+                         validators=[InputRequired("Say what you changed and why"), Length(max=300, message="The reason must be 300 characters or fewer")])
+    base_revision = HiddenField()
+    preview = SubmitField("Preview", widget=GovSubmitInput())
+    submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+
+class SuggestionForm(EngageForm):
+    title = StringField("Title", widget=GovTextInput(), validators=[InputRequired("Enter the title"), Length(max=120, message="Title must be 120 characters or fewer")])
+    summary = TextAreaField("Summary", description="One plain sentence, 200 characters or fewer.", widget=GovTextArea(),
+                            validators=[InputRequired("Enter the summary"), Length(max=200, message="Summary must be 200 characters or fewer")])
+    body = TextAreaField("Content", description="Change the text below. It uses Markdown: ## for a heading, - for a bullet.", widget=GovTextArea(),
+                         validators=[InputRequired("Enter the content"), Length(max=100_000, message="Content must be 100,000 characters or fewer")])
+    reason = TextAreaField("Why should it change?", description="For example, “The costs are out of date: rooms now cost about £60”.", widget=GovTextArea(),
+                           validators=[InputRequired("Say why it should change"), Length(max=1000, message="Your reason must be 1,000 characters or fewer")])
+    preview = SubmitField("Preview", widget=GovSubmitInput())
+    submit = SubmitField("Send suggestion", widget=GovSubmitInput())
+
+
+class DecisionForm(EngageForm):
+    note = TextAreaField("Note to the person who suggested it", description="Optional when you accept. Needed when you decline, so they know why.",
+                         widget=GovTextArea(), validators=[Optional(), Length(max=1000, message="The note must be 1,000 characters or fewer")])
+    accept = SubmitField("Accept and publish", widget=GovSubmitInput())
+    decline = SubmitField("Decline", widget=GovSubmitInput())
+
+
+class RestoreForm(EngageForm):
+    reason = StringField("Why are you restoring it?", description="Optional. Kept in the history.", widget=GovTextInput(),
+                         validators=[Optional(), Length(max=200, message="The reason must be 200 characters or fewer")])
+    submit = SubmitField("Restore this revision", widget=GovSubmitInput())
+
+
+class UseFileForm(EngageForm):
+    submit = SubmitField("Go back to the file version", widget=GovSubmitInput())
+
+
+class FeedbackForm(EngageForm):
+    useful = RadioField("Was this page useful?", choices=[("yes", "Yes"), ("no", "No")], widget=GovRadioInput(),
+                        validators=[InputRequired("Select yes if this page was useful, or no if it was not")])
+    comment = TextAreaField("How could we make this page better? (optional)", description="Do not include personal details, like your name or email address.",
+                            widget=GovTextArea(), validators=[Optional(), Length(max=1200, message="Your comment must be 1,200 characters or fewer")])
+    submit = SubmitField("Send feedback", widget=GovSubmitInput())
+
+
+class ChooserForm(FlaskForm):
+    """The method chooser: read from the query string, so results can be shared."""
+
+    class Meta:
+        csrf = False
+
+    purpose = RadioField("What do you want to achieve?", choices=[(k, PURPOSE_HINTS[k].capitalize()) for k in PURPOSES],
+                         widget=GovRadioInput(), validators=[InputRequired("Select what you want to achieve")])
+    audiences = MultiCheckboxField("Who do you need to reach?", description="Select all that apply. Leave blank if it is anyone.", choices=list(AUDIENCES.items()))
+    group_size = RadioField("How many people do you want to hear from?", choices=list(GROUP_SIZES.items()), widget=GovRadioInput(),
+                            validators=[InputRequired("Select how many people you want to hear from")])
+    time = RadioField("How long do you have, from planning to results?", choices=[("days", "A few days"), ("weeks", "A few weeks"), ("months", "A few months")],
+                      widget=GovRadioInput(), validators=[InputRequired("Select how long you have")])
+    budget = RadioField("What is your budget?", choices=list(COSTS.items()), widget=GovRadioInput(), validators=[InputRequired("Select your budget")])
+    submit = SubmitField("Show methods", widget=GovSubmitInput())
