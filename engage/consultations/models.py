@@ -251,6 +251,8 @@ class ResultFigure(db.Model):
     segment_id: Mapped[int] = mapped_column(ForeignKey("consultation_segment.id", ondelete="CASCADE"), index=True)
     count: Mapped[int] = mapped_column(Integer)
     base: Mapped[int] = mapped_column(Integer)
+    # An invented figure (demo data), as opposed to one a source document gives.
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
 
     question = relationship("Question", back_populates="figures")
     option = relationship("AnswerOption")

@@ -1,33 +1,508 @@
-from flask import render_template
+"""Consultation pages: the public finder, each consultation's page, "have your say", "you
+said, we did", search, and the practitioners' pages to log and manage consultations,
+documents and findings."""
+from __future__ import annotations
 
-from . import bp
+from datetime import date
 
+from flask import current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+from werkzeug.exceptions import HTTPException
+
+from ..core.audit import history
+from ..core.pagination import page_arg, paginate
+from ..core.security import role_required
+from ..extensions import db
+from ..partnership.models import Area, Framework, Organisation, Outcome, Partnership, Priority
+from ..partnership.services import area_choices, organisation_choices, outcome_choices, partnership_choices, priority_choices, theme_choices
+from . import bp, documents as docs, forms, services
+from .models import AUDIENCES, CHANNELS, STATUSES, VISIBILITY, Consultation
+from .search import FACETS, KINDS, hit_url, run_search
+
+EDITORS = services.EDITOR_ROLES
+MAX_PARAM = 200
+
+
+# ---- small helpers -------------------------------------------------------------------------
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    if not value or len(value) > 12:
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        return None
+    return number if 0 < number < 2**31 else None
+
+
+def _str_args(name: str, limit: int = 20) -> list[str]:
+    out = []
+    for value in request.args.getlist(name)[:limit]:
+        value = value.strip()
+        if value and len(value) <= MAX_PARAM and value not in out:
+            out.append(value)
+    return out
+
+
+def method_url(slug: str) -> str | None:
+    """The toolkit page of a method, when the toolkit has a page per entry (the shortest
+    public GET route of the toolkit that takes only a slug, e.g. /toolkit/<slug>)."""
+    cache = current_app.extensions.setdefault("engage_consultations", {})
+    if "method_endpoint" not in cache:
+        rules = [r for r in current_app.url_map.iter_rules()
+                 if r.endpoint.startswith("toolkit.") and set(r.arguments) == {"slug"} and "GET" in (r.methods or ())
+                 and not r.rule.startswith("/admin")]
+        cache["method_endpoint"] = min(rules, key=lambda r: len(r.rule)).endpoint if rules else None
+    endpoint = cache["method_endpoint"]
+    return url_for(endpoint, slug=slug) if endpoint else None
+
+
+def _template_exists(name: str) -> bool:
+    from jinja2 import TemplateNotFound
+
+    try:
+        current_app.jinja_env.get_template(name)
+    except TemplateNotFound:
+        return False
+    return True
+
+
+@bp.app_context_processor
+def _helpers():
+    return {
+        "audience_label": services.audience_label,
+        "method_label": services.method_label,
+        "method_url": method_url,
+        "status_labels": STATUSES,
+        "channel_labels": CHANNELS,
+        "visibility_labels": VISIBILITY,
+    }
+
+
+def _topic_groups():
+    """Priorities grouped by framework, then themes, for the finder's topic filter."""
+    groups: dict[str, list] = {}
+    rows = db.session.execute(select(Priority.id, Priority.name, Priority.framework_id).join(Framework).order_by(Framework.starts_on.desc(), Priority.position))
+    frameworks = {f.id: f for f in db.session.scalars(select(Framework))}
+    for pid, name, fid in rows:
+        groups.setdefault(frameworks[fid].name, []).append((f"p{pid}", name))
+    themes = [(f"t{tid}", label) for tid, label in theme_choices()]
+    if themes:
+        groups["Cross-cutting themes"] = themes
+    return groups
+
+
+# ---- public pages --------------------------------------------------------------------------
 
 @bp.route("/consultations")
 def finder():
-    return render_template("main/contact.html")
+    statuses = [s for s in _str_args("status") if s in STATUSES]
+    area_id = _int_arg("area")
+    topic = (request.args.get("topic") or "")[:20]
+    priority_id = _int_arg("priority")
+    theme_id = _int_arg("theme")
+    if topic[:1] in {"p", "t"} and topic[1:].isdigit() and len(topic) < 12:
+        if topic[0] == "p":
+            priority_id = int(topic[1:])
+        else:
+            theme_id = int(topic[1:])
+    text = (request.args.get("q") or "").strip()[:MAX_PARAM]
+    filters = dict(area_id=area_id, priority_id=priority_id, theme_id=theme_id, text=text or None)
+    query = services.finder_query(current_user, statuses=statuses, **filters)
+    page = paginate(query, per_page=20)
+    # Counts for each status with the other filters applied.
+    matching = services.finder_query(current_user, **filters).order_by(None).with_only_columns(
+        services.status_expression().label("status")).subquery()
+    counts = dict(db.session.execute(select(matching.c.status, func.count()).group_by(matching.c.status)).all())
+    topic_value = topic if topic else (f"p{priority_id}" if priority_id else (f"t{theme_id}" if theme_id else ""))
+    return render_template(
+        "consultations/finder.html", page=page, statuses=statuses, area_id=area_id, topic=topic_value, text=text,
+        counts=counts, areas=area_choices(), topics=_topic_groups(), filtered=bool(statuses or area_id or priority_id or theme_id or text),
+    )
+
+
+@bp.route("/consultations/<int:consultation_id>")
+def page(consultation_id):
+    consultation = services.get_for_view(current_user, consultation_id)
+    editable = services.can_edit(current_user, consultation)
+    published = services.results_published(consultation)
+    headlines = {q.id: services.headline_figure(q) for q in consultation.questions} if (published or editable) else {}
+    return render_template(
+        "consultations/page.html", consultation=consultation, editable=editable, published=published,
+        show_results=published or editable, headlines=headlines,
+        has_results_template=_template_exists("consultations/results/_results.html"),
+        history=history(consultation, limit=20) if editable else [],
+        size_label=docs.size_label,
+    )
 
 
 @bp.route("/have-your-say")
 def have_your_say():
-    return render_template("main/contact.html")
+    public = services.public_audience()
+    open_now = db.session.scalars(services.finder_query(public, statuses=["open"])).all()
+    coming = db.session.scalars(services.finder_query(public, statuses=["planned"]).limit(20)).all()
+    return render_template("consultations/have_your_say.html", open_now=open_now, coming=coming)
 
 
 @bp.route("/you-said-we-did")
 def you_said_we_did():
-    return render_template("main/contact.html")
+    public = services.public_audience()
+    query = services.finder_query(public, statuses=["results-published"]).order_by(None).order_by(
+        Consultation.results_published_on.desc(), Consultation.id.desc())
+    page = paginate(query, per_page=10)
+    return render_template("consultations/you_said_we_did.html", page=page)
+
+
+@bp.route("/consultations/<int:consultation_id>/documents/<int:document_id>/download")
+def download(consultation_id, document_id):
+    consultation = services.get_for_view(current_user, consultation_id)
+    document = docs.get_document(consultation, document_id)
+    path = docs.path_of(document)
+    if path is None:
+        from ..core.errors import not_found
+
+        not_found("This document's file is missing. Contact the person named on the consultation.")
+    response = send_file(path, mimetype=document.content_type, as_attachment=True, download_name=document.filename,
+                         max_age=0, conditional=True)
+    response.headers["Cache-Control"] = "private, no-store" if consultation.visibility != "public" else "public, max-age=300"
+    return response
+
+
+# ---- search --------------------------------------------------------------------------------
+
+def facet_labels(field: str, keys) -> dict[str, str]:
+    """Readable labels for facet values (ids become names)."""
+    keys = [k for k in keys if k]
+    ints = [int(k) for k in keys if k.isdigit() and len(k) < 12]
+    models = {"organisation": (Organisation, lambda o: o.name), "partnership": (Partnership, lambda p: p.name),
+              "priority": (Priority, lambda p: p.label), "outcome": (Outcome, str), "area": (Area, lambda a: a.name)}
+    if field in models:
+        model, label = models[field]
+        rows = db.session.scalars(select(model).where(model.id.in_(ints))).all() if ints else []
+        return {str(r.id): label(r) for r in rows}
+    if field == "status":
+        return {k: STATUSES.get(k, k) for k in keys}
+    if field == "kind":
+        return {k: KINDS.get(k, k) for k in keys}
+    if field == "audience":
+        return {k: AUDIENCES.get(k, k) for k in keys}
+    if field == "channel":
+        return {k: CHANNELS.get(k, k) for k in keys}
+    if field == "method":
+        labels = dict(services.method_choices())
+        return {k: labels.get(k, k) for k in keys}
+    return {k: k for k in keys}
+
+
+FACET_TITLES = {"kind": "Type of result", "status": "Status", "year": "Year", "organisation": "Organisation",
+                "partnership": "Partnership", "priority": "Priority", "outcome": "Outcome", "area": "Area",
+                "method": "Method", "audience": "Who was asked", "channel": "Ways to take part"}
 
 
 @bp.route("/consultations/search")
 def search():
-    return render_template("main/contact.html")
+    text = (request.args.get("q") or "")
+    if not isinstance(text, str):
+        text = ""
+    text = text.replace("\x00", " ")
+    selected = {field: _str_args(field) for field in FACETS}
+    selected = {k: v for k, v in selected.items() if v}
+    results, problem = None, None
+    fallback = []
+    try:
+        results = run_search(current_user, text, selected, page=page_arg())
+    except HTTPException:
+        raise
+    except Exception:
+        current_app.logger.exception("Consultation search failed")
+        problem = "Search is not working properly just now, so here are consultations whose title or summary match your words."
+        fallback = db.session.scalars(services.finder_query(current_user, text=text[:MAX_PARAM] or None).limit(20)).all()
+    facets = []
+    if results is not None:
+        for field in FACETS:
+            counts = results.facets.get(field, {})
+            keys = set(counts) | set(selected.get(field, []))
+            labels = facet_labels(field, keys)
+            items = sorted(keys, key=lambda k: (-counts.get(k, 0), labels.get(k, k)))
+            if field == "year":
+                items = sorted(keys, reverse=True)
+            chosen = selected.get(field, [])
+            shown = [k for k in items if counts.get(k) or k in chosen][:25]
+            if shown:
+                facets.append({"field": field, "title": FACET_TITLES[field], "items": [
+                    {"value": k, "label": labels.get(k, k), "count": counts.get(k, 0), "checked": k in chosen} for k in shown]})
+    return render_template("consultations/search.html", text=text[:500], results=results, facets=facets, selected=selected,
+                           problem=problem, fallback=fallback, hit_url=hit_url, kinds=KINDS)
 
 
-@bp.route("/consultations/forward-plan")
-def forward_plan():
-    return render_template("main/contact.html")
-
+# ---- practitioners: manage, log, edit ------------------------------------------------------
 
 @bp.route("/consultations/manage")
+@role_required(*EDITORS)
 def manage():
-    return render_template("main/contact.html")
+    page = paginate(services.editable_query(current_user), per_page=25)
+    return render_template("consultations/manage.html", page=page, can_log=services.can_log(current_user))
+
+
+def _bind(form, user):
+    form.lead_organisation_id.set_choices(services.lead_organisation_choices(user))
+    form.partner_ids.choices = organisation_choices()
+    form.partnership_ids.choices = partnership_choices()
+    form.priority_ids.choices = priority_choices()
+    form.theme_ids.choices = theme_choices()
+    form.outcome_ids.choices = outcome_choices()
+    form.area_ids.choices = area_choices()
+    form.audiences.choices = list(AUDIENCES.items())
+    form.methods.choices = services.method_choices()
+    form.channels.choices = list(CHANNELS.items())
+    return form
+
+
+def _form_data(form) -> dict:
+    audiences = list(form.audiences.data or [])
+    for name in (form.other_audiences.data or "").split(","):
+        name = name.strip()
+        if name and name not in audiences:
+            audiences.append(name)
+    data = {name: getattr(form, name).data for name in (
+        "title", "summary", "purpose", "lead_organisation_id", "partner_ids", "partnership_ids", "priority_ids",
+        "theme_ids", "outcome_ids", "area_ids", "methods", "channels", "planned_start", "planned_close",
+        "actual_start", "actual_close", "results_published_on", "how_to_take_part", "take_part_url",
+        "contact_name", "contact_email", "people_reached", "responses", "equality_monitoring", "visibility")}
+    data["cost"] = form.cost.float_data()
+    data["audiences"] = audiences
+    return data
+
+
+def _attach_error(form, error: services.RuleError) -> None:
+    field = error.field
+    if field == "audiences" and form.other_audiences.data:
+        field = "other_audiences"
+    target = getattr(form, field, None) if field else None
+    if target is not None:
+        target.errors = list(target.errors or []) + [str(error)]
+    else:
+        form.form_errors.append(str(error))
+
+
+def _form_page(form, consultation=None, similar=None, status=200):
+    if form.errors or form.form_errors:
+        status = 400
+    return render_template("consultations/form.html", form=form, consultation=consultation, similar=similar or [],
+                           is_officer=current_user.role == "officer"), status
+
+
+@bp.route("/consultations/new", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def new():
+    if not services.can_log(current_user):
+        flash("Your account is not linked to an organisation, so you cannot log consultations yet. Ask a partnership officer to add your organisation to your account.", "error")
+        return redirect(url_for("consultations.manage"))
+    form = _bind(forms.ConsultationForm(), current_user)
+    if request.method == "GET":
+        form.lead_organisation_id.data = current_user.organisation_id
+        form.contact_name.data = current_user.name
+        form.contact_email.data = current_user.email
+        form.visibility.data = "public"
+        form.planned_start.data = date.today()
+    elif "lead_organisation_id" not in request.form:
+        form.lead_organisation_id.data = current_user.organisation_id
+    if form.validate_on_submit():
+        data = _form_data(form)
+        if form.checked_similar.data != "yes":
+            similar = services.similar_consultations(current_user, data)
+            if similar:
+                form.checked_similar.data = "yes"
+                return _form_page(form, similar=similar)
+        try:
+            consultation = services.save_consultation(current_user, None, data)
+        except services.RuleError as error:
+            db.session.rollback()
+            _attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Consultation “{consultation.title}” logged. Add documents, results and findings below.", "success")
+            return redirect(url_for("consultations.page", consultation_id=consultation.id))
+    return _form_page(form)
+
+
+@bp.route("/consultations/<int:consultation_id>/edit", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def edit(consultation_id):
+    consultation = services.get_for_edit(current_user, consultation_id)
+    if request.method == "GET":
+        form = forms.ConsultationForm(obj=consultation)
+        form.partner_ids.data = [o.id for o in consultation.partners]
+        form.partnership_ids.data = [p.id for p in consultation.partnerships]
+        form.priority_ids.data = [p.id for p in consultation.priorities]
+        form.theme_ids.data = [t.id for t in consultation.themes]
+        form.outcome_ids.data = [o.id for o in consultation.outcomes]
+        form.area_ids.data = [a.id for a in consultation.areas]
+        form.audiences.data = [a for a in consultation.audiences if a in AUDIENCES]
+        form.other_audiences.data = ", ".join(a for a in consultation.audiences if a not in AUDIENCES)
+        form.methods.data = consultation.methods
+        form.channels.data = consultation.channels
+    else:
+        form = forms.ConsultationForm()
+    _bind(form, current_user)
+    if current_user.role != "officer":
+        # Keep the lead organisation a choice even if an officer set another one.
+        choices = dict(c for c in form.lead_organisation_id.choices if c[0] != "")
+        if consultation.lead_organisation_id not in choices:
+            form.lead_organisation_id.set_choices([(consultation.lead_organisation_id, consultation.lead_organisation.name)])
+    if request.method == "POST" and "lead_organisation_id" not in request.form:
+        form.lead_organisation_id.data = consultation.lead_organisation_id
+    if form.validate_on_submit():
+        try:
+            services.save_consultation(current_user, consultation, _form_data(form))
+        except services.RuleError as error:
+            db.session.rollback()
+            _attach_error(form, error)
+        else:
+            db.session.commit()
+            flash("Changes saved.", "success")
+            return redirect(url_for("consultations.page", consultation_id=consultation.id))
+    return _form_page(form, consultation=consultation)
+
+
+@bp.route("/consultations/<int:consultation_id>/delete", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def delete(consultation_id):
+    consultation = services.get_for_edit(current_user, consultation_id)
+    form = forms.ConfirmForm()
+    if form.validate_on_submit():
+        title = consultation.title
+        stored = services.delete_consultation(current_user, consultation)
+        db.session.commit()
+        docs.discard(stored)
+        flash(f"Consultation “{title}” deleted.", "success")
+        return redirect(url_for("consultations.manage"))
+    return render_template("consultations/confirm_delete.html", form=form, consultation=consultation,
+                           what=f"the consultation “{consultation.title}”",
+                           warning="Its documents, questions, results and findings are deleted too. This cannot be undone.",
+                           action=url_for("consultations.delete", consultation_id=consultation.id),
+                           back=url_for("consultations.page", consultation_id=consultation.id))
+
+
+# ---- documents -----------------------------------------------------------------------------
+
+@bp.route("/consultations/<int:consultation_id>/documents", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def documents(consultation_id):
+    consultation = services.get_for_edit(current_user, consultation_id)
+    form = forms.DocumentForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        if upload is None or not getattr(upload, "filename", ""):
+            form.file.errors = list(form.file.errors or []) + ["Select a file to upload"]
+        else:
+            data = upload.read(docs.max_bytes() + 1)
+            stored = None
+            try:
+                document = docs.add_document(current_user, consultation, form.title.data or "", upload.filename, data)
+                stored = document.stored_name
+                db.session.commit()
+            except services.RuleError as error:
+                db.session.rollback()
+                _attach_error(form, error)
+            except Exception:
+                db.session.rollback()
+                if stored:
+                    docs.discard([stored])
+                raise
+            else:
+                flash(f"Document “{document.title}” uploaded.", "success")
+                return redirect(url_for("consultations.documents", consultation_id=consultation.id))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("consultations/documents.html", consultation=consultation, form=form, size_label=docs.size_label), status
+
+
+@bp.route("/consultations/<int:consultation_id>/documents/<int:document_id>/delete", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def delete_document(consultation_id, document_id):
+    consultation = services.get_for_edit(current_user, consultation_id)
+    document = docs.get_document(consultation, document_id)
+    form = forms.ConfirmForm()
+    if form.validate_on_submit():
+        stored = docs.delete_document(current_user, consultation, document)
+        db.session.commit()
+        docs.discard([stored])
+        flash("Document deleted.", "success")
+        return redirect(url_for("consultations.documents", consultation_id=consultation.id))
+    return render_template("consultations/confirm_delete.html", form=form, consultation=consultation,
+                           what=f"the document “{document.title}”", warning="",
+                           action=url_for("consultations.delete_document", consultation_id=consultation.id, document_id=document.id),
+                           back=url_for("consultations.documents", consultation_id=consultation.id))
+
+
+# ---- findings ------------------------------------------------------------------------------
+
+def _finding_form(consultation, finding=None):
+    form = forms.FindingForm(obj=finding) if request.method == "GET" else forms.FindingForm()
+    form.question_id.set_choices([(q.id, (f"{q.code}: " if q.code else "") + q.text[:120]) for q in consultation.questions])
+    return form
+
+
+def _finding_data(form) -> dict:
+    return {"statement": form.statement.data, "evidence": form.evidence.data, "question_id": form.question_id.data,
+            "position": form.position.data}
+
+
+@bp.route("/consultations/<int:consultation_id>/findings", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def findings(consultation_id):
+    consultation = services.get_for_edit(current_user, consultation_id)
+    form = _finding_form(consultation)
+    if form.validate_on_submit():
+        try:
+            services.save_finding(current_user, consultation, None, _finding_data(form))
+        except services.RuleError as error:
+            db.session.rollback()
+            _attach_error(form, error)
+        else:
+            db.session.commit()
+            flash("Finding added.", "success")
+            return redirect(url_for("consultations.findings", consultation_id=consultation.id))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("consultations/findings.html", consultation=consultation, form=form, finding=None,
+                           published=services.results_published(consultation)), status
+
+
+@bp.route("/consultations/<int:consultation_id>/findings/<int:finding_id>", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def edit_finding(consultation_id, finding_id):
+    consultation = services.get_for_edit(current_user, consultation_id)
+    finding = services.get_finding(consultation, finding_id)
+    form = _finding_form(consultation, finding)
+    if form.validate_on_submit():
+        try:
+            services.save_finding(current_user, consultation, finding, _finding_data(form))
+        except services.RuleError as error:
+            db.session.rollback()
+            _attach_error(form, error)
+        else:
+            db.session.commit()
+            flash("Finding saved.", "success")
+            return redirect(url_for("consultations.findings", consultation_id=consultation.id))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("consultations/findings.html", consultation=consultation, form=form, finding=finding,
+                           published=services.results_published(consultation)), status
+
+
+@bp.route("/consultations/<int:consultation_id>/findings/<int:finding_id>/delete", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def delete_finding(consultation_id, finding_id):
+    consultation = services.get_for_edit(current_user, consultation_id)
+    finding = services.get_finding(consultation, finding_id)
+    form = forms.ConfirmForm()
+    if form.validate_on_submit():
+        services.delete_finding(current_user, consultation, finding)
+        db.session.commit()
+        flash("Finding deleted.", "success")
+        return redirect(url_for("consultations.findings", consultation_id=consultation.id))
+    return render_template("consultations/confirm_delete.html", form=form, consultation=consultation,
+                           what=f"the finding “{finding.statement}”", warning="",
+                           action=url_for("consultations.delete_finding", consultation_id=consultation.id, finding_id=finding.id),
+                           back=url_for("consultations.findings", consultation_id=consultation.id))

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-23 09:29:36.432547
+Create Date: 2026-11-23 09:43:42.145840
 
 """
 from alembic import op
@@ -186,6 +186,7 @@ def upgrade():
     sa.Column('segment_id', sa.Integer(), nullable=False),
     sa.Column('count', sa.Integer(), nullable=False),
     sa.Column('base', sa.Integer(), nullable=False),
+    sa.Column('is_demo', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['option_id'], ['consultation_option.id'], name=op.f('fk_consultation_figure_option_id_consultation_option'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['question_id'], ['consultation_question.id'], name=op.f('fk_consultation_figure_question_id_consultation_question'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['segment_id'], ['consultation_segment.id'], name=op.f('fk_consultation_figure_segment_id_consultation_segment'), ondelete='CASCADE'),

@@ -1,0 +1,304 @@
+"""Planning better: the forward plan of planned and open consultations, and consultation
+activity by ward.
+
+Both respect visibility through the consultation services' one rule
+(``services.visible_clause``): nobody sees, or has counted for them, a consultation they may
+not see.
+
+**How activity is counted.** A consultation counts when it ran at some point in the last 12
+months (it started on or before today, and closed no earlier than a year ago, or has not
+closed). It is shared among the wards it covers:
+
+- tagged with a ward, or a neighbourhood or small area inside a ward: it covers that ward;
+- tagged with a town or the borough: it covers every ward inside it, **proportionally**: each
+  ward gets a share of the consultation in proportion to its population (equal shares when
+  a ward has no population figure), so the shares of one consultation add up to one.
+
+So a borough-wide survey adds the same amount per 1,000 residents to every ward, and a
+consultation held in one ward adds all of its weight there. "Consultations reaching the ward"
+counts every consultation that covered the ward at all, fully, for people who want the
+plain count. Responses are shared the same way, except where imported results give
+figures by ward: then the ward's own base (the most people in the ward who answered any
+question) is used. Consultations with no area are listed as not counted.
+"""
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..partnership.models import Area
+from ..partnership.services import area_subtree_ids
+from . import services
+from .charts import Bar, Group, bar_chart
+from .models import Consultation, ConsultationTag, ResultFigure, Segment
+
+PLAN_STATUSES = ("planned", "open")
+
+
+# ---- the forward plan --------------------------------------------------------------------
+
+def parse_month(value: str | None, today: date) -> date:
+    """"2026-11" → 1 November 2026; anything else → this month."""
+    if value and len(value) <= 7:
+        try:
+            year, month = (int(part) for part in value.split("-"))
+            if 1900 <= year <= 2200 and 1 <= month <= 12:
+                return date(year, month, 1)
+        except ValueError:
+            pass
+    return today.replace(day=1)
+
+
+def shift_month(month: date, by: int) -> date:
+    index = month.year * 12 + month.month - 1 + by
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def plan(user, *, area_id: int | None = None, audience: str | None = None, today: date | None = None) -> list[Consultation]:
+    """Planned and open consultations this person may see, soonest first; ``area_id`` takes
+    in every area inside it."""
+    today = today or date.today()
+    query = (
+        select(Consultation)
+        .where(services.visible_clause(user))
+        .where(services.status_expression(today).in_(PLAN_STATUSES))
+        .options(selectinload(Consultation.areas), selectinload(Consultation.tags), selectinload(Consultation.lead_organisation))
+    )
+    if area_id:
+        query = query.where(Consultation.areas.any(Area.id.in_(area_subtree_ids([area_id]) or {-1})))
+    if audience:
+        query = query.where(Consultation.tags.any(and_(ConsultationTag.kind == "audience", ConsultationTag.value == audience)))
+    start = func.coalesce(Consultation.actual_start, Consultation.planned_start)
+    return list(db.session.scalars(query.order_by(start.asc().nulls_last(), Consultation.title)))
+
+
+@dataclass
+class Day:
+    day: date
+    in_month: bool
+    today: bool
+    opens: list[Consultation] = field(default_factory=list)
+    closes: list[Consultation] = field(default_factory=list)
+
+
+@dataclass
+class MonthCalendar:
+    month: date
+    weeks: list[list[Day]]
+    running: list[Consultation]   # open at some point in the month
+    undated: list[Consultation]   # planned with no start date yet
+
+    @property
+    def title(self) -> str:
+        return f"{self.month:%B %Y}"
+
+    @property
+    def previous(self) -> date:
+        return shift_month(self.month, -1)
+
+    @property
+    def next(self) -> date:
+        return shift_month(self.month, 1)
+
+    @property
+    def empty(self) -> bool:
+        return not self.running
+
+
+def month_calendar(consultations: list[Consultation], month: date, today: date | None = None) -> MonthCalendar:
+    today = today or date.today()
+    last = month.replace(day=calendar.monthrange(month.year, month.month)[1])
+    opens: dict[date, list] = {}
+    closes: dict[date, list] = {}
+    running, undated = [], []
+    for c in consultations:
+        start, close = c.starts_on, c.closes_on
+        if start is None:
+            undated.append(c)
+            continue
+        if start <= last and (close is None or close >= month):
+            running.append(c)
+        opens.setdefault(start, []).append(c)
+        if close:
+            closes.setdefault(close, []).append(c)
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month):
+        weeks.append([Day(d, d.month == month.month, d == today, opens.get(d, []), closes.get(d, [])) for d in week])
+    return MonthCalendar(month, weeks, running, undated)
+
+
+# ---- activity by ward --------------------------------------------------------------------
+
+@dataclass
+class WardActivity:
+    area_id: int
+    name: str
+    town: str
+    population: int | None
+    priority: bool
+    reaching: int = 0
+    share: float = 0.0
+    responses: float = 0.0
+    from_results: bool = False
+
+    @property
+    def consultations_per_1000(self) -> float | None:
+        return 1000.0 * self.share / self.population if self.population else None
+
+    @property
+    def responses_per_1000(self) -> float | None:
+        return 1000.0 * self.responses / self.population if self.population else None
+
+
+@dataclass
+class ActivityReport:
+    wards: list[WardActivity]
+    since: date
+    until: date
+    counted: list[Consultation]
+    no_area: list[Consultation]
+    no_responses: list[Consultation]
+
+    @property
+    def has_priority(self) -> bool:
+        return any(w.priority for w in self.wards)
+
+
+def _tree():
+    rows = db.session.execute(select(Area.id, Area.name, Area.level, Area.parent_id, Area.population, Area.priority_ward)).all()
+    areas = {r.id: r for r in rows}
+    children: dict[int, list[int]] = {}
+    for r in rows:
+        children.setdefault(r.parent_id, []).append(r.id)
+    return areas, children
+
+
+def _wards_covered(area_ids, areas, children) -> set[int]:
+    out: set[int] = set()
+    for area_id in area_ids:
+        area = areas.get(area_id)
+        if area is None:
+            continue
+        if area.level == "ward":
+            out.add(area.id)
+            continue
+        # Inside a ward: climb to it.
+        node, steps = area, 0
+        while node is not None and node.level != "ward" and steps < 10:
+            node = areas.get(node.parent_id)
+            steps += 1
+        if node is not None and node.level == "ward":
+            out.add(node.id)
+            continue
+        # Above wards: every ward in the subtree.
+        stack = [area.id]
+        while stack:
+            current = stack.pop()
+            for child in children.get(current, []):
+                if areas[child].level == "ward":
+                    out.add(child)
+                else:
+                    stack.append(child)
+    return out
+
+
+def _shares(ward_ids: set[int], areas) -> dict[int, float]:
+    if not ward_ids:
+        return {}
+    populations = {w: areas[w].population for w in ward_ids}
+    if all(p for p in populations.values()):
+        total = float(sum(populations.values()))
+        return {w: p / total for w, p in populations.items()}
+    return {w: 1.0 / len(ward_ids) for w in ward_ids}
+
+
+def ward_activity(user, *, today: date | None = None, area_id: int | None = None, order: str = "name") -> ActivityReport:
+    today = today or date.today()
+    since = today - timedelta(days=365)
+    areas, children = _tree()
+    wards: dict[int, WardActivity] = {}
+    for area in areas.values():
+        if area.level != "ward":
+            continue
+        town = areas.get(area.parent_id)
+        wards[area.id] = WardActivity(area.id, area.name, town.name if town else "", area.population, bool(area.priority_ward))
+
+    start = func.coalesce(Consultation.actual_start, Consultation.planned_start)
+    close = func.coalesce(Consultation.actual_close, Consultation.planned_close)
+    consultations = db.session.scalars(
+        select(Consultation).where(services.visible_clause(user))
+        .where(start.is_not(None), start <= today)
+        .where((close.is_(None)) | (close >= since))
+        .options(selectinload(Consultation.areas))
+        .order_by(start.desc(), Consultation.id)
+    ).all()
+    ids = [c.id for c in consultations]
+    by_ward_results: dict[int, dict[int, int]] = {}
+    if ids:
+        rows = db.session.execute(
+            select(Segment.consultation_id, Segment.area_id, func.max(ResultFigure.base))
+            .join(ResultFigure, ResultFigure.segment_id == Segment.id)
+            .where(Segment.consultation_id.in_(ids), Segment.dimension == "ward", Segment.area_id.is_not(None))
+            .group_by(Segment.consultation_id, Segment.area_id)
+        ).all()
+        for cid, ward_id, base in rows:
+            by_ward_results.setdefault(cid, {})[ward_id] = base or 0
+
+    counted, no_area, no_responses = [], [], []
+    for c in consultations:
+        covered = _wards_covered([a.id for a in c.areas], areas, children) & set(wards)
+        if not covered:
+            no_area.append(c)
+            continue
+        counted.append(c)
+        shares = _shares(covered, areas)
+        for ward_id, share in shares.items():
+            wards[ward_id].reaching += 1
+            wards[ward_id].share += share
+        results = {w: n for w, n in by_ward_results.get(c.id, {}).items() if w in wards}
+        if results:
+            for ward_id, n in results.items():
+                wards[ward_id].responses += n
+                wards[ward_id].from_results = True
+        elif c.responses:
+            for ward_id, share in shares.items():
+                wards[ward_id].responses += c.responses * share
+        else:
+            no_responses.append(c)
+
+    rows = list(wards.values())
+    if area_id:
+        keep = area_subtree_ids([area_id])
+        rows = [w for w in rows if w.area_id in keep]
+    if order == "consultations":
+        rows.sort(key=lambda w: (-(w.consultations_per_1000 or 0), w.name))
+    elif order == "responses":
+        rows.sort(key=lambda w: (-(w.responses_per_1000 or 0), w.name))
+    else:
+        rows.sort(key=lambda w: (w.town, w.name))
+    return ActivityReport(rows, since, today, counted, no_area, no_responses)
+
+
+def activity_chart(report: ActivityReport, measure: str):
+    """Bars per ward for ``measure`` ("consultations" or "responses") per 1,000 residents;
+    priority wards in their own colour and named as such."""
+    values = [(w, w.consultations_per_1000 if measure == "consultations" else w.responses_per_1000) for w in report.wards]
+    top = max((v for _, v in values if v is not None), default=0.0)
+    places = 2 if measure == "consultations" else 1
+    groups = []
+    for ward, value in values:
+        label = f"{ward.name} (priority ward)" if ward.priority else ward.name
+        text = "no population figure" if value is None else f"{value:,.{places}f}"
+        groups.append(Group(label, [Bar(value, "bar--priority" if ward.priority else "bar", text)]))
+    what = "Consultations" if measure == "consultations" else "Responses"
+    legend = [("Priority ward", "bar--priority"), ("Other ward", "bar")] if report.has_priority else None
+    description = (f"Bar chart of {what.lower()} per 1,000 residents in each ward over the last 12 months"
+                   f"{', with priority wards in a different colour and labelled' if report.has_priority else ''}. "
+                   "The table that follows gives the same figures.")
+    return bar_chart(f"activity-{measure}", f"{what} per 1,000 residents by ward", description, groups,
+                     legend=legend, scale_max=top * 1.1 if top else 1.0, axis_label=f"{what} per 1,000 residents")

@@ -1,0 +1,378 @@
+"""Results tables per question (answer options by segment, with count, % and base), the
+suppression rule, and charts comparing priority wards with the rest of the borough.
+
+Suppression: a figure whose base (people in the group who answered) is under
+``ENGAGE_SUPPRESSION_THRESHOLD`` (default 5) is hidden on public pages and in public exports,
+so that nobody in a small group can be picked out. Staff who may edit the consultation see
+every figure, marked. Results of a consultation whose results are not yet published are shown
+only to those staff.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from . import services
+from .charts import Bar, Group, bar_chart
+from .models import SEGMENT_DIMENSIONS, Consultation, Question, ResultFigure
+
+DIMENSION_ORDER = ["all", "area-group", "ward", "age", "sex", "ethnicity", "disability"]
+BREAKDOWN_TITLES = {
+    "ward": "Results by ward",
+    "age": "Results by age band",
+    "sex": "Results by sex",
+    "ethnicity": "Results by ethnicity",
+    "disability": "Results by disability",
+    "other": "Results by other groups",
+}
+SERIES_CLASS = {"All respondents": "bar", "Priority wards": "bar--priority", "Rest of the borough": "bar--compare"}
+
+
+def threshold() -> int:
+    return services.suppression_threshold()
+
+
+def may_edit(user, consultation: Consultation) -> bool:
+    """Officers, and practitioners, VCS members and coordinators of the lead organisation
+    (the consultation services' rule)."""
+    return services.can_edit(user, consultation)
+
+
+def results_published(consultation: Consultation, today: date | None = None) -> bool:
+    return services.results_published(consultation, today)
+
+
+def percent(count: int, base: int) -> float | None:
+    return round(100.0 * count / base, 1) if base else None
+
+
+def percent_text(value: float | None) -> str:
+    """Whole percentages, rounded half up (41.5 → 42%); under 0.5 but above 0 shows "<1%"."""
+    if value is None:
+        return ""
+    if 0 < value < 0.5:
+        return "<1%"
+    return f"{Decimal(str(value)).quantize(Decimal('1'), rounding=ROUND_HALF_UP)}%"
+
+
+def dimension_label(dimension: str) -> str:
+    if dimension in SEGMENT_DIMENSIONS:
+        return SEGMENT_DIMENSIONS[dimension]
+    return dimension.replace("-", " ").capitalize()
+
+
+def _age_key(label: str):
+    match = re.search(r"\d+", label)
+    return (0 if label.lower().startswith("under") else 1, int(match.group()) if match else 999, label)
+
+
+def _segment_sort_key(segment):
+    dim = segment.dimension
+    rank = DIMENSION_ORDER.index(dim) if dim in DIMENSION_ORDER else len(DIMENSION_ORDER)
+    if dim == "area-group":
+        inner = (0 if segment.label == "Priority wards" else 1, segment.label)
+    elif dim == "ward":
+        inner = (0, segment.label.casefold())
+    elif dim == "age":
+        inner = _age_key(segment.label)
+    else:
+        inner = (segment.id,)
+    return (rank, dim if rank == len(DIMENSION_ORDER) else "", inner)
+
+
+# ---- tables ------------------------------------------------------------------------------
+
+@dataclass
+class Cell:
+    count: int | None
+    base: int | None
+    percent: float | None
+    hidden: bool = False   # not shown in this view
+    small: bool = False    # base under the threshold (hidden on public pages)
+
+    @property
+    def percent_text(self) -> str:
+        return percent_text(self.percent)
+
+
+@dataclass
+class Column:
+    segment_id: int
+    label: str
+    dimension: str
+    base: int | None
+    hidden: bool
+    small: bool
+    priority: bool = False
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[Column]
+    rows: list[tuple[str, list[Cell]]]  # (option label, one cell per column)
+    transposed: bool = False  # breakdowns show segments as rows, options as columns
+
+    @property
+    def has_hidden(self) -> bool:
+        return any(c.hidden for c in self.columns)
+
+    @property
+    def has_small(self) -> bool:
+        return any(c.small for c in self.columns)
+
+    def by_segment(self):
+        """Rows of a breakdown table: (column, [cell per option])."""
+        return [(col, [cells[i] for _, cells in self.rows]) for i, col in enumerate(self.columns)]
+
+
+@dataclass
+class QuestionResults:
+    question: Question
+    headline_table: Table | None
+    breakdowns: list[Table]
+    chart: Markup | None
+    headline: str | None
+    compares_priority: bool = False
+
+    @property
+    def id(self) -> int:
+        return self.question.id
+
+    @property
+    def tables(self) -> list[Table]:
+        return ([self.headline_table] if self.headline_table else []) + self.breakdowns
+
+    @property
+    def has_hidden(self) -> bool:
+        return any(t.has_hidden for t in self.tables)
+
+    @property
+    def has_small(self) -> bool:
+        return any(t.has_small for t in self.tables)
+
+
+def _load(consultation: Consultation):
+    questions = db.session.scalars(
+        select(Question).where(Question.consultation_id == consultation.id)
+        .options(selectinload(Question.options)).order_by(Question.position, Question.id)
+    ).all()
+    figures = db.session.execute(
+        select(ResultFigure.question_id, ResultFigure.option_id, ResultFigure.segment_id, ResultFigure.count, ResultFigure.base)
+        .join(Question, Question.id == ResultFigure.question_id)
+        .where(Question.consultation_id == consultation.id)
+    ).all()
+    by_question: dict[int, dict[tuple[int, int], tuple[int, int]]] = {}
+    for question_id, option_id, segment_id, count, base in figures:
+        by_question.setdefault(question_id, {})[(option_id, segment_id)] = (count, base)
+    segments = {s.id: s for s in consultation.segments}
+    return questions, by_question, segments
+
+
+def _question_tables(question: Question, figures: dict, segments: dict, public: bool, limit: int) -> tuple[Table | None, list[Table]]:
+    used = sorted({segments[seg_id] for (_, seg_id) in figures if seg_id in segments}, key=_segment_sort_key)
+    if not used:
+        return None, []
+    columns_by_dim: dict[str, list[Column]] = {}
+    for seg in used:
+        bases = [base for (opt, seg_id), (count, base) in figures.items() if seg_id == seg.id]
+        base = max(bases) if bases else None
+        small = base is not None and base < limit
+        column = Column(seg.id, seg.label, seg.dimension, base, hidden=small and public, small=small,
+                        priority=bool(seg.area and seg.area.priority_ward))
+        key = seg.dimension if seg.dimension in ("all", "area-group") else seg.dimension
+        columns_by_dim.setdefault(key, []).append(column)
+
+    def rows_for(columns):
+        rows = []
+        for option in question.options:
+            cells = []
+            for col in columns:
+                figure = figures.get((option.id, col.segment_id))
+                if figure is None:
+                    cells.append(Cell(None, None, None, hidden=col.hidden, small=col.small))
+                    continue
+                count, base = figure
+                if col.hidden:
+                    cells.append(Cell(None, None, None, hidden=True, small=True))
+                else:
+                    cells.append(Cell(count, base, percent(count, base), small=col.small))
+            rows.append((option.label, cells))
+        return rows
+
+    headline_columns = columns_by_dim.pop("all", []) + columns_by_dim.pop("area-group", [])
+    headline = Table("headline", "Everyone who answered" if len(headline_columns) == 1 else "Priority wards compared with the borough",
+                     headline_columns, rows_for(headline_columns)) if headline_columns else None
+    breakdowns = []
+    for dim, columns in columns_by_dim.items():
+        title = BREAKDOWN_TITLES.get(dim) or f"Results by {dimension_label(dim).lower()}"
+        breakdowns.append(Table(dim, title, columns, rows_for(columns), transposed=True))
+    return headline, breakdowns
+
+
+def _headline_sentence(question: Question, table: Table | None, year: int | None) -> str | None:
+    """"Removing rubbish and cleaning streets came first: 41%, base 2,500, 2005"."""
+    if table is None or not table.columns:
+        return None
+    col_index = next((i for i, c in enumerate(table.columns) if c.dimension == "all"), 0)
+    column = table.columns[col_index]
+    if column.hidden or not table.rows:
+        return None
+    best = None
+    for label, cells in table.rows:
+        cell = cells[col_index]
+        if cell.count is not None and (best is None or cell.count > best[1].count):
+            best = (label, cell)
+    if best is None:
+        return None
+    label, cell = best
+    tail = f", {year}" if year else ""
+    return f"{label} came first: {percent_text(cell.percent)}, base {cell.base:,}{tail}"
+
+
+def _year(consultation: Consultation) -> int | None:
+    return services.consultation_year(consultation)
+
+
+def _chart(question: Question, table: Table | None) -> tuple[Markup | None, bool]:
+    if table is None or not table.rows or not table.columns:
+        return None, False
+    columns = table.columns
+    compares = any(c.dimension == "area-group" for c in columns)
+    groups = []
+    for label, cells in table.rows:
+        bars = []
+        for col, cell in zip(columns, cells):
+            css = SERIES_CLASS.get(col.label, "bar")
+            if cell.hidden:
+                bars.append(Bar(None, css, f"{col.label}: hidden"))
+            elif cell.percent is None:
+                bars.append(Bar(None, css, "no figure" if len(columns) == 1 else f"{col.label}: no figure"))
+            else:
+                bars.append(Bar(cell.percent, css, percent_text(cell.percent)))
+        groups.append(Group(label, bars))
+    legend = [(c.label, SERIES_CLASS.get(c.label, "bar")) for c in columns] if len(columns) > 1 else None
+    if compares:
+        description = ("Bar chart of the percentage giving each answer, comparing people in the priority wards with the rest "
+                       "of the borough and everyone. The table that follows gives the same figures.")
+    else:
+        description = "Bar chart of the percentage of everyone who answered giving each answer. The table that follows gives the same figures."
+    title = f"Chart: {question.text}"
+    return bar_chart(f"chart-q{question.id}", title, description, groups, legend=legend, scale_max=100.0,
+                     axis_label="Percentage of people who answered"), compares
+
+
+def question_results(consultation: Consultation, public: bool = True) -> list[QuestionResults]:
+    """Every question with its tables and chart. ``public`` hides figures with a small base."""
+    limit = threshold()
+    questions, figures, segments = _load(consultation)
+    year = _year(consultation)
+    out = []
+    for question in questions:
+        qfigures = figures.get(question.id, {})
+        headline, breakdowns = _question_tables(question, qfigures, segments, public, limit)
+        chart, compares = _chart(question, headline)
+        out.append(QuestionResults(question, headline, breakdowns, chart, _headline_sentence(question, headline, year), compares))
+    return out
+
+
+@dataclass
+class ResultsView:
+    """What the results include needs: the questions, and how this person may see them."""
+
+    consultation: Consultation
+    questions: list[QuestionResults] = field(default_factory=list)
+    public: bool = True
+    may_edit: bool = False
+    published: bool = False
+    threshold: int = 5
+
+    @property
+    def visible(self) -> bool:
+        return self.may_edit or self.published
+
+    @property
+    def has_hidden(self) -> bool:
+        return any(q.has_hidden for q in self.questions)
+
+    @property
+    def has_small(self) -> bool:
+        return any(q.has_small for q in self.questions)
+
+    @property
+    def compares_priority(self) -> bool:
+        return any(q.compares_priority for q in self.questions)
+
+
+def for_viewer(consultation: Consultation, user) -> ResultsView:
+    editor = may_edit(user, consultation)
+    published = results_published(consultation)
+    view = ResultsView(consultation, public=not editor, may_edit=editor, published=published, threshold=threshold())
+    if view.visible:
+        view.questions = question_results(consultation, public=not editor)
+    return view
+
+
+# ---- plain data for exports and the API --------------------------------------------------
+
+def suppressed_figures(consultation: Consultation, public: bool = True) -> list[dict]:
+    """The consultation's results as plain data (lists and dicts of str/int/float/bool/None).
+
+    With ``public=True`` (open data, the API, public exports): nothing until the results are
+    published, and every figure whose base is under the threshold has its count, base and
+    percent set to None with ``"suppressed": True``. With ``public=False`` every figure is
+    given, and ``"suppressed"`` is False; ``"small_base"`` says which would be hidden.
+
+    [{"id", "code", "text", "type", "themes": [..], "position",
+      "results": [{"option", "option_position", "segment", "dimension", "count", "base",
+                   "percent", "suppressed", "small_base"}]}]
+    """
+    if public and not results_published(consultation):
+        return []
+    limit = threshold()
+    questions, figures, segments = _load(consultation)
+    out = []
+    for question in questions:
+        qfigures = figures.get(question.id, {})
+        used = sorted({segments[s] for (_, s) in qfigures if s in segments}, key=_segment_sort_key)
+        results = []
+        for seg in used:
+            for option in question.options:
+                figure = qfigures.get((option.id, seg.id))
+                if figure is None:
+                    continue
+                count, base = figure
+                small = base < limit
+                hide = small and public
+                results.append({
+                    "option": option.label, "option_position": option.position,
+                    "segment": seg.label, "dimension": seg.dimension,
+                    "count": None if hide else count, "base": None if hide else base,
+                    "percent": None if hide else percent(count, base),
+                    "suppressed": hide, "small_base": small,
+                })
+        out.append({
+            "id": question.id, "code": question.code, "text": question.text, "type": question.qtype,
+            "themes": [t.strip() for t in (question.themes or "").split(",") if t.strip()],
+            "position": question.position, "results": results,
+        })
+    return out
+
+
+def suppressed_rows(consultation: Consultation, public: bool = True) -> list[dict]:
+    """The same figures as flat rows, one per option and segment (for CSV)."""
+    rows = []
+    for question in suppressed_figures(consultation, public=public):
+        for result in question["results"]:
+            rows.append({"consultation_id": consultation.id, "consultation": consultation.title,
+                         "question_id": question["id"], "question_code": question["code"], "question": question["text"],
+                         **result})
+    return rows

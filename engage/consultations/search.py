@@ -1,0 +1,328 @@
+"""The "consultations" search index: consultations, their questions (with the headline
+figure) and their key findings, with facets and the visibility fields used as a filter.
+
+Each consultation owns several documents (key ``Consultation:<id>``):
+- kind ``consultation``: title, summary, purpose, how to take part, document text, findings;
+- kind ``question``: the question, its answer options and its headline figure;
+- kind ``finding``: the statement and its evidence.
+
+Facets are stored as ids so that renaming a place or a priority needs no reindex, except:
+``priority`` holds each tagged priority AND every later priority it became (so work tagged
+with a 2005 priority is found under its 2006 successor), and ``area`` holds each tagged area
+AND every area it sits inside (so Runcorn finds ward-level work). Changing priority mappings
+or the area tree therefore needs ``flask --app wsgi engage reindex``.
+
+Status depends on today's date. The index holds the status on the day it was written;
+``refresh_statuses`` (run by the search pages at most once a day per process) re-indexes the
+consultations whose status has moved on since. Headline figures and findings are indexed only
+once results are published (``results_published_on`` on or before the day of indexing).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import date
+
+from flask import current_app, url_for
+from sqlalchemy import func, select
+from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from ..extensions import db
+from ..search import IndexSpec, backend, key, register
+from .models import (
+    AUDIENCES,
+    CHANNELS,
+    STATUSES,
+    AnswerOption,
+    Consultation,
+    ConsultationDocument,
+    ConsultationTag,
+    Finding,
+    Question,
+    ResultFigure,
+    Segment,
+)
+
+log = logging.getLogger(__name__)
+INDEX = "consultations"
+FACETS = ["kind", "status", "year", "organisation", "partnership", "priority", "outcome", "area", "method", "audience", "channel"]
+KINDS = {"consultation": "Consultations", "question": "Questions asked", "finding": "Key findings"}
+
+
+def _facet_field():
+    return KEYWORD(stored=True, commas=True, scorable=False, lowercase=False)
+
+
+SCHEMA = Schema(
+    owner=ID(stored=True),
+    doc_id=ID(stored=True, unique=True),
+    kind=ID(stored=True),
+    consultation_id=NUMERIC(stored=True),
+    object_id=NUMERIC(stored=True),
+    title=TEXT(stored=True, analyzer=StemmingAnalyzer()),
+    body=TEXT(stored=True, analyzer=StemmingAnalyzer()),
+    extra=TEXT(analyzer=StemmingAnalyzer()),
+    words=TEXT(analyzer=StandardAnalyzer(stoplist=None, minsize=2)),
+    ctitle=STORED,
+    headline=STORED,
+    starts=STORED,
+    sortdate=NUMERIC(stored=True, sortable=True),
+    visibility=ID(stored=True),
+    org_id=ID(stored=True),
+    status=_facet_field(),
+    year=_facet_field(),
+    organisation=_facet_field(),
+    partnership=_facet_field(),
+    priority=_facet_field(),
+    outcome=_facet_field(),
+    area=_facet_field(),
+    method=_facet_field(),
+    audience=_facet_field(),
+    channel=_facet_field(),
+)
+TEXT_FIELDS = {"title": 3.0, "body": 1.5, "extra": 1.0}
+
+
+def _join(values) -> str:
+    return ",".join(str(v).replace(",", " ").strip() for v in values if str(v).strip())
+
+
+def successor_ids(priorities) -> set[int]:
+    """Each priority and every later priority it became, however many frameworks on."""
+    out, stack = set(), list(priorities)
+    while stack and len(out) < 1000:
+        priority = stack.pop()
+        if priority.id in out:
+            continue
+        out.add(priority.id)
+        stack.extend(priority.successors)
+    return out
+
+
+def area_and_ancestor_ids(areas) -> set[int]:
+    out = set()
+    for area in areas:
+        out.add(area.id)
+        out.update(a.id for a in area.ancestors)
+    return out
+
+
+def _facets(c: Consultation, today: date) -> dict:
+    from .services import consultation_year
+
+    year = consultation_year(c)
+    return {
+        "status": c.status_on(today),
+        "year": str(year) if year else "",
+        "organisation": _join([c.lead_organisation_id] + [o.id for o in c.partners]),
+        "partnership": _join(p.id for p in c.partnerships),
+        "priority": _join(sorted(successor_ids(c.priorities))),
+        "outcome": _join(o.id for o in c.outcomes),
+        "area": _join(sorted(area_and_ancestor_ids(c.areas))),
+        "method": _join(c.methods),
+        "audience": _join(c.audiences),
+        "channel": _join(c.channels),
+        "visibility": c.visibility,
+        "org_id": str(c.lead_organisation_id),
+    }
+
+
+def _today() -> date:
+    """Today's date (one place, so tests can move the clock)."""
+    return date.today()
+
+
+def documents(c: Consultation) -> list[dict]:
+    from sqlalchemy.orm import object_session
+
+    from .services import headline_figure, method_choices, results_published
+
+    today = _today()
+    method_labels = dict(method_choices(object_session(c)))
+    published = results_published(c, today)
+    starts = c.starts_on or c.closes_on
+    common = {
+        "owner": key(c),
+        "consultation_id": c.id,
+        "ctitle": c.title,
+        "starts": starts.isoformat() if starts else "",
+        "sortdate": int(starts.strftime("%Y%m%d")) if starts else 0,
+        **_facets(c, today),
+    }
+    labels = " ".join(
+        [c.lead_organisation.name if c.lead_organisation else ""]
+        + [o.name for o in c.partners] + [p.name for p in c.priorities] + [t.name for t in c.themes]
+        + [str(o) for o in c.outcomes] + [a.name for a in c.areas]
+        + [AUDIENCES.get(a, a) for a in c.audiences] + [method_labels.get(m, m) for m in c.methods]
+        + [CHANNELS.get(ch, ch) for ch in c.channels]
+    )
+    findings_text = " ".join(f"{f.statement} {f.evidence}" for f in c.findings) if published else ""
+    document_text = " ".join(f"{d.title} {d.extracted_text}" for d in c.documents)
+    body = "\n".join(p for p in (c.summary, c.purpose) if p)
+    docs = [{
+        **common,
+        "doc_id": f"consultation:{c.id}",
+        "kind": "consultation",
+        "object_id": c.id,
+        "title": c.title,
+        "body": body,
+        "extra": " ".join([c.how_to_take_part, labels, findings_text, document_text]),
+        "words": " ".join([c.title, body, labels, findings_text, document_text[:20000]]),
+        "headline": "",
+    }]
+    for q in c.questions:
+        head = headline_figure(q) if published else None
+        options = "; ".join(o.label for o in q.options)
+        docs.append({
+            **common,
+            "doc_id": f"question:{q.id}",
+            "kind": "question",
+            "object_id": q.id,
+            "title": q.text,
+            "body": options,
+            "extra": " ".join([q.themes or "", c.title, labels]),
+            "words": " ".join([q.text, options, q.themes or ""]),
+            "headline": head.text if head else "",
+        })
+    if published:
+        for f in c.findings:
+            docs.append({
+                **common,
+                "doc_id": f"finding:{f.id}",
+                "kind": "finding",
+                "object_id": f.id,
+                "title": f.statement,
+                "body": f.evidence,
+                "extra": " ".join([c.title, labels]),
+                "words": " ".join([f.statement, f.evidence]),
+                "headline": "",
+            })
+    return docs
+
+
+def _all_roots():
+    last = 0
+    while True:
+        batch = db.session.scalars(select(Consultation).where(Consultation.id > last).order_by(Consultation.id).limit(200)).all()
+        if not batch:
+            return
+        yield from batch
+        last = batch[-1].id
+
+
+def _count_roots() -> int:
+    return db.session.scalar(select(func.count()).select_from(Consultation)) or 0
+
+
+SPEC = IndexSpec(
+    name=INDEX,
+    schema=SCHEMA,
+    root=Consultation,
+    documents=documents,
+    all_roots=_all_roots,
+    count_roots=_count_roots,
+    watch={
+        Question: lambda q: [q.consultation],
+        AnswerOption: lambda o: [o.question.consultation] if o.question is not None else [],
+        ResultFigure: lambda f: [f.question.consultation] if f.question is not None else [],
+        Segment: lambda s: [s.consultation],
+        Finding: lambda f: [f.consultation],
+        ConsultationDocument: lambda d: [d.consultation],
+        ConsultationTag: lambda t: [t.consultation],
+    },
+    text_fields=TEXT_FIELDS,
+    spelling_field="words",
+)
+register(SPEC)
+
+
+# ---- keeping the status facet true ---------------------------------------------------------
+
+_REFRESHED: dict[str, date] = {}
+_REFRESH_LOCK = threading.Lock()
+
+
+def refresh_statuses(today: date | None = None, force: bool = False) -> int:
+    """Re-index consultations whose status today differs from the indexed one. Runs at most
+    once a day per process unless ``force``; returns how many were queued."""
+    today = today or _today()
+    marker = current_app.config["ENGAGE_INDEX_DIR"]
+    with _REFRESH_LOCK:
+        if not force and _REFRESHED.get(marker) == today:
+            return 0
+        _REFRESHED[marker] = today
+    try:
+        searcher = backend().searcher(INDEX)
+        indexed = {}
+        for fields in searcher.documents(kind="consultation"):
+            indexed[int(fields["consultation_id"])] = fields.get("status")
+        rows = db.session.execute(select(
+            Consultation.id, Consultation.planned_start, Consultation.planned_close, Consultation.actual_start,
+            Consultation.actual_close, Consultation.results_published_on))
+        stale = set()
+        for cid, ps, pc, as_, ac, rp in rows:
+            probe = Consultation(planned_start=ps, planned_close=pc, actual_start=as_, actual_close=ac, results_published_on=rp)
+            if cid in indexed and indexed[cid] != probe.status_on(today):
+                stale.add(cid)
+        if stale:
+            from ..search import write_pending
+
+            write_pending(current_app._get_current_object(), {(INDEX, "Consultation", cid) for cid in stale})
+        return len(stale)
+    except Exception:  # never break a search page over this; the next day tries again
+        log.exception("Could not refresh consultation statuses in the search index")
+        return 0
+
+
+def status_label(value: str) -> str:
+    return STATUSES.get(value, value)
+
+
+# ---- running a search --------------------------------------------------------------------
+
+def hit_url(fields: dict, external: bool = False) -> str:
+    """Where a hit lives: the consultation page, at the question or finding."""
+    url = url_for("consultations.page", consultation_id=fields["consultation_id"], _external=external)
+    if fields.get("kind") == "question":
+        return url + f"#question-{fields['object_id']}"
+    if fields.get("kind") == "finding":
+        return url + f"#finding-{fields['object_id']}"
+    return url
+
+
+# Words people put around what they are looking for ("what have residents said about ..."):
+# dropped from the query unless nothing else is left.
+FILLER = set("""what whats have has had did do does done said say says saying tell told telling about around regarding
+on of the a an any anything anyone people person residents resident public think thought thinks views view opinion
+opinions feel felt how why who which where when there their they them us me i we our you your is are was were be been
+please show find search looking look for want know results result consultation consultations asked ask""".split())
+
+
+def plain_query(text: str) -> str:
+    """The words that carry the meaning of a question typed in plain English."""
+    import re
+
+    words = re.findall(r"\w+", text or "", re.UNICODE)
+    kept = [w for w in words if w.lower() not in FILLER]
+    if not kept or len(kept) == len(words):
+        return text or ""
+    return " ".join(kept)
+
+
+def run_search(user_or_audience, text: str, selected: dict[str, list[str]], page: int = 1, pagelen: int = 20):
+    """Search the consultations index as this person may see it. ``selected`` maps facet
+    fields to chosen values (ORed within a field, ANDed across fields)."""
+    from .services import search_filter
+
+    refresh_statuses()
+    filters = search_filter(user_or_audience)
+    for field in FACETS:
+        values = [str(v)[:200] for v in (selected.get(field) or [])][:20]
+        if values:
+            filters.append([(field, v) for v in values])
+    sort = None if (text or "").strip() else "sortdate"
+    results = backend().search(INDEX, plain_query(text), filters=filters, facets=FACETS, page=page, pagelen=pagelen,
+                            highlight=("title", "body"), sort=sort, reverse=True)
+    results.query = (text or "")[:500]
+    return results

@@ -1,0 +1,747 @@
+"""Rules for consultations: who may see and change them, saving them with every link,
+documents, findings, and the "similar consultations" check. Services flush; views commit.
+
+Visibility lives in ONE place, ``audience(user)``. Everything else (SQL lists, the search
+filter, single-record checks, exports and the API) derives from what it returns.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import and_, case, false, func, or_, select, true
+
+from ..accounts.roles import COORDINATOR, OFFICER, PRACTITIONER, VCS
+from ..core import audit
+from ..core.errors import not_found
+from ..core.sanitise import clean_text
+from ..extensions import db
+from ..partnership.models import Area, Organisation, Outcome, Partnership, Priority, Theme, priority_succession
+from ..partnership.services import RuleError, area_subtree_ids, priority_lineage_ids
+from .models import (
+    AUDIENCES,
+    CHANNELS,
+    STATUSES,
+    VISIBILITY,
+    Consultation,
+    ConsultationTag,
+    Finding,
+    Question,
+)
+
+__all__ = ["RuleError"]
+
+# Roles that log and edit their own organisation's consultations (officers pass every check).
+EDITOR_ROLES = (VCS, PRACTITIONER, COORDINATOR)
+SIMILAR_WINDOW_DAYS = 730
+TEXT_LIMITS = {"title": 200, "summary": 3000, "purpose": 5000, "how_to_take_part": 3000,
+               "contact_name": 120, "contact_email": 254, "take_part_url": 500}
+MAX_COUNT = 10_000_000
+MAX_COST = 100_000_000
+
+
+# ---- who may see what: the one rule ----------------------------------------------------
+
+@dataclass(frozen=True)
+class Audience:
+    """What one person may see. ``everything`` for officers; otherwise every record whose
+    visibility is in ``levels``, plus every record of ``organisation_id`` (any visibility)."""
+
+    everything: bool
+    levels: frozenset
+    organisation_id: int | None
+
+
+def _signed_in(user) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False))
+
+
+def audience(user) -> Audience:
+    """THE visibility rule. Public records: anyone. Partners-only: anyone signed in.
+    Own-organisation records: people of the lead organisation, and officers (who see all)."""
+    if not _signed_in(user):
+        return Audience(False, frozenset({"public"}), None)
+    if user.role == OFFICER:
+        return Audience(True, frozenset(VISIBILITY), None)
+    return Audience(False, frozenset({"public", "partners"}), user.organisation_id)
+
+
+def public_audience() -> Audience:
+    """The audience of open data and the API: the public, whoever asks."""
+    return audience(None)
+
+
+def visible_clause(user_or_audience):
+    """An SQL condition on ``Consultation`` for the records this person may see."""
+    aud = user_or_audience if isinstance(user_or_audience, Audience) else audience(user_or_audience)
+    if aud.everything:
+        return true()
+    conditions = [Consultation.visibility.in_(sorted(aud.levels))]
+    if aud.organisation_id is not None:
+        conditions.append(Consultation.lead_organisation_id == aud.organisation_id)
+    return or_(*conditions)
+
+
+def search_filter(user_or_audience) -> list[list[tuple[str, str]]]:
+    """The same rule as a search filter clause (ORed terms), for ``backend().search``."""
+    aud = user_or_audience if isinstance(user_or_audience, Audience) else audience(user_or_audience)
+    if aud.everything:
+        return []
+    clause = [("visibility", level) for level in sorted(aud.levels)]
+    if aud.organisation_id is not None:
+        clause.append(("org_id", str(aud.organisation_id)))
+    return [clause]
+
+
+def can_view(user_or_audience, consultation: Consultation) -> bool:
+    aud = user_or_audience if isinstance(user_or_audience, Audience) else audience(user_or_audience)
+    if aud.everything or consultation.visibility in aud.levels:
+        return True
+    return aud.organisation_id is not None and consultation.lead_organisation_id == aud.organisation_id
+
+
+# ---- who may change what ---------------------------------------------------------------
+
+def can_log(user) -> bool:
+    """May this person log a new consultation? Officers always; editors need an organisation."""
+    if not _signed_in(user):
+        return False
+    if user.role == OFFICER:
+        return True
+    return user.role in EDITOR_ROLES and user.organisation_id is not None
+
+
+def can_edit(user, consultation: Consultation) -> bool:
+    if not _signed_in(user):
+        return False
+    if user.role == OFFICER:
+        return True
+    return (user.role in EDITOR_ROLES and user.organisation_id is not None
+            and consultation.lead_organisation_id == user.organisation_id)
+
+
+def editable_clause(user):
+    if not _signed_in(user):
+        return false()
+    if user.role == OFFICER:
+        return true()
+    if user.role not in EDITOR_ROLES or user.organisation_id is None:
+        return false()
+    return Consultation.lead_organisation_id == user.organisation_id
+
+
+def _get(consultation_id) -> Consultation:
+    try:
+        consultation_id = int(consultation_id)
+    except (TypeError, ValueError):
+        consultation_id = -1
+    obj = db.session.get(Consultation, consultation_id) if 0 < consultation_id < 2**31 else None
+    if obj is None:
+        not_found("There is no consultation with that number.")
+    return obj
+
+
+def get_for_view(user, consultation_id) -> Consultation:
+    """The consultation if this person may see it; otherwise a 404 (never a hint it exists)."""
+    obj = _get(consultation_id)
+    if not can_view(user, obj):
+        not_found("There is no consultation with that number.")
+    return obj
+
+
+def get_for_edit(user, consultation_id) -> Consultation:
+    """The consultation if this person may change it: 404 if they may not even see it,
+    403 if they may see it but not change it."""
+    obj = get_for_view(user, consultation_id)
+    if not can_edit(user, obj):
+        from flask import abort
+
+        abort(403)
+    return obj
+
+
+# ---- status in SQL ---------------------------------------------------------------------
+
+def status_expression(today: date | None = None):
+    """The computed status as an SQL expression (same rule as ``Consultation.status_on``)."""
+    today = today or date.today()
+    start = func.coalesce(Consultation.actual_start, Consultation.planned_start)
+    close = func.coalesce(Consultation.actual_close, Consultation.planned_close)
+    return case(
+        (and_(Consultation.results_published_on.is_not(None), Consultation.results_published_on <= today), "results-published"),
+        (or_(start.is_(None), start > today), "planned"),
+        (or_(close.is_(None), close >= today), "open"),
+        else_="closed",
+    )
+
+
+STATUS_ORDER = {"open": 0, "planned": 1, "results-published": 2, "closed": 3}
+
+
+def status_rank_expression(today: date | None = None):
+    status = status_expression(today)
+    return case(*[(status == key, rank) for key, rank in STATUS_ORDER.items()], else_=9)
+
+
+# ---- finding consultations -------------------------------------------------------------
+
+def finder_query(user_or_audience, *, statuses=(), area_id=None, priority_id=None, theme_id=None,
+                 audience_value=None, text=None, today=None):
+    """Consultations this person may see, open ones first, filtered by status, area (and
+    every area inside it), priority (and what it replaced) and theme."""
+    today = today or date.today()
+    query = select(Consultation).where(visible_clause(user_or_audience))
+    statuses = [s for s in statuses if s in STATUSES]
+    if statuses:
+        query = query.where(status_expression(today).in_(statuses))
+    if area_id:
+        ids = area_subtree_ids([area_id]) or {-1}
+        query = query.where(Consultation.areas.any(Area.id.in_(ids)))
+    if priority_id:
+        ids = priority_lineage_ids([priority_id]) or {-1}
+        query = query.where(Consultation.priorities.any(Priority.id.in_(ids)))
+    if theme_id:
+        query = query.where(Consultation.themes.any(Theme.id == theme_id))
+    if audience_value:
+        query = query.where(Consultation.tags.any(and_(ConsultationTag.kind == "audience", ConsultationTag.value == audience_value)))
+    if text:
+        words = re.findall(r"\w+", text.lower())[:8]
+        for word in words:
+            like = f"%{word}%"
+            query = query.where(or_(func.lower(Consultation.title).like(like), func.lower(Consultation.summary).like(like)))
+    start = func.coalesce(Consultation.actual_start, Consultation.planned_start)
+    return query.order_by(status_rank_expression(today), start.desc().nulls_last(), Consultation.id.desc())
+
+
+def editable_query(user):
+    start = func.coalesce(Consultation.actual_start, Consultation.planned_start)
+    return select(Consultation).where(editable_clause(user)).order_by(Consultation.updated_at.desc(), start.desc(), Consultation.id.desc())
+
+
+def results_published(consultation: Consultation, today: date | None = None) -> bool:
+    today = today or date.today()
+    return bool(consultation.results_published_on and consultation.results_published_on <= today)
+
+
+# ---- choices for forms -----------------------------------------------------------------
+
+def audience_choices():
+    return list(AUDIENCES.items())
+
+
+def channel_choices():
+    return list(CHANNELS.items())
+
+
+_METHOD_CACHE: dict[str, tuple[float, list[tuple[str, str]]]] = {}
+
+
+def _toolkit_methods(session=None) -> list[tuple[str, str]] | None:
+    """Methods from the toolkit's table when it exists and holds any; else None."""
+    try:
+        from sqlalchemy import inspect as sa_inspect
+
+        from ..toolkit.models import ToolkitEntry
+    except ImportError:
+        return None
+    cache = current_app.extensions.setdefault("engage_consultations", {})
+    if "toolkit_table" not in cache:
+        try:
+            cache["toolkit_table"] = sa_inspect(db.engine).has_table(ToolkitEntry.__tablename__)
+        except Exception:
+            cache["toolkit_table"] = False
+    if not cache["toolkit_table"]:
+        return None
+    rows = (session or db.session).execute(select(ToolkitEntry.slug, ToolkitEntry.title).where(ToolkitEntry.kind == "method").order_by(ToolkitEntry.title)).all()
+    return [(slug, title) for slug, title in rows] or None
+
+
+def _file_methods() -> list[tuple[str, str]]:
+    folder = Path(current_app.config.get("ENGAGE_TOOLKIT_DIR", "")) / "methods"
+    if not folder.is_dir():
+        return []
+    stamp = max((p.stat().st_mtime for p in folder.glob("*.md")), default=0.0)
+    cached = _METHOD_CACHE.get(str(folder))
+    if cached and cached[0] == stamp:
+        return cached[1]
+    out = []
+    for path in sorted(folder.glob("*.md")):
+        title = path.stem.replace("-", " ").capitalize()
+        try:
+            with path.open(encoding="utf-8") as handle:
+                head = handle.read(2000)
+            match = re.search(r"^title:\s*[\"']?(.+?)[\"']?\s*$", head, re.MULTILINE)
+            if match:
+                title = match.group(1)
+        except OSError:
+            pass
+        out.append((path.stem, title))
+    out.sort(key=lambda item: item[1].lower())
+    _METHOD_CACHE[str(folder)] = (stamp, out)
+    return out
+
+
+def method_choices(session=None) -> list[tuple[str, str]]:
+    """Toolkit methods as (slug, title): from the toolkit's table once it is loaded, otherwise
+    from the toolkit's Markdown files (the same slugs). ``session``: when called while
+    building search documents, the session those objects belong to."""
+    return _toolkit_methods(session) or _file_methods()
+
+
+def method_label(slug: str, session=None) -> str:
+    return dict(method_choices(session)).get(slug, slug.replace("-", " ").capitalize())
+
+
+def audience_label(value: str) -> str:
+    return AUDIENCES.get(value, value)
+
+
+def lead_organisation_choices(user):
+    """Officers log for any organisation; everyone else for their own."""
+    query = select(Organisation.id, Organisation.name).order_by(Organisation.name)
+    if not (_signed_in(user) and user.role == OFFICER):
+        query = query.where(Organisation.id == (getattr(user, "organisation_id", None) or -1))
+    return [(oid, name) for oid, name in db.session.execute(query)]
+
+
+# ---- saving a consultation -------------------------------------------------------------
+
+LINKS = {
+    "partner_ids": ("partners", Organisation, "Select partner organisations from the list"),
+    "partnership_ids": ("partnerships", Partnership, "Select partnerships from the list"),
+    "priority_ids": ("priorities", Priority, "Select priorities from the list"),
+    "theme_ids": ("themes", Theme, "Select themes from the list"),
+    "outcome_ids": ("outcomes", Outcome, "Select outcomes from the list"),
+    "area_ids": ("areas", Area, "Select areas from the list"),
+}
+TAGS = {"audiences": "audience", "methods": "method", "channels": "channel"}
+_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+_URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
+
+
+def _ids(values, field: str) -> list[int]:
+    out = []
+    for value in values or []:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise RuleError(LINKS[field][2], field)
+        if number <= 0 or number >= 2**31:
+            raise RuleError(LINKS[field][2], field)
+        if number not in out:
+            out.append(number)
+    return out
+
+
+def _load(model, ids: list[int], field: str) -> list:
+    if not ids:
+        return []
+    rows = db.session.scalars(select(model).where(model.id.in_(ids))).all()
+    if len(rows) != len(ids):
+        raise RuleError(LINKS[field][2], field)
+    order = {i: n for n, i in enumerate(ids)}
+    return sorted(rows, key=lambda r: order[r.id])
+
+
+def _tag_values(data: dict, field: str) -> list[str]:
+    values = []
+    for value in data.get(field) or []:
+        value = clean_text(str(value))
+        if not value:
+            continue
+        if len(value) > 120:
+            raise RuleError("Each entry must be 120 characters or fewer", field)
+        if value not in values:
+            values.append(value)
+    if field == "channels":
+        bad = [v for v in values if v not in CHANNELS]
+        if bad:
+            raise RuleError("Select channels from the list", field)
+    elif field == "methods":
+        known = {slug for slug, _ in method_choices()}
+        bad = [v for v in values if v not in known]
+        if bad:
+            raise RuleError("Select methods from the toolkit list", field)
+    return values
+
+
+def _date_rules(data: dict) -> None:
+    pairs = [("planned_start", "planned_close", "The planned closing date must be the same as or after the planned start date"),
+             ("actual_start", "actual_close", "The actual closing date must be the same as or after the actual start date")]
+    for start, close, message in pairs:
+        if data.get(start) and data.get(close) and data[close] < data[start]:
+            raise RuleError(message, close)
+    start = data.get("actual_start") or data.get("planned_start")
+    if data.get("results_published_on") and start and data["results_published_on"] < start:
+        raise RuleError("Results cannot be published before the consultation starts", "results_published_on")
+    if data.get("actual_start") and data["actual_start"] > date.today() + timedelta(days=1):
+        raise RuleError("The actual start date cannot be in the future. Use the planned start date instead", "actual_start")
+    if data.get("actual_close") and data["actual_close"] > date.today() + timedelta(days=1):
+        raise RuleError("The actual closing date cannot be in the future. Use the planned closing date instead", "actual_close")
+
+
+def _clean_fields(data: dict) -> dict:
+    out = {}
+    for name, limit in TEXT_LIMITS.items():
+        value = clean_text(data.get(name) or "")
+        if len(value) > limit:
+            raise RuleError(f"This must be {limit:,} characters or fewer", name)
+        out[name] = value
+    if not out["title"]:
+        raise RuleError("Enter a title", "title")
+    if not out["summary"]:
+        raise RuleError("Enter a short summary of what the consultation is about", "summary")
+    if out["contact_email"] and not _EMAIL.match(out["contact_email"]):
+        raise RuleError("Enter an email address in the correct format, like name@example.org", "contact_email")
+    if out["take_part_url"] and not _URL.match(out["take_part_url"]):
+        raise RuleError("Enter a web address that starts with http:// or https://", "take_part_url")
+    for name in ("people_reached", "responses"):
+        value = data.get(name)
+        if value is not None:
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0 or value > MAX_COUNT:
+                raise RuleError(f"Enter a whole number between 0 and {MAX_COUNT:,}", name)
+        out[name] = value
+    cost = data.get("cost")
+    if cost is not None:
+        try:
+            cost = float(cost)
+        except (TypeError, ValueError):
+            raise RuleError("Enter the cost as a number of pounds, like 1500", "cost")
+        if not (0 <= cost <= MAX_COST):
+            raise RuleError(f"Enter a cost between 0 and {MAX_COST:,}", "cost")
+    out["cost"] = cost
+    for name in ("planned_start", "planned_close", "actual_start", "actual_close", "results_published_on"):
+        value = data.get(name)
+        if value is not None and not isinstance(value, date):
+            raise RuleError("Enter a real date", name)
+        out[name] = value
+    _date_rules(out)
+    visibility = data.get("visibility") or "public"
+    if visibility not in VISIBILITY:
+        raise RuleError("Select who can see this consultation", "visibility")
+    out["visibility"] = visibility
+    out["equality_monitoring"] = bool(data.get("equality_monitoring"))
+    return out
+
+
+def _link_summary(consultation: Consultation) -> dict:
+    out = {attr: sorted(o.id for o in getattr(consultation, attr)) for attr, _, _ in LINKS.values()}
+    for field, kind in TAGS.items():
+        out[field] = consultation.tag_values(kind)
+    return out
+
+
+def save_consultation(actor, consultation: Consultation | None, data: dict) -> Consultation:
+    """Create (``consultation`` None) or update a consultation from cleaned form data.
+
+    ``data`` holds the column values plus ``lead_organisation_id``, the ``*_ids`` lists and
+    the ``audiences``, ``methods`` and ``channels`` lists. Any broken rule raises RuleError
+    before anything is changed, so nothing is ever half-saved.
+    """
+    creating = consultation is None
+    if creating and not can_log(actor):
+        raise RuleError("Your account cannot log consultations. Ask a partnership officer for help.")
+    if not creating and not can_edit(actor, consultation):
+        raise RuleError("You cannot change this consultation.")
+    values = _clean_fields(data)
+
+    lead_id = data.get("lead_organisation_id")
+    try:
+        lead_id = int(lead_id) if lead_id is not None else None
+    except (TypeError, ValueError):
+        lead_id = None
+    if lead_id is None:
+        lead_id = getattr(actor, "organisation_id", None) if creating else consultation.lead_organisation_id
+    if lead_id is None or db.session.get(Organisation, lead_id) is None:
+        raise RuleError("Select the lead organisation from the list", "lead_organisation_id")
+    if actor.role != OFFICER and lead_id != actor.organisation_id:
+        raise RuleError("You can only log consultations for your own organisation", "lead_organisation_id")
+    values["lead_organisation_id"] = lead_id
+
+    links = {field: _load(model, _ids(data.get(field), field), field) for field, (_, model, _) in LINKS.items()}
+    tags = {field: _tag_values(data, field) for field in TAGS}
+    audiences_ = tags["audiences"]
+    for value in audiences_:
+        if value not in AUDIENCES and not re.search(r"\w", value):
+            raise RuleError("Name the group in words", "audiences")
+
+    before = {} if creating else _link_summary(consultation)
+    if creating:
+        consultation = Consultation(created_by_id=getattr(actor, "id", None), is_demo=bool(data.get("is_demo")))
+        db.session.add(consultation)
+    for name, value in values.items():
+        setattr(consultation, name, value)
+    for field, (attr, _, _) in LINKS.items():
+        setattr(consultation, attr, links[field])
+    _set_tags(consultation, tags)
+    changes = audit.changes_of(consultation) if not creating else None
+    if creating:
+        db.session.flush()
+        after = _link_summary(consultation)
+        audit.record(actor, "create", consultation, f"Consultation logged: {consultation.title}",
+                     changes={**{k: [None, v] for k, v in after.items() if v}, "title": [None, consultation.title]})
+    else:
+        after = _link_summary(consultation)
+        changes = dict(changes or {})
+        for key, value in after.items():
+            if before.get(key) != value:
+                changes[key] = [before.get(key), value]
+        changes.pop("updated_at", None)
+        if changes:
+            from ..core.models import utcnow
+
+            consultation.updated_at = utcnow()
+        audit.record(actor, "update", consultation, f"Consultation changed: {consultation.title}", changes=changes or {})
+    db.session.flush()
+    return consultation
+
+
+def _set_tags(consultation: Consultation, tags: dict[str, list[str]]) -> None:
+    wanted = {(TAGS[field], value) for field, values in tags.items() for value in values}
+    for tag in list(consultation.tags):
+        if (tag.kind, tag.value) not in wanted:
+            consultation.tags.remove(tag)
+    have = {(t.kind, t.value) for t in consultation.tags}
+    for kind, value in sorted(wanted - have):
+        consultation.tags.append(ConsultationTag(kind=kind, value=value))
+
+
+def delete_consultation(actor, consultation: Consultation) -> list[str]:
+    """Delete a consultation and everything in it; returns stored file names to remove after commit."""
+    if not can_edit(actor, consultation):
+        raise RuleError("You cannot delete this consultation.")
+    stored = [d.stored_name for d in consultation.documents]
+    audit.record(actor, "delete", consultation, f"Consultation deleted: {consultation.title}", changes={"title": [consultation.title, None]})
+    db.session.delete(consultation)
+    db.session.flush()
+    return stored
+
+
+# ---- findings --------------------------------------------------------------------------
+
+def save_finding(actor, consultation: Consultation, finding: Finding | None, data: dict) -> Finding:
+    if not can_edit(actor, consultation):
+        raise RuleError("You cannot change this consultation.")
+    statement = clean_text(data.get("statement") or "")
+    evidence = clean_text(data.get("evidence") or "")
+    if not statement:
+        raise RuleError("Enter the finding", "statement")
+    if len(statement) > 500:
+        raise RuleError("The finding must be 500 characters or fewer", "statement")
+    if len(evidence) > 5000:
+        raise RuleError("The evidence must be 5,000 characters or fewer", "evidence")
+    question_id = data.get("question_id")
+    if question_id is not None:
+        question = db.session.get(Question, question_id) if isinstance(question_id, int) and 0 < question_id < 2**31 else None
+        if question is None or question.consultation_id != consultation.id:
+            raise RuleError("Select a question of this consultation from the list", "question_id")
+    position = data.get("position")
+    if position is not None and (not isinstance(position, int) or not 0 <= position <= 9999):
+        raise RuleError("Order must be a whole number between 0 and 9,999", "position")
+    creating = finding is None
+    if creating:
+        if position is None:
+            position = max((f.position for f in consultation.findings), default=0) + 1
+        finding = Finding(consultation=consultation)
+        db.session.add(finding)
+    finding.statement, finding.evidence, finding.question_id = statement, evidence, question_id
+    if position is not None:
+        finding.position = position
+    if creating:
+        db.session.flush()
+        audit.record(actor, "create", finding, f"Finding added to {consultation.title}: {statement}",
+                     changes={"statement": [None, statement], "consultation_id": [None, consultation.id]})
+    else:
+        audit.record(actor, "update", finding, f"Finding changed in {consultation.title}: {statement}")
+    consultation.updated_at = _now()
+    db.session.flush()
+    return finding
+
+
+def get_finding(consultation: Consultation, finding_id: int) -> Finding:
+    finding = db.session.get(Finding, finding_id) if 0 < finding_id < 2**31 else None
+    if finding is None or finding.consultation_id != consultation.id:
+        not_found("There is no finding with that number in this consultation.")
+    return finding
+
+
+def delete_finding(actor, consultation: Consultation, finding: Finding) -> None:
+    if not can_edit(actor, consultation):
+        raise RuleError("You cannot change this consultation.")
+    audit.record(actor, "delete", finding, f"Finding deleted from {consultation.title}: {finding.statement}",
+                 changes={"statement": [finding.statement, None], "consultation_id": [consultation.id, None]})
+    consultation.findings.remove(finding)
+    consultation.updated_at = _now()
+    db.session.flush()
+
+
+def _now():
+    from ..core.models import utcnow
+
+    return utcnow()
+
+
+# ---- similar consultations -------------------------------------------------------------
+
+_STOP = set("a an and are as at be by for from how in into is it of on or our the their this to we what when where which who why with your you about residents survey consultation views people".split())
+
+
+def _words(text: str) -> set[str]:
+    """Meaningful words, roughly singular ("streets" and "street" match)."""
+    out = set()
+    for word in re.findall(r"[a-z]{3,}", (text or "").lower()):
+        if word in _STOP:
+            continue
+        if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        out.add(word)
+    return out
+
+
+def _priority_family(ids) -> set[int]:
+    """Priorities and everything before and after them in other frameworks."""
+    ids = set(ids)
+    if not ids:
+        return set()
+    family = set(priority_lineage_ids(ids))
+    frontier = set(ids)
+    for _ in range(10):
+        rows = set(db.session.scalars(select(priority_succession.c.successor_id).where(priority_succession.c.predecessor_id.in_(frontier))))
+        rows -= family
+        if not rows:
+            break
+        family |= rows
+        frontier = rows
+    return family | set(priority_lineage_ids(family))
+
+
+def _area_family(ids) -> tuple[set[int], set[int]]:
+    """(the areas and everything inside them, the areas and everything they sit inside)."""
+    ids = set(ids)
+    inside = area_subtree_ids(ids) if ids else set()
+    outside = set(ids)
+    for area in db.session.scalars(select(Area).where(Area.id.in_(ids))) if ids else []:
+        outside |= {a.id for a in area.ancestors}
+    return inside, outside
+
+
+@dataclass
+class Similar:
+    consultation: Consultation
+    reasons: list[str]
+    score: int
+
+
+def similar_consultations(user, data: dict, exclude_id: int | None = None, today: date | None = None, limit: int = 10) -> list[Similar]:
+    """Consultations held or planned in the last two years (or still to come) that share a
+    topic (priority, its earlier or later versions, theme, outcome, or title words) and an
+    area or an audience with ``data``. Only ones this person may see are returned."""
+    today = today or date.today()
+    since = today - timedelta(days=SIMILAR_WINDOW_DAYS)
+    start = func.coalesce(Consultation.actual_start, Consultation.planned_start)
+    close = func.coalesce(Consultation.actual_close, Consultation.planned_close)
+    query = select(Consultation).where(visible_clause(user)).where(
+        or_(start >= since, close >= since, and_(start.is_(None), close.is_(None), Consultation.created_at >= datetime.combine(since, time.min)))
+    )
+    if exclude_id:
+        query = query.where(Consultation.id != exclude_id)
+
+    def ints(field):
+        out = set()
+        for v in data.get(field) or []:
+            try:
+                out.add(int(v))
+            except (TypeError, ValueError):
+                continue
+        return out
+
+    priorities = _priority_family(ints("priority_ids"))
+    themes, outcomes = ints("theme_ids"), ints("outcome_ids")
+    areas_in, areas_out = _area_family(ints("area_ids"))
+    audiences_ = {str(a) for a in data.get("audiences") or []}
+    title_words = _words(data.get("title", ""))
+
+    out = []
+    for other in db.session.scalars(query.limit(2000)):
+        reasons, topic = [], False
+        shared = [p for p in other.priorities if p.id in priorities]
+        if shared:
+            topic = True
+            reasons.append("the same priority: " + ", ".join(p.name for p in shared[:3]))
+        shared_themes = [t for t in other.themes if t.id in themes]
+        if shared_themes:
+            topic = True
+            reasons.append("the same theme: " + ", ".join(t.name for t in shared_themes[:3]))
+        shared_outcomes = [o for o in other.outcomes if o.id in outcomes]
+        if shared_outcomes:
+            topic = True
+            reasons.append("the same outcome: " + ", ".join(str(o) for o in shared_outcomes[:3]))
+        common = title_words & (_words(other.title) | _words(other.summary))
+        if len(common) >= 2 or (len(title_words) == 1 and common):
+            topic = True
+            reasons.append("similar words: " + ", ".join(sorted(common)[:4]))
+        if not topic:
+            continue
+        score = 2
+        overlap = [a for a in other.areas if a.id in areas_in or a.id in areas_out]
+        if overlap:
+            score += 1
+            reasons.append("covers " + ", ".join(a.name for a in overlap[:3]))
+        shared_aud = sorted(set(other.audiences) & audiences_)
+        if shared_aud:
+            score += 1
+            reasons.append("asks " + ", ".join(audience_label(a).lower() for a in shared_aud[:3]))
+        if score < 3 and (areas_in or audiences_):
+            continue
+        score += len(reasons)
+        out.append(Similar(other, reasons, score))
+    out.sort(key=lambda s: (-s.score, -(s.consultation.starts_on or date.min).toordinal()))
+    return out[:limit]
+
+
+# ---- headline figures ------------------------------------------------------------------
+
+@dataclass
+class Headline:
+    option: str
+    percent: float
+    count: int
+    base: int
+    year: int | None
+
+    @property
+    def text(self) -> str:
+        percent = f"{self.percent:.0f}" if float(self.percent).is_integer() else f"{self.percent:.1f}"
+        year = f", {self.year}" if self.year else ""
+        return f"{self.option} came first: {percent}%, base {self.base:,}{year}"
+
+
+def consultation_year(consultation: Consultation) -> int | None:
+    when = consultation.actual_start or consultation.planned_start or consultation.actual_close or consultation.planned_close
+    if when:
+        return when.year
+    return consultation.created_at.year if consultation.created_at else None
+
+
+def suppression_threshold() -> int:
+    try:
+        return int(current_app.config.get("ENGAGE_SUPPRESSION_THRESHOLD", 5))
+    except (RuntimeError, TypeError, ValueError):
+        return 5
+
+
+def headline_figure(question: Question, threshold: int | None = None) -> Headline | None:
+    """The top answer among everyone who answered (the "all" segment), with its percentage,
+    base and year; None when there are no figures or the base is under the threshold."""
+    threshold = suppression_threshold() if threshold is None else threshold
+    figures = [f for f in question.figures if f.segment is not None and f.segment.dimension == "all"]
+    if not figures:
+        return None
+    top = max(figures, key=lambda f: (f.count, -(f.option.position if f.option else 0)))
+    if not top.base or top.base < threshold or top.option is None:
+        return None
+    return Headline(option=top.option.label, percent=round(100.0 * top.count / top.base, 1), count=top.count,
+                    base=top.base, year=consultation_year(question.consultation))

@@ -1,0 +1,210 @@
+"""Pages for results and planning: importing results (upload, column choices, progress,
+result, templates), the forward plan and consultation activity by ward. The results
+include (``templates/consultations/results/_results.html``) gets its data from the
+``consultation_results`` template global registered here."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..core.errors import not_found
+from ..core.security import role_required
+from ..extensions import db
+from ..partnership.services import area_choices
+from . import bp, import_jobs, importing, planning, results, services
+from .forms_results import ImportUploadForm, mapping_form
+from .models import AUDIENCES
+
+EDITORS = services.EDITOR_ROLES
+TEMPLATE_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@bp.app_template_global("consultation_results")
+def consultation_results(consultation, user=None):
+    return results.for_viewer(consultation, user if user is not None else current_user)
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    if not value.isdigit() or len(value) > 9:
+        return None
+    return int(value) or None
+
+
+# ---- importing results -------------------------------------------------------------------
+
+def _job(consultation, token: str) -> dict:
+    """The upload record, if it belongs to this consultation and this person; else 404."""
+    record = import_jobs.load(token)
+    if record is None or record.get("consultation_id") != consultation.id or record.get("user_id") != current_user.id:
+        not_found("That upload has expired or is not yours. Upload the file again.")
+    return record
+
+
+@bp.route("/consultations/<int:consultation_id>/results/import", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def import_upload(consultation_id):
+    consultation = services.get_for_edit(current_user, consultation_id)
+    form = ImportUploadForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        limit = importing.max_bytes()
+        data = upload.read(limit + 1)
+        message = importing.check_upload(upload.filename or "", len(data))
+        sheet = None
+        if message is None:
+            try:
+                sheet = importing.read_file(upload.filename, data, limit=5)
+            except importing.ImportProblems as error:
+                message = error.messages[0]
+        if message:
+            form.file.errors.append(message)
+        else:
+            rows = _count_rows(upload.filename, data, sheet)
+            token = import_jobs.store(consultation.id, current_user.id, upload.filename, form.format.data, data, rows)
+            return redirect(url_for("consultations.import_preview", consultation_id=consultation.id, token=token))
+    status = 400 if form.errors else 200
+    return render_template("consultations/results/import_upload.html", consultation=consultation, form=form,
+                           max_mb=importing.max_bytes() // (1024 * 1024), max_rows=importing.max_rows()), status
+
+
+def _count_rows(filename: str, data: bytes, sheet) -> int:
+    """Rows of data, to choose between importing now and in the background. A CSV file is
+    counted exactly (it is quick); a workbook's own row count is used (reading every cell
+    of a large workbook takes seconds)."""
+    if len(sheet.rows) < 5:
+        return len(sheet.rows)
+    if sheet.kind == "xlsx":
+        return sheet.total_rows
+    try:
+        return len(importing.read_file(filename, data).rows)
+    except importing.ImportProblems:
+        return sheet.total_rows
+
+
+def _samples(sheet) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for row in sheet.rows[:5]:
+        for index, value in enumerate(row):
+            text = str(value)
+            if text and text not in out.setdefault(index, []):
+                out[index].append(text if len(text) <= 40 else text[:37] + "…")
+    return out
+
+
+@bp.route("/consultations/<int:consultation_id>/results/import/<token>", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def import_preview(consultation_id, token):
+    consultation = services.get_for_edit(current_user, consultation_id)
+    record = _job(consultation, token)
+    if record.get("state") == "running":
+        return redirect(url_for("consultations.import_progress", consultation_id=consultation.id, token=token))
+    if record.get("state") == "done":
+        return redirect(url_for("consultations.import_done", consultation_id=consultation.id, token=token))
+    data = import_jobs.data_of(token)
+    if data is None:
+        not_found("That upload has expired. Upload the file again.")
+    fmt = record["format"]
+    sheet = importing.read_file(record["filename"], data, limit=5)
+    background = record.get("rows", 0) > import_jobs.background_rows()
+    guessed = importing.guess_mapping(sheet.headers, fmt, sheet.rows)
+    form = mapping_form(sheet.headers, fmt, guessed, _samples(sheet), background)()
+    problems: list = []
+    if form.validate_on_submit():
+        mapping = form.mapping()
+        problems = importing.check_mapping(sheet, fmt, mapping)
+        if not problems and background:
+            auto = bool(getattr(form, "auto_refresh", None) and form.auto_refresh.data)
+            import_jobs.start(current_app._get_current_object(), token, mapping, bool(form.replace.data))
+            return redirect(url_for("consultations.import_progress", consultation_id=consultation.id, token=token,
+                                    refresh=None if auto else "off"))
+        if not problems:
+            try:
+                summary = importing.import_results(current_user, consultation, record["filename"], data, fmt=fmt,
+                                                   mapping=mapping, replace=bool(form.replace.data))
+                db.session.commit()
+            except importing.ImportProblems as error:
+                db.session.rollback()
+                problems = error.problems
+            else:
+                import_jobs.update(token, state="done", phase="done", done=summary.rows, summary=summary.as_dict())
+                import_jobs.discard_upload(token)
+                return redirect(url_for("consultations.import_done", consultation_id=consultation.id, token=token))
+    elif record.get("state") == "failed" and request.method == "GET":
+        problems = [importing.Problem(message) for message in record.get("problems", [])]
+    status = 400 if (problems or form.errors) else 200
+    return render_template("consultations/results/import_preview.html", consultation=consultation, form=form, record=record,
+                           sheet=sheet, fmt=fmt, problems=problems, background=background,
+                           formats=importing.FORMATS, token=token), status
+
+
+@bp.route("/consultations/<int:consultation_id>/results/import/<token>/progress")
+@role_required(*EDITORS)
+def import_progress(consultation_id, token):
+    consultation = services.get_for_edit(current_user, consultation_id)
+    record = _job(consultation, token)
+    state = record.get("state")
+    if state == "done":
+        return redirect(url_for("consultations.import_done", consultation_id=consultation.id, token=token))
+    if state == "uploaded":
+        return redirect(url_for("consultations.import_preview", consultation_id=consultation.id, token=token))
+    refresh = request.args.get("refresh") != "off" and state == "running"
+    return render_template("consultations/results/import_progress.html", consultation=consultation, record=record,
+                           token=token, refresh=refresh)
+
+
+@bp.route("/consultations/<int:consultation_id>/results/import/<token>/done")
+@role_required(*EDITORS)
+def import_done(consultation_id, token):
+    consultation = services.get_for_edit(current_user, consultation_id)
+    record = _job(consultation, token)
+    if record.get("state") != "done":
+        return redirect(url_for("consultations.import_progress", consultation_id=consultation.id, token=token))
+    summary = record.get("summary") or {}
+    ids = set(summary.get("question_ids") or [])
+    questions = [q for q in consultation.questions if q.id in ids]
+    return render_template("consultations/results/import_done.html", consultation=consultation, summary=summary,
+                           questions=questions, published=services.results_published(consultation))
+
+
+@bp.route("/consultations/results/templates/<fmt>.<ext>")
+def import_template(fmt, ext):
+    if fmt not in importing.FORMATS or ext not in TEMPLATE_TYPES:
+        not_found("There is no template with that name. Choose the tidy or raw template, as CSV or Excel.")
+    body = importing.template_file(fmt, ext)
+    name = f"engage-results-{fmt}-template.{ext}"
+    return Response(body, mimetype=TEMPLATE_TYPES[ext], headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+# ---- planning ----------------------------------------------------------------------------
+
+@bp.route("/consultations/forward-plan")
+def forward_plan():
+    today = date.today()
+    area_id = _int_arg("area")
+    audience = request.args.get("audience", "")
+    audience = audience if audience in AUDIENCES else None
+    month = planning.parse_month(request.args.get("month"), today)
+    consultations = planning.plan(current_user, area_id=area_id, audience=audience, today=today)
+    cal = planning.month_calendar(consultations, month, today)
+    return render_template("consultations/planning/forward_plan.html", consultations=consultations, calendar=cal,
+                           area_id=area_id, audience=audience, areas=area_choices(), audiences=AUDIENCES, today=today,
+                           filtered=bool(area_id or audience))
+
+
+@bp.route("/consultations/activity")
+def activity():
+    today = date.today()
+    area_id = _int_arg("area")
+    order = request.args.get("order", "name")
+    order = order if order in ("name", "consultations", "responses") else "name"
+    report = planning.ward_activity(current_user, today=today, area_id=area_id, order=order)
+    charts = {m: planning.activity_chart(report, m) for m in ("consultations", "responses")} if report.wards else {}
+    towns = [(a_id, label) for a_id, label in area_choices(levels=("borough", "town"))]
+    return render_template("consultations/planning/activity.html", report=report, charts=charts, area_id=area_id,
+                           order=order, towns=towns)
