@@ -134,7 +134,7 @@ def test_form_error_summary_links_to_fields(client, login, ref):
     login("practitioner")
     html = client.post("/consultations/new", data={"title": "", "summary": "", "visibility": "nope", "audiences": ["nope"]}).get_data(as_text=True)
     assert "There is a problem" in html
-    for anchor in ("#title", "#summary", "#visibility-0", "#audiences-0"):
+    for anchor in ("#title", "#summary", "#visibility", "#audiences"):
         assert f'href="{anchor}"' in html
         assert f'id="{anchor[1:]}"' in html, anchor
 

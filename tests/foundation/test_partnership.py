@@ -196,3 +196,19 @@ def test_delete_refuses_area_with_children(login, client, app):
     response = client.post(f"/admin/reference/areas/{borough.id}/delete")
     assert response.status_code == 400 and "contains other areas" in response.get_data(as_text=True)
     assert db.session.get(Area, borough.id) is not None
+
+
+@pytest.mark.parametrize("name", ["organisations", "partnerships", "frameworks", "priorities", "themes",
+                                  "outcomes", "indicators", "areas"])
+def test_every_error_summary_link_reaches_its_field(login, client, app, name):
+    """Each link in the error summary must move focus to a real element, radios included."""
+    import re
+
+    login("officer")
+    html = client.post(f"/admin/reference/{name}/new", data={"name": "", "kind": "nonsense", "level": "nonsense"}).get_data(as_text=True)
+    assert "There is a problem" in html
+    summary = html[html.index("govuk-error-summary"):html.index("</ul>", html.index("govuk-error-summary"))]
+    anchors = re.findall(r'href="#([^"]+)"', summary)
+    assert anchors, name
+    for anchor in anchors:
+        assert f'id="{anchor}"' in html, f"{name}: the summary links to #{anchor}, which is not on the page"
