@@ -9,24 +9,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.models import utcnow
 from ..extensions import db
+from ..core.vocabulary import AUDIENCES  # noqa: F401 (part of this module's vocabulary)
 
 VISIBILITY = {
     "public": "Public: anyone can see it",
     "partners": "Partners only: anyone signed in",
     "organisation": "Own organisation only",
-}
-AUDIENCES = {
-    "residents": "Residents",
-    "young-people": "Young people",
-    "older-people": "Older people",
-    "families": "Families",
-    "businesses": "Businesses",
-    "vcs-groups": "Voluntary and community groups",
-    "service-users": "Service users",
-    "seldom-heard": "People who are seldom heard",
-    "disabled-people": "Disabled people",
-    "minority-ethnic-communities": "Minority ethnic communities",
-    "staff-and-partners": "Staff and partners",
 }
 CHANNELS = {
     "online": "Online",

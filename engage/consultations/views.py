@@ -451,30 +451,12 @@ def _finding_data(form) -> dict:
 
 
 @bp.route("/consultations/<int:consultation_id>/findings", methods=["GET", "POST"])
-@role_required(*EDITORS)
-def findings(consultation_id):
-    consultation = services.get_for_edit(current_user, consultation_id)
-    form = _finding_form(consultation)
-    if form.validate_on_submit():
-        try:
-            services.save_finding(current_user, consultation, None, _finding_data(form))
-        except services.RuleError as error:
-            db.session.rollback()
-            _attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("Finding added.", "success")
-            return redirect(url_for("consultations.findings", consultation_id=consultation.id))
-    status = 400 if form.errors or form.form_errors else 200
-    return render_template("consultations/findings.html", consultation=consultation, form=form, finding=None,
-                           published=services.results_published(consultation)), status
-
-
 @bp.route("/consultations/<int:consultation_id>/findings/<int:finding_id>", methods=["GET", "POST"])
 @role_required(*EDITORS)
-def edit_finding(consultation_id, finding_id):
+def findings(consultation_id, finding_id=None):
+    """The list of findings with a form to add one, or (with ``finding_id``) to edit one."""
     consultation = services.get_for_edit(current_user, consultation_id)
-    finding = services.get_finding(consultation, finding_id)
+    finding = services.get_finding(consultation, finding_id) if finding_id is not None else None
     form = _finding_form(consultation, finding)
     if form.validate_on_submit():
         try:
@@ -484,7 +466,7 @@ def edit_finding(consultation_id, finding_id):
             _attach_error(form, error)
         else:
             db.session.commit()
-            flash("Finding saved.", "success")
+            flash("Finding saved." if finding else "Finding added.", "success")
             return redirect(url_for("consultations.findings", consultation_id=consultation.id))
     status = 400 if form.errors or form.form_errors else 200
     return render_template("consultations/findings.html", consultation=consultation, form=form, finding=finding,

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.models import utcnow
 from ..extensions import db
+from ..core.vocabulary import AUDIENCES  # noqa: F401 (part of this module's vocabulary)
 
 # ---- vocabularies (the same words as toolkit/FORMAT.md) ---------------------------------
 
@@ -35,19 +36,6 @@ PURPOSE_HINTS = {
     "involve": "work with people to shape ideas",
     "collaborate": "plan and decide things together",
     "empower": "let people decide for themselves",
-}
-AUDIENCES = {
-    "residents": "Residents",
-    "young-people": "Young people",
-    "older-people": "Older people",
-    "families": "Families",
-    "businesses": "Businesses",
-    "vcs-groups": "Voluntary and community groups",
-    "service-users": "Service users",
-    "seldom-heard": "People who are seldom heard",
-    "disabled-people": "Disabled people",
-    "minority-ethnic-communities": "Minority ethnic communities",
-    "staff-and-partners": "Staff and partners",
 }
 GROUP_SIZES = {"small": "Up to 15 people", "medium": "15 to 100 people", "large": "More than 100 people"}
 TIMES = {"days": "Days", "weeks": "Weeks", "months": "Months"}
