@@ -730,11 +730,13 @@ def choose(purpose: str, audiences: list[str], group_size: str, time_available: 
 
 # ---- consultations that used a method ----------------------------------------------------
 
-def consultations_using(slug: str, limit: int = 10):
-    """Public consultations in the database tagged with this method: (list, total)."""
+def consultations_using(slug: str, user=None, limit: int = 10):
+    """Consultations in the database tagged with this method that ``user`` may see (the
+    public sees public ones only): (list, total)."""
     from ..consultations.models import Consultation, ConsultationTag
+    from ..consultations.services import visible_clause
 
-    where = (ConsultationTag.kind == "method", ConsultationTag.value == slug, Consultation.visibility == "public")
+    where = (ConsultationTag.kind == "method", ConsultationTag.value == slug, visible_clause(user))
     base = select(Consultation).join(ConsultationTag, ConsultationTag.consultation_id == Consultation.id).where(*where)
     total = db.session.scalar(select(func.count()).select_from(base.with_only_columns(Consultation.id).distinct().subquery())) or 0
     order = func.coalesce(Consultation.actual_start, Consultation.planned_start)

@@ -99,7 +99,7 @@ def _entry_page(entry: ToolkitEntry, feedback_form, status: int = 200):
     html = render_markdown(entry.body)
     by_slug = {e.slug: e for e in db.session.scalars(select(ToolkitEntry).where(ToolkitEntry.slug.in_(entry.related or [])))}
     related = [by_slug[s] for s in entry.related or [] if s in by_slug]
-    consultations, consultation_total = services.consultations_using(entry.slug)
+    consultations, consultation_total = services.consultations_using(entry.slug, current_user)
     return render_template("toolkit/entry.html", entry=entry, html=html, contents=_contents(html), related=related,
                            consultations=consultations, consultation_total=consultation_total,
                            consultation_url=_consultation_link(), feedback_form=feedback_form), status

@@ -146,7 +146,23 @@ def test_entry_lists_public_consultations_that_used_the_method(client, toolkit, 
     assert "1 consultation in the database used focus group" in used
     assert f"/consultations/{public.id}" in used
     other = page(client, "/toolkit/world-cafe")
-    assert "No public consultation in the database has used this method yet" in other
+    assert "No consultation you can see in the database has used this method yet" in other
+
+
+def test_signed_in_partners_also_see_partners_only_consultations_that_used_the_method(client, login, users, toolkit, org):
+    from engage.partnership.models import Organisation
+
+    users["vcs"].organisation_id = db.session.scalar(select(Organisation.id).where(Organisation.id != org.id))
+    db.session.commit()
+    _consultation(org, "Leisure centre focus groups", "public", "focus-group")
+    _consultation(org, "Partners-only focus groups", "partners", "focus-group")
+    _consultation(org, "Organisation-only focus groups", "organisation", "focus-group")
+    login("vcs")
+    used = page(client, "/toolkit/focus-group")
+    used = used[used.index('id="used-in"'):used.index('id="feedback"')]
+    assert "Leisure centre focus groups" in used and "Partners-only focus groups" in used
+    assert "Organisation-only" not in used
+    assert "2 consultations in the database used focus group" in used
 
 
 def test_feedback_is_saved_and_thanked(client, toolkit):
