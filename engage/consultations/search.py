@@ -160,6 +160,11 @@ def documents(c: Consultation) -> list[dict]:
     findings_text = " ".join(f"{f.statement} {f.evidence}" for f in c.findings) if published else ""
     document_text = " ".join(f"{d.title} {d.extracted_text}" for d in c.documents)
     body = "\n".join(p for p in (c.summary, c.purpose) if p)
+    # "Did you mean" draws on the words of the whole index, whoever is asking, so only public
+    # records lend it their words: a near miss must never reveal a partners-only record.
+    def spell(*texts: str) -> str:
+        return " ".join(texts) if c.visibility == "public" else ""
+
     docs = [{
         **common,
         "doc_id": f"consultation:{c.id}",
@@ -168,7 +173,7 @@ def documents(c: Consultation) -> list[dict]:
         "title": c.title,
         "body": body,
         "extra": " ".join([c.how_to_take_part, labels, findings_text, document_text]),
-        "words": " ".join([c.title, body, labels, findings_text, document_text[:20000]]),
+        "words": spell(c.title, body, labels, findings_text, document_text[:20000]),
         "headline": "",
     }]
     for q in c.questions:
@@ -182,7 +187,7 @@ def documents(c: Consultation) -> list[dict]:
             "title": q.text,
             "body": options,
             "extra": " ".join([q.themes or "", c.title, labels]),
-            "words": " ".join([q.text, options, q.themes or ""]),
+            "words": spell(q.text, options, q.themes or ""),
             "headline": head.text if head else "",
         })
     if published:
@@ -195,7 +200,7 @@ def documents(c: Consultation) -> list[dict]:
                 "title": f.statement,
                 "body": f.evidence,
                 "extra": " ".join([c.title, labels]),
-                "words": " ".join([f.statement, f.evidence]),
+                "words": spell(f.statement, f.evidence),
                 "headline": "",
             })
     return docs

@@ -139,3 +139,14 @@ def test_unpublished_results_stay_private_to_editors(client, login, users, ref):
     login("practitioner")
     page = client.get(f"/consultations/{c.id}").get_data(as_text=True)
     assert "Epsilonpending finding" in page and "These results are not published yet" in page
+
+
+def test_did_you_mean_never_offers_a_word_from_a_record_the_reader_may_not_see(client, login, records):
+    # One letter off each record's own word: only the public record's word may come back.
+    for key, word in WORDS.items():
+        near_miss = word[:-1].lower()
+        suggestion = client.get(f"/api/v1/search?q={near_miss}").get_json()["suggestion"]
+        if key == "public":
+            assert suggestion == word.lower()
+        else:
+            assert suggestion != word.lower(), f"a near miss revealed the {key} record's word"
