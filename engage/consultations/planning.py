@@ -260,7 +260,10 @@ def ward_activity(user, *, today: date | None = None, area_id: int | None = None
         for ward_id, share in shares.items():
             wards[ward_id].reaching += 1
             wards[ward_id].share += share
-        results = {w: n for w, n in by_ward_results.get(c.id, {}).items() if w in wards}
+        # Bases from imported results count only once the results are out (or for their editors):
+        # before that, a ward's number of respondents is not for everyone to see.
+        may_use = services.results_published(c, today) or services.can_edit(user, c)
+        results = {w: n for w, n in by_ward_results.get(c.id, {}).items() if w in wards} if may_use else {}
         if results:
             for ward_id, n in results.items():
                 wards[ward_id].responses += n

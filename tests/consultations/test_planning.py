@@ -167,6 +167,17 @@ def test_ward_activity_uses_ward_figures_from_results(app, org, places, users):
     assert wards["Park"].share == pytest.approx(0.25)  # the consultation still covered Park
 
 
+def test_ward_figures_from_unpublished_results_are_for_editors_only(app, org, places, users):
+    c = make_consultation(org, title="Survey not yet reported", areas=[places["borough"]], responses=1000, published=False)
+    rows = [TIDY_HEADER, ["Q", "Yes", "Castle", 10, 30], ["Q", "No", "Castle", 20, 30]]
+    importing.import_results(users["practitioner"], c, "r.csv", csv_bytes(rows), fmt="tidy")
+    db.session.commit()
+    public = {w.name: w for w in planning.ward_activity(None).wards}["Castle"]
+    assert not public.from_results and public.responses == pytest.approx(250)  # its population share of 1,000
+    editor = {w.name: w for w in planning.ward_activity(users["practitioner"]).wards}["Castle"]
+    assert editor.from_results and editor.responses == 30
+
+
 def test_activity_page_table_and_chart_mark_priority_wards(client, activity_data, places):
     response = client.get("/consultations/activity")
     html = response.get_data(as_text=True)
