@@ -19,6 +19,7 @@ from flask import Response, current_app, jsonify, render_template, request, url_
 from ..core import openapi as spec
 from ..core.errors import bad_request, not_found
 from ..core.pagination import page_arg
+from ..core.params import to_id
 from ..extensions import db
 from ..partnership.models import Area, Priority
 from . import bp, services
@@ -223,9 +224,10 @@ def _int_param(name: str, what: str):
     value = request.args.get(name, "").strip()
     if not value:
         return None
-    if not value.isdigit() or len(value) > 9:
+    number = to_id(value)
+    if number is None:
         bad_request(f"{name} must be the number of {what}, like 12")
-    return int(value)
+    return number
 
 
 spec.schema("ConsultationSummary", {
@@ -313,7 +315,7 @@ def api_list():
 
 @bp.route("/api/v1/consultations/<int:consultation_id>")
 def api_detail(consultation_id):
-    consultation = db.session.get(Consultation, consultation_id) if consultation_id < 2**31 else None
+    consultation = db.session.get(Consultation, consultation_id) if to_id(consultation_id) else None
     if consultation is None or not services.can_view(services.public_audience(), consultation):
         not_found("There is no public consultation with that number.")
     return jsonify(detail_of(consultation))

@@ -17,6 +17,7 @@ from sqlalchemy import and_, case, false, func, or_, select, true
 from ..accounts.roles import COORDINATOR, OFFICER, PRACTITIONER, VCS
 from ..core import audit
 from ..core.errors import not_found
+from ..core.params import to_id
 from ..core.sanitise import clean_text
 from ..extensions import db
 from ..partnership.models import Area, Organisation, Outcome, Partnership, Priority, Theme, priority_succession
@@ -325,11 +326,8 @@ _URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 def _ids(values, field: str) -> list[int]:
     out = []
     for value in values or []:
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            raise RuleError(LINKS[field][2], field)
-        if number <= 0 or number >= 2**31:
+        number = to_id(value)
+        if number is None:
             raise RuleError(LINKS[field][2], field)
         if number not in out:
             out.append(number)

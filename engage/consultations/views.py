@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..core.audit import history
 from ..core.pagination import page_arg, paginate
+from ..core.params import to_id
 from ..core.security import role_required
 from ..extensions import db
 from ..partnership.models import Area, Framework, Organisation, Outcome, Partnership, Priority
@@ -27,14 +28,7 @@ MAX_PARAM = 200
 # ---- small helpers -------------------------------------------------------------------------
 
 def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    if not value or len(value) > 12:
-        return None
-    try:
-        number = int(value)
-    except ValueError:
-        return None
-    return number if 0 < number < 2**31 else None
+    return to_id(request.args.get(name))
 
 
 def _str_args(name: str, limit: int = 20) -> list[str]:
@@ -103,11 +97,11 @@ def finder():
     topic = (request.args.get("topic") or "")[:20]
     priority_id = _int_arg("priority")
     theme_id = _int_arg("theme")
-    if topic[:1] in {"p", "t"} and topic[1:].isdigit() and len(topic) < 12:
+    if topic[:1] in {"p", "t"} and to_id(topic[1:]):
         if topic[0] == "p":
-            priority_id = int(topic[1:])
+            priority_id = to_id(topic[1:])
         else:
-            theme_id = int(topic[1:])
+            theme_id = to_id(topic[1:])
     text = (request.args.get("q") or "").strip()[:MAX_PARAM]
     filters = dict(area_id=area_id, priority_id=priority_id, theme_id=theme_id, text=text or None)
     query = services.finder_query(current_user, statuses=statuses, **filters)
@@ -175,7 +169,7 @@ def download(consultation_id, document_id):
 def facet_labels(field: str, keys) -> dict[str, str]:
     """Readable labels for facet values (ids become names)."""
     keys = [k for k in keys if k]
-    ints = [int(k) for k in keys if k.isdigit() and len(k) < 12]
+    ints = [n for n in map(to_id, keys) if n]
     models = {"organisation": (Organisation, lambda o: o.name), "partnership": (Partnership, lambda p: p.name),
               "priority": (Priority, lambda p: p.label), "outcome": (Outcome, str), "area": (Area, lambda a: a.name)}
     if field in models:

@@ -10,6 +10,7 @@ from flask import Response, current_app, redirect, render_template, request, url
 from flask_login import current_user
 
 from ..core.errors import not_found
+from ..core.params import to_id
 from ..core.security import role_required
 from ..extensions import db
 from ..partnership.services import area_choices
@@ -30,10 +31,7 @@ def consultation_results(consultation, user=None):
 
 
 def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    if not value.isdigit() or len(value) > 9:
-        return None
-    return int(value) or None
+    return to_id(request.args.get(name))
 
 
 # ---- importing results -------------------------------------------------------------------

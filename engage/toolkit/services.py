@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from ..accounts.roles import COORDINATOR, OFFICER, PRACTITIONER
 from ..core import audit
 from ..core.errors import not_found
+from ..core.params import to_id
 from ..core.models import utcnow
 from ..core.sanitise import clean_text
 from ..extensions import db
@@ -54,7 +55,9 @@ class RuleError(ValueError):
 
 
 def get_entry(slug: str) -> ToolkitEntry:
-    entry = db.session.scalar(select(ToolkitEntry).where(ToolkitEntry.slug == str(slug)[:80]))
+    slug = str(slug)
+    # Only a well-formed slug reaches the database (a NUL byte is refused by PostgreSQL).
+    entry = db.session.scalar(select(ToolkitEntry).where(ToolkitEntry.slug == slug)) if len(slug) <= 80 and SLUG.match(slug) else None
     if entry is None:
         not_found("There is no toolkit entry at this address. It may have been renamed: search the toolkit instead.")
     return entry
@@ -300,7 +303,9 @@ def update_from_file(entry: ToolkitEntry, kind: str, data: dict, file_path: str,
 
 
 def get_revision(entry: ToolkitEntry, number: int) -> ToolkitRevision:
-    revision = db.session.scalar(select(ToolkitRevision).where(ToolkitRevision.entry_id == entry.id, ToolkitRevision.number == number))
+    revision = None
+    if to_id(number):
+        revision = db.session.scalar(select(ToolkitRevision).where(ToolkitRevision.entry_id == entry.id, ToolkitRevision.number == number))
     if revision is None:
         not_found(f"“{entry.title}” has no revision {number}.")
     return revision
@@ -339,6 +344,9 @@ def use_file_version(actor, entry: ToolkitEntry, kind: str, data: dict, file_pat
 def suggest(actor, entry: ToolkitEntry, title: str, summary: str, body: str, reason: str) -> ToolkitSuggestion:
     if not actor.has_role(*SUGGESTERS):
         raise RuleError("Only practitioners, coordinators and officers can suggest changes.")
+    # Tidied as every other change to an entry is (check_entry): browsers send CRLF line ends.
+    title, summary = clean_text(title), clean_text(summary)
+    body = clean_text((body or "").replace("\r\n", "\n"))
     if entry.title == title and entry.summary == summary and entry.body == body:
         raise RuleError("Your suggestion is the same as the page now. Change the text, then send it.", "body")
     suggestion = ToolkitSuggestion(entry=entry, author_id=actor.id, base_revision=entry.revision_number,
@@ -349,7 +357,7 @@ def suggest(actor, entry: ToolkitEntry, title: str, summary: str, body: str, rea
 
 
 def get_suggestion(suggestion_id: int) -> ToolkitSuggestion:
-    suggestion = db.session.get(ToolkitSuggestion, suggestion_id)
+    suggestion = db.session.get(ToolkitSuggestion, suggestion_id) if to_id(suggestion_id) else None
     if suggestion is None:
         not_found("There is no such suggestion. It may have been removed with its entry.")
     return suggestion

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from ..accounts.roles import COORDINATOR, OFFICER, PRACTITIONER
 from ..core.errors import bad_request
 from ..core.pagination import paginate
+from ..core.params import to_id
 from ..core.sanitise import clean_text, render_markdown
 from ..core.security import allow_framing, role_required
 from ..extensions import db, limiter
@@ -284,7 +285,7 @@ def admin_edit(slug):
         data = _check_into_form(form, _form_raw(form, entry.kind), entry.kind, entry.slug)
         if valid and data is not None:
             try:
-                base = int(form.base_revision.data) if (form.base_revision.data or "").isdigit() else None
+                base = to_id(form.base_revision.data)
                 revision = services.edit_entry(current_user, entry, data, form.reason.data, base_revision=base)
             except services.RuleError as error:
                 db.session.rollback()
@@ -371,8 +372,7 @@ def admin_diff(slug):
     old = services.get_revision(entry, from_number)
     new = services.get_revision(entry, to_number)
     hunks = services.diff(services.as_text(old), services.as_text(new))
-    return render_template("toolkit/admin_diff.html", entry=entry, old=old, new=new, hunks=hunks,
-                           numbers=list(range(newest, 0, -1)))
+    return render_template("toolkit/admin_diff.html", entry=entry, old=old, new=new, hunks=hunks)
 
 
 @bp.route("/admin/toolkit/suggestions")

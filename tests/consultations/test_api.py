@@ -50,6 +50,8 @@ def test_list_filters_by_area_priority_status_and_words(client, ref, three):
     ({"area": "abc"}, "area must be the number of an area"),
     ({"area": "99999"}, "There is no area with number 99999"),
     ({"priority": "-1"}, "priority must be the number of a priority"),
+    ({"area": "²"}, "area must be the number of an area"),
+    ({"area": "99999999999"}, "area must be the number of an area"),
     ({"priority": "424242"}, "There is no priority with number 424242"),
     ({"status": "finished"}, "status must be one of: planned, open, closed, results-published"),
 ])

@@ -203,4 +203,6 @@ def test_activity_filters_and_order(client, activity_data, places):
     html = client.get("/consultations/activity?order=responses").get_data(as_text=True)
     names = re.findall(r'<th scope="row" class="govuk-table__header">(\w+)', html.split('id="activity-table"')[1])
     assert names[:2] == ["Castle", "Mill"]
-    assert client.get("/consultations/activity?order=x&area=abc").status_code == 200
+    for area in ("abc", "²", "99999999999"):
+        assert client.get(f"/consultations/activity?order=x&area={area}").status_code == 200
+        assert client.get(f"/consultations/forward-plan?area={area}").status_code == 200

@@ -137,6 +137,7 @@ def test_any_input_gives_a_page_never_a_500(client, users, ref, q):
     {"page": "abc"}, {"page": "-5"}, {"page": "99999999999999"}, {"area": "abc"}, {"area": "9" * 30},
     {"priority": "1.5"}, {"kind": "x" * 300}, {"status": "<script>"}, {"q": "parks", "organisation": ["1", "2", "x"]},
     {"year": "2005' OR '1'='1"}, {"topic": "p99999"}, {"topic": "pabc"},
+    {"area": "²"}, {"organisation": "²"}, {"topic": "p²"}, {"topic": "p9999999999"}, {"priority": "99999999999"},
 ])
 def test_bad_parameters_never_500(client, users, ref, args):
     log(users["practitioner"], title="Clean streets survey")

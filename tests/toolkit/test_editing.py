@@ -152,6 +152,8 @@ def test_restoring_the_current_revision_is_refused(login, entry, client):
 def test_bad_revision_numbers_are_plain_errors(login, entry, client):
     login("officer")
     assert client.get("/admin/toolkit/test-method/revisions/99").status_code == 404
+    assert client.get("/admin/toolkit/test-method/revisions/99999999999999999999").status_code == 404
+    assert client.get("/admin/toolkit/test-method/compare?from=1&to=99999999999999999999").status_code == 404
     assert client.get("/admin/toolkit/test-method/compare?from=abc").status_code == 400
     assert client.get("/admin/toolkit/test-method/compare?from=0&to=1").status_code == 400
     assert client.get("/admin/toolkit/test-method/compare?from=1&to=42").status_code == 404

@@ -122,6 +122,9 @@ def test_guide_page_has_no_method_fields(client, toolkit):
 def test_unknown_entry_is_a_plain_404(client, toolkit):
     html = page(client, "/toolkit/no-such-method", 404)
     assert "no toolkit entry at this address" in html
+    for odd in ("%00", "focus%00group", "Focus-Group", "x" * 200):
+        assert client.get(f"/toolkit/{odd}").status_code == 404, odd
+        assert client.get(f"/api/v1/toolkit/{odd}").status_code == 404, odd
 
 
 def _consultation(org, title, visibility, method):

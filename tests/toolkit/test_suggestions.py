@@ -102,3 +102,16 @@ def test_stale_suggestion_warns_the_officer(login, client, users, entry):
 
 def test_unknown_suggestion_is_404(login, client, entry):
     assert login("officer").get("/admin/toolkit/suggestions/999").status_code == 404
+    assert client.get("/admin/toolkit/suggestions/99999999999999999999").status_code == 404
+
+
+def test_suggestion_sent_unchanged_with_browser_line_ends_is_the_same_page(login, client, entry):
+    # Browsers send a textarea's lines ending in CR LF: that alone is not a change.
+    login("practitioner")
+    data = suggestion_form(entry, body=entry.body.replace("\n", "\r\n"))
+    response = client.post("/toolkit/test-method/suggest", data=data)
+    assert response.status_code == 400 and "the same as the page now" in response.get_data(as_text=True)
+    changed = suggestion_form(entry, body=entry.body.replace("\n", "\r\n").replace("Plain words", "Plain\x00 words, and more"))
+    assert client.post("/toolkit/test-method/suggest", data=changed).status_code == 302
+    stored = fresh(ToolkitSuggestion).body
+    assert "\r" not in stored and "\x00" not in stored and "Plain words, and more" in stored
