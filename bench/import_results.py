@@ -159,7 +159,6 @@ def run_web(data: bytes, question: str) -> dict:
             break
         time.sleep(0.2)
     import_jobs.wait(token, 60)
-    imported = time.perf_counter()
     found = searchable(question, c.id)
     done = time.perf_counter()
     record = import_jobs.load(token) or {}

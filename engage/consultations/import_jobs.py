@@ -111,10 +111,16 @@ def prune(max_age: float = KEEP_SECONDS) -> None:
 
 # ---- background imports ------------------------------------------------------------------
 
-def start(app: Flask, token: str, mapping: dict[int, str], replace: bool) -> threading.Thread:
-    """Import the stored file in a background thread; progress goes to the JSON record."""
-    record = update(token, state="running", phase="reading", done=0, problems=[], started=time.time())
+def start(app: Flask, token: str, mapping: dict[int, str], replace: bool) -> threading.Thread | None:
+    """Import the stored file in a background thread; progress goes to the JSON record.
+    Returns None when the upload's import has already been started (a second click, or two
+    tabs): claiming the upload is one atomic file creation, so only one import ever runs."""
     base = folder()
+    try:
+        os.close(os.open(base / f"{token}.claim", os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        return None
+    record = update(token, state="running", phase="reading", done=0, problems=[], started=time.time())
     thread = threading.Thread(target=_run, args=(app, base, token, record, mapping, replace), name=f"import-{token[:8]}", daemon=True)
     _THREADS[token] = thread
     thread.start()
@@ -165,3 +171,6 @@ def _run(app: Flask, base: Path, token: str, record: dict, mapping: dict[int, st
         finally:
             db.session.remove()
             _THREADS.pop(token, None)
+            if (load(token, base) or {}).get("state") == "failed":
+                # Nothing was saved: free the upload, so the person can change the columns and try again.
+                (base / f"{token}.claim").unlink(missing_ok=True)

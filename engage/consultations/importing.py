@@ -1033,6 +1033,11 @@ def existing_conflicts(consultation: Consultation, agg: Aggregate) -> list[Quest
 def save(actor, consultation: Consultation, agg: Aggregate, *, filename: str, replace: bool = False) -> Summary:
     """Write the aggregate to the consultation (flush, no commit). Questions it already has
     results for are replaced only when ``replace`` is true; otherwise nothing is written."""
+    from .services import can_edit
+
+    # The command line (no actor) is the server's own administrator; a person must be an editor.
+    if actor is not None and not can_edit(actor, consultation):
+        _fail("You cannot add results to this consultation: only its organisation and partnership officers can.")
     summary = Summary(filename=filename, fmt=agg.fmt, rows=agg.rows, respondents=agg.respondents)
     existing = {_question_key(q.text): q for q in consultation.questions}
     conflicts = [existing[key] for key in agg.questions if key in existing]

@@ -341,11 +341,6 @@ def edit(consultation_id):
     else:
         form = forms.ConsultationForm()
     _bind(form, current_user)
-    if current_user.role != "officer":
-        # Keep the lead organisation a choice even if an officer set another one.
-        choices = dict(c for c in form.lead_organisation_id.choices if c[0] != "")
-        if consultation.lead_organisation_id not in choices:
-            form.lead_organisation_id.set_choices([(consultation.lead_organisation_id, consultation.lead_organisation.name)])
     if request.method == "POST" and "lead_organisation_id" not in request.form:
         form.lead_organisation_id.data = consultation.lead_organisation_id
     if form.validate_on_submit():

@@ -118,6 +118,7 @@ def import_preview(consultation_id, token):
         problems = importing.check_mapping(sheet, fmt, mapping)
         if not problems and background:
             auto = bool(getattr(form, "auto_refresh", None) and form.auto_refresh.data)
+            # Whether this request started it or an earlier click did, the progress page follows it.
             import_jobs.start(current_app._get_current_object(), token, mapping, bool(form.replace.data))
             return redirect(url_for("consultations.import_progress", consultation_id=consultation.id, token=token,
                                     refresh=None if auto else "off"))

@@ -1,7 +1,7 @@
 """Rules for the partnership's reference data. Services flush; views commit once."""
 from __future__ import annotations
 
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import select
 
 from ..core import audit
 from ..core.errors import not_found

@@ -16,7 +16,6 @@ counts are exactly those Whoosh gives.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import threading
 import time
@@ -29,7 +28,7 @@ from whoosh import index as windex
 from whoosh import sorting
 from whoosh.highlight import ContextFragmenter, HtmlFormatter, WholeFragmenter
 from whoosh.qparser import AndGroup, MultifieldParser, OrGroup
-from whoosh.query import And, Every, NullQuery, Or, Term  # noqa: F401  (And, Or, Term: kept for callers)
+from whoosh.query import Every, NullQuery
 
 from .spec import Hit, IndexSpec, Results
 
@@ -446,20 +445,6 @@ class WhooshBackend:
                        facets=facet_counts, suggestion=suggestion, message=message)
 
     @staticmethod
-    def _filter(filters):
-        if not filters:
-            return None
-        clauses = []
-        for clause in filters:
-            terms = [Term(f, str(v)) for f, v in clause]
-            if not terms:
-                continue
-            clauses.append(terms[0] if len(terms) == 1 else Or(terms))
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else And(clauses)
-
-    @staticmethod
     def _parse(text, boosts, group, schema):
         parser = MultifieldParser(list(boosts), schema, fieldboosts=boosts, group=group)
         # People type words, not query syntax: fields, wildcards and ranges are switched off.
@@ -516,7 +501,3 @@ def _nearest(corrector, word: str) -> str | None:
         if candidates:
             return candidates[0]
     return None
-
-
-def writable(path: str) -> bool:
-    return os.access(path, os.W_OK)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..accounts.roles import COORDINATOR, OFFICER, PRACTITIONER
 from ..core import audit
@@ -31,7 +32,6 @@ from .models import (
     KINDS,
     LIST_FIELDS,
     META_FIELDS,
-    METHOD_ONLY,
     PURPOSES,
     TIME_HINTS,
     TIMES,
@@ -249,6 +249,13 @@ def _add_revision(actor, entry: ToolkitEntry, action: str, reason: str, suggesti
                                action=action, reason=clean_text(reason, 300), suggestion=suggestion,
                                title=snap["title"], summary=snap["summary"], meta=snap["meta"], body=snap["body"])
     db.session.add(revision)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Another officer's change took this revision number in the same moment. The caller
+        # rolls back on RuleError, so nothing is half-saved and nobody sees a 500.
+        raise RuleError("Someone else changed this entry at the same moment, so your change has not been saved. "
+                        "Look at the latest version in the history, then make your change again.") from None
     return revision
 
 
@@ -624,9 +631,14 @@ def run_search(search, params: SearchParams, pagelen: int = 20, highlight: bool 
         return [[(name, v) for v in values] for name, values in params.filters.items() if name != skip and values]
 
     active = [name for name in FACETS if params.filters.get(name)]
-    main = search.search(INDEX, text, filters=clauses(), facets=[f for f in FACETS if f not in active],
-                         page=params.page, pagelen=pagelen,
-                         sort=None if text else "sort_title")
+
+    def main_search(page):
+        return search.search(INDEX, text, filters=clauses(), facets=[f for f in FACETS if f not in active],
+                             page=page, pagelen=pagelen, sort=None if text else "sort_title")
+
+    main = main_search(params.page)
+    if main.total and params.page > main.pages:  # an old link past the end shows the last page
+        main = main_search(main.pages)
     facets = dict(main.facets)
     for name in active:
         extra = search.search(INDEX, text, filters=clauses(skip=name), facets=[name], page=1, pagelen=1)

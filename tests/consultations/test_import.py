@@ -320,6 +320,19 @@ def test_a_bad_row_at_the_end_saves_nothing(consultation):
     assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "import")) == 0
 
 
+def test_the_service_itself_refuses_someone_who_may_not_edit(users, consultation):
+    from engage.partnership.models import Organisation
+
+    outsider = users["practitioner"]
+    outsider.organisation_id = db.session.scalar(select(Organisation.id).where(Organisation.id != consultation.lead_organisation_id))
+    db.session.commit()
+    with pytest.raises(importing.ImportProblems) as error:
+        importing.import_results(outsider, consultation, "r.csv", csv_bytes(raw_rows(5)), fmt="raw")
+    db.session.rollback()
+    assert "You cannot add results to this consultation" in error.value.messages[0]
+    assert _counts() == (0, 0, 0, 0)
+
+
 def test_many_problems_are_capped(consultation):
     rows = [TIDY_HEADER] + [[SATISFIED, f"Option {i}", "All", "x", 10] for i in range(150)]
     messages = _problems(consultation, "r.csv", csv_bytes(rows), fmt="tidy")
@@ -532,6 +545,20 @@ def test_background_import_failure_is_shown_and_saves_nothing(app, login, consul
     assert "The results were not imported" in html
     assert "Row 26, column &#39;Ward&#39;: &#39;Nowhere&#39; is not a ward Engage knows" in html
     assert _counts() == (0, 0, 0, 0)
+
+
+def test_an_upload_is_imported_once_however_often_it_is_sent(app, login, consultation):
+    app.config["ENGAGE_IMPORT_BACKGROUND_ROWS"] = 10
+    client = _as(login, "practitioner")
+    preview_url = _upload(client, consultation, "responses.csv", csv_bytes(raw_rows(40)), fmt="raw").headers["Location"]
+    token = preview_url.rsplit("/", 1)[-1]
+    mapping = {0: "id", 1: "segment:ward", 2: "segment:age", 3: "segment:sex", 4: "question", 5: "question-multi"}
+    first = import_jobs.start(app, token, mapping, False)
+    second = import_jobs.start(app, token, mapping, False)  # a second click while the first runs
+    assert first is not None and second is None
+    import_jobs.wait(token, 30)
+    assert import_jobs.load(token)["state"] == "done"
+    assert db.session.scalar(select(func.count()).select_from(Question)) == 2  # once, not twice
 
 
 def test_imported_questions_are_searchable_after_commit(login, consultation):

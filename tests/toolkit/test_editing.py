@@ -111,6 +111,23 @@ def test_someone_else_saved_first(login, users, entry, client):
     assert fresh().title == "Their edit"
 
 
+def test_two_officers_saving_at_the_same_moment_is_a_plain_message(login, users, entry, client):
+    # The other officer's revision is already in the database, but this request read the entry
+    # just before it: both passed the "someone else saved first" check, so the clash comes at
+    # the database's unique revision number.
+    login("officer")
+    data = form_data(entry, title="My edit")
+    clash = entry.revision_number + 1
+    db.session.execute(ToolkitRevision.__table__.insert().values(
+        entry_id=entry.id, number=clash, action="edit", reason="Theirs", title="Their edit", summary=entry.summary,
+        meta={}, body=entry.body, created_at=entry.updated_at))
+    db.session.commit()
+    response = client.post("/admin/toolkit/test-method", data=data)
+    assert response.status_code == 400
+    assert "Someone else changed this entry at the same moment" in response.get_data(as_text=True)
+    assert fresh().title == entry.title != "My edit"  # nothing half-saved
+
+
 def test_history_diff_and_restore(login, users, entry, client):
     officer = users["officer"]
     services.edit_entry(officer, entry, {"title": "Second title", "body": entry.body.replace("Plain words about pitfalls.", "Watch out for rain.")}, "Rain")

@@ -145,6 +145,8 @@ def test_paging(search_index):
     assert not set(slugs(first)) & set(slugs(second))
     beyond = services.run_search(search_index, services.read_params(MultiDict([("page", "999")])), pagelen=10)
     assert beyond.page == beyond.pages
+    last = services.run_search(search_index, services.read_params(MultiDict([("page", str(first.pages))])), pagelen=10)
+    assert beyond.results and slugs(beyond) == slugs(last)  # the last page's entries, not an empty list
 
 
 BAD_INPUT = [
