@@ -1,0 +1,51 @@
+"""Role checks on the consultation routes: route × role → expected status (the table of
+tests/roles_support.py). Every account here belongs to the organisation that leads the
+consultations below, except where a row says otherwise; "other" rows use a consultation led
+by another organisation, which only officers may change."""
+import pytest
+
+from engage.extensions import db
+from tests.consultations.records_support import log, ref  # noqa: F401  (fixture)
+from tests.roles_support import PUBLIC, check_route, expect
+
+EDITORS = expect(302, 200, 200, 200, 200)     # anyone signed in with an organisation
+OFFICERS_ONLY_HERE = expect(302, 403, 403, 403, 200)
+NOT_FOUND_FOR_PUBLIC = expect(404, 200, 200, 200, 200)
+
+ROUTES = [
+    ("GET", "/consultations", PUBLIC),
+    ("GET", "/consultations/search?q=parks", PUBLIC),
+    ("GET", "/consultations/forward-plan", PUBLIC),
+    ("GET", "/consultations/activity", PUBLIC),
+    ("GET", "/consultations/open-data", PUBLIC),
+    ("GET", "/have-your-say", PUBLIC),
+    ("GET", "/you-said-we-did", PUBLIC),
+    ("GET", "/consultations/{public}", PUBLIC),
+    ("GET", "/consultations/{partners}", NOT_FOUND_FOR_PUBLIC),
+    ("GET", "/consultations/manage", EDITORS),
+    ("GET", "/consultations/new", EDITORS),
+    ("POST", "/consultations/new", expect(302, 400, 400, 400, 400)),
+    ("GET", "/consultations/{public}/edit", EDITORS),
+    ("POST", "/consultations/{public}/edit", expect(302, 400, 400, 400, 400)),
+    ("GET", "/consultations/{public}/documents", EDITORS),
+    ("GET", "/consultations/{public}/findings", EDITORS),
+    ("GET", "/consultations/{public}/delete", EDITORS),
+    ("GET", "/consultations/{public}/results/import", EDITORS),
+    ("GET", "/consultations/{other}/edit", OFFICERS_ONLY_HERE),
+    ("POST", "/consultations/{other}/delete", expect(302, 403, 403, 403, 302)),  # officer: deleted, back to the list
+    ("GET", "/consultations/{other}/results/import", OFFICERS_ONLY_HERE),
+]
+
+
+@pytest.fixture
+def setup(users, ref):
+    public = log(users["practitioner"], title="Parks survey", visibility="public")
+    partners = log(users["practitioner"], title="Partners workshop", visibility="partners")
+    other = log(ref["other_user"], title="Another organisation's survey", visibility="partners")
+    db.session.commit()
+    return {"public": public.id, "partners": partners.id, "other": other.id}
+
+
+@pytest.mark.parametrize("method,path,expected", ROUTES, ids=[f"{m} {p}" for m, p, _ in ROUTES])
+def test_route_by_role(login, client, setup, method, path, expected):
+    check_route(login, client, method, path.format(**setup), expected)
