@@ -360,19 +360,26 @@ def edit(consultation_id):
 @role_required(*EDITORS)
 def delete(consultation_id):
     consultation = services.get_for_edit(current_user, consultation_id)
+    return _confirm_delete(
+        consultation, what=f"the consultation “{consultation.title}”",
+        warning="Its documents, questions, results and findings are deleted too. This cannot be undone.",
+        delete=lambda: services.delete_consultation(current_user, consultation),
+        done=f"Consultation “{consultation.title}” deleted.", then=url_for("consultations.manage"),
+        back=url_for("consultations.page", consultation_id=consultation.id))
+
+
+def _confirm_delete(consultation, *, what: str, delete, done: str, then: str, back: str, warning: str = ""):
+    """The "are you sure?" page. On confirming: ``delete()`` (a service call that returns the
+    stored files it let go), one commit, then the files are removed and the person moves on."""
     form = forms.ConfirmForm()
     if form.validate_on_submit():
-        title = consultation.title
-        stored = services.delete_consultation(current_user, consultation)
+        stored = delete() or []
         db.session.commit()
         docs.discard(stored)
-        flash(f"Consultation “{title}” deleted.", "success")
-        return redirect(url_for("consultations.manage"))
+        flash(done, "success")
+        return redirect(then)
     return render_template("consultations/confirm_delete.html", form=form, consultation=consultation,
-                           what=f"the consultation “{consultation.title}”",
-                           warning="Its documents, questions, results and findings are deleted too. This cannot be undone.",
-                           action=url_for("consultations.delete", consultation_id=consultation.id),
-                           back=url_for("consultations.page", consultation_id=consultation.id))
+                           what=what, warning=warning, action=request.path, back=back)
 
 
 # ---- documents -----------------------------------------------------------------------------
@@ -413,17 +420,10 @@ def documents(consultation_id):
 def delete_document(consultation_id, document_id):
     consultation = services.get_for_edit(current_user, consultation_id)
     document = docs.get_document(consultation, document_id)
-    form = forms.ConfirmForm()
-    if form.validate_on_submit():
-        stored = docs.delete_document(current_user, consultation, document)
-        db.session.commit()
-        docs.discard([stored])
-        flash("Document deleted.", "success")
-        return redirect(url_for("consultations.documents", consultation_id=consultation.id))
-    return render_template("consultations/confirm_delete.html", form=form, consultation=consultation,
-                           what=f"the document “{document.title}”", warning="",
-                           action=url_for("consultations.delete_document", consultation_id=consultation.id, document_id=document.id),
-                           back=url_for("consultations.documents", consultation_id=consultation.id))
+    documents_page = url_for("consultations.documents", consultation_id=consultation.id)
+    return _confirm_delete(consultation, what=f"the document “{document.title}”",
+                           delete=lambda: [docs.delete_document(current_user, consultation, document)],
+                           done="Document deleted.", then=documents_page, back=documents_page)
 
 
 # ---- findings ------------------------------------------------------------------------------
@@ -467,13 +467,7 @@ def findings(consultation_id, finding_id=None):
 def delete_finding(consultation_id, finding_id):
     consultation = services.get_for_edit(current_user, consultation_id)
     finding = services.get_finding(consultation, finding_id)
-    form = forms.ConfirmForm()
-    if form.validate_on_submit():
-        services.delete_finding(current_user, consultation, finding)
-        db.session.commit()
-        flash("Finding deleted.", "success")
-        return redirect(url_for("consultations.findings", consultation_id=consultation.id))
-    return render_template("consultations/confirm_delete.html", form=form, consultation=consultation,
-                           what=f"the finding “{finding.statement}”", warning="",
-                           action=url_for("consultations.delete_finding", consultation_id=consultation.id, finding_id=finding.id),
-                           back=url_for("consultations.findings", consultation_id=consultation.id))
+    findings_page = url_for("consultations.findings", consultation_id=consultation.id)
+    return _confirm_delete(consultation, what=f"the finding “{finding.statement}”",
+                           delete=lambda: services.delete_finding(current_user, consultation, finding),
+                           done="Finding deleted.", then=findings_page, back=findings_page)
