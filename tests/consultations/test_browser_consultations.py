@@ -50,6 +50,40 @@ def test_log_a_consultation_and_find_it(page, live_server):
     assert page.get_by_role("heading", level=1).inner_text() == "Riverside allotments survey"
 
 
+def test_import_results_then_find_the_question(page, live_server):
+    """Log a consultation, import its results from a CSV file, see them on its page and find
+    the question by search: the whole journey without JavaScript tricks, axe-core clean."""
+    browser_login(page, live_server, "practitioner")
+    page.goto(live_server + "/consultations/new")
+    page.get_by_label("Title", exact=True).fill("Canal towpath survey")
+    page.get_by_label("Summary", exact=True).fill("What people think of the canal towpath.")
+    page.get_by_label("Residents", exact=True).check()
+    _save(page)
+    page.get_by_role("link", name="Import results from a spreadsheet").first.click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Import results"
+    assert_no_axe_violations(page)
+
+    csv_text = ("question,option,segment,count,base\n"
+                "How safe do you feel on the towpath after dark?,Safe,All respondents,120,200\n"
+                "How safe do you feel on the towpath after dark?,Unsafe,All respondents,80,200\n")
+    page.get_by_label("Upload a file").set_input_files(
+        files=[{"name": "towpath.csv", "mimeType": "text/csv", "buffer": csv_text.encode()}])
+    page.get_by_label("Figures: one row per answer and group, with a count and a base").check()
+    page.get_by_role("button", name="Upload and check the file").click()
+    assert_no_axe_violations(page)  # the preview with its column choices
+    page.get_by_role("button", name="Import results").click()
+    assert page.locator(".govuk-summary-list__row", has_text="Questions").inner_text().split()[-1] == "1"
+    assert_no_axe_violations(page)
+
+    page.get_by_role("link", name="How safe do you feel on the towpath after dark?").click()
+    main = page.locator("main").inner_text()
+    assert "How safe do you feel on the towpath after dark?" in main and "60" in main
+    assert_no_axe_violations(page)
+
+    page.goto(live_server + "/consultations/search?q=towpath+after+dark&kind=question")
+    assert "How safe do you feel on the towpath after dark?" in page.locator("main").inner_text()
+
+
 def test_similar_consultations_are_shown_before_saving(page, live_server):
     browser_login(page, live_server, "practitioner")
     page.goto(live_server + "/consultations/new")
