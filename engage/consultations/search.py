@@ -29,6 +29,7 @@ from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from ..extensions import db
+from ..partnership.models import Area, Priority
 from ..search import IndexSpec, backend, key, register
 from .models import (
     AUDIENCES,
@@ -42,6 +43,8 @@ from .models import (
     Question,
     ResultFigure,
     Segment,
+    consultation_area,
+    consultation_priority,
 )
 
 log = logging.getLogger(__name__)
@@ -240,6 +243,36 @@ SPEC = IndexSpec(
     spelling_field="words",
 )
 register(SPEC)
+
+
+# ---- the partnership's own data changing ---------------------------------------------------
+# A consultation's priority and area facets are worked out when it is indexed (the priorities
+# that replaced its own, the areas around its own). When an officer maps a priority to a new
+# one, or moves an area in the tree, the consultations it touches are indexed again.
+
+def _consultations_tagged(link, column, ids) -> list[Consultation]:
+    if not ids:
+        return []
+    return list(db.session.scalars(
+        select(Consultation).where(Consultation.id.in_(select(link.c.consultation_id).where(column.in_(sorted(ids)))))))
+
+
+def _touched_by_priority(priority) -> list[Consultation]:
+    """Consultations tagged with this priority or one it replaced (their facets name its successors)."""
+    from ..partnership.services import priority_lineage_ids
+
+    return _consultations_tagged(consultation_priority, consultation_priority.c.priority_id, priority_lineage_ids([priority.id]))
+
+
+def _touched_by_area(area) -> list[Consultation]:
+    """Consultations tagged with this area or one inside it (their facets name the areas around)."""
+    from ..partnership.services import area_subtree_ids
+
+    return _consultations_tagged(consultation_area, consultation_area.c.area_id, area_subtree_ids([area.id]))
+
+
+SPEC.watch[Priority] = _touched_by_priority
+SPEC.watch[Area] = _touched_by_area
 
 
 # ---- keeping the status facet true ---------------------------------------------------------

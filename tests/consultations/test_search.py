@@ -89,6 +89,20 @@ def test_area_facet_includes_the_places_inside(app, client, users, ref):
     assert "Northtown (1)" in html and "Testborough (" in html
 
 
+def test_changing_the_priority_map_or_the_area_tree_updates_the_facets(app, users, ref):
+    log(users["practitioner"], title="Tagged with the 2005 priority", priority_ids=[ref["old"].id])
+    log(users["practitioner"], title="Castle ward walkabout", area_ids=[ref["castle"].id])
+    assert titles(hits(priority=ref["other_new"].id)) == set()
+    assert titles(hits(area=ref["south"].id)) == set()
+    # An officer maps the 2005 priority to a second 2006 one, and moves Castle ward to Southtown.
+    ref["old"].successors.append(ref["other_new"])
+    ref["castle"].parent = ref["south"]
+    db.session.commit()
+    assert titles(hits(priority=ref["other_new"].id)) == {"Tagged with the 2005 priority"}
+    assert titles(hits(area=ref["south"].id)) == {"Castle ward walkabout"}
+    assert titles(hits(area=ref["north"].id)) == set()
+
+
 def test_facets_have_counts_and_combine(app, client, users, ref):
     log(users["practitioner"], title="Online parks survey", channels=["online"], audiences=["young-people"], methods=["online-survey"])
     log(users["practitioner"], title="Paper parks survey", channels=["paper"], audiences=["young-people"])
