@@ -9,8 +9,8 @@ Each consultation owns several documents (key ``Consultation:<id>``):
 Facets are stored as ids so that renaming a place or a priority needs no reindex, except:
 ``priority`` holds each tagged priority AND every later priority it became (so work tagged
 with a 2005 priority is found under its 2006 successor), and ``area`` holds each tagged area
-AND every area it sits inside (so Runcorn finds ward-level work). Changing priority mappings
-or the area tree therefore needs ``flask --app wsgi engage reindex``.
+AND every area it sits inside (so Runcorn finds ward-level work). Changing a priority's
+mapping or moving an area re-indexes the consultations it touches (the watchers at the end).
 
 Status depends on today's date. The index holds the status on the day it was written;
 ``refresh_statuses`` (run by the search pages at most once a day per process) re-indexes the

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 
 import click
-from flask import Flask, current_app
+from flask import Blueprint, Flask, current_app
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
@@ -26,6 +26,7 @@ from .whoosh_backend import IndexUnavailable, WhooshBackend
 log = logging.getLogger(__name__)
 _PENDING = "engage_search_pending"
 _SPECS: list[IndexSpec] = []
+bp = Blueprint("search", __name__)
 
 
 def register(spec: IndexSpec) -> None:
@@ -183,8 +184,9 @@ def reindex_command(names):
 
 
 def init_app(app: Flask) -> None:
-    from . import models  # noqa: F401
+    from . import models, views  # noqa: F401  (tables, the officers' page)
 
+    app.register_blueprint(bp)
     search = WhooshBackend(app.config["ENGAGE_INDEX_DIR"], lock_wait=float(app.config.get("ENGAGE_INDEX_LOCK_WAIT", 5.0)),
                            rebuild_mb=int(app.config.get("ENGAGE_INDEX_REBUILD_MB", 256)))
     for spec in _SPECS:

@@ -267,7 +267,8 @@ class WhooshBackend:
             leaves, keep = [], set()
             for leaf, offset in searcher.reader().leaf_readers():
                 segment = getattr(leaf, "segment", None)
-                segid = segment().segment_id() if callable(segment) else None
+                segment = segment() if callable(segment) else None  # None in an empty index
+                segid = segment.segment_id() if segment is not None else None
                 if segid is None:
                     data = _SegmentData()
                 else:

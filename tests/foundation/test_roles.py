@@ -22,6 +22,7 @@ ROUTES = [
     ("POST", "/admin/reference/organisations/new", expect(302, 403, 403, 403, 400)),
     ("GET", "/admin/reference/frameworks", OFFICER_ONLY),
     ("GET", "/admin/reference/indicators", OFFICER_ONLY),
+    ("GET", "/admin/search", OFFICER_ONLY),
 ]
 
 

@@ -1,0 +1,150 @@
+"""Rebuilding the search index from the site: a background job with progress that any web
+worker can read (its state is a small JSON file in the index folder), and the index's state
+for officers.
+
+One rebuild at a time: starting one claims a file with an atomic create, so a second click, a
+second tab or a second worker sees the running job instead of starting another. A job whose
+state has not moved for ``STALE_SECONDS`` (its process was stopped) no longer holds the claim.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, current_app
+
+from ..extensions import db
+
+log = logging.getLogger(__name__)
+STALE_SECONDS = 600
+_JOB = "_rebuild.json"
+_CLAIM = "_rebuild.claim"
+
+
+@dataclass
+class IndexState:
+    name: str
+    label: str
+    documents: int | None   # in the index (None when it cannot be read)
+    records: int            # in the database: what a rebuild works through
+    waiting: int            # changes saved but not yet in the index
+
+
+LABELS = {"toolkit": "Toolkit entries", "consultations": "Consultations, questions and findings"}
+
+
+def _folder(app: Flask | None = None) -> Path:
+    folder = Path((app or current_app).config["ENGAGE_INDEX_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def index_states() -> list[IndexState]:
+    from . import _SPECS, backend
+    from .models import SearchPending
+
+    search = backend()
+    out = []
+    for spec in _SPECS:
+        try:
+            documents = search.doc_count(spec.name)
+        except Exception:  # a broken or missing index: the page says so
+            documents = None
+        waiting = db.session.scalar(db.select(db.func.count()).select_from(SearchPending)
+                                    .where(SearchPending.index_name == spec.name)) or 0
+        out.append(IndexState(spec.name, LABELS.get(spec.name, spec.name.title()), documents, spec.count_roots(), waiting))
+    return out
+
+
+def job(app: Flask | None = None) -> dict:
+    """The latest rebuild's state: {} if there has been none. A running job that has not moved
+    for a long time is reported as stopped."""
+    try:
+        data = json.loads((_folder(app) / _JOB).read_text())
+    except (OSError, ValueError):
+        return {}
+    if data.get("state") == "running" and time.time() - data.get("updated", 0) > STALE_SECONDS:
+        data["state"] = "stopped"
+    return data
+
+
+def _write(folder: Path, data: dict) -> None:
+    data["updated"] = time.time()
+    temporary = folder / (_JOB + ".tmp")
+    temporary.write_text(json.dumps(data))
+    os.replace(temporary, folder / _JOB)  # readers never see half a file
+
+
+def _claim(folder: Path) -> bool:
+    path = folder / _CLAIM
+    if path.exists() and job().get("state") in {"stopped", "done", "failed"}:
+        path.unlink(missing_ok=True)  # the claim of a finished or dead job
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        return False
+    return True
+
+
+def start_rebuild(actor) -> bool:
+    """Start rebuilding every index in the background. False when one is already running."""
+    from ..accounts.roles import OFFICER
+
+    if actor is None or not actor.has_role(OFFICER):
+        raise PermissionError("Only partnership officers can rebuild the search index.")
+    app = current_app._get_current_object()
+    folder = _folder(app)
+    if not _claim(folder):
+        return False
+    from . import _SPECS
+
+    totals = {spec.name: spec.count_roots() for spec in _SPECS}
+    _write(folder, {"state": "running", "started": time.time(), "started_by": actor.name or actor.email,
+                    "totals": totals, "done": {name: 0 for name in totals}, "counts": {}})
+    threading.Thread(target=_run, args=(app, folder), name="engage-rebuild", daemon=True).start()
+    return True
+
+
+def _run(app: Flask, folder: Path) -> None:
+    from . import reindex
+
+    with app.app_context():
+        data = job(app)
+        last = [0.0]
+
+        def echo(name, done, total):
+            data["done"][name] = done
+            data["totals"][name] = total
+            now = time.monotonic()
+            if now - last[0] > 0.3 or done >= total:
+                last[0] = now
+                _write(folder, data)
+
+        try:
+            data["counts"] = reindex(echo=echo)
+            data["state"] = "done"
+        except Exception:  # shown on the page; the old index is rebuilt by trying again
+            log.exception("Rebuilding the search index failed")
+            db.session.rollback()
+            data["state"] = "failed"
+        finally:
+            data["finished"] = time.time()
+            _write(folder, data)
+            (folder / _CLAIM).unlink(missing_ok=True)
+            db.session.remove()
+
+
+def wait(timeout: float = 60.0, app: Flask | None = None) -> dict:
+    """Wait for a running rebuild to end (tests use this)."""
+    ends = time.monotonic() + timeout
+    while time.monotonic() < ends:
+        state = job(app)
+        if state.get("state") != "running":
+            return state
+        time.sleep(0.05)
+    return job(app)
