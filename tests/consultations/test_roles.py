@@ -6,7 +6,7 @@ import pytest
 
 from engage.extensions import db
 from tests.consultations.records_support import log, ref  # noqa: F401  (fixture)
-from tests.roles_support import PUBLIC, check_route, expect
+from tests.roles_support import PUBLIC, route_problems, expect
 
 EDITORS = expect(302, 200, 200, 200, 200)     # anyone signed in with an organisation
 OFFICERS_ONLY_HERE = expect(302, 403, 403, 403, 200)
@@ -48,4 +48,4 @@ def setup(users, ref):
 
 @pytest.mark.parametrize("method,path,expected", ROUTES, ids=[f"{m} {p}" for m, p, _ in ROUTES])
 def test_route_by_role(login, client, setup, method, path, expected):
-    check_route(login, client, method, path.format(**setup), expected)
+    assert route_problems(login, client, method, path.format(**setup), expected) == []

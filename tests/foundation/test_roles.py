@@ -5,7 +5,7 @@ is the redirect to the sign-in page.
 """
 import pytest
 
-from tests.roles_support import OFFICER_ONLY, PUBLIC, SIGNED_IN, VCS, check_route, expect
+from tests.roles_support import OFFICER_ONLY, PUBLIC, SIGNED_IN, VCS, route_problems, expect
 
 ROUTES = [
     ("GET", "/", PUBLIC),
@@ -28,7 +28,7 @@ ROUTES = [
 
 @pytest.mark.parametrize("method,path,expected", ROUTES, ids=[f"{m} {p}" for m, p, _ in ROUTES])
 def test_route_by_role(login, client, method, path, expected):
-    check_route(login, client, method, path, expected)
+    assert route_problems(login, client, method, path, expected) == []
 
 
 def test_forbidden_page_is_plain(login, client):

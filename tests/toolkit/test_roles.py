@@ -3,7 +3,7 @@ with no account; their 302 is the redirect to the sign-in page."""
 import pytest
 
 from engage.extensions import db
-from tests.roles_support import ANON, OFF, OFFICER_ONLY, PRAC, PUBLIC, VCS, check_route, expect
+from tests.roles_support import ANON, OFF, OFFICER_ONLY, PRAC, PUBLIC, VCS, route_problems, expect
 
 SUGGESTERS = expect(302, 403, 200, 200, 200)
 
@@ -51,7 +51,7 @@ def setup(entry, users):
 
 @pytest.mark.parametrize("method,path,expected", ROUTES, ids=[f"{m} {p}" for m, p, _ in ROUTES])
 def test_route_by_role(login, client, setup, method, path, expected):
-    check_route(login, client, method, path.format(**setup), expected)
+    assert route_problems(login, client, method, path.format(**setup), expected) == []
 
 
 def test_services_check_roles_too(entry, users):
