@@ -24,6 +24,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
+from ..core.files import claim
 from ..extensions import db
 
 log = logging.getLogger(__name__)
@@ -116,9 +117,7 @@ def start(app: Flask, token: str, mapping: dict[int, str], replace: bool) -> thr
     Returns None when the upload's import has already been started (a second click, or two
     tabs): claiming the upload is one atomic file creation, so only one import ever runs."""
     base = folder()
-    try:
-        os.close(os.open(base / f"{token}.claim", os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-    except FileExistsError:
+    if not claim(base / f"{token}.claim"):
         return None
     record = update(token, state="running", phase="reading", done=0, problems=[], started=time.time())
     thread = threading.Thread(target=_run, args=(app, base, token, record, mapping, replace), name=f"import-{token[:8]}", daemon=True)

@@ -225,6 +225,7 @@ def _count_roots() -> int:
 
 SPEC = IndexSpec(
     name=INDEX,
+    label="Consultations, questions and findings",
     schema=SCHEMA,
     root=Consultation,
     documents=documents,

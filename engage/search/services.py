@@ -18,6 +18,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
+from ..core.files import claim
 from ..extensions import db
 
 log = logging.getLogger(__name__)
@@ -33,9 +34,6 @@ class IndexState:
     documents: int | None   # in the index (None when it cannot be read)
     records: int            # in the database: what a rebuild works through
     waiting: int            # changes saved but not yet in the index
-
-
-LABELS = {"toolkit": "Toolkit entries", "consultations": "Consultations, questions and findings"}
 
 
 def _folder(app: Flask | None = None) -> Path:
@@ -57,7 +55,7 @@ def index_states() -> list[IndexState]:
             documents = None
         waiting = db.session.scalar(db.select(db.func.count()).select_from(SearchPending)
                                     .where(SearchPending.index_name == spec.name)) or 0
-        out.append(IndexState(spec.name, LABELS.get(spec.name, spec.name.title()), documents, spec.count_roots(), waiting))
+        out.append(IndexState(spec.name, spec.label or spec.name.title(), documents, spec.count_roots(), waiting))
     return out
 
 
@@ -84,11 +82,7 @@ def _claim(folder: Path) -> bool:
     path = folder / _CLAIM
     if path.exists() and job().get("state") in {"stopped", "done", "failed"}:
         path.unlink(missing_ok=True)  # the claim of a finished or dead job
-    try:
-        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-    except FileExistsError:
-        return False
-    return True
+    return claim(path)
 
 
 def start_rebuild(actor) -> bool:

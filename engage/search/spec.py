@@ -26,6 +26,7 @@ class IndexSpec:
     watch: dict[type, Callable[[Any], Iterable[Any]]] = field(default_factory=dict)
     text_fields: dict[str, float] = field(default_factory=dict)  # field -> boost
     spelling_field: str | None = None
+    label: str = ""  # what officers see it called (the search index page)
 
 
 def key(obj) -> str:

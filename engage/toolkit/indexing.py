@@ -120,6 +120,7 @@ def _count_roots() -> int:
 
 SPEC = IndexSpec(
     name=INDEX,
+    label="Toolkit entries",
     schema=build_schema(),
     root=ToolkitEntry,
     documents=_documents,
