@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..core.limits import breach, keeps_answers_when_limited
 from ..core.mail import send_mail
 from ..core.pagination import paginate
 from ..core.security import role_required
@@ -32,19 +33,28 @@ def _login_limit():
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+@keeps_answers_when_limited
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("accounts.dashboard"))
     form = LoginForm()
+    limited = breach()
+    if limited is not None:
+        form.form_errors.append(limited.message.replace("sent this form", "tried to sign in"))
+        return render_template("accounts/login.html", form=form, failed=False), 429
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             db.session.commit()
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
-        form.form_errors.append(GENERIC_LOGIN_ERROR)
-        form.password.errors = [GENERIC_LOGIN_ERROR]
-    return render_template("accounts/login.html", form=form), (200 if request.method == "GET" or not form.errors and not form.form_errors else 400)
+        # One message about both boxes: said once, beside the first box (where the error
+        # summary links), with both boxes marked.
+        form.email.errors = [GENERIC_LOGIN_ERROR]
+        failed = True
+    else:
+        failed = False
+    return render_template("accounts/login.html", form=form, failed=failed), (200 if request.method == "GET" or not form.errors and not form.form_errors else 400)
 
 
 @bp.route("/sign-out", methods=["POST"])
@@ -56,8 +66,13 @@ def logout():
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+@keeps_answers_when_limited
 def forgot_password():
     form = ForgotPasswordForm()
+    limited = breach()
+    if limited is not None:
+        form.form_errors.append(limited.message.replace("sent this form", "asked for a link"))
+        return render_template("accounts/forgot.html", form=form), 429
     if form.validate_on_submit():
         token = services.start_password_reset(form.email.data)
         db.session.commit()

@@ -9,7 +9,8 @@ Each consultation owns several documents (key ``Consultation:<id>``):
 Facets are stored as ids so that renaming a place or a priority needs no reindex, except:
 ``priority`` holds each tagged priority AND every later priority it became (so work tagged
 with a 2005 priority is found under its 2006 successor), and ``area`` holds each tagged area
-AND every area it sits inside (so Runcorn finds ward-level work). Changing a priority's
+AND every area it sits inside (so Runcorn finds ward-level work), and ``area_tag`` the tagged
+areas alone, so that filtering by a ward also finds town- and borough-wide work (the place rule). Changing a priority's
 mapping or moving an area re-indexes the consultations it touches (the watchers at the end).
 
 Status depends on today's date. The index holds the status on the day it was written;
@@ -80,6 +81,7 @@ SCHEMA = Schema(
     priority=_facet_field(),
     outcome=_facet_field(),
     area=_facet_field(),
+    area_tag=_facet_field(),  # the areas the consultation names (no more), for the place rule's wider places
     method=_facet_field(),
     audience=_facet_field(),
     channel=_facet_field(),
@@ -123,6 +125,7 @@ def _facets(c: Consultation, today: date) -> dict:
         "priority": _join(sorted(successor_ids(c.priorities))),
         "outcome": _join(o.id for o in c.outcomes),
         "area": _join(sorted(area_and_ancestor_ids(c.areas))),
+        "area_tag": _join(sorted(a.id for a in c.areas)),
         "method": _join(c.methods),
         "audience": _join(c.audiences),
         "channel": _join(c.channels),
@@ -349,6 +352,36 @@ def plain_query(text: str) -> str:
     return " ".join(kept)
 
 
+def place_clause(values: list[str]) -> list[tuple[str, str]]:
+    """The place rule as a search filter: documents whose consultation is in a chosen place or
+    inside it (the ``area`` facet holds each named area and every area around it), or names
+    a wider place it sits in (``area_tag``: town- and borough-wide work)."""
+    from ..core.params import to_id
+    from ..partnership.services import place_scope
+
+    clause = []
+    for value in values:
+        clause.append(("area", value))
+        scope = place_scope(to_id(value))
+        if scope is not None:
+            clause.extend(("area_tag", str(w.id)) for w in scope.wider)
+    return list(dict.fromkeys(clause))
+
+
+def covers_label(fields: dict, selected_areas: list[str]) -> str | None:
+    """"Covers all of Halton" for a hit found through a wider place of the chosen area."""
+    from ..core.params import to_id
+    from ..partnership.services import place_scope
+
+    if len(selected_areas) != 1:
+        return None
+    scope = place_scope(to_id(selected_areas[0]))
+    if scope is None:
+        return None
+    tagged = [to_id(v) for v in str(fields.get("area_tag") or "").split(",") if to_id(v)]
+    return scope.label_for(tagged)
+
+
 def run_search(user_or_audience, text: str, selected: dict[str, list[str]], page: int = 1, pagelen: int = 20):
     """Search the consultations index as this person may see it. ``selected`` maps facet
     fields to chosen values (ORed within a field, ANDed across fields)."""
@@ -359,7 +392,7 @@ def run_search(user_or_audience, text: str, selected: dict[str, list[str]], page
     for field in FACETS:
         values = [str(v)[:200] for v in (selected.get(field) or [])][:20]
         if values:
-            filters.append([(field, v) for v in values])
+            filters.append(place_clause(values) if field == "area" else [(field, v) for v in values])
     sort = None if (text or "").strip() else "sortdate"
     results = backend().search(INDEX, plain_query(text), filters=filters, facets=FACETS, page=page, pagelen=pagelen,
                             highlight=("title", "body"), sort=sort, reverse=True)

@@ -182,28 +182,37 @@ def import_template(fmt, ext):
 
 # ---- planning ----------------------------------------------------------------------------
 
+def _place_arg():
+    from ..partnership.services import resolve_place
+
+    return resolve_place(_int_arg("area"), (request.args.get("postcode") or "")[:20])
+
+
 @bp.route("/consultations/forward-plan")
 def forward_plan():
     today = date.today()
-    area_id = _int_arg("area")
+    place = _place_arg()
     audience = request.args.get("audience", "")
     audience = audience if audience in AUDIENCES else None
     month = planning.parse_month(request.args.get("month"), today)
-    consultations = planning.plan(current_user, area_id=area_id, audience=audience, today=today)
+    if place.scope is None and place.postcode is None and _int_arg("area"):
+        consultations = []  # an area that is no longer in Engage
+    else:
+        consultations = planning.plan(current_user, place=place.scope, audience=audience, today=today)
     cal = planning.month_calendar(consultations, month, today)
     return render_template("consultations/planning/forward_plan.html", consultations=consultations, calendar=cal,
-                           area_id=area_id, audience=audience, areas=area_choices(), audiences=AUDIENCES, today=today,
-                           filtered=bool(area_id or audience))
+                           area_id=place.area_id, place=place, audience=audience, areas=area_choices(), audiences=AUDIENCES,
+                           today=today, filtered=bool(place.area_id or place.postcode or audience)), 400 if place.error else 200
 
 
 @bp.route("/consultations/activity")
 def activity():
     today = date.today()
-    area_id = _int_arg("area")
+    place = _place_arg()
     order = request.args.get("order", "name")
     order = order if order in ("name", "consultations", "responses") else "name"
-    report = planning.ward_activity(current_user, today=today, area_id=area_id, order=order)
+    report = planning.ward_activity(current_user, today=today, place=place.scope,
+                                    area_id=None if place.postcode else _int_arg("area"), order=order)
     charts = {m: planning.activity_chart(report, m) for m in ("consultations", "responses")} if report.wards else {}
-    towns = [(a_id, label) for a_id, label in area_choices(levels=("borough", "town"))]
-    return render_template("consultations/planning/activity.html", report=report, charts=charts, area_id=area_id,
-                           order=order, towns=towns)
+    return render_template("consultations/planning/activity.html", report=report, charts=charts, area_id=place.area_id,
+                           place=place, order=order, areas=area_choices()), 400 if place.error else 200

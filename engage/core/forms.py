@@ -62,6 +62,20 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class IdMultiCheckboxField(MultiCheckboxField):
+    """Tick boxes of database ids. The data are ints, so the choices are compared as ints:
+    with WTForms' default (``str``) nothing sent back would show as ticked again."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("coerce", self._coerce)
+        super().__init__(*args, **kwargs)
+
+    @staticmethod
+    def _coerce(value):
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return -1
+
     def process_formdata(self, valuelist):
         out = []
         for value in valuelist:
@@ -78,11 +92,30 @@ from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextInput  # noq
 from wtforms import DateField, DecimalField, IntegerField  # noqa: E402
 
 
+DATE_PARTS = ("day", "month", "year")
+
+
+class EngageDateInput(GovDateInput):
+    """The GOV.UK date input, marking only the boxes that are wrong (all three when the
+    date as a whole is wrong), as the Design System asks."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        wrong = set(field.wrong_parts()) if field.errors else set()
+        for item, part in zip(params.get("items", []), DATE_PARTS):
+            classes = [c for c in item.get("classes", "").split() if c != "govuk-input--error"]
+            if part in wrong:
+                classes.append("govuk-input--error")
+            item["classes"] = " ".join(classes)
+        return params
+
+
 class GovDateField(DateField):
     """Day, month and year boxes (the GOV.UK date pattern). Any other shape of input is a
-    field error, never an exception."""
+    field error, never an exception. ``error_target_id`` is the first wrong box, where the
+    error summary's link takes the person."""
 
-    widget = GovDateInput()
+    widget = EngageDateInput()
 
     def __init__(self, label=None, validators=None, **kwargs):
         kwargs.setdefault("format", "%d %m %Y")
@@ -107,6 +140,30 @@ class GovDateField(DateField):
         except ValueError:
             self.data = None
             raise ValueError(f"{self.label.text} must be a real date, like 27 3 2007")
+
+    def wrong_parts(self) -> list[str]:
+        """The boxes that are wrong: blank or impossible ones; the day when each box is
+        possible but the date is not (31 2 2027); all three when the date as a whole is wrong
+        (a rule about it, or nothing typed)."""
+        parts = list(self.raw_data or [])[:3]
+        parts += [""] * (3 - len(parts))
+        if not any(parts):
+            return list(DATE_PARTS)
+        limits = {"day": (1, 31), "month": (1, 12), "year": (1900, 2200)}
+        wrong = []
+        for part, text in zip(DATE_PARTS, parts):
+            low, high = limits[part]
+            if not text.isdigit() or not low <= int(text) <= high:
+                wrong.append(part)
+        if wrong:
+            return wrong
+        if self.data is None:
+            return ["day"]
+        return list(DATE_PARTS)
+
+    @property
+    def error_target_id(self) -> str:
+        return f"{self.id}-{self.wrong_parts()[0]}"
 
 
 class NumberField(DecimalField):

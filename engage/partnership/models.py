@@ -262,3 +262,26 @@ class Area(db.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Postcode(db.Model):
+    """One line of the postcode-to-ward lookup an officer loads (from the ONS postcode
+    directory's postcode and ward columns). ``postcode`` is kept without spaces, in capitals."""
+
+    __tablename__ = "postcode"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    postcode: Mapped[str] = mapped_column(String(8), unique=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id", ondelete="CASCADE"), index=True)
+    ward_code: Mapped[str] = mapped_column(String(20), default="")
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    area = relationship("Area")
+
+    @property
+    def display(self) -> str:
+        return f"{self.postcode[:-3]} {self.postcode[-3:]}"
+
+    def __str__(self) -> str:
+        return self.display

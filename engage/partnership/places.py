@@ -1,0 +1,443 @@
+"""The one place rule, and the postcode lookup.
+
+**The place rule.** Filtering anything by a place means: work in that place, in the places
+inside it, and in the places it sits inside (town-wide and borough-wide work also reaches
+the people of a ward). Work matched only through a wider place is labelled, for example
+"Covers all of Halton". Every page and service that filters by place (the consultation
+finder, "have your say", the forward plan, the activity page, the search facet, the API and
+the similar-consultations check) asks ``place_scope`` and nothing else.
+
+**Postcodes.** Residents know their postcode, not their ward. Officers load a lookup of
+postcodes to wards (the postcode and ward columns of the ONS postcode directory);
+``area_for_postcode`` and ``lookup_postcode`` turn what someone typed into a place.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from ..extensions import db
+from .models import AREA_LEVELS, Area, Postcode
+
+
+# ---- the place rule ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class WiderPlace:
+    id: int
+    name: str
+    level: str
+
+
+@dataclass(frozen=True)
+class PlaceScope:
+    """What a filter by one place takes in."""
+
+    area_id: int
+    name: str
+    level: str
+    inside_ids: frozenset      # the place and every place inside it
+    wider: tuple = ()          # WiderPlace of each place it sits inside, nearest first
+
+    @property
+    def wider_ids(self) -> frozenset:
+        return frozenset(w.id for w in self.wider)
+
+    @property
+    def ids(self) -> frozenset:
+        """Every area whose work the filter takes in."""
+        return self.inside_ids | self.wider_ids
+
+    @property
+    def level_label(self) -> str:
+        return AREA_LEVELS.get(self.level, self.level).lower()
+
+    def matches(self, area_ids) -> bool:
+        return bool(set(area_ids) & self.ids)
+
+    def label_for(self, area_ids) -> str | None:
+        """None for work in the place or inside it; "Covers all of Halton" for work matched
+        only through a wider place (the nearest one it names)."""
+        ids = set(area_ids)
+        if ids & self.inside_ids:
+            return None
+        for wider in self.wider:
+            if wider.id in ids:
+                return f"Covers all of {wider.name}"
+        return None
+
+    @property
+    def explanation(self) -> str:
+        """One plain sentence saying what the filter takes in."""
+        text = f"Showing work in {self.name}"
+        if len(self.inside_ids) > 1:
+            text += " and the places inside it"
+        if self.wider:
+            text += ", and work that covers all of " + " or all of ".join(w.name for w in self.wider)
+        return text + "."
+
+
+def _inside_ids(area_ids) -> set[int]:
+    tree = select(Area.id).where(Area.id.in_(list(area_ids))).cte("place_tree", recursive=True)
+    tree = tree.union_all(select(Area.id).where(Area.parent_id == tree.c.id))
+    return set(db.session.scalars(select(tree.c.id)))
+
+
+def place_scope(area_id) -> PlaceScope | None:
+    """The place rule for one place; None when there is no such place."""
+    area = db.session.get(Area, area_id) if isinstance(area_id, int) and 0 < area_id < 2**31 else None
+    if area is None:
+        return None
+    wider = tuple(WiderPlace(a.id, a.name, a.level) for a in area.ancestors)
+    return PlaceScope(area.id, area.name, area.level, frozenset(_inside_ids([area.id])), wider)
+
+
+def places_scope(area_ids) -> frozenset:
+    """Every area the place rule takes in for several places (the union of their scopes)."""
+    ids = {a for a in area_ids or [] if isinstance(a, int)}
+    if not ids:
+        return frozenset()
+    out = set(_inside_ids(ids))
+    for area in db.session.scalars(select(Area).where(Area.id.in_(ids))):
+        out.update(a.id for a in area.ancestors)
+    return frozenset(out)
+
+
+def how_places_meet(mine, theirs) -> list[str]:
+    """Why two sets of places overlap under the place rule, in plain words, e.g.
+    "Castlefields is in both", "Palace Fields is inside Castlefields", "Halton takes in Castlefields"."""
+    mine = [a for a in mine if a is not None]
+    theirs = [a for a in theirs if a is not None]
+    out: list[str] = []
+    for other in theirs:
+        other_up = {a.id for a in other.ancestors}
+        for area in mine:
+            if other.id == area.id:
+                text = f"{area.name} is in both"
+            elif area.id in other_up:
+                text = f"{other.name} is inside {area.name}"
+            elif other.id in {a.id for a in area.ancestors}:
+                text = f"it covers all of {other.name}, which takes in {area.name}"
+            else:
+                continue
+            if text not in out:
+                out.append(text)
+            break
+    return out
+
+
+# ---- postcodes ---------------------------------------------------------------------------
+
+# The shape of a full UK postcode (outward code, then a digit and two letters).
+_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$")
+_OUTWARD = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
+
+
+class PostcodeError(ValueError):
+    """What someone typed is not a full postcode; the message says so in plain words."""
+
+    field = "postcode"
+
+
+def normalise_postcode(text) -> str:
+    """Capitals, no spaces: " wa7 2ha " → "WA72HA"."""
+    return re.sub(r"\s+", "", str(text or "")).upper()
+
+
+def format_postcode(code: str) -> str:
+    code = normalise_postcode(code)
+    return f"{code[:-3]} {code[-3:]}" if len(code) > 3 else code
+
+
+def check_postcode(text) -> str:
+    """The postcode without spaces, or PostcodeError with a plain message."""
+    code = normalise_postcode(text)
+    if not code:
+        raise PostcodeError("Enter a postcode, like WA7 2HA")
+    if len(code) > 8 or not re.fullmatch(r"[A-Z0-9]+", code):
+        raise PostcodeError("Enter a real postcode, like WA7 2HA, using only letters and numbers")
+    if _OUTWARD.match(code):
+        raise PostcodeError(f"Enter the full postcode, like WA7 2HA: {code} alone covers more than one ward")
+    if not _POSTCODE.match(code):
+        raise PostcodeError("Enter a real postcode, like WA7 2HA")
+    return code
+
+
+def area_for_postcode(text) -> Area | None:
+    """The place (usually a ward) a postcode is in, from the officers' postcode lookup.
+
+    For other capabilities (resident surveys): raises ``PostcodeError`` (a ValueError with a
+    plain message) when ``text`` is not a full postcode; returns None when it is one but the
+    lookup does not know it (for example, it is outside the partnership's area)."""
+    code = check_postcode(text)
+    return db.session.scalar(select(Area).join(Postcode, Postcode.area_id == Area.id).where(Postcode.postcode == code))
+
+
+@dataclass
+class PostcodeResult:
+    """What a postcode box found: the tidy postcode, and the place or a plain message."""
+
+    typed: str
+    postcode: str = ""
+    area: Area | None = None
+    is_demo: bool = False
+    message: str | None = None
+
+    @property
+    def found(self) -> bool:
+        return self.area is not None
+
+    @property
+    def sentence(self) -> str:
+        if self.area is None:
+            return self.message or ""
+        where = self.area.name + (f" {self.area.level_label.lower()}" if self.area.level == "ward" else "")
+        wider = ", ".join(a.name for a in self.area.ancestors if a.level in ("town", "borough"))
+        return f"{self.postcode} is in {where}" + (f" ({wider})" if wider else "") + "."
+
+
+def lookup_postcode(text) -> PostcodeResult:
+    """For a postcode box on a page: never raises; unknown or malformed postcodes get a plain message."""
+    typed = str(text or "").strip()[:20]
+    result = PostcodeResult(typed=typed)
+    try:
+        code = check_postcode(typed)
+    except PostcodeError as error:
+        result.message = str(error)
+        return result
+    result.postcode = format_postcode(code)
+    row = db.session.scalar(select(Postcode).where(Postcode.postcode == code))
+    if row is None:
+        if db.session.scalar(select(Postcode.id).limit(1)) is None:
+            result.message = (f"Engage cannot look up postcodes yet, so it does not know where {result.postcode} is. "
+                              "Choose your area from the list instead")
+        else:
+            result.message = (f"Engage does not know the postcode {result.postcode}. Check it is right, or choose your "
+                              "area from the list. Postcodes outside the partnership's area are not in Engage")
+        return result
+    result.area, result.is_demo = row.area, row.is_demo
+    return result
+
+
+@dataclass
+class PlaceChoice:
+    """A place filter as a page reads it: an area from a list, or a postcode typed in."""
+
+    area_id: int | None = None
+    scope: PlaceScope | None = None
+    postcode: PostcodeResult | None = None
+
+    @property
+    def error(self) -> str | None:
+        return self.postcode.message if self.postcode is not None and not self.postcode.found else None
+
+    @property
+    def active(self) -> bool:
+        return self.scope is not None
+
+    def label_for(self, areas) -> str | None:
+        return self.scope.label_for([a.id if hasattr(a, "id") else a for a in areas]) if self.scope else None
+
+
+def resolve_place(area_id: int | None, postcode_text: str | None) -> PlaceChoice:
+    """A postcode, when given, wins over the list (the person typed it on purpose)."""
+    choice = PlaceChoice()
+    if postcode_text and str(postcode_text).strip():
+        choice.postcode = lookup_postcode(postcode_text)
+        if choice.postcode.found:
+            area_id = choice.postcode.area.id
+        else:
+            return choice
+    if area_id:
+        choice.scope = place_scope(area_id)
+        choice.area_id = choice.scope.area_id if choice.scope else None
+    return choice
+
+
+# ---- loading the lookup from a file ------------------------------------------------------
+
+POSTCODE_COLUMNS = ("pcds", "pcd", "pcd2", "pcd7", "pcd8", "postcode", "post code")
+WARD_CODE_COLUMNS = ("osward", "ward", "ward code", "wardcode", "ward_code")
+WARD_NAME_COLUMNS = ("ward name", "wardname", "ward_name", "osward name")
+TERMINATED_COLUMNS = ("doterm",)
+
+
+def _heading(text) -> str:
+    return re.sub(r"\s+", " ", str(text or "").replace("\ufeff", "")).strip().lower()
+
+
+def _find_column(headings: list[str], names, pattern: str | None = None) -> int | None:
+    for name in names:
+        if name in headings:
+            return headings.index(name)
+    if pattern:
+        for index, heading in enumerate(headings):
+            if re.fullmatch(pattern, heading):
+                return index
+    return None
+
+
+@dataclass
+class PostcodeFileCheck:
+    """What loading a postcode file would do, worked out before anything is saved."""
+
+    filename: str
+    rows: int = 0
+    matched: dict[str, int] = field(default_factory=dict)   # place name -> postcodes
+    postcodes: dict[str, tuple[int, str]] = field(default_factory=dict)  # postcode -> (area id, ward code)
+    terminated: int = 0
+    other_wards: dict[str, int] = field(default_factory=dict)  # ward code or name Engage does not know -> rows
+    malformed: list[int] = field(default_factory=list)       # row numbers
+    repeated: list[int] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)        # problems that stop the load
+
+    @property
+    def can_load(self) -> bool:
+        return not self.problems and bool(self.postcodes)
+
+    @property
+    def skipped(self) -> int:
+        return self.terminated + sum(self.other_wards.values()) + len(self.malformed) + len(self.repeated)
+
+
+def _rows_numbers(numbers: list[int]) -> str:
+    shown = ", ".join(str(n) for n in numbers[:5])
+    return shown + (f" and {len(numbers) - 5:,} more" if len(numbers) > 5 else "")
+
+
+def check_postcode_file(filename: str, data: bytes, *, progress=None) -> PostcodeFileCheck:
+    """Read a CSV of postcodes and wards (the ONS postcode directory's columns: ``pcds`` or
+    ``pcd`` for the postcode, ``osward`` or ``wdNNcd`` for the ward code, ``doterm`` for
+    postcodes no longer in use; a ward name column is also understood). Wards are matched to
+    Engage's places by code first, then by name; rows for wards Engage does not have (the
+    file may cover a whole postcode area) are counted and left out."""
+    import csv
+    import io
+
+    check = PostcodeFileCheck(filename=filename)
+    if not filename.lower().endswith(".csv"):
+        check.problems.append("The file must be a CSV file (.csv). Save the postcode directory as CSV first")
+        return check
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("latin-1")
+        except UnicodeDecodeError:  # pragma: no cover - latin-1 decodes any bytes
+            check.problems.append("The file cannot be read as text. Save it as CSV UTF-8")
+            return check
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+    except csv.Error:
+        header = None
+    if not header:
+        check.problems.append("The file is empty: it needs a heading row with the postcode and ward columns")
+        return check
+    headings = [_heading(h) for h in header]
+    pc_col = _find_column(headings, POSTCODE_COLUMNS)
+    code_col = _find_column(headings, WARD_CODE_COLUMNS, r"wd\d\dcd")
+    name_col = _find_column(headings, WARD_NAME_COLUMNS, r"wd\d\dnm")
+    term_col = _find_column(headings, TERMINATED_COLUMNS)
+    if pc_col is None:
+        check.problems.append("The file has no postcode column. Name it pcds (or pcd, or postcode), as in the ONS postcode directory")
+    if code_col is None and name_col is None:
+        check.problems.append("The file has no ward column. Name it osward (the ward code, as in the ONS postcode directory), "
+                              "or wdNNcd, or ward name")
+    if check.problems:
+        return check
+
+    areas = db.session.execute(select(Area.id, Area.name, Area.code, Area.level)).all()
+    by_code = {str(code).strip().upper(): (aid, name) for aid, name, code, level in areas if code}
+    by_name: dict[str, tuple[int, str]] = {}
+    for aid, name, code, level in sorted(areas, key=lambda r: r.level != "ward"):  # wards first
+        by_name.setdefault(name.strip().casefold(), (aid, name))
+    total_estimate = max(text.count("\n"), 1)
+    try:
+        for number, row in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in row):
+                continue
+            check.rows += 1
+            if progress and check.rows % 2000 == 0:
+                progress(check.rows, total_estimate)
+            cell = lambda index: row[index].strip() if index is not None and index < len(row) else ""  # noqa: E731
+            if term_col is not None and cell(term_col):
+                check.terminated += 1
+                continue
+            try:
+                code = check_postcode(cell(pc_col))
+            except PostcodeError:
+                check.malformed.append(number)
+                continue
+            ward_code, ward_name = cell(code_col).upper(), cell(name_col)
+            found = by_code.get(ward_code) if ward_code else None
+            if found is None and ward_name:
+                found = by_name.get(ward_name.casefold())
+            if found is None and ward_code and code_col is not None and not re.fullmatch(r"[A-Z]\d{8}", ward_code):
+                found = by_name.get(cell(code_col).casefold())  # a ward column holding names
+            if found is None:
+                key = ward_name or cell(code_col) or "(blank)"
+                check.other_wards[key] = check.other_wards.get(key, 0) + 1
+                continue
+            if code in check.postcodes:
+                check.repeated.append(number)
+                continue
+            check.postcodes[code] = (found[0], ward_code if re.fullmatch(r"[A-Z]\d{8}", ward_code or "") else "")
+            check.matched[found[1]] = check.matched.get(found[1], 0) + 1
+    except csv.Error as error:
+        check.problems.append(f"The file cannot be read as CSV ({error}). Check the quotes near row {check.rows + 2}")
+    if not check.rows and not check.problems:
+        check.problems.append("The file has a heading row but no postcodes under it")
+    elif not check.postcodes and not check.problems:
+        check.problems.append("None of the wards in the file is one of Engage's places. Give Engage's wards their ONS codes "
+                              "(under Reference data, Areas), or use a file with a ward name column")
+    if progress:
+        progress(check.rows, check.rows)
+    return check
+
+
+def load_postcodes(actor, check: PostcodeFileCheck, *, replace: bool, is_demo: bool = False) -> int:
+    """Save a checked file's postcodes (flush, no commit). ``replace``: the file becomes the
+    whole lookup; otherwise its postcodes are added, and ones already there move to the
+    file's ward. Returns how many postcodes were saved."""
+    from sqlalchemy import delete, insert
+
+    from ..core import audit
+
+    if not check.can_load:
+        raise PostcodeError("This file cannot be loaded: " + "; ".join(check.problems or ["it has no postcodes Engage can use"]))
+    codes = sorted(check.postcodes)
+    if replace:
+        db.session.execute(delete(Postcode))
+    else:
+        for start in range(0, len(codes), 500):
+            db.session.execute(delete(Postcode).where(Postcode.postcode.in_(codes[start:start + 500])))
+    rows = [{"postcode": code, "area_id": check.postcodes[code][0], "ward_code": check.postcodes[code][1], "is_demo": is_demo}
+            for code in codes]
+    for start in range(0, len(rows), 5000):
+        db.session.execute(insert(Postcode), rows[start:start + 5000])
+    summary = (f"Postcode lookup {'replaced' if replace else 'added to'} from {check.filename}: "
+               f"{len(rows):,} postcodes in {len(check.matched):,} places")
+    audit.record(actor, "import", PostcodeLookup(), summary, changes={"file": check.filename, "postcodes": len(rows), "replace": replace})
+    db.session.flush()
+    return len(rows)
+
+
+class PostcodeLookup:
+    """The lookup as a whole, for the audit trail (it has no row of its own)."""
+
+    id = None
+
+
+def postcode_counts() -> dict:
+    """How many postcodes the lookup holds, how many are demo data, and how many per place."""
+    from sqlalchemy import func
+
+    total = db.session.scalar(select(func.count()).select_from(Postcode)) or 0
+    demo = db.session.scalar(select(func.count()).select_from(Postcode).where(Postcode.is_demo.is_(True))) or 0
+    per_place = db.session.execute(
+        select(Area.name, func.count(Postcode.id)).join(Postcode, Postcode.area_id == Area.id).group_by(Area.name).order_by(Area.name)
+    ).all()
+    return {"total": total, "demo": demo, "per_place": per_place}
