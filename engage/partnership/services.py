@@ -258,7 +258,17 @@ def delete(actor, obj, label: str) -> None:
 
         if db.session.scalar(select(User.id).where(User.organisation_id == obj.id).limit(1)):
             raise RuleError(f"Accounts belong to {obj.name}. Move them to another organisation first.")
-    audit.record(actor, "delete", obj, f"{label} deleted: {obj}", changes={})
+    summary = f"{label} deleted: {obj}"
+    if isinstance(obj, Area):
+        # Its postcodes in the lookup go with it (they would point nowhere).
+        from sqlalchemy import delete as sql_delete
+
+        from .models import Postcode
+
+        gone = db.session.execute(sql_delete(Postcode).where(Postcode.area_id == obj.id)).rowcount or 0
+        if gone:
+            summary += f", with its {gone:,} postcode{'s' if gone != 1 else ''} in the lookup"
+    audit.record(actor, "delete", obj, summary, changes={})
     db.session.delete(obj)
     db.session.flush()
 
