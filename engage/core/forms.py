@@ -141,6 +141,20 @@ class GovDateField(DateField):
             self.data = None
             raise ValueError(f"{self.label.text} must be a real date, like 27 3 2007")
 
+    def validate(self, form, extra_validators=()):
+        """As DateField, except that ``Optional`` only lets a date be left out when all three
+        boxes are blank: a date with a box missing is an error, never quietly dropped."""
+        valid = super().validate(form, extra_validators)
+        parts = list(self.raw_data or [])[:3]
+        if any(parts) and self.data is None and not self.errors:
+            missing = [part for part, text in zip(DATE_PARTS, parts + [""] * 3) if not text]
+            if missing:
+                self.errors.append(f"{self.label.text} must include a {' and a '.join(missing)}")
+            else:
+                self.errors.append(f"{self.label.text} must be a real date, like 27 3 2007")
+            return False
+        return valid
+
     def wrong_parts(self) -> list[str]:
         """The boxes that are wrong: blank or impossible ones; the day when each box is
         possible but the date is not (31 2 2027); all three when the date as a whole is wrong
