@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
-from datetime import datetime
 
 from flask import current_app, g, make_response, request
 
@@ -29,12 +28,14 @@ class Breach:
     @property
     def message(self) -> str:
         minutes = math.ceil(self.seconds / 60)
-        if self.seconds < 60:
+        if minutes <= 1:
             wait = "in a minute"
         elif minutes < 60:
             wait = f"in {minutes} minutes"
+        elif minutes <= 90:
+            wait = "in about an hour"
         else:
-            wait = f"after {datetime.fromtimestamp(self.reset_at):%H:%M}"
+            wait = f"in about {round(minutes / 60)} hours"
         return (f"You have sent this form too many times in a short time. What you wrote is still here: "
                 f"try again {wait}.")
 
