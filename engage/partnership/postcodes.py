@@ -297,7 +297,7 @@ def _register_command():
                        f"{len(check.repeated):,} repeated.")
         count = load_postcodes(None, check, replace=not add)
         db.session.commit()
-        click.echo(f"Loaded {count:,} postcodes in {len(check.matched):,} places.")
+        click.echo(f"Loaded {count:,} postcode{'' if count == 1 else 's'} in {len(check.matched):,} place{'' if len(check.matched) == 1 else 's'}.")
 
 
 _register_command()

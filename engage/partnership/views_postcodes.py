@@ -71,7 +71,8 @@ def admin_postcodes_check(token):
         else:
             db.session.commit()
             postcodes.discard_upload(token)
-            flash(f"{count:,} postcodes loaded in {len(check.matched):,} places.", "success")
+            places = len(check.matched)
+            flash(f"{count:,} postcode{'' if count == 1 else 's'} loaded in {places:,} place{'' if places == 1 else 's'}.", "success")
             return redirect(url_for("partnership.admin_postcodes"))
     status = 400 if (request.method == "POST" and not check.can_load) or form.form_errors else 200
     return render_template("partnership/postcodes_check.html", form=form, check=check, record=record, token=token), status
