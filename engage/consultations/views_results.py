@@ -15,7 +15,8 @@ from ..core.security import role_required
 from ..extensions import db
 from ..partnership.services import area_choices
 from . import bp, import_jobs, importing, planning, results, services
-from .forms_results import ImportUploadForm, mapping_form
+from .forms_results import ImportUploadForm, LayoutForm, mapping_form
+from .import_check import FileCheck, check_file, layout_hint
 from .models import AUDIENCES
 
 EDITORS = services.EDITOR_ROLES
@@ -98,9 +99,11 @@ def _samples(sheet) -> dict[int, list[str]]:
 @bp.route("/consultations/<int:consultation_id>/results/import/<token>", methods=["GET", "POST"])
 @role_required(*EDITORS)
 def import_preview(consultation_id, token):
+    """"Check the columns": the whole file is checked against the chosen columns on this page
+    (in the background, with progress, for large files) before "Import results"."""
     consultation = services.get_for_edit(current_user, consultation_id)
     record = _job(consultation, token)
-    if record.get("state") == "running":
+    if record.get("state") in ("running", "checking"):
         return redirect(url_for("consultations.import_progress", consultation_id=consultation.id, token=token))
     if record.get("state") == "done":
         return redirect(url_for("consultations.import_done", consultation_id=consultation.id, token=token))
@@ -108,38 +111,81 @@ def import_preview(consultation_id, token):
     if data is None:
         not_found("That upload has expired. Upload the file again.")
     fmt = record["format"]
-    sheet = importing.read_file(record["filename"], data, limit=5)
+    head = importing.read_file(record["filename"], data, limit=5)
     background = record.get("rows", 0) > import_jobs.background_rows()
-    guessed = importing.guess_mapping(sheet.headers, fmt, sheet.rows)
-    form = mapping_form(sheet.headers, fmt, guessed, _samples(sheet), background)()
+    check = FileCheck.from_dict(record.get("check"))
+    if check is not None and check.fmt != fmt:
+        check = None
+    chosen = check.mapping_ints() if check is not None else importing.guess_mapping(head.headers, fmt, head.rows)
+    form = mapping_form(head.headers, fmt, chosen, _samples(head), background, replace=bool(check and check.replace))()
     problems: list = []
-    if form.validate_on_submit():
+    attempted = False
+
+    def run_check(mapping, replace):
+        """The whole file against these columns: now, or in the background for a large file."""
+        if background:
+            import_jobs.start_check(current_app._get_current_object(), token, mapping, replace)
+            return None
+        result = check_file(consultation, importing.read_file(record["filename"], data), fmt, mapping, replace=replace)
+        import_jobs.update(token, check=result.as_dict())
+        return result
+
+    if request.method == "POST" and form.validate_on_submit():
         mapping = form.mapping()
-        problems = importing.check_mapping(sheet, fmt, mapping)
-        if not problems and background:
-            auto = bool(getattr(form, "auto_refresh", None) and form.auto_refresh.data)
-            # Whether this request started it or an earlier click did, the progress page follows it.
-            import_jobs.start(current_app._get_current_object(), token, mapping, bool(form.replace.data))
-            return redirect(url_for("consultations.import_progress", consultation_id=consultation.id, token=token,
-                                    refresh=None if auto else "off"))
-        if not problems:
-            try:
-                summary = importing.import_results(current_user, consultation, record["filename"], data, fmt=fmt,
-                                                   mapping=mapping, replace=bool(form.replace.data))
-                db.session.commit()
-            except importing.ImportProblems as error:
-                db.session.rollback()
-                problems = error.problems
-            else:
-                import_jobs.update(token, state="done", phase="done", done=summary.rows, summary=summary.as_dict())
-                import_jobs.discard_upload(token)
-                return redirect(url_for("consultations.import_done", consultation_id=consultation.id, token=token))
-    elif record.get("state") == "failed" and request.method == "GET":
-        problems = [importing.Problem(message) for message in record.get("problems", [])]
+        replace = bool(form.replace.data)
+        if form.check.data:
+            check = run_check(mapping, replace)
+            if check is None:
+                return redirect(url_for("consultations.import_progress", consultation_id=consultation.id, token=token))
+        else:
+            attempted = True
+            problems = importing.check_mapping(head, fmt, mapping)
+            if not problems and background:
+                auto = bool(getattr(form, "auto_refresh", None) and form.auto_refresh.data)
+                # Whether this request started it or an earlier click did, the progress page follows it.
+                import_jobs.start(current_app._get_current_object(), token, mapping, replace)
+                return redirect(url_for("consultations.import_progress", consultation_id=consultation.id, token=token,
+                                        refresh=None if auto else "off"))
+            if not problems:
+                try:
+                    summary = importing.import_results(current_user, consultation, record["filename"], data, fmt=fmt,
+                                                       mapping=mapping, replace=replace)
+                    db.session.commit()
+                except importing.ImportProblems as error:
+                    db.session.rollback()
+                    problems = error.problems
+                else:
+                    import_jobs.update(token, state="done", phase="done", done=summary.rows, summary=summary.as_dict())
+                    import_jobs.discard_upload(token)
+                    return redirect(url_for("consultations.import_done", consultation_id=consultation.id, token=token))
+            check = None
+    elif request.method == "GET":
+        if record.get("state") == "failed":
+            attempted = True
+            problems = [importing.Problem(message) for message in record.get("problems", [])]
+        elif check is None:
+            check = run_check(chosen, False)
+            if check is None:
+                return redirect(url_for("consultations.import_progress", consultation_id=consultation.id, token=token))
+    if check is not None and not problems:
+        problems = [importing.Problem(message) for message in check.problems]
     status = 400 if (problems or form.errors) else 200
     return render_template("consultations/results/import_preview.html", consultation=consultation, form=form, record=record,
-                           sheet=sheet, fmt=fmt, problems=problems, background=background,
-                           formats=importing.FORMATS, token=token), status
+                           sheet=head, fmt=fmt, problems=problems, attempted=attempted, check=check, background=background,
+                           formats=importing.FORMATS, token=token, layout_hint=layout_hint(head.headers, fmt),
+                           layout_form=LayoutForm(formdata=None, format="raw" if fmt == "tidy" else "tidy")), status
+
+
+@bp.route("/consultations/<int:consultation_id>/results/import/<token>/layout", methods=["POST"])
+@role_required(*EDITORS)
+def import_layout(consultation_id, token):
+    """Say the file holds figures or responses after all, without uploading it again."""
+    consultation = services.get_for_edit(current_user, consultation_id)
+    record = _job(consultation, token)
+    form = LayoutForm()
+    if record.get("state") in (None, "uploaded", "failed") and form.validate_on_submit():
+        import_jobs.update(token, format=form.format.data, check=None, state="uploaded", problems=[])
+    return redirect(url_for("consultations.import_preview", consultation_id=consultation.id, token=token))
 
 
 @bp.route("/consultations/<int:consultation_id>/results/import/<token>/progress")
@@ -152,7 +198,7 @@ def import_progress(consultation_id, token):
         return redirect(url_for("consultations.import_done", consultation_id=consultation.id, token=token))
     if state == "uploaded":
         return redirect(url_for("consultations.import_preview", consultation_id=consultation.id, token=token))
-    refresh = request.args.get("refresh") != "off" and state == "running"
+    refresh = request.args.get("refresh") != "off" and state in ("running", "checking")
     return render_template("consultations/results/import_progress.html", consultation=consultation, record=record,
                            token=token, refresh=refresh)
 
