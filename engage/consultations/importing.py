@@ -1000,9 +1000,9 @@ def _aggregate_raw(sheet: Sheet, mapping: dict[int, str], places: Places, progre
             problems.truncated = True
             break
         width = len(cells)
-        if width > len(sheet.headers):
+        shifted = width > len(sheet.headers)
+        if shifted:  # reported, and the rest of the row is still checked so every problem shows at once
             _extra_cells(sheet, cells, number, problems)
-            continue
         if id_col is not None:
             rid = str(cells[id_col]) if id_col < width else ""
             if rid:
@@ -1011,7 +1011,7 @@ def _aggregate_raw(sheet: Sheet, mapping: dict[int, str], places: Places, progre
                     continue
                 seen_ids[rid] = number
         segs = [0]
-        bad = False
+        bad = shifted
         for index, dimension in segment_cols:
             value = cells[index] if index < width else ""
             if value == "":
