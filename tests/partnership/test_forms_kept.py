@@ -80,3 +80,23 @@ def test_postcode_upload_keeps_the_choice(login, client, tree):
     response = client.post("/admin/reference/postcodes", data=posted, content_type="multipart/form-data")
     assert response.status_code == 400 and "Choose a CSV file of postcodes to upload" in response.get_data(as_text=True)
     assert values_kept(response.get_data(as_text=True), posted) == []
+
+
+def test_what_a_priority_became_keeps_its_ticks_after_an_error(login, client, tree):
+    from engage.partnership.models import Framework, Priority
+
+    earlier = Framework(name="Strategy 2005", starts_on=date(2005, 4, 1))
+    later = Framework(name="Strategy 2009", starts_on=date(2009, 4, 1))
+    db.session.add_all([earlier, later])
+    db.session.flush()
+    old = Priority(framework_id=earlier.id, name="Safe neighbourhoods", position=1)
+    new = Priority(framework_id=later.id, name="A Safer Borough 2009", position=1)
+    db.session.add_all([old, new])
+    db.session.commit()
+    login("officer")
+    posted = {"successor_ids": [str(old.id), str(new.id)]}  # an earlier framework's priority: not allowed
+    response = client.post(f"/admin/reference/priorities/{tree['priority'].id}/successors", data=posted)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "A priority can only become a priority of a later framework" in html
+    assert 'href="#successor_ids"' in html and "<title>Error:" in html
+    assert values_kept(html, posted) == []
