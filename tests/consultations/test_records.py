@@ -214,7 +214,7 @@ def test_new_consultation_shows_similar_ones_before_saving(client, login, users,
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Check before you save" in html and "Cleaner streets survey" in html
-    assert "the same priority" in html and "it covers all of Northtown, which takes in" in html
+    assert "The same priority" in html and "In the same places: it covers all of Northtown, which takes in" in html
     assert count() == 1  # nothing saved yet
     import re
 
