@@ -109,6 +109,12 @@ class MonthCalendar:
     def empty(self) -> bool:
         return not self.running
 
+    @property
+    def busy_days(self) -> list[Day]:
+        """Days of the month on which something opens or closes: the calendar as a list, for
+        small screens where seven columns do not fit."""
+        return [d for week in self.weeks for d in week if d.in_month and (d.opens or d.closes)]
+
 
 def month_calendar(consultations: list[Consultation], month: date, today: date | None = None) -> MonthCalendar:
     today = today or date.today()

@@ -11,6 +11,7 @@ ROUTES = [
     ("GET", "/", PUBLIC),
     ("GET", "/strategy", PUBLIC),
     ("GET", "/places", PUBLIC),
+    ("GET", "/glossary", PUBLIC),
     ("GET", "/api/v1/health", PUBLIC),
     ("GET", "/account", SIGNED_IN),
     ("GET", "/admin/accounts", OFFICER_ONLY),
