@@ -6,6 +6,26 @@ initAll();
 
 // Tables wider than the screen scroll sideways inside their region: say so above each one
 // that does, and keep the note true as the window changes size.
+// Every table in the page's content sits in a region of its own that scrolls sideways, so a
+// wide table never makes the whole page wider than a phone's screen. (Templates wrap most
+// tables themselves, for people without JavaScript; this catches the rest.)
+function wrapTables() {
+  document.querySelectorAll("main table").forEach((table) => {
+    if (table.closest(".engage-table-scroll")) {
+      return;
+    }
+    const region = document.createElement("div");
+    region.className = "engage-table-scroll";
+    region.setAttribute("role", "region");
+    region.tabIndex = 0;
+    const caption = table.querySelector("caption");
+    region.setAttribute("aria-label", (caption && caption.textContent.trim()) || "Table");
+    table.parentNode.insertBefore(region, table);
+    region.appendChild(table);
+  });
+}
+wrapTables();
+
 function markScrollingTables() {
   document.querySelectorAll(".engage-table-scroll").forEach((region, index) => {
     let hint = region.previousElementSibling;
@@ -32,3 +52,10 @@ window.addEventListener("resize", () => {
   resizeTimer = setTimeout(markScrollingTables, 150);
 });
 document.addEventListener("toggle", markScrollingTables, true);  // tables inside <details>
+
+// "Print this page" buttons: shown only when JavaScript can print (otherwise the browser's own
+// print option does the same).
+document.querySelectorAll("[data-engage-print]").forEach((button) => {
+  button.hidden = false;
+  button.addEventListener("click", () => window.print());
+});
