@@ -202,3 +202,16 @@ def test_every_email_field_in_every_form_renders_an_email_box(app):
                     assert 'type="email"' in str(field()), (form_class.__name__, field.name)
                     checked += 1
     assert checked >= 3
+
+
+def test_a_single_checkbox_hint_sits_under_its_own_label(login, client, users):
+    """GOV.UK puts a checkbox's hint under its label; the shared form base does that for every
+    single checkbox, such as the one on the search index page."""
+    login("officer")
+    html = client.get("/admin/search").get_data(as_text=True)
+    box = html.index('name="auto_refresh"')
+    hint = html.index("Leave this unticked")
+    assert box < hint
+    item = html[html.rindex('<div class="govuk-checkboxes__item"', 0, box):hint]
+    assert "govuk-checkboxes__hint" in html[hint - 200:hint]
+    assert "</div>" not in item.split("govuk-checkboxes__input")[0]
