@@ -86,29 +86,42 @@ def rake(people: list[tuple[int, str, str, str]], margins: dict[str, dict[str, f
         result.problem = "Too few people gave their ward, age band and sex to weight the results"
         return result
     import numpy as np
-    import pandas as pd
     from ipfn import ipfn
 
-    frame = pd.DataFrame(usable, columns=["id", "ward", "age", "sex"])
-    frame["total"] = 1.0
-    aggregates, dimensions = [], []
-    n = float(len(frame))
-    for column in ("ward", "age", "sex"):
-        present = set(frame[column])
+    n = float(len(usable))
+    axes = []
+    for position, column in enumerate(("ward", "age", "sex"), start=1):
+        present = {p[position] for p in usable}
         kept = {k: v for k, v in margins[column].items() if k in present and v > 0}
-        dropped = [k for k, v in margins[column].items() if k not in present and v > 0]
+        dropped = sorted(k for k, v in margins[column].items() if k not in present and v > 0)
         if dropped:
-            result.margins.append(f"{column}: nobody answered from {', '.join(sorted(dropped)[:5])}"
+            result.margins.append(f"{column}: nobody answered from {', '.join(dropped[:5])}"
                                   f"{' and more' if len(dropped) > 5 else ''}, so the other groups were scaled up")
-        total = sum(kept.values())
-        aggregates.append(pd.Series({k: v * n / total for k, v in kept.items()}))
-        dimensions.append([column])
-    fitted = ipfn.ipfn(frame, aggregates, dimensions, weight_col="total", convergence_rate=1e-8, max_iteration=2000).iteration()
-    weights = fitted["total"].to_numpy(dtype=float)
+        axes.append(sorted(kept))
+        margins = {**margins, column: kept}
+    # The sample as a ward x age band x sex table of counts, raked to the three margins
+    # (ipfn's array form); each person's weight is their cell's fitted total over its count.
+    index = [{k: i for i, k in enumerate(axis)} for axis in axes]
+    counts = np.zeros([len(axis) for axis in axes])
+    usable = [p for p in usable if p[1] in index[0] and p[2] in index[1] and p[3] in index[2]]
+    for _, ward, age, sex in usable:
+        counts[index[0][ward], index[1][age], index[2][sex]] += 1
+    targets = []
+    for column, axis in zip(("ward", "age", "sex"), axes):
+        total = sum(margins[column][k] for k in axis)
+        targets.append(np.array([margins[column][k] * n / total for k in axis]))
+    import contextlib
+    import io
+
+    with contextlib.redirect_stdout(io.StringIO()):  # ipfn prints when it converges
+        fitted = ipfn.ipfn(counts.copy(), targets, [[0], [1], [2]], convergence_rate=1e-8, max_iteration=2000).iteration()
+    cell_weight = np.divide(fitted, counts, out=np.ones_like(fitted), where=counts > 0)
+    weights = np.array([cell_weight[index[0][w], index[1][a], index[2][s]] for _, w, a, s in usable], dtype=float)
     clipped = np.clip(weights, WEIGHT_FLOOR, WEIGHT_CAP)
     result.capped = int(np.sum(np.abs(clipped - weights) > 1e-9))
     clipped = clipped * (n / clipped.sum())
-    for person_id, weight in zip(fitted["id"], clipped):
+    for person, weight in zip(usable, clipped):
+        person_id = person[0]
         result.weights[int(person_id)] = float(weight)
     result.weighted = len(usable)
     return result
