@@ -159,7 +159,7 @@ def required_message(q) -> str:
 
 def save_page(response, page_index: int, answers: dict) -> None:
     response.draft = answers
-    response.last_page = max(response.last_page or 0, page_index)
+    response.last_page = page_index
     response.updated_at = utcnow()
     db.session.flush()
 

@@ -206,13 +206,14 @@ def page(survey_id, index):
         if result.errors:
             errors = result.errors
         else:
-            answering.save_page(response, index, result.answers)
+            nxt = answering.next_page(survey, result.answers, index)
+            # Where a resumed draft carries on: the page after this one.
+            answering.save_page(response, nxt if nxt is not None else index, result.answers)
             db.session.commit()
             if "save" in request.form:
                 return redirect(url_for("surveys.saved", survey_id=survey.id))
             if request.args.get("change") == "1" and not answering.missing_required(survey, result.answers):
                 return redirect(url_for("surveys.check", survey_id=survey.id))
-            nxt = answering.next_page(survey, result.answers, index)
             return redirect(url_for("surveys.page", survey_id=survey.id, index=nxt) if nxt is not None
                             else url_for("surveys.check", survey_id=survey.id))
     numbers = structure.numbers(survey)
