@@ -482,10 +482,11 @@ def delete_question(actor, survey: Survey, question: SurveyQuestion) -> None:
         raise BuildError(". ".join(problems))
     audit.record(actor, "delete", question, f"Question deleted from {survey.title}: {question.text}",
                  changes={"text": [question.text, None]})
-    survey.questions.remove(question)
-    if question in question.section.questions:
-        question.section.questions.remove(question)
+    section = question.section
     db.session.delete(question)
+    db.session.flush()
+    db.session.expire(survey, ["questions"])
+    db.session.expire(section, ["questions"])
     touch(survey)
     db.session.flush()
 
@@ -598,12 +599,15 @@ def copy_survey(actor, survey: Survey) -> Survey:
     question_map: dict[int, SurveyQuestion] = {}
     option_map: dict[int, SurveyOption] = {}
     sections = []
-    for section in sorted(survey.sections, key=lambda s: s.position):
-        new_section = SurveySection(survey=copy, position=section.position, title=section.title, intro=section.intro,
+    old_sections = sorted(survey.sections, key=lambda s: s.position)
+    old_questions = {s.id: list(s.questions) for s in old_sections}
+    for section in old_sections:
+        new_section = SurveySection(survey_id=copy.id, position=section.position, title=section.title, intro=section.intro,
                                     is_equality=section.is_equality)
+        db.session.add(new_section)
         sections.append((section, new_section))
-        for q in section.questions:
-            new_q = SurveyQuestion(survey=copy, section=new_section, position=q.position, qtype=q.qtype, text=q.text, hint=q.hint,
+        for q in old_questions[section.id]:
+            new_q = SurveyQuestion(survey_id=copy.id, section=new_section, position=q.position, qtype=q.qtype, text=q.text, hint=q.hint,
                                    required=q.required, randomise=q.randomise, personal=q.personal, settings=dict(q.settings or {}),
                                    equality_key=q.equality_key)
             for o in q.options:
@@ -612,7 +616,9 @@ def copy_survey(actor, survey: Survey) -> Survey:
                 new_q.options.append(new_o)
                 option_map[o.id] = new_o
             question_map[q.id] = new_q
+            db.session.add(new_q)
     db.session.flush()
+    db.session.expire(copy, ["sections", "questions"])
 
     def remap(rule):
         if not rule or rule.get("question_id") not in question_map:
@@ -628,9 +634,9 @@ def copy_survey(actor, survey: Survey) -> Survey:
 
     for section, new_section in sections:
         new_section.rule = remap(section.rule)
+    old_by_id = {q.id: q for qs in old_questions.values() for q in qs}
     for old_id, new_q in question_map.items():
-        old = next(q for q in survey.questions if q.id == old_id)
-        new_q.rule = remap(old.rule)
+        new_q.rule = remap(old_by_id[old_id].rule)
     audit.record(actor, "create", copy, f"New version of {survey.title}: {copy.title}", changes={"copied_from": survey.id})
     db.session.flush()
     return copy
