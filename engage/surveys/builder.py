@@ -610,6 +610,7 @@ def copy_survey(actor, survey: Survey) -> Survey:
             new_q = SurveyQuestion(survey_id=copy.id, section=new_section, position=q.position, qtype=q.qtype, text=q.text, hint=q.hint,
                                    required=q.required, randomise=q.randomise, personal=q.personal, settings=dict(q.settings or {}),
                                    equality_key=q.equality_key)
+            db.session.add(new_q)
             for o in q.options:
                 new_o = SurveyOption(kind=o.kind, position=o.position, label=o.label, is_exclusive=o.is_exclusive,
                                      invites_text=o.invites_text)

@@ -80,7 +80,8 @@ def rake(people: list[tuple[int, str, str, str]], margins: dict[str, dict[str, f
     sex is not in the margins keep weight 1. Categories nobody answered from are dropped and
     the rest rescaled (reported in ``margins``). Weights are capped at 5 and floored at 0.2,
     then rescaled so they add up to the number of people raked."""
-    usable = [p for p in people if p[1] in margins["ward"] and p[2] in margins["age"] and p[3] in margins["sex"]]
+    usable = [p for p in people if margins["ward"].get(p[1], 0) > 0 and margins["age"].get(p[2], 0) > 0
+              and margins["sex"].get(p[3], 0) > 0]
     result = Weighting(weights={p[0]: 1.0 for p in people}, unweighted=len(people) - len(usable))
     if len(usable) < 2:
         result.problem = "Too few people gave their ward, age band and sex to weight the results"
