@@ -194,6 +194,10 @@ def claim_upload(token: str) -> bool:
     return claim(_folder() / f"{token}.claimed")
 
 
+def was_claimed(token: str) -> bool:
+    return bool(token) and token.isalnum() and len(token) == 32 and (_folder() / f"{token}.claimed").exists()
+
+
 def import_rows(actor, survey, check: ImportCheck) -> int:
     for n, channel, answers in check.rows:
         answering.store_complete(survey, answers, channel=channel, entered_by=actor,

@@ -87,6 +87,9 @@ def import_confirm(survey_id, token):
     if not PlainForm().validate_on_submit():
         return redirect(url_for("surveys.import_answers", survey_id=survey.id))
     data = entry.load_upload(token)
+    if data is None and entry.was_claimed(token):
+        flash("This file has already been imported: it was not imported twice.")
+        return redirect(url_for("surveys.results", survey_id=survey.id))
     if data is None:
         not_found("That upload has expired. Upload the file again.")
     if not entry.claim_upload(token):
