@@ -126,6 +126,7 @@ class Column:
     effective: float
     hidden: bool = False
     small: bool = False
+    people: int = 0   # the unweighted base
 
 
 @dataclass
@@ -193,7 +194,7 @@ def _part_table(q, part: qtypes.Part, people: list[Person], dim: Dimension | Non
         base = sum(p.weight for p in group)
         effective = stats.effective_base([p.weight for p in group]) if group else 0.0
         small = len(group) < limit
-        columns.append(Column(key, label, base, effective, hidden=small and public, small=small))
+        columns.append(Column(key, label, base, effective, hidden=small and public, small=small, people=len(group)))
         tally = defaultdict(float)
         for p in group:
             for k in kind.keys(q, p.values[q.id], part):

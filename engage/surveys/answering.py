@@ -193,7 +193,10 @@ def progress(survey, answers: dict, index: int) -> tuple[int, int]:
 
 def missing_required(survey, answers: dict) -> tuple[int, object] | None:
     """The first visible required question left unanswered: (page index, question)."""
-    kept = structure.prune(survey, answers)
+    return _missing_in_pruned(survey, structure.prune(survey, answers))
+
+
+def _missing_in_pruned(survey, kept: dict) -> tuple[int, object] | None:
     for page in structure.pages(survey):
         for q in visible_on(survey, page, kept):
             if q.required and qtypes.type_of(q).empty(kept.get(str(q.id))):
@@ -257,8 +260,7 @@ def submit(survey, response: SurveyResponse, *, email: str | None = None) -> boo
     if response.status == "preview":
         return True
     answers = structure.prune(survey, answers_of(response))
-    missing = missing_required(survey, answers)
-    if missing:
+    if _missing_in_pruned(survey, answers):
         raise AnswerError("Some questions still need an answer")
     now = utcnow()
     done = db.session.execute(

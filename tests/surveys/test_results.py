@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 
 from engage.extensions import db
 from engage.surveys import analysis, comments, population, stats
-from engage.surveys.models import PopulationFigure
+from engage.surveys import answering
+from engage.surveys.models import PopulationFigure, SurveyAnswer, SurveyResponse
 from tests.surveys.survey_support import choice, consultation, opt, places, store, survey  # noqa: F401
 
 
@@ -194,3 +195,51 @@ def test_results_page_renders_every_view(client, login, answered):
     assert b"significantly higher" in page.data and b"\xc2\xb1" in page.data and b"<svg" in page.data
     public = client.get(f"/surveys/{answered.id}/results?by=ward&view=public")
     assert b"hidden" in public.data
+
+
+def test_weighting_to_population_through_the_results(survey, places):
+    """Raking with real equality answers: the weighted share moves towards the population's,
+    both bases are kept, and the effective base is Kish's."""
+    from engage.surveys import builder
+
+    section = builder.add_equality_section(None, survey)
+    age = next(x for x in section.questions if x.equality_key == "age")
+    sex = next(x for x in section.questions if x.equality_key == "sex")
+    db.session.commit()
+    q = survey.q
+    # Population: equal wards, 50/50 by sex, one age band. Sample: 6 women and 2 men in Castle,
+    # 2 women and 2 men in Mill; women say "Often", men "Never".
+    for ward in (places["castle"], places["mill"]):
+        for s in ("Female", "Male"):
+            db.session.add(PopulationFigure(area_id=ward.id, kind="age-sex", age_band="25 to 34", sex=s, count=500))
+    db.session.commit()
+    people = [(places["castle"], "Female")] * 6 + [(places["castle"], "Male")] * 2 + [(places["mill"], "Female")] * 2 + [(places["mill"], "Male")] * 2
+    for ward, s in people:
+        store(survey, {"ward": ward.id, "use": choice(q["use"], "Often" if s == "Female" else "Never")})
+        response = db.session.scalars(db.select(SurveyResponse).order_by(SurveyResponse.id.desc())).first()
+        for question, label in ((age, "25 to 34"), (sex, s)):
+            for row in answering.answer_rows(survey, response.id, {str(question.id): choice(question, label)}):
+                db.session.execute(db.insert(SurveyAnswer), row)
+        db.session.commit()
+    unweighted = _table(analysis.results(survey), q["use"].id)
+    assert _cell(unweighted, "Often", "Everyone who answered").percent == pytest.approx(100 * 8 / 12)
+    result = analysis.results(survey, weighted=True, show_moe=True)
+    assert result.weighting.weighted == 12 and not result.weighting.problem
+    table = _table(result, q["use"].id)
+    everyone = table.columns[0]
+    assert everyone.people == 12 and everyone.base == pytest.approx(12)
+    # Raked to 50% women: "Often" (women) falls to 50%.
+    assert _cell(table, "Often", "Everyone who answered").percent == pytest.approx(50.0, abs=0.01)
+    weights = [result.weighting.weights[p] for p in result.weighting.weights]
+    assert everyone.effective == pytest.approx(stats.effective_base(weights)) and everyone.effective < 12
+
+
+def test_rate_limit_per_address(database_url, tmp_path, survey):
+    from tests.conftest import make_app
+
+    limited = make_app(database_url, tmp_path, RATELIMIT_ENABLED=True, ENGAGE_SURVEY_RATE_LIMIT="2 per hour")
+    client = limited.test_client()
+    with limited.app_context():
+        codes = [client.post(f"/surveys/{survey.id}", data={}).status_code for _ in range(3)]
+        db.session.remove()
+    assert codes[:2] == [302, 302] and codes[2] == 429
