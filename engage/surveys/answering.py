@@ -34,6 +34,14 @@ class AnswerError(Exception):
         self.message = message
 
 
+class MissingAnswers(AnswerError):
+    """A required question shown for these answers has none; ``page`` is where it is."""
+
+    def __init__(self, page: int):
+        super().__init__("Some questions still need an answer")
+        self.page = page
+
+
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.strip().lower().replace("-", "").replace(" ", "").encode()).hexdigest()
 
@@ -257,11 +265,12 @@ def ward_of(survey, answers: dict) -> int | None:
 def submit(survey, response: SurveyResponse, *, email: str | None = None) -> bool:
     """Complete a draft. True when this call completed it; False when it was already
     complete (the same page sent twice), in which case nothing more is stored."""
+    answers = structure.prune(survey, answers_of(response))
+    missing = _missing_in_pruned(survey, answers)
+    if missing:
+        raise MissingAnswers(missing[0])
     if response.status == "preview":
         return True
-    answers = structure.prune(survey, answers_of(response))
-    if _missing_in_pruned(survey, answers):
-        raise AnswerError("Some questions still need an answer")
     now = utcnow()
     done = db.session.execute(
         update(SurveyResponse).where(SurveyResponse.id == response.id, SurveyResponse.status == "draft")

@@ -246,9 +246,6 @@ def check(survey_id):
     if request.method == "POST":
         if _honeypot_tripped():
             bad_request("Your answers could not be accepted. If you are a person, go back and try again.")
-        missing = answering.missing_required(survey, answers)
-        if missing:
-            return redirect(url_for("surveys.page", survey_id=survey.id, index=missing[0]))
         email = (request.form.get("email") or "").strip() if survey.ask_contact else ""
         try:
             clean = answering.clean_email(email) if email else None
@@ -257,6 +254,9 @@ def check(survey_id):
             if preview:
                 db.session.delete(response)
             db.session.commit()
+        except answering.MissingAnswers as problem:
+            db.session.rollback()
+            return redirect(url_for("surveys.page", survey_id=survey.id, index=problem.page))
         except answering.AnswerError as problem:
             db.session.rollback()
             error = problem.message

@@ -244,3 +244,15 @@ def test_equality_section_can_be_skipped(client, survey, places):
     client.post(f"/surveys/{survey.id}/check", data={})
     stored = db.session.scalar(select(SurveyResponse).where(SurveyResponse.status == "complete"))
     assert age.id not in {a.question_id for a in stored.answers}
+
+
+def test_sending_with_a_required_answer_missing_goes_back_to_its_page(client, survey, places):
+    q = survey.q
+    begin(client, survey)
+    often = opt(q["use"], "Often").id
+    client.post(f"/surveys/{survey.id}/page/0", data={f"q{q['ward'].id}": str(places["mill"].id), f"q{q['use'].id}": str(often)})
+    q["rate"].required = True
+    db.session.commit()
+    sent = client.post(f"/surveys/{survey.id}/check", data={})
+    assert sent.status_code == 302 and sent.headers["Location"].endswith("/page/1")
+    assert complete(survey.id) == 0
