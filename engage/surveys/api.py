@@ -42,9 +42,9 @@ def api_surveys():
     return jsonify({"surveys": items, "count": len(items)})
 
 
-@bp.route("/api/v1/surveys/<survey_id>/results")
-def api_results(survey_id):
-    number = to_id(survey_id)
+@bp.route("/api/v1/surveys/<id>/results")
+def api_results(id):  # noqa: A002  (the path parameter's name in the OpenAPI document)
+    number = to_id(id)
     survey = db.session.get(Survey, number) if number else None
     if survey is None or not consultations.can_view(current_user, survey.consultation):
         not_found("There is no survey with that number.")
