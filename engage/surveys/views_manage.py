@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..consultations import services as consultations
 from ..core.audit import history
@@ -90,9 +91,10 @@ def settings(survey_id):
             builder.update_settings(current_user, survey, _settings_data(form), form.version.data)
             lifecycle.sync_take_part(survey)
             db.session.commit()
-        except builder.Conflict as error:
+        except (builder.Conflict, StaleDataError) as error:
+            # Saved by someone else between our check and our write: the same answer.
             db.session.rollback()
-            conflict = error.changes
+            conflict = getattr(error, "changes", {})
             form.version.data = str(survey.version)
         except builder.BuildError as error:
             db.session.rollback()
@@ -204,9 +206,10 @@ def section_form(survey_id, section_id=None):
         try:
             builder.save_section(current_user, survey, section, {"title": form.title.data, "intro": form.intro.data}, form.version.data)
             db.session.commit()
-        except builder.Conflict as error:
+        except (builder.Conflict, StaleDataError) as error:
+            # Saved by someone else between our check and our write: the same answer.
             db.session.rollback()
-            conflict = error.changes
+            conflict = getattr(error, "changes", {})
             form.version.data = str(section.version)
         except builder.BuildError as error:
             db.session.rollback()
@@ -306,9 +309,10 @@ def question_edit(survey_id, question_id):
         try:
             builder.update_question(current_user, survey, question, _question_data(form), form.version.data)
             db.session.commit()
-        except builder.Conflict as error:
+        except (builder.Conflict, StaleDataError) as error:
+            # Saved by someone else between our check and our write: the same answer.
             db.session.rollback()
-            conflict = error.changes
+            conflict = getattr(error, "changes", {})
             form.version.data = str(question.version)
         except builder.BuildError as error:
             db.session.rollback()
