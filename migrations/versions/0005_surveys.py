@@ -1,7 +1,7 @@
 """surveys: resident surveys (builder, answers, access codes, contacts kept apart, comment themes, population profiles)
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0010
 Create Date: 2026-11-30 01:46:34.662728
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0005'
-down_revision = '0003'
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
