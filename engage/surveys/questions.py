@@ -679,7 +679,10 @@ class AreaType(QuestionType):
                 raise Invalid("Choose a ward from the list")
             return ids[0]
         if postcode:
-            found = lookup_postcode(postcode)
+            try:
+                found = lookup_postcode(postcode)
+            except ValueError as error:  # not a full postcode: the look-up says plainly what is wrong
+                raise Invalid(str(error)) from None
             if found is None:
                 raise Invalid("We could not find that postcode. Check it, or choose your ward from the list")
             if found not in wards:
