@@ -6,7 +6,7 @@ recreate, with foreign keys off as migrations/env.py arranges), so a deleted row
 given out again. PostgreSQL sequences already never go back, so there only columns are added.
 
 Revision ID: 0004
-Revises: 0010
+Revises: 0005
 Create Date: 2026-11-30 02:00:00
 """
 from alembic import op
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = "0004"
-down_revision = "0010"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
