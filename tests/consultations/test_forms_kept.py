@@ -99,7 +99,7 @@ def test_a_rule_about_a_date_links_to_its_day_box(client, login, users, ref):
 def test_edit_keeps_every_answer_after_an_error(client, login, users, ref):
     consultation = log(users["practitioner"], title="Parks survey")
     login("officer")
-    posted = _full(ref, contact_email="not an email")
+    posted = _full(ref, contact_email="not an email", version=str(consultation.version))
     response = client.post(f"/consultations/{consultation.id}/edit", data=posted)
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and "Enter an email address in the correct format" in html

@@ -94,7 +94,7 @@ def test_what_a_priority_became_keeps_its_ticks_after_an_error(login, client, tr
     db.session.add_all([old, new])
     db.session.commit()
     login("officer")
-    posted = {"successor_ids": [str(old.id), str(new.id)]}  # an earlier framework's priority: not allowed
+    posted = {"successor_ids": [str(old.id), str(new.id)], "version": str(tree["priority"].version)}  # an earlier priority: not allowed
     response = client.post(f"/admin/reference/priorities/{tree['priority'].id}/successors", data=posted)
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and "A priority can only become a priority of a later framework" in html

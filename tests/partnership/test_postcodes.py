@@ -126,7 +126,7 @@ def test_another_officers_upload_is_not_found(login, client, users, wards):
     check_url = _upload(client, _file(onspd_row("WA7 2HA", "E05001234"))).headers["Location"]
     client._cookies.clear()
     with client.session_transaction() as session:
-        session["_user_id"] = str(other.id)
+        session["_user_id"] = other.get_id()
         session["_fresh"] = True
     assert client.post(check_url).status_code == 404 and _count() == 0
 

@@ -73,7 +73,7 @@ def test_edit_entry_keeps_every_answer_after_an_error(login, client, entry):
     services.create_entry(None, "another-guide", "guide", data, "For the test")
     db.session.commit()
     login("officer")
-    posted = _entry_fields(reason="", related=["another-guide"], base_revision=str(entry.revision_number))
+    posted = _entry_fields(reason="", related=["another-guide"], version=str(entry.version))
     response = client.post(f"/admin/toolkit/{entry.slug}", data=posted)
     assert response.status_code == 400
     assert values_kept(response.get_data(as_text=True), posted) == []
