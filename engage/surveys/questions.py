@@ -668,7 +668,7 @@ class AreaType(QuestionType):
         return dict(ward_choices(q.survey))
 
     def parse(self, q, form):
-        from .areas import lookup_postcode
+        from .areas import PostcodeProblem, lookup_postcode
 
         wards = self.wards(q)
         raw = form.get(f"q{q.id}", "").strip()
@@ -679,7 +679,10 @@ class AreaType(QuestionType):
                 raise Invalid("Choose a ward from the list")
             return ids[0]
         if postcode:
-            found = lookup_postcode(postcode)
+            try:
+                found = lookup_postcode(postcode)
+            except PostcodeProblem as error:
+                raise Invalid(str(error))
             if found is None:
                 raise Invalid("We could not find that postcode. Check it, or choose your ward from the list")
             if found not in wards:
