@@ -282,11 +282,11 @@ def delete_section(actor, survey: Survey, section: SurveySection) -> None:
     problems = delete_section_plan(survey, section)
     if problems:
         raise BuildError(". ".join(problems))
-    audit.record(actor, "delete", section, f"Section deleted from {survey.title}: {section.title}",
-                 changes={"title": [section.title, None], "questions": len(section.questions)})
-    for q in list(section.questions):
-        survey.questions.remove(q)
-    survey.sections.remove(section)
+    from ..core import deletion
+
+    deletion.delete(actor, section, f"Section deleted from {survey.title}: {section.title}",
+                    changes={"title": [section.title, None], "questions": len(section.questions)})
+    db.session.expire(survey, ["sections", "questions"])
     touch(survey)
     db.session.flush()
 
@@ -479,11 +479,11 @@ def delete_question(actor, survey: Survey, question: SurveyQuestion) -> None:
     problems = delete_question_plan(survey, question)
     if problems:
         raise BuildError(". ".join(problems))
-    audit.record(actor, "delete", question, f"Question deleted from {survey.title}: {question.text}",
-                 changes={"text": [question.text, None]})
+    from ..core import deletion
+
     section = question.section
-    db.session.delete(question)
-    db.session.flush()
+    deletion.delete(actor, question, f"Question deleted from {survey.title}: {question.text}",
+                    changes={"text": [question.text, None]})
     db.session.expire(survey, ["questions"])
     db.session.expire(section, ["questions"])
     touch(survey)

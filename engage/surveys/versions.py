@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from ..core import audit
 from ..extensions import db
 from .builder import _check_manage, new_code
-from .models import Survey, SurveyAnswer, SurveyOption, SurveyQuestion, SurveyResponse, SurveySection
+from .models import Survey, SurveyOption, SurveyQuestion, SurveyResponse, SurveySection
 
 
 def copy_survey(actor, survey: Survey) -> Survey:
@@ -107,31 +107,17 @@ def delete_plan(survey: Survey) -> DeletePlan:
 
 
 def delete_survey(actor, survey: Survey) -> DeletePlan:
-    """Delete the survey with everything that belongs to it, in one transaction."""
+    """Delete the survey with everything that belongs to it, in one transaction, through the
+    one delete rule (``engage.core.deletion``): it records the delete, closes the history of
+    what goes with it, and lets the database's cascades delete the responses, answers, codes
+    and contacts."""
+    from ..core import deletion
+
     _check_manage(actor, survey)
     plan = delete_plan(survey)
-    audit.record(actor, "delete", survey, f"Survey deleted: {survey.title}",
-                 changes={"title": [survey.title, None], "responses": plan.responses, "contacts": plan.contacts})
     consultation = survey.consultation
-    if consultation.take_part_url and consultation.take_part_url.endswith(f"/surveys/{survey.id}"):
+    if consultation.take_part_url and consultation.take_part_url.rstrip("/").endswith(f"/surveys/{survey.id}"):
         consultation.take_part_url = ""
-    purge_answers(survey.id)
-    db.session.delete(survey)
-    db.session.flush()
+    deletion.delete(actor, survey, f"Survey deleted: {survey.title}",
+                    changes={"title": [survey.title, None], "responses": plan.responses, "contacts": plan.contacts})
     return plan
-
-
-def purge_answers(survey_id: int) -> None:
-    """Delete a survey's responses, answers, codes and contacts in bulk (the database's own
-    cascades do the same where foreign keys are enforced; this does not rely on them)."""
-    from sqlalchemy import delete
-
-    from .models import SurveyAccessCode, SurveyContact, comment_code
-
-    responses = select(SurveyResponse.id).where(SurveyResponse.survey_id == survey_id)
-    answers = select(SurveyAnswer.id).where(SurveyAnswer.response_id.in_(responses))
-    db.session.execute(delete(comment_code).where(comment_code.c.answer_id.in_(answers)))
-    db.session.execute(delete(SurveyAnswer).where(SurveyAnswer.response_id.in_(responses)))
-    db.session.execute(delete(SurveyResponse).where(SurveyResponse.survey_id == survey_id))
-    db.session.execute(delete(SurveyAccessCode).where(SurveyAccessCode.survey_id == survey_id))
-    db.session.execute(delete(SurveyContact).where(SurveyContact.survey_id == survey_id))

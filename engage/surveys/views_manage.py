@@ -176,18 +176,25 @@ def copy(survey_id):
 @role_required(*EDITORS)
 def delete(survey_id):
     survey = builder.get_for_manage(current_user, survey_id)
+    from ..core import deletion
+
     form = ConfirmForm()
     plan = versions.delete_plan(survey)
     if form.validate_on_submit():
         consultation_id = survey.consultation_id
         title = survey.title
-        versions.delete_survey(current_user, survey)
-        db.session.commit()
+        try:
+            versions.delete_survey(current_user, survey)
+            db.session.commit()
+        except deletion.DeleteRefused as error:
+            db.session.rollback()
+            flash(str(error))
+            return redirect(url_for("surveys.build", survey_id=survey_id))
         flash(f"Survey deleted: {title}.", "success")
         return redirect(url_for("consultations.page", consultation_id=consultation_id))
     return render_template("surveys/manage/confirm_delete.html", survey=survey, form=form, what=f"the survey ‘{survey.title}’",
                            warning=plan.sentence(), back=url_for("surveys.build", survey_id=survey.id),
-                           action=url_for("surveys.delete", survey_id=survey.id))
+                           deletion_plan=deletion.plan(survey), action=url_for("surveys.delete", survey_id=survey.id))
 
 
 # ---- sections ------------------------------------------------------------------------------
