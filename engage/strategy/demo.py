@@ -34,6 +34,7 @@ def seed_strategy(officer) -> bool:
     sections = {}
     for position, (key, heading, body) in enumerate(content.SECTIONS, start=1):
         sections[key] = StrategySection(strategy_version=version, key=key, position=position, heading=heading, body=body)
+        db.session.add(sections[key])
     for key, org, body, passage, kind, response in content.COMMENTS:
         db.session.add(StrategyComment(section=sections[key], organisation_name=org, body=body, passage=passage,
                                        created_at=datetime(2005, 9, 1, 10, 0), response_kind=kind, response_text=response,

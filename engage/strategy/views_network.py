@@ -41,7 +41,7 @@ def network_index():
 def member(member_id):
     m = get_or_404(NetworkMember, member_id, "There is no network member at this address.")
     return render_template("strategy/member.html", member=m, show_contact=network.can_see_contact(current_user), audiences=AUDIENCES,
-                           is_me=current_user.is_authenticated and m.user_id == current_user.id)
+                           is_me=current_user.is_authenticated and m.user_id == current_user.id, network_methods=network.method_titles)
 
 
 def _member_form(member=None):
