@@ -267,6 +267,7 @@ def add_comment(user, section: StrategySection, data: dict, today: date | None =
     if passage and _words(passage) not in _words(section.body):
         raise RuleError("Copy the words exactly as they are in the section, or leave this blank to comment on the whole section", "passage")
     comment = StrategyComment(section=section, body=body, passage=passage)
+    db.session.add(comment)
     if _signed_in(user):
         comment.author_id = user.id
         comment.organisation_name = user.organisation.name if getattr(user, "organisation", None) else ""

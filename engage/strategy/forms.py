@@ -15,14 +15,20 @@ from .budget import QUARTER_NAMES
 from .models import EVENT_KINDS, RESPONSE_KINDS, SETTABLE_STATUSES
 
 
-def _text(label, max_length=200, required=True, hint=""):
-    validators = [InputRequired(f"Enter the {label.lower()}")] if required else [Optional()]
+def _required(label, message):
+    if message:
+        return message
+    return f"Enter {label[0].lower() + label[1:]}" if label.lower().startswith(("your ", "what ")) else f"Enter the {label.lower()}"
+
+
+def _text(label, max_length=200, required=True, hint="", message=None):
+    validators = [InputRequired(_required(label, message))] if required else [Optional()]
     validators.append(Length(max=max_length, message=f"{label} must be {max_length:,} characters or fewer"))
     return StringField(label, description=hint, widget=GovTextInput(), validators=validators)
 
 
-def _area(label, max_length=5000, required=False, hint=""):
-    validators = [InputRequired(f"Enter the {label.lower()}")] if required else [Optional()]
+def _area(label, max_length=5000, required=False, hint="", message=None):
+    validators = [InputRequired(_required(label, message))] if required else [Optional()]
     validators.append(Length(max=max_length, message=f"{label} must be {max_length:,} characters or fewer"))
     return TextAreaField(label, description=hint, widget=GovTextArea(), validators=validators)
 
@@ -74,7 +80,7 @@ class ResponseForm(EngageForm):
     version = HiddenField()
     kind = RadioField("Was the strategy changed?", choices=list(RESPONSE_KINDS.items()), widget=GovRadioInput(),
                       validators=[InputRequired("Select whether the strategy was changed")])
-    text = _area("What was changed, or why not", 5000, required=True)
+    text = _area("What was changed, or why not", 5000, required=True, message="Say what was changed, or why the strategy was not changed")
     submit = SubmitField("Save response", widget=GovSubmitInput())
 
 
@@ -91,7 +97,7 @@ class ThemeForm(EngageForm):
 class ActionForm(EngageForm):
     version = HiddenField()
     theme_id = IdSelectField("Theme", blank=None)
-    activity = _area("Activity", 2000, required=True, hint="What will be done.")
+    activity = _area("Activity", 2000, required=True, hint="What will be done.", message="Enter the activity: what will be done")
     purpose = _area("Purpose", 3000, hint="Optional. Leave blank to use the theme's purpose.")
     lead_organisation_id = IdSelectField("Lead organisation", blank="None yet")
     lead_officer_id = IdSelectField("Lead officer", blank="None yet")
@@ -108,7 +114,7 @@ class ProgressForm(EngageForm):
     noted_on = GovDateField("Date of this update", description="Leave blank for today.", validators=[Optional()])
     status = RadioField("Status", choices=list(SETTABLE_STATUSES.items()), widget=GovRadioInput(),
                         validators=[InputRequired("Select the status")])
-    note = _area("Progress", 5000, required=True)
+    note = _area("Progress", 5000, required=True, message="Say what progress has been made")
     submit = SubmitField("Add update", widget=GovSubmitInput())
 
 
