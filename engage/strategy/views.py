@@ -36,8 +36,8 @@ def _status(form) -> int:
 def index():
     version = documents.adopted_version()
     if version is None:
-        # No engagement strategy adopted yet: the priorities are what there is to see.
-        return redirect(url_for("partnership.priorities"))
+        # No engagement strategy adopted yet: say so, and point to the priorities and outcomes.
+        return render_template("strategy/none_adopted.html", open_versions=documents.open_for_comment(current_user))
     return render_template("strategy/index.html", version=version, comments=documents.comments_by_section(current_user, version),
                            counts=documents.comment_counts(version), open_versions=documents.open_for_comment(current_user))
 
