@@ -12,6 +12,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
+from docx.table import _Cell
 from sqlalchemy import select
 
 from ..extensions import db
@@ -91,22 +92,17 @@ def budget_cells(row: budget.BudgetRow) -> list[str]:
 
 
 def _table(doc, headings: list[str], rows: list[list[str]], bold_last: bool = False, widths: list[float] | None = None):
-    table = doc.add_table(rows=1, cols=len(headings))
+    """A grid table. Cells are reached through each row's own XML (``Row.cells`` walks the
+    whole table every time, which makes long tables slow)."""
+    table = doc.add_table(rows=len(rows) + 1, cols=len(headings))
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, headings):
-        cell.text = ""
-        run = cell.paragraphs[0].add_run(text)
-        run.bold = True
-    for index, values in enumerate(rows):
-        cells = table.add_row().cells
-        for cell, text in zip(cells, values):
-            cell.text = ""
-            run = cell.paragraphs[0].add_run(text)
-            run.bold = bold_last and index == len(rows) - 1
-    if widths:
-        for row in table.rows:
-            for cell, width in zip(row.cells, widths):
-                cell.width = Cm(width)
+    for index, (tr, values) in enumerate(zip(table._tbl.tr_lst, [headings, *rows])):
+        bold = index == 0 or (bold_last and index == len(rows))
+        for column, (tc, text) in enumerate(zip(tr.tc_lst, values)):
+            cell = _Cell(tc, table)
+            cell.paragraphs[0].add_run(text).bold = bold
+            if widths:
+                cell.width = Cm(widths[column])
     return table
 
 
