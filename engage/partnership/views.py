@@ -115,6 +115,12 @@ def outcomes():
     return render_template("partnership/outcomes.html", current=current, status_labels=services.STATUS_LABELS)
 
 
+@bp.route("/strategy/overview")
+def strategy():
+    """The endpoint the strategy page had before (``url_for("partnership.strategy")``)."""
+    return redirect(url_for("strategy.index"), 301)
+
+
 @bp.route("/priorities")
 @bp.route("/strategy/frameworks")
 def old_priorities():

@@ -289,7 +289,8 @@ def test_strategy_lands_on_the_adopted_version_or_says_there_is_none(client, use
 
 
 @pytest.mark.parametrize("old,new", [("/priorities", "/strategy/priorities"), ("/outcomes", "/strategy/outcomes"),
-                                     ("/strategy/frameworks", "/strategy/priorities"), ("/strategy/", "/strategy")])
+                                     ("/strategy/frameworks", "/strategy/priorities"), ("/strategy/", "/strategy"),
+                                     ("/strategy/overview", "/strategy")])
 def test_old_addresses_redirect(client, old, new):
     response = client.get(old)
     assert response.status_code == 301 and response.headers["Location"].endswith(new)
@@ -349,3 +350,16 @@ def test_section_preview_shows_cleaned_markdown_without_saving(client, login, us
     text = response.get_data(as_text=True)
     assert "Preview" in text and "<strong>bold</strong>" in text and "<script>alert(1)" not in text
     assert len(version.sections) == 2
+
+
+def test_forget_contacts_command(runner, users):
+    officer = users["officer"]
+    version = strategy(officer, "consultation", public_comments=True)
+    comment = _comment(Anonymous(), version, name="Ann", email="ann@example.com")
+    documents.respond(officer, comment, "changed", "Done.")
+    documents.transition(officer, version, "adopt")
+    version.adopted_on = date.today() - timedelta(days=100)
+    db.session.commit()
+    result = runner.invoke(args=["engage", "strategy-forget-contacts"])
+    assert result.exit_code == 0 and "Deleted the contact details of 1 commenter." in result.output
+    assert db.session.scalar(db.select(db.func.count()).select_from(StrategyCommentContact)) == 0
