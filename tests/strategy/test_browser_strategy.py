@@ -109,3 +109,20 @@ def test_strategy_pages_fit_a_narrow_screen(narrow_page, live_server):
         narrow_page.goto(f"{live_server}{path}")
         width = narrow_page.evaluate("document.documentElement.scrollWidth")
         assert width <= 320, f"{path} is {width}px wide"
+
+
+def test_officer_and_member_pages_are_axe_clean(page, live_server):
+    browser_login(page, live_server, "officer")
+    for path in ("/admin/strategy", "/admin/plan", "/admin/plan/themes/1", "/admin/plan/actions/1", "/admin/plan/actions/new",
+                 "/admin/plan/budget/1", "/admin/plan/budget/1/delete", "/admin/network/events/new", "/admin/network/events/1",
+                 "/network/join", "/network/members/1", "/network/events/1", "/plan/actions/1", "/plan/budget", "/strategy/versions",
+                 "/strategy/compare", "/strategy/priorities", "/strategy/outcomes", "/consultations/1/network-helpers"):
+        response = page.goto(f"{live_server}{path}")
+        assert response.status == 200, path
+        assert page.locator("h1").count() == 1, path
+        assert_no_axe_violations(page)
+    # Errors next to the fields, with the summary, are clean too.
+    page.goto(f"{live_server}/admin/plan/budget/new")
+    page.get_by_role("button", name="Save budget line").click()
+    assert page.locator(".govuk-error-summary").count() == 1
+    assert_no_axe_violations(page)
