@@ -17,7 +17,7 @@ def test_demo_loads_once_and_again_without_change(seeded):
 
     first = _counts()
     assert first == {"StrategyVersion": 1, "StrategySection": 7, "StrategyComment": 3, "PlanTheme": 8, "PlanAction": 22,
-                     "ActionProgress": 17, "BudgetLine": 12, "BudgetFigures": 12, "NetworkMember": 3, "NetworkEvent": 4}
+                     "ActionProgress": 18, "BudgetLine": 12, "BudgetFigures": 12, "NetworkMember": 3, "NetworkEvent": 4}
     run_seeders()
     assert _counts() == first
 
