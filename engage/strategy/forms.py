@@ -33,6 +33,16 @@ def _area(label, max_length=5000, required=False, hint="", message=None):
     return TextAreaField(label, description=hint, widget=GovTextArea(), validators=validators)
 
 
+class ChoiceField(SelectField):
+    """A select whose tampered value gets a plain-words error."""
+
+    widget = GovSelect()
+
+    def pre_validate(self, form):
+        if self.data not in {str(c[0]) for c in self.choices if c[0] != ""}:
+            raise ValidationError(f"Select {self.label.text.lower()} from the list")
+
+
 class ConfirmForm(EngageForm):
     submit = SubmitField("Yes, delete it", widget=GovSubmitInput())
 
@@ -119,7 +129,7 @@ class ProgressForm(EngageForm):
 
 
 class LinkForm(EngageForm):
-    target = SelectField("Link to", widget=GovSelect(), validators=[InputRequired("Select what to link to")], validate_choice=True)
+    target = ChoiceField("What to link to", validators=[InputRequired("Select what to link to")])
     submit = SubmitField("Add link", widget=GovSubmitInput())
 
 
@@ -135,7 +145,7 @@ class BudgetLineForm(EngageForm):
 
 
 class FiguresForm(EngageForm):
-    quarter = SelectField("Quarter", choices=[(str(q), f"Quarter {q} ({name})") for q, name in QUARTER_NAMES.items()], widget=GovSelect(),
+    quarter = ChoiceField("Quarter", choices=[(str(q), f"Quarter {q} ({name})") for q, name in QUARTER_NAMES.items()], widget=GovSelect(),
                           validators=[InputRequired("Select the quarter")])
     spend_to_date = NumberField("Spend to date in pounds", validators=[InputRequired("Enter the spend to date (0 if none)"), NumberRange(min=0, max=10**10, message="Enter 0 or more")])
     budget_to_date = NumberField("Budget to date in pounds", description="The part of the year's budget planned to be spent by the end of the quarter.",

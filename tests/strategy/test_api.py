@@ -54,3 +54,30 @@ def test_openapi_describes_both_routes(client):
     assert set(params) == {"theme", "status"}
     assert "late" in params["status"]["schema"]["enum"]
     assert "Strategy" in doc["components"]["schemas"] and "PlanAction" in doc["components"]["schemas"]
+
+
+def test_bad_ids_in_addresses_are_404_never_500(client, login, users):
+    login("officer")
+    for path in ("/strategy/versions/abc", "/strategy/versions/%C2%B2", "/strategy/versions/99999999999", "/plan/actions/0",
+                 "/plan/actions/-1", "/network/members/abc", "/network/events/1e3", "/admin/strategy/versions/abc/sections/1",
+                 "/admin/plan/themes/99999", "/admin/plan/budget/abc", "/admin/network/events/%00", "/consultations/abc/network-helpers",
+                 "/admin/strategy/comments/abc/respond"):
+        method = "post" if path.endswith("respond") else "get"
+        response = getattr(client, method)(path)
+        assert response.status_code == 404, (path, response.status_code)
+
+
+def test_tampered_choices_are_field_errors(client, login, users, org):
+    actions = plan(users["officer"], org)
+    login("officer")
+    response = client.post("/admin/plan/actions/new", data={"theme_id": "99999", "activity": "x", "lead_organisation_id": "abc"})
+    assert response.status_code == 400 and "Select an option from the list" in response.get_data(as_text=True)
+    line = client.post("/admin/plan/budget/new", data={"year": "2005", "item": "Printing", "annual_budget": "10"})
+    assert line.status_code == 302
+    from engage.strategy.models import BudgetLine
+
+    line_id = db.session.scalar(db.select(BudgetLine.id))
+    figures = client.post(f"/admin/plan/budget/{line_id}/figures", data={"quarter": "9", "spend_to_date": "1", "budget_to_date": "1", "year_end_estimate": "1"})
+    assert figures.status_code == 400 and "Select quarter from the list" in figures.get_data(as_text=True)
+    link = client.post(f"/admin/plan/actions/{actions['undated'].id}/links", data={"target": "toolkit-entry:abc"})
+    assert link.status_code == 400
