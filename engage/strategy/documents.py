@@ -321,6 +321,25 @@ def comments_by_section(user, version: StrategyVersion) -> dict[int, list[Strate
     return out
 
 
+def comments_csv(version: StrategyVersion) -> str:
+    """Every comment with what was done, for officers to work through offline. Names, not
+    email addresses: those stay in the site."""
+    import csv
+    import io
+
+    from .plan import _cell
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["Section", "Passage", "Comment", "From", "Name", "Made on", "Response", "What was done"])
+    for section in version.sections:
+        for c in section.comments:
+            name = c.author.name if c.author else (c.contact.name if c.contact else "")
+            writer.writerow([_cell(v) for v in (section.heading, c.passage, c.body, c.from_label, name, c.created_at.date().isoformat(),
+                                                c.response_label, c.response_text)])
+    return buffer.getvalue()
+
+
 def comment_counts(version: StrategyVersion) -> tuple[int, int]:
     comments = [c for s in version.sections for c in s.comments]
     return len(comments), sum(1 for c in comments if c.response_kind)

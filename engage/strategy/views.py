@@ -277,6 +277,16 @@ def admin_comments(version_id):
                            forms=forms, counts=documents.comment_counts(v))
 
 
+@bp.route("/admin/strategy/versions/<version_id>/comments.csv")
+@role_required(OFFICER)
+def admin_comments_csv(version_id):
+    from flask import Response
+
+    v = documents.get_version(current_user, version_id)
+    return Response(documents.comments_csv(v), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename=strategy-version-{v.number}-comments.csv"})
+
+
 @bp.route("/admin/strategy/comments/<comment_id>/respond", methods=["POST"])
 @role_required(OFFICER)
 def admin_respond(comment_id):

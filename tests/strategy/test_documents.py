@@ -363,3 +363,19 @@ def test_forget_contacts_command(runner, users):
     result = runner.invoke(args=["engage", "strategy-forget-contacts"])
     assert result.exit_code == 0 and "Deleted the contact details of 1 commenter." in result.output
     assert db.session.scalar(db.select(db.func.count()).select_from(StrategyCommentContact)) == 0
+
+
+def test_officers_download_the_comments(client, login, users):
+    import csv
+    import io
+
+    version = strategy(users["officer"], "consultation", public_comments=True)
+    _comment(users["vcs"], version, body="=cmd|' /C calc'!A0")
+    _comment(Anonymous(), version, body="Plain words.", name="Ann Resident", email="ann@example.com")
+    login("officer")
+    response = client.get(f"/admin/strategy/versions/{version.id}/comments.csv")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0][:3] == ["Section", "Passage", "Comment"]
+    assert rows[1][2].startswith("'=") and rows[1][4] == "Test Vcs"
+    assert rows[2][3:5] == ["A member of the public", "Ann Resident"]
+    assert "ann@example.com" not in response.get_data(as_text=True)

@@ -41,6 +41,7 @@ ROUTES = [
     ("GET", "/admin/strategy/versions/{draft}/sections/{draft_section}/delete", OFFICER_ONLY),
     ("POST", "/admin/strategy/versions/{draft}/sections/{draft_section}/delete", OFFICER_DELETE),
     ("GET", "/admin/strategy/versions/{open}/comments", OFFICER_ONLY),
+    ("GET", "/admin/strategy/versions/{open}/comments.csv", OFFICER_ONLY),
     ("POST", "/admin/strategy/comments/{comment}/respond", OFFICER_POST),
     # the plan
     ("GET", "/plan", PUBLIC),
