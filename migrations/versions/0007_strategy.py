@@ -1,4 +1,4 @@
-"""strategy
+"""The engagement strategy, its implementation plan and budget, and the Network Group
 
 Revision ID: 0007
 Revises: 0003
