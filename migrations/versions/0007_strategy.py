@@ -1,7 +1,7 @@
 """The engagement strategy, its implementation plan and budget, and the Network Group
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0004
 Create Date: 2026-11-30 01:42:24.214179
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007'
-down_revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
