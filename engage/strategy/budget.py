@@ -14,7 +14,7 @@ from sqlalchemy import select
 from ..core.audit import record
 from ..core.sanitise import clean_text
 from ..extensions import db
-from .common import RuleError, check_version
+from .common import UNCHECKED, RuleError, check_version
 from .models import BudgetFigures, BudgetLine
 
 QUARTER_NAMES = {1: "April to June", 2: "July to September", 3: "October to December", 4: "January to March"}
@@ -141,7 +141,7 @@ def _require_officer(actor) -> None:
         raise RuleError("Only a partnership officer can change the budget.")
 
 
-def save_line(actor, line: BudgetLine | None, data: dict, loaded_version=None) -> BudgetLine:
+def save_line(actor, line: BudgetLine | None, data: dict, loaded_version=UNCHECKED) -> BudgetLine:
     _require_officer(actor)
     item = clean_text(data.get("item"), 200)
     year = data.get("year")

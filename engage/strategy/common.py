@@ -1,6 +1,7 @@
 """Shared rules of the strategy capability: rule errors, edit conflicts, fetching by id."""
 from __future__ import annotations
 
+from ..core.concurrency import UNCHECKED, EditConflict, check  # noqa: F401  (EditConflict is re-exported)
 from ..core.errors import not_found
 from ..core.params import to_id
 from ..extensions import db
@@ -14,29 +15,10 @@ class RuleError(ValueError):
         self.field = field
 
 
-class EditConflict(RuleError):
-    """Someone else saved the record after this person loaded it. ``changes`` lists
-    (field, their value now) so the page can show what changed."""
-
-    def __init__(self, obj, changes: list[tuple[str, str]]):
-        super().__init__("Someone else changed this while you were editing it. Check their changes below, "
-                         "then save again: your own changes are still in the form.")
-        self.obj = obj
-        self.changes = changes
-
-
-def check_version(obj, loaded_version, fields: dict[str, str] | None = None, submitted: dict | None = None) -> None:
-    """Refuse the edit when ``obj`` moved on from the version the form was loaded from."""
-    loaded = to_id(loaded_version) if loaded_version not in (None, "") else None
-    if loaded is None or obj.version is None or loaded == obj.version:
-        return
-    changes = []
-    for name, label in (fields or {}).items():
-        now = getattr(obj, name, None)
-        mine = (submitted or {}).get(name)
-        if str(now if now is not None else "") != str(mine if mine is not None else ""):
-            changes.append((label, "" if now is None else str(now)))
-    raise EditConflict(obj, changes)
+def check_version(obj, loaded_version=UNCHECKED, *_unused) -> None:
+    """Refuse the edit (``EditConflict``) when ``obj`` moved on from the version the form was
+    loaded from; ``UNCHECKED`` (the default) is for callers that are not forms."""
+    check(obj, loaded_version)
 
 
 def get_or_404(model, object_id, message: str | None = None):

@@ -16,7 +16,7 @@ from ..core.models import utcnow
 from ..core.sanitise import clean_text
 from ..extensions import db
 from . import workflow
-from .common import RuleError, check_version, get_or_404
+from .common import UNCHECKED, RuleError, check_version, get_or_404
 from .models import (RESPONSE_KINDS, StrategyComment, StrategyCommentContact, StrategyDocument, StrategySection,
                      StrategyTransition, StrategyVersion)
 
@@ -113,7 +113,7 @@ def new_version(actor, source: StrategyVersion) -> StrategyVersion:
     return version
 
 
-def update_version(actor, version: StrategyVersion, data: dict, loaded_version=None) -> StrategyVersion:
+def update_version(actor, version: StrategyVersion, data: dict, loaded_version=UNCHECKED) -> StrategyVersion:
     _require_officer(actor)
     if version.state not in ("draft", "consultation"):
         raise RuleError("An adopted or superseded version cannot be changed. Start a new version instead.")
@@ -138,7 +138,7 @@ def _slug(text: str) -> str:
     return slug or "section"
 
 
-def save_section(actor, version: StrategyVersion, section: StrategySection | None, data: dict, loaded_version=None) -> StrategySection:
+def save_section(actor, version: StrategyVersion, section: StrategySection | None, data: dict, loaded_version=UNCHECKED) -> StrategySection:
     _require_officer(actor)
     if version.state != "draft":
         raise RuleError("Sections can only be changed while the version is a draft.")
@@ -284,7 +284,7 @@ def add_comment(user, section: StrategySection, data: dict, today: date | None =
     return comment
 
 
-def respond(actor, comment: StrategyComment, kind: str, text: str, loaded_version=None) -> StrategyComment:
+def respond(actor, comment: StrategyComment, kind: str, text: str, loaded_version=UNCHECKED) -> StrategyComment:
     _require_officer(actor)
     if comment.section.strategy_version.state in PUBLISHED:
         raise RuleError("This version has been adopted, so its published responses cannot be changed.")

@@ -9,7 +9,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput, 
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..core.forms import EngageForm, GovDateField, IdMultiCheckboxField, IdSelectField, MultiCheckboxField, NumberField, WholeNumberField
+from ..core.forms import EngageForm, VersionField, GovDateField, IdMultiCheckboxField, IdSelectField, MultiCheckboxField, NumberField, WholeNumberField
 from ..core.vocabulary import AUDIENCES
 from .budget import QUARTER_NAMES
 from .models import EVENT_KINDS, RESPONSE_KINDS, SETTABLE_STATUSES
@@ -56,7 +56,7 @@ class DocumentForm(EngageForm):
 
 
 class VersionForm(EngageForm):
-    version = HiddenField()
+    version = VersionField()
     title = _text("Title")
     summary = _area("Summary", 2000, hint="Shown at the top of the strategy.")
     comments_close_on = GovDateField("Comments close on", description="Needed before sending it out for comment. For example, 21 9 2005", validators=[Optional()])
@@ -65,7 +65,7 @@ class VersionForm(EngageForm):
 
 
 class SectionForm(EngageForm):
-    version = HiddenField()
+    version = VersionField()
     heading = _text("Heading")
     body = _area("Text", 20000, required=True, hint="Write in Markdown: a blank line between paragraphs, “## ” for a subheading, “- ” for a bullet.")
     preview = SubmitField("Preview", widget=GovSubmitInput())
@@ -87,7 +87,7 @@ class CommentForm(EngageForm):
 
 
 class ResponseForm(EngageForm):
-    version = HiddenField()
+    version = VersionField()
     kind = RadioField("Was the strategy changed?", choices=list(RESPONSE_KINDS.items()), widget=GovRadioInput(),
                       validators=[InputRequired("Select whether the strategy was changed")])
     text = _area("What was changed, or why not", 5000, required=True, message="Say what was changed, or why the strategy was not changed")
@@ -97,7 +97,7 @@ class ResponseForm(EngageForm):
 # ---- plan ---------------------------------------------------------------------------------
 
 class ThemeForm(EngageForm):
-    version = HiddenField()
+    version = VersionField()
     name = _text("Name")
     purpose = _area("Purpose", 3000, hint="What the actions under this theme are for.")
     position = WholeNumberField("Order", validators=[Optional(), NumberRange(min=0, max=999, message="Order must be between 0 and 999")])
@@ -105,7 +105,7 @@ class ThemeForm(EngageForm):
 
 
 class ActionForm(EngageForm):
-    version = HiddenField()
+    version = VersionField()
     theme_id = IdSelectField("Theme", blank=None)
     activity = _area("Activity", 2000, required=True, hint="What will be done.", message="Enter the activity: what will be done")
     purpose = _area("Purpose", 3000, hint="Optional. Leave blank to use the theme's purpose.")
@@ -134,7 +134,7 @@ class LinkForm(EngageForm):
 
 
 class BudgetLineForm(EngageForm):
-    version = HiddenField()
+    version = VersionField()
     year = WholeNumberField("Financial year starting in", description="For example, 2005 for 2005/06.",
                             validators=[InputRequired("Enter the year"), NumberRange(min=1990, max=2200, message="Enter a year between 1990 and 2200")])
     item = _text("Item")
@@ -157,7 +157,7 @@ class FiguresForm(EngageForm):
 # ---- network ------------------------------------------------------------------------------
 
 class MemberForm(EngageForm):
-    version = HiddenField()
+    version = VersionField()
     organisation_id = IdSelectField("Organisation", blank="None")
     job_title = _text("Job title", 120, required=False)
     about = _area("What you can help with", 2000)
@@ -186,7 +186,7 @@ def _time_format(form, field):
 
 
 class EventForm(EngageForm):
-    version = HiddenField()
+    version = VersionField()
     title = _text("Title")
     kind = RadioField("Kind of event", choices=list(EVENT_KINDS.items()), widget=GovRadioInput(), validators=[InputRequired("Select the kind of event")])
     starts_on = GovDateField("Date", description="For example, 5 10 2005", validators=[InputRequired("Enter the date")])

@@ -11,23 +11,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import JSON, BigInteger, Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Table, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.concurrency import Versioned
 from ..core.models import utcnow
 from ..extensions import db
 
 AUTOINC = {"sqlite_autoincrement": True}
-
-
-class Versioned:
-    """Every edit form carries the ``version`` it was loaded from; SQLAlchemy bumps it on
-    each change (``version_id_col``), so a stale edit is caught."""
-
-    version: Mapped[int] = mapped_column(Integer, nullable=False)
-
-    @declared_attr.directive
-    def __mapper_args__(cls):
-        return {"version_id_col": cls.__table__.c.version}
 
 
 # ---- the strategy ------------------------------------------------------------------------
@@ -209,7 +199,8 @@ class PlanTheme(Versioned, db.Model):
     purpose: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
 
-    actions = relationship("PlanAction", back_populates="theme", order_by="PlanAction.position")
+    # The database refuses to delete a theme that still has actions (RESTRICT).
+    actions = relationship("PlanAction", back_populates="theme", order_by="PlanAction.position", passive_deletes="all")
 
     def __str__(self) -> str:
         return self.name

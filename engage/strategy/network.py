@@ -14,7 +14,7 @@ from ..core.vocabulary import AUDIENCES
 from ..extensions import db
 from ..partnership.models import Area, Organisation
 from ..toolkit.models import ToolkitEntry
-from .common import RuleError, check_version, get_or_404
+from .common import UNCHECKED, RuleError, check_version, get_or_404
 from .documents import EMAIL, is_officer
 from .models import EVENT_KINDS, ConsultationHelper, NetworkEvent, NetworkMember
 
@@ -74,7 +74,7 @@ def organisation_choices() -> list[tuple[int, str]]:
 MEMBER_FIELDS = {"job_title": "Job title", "about": "About", "contact_email": "Email", "contact_phone": "Phone"}
 
 
-def join_or_update(user, data: dict, loaded_version=None) -> NetworkMember:
+def join_or_update(user, data: dict, loaded_version=UNCHECKED) -> NetworkMember:
     """The signed-in person joins the directory, or changes their own entry."""
     if not signed_in(user):
         raise RuleError("Sign in to join the Network Group.")
@@ -203,7 +203,7 @@ def get_event(user, event_id) -> NetworkEvent:
 EVENT_FIELDS = {"title": "Title", "place": "Place", "starts_at": "Starts", "ends_at": "Ends", "accessibility": "Accessibility"}
 
 
-def save_event(actor, event: NetworkEvent | None, data: dict, loaded_version=None) -> NetworkEvent:
+def save_event(actor, event: NetworkEvent | None, data: dict, loaded_version=UNCHECKED) -> NetworkEvent:
     if not is_officer(actor):
         raise RuleError("Only a partnership officer can arrange network events.")
     title = clean_text(data.get("title"), 200)

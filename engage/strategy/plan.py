@@ -19,7 +19,7 @@ from ..core.sanitise import clean_text
 from ..extensions import db
 from ..partnership.models import Organisation, Partnership, Priority
 from .budget import quarter_of, year_label
-from .common import RuleError, check_version
+from .common import UNCHECKED, RuleError, check_version
 from .documents import is_officer
 from .models import ACTION_STATUSES, SETTABLE_STATUSES, ActionLink, ActionProgress, PlanAction, PlanTheme
 
@@ -191,7 +191,7 @@ def timeline(rows: list[PlanAction]) -> tuple[list[TimelineQuarter], list[PlanAc
 
 # ---- changing the plan ------------------------------------------------------------------
 
-def save_theme(actor, theme: PlanTheme | None, data: dict, loaded_version=None) -> PlanTheme:
+def save_theme(actor, theme: PlanTheme | None, data: dict, loaded_version=UNCHECKED) -> PlanTheme:
     _require_officer(actor)
     name = clean_text(data.get("name"), 200)
     if not name:
@@ -237,7 +237,7 @@ def _check_ref(model, value, field: str, label: str):
     return value
 
 
-def save_action(actor, action: PlanAction | None, data: dict, loaded_version=None) -> PlanAction:
+def save_action(actor, action: PlanAction | None, data: dict, loaded_version=UNCHECKED) -> PlanAction:
     _require_officer(actor)
     activity = clean_text(data.get("activity"), 2000)
     if not activity:

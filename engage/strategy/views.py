@@ -11,9 +11,10 @@ from ..core.errors import bad_request
 from ..core.security import role_required
 from ..extensions import db
 from . import bp, documents, workflow
+from ..core.concurrency import CONFLICTS, as_conflict
 from .common import EditConflict, RuleError
 from .forms import CommentForm, ConfirmForm, DocumentForm, ResponseForm, SectionForm, TransitionForm, VersionForm
-from .models import StrategyVersion
+from .models import StrategySection, StrategyVersion
 
 
 def apply_error(form, error: RuleError) -> None:
@@ -26,8 +27,19 @@ def apply_error(form, error: RuleError) -> None:
         form.form_errors.append(str(error))
 
 
-def _status(form) -> int:
+def _status(form, conflict=None) -> int:
+    if conflict is not None:
+        return 409
     return 400 if form.errors or form.form_errors else 200
+
+
+def conflict_view(error, model, object_id, form):
+    """Someone else saved first (engage/core/concurrency.py): roll back, keep the person's
+    values in ``form`` with the saved version, and describe what the other person changed."""
+    db.session.rollback()
+    conflict = as_conflict(error, model, object_id, form.version.data)
+    conflict.apply(form)
+    return conflict.describe(form)
 
 
 # ---- public -----------------------------------------------------------------------------
@@ -128,7 +140,7 @@ def admin_index():
 def _version_page(v, form, transition_form=None, status=None, conflict=None):
     return render_template("strategy/admin_version.html", version=v, form=form, moves=workflow.moves_from(v.state, current_user),
                            transition_form=transition_form or TransitionForm(), history=history(v),
-                           counts=documents.comment_counts(v), conflict=conflict), status or _status(form)
+                           counts=documents.comment_counts(v), conflict=conflict), status or _status(form, conflict)
 
 
 @bp.route("/admin/strategy/versions/<version_id>", methods=["GET", "POST"])
@@ -140,10 +152,8 @@ def admin_version(version_id):
     if form.validate_on_submit():
         try:
             documents.update_version(current_user, v, {f.name: f.data for f in form}, form.version.data)
-        except EditConflict as error:
-            conflict = error
-            apply_error(form, error)
-            form.version.data = str(v.version)
+        except (EditConflict, *CONFLICTS) as error:
+            conflict = conflict_view(error, StrategyVersion, v.id, form)
         except RuleError as error:
             apply_error(form, error)
         else:
@@ -212,18 +222,15 @@ def _section(version_id, section_id):
     elif form.validate_on_submit():
         try:
             saved = documents.save_section(current_user, v, section, {"heading": form.heading.data, "body": form.body.data}, form.version.data)
-        except EditConflict as error:
-            conflict = error
-            apply_error(form, error)
-            section = documents.get_section(v, section_id)
-            form.version.data = str(section.version)
+        except (EditConflict, *CONFLICTS) as error:
+            conflict = conflict_view(error, StrategySection, section.id, form)
         except RuleError as error:
             apply_error(form, error)
         else:
             db.session.commit()
             flash(f"Section “{saved.heading}” saved.", "success")
             return redirect(url_for("strategy.admin_version", version_id=v.id, _anchor=saved.anchor))
-    return render_template("strategy/admin_section.html", version=v, section=section, form=form, preview=preview, conflict=conflict), _status(form)
+    return render_template("strategy/admin_section.html", version=v, section=section, form=form, preview=preview, conflict=conflict), _status(form, conflict)
 
 
 @bp.route("/admin/strategy/versions/<version_id>/sections/<section_id>/move", methods=["POST"])
@@ -296,11 +303,12 @@ def admin_respond(comment_id):
     if form.validate_on_submit():
         try:
             documents.respond(current_user, c, form.kind.data, form.text.data, form.version.data)
-        except EditConflict as error:
-            apply_error(form, error)
+        except (EditConflict, *CONFLICTS):
+            db.session.rollback()
             c = documents.get_comment(comment_id)
-            form.form_errors[-1] += f" They recorded: {c.response_label}: {c.response_text}"
-            form.version.data = str(c.version)
+            form.form_errors.append("Someone else recorded a response while you were writing yours, so yours has not been saved yet. "
+                                    f"They recorded: {c.response_label}: {c.response_text}. Your words are still in the form: save again to replace theirs.")
+            form.version.data = c.version
         except RuleError as error:
             apply_error(form, error)
         else:

@@ -18,7 +18,8 @@ from . import bp, network
 from .common import EditConflict, RuleError, get_or_404
 from .forms import ConfirmForm, EventForm, HelperForm, MemberForm
 from .models import NetworkEvent, NetworkMember
-from .views import _status, apply_error
+from ..core.concurrency import CONFLICTS
+from .views import _status, apply_error, conflict_view
 
 
 @bp.route("/network")
@@ -67,17 +68,15 @@ def join():
     if form.validate_on_submit():
         try:
             saved = network.join_or_update(current_user, {f.name: f.data for f in form}, form.version.data)
-        except EditConflict as error:
-            conflict = error
-            apply_error(form, error)
-            form.version.data = str(network.member_of(current_user).version)
+        except (EditConflict, *CONFLICTS) as error:
+            conflict = conflict_view(error, NetworkMember, me.id if me else 0, form)
         except RuleError as error:
             apply_error(form, error)
         else:
             db.session.commit()
             flash("Your Network Group entry is saved." if me else "You have joined the Network Group.", "success")
             return redirect(url_for("strategy.member", member_id=saved.id))
-    return render_template("strategy/join.html", form=form, me=network.member_of(current_user), conflict=conflict), _status(form)
+    return render_template("strategy/join.html", form=form, me=network.member_of(current_user), conflict=conflict), _status(form, conflict)
 
 
 @bp.route("/network/members/<member_id>/remove", methods=["GET", "POST"])
@@ -161,10 +160,8 @@ def _event(e):
     if form.validate_on_submit():
         try:
             saved = network.save_event(current_user, e, _event_data(form), form.version.data)
-        except EditConflict as error:
-            conflict = error
-            apply_error(form, error)
-            form.version.data = str(db.session.get(NetworkEvent, e.id).version)
+        except (EditConflict, *CONFLICTS) as error:
+            conflict = conflict_view(error, NetworkEvent, e.id, form)
         except RuleError as error:
             apply_error(form, error)
         else:
@@ -175,7 +172,7 @@ def _event(e):
     return render_template("strategy/admin_form.html", form=form, obj=e, conflict=conflict, caption="Network event",
                            title=e.title if e else "Arrange an event", back=url_for("strategy.events"),
                            delete=url_for("strategy.admin_event_delete", event_id=e.id) if e else None,
-                           history=history(e) if e else []), _status(form)
+                           history=history(e) if e else []), _status(form, conflict)
 
 
 @bp.route("/admin/network/events/<event_id>/delete", methods=["GET", "POST"])

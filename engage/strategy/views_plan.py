@@ -20,7 +20,8 @@ from . import board_report, bp, budget, plan
 from .common import EditConflict, RuleError, get_or_404, money
 from .forms import ActionForm, BudgetLineForm, ConfirmForm, FiguresForm, LinkForm, ProgressForm, ThemeForm
 from .models import ACTION_STATUSES, BudgetLine, PlanAction, PlanTheme
-from .views import _status, apply_error
+from ..core.concurrency import CONFLICTS
+from .views import _status, apply_error, conflict_view
 
 
 def _filter_choices():
@@ -176,10 +177,8 @@ def _theme(theme):
     if form.validate_on_submit():
         try:
             saved = plan.save_theme(current_user, theme, {f.name: f.data for f in form}, form.version.data)
-        except EditConflict as error:
-            conflict = error
-            apply_error(form, error)
-            form.version.data = str(db.session.get(PlanTheme, theme.id).version)
+        except (EditConflict, *CONFLICTS) as error:
+            conflict = conflict_view(error, PlanTheme, theme.id, form)
         except RuleError as error:
             apply_error(form, error)
         else:
@@ -190,7 +189,7 @@ def _theme(theme):
     return render_template("strategy/admin_form.html", form=form, obj=theme, conflict=conflict, caption="Plan theme",
                            title=theme.name if theme else "Add a theme", back=url_for("strategy.admin_plan"),
                            delete=url_for("strategy.admin_theme_delete", theme_id=theme.id) if theme else None,
-                           history=history(theme) if theme else []), _status(form)
+                           history=history(theme) if theme else []), _status(form, conflict)
 
 
 @bp.route("/admin/plan/themes/<theme_id>/delete", methods=["GET", "POST"])
@@ -245,10 +244,8 @@ def _action(action):
     if form.validate_on_submit():
         try:
             saved = plan.save_action(current_user, action, {f.name: f.data for f in form}, form.version.data)
-        except EditConflict as error:
-            conflict = error
-            apply_error(form, error)
-            form.version.data = str(db.session.get(PlanAction, action.id).version)
+        except (EditConflict, *CONFLICTS) as error:
+            conflict = conflict_view(error, PlanAction, action.id, form)
         except RuleError as error:
             apply_error(form, error)
         else:
@@ -260,7 +257,7 @@ def _action(action):
                            title="Change the action" if action else "Add an action",
                            back=url_for("strategy.action", action_id=action.id) if action else url_for("strategy.admin_plan"),
                            delete=url_for("strategy.admin_action_delete", action_id=action.id) if action else None,
-                           history=history(action) if action else []), _status(form)
+                           history=history(action) if action else []), _status(form, conflict)
 
 
 @bp.route("/admin/plan/actions/<action_id>/delete", methods=["GET", "POST"])
@@ -359,10 +356,8 @@ def _line(line, figures_form=None):
         data = {f.name: f.data for f in form}
         try:
             saved = budget.save_line(current_user, line, data, form.version.data)
-        except EditConflict as error:
-            conflict = error
-            apply_error(form, error)
-            form.version.data = str(db.session.get(BudgetLine, line.id).version)
+        except (EditConflict, *CONFLICTS) as error:
+            conflict = conflict_view(error, BudgetLine, line.id, form)
         except RuleError as error:
             apply_error(form, error)
         else:
@@ -370,7 +365,7 @@ def _line(line, figures_form=None):
             flash(f"Budget line “{saved.item}” saved.", "success")
             return redirect(url_for("strategy.admin_line", line_id=saved.id))
     line = db.session.get(BudgetLine, line.id) if line is not None else None
-    status = 400 if (form.errors or form.form_errors or (figures_form and (figures_form.errors or figures_form.form_errors))) else 200
+    status = 409 if conflict is not None else 400 if (form.errors or form.form_errors or (figures_form and (figures_form.errors or figures_form.form_errors))) else 200
     return render_template("strategy/admin_line.html", form=form, line=line, conflict=conflict, money=money, budget=budget,
                            figures_form=figures_form or (_figures_form(line) if line else None),
                            history=history(line) if line else []), status

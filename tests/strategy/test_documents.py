@@ -131,7 +131,10 @@ def test_a_stale_section_edit_is_refused_with_what_changed(users):
     db.session.commit()
     with pytest.raises(EditConflict) as caught:
         documents.save_section(officer, version, section, {"heading": section.heading, "body": "My words."}, loaded)
-    assert ("Text", "Someone else's words.") in caught.value.changes
+    db.session.rollback()
+    described = caught.value.describe()
+    assert [(c.key, c.now) for c in described.changes] == [("body", "Someone else's words.")]
+    assert described.people == ["Test Officer"]
 
 
 def test_sections_with_comments_cannot_be_removed(users):

@@ -113,11 +113,12 @@ def test_consultation_names_members_who_helped(client, login, users):
 
     from engage.accounts.models import User
     from engage.partnership.models import Organisation
+    from tests.conftest import password_hash
 
     member = _join(users["vcs"])
     consultation = log(users["practitioner"], title="Park survey")
     other_org = db.session.scalar(db.select(Organisation).where(Organisation.name == "Other Trust"))
-    outsider = User(email="out@test.example", name="Out Sider", role="practitioner", organisation_id=other_org.id, active=True, password_hash="x")
+    outsider = User(email="out@test.example", name="Out Sider", role="practitioner", organisation_id=other_org.id, active=True, password_hash=password_hash())
     db.session.add(outsider)
     db.session.commit()
     with pytest.raises(RuleError, match="Only people who can edit"):
@@ -134,7 +135,7 @@ def test_consultation_names_members_who_helped(client, login, users):
     assert "Network members who helped" in page and "Test Vcs" in page and "Brought groups along" in page
     client._cookies.clear()
     with client.session_transaction() as session:
-        session["_user_id"] = str(outsider.id)
+        session["_user_id"] = outsider.get_id()
         session["_fresh"] = True
     assert client.get(f"/consultations/{consultation.id}/network-helpers").status_code == 403
 
