@@ -199,8 +199,8 @@ def delete_line(actor, line: BudgetLine) -> int:
     """Deletes the line with its quarterly figures (the confirm page says so). Returns how
     many quarters of figures went with it."""
     _require_officer(actor)
+    from .documents import _delete
+
     count = len(line.figures)
-    record(actor, "delete", line, f"Deleted the budget line “{line.item}” ({year_label(line.year)}) and {count} quarters of figures")
-    db.session.delete(line)
-    db.session.flush()
+    _delete(actor, line, f"Deleted the budget line “{line.item}” ({year_label(line.year)})")
     return count

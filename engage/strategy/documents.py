@@ -174,9 +174,17 @@ def delete_section(actor, section: StrategySection) -> None:
     if section.comments:
         raise RuleError(f"This section has {len(section.comments)} comments, so it cannot be removed: "
                         "what people said must stay on record. Change its text instead.")
-    record(actor, "delete", section, f"Removed the section “{section.heading}”")
-    db.session.delete(section)
-    db.session.flush()
+    _delete(actor, section, f"Removed the section “{section.heading}”")
+
+
+def _delete(actor, obj, summary: str):
+    """Through the one delete rule (engage/core/deletion.py); a refusal is a RuleError."""
+    from ..core import deletion
+
+    try:
+        return deletion.delete(actor, obj, summary)
+    except deletion.DeleteRefused as error:
+        raise RuleError(str(error)) from None
 
 
 def move_section(actor, section: StrategySection, direction: str) -> None:

@@ -394,3 +394,32 @@ class NetworkEvent(Versioned, db.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# ---- how deletes describe these records (engage/core/deletion.py) -----------------------
+
+def _describe_for_deletes() -> None:
+    from ..core import deletion
+
+    deletion.describe("strategy_version", "strategy version", "strategy versions", "title")
+    deletion.describe("strategy_section", "section", "sections", "heading")
+    deletion.describe("strategy_comment", "comment", "comments", "body")
+    deletion.describe("plan_theme", "plan theme", "plan themes", "name")
+    deletion.describe("plan_action", "action", "actions", "activity")
+    deletion.describe("action_progress", "progress update", "progress updates", "note")
+    deletion.describe("action_link", "link", "links", "kind")
+    deletion.describe("budget_line", "budget line", "budget lines", "item")
+    deletion.describe("budget_figures", "quarter of figures", "quarters of figures", None)
+    deletion.describe("network_member", "Network Group entry", "Network Group entries", "job_title")
+    deletion.describe("consultation_helper", "mention as a helper", "mentions as a helper on consultations", "role")
+    deletion.describe("network_event", "network event", "network events", "title")
+    deletion.describe_link("plan_action", "lead_organisation_id", "plan actions it leads (they stay, without a lead)")
+    deletion.describe_link("plan_action", "lead_officer_id", "plan actions this person leads (they stay, without a lead officer)")
+    deletion.describe_link("plan_action", "partnership_id", "plan actions that serve it (they stay, without the link)")
+    deletion.describe_link("plan_action", "priority_id", "plan actions that serve it (they stay, without the link)")
+    deletion.describe_link("budget_line", "partnership_id", "budget lines (they stay, without the link)")
+    for table in ("strategy_transition", "strategy_comment_contact"):
+        deletion.quiet(table)
+
+
+_describe_for_deletes()

@@ -15,7 +15,7 @@ from ..extensions import db
 from ..partnership.models import Area, Organisation
 from ..toolkit.models import ToolkitEntry
 from .common import UNCHECKED, RuleError, check_version, get_or_404
-from .documents import EMAIL, is_officer
+from .documents import EMAIL, _delete, is_officer
 from .models import EVENT_KINDS, ConsultationHelper, NetworkEvent, NetworkMember
 
 
@@ -124,14 +124,10 @@ def leave(actor, member: NetworkMember) -> int:
     named them as helpers lose that mention, in the same transaction. Returns how many."""
     if not (is_officer(actor) or (signed_in(actor) and member.user_id == actor.id)):
         raise RuleError("You can only take yourself out of the directory.")
-    helped = db.session.scalars(select(ConsultationHelper).where(ConsultationHelper.member_id == member.id)).all()
-    for row in helped:
-        db.session.delete(row)
-    record(actor, "delete", member, f"{member.name} left the Network Group" if member.user_id == getattr(actor, "id", None)
-           else f"Removed {member.name} from the Network Group")
-    db.session.delete(member)
-    db.session.flush()
-    return len(helped)
+    helped = len(db.session.scalars(select(ConsultationHelper).where(ConsultationHelper.member_id == member.id)).all())
+    _delete(actor, member, f"{member.name} left the Network Group" if member.user_id == getattr(actor, "id", None)
+            else f"Removed {member.name} from the Network Group")
+    return helped
 
 
 # ---- helpers named on consultations -----------------------------------------------------------
@@ -241,9 +237,7 @@ def save_event(actor, event: NetworkEvent | None, data: dict, loaded_version=UNC
 def delete_event(actor, event: NetworkEvent) -> None:
     if not is_officer(actor):
         raise RuleError("Only a partnership officer can cancel network events.")
-    record(actor, "delete", event, f"Deleted the event “{event.title}”")
-    db.session.delete(event)
-    db.session.flush()
+    _delete(actor, event, f"Deleted the event “{event.title}”")
 
 
 def to_ical(rows: list[NetworkEvent], site_name: str, host: str, url_for_event) -> bytes:

@@ -20,7 +20,7 @@ from ..extensions import db
 from ..partnership.models import Organisation, Partnership, Priority
 from .budget import quarter_of, year_label
 from .common import UNCHECKED, RuleError, check_version
-from .documents import is_officer
+from .documents import _delete, is_officer
 from .models import ACTION_STATUSES, SETTABLE_STATUSES, ActionLink, ActionProgress, PlanAction, PlanTheme
 
 
@@ -216,13 +216,7 @@ def save_theme(actor, theme: PlanTheme | None, data: dict, loaded_version=UNCHEC
 
 def delete_theme(actor, theme: PlanTheme) -> None:
     _require_officer(actor)
-    if theme.actions:
-        names = "; ".join(a.activity[:60] for a in theme.actions[:5])
-        raise RuleError(f"This theme has {len(theme.actions)} action{'s' if len(theme.actions) != 1 else ''} "
-                        f"({names}). Move or delete them first.")
-    record(actor, "delete", theme, f"Deleted the plan theme “{theme.name}”")
-    db.session.delete(theme)
-    db.session.flush()
+    _delete(actor, theme, f"Deleted the plan theme “{theme.name}”")
 
 
 ACTION_FIELDS = {"activity": "Activity", "purpose": "Purpose", "timescale": "Timescale", "due_on": "Due",
@@ -279,9 +273,7 @@ def delete_action(actor, action: PlanAction) -> dict[str, int]:
     lists them). Returns what went with it."""
     _require_officer(actor)
     gone = {"progress notes": len(action.progress), "links": len(action.links)}
-    record(actor, "delete", action, f"Deleted the action “{action.activity[:80]}” with {gone['progress notes']} progress notes and {gone['links']} links")
-    db.session.delete(action)
-    db.session.flush()
+    _delete(actor, action, f"Deleted the action “{action.activity[:80]}”")
     return gone
 
 

@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..accounts.roles import OFFICER
+from ..core import deletion
 from ..core.audit import history
 from ..core.errors import bad_request
 from ..core.security import role_required
@@ -269,7 +270,7 @@ def admin_section_delete(version_id, section_id):
             flash("Section removed.", "success")
             return redirect(url_for("strategy.admin_version", version_id=v.id))
     return render_template("strategy/confirm_delete.html", form=form, thing=f"the section “{section.heading}”",
-                           goes_with=[], back=url_for("strategy.admin_version", version_id=v.id)), _status(form)
+                           goes_with=[], plan=deletion.plan(section), back=url_for("strategy.admin_version", version_id=v.id)), _status(form)
 
 
 @bp.route("/admin/strategy/versions/<version_id>/comments")

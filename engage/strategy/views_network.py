@@ -8,6 +8,7 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask_login import current_user, login_required
 
 from ..accounts.roles import OFFICER
+from ..core import deletion
 from ..core.audit import history
 from ..core.errors import bad_request
 from ..core.params import to_id
@@ -90,12 +91,16 @@ def member_remove(member_id):
     form = ConfirmForm()
     helped = len(network.db.session.scalars(db.select(network.ConsultationHelper).where(network.ConsultationHelper.member_id == m.id)).all())
     if form.validate_on_submit():
-        network.leave(current_user, m)
-        db.session.commit()
-        flash("Taken out of the Network Group directory.", "success")
-        return redirect(url_for("strategy.network_index"))
+        try:
+            network.leave(current_user, m)
+        except RuleError as error:
+            apply_error(form, error)
+        else:
+            db.session.commit()
+            flash("Taken out of the Network Group directory.", "success")
+            return redirect(url_for("strategy.network_index"))
     thing = "your entry in the Network Group directory" if m.user_id == current_user.id else f"{m.name}'s entry in the Network Group directory"
-    return render_template("strategy/confirm_delete.html", form=form, thing=thing,
+    return render_template("strategy/confirm_delete.html", form=form, thing=thing, plan=deletion.plan(m),
                            goes_with=[f"being named as a helper on {helped} consultation{'s' if helped != 1 else ''}"] if helped else [],
                            back=url_for("strategy.member", member_id=m.id))
 
@@ -181,11 +186,15 @@ def admin_event_delete(event_id):
     e = get_or_404(NetworkEvent, event_id, "There is no event at this address.")
     form = ConfirmForm()
     if form.validate_on_submit():
-        network.delete_event(current_user, e)
-        db.session.commit()
-        flash("Event deleted.", "success")
-        return redirect(url_for("strategy.events"))
-    return render_template("strategy/confirm_delete.html", form=form, thing=f"the event “{e.title}”", goes_with=[],
+        try:
+            network.delete_event(current_user, e)
+        except RuleError as error:
+            apply_error(form, error)
+        else:
+            db.session.commit()
+            flash("Event deleted.", "success")
+            return redirect(url_for("strategy.events"))
+    return render_template("strategy/confirm_delete.html", form=form, thing=f"the event “{e.title}”", goes_with=[], plan=deletion.plan(e),
                            back=url_for("strategy.admin_event", event_id=e.id))
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from ..accounts.models import User
 from ..accounts.roles import OFFICER
+from ..core import deletion
 from ..core.audit import history
 from ..core.errors import bad_request, not_found
 from ..core.security import role_required
@@ -207,7 +208,7 @@ def admin_theme_delete(theme_id):
             db.session.commit()
             flash("Theme deleted.", "success")
             return redirect(url_for("strategy.admin_plan"))
-    return render_template("strategy/confirm_delete.html", form=form, thing=f"the theme “{theme.name}”", goes_with=[],
+    return render_template("strategy/confirm_delete.html", form=form, thing=f"the theme “{theme.name}”", goes_with=[], plan=deletion.plan(theme),
                            back=url_for("strategy.admin_theme", theme_id=theme.id)), _status(form)
 
 
@@ -267,11 +268,15 @@ def admin_action_delete(action_id):
     form = ConfirmForm()
     goes = [f"{len(a.progress)} progress update{'s' if len(a.progress) != 1 else ''}", f"{len(a.links)} link{'s' if len(a.links) != 1 else ''}"]
     if form.validate_on_submit():
-        plan.delete_action(current_user, a)
-        db.session.commit()
-        flash("Action deleted, with its progress updates and links.", "success")
-        return redirect(url_for("strategy.plan_index"))
-    return render_template("strategy/confirm_delete.html", form=form, thing=f"the action “{a.activity[:80]}”", goes_with=goes,
+        try:
+            plan.delete_action(current_user, a)
+        except RuleError as error:
+            apply_error(form, error)
+        else:
+            db.session.commit()
+            flash("Action deleted, with its progress updates and links.", "success")
+            return redirect(url_for("strategy.plan_index"))
+    return render_template("strategy/confirm_delete.html", form=form, thing=f"the action “{a.activity[:80]}”", goes_with=goes, plan=deletion.plan(a),
                            back=url_for("strategy.action", action_id=a.id))
 
 
@@ -396,10 +401,14 @@ def admin_line_delete(line_id):
     form = ConfirmForm()
     if form.validate_on_submit():
         year = line.year
-        budget.delete_line(current_user, line)
-        db.session.commit()
-        flash("Budget line deleted, with its quarterly figures.", "success")
-        return redirect(url_for("strategy.budget_index", year=year))
+        try:
+            budget.delete_line(current_user, line)
+        except RuleError as error:
+            apply_error(form, error)
+        else:
+            db.session.commit()
+            flash("Budget line deleted, with its quarterly figures.", "success")
+            return redirect(url_for("strategy.budget_index", year=year))
     n = len(line.figures)
-    return render_template("strategy/confirm_delete.html", form=form, thing=f"the budget line “{line.item}” ({budget.year_label(line.year)})",
+    return render_template("strategy/confirm_delete.html", form=form, thing=f"the budget line “{line.item}” ({budget.year_label(line.year)})", plan=deletion.plan(line),
                            goes_with=[f"{n} quarter{'s' if n != 1 else ''} of figures"], back=url_for("strategy.admin_line", line_id=line.id))
