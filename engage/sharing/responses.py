@@ -216,7 +216,7 @@ def send_reminders(today: date | None = None) -> list[tuple[FindingsReport, Part
         if exists is not None:
             continue
         people = [u for u in item.partnership.coordinators if u.active]
-        link = url_for("sharing.report", report_id=report.id, _external=True)
+        link = services.external_url("sharing.report", report_id=report.id)
         for user in people:
             queue_mail(user.email, f"Response overdue: {report.title}",
                        f"Hello {user.name},\n\n{item.partnership.name}'s response to this findings report was due on "

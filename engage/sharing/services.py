@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from sqlalchemy import and_, false, or_, select, true
 
 from ..accounts.models import User
@@ -606,8 +606,18 @@ def transition(actor, report: FindingsReport, action: str, comment: str = "", em
     return step
 
 
+def external_url(endpoint: str, **values) -> str:
+    """A full web address for an email, in a request or from the command line (where the
+    site's address comes from ENGAGE_BASE_URL)."""
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    base = current_app.config.get("ENGAGE_BASE_URL") or "http://localhost:5000"
+    with current_app.test_request_context(base_url=base):
+        return url_for(endpoint, _external=True, **values)
+
+
 def _report_url(report) -> str:
-    return url_for("sharing.report", report_id=report.id, _external=True)
+    return external_url("sharing.report", report_id=report.id)
 
 
 def reviewers(report) -> list[User]:
