@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select
 
 from ..accounts.roles import COORDINATOR, OFFICER
@@ -244,7 +244,7 @@ def _resolve(response_id, user):
     if response is None or not services.can_view(user, response.report):
         return None
     title = f"{response.partnership.name}'s response: {response.recommendation.text[:80]}"
-    return title, url_for("sharing.report", report_id=response.report_id, _anchor=f"response-{response.id}")
+    return title, services.path_for("sharing.report", report_id=response.report_id, _anchor=f"response-{response.id}")
 
 
 RESPONSE_LINK = LinkKind(kind=LINK_KIND, label="Response to a findings report", choices=_choices, resolve=_resolve)

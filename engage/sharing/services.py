@@ -616,6 +616,14 @@ def external_url(endpoint: str, **values) -> str:
         return url_for(endpoint, _external=True, **values)
 
 
+def path_for(endpoint: str, **values) -> str:
+    """A site-relative address, in a request or not."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    with current_app.test_request_context():
+        return url_for(endpoint, **values)
+
+
 def _report_url(report) -> str:
     return external_url("sharing.report", report_id=report.id)
 
