@@ -157,3 +157,15 @@ def test_delete_a_draft_says_what_goes_with_it(client, login, world, smtp):
     assert db.session.get(FindingsReport, report.id) is None
     published = publish(world, make_report(world))
     assert client.get(f"/findings/{published.id}/delete").status_code == 403
+
+
+def test_chosen_links_stay_checked_on_the_edit_form(client, login, world):
+    report = make_report(world)
+    login("practitioner")
+    html = client.get(f"/findings/{report.id}/edit").get_data(as_text=True)
+    import re
+
+    box = re.search(rf'<input[^>]*name="partnership_ids"[^>]*value="{world["partnership"].id}"[^>]*>', html).group(0)
+    assert "checked" in box
+    other = re.search(rf'<input[^>]*name="priority_ids"[^>]*value="{world["other_new"].id}"[^>]*>', html).group(0)
+    assert "checked" not in other
