@@ -27,6 +27,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("ENGAGE_RESPONSE_WEEKS", 8)
     panels.register("consultation.page", views_public.consultation_panel, app)
     panels.register("consultation.manage", views_public.consultation_manage_link, app)
+    panels.register("account.dashboard", views_public.account_links, app)
     links.register(RESPONSE_LINK, app)
     for command in (publish_due_command, send_reminders_command):
         if command.name not in engage_cli.commands:
@@ -37,7 +38,7 @@ def init_app(app: Flask) -> None:
 def publish_due_command():
     """Make public the findings reports whose embargo has passed, and tell people (run often)."""
     from ..extensions import db
-    from .services import release_due
+    from .notices import release_due
 
     released = release_due()
     db.session.commit()

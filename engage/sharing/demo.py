@@ -3,7 +3,7 @@ from their partnerships, one of them late) and one in review. Dates are relative
 the late one stays late. Idempotent: a report whose title exists is left alone."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 

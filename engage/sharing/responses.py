@@ -19,7 +19,7 @@ from ..core.registry import LinkKind, links
 from ..core.sanitise import clean_text
 from ..extensions import db
 from ..partnership.models import Partnership
-from . import services
+from . import notices, services
 from .models import RESPONSE_STATUSES, FindingsReport, Recommendation, Response, ResponseReminder, ResponseUpdate
 from .services import ConflictError, RuleError
 
@@ -216,7 +216,7 @@ def send_reminders(today: date | None = None) -> list[tuple[FindingsReport, Part
         if exists is not None:
             continue
         people = [u for u in item.partnership.coordinators if u.active]
-        link = services.external_url("sharing.report", report_id=report.id)
+        link = notices.external_url("sharing.report", report_id=report.id)
         for user in people:
             queue_mail(user.email, f"Response overdue: {report.title}",
                        f"Hello {user.name},\n\n{item.partnership.name}'s response to this findings report was due on "
@@ -244,7 +244,7 @@ def _resolve(response_id, user):
     if response is None or not services.can_view(user, response.report):
         return None
     title = f"{response.partnership.name}'s response: {response.recommendation.text[:80]}"
-    return title, services.path_for("sharing.report", report_id=response.report_id, _anchor=f"response-{response.id}")
+    return title, notices.path_for("sharing.report", report_id=response.report_id, _anchor=f"response-{response.id}")
 
 
 RESPONSE_LINK = LinkKind(kind=LINK_KIND, label="Response to a findings report", choices=_choices, resolve=_resolve)

@@ -1,7 +1,7 @@
 """Rules for findings reports: who may see and change them, saving them with their links,
-key findings, recommendations and attachments, moving them through the workflow (the table
-is in ``workflow.py``) and telling people. Services flush; views commit once; mail is queued
-and sent after the commit (``engage.core.mail.queue_mail``).
+and moving them through the workflow (the table is in ``workflow.py``). Key findings,
+recommendations and attachments are in ``contents.py``; emails in ``notices.py``. Services
+flush; views commit once.
 
 Visibility, in one place (``can_view`` and ``visible_clause`` say the same thing):
 - a published report past its embargo: everyone if public, anyone signed in if partners-only;
@@ -11,30 +11,26 @@ Visibility, in one place (``can_view`` and ``visible_clause`` say the same thing
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 
-from flask import current_app, has_request_context, url_for
 from sqlalchemy import and_, false, or_, select, true
 
 from ..accounts.models import User
 from ..accounts.roles import COORDINATOR, OFFICER
-from ..consultations import documents as docs
 from ..consultations.models import Consultation, Question
 from ..consultations.services import visible_clause as consultation_visible_clause
 from ..core import audit
 from ..core.errors import not_found
-from ..core.mail import queue_mail
 from ..core.models import utcnow
 from ..core.params import to_id
-from ..core.registry import contacts
 from ..core.sanitise import clean_text
 from ..core.vocabulary import AUDIENCES
 from ..extensions import db
 from ..partnership.models import Area, Indicator, Outcome, Partnership, Priority
 from ..partnership.services import RuleError, area_ancestor_ids, area_subtree_ids, current_framework, priority_lineage_ids
 from . import workflow
-from .models import VISIBILITY, FindingsReport, Recommendation, ReportAttachment, ReportFinding, ReportTransition
+from .models import VISIBILITY, FindingsReport, ReportFinding, ReportTransition
 
 __all__ = ["RuleError", "ConflictError"]
 
@@ -407,152 +403,6 @@ def what_goes_with(report: FindingsReport) -> list[str]:
     return out
 
 
-# ---- key findings and recommendations ------------------------------------------------------
-
-def _child(model, report, child_id, label):
-    child_id = to_id(child_id)
-    obj = db.session.get(model, child_id) if child_id else None
-    if obj is None or obj.report_id != report.id:
-        not_found(f"There is no {label} with that number in this report.")
-    return obj
-
-
-def get_finding(report, finding_id) -> ReportFinding:
-    return _child(ReportFinding, report, finding_id, "key finding")
-
-
-def get_recommendation(report, recommendation_id) -> Recommendation:
-    return _child(Recommendation, report, recommendation_id, "recommendation")
-
-
-def _editable(actor, report):
-    if not can_edit(actor, report):
-        raise RuleError("Only its authors can change a report, and only while it is a draft.")
-
-
-def save_finding(actor, report, finding: ReportFinding | None, data: dict) -> ReportFinding:
-    _editable(actor, report)
-    statement = clean_text(data.get("statement"))
-    evidence = clean_text(data.get("evidence"))
-    if not statement:
-        raise RuleError("Enter the finding", "statement")
-    if len(statement) > 500:
-        raise RuleError("The finding must be 500 characters or fewer", "statement")
-    if len(evidence) > 10000:
-        raise RuleError("The evidence must be 10,000 characters or fewer", "evidence")
-    question_id = data.get("question_id")
-    if question_id is not None and question_id not in {q for q, _ in question_choices(report)}:
-        raise RuleError("Select a question from the report's consultations", "question_id")
-    creating = finding is None
-    if creating:
-        finding = ReportFinding(report=report, position=len(report.findings) + 1)
-    position = data.get("position")
-    finding.statement, finding.evidence, finding.question_id = statement, evidence, question_id
-    if position is not None:
-        finding.position = position
-    db.session.add(finding)
-    db.session.flush()
-    audit.record(actor, "create" if creating else "update", finding, f"Key finding {'added to' if creating else 'changed in'} {report.title}")
-    _touch(report)
-    return finding
-
-
-def delete_finding(actor, report, finding) -> None:
-    _editable(actor, report)
-    audit.record(actor, "delete", finding, f"Key finding removed from {report.title}",
-                 changes={"statement": [finding.statement, None]})
-    report.findings.remove(finding)
-    _touch(report)
-
-
-def save_recommendation(actor, report, recommendation: Recommendation | None, data: dict) -> Recommendation:
-    _editable(actor, report)
-    text = clean_text(data.get("text"))
-    if not text:
-        raise RuleError("Enter the recommendation", "text")
-    if len(text) > 3000:
-        raise RuleError("The recommendation must be 3,000 characters or fewer", "text")
-    creating = recommendation is None
-    if creating:
-        recommendation = Recommendation(report=report, position=len(report.recommendations) + 1)
-    recommendation.text = text
-    if data.get("position") is not None:
-        recommendation.position = data["position"]
-    db.session.add(recommendation)
-    db.session.flush()
-    audit.record(actor, "create" if creating else "update", recommendation,
-                 f"Recommendation {'added to' if creating else 'changed in'} {report.title}")
-    _touch(report)
-    return recommendation
-
-
-def delete_recommendation(actor, report, recommendation) -> None:
-    _editable(actor, report)
-    audit.record(actor, "delete", recommendation, f"Recommendation removed from {report.title}",
-                 changes={"text": [recommendation.text, None]})
-    report.recommendations.remove(recommendation)
-    _touch(report)
-
-
-def _touch(report) -> None:
-    report.updated_at = utcnow()
-    db.session.flush()
-
-
-# ---- attachments: checked and stored as the consultation database's documents are ---------
-
-def add_attachment(actor, report, title: str, filename: str, data: bytes) -> ReportAttachment:
-    _editable(actor, report)
-    title = clean_text(title)
-    if len(title) > 200:
-        raise RuleError("The title must be 200 characters or fewer", "title")
-    checked = docs.check_file(filename, data)
-    name = docs.safe_filename(filename, checked.kind)
-    title = title or name.rsplit(".", 1)[0].replace("_", " ")[:200] or "Attachment"
-    import os
-    import secrets
-
-    stored_name = secrets.token_hex(20)
-    fd = os.open(docs.upload_dir() / stored_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    try:
-        attachment = ReportAttachment(report=report, title=title, filename=name, stored_name=stored_name,
-                                      content_type=checked.content_type, size=len(data), uploaded_by_id=actor.id)
-        db.session.add(attachment)
-        db.session.flush()
-        audit.record(actor, "create", attachment, f"Attachment added to {report.title}: {title}",
-                     changes={"title": [None, title], "filename": [None, name]})
-        _touch(report)
-    except Exception:
-        docs.discard([stored_name])
-        raise
-    return attachment
-
-
-def get_attachment(report, attachment_id) -> ReportAttachment:
-    return _child(ReportAttachment, report, attachment_id, "attachment")
-
-
-def delete_attachment(actor, report, attachment) -> str:
-    _editable(actor, report)
-    audit.record(actor, "delete", attachment, f"Attachment removed from {report.title}: {attachment.title}",
-                 changes={"title": [attachment.title, None]})
-    stored = attachment.stored_name
-    report.attachments.remove(attachment)
-    _touch(report)
-    return stored
-
-
-def attachment_path(attachment):
-    import re
-
-    if not re.fullmatch(r"[0-9a-f]{20,100}", attachment.stored_name or ""):
-        return None
-    path = docs.upload_dir() / attachment.stored_name
-    return path if path.is_file() else None
-
-
 # ---- the workflow --------------------------------------------------------------------------
 
 def publish_problems(report: FindingsReport) -> list[tuple[str, str]]:
@@ -600,129 +450,12 @@ def transition(actor, report: FindingsReport, action: str, comment: str = "", em
     audit.record(actor, "transition", report, f"Findings report {workflow.PAST[action]}: {report.title}",
                  changes={"state": [source, move.target], **({"comment": [None, comment]} if comment else {})})
     db.session.flush()
-    _notify(actor, report, action, comment)
+    from . import notices
+
+    notices.after_move(actor, report, action, comment)
     if action == "publish" and report.is_out(at):
-        release(report, at)
+        notices.release(report, at)
     return step
-
-
-def external_url(endpoint: str, **values) -> str:
-    """A full web address for an email, in a request or from the command line (where the
-    site's address comes from ENGAGE_BASE_URL)."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    base = current_app.config.get("ENGAGE_BASE_URL") or "http://localhost:5000"
-    with current_app.test_request_context(base_url=base):
-        return url_for(endpoint, _external=True, **values)
-
-
-def path_for(endpoint: str, **values) -> str:
-    """A site-relative address, in a request or not."""
-    if has_request_context():
-        return url_for(endpoint, **values)
-    with current_app.test_request_context():
-        return url_for(endpoint, **values)
-
-
-def _report_url(report) -> str:
-    return external_url("sharing.report", report_id=report.id)
-
-
-def reviewers(report) -> list[User]:
-    officers = db.session.scalars(select(User).where(User.role == OFFICER, User.active.is_(True)).order_by(User.id)).all()
-    people = {u.id: u for u in officers}
-    for partnership in report.partnerships:
-        for user in partnership.coordinators:
-            if user.active:
-                people.setdefault(user.id, user)
-    return list(people.values())
-
-
-def _notify(actor, report, action: str, comment: str) -> None:
-    site = current_app.config["ENGAGE_SITE_NAME"]
-    link = _report_url(report)
-    if action == "submit":
-        for user in reviewers(report):
-            if user.id == actor.id or user.id == report.created_by_id:
-                continue
-            queue_mail(user.email, f"Findings report to review: {report.title}",
-                       f"Hello {user.name},\n\n{actor.name} has sent a findings report for review:\n\n"
-                       f"{report.title}\n\nRead it and approve it or ask for changes here:\n{link}\n\n{site}")
-    elif action in ("request-changes", "approve"):
-        author = db.session.get(User, report.created_by_id) if report.created_by_id else None
-        if author is None or not author.active or author.id == actor.id:
-            return
-        if action == "approve":
-            body = f"{actor.name} has approved your findings report. A partnership officer can now publish it."
-            subject = f"Findings report approved: {report.title}"
-        else:
-            body = f"{actor.name} has asked for changes to your findings report:\n\n{comment}"
-            subject = f"Changes asked for: {report.title}"
-        queue_mail(author.email, subject, f"Hello {author.name},\n\n{body}\n\n{report.title}\n{link}\n\n{site}")
-
-
-def release(report: FindingsReport, at: datetime | None = None) -> int:
-    """The report has become public: tell each responding partnership's coordinators and the
-    residents who asked to hear back; forget those addresses once the last pending report
-    from their consultation is out. Returns how many emails were queued. Runs once."""
-    at = at or now()
-    if report.released_at is not None or not report.is_out(at):
-        return 0
-    report.released_at = at
-    from .responses import due_on
-
-    site = current_app.config["ENGAGE_SITE_NAME"]
-    link = _report_url(report)
-    due = due_on(report)
-    sent = 0
-    for partnership in report.partnerships:
-        for user in partnership.coordinators:
-            if not user.active:
-                continue
-            queue_mail(user.email, f"Your partnership must respond: {report.title}",
-                       f"Hello {user.name},\n\nA findings report has been published that {partnership.name} must respond to:\n\n"
-                       f"{report.title}\n\nRecord the partnership's response to each recommendation by {due.day} {due:%B %Y}:\n"
-                       f"{link}\n\n{site}")
-            sent += 1
-    told = 0
-    if report.visibility == "public":
-        for consultation in report.consultations:
-            entries = contacts.addresses(consultation.id)
-            for _source, _key, email in entries:
-                queue_mail(email, f"What happened after “{consultation.title}”",
-                           f"Hello,\n\nYou asked us to tell you what happened after you took part in “{consultation.title}”.\n\n"
-                           f"The partnership has published what it found, and each partnership named in it will say what "
-                           f"it is doing about it:\n\n{report.title}\n{link}\n\n"
-                           f"This is the only email you will get about this. We have now deleted your email address "
-                           f"unless another report from this consultation is still being written.\n\n{site}", personal=True)
-                told += 1
-            if entries and not _still_pending(consultation, report):
-                contacts.forget(consultation.id, entries)
-    report.residents_told = (report.residents_told or 0) + told
-    audit.record(None, "release", report, f"Findings report made public: {report.title}",
-                 changes={"coordinators_told": [None, sent], "residents_told": [None, told]})
-    db.session.flush()
-    return sent + told
-
-
-def _still_pending(consultation, report) -> bool:
-    """Is another report from this consultation still on its way (so residents wait for it)?"""
-    return db.session.scalar(
-        select(FindingsReport.id).where(FindingsReport.id != report.id,
-                                        FindingsReport.consultations.any(Consultation.id == consultation.id),
-                                        or_(FindingsReport.state.in_(PENDING_STATES),
-                                            and_(FindingsReport.state == "published", FindingsReport.released_at.is_(None))))
-        .limit(1)) is not None
-
-
-def release_due(at: datetime | None = None) -> list[FindingsReport]:
-    """Every published report whose embargo has passed but that nobody has been told about."""
-    at = at or now()
-    due = db.session.scalars(select(FindingsReport).where(out_clause(at), FindingsReport.released_at.is_(None))
-                             .order_by(FindingsReport.id)).all()
-    for report in due:
-        release(report, at)
-    return due
 
 
 def timeline(report) -> list[ReportTransition]:

@@ -16,7 +16,7 @@ from ..core.security import role_required
 from ..core.vocabulary import AUDIENCES
 from ..extensions import db
 from ..partnership.services import area_choices, outcome_choices, partnership_choices, priority_choices
-from . import bp, forms, responses, services, workflow
+from . import bp, contents, forms, responses, services, workflow
 from .models import STATES
 
 STAFF = (PRACTITIONER, COORDINATOR, OFFICER)
@@ -168,11 +168,11 @@ def _finding_form(report, finding):
 @role_required(*STAFF)
 def key_findings(report_id, finding_id=None):
     report = services.get_for_edit(current_user, report_id)
-    finding = services.get_finding(report, finding_id) if finding_id is not None else None
+    finding = contents.get_finding(report, finding_id) if finding_id is not None else None
     form = _finding_form(report, finding)
     if form.validate_on_submit():
         try:
-            services.save_finding(current_user, report, finding, {
+            contents.save_finding(current_user, report, finding, {
                 "statement": form.statement.data, "evidence": form.evidence.data,
                 "question_id": form.question_id.data, "position": form.position.data})
         except services.RuleError as error:
@@ -189,11 +189,11 @@ def key_findings(report_id, finding_id=None):
 @role_required(*STAFF)
 def delete_finding(report_id, finding_id):
     report = services.get_for_edit(current_user, report_id)
-    finding = services.get_finding(report, finding_id)
+    finding = contents.get_finding(report, finding_id)
     form = forms.ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    services.delete_finding(current_user, report, finding)
+    contents.delete_finding(current_user, report, finding)
     db.session.commit()
     flash("Key finding deleted.", "success")
     return redirect(url_for("sharing.key_findings", report_id=report.id))
@@ -204,11 +204,11 @@ def delete_finding(report_id, finding_id):
 @role_required(*STAFF)
 def recommendations(report_id, recommendation_id=None):
     report = services.get_for_edit(current_user, report_id)
-    recommendation = services.get_recommendation(report, recommendation_id) if recommendation_id is not None else None
+    recommendation = contents.get_recommendation(report, recommendation_id) if recommendation_id is not None else None
     form = forms.RecommendationForm(obj=recommendation if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            services.save_recommendation(current_user, report, recommendation,
+            contents.save_recommendation(current_user, report, recommendation,
                                          {"text": form.text.data, "position": form.position.data})
         except services.RuleError as error:
             db.session.rollback()
@@ -224,11 +224,11 @@ def recommendations(report_id, recommendation_id=None):
 @role_required(*STAFF)
 def delete_recommendation(report_id, recommendation_id):
     report = services.get_for_edit(current_user, report_id)
-    recommendation = services.get_recommendation(report, recommendation_id)
+    recommendation = contents.get_recommendation(report, recommendation_id)
     form = forms.ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    services.delete_recommendation(current_user, report, recommendation)
+    contents.delete_recommendation(current_user, report, recommendation)
     db.session.commit()
     flash("Recommendation deleted.", "success")
     return redirect(url_for("sharing.recommendations", report_id=report.id))
@@ -248,7 +248,7 @@ def attachments(report_id):
         else:
             data = upload.read(docs.max_bytes() + 1)
             try:
-                attachment = services.add_attachment(current_user, report, form.title.data or "", upload.filename, data)
+                attachment = contents.add_attachment(current_user, report, form.title.data or "", upload.filename, data)
                 stored = attachment.stored_name
                 try:
                     db.session.commit()
@@ -270,11 +270,11 @@ def attachments(report_id):
 @role_required(*STAFF)
 def delete_attachment(report_id, attachment_id):
     report = services.get_for_edit(current_user, report_id)
-    attachment = services.get_attachment(report, attachment_id)
+    attachment = contents.get_attachment(report, attachment_id)
     form = forms.ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    stored = services.delete_attachment(current_user, report, attachment)
+    stored = contents.delete_attachment(current_user, report, attachment)
     db.session.commit()
     docs.discard([stored])
     flash("Attachment deleted.", "success")
@@ -335,7 +335,7 @@ def move(report_id, action):
 def respond(report_id, partnership_id, recommendation_id):
     report = services.get_for_view(current_user, report_id)
     partnership = responses.get_partnership(report, partnership_id)
-    recommendation = services.get_recommendation(report, recommendation_id)
+    recommendation = contents.get_recommendation(report, recommendation_id)
     if not responses.can_respond(current_user, report, partnership):
         abort(403)
     existing = responses.responses_of(report, partnership.id).get(recommendation.id)

@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..accounts.roles import COORDINATOR, OFFICER
-from ..consultations import services as consultation_services
+from ..consultations import documents as docs, services as consultation_services
 from ..consultations.models import Consultation
 from ..core.audit import history
 from ..core.errors import not_found
@@ -20,14 +20,14 @@ from ..core.vocabulary import AUDIENCES
 from ..extensions import db
 from ..partnership.models import Area, Partnership
 from ..partnership.services import area_choices
-from . import bp, dashboard as board, feeds, responses, services, workflow
+from . import bp, contents, dashboard as board, feeds, notices, responses, services, workflow
 from .models import STATES, VISIBILITY, FindingsReport, report_consultation
 
 
 def catch_up() -> None:
     """Embargoes end on time even without the scheduled command: releasing a report that is
     due (telling its partnerships and residents) happens on the next page load."""
-    if services.release_due():
+    if notices.release_due():
         db.session.commit()
 
 
@@ -99,7 +99,7 @@ def report(report_id):
         due=responses.due_on(item), linked=responses.linked, state_labels=responses.STATE_LABELS,
         audiences=AUDIENCES, visibility_labels=VISIBILITY, staff=staff, headline=services.question_headline,
         history=history(item, limit=30) if staff else [], timeline=services.timeline(item) if staff else [],
-        size_label=__import__("engage.consultations.documents", fromlist=["size_label"]).size_label,
+        size_label=docs.size_label,
         past=workflow.PAST, states=STATES,
     )
 
@@ -107,8 +107,8 @@ def report(report_id):
 @bp.route("/findings/<int:report_id>/attachments/<int:attachment_id>/download")
 def download(report_id, attachment_id):
     item = services.get_for_view(current_user, report_id)
-    attachment = services.get_attachment(item, attachment_id)
-    path = services.attachment_path(attachment)
+    attachment = contents.get_attachment(item, attachment_id)
+    path = contents.attachment_path(attachment)
     if path is None:
         not_found("This attachment's file is missing. Contact the partnership team.")
     return send_file(path, mimetype=attachment.content_type, as_attachment=True, download_name=attachment.filename)
@@ -138,3 +138,17 @@ def consultation_manage_link(consultation, user):
 
     href = url_for("sharing.new", consultation=consultation.id)
     return Markup(f'<li><a class="govuk-link" href="{escape(href)}">Write a findings report from it</a></li>')
+
+
+def account_links(user, _viewer=None):
+    """Findings work in the signed-in person's "What you can do" list."""
+    from markupsafe import Markup, escape
+
+    items = []
+    if services.can_start(user) or (user.is_authenticated and user.role in (COORDINATOR, OFFICER)):
+        items.append((url_for("sharing.manage"), "Write, review and respond to findings reports"))
+    if user.is_authenticated and user.role in (COORDINATOR, OFFICER):
+        items.append((url_for("sharing.dashboard"), "See the board dashboard: reports, responses and indicators by priority"))
+    if not items:
+        return None
+    return Markup("".join(f'<li><a class="govuk-link" href="{escape(href)}">{escape(text)}</a></li>' for href, text in items))

@@ -95,12 +95,12 @@ def report_data(world, **overrides) -> dict:
 
 def make_report(world, author=None, recommendations=("Clean the streets more often",), **overrides):
     """A draft report (with recommendations) saved through the services, committed."""
-    from engage.sharing import services
+    from engage.sharing import contents, notices, services
 
     author = author or world["users"]["practitioner"]
     report = services.save_report(author, None, report_data(world, **overrides), seed_findings=True)
     for text in recommendations:
-        services.save_recommendation(author, report, None, {"text": text})
+        contents.save_recommendation(author, report, None, {"text": text})
     db.session.commit()
     return report
 

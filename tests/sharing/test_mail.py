@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from engage.core.registry import ContactSource, contacts
 from engage.extensions import db
-from engage.sharing import services
+from engage.sharing import notices, services
 from tests.sharing.support import make_report, publish
 
 
@@ -82,8 +82,8 @@ def test_publication_tells_coordinators_and_residents_once_then_forgets_them(app
     assert forgotten == [(world["consultation"].id, ["k1", "k2"])] and kept[world["consultation"].id] == {}
     assert report.residents_told == 2
     before = len(smtp.messages)
-    services.release(report)
-    services.release_due()
+    notices.release(report)
+    notices.release_due()
     db.session.commit()
     assert len(smtp.messages) == before  # never twice
 

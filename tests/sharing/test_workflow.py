@@ -10,7 +10,7 @@ import pytest
 
 from engage.core.audit import history
 from engage.extensions import db
-from engage.sharing import services, workflow
+from engage.sharing import notices, services, workflow
 from engage.sharing.models import ReportTransition
 from tests.sharing.support import make_report, publish
 
@@ -160,9 +160,9 @@ def test_embargo_keeps_it_private_until_its_time(client, world, smtp):
     assert client.get(f"/api/v1/findings/{report.id}").status_code == 404
     assert smtp.to("coordinator@test.example", "must respond") == []
     # Time passes: publish-due releases it and tells the coordinators, once.
-    assert services.release_due(later + timedelta(minutes=1)) == [report]
+    assert notices.release_due(later + timedelta(minutes=1)) == [report]
     db.session.commit()
-    assert services.release_due(later + timedelta(minutes=2)) == []
+    assert notices.release_due(later + timedelta(minutes=2)) == []
     db.session.commit()
     assert len(smtp.to("coordinator@test.example", "must respond")) == 1
 
