@@ -18,7 +18,7 @@ bp = Blueprint("sharing", __name__)
 def init_app(app: Flask) -> None:
     from ..cli import engage_cli
     from ..core.registry import links, panels
-    from . import api, demo, models, views, views_public  # noqa: F401  (routes, tables, the demo seeder)
+    from . import api, demo, models, search, views, views_public  # noqa: F401  (routes, tables, index, demo seeder)
     from .responses import RESPONSE_LINK
 
     app.register_blueprint(bp)

@@ -120,6 +120,7 @@ spec.schema("Findings", {
 spec.describe("/findings", "get", {
     "summary": "Published findings reports (you said) with each partnership's response (we did), newest first",
     "parameters": [
+        spec.query_param("q", "Words in the report, its findings, recommendations or responses"),
         spec.query_param("priority", "A priority's number; reports tagged with the priorities it replaced are included", "integer"),
         spec.query_param("area", "An area's number; reports about areas inside it, or the whole of the areas around it, are included", "integer"),
         spec.query_param("partnership", "A partnership's number: reports it must respond to", "integer"),

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, false, or_, select, true
+from sqlalchemy import and_, case, false, or_, select, true
 
 from ..accounts.models import User
 from ..accounts.roles import COORDINATOR, OFFICER
@@ -165,16 +165,18 @@ class Filters:
     partnership_id: int | None = None
     year: int | None = None
     consultation_id: int | None = None
+    text: str = ""
 
     @classmethod
     def from_args(cls, args) -> "Filters":
         year = args.get("year", "")
         year = int(year) if year.isdigit() and 1900 <= int(year) <= 2200 else None
         return cls(priority_id=to_id(args.get("priority")), area_id=to_id(args.get("area")),
-                   partnership_id=to_id(args.get("partnership")), year=year)
+                   partnership_id=to_id(args.get("partnership")), year=year, text=clean_text(args.get("q"), 200))
 
     def as_args(self) -> dict:
-        out = {"priority": self.priority_id, "area": self.area_id, "partnership": self.partnership_id, "year": self.year}
+        out = {"q": self.text, "priority": self.priority_id, "area": self.area_id, "partnership": self.partnership_id,
+               "year": self.year}
         return {k: v for k, v in out.items() if v}
 
 
@@ -196,6 +198,12 @@ def public_query(user=None, filters: Filters | None = None, at: datetime | None 
         moment = db.func.coalesce(FindingsReport.embargo_until, FindingsReport.published_at)
         query = query.where(moment >= start, moment < end)
     moment = db.func.coalesce(FindingsReport.embargo_until, FindingsReport.published_at)
+    if filters.text:
+        from .search import matching_ids
+
+        ids = matching_ids(filters.text) or [-1]
+        order = case({rid: rank for rank, rid in enumerate(ids)}, value=FindingsReport.id, else_=len(ids))
+        return query.where(FindingsReport.id.in_(ids)).order_by(order, FindingsReport.id.desc())
     return query.order_by(moment.desc(), FindingsReport.id.desc())
 
 

@@ -54,4 +54,4 @@ def test_described_in_openapi(client):
     assert "/findings" in document["paths"] and "/findings/{report_id}" in document["paths"]
     assert {"FindingsSummary", "Findings"} <= set(document["components"]["schemas"])
     params = {p["name"] for p in document["paths"]["/findings"]["get"]["parameters"]}
-    assert params == {"priority", "area", "partnership", "year", "page"}
+    assert params == {"q", "priority", "area", "partnership", "year", "page"}

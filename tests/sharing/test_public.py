@@ -192,3 +192,21 @@ def test_dashboard_counts(client, login, world, published):
     assert (row.counts.consultations, row.counts.reports, row.counts.done, row.counts.late) == (1, 1, 1, 1)
     castle = next(w for w in data["wards"] if w.ward.name == "Castle")
     assert (castle.local, castle.reports) == (1, 1)
+
+
+def test_words_search_the_report_its_findings_and_responses(client, world, published):
+    def found(words):
+        return "What people said about litter" in client.get("/you-said-we-did", query_string={"q": words}).get_data(as_text=True)
+
+    assert found("litter") and found("fortnightly") and found("seven in ten")  # title, a response, a key finding
+    assert not found("allotments")
+    api = client.get("/api/v1/findings", query_string={"q": "fortnightly"}).get_json()
+    assert [f["id"] for f in api["findings"]] == [published.id]
+
+
+def test_words_never_reveal_what_is_not_public(client, world, smtp):
+    embargoed = publish(world, make_report(world, title="Secret embargoed litter plan"),
+                        embargo_until=services.now() + timedelta(days=2))
+    assert embargoed.state == "published"
+    html = client.get("/you-said-we-did", query_string={"q": "secret embargoed"}).get_data(as_text=True)
+    assert "Secret embargoed litter plan" not in html
