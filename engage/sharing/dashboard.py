@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..consultations.models import Consultation
 from ..extensions import db
@@ -50,9 +51,12 @@ class WardRow:
     reports: int
 
 
-def _response_counts(reports, counts: Counts, today: date, late_items=None) -> None:
+def _response_counts(reports, counts: Counts, today: date, late_items=None, cache=None) -> None:
+    cache = {} if cache is None else cache
     for report in reports:
-        for item in responses.progress(report):
+        if report.id not in cache:
+            cache[report.id] = responses.progress(report)
+        for item in cache[report.id]:
             state = item.state_on(today)
             setattr(counts, state, getattr(counts, state) + 1)
             if state == "late" and late_items is not None:
@@ -62,21 +66,31 @@ def _response_counts(reports, counts: Counts, today: date, late_items=None) -> N
 def build(today: date | None = None) -> dict:
     today = today or date.today()
     framework = current_framework()
-    published = db.session.scalars(select(FindingsReport).where(services.out_clause())).all()
-    consultations = db.session.scalars(select(Consultation)).all()
+    published = db.session.scalars(select(FindingsReport).where(services.out_clause()).options(
+        selectinload(FindingsReport.partnerships), selectinload(FindingsReport.priorities), selectinload(FindingsReport.outcomes),
+        selectinload(FindingsReport.areas), selectinload(FindingsReport.recommendations), selectinload(FindingsReport.responses))).all()
+    consultations = db.session.scalars(select(Consultation).options(
+        selectinload(Consultation.priorities), selectinload(Consultation.outcomes), selectinload(Consultation.areas))).all()
+    cache: dict = {}
+    report_priorities = {r.id: {p.id for p in r.priorities} for r in published}
+    report_outcomes = {r.id: {o.id for o in r.outcomes} for r in published}
+    report_areas = {r.id: {a.id for a in r.areas} for r in published}
+    held_priorities = {c.id: {p.id for p in c.priorities} for c in consultations}
+    held_outcomes = {c.id: {o.id for o in c.outcomes} for c in consultations}
+    held_areas = {c.id: {a.id for a in c.areas} for c in consultations}
     rows = []
     for priority in (framework.priorities if framework else []):
         lineage = priority_lineage_ids([priority.id])
-        held = [c for c in consultations if any(p.id in lineage for p in c.priorities)]
-        reports = [r for r in published if any(p.id in lineage for p in r.priorities)]
+        held = [c for c in consultations if held_priorities[c.id] & lineage]
+        reports = [r for r in published if report_priorities[r.id] & lineage]
         counts = Counts(consultations=len(held), reports=len(reports))
         late_items = []
-        _response_counts(reports, counts, today, late_items)
+        _response_counts(reports, counts, today, late_items, cache)
         outcome_rows = []
         for outcome in priority.outcomes:
-            o_reports = [r for r in published if outcome in r.outcomes]
-            o_counts = Counts(consultations=sum(1 for c in consultations if outcome in c.outcomes), reports=len(o_reports))
-            _response_counts(o_reports, o_counts, today)
+            o_reports = [r for r in published if outcome.id in report_outcomes[r.id]]
+            o_counts = Counts(consultations=sum(1 for c in consultations if outcome.id in held_outcomes[c.id]), reports=len(o_reports))
+            _response_counts(o_reports, o_counts, today, cache=cache)
             indicators = [{"indicator": i, "status": i.status, "status_label": STATUS_LABELS.get(i.status, i.status)}
                           for i in outcome.indicators]
             outcome_rows.append(OutcomeRow(outcome, o_counts, indicators))
@@ -86,11 +100,11 @@ def build(today: date | None = None) -> dict:
     for ward in db.session.scalars(select(Area).where(Area.priority_ward.is_(True)).order_by(Area.name)):
         inside = area_subtree_ids([ward.id])
         above = set(area_ancestor_ids(ward.id))
-        local = sum(1 for c in consultations if any(a.id in inside for a in c.areas))
-        wider = sum(1 for c in consultations if not any(a.id in inside for a in c.areas) and any(a.id in above for a in c.areas))
-        n_reports = sum(1 for r in published if any(a.id in inside or a.id in above for a in r.areas))
+        local = sum(1 for c in consultations if held_areas[c.id] & inside)
+        wider = sum(1 for c in consultations if not held_areas[c.id] & inside and held_areas[c.id] & above)
+        n_reports = sum(1 for r in published if report_areas[r.id] & (inside | above))
         wards.append(WardRow(ward, local, wider, n_reports))
     totals = Counts(consultations=len(consultations), reports=len(published))
     late_all = []
-    _response_counts(published, totals, today, late_all)
+    _response_counts(published, totals, today, late_all, cache)
     return {"framework": framework, "rows": rows, "wards": wards, "totals": totals, "late": late_all, "today": today}

@@ -200,32 +200,36 @@ def linked(response: Response):
 
 def late_responses(today: date | None = None) -> list[tuple[FindingsReport, Progress]]:
     today = today or date.today()
-    reports = db.session.scalars(select(FindingsReport).where(services.out_clause()).order_by(FindingsReport.id)).all()
+    reports = db.session.scalars(services.with_everything(select(FindingsReport).where(services.out_clause()))
+                                 .order_by(FindingsReport.id)).all()
     return [(r, p) for r in reports for p in progress(r) if p.state_on(today) == "late"]
 
 
 def send_reminders(today: date | None = None) -> list[tuple[FindingsReport, Partnership, int]]:
-    """Remind each late partnership's coordinators once per due date. Safe to run hourly."""
+    """Remind late partnerships' coordinators once per report and due date. Each coordinator
+    gets one email per run listing everything newly late, so it is safe to run hourly."""
     today = today or date.today()
     site = current_app.config["ENGAGE_SITE_NAME"]
-    sent = []
+    done = set(db.session.execute(select(ResponseReminder.report_id, ResponseReminder.partnership_id, ResponseReminder.due_on)))
+    sent, letters = [], {}
     for report, item in late_responses(today):
-        exists = db.session.scalar(select(ResponseReminder.id).where(
-            ResponseReminder.report_id == report.id, ResponseReminder.partnership_id == item.partnership.id,
-            ResponseReminder.due_on == item.due_on))
-        if exists is not None:
+        if (report.id, item.partnership.id, item.due_on) in done:
             continue
         people = [u for u in item.partnership.coordinators if u.active]
-        link = notices.external_url("sharing.report", report_id=report.id)
+        line = (f"- {report.title}\n  {item.partnership.name}: due {item.due_on.day} {item.due_on:%B %Y}, "
+                f"{item.answered} of {item.total} recommendations answered\n  {notices.external_url('sharing.report', report_id=report.id)}")
         for user in people:
-            queue_mail(user.email, f"Response overdue: {report.title}",
-                       f"Hello {user.name},\n\n{item.partnership.name}'s response to this findings report was due on "
-                       f"{item.due_on.day} {item.due_on:%B %Y}. It has answered {item.answered} of {item.total} recommendations.\n\n"
-                       f"{report.title}\n{link}\n\nResidents and the board can see that the response is late.\n\n{site}")
+            letters.setdefault(user.id, (user, [], []))[1].append(line)
+            letters[user.id][2].append(report.title)
         db.session.add(ResponseReminder(report_id=report.id, partnership_id=item.partnership.id, due_on=item.due_on,
                                         recipients=len(people)))
-        db.session.flush()
         sent.append((report, item.partnership, len(people)))
+    for user, lines, titles in letters.values():
+        subject = f"Response overdue: {titles[0]}" if len(lines) == 1 else f"Responses overdue: {len(lines)} findings reports"
+        queue_mail(user.email, subject,
+                   f"Hello {user.name},\n\nThe response of a partnership you coordinate is overdue:\n\n" + "\n\n".join(lines)
+                   + f"\n\nResidents and the board can see that a response is late.\n\n{site}")
+    db.session.flush()
     return sent
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, case, false, or_, select, true
+from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
 from ..accounts.roles import COORDINATOR, OFFICER
@@ -30,7 +31,7 @@ from ..extensions import db
 from ..partnership.models import Area, Indicator, Outcome, Partnership, Priority
 from ..partnership.services import RuleError, area_ancestor_ids, area_subtree_ids, current_framework, priority_lineage_ids
 from . import workflow
-from .models import VISIBILITY, FindingsReport, ReportFinding, ReportTransition
+from .models import VISIBILITY, FindingsReport, ReportFinding, ReportTransition, Response
 
 __all__ = ["RuleError", "ConflictError"]
 
@@ -180,9 +181,21 @@ class Filters:
         return {k: v for k, v in out.items() if v}
 
 
+def with_everything(query):
+    """Load what the lists, feed and API show in a few queries instead of one per report."""
+    return query.options(
+        selectinload(FindingsReport.partnerships),
+        selectinload(FindingsReport.priorities).selectinload(Priority.framework),
+        selectinload(FindingsReport.outcomes), selectinload(FindingsReport.areas),
+        selectinload(FindingsReport.consultations), selectinload(FindingsReport.recommendations),
+        selectinload(FindingsReport.responses).selectinload(Response.updates),
+        selectinload(FindingsReport.responses).selectinload(Response.recommendation),
+    )
+
+
 def public_query(user=None, filters: Filters | None = None, at: datetime | None = None):
     filters = filters or Filters()
-    query = select(FindingsReport).where(public_clause(user, at))
+    query = with_everything(select(FindingsReport).where(public_clause(user, at)))
     if filters.priority_id:
         lineage = priority_lineage_ids([filters.priority_id]) or {-1}
         query = query.where(FindingsReport.priorities.any(Priority.id.in_(lineage)))

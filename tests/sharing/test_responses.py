@@ -98,6 +98,18 @@ def test_reminders_once_per_due_date(app, runner, world, smtp):
     assert len([m for m in smtp.messages if m["subject"].startswith("Response overdue")]) == 2
 
 
+def test_a_coordinator_gets_one_email_listing_every_late_report(runner, world, smtp):
+    reports = [_published(world) for _ in range(3)]
+    for report in reports:
+        report.published_at = report.released_at = services.now() - timedelta(weeks=9)
+    db.session.commit()
+    smtp.clear()
+    runner.invoke(args=["engage", "send-reminders"])
+    mine = smtp.to("coordinator@test.example")
+    assert len(mine) == 1 and mine[0]["subject"] == "Responses overdue: 3 findings reports"
+    assert all(f"/findings/{r.id}" in mine[0]["body"] for r in reports)
+
+
 def test_nothing_to_remind_before_the_due_date(runner, world, smtp):
     _published(world)
     result = runner.invoke(args=["engage", "send-reminders"])
