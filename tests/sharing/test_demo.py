@@ -32,3 +32,18 @@ def test_seed_demo_twice_changes_nothing(seeded, runner):
     assert result.exit_code == 0, result.output
     assert "Demo findings reports loaded (0 new)" in result.output
     assert _counts() == before
+
+
+def test_sharing_pages_read_at_grade_8_or_below(seeded, client, login):
+    from tests.readability_support import grade, own_words, stored_names
+
+    names = stored_names()
+    published = db.session.scalars(db.select(FindingsReport).where(FindingsReport.state == "published")).all()
+    paths = ["/you-said-we-did", "/embed/you-said-we-did"] + [f"/findings/{r.id}" for r in published]
+    scores = {}
+    for path in paths:
+        scores[path] = grade(own_words(client.get(path).get_data(as_text=True), names))
+    login("officer")
+    for path in ("/findings/dashboard", "/findings/manage"):
+        scores[path] = grade(own_words(client.get(path).get_data(as_text=True), names))
+    assert {p: round(s, 1) for p, s in scores.items() if s > 8.0} == {}
