@@ -226,6 +226,10 @@ def year_choices(user=None) -> list[int]:
     return sorted({m.year for m in moments if m}, reverse=True)
 
 
+def partnerships_for_embed() -> list[Partnership]:
+    return db.session.scalars(select(Partnership).order_by(Partnership.name)).all()
+
+
 def current_priority_choices() -> list[tuple[int, str]]:
     framework = current_framework()
     if framework is None:

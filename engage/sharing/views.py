@@ -3,7 +3,7 @@ form, key findings, recommendations, attachments, workflow moves and responses. 
 thin: read the form, call a service, commit once, redirect or render."""
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -44,7 +44,8 @@ def manage():
     return render_template("sharing/manage.html", page=page, state=state, states=STATES,
                            waiting=services.waiting_for(current_user), can_start=services.can_start(current_user),
                            late=responses.late_responses() if current_user.role == OFFICER else [],
-                           progress=responses.progress, today=datetime.utcnow().date())
+                           progress=responses.progress, today=date.today(),
+                           embed_partnerships=services.partnerships_for_embed() if current_user.role == OFFICER else [])
 
 
 # ---- the report form -------------------------------------------------------------------------
