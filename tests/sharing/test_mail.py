@@ -117,3 +117,19 @@ def test_resident_addresses_never_reach_the_log(app, world, caplog):
         publish(world, report)
     assert "hidden.resident@example.net" not in caplog.text
     assert "coordinator@test.example" in caplog.text
+
+
+def test_with_the_resident_surveys_source(app, world, smtp):
+    """The real "surveys" contact source: residents who asked on a survey hear back once and
+    their addresses are deleted (this test touches the surveys' models only to set up)."""
+    from engage.surveys.models import Survey, SurveyContact
+
+    survey = Survey(consultation_id=world["consultation"].id, title="Litter survey online", code="LITTER01")
+    db.session.add(survey)
+    db.session.flush()
+    db.session.add(SurveyContact(survey_id=survey.id, consultation_id=world["consultation"].id, key="abc123",
+                                 email="resident.three@example.net"))
+    db.session.commit()
+    publish(world, make_report(world))
+    assert len(smtp.to("resident.three@example.net")) == 1
+    assert db.session.scalar(db.select(db.func.count(SurveyContact.id))) == 0
