@@ -7,7 +7,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovFileInput, G
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from ..core.forms import EngageForm, GovDateField, IdMultiCheckboxField, IdSelectField, MultiCheckboxField, WholeNumberField
+from ..core.forms import EngageForm, GovDateField, IdMultiCheckboxField, IdSelectField, MultiCheckboxField, VersionField, WholeNumberField
 from .models import RESPONSE_STATUSES, VISIBILITY
 
 
@@ -37,7 +37,7 @@ class ReportForm(EngageForm):
     partnership_ids = IdMultiCheckboxField("Partnerships that must respond", description="At least one before it is published. Each will record what it does about each recommendation.")
     visibility = RadioField("Who can see it once published", choices=list(VISIBILITY.items()), default="public", widget=GovRadioInput(),
                             validators=[InputRequired("Select who can see it once published")])
-    version = HiddenField()
+    version = VersionField()
     submit = SubmitField("Save report", widget=GovSubmitInput())
 
 
@@ -77,7 +77,7 @@ class ResponseForm(EngageForm):
     owner = _text("Who owns the action", 200, "A role or organisation, for example “Street scene manager, Halton Borough Council”.")
     due_on = GovDateField("When it is due", description="Optional. For example, 27 3 2026", validators=[Optional()])
     link = SelectField("Link to the implementation plan", choices=[], widget=GovSelect(), validate_choice=False)
-    version = HiddenField()
+    version = VersionField()
     submit = SubmitField("Save response", widget=GovSubmitInput())
 
 

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.concurrency import Versioned
 from ..core.models import utcnow
 from ..extensions import db
 
@@ -53,7 +54,7 @@ report_area = _link("area", "area")
 report_partnership = _link("partnership", "partnership")
 
 
-class FindingsReport(db.Model):
+class FindingsReport(Versioned, db.Model):
     __tablename__ = "findings_report"
     __table_args__ = {"sqlite_autoincrement": True}
 
@@ -78,9 +79,6 @@ class FindingsReport(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
-    version: Mapped[int] = mapped_column(Integer, default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
     organisation = relationship("Organisation")
     created_by = relationship("User")
@@ -182,7 +180,7 @@ class ReportTransition(db.Model):
     actor = relationship("User")
 
 
-class Response(db.Model):
+class Response(Versioned, db.Model):
     """One partnership's answer to one recommendation ("we did")."""
 
     __tablename__ = "findings_response"
@@ -202,9 +200,6 @@ class Response(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
-    version: Mapped[int] = mapped_column(Integer, default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
     report = relationship("FindingsReport", back_populates="responses")
     recommendation = relationship("Recommendation", back_populates="responses")
@@ -244,3 +239,29 @@ class ResponseReminder(db.Model):
     due_on: Mapped[date] = mapped_column(Date)
     sent_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     recipients: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# ---- how deletes describe these records (engage/core/deletion.py) -----------------------
+
+def _describe_for_deletes() -> None:
+    from ..core import deletion
+
+    deletion.describe("findings_report", "findings report", "findings reports", "title")
+    deletion.describe("findings_report_finding", "key finding", "key findings", "statement")
+    deletion.describe("findings_recommendation", "recommendation", "recommendations", "text")
+    deletion.describe("findings_attachment", "attachment", "attachments", "title")
+    deletion.describe("findings_transition", "step in its timeline", "steps in its timeline", "action")
+    deletion.describe("findings_response", "partnership response", "partnership responses", "action")
+    deletion.describe("findings_response_update", "progress note", "progress notes", "note")
+    deletion.describe("findings_reminder", "reminder sent", "reminders sent", None)
+    for name, words in (("consultation", "consultations it comes from"), ("priority", "priorities"), ("outcome", "outcomes"),
+                        ("indicator", "indicators"), ("area", "areas"), ("partnership", "partnerships that must respond")):
+        deletion.describe(f"findings_report_{name}", f"link to {words}", f"links to {words}", None)
+    # A consultation, partnership or priority that a published report names must not vanish from it.
+    deletion.refuse("findings_report_consultation", "consultation_id", "findings reports made from it",
+                    advice="Those reports are part of the record. Take the consultation out of any draft report first.")
+    deletion.refuse("findings_response", "partnership_id", "responses it recorded to findings reports",
+                    advice="Responses are part of the public record, so the partnership stays.")
+
+
+_describe_for_deletes()

@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..accounts.roles import COORDINATOR, OFFICER
-from ..core import audit
+from ..core import audit, concurrency
 from ..core.errors import not_found
 from ..core.mail import queue_mail
 from ..core.models import utcnow
@@ -21,7 +21,7 @@ from ..extensions import db
 from ..partnership.models import Partnership
 from . import notices, services
 from .models import RESPONSE_STATUSES, FindingsReport, Recommendation, Response, ResponseReminder, ResponseUpdate
-from .services import ConflictError, RuleError
+from .services import RuleError
 
 DEFAULT_WEEKS = 8
 LINK_KIND = "findings-response"
@@ -115,7 +115,10 @@ def link_choices(user) -> list[tuple[str, str]]:
     return out
 
 
-def save_response(actor, report: FindingsReport, partnership: Partnership, recommendation: Recommendation, data: dict) -> Response:
+def save_response(actor, report: FindingsReport, partnership: Partnership, recommendation: Recommendation, data: dict,
+                  version=concurrency.UNCHECKED) -> Response:
+    """Record or change one partnership's answer to one recommendation. ``version`` is what
+    the form was loaded from (someone else's save in between is an ``EditConflict``)."""
     if not can_respond(actor, report, partnership):
         raise RuleError("Only a coordinator of this partnership or a partnership officer can record its response, once the report is published.")
     if recommendation.report_id != report.id:
@@ -142,11 +145,8 @@ def save_response(actor, report: FindingsReport, partnership: Partnership, recom
         link_id = to_id(raw)
     response = responses_of(report, partnership.id).get(recommendation.id)
     creating = response is None
-    if not creating and data.get("version") not in (None, "") and to_id(data.get("version")) != response.version:
-        changed = {n: getattr(response, n) for n in ("status", "reason", "action", "owner", "due_on")
-                   if getattr(response, n) != (status if n == "status" else data.get(n) if n == "due_on" else fields.get(n))}
-        raise ConflictError("Someone else changed this response while you were editing it. Your changes are kept below: "
-                            "check what they changed, then save again.", changed)
+    if not creating:
+        concurrency.check(response, version)
     if creating:
         response = Response(report=report, recommendation=recommendation, partnership=partnership)
         db.session.add(response)
@@ -159,7 +159,7 @@ def save_response(actor, report: FindingsReport, partnership: Partnership, recom
     audit.record(actor, "create" if creating else "update", response,
                  f"{partnership.name} {'responded' if creating else 'changed its response'} to a recommendation in {report.title}",
                  changes=changes)
-    db.session.flush()
+    concurrency.flush(response)
     return response
 
 

@@ -21,7 +21,7 @@ from ..accounts.models import User
 from ..accounts.roles import COORDINATOR, OFFICER
 from ..consultations.models import Consultation, Question
 from ..consultations.services import visible_clause as consultation_visible_clause
-from ..core import audit
+from ..core import audit, concurrency, deletion
 from ..core.errors import not_found
 from ..core.models import utcnow
 from ..core.params import to_id
@@ -33,19 +33,11 @@ from ..partnership.services import RuleError, area_ancestor_ids, area_subtree_id
 from . import workflow
 from .models import VISIBILITY, FindingsReport, ReportFinding, ReportTransition, Response
 
-__all__ = ["RuleError", "ConflictError"]
+__all__ = ["RuleError"]
 
 TEXT_LIMITS = {"title": 200, "summary": 5000, "meaning": 10000, "method": 3000, "representativeness": 3000, "gaps": 3000}
 EDITABLE_STATES = ("draft",)
 PENDING_STATES = ("draft", "in-review", "changes-requested", "approved")
-
-
-class ConflictError(RuleError):
-    """Someone else saved the record since this person loaded it."""
-
-    def __init__(self, message: str, changed: dict):
-        super().__init__(message)
-        self.changed = changed
 
 
 def now() -> datetime:
@@ -306,25 +298,16 @@ def _load(model, ids, field_name, where=None) -> list:
     return rows
 
 
-def _check_version(report, data: dict, fields) -> None:
-    expected = data.get("version")
-    if report is None or expected in (None, ""):
-        return
-    if to_id(expected) != report.version:
-        changed = {}
-        for name in fields:
-            current = getattr(report, name)
-            if current != data.get(name) and name in data:
-                changed[name] = current
-        raise ConflictError("Someone else changed this report while you were editing it. Your changes are kept below: "
-                            "check what they changed, then save again.", changed)
-
-
-def save_report(actor, report: FindingsReport | None, data: dict, seed_findings: bool = False) -> FindingsReport:
+def save_report(actor, report: FindingsReport | None, data: dict, seed_findings: bool = False,
+                version=concurrency.UNCHECKED) -> FindingsReport:
+    """Start or change a report. ``version`` is what the edit form was loaded from: someone
+    else's save in between is an ``EditConflict`` (engage/core/concurrency.py)."""
     if report is None and not can_start(actor):
         raise RuleError("You cannot start a findings report.")
     if report is not None and not can_edit(actor, report):
         raise RuleError("Only its authors can change a report, and only while it is a draft.")
+    if report is not None:
+        concurrency.check(report, version)
     values = {}
     for name, limit in TEXT_LIMITS.items():
         values[name] = clean_text(data.get(name), None)
@@ -352,7 +335,6 @@ def save_report(actor, report: FindingsReport | None, data: dict, seed_findings:
         "areas": _load(Area, _ids(data.get("area_ids"), "area_ids"), "area_ids"),
         "partnerships": _load(Partnership, _ids(data.get("partnership_ids"), "partnership_ids"), "partnership_ids"),
     }
-    _check_version(report, {**data, **values}, list(TEXT_LIMITS) + ["sample_size", "visibility"])
     creating = report is None
     if creating:
         report = FindingsReport(created_by_id=actor.id, organisation_id=actor.organisation_id, state="draft")
@@ -374,7 +356,7 @@ def save_report(actor, report: FindingsReport | None, data: dict, seed_findings:
             seed_from_consultations(report)
     audit.record(actor, "create" if creating else "update", report,
                  f"Findings report {'started' if creating else 'changed'}: {report.title}", changes=changes)
-    db.session.flush()
+    concurrency.flush(report)
     return report
 
 
@@ -411,21 +393,13 @@ def delete_report(actor, report: FindingsReport) -> list[str]:
     if not can_delete(actor, report):
         raise RuleError("Only a draft can be deleted, by its authors or a partnership officer. Withdraw it instead.")
     stored = [a.stored_name for a in report.attachments]
-    audit.record(actor, "delete", report, f"Findings report deleted: {report.title}",
-                 changes={"title": [report.title, None], "findings": [len(report.findings), None],
-                          "recommendations": [len(report.recommendations), None], "attachments": [len(stored), None]})
-    db.session.delete(report)
-    db.session.flush()
+    deletion.delete(actor, report, f"Findings report deleted: {report.title}", changes={"title": [report.title, None]})
     return stored
 
 
-def what_goes_with(report: FindingsReport) -> list[str]:
-    out = []
-    for label, items in (("key finding", report.findings), ("recommendation", report.recommendations),
-                         ("attachment", report.attachments)):
-        if items:
-            out.append(f"{len(items)} {label}{'' if len(items) == 1 else 's'}")
-    return out
+def delete_plan(report: FindingsReport) -> deletion.DeletePlan:
+    """What deleting a draft takes with it (the confirm page), by the one delete rule."""
+    return deletion.plan(report)
 
 
 # ---- the workflow --------------------------------------------------------------------------

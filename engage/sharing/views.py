@@ -10,14 +10,17 @@ from flask_login import current_user
 
 from ..accounts.roles import COORDINATOR, OFFICER, PRACTITIONER
 from ..consultations import documents as docs
+from ..core import concurrency
 from ..core.audit import history
+from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
+from ..core.deletion import DeleteRefused
 from ..core.pagination import paginate
 from ..core.security import role_required
 from ..core.vocabulary import AUDIENCES
 from ..extensions import db
 from ..partnership.services import area_choices, outcome_choices, partnership_choices, priority_choices
 from . import bp, contents, forms, responses, services, workflow
-from .models import STATES
+from .models import STATES, FindingsReport, Response
 
 STAFF = (PRACTITIONER, COORDINATOR, OFFICER)
 
@@ -30,7 +33,9 @@ def _attach_error(form, error) -> None:
         form.form_errors.append(str(error))
 
 
-def _status(form) -> int:
+def _status(form, conflict=None) -> int:
+    if conflict is not None:
+        return 409
     return 400 if form.errors or form.form_errors else 200
 
 
@@ -68,7 +73,7 @@ def _report_form(report=None):
             form.area_ids.data = [a.id for a in report.areas]
             form.partnership_ids.data = [p.id for p in report.partnerships]
             form.audiences.data = list(report.audiences or [])
-            form.version.data = str(report.version)
+            form.version.data = report.version
         else:
             from ..core.params import to_id
 
@@ -100,7 +105,7 @@ def _report_data(form) -> dict:
         "sample_size": form.sample_size.data, "representativeness": form.representativeness.data, "gaps": form.gaps.data,
         "visibility": form.visibility.data, "audiences": form.audiences.data, "consultation_ids": form.consultation_ids.data,
         "priority_ids": form.priority_ids.data, "outcome_ids": form.outcome_ids.data, "indicator_ids": form.indicator_ids.data,
-        "area_ids": form.area_ids.data, "partnership_ids": form.partnership_ids.data, "version": form.version.data,
+        "area_ids": form.area_ids.data, "partnership_ids": form.partnership_ids.data,
     }
 
 
@@ -109,12 +114,16 @@ def _save_report(report):
     conflict = None
     if form.validate_on_submit():
         try:
-            saved = services.save_report(current_user, report, _report_data(form), seed_findings=bool(form.seed_findings.data))
-        except services.ConflictError as error:
+            saved = services.save_report(current_user, report, _report_data(form), seed_findings=bool(form.seed_findings.data),
+                                         version=form.version.data if report is not None else concurrency.UNCHECKED)
+        except (EditConflict, *CONFLICTS) as error:
             db.session.rollback()
-            conflict = error
-            form.form_errors.append(str(error))
-            form.version.data = str(report.version)
+            error = as_conflict(error, FindingsReport, report.id, form.version.data)
+            error.apply(form)
+            conflict = error.describe(form)
+            if conflict.gone:
+                flash("This report has been deleted by someone else, so your changes could not be saved.", "error")
+                return redirect(url_for("sharing.manage"))
         except services.RuleError as error:
             db.session.rollback()
             _attach_error(form, error)
@@ -122,7 +131,7 @@ def _save_report(report):
             db.session.commit()
             flash("Report saved." if report else "Report started. Add key findings and recommendations next.", "success")
             return redirect(url_for("sharing.report", report_id=saved.id))
-    return render_template("sharing/form.html", form=form, report=report, conflict=conflict), _status(form)
+    return render_template("sharing/form.html", form=form, report=report, conflict=conflict), _status(form, conflict)
 
 
 @bp.route("/findings/new", methods=["GET", "POST"])
@@ -146,14 +155,21 @@ def delete(report_id):
     if not services.can_delete(current_user, report):
         abort(403)
     form = forms.ConfirmForm()
+    refused = None
     if form.validate_on_submit():
-        stored = services.delete_report(current_user, report)
-        db.session.commit()
-        docs.discard(stored)
-        flash(f"Report “{report.title}” deleted.", "success")
-        return redirect(url_for("sharing.manage"))
-    return render_template("sharing/confirm_delete.html", report=report, form=form, goes=services.what_goes_with(report),
-                           back=url_for("sharing.report", report_id=report.id)), _status(form)
+        title = report.title
+        try:
+            stored = services.delete_report(current_user, report)
+        except DeleteRefused as error:
+            db.session.rollback()
+            refused = str(error)
+        else:
+            db.session.commit()
+            docs.discard(stored)
+            flash(f"Report “{title}” deleted.", "success")
+            return redirect(url_for("sharing.manage"))
+    return render_template("sharing/confirm_delete.html", report=report, form=form, plan=services.delete_plan(report),
+                           refused=refused, back=url_for("sharing.report", report_id=report.id)), 409 if refused else _status(form)
 
 
 # ---- key findings and recommendations ------------------------------------------------------
@@ -343,19 +359,20 @@ def respond(report_id, partnership_id, recommendation_id):
     form = forms.ResponseForm(obj=existing if request.method == "GET" else None)
     form.link.choices = [("", "Not linked")] + responses.link_choices(current_user)
     if request.method == "GET" and existing is not None:
-        form.version.data = str(existing.version)
+        form.version.data = existing.version
         form.link.data = f"{existing.link_kind}:{existing.link_id}" if existing.link_kind else ""
     conflict = None
     if form.validate_on_submit():
         data = {"status": form.status.data, "action": form.action.data, "reason": form.reason.data, "owner": form.owner.data,
-                "due_on": form.due_on.data, "link": form.link.data, "version": form.version.data}
+                "due_on": form.due_on.data, "link": form.link.data}
         try:
-            responses.save_response(current_user, report, partnership, recommendation, data)
-        except services.ConflictError as error:
+            responses.save_response(current_user, report, partnership, recommendation, data,
+                                    version=form.version.data if existing is not None else concurrency.UNCHECKED)
+        except (EditConflict, *CONFLICTS) as error:
             db.session.rollback()
-            conflict = error
-            form.form_errors.append(str(error))
-            form.version.data = str(existing.version)
+            error = as_conflict(error, Response, existing.id, form.version.data)
+            error.apply(form)
+            conflict = error.describe(form)
         except services.RuleError as error:
             db.session.rollback()
             _attach_error(form, error)
@@ -364,7 +381,7 @@ def respond(report_id, partnership_id, recommendation_id):
             flash(f"{partnership.name}'s response saved.", "success")
             return redirect(url_for("sharing.report", report_id=report.id, _anchor=f"partnership-{partnership.id}"))
     return render_template("sharing/respond.html", report=report, partnership=partnership, recommendation=recommendation,
-                           form=form, existing=existing, conflict=conflict), _status(form)
+                           form=form, existing=existing, conflict=conflict), _status(form, conflict)
 
 
 @bp.route("/findings/<int:report_id>/responses/<int:response_id>/progress", methods=["GET", "POST"])

@@ -1,7 +1,7 @@
 """sharing
 
 Revision ID: 0006
-Revises: 0005
+Revises: 0004
 Create Date: 2026-11-30 01:41:13.240702
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006'
-down_revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
@@ -40,7 +40,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('is_demo', sa.Boolean(), nullable=False),
-    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
     sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_findings_report_created_by_id_user'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_findings_report_organisation_id_organisation'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_findings_report')),
@@ -191,7 +191,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
-    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
     sa.ForeignKeyConstraint(['partnership_id'], ['partnership.id'], name=op.f('fk_findings_response_partnership_id_partnership'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['recommendation_id'], ['findings_recommendation.id'], name=op.f('fk_findings_response_recommendation_id_findings_recommendation'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['report_id'], ['findings_report.id'], name=op.f('fk_findings_response_report_id_findings_report'), ondelete='CASCADE'),

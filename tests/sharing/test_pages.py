@@ -51,15 +51,25 @@ def test_someone_elses_change_is_shown_not_overwritten(client, login, world):
     assert f'name="version" type="hidden" value="{report.version}"' in html
     loaded = report.version
     services.save_report(world["users"]["officer"], report, {**_form(world), "title": "The officer's title",
-                                                             "consultation_ids": [world["consultation"].id]})
+                                                             "consultation_ids": [world["consultation"].id]}, version=loaded)
     db.session.commit()
     response = client.post(f"/findings/{report.id}/edit", data=_form(world, title="My title", version=str(loaded)))
     html = response.get_data(as_text=True)
-    assert response.status_code == 400 and "Someone else changed this report" in html
-    assert "The officer&#39;s title" in html or "The officer's title" in html
+    assert response.status_code == 409 and "Someone else changed this" in html
+    assert "The officer" in html and "Test Officer" in html  # what they changed, and who
     assert 'value="My title"' in html  # their own value kept to merge
     db.session.expire_all()
     assert db.session.get(FindingsReport, report.id).title == "The officer's title"
+    # Saving again on purpose (the form now carries the saved version) works.
+    again = client.post(f"/findings/{report.id}/edit", data=_form(world, title="My title", version=str(db.session.get(FindingsReport, report.id).version)))
+    assert again.status_code == 302
+
+
+def test_a_tampered_or_missing_version_is_a_conflict_not_a_500(client, login, world):
+    report = make_report(world)
+    login("practitioner")
+    for version in ("", "abc", "99999999999"):
+        assert client.post(f"/findings/{report.id}/edit", data=_form(world, version=version)).status_code == 409
 
 
 def test_key_findings_and_recommendations(client, login, world):
@@ -152,7 +162,7 @@ def test_delete_a_draft_says_what_goes_with_it(client, login, world, smtp):
     report = make_report(world)
     login("practitioner")
     page = client.get(f"/findings/{report.id}/delete").get_data(as_text=True)
-    assert "This also deletes its 1 key finding, 1 recommendation" in page
+    assert "These are deleted with it" in page and "1 key finding" in page and "1 recommendation" in page
     assert client.post(f"/findings/{report.id}/delete", data={}).status_code == 302
     assert db.session.get(FindingsReport, report.id) is None
     published = publish(world, make_report(world))
@@ -169,3 +179,14 @@ def test_chosen_links_stay_checked_on_the_edit_form(client, login, world):
     assert "checked" in box
     other = re.search(rf'<input[^>]*name="priority_ids"[^>]*value="{world["other_new"].id}"[^>]*>', html).group(0)
     assert "checked" not in other
+
+
+def test_a_consultation_with_a_report_cannot_be_deleted_from_under_it(client, login, world):
+    make_report(world)
+    login("practitioner")
+    page = client.get(f"/consultations/{world['consultation'].id}/delete").get_data(as_text=True)
+    assert "findings reports made from it" in page
+    from engage.consultations.models import Consultation
+
+    client.post(f"/consultations/{world['consultation'].id}/delete", data={})
+    assert db.session.get(Consultation, world["consultation"].id) is not None

@@ -117,17 +117,22 @@ def test_nothing_to_remind_before_the_due_date(runner, world, smtp):
 
 
 def test_progress_and_version_conflict(world, smtp):
+    from engage.core.concurrency import EditConflict
+
     report = _published(world)
     rec = report.recommendations[0]
     saved = _answer(world, report, world["coordinator"], world["partnership"], rec)
     db.session.commit()
     loaded_version = saved.version
-    _answer(world, report, world["officer2"], world["partnership"], rec, action="Weekly cleaning", version=str(loaded_version))
+    responses.save_response(world["officer2"], report, world["partnership"], rec,
+                            {"status": "planned", "action": "Weekly cleaning", "owner": "Team", "due_on": None}, version=loaded_version)
     db.session.commit()
-    with pytest.raises(services.ConflictError) as conflict:
-        _answer(world, report, world["coordinator"], world["partnership"], rec, action="Daily cleaning", version=str(loaded_version))
-    assert conflict.value.changed["action"] == "Weekly cleaning"
+    assert saved.version > loaded_version
+    with pytest.raises(EditConflict):
+        responses.save_response(world["coordinator"], report, world["partnership"], rec,
+                                {"status": "planned", "action": "Daily cleaning", "owner": "Team", "due_on": None}, version=loaded_version)
     db.session.rollback()
+    assert db.session.get(type(saved), saved.id).action == "Weekly cleaning"
     update = responses.add_update(world["coordinator"], report, saved, "Started in May")
     db.session.commit()
     assert [u.note for u in saved.updates] == ["Started in May"] and update.author_id == world["coordinator"].id
