@@ -14,7 +14,7 @@ NAVIGATION = [
     ("Consultations", "consultations.finder"),
     ("Have your say", "consultations.have_your_say"),
     ("You said, we did", "sharing.you_said_we_did"),
-    ("Strategy", "partnership.strategy"),
+    ("Strategy", "strategy.index"),
 ]
 
 

@@ -103,12 +103,16 @@ def get_partnership(report, partnership_id) -> Partnership:
     not_found("That partnership is not asked to respond to this report.")
 
 
+PLAN_KINDS = ("plan-action",)
+
+
 def link_choices(user) -> list[tuple[str, str]]:
-    """Things a response's action can be linked to (the implementation plan, when present):
-    every registered link kind except responses themselves, as ("kind:id", label)."""
+    """Implementation-plan actions a response's action can be linked to, when a capability
+    registers the "plan-action" link kind, as ("kind:id", label). (The plan also links its
+    actions to responses itself, through the "findings-response" kind registered here.)"""
     out = []
     for kind in links.kinds().values():
-        if kind.kind == LINK_KIND:
+        if kind.kind not in PLAN_KINDS:
             continue
         for target_id, title in kind.choices(user):
             out.append((f"{kind.kind}:{target_id}", f"{kind.label}: {title}"))
