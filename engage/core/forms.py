@@ -96,19 +96,12 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class IdMultiCheckboxField(MultiCheckboxField):
-    """Tick boxes of database ids. The data are ints, so the choices are compared as ints:
-    with WTForms' default (``str``) nothing sent back would show as ticked again."""
+    """Checkboxes of database ids. Ids compare as numbers, so boxes chosen before (or sent
+    with a form that had errors) show as checked again."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("coerce", self._coerce)
+        kwargs.setdefault("coerce", IdSelectField._coerce)
         super().__init__(*args, **kwargs)
-
-    @staticmethod
-    def _coerce(value):
-        try:
-            return int(value)
-        except (TypeError, ValueError):
-            return -1
 
     def process_formdata(self, valuelist):
         out = []

@@ -13,7 +13,7 @@ NAVIGATION = [
     ("Toolkit", "toolkit.index"),
     ("Consultations", "consultations.finder"),
     ("Have your say", "consultations.have_your_say"),
-    ("You said, we did", "consultations.you_said_we_did"),
+    ("You said, we did", "sharing.you_said_we_did"),
     ("Strategy", "strategy.index"),
 ]
 
