@@ -53,8 +53,14 @@ def database_url(tmp_path_factory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'engage-test.db'}"
 
 
+def search_backend_for(database_url: str) -> str:
+    """The search backend the suite runs with: Whoosh on SQLite, postgres on PostgreSQL."""
+    return "postgres" if str(database_url).startswith("postgresql") else "whoosh"
+
+
 def make_app(database_url: str, tmp_path: Path, **overrides):
     config = {
+        "ENGAGE_SEARCH_BACKEND": search_backend_for(database_url),
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-not-for-production",
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -94,6 +100,11 @@ def _empty_tables() -> None:
     db.session.rollback()
     for table in reversed(db.metadata.sorted_tables):
         db.session.execute(table.delete())
+    if db.engine.dialect.name == "postgresql":
+        from engage.search.postgres_backend import TABLES
+
+        for table in TABLES:
+            db.session.execute(table.delete())
     db.session.commit()
 
 
