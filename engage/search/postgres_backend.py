@@ -77,7 +77,13 @@ search_word = sa.Table(
     sa.Column("word", sa.String(60), primary_key=True),
     sa.Index("ix_search_word_trgm", "word", postgresql_using="gin", postgresql_ops={"word": "gin_trgm_ops"}),
 )
-TABLES = (search_document, search_owner, search_word)
+search_job = sa.Table(
+    "search_job", METADATA,
+    sa.Column("name", sa.String(40), primary_key=True),
+    sa.Column("state", pg.JSONB, nullable=False),
+    sa.Column("claimed", sa.Boolean, nullable=False),
+)
+TABLES = (search_document, search_owner, search_word, search_job)
 
 
 def _clean(value):
@@ -180,6 +186,37 @@ def _osa_distance(a: str, b: str) -> int:
     return d[-1][-1]
 
 
+class DatabaseJobs:
+    """The state of the search rebuild (``engage.search.services``) in the database, so every
+    web server shows the same progress and only one rebuild runs at a time across them."""
+
+    NAME = "rebuild"
+
+    def __init__(self, backend: "PostgresBackend"):
+        self.backend = backend
+
+    def read(self) -> dict:
+        with self.backend.engine.connect() as conn:
+            return dict(conn.scalar(sa.select(search_job.c.state).where(search_job.c.name == self.NAME)) or {})
+
+    def write(self, data: dict) -> None:
+        stmt = pg.insert(search_job).values(name=self.NAME, state=data, claimed=False)
+        with self.backend.engine.begin() as conn:
+            conn.execute(stmt.on_conflict_do_update(index_elements=["name"], set_={"state": stmt.excluded.state}))
+
+    def claim(self) -> bool:
+        """True for exactly one of any number of callers, until ``release``."""
+        stmt = pg.insert(search_job).values(name=self.NAME, state={}, claimed=True)
+        stmt = stmt.on_conflict_do_update(index_elements=["name"], set_={"claimed": True},
+                                          where=search_job.c.claimed.is_(False)).returning(search_job.c.name)
+        with self.backend.engine.begin() as conn:
+            return conn.execute(stmt).first() is not None
+
+    def release(self) -> None:
+        with self.backend.engine.begin() as conn:
+            conn.execute(sa.update(search_job).where(search_job.c.name == self.NAME).values(claimed=False))
+
+
 class PostgresBackend:
     """The search interface (``search``, ``apply``, ``rebuild``, ``doc_count``, ``documents``,
     ``health``) on PostgreSQL. ``engine`` defaults to the app's database."""
@@ -190,6 +227,7 @@ class PostgresBackend:
         self._engine = engine
         self.specs: dict[str, IndexSpec] = {}
         self._layouts: dict[str, _Layout] = {}
+        self.jobs = DatabaseJobs(self)  # rebuild progress, shared by every web server
 
     @property
     def engine(self) -> sa.engine.Engine:

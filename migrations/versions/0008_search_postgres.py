@@ -50,6 +50,13 @@ def upgrade():
         sa.Column("word", sa.String(length=60), nullable=False),
         sa.PrimaryKeyConstraint("index_name", "word", name=op.f("pk_search_word")),
     )
+    op.create_table(
+        "search_job",
+        sa.Column("name", sa.String(length=40), nullable=False),
+        sa.Column("state", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        sa.Column("claimed", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_search_job")),
+    )
     op.create_index("ix_search_word_trgm", "search_word", ["word"], postgresql_using="gin",
                     postgresql_ops={"word": "gin_trgm_ops"})
 
@@ -57,6 +64,7 @@ def upgrade():
 def downgrade():
     if op.get_bind().dialect.name != "postgresql":
         return
+    op.drop_table("search_job")
     op.drop_table("search_word")
     op.drop_table("search_owner")
     op.drop_table("search_document")
