@@ -360,6 +360,8 @@ class PostgresBackend:
         save still goes ahead and the work waits in ``search_pending`` (same transaction)."""
         from .models import SearchPending
 
+        if not pending:
+            return  # nothing of this transaction is indexed (a queue waits for the next that is)
         conn = session.connection()
         queued = conn.execute(sa.select(SearchPending.id, SearchPending.index_name, SearchPending.model,
                                         SearchPending.object_id)).all()
@@ -515,14 +517,11 @@ class PostgresBackend:
         if not checkable:
             return None
         known = self._live(conn, name, checkable)
+        nearest = self._nearest(conn, name, [w for w in checkable if w not in known])
         changed, out = False, []
         for word in words:
-            if word not in checkable or word in known:
-                out.append(word)
-                continue
-            candidate = self._nearest(conn, name, word)
-            if candidate:
-                out.append(candidate)
+            if word in nearest:
+                out.append(nearest[word])
                 changed = True
             else:
                 out.append(word)
@@ -537,23 +536,29 @@ class PostgresBackend:
         ), {"words": words, "name": name})
         return {row[0] for row in rows}
 
-    def _nearest(self, conn, name: str, word: str) -> str | None:
-        """The nearest live word: one edit away, else two (words of five letters or more);
-        ties go to the word most alike by trigrams."""
+    @staticmethod
+    def _nearest(conn, name: str, words: list[str]) -> dict[str, str]:
+        """For each word, the nearest word a live document has: one edit away, else two (words
+        of five letters or more); ties go to the word most alike by trigrams. One query for
+        all the words: the closest words by trigrams (pg_trgm's index), kept only if live."""
+        if not words:
+            return {}
         rows = conn.execute(sa.text(
-            "SELECT word, similarity(word, :w) AS s FROM search_word"
-            " WHERE index_name = :name AND word % :w ORDER BY s DESC, word LIMIT 30"
-        ), {"w": word, "name": name}).all()
-        limit = 2 if len(word) >= 5 else 1
-        near = [(_osa_distance(word, w), -s, w) for w, s in rows if w != word]
-        near = sorted(c for c in near if c[0] <= limit)
-        if not near:
-            return None
-        live = self._live(conn, name, [w for _d, _s, w in near])
-        for _distance, _similarity, candidate in near:
-            if candidate in live:
-                return candidate
-        return None
+            "SELECT q.w, c.word, c.s FROM unnest(CAST(:words AS text[])) AS q(w) CROSS JOIN LATERAL ("
+            "  SELECT v.word, similarity(v.word, q.w) AS s FROM search_word v"
+            "  WHERE v.index_name = :name AND v.word % q.w AND v.word <> q.w"
+            "  ORDER BY s DESC, v.word LIMIT 20) AS c"
+            " WHERE EXISTS (SELECT 1 FROM search_document d WHERE d.index_name = :name AND d.words @> ARRAY[c.word::text])"
+        ), {"words": words, "name": name}).all()
+        best: dict[str, tuple] = {}
+        for word, candidate, similarity in rows:
+            distance = _osa_distance(word, candidate)
+            if distance > (2 if len(word) >= 5 else 1):
+                continue
+            rank = (distance, -similarity, candidate)
+            if word not in best or rank < best[word]:
+                best[word] = rank
+        return {word: rank[2] for word, rank in best.items()}
 
 
 def check_database(url: str) -> None:
