@@ -107,7 +107,9 @@ class _Layout:
         self.terms = {}
         self.sorts = []
         for name, field in schema.items():
-            if isinstance(field, (ID, KEYWORD)) and not isinstance(field, TEXT) and name != "owner" and not getattr(field, "unique", False):
+            sort_only = field.column_type is not None and name not in self.stored  # e.g. sort_title
+            if (isinstance(field, (ID, KEYWORD)) and not isinstance(field, TEXT) and name != "owner"
+                    and not getattr(field, "unique", False) and not sort_only):
                 self.terms[name] = field
             if field.column_type is not None:
                 self.sorts.append(name)
