@@ -431,57 +431,65 @@ class PostgresBackend:
         cfg = sa.literal_column(f"'{CONFIG}'::regconfig")
         words = _WORD.findall(text)
 
+        weights = sa.cast(layout.weights(fields), pg.ARRAY(sa.REAL))
+        key = d.sorts[sort] if sort else sa.literal(None, pg.JSONB)
+        short = f"StartSel={_START}, StopSel={_STOP}, HighlightAll=true"
+        long = f'StartSel={_START}, StopSel={_STOP}, MaxFragments=2, MaxWords=35, MinWords=15, FragmentDelimiter=" … "'
+
+        def page_of(conn, query, with_total: bool):
+            """The page's rows, best first (or in ``sort`` order), with highlights; with
+            ``with_total`` each row also carries the number matched (a window count), which
+            spares a second pass over the matches when no facets are asked for."""
+            where_q = where + ([d.tsv.op("@@")(query)] if query is not None else [])
+            rank = sa.func.ts_rank_cd(weights, d.tsv, query, 1) if query is not None else sa.literal(0.0)
+            inner_columns = [d.id, d.fields, rank.label("rank"), key.label("key")]
+            if with_total:
+                inner_columns.append(sa.func.count().over().label("total"))
+            inner = (sa.select(*inner_columns).where(*where_q).order_by(*_order(sort, reverse, key, rank, d.id))
+                     .limit(pagelen).offset((page - 1) * pagelen).subquery())
+            columns = [inner.c.fields, inner.c.rank, inner.c.total if with_total else sa.literal(None)]
+            if query is not None:
+                for field_name in highlight:  # a title is shown whole; long text as snippets
+                    value = inner.c.fields[field_name].astext
+                    columns.append(sa.case((sa.func.length(value) <= 220, sa.func.ts_headline(cfg, value, query, short)),
+                                           else_=sa.func.ts_headline(cfg, value, query, long)))
+            return conn.execute(sa.select(*columns).select_from(inner).order_by(
+                *_order(sort, reverse, inner.c.key, inner.c.rank, inner.c.id))).all()
+
         with self.engine.connect() as conn:
-            query = None
-            total, counts = 0, {}
+            query, rows, total, counts = None, [], 0, {}
+            candidates = [None]
             if text:
                 candidates = [sa.func.websearch_to_tsquery(cfg, text)]
-                if len(words) > 1:
+                if len(words) > 1:  # nothing has every word: any of them
                     either = sa.func.plainto_tsquery(cfg, words[0])
                     for word in words[1:40]:
                         either = either.op("||")(sa.func.plainto_tsquery(cfg, word))
                     candidates.append(either)
-                for candidate in candidates:
-                    total, counts = self._count(conn, where + [d.tsv.op("@@")(candidate)], facets)
-                    query = candidate
-                    if total:
-                        break
-            else:
-                total, counts = self._count(conn, where, facets)
+            for candidate in candidates:
+                query = candidate
+                matched = where + ([d.tsv.op("@@")(candidate)] if candidate is not None else [])
+                if facets:
+                    total, counts = self._count(conn, matched, facets)
+                    rows = page_of(conn, candidate, False) if total else []
+                else:
+                    rows = page_of(conn, candidate, True)
+                    if rows:
+                        total = rows[0][2]
+                    else:  # past the last page, or nothing at all
+                        total = self._count(conn, matched, ())[0] if page > 1 else 0
+                if total:
+                    break
 
             hits = []
-            if total:
-                if query is not None:
-                    rank = sa.func.ts_rank_cd(sa.cast(layout.weights(fields), pg.ARRAY(sa.REAL)), d.tsv, query, 1)
-                    where_q = where + [d.tsv.op("@@")(query)]
-                else:
-                    rank = sa.literal(0.0)
-                    where_q = where
-                key = d.sorts[sort] if sort else sa.literal(None, pg.JSONB)
-                inner = (sa.select(d.id, d.fields, rank.label("rank"), key.label("key")).where(*where_q)
-                         .order_by(*_order(sort, reverse, key, rank, d.id))
-                         .limit(pagelen).offset((page - 1) * pagelen).subquery())
-                columns = [inner.c.fields, inner.c.rank]
-                if query is not None:
-                    # Short text (a title) is shown whole; long text as snippets around the words.
-                    short = f"StartSel={_START}, StopSel={_STOP}, HighlightAll=true"
-                    long = (f'StartSel={_START}, StopSel={_STOP}, MaxFragments=2, MaxWords=35, MinWords=15, '
-                            'FragmentDelimiter=" … "')
-                    for field_name in highlight:
-                        value = inner.c.fields[field_name].astext
-                        columns.append(sa.case(
-                            (sa.func.length(value) <= 220, sa.func.ts_headline(cfg, value, query, short)),
-                            else_=sa.func.ts_headline(cfg, value, query, long)))
-                by_order = conn.execute(sa.select(*columns).select_from(inner).order_by(
-                    *_order(sort, reverse, inner.c.key, inner.c.rank, inner.c.id))).all()
-                for row in by_order:
-                    highlights = {}
-                    for position, field_name in enumerate(highlight if query is not None else []):
-                        marked = row[2 + position]
-                        if marked and _START in marked:
-                            highlights[field_name] = (html.escape(marked, quote=False)
-                                                      .replace(_START, '<mark class="engage-highlight">').replace(_STOP, "</mark>"))
-                    hits.append(Hit(fields=dict(row[0]), score=float(row[1] or 0), highlights=highlights))
+            for row in rows:
+                highlights = {}
+                for position, field_name in enumerate(highlight if query is not None else []):
+                    marked = row[3 + position]
+                    if marked and _START in marked:
+                        highlights[field_name] = (html.escape(marked, quote=False)
+                                                  .replace(_START, '<mark class="engage-highlight">').replace(_STOP, "</mark>"))
+                hits.append(Hit(fields=dict(row[0]), score=float(row[1] or 0), highlights=highlights))
             suggestion = self._suggest(conn, spec, name, text) if text else None
         return Results(query=text, total=total, page=page, pagelen=pagelen, hits=hits, facets=counts,
                        suggestion=suggestion, message=message)
