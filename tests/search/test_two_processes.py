@@ -81,8 +81,14 @@ def test_a_consultation_saved_through_one_process_is_found_through_the_other(two
     found = json.loads(body)
     assert status == 200 and [h["title"] for h in found["hits"]] == ["Marshmallow riverside survey"]
     consultation_id = int(where.rstrip("/").split("/")[-1])
+    from engage.consultations.models import Consultation
+
+    db.session.expire_all()
+    version = str(db.session.get(Consultation, consultation_id).version)  # the edit form carries it
+    db.session.commit()
     # And back the other way: an edit through the second is found through the first.
-    status, where = two.post(f"/consultations/{consultation_id}/edit", form_data(title="Butterscotch riverside survey"))
+    status, where = two.post(f"/consultations/{consultation_id}/edit",
+                             form_data(title="Butterscotch riverside survey", version=version))
     assert status == 200 and where.endswith(f"/consultations/{consultation_id}"), where
     _, html = one.get("/consultations/search", q="butterscotch")
     assert '<mark class="engage-highlight">Butterscotch</mark> riverside survey' in html
