@@ -128,7 +128,7 @@ def test_every_documented_answer_matches_its_schema(client, demo):
 
             officer = db.session.scalar(db.select(User).where(User.role == "officer", User.active.is_(True)))
             with client.session_transaction() as session:
-                session["_user_id"] = str(officer.id)
+                session["_user_id"] = officer.get_id()
                 session["_fresh"] = True
         for path, url in batch:
             responses = document["paths"][path]["get"]["responses"]
