@@ -1,7 +1,7 @@
 """Search documents in the database, for the postgres search backend (PostgreSQL only).
 
 Revision ID: 0008
-Revises: 0004
+Revises: 0006
 
 On SQLite (and any other database) this does nothing: the postgres backend refuses to run
 there, and the Whoosh backend keeps its index in a folder. The tables are described in
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0008"
-down_revision = "0004"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
