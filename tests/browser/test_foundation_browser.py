@@ -71,7 +71,8 @@ def test_keyboard_skip_link(page, live_server):
     assert page.url.endswith("#main-content")
 
 
-NARROW_PAGES = ["/", "/toolkit", "/toolkit?q=focus+group", "/strategy", "/consultations/forward-plan",
+NARROW_PAGES = ["/", "/toolkit", "/toolkit?q=focus+group", "/strategy", "/strategy/outcomes", "/strategy/indicators",
+                "/consultations/forward-plan",
                 "/toolkit/sampling-and-representativeness", "/consultations", "/consultations/search?q=survey"]
 
 
