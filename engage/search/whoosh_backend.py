@@ -31,6 +31,7 @@ from whoosh.qparser import AndGroup, MultifieldParser, OrGroup
 from whoosh.query import Every, NullQuery
 
 from .spec import Hit, IndexSpec, Results
+from .whoosh_store import IndexStore, RebuildRunning  # noqa: F401  (RebuildRunning re-exported)
 
 log = logging.getLogger(__name__)
 
@@ -207,7 +208,7 @@ class WhooshBackend:
         self.lock_wait = lock_wait
         self.rebuild_mb = rebuild_mb  # the writer's memory pool for a full rebuild
         self.specs: dict[str, IndexSpec] = {}
-        self._indexes: dict[str, windex.Index] = {}
+        self._indexes: dict[str, tuple[str, windex.Index]] = {}  # name -> (generation, index)
         self._open_lock = threading.Lock()
         self._local = threading.local()
         self._segments: dict[tuple[str, object], _SegmentData] = {}
@@ -216,45 +217,66 @@ class WhooshBackend:
     def register(self, spec: IndexSpec) -> None:
         self.specs[spec.name] = spec
 
-    def _dir(self, name: str) -> Path:
-        return self.index_dir / name
+    def store(self, name: str) -> IndexStore:
+        return IndexStore(self.index_dir / name)
 
     def index(self, name: str) -> windex.Index:
-        ix = self._indexes.get(name)
-        if ix is not None:
-            return ix
+        """The live generation of ``name``, opened once per process and again after a swap."""
+        store = self.store(name)
+        generation = store.current()
+        known = self._indexes.get(name)
+        if known is not None and known[0] == generation:
+            return known[1]
         with self._open_lock:
-            ix = self._indexes.get(name)
-            if ix is None:
-                path = self._dir(name)
-                if windex.exists_in(str(path)):
-                    ix = windex.open_dir(str(path))
-                    if set(ix.schema.names()) != set(self.specs[name].schema.names()):
-                        log.warning("Search index %s has an old schema; rebuilding it empty (run reindex)", name)
-                        ix = windex.create_in(str(path), self.specs[name].schema)
-                else:
-                    path.mkdir(parents=True, exist_ok=True)
-                    ix = windex.create_in(str(path), self.specs[name].schema)
-                self._indexes[name] = ix
+            generation = store.current()
+            known = self._indexes.get(name)
+            if known is not None and known[0] == generation:
+                return known[1]
+            schema = self.specs[name].schema
+            ix = None
+            if generation is not None:
+                ix = windex.open_dir(str(store.path(generation)))
+                if set(ix.schema.names()) != set(schema.names()):
+                    log.warning("Search index %s has an old schema; starting it empty (run reindex)", name)
+                    ix = None
+            if ix is None:  # no index yet, or one of an old schema: a new empty generation
+                generation = store.new_generation()
+                ix = windex.create_in(str(store.path(generation)), schema)
+                store.make_current(generation)
+            self._indexes[name] = (generation, ix)
         return ix
+
+    def generation(self, name: str) -> str:
+        self.index(name)
+        return self._indexes[name][0]
+
+    def building(self, name: str) -> str | None:
+        """The generation a running rebuild of ``name`` is writing (any process), or None."""
+        return self.store(name).building()
 
     def searcher(self, name: str):
         cache = getattr(self._local, "searchers", None)
         if cache is None:
             cache = self._local.searchers = {}
-        searcher = cache.get(name)
-        if searcher is None:
-            searcher = cache[name] = self.index(name).searcher()
-        elif not searcher.up_to_date():
+        ix = self.index(name)
+        entry = cache.get(name)
+        if entry is None or entry[0] is not ix:
+            if entry is not None:
+                try:
+                    entry[1].close()
+                except Exception:
+                    pass
+            entry = cache[name] = (ix, ix.searcher())
+        elif not entry[1].up_to_date():
             # Not ``searcher.refresh()``: it reuses the readers of unchanged segments and so
             # keeps showing documents deleted from them since (a Whoosh bug), e.g. the old
             # version of a re-indexed consultation. A new searcher sees the deletions.
             try:
-                searcher.close()
+                entry[1].close()
             except Exception:
                 pass
-            cache[name] = searcher = self.index(name).searcher()
-        return searcher
+            entry = cache[name] = (ix, ix.searcher())
+        return entry[1]
 
     def view(self, name: str, searcher=None) -> _View:
         """The filter and facet cache of this thread's current searcher of ``name``."""
@@ -294,12 +316,12 @@ class WhooshBackend:
         return None
 
     # ---- writing -----------------------------------------------------------------------
-    def _writer(self, name: str):
+    def _writer(self, name: str, ix=None):
         deadline = time.monotonic() + self.lock_wait
         delay = 0.02
         while True:
             try:
-                return self.index(name).writer()
+                return (ix or self.index(name)).writer()
             except windex.LockError:
                 if time.monotonic() >= deadline:
                     raise IndexUnavailable(f"the {name} index is locked by another writer")
@@ -308,11 +330,15 @@ class WhooshBackend:
             except OSError as error:
                 raise IndexUnavailable(f"the {name} index cannot be written: {error}") from error
 
-    def apply(self, name: str, owners: dict[str, list[dict] | None]) -> None:
-        """Replace the documents of each owner key (None or [] removes them)."""
+    def apply(self, name: str, owners: dict[str, list[dict] | None], ix=None) -> None:
+        """Replace the documents of each owner key (None or [] removes them), in the live
+        index (or in ``ix``, a rebuild's new one)."""
         if not owners:
             return
-        writer = self._writer(name)
+        try:
+            writer = self._writer(name, ix)
+        except OSError as error:
+            raise IndexUnavailable(str(error)) from error
         try:
             for owner, docs in owners.items():
                 writer.delete_by_term("owner", owner)
@@ -325,29 +351,55 @@ class WhooshBackend:
                 raise IndexUnavailable(str(error)) from error
             raise
 
-    def rebuild(self, name: str, documents: Iterable[list[dict]], progress=None) -> int:
-        """Empty the index and write every document again (one writer, merged to one segment)."""
+    def rebuild(self, name: str, documents: Iterable[list[dict]], progress=None, catch_up=None) -> int:
+        """Write every document into a new generation beside the live one, then swap it in.
+
+        The live index is never emptied and its writer lock is never needed: searches and
+        writes use it until the swap. ``catch_up(generation, apply)``, if given, applies the
+        changes saved while this ran (``apply(owners)`` writes them to the new index); it is
+        called before the swap, after it until it returns 0, and once the rebuild is no
+        longer marked as running. Raises RebuildRunning if a rebuild of ``name`` is running.
+        """
         spec = self.specs[name]
-        path = self._dir(name)
-        path.mkdir(parents=True, exist_ok=True)
-        with self._open_lock:
-            ix = windex.create_in(str(path), spec.schema)
-            self._indexes[name] = ix
-        self._local.searchers = {}
-        self._local.views = {}
-        writer = ix.writer(limitmb=self.rebuild_mb, procs=1)
-        count = 0
+        store = self.store(name)
+        handle, generation = store.start_rebuild()
+        swapped = False
         try:
-            for docs in documents:
-                for doc in docs:
-                    writer.add_document(**doc)
-                    count += 1
-                if progress:
-                    progress(1)
-            writer.commit(optimize=True)
-        except Exception:
-            writer.cancel()
-            raise
+            path = store.path(generation)
+            ix = windex.create_in(str(path), spec.schema)
+            writer = ix.writer(limitmb=self.rebuild_mb, procs=1)
+            count = 0
+            try:
+                for docs in documents:
+                    for doc in docs:
+                        writer.add_document(**doc)
+                        count += 1
+                    if progress:
+                        progress(1)
+                writer.commit(optimize=True)
+            except BaseException:
+                writer.cancel()
+                raise
+
+            def apply_new(owners):
+                self.apply(name, owners, ix=ix)
+
+            if catch_up:
+                catch_up(generation, apply_new)
+            previous = store.current()
+            store.make_current(generation)
+            swapped = True
+            with self._open_lock:
+                self._indexes[name] = (generation, ix)
+            if catch_up:
+                for _ in range(50):
+                    if not catch_up(generation, apply_new):
+                        break
+        finally:
+            store.end_rebuild(handle, generation, swapped)
+        if catch_up:
+            catch_up(generation, apply_new)
+        store.remove_unused(previous=previous)
         return count
 
     def doc_count(self, name: str) -> int:
@@ -466,20 +518,24 @@ class WhooshBackend:
 
     @staticmethod
     def _suggest(searcher, spec: IndexSpec, text: str) -> str | None:
-        """Replace words the index has never seen with the nearest word it has."""
+        """Replace words no live document has with the nearest word a live document has.
+        Whoosh keeps the words of deleted documents in its word list until segments merge,
+        so every word is checked against the live documents (a word of a record made
+        private since must never be suggested)."""
         if not spec.spelling_field:
             return None
         words = _WORD.findall(text.lower())
         if not words or len(words) > 12:
             return None
         reader = searcher.reader()
-        corrector = reader.corrector(spec.spelling_field)
+        field = spec.spelling_field
+        corrector = reader.corrector(field)
         changed, out = False, []
         for word in words:
-            if len(word) < 3 or len(word) > 30 or word.isdigit() or (spec.spelling_field, word) in reader:
+            if len(word) < 3 or len(word) > 30 or word.isdigit() or _live(reader, field, word):
                 out.append(word)
                 continue
-            candidate = _nearest(corrector, word)
+            candidate = _nearest(corrector, word, lambda w: _live(reader, field, w))
             if candidate:
                 out.append(candidate)
                 changed = True
@@ -488,17 +544,28 @@ class WhooshBackend:
         return " ".join(out) if changed else None
 
 
-def _nearest(corrector, word: str) -> str | None:
-    """The most frequent indexed word one edit away, else two edits away (words of five
+def _live(reader, field: str, word: str) -> bool:
+    """Does a live (not deleted) document hold ``word`` in ``field``?"""
+    if (field, word) not in reader:
+        return False
+    try:
+        return reader.postings(field, word).is_active()
+    except Exception:  # TermNotFound and the like
+        return False
+
+
+def _nearest(corrector, word: str, live) -> str | None:
+    """The most frequent live word one edit away, else two edits away (words of five
     letters or more). Whoosh's own ranking ignores the distance, so nearer words are tried
     first here; keeping the first letter (prefix=1) keeps it fast on large indexes."""
     for maxdist, prefix in ((1, 1), (2, 1), (1, 0)):
         if maxdist == 2 and len(word) < 5:
             continue
         try:
-            candidates = corrector.suggest(word, limit=1, maxdist=maxdist, prefix=prefix)
+            candidates = corrector.suggest(word, limit=8, maxdist=maxdist, prefix=prefix)
         except Exception:
             candidates = []
-        if candidates:
-            return candidates[0]
+        for candidate in candidates:
+            if live(candidate):
+                return candidate
     return None
