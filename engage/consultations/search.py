@@ -20,6 +20,7 @@ once results are published (``results_published_on`` on or before the day of ind
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from datetime import date
 
@@ -48,13 +49,16 @@ from .models import (
 )
 
 log = logging.getLogger(__name__)
+_WORDS = re.compile(r"\w+", re.UNICODE)
 INDEX = "consultations"
 FACETS = ["kind", "status", "year", "organisation", "partnership", "priority", "outcome", "area", "method", "audience", "channel"]
 KINDS = {"consultation": "Consultations", "question": "Questions asked", "finding": "Key findings"}
 
 
-def _facet_field():
-    return KEYWORD(stored=True, commas=True, scorable=False, lowercase=False)
+def _facet_field(stored=False):
+    # Facets are read from the index's postings, not from stored fields: only the two the
+    # results page shows (status, year) are stored.
+    return KEYWORD(stored=stored, commas=True, scorable=False, lowercase=False)
 
 
 SCHEMA = Schema(
@@ -69,12 +73,11 @@ SCHEMA = Schema(
     words=TEXT(analyzer=StandardAnalyzer(stoplist=None, minsize=2)),
     ctitle=STORED,
     headline=STORED,
-    starts=STORED,
-    sortdate=NUMERIC(stored=True, sortable=True),
-    visibility=ID(stored=True),
-    org_id=ID(stored=True),
-    status=_facet_field(),
-    year=_facet_field(),
+    sortdate=NUMERIC(sortable=True),
+    visibility=ID,
+    org_id=ID,
+    status=_facet_field(stored=True),
+    year=_facet_field(stored=True),
     organisation=_facet_field(),
     partnership=_facet_field(),
     priority=_facet_field(),
@@ -149,7 +152,6 @@ def documents(c: Consultation) -> list[dict]:
         "owner": key(c),
         "consultation_id": c.id,
         "ctitle": c.title,
-        "starts": starts.isoformat() if starts else "",
         "sortdate": int(starts.strftime("%Y%m%d")) if starts else 0,
         **_facets(c, today),
     }
@@ -164,9 +166,13 @@ def documents(c: Consultation) -> list[dict]:
     document_text = " ".join(f"{d.title} {d.extracted_text}" for d in c.documents)
     body = "\n".join(p for p in (c.summary, c.purpose) if p)
     # "Did you mean" draws on the words of the whole index, whoever is asking, so only public
-    # records lend it their words: a near miss must never reveal a partners-only record.
+    # records lend it their words: a near miss must never reveal a partners-only record. Each
+    # word once, on the consultation's own document (its questions' and findings' words too):
+    # a word's frequency is then the number of consultations using it, and indexing is quicker.
     def spell(*texts: str) -> str:
-        return " ".join(texts) if c.visibility == "public" else ""
+        if c.visibility != "public":
+            return ""
+        return " ".join(dict.fromkeys(w.lower() for t in texts for w in _WORDS.findall(t or "")))
 
     docs = [{
         **common,
@@ -176,7 +182,8 @@ def documents(c: Consultation) -> list[dict]:
         "title": c.title,
         "body": body,
         "extra": " ".join([c.how_to_take_part, labels, findings_text, document_text]),
-        "words": spell(c.title, body, labels, findings_text, document_text[:20000]),
+        "words": spell(c.title, body, labels, findings_text, document_text[:20000],
+                       *(f"{q.text} {q.themes or ''} " + " ".join(o.label for o in q.options) for q in c.questions)),
         "headline": "",
     }]
     for q in c.questions:
@@ -190,7 +197,6 @@ def documents(c: Consultation) -> list[dict]:
             "title": q.text,
             "body": options,
             "extra": " ".join([q.themes or "", c.title, labels]),
-            "words": spell(q.text, options, q.themes or ""),
             "headline": head.text if head else "",
         })
     if published:
@@ -203,7 +209,6 @@ def documents(c: Consultation) -> list[dict]:
                 "title": f.statement,
                 "body": f.evidence,
                 "extra": " ".join([c.title, labels]),
-                "words": spell(f.statement, f.evidence),
                 "headline": "",
             })
     return docs

@@ -1,17 +1,18 @@
 """The Whoosh backend: one on-disk index per IndexSpec, one writer at a time.
 
-Indexes are opened once per process; each thread keeps its own searcher and refreshes it
-(cheap) before a query. Writes retry while another writer holds the lock; if the index still
+Indexes are opened once per process; each thread keeps its own searcher and opens a new one
+when the index changes. Writes retry while another writer holds the lock; if the index still
 cannot be written, the work is kept in the ``search_pending`` table and applied by the next
-successful write or by ``reindex``.
+successful write or by ``reindex``. Rebuilds write a new folder and swap it in
+(``whoosh_store``).
 
-Filters and facet counts use a cache (``_SegmentData``, ``_View``): Whoosh would otherwise
-rebuild the set of documents of each filter term (the visibility filter covers most of the
-index) and walk every posting of every facet field on each query. Segments never change once
-written, so each segment's term documents and facet values are worked out once, on first use,
-and kept while the segment exists; a searcher combines its segments' data into global sets and
-columns (cheap), and a changed index only costs the new, small segment. Results, totals and
-counts are exactly those Whoosh gives.
+The schema Whoosh holds is the spec's, with its text fields (``spec.text_fields``, e.g. title,
+body and extra) indexed as ONE scored field, ``_text``, plus the most boosted of them (the
+title) indexed on its own as well, for a boost: a query is then an AND of single terms
+instead of an AND of three-field ORs, and every document has fewer postings (a faster
+rebuild). The other text fields are kept only if they are stored (for display). Queries are
+answered with arrays (``whoosh_query``): matches, totals and facet counts without scoring,
+then BM25F scores for the matched documents and only the page shown is read.
 """
 from __future__ import annotations
 
@@ -19,17 +20,17 @@ import logging
 import re
 import threading
 import time
-from collections import Counter, OrderedDict
-from itertools import chain
 from pathlib import Path
 from typing import Iterable
 
+import numpy as np
 from whoosh import index as windex
-from whoosh import sorting
-from whoosh.highlight import ContextFragmenter, HtmlFormatter, WholeFragmenter
-from whoosh.qparser import AndGroup, MultifieldParser, OrGroup
+from whoosh.fields import STORED, TEXT
+from whoosh.highlight import ContextFragmenter, HtmlFormatter, WholeFragmenter, highlight
+from whoosh.qparser import AndGroup, OrGroup, QueryParser
 from whoosh.query import Every, NullQuery
 
+from . import whoosh_query as wquery
 from .spec import Hit, IndexSpec, Results
 from .whoosh_store import IndexStore, RebuildRunning  # noqa: F401  (RebuildRunning re-exported)
 
@@ -66,139 +67,47 @@ class IndexUnavailable(Exception):
     """The index could not be written (locked for too long, or the folder is read-only)."""
 
 
-class _SegmentData:
-    """What one immutable segment holds, in its own document numbers: the documents of each
-    filter term, and the values of each facet field per document. Built on first use."""
-
-    MAX_TERMS = 1024
-
-    def __init__(self):
-        self.terms: dict[tuple[str, str], frozenset] = {}
-        self.values: dict[str, list[tuple]] = {}
-
-    def term_docs(self, leaf, field: str, value: str) -> frozenset:
-        key = (field, value)
-        docs = self.terms.get(key)
-        if docs is None:
-            try:
-                docs = frozenset(leaf.postings(field, value).all_ids()) if (field, value) in leaf else frozenset()
-            except Exception:  # an unknown field or a value the field cannot hold: no documents
-                docs = frozenset()
-            if len(self.terms) >= self.MAX_TERMS:
-                self.terms.clear()
-            self.terms[key] = docs
-        return docs
-
-    def facet_values(self, leaf, field: str) -> list[tuple]:
-        values = self.values.get(field)
-        if values is None:
-            values = [()] * leaf.doc_count_all()
-            if field in leaf.schema:
-                try:
-                    for text, _info in leaf.iter_field(field):
-                        # Whoosh gives the terms as bytes here; facet values are text.
-                        value = text.decode("utf-8") if isinstance(text, bytes) else text
-                        for docnum in leaf.postings(field, text).all_ids():
-                            values[docnum] = values[docnum] + (value,)
-                except Exception:  # a field with no terms in this segment
-                    pass
-            self.values[field] = values
-        return values
+TEXT_FIELD = "alltext"
+COMBINED_B = 0.3
 
 
-class _View:
-    """One searcher's filter sets and facet columns in global document numbers, combined
-    from its segments' data; dropped when the searcher is refreshed."""
+class _Layout:
+    """How a spec's documents are held in Whoosh: its schema with one scored ``alltext`` field
+    for all its text fields, and the title (the most boosted text field) kept for a boost."""
 
-    MAX_FILTERS = 64
-    MAX_COUNTS = 256
+    def __init__(self, spec: IndexSpec):
+        self.spec = spec
+        fields = list(spec.text_fields)
+        self.combined = len(fields) > 1
+        if not self.combined:
+            self.schema, self.text, self.title, self.dropped = spec.schema, (fields[0] if fields else None), None, set()
+            self.title_boost = 0.0
+            return
+        ordered = sorted(fields, key=lambda f: -spec.text_fields[f])
+        self.title = ordered[0]
+        self.text = TEXT_FIELD
+        # The title counts its own weight relative to the rest (3 against 1 for consultations).
+        rest = [spec.text_fields[f] for f in ordered[1:]]
+        self.title_boost = max(spec.text_fields[self.title] / (min(rest) if rest else 1.0) - 1.0, 0.5)
+        schema = spec.schema.copy()
+        analyzer = schema[self.title].analyzer
+        self.dropped = set()
+        for name in ordered[1:]:
+            stored = schema[name].stored
+            schema.remove(name)
+            if stored:
+                schema.add(name, STORED())
+            else:
+                self.dropped.add(name)
+        schema.add(TEXT_FIELD, TEXT(analyzer=analyzer))
+        self.schema = schema
+        self.fields = ordered
 
-    def __init__(self, searcher, leaves):
-        self.searcher = searcher
-        self.leaves = leaves  # [(leaf reader, offset, _SegmentData)]
-        self.filters: dict[tuple, set] = {}
-        self.columns: dict[str, list[tuple]] = {}
-        self.counts: OrderedDict = OrderedDict()
-        self._live: set | None = None
-
-    @staticmethod
-    def key(filters) -> tuple:
-        return tuple(sorted(tuple(sorted({(str(f), str(v)) for f, v in clause})) for clause in filters or [] if clause))
-
-    def filter_set(self, key: tuple) -> set | None:
-        """Documents passing every clause (each clause ORs its terms), or None for no filter."""
-        if not key:
-            return None
-        docs = self.filters.get(key)
-        if docs is None:
-            for clause in key:
-                union: set = set()
-                for leaf, offset, data in self.leaves:
-                    for field, value in clause:
-                        local = data.term_docs(leaf, field, value)
-                        union.update(local if offset == 0 else (d + offset for d in local))
-                docs = union if docs is None else docs & union
-            if len(self.filters) >= self.MAX_FILTERS:
-                self.filters.clear()
-            self.filters[key] = docs
-        return docs
-
-    def column(self, field: str) -> list[tuple]:
-        column = self.columns.get(field)
-        if column is None:
-            column = []
-            for leaf, _offset, data in self.leaves:
-                column.extend(data.facet_values(leaf, field))
-            self.columns[field] = column
-        return column
-
-    def term_set(self, field: str, value) -> set:
-        docs: set = set()
-        for leaf, offset, data in self.leaves:
-            local = data.term_docs(leaf, field, value)
-            docs.update(local if offset == 0 else (d + offset for d in local))
-        return docs
-
-    def matching(self, query) -> set:
-        """Every live document the query matches: set algebra in C over cached term sets for
-        the shapes the parser makes (terms, and, or, and-not); anything else asks Whoosh."""
-        return self._match(query) & self.live()
-
-    def _match(self, query) -> set:
-        from whoosh import query as q
-
-        if isinstance(query, q.Every):
-            return set(self.live())
-        if isinstance(query, q.Term):
-            return self.term_set(query.fieldname, query.text)
-        if type(query) is q.And:
-            parts = sorted((self._match(sub) for sub in query.subqueries), key=len)
-            return set.intersection(*parts) if parts else set()
-        if type(query) is q.Or and not getattr(query, "minmatch", 0):
-            return set().union(*(self._match(sub) for sub in query.subqueries))
-        if type(query) is q.AndNot:
-            return self._match(query.a) - self._match(query.b)
-        return set(self.searcher.docs_for_query(query))
-
-    def live(self) -> set:
-        if self._live is None:
-            self._live = set(self.searcher.reader().all_doc_ids())
-        return self._live
-
-    def facet_counts(self, matched: set, facets, cache_key) -> dict[str, dict[str, int]]:
-        """How many of the matched documents hold each value of each facet field."""
-        cached = self.counts.get(cache_key)
-        if cached is not None:
-            self.counts.move_to_end(cache_key)
-            return cached
-        out = {}
-        for field in facets:
-            column = self.column(field)
-            counts = Counter(chain.from_iterable(map(column.__getitem__, matched)))
-            out[field] = {str(k): int(v) for k, v in counts.items() if k not in (None, "")}
-        self.counts[cache_key] = out
-        if len(self.counts) > self.MAX_COUNTS:
-            self.counts.popitem(last=False)
+    def document(self, doc: dict) -> dict:
+        if not self.combined:
+            return doc
+        out = {k: v for k, v in doc.items() if k not in self.dropped}
+        out[TEXT_FIELD] = " \n ".join(str(doc.get(f) or "") for f in self.fields if doc.get(f))
         return out
 
 
@@ -211,11 +120,13 @@ class WhooshBackend:
         self._indexes: dict[str, tuple[str, windex.Index]] = {}  # name -> (generation, index)
         self._open_lock = threading.Lock()
         self._local = threading.local()
-        self._segments: dict[tuple[str, object], _SegmentData] = {}
+        self._segments: dict[tuple[str, object], wquery.SegmentData] = {}
+        self.layouts: dict[str, _Layout] = {}
 
     # ---- opening -----------------------------------------------------------------------
     def register(self, spec: IndexSpec) -> None:
         self.specs[spec.name] = spec
+        self.layouts[spec.name] = _Layout(spec)
 
     def store(self, name: str) -> IndexStore:
         return IndexStore(self.index_dir / name)
@@ -232,7 +143,7 @@ class WhooshBackend:
             known = self._indexes.get(name)
             if known is not None and known[0] == generation:
                 return known[1]
-            schema = self.specs[name].schema
+            schema = self.layouts[name].schema
             ix = None
             if generation is not None:
                 ix = windex.open_dir(str(store.path(generation)))
@@ -278,7 +189,7 @@ class WhooshBackend:
             entry = cache[name] = (ix, ix.searcher())
         return entry[1]
 
-    def view(self, name: str, searcher=None) -> _View:
+    def view(self, name: str, searcher=None) -> wquery.View:
         """The filter and facet cache of this thread's current searcher of ``name``."""
         searcher = searcher or self.searcher(name)
         views = getattr(self._local, "views", None)
@@ -292,16 +203,16 @@ class WhooshBackend:
                 segment = segment() if callable(segment) else None  # None in an empty index
                 segid = segment.segment_id() if segment is not None else None
                 if segid is None:
-                    data = _SegmentData()
+                    data = wquery.SegmentData()
                 else:
                     keep.add((name, segid))
                     data = self._segments.get((name, segid))
                     if data is None:
-                        data = self._segments[(name, segid)] = _SegmentData()
+                        data = self._segments[(name, segid)] = wquery.SegmentData()
                 leaves.append((leaf, offset, data))
             for stale in [k for k in list(self._segments) if k[0] == name and k not in keep]:
                 self._segments.pop(stale, None)
-            view = views[name] = _View(searcher, leaves)
+            view = views[name] = wquery.View(searcher, leaves)
         return view
 
     def health(self) -> str | None:
@@ -340,10 +251,11 @@ class WhooshBackend:
         except OSError as error:
             raise IndexUnavailable(str(error)) from error
         try:
+            layout = self.layouts[name]
             for owner, docs in owners.items():
                 writer.delete_by_term("owner", owner)
                 for doc in docs or []:
-                    writer.add_document(**doc)
+                    writer.add_document(**layout.document(doc))
             writer.commit()
         except Exception as error:
             writer.cancel()
@@ -360,19 +272,19 @@ class WhooshBackend:
         called before the swap, after it until it returns 0, and once the rebuild is no
         longer marked as running. Raises RebuildRunning if a rebuild of ``name`` is running.
         """
-        spec = self.specs[name]
+        layout = self.layouts[name]
         store = self.store(name)
         handle, generation = store.start_rebuild()
         swapped = False
         try:
             path = store.path(generation)
-            ix = windex.create_in(str(path), spec.schema)
+            ix = windex.create_in(str(path), layout.schema)
             writer = ix.writer(limitmb=self.rebuild_mb, procs=1)
             count = 0
             try:
                 for docs in documents:
                     for doc in docs:
-                        writer.add_document(**doc)
+                        writer.add_document(**layout.document(doc))
                         count += 1
                     if progress:
                         progress(1)
@@ -422,8 +334,10 @@ class WhooshBackend:
     ) -> Results:
         """Full-text search with AND between words (falling back to OR when nothing matches),
         filters (a list of clauses ANDed; each clause ORs its (field, value) pairs), facet
-        counts, highlighted snippets and a "did you mean" suggestion."""
+        counts, highlighted snippets and a "did you mean" suggestion. ``fields`` is accepted
+        for compatibility and ignored: the spec's text fields are searched together."""
         spec = self.specs[name]
+        layout = self.layouts[name]
         text = (text or "").strip()
         message = None
         if len(text) > MAX_QUERY_LENGTH:
@@ -431,75 +345,74 @@ class WhooshBackend:
             message = f"Your search was very long, so only the first {MAX_QUERY_LENGTH} characters were used."
         searcher = self.searcher(name)
         view = self.view(name, searcher)
-        filter_key = view.key(filters)
-        allow = view.filter_set(filter_key)
-        boosts = fields or spec.text_fields
         page = max(1, min(int(page or 1), 1000))
+        pagelen = max(1, int(pagelen or 20))
         facets = list(facets)
+        allow = view.filter_mask(filters)
 
-        def matched(query) -> set:
-            """Exactly the documents the query matches that pass the filters."""
-            if allow is not None and not allow:
-                return set()
-            docs = view.matching(query)
-            return docs & allow if allow is not None else docs
+        def matched(q) -> np.ndarray:
+            mask = view.match(q)
+            mask &= view.live
+            if allow is not None:
+                mask &= allow
+            return mask
 
-        def run(query, total):
-            # Whoosh scores only the top of the list (with its block skipping). The total comes
-            # from ``matched``: Whoosh's own count is exact only if it runs the query a second
-            # time, and with optimize=False it undercounts (its matcher "replace" optimisation
-            # drops parts of the query that cannot reach the top, and the count trusts it).
-            # Nothing passing the filter: never hand Whoosh an empty filter set, which it
-            # takes for "no filter" (FilterCollector: ``ftc(allow) if allow else None``).
-            if not total:
-                return None
-            kwargs = {"filter": allow, "terms": bool(highlight)}
-            if sort:
-                kwargs["sortedby"] = sorting.FieldFacet(sort, reverse=reverse)
-            return searcher.search(query, limit=page * pagelen, **kwargs)
-
-        if text:
-            query = self._parse(text, boosts, AndGroup, searcher.schema)
+        query = None
+        if text and layout.text:
+            query = self._parse(text, layout.text, AndGroup, searcher.schema)
             docs = matched(query)
-            if not docs and len(_WORD.findall(text)) > 1:
-                query = self._parse(text, boosts, OrGroup.factory(0.9), searcher.schema)
+            if not docs.any() and len(_WORD.findall(text)) > 1:
+                query = self._parse(text, layout.text, OrGroup, searcher.schema)
                 docs = matched(query)
         else:
-            query = Every()
-            docs = matched(query)
-        total = len(docs)
-        found = run(query, total)
-        page_hits = found[(page - 1) * pagelen: page * pagelen] if found is not None else []
+            docs = matched(Every())
+        candidates = np.flatnonzero(docs)
+        total = len(candidates)
+        wanted = page * pagelen
+        terms = wquery.scoring_terms(query) if query is not None else []
+        scores = None
+        if terms:
+            scores = np.zeros(view.size, dtype=np.float64)
+            for field, word in terms:
+                # The combined field mixes short documents (a question) with long ones (a
+                # consultation with its summary and findings): weaker length normalisation
+                # there, so a long record is not buried for being long.
+                view.bm25(scores, docs, field, word, 1.0, b=COMBINED_B if field == TEXT_FIELD else wquery.B)
+                if layout.title and field == layout.text:
+                    view.bm25(scores, docs, layout.title, word, layout.title_boost, b=COMBINED_B)
+            chosen = wquery.top(scores, candidates, wanted)
+        elif sort:
+            chosen = wquery.top(view.sort_keys(sort), candidates, wanted, descending=reverse)
+        else:
+            chosen = candidates[:wanted]
+        page_docs = chosen[(page - 1) * pagelen: page * pagelen]
 
-        hits = []
+        words = {w for f, w in terms}
         formatter = HtmlFormatter(tagname="mark", classname="engage-highlight", between=" … ")
-        for hit in page_hits:
-            fields_ = dict(hit.fields())
+        analyzer = searcher.schema[layout.text].analyzer if (words and layout.text) else None
+        hits = []
+        for docnum in page_docs:
+            fields_ = dict(searcher.stored_fields(int(docnum)))
             highlights = {}
             for field_name in highlight:
                 stored = fields_.get(field_name)
-                if text and stored:
+                if analyzer is not None and stored:
                     # Short text (a title) is shown whole; long text as snippets around the words.
-                    found.fragmenter = (WholeFragmenter() if len(stored) <= 220
-                                        else ContextFragmenter(maxchars=220, surround=60))
-                    found.formatter = formatter
-                    snippet = hit.highlights(field_name, text=stored, top=2)
+                    fragmenter = WholeFragmenter() if len(stored) <= 220 else ContextFragmenter(maxchars=220, surround=60)
+                    snippet = _highlight(stored, words, analyzer, fragmenter, formatter)
                     if snippet:
                         highlights[field_name] = snippet
-            try:  # when sorted by a field, Whoosh gives the sort key here, not a number
-                score = float(hit.score or 0)
-            except (TypeError, ValueError):
-                score = 0.0
+            score = float(scores[docnum]) if scores is not None else 0.0
             hits.append(Hit(fields=fields_, score=score, highlights=highlights))
 
-        facet_counts = view.facet_counts(docs, facets, (repr(query), filter_key, tuple(facets))) if facets else {}
+        facet_counts = view.facet_counts(docs, facets) if facets else {}
         suggestion = self._suggest(searcher, spec, text) if text else None
         return Results(query=text, total=total, page=page, pagelen=pagelen, hits=hits,
                        facets=facet_counts, suggestion=suggestion, message=message)
 
     @staticmethod
-    def _parse(text, boosts, group, schema):
-        parser = MultifieldParser(list(boosts), schema, fieldboosts=boosts, group=group)
+    def _parse(text, field, group, schema):
+        parser = QueryParser(field, schema, group=group)
         # People type words, not query syntax: fields, wildcards and ranges are switched off.
         for plugin_name in ("FieldsPlugin", "WildcardPlugin", "RangePlugin", "BoostPlugin", "RegexPlugin", "FuzzyTermPlugin"):
             for plugin in list(parser.plugins):
@@ -569,3 +482,10 @@ def _nearest(corrector, word: str, live) -> str | None:
             if live(candidate):
                 return candidate
     return None
+
+
+def _highlight(text, words, analyzer, fragmenter, formatter) -> str:
+    try:
+        return highlight(text, words, analyzer, fragmenter, formatter, top=2)
+    except Exception:  # a snippet is a nicety: never fail a search over it
+        return ""
