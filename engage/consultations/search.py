@@ -27,7 +27,8 @@ from datetime import date
 from flask import current_app, url_for
 from sqlalchemy import func, select
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.columns import NumericColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from ..extensions import db
 from ..partnership.models import Area, Priority
@@ -65,15 +66,15 @@ SCHEMA = Schema(
     owner=ID(stored=True),
     doc_id=ID(stored=True, unique=True),
     kind=ID(stored=True),
-    consultation_id=NUMERIC(stored=True),
-    object_id=NUMERIC(stored=True),
+    consultation_id=STORED,  # shown, never searched: no index terms
+    object_id=STORED,
     title=TEXT(stored=True, analyzer=StemmingAnalyzer()),
     body=TEXT(stored=True, analyzer=StemmingAnalyzer()),
     extra=TEXT(analyzer=StemmingAnalyzer()),
     words=TEXT(analyzer=StandardAnalyzer(stoplist=None, minsize=2)),
     ctitle=STORED,
     headline=STORED,
-    sortdate=NUMERIC(sortable=True),
+    sortdate=COLUMN(NumericColumn("i")),  # only for sorting: a column, no index terms
     visibility=ID,
     org_id=ID,
     status=_facet_field(stored=True),
@@ -145,7 +146,12 @@ def documents(c: Consultation) -> list[dict]:
     from .services import headline_figure, method_choices, results_published
 
     today = _today()
-    method_labels = dict(method_choices(object_session(c)))
+    session = object_session(c)
+    method_labels = session.info.get(_LABELS) if session is not None else None
+    if method_labels is None:
+        method_labels = dict(method_choices(session))
+        if session is not None and session.info.get(_REBUILDING):  # one look-up per batch of a rebuild
+            session.info[_LABELS] = method_labels
     published = results_published(c, today)
     starts = c.starts_on or c.closes_on
     common = {
@@ -214,14 +220,33 @@ def documents(c: Consultation) -> list[dict]:
     return docs
 
 
+_REBUILDING, _LABELS = "engage_rebuilding", "engage_method_labels"
+
+
 def _all_roots():
+    """Every consultation for a rebuild, 250 at a time, each batch in its own short-lived
+    session with everything ``documents()`` reads loaded in a few queries (not one query per
+    question), and no cursor or transaction left open between batches."""
+    from sqlalchemy.orm import Session, selectinload
+
     last = 0
     while True:
-        batch = db.session.scalars(select(Consultation).where(Consultation.id > last).order_by(Consultation.id).limit(200)).all()
-        if not batch:
-            return
-        yield from batch
-        last = batch[-1].id
+        with Session(db.engine, expire_on_commit=False) as session:
+            session.info[_REBUILDING] = True
+            batch = session.scalars(
+                select(Consultation).where(Consultation.id > last).order_by(Consultation.id).limit(250).options(
+                    selectinload(Consultation.lead_organisation), selectinload(Consultation.partners),
+                    selectinload(Consultation.partnerships), selectinload(Consultation.priorities),
+                    selectinload(Consultation.themes), selectinload(Consultation.outcomes), selectinload(Consultation.areas),
+                    selectinload(Consultation.tags), selectinload(Consultation.documents), selectinload(Consultation.findings),
+                    selectinload(Consultation.segments), selectinload(Consultation.questions).selectinload(Question.options),
+                    selectinload(Consultation.questions).selectinload(Question.figures),
+                )).all()
+            session.commit()  # the rows are loaded: end the read transaction (nothing expires)
+            if not batch:
+                return
+            yield from batch
+            last = batch[-1].id
 
 
 def _count_roots() -> int:

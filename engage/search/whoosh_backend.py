@@ -345,6 +345,7 @@ class WhooshBackend:
             message = f"Your search was very long, so only the first {MAX_QUERY_LENGTH} characters were used."
         searcher = self.searcher(name)
         view = self.view(name, searcher)
+        view.begin()
         page = max(1, min(int(page or 1), 1000))
         pagelen = max(1, int(pagelen or 20))
         facets = list(facets)

@@ -178,19 +178,32 @@ class View:
                 dead = np.fromiter(leaf.deleted_docs_set, dtype=np.int64)
                 live[dead + offset] = False
         self.live = live
+        self._query: dict = {}  # postings decoded for the query running now (one query at a time per view)
         self._facets: dict[str, tuple] = {}
         self._lengths: dict[str, np.ndarray] = {}
         self._sortkeys: dict[str, np.ndarray] = {}
 
+    def begin(self) -> None:
+        """A new query: forget the previous query's postings."""
+        self._query = {}
+
     # ---- documents of terms --------------------------------------------------------------
     def term_mask(self, field: str, value, cached: bool) -> np.ndarray:
         mask = np.zeros(self.size, dtype=bool)
+        if not cached:
+            mask[self.term_postings(field, value)[0]] = True
+            return mask
         for leaf, offset, data in self.leaves:
-            ids = data.term_ids(leaf, field, value) if cached else postings(leaf, field, value)[0]
-            mask[ids + offset] = True
+            mask[data.term_ids(leaf, field, value) + offset] = True
         return mask
 
     def term_postings(self, field: str, text) -> tuple[np.ndarray, np.ndarray]:
+        known = self._query.get((field, text))
+        if known is None:
+            known = self._query[(field, text)] = self._term_postings(field, text)
+        return known
+
+    def _term_postings(self, field: str, text) -> tuple[np.ndarray, np.ndarray]:
         ids, tfs = [], []
         for leaf, offset, _data in self.leaves:
             i, t = postings(leaf, field, text)
