@@ -84,4 +84,5 @@ def load_config(instance_path: Path) -> dict:
         "ENGAGE_LOGIN_LIMIT": os.environ.get("ENGAGE_LOGIN_LIMIT", "10 per minute;50 per hour"),
         "RATELIMIT_HEADERS_ENABLED": False,
         "ENGAGE_RESET_TOKEN_HOURS": 2,
+        "ENGAGE_INVITE_TOKEN_HOURS": 24 * 7,
     }

@@ -18,7 +18,7 @@ from engage import create_app
 from engage.extensions import db
 
 REQUIRE_ALL = os.environ.get("ENGAGE_REQUIRE_ALL") == "1"
-pytest_plugins = ["tests.browser_support"]
+pytest_plugins = ["tests.browser_support", "tests.mail_support"]
 
 
 def require(condition: bool, reason: str) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
+from sqlalchemy import false as sa_false
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -24,6 +25,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Invited by an officer and not yet set up through the emailed link.
+    setup_pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
     organisation = relationship("Organisation")
 
@@ -49,8 +52,12 @@ class User(UserMixin, db.Model):
         return f"<User {self.email}>"
 
 
+TOKEN_PURPOSES = ("reset", "invite")
+
+
 class PasswordResetToken(db.Model):
-    """A single-use token for "forgot password"; only its hash is stored."""
+    """A single-use emailed link to choose a password: "reset" for "forgot password",
+    "invite" for a new account an officer added. Only the token's hash is stored."""
 
     __tablename__ = "password_reset_token"
 
@@ -60,5 +67,6 @@ class PasswordResetToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime)
     used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    purpose: Mapped[str] = mapped_column(String(10), default="reset", server_default="reset")
 
     user = relationship("User")

@@ -57,12 +57,29 @@ def check_password_rules(password: str) -> None:
         raise AccountError("Password must be 200 characters or fewer", "password")
 
 
+def account_problems(*, email: str, role: str, user: User | None = None, actor=None, active: bool = True) -> list[AccountError]:
+    """Every rule an account's details break, all at once (so the form can show them together
+    with its own checks): a role from the list, an email no other account uses, and an
+    officer not locking themselves out."""
+    problems = []
+    if role not in ROLES:
+        problems.append(AccountError("Select a role from the list", "role"))
+    other = find_by_email(email) if email else None
+    if other is not None and (user is None or other.id != user.id):
+        problems.append(AccountError("An account with this email address already exists", "email"))
+    if user is not None and actor is not None and actor.id == user.id and (not active or role != user.role):
+        problems.append(AccountError("You cannot deactivate your own account or change your own role", "role"))
+    return problems
+
+
+def _raise_first(problems: list[AccountError]) -> None:
+    if problems:
+        raise problems[0]
+
+
 def create_user(actor, *, email: str, name: str, role: str, password: str, organisation_id=None, active=True) -> User:
     email = normalise_email(email)
-    if role not in ROLES:
-        raise AccountError("Select a role from the list", "role")
-    if find_by_email(email):
-        raise AccountError("An account with this email address already exists", "email")
+    _raise_first(account_problems(email=email, role=role))
     check_password_rules(password)
     user = User(email=email, name=name.strip(), role=role, organisation_id=organisation_id, active=active)
     user.set_password(password)
@@ -72,20 +89,54 @@ def create_user(actor, *, email: str, name: str, role: str, password: str, organ
     return user
 
 
+def invite_user(actor, *, email: str, name: str, role: str, organisation_id=None, active=True) -> tuple[User, str]:
+    """A new account whose owner chooses their own password through an emailed single-use
+    link: (the account, the token to put in the link). Until then nobody knows its password."""
+    email = normalise_email(email)
+    _raise_first(account_problems(email=email, role=role))
+    user = User(email=email, name=name.strip(), role=role, organisation_id=organisation_id, active=active)
+    user.set_password(secrets.token_urlsafe(32))  # never told to anyone: the link sets the real one
+    user.setup_pending = True
+    db.session.add(user)
+    db.session.flush()
+    audit.record(actor, "create", user, f"Account created for {email} as {ROLES[role]}; invitation sent")
+    return user, _new_token(user, "invite")
+
+
+def reinvite_user(actor, user: User) -> str:
+    """A fresh invitation link for an account not yet set up; earlier links stop working."""
+    if not user.setup_pending:
+        raise AccountError("This person has already set up their account. They can use “Forgot your password?” instead.")
+    if not user.active:
+        raise AccountError("This account is deactivated. Make it active before sending an invitation.")
+    _retire_tokens(user.id, utcnow())
+    audit.record(actor, "update", user, f"Invitation sent again to {user.email}", changes={})
+    return _new_token(user, "invite")
+
+
 def update_user(actor, user: User, *, email: str, name: str, role: str, organisation_id=None, active=True) -> User:
     email = normalise_email(email)
-    if role not in ROLES:
-        raise AccountError("Select a role from the list", "role")
-    other = find_by_email(email)
-    if other is not None and other.id != user.id:
-        raise AccountError("An account with this email address already exists", "email")
-    if actor is not None and actor.id == user.id and (not active or role != user.role):
-        raise AccountError("You cannot deactivate your own account or change your own role", "role")
+    _raise_first(account_problems(email=email, role=role, user=user, actor=actor, active=active))
     user.email, user.name, user.role = email, name.strip(), role
     user.organisation_id, user.active = organisation_id, active
     audit.record(actor, "update", user, f"Account {email} updated")
     db.session.flush()
     return user
+
+
+def search_users(text: str | None):
+    """Accounts whose name, email or organisation holds ``text`` (any case), by name."""
+    from ..partnership.models import Organisation
+
+    query = db.select(User).outerjoin(Organisation, Organisation.id == User.organisation_id).order_by(User.name, User.id)
+    text = (text or "").strip()[:100]
+    if text:
+        pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            db.or_(db.func.lower(User.name).like(pattern, escape="\\"), db.func.lower(User.email).like(pattern, escape="\\"),
+                   db.func.lower(Organisation.name).like(pattern, escape="\\"))
+        )
+    return query
 
 
 def get_user(user_id: int) -> User:
@@ -99,41 +150,53 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+TOKEN_HOURS = {"reset": "ENGAGE_RESET_TOKEN_HOURS", "invite": "ENGAGE_INVITE_TOKEN_HOURS"}
+
+
+def _new_token(user: User, purpose: str) -> str:
+    token = secrets.token_urlsafe(32)
+    hours = current_app.config.get(TOKEN_HOURS[purpose], 2 if purpose == "reset" else 24 * 7)
+    db.session.add(PasswordResetToken(user_id=user.id, token_hash=_hash_token(token), purpose=purpose,
+                                      expires_at=utcnow() + timedelta(hours=hours)))
+    db.session.flush()
+    return token
+
+
+def _retire_tokens(user_id: int, when) -> None:
+    for other in db.session.scalars(
+        db.select(PasswordResetToken).where(PasswordResetToken.user_id == user_id, PasswordResetToken.used_at.is_(None))
+    ):
+        other.used_at = when
+
+
 def start_password_reset(email: str) -> str | None:
     """Make a single-use token for an active account; None (and no hint) for anything else."""
     user = find_by_email(email)
     if user is None or not user.active:
         return None
-    token = secrets.token_urlsafe(32)
-    hours = current_app.config.get("ENGAGE_RESET_TOKEN_HOURS", 2)
-    db.session.add(
-        PasswordResetToken(user_id=user.id, token_hash=_hash_token(token), expires_at=utcnow() + timedelta(hours=hours))
-    )
-    db.session.flush()
-    return token
+    return _new_token(user, "reset")
 
 
-def valid_reset_token(token: str) -> PasswordResetToken | None:
+def valid_reset_token(token: str, purpose: str = "reset") -> PasswordResetToken | None:
     if not token or len(token) > 100:
         return None
     row = db.session.scalar(db.select(PasswordResetToken).where(PasswordResetToken.token_hash == _hash_token(token)))
-    if row is None or row.used_at is not None or row.expires_at < utcnow() or not row.user.active:
+    if row is None or row.purpose != purpose or row.used_at is not None or row.expires_at < utcnow() or not row.user.active:
         return None
     return row
 
 
-def finish_password_reset(token: str, password: str) -> User:
-    row = valid_reset_token(token)
+def finish_password_reset(token: str, password: str, purpose: str = "reset") -> User:
+    """Set the password through an emailed link (a reset or an invitation); the link, and any
+    other outstanding link for the account, stops working."""
+    row = valid_reset_token(token, purpose)
     if row is None:
         raise AccountError("This link has expired or has already been used. Ask for a new one.")
     check_password_rules(password)
     row.user.set_password(password)
-    row.used_at = utcnow()
-    # Any other outstanding tokens for this account stop working too.
-    for other in db.session.scalars(
-        db.select(PasswordResetToken).where(PasswordResetToken.user_id == row.user_id, PasswordResetToken.used_at.is_(None))
-    ):
-        other.used_at = row.used_at
-    audit.record(row.user, "update", row.user, "Password reset by emailed link", changes={})
+    row.user.setup_pending = False
+    _retire_tokens(row.user_id, utcnow())
+    what = "Account set up by its owner through the emailed invitation" if purpose == "invite" else "Password reset by emailed link"
+    audit.record(row.user, "update", row.user, what, changes={})
     db.session.flush()
     return row.user

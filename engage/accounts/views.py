@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+import smtplib
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..core.mail import send_mail
@@ -11,7 +12,16 @@ from ..core.security import role_required
 from ..extensions import db, limiter
 from ..partnership.services import organisation_choices
 from . import bp, services
-from .forms import ForgotPasswordForm, LoginForm, NewUserForm, ResetPasswordForm, UserForm
+from .forms import (
+    AccountSearchForm,
+    ForgotPasswordForm,
+    InviteAgainForm,
+    LoginForm,
+    NewUserForm,
+    ResetPasswordForm,
+    UserForm,
+    role_items,
+)
 from .models import User
 from .roles import OFFICER
 
@@ -103,8 +113,10 @@ def dashboard():
 @bp.route("/admin/accounts")
 @role_required(OFFICER)
 def user_list():
-    page = paginate(db.select(User).order_by(User.name), per_page=50)
-    return render_template("accounts/user_list.html", page=page)
+    form = AccountSearchForm(request.args)
+    text = form.q.data if form.validate() else ""
+    page = paginate(services.search_users(text), per_page=50)
+    return render_template("accounts/user_list.html", page=page, form=form, text=text), (200 if not form.errors else 400)
 
 
 def _user_form(form_class, obj=None):
@@ -113,23 +125,65 @@ def _user_form(form_class, obj=None):
     return form
 
 
+def _check_user_form(form, user=None) -> bool:
+    """The form's own checks and the account rules together, so every problem shows at once."""
+    valid = form.validate_on_submit()
+    if request.method != "POST":
+        return False
+    problems = services.account_problems(
+        email=services.normalise_email(form.email.data or ""), role=form.role.data or "", user=user,
+        actor=current_user, active=bool(form.active.data),
+    )
+    for problem in problems:
+        field = getattr(form, problem.field or "email")
+        if str(problem) not in field.errors and not (problem.field == "role" and field.errors):
+            field.errors = [*field.errors, str(problem)]
+    return valid and not problems
+
+
+def _send_invitation(user, token) -> bool:
+    """Email the set-up link; False (and the officer is told) if the mail server refused it."""
+    link = url_for("accounts.set_up_account", token=token, _external=True)
+    days = max(1, current_app.config["ENGAGE_INVITE_TOKEN_HOURS"] // 24)
+    site = current_app.config["ENGAGE_SITE_NAME"]
+    try:
+        send_mail(
+            user.email,
+            f"Set up your {site} account",
+            f"Hello {user.name},\n\n{current_user.name} has made you an account on {site}, "
+            f"with the role “{user.role_label}”.\n\n"
+            f"To set it up, open this link and choose your password. The link works once, "
+            f"for {days} day{'s' if days != 1 else ''}:\n{link}\n\n"
+            "If you did not expect this, you can ignore this email.",
+        )
+    except (OSError, smtplib.SMTPException):
+        current_app.logger.exception("The invitation email could not be sent")
+        return False
+    return True
+
+
 @bp.route("/admin/accounts/new", methods=["GET", "POST"])
 @role_required(OFFICER)
 def user_new():
     form = _user_form(NewUserForm)
-    if form.validate_on_submit():
+    if _check_user_form(form):
         try:
-            user = services.create_user(
+            user, token = services.invite_user(
                 current_user, email=form.email.data, name=form.name.data, role=form.role.data,
-                password=form.password.data, organisation_id=form.organisation_id.data, active=form.active.data,
+                organisation_id=form.organisation_id.data, active=form.active.data,
             )
         except services.AccountError as error:
+            db.session.rollback()
             getattr(form, error.field or "email").errors.append(str(error))
         else:
             db.session.commit()
-            flash(f"Account created for {user.name}.", "success")
+            if _send_invitation(user, token):
+                flash(f"Account added for {user.name}. We have emailed {user.email} a link to set it up.", "success")
+            else:
+                flash(f"Account added for {user.name}, but the invitation email could not be sent. "
+                      "Send it again from the account's page.", "info")
             return redirect(url_for("accounts.user_list"))
-    return render_template("accounts/user_form.html", form=form, user=None), (400 if form.errors else 200)
+    return render_template("accounts/user_form.html", form=form, user=None, role_items=role_items(form.role)), (400 if form.errors else 200)
 
 
 @bp.route("/admin/accounts/<int:user_id>", methods=["GET", "POST"])
@@ -137,7 +191,7 @@ def user_new():
 def user_edit(user_id):
     user = services.get_user(user_id)
     form = _user_form(UserForm, obj=user)
-    if form.validate_on_submit():
+    if _check_user_form(form, user):
         try:
             services.update_user(
                 current_user, user, email=form.email.data, name=form.name.data, role=form.role.data,
@@ -150,4 +204,46 @@ def user_edit(user_id):
             db.session.commit()
             flash(f"Account for {user.name} saved.", "success")
             return redirect(url_for("accounts.user_list"))
-    return render_template("accounts/user_form.html", form=form, user=user), (400 if form.errors else 200)
+    return render_template("accounts/user_form.html", form=form, user=user, role_items=role_items(form.role),
+                           invite_form=InviteAgainForm()), (400 if form.errors else 200)
+
+
+@bp.route("/admin/accounts/<int:user_id>/invite", methods=["POST"])
+@role_required(OFFICER)
+def user_invite_again(user_id):
+    user = services.get_user(user_id)
+    form = InviteAgainForm()
+    if not form.validate_on_submit():
+        abort(400, "The form had expired. Go back and try again.")
+    try:
+        token = services.reinvite_user(current_user, user)
+    except services.AccountError as error:
+        db.session.rollback()
+        flash(str(error), "info")
+        return redirect(url_for("accounts.user_edit", user_id=user.id))
+    db.session.commit()
+    if _send_invitation(user, token):
+        flash(f"We have emailed {user.email} a new link to set up the account. Earlier links no longer work.", "success")
+    else:
+        flash("The invitation email could not be sent. Try again later.", "info")
+    return redirect(url_for("accounts.user_edit", user_id=user.id))
+
+
+@bp.route("/set-up-account/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def set_up_account(token):
+    row = services.valid_reset_token(token, "invite")
+    if row is None:
+        return render_template("accounts/reset_invalid.html", invite=True), 400
+    form = ResetPasswordForm()
+    form.submit.label.text = "Set up my account"
+    if form.validate_on_submit():
+        try:
+            user = services.finish_password_reset(token, form.password.data, "invite")
+        except services.AccountError as error:
+            form.password.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash(f"Your account is set up. Sign in with {user.email} and the password you chose.", "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/set_up.html", form=form, user=row.user), (400 if form.errors else 200)

@@ -109,6 +109,12 @@ class MonthCalendar:
     def empty(self) -> bool:
         return not self.running
 
+    @property
+    def busy_days(self) -> list[Day]:
+        """Days of the month on which something opens or closes: the calendar as a list, for
+        small screens where seven columns do not fit."""
+        return [d for week in self.weeks for d in week if d.in_month and (d.opens or d.closes)]
+
 
 def month_calendar(consultations: list[Consultation], month: date, today: date | None = None) -> MonthCalendar:
     today = today or date.today()
@@ -145,14 +151,27 @@ class WardActivity:
     share: float = 0.0
     responses: float = 0.0
     from_results: bool = False
+    responses_counted: int = 0  # consultations reaching the ward whose number of responses is known
 
     @property
     def consultations_per_1000(self) -> float | None:
         return 1000.0 * self.share / self.population if self.population else None
 
     @property
+    def responses_known(self) -> bool:
+        """False when consultations reached the ward but none of them has a number of
+        responses: then the ward's responses are not known (not zero)."""
+        return self.reaching == 0 or self.responses_counted > 0
+
+    @property
+    def responses_shown(self) -> float | None:
+        return self.responses if self.responses_known else None
+
+    @property
     def responses_per_1000(self) -> float | None:
-        return 1000.0 * self.responses / self.population if self.population else None
+        if not self.population or not self.responses_known:
+            return None
+        return 1000.0 * self.responses / self.population
 
 
 @dataclass
@@ -268,9 +287,11 @@ def ward_activity(user, *, today: date | None = None, area_id: int | None = None
             for ward_id, n in results.items():
                 wards[ward_id].responses += n
                 wards[ward_id].from_results = True
-        elif c.responses:
+                wards[ward_id].responses_counted += 1
+        elif c.responses is not None:
             for ward_id, share in shares.items():
                 wards[ward_id].responses += c.responses * share
+                wards[ward_id].responses_counted += 1
         else:
             no_responses.append(c)
 
@@ -288,20 +309,30 @@ def ward_activity(user, *, today: date | None = None, area_id: int | None = None
 
 
 def activity_chart(report: ActivityReport, measure: str):
-    """Bars per ward for ``measure`` ("consultations" or "responses") per 1,000 residents;
-    priority wards in their own colour and named as such."""
-    values = [(w, w.consultations_per_1000 if measure == "consultations" else w.responses_per_1000) for w in report.wards]
+    """Bars per ward, priority wards in their own colour and named as such. Each chart shows a
+    column of the table with the same words and the same figures: "consultations" is the
+    number of consultations reaching the ward; "responses" is responses per 1,000 residents,
+    "not known" where no consultation reaching the ward has a number of responses."""
+    if measure == "consultations":
+        values = [(w, float(w.reaching)) for w in report.wards]
+        title, axis = "Consultations reaching each ward", "Consultations reaching the ward"
+
+        def text(value):
+            return f"{int(value):,}"
+    else:
+        values = [(w, w.responses_per_1000) for w in report.wards]
+        title, axis = "Responses per 1,000 residents by ward", "Responses per 1,000 residents"
+
+        def text(value):
+            return "not known" if value is None else f"{value:,.1f}"
     top = max((v for _, v in values if v is not None), default=0.0)
-    places = 2 if measure == "consultations" else 1
     groups = []
     for ward, value in values:
         label = f"{ward.name} (priority ward)" if ward.priority else ward.name
-        text = "no population figure" if value is None else f"{value:,.{places}f}"
-        groups.append(Group(label, [Bar(value, "bar--priority" if ward.priority else "bar", text)]))
-    what = "Consultations" if measure == "consultations" else "Responses"
+        groups.append(Group(label, [Bar(value, "bar--priority" if ward.priority else "bar", text(value))]))
     legend = [("Priority ward", "bar--priority"), ("Other ward", "bar")] if report.has_priority else None
-    description = (f"Bar chart of {what.lower()} per 1,000 residents in each ward over the last 12 months"
+    description = (f"Bar chart of {axis[0].lower() + axis[1:]} over the last 12 months"
                    f"{', with priority wards in a different colour and labelled' if report.has_priority else ''}. "
                    "The table that follows gives the same figures.")
-    return bar_chart(f"activity-{measure}", f"{what} per 1,000 residents by ward", description, groups,
-                     legend=legend, scale_max=top * 1.1 if top else 1.0, axis_label=f"{what} per 1,000 residents")
+    return bar_chart(f"activity-{measure}", title, description, groups,
+                     legend=legend, scale_max=top * 1.1 if top else 1.0, axis_label=axis)

@@ -3,8 +3,9 @@ from flask import Flask
 
 
 def init_core(app: Flask) -> None:
-    from . import errors, security, templating
+    from . import errors, registry, security, templating
 
     errors.init_app(app)
     security.init_app(app)
     templating.init_app(app)
+    registry.init_app(app)

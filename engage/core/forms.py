@@ -2,20 +2,54 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSelect
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovSelect, GovTextInput
 from wtforms import SelectField, SelectMultipleField
 from wtforms.validators import ValidationError
 
 
 class EngageForm(FlaskForm):
-    """Base form: strips surrounding whitespace from every text field."""
+    """Base form: strips surrounding whitespace from every text field, gives every email field
+    an email box (the right keyboard on a phone, autocomplete) and puts a single checkbox's
+    hint under its label."""
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
             filters = unbound_field.kwargs.get("filters", [])
-            if unbound_field.field_class.__name__ in {"StringField", "TextAreaField", "EmailField", "URLField"}:
+            name = unbound_field.field_class.__name__
+            if name in {"StringField", "TextAreaField", "EmailField", "URLField"}:
                 filters = [lambda v: v.strip() if isinstance(v, str) else v, *filters]
+            widget = unbound_field.kwargs.get("widget")
+            if name == "EmailField" and (widget is None or type(widget) is GovTextInput):
+                unbound_field.kwargs["widget"] = GovEmailInput()
+            elif type(widget) is GovCheckboxInput:
+                unbound_field.kwargs["widget"] = EngageCheckboxInput()
             return unbound_field.bind(form=form, filters=filters, **options)
+
+
+class GovEmailInput(GovTextInput):
+    """An email box: ``type="email"`` so phones offer the keyboard with @, no spell check, and
+    ``autocomplete="email"`` (pass ``params={'autocomplete': 'off'}`` where the address is
+    someone else's, as when an officer adds an account)."""
+
+    input_type = "email"
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        params.setdefault("autocomplete", "email")
+        params.setdefault("spellcheck", False)
+        return params
+
+
+class EngageCheckboxInput(GovCheckboxInput):
+    """One checkbox (a BooleanField) whose description is shown under its own label, where
+    GOV.UK puts a checkbox's hint, not above the box as a group hint."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        hint = params.pop("hint", None)
+        if hint and hint.get("text") and params.get("items"):
+            params["items"][0].setdefault("hint", hint)
+        return params
 
 
 class IdSelectField(SelectField):
@@ -74,7 +108,7 @@ class IdMultiCheckboxField(MultiCheckboxField):
 
 from datetime import date as _date  # noqa: E402
 
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextInput  # noqa: E402
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput  # noqa: E402
 from wtforms import DateField, DecimalField, IntegerField  # noqa: E402
 
 

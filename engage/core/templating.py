@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from flask import Flask, current_app, request, url_for
 
+from .glossary import link_terms, term
 from .sanitise import render_markdown
 
 # The main sections of the site, in header order: (label, endpoint).
@@ -59,6 +60,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["glossary"] = link_terms
+    app.jinja_env.globals["term"] = term
 
     @app.context_processor
     def globals_():

@@ -21,3 +21,10 @@ def privacy():
 @bp.route("/contact")
 def contact():
     return render_template("main/contact.html")
+
+
+@bp.route("/glossary")
+def glossary():
+    from ..core.glossary import TERMS
+
+    return render_template("main/glossary.html", terms=TERMS)

@@ -672,8 +672,24 @@ SPECTRUM = list(PURPOSES)
 class Recommendation:
     entry: ToolkitEntry
     score: int
+    reason: str                 # every way it fits, in one sentence
+    caution: str | None = None  # kept for callers; a recommendation never breaks an answer
+    fits: list[str] = field(default_factory=list)  # one line per answer: why it fits
+
+
+@dataclass
+class GuidePick:
+    entry: ToolkitEntry
     reason: str
-    caution: str | None
+
+
+@dataclass
+class Widening:
+    """If one answer changed, this many more methods would fit."""
+    answer: str      # the form field to change
+    value: str       # its new value
+    text: str        # e.g. "a budget of £500 to £5,000"
+    more: int
 
 
 PURPOSE_GERUNDS = {
@@ -695,57 +711,91 @@ def _join(words: list[str]) -> str:
     return ", ".join(words[:-1]) + " and " + words[-1]
 
 
+def _misfits(entry: ToolkitEntry, purpose: str, audiences: list[str], group_size: str, time_available: str, budget: str) -> list[str]:
+    """The answers this method does not fit (field names); empty when it fits them all."""
+    out = []
+    if purpose not in (entry.purpose or []):
+        out.append("purpose")
+    if any(a not in (entry.audiences or []) for a in audiences):
+        out.append("audiences")
+    if entry.group_size != group_size:
+        out.append("group_size")
+    if entry.time_needed not in SCALE["time_needed"] or SCALE["time_needed"].index(entry.time_needed) > SCALE["time_needed"].index(time_available):
+        out.append("time")
+    if entry.cost not in SCALE["cost"] or SCALE["cost"].index(entry.cost) > SCALE["cost"].index(budget):
+        out.append("budget")
+    return out
+
+
 def choose(purpose: str, audiences: list[str], group_size: str, time_available: str, budget: str, limit: int = 8) -> list[Recommendation]:
-    """Rank methods for the chooser's answers; each comes with a one-line reason."""
+    """Methods that fit every answer: they serve the purpose, work with every group of people
+    chosen, suit the number of people, can be done in the time and cost no more than the
+    budget. Each says why, answer by answer. Methods that miss any answer are left out
+    (``widen`` says which answer to change to see more)."""
     picks = []
     for entry in all_entries("method"):
-        score, fits, cautions = 0, [], []
-        if purpose in (entry.purpose or []):
-            score += 6
-            fits.append(f"good for {PURPOSE_GERUNDS[purpose]}")
-        elif near := [p for p in entry.purpose or [] if p in SPECTRUM and abs(SPECTRUM.index(p) - SPECTRUM.index(purpose)) == 1]:
-            score += 2
-            fits.append(f"close to what you want: good for {PURPOSE_GERUNDS[near[0]]}")
-        else:
-            score -= 4
-        reached = [a for a in audiences if a in (entry.audiences or [])]
-        if reached:
-            score += 2 * len(reached)
-            fits.append(f"works well with {_join([AUDIENCES[a].lower() for a in reached])}")
-        elif audiences:
-            score -= 1
-        if entry.group_size in SCALE["group_size"]:
-            gap = SCALE["group_size"].index(entry.group_size) - SCALE["group_size"].index(group_size)
-            if gap == 0:
-                score += 3
-                fits.append(f"suits {GROUP_SIZES[group_size].lower()}")
-            elif abs(gap) > 1:  # one size either way can stretch; two cannot
-                score -= 3
-                cautions.append(f"is meant for {GROUP_SIZES[entry.group_size].lower()}")
-        if entry.time_needed in SCALE["time_needed"]:
-            gap = SCALE["time_needed"].index(entry.time_needed) - SCALE["time_needed"].index(time_available)
-            if gap <= 0:
-                score += 2
-                if gap == 0 or time_available != "months":
-                    fits.append(f"can be done in {TIME_HINTS[entry.time_needed]}")
-            else:
-                score -= 3 * gap
-                cautions.append(f"usually takes {TIME_HINTS[entry.time_needed]}")
-        if entry.cost in SCALE["cost"]:
-            gap = SCALE["cost"].index(entry.cost) - SCALE["cost"].index(budget)
-            if gap <= 0:
-                score += 2
-                fits.append(f"costs {COSTS[entry.cost].lower()}, within your budget")
-            else:
-                score -= 3 * gap
-                cautions.append(f"usually costs {COSTS[entry.cost].lower()}")
-        if score <= 0 or purpose not in (entry.purpose or []) and score < 6:
+        if _misfits(entry, purpose, audiences, group_size, time_available, budget):
             continue
-        reason = _capital(_join(fits[:3]) if fits else "close to what you need, though not an exact fit") + "."
-        caution = ("But it " + _join(cautions) + ".") if cautions else None
-        picks.append(Recommendation(entry=entry, score=score, reason=reason, caution=caution))
+        fits = [f"Good for {PURPOSE_GERUNDS[purpose]}."]
+        if audiences:
+            fits.append(f"Works well with {_join([AUDIENCES[a].lower() for a in audiences])}.")
+        fits.append(f"Suits {GROUP_SIZES[group_size].lower()}.")
+        fits.append(f"Can be done in {TIME_HINTS[entry.time_needed]}{'' if entry.time_needed == time_available else ', well within your time'}.")
+        fits.append(f"Costs {COSTS[entry.cost].lower()}{'' if entry.cost == budget else ', less than your budget'}.")
+        # Best fit first: its main purpose is yours, then the quicker and cheaper.
+        score = 10 + (3 if (entry.purpose or [None])[0] == purpose else 0)
+        score += 2 * (SCALE["time_needed"].index(time_available) - SCALE["time_needed"].index(entry.time_needed))
+        score += 2 * (SCALE["cost"].index(budget) - SCALE["cost"].index(entry.cost))
+        reason = _join([f[:-1][:1].lower() + f[:-1][1:] for f in fits])
+        picks.append(Recommendation(entry=entry, score=score, reason=_capital(reason) + ".", fits=fits))
     picks.sort(key=lambda r: (-r.score, r.entry.title.lower()))
     return picks[:limit]
+
+
+def widen(purpose: str, audiences: list[str], group_size: str, time_available: str, budget: str) -> list[Widening]:
+    """For each answer, the one change that would let the most extra methods fit."""
+    now = len(choose(purpose, audiences, group_size, time_available, budget, limit=1000))
+    options = []
+    for value in SCALE["cost"][SCALE["cost"].index(budget) + 1:][:1]:
+        options.append(("budget", value, f"a budget of {COSTS[value].lower()}", dict(budget=value)))
+    for value in SCALE["time_needed"][SCALE["time_needed"].index(time_available) + 1:][:1]:
+        options.append(("time", value, f"{TIME_HINTS[value]} to plan and run it", dict(time_available=value)))
+    for value in SCALE["group_size"]:
+        if value != group_size:
+            options.append(("group_size", value, GROUP_SIZES[value].lower(), dict(group_size=value)))
+    if audiences:
+        options.append(("audiences", "", "no particular group of people", dict(audiences=[])))
+    out = []
+    for answer, value, text, change in options:
+        args = dict(purpose=purpose, audiences=audiences, group_size=group_size, time_available=time_available, budget=budget)
+        args.update(change)
+        more = len(choose(limit=1000, **args)) - now
+        if more > 0:
+            out.append(Widening(answer, value, text, more))
+    return out
+
+
+def matching_guides(audiences: list[str], picks: list[Recommendation], purpose: str, limit: int = 4) -> list[GuidePick]:
+    """Guides for these answers: first those written for the people chosen, then those the
+    recommended methods point to most."""
+    pointed: dict[str, int] = {}
+    for pick in picks:
+        for slug in pick.entry.related or []:
+            pointed[slug] = pointed.get(slug, 0) + 1
+    ranked = []
+    for guide in all_entries("guide"):
+        for_them = [a for a in audiences if a in (guide.audiences or [])]
+        votes = pointed.get(guide.slug, 0)
+        if not for_them and not votes:
+            continue
+        if for_them:
+            reason = f"Written for working with {_join([AUDIENCES[a].lower() for a in for_them])}."
+        else:
+            reason = f"Recommended by {votes} of the methods above." if votes > 1 else "Recommended by one of the methods above."
+        fits_purpose = purpose in (guide.purpose or []) or not guide.purpose
+        ranked.append((-(10 * len(for_them) + votes + (1 if fits_purpose else 0)), guide.title.lower(), GuidePick(guide, reason)))
+    ranked.sort(key=lambda r: (r[0], r[1]))
+    return [r[2] for r in ranked[:limit]]
 
 
 # ---- consultations that used a method ----------------------------------------------------

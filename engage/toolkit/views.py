@@ -72,11 +72,20 @@ def choose():
     answered = any(k in request.args for k in ("purpose", "group_size", "time", "budget", "audiences", "submit"))
     changing = "change" in request.args
     if answered and not changing and form.validate():
-        picks = services.choose(form.purpose.data, form.audiences.data or [], form.group_size.data, form.time.data, form.budget.data)
+        given = (form.purpose.data, form.audiences.data or [], form.group_size.data, form.time.data, form.budget.data)
+        picks = services.choose(*given)
+        guides = services.matching_guides(form.audiences.data or [], picks, form.purpose.data)
         answers = [(k, v) for k in ("purpose", "group_size", "time", "budget") for v in [request.args.get(k)]]
         answers += [("audiences", a) for a in form.audiences.data or []]
         change_url = url_for("toolkit.choose") + "?" + urlencode(answers + [("change", "1")])
-        return render_template("toolkit/choose_results.html", form=form, picks=picks, change_url=change_url)
+
+        def changed_url(answer, value):
+            kept = [(k, v) for k, v in answers if k != answer]
+            return url_for("toolkit.choose") + "?" + urlencode(kept + ([(answer, value)] if value else []))
+
+        widenings = [(w, changed_url(w.answer, w.value)) for w in services.widen(*given)]
+        return render_template("toolkit/choose_results.html", form=form, picks=picks, guides=guides,
+                               widenings=widenings, change_url=change_url)
     status = 400 if answered and not changing and form.errors else 200
     return render_template("toolkit/choose.html", form=form, show_errors=answered and not changing), status
 

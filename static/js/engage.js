@@ -3,3 +3,59 @@ import { initAll } from "../govuk/govuk-frontend.min.js";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
+
+// Tables wider than the screen scroll sideways inside their region: say so above each one
+// that does, and keep the note true as the window changes size.
+// Every table in the page's content sits in a region of its own that scrolls sideways, so a
+// wide table never makes the whole page wider than a phone's screen. (Templates wrap most
+// tables themselves, for people without JavaScript; this catches the rest.)
+function wrapTables() {
+  document.querySelectorAll("main table").forEach((table) => {
+    if (table.closest(".engage-table-scroll")) {
+      return;
+    }
+    const region = document.createElement("div");
+    region.className = "engage-table-scroll";
+    region.setAttribute("role", "region");
+    region.tabIndex = 0;
+    const caption = table.querySelector("caption");
+    region.setAttribute("aria-label", (caption && caption.textContent.trim()) || "Table");
+    table.parentNode.insertBefore(region, table);
+    region.appendChild(table);
+  });
+}
+wrapTables();
+
+function markScrollingTables() {
+  document.querySelectorAll(".engage-table-scroll").forEach((region, index) => {
+    let hint = region.previousElementSibling;
+    if (!hint || !hint.classList.contains("engage-scroll-hint")) {
+      hint = document.createElement("p");
+      hint.className = "govuk-body-s engage-scroll-hint";
+      hint.id = `engage-scroll-hint-${index}`;
+      hint.textContent = "This table is wider than the screen: scroll sideways to see every column.";
+      region.parentNode.insertBefore(hint, region);
+    }
+    const scrolls = region.scrollWidth > region.clientWidth + 1;
+    hint.hidden = !scrolls;
+    if (scrolls) {
+      region.setAttribute("aria-describedby", hint.id);
+    } else {
+      region.removeAttribute("aria-describedby");
+    }
+  });
+}
+markScrollingTables();
+let resizeTimer;
+window.addEventListener("resize", () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(markScrollingTables, 150);
+});
+document.addEventListener("toggle", markScrollingTables, true);  // tables inside <details>
+
+// "Print this page" buttons: shown only when JavaScript can print (otherwise the browser's own
+// print option does the same).
+document.querySelectorAll("[data-engage-print]").forEach((button) => {
+  button.hidden = false;
+  button.addEventListener("click", () => window.print());
+});

@@ -187,11 +187,11 @@ def test_activity_page_table_and_chart_mark_priority_wards(client, activity_data
     assert "Priority ward" in castle and ">3<" in castle and ">0.33<" in castle and ">800<" in castle and ">160.0<" in castle
     mill = re.search(r'<th scope="row" class="govuk-table__header">Mill(.*?)</tr>', table, re.S).group(1)
     assert "Priority ward" not in mill and ">150.0<" in mill
-    svgs = re.findall(r"<svg.*?</svg>", html, re.S)
-    assert len(svgs) == 2 and all('role="img"' in s for s in svgs)
-    responses_chart = next(s for s in svgs if "Responses per 1,000 residents by ward" in s)
+    charts = re.findall(r'<div class="engage-chart".*?<p class="engage-chart__axis">', html, re.S)
+    assert len(charts) == 2 and all('role="img"' in s for s in charts)
+    responses_chart = next(s for s in charts if "Responses per 1,000 residents by ward" in s)
     assert "Castle (priority ward)" in responses_chart and 'class="bar--priority"' in responses_chart
-    assert ">160.0</text>" in responses_chart
+    assert ">160.0</span>" in responses_chart
     assert "No area given" in html and "not counted" in html
     assert "Trust internal" not in html
 
@@ -206,3 +206,28 @@ def test_activity_filters_and_order(client, activity_data, places):
     for area in ("abc", "²", "99999999999"):
         assert client.get(f"/consultations/activity?order=x&area={area}").status_code == 200
         assert client.get(f"/consultations/forward-plan?area={area}").status_code == 200
+
+
+def test_activity_chart_and_table_agree_and_unknown_responses_say_so(client, org, places):
+    """The consultations chart shows the table's "Consultations reaching the ward", and a ward
+    whose consultations have no number of responses shows "not known", not 0.0."""
+    today = date.today()
+    make_consultation(org, title="Castle walkabout", areas=[places["Castle"]], responses=None,
+                      start=today - timedelta(days=20), close=today - timedelta(days=5))
+    make_consultation(org, title="Borough survey", areas=[places["borough"]], responses=None,
+                      start=today - timedelta(days=20), close=today - timedelta(days=5))
+    html = client.get("/consultations/activity").get_data(as_text=True)
+    charts = re.findall(r'<div class="engage-chart".*?<p class="engage-chart__axis">', html, re.S)
+    chart = dict(re.findall(r'engage-chart__label">([^<(]+?)(?: \(priority ward\))?</div>.*?engage-chart__value">([^<]+)</span>', charts[0], re.S))
+    table = html.split('id="activity-table"')[1].split("</table>")[0]
+    reaching = {}
+    for name, row in re.findall(r'<th scope="row" class="govuk-table__header">([^<]+?)\s*(?:<strong[^>]*>[^<]*</strong>)?</th>(.*?)</tr>', table, re.S):
+        cells = re.findall(r'govuk-table__cell--numeric">([^<]+)</td>', row)
+        reaching[name.strip()] = cells[1]
+    assert chart and chart == reaching
+    assert chart["Castle"] == "2" and chart["Bridge"] == "1"
+    # "Consultations reaching each ward", not a fraction per 1,000 residents.
+    assert "Consultations reaching each ward" in charts[0] and "0.0" not in charts[0]
+    responses = charts[1]
+    assert "not known" in responses and ">0.0<" not in responses
+    assert ">Not known<" in table and ">0<" not in table.split("Castle", 1)[1].split("</tr>")[0]

@@ -136,7 +136,7 @@ def test_priority_wards_compared_with_the_borough(app, users, consultation):
     assert [c.percent_text for c in yes] == ["25%", "50%", "0%"]
     svg = str(safe.chart)
     assert 'class="bar--priority"' in svg and 'class="bar--compare"' in svg and 'class="bar"' in svg
-    assert ">Priority wards</text>" in svg and ">Rest of the borough</text>" in svg  # the legend
+    assert "Priority wards</li>" in svg and "Rest of the borough</li>" in svg  # the legend
     assert "comparing people in the priority wards with the rest of the borough" in svg
     html = _render(app, consultation, users["practitioner"])
     assert "The charts compare people living in the priority wards with the rest of the borough" in html
@@ -144,33 +144,46 @@ def test_priority_wards_compared_with_the_borough(app, users, consultation):
     assert "(priority ward)" in _row(html, "Castle") and "(priority ward)" not in _row(html, "Mill")
 
 
-def test_chart_is_accessible_svg_with_the_table_as_text_alternative(app, users, consultation):
+def test_chart_is_accessible_with_the_table_as_text_alternative(app, users, consultation):
     _load(users, consultation)
     html = _render(app, consultation)
     question_id = db.session.scalar(db.select(db.func.min(results.Question.id)))
     block = html.split(f'id="question-{question_id}"')[1].split('class="engage-question"')[0]
-    svg = re.search(r"<svg.*?</svg>", block, re.S).group(0)
-    assert 'role="img"' in svg
-    labelledby = re.search(r'aria-labelledby="([^"]+)"', svg).group(1).split()
+    chart = block[block.index('<div class="engage-chart"'):block.index('<table')]
+    assert 'role="img"' in chart
+    labelledby = re.search(r'aria-labelledby="([^"]+)"', chart).group(1).split()
     for element_id in labelledby:
-        assert re.search(rf'<(title|desc) id="{element_id}">', svg)
-    assert f"<title id=\"chart-q{question_id}-title\">Chart: {SATISFIED}</title>" in svg
-    assert "The table that follows gives the same figures" in svg
+        assert re.search(rf'<p class="govuk-visually-hidden" id="{element_id}">', chart)
+    assert f'id="chart-q{question_id}-title">Chart: {SATISFIED}</p>' in chart
+    assert "The table that follows gives the same figures" in chart
     # The table comes straight after the chart, with the same percentages.
-    after = block.split("</svg>")[1]
-    assert after.lstrip().startswith("</div>") and "<table" in after
+    after = block[block.index('<table'):]
     for percent in ("60%", "40%"):
-        assert f">{percent}</text>" in svg and percent in after
+        assert f'<span class="engage-chart__value">{percent}</span>' in chart and percent in after
     # Hidden figures draw no bar; nothing uses a style attribute or a script (CSP).
-    assert "Rest of the borough: hidden" in svg
+    assert "Rest of the borough: hidden" in chart
     assert "style=" not in html and "<script" not in html
+
+
+def test_chart_labels_are_never_cut_and_have_no_fixed_size():
+    """Labels are whole text in HTML (they wrap and zoom), never shortened by a character
+    count, and the chart has no fixed pixel width to be scaled down on a phone."""
+    from engage.consultations.charts import Bar, Group, bar_chart
+
+    long = "Improving local parks, play areas and green spaces across the Rest of the borough"
+    chart = str(bar_chart("c", "T", "D", [Group(long, [Bar(12.5, "bar", "12%")]), Group("Rest of the borough", [Bar(None, "bar", "hidden")])]))
+    assert f'<div class="engage-chart__label">{long}</div>' in chart
+    assert "…" not in chart and "viewBox" not in chart
+    assert not re.search(r'<(svg|div)[^>]*class="engage-chart"[^>]*width=', chart)
+    assert 'width="12.5%"' in chart
+    assert chart.count("<rect") == 1  # the missing figure draws no bar
 
 
 def test_bar_lengths_follow_the_percentages(users, consultation):
     rows = [TIDY_HEADER, ["Q", "Most", "All", 75, 100], ["Q", "Some", "All", 25, 100]]
     _load(users, consultation, rows)
     (question,) = results.question_results(consultation)
-    widths = [float(w) for w in re.findall(r'<rect class="bar" x="\d+" y="[\d.]+" width="([\d.]+)"', str(question.chart))]
+    widths = [float(w) for w in re.findall(r'<rect class="bar" x="0" y="0" width="([\d.]+)%"', str(question.chart))]
     assert len(widths) == 2 and widths[0] == pytest.approx(3 * widths[1])
 
 

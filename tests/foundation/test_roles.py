@@ -11,10 +11,14 @@ ROUTES = [
     ("GET", "/", PUBLIC),
     ("GET", "/strategy", PUBLIC),
     ("GET", "/places", PUBLIC),
+    ("GET", "/glossary", PUBLIC),
     ("GET", "/api/v1/health", PUBLIC),
     ("GET", "/account", SIGNED_IN),
     ("GET", "/admin/accounts", OFFICER_ONLY),
+    ("GET", "/admin/accounts?q=test", OFFICER_ONLY),
     ("GET", "/admin/accounts/new", OFFICER_ONLY),
+    ("GET", "/set-up-account/not-a-real-token", expect(400, 400, 400, 400, 400)),
+    ("POST", "/set-up-account/not-a-real-token", expect(400, 400, 400, 400, 400)),
     ("POST", "/admin/accounts/new", expect(302, 403, 403, 403, 400)),
     ("GET", "/admin/reference", OFFICER_ONLY),
     ("GET", "/admin/reference/organisations", OFFICER_ONLY),
@@ -29,6 +33,19 @@ ROUTES = [
 @pytest.mark.parametrize("method,path,expected", ROUTES, ids=[f"{m} {p}" for m, p, _ in ROUTES])
 def test_route_by_role(login, client, method, path, expected):
     assert route_problems(login, client, method, path, expected) == []
+
+
+def test_account_routes_by_role(login, client, users):
+    vcs = users["vcs"].id
+    problems = []
+    for method, path, expected in [
+        ("GET", f"/admin/accounts/{vcs}", OFFICER_ONLY),
+        ("POST", f"/admin/accounts/{vcs}", expect(302, 403, 403, 403, 400)),
+        # The VCS account is already set up, so the officer is sent back with a message.
+        ("POST", f"/admin/accounts/{vcs}/invite", expect(302, 403, 403, 403, 302)),
+    ]:
+        problems += route_problems(login, client, method, path, expected)
+    assert problems == []
 
 
 def test_forbidden_page_is_plain(login, client):

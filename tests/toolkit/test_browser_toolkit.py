@@ -1,5 +1,7 @@
 """The toolkit in a real Chromium: search, filter by a facet, open an entry, use the chooser,
 with axe-core finding no problem; the same journey without JavaScript; print and embed."""
+import re
+
 import pytest
 
 from tests.browser_support import assert_no_axe_violations
@@ -121,3 +123,23 @@ def test_embed_search_box_works_in_a_partner_page(page, live_server, partner_sit
     frame.get_by_role("button", name="Search").click()
     page.wait_for_url(f"{live_server}/toolkit?q=door+knocking")  # results open on Engage, in the whole window
     assert page.locator(".engage-results__item h3 a").first.inner_text() == "Door-knocking"
+
+
+def test_printed_entry_has_numbered_steps_and_no_site_addresses_or_contents(page, live_server, tmp_path):
+    """Printed to PDF through Chromium: step 10 prints as "10." (not "0."), links within the
+    site print no address, the contents list is left off, and the print button is shown on
+    screen (with JavaScript) but not on paper."""
+    from pypdf import PdfReader
+
+    page.goto(f"{live_server}/toolkit/citizens-panel")
+    button = page.get_by_role("button", name="Print this page")
+    assert button.is_visible()
+    page.emulate_media(media="print")
+    assert page.locator(".engage-contents").is_hidden() and button.is_hidden()
+    pdf = tmp_path / "entry.pdf"
+    page.pdf(path=str(pdf))
+    text = "\n".join(p.extract_text() for p in PdfReader(str(pdf)).pages)
+    assert re.search(r"^10\. Replace about a third", text, re.M), "step 10 lost its first digit"
+    assert "(/toolkit" not in text and "(#" not in text
+    assert "Contents" not in text and "Print this page" not in text
+    assert "Step by step" in text

@@ -101,7 +101,7 @@ def test_entry_page(client, toolkit):
     html = page(client, "/toolkit/focus-group")
     assert html.count("<h1") == 1 and ">Focus group</h1>" in html
     # Contents list linking to the headings of the body.
-    contents = re.search(r'<nav class="engage-contents".*?</nav>', html, re.S).group(0)
+    contents = re.search(r'<nav class="engage-contents[^"]*".*?</nav>', html, re.S).group(0)
     for anchor in ("what-it-is", "step-by-step", "checklist"):
         assert f'href="#{anchor}"' in contents and f'id="{anchor}"' in html
     # At a glance, related entries, checklist with labelled checkboxes, print styles.

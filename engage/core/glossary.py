@@ -1,0 +1,121 @@
+"""Words some public pages cannot avoid (LAA, base, cross-cutting theme...), explained in plain
+English on one glossary page, and linked there the first time a page uses them.
+
+Templates mark a term with ``{{ term('base') }}`` (or ``term('base', 'Base')`` for other
+words), or run stored text through ``{{ text | glossary }}``, which links the first use of
+any term it finds. Either way only the first use on a page gets the link.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from flask import has_request_context, request, url_for
+from markupsafe import Markup, escape
+
+
+@dataclass(frozen=True)
+class Term:
+    slug: str
+    name: str
+    meaning: str
+    finds: tuple[str, ...] = ()  # the forms of the word to link in stored text (whole words)
+
+
+TERMS: list[Term] = [
+    Term("base", "Base",
+         "The number of people who answered a question. Each percentage is worked out from it. "
+         "When the base is small, the figure is less sure."),
+    Term("baseline", "Baseline",
+         "Where a figure stood at the start. Later readings are set beside it to show if things got better or worse."),
+    Term("borough-wide", "Borough-wide",
+         "Covers the whole borough. A borough-wide survey covers every ward and every place inside them."),
+    Term("cross-cutting-theme", "Cross-cutting theme",
+         "A subject that matters to all the priorities, not just one, such as skills or harm from alcohol. "
+         "All the partnerships work on it together.",
+         ("cross-cutting themes", "cross-cutting theme", "Cross-cutting themes", "Cross-cutting theme")),
+    Term("equality-monitoring", "Equality monitoring",
+         "Asking the people who take part about themselves, such as their age, sex, ethnic group or any disability. "
+         "It shows if every part of the community had a say. Answering is up to each person, "
+         "and the answers are kept apart from what they said.",
+         ("Equality monitoring", "equality monitoring")),
+    Term("indicator", "Indicator",
+         "A figure that shows how well an outcome is going, such as the number of people out of work. "
+         "It is checked every six months."),
+    Term("key-finding", "Key finding",
+         "A short statement of what people said, with the figures or quotes that back it up."),
+    Term("laa", "LAA (Local Area Agreement)",
+         "A three-year deal between the council, its partners and the government. It sets out the priorities for the "
+         "area and the targets partners agree to meet. Its priorities are grouped in blocks.",
+         ("Local Area Agreement", "LAA")),
+    Term("lsp", "LSP (Local Strategic Partnership)",
+         "The council, police, health services, fire service, colleges, businesses and local groups, working together "
+         "for the whole area. It has a board and a small team.",
+         ("Local Strategic Partnership", "LSP")),
+    Term("monitoring-level", "Monitoring level",
+         "A point agreed in advance. If a figure gets worse than this, the partners meet to decide what to do.",
+         ("monitoring level", "Monitoring level")),
+    Term("outcome", "Outcome",
+         "A change the partners promise to bring about, such as fewer people out of work. Each outcome has indicators and targets."),
+    Term("per-1000-residents", "Per 1,000 residents",
+         "A count shared out by how many people live in a place, so that big and small wards can be compared fairly."),
+    Term("priority-ward", "Priority ward",
+         "A ward where the partnership works hardest to close the gap with the rest of the borough, for example in health, "
+         "jobs or crime. Results there are set beside the rest of the borough.",
+         ("priority wards", "priority ward", "Priority wards", "Priority ward")),
+    Term("ssp", "SSP (Specialist Strategic Partnership)",
+         "A partnership that leads one priority, such as health or crime. It has its own budget and must act on what people say.",
+         ("Specialist Strategic Partnership", "SSP")),
+    Term("vcs", "VCS (voluntary and community sector)",
+         "Local charities, voluntary groups and community groups.",
+         ("voluntary and community sector", "VCS")),
+    Term("ward", "Ward",
+         "A part of the borough that elects its own councillors. Wards are split into smaller neighbourhoods."),
+]
+BY_SLUG = {t.slug: t for t in TERMS}
+
+
+def _seen() -> set[str]:
+    # Kept on the request, not on ``g``: an app context can outlive one request (as in tests).
+    if not has_request_context():
+        return set()
+    return request.environ.setdefault("engage.glossary_seen", set())
+
+
+def _link(term: Term, text: str) -> str:
+    return (f'<a class="govuk-link engage-term" href="{url_for("main.glossary")}#{term.slug}">{escape(text)}'
+            f'<span class="govuk-visually-hidden"> (what this means)</span></a>')
+
+
+def term(slug: str, text: str | None = None) -> Markup:
+    """``text`` (the term's name by default), linked to its meaning if this is its first use
+    on the page."""
+    found = BY_SLUG[slug]
+    shown = text if text is not None else found.name
+    if slug in _seen():
+        return Markup(escape(shown))
+    _seen().add(slug)
+    return Markup(_link(found, shown))
+
+
+_FINDS = sorted(((form, t) for t in TERMS for form in t.finds), key=lambda pair: -len(pair[0]))
+_PATTERN = re.compile("|".join(rf"(?<![\w-]){re.escape(form)}(?![\w-])" for form, _ in _FINDS))
+_BY_FORM = {form: t for form, t in _FINDS}
+
+
+def link_terms(text) -> Markup:
+    """Stored text, escaped, with the first use on the page of each glossary term linked."""
+    if text is None:
+        return Markup("")
+    plain = str(text)
+    out, last = [], 0
+    for match in _PATTERN.finditer(plain):
+        found = _BY_FORM[match.group(0)]
+        if found.slug in _seen():
+            continue
+        _seen().add(found.slug)
+        out.append(str(escape(plain[last:match.start()])))
+        out.append(_link(found, match.group(0)))
+        last = match.end()
+    out.append(str(escape(plain[last:])))
+    return Markup("".join(out))

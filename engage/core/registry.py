@@ -1,0 +1,126 @@
+"""Extension points: how one capability offers something to another without importing it.
+
+A capability never imports another's views, and models should not reach across capabilities
+for optional features. Instead the capability that *has* something registers it here in its
+``init_app``, and the capability that *shows* or *uses* it asks the registry. Three kinds:
+
+``panels``
+    Named places on other capabilities' pages where a capability adds a block of HTML.
+    ``panels.register("consultation.page", render)`` where ``render(obj, user)`` returns
+    ``Markup`` (usually ``Markup(render_template(...))``) or ``None`` to add nothing.
+    Templates call ``{{ panels("consultation.page", consultation) }}``; blocks come in the
+    order they were registered. Places in use (add yours to this list):
+
+    - ``consultation.page``: the public page of a consultation (below its summary).
+    - ``consultation.manage``: the "Manage this consultation" list on a consultation page,
+      shown to its editors; render ``<li>`` items.
+    - ``toolkit.entry``: a toolkit entry page (below the entry, above related entries).
+
+``contacts``
+    Residents who asked to hear back about a consultation. The capability that collects the
+    addresses (resident surveys) registers a source with ``addresses(consultation_id)`` giving
+    ``[(key, email), ...]`` and ``forget(consultation_id, keys)`` deleting them; the
+    capability that tells people (results sharing) calls ``contacts.addresses`` and then
+    ``contacts.forget`` once it has sent what it must. Addresses never leave these calls.
+
+``links``
+    Kinds of thing a record can link to across capabilities (a toolkit entry, a findings
+    report's response). ``links.register(LinkKind(...))``; the linking capability stores
+    ``(kind, target_id)`` and asks ``links.resolve(kind, target_id)`` for a title and URL
+    (``None`` once the target is gone or the reader may not see it).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from flask import Flask, current_app
+from flask_login import current_user
+from markupsafe import Markup
+
+
+class Panels:
+    """Blocks of HTML added to named places on pages, per app."""
+
+    key = "engage_panels"
+
+    def register(self, place: str, render: Callable, app: Flask | None = None) -> None:
+        app = app or current_app
+        app.extensions.setdefault(self.key, {}).setdefault(place, []).append(render)
+
+    def render(self, place: str, obj) -> Markup:
+        blocks = []
+        for render in current_app.extensions.get(self.key, {}).get(place, []):
+            html = render(obj, current_user)
+            if html:
+                blocks.append(Markup(html))
+        return Markup("\n").join(blocks)
+
+
+@dataclass(frozen=True)
+class ContactSource:
+    name: str
+    addresses: Callable[[int], list[tuple[str, str]]]
+    forget: Callable[[int, Iterable[str]], int]
+
+
+class Contacts:
+    """Where residents' "tell me what happens next" addresses are kept, per app."""
+
+    key = "engage_contact_sources"
+
+    def register(self, source: ContactSource, app: Flask | None = None) -> None:
+        app = app or current_app
+        app.extensions.setdefault(self.key, {})[source.name] = source
+
+    def sources(self) -> list[ContactSource]:
+        return list(current_app.extensions.get(self.key, {}).values())
+
+    def addresses(self, consultation_id: int) -> list[tuple[str, str, str]]:
+        """``[(source name, key, email), ...]`` for everyone who asked about the consultation."""
+        out = []
+        for source in self.sources():
+            out.extend((source.name, key, email) for key, email in source.addresses(consultation_id))
+        return out
+
+    def forget(self, consultation_id: int, entries: Iterable[tuple[str, str, str]]) -> int:
+        by_source: dict[str, list[str]] = {}
+        for name, key, _email in entries:
+            by_source.setdefault(name, []).append(key)
+        sources = current_app.extensions.get(self.key, {})
+        return sum(sources[name].forget(consultation_id, keys) for name, keys in by_source.items() if name in sources)
+
+
+@dataclass(frozen=True)
+class LinkKind:
+    kind: str                    # stored beside the target id, e.g. "toolkit-entry"
+    label: str                   # what people are choosing, e.g. "Toolkit entry"
+    choices: Callable            # choices(user) -> [(target_id, title), ...]
+    resolve: Callable            # resolve(target_id, user) -> (title, url) or None
+
+
+class Links:
+    key = "engage_link_kinds"
+
+    def register(self, kind: LinkKind, app: Flask | None = None) -> None:
+        app = app or current_app
+        app.extensions.setdefault(self.key, {})[kind.kind] = kind
+
+    def kinds(self) -> dict[str, LinkKind]:
+        return dict(current_app.extensions.get(self.key, {}))
+
+    def get(self, kind: str) -> LinkKind | None:
+        return current_app.extensions.get(self.key, {}).get(kind)
+
+    def resolve(self, kind: str, target_id: int):
+        found = self.get(kind)
+        return found.resolve(target_id, current_user) if found else None
+
+
+panels = Panels()
+contacts = Contacts()
+links = Links()
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["panels"] = panels.render

@@ -1,0 +1,46 @@
+"""A real SMTP server on localhost (aiosmtpd) for tests that send mail: ``smtp_server`` points
+the app at it and gives the list of messages it received, as ``email.message.EmailMessage``."""
+from __future__ import annotations
+
+import socket
+from email import message_from_bytes, policy
+
+import pytest
+
+
+class _Collector:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(app):
+    """Start aiosmtpd on a free local port and send the app's mail there (no TLS, no login)."""
+    from tests.conftest import require
+
+    try:
+        from aiosmtpd.controller import Controller
+    except ImportError:  # pragma: no cover
+        require(False, "aiosmtpd is not installed")
+    collector = _Collector()
+    controller = Controller(collector, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    old = {k: app.config.get(k) for k in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USERNAME")}
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_TLS=False, MAIL_USERNAME="")
+    try:
+        yield collector.messages
+    finally:
+        app.config.update(old)
+        controller.stop()
