@@ -39,13 +39,32 @@ log = logging.getLogger(__name__)
 MAX_QUERY_LENGTH = 500
 
 
+def length_bytes(perdoc, fieldname: str) -> bytes | None:
+    """A segment's byte-coded lengths of ``fieldname`` for every document, read in one go
+    (None when the field has no lengths). Segment files never change once written."""
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+    reader = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    if reader is None:
+        return None
+    count = perdoc._doccount
+    try:
+        stored = min(reader._count, count)
+        data = reader._dbfile.get(reader._basepos, stored) if stored else b""
+        return bytes(data) + bytes([reader._default or 0]) * (count - stored)
+    except Exception:  # another column layout: read it document by document
+        return bytes(reader[i] for i in range(count))
+
+
 def _fix_length_lookup() -> None:
-    """Whoosh 2.7 remembers a field's length column only when it exists, so for fields without
-    lengths (unscored facet fields) it asks the disk again for every posting it writes.
-    Remember "no column" too: a written segment's files never change, so the answer holds."""
+    """Whoosh 2.7 looks a field's length up on disk for every posting it writes (and, for
+    fields without lengths, asks again whether the column exists each time). A written
+    segment's files never change, so each field's lengths are read once, in one go."""
     from whoosh.codec import whoosh3
+    from whoosh.util.numeric import byte_to_length
 
     missing = object()
+    table = [None] + [byte_to_length(i) for i in range(1, 256)]
 
     def _cached_reader(self, fieldname, column):
         reader = self._readers.get(fieldname, missing)
@@ -54,8 +73,21 @@ def _fix_length_lookup() -> None:
             self._readers[fieldname] = reader
         return reader
 
+    def doc_field_length(self, docnum, fieldname, default=0):
+        if docnum > self._doccount:
+            raise IndexError("Asked for docnum %r of %d" % (docnum, self._doccount))
+        cache = self.__dict__.setdefault("_engage_lengths", {})
+        lengths = cache.get(fieldname, missing)
+        if lengths is missing:
+            data = length_bytes(self, fieldname)
+            lengths = cache[fieldname] = None if data is None else [table[b] for b in data]
+        if lengths is None:
+            return default
+        return lengths[docnum] if docnum < len(lengths) else None
+
     if not getattr(whoosh3.W3PerDocReader, "_engage_fixed", False):
         whoosh3.W3PerDocReader._cached_reader = _cached_reader
+        whoosh3.W3PerDocReader.doc_field_length = doc_field_length
         whoosh3.W3PerDocReader._engage_fixed = True
 
 

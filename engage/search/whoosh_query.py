@@ -28,7 +28,6 @@ from pickle import loads
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.util.numeric import byte_to_length
 
 B, K1 = 0.75, 1.2
@@ -136,17 +135,16 @@ class SegmentData:
     def field_lengths(self, leaf, field: str) -> np.ndarray:
         lengths = self.lengths.get(field)
         if lengths is None:
-            count = leaf.doc_count_all()
-            reader = None
+            from .whoosh_backend import length_bytes
+
             try:
-                reader = leaf._perdoc._cached_reader("_%s_len" % field, LENGTHS_COLUMN)
+                data = length_bytes(leaf._perdoc, field)
             except Exception:
-                reader = None
-            if reader is None:
-                lengths = np.zeros(count, np.float32)
+                data = None
+            if data is None:
+                lengths = np.zeros(leaf.doc_count_all(), np.float32)
             else:
-                raw = np.fromiter((reader[i] for i in range(count)), dtype=np.uint8, count=count)
-                lengths = _LENGTH_OF_BYTE[raw]
+                lengths = _LENGTH_OF_BYTE[np.frombuffer(data, dtype=np.uint8)]
             self.lengths[field] = lengths
         return lengths
 
