@@ -22,7 +22,6 @@ from sqlalchemy import select
 
 from engage.consultations import search as csearch
 from engage.consultations import services
-from engage.consultations.models import Consultation
 from engage.extensions import db
 from engage.search import RebuildRunning, backend, reindex
 from engage.search.models import SearchPending
