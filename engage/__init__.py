@@ -49,9 +49,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     init_core(app)
 
-    from . import accounts, api, consultations, demo, main, partnership, search, toolkit
+    from . import accounts, api, consultations, demo, main, partnership, search, surveys, toolkit
 
-    for module in (main, accounts, partnership, api, search, demo, toolkit, consultations):
+    for module in (main, accounts, partnership, api, search, demo, toolkit, consultations, surveys):
         module.init_app(app)
 
     search.attach_specs(app)

@@ -8,6 +8,8 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from .core.database import never_reuse_ids
+
 # A naming convention so that every constraint has a stable name, which Alembic needs to
 # alter constraints on SQLite (batch mode) and to compare schemas across databases.
 NAMING_CONVENTION = {
@@ -21,6 +23,10 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+# Foreign keys enforced on SQLite, and ids never reused (engage/core/database.py).
+never_reuse_ids(Base.metadata)
 
 
 db = SQLAlchemy(model_class=Base)

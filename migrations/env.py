@@ -110,6 +110,14 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite rebuilds a table to change it (batch mode): with foreign keys on, dropping
+            # the old copy would cascade to every table that points at it. SQLite asks for
+            # them to be off while tables are rebuilt (before the transaction starts), and
+            # checked afterwards. engage/core/database.py turns them on for every connection.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -118,6 +126,13 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            connection.commit()
+            problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+            if problems:
+                raise RuntimeError(f"After the migrations, rows point at rows that do not exist: {problems[:10]}")
 
 
 if context.is_offline_mode():

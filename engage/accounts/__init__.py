@@ -14,10 +14,21 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
-    def load_user(user_id):
-        try:
-            return db.session.get(User, int(user_id))
-        except (TypeError, ValueError):
+    def load_user(session_id):
+        """The account of a session id "<id>:<token>", checked on every request: a session
+        signed in before the account's token changed (password change or reset, deactivation,
+        role change, "sign out everywhere") finds no account and is signed out."""
+        import hmac
+
+        from ..core.params import to_id
+
+        user_id, _, token = str(session_id or "").partition(":")
+        user_id = to_id(user_id)
+        if user_id is None or not token:
             return None
+        user = db.session.get(User, user_id)
+        if user is None or not user.session_token or not hmac.compare_digest(user.session_token, token):
+            return None
+        return user
 
     app.register_blueprint(bp)

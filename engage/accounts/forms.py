@@ -7,7 +7,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField, SubmitField
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
-from ..core.forms import EngageCheckboxInput, EngageForm, GovEmailInput, IdSelectField
+from ..core.forms import EngageCheckboxInput, EngageForm, GovEmailInput, IdSelectField, VersionField
 from .roles import ROLE_HINTS, ROLES
 
 
@@ -29,6 +29,7 @@ class ResetPasswordForm(EngageForm):
 
 
 class UserForm(EngageForm):
+    version = VersionField()
     name = StringField("Full name", widget=GovTextInput(), validators=[InputRequired("Enter the person's name"), Length(max=120, message="Name must be 120 characters or fewer")])
     email = EmailField("Email address", widget=GovEmailInput(), validators=[InputRequired("Enter an email address"), Email("Enter an email address in the correct format, like name@example.org"), Length(max=254, message="Email address must be 254 characters or fewer")])
     role = RadioField("Role", choices=[(k, v) for k, v in ROLES.items()], widget=GovRadioInput(), validators=[InputRequired("Select a role")])

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -9,11 +10,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.models import utcnow
+from ..core.concurrency import Versioned
 from ..extensions import db
 from .roles import OFFICER, ROLES
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Versioned, db.Model):
     __tablename__ = "user"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -25,10 +27,23 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Part of every session's id (``get_id``): changing it ends every session signed in
+    # before (password change or reset, deactivation, role change, "sign out everywhere").
+    session_token: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_urlsafe(24), server_default="")
     # Invited by an officer and not yet set up through the emailed link.
     setup_pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
     organisation = relationship("Organisation")
+
+    def get_id(self) -> str:
+        """Flask-Login keeps this in the session (and the remember-me cookie); the account's
+        ``session_token`` is checked against it on every request (accounts/__init__.py)."""
+        if not self.session_token:
+            self.new_session_token()
+        return f"{self.id}:{self.session_token}"
+
+    def new_session_token(self) -> None:
+        self.session_token = secrets.token_urlsafe(24)
 
     def set_password(self, password: str) -> None:
         # Werkzeug's default is scrypt, a memory-hard modern algorithm.
@@ -70,3 +85,31 @@ class PasswordResetToken(db.Model):
     purpose: Mapped[str] = mapped_column(String(10), default="reset", server_default="reset")
 
     user = relationship("User")
+
+
+class SignInAttempt(db.Model):
+    """A failed sign-in, counted per account and per address to slow down guessing.
+
+    ``account`` is a hash of the email address typed (so no address is kept for a mistyped
+    or unknown account); ``address`` is the visitor's address as the trusted proxies give it
+    (``ENGAGE_TRUSTED_PROXIES``). Rows older than a day are removed as new ones arrive."""
+
+    __tablename__ = "sign_in_attempt"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    account: Mapped[str] = mapped_column(String(64), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+
+
+def _describe_for_deletes() -> None:
+    from ..core import deletion
+
+    deletion.describe("user", "account", "accounts", "name")
+    deletion.refuse("user", "organisation_id", "accounts that belong to it",
+                    advice="Move the accounts to another organisation first.")
+    deletion.quiet("password_reset_token")
+    deletion.quiet("sign_in_attempt")
+
+
+_describe_for_deletes()

@@ -8,7 +8,7 @@ from datetime import timedelta
 from flask import current_app
 from werkzeug.security import generate_password_hash
 
-from ..core import audit
+from ..core import audit, concurrency
 from ..core.errors import not_found
 from ..core.models import utcnow
 from ..extensions import db
@@ -46,6 +46,8 @@ def authenticate(email: str, password: str) -> User | None:
     if not user.check_password(password or "") or not user.active:
         return None
     user.last_login_at = utcnow()
+    if not user.session_token:
+        user.new_session_token()
     db.session.flush()
     return user
 
@@ -114,13 +116,19 @@ def reinvite_user(actor, user: User) -> str:
     return _new_token(user, "invite")
 
 
-def update_user(actor, user: User, *, email: str, name: str, role: str, organisation_id=None, active=True) -> User:
+def update_user(actor, user: User, *, email: str, name: str, role: str, organisation_id=None, active=True,
+                version=concurrency.UNCHECKED) -> User:
+    concurrency.check(user, version)
     email = normalise_email(email)
     _raise_first(account_problems(email=email, role=role, user=user, actor=actor, active=active))
+    ends_sessions = (role != user.role) or (user.active and not active)
     user.email, user.name, user.role = email, name.strip(), role
     user.organisation_id, user.active = organisation_id, active
     audit.record(actor, "update", user, f"Account {email} updated")
-    db.session.flush()
+    if ends_sessions:
+        # A new role or a deactivated account: sessions signed in before end at once.
+        user.new_session_token()
+    concurrency.flush(user)
     return user
 
 

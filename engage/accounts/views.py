@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
 from ..core.mail import send_mail
 from ..core.pagination import paginate
 from ..core.security import role_required
@@ -191,12 +192,18 @@ def user_new():
 def user_edit(user_id):
     user = services.get_user(user_id)
     form = _user_form(UserForm, obj=user)
+    conflict = None
     if _check_user_form(form, user):
         try:
             services.update_user(
                 current_user, user, email=form.email.data, name=form.name.data, role=form.role.data,
-                organisation_id=form.organisation_id.data, active=form.active.data,
+                organisation_id=form.organisation_id.data, active=form.active.data, version=form.version.data,
             )
+        except (EditConflict, *CONFLICTS) as error:
+            db.session.rollback()
+            error = as_conflict(error, User, user_id, form.version.data)
+            error.apply(form)
+            conflict = error.describe(form)
         except services.AccountError as error:
             db.session.rollback()
             getattr(form, error.field or "email").errors.append(str(error))
@@ -204,8 +211,9 @@ def user_edit(user_id):
             db.session.commit()
             flash(f"Account for {user.name} saved.", "success")
             return redirect(url_for("accounts.user_list"))
+    status = 409 if conflict else (400 if form.errors or form.form_errors else 200)
     return render_template("accounts/user_form.html", form=form, user=user, role_items=role_items(form.role),
-                           invite_form=InviteAgainForm()), (400 if form.errors else 200)
+                           invite_form=InviteAgainForm(), conflict=conflict), status
 
 
 @bp.route("/admin/accounts/<int:user_id>/invite", methods=["POST"])

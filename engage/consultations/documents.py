@@ -19,7 +19,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from ..core import audit
+from ..core import audit, deletion
 from ..core.errors import not_found
 from ..core.sanitise import clean_text
 from ..extensions import db
@@ -247,11 +247,10 @@ def delete_document(actor, consultation: Consultation, document: ConsultationDoc
     """Remove the row; returns the stored name to ``discard`` after the commit."""
     if not can_edit(actor, consultation):
         raise RuleError("You cannot change this consultation.")
-    audit.record(actor, "delete", document, f"Document removed from {consultation.title}: {document.title}",
-                 changes={"title": [document.title, None], "consultation_id": [consultation.id, None]})
     stored = document.stored_name
-    consultation.documents.remove(document)
-    db.session.flush()
+    deletion.delete(actor, document, f"Document removed from {consultation.title}: {document.title}",
+                    changes={"title": [document.title, None], "consultation_id": [consultation.id, None]})
+    db.session.expire(consultation, ["documents"])
     return stored
 
 

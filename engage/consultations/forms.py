@@ -14,7 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, HiddenField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from ..core.forms import EngageForm, GovDateField, IdMultiCheckboxField, IdSelectField, MultiCheckboxField, NumberField, WholeNumberField
+from ..core.forms import EngageForm, GovDateField, IdMultiCheckboxField, IdSelectField, MultiCheckboxField, NumberField, VersionField, WholeNumberField
 from .models import VISIBILITY
 
 
@@ -64,6 +64,8 @@ class ConsultationForm(EngageForm):
     visibility = RadioField("Who can see this consultation", choices=list(VISIBILITY.items()), default="public", widget=GovRadioInput(), validators=[InputRequired("Select who can see this consultation")])
     # The similar-consultations check: set once the person has seen the similar ones.
     checked_similar = HiddenField()
+    # The edit version the form was loaded from (engage/core/concurrency.py).
+    version = VersionField()
     submit = SubmitField("Save consultation", widget=GovSubmitInput())
 
 
@@ -78,6 +80,7 @@ class FindingForm(EngageForm):
     evidence = _text("Evidence", 5000, "Optional. The figures or quotes that back it up.", area=True)
     question_id = IdSelectField("Question it comes from", blank="Not linked to one question")
     position = WholeNumberField("Order", description="Optional. 1 for the first finding, 2 for the second.", validators=[Optional(), NumberRange(min=0, max=9999, message="Order must be between 0 and 9,999")])
+    version = VersionField()
     submit = SubmitField("Save finding", widget=GovSubmitInput())
 
 

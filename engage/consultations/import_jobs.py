@@ -10,38 +10,35 @@ and anything older than a day is cleared out when the next file arrives.
 
 Large files are imported in a background thread with its own app context and session; the
 thread commits once, or rolls back and records the problems.
+
+Every import, in the request or in the background, first claims its upload
+(``engage.core.jobs.UploadStore.claim``): a second submission of the same upload is told the
+import already ran (or is running) and is sent to the page that shows it. If the consultation
+is deleted while its import runs, the import's rows have nothing to point at: the database
+refuses them (foreign keys are enforced on SQLite too), the import rolls back and says so,
+and no orphan questions or figures are left.
 """
 from __future__ import annotations
 
-import json
 import logging
-import os
-import re
-import secrets
 import threading
 import time
 from pathlib import Path
 
 from flask import Flask, current_app
 
-from ..core.files import claim
+from ..core.jobs import UploadStore
 from ..extensions import db
 
 log = logging.getLogger(__name__)
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,60}$")
 _THREADS: dict[str, threading.Thread] = {}
 KEEP_SECONDS = 24 * 60 * 60
+UPLOADS = UploadStore("imports")
+GONE = "The consultation was deleted while its results were being imported, so nothing was imported."
 
 
 def folder() -> Path:
-    path = Path(current_app.config["ENGAGE_UPLOAD_DIR"]) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _paths(token: str, base: Path | None = None) -> tuple[Path, Path]:
-    base = base or folder()
-    return base / f"{token}.upload", base / f"{token}.json"
+    return UPLOADS.folder()
 
 
 def background_rows() -> int:
@@ -50,64 +47,43 @@ def background_rows() -> int:
 
 
 def store(consultation_id: int, user_id: int, filename: str, fmt: str, data: bytes, rows: int) -> str:
-    prune()
-    token = secrets.token_urlsafe(24)
-    upload, record = _paths(token)
-    fd = os.open(upload, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    _write(record, {
+    return UPLOADS.store({
         "consultation_id": consultation_id, "user_id": user_id, "filename": filename, "format": fmt,
-        "rows": rows, "state": "uploaded", "created": time.time(), "phase": "", "done": 0, "total": rows,
-    })
-    return token
-
-
-def _write(path: Path, data: dict) -> None:
-    tmp = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
-    tmp.write_text(json.dumps(data))
-    os.replace(tmp, path)
+        "rows": rows, "phase": "", "done": 0, "total": rows,
+    }, data)
 
 
 def load(token: str, base: Path | None = None) -> dict | None:
-    if not token or not _TOKEN.match(token):
-        return None
-    _, record = _paths(token, base)
-    try:
-        return json.loads(record.read_text())
-    except (OSError, ValueError):
-        return None
+    return UPLOADS.load(token, base)
 
 
 def update(token: str, base: Path | None = None, **fields) -> dict:
-    _, record = _paths(token, base)
-    data = load(token, base) or {}
-    data.update(fields)
-    _write(record, data)
-    return data
+    return UPLOADS.update(token, base, **fields)
 
 
 def data_of(token: str) -> bytes | None:
-    upload, _ = _paths(token)
-    try:
-        return upload.read_bytes()
-    except OSError:
-        return None
+    return UPLOADS.data(token)
 
 
 def discard_upload(token: str, base: Path | None = None) -> None:
-    upload, _ = _paths(token, base)
-    upload.unlink(missing_ok=True)
+    UPLOADS.discard_upload(token, base)
 
 
 def prune(max_age: float = KEEP_SECONDS) -> None:
-    cutoff = time.time() - max_age
-    for path in folder().glob("*"):
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-        except OSError:
-            continue
+    UPLOADS.prune(max_age)
+
+
+def claim(token: str) -> bool:
+    """Claim the upload for one import (in the request); False when it is already claimed."""
+    return UPLOADS.claim(token, phase="reading", done=0, problems=[])
+
+
+def finish(token: str, summary: dict, rows: int) -> None:
+    UPLOADS.finish(token, done=rows, summary=summary)
+
+
+def fail(token: str, problems: list[str], base: Path | None = None) -> None:
+    UPLOADS.fail(token, problems, base)
 
 
 # ---- background imports ------------------------------------------------------------------
@@ -117,9 +93,9 @@ def start(app: Flask, token: str, mapping: dict[int, str], replace: bool) -> thr
     Returns None when the upload's import has already been started (a second click, or two
     tabs): claiming the upload is one atomic file creation, so only one import ever runs."""
     base = folder()
-    if not claim(base / f"{token}.claim"):
+    if not UPLOADS.claim(token, base, phase="reading", done=0, problems=[]):
         return None
-    record = update(token, state="running", phase="reading", done=0, problems=[], started=time.time())
+    record = load(token, base)
     thread = threading.Thread(target=_run, args=(app, base, token, record, mapping, replace), name=f"import-{token[:8]}", daemon=True)
     _THREADS[token] = thread
     thread.start()
@@ -131,6 +107,15 @@ def wait(token: str, timeout: float = 60.0) -> None:
     thread = _THREADS.get(token)
     if thread is not None:
         thread.join(timeout)
+
+
+def consultation_gone(consultation_id: int) -> bool:
+    """True when the consultation no longer exists (asked after a failed import, in a new
+    transaction, so a delete committed while the import ran is seen)."""
+    from .models import Consultation
+
+    db.session.rollback()
+    return db.session.get(Consultation, consultation_id) is None
 
 
 def _run(app: Flask, base: Path, token: str, record: dict, mapping: dict[int, str], replace: bool) -> None:
@@ -156,20 +141,19 @@ def _run(app: Flask, base: Path, token: str, record: dict, mapping: dict[int, st
             summary = import_results(actor, consultation, record["filename"], data, fmt=record["format"],
                                      mapping=mapping, replace=replace, progress=progress)
             db.session.commit()
-            update(token, base, state="done", phase="done", done=record.get("rows", 0), summary=summary.as_dict())
-            discard_upload(token, base)
+            UPLOADS.finish(token, base, done=record.get("rows", 0), summary=summary.as_dict())
         except ImportProblems as error:
             db.session.rollback()
-            messages = error.messages or ["The consultation no longer exists, so nothing was imported."]
-            update(token, base, state="failed", phase="failed", problems=messages)
+            messages = error.messages or [GONE]
+            UPLOADS.fail(token, messages, base)
         except Exception:  # record it for the person; never leave the page waiting for ever
             db.session.rollback()
-            log.exception("Background import %s failed", token[:8])
-            update(token, base, state="failed", phase="failed",
-                   problems=["Something went wrong while importing, so nothing was saved. Try again; if it happens again, contact a partnership officer."])
+            if consultation_gone(record["consultation_id"]):
+                UPLOADS.fail(token, [GONE], base)
+            else:
+                log.exception("Background import %s failed", token[:8])
+                UPLOADS.fail(token, ["Something went wrong while importing, so nothing was saved. Try again; "
+                                     "if it happens again, contact a partnership officer."], base)
         finally:
             db.session.remove()
             _THREADS.pop(token, None)
-            if (load(token, base) or {}).get("state") == "failed":
-                # Nothing was saved: free the upload, so the person can change the columns and try again.
-                (base / f"{token}.claim").unlink(missing_ok=True)

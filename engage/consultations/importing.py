@@ -291,6 +291,31 @@ def read_file(filename: str, data: bytes, *, limit: int | None = None, progress:
     return Sheet(filename=filename, kind=ext, headers=header, rows=rows, row_numbers=numbers, total_rows=total)
 
 
+def count_rows(filename: str, data: bytes, stop_after: int | None = None) -> int:
+    """The rows of data in a file (not blank, under the heading row), counted from the rows
+    themselves: a workbook's own claim of its size (its "dimension") can be wrong or made up.
+    ``stop_after`` stops counting once there are more rows than that (enough to know a file
+    is large), so a large workbook is not read twice."""
+    ext = extension_of(filename)
+    rows_iter, _ = _xlsx_rows(data) if ext == "xlsx" else _csv_rows(data)
+    header_seen, count = False, 0
+    try:
+        for _, raw in rows_iter:
+            if all(_cell(v) == "" for v in raw):
+                continue
+            if not header_seen:
+                header_seen = True
+                continue
+            count += 1
+            if stop_after is not None and count > stop_after:
+                break
+    finally:
+        close = getattr(rows_iter, "close", None)
+        if close:
+            close()
+    return count
+
+
 def _csv_rows(data: bytes):
     if data[:4] == b"PK\x03\x04":
         _fail("The file looks like an Excel workbook with a .csv name. Rename it to end in .xlsx, or save it from Excel as CSV UTF-8")

@@ -8,6 +8,7 @@ from sqlalchemy import Boolean, Column, Date, DateTime, Float, ForeignKey, Integ
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.models import utcnow
+from ..core.concurrency import Versioned
 from ..extensions import db
 from ..core.vocabulary import AUDIENCES  # noqa: F401 (part of this module's vocabulary)
 
@@ -65,7 +66,7 @@ consultation_outcome = _link("outcome", "outcome")
 consultation_area = _link("area", "area")
 
 
-class Consultation(db.Model):
+class Consultation(Versioned, db.Model):
     __tablename__ = "consultation"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -182,6 +183,9 @@ class ConsultationDocument(db.Model):
 
     consultation = relationship("Consultation", back_populates="documents")
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class Segment(db.Model):
     """A group of respondents results are broken down by: everyone, a ward, priority wards,
@@ -251,7 +255,7 @@ class ResultFigure(db.Model):
         return round(100.0 * self.count / self.base, 1) if self.base else None
 
 
-class Finding(db.Model):
+class Finding(Versioned, db.Model):
     """A key finding: a short statement backed by figures or quotes."""
 
     __tablename__ = "consultation_finding"
@@ -265,3 +269,34 @@ class Finding(db.Model):
 
     consultation = relationship("Consultation", back_populates="findings")
     question = relationship("Question")
+
+    def __str__(self) -> str:
+        return self.statement
+
+
+# ---- how deletes describe these records (engage/core/deletion.py) -----------------------
+
+def _describe_for_deletes() -> None:
+    from ..core import deletion
+
+    deletion.describe("consultation", "consultation", "consultations", "title")
+    deletion.describe("consultation_tag", "tag", "audience, method and channel tags", "value")
+    deletion.describe("consultation_document", "document", "documents", "title")
+    deletion.describe("consultation_segment", "group of respondents", "groups of respondents results are broken down by", "label")
+    deletion.describe("consultation_question", "question", "questions", "text")
+    deletion.describe("consultation_option", "answer option", "answer options", "label")
+    deletion.describe("consultation_figure", "result figure", "result figures", None)
+    deletion.describe("consultation_finding", "finding", "findings", "statement")
+    deletion.describe_link("consultation", "lead_organisation_id", "consultations it leads")
+    deletion.describe_link("consultation", "created_by_id", "consultations this person logged (they stay)")
+    deletion.describe_link("consultation_segment", "area_id", "groups of respondents for this area (they stay, without the link)")
+    deletion.describe_link("consultation_finding", "question_id", "findings about this question (they stay, without the link)")
+    for name, words in (("partner", "partner organisations"), ("partnership", "partnerships"), ("priority", "priorities"),
+                        ("theme", "cross-cutting themes"), ("outcome", "outcomes"), ("area", "areas")):
+        deletion.describe_link(f"consultation_{name}", "consultation_id", f"links to {words} (they stay)")
+        target = "organisation" if name == "partner" else name
+        verb = "it is a partner in" if name == "partner" else "tagged with it"
+        deletion.describe_link(f"consultation_{name}", f"{target}_id", f"consultations {verb} (the link is removed)")
+
+
+_describe_for_deletes()

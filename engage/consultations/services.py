@@ -15,7 +15,7 @@ from flask import current_app
 from sqlalchemy import and_, case, false, func, or_, select, true
 
 from ..accounts.roles import COORDINATOR, OFFICER, PRACTITIONER, VCS
-from ..core import audit
+from ..core import audit, concurrency, deletion
 from ..core.errors import not_found
 from ..core.params import to_id
 from ..core.sanitise import clean_text
@@ -432,7 +432,7 @@ def _link_summary(consultation: Consultation) -> dict:
     return out
 
 
-def save_consultation(actor, consultation: Consultation | None, data: dict) -> Consultation:
+def save_consultation(actor, consultation: Consultation | None, data: dict, version=concurrency.UNCHECKED) -> Consultation:
     """Create (``consultation`` None) or update a consultation from cleaned form data.
 
     ``data`` holds the column values plus ``lead_organisation_id``, the ``*_ids`` lists and
@@ -444,6 +444,8 @@ def save_consultation(actor, consultation: Consultation | None, data: dict) -> C
         raise RuleError("Your account cannot log consultations. Ask a partnership officer for help.")
     if not creating and not can_edit(actor, consultation):
         raise RuleError("You cannot change this consultation.")
+    if not creating:
+        concurrency.check(consultation, version)
     values = _clean_fields(data)
 
     lead_id = data.get("lead_organisation_id")
@@ -493,7 +495,7 @@ def save_consultation(actor, consultation: Consultation | None, data: dict) -> C
 
             consultation.updated_at = utcnow()
         audit.record(actor, "update", consultation, f"Consultation changed: {consultation.title}", changes=changes or {})
-    db.session.flush()
+    concurrency.flush(consultation)
     return consultation
 
 
@@ -512,17 +514,24 @@ def delete_consultation(actor, consultation: Consultation) -> list[str]:
     if not can_edit(actor, consultation):
         raise RuleError("You cannot delete this consultation.")
     stored = [d.stored_name for d in consultation.documents]
-    audit.record(actor, "delete", consultation, f"Consultation deleted: {consultation.title}", changes={"title": [consultation.title, None]})
-    db.session.delete(consultation)
-    db.session.flush()
+    deletion.delete(actor, consultation, f"Consultation deleted: {consultation.title}",
+                    changes={"title": [consultation.title, None]})
     return stored
+
+
+def delete_plan(obj) -> deletion.DeletePlan:
+    """What deleting a consultation, document or finding takes with it (the confirm page)."""
+    return deletion.plan(obj)
 
 
 # ---- findings --------------------------------------------------------------------------
 
-def save_finding(actor, consultation: Consultation, finding: Finding | None, data: dict) -> Finding:
+def save_finding(actor, consultation: Consultation, finding: Finding | None, data: dict,
+                 version=concurrency.UNCHECKED) -> Finding:
     if not can_edit(actor, consultation):
         raise RuleError("You cannot change this consultation.")
+    if finding is not None:
+        concurrency.check(finding, version)
     statement = clean_text(data.get("statement") or "")
     evidence = clean_text(data.get("evidence") or "")
     if not statement:
@@ -555,7 +564,7 @@ def save_finding(actor, consultation: Consultation, finding: Finding | None, dat
     else:
         audit.record(actor, "update", finding, f"Finding changed in {consultation.title}: {statement}")
     consultation.updated_at = _now()
-    db.session.flush()
+    concurrency.flush(finding)
     return finding
 
 
@@ -569,11 +578,10 @@ def get_finding(consultation: Consultation, finding_id: int) -> Finding:
 def delete_finding(actor, consultation: Consultation, finding: Finding) -> None:
     if not can_edit(actor, consultation):
         raise RuleError("You cannot change this consultation.")
-    audit.record(actor, "delete", finding, f"Finding deleted from {consultation.title}: {finding.statement}",
-                 changes={"statement": [finding.statement, None], "consultation_id": [consultation.id, None]})
-    consultation.findings.remove(finding)
     consultation.updated_at = _now()
-    db.session.flush()
+    deletion.delete(actor, finding, f"Finding deleted from {consultation.title}: {finding.statement}",
+                    changes={"statement": [finding.statement, None], "consultation_id": [consultation.id, None]})
+    db.session.expire(consultation, ["findings"])
 
 
 def _now():

@@ -11,6 +11,8 @@ from sqlalchemy import func, select
 from werkzeug.exceptions import HTTPException
 
 from ..core.audit import history
+from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
+from ..core.deletion import DeleteRefused
 from ..core.pagination import page_arg, paginate
 from ..core.params import to_id
 from ..core.security import role_required
@@ -18,7 +20,7 @@ from ..extensions import db
 from ..partnership.models import Area, Framework, Organisation, Outcome, Partnership, Priority
 from ..partnership.services import area_choices, organisation_choices, outcome_choices, partnership_choices, priority_choices, theme_choices
 from . import bp, documents as docs, forms, services
-from .models import AUDIENCES, CHANNELS, STATUSES, VISIBILITY, Consultation
+from .models import AUDIENCES, CHANNELS, STATUSES, VISIBILITY, Consultation, Finding
 from .search import FACETS, KINDS, hit_url, run_search
 
 EDITORS = services.EDITOR_ROLES
@@ -160,7 +162,10 @@ def download(consultation_id, document_id):
         not_found("This document's file is missing. Contact the person named on the consultation.")
     response = send_file(path, mimetype=document.content_type, as_attachment=True, download_name=document.filename,
                          max_age=0, conditional=True)
-    response.headers["Cache-Control"] = "private, no-store" if consultation.visibility != "public" else "public, max-age=300"
+    # Never kept by shared caches (a proxy would go on serving a document after its consultation
+    # stops being public); the browser asks again each time, so a change of visibility counts
+    # at once. Documents of non-public consultations are not stored at all.
+    response.headers["Cache-Control"] = "private, no-store" if consultation.visibility != "public" else "private, no-cache"
     return response
 
 
@@ -281,11 +286,13 @@ def _attach_error(form, error: services.RuleError) -> None:
         form.form_errors.append(str(error))
 
 
-def _form_page(form, consultation=None, similar=None, status=200):
-    if form.errors or form.form_errors:
+def _form_page(form, consultation=None, similar=None, status=200, conflict=None):
+    if conflict is not None:
+        status = 409
+    elif form.errors or form.form_errors:
         status = 400
     return render_template("consultations/form.html", form=form, consultation=consultation, similar=similar or [],
-                           is_officer=current_user.role == "officer"), status
+                           is_officer=current_user.role == "officer", conflict=conflict), status
 
 
 @bp.route("/consultations/new", methods=["GET", "POST"])
@@ -343,9 +350,18 @@ def edit(consultation_id):
     _bind(form, current_user)
     if request.method == "POST" and "lead_organisation_id" not in request.form:
         form.lead_organisation_id.data = consultation.lead_organisation_id
+    conflict = None
     if form.validate_on_submit():
         try:
-            services.save_consultation(current_user, consultation, _form_data(form))
+            services.save_consultation(current_user, consultation, _form_data(form), version=form.version.data)
+        except (EditConflict, *CONFLICTS) as error:
+            db.session.rollback()
+            error = as_conflict(error, Consultation, consultation_id, form.version.data)
+            error.apply(form)
+            conflict = error.describe(form)
+            if conflict.gone:
+                flash("This consultation has been deleted by someone else, so your changes could not be saved.", "error")
+                return redirect(url_for("consultations.manage"))
         except services.RuleError as error:
             db.session.rollback()
             _attach_error(form, error)
@@ -353,7 +369,7 @@ def edit(consultation_id):
             db.session.commit()
             flash("Changes saved.", "success")
             return redirect(url_for("consultations.page", consultation_id=consultation.id))
-    return _form_page(form, consultation=consultation)
+    return _form_page(form, consultation=consultation, conflict=conflict)
 
 
 @bp.route("/consultations/<int:consultation_id>/delete", methods=["GET", "POST"])
@@ -362,24 +378,33 @@ def delete(consultation_id):
     consultation = services.get_for_edit(current_user, consultation_id)
     return _confirm_delete(
         consultation, what=f"the consultation “{consultation.title}”",
-        warning="Its documents, questions, results and findings are deleted too. This cannot be undone.",
+        warning="This cannot be undone.",
         delete=lambda: services.delete_consultation(current_user, consultation),
         done=f"Consultation “{consultation.title}” deleted.", then=url_for("consultations.manage"),
         back=url_for("consultations.page", consultation_id=consultation.id))
 
 
-def _confirm_delete(consultation, *, what: str, delete, done: str, then: str, back: str, warning: str = ""):
+def _confirm_delete(consultation, *, what: str, delete, done: str, then: str, back: str, warning: str = "", target=None):
     """The "are you sure?" page. On confirming: ``delete()`` (a service call that returns the
-    stored files it let go), one commit, then the files are removed and the person moves on."""
+    stored files it let go), one commit, then the files are removed and the person moves on.
+    ``target`` (the consultation itself when not given) is what is deleted: the page lists
+    what goes with it, or why it cannot go (engage/core/deletion.py)."""
+    target = target if target is not None else consultation
     form = forms.ConfirmForm()
     if form.validate_on_submit():
-        stored = delete() or []
-        db.session.commit()
-        docs.discard(stored)
-        flash(done, "success")
-        return redirect(then)
-    return render_template("consultations/confirm_delete.html", form=form, consultation=consultation,
-                           what=what, warning=warning, action=request.path, back=back)
+        try:
+            stored = delete() or []
+        except DeleteRefused as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            docs.discard(stored)
+            flash(done, "success")
+            return redirect(then)
+    status = 409 if form.form_errors else 200
+    return render_template("consultations/confirm_delete.html", form=form, consultation=consultation, plan=services.delete_plan(target),
+                           what=what, warning=warning, action=request.path, back=back), status
 
 
 # ---- documents -----------------------------------------------------------------------------
@@ -422,7 +447,7 @@ def delete_document(consultation_id, document_id):
     document = docs.get_document(consultation, document_id)
     documents_page = url_for("consultations.documents", consultation_id=consultation.id)
     return _confirm_delete(consultation, what=f"the document “{document.title}”",
-                           delete=lambda: [docs.delete_document(current_user, consultation, document)],
+                           delete=lambda: [docs.delete_document(current_user, consultation, document)], target=document,
                            done="Document deleted.", then=documents_page, back=documents_page)
 
 
@@ -447,9 +472,18 @@ def findings(consultation_id, finding_id=None):
     consultation = services.get_for_edit(current_user, consultation_id)
     finding = services.get_finding(consultation, finding_id) if finding_id is not None else None
     form = _finding_form(consultation, finding)
+    conflict = None
     if form.validate_on_submit():
         try:
-            services.save_finding(current_user, consultation, finding, _finding_data(form))
+            services.save_finding(current_user, consultation, finding, _finding_data(form), version=form.version.data)
+        except (EditConflict, *CONFLICTS) as error:
+            db.session.rollback()
+            error = as_conflict(error, Finding, finding_id, form.version.data)
+            error.apply(form)
+            conflict = error.describe(form)
+            if conflict.gone:
+                flash("This finding has been deleted by someone else, so your changes could not be saved.", "error")
+                return redirect(url_for("consultations.findings", consultation_id=consultation.id))
         except services.RuleError as error:
             db.session.rollback()
             _attach_error(form, error)
@@ -457,9 +491,9 @@ def findings(consultation_id, finding_id=None):
             db.session.commit()
             flash("Finding saved." if finding else "Finding added.", "success")
             return redirect(url_for("consultations.findings", consultation_id=consultation.id))
-    status = 400 if form.errors or form.form_errors else 200
+    status = 409 if conflict else (400 if form.errors or form.form_errors else 200)
     return render_template("consultations/findings.html", consultation=consultation, form=form, finding=finding,
-                           published=services.results_published(consultation)), status
+                           published=services.results_published(consultation), conflict=conflict), status
 
 
 @bp.route("/consultations/<int:consultation_id>/findings/<int:finding_id>/delete", methods=["GET", "POST"])
@@ -469,5 +503,5 @@ def delete_finding(consultation_id, finding_id):
     finding = services.get_finding(consultation, finding_id)
     findings_page = url_for("consultations.findings", consultation_id=consultation.id)
     return _confirm_delete(consultation, what=f"the finding “{finding.statement}”",
-                           delete=lambda: services.delete_finding(current_user, consultation, finding),
+                           delete=lambda: services.delete_finding(current_user, consultation, finding), target=finding,
                            done="Finding deleted.", then=findings_page, back=findings_page)

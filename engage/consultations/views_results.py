@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, current_app, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..core.errors import not_found
@@ -72,15 +72,13 @@ def import_upload(consultation_id):
 
 
 def _count_rows(filename: str, data: bytes, sheet) -> int:
-    """Rows of data, to choose between importing now and in the background. A CSV file is
-    counted exactly (it is quick); a workbook's own row count is used (reading every cell
-    of a large workbook takes seconds)."""
+    """Rows of data, to choose between importing now and in the background: counted from the
+    rows themselves (a workbook's own row count can be wrong), stopping once the file is known
+    to be large."""
     if len(sheet.rows) < 5:
         return len(sheet.rows)
-    if sheet.kind == "xlsx":
-        return sheet.total_rows
     try:
-        return len(importing.read_file(filename, data).rows)
+        return importing.count_rows(filename, data, stop_after=import_jobs.background_rows())
     except importing.ImportProblems:
         return sheet.total_rows
 
@@ -100,10 +98,8 @@ def _samples(sheet) -> dict[int, list[str]]:
 def import_preview(consultation_id, token):
     consultation = services.get_for_edit(current_user, consultation_id)
     record = _job(consultation, token)
-    if record.get("state") == "running":
-        return redirect(url_for("consultations.import_progress", consultation_id=consultation.id, token=token))
-    if record.get("state") == "done":
-        return redirect(url_for("consultations.import_done", consultation_id=consultation.id, token=token))
+    if record.get("state") in ("running", "done"):
+        return _already(consultation, token, record)
     data = import_jobs.data_of(token)
     if data is None:
         not_found("That upload has expired. Upload the file again.")
@@ -118,11 +114,14 @@ def import_preview(consultation_id, token):
         problems = importing.check_mapping(sheet, fmt, mapping)
         if not problems and background:
             auto = bool(getattr(form, "auto_refresh", None) and form.auto_refresh.data)
-            # Whether this request started it or an earlier click did, the progress page follows it.
-            import_jobs.start(current_app._get_current_object(), token, mapping, bool(form.replace.data))
+            if import_jobs.start(current_app._get_current_object(), token, mapping, bool(form.replace.data)) is None:
+                return _already(consultation, token, import_jobs.load(token) or record)
             return redirect(url_for("consultations.import_progress", consultation_id=consultation.id, token=token,
                                     refresh=None if auto else "off"))
         if not problems:
+            # Claim the upload first: a second submission (a double click) is told it ran.
+            if not import_jobs.claim(token):
+                return _already(consultation, token, import_jobs.load(token) or record)
             try:
                 summary = importing.import_results(current_user, consultation, record["filename"], data, fmt=fmt,
                                                    mapping=mapping, replace=bool(form.replace.data))
@@ -130,9 +129,16 @@ def import_preview(consultation_id, token):
             except importing.ImportProblems as error:
                 db.session.rollback()
                 problems = error.problems
+                import_jobs.fail(token, error.messages)
+            except Exception:
+                db.session.rollback()
+                if import_jobs.consultation_gone(consultation.id):
+                    import_jobs.fail(token, [import_jobs.GONE])
+                    not_found(import_jobs.GONE)
+                import_jobs.fail(token, ["Something went wrong while importing, so nothing was saved. Try again."])
+                raise
             else:
-                import_jobs.update(token, state="done", phase="done", done=summary.rows, summary=summary.as_dict())
-                import_jobs.discard_upload(token)
+                import_jobs.finish(token, summary.as_dict(), summary.rows)
                 return redirect(url_for("consultations.import_done", consultation_id=consultation.id, token=token))
     elif record.get("state") == "failed" and request.method == "GET":
         problems = [importing.Problem(message) for message in record.get("problems", [])]
@@ -140,6 +146,19 @@ def import_preview(consultation_id, token):
     return render_template("consultations/results/import_preview.html", consultation=consultation, form=form, record=record,
                            sheet=sheet, fmt=fmt, problems=problems, background=background,
                            formats=importing.FORMATS, token=token), status
+
+
+def _already(consultation, token: str, record: dict):
+    """A second submission of an upload that is being or has been imported: say so, and go to
+    the page that shows it (the import itself runs once)."""
+    if request.method == "POST":
+        if record.get("state") == "done":
+            flash("This file has already been imported, so it was not imported again. This is what it imported.", "info")
+        else:
+            flash("This file is already being imported, so it was not started again. Its progress is below.", "info")
+    if record.get("state") == "done":
+        return redirect(url_for("consultations.import_done", consultation_id=consultation.id, token=token))
+    return redirect(url_for("consultations.import_progress", consultation_id=consultation.id, token=token))
 
 
 @bp.route("/consultations/<int:consultation_id>/results/import/<token>/progress")

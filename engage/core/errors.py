@@ -10,6 +10,7 @@ MESSAGES = {
     403: ("You do not have permission to see this page", "Your account does not have the role this page needs. If you think it should, contact a partnership officer."),
     404: ("Page not found", "If you typed the web address, check it is correct. If you pasted it, check you copied all of it."),
     405: ("Sorry, that action is not allowed here", "Go back to the page you came from and try again."),
+    409: ("Someone else changed this at the same moment", "Nothing you sent has been saved. Go back, reload the page to see their changes, and make yours again."),
     413: ("That file is too large", "Choose a smaller file and try again."),
     429: ("Too many attempts", "Wait a few minutes before you try again."),
     500: ("Sorry, there is a problem with the service", "Try again later. What you entered has not been saved."),
@@ -35,6 +36,17 @@ def init_app(app: Flask) -> None:
             400,
             "The form you sent had expired or was not sent from this site. Go back, reload the page and try again.",
         )
+
+    from sqlalchemy.orm.exc import StaleDataError
+
+    @app.errorhandler(StaleDataError)
+    def lost_race(error):
+        # A save that lost a race with another (engage/core/concurrency.py); views that show
+        # the edit form handle it themselves, this is the plain answer everywhere else.
+        from ..extensions import db
+
+        db.session.rollback()
+        return error_response(409)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -185,3 +185,20 @@ class WholeNumberField(IntegerField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(f"{self.label.text} must be a whole number, like 250")
+
+
+from wtforms import HiddenField  # noqa: E402
+
+
+class VersionField(HiddenField):
+    """The version of the record the form was loaded from (engage/core/concurrency.py).
+    Never a form error itself: a missing or tampered value is an edit conflict, so the person
+    sees what is saved now and keeps what they typed."""
+
+    def process_formdata(self, valuelist):
+        from .params import to_id
+
+        self.data = to_id(valuelist[0]) if valuelist else None
+
+    def _value(self):
+        return "" if self.data is None else str(self.data)

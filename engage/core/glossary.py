@@ -52,6 +52,9 @@ TERMS: list[Term] = [
          "The council, police, health services, fire service, colleges, businesses and local groups, working together "
          "for the whole area. It has a board and a small team.",
          ("Local Strategic Partnership", "LSP")),
+    Term("margin-of-error", "Margin of error",
+         "How far a figure from a survey could be from the true figure for everyone, just by chance of who answered. "
+         "With a margin of 5 points, a result of 40% means the true figure is very likely between 35% and 45%."),
     Term("monitoring-level", "Monitoring level",
          "A point agreed in advance. If a figure gets worse than this, the partners meet to decide what to do.",
          ("monitoring level", "Monitoring level")),
@@ -63,6 +66,9 @@ TERMS: list[Term] = [
          "A ward where the partnership works hardest to close the gap with the rest of the borough, for example in health, "
          "jobs or crime. Results there are set beside the rest of the borough.",
          ("priority wards", "priority ward", "Priority wards", "Priority ward")),
+    Term("significant", "Significant difference",
+         "A gap between two groups that is too big to be down to chance alone. We check it with a standard test and "
+         "accept a 1 in 20 risk of being wrong."),
     Term("ssp", "SSP (Specialist Strategic Partnership)",
          "A partnership that leads one priority, such as health or crime. It has its own budget and must act on what people say.",
          ("Specialist Strategic Partnership", "SSP")),

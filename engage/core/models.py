@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -14,9 +14,17 @@ def utcnow() -> datetime:
 
 
 class AuditEvent(db.Model):
-    """Who changed what, and when. Written by services, never edited."""
+    """Who changed what, and when. Written by services, never edited.
+
+    An event belongs to one record: ``object_type`` and ``object_id`` (ids are never reused,
+    engage/core/database.py) while ``record_deleted`` is false. When the record is deleted
+    (``engage.core.deletion``) its events are closed, so even an id given out again could
+    never show them. ``record_version`` is the record's version after the change (for
+    records with an edit version, engage/core/concurrency.py): an edit conflict shows the
+    changes made since the version the person loaded."""
 
     __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_record", "object_type", "object_id", "record_deleted"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
@@ -26,3 +34,5 @@ class AuditEvent(db.Model):
     object_id: Mapped[int | None] = mapped_column(Integer, index=True)
     summary: Mapped[str] = mapped_column(String(300), default="")
     changes: Mapped[dict | None] = mapped_column(JSON)
+    record_version: Mapped[int | None] = mapped_column(Integer)
+    record_deleted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -10,7 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
 
-from ..core.forms import EngageForm, GovDateField, IdMultiCheckboxField, IdSelectField, NumberField, WholeNumberField
+from ..core.forms import EngageForm, GovDateField, IdMultiCheckboxField, IdSelectField, NumberField, VersionField, WholeNumberField
 from .models import AREA_LEVELS, ORGANISATION_KINDS
 
 
@@ -23,6 +23,7 @@ def _description(label="Description", hint=""):
 
 
 class OrganisationForm(EngageForm):
+    version = VersionField()
     name = _name()
     kind = RadioField("Kind of organisation", choices=list(ORGANISATION_KINDS.items()), widget=GovRadioInput(), validators=[InputRequired("Select the kind of organisation")])
     website = StringField("Website", description="Optional. For example, https://www.example.org", widget=GovTextInput(), validators=[Optional(), Length(max=300), URL(message="Enter a web address that starts with http:// or https://")])
@@ -31,6 +32,7 @@ class OrganisationForm(EngageForm):
 
 
 class PartnershipForm(EngageForm):
+    version = VersionField()
     name = _name()
     short_name = StringField("Short name", description="Optional. For example, HSP or Safer SSP", widget=GovTextInput(), validators=[Optional(), Length(max=40, message="Short name must be 40 characters or fewer")])
     kind = RadioField("Kind of partnership", choices=[("strategic", "The strategic partnership"), ("priority", "A priority partnership (one per priority)")], widget=GovRadioInput(), validators=[InputRequired("Select the kind of partnership")])
@@ -40,12 +42,14 @@ class PartnershipForm(EngageForm):
 
 
 class MembersForm(EngageForm):
+    version = VersionField()
     organisation_ids = IdMultiCheckboxField("Member organisations")
     coordinator_ids = IdMultiCheckboxField("Coordinators", description="People with a coordinator or officer account.")
     submit = SubmitField("Save members", widget=GovSubmitInput())
 
 
 class FrameworkForm(EngageForm):
+    version = VersionField()
     name = _name()
     starts_on = GovDateField("Start date", description="For example, 1 4 2006", validators=[InputRequired("Enter the start date")])
     ends_on = GovDateField("End date", description="Optional. Leave blank if the framework is still current.", validators=[Optional()])
@@ -54,6 +58,7 @@ class FrameworkForm(EngageForm):
 
 
 class PriorityForm(EngageForm):
+    version = VersionField()
     framework_id = IdSelectField("Framework", blank=None)
     name = _name()
     position = WholeNumberField("Order", description="1 for the first priority, 2 for the second, and so on.", validators=[Optional(), NumberRange(min=0, max=999, message="Order must be between 0 and 999")])
@@ -63,11 +68,13 @@ class PriorityForm(EngageForm):
 
 
 class SuccessorsForm(EngageForm):
+    version = VersionField()
     successor_ids = IdMultiCheckboxField("Became", description="The priorities of later frameworks that this priority became. Anything tagged with this priority is then also found under them.")
     submit = SubmitField("Save mapping", widget=GovSubmitInput())
 
 
 class ThemeForm(EngageForm):
+    version = VersionField()
     framework_id = IdSelectField("Framework", blank=None)
     name = _name()
     position = WholeNumberField("Order", validators=[Optional(), NumberRange(min=0, max=999, message="Order must be between 0 and 999")])
@@ -76,6 +83,7 @@ class ThemeForm(EngageForm):
 
 
 class OutcomeForm(EngageForm):
+    version = VersionField()
     priority_id = IdSelectField("Priority", blank=None)
     code = StringField("Code", description="Optional. For example, SH1", widget=GovTextInput(), validators=[Optional(), Length(max=20, message="Code must be 20 characters or fewer")])
     title = _name("Title", 300)
@@ -84,6 +92,7 @@ class OutcomeForm(EngageForm):
 
 
 class IndicatorForm(EngageForm):
+    version = VersionField()
     outcome_id = IdSelectField("Outcome", blank=None)
     name = _name("Indicator", 300)
     unit = StringField("Unit", description="For example, %, people, or crimes per 1,000 residents", widget=GovTextInput(), validators=[Optional(), Length(max=60, message="Unit must be 60 characters or fewer")])
@@ -107,6 +116,7 @@ class ReadingForm(EngageForm):
 
 
 class AreaForm(EngageForm):
+    version = VersionField()
     name = _name()
     level = SelectField("Level", choices=list(AREA_LEVELS.items()), widget=GovSelect(), validators=[InputRequired("Select the level")])
     parent_id = IdSelectField("Inside", description="The larger area this one sits in.", blank="Nothing (the top of the tree)")

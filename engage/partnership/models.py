@@ -8,8 +8,9 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import Boolean, Column, Date, Float, ForeignKey, Integer, String, Table, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
+from ..core.concurrency import Versioned
 from ..extensions import db
 
 ORGANISATION_KINDS = {
@@ -57,7 +58,7 @@ priority_succession = Table(
 )
 
 
-class Organisation(db.Model):
+class Organisation(Versioned, db.Model):
     __tablename__ = "organisation"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -74,7 +75,7 @@ class Organisation(db.Model):
         return self.name
 
 
-class Partnership(db.Model):
+class Partnership(Versioned, db.Model):
     """The strategic partnership itself, or one of its priority (specialist) partnerships."""
 
     __tablename__ = "partnership"
@@ -94,7 +95,7 @@ class Partnership(db.Model):
         return self.name
 
 
-class Framework(db.Model):
+class Framework(Versioned, db.Model):
     """A version of the partnership's priorities, e.g. "Community Strategy and LAA 2006–09"."""
 
     __tablename__ = "framework"
@@ -117,7 +118,7 @@ class Framework(db.Model):
         return self.name
 
 
-class Priority(db.Model):
+class Priority(Versioned, db.Model):
     __tablename__ = "priority"
     __table_args__ = (UniqueConstraint("framework_id", "name"),)
 
@@ -148,7 +149,7 @@ class Priority(db.Model):
         return self.name
 
 
-class Theme(db.Model):
+class Theme(Versioned, db.Model):
     """A cross-cutting theme beside the priorities (the LAA's "transformational issues")."""
 
     __tablename__ = "theme"
@@ -166,7 +167,7 @@ class Theme(db.Model):
         return self.name
 
 
-class Outcome(db.Model):
+class Outcome(Versioned, db.Model):
     __tablename__ = "outcome"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -182,7 +183,7 @@ class Outcome(db.Model):
         return f"{self.code} {self.title}".strip()
 
 
-class Indicator(db.Model):
+class Indicator(Versioned, db.Model):
     __tablename__ = "indicator"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -231,7 +232,7 @@ class IndicatorReading(db.Model):
     indicator = relationship("Indicator", back_populates="readings")
 
 
-class Area(db.Model):
+class Area(Versioned, db.Model):
     """A place in the tree borough → town → ward → neighbourhood → LSOA."""
 
     __tablename__ = "area"
@@ -246,7 +247,9 @@ class Area(db.Model):
     priority_ward: Mapped[bool] = mapped_column(Boolean, default=False)
     population_is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    parent = relationship("Area", remote_side=[id], backref="children")
+    # The database refuses to delete an area with areas inside it (RESTRICT); "all" stops the
+    # ORM from quietly emptying their parent_id instead (engage/core/deletion.py).
+    parent = relationship("Area", remote_side=[id], backref=backref("children", passive_deletes="all"))
 
     @property
     def level_label(self) -> str:
@@ -262,3 +265,32 @@ class Area(db.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# ---- how deletes describe these records (engage/core/deletion.py) -----------------------
+
+def _describe_for_deletes() -> None:
+    from ..core import deletion
+
+    deletion.describe("organisation", "organisation", "organisations", "name")
+    deletion.describe("partnership", "partnership", "partnerships", "name")
+    deletion.describe("framework", "priority framework", "priority frameworks", "name")
+    deletion.describe("priority", "priority", "priorities", "name")
+    deletion.describe("theme", "cross-cutting theme", "cross-cutting themes", "name")
+    deletion.describe("outcome", "outcome", "outcomes", "title")
+    deletion.describe("indicator", "indicator", "indicators", "name")
+    deletion.describe("indicator_reading", "reading", "readings", "taken_on")
+    deletion.describe("area", "area", "areas", "name")
+    deletion.describe_link("area", "parent_id", "areas inside it")
+    deletion.describe_link("partnership", "parent_id", "partnerships that stay but are no longer part of it")
+    deletion.describe_link("priority", "partnership_id", "priorities it owns (they stay, with no owner)")
+    deletion.describe_link("indicator", "lead_organisation_id", "indicators it leads (they stay, with no lead)")
+    deletion.describe_link("partnership_member", "organisation_id", "partnerships it is a member of (it leaves them)")
+    deletion.describe_link("partnership_member", "partnership_id", "member organisations (they stay, outside it)")
+    deletion.describe_link("partnership_coordinator", "partnership_id", "coordinators (their accounts stay)")
+    deletion.describe_link("partnership_coordinator", "user_id", "partnerships this person coordinates")
+    deletion.describe_link("priority_succession", "predecessor_id", "later priorities it became (the mapping is removed)")
+    deletion.describe_link("priority_succession", "successor_id", "earlier priorities that became it (the mapping is removed)")
+
+
+_describe_for_deletes()

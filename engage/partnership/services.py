@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from ..core import audit
+from ..core import audit, concurrency, deletion
 from ..core.errors import not_found
 from ..extensions import db
 from .models import (
+    AREA_LEVELS,
     AREA_ORDER,
     Area,
     Framework,
@@ -179,9 +180,13 @@ def _unique(model, field: str, value, exclude_id=None, message: str = "", **scop
         raise RuleError(message or "This name is already used", field)
 
 
-def save(actor, obj, data: dict, label: str):
-    """Apply ``data`` to ``obj`` (new or existing) after the model's rules; record and flush."""
+def save(actor, obj, data: dict, label: str, version=concurrency.UNCHECKED):
+    """Apply ``data`` to ``obj`` (new or existing) after the model's rules; record and flush.
+    ``version`` is the edit version the form was loaded from (engage/core/concurrency.py)."""
     creating = obj.id is None
+    data = {k: v for k, v in data.items() if k != "version"}
+    if not creating:
+        concurrency.check(obj, version)
     check_rules(obj, data)
     for key, value in data.items():
         setattr(obj, key, value)
@@ -189,7 +194,7 @@ def save(actor, obj, data: dict, label: str):
         db.session.add(obj)
         db.session.flush()
     audit.record(actor, "create" if creating else "update", obj, f"{label} {'added' if creating else 'changed'}: {obj}")
-    db.session.flush()
+    concurrency.flush(obj)
     return obj
 
 
@@ -198,9 +203,7 @@ def check_rules(obj, data: dict) -> None:
         _unique(Organisation, "name", data["name"], obj.id, "An organisation with this name already exists")
     elif isinstance(obj, Partnership):
         _unique(Partnership, "name", data["name"], obj.id, "A partnership with this name already exists")
-        parent_id = data.get("parent_id")
-        if parent_id is not None and obj.id is not None and parent_id == obj.id:
-            raise RuleError("A partnership cannot be part of itself", "parent_id")
+        _check_partnership_parent(obj, data.get("parent_id"))
     elif isinstance(obj, Framework):
         _unique(Framework, "name", data["name"], obj.id, "A framework with this name already exists")
         if data.get("ends_on") and data["ends_on"] < data["starts_on"]:
@@ -225,6 +228,13 @@ def _check_area(area: Area, data: dict) -> None:
     _unique(Area, "name", data["name"], area.id, "There is already an area with this name in the same place", parent_id=parent_id)
     if data.get("priority_ward") and level != "ward":
         raise RuleError("Only wards can be priority wards", "priority_ward")
+    if area.id is not None and level in AREA_ORDER:
+        inside = [c for c in area.children if c.level in AREA_ORDER and AREA_ORDER.index(c.level) <= AREA_ORDER.index(level)]
+        if inside:
+            child = inside[0]
+            raise RuleError(f"{child.name} sits inside this area and is a {AREA_LEVELS.get(child.level, child.level).lower()}, "
+                            f"so this area cannot become a {AREA_LEVELS.get(level, level).lower()}. Move the areas inside it first, "
+                            "or choose a larger level", "level")
     if parent_id is None:
         return
     parent = db.session.get(Area, parent_id)
@@ -236,21 +246,35 @@ def _check_area(area: Area, data: dict) -> None:
         raise RuleError("An area cannot sit inside itself", "parent_id")
 
 
-def delete(actor, obj, label: str) -> None:
-    """Delete reference data that nothing depends on; otherwise say what holds it."""
-    if isinstance(obj, Area) and obj.children:
-        raise RuleError(f"{obj.name} contains other areas. Move or delete them first.")
-    if isinstance(obj, Organisation):
-        from ..accounts.models import User
+def _check_partnership_parent(partnership: Partnership, parent_id) -> None:
+    """A partnership may not sit inside itself, however many steps round (A→B→A)."""
+    if parent_id is None or partnership.id is None:
+        return
+    seen = set()
+    node = db.session.get(Partnership, parent_id)
+    while node is not None and node.id not in seen:
+        if node.id == partnership.id:
+            if parent_id == partnership.id:
+                raise RuleError("A partnership cannot be part of itself", "parent_id")
+            raise RuleError("A partnership cannot be part of a partnership that is part of it. "
+                            "Choose a partnership above it, or none", "parent_id")
+        seen.add(node.id)
+        node = node.parent
 
-        if db.session.scalar(select(User.id).where(User.organisation_id == obj.id).limit(1)):
-            raise RuleError(f"Accounts belong to {obj.name}. Move them to another organisation first.")
-    audit.record(actor, "delete", obj, f"{label} deleted: {obj}", changes={})
-    db.session.delete(obj)
-    db.session.flush()
+
+def delete_plan(obj) -> deletion.DeletePlan:
+    """What deleting ``obj`` would refuse, take with it and unlink (for the confirm page)."""
+    return deletion.plan(obj)
 
 
-def set_successors(actor, priority: Priority, successor_ids: list[int]) -> None:
+def delete(actor, obj, label: str) -> deletion.DeletePlan:
+    """Delete reference data through the one delete rule (engage/core/deletion.py): refused
+    with a plain message naming what depends on it, or deleted with what goes with it."""
+    return deletion.delete(actor, obj, f"{label} deleted: {obj}")
+
+
+def set_successors(actor, priority: Priority, successor_ids: list[int], version=concurrency.UNCHECKED) -> None:
+    concurrency.check(priority, version)
     successors = [get_or_404(Priority, sid) for sid in successor_ids]
     for succ in successors:
         if succ.framework_id == priority.framework_id:
@@ -260,14 +284,16 @@ def set_successors(actor, priority: Priority, successor_ids: list[int]) -> None:
     priority.successors = successors
     audit.record(actor, "update", priority, f"Priority {priority.name} now maps to: {', '.join(s.name for s in successors) or 'nothing'}",
                  changes={"successors": [s.id for s in successors]})
-    db.session.flush()
+    concurrency.flush(priority)
 
 
-def set_members(actor, partnership: Partnership, organisation_ids: list[int], coordinator_ids: list[int]) -> None:
+def set_members(actor, partnership: Partnership, organisation_ids: list[int], coordinator_ids: list[int],
+                version=concurrency.UNCHECKED) -> None:
     from ..accounts.models import User
 
+    concurrency.check(partnership, version)
     partnership.members = [get_or_404(Organisation, oid) for oid in organisation_ids]
     partnership.coordinators = [get_or_404(User, uid) for uid in coordinator_ids]
     audit.record(actor, "update", partnership, f"Members and coordinators of {partnership.name} changed",
                  changes={"members": organisation_ids, "coordinators": coordinator_ids})
-    db.session.flush()
+    concurrency.flush(partnership)

@@ -12,6 +12,8 @@ from sqlalchemy import select
 from ..accounts.models import User
 from ..accounts.roles import COORDINATOR, OFFICER
 from ..core.audit import history
+from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
+from ..core.deletion import DeleteRefused
 from ..core.sanitise import clean_text
 from ..core.security import role_required
 from ..extensions import db
@@ -71,7 +73,7 @@ def _entity(name: str) -> Entity:
 def _form_data(form) -> dict:
     data = {}
     for fld in form:
-        if fld.name in {"submit", "csrf_token"}:
+        if fld.name in {"submit", "csrf_token", "version"}:
             continue
         value = fld.data
         if isinstance(value, Decimal):
@@ -149,9 +151,16 @@ def _edit(name, object_id):
     entity = _entity(name)
     obj = services.get_or_404(entity.model, object_id) if object_id is not None else None
     form = _bind(entity, obj)
+    conflict = None
     if form.validate_on_submit():
         try:
-            saved = services.save(current_user, obj or entity.model(), _form_data(form), entity.label)
+            saved = services.save(current_user, obj or entity.model(), _form_data(form), entity.label,
+                                  version=form.version.data)
+        except (EditConflict, *CONFLICTS) as error:
+            db.session.rollback()
+            error = as_conflict(error, entity.model, object_id, form.version.data)
+            error.apply(form)
+            conflict = error.describe(form)
         except services.RuleError as error:
             db.session.rollback()
             target = getattr(form, error.field, None) if error.field else None
@@ -160,20 +169,24 @@ def _edit(name, object_id):
             db.session.commit()
             flash(f"{entity.label} “{saved}” saved.", "success")
             return redirect(url_for("partnership.admin_edit", name=name, object_id=saved.id))
+    if obj is not None and conflict is not None and conflict.gone:
+        flash(f"This {entity.label.lower()} has been deleted by someone else.", "error")
+        return redirect(url_for("partnership.admin_list", name=name))
     extra = _extra_forms(obj) if obj is not None else {}
-    status = 400 if form.errors or form.form_errors else 200
-    return render_template("partnership/admin_form.html", name=name, entity=entity, obj=obj, form=form,
+    status = 409 if conflict else (400 if form.errors or form.form_errors else 200)
+    return render_template("partnership/admin_form.html", name=name, entity=entity, obj=obj, form=form, conflict=conflict,
                            history=history(obj) if obj is not None else [], status_labels=services.STATUS_LABELS, **extra), status
 
 
 def _extra_forms(obj) -> dict:
     if isinstance(obj, Priority):
-        form = forms.SuccessorsForm(successor_ids=[s.id for s in obj.successors])
+        form = forms.SuccessorsForm(successor_ids=[s.id for s in obj.successors], version=obj.version)
         form.successor_ids.choices = [(pid, label) for pid, label in services.priority_choices()
                                       if pid != obj.id and db.session.get(Priority, pid).framework_id != obj.framework_id]
         return {"successors_form": form}
     if isinstance(obj, Partnership):
-        form = forms.MembersForm(organisation_ids=[o.id for o in obj.members], coordinator_ids=[u.id for u in obj.coordinators])
+        form = forms.MembersForm(organisation_ids=[o.id for o in obj.members], coordinator_ids=[u.id for u in obj.coordinators],
+                                 version=obj.version)
         form.organisation_ids.choices = services.organisation_choices()
         form.coordinator_ids.choices = _coordinator_choices()
         return {"members_form": form}
@@ -197,7 +210,11 @@ def admin_successors(object_id):
     form.successor_ids.choices = _extra_forms(priority)["successors_form"].successor_ids.choices
     if form.validate_on_submit():
         try:
-            services.set_successors(current_user, priority, form.successor_ids.data or [])
+            services.set_successors(current_user, priority, form.successor_ids.data or [], version=form.version.data)
+        except (EditConflict, *CONFLICTS):
+            db.session.rollback()
+            flash("Someone else changed this priority after you opened the page, so the mapping has not been saved. "
+                  "Check the mapping below and save it again.", "error")
         except services.RuleError as error:
             db.session.rollback()
             flash(str(error), "error")
@@ -217,9 +234,16 @@ def admin_members(object_id):
     form.organisation_ids.choices = services.organisation_choices()
     form.coordinator_ids.choices = _coordinator_choices()
     if form.validate_on_submit():
-        services.set_members(current_user, partnership, form.organisation_ids.data or [], form.coordinator_ids.data or [])
-        db.session.commit()
-        flash("Members and coordinators saved.", "success")
+        try:
+            services.set_members(current_user, partnership, form.organisation_ids.data or [], form.coordinator_ids.data or [],
+                                 version=form.version.data)
+        except (EditConflict, *CONFLICTS):
+            db.session.rollback()
+            flash("Someone else changed this partnership after you opened the page, so the members have not been saved. "
+                  "Check the members and coordinators below and save them again.", "error")
+        else:
+            db.session.commit()
+            flash("Members and coordinators saved.", "success")
     else:
         flash("; ".join(e for errs in form.errors.values() for e in errs), "error")
     return redirect(url_for("partnership.admin_edit", name="partnerships", object_id=partnership.id))
@@ -256,11 +280,13 @@ def admin_delete(name, object_id):
     if form.validate_on_submit():
         try:
             services.delete(current_user, obj, entity.label)
-        except services.RuleError as error:
+        except DeleteRefused as error:
             db.session.rollback()
             form.form_errors.append(str(error))
         else:
             db.session.commit()
             flash(f"{entity.label} deleted.", "success")
             return redirect(url_for("partnership.admin_list", name=name))
-    return render_template("partnership/admin_delete.html", name=name, entity=entity, obj=obj, form=form), (400 if form.form_errors else 200)
+    plan = services.delete_plan(obj)
+    status = 409 if form.form_errors else 200
+    return render_template("partnership/admin_delete.html", name=name, entity=entity, obj=obj, form=form, plan=plan), status

@@ -1,10 +1,10 @@
 """Forms for the toolkit. Choices that depend on the database are filled in by the views."""
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import HiddenField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from ..core.forms import EngageForm, MultiCheckboxField
+from ..core.forms import EngageForm, MultiCheckboxField, VersionField
 from .models import AUDIENCES, COSTS, GROUP_SIZES, KINDS, PURPOSE_HINTS, PURPOSES, TIMES
 
 PURPOSE_CHOICES = [(k, f"{v}: {PURPOSE_HINTS[k]}") for k, v in PURPOSES.items()]
@@ -41,7 +41,8 @@ class EntryForm(EngageForm):
                          widget=GovTextArea(), validators=[InputRequired("Enter the content"), Length(max=100_000, message="Content must be 100,000 characters or fewer")])
     reason = StringField("What did you change, and why?", description="Kept in the history, like “Updated the costs for 2025”.", widget=GovTextInput(),
                          validators=[InputRequired("Say what you changed and why"), Length(max=300, message="The reason must be 300 characters or fewer")])
-    base_revision = HiddenField()
+    # The edit version the form was loaded from (engage/core/concurrency.py).
+    version = VersionField()
     preview = SubmitField("Preview", widget=GovSubmitInput())
     submit = SubmitField("Save changes", widget=GovSubmitInput())
 

@@ -14,6 +14,7 @@ from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Tex
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.models import utcnow
+from ..core.concurrency import Versioned
 from ..extensions import db
 from ..core.vocabulary import AUDIENCES  # noqa: F401 (part of this module's vocabulary)
 
@@ -51,7 +52,7 @@ SOURCES = {"file": "From the file", "site": "Edited in the site"}
 SUGGESTION_STATUSES = {"pending": "Waiting for a decision", "accepted": "Accepted", "declined": "Declined"}
 
 
-class ToolkitEntry(db.Model):
+class ToolkitEntry(Versioned, db.Model):
     """One method or guide, as the site shows it now."""
 
     __tablename__ = "toolkit_entry"

@@ -17,8 +17,8 @@ from markupsafe import Markup, escape
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..accounts.roles import COORDINATOR, OFFICER, PRACTITIONER
-from ..core import audit
+from ..accounts.roles import COORDINATOR, OFFICER, PRACTITIONER, VCS
+from ..core import audit, concurrency
 from ..core.errors import not_found
 from ..core.params import to_id
 from ..core.models import utcnow
@@ -43,7 +43,8 @@ from .models import (
 
 # Who may do what (officers hold every role).
 EDITORS = (OFFICER,)
-SUGGESTERS = (PRACTITIONER, COORDINATOR)
+# VCS group members suggest edits too: the partners asked for it, and the README says so.
+SUGGESTERS = (VCS, PRACTITIONER, COORDINATOR)
 
 
 class RuleError(ValueError):
@@ -241,6 +242,8 @@ def _apply(entry: ToolkitEntry, data: dict) -> None:
 
 
 def _add_revision(actor, entry: ToolkitEntry, action: str, reason: str, suggestion=None) -> ToolkitRevision:
+    # Every revision is a new edit version, so a form opened before it conflicts (concurrency.py).
+    concurrency.bump(entry)
     entry.revision_number = (entry.revision_number or 0) + 1
     entry.updated_at = utcnow()
     entry.updated_by_id = getattr(actor, "id", None)
@@ -250,7 +253,7 @@ def _add_revision(actor, entry: ToolkitEntry, action: str, reason: str, suggesti
                                title=snap["title"], summary=snap["summary"], meta=snap["meta"], body=snap["body"])
     db.session.add(revision)
     try:
-        db.session.flush()
+        concurrency.flush(entry)
     except IntegrityError:
         # Another officer's change took this revision number in the same moment. The caller
         # rolls back on RuleError, so nothing is half-saved and nobody sees a 500.
@@ -282,18 +285,32 @@ def create_entry(actor, slug: str, kind: str, data: dict, reason: str, *, source
     return entry
 
 
-def edit_entry(actor, entry: ToolkitEntry, data: dict, reason: str, base_revision: int | None = None) -> ToolkitRevision | None:
-    """An officer's edit. Returns the new revision, or None when nothing changed."""
-    if base_revision is not None and base_revision != entry.revision_number:
-        raise RuleError("Someone else changed this entry while you were editing it. Your changes have not been saved: "
-                        "look at the latest version in the history, then make your changes again.")
+def _field_changes(entry: ToolkitEntry, data: dict, new_number: int) -> dict:
+    """What an edit changes, for the audit trail and edit conflicts: short fields in full,
+    the content by revision number (the history compares revisions line by line)."""
+    out = {}
+    for name in ("title", "summary", *META_FIELDS):
+        if name in data and _copy(getattr(entry, name)) != data[name]:
+            out[name] = [_copy(getattr(entry, name)), _copy(data[name])]
+    if "body" in data and entry.body != data["body"]:
+        out["body"] = [f"The content of revision {new_number - 1}",
+                       f"The content of revision {new_number} (compare them in the entry's history)"]
+    return out
+
+
+def edit_entry(actor, entry: ToolkitEntry, data: dict, reason: str, version=concurrency.UNCHECKED) -> ToolkitRevision | None:
+    """An officer's edit. Returns the new revision, or None when nothing changed. ``version``
+    is the edit version the form was loaded from (engage/core/concurrency.py)."""
+    concurrency.check(entry, version)
     if not _changed(entry, data):
         return None
+    changes = _field_changes(entry, data, (entry.revision_number or 0) + 1)
     _apply(entry, data)
     entry.source = "site"
     revision = _add_revision(actor, entry, "edit", reason)
-    db.session.flush()
-    audit.record(actor, "update", entry, f"Edited toolkit entry “{entry.title}” (revision {revision.number})", changes={"revision": [revision.number - 1, revision.number]})
+    audit.record(actor, "update", entry, f"Edited toolkit entry “{entry.title}” (revision {revision.number})",
+                 changes={**changes, "revision": [revision.number - 1, revision.number]})
+    concurrency.flush(entry)
     return revision
 
 
@@ -350,7 +367,7 @@ def use_file_version(actor, entry: ToolkitEntry, kind: str, data: dict, file_pat
 
 def suggest(actor, entry: ToolkitEntry, title: str, summary: str, body: str, reason: str) -> ToolkitSuggestion:
     if not actor.has_role(*SUGGESTERS):
-        raise RuleError("Only practitioners, coordinators and officers can suggest changes.")
+        raise RuleError("Only people with an account (VCS group members, practitioners, coordinators and officers) can suggest changes.")
     # Tidied as every other change to an entry is (check_entry): browsers send CRLF line ends.
     title, summary = clean_text(title), clean_text(summary)
     body = clean_text((body or "").replace("\r\n", "\n"))

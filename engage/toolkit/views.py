@@ -11,6 +11,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 
 from ..accounts.roles import COORDINATOR, OFFICER, PRACTITIONER
+from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
 from ..core.errors import bad_request
 from ..core.pagination import paginate
 from ..core.params import to_id
@@ -142,7 +143,7 @@ def embed():
 # ---- suggestions from practitioners ------------------------------------------------------
 
 @bp.route("/toolkit/<slug>/suggest", methods=["GET", "POST"])
-@role_required(PRACTITIONER, COORDINATOR)
+@role_required(*services.SUGGESTERS)
 def suggest(slug):
     entry = services.get_entry(slug)
     form = forms.SuggestionForm(data=None if request.method == "POST" else {"title": entry.title, "summary": entry.summary, "body": entry.body})
@@ -178,7 +179,7 @@ def _body_errors(kind: str, body: str) -> list[str]:
 
 
 @bp.route("/toolkit/suggestions")
-@role_required(PRACTITIONER, COORDINATOR)
+@role_required(*services.SUGGESTERS)
 def my_suggestions():
     rows = db.session.scalars(select(ToolkitSuggestion).where(ToolkitSuggestion.author_id == current_user.id)
                               .order_by(ToolkitSuggestion.created_at.desc(), ToolkitSuggestion.id.desc())).all()
@@ -205,7 +206,7 @@ def _entry_form(entry: ToolkitEntry | None):
             "title": entry.title, "summary": entry.summary, "purpose": entry.purpose, "audiences": entry.audiences,
             "group_size": entry.group_size, "time_needed": entry.time_needed, "cost": entry.cost,
             "skills": "\n".join(entry.skills or []), "accessibility": entry.accessibility, "related": entry.related,
-            "keywords": "\n".join(entry.keywords or []), "body": entry.body, "base_revision": entry.revision_number,
+            "keywords": "\n".join(entry.keywords or []), "body": entry.body, "version": entry.version,
         })
     else:
         form = forms.EntryForm()
@@ -285,8 +286,10 @@ def admin_new():
 @role_required(OFFICER)
 def admin_edit(slug):
     entry = services.get_entry(slug)
+    entry_id = entry.id
     form = _entry_form(entry)
     preview = None
+    conflict = None
     if request.method == "POST" and form.preview.data:
         preview = render_markdown(form.body.data)
     elif request.method == "POST":
@@ -294,8 +297,12 @@ def admin_edit(slug):
         data = _check_into_form(form, _form_raw(form, entry.kind), entry.kind, entry.slug)
         if valid and data is not None:
             try:
-                base = to_id(form.base_revision.data)
-                revision = services.edit_entry(current_user, entry, data, form.reason.data, base_revision=base)
+                revision = services.edit_entry(current_user, entry, data, form.reason.data, version=form.version.data)
+            except (EditConflict, *CONFLICTS) as error:
+                db.session.rollback()
+                error = as_conflict(error, ToolkitEntry, entry_id, form.version.data)
+                error.apply(form)
+                conflict = error.describe(form)
             except services.RuleError as error:
                 db.session.rollback()
                 _field_error(form, error)
@@ -306,9 +313,9 @@ def admin_edit(slug):
                 else:
                     flash(f"Saved as revision {revision.number}. The page is updated.", "success")
                 return redirect(url_for("toolkit.admin_edit", slug=entry.slug))
-    status = 400 if form.errors or form.form_errors else 200
+    status = 409 if conflict else (400 if form.errors or form.form_errors else 200)
     return render_template("toolkit/admin_form.html", entry=entry, form=form, preview=preview, method_only=METHOD_ONLY,
-                           use_file_form=forms.UseFileForm()), status
+                           use_file_form=forms.UseFileForm(), conflict=conflict), status
 
 
 @bp.route("/admin/toolkit/<slug>/use-file", methods=["POST"])

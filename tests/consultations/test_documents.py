@@ -205,3 +205,22 @@ def test_deleting_a_consultation_removes_its_files(app, client, login, users, re
     assert stored.exists()
     assert client.post(f"/consultations/{c.id}/delete").status_code == 302
     assert not stored.exists()
+
+
+def test_public_downloads_are_never_kept_by_shared_caches(app, client, login, users, ref):
+    """Issue 12: a public document was cached for five minutes by anyone ("public,
+    max-age=300"), so it went on being served after its consultation stopped being public."""
+    c = log(users["practitioner"], visibility="public")
+    login("practitioner")
+    assert upload(client, c.id, "report.csv", csv_bytes("open")).status_code == 302
+    document = db.session.scalar(select(ConsultationDocument))
+    url = f"/consultations/{c.id}/documents/{document.id}/download"
+    login(None)
+    response = client.get(url)
+    assert response.status_code == 200
+    cache = {part.strip() for part in response.headers["Cache-Control"].split(",")}
+    assert "private" in cache and "no-cache" in cache
+    assert "public" not in cache and not any(p.startswith("max-age=") and p != "max-age=0" for p in cache)
+    c.visibility = "organisation"
+    db.session.commit()
+    assert client.get(url).status_code == 404

@@ -185,7 +185,7 @@ def test_edit_form_keeps_values_and_saves_changes(client, login, users, ref):
     login("practitioner")
     html = client.get(f"/consultations/{c.id}/edit").get_data(as_text=True)
     assert 'value="Street cleaning survey"' in html and 'value="Carers group"' in html
-    response = client.post(f"/consultations/{c.id}/edit", data=form_data(title="Renamed", area_ids=[str(ref["mill"].id)],
+    response = client.post(f"/consultations/{c.id}/edit", data=form_data(title="Renamed", area_ids=[str(ref["mill"].id)], version=str(c.version),
                                                                         other_audiences="Carers group, Young carers"))
     assert response.status_code == 302
     db.session.expire_all()
@@ -255,7 +255,8 @@ def test_findings_add_change_delete_with_audit(client, login, users, ref):
     assert response.status_code == 302
     finding = db.session.scalar(select(Finding))
     assert finding.question_id == q.id and finding.position == 1
-    response = client.post(f"/consultations/{c.id}/findings/{finding.id}", data={"statement": "Six in ten say dirty", "evidence": "", "question_id": ""})
+    response = client.post(f"/consultations/{c.id}/findings/{finding.id}", data={"statement": "Six in ten say dirty", "evidence": "", "question_id": "",
+                                                                                 "version": str(finding.version)})
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Finding, finding.id).statement == "Six in ten say dirty"

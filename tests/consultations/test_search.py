@@ -197,7 +197,7 @@ def indexed_titles() -> set[str]:
 def _edit(client, c, title):
     from tests.consultations.records_support import form_data
 
-    return client.post(f"/consultations/{c.id}/edit", data=form_data(title=title))
+    return client.post(f"/consultations/{c.id}/edit", data=form_data(title=title, version=str(c.version)))
 
 
 def test_save_succeeds_when_the_index_is_locked_and_catches_up(app, client, login, users, ref):
@@ -258,7 +258,8 @@ def test_two_saves_at_once_never_500(app, users, ref):
     from tests.conftest import sign_in
     from tests.consultations.records_support import form_data
 
-    ids = [log(users["practitioner"], title="First").id, log(users["practitioner"], title="Second").id]
+    logged = [log(users["practitioner"], title="First"), log(users["practitioner"], title="Second")]
+    ids, versions = [c.id for c in logged], {c.id: str(c.version) for c in logged}
     email = users["practitioner"].email
     holder = backend().index("consultations").writer()  # both saves meet a locked index
     statuses = []
@@ -266,7 +267,8 @@ def test_two_saves_at_once_never_500(app, users, ref):
     def save(consultation_id, title):
         client = app.test_client()
         sign_in(client, email)
-        statuses.append(client.post(f"/consultations/{consultation_id}/edit", data=form_data(title=title)).status_code)
+        statuses.append(client.post(f"/consultations/{consultation_id}/edit",
+                                    data=form_data(title=title, version=versions[consultation_id])).status_code)
 
     threads = [threading.Thread(target=save, args=(ids[0], "First saved")), threading.Thread(target=save, args=(ids[1], "Second saved"))]
     for t in threads:

@@ -121,7 +121,7 @@ def test_officer_creates_edits_and_deactivates_accounts(login, client, users, or
     user = db.session.scalar(db.select(User).where(User.email == "new.person@test.example"))
     assert user is not None and user.role == "practitioner" and user.organisation_id == org.id
     response = client.post(f"/admin/accounts/{user.id}", data={
-        "name": "New Person", "email": "new.person@test.example", "role": "practitioner", "organisation_id": ""})
+        "name": "New Person", "email": "new.person@test.example", "role": "practitioner", "organisation_id": "", "version": str(user.version)})
     assert response.status_code == 302
     db.session.refresh(user)
     assert user.active is False and user.organisation_id is None
@@ -154,7 +154,7 @@ def test_account_form_errors_save_nothing(login, client, users):
 def test_officer_cannot_lock_themselves_out(login, client, users):
     login("officer")
     me = users["officer"]
-    response = client.post(f"/admin/accounts/{me.id}", data={"name": me.name, "email": me.email, "role": "officer"})
+    response = client.post(f"/admin/accounts/{me.id}", data={"name": me.name, "email": me.email, "role": "officer", "version": str(me.version)})
     assert response.status_code == 400
     db.session.refresh(me)
     assert me.active is True

@@ -17,7 +17,7 @@ def form_data(entry, **changes):
         "group_size": entry.group_size or "", "time_needed": entry.time_needed or "", "cost": entry.cost or "",
         "skills": "\n".join(entry.skills), "accessibility": entry.accessibility, "related": list(entry.related),
         "keywords": "\n".join(entry.keywords), "body": entry.body, "reason": "Tidying up",
-        "base_revision": str(entry.revision_number), "submit": "Save changes",
+        "version": str(entry.version), "submit": "Save changes",
     }
     data.update(changes)
     return data
@@ -33,7 +33,7 @@ def test_edit_form_is_filled_in(login, entry):
     assert html.count("<h1") == 1
     assert 'value="Test method"' in html and "## What it is" in html
     assert 'value="consult" checked' in html and 'value="medium" checked' in html
-    assert 'name="base_revision" type="hidden" value="1"' in html
+    assert f'name="version" type="hidden" value="{entry.version}"' in html
 
 
 def test_officer_edits_and_a_revision_records_who_when_why(login, users, entry, client):
@@ -106,9 +106,17 @@ def test_someone_else_saved_first(login, users, entry, client):
     services.edit_entry(users["officer"], entry, {"title": "Their edit"}, "Got there first")
     db.session.commit()
     response = client.post("/admin/toolkit/test-method", data=stale)
-    assert response.status_code == 400
-    assert "Someone else changed this entry" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    # What they changed (who, before, now) beside this officer's own value, kept in the form.
+    assert "Someone else changed this" in html and "Test Officer saved changes after you opened this page" in html
+    assert "Their edit" in html and 'value="My edit"' in html
     assert fresh().title == "Their edit"
+    # The form now carries the saved version, so saving again is a deliberate overwrite.
+    again = re.search(r'name="version" type="hidden" value="(\d+)"', html).group(1)
+    assert int(again) == fresh().version
+    assert client.post("/admin/toolkit/test-method", data={**stale, "version": again}).status_code == 302
+    assert fresh().title == "My edit"
 
 
 def test_two_officers_saving_at_the_same_moment_is_a_plain_message(login, users, entry, client):

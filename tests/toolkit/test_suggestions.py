@@ -1,4 +1,4 @@
-"""Practitioners suggest edits; officers see what would change and accept or decline them."""
+"""VCS group members, practitioners and coordinators suggest edits; officers see what would change and accept or decline them."""
 from sqlalchemy import select
 
 from engage.extensions import db
@@ -31,6 +31,20 @@ def test_practitioner_suggests_a_change(login, client, users, entry):
     assert "£60" not in fresh(ToolkitEntry, slug="test-method").body
     mine = client.get("/toolkit/suggestions").get_data(as_text=True)
     assert "Test method" in mine and "Waiting for a decision" in mine
+
+
+def test_a_vcs_group_member_suggests_a_change(login, client, users, entry):
+    """The README says VCS members suggest toolkit edits (the partners asked for it): the
+    entry page offers it to them and the suggestion reaches the officers."""
+    login("vcs")
+    page = client.get("/toolkit/test-method").get_data(as_text=True)
+    assert "/toolkit/test-method/suggest" in page and "Suggest a change" in page
+    body = entry.body.replace("Plain words about what it costs.", "Our hall costs £40 an evening.")
+    response = client.post("/toolkit/test-method/suggest", data=suggestion_form(entry, body=body))
+    assert response.status_code == 302
+    suggestion = fresh(ToolkitSuggestion)
+    assert suggestion.author_id == users["vcs"].id and "£40" in suggestion.body
+    assert "Test method" in client.get("/toolkit/suggestions").get_data(as_text=True)
 
 
 def test_suggestion_preview_and_errors(login, client, entry):

@@ -1,0 +1,62 @@
+"""Two database rules every capability gets for free: foreign keys are enforced, and ids are
+never reused.
+
+**Foreign keys on.** SQLite ignores ``FOREIGN KEY`` clauses unless each connection says
+``PRAGMA foreign_keys=ON``; PostgreSQL always enforces them. ``enforce_foreign_keys`` (a
+``connect`` listener on every engine) turns them on for SQLite, so ``ondelete="CASCADE"``,
+``"SET NULL"`` and ``"RESTRICT"`` mean the same on both databases. Deleting a row that
+others still point at fails in the database; ``engage.core.deletion`` refuses such deletes
+with a plain message before they get there.
+
+**Ids never reused.** SQLite gives a deleted row's id to the next new row unless the table is
+declared ``AUTOINCREMENT``; a reused id would let a new record inherit links, permissions or
+audit history meant for the old one. Every ``Table`` attached to Engage's metadata is marked
+``sqlite_autoincrement=True`` here (the SQLite compiler adds ``AUTOINCREMENT`` to tables whose
+primary key is one integer column; other tables are unaffected). PostgreSQL sequences never
+go back, so nothing is needed there.
+
+How a new capability uses this: nothing to do in models. In its migration, pass
+``sqlite_autoincrement=True`` to ``op.create_table`` for every table with an integer id (the
+test ``tests/foundation/test_integrity_ids.py`` checks the built schema). Migrations that
+rebuild SQLite tables run with foreign keys off (see ``migrations/env.py``), as SQLite asks.
+"""
+from __future__ import annotations
+
+import sqlite3
+
+from sqlalchemy import MetaData, Table, event
+from sqlalchemy.engine import Engine
+
+
+@event.listens_for(Engine, "connect")
+def enforce_foreign_keys(dbapi_connection, connection_record) -> None:
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def never_reuse_ids(metadata: MetaData) -> None:
+    """Mark every table attached to ``metadata`` (now and later) as SQLite AUTOINCREMENT."""
+
+    def mark(table: Table) -> None:
+        table.dialect_options["sqlite"]["autoincrement"] = True
+
+    for table in metadata.tables.values():
+        mark(table)
+
+    @event.listens_for(Table, "after_parent_attach")
+    def _attached(table, parent):
+        if parent is metadata:
+            mark(table)
+
+
+def has_integer_id(table: Table) -> bool:
+    """True when the table's primary key is one integer column (the tables AUTOINCREMENT changes)."""
+    columns = list(table.primary_key.columns)
+    if len(columns) != 1:
+        return False
+    try:
+        return columns[0].type.python_type is int and not columns[0].foreign_keys
+    except NotImplementedError:
+        return False

@@ -1,0 +1,146 @@
+"""Uploads that are worked on once: an import (in the request or in the background) claims its
+upload before it touches the database, so a double click, a second tab or a second web
+worker can never run it twice.
+
+An upload is kept outside the web root in ``ENGAGE_UPLOAD_DIR/<kind>/`` as the bytes
+(``<token>.upload``) and a small JSON record (``<token>.json``: who, for what, state, progress).
+``claim`` is one atomic file creation (``<token>.claim``, engage/core/files.py), so of any
+number of submissions exactly one gets it. The others are told what happened: ``outcome``
+says whether the work is running, done or failed, and the view sends them to the page that
+shows it ("This import has already run: here is what it imported").
+
+How a new capability uses it::
+
+    uploads = jobs.UploadStore("survey-imports")
+    token = uploads.store({"survey_id": s.id, "user_id": u.id, ...}, data)   # on upload
+    ...
+    if not uploads.claim(token):                     # on "Import" (request or thread)
+        return redirect(<progress or done page>)     # uploads.load(token)["state"] says which
+    try:
+        ... do the work, commit ...
+        uploads.finish(token, summary={...})          # state "done"; the bytes are removed
+    except ...:
+        uploads.fail(token, ["what went wrong"])      # state "failed"; the claim is released
+                                                      # so the person can fix and try again
+
+Work that fails saves nothing (one transaction), so releasing the claim is safe; work that
+succeeds keeps its claim for ever (until the record is pruned after a day).
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import time
+from pathlib import Path
+
+from flask import current_app
+
+from .files import claim as _claim_file
+
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,60}$")
+KEEP_SECONDS = 24 * 60 * 60
+RUNNING, DONE, FAILED, UPLOADED = "running", "done", "failed", "uploaded"
+
+
+class UploadStore:
+    """Uploads of one kind, with their JSON records and their one-time claims."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+
+    def folder(self, base: Path | None = None) -> Path:
+        path = base or Path(current_app.config["ENGAGE_UPLOAD_DIR"]) / self.kind
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def _paths(self, token: str, base: Path | None = None) -> tuple[Path, Path, Path]:
+        folder = self.folder(base)
+        return folder / f"{token}.upload", folder / f"{token}.json", folder / f"{token}.claim"
+
+    @staticmethod
+    def valid(token: str | None) -> bool:
+        return bool(token) and bool(_TOKEN.match(token))
+
+    def store(self, record: dict, data: bytes) -> str:
+        self.prune()
+        token = secrets.token_urlsafe(24)
+        upload, path, _ = self._paths(token)
+        fd = os.open(upload, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        self._write(path, {**record, "state": UPLOADED, "created": time.time()})
+        return token
+
+    @staticmethod
+    def _write(path: Path, data: dict) -> None:
+        tmp = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
+        tmp.write_text(json.dumps(data))
+        os.replace(tmp, path)
+
+    def load(self, token: str, base: Path | None = None) -> dict | None:
+        if not self.valid(token):
+            return None
+        _, path, _ = self._paths(token, base)
+        try:
+            return json.loads(path.read_text())
+        except (OSError, ValueError):
+            return None
+
+    def update(self, token: str, base: Path | None = None, **fields) -> dict:
+        _, path, _ = self._paths(token, base)
+        data = self.load(token, base) or {}
+        data.update(fields)
+        self._write(path, data)
+        return data
+
+    def data(self, token: str, base: Path | None = None) -> bytes | None:
+        upload, _, _ = self._paths(token, base)
+        try:
+            return upload.read_bytes()
+        except OSError:
+            return None
+
+    def discard_upload(self, token: str, base: Path | None = None) -> None:
+        upload, _, _ = self._paths(token, base)
+        upload.unlink(missing_ok=True)
+
+    # ---- the one-time claim ---------------------------------------------------------------
+
+    def claim(self, token: str, base: Path | None = None, **fields) -> bool:
+        """True for exactly one caller per upload (until a failure releases it); the record
+        then says "running" (with ``fields``)."""
+        if not self.valid(token):
+            return False
+        _, _, marker = self._paths(token, base)
+        if not _claim_file(marker):
+            return False
+        self.update(token, base, state=RUNNING, started=time.time(), **fields)
+        return True
+
+    def claimed(self, token: str, base: Path | None = None) -> bool:
+        _, _, marker = self._paths(token, base)
+        return marker.exists()
+
+    def finish(self, token: str, base: Path | None = None, **fields) -> dict:
+        record = self.update(token, base, state=DONE, phase=DONE, finished=time.time(), **fields)
+        self.discard_upload(token, base)
+        return record
+
+    def fail(self, token: str, problems: list[str], base: Path | None = None, **fields) -> dict:
+        """Record the problems and release the claim: nothing was saved, so the person may
+        change what they chose and try again."""
+        record = self.update(token, base, state=FAILED, phase=FAILED, problems=problems, **fields)
+        _, _, marker = self._paths(token, base)
+        marker.unlink(missing_ok=True)
+        return record
+
+    def prune(self, max_age: float = KEEP_SECONDS) -> None:
+        cutoff = time.time() - max_age
+        for path in self.folder().glob("*"):
+            try:
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+            except OSError:
+                continue

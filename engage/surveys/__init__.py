@@ -1,0 +1,40 @@
+"""Resident surveys: a builder with conditional questions, the answering journey with no
+account, paper and phone entry, live results with cross-tabs, and publishing to the
+consultation database.
+
+Connections to the rest of Engage, all through ``engage.core.registry`` (nothing imports
+this package's views):
+- ``consultation.page`` panel: the survey's state on its consultation's page (open, with a
+  start button; or closed, with when and where results will appear);
+- ``consultation.manage`` panel: staff links (build, results, new survey);
+- ``ContactSource("surveys")``: residents' "tell me what happens next" addresses;
+- the survey's public address becomes the consultation's "Take part now" link while it is
+  open, so it appears on /have-your-say and in the finder like any open consultation.
+"""
+from __future__ import annotations
+
+import os
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("surveys", __name__)
+
+DEFAULTS = {
+    # Starting and submitting answers, per address (shared computers in libraries count once).
+    "ENGAGE_SURVEY_RATE_LIMIT": os.environ.get("ENGAGE_SURVEY_RATE_LIMIT", "60 per hour"),
+    "ENGAGE_BASE_URL": os.environ.get("ENGAGE_BASE_URL", ""),
+}
+
+
+def init_app(app: Flask) -> None:
+    from ..core.registry import ContactSource, contacts, panels
+    from . import answering, api, demo, models, views_manage, views_public, views_results  # noqa: F401
+    from .panels import consultation_manage, consultation_page
+
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
+    app.register_blueprint(bp)
+    panels.register("consultation.page", consultation_page, app=app)
+    panels.register("consultation.manage", consultation_manage, app=app)
+    contacts.register(ContactSource("surveys", answering.contact_addresses, answering.forget_contacts), app=app)
+    from . import commands  # noqa: F401  (purge-expired)

@@ -1,0 +1,348 @@
+"""Answering a survey, with no account: drafts saved page by page, resuming with a link or
+code, checking answers, and submitting exactly once.
+
+A draft is a ``SurveyResponse`` with status "draft" whose answers sit in ``draft`` (JSON).
+Submitting turns it into a complete response in one statement that only succeeds once
+(``status = 'draft'`` in its WHERE clause), writes the answer rows and commits: the person
+is told their answers are saved only after that commit, so an acknowledged answer is never
+lost, and sending the same page twice stores one answer.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import insert, select, update
+
+from ..core.models import utcnow
+from ..extensions import db
+from . import structure
+from . import questions as qtypes
+from .models import SurveyAccessCode, SurveyAnswer, SurveyContact, SurveyResponse
+
+SECRET_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+DRAFT_DAYS = 60
+
+
+class AnswerError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class MissingAnswers(AnswerError):
+    """A required question shown for these answers has none; ``page`` is where it is."""
+
+    def __init__(self, page: int):
+        super().__init__("Some questions still need an answer")
+        self.page = page
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.strip().lower().replace("-", "").replace(" ", "").encode()).hexdigest()
+
+
+def new_secret() -> str:
+    return "".join(secrets.choice(SECRET_ALPHABET) for _ in range(12))
+
+
+def show_secret(secret: str) -> str:
+    """The resume code as people read it: three groups of four."""
+    return "-".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+
+
+def new_reference() -> str:
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+
+
+def show_reference(reference: str) -> str:
+    return f"{reference[:4]}-{reference[4:]}" if len(reference) == 8 else reference
+
+
+# ---- access codes ------------------------------------------------------------------------
+
+def find_code(survey, text: str) -> SurveyAccessCode | None:
+    code = (text or "").strip().upper().replace("-", "").replace(" ", "")[:12]
+    if not code.isalnum():
+        return None
+    return db.session.scalar(select(SurveyAccessCode).where(SurveyAccessCode.survey_id == survey.id, SurveyAccessCode.code == code))
+
+
+def check_code(survey, text: str) -> SurveyAccessCode:
+    found = find_code(survey, text)
+    if found is None:
+        raise AnswerError("That access code is not right. Check it against your letter and try again")
+    if found.used_at is not None:
+        raise AnswerError("That access code has already been used to answer this survey")
+    return found
+
+
+# ---- drafts ------------------------------------------------------------------------------
+
+def start(survey, *, preview: bool = False, access_code: SurveyAccessCode | None = None, channel: str = "online") -> tuple[SurveyResponse, str]:
+    """A new draft and the secret that resumes it (kept by the person, stored only hashed)."""
+    if not preview and survey.state != "open":
+        raise AnswerError("This survey is not open")
+    secret = new_secret()
+    response = SurveyResponse(survey_id=survey.id, status="preview" if preview else "draft", channel=channel,
+                              reference=new_reference(), resume_hash=_hash(secret), draft={}, last_page=0,
+                              access_code_id=access_code.id if access_code else None)
+    db.session.add(response)
+    db.session.flush()
+    return response, secret
+
+
+def load(survey, secret: str | None) -> SurveyResponse | None:
+    if not secret or len(secret) > 40:
+        return None
+    response = db.session.scalar(select(SurveyResponse).where(SurveyResponse.resume_hash == _hash(secret)))
+    if response is None or response.survey_id != survey.id:
+        return None
+    return response
+
+
+def answers_of(response: SurveyResponse) -> dict:
+    return dict(response.draft or {})
+
+
+@dataclass
+class PageResult:
+    answers: dict
+    errors: dict[int, str] = field(default_factory=dict)   # question id -> message
+    values: dict[int, object] = field(default_factory=dict)  # what to show again
+
+
+def page_of(survey, index: int) -> structure.Page | None:
+    all_pages = structure.pages(survey)
+    return all_pages[index] if 0 <= index < len(all_pages) else None
+
+
+def visible_on(survey, page: structure.Page, answers: dict) -> list:
+    by_id = {q.id: q for q in survey.questions}
+    return structure.visible_questions(page, answers, by_id)
+
+
+def read_page(survey, response, page: structure.Page, form, *, skip: bool = False) -> PageResult:
+    """Check the answers sent for one page. Nothing is saved when there is any error."""
+    answers = answers_of(response)
+    result = PageResult(answers=answers)
+    shown = visible_on(survey, page, answers)
+    for q in page.questions:
+        answers.pop(str(q.id), None)
+    if skip:
+        return result
+    for q in shown:
+        kind = qtypes.type_of(q)
+        try:
+            value = kind.parse(q, form)
+        except qtypes.Invalid as error:
+            result.errors[q.id] = str(error)
+            continue
+        if kind.empty(value):
+            if q.required:
+                result.errors[q.id] = required_message(q)
+            continue
+        result.values[q.id] = value
+        answers[str(q.id)] = value
+    return result
+
+
+def required_message(q) -> str:
+    if q.qtype in ("multiple",):
+        return "Select at least one answer"
+    if q.qtype in ("short_text", "long_text", "number"):
+        return "Enter your answer"
+    if q.qtype == "date":
+        return "Enter a date"
+    if q.qtype == "grid":
+        return "Answer each statement"
+    if q.qtype == "ranking":
+        return "Number the options in order"
+    return "Select an answer"
+
+
+def save_page(response, page_index: int, answers: dict) -> None:
+    response.draft = answers
+    response.last_page = page_index
+    response.updated_at = utcnow()
+    db.session.flush()
+
+
+def next_page(survey, answers: dict, index: int) -> int | None:
+    """The next page with anything to show after ``index`` (None: go to check answers)."""
+    all_pages = structure.pages(survey)
+    for page in all_pages[index + 1:]:
+        if visible_on(survey, page, answers):
+            return page.index
+    return None
+
+
+def previous_page(survey, answers: dict, index: int) -> int | None:
+    all_pages = structure.pages(survey)
+    for page in reversed(all_pages[:max(index, 0)]):
+        if visible_on(survey, page, answers):
+            return page.index
+    return None
+
+
+def first_page(survey, answers: dict) -> int | None:
+    return next_page(survey, answers, -1)
+
+
+def progress(survey, answers: dict, index: int) -> tuple[int, int]:
+    """(this page's number, pages shown for these answers so far)."""
+    shown = [p.index for p in structure.pages(survey) if visible_on(survey, p, answers) or p.index == index]
+    return (shown.index(index) + 1 if index in shown else 1), len(shown)
+
+
+def missing_required(survey, answers: dict) -> tuple[int, object] | None:
+    """The first visible required question left unanswered: (page index, question)."""
+    return _missing_in_pruned(survey, structure.prune(survey, answers))
+
+
+def _missing_in_pruned(survey, kept: dict) -> tuple[int, object] | None:
+    for page in structure.pages(survey):
+        for q in visible_on(survey, page, kept):
+            if q.required and qtypes.type_of(q).empty(kept.get(str(q.id))):
+                return page.index, q
+    return None
+
+
+def summary(survey, answers: dict) -> list[tuple[structure.Page, list[tuple[object, str]]]]:
+    """For "check your answers": each page shown, with its questions and answers in words."""
+    kept = structure.prune(survey, answers)
+    out = []
+    for page in structure.pages(survey):
+        shown = visible_on(survey, page, kept)
+        if shown:
+            out.append((page, [(q, qtypes.type_of(q).display(q, kept.get(str(q.id)))) for q in shown]))
+    return out
+
+
+def clean_email(text: str) -> str | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    if len(text) > 254:
+        raise AnswerError("Enter an email address of 254 characters or fewer")
+    try:
+        return validate_email(text, check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise AnswerError("Enter an email address in the correct format, like name@example.com")
+
+
+# ---- submitting --------------------------------------------------------------------------
+
+def answer_rows(survey, response_id: int, answers: dict) -> list[dict]:
+    by_id = {q.id: q for q in survey.questions}
+    rows = []
+    for key, value in answers.items():
+        q = by_id.get(int(key)) if str(key).isdigit() else None
+        if q is None:
+            continue
+        kind = qtypes.type_of(q)
+        value = kind.check(q, value)
+        if kind.empty(value):
+            continue
+        for row in kind.rows(q, value):
+            rows.append({"response_id": response_id, "question_id": q.id, "option_id": row.get("option_id"),
+                         "row_id": row.get("row_id"), "number": row.get("number"), "text": row.get("text"),
+                         "day": row.get("day"), "area_id": row.get("area_id")})
+    return rows
+
+
+def ward_of(survey, answers: dict) -> int | None:
+    for q in structure.ordered_questions(survey):
+        if q.qtype == "area" and answers.get(str(q.id)):
+            return int(answers[str(q.id)])
+    return None
+
+
+def submit(survey, response: SurveyResponse, *, email: str | None = None) -> bool:
+    """Complete a draft. True when this call completed it; False when it was already
+    complete (the same page sent twice), in which case nothing more is stored."""
+    answers = structure.prune(survey, answers_of(response))
+    missing = _missing_in_pruned(survey, answers)
+    if missing:
+        raise MissingAnswers(missing[0])
+    if response.status == "preview":
+        return True
+    now = utcnow()
+    done = db.session.execute(
+        update(SurveyResponse).where(SurveyResponse.id == response.id, SurveyResponse.status == "draft")
+        .values(status="complete", submitted_at=now, updated_at=now, draft=None, resume_hash=None,
+                ward_id=ward_of(survey, answers)).execution_options(synchronize_session=False)
+    ).rowcount
+    if done != 1:
+        return False
+    if response.access_code_id:
+        used = db.session.execute(
+            update(SurveyAccessCode).where(SurveyAccessCode.id == response.access_code_id, SurveyAccessCode.used_at.is_(None))
+            .values(used_at=now).execution_options(synchronize_session=False)).rowcount
+        if used != 1:
+            raise AnswerError("That access code has already been used to answer this survey")
+    rows = answer_rows(survey, response.id, answers)
+    if rows:
+        db.session.execute(insert(SurveyAnswer), rows)
+    if email:
+        add_contact(survey, email)
+    db.session.expire(response)
+    return True
+
+
+def store_complete(survey, answers: dict, *, channel: str, entered_by=None, submission_key: str | None = None,
+                   access_code: SurveyAccessCode | None = None, submitted_at=None, is_demo: bool = False) -> SurveyResponse:
+    """A complete response in one go (paper and phone entry, imports, demo data)."""
+    answers = structure.prune(survey, answers)
+    now = submitted_at or utcnow()
+    response = SurveyResponse(survey_id=survey.id, status="complete", channel=channel, reference=new_reference(),
+                              submission_key=submission_key, entered_by_id=getattr(entered_by, "id", None),
+                              access_code_id=access_code.id if access_code else None, created_at=now, updated_at=now,
+                              submitted_at=now, ward_id=ward_of(survey, answers), is_demo=is_demo)
+    db.session.add(response)
+    db.session.flush()
+    if access_code is not None:
+        used = db.session.execute(
+            update(SurveyAccessCode).where(SurveyAccessCode.id == access_code.id, SurveyAccessCode.used_at.is_(None))
+            .values(used_at=now).execution_options(synchronize_session=False)).rowcount
+        if used != 1:
+            raise AnswerError("That access code has already been used")
+    rows = answer_rows(survey, response.id, answers)
+    if rows:
+        db.session.execute(insert(SurveyAnswer), rows)
+    return response
+
+
+# ---- contacts: kept apart from answers ---------------------------------------------------
+
+def add_contact(survey, email: str) -> SurveyContact:
+    contact = SurveyContact(survey_id=survey.id, consultation_id=survey.consultation_id, key=secrets.token_hex(16), email=email)
+    db.session.add(contact)
+    return contact
+
+
+def contact_addresses(consultation_id: int) -> list[tuple[str, str]]:
+    rows = db.session.execute(select(SurveyContact.key, SurveyContact.email)
+                              .where(SurveyContact.consultation_id == consultation_id).order_by(SurveyContact.id)).all()
+    return [(key, email) for key, email in rows]
+
+
+def forget_contacts(consultation_id: int, keys) -> int:
+    from sqlalchemy import delete
+
+    keys = [str(k) for k in keys]
+    if not keys:
+        return 0
+    total = 0
+    for start_at in range(0, len(keys), 500):
+        total += db.session.execute(delete(SurveyContact).where(
+            SurveyContact.consultation_id == consultation_id, SurveyContact.key.in_(keys[start_at:start_at + 500]))).rowcount
+    return total
+
+
+def drafts_cutoff():
+    return utcnow() - timedelta(days=DRAFT_DAYS)

@@ -1,0 +1,90 @@
+"""The surveys API: open surveys, and a survey's aggregated results (suppressed figures;
+public once the results are published, otherwise for signed-in staff who may change it)."""
+from __future__ import annotations
+
+from flask import jsonify, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..consultations import services as consultations
+from ..core import openapi as spec
+from ..core.errors import not_found
+from ..core.models import utcnow
+from ..core.params import to_id
+from ..extensions import db
+from . import analysis, bp, builder
+from .models import Survey
+
+
+def results_public(survey) -> bool:
+    return survey.published_at is not None and consultations.results_published(survey.consultation)
+
+
+@bp.route("/api/v1/surveys")
+def api_surveys():
+    now = utcnow()
+    rows = db.session.scalars(select(Survey).where(Survey.opens_at.is_not(None), Survey.opens_at <= now)
+                              .where((Survey.closes_at.is_(None)) | (Survey.closes_at > now)).order_by(Survey.closes_at, Survey.id)).all()
+    public = consultations.public_audience()
+    items = []
+    for survey in rows:
+        if not consultations.can_view(public, survey.consultation):
+            continue
+        items.append({
+            "id": survey.id, "title": survey.title,
+            "consultation": {"id": survey.consultation_id, "title": survey.consultation.title,
+                             "url": url_for("consultations.page", consultation_id=survey.consultation_id, _external=True)},
+            "opens": survey.opens_at.isoformat() if survey.opens_at else None,
+            "closes": survey.closes_at.isoformat() if survey.closes_at else None,
+            "url": url_for("surveys.start", survey_id=survey.id, _external=True),
+            "short_url": url_for("surveys.short_link", code=survey.code, _external=True),
+        })
+    return jsonify({"surveys": items, "count": len(items)})
+
+
+@bp.route("/api/v1/surveys/<id>/results")
+def api_results(id):  # noqa: A002  (the path parameter's name in the OpenAPI document)
+    number = to_id(id)
+    survey = db.session.get(Survey, number) if number else None
+    if survey is None or not consultations.can_view(current_user, survey.consultation):
+        not_found("There is no survey with that number.")
+    public = results_public(survey)
+    staff = builder.can_manage(current_user, survey)
+    if not public and not staff:
+        not_found("This survey's results are not published yet.")
+    questions = analysis.aggregated(survey, public=not staff)
+    return jsonify({"survey": {"id": survey.id, "title": survey.title, "consultation_id": survey.consultation_id,
+                               "state": survey.state, "published": public},
+                    "respondents": len(analysis.load_people(survey)),
+                    "suppression_threshold": analysis.threshold(),
+                    "questions": questions})
+
+
+spec.schema("SurveySummary", {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"}, "title": {"type": "string"},
+        "consultation": {"type": "object", "properties": {"id": {"type": "integer"}, "title": {"type": "string"}, "url": {"type": "string"}}},
+        "opens": {"type": "string", "format": "date-time", "nullable": True},
+        "closes": {"type": "string", "format": "date-time", "nullable": True, "description": "The survey closes at this moment (midnight after its last day)."},
+        "url": {"type": "string", "description": "The address residents open to answer."},
+        "short_url": {"type": "string"},
+    },
+})
+spec.describe("/surveys", "get", {
+    "summary": "Open surveys",
+    "description": "Surveys open now on public consultations, soonest closing first.",
+    "responses": {"200": {"description": "Open surveys", "content": {"application/json": {"schema": {
+        "type": "object", "properties": {"count": {"type": "integer"},
+                                         "surveys": {"type": "array", "items": {"$ref": "#/components/schemas/SurveySummary"}}}}}}}},
+})
+spec.describe("/surveys/{id}/results", "get", {
+    "summary": "A survey's aggregated results",
+    "description": "Counts, bases and percentages per question for everyone, each ward, priority wards and the rest of the "
+                   "borough, each channel and each equality group. Public once the results are published (figures whose base "
+                   "is under the suppression threshold are null with suppressed true); before that, only for signed-in staff "
+                   "who may change the survey, who see every figure.",
+    "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+    "responses": {"200": {"description": "Aggregated results", "content": {"application/json": {"schema": {"type": "object"}}}},
+                  "404": {"description": "No such survey, or its results are not published"}},
+})

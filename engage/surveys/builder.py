@@ -1,0 +1,706 @@
+"""Building surveys: settings, sections, questions, options, conditional rules, the
+equality monitoring section, locking once there are answers, new versions and deletes.
+
+Services check who may act, check every rule before changing anything, record the change
+in the audit trail and flush; the view commits once.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import abort
+from sqlalchemy import func, select
+
+from ..consultations import services as consultations
+from ..core import audit
+from ..core.errors import not_found
+from ..core.models import utcnow
+from ..core.params import to_id
+from ..core.sanitise import clean_text
+from ..extensions import db
+from . import equality, structure
+from . import questions as qtypes
+from .models import Survey, SurveyAnswer, SurveyOption, SurveyQuestion, SurveyResponse, SurveySection
+
+CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+MAX_OPTIONS = 60
+MAX_QUESTIONS = 200
+
+
+class BuildError(Exception):
+    """A rule of building was broken; ``field`` names the form field to show it beside."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class Conflict(Exception):
+    """Someone else saved this since the form was loaded."""
+
+    def __init__(self, current, changes: dict):
+        super().__init__("Someone else changed this while you were editing it")
+        self.current = current
+        self.changes = changes
+
+
+# ---- who may do what ---------------------------------------------------------------------
+
+def can_manage(user, survey_or_consultation) -> bool:
+    consultation = getattr(survey_or_consultation, "consultation", survey_or_consultation)
+    return consultations.can_edit(user, consultation)
+
+
+def get_survey(survey_id) -> Survey:
+    number = to_id(survey_id)
+    survey = db.session.get(Survey, number) if number else None
+    if survey is None:
+        not_found("There is no survey with that number.")
+    return survey
+
+
+def get_for_manage(user, survey_id) -> Survey:
+    """404 if this person may not see the consultation, 403 if they may not change it."""
+    survey = get_survey(survey_id)
+    if not consultations.can_view(user, survey.consultation):
+        not_found("There is no survey with that number.")
+    if not can_manage(user, survey):
+        abort(403)
+    return survey
+
+
+def get_for_public(user, survey_id) -> Survey:
+    survey = get_survey(survey_id)
+    if not consultations.can_view(user, survey.consultation):
+        not_found("There is no survey with that number.")
+    return survey
+
+
+def get_by_code(code: str) -> Survey:
+    code = (code or "").strip().lower()[:12]
+    survey = db.session.scalar(select(Survey).where(Survey.code == code)) if code.isalnum() else None
+    if survey is None:
+        not_found("There is no survey at that short link. Check you typed it as it is on the poster.")
+    return survey
+
+
+def _check_manage(actor, survey_or_consultation) -> None:
+    """``actor`` None is the system itself (the command line and the demo seeder)."""
+    if actor is not None and not can_manage(actor, survey_or_consultation):
+        raise BuildError("You cannot change this survey. Only its consultation's organisation and partnership officers can.")
+
+
+# ---- answers lock the structure ----------------------------------------------------------
+
+def answer_count(survey: Survey) -> int:
+    return db.session.scalar(select(func.count()).select_from(SurveyResponse).where(
+        SurveyResponse.survey_id == survey.id, SurveyResponse.status == "complete")) or 0
+
+
+def option_answer_counts(question: SurveyQuestion) -> dict[int, int]:
+    rows = db.session.execute(
+        select(SurveyAnswer.option_id, func.count()).join(SurveyResponse)
+        .where(SurveyAnswer.question_id == question.id, SurveyResponse.status == "complete", SurveyAnswer.option_id.is_not(None))
+        .group_by(SurveyAnswer.option_id)).all()
+    counts = dict(rows)
+    rows = db.session.execute(
+        select(SurveyAnswer.row_id, func.count()).join(SurveyResponse)
+        .where(SurveyAnswer.question_id == question.id, SurveyResponse.status == "complete", SurveyAnswer.row_id.is_not(None))
+        .group_by(SurveyAnswer.row_id)).all()
+    for key, count in rows:
+        counts[key] = counts.get(key, 0) + count
+    return counts
+
+
+def question_answer_count(question: SurveyQuestion) -> int:
+    return db.session.scalar(select(func.count(func.distinct(SurveyAnswer.response_id))).join(SurveyResponse).where(
+        SurveyAnswer.question_id == question.id, SurveyResponse.status == "complete")) or 0
+
+
+# ---- versions ----------------------------------------------------------------------------
+
+def check_version(obj, version, fields: dict) -> None:
+    """Raise Conflict when ``obj`` was saved by someone else since ``version`` was loaded;
+    ``fields`` are the person's own values, compared with what is saved now."""
+    try:
+        loaded = int(version)
+    except (TypeError, ValueError):
+        loaded = None
+    if loaded is None or loaded != obj.version:
+        changes = {}
+        for name, mine in fields.items():
+            now = getattr(obj, name, None)
+            if now != mine:
+                changes[name] = now
+        raise Conflict(obj, changes)
+
+
+# ---- surveys -----------------------------------------------------------------------------
+
+def new_code() -> str:
+    for _ in range(20):
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+        if db.session.scalar(select(Survey.id).where(Survey.code == code)) is None:
+            return code
+    raise RuntimeError("could not find a free short code")
+
+
+def _clean_settings(data: dict) -> dict:
+    out = {}
+    limits = {"title": 200, "introduction": 5000, "privacy_notice": 5000, "results_note": 2000}
+    for name, limit in limits.items():
+        value = clean_text(data.get(name) or "")
+        if len(value) > limit:
+            raise BuildError(f"This must be {limit:,} characters or fewer", name)
+        out[name] = value
+    if not out["title"]:
+        raise BuildError("Enter a title", "title")
+    opens, closes = data.get("opens_at"), data.get("closes_at")
+    if opens is not None and not isinstance(opens, datetime) or closes is not None and not isinstance(closes, datetime):
+        raise BuildError("Enter a real date", "opens_at")
+    if closes and not opens:
+        raise BuildError("Enter the date the survey opens as well as the date it closes", "opens_at")
+    if opens and closes and closes <= opens:
+        raise BuildError("The closing date must be after the opening date", "closes_at")
+    out["opens_at"], out["closes_at"] = opens, closes
+    retention = data.get("retention_days")
+    if retention is None or isinstance(retention, bool) or not isinstance(retention, int) or not 1 <= retention <= 3650:
+        raise BuildError("Enter how many days to keep personal data, from 1 to 3,650", "retention_days")
+    out["retention_days"] = retention
+    for flag in ("one_per_browser", "codes_required", "ask_contact"):
+        out[flag] = bool(data.get(flag))
+    area_id = data.get("population_area_id")
+    if area_id is not None:
+        from ..partnership.models import Area
+
+        area = db.session.get(Area, area_id) if to_id(area_id) else None
+        if area is None:
+            raise BuildError("Choose an area from the list", "population_area_id")
+    out["population_area_id"] = area_id
+    return out
+
+
+def default_privacy_notice(consultation) -> str:
+    organisation = consultation.lead_organisation.name if consultation.lead_organisation else "The partnership"
+    return (f"{organisation} runs this survey. We use your answers only to understand what people think, and we "
+            "publish them only as totals, so nobody can be picked out. We do not ask for your name. "
+            "If you give an email address to hear what happens next, we keep it apart from your answers and delete it "
+            "once we have told you.")
+
+
+def create_survey(actor, consultation, data: dict) -> Survey:
+    _check_manage(actor, consultation)
+    values = _clean_settings({"retention_days": 365, "one_per_browser": True, "ask_contact": True, **data})
+    survey = Survey(consultation_id=consultation.id, code=new_code(), created_by_id=getattr(actor, "id", None), **values)
+    if not survey.privacy_notice:
+        survey.privacy_notice = default_privacy_notice(consultation)
+    if survey.population_area_id is None and consultation.areas:
+        survey.population_area_id = consultation.areas[0].id
+    db.session.add(survey)
+    db.session.flush()
+    survey.sections.append(SurveySection(position=1, title="Your views"))
+    audit.record(actor, "create", survey, f"Survey created: {survey.title}", changes={"title": [None, survey.title]})
+    db.session.flush()
+    return survey
+
+
+def update_settings(actor, survey: Survey, data: dict, version) -> Survey:
+    _check_manage(actor, survey)
+    values = _clean_settings(data)
+    check_version(survey, version, values)
+    for name, value in values.items():
+        setattr(survey, name, value)
+    changes = audit.changes_of(survey)
+    if changes:
+        survey.updated_at = utcnow()
+    audit.record(actor, "update", survey, f"Survey settings changed: {survey.title}", changes=changes)
+    db.session.flush()
+    return survey
+
+
+def touch(survey: Survey) -> None:
+    survey.updated_at = utcnow()
+
+
+# ---- sections ----------------------------------------------------------------------------
+
+def get_section(survey: Survey, section_id) -> SurveySection:
+    number = to_id(section_id)
+    section = next((s for s in survey.sections if s.id == number), None)
+    if section is None:
+        not_found("There is no section with that number in this survey.")
+    return section
+
+
+def save_section(actor, survey: Survey, section: SurveySection | None, data: dict, version=None) -> SurveySection:
+    _check_manage(actor, survey)
+    title = clean_text(data.get("title") or "")
+    intro = clean_text(data.get("intro") or "")
+    if not title:
+        raise BuildError("Enter a title for the section", "title")
+    if len(title) > 200:
+        raise BuildError("The title must be 200 characters or fewer", "title")
+    if len(intro) > 3000:
+        raise BuildError("The introduction must be 3,000 characters or fewer", "intro")
+    if section is None:
+        position = max((s.position for s in survey.sections), default=0) + 1
+        section = SurveySection(survey=survey, position=position, title=title, intro=intro)
+        db.session.add(section)
+        db.session.flush()
+        audit.record(actor, "create", section, f"Section added to {survey.title}: {title}", changes={"title": [None, title]})
+    else:
+        check_version(section, version, {"title": title, "intro": intro})
+        section.title, section.intro = title, intro
+        audit.record(actor, "update", section, f"Section changed in {survey.title}: {title}")
+    touch(survey)
+    db.session.flush()
+    return section
+
+
+def delete_section_plan(survey: Survey, section: SurveySection) -> list[str]:
+    """What stops a section being deleted, in words (empty when nothing does)."""
+    problems = []
+    answered = [q for q in section.questions if question_answer_count(q)]
+    if answered:
+        problems.append(f"{len(answered)} of its questions have answers. Close the survey and make a new version instead")
+    ids = {q.id for q in section.questions}
+    nums = structure.numbers(survey)
+    dependants = [q for q in survey.questions if q.section_id != section.id and (q.rule or {}).get("question_id") in ids]
+    dependants += [s for s in survey.sections if s.id != section.id and (s.rule or {}).get("question_id") in ids]
+    if dependants:
+        names = ", ".join(nums.get(d.id, "") if hasattr(d, "qtype") else f"section ‘{d.title}’" for d in dependants)
+        problems.append(f"These depend on its answers: {names}. Change their conditions first")
+    if len(survey.sections) == 1:
+        problems.append("A survey needs at least one section")
+    return problems
+
+
+def delete_section(actor, survey: Survey, section: SurveySection) -> None:
+    _check_manage(actor, survey)
+    problems = delete_section_plan(survey, section)
+    if problems:
+        raise BuildError(". ".join(problems))
+    audit.record(actor, "delete", section, f"Section deleted from {survey.title}: {section.title}",
+                 changes={"title": [section.title, None], "questions": len(section.questions)})
+    for q in list(section.questions):
+        survey.questions.remove(q)
+    survey.sections.remove(section)
+    touch(survey)
+    db.session.flush()
+
+
+def move_section(actor, survey: Survey, section: SurveySection, direction: int) -> None:
+    _check_manage(actor, survey)
+    ordered = sorted(survey.sections, key=lambda s: (s.position, s.id))
+    index = ordered.index(section)
+    other = index + direction
+    if not 0 <= other < len(ordered):
+        return
+    ordered[index], ordered[other] = ordered[other], ordered[index]
+    for position, item in enumerate(ordered, start=1):
+        item.position = position
+    problems = structure.check_all_rules(survey)
+    if problems:
+        raise BuildError("That move would make a condition look forward: " + "; ".join(problems))
+    audit.record(actor, "move", section, f"Section moved in {survey.title}: {section.title}")
+    touch(survey)
+    db.session.flush()
+
+
+# ---- questions ---------------------------------------------------------------------------
+
+def get_question(survey: Survey, question_id) -> SurveyQuestion:
+    number = to_id(question_id)
+    question = next((q for q in survey.questions if q.id == number), None)
+    if question is None:
+        not_found("There is no question with that number in this survey.")
+    return question
+
+
+def _lines(text: str, what: str, field: str) -> list[str]:
+    out = []
+    for line in (text or "").splitlines():
+        line = clean_text(line)
+        if not line:
+            continue
+        if len(line) > 300:
+            raise BuildError(f"Each {what} must be 300 characters or fewer", field)
+        if line.casefold() in {o.casefold() for o in out}:
+            raise BuildError(f"‘{line}’ is listed twice", field)
+        out.append(line)
+    if len(out) > MAX_OPTIONS:
+        raise BuildError(f"A question can have up to {MAX_OPTIONS} {what}s", field)
+    return out
+
+
+def _number_or_none(value, field):
+    if value in (None, ""):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise BuildError("Enter a number", field)
+    if abs(number) > qtypes.NUMBER_LIMIT:
+        raise BuildError("Enter a smaller number", field)
+    return number
+
+
+def _question_values(kind, data: dict) -> dict:
+    text = clean_text(data.get("text") or "")
+    hint = clean_text(data.get("hint") or "")
+    if not text:
+        raise BuildError("Enter the question", "text")
+    if len(text) > 500:
+        raise BuildError("The question must be 500 characters or fewer", "text")
+    if len(hint) > 1000:
+        raise BuildError("The hint must be 1,000 characters or fewer", "hint")
+    settings = {}
+    if kind.key == "number":
+        low, high = _number_or_none(data.get("min"), "min"), _number_or_none(data.get("max"), "max")
+        if low is not None and high is not None and high < low:
+            raise BuildError("The largest number must be the same as or more than the smallest", "max")
+        settings = {"min": low, "max": high, "whole": bool(data.get("whole"))}
+    if kind.key == "rating":
+        settings = {"low_label": clean_text(data.get("low_label") or "")[:60], "high_label": clean_text(data.get("high_label") or "")[:60]}
+    options = _lines(data.get("options") or "", "answer", "options") if kind.has_options else []
+    rows = _lines(data.get("rows") or "", "statement", "rows") if kind.has_rows else []
+    if kind.has_options and len(options) < 2:
+        raise BuildError("Give at least two answers, one on each line", "options")
+    if kind.has_rows and not rows:
+        raise BuildError("Give at least one statement, one on each line", "rows")
+    allow_other = bool(data.get("allow_other")) and kind.key in ("single", "multiple")
+    return {"text": text, "hint": hint, "required": bool(data.get("required")), "personal": bool(data.get("personal")) and kind.text_answer,
+            "randomise": bool(data.get("randomise")) and kind.has_options, "settings": settings,
+            "options": options, "rows": rows, "allow_other": allow_other}
+
+
+OTHER_LABEL = "Other, please say"
+
+
+def add_question(actor, survey: Survey, section: SurveySection, qtype: str, data: dict) -> SurveyQuestion:
+    _check_manage(actor, survey)
+    if qtype not in qtypes.REGISTRY:
+        raise BuildError("Choose a kind of question from the list", "qtype")
+    if len(survey.questions) >= MAX_QUESTIONS:
+        raise BuildError(f"A survey can have up to {MAX_QUESTIONS} questions")
+    kind = qtypes.get(qtype)
+    values = _question_values(kind, data)
+    position = max((q.position for q in section.questions), default=0) + 1
+    question = SurveyQuestion(survey=survey, section=section, position=position, qtype=qtype, text=values["text"],
+                              hint=values["hint"], required=values["required"], personal=values["personal"],
+                              randomise=values["randomise"], settings=values["settings"])
+    for n, label in enumerate(values["options"], start=1):
+        question.options.append(SurveyOption(kind="option", position=n, label=label))
+    if values["allow_other"]:
+        question.options.append(SurveyOption(kind="option", position=len(values["options"]) + 1, label=OTHER_LABEL, invites_text=True))
+    for n, label in enumerate(values["rows"], start=1):
+        question.options.append(SurveyOption(kind="row", position=n, label=label))
+    db.session.add(question)
+    db.session.flush()
+    audit.record(actor, "create", question, f"Question added to {survey.title}: {question.text}",
+                 changes={"text": [None, question.text], "type": [None, qtype]})
+    touch(survey)
+    db.session.flush()
+    return question
+
+
+def _apply_list(question: SurveyQuestion, kind: str, labels: list[str], counts: dict[int, int], what: str, field: str) -> None:
+    existing = [o for o in question.options if o.kind == kind and not o.invites_text]
+    for n, option in enumerate(existing):
+        if n < len(labels):
+            if option.label != labels[n]:
+                if counts.get(option.id):
+                    raise BuildError(
+                        f"‘{option.label}’ has {counts[option.id]:,} answer{'s' if counts[option.id] != 1 else ''}, so its wording "
+                        f"cannot change: people chose it as it was. Make a new version of the survey to change it, "
+                        f"or add a new {what} instead", field)
+                option.label = labels[n]
+            option.position = n + 1
+        else:
+            if counts.get(option.id):
+                raise BuildError(f"‘{option.label}’ has answers, so it cannot be removed. Make a new version of the survey instead", field)
+            question.options.remove(option)
+    for n in range(len(existing), len(labels)):
+        question.options.append(SurveyOption(kind=kind, position=n + 1, label=labels[n]))
+
+
+def update_question(actor, survey: Survey, question: SurveyQuestion, data: dict, version) -> SurveyQuestion:
+    _check_manage(actor, survey)
+    kind = qtypes.type_of(question)
+    values = _question_values(kind, data)
+    check_version(question, version, {"text": values["text"], "hint": values["hint"], "required": values["required"]})
+    counts = option_answer_counts(question) if answer_count(survey) else {}
+    answered = question_answer_count(question) if counts is not None and answer_count(survey) else 0
+    if answered and kind.key == "number":
+        old = question.settings or {}
+        new = values["settings"]
+        narrower = ((new.get("min") is not None and (old.get("min") is None or new["min"] > old["min"]))
+                    or (new.get("max") is not None and (old.get("max") is None or new["max"] < old["max"])))
+        if narrower:
+            raise BuildError("This question has answers, so its range can only be widened. Make a new version of the survey to narrow it", "min")
+    question.text, question.hint, question.required = values["text"], values["hint"], values["required"]
+    question.personal, question.randomise, question.settings = values["personal"], values["randomise"], values["settings"]
+    if kind.has_options:
+        _apply_list(question, "option", values["options"], counts, "answer", "options")
+        other = next((o for o in question.options if o.invites_text and o.label == OTHER_LABEL), None)
+        if values["allow_other"] and other is None:
+            question.options.append(SurveyOption(kind="option", position=len(values["options"]) + 1, label=OTHER_LABEL, invites_text=True))
+        elif not values["allow_other"] and other is not None and kind.key in ("single", "multiple"):
+            if counts.get(other.id):
+                raise BuildError("‘Other’ has answers, so it cannot be removed", "allow_other")
+            question.options.remove(other)
+        elif other is not None:
+            other.position = len(values["options"]) + 1
+    if kind.has_rows:
+        _apply_list(question, "row", values["rows"], counts, "statement", "rows")
+    audit.record(actor, "update", question, f"Question changed in {survey.title}: {question.text}")
+    touch(survey)
+    db.session.flush()
+    return question
+
+
+def delete_question_plan(survey: Survey, question: SurveyQuestion) -> list[str]:
+    problems = []
+    count = question_answer_count(question)
+    if count:
+        problems.append(f"It has {count:,} answer{'s' if count != 1 else ''}. Close the survey and make a new version instead")
+    nums = structure.numbers(survey)
+    dependants = [nums[q.id] for q in survey.questions if (q.rule or {}).get("question_id") == question.id]
+    dependants += [f"section ‘{s.title}’" for s in survey.sections if (s.rule or {}).get("question_id") == question.id]
+    if dependants:
+        problems.append(f"These are shown only for some of its answers: {', '.join(dependants)}. Change their conditions first")
+    return problems
+
+
+def delete_question(actor, survey: Survey, question: SurveyQuestion) -> None:
+    _check_manage(actor, survey)
+    problems = delete_question_plan(survey, question)
+    if problems:
+        raise BuildError(". ".join(problems))
+    audit.record(actor, "delete", question, f"Question deleted from {survey.title}: {question.text}",
+                 changes={"text": [question.text, None]})
+    section = question.section
+    db.session.delete(question)
+    db.session.flush()
+    db.session.expire(survey, ["questions"])
+    db.session.expire(section, ["questions"])
+    touch(survey)
+    db.session.flush()
+
+
+def move_question(actor, survey: Survey, question: SurveyQuestion, direction: int) -> None:
+    _check_manage(actor, survey)
+    if answer_count(survey):
+        raise BuildError("The survey has answers, so its questions cannot be moved: the numbers on paper copies would change")
+    ordered = structure.ordered_questions(survey)
+    index = ordered.index(question)
+    other = index + direction
+    if not 0 <= other < len(ordered):
+        return
+    neighbour = ordered[other]
+    if neighbour.section_id == question.section_id:
+        question.position, neighbour.position = neighbour.position, question.position
+        if question.position == neighbour.position:
+            question.position += direction
+    else:
+        # Into the next (or previous) section: last (or first) there.
+        target = neighbour.section
+        question.section = target
+        if direction > 0:
+            question.position = min((q.position for q in target.questions if q is not question), default=1) - 1
+        else:
+            question.position = max((q.position for q in target.questions if q is not question), default=0) + 1
+    db.session.flush()
+    db.session.expire(survey, ["sections", "questions"])
+    problems = structure.check_all_rules(survey)
+    if problems:
+        raise BuildError("That move would make a condition look forward: " + "; ".join(problems))
+    audit.record(actor, "move", question, f"Question moved in {survey.title}: {question.text}")
+    touch(survey)
+    db.session.flush()
+
+
+def set_rule(actor, survey: Survey, target, data: dict) -> None:
+    """Set (or clear, when ``question_id`` is empty) the condition on a question or section."""
+    _check_manage(actor, survey)
+    source_id = to_id(data.get("question_id"))
+    if not data.get("question_id"):
+        rule = None
+    else:
+        source = next((q for q in survey.questions if q.id == source_id), None)
+        if source is None:
+            raise BuildError("Choose a question of this survey", "question_id")
+        op = data.get("op") or ""
+        if op not in qtypes.OPS:
+            raise BuildError("Choose a condition", "op")
+        try:
+            operand = qtypes.type_of(source).parse_operand(source, op, list(data.get("value") or []))
+        except qtypes.Invalid as error:
+            raise BuildError(str(error), "value")
+        rule = {"question_id": source.id, "op": op, "value": operand}
+    try:
+        structure.check_rule(survey, target, rule)
+    except structure.RuleProblem as error:
+        raise BuildError(str(error), "question_id")
+    before = target.rule
+    target.rule = rule
+    audit.record(actor, "rule", target, f"Condition {'set' if rule else 'removed'} in {survey.title}",
+                 changes={"rule": [before, rule]})
+    touch(survey)
+    db.session.flush()
+
+
+# ---- the equality monitoring section -----------------------------------------------------
+
+def add_equality_section(actor, survey: Survey) -> SurveySection:
+    _check_manage(actor, survey)
+    if any(s.is_equality for s in survey.sections):
+        raise BuildError("This survey already has the equality monitoring section")
+    position = max((s.position for s in survey.sections), default=0) + 1
+    section = SurveySection(survey=survey, position=position, title=equality.SECTION_TITLE, intro=equality.SECTION_INTRO,
+                            is_equality=True)
+    db.session.add(section)
+    for n, spec in enumerate(equality.QUESTIONS, start=1):
+        question = SurveyQuestion(survey=survey, section=section, position=n, qtype="single", text=spec["text"],
+                                  hint=spec.get("hint", ""), required=False, equality_key=spec["key"], settings={})
+        for m, (label, invites) in enumerate(spec["options"], start=1):
+            question.options.append(SurveyOption(kind="option", position=m, label=label, invites_text=invites))
+        question.options.append(SurveyOption(kind="option", position=len(spec["options"]) + 1, label=equality.PREFER_NOT,
+                                             is_exclusive=True))
+        db.session.add(question)
+    db.session.flush()
+    audit.record(actor, "create", section, f"Equality monitoring section added to {survey.title}",
+                 changes={"questions": len(equality.QUESTIONS)})
+    touch(survey)
+    db.session.flush()
+    return section
+
+
+# ---- new versions and deletes ------------------------------------------------------------
+
+def copy_survey(actor, survey: Survey) -> Survey:
+    """A new version: the same sections, questions, options and conditions, no answers,
+    not open yet. Its conditions point at its own questions."""
+    _check_manage(actor, survey)
+    title = survey.title
+    base = title.rsplit(" (version ", 1)[0]
+    versions = db.session.scalar(select(func.count()).select_from(Survey).where(
+        Survey.consultation_id == survey.consultation_id, Survey.title.like(base.replace("%", "") + "%"))) or 1
+    copy = Survey(consultation_id=survey.consultation_id, code=new_code(), title=f"{base} (version {versions + 1})"[:200],
+                  introduction=survey.introduction, privacy_notice=survey.privacy_notice, retention_days=survey.retention_days,
+                  results_note=survey.results_note, one_per_browser=survey.one_per_browser, codes_required=survey.codes_required,
+                  ask_contact=survey.ask_contact, population_area_id=survey.population_area_id,
+                  created_by_id=getattr(actor, "id", None))
+    db.session.add(copy)
+    db.session.flush()
+    question_map: dict[int, SurveyQuestion] = {}
+    option_map: dict[int, SurveyOption] = {}
+    sections = []
+    old_sections = sorted(survey.sections, key=lambda s: s.position)
+    old_questions = {s.id: list(s.questions) for s in old_sections}
+    for section in old_sections:
+        new_section = SurveySection(survey_id=copy.id, position=section.position, title=section.title, intro=section.intro,
+                                    is_equality=section.is_equality)
+        db.session.add(new_section)
+        sections.append((section, new_section))
+        for q in old_questions[section.id]:
+            new_q = SurveyQuestion(survey_id=copy.id, section=new_section, position=q.position, qtype=q.qtype, text=q.text, hint=q.hint,
+                                   required=q.required, randomise=q.randomise, personal=q.personal, settings=dict(q.settings or {}),
+                                   equality_key=q.equality_key)
+            db.session.add(new_q)
+            for o in q.options:
+                new_o = SurveyOption(kind=o.kind, position=o.position, label=o.label, is_exclusive=o.is_exclusive,
+                                     invites_text=o.invites_text)
+                new_q.options.append(new_o)
+                option_map[o.id] = new_o
+            question_map[q.id] = new_q
+            db.session.add(new_q)
+    db.session.flush()
+    db.session.expire(copy, ["sections", "questions"])
+
+    def remap(rule):
+        if not rule or rule.get("question_id") not in question_map:
+            return None
+        value = rule.get("value")
+        source = question_map[rule["question_id"]]
+        if source.qtype not in ("rating", "number", "short_text", "long_text", "area"):
+            if isinstance(value, list):
+                value = [option_map[int(v)].id for v in value if int(v) in option_map]
+            elif value is not None and int(value) in option_map:
+                value = option_map[int(value)].id
+        return {"question_id": source.id, "op": rule["op"], "value": value}
+
+    for section, new_section in sections:
+        new_section.rule = remap(section.rule)
+    old_by_id = {q.id: q for qs in old_questions.values() for q in qs}
+    for old_id, new_q in question_map.items():
+        new_q.rule = remap(old_by_id[old_id].rule)
+    audit.record(actor, "create", copy, f"New version of {survey.title}: {copy.title}", changes={"copied_from": survey.id})
+    db.session.flush()
+    return copy
+
+
+@dataclass
+class DeletePlan:
+    responses: int
+    drafts: int
+    contacts: int
+    published: bool
+
+    def sentence(self) -> str:
+        parts = []
+        if self.responses:
+            parts.append(f"{self.responses:,} response{'s' if self.responses != 1 else ''} and their answers")
+        if self.drafts:
+            parts.append(f"{self.drafts:,} unfinished response{'s' if self.drafts != 1 else ''}")
+        if self.contacts:
+            parts.append(f"{self.contacts:,} email address{'es' if self.contacts != 1 else ''} of people waiting to hear what happens next")
+        text = ("This also deletes " + ", ".join(parts) + ".") if parts else "Nobody has answered it yet."
+        if self.published:
+            text += " Results already published to the consultation database stay there."
+        return text
+
+
+def delete_plan(survey: Survey) -> DeletePlan:
+    from .models import SurveyContact
+
+    def count(status):
+        return db.session.scalar(select(func.count()).select_from(SurveyResponse).where(
+            SurveyResponse.survey_id == survey.id, SurveyResponse.status == status)) or 0
+
+    contacts = db.session.scalar(select(func.count()).select_from(SurveyContact).where(SurveyContact.survey_id == survey.id)) or 0
+    return DeletePlan(count("complete"), count("draft"), contacts, survey.published_at is not None)
+
+
+def delete_survey(actor, survey: Survey) -> DeletePlan:
+    """Delete the survey with everything that belongs to it, in one transaction."""
+    _check_manage(actor, survey)
+    plan = delete_plan(survey)
+    audit.record(actor, "delete", survey, f"Survey deleted: {survey.title}",
+                 changes={"title": [survey.title, None], "responses": plan.responses, "contacts": plan.contacts})
+    consultation = survey.consultation
+    if consultation.take_part_url and consultation.take_part_url.endswith(f"/surveys/{survey.id}"):
+        consultation.take_part_url = ""
+    purge_answers(survey.id)
+    db.session.delete(survey)
+    db.session.flush()
+    return plan
+
+
+def purge_answers(survey_id: int) -> None:
+    """Delete a survey's responses, answers, codes and contacts in bulk (the database's own
+    cascades do the same where foreign keys are enforced; this does not rely on them)."""
+    from sqlalchemy import delete
+
+    from .models import SurveyAccessCode, SurveyContact, comment_code
+
+    responses = select(SurveyResponse.id).where(SurveyResponse.survey_id == survey_id)
+    answers = select(SurveyAnswer.id).where(SurveyAnswer.response_id.in_(responses))
+    db.session.execute(delete(comment_code).where(comment_code.c.answer_id.in_(answers)))
+    db.session.execute(delete(SurveyAnswer).where(SurveyAnswer.response_id.in_(responses)))
+    db.session.execute(delete(SurveyResponse).where(SurveyResponse.survey_id == survey_id))
+    db.session.execute(delete(SurveyAccessCode).where(SurveyAccessCode.survey_id == survey_id))
+    db.session.execute(delete(SurveyContact).where(SurveyContact.survey_id == survey_id))

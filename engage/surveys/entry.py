@@ -1,0 +1,218 @@
+"""Paper and phone answers entered by staff, and answers collected by another tool imported
+from CSV. Both record the channel and who entered them; both store a response once even
+if the form or the file is sent twice (a submission key, unique in the database).
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..core import audit
+from ..core.files import claim
+from ..extensions import db
+from . import answering, structure
+from . import questions as qtypes
+from .models import CHANNELS, SurveyResponse
+
+ENTRY_CHANNELS = {k: v for k, v in CHANNELS.items() if k in ("paper", "phone", "face-to-face")}
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+MAX_IMPORT_ROWS = 20_000
+
+
+class EntryProblems(Exception):
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems[:3]))
+        self.problems = problems
+
+
+@dataclass
+class Entered:
+    response: SurveyResponse | None
+    errors: dict[int, str] = field(default_factory=dict)
+    dropped: list[str] = field(default_factory=list)
+    duplicate: bool = False
+    form_error: str = ""
+
+
+def new_key() -> str:
+    return secrets.token_hex(16)
+
+
+def enter(actor, survey, form) -> Entered:
+    """One paper or phone response from the staff entry form (flush, no commit)."""
+    from .builder import can_manage
+
+    if not can_manage(actor, survey):
+        return Entered(None, form_error="You cannot enter answers for this survey")
+    key = (form.get("submission_key") or "").strip()[:64]
+    if not key or not key.isalnum():
+        return Entered(None, form_error="This form is missing its key. Reload the page and enter the answers again")
+    existing = db.session.scalar(select(SurveyResponse).where(SurveyResponse.submission_key == key))
+    if existing is not None:
+        return Entered(existing, duplicate=True)
+    channel = form.get("channel", "")
+    if channel not in ENTRY_CHANNELS:
+        return Entered(None, errors={0: "Select how these answers were given"})
+    answers, errors = {}, {}
+    for q in structure.ordered_questions(survey):
+        kind = qtypes.type_of(q)
+        try:
+            value = kind.parse(q, form)
+        except qtypes.Invalid as error:
+            errors[q.id] = str(error)
+            continue
+        if not kind.empty(value):
+            answers[str(q.id)] = value
+    code = None
+    code_text = (form.get("access_code") or "").strip()
+    if code_text:
+        try:
+            code = answering.check_code(survey, code_text)
+        except answering.AnswerError as error:
+            errors[-1] = error.message
+    if errors:
+        return Entered(None, errors=errors)
+    if not answers:
+        return Entered(None, form_error="Enter at least one answer")
+    kept = structure.prune(survey, answers)
+    numbers = structure.numbers(survey)
+    dropped = [numbers[int(k)] for k in answers if k not in kept]
+    response = answering.store_complete(survey, kept, channel=channel, entered_by=actor, submission_key=key, access_code=code)
+    audit.record(actor, "enter", response, f"{ENTRY_CHANNELS[channel]} answers entered for {survey.title}",
+                 changes={"channel": channel, "reference": response.reference})
+    return Entered(response, dropped=dropped)
+
+
+# ---- CSV import --------------------------------------------------------------------------
+
+def columns(survey) -> list[str]:
+    numbers = structure.numbers(survey)
+    out = ["channel"]
+    for q in structure.ordered_questions(survey):
+        out.extend(qtypes.type_of(q).columns(q, numbers[q.id]))
+    return out
+
+
+def template_csv(survey) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(columns(survey))
+    return buffer.getvalue()
+
+
+@dataclass
+class ImportCheck:
+    rows: list[tuple[int, str, dict]]   # (row number, channel, answers)
+    digest: str
+    filename: str
+
+
+def _folder() -> Path:
+    folder = Path(current_app.config["ENGAGE_UPLOAD_DIR"]) / "survey-imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def check_file(survey, filename: str, data: bytes) -> ImportCheck:
+    """Read and check every row; problems name the row (the heading is row 1) and column."""
+    if not filename.lower().endswith(".csv"):
+        raise EntryProblems(["Choose a CSV file (.csv)"])
+    if len(data) > MAX_IMPORT_BYTES:
+        raise EntryProblems(["The file must be smaller than 10 MB"])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise EntryProblems(["The file must be saved as UTF-8 CSV"])
+    reader = csv.DictReader(io.StringIO(text))
+    headers = [(h or "").strip() for h in (reader.fieldnames or [])]
+    numbers = structure.numbers(survey)
+    known = set(columns(survey))
+    unknown = [h for h in headers if h and h not in known]
+    if not headers or not (set(headers) & (known - {"channel"})):
+        raise EntryProblems(["The file's headings must be the question numbers, like Q1, Q2 and Q5.1 for statements. "
+                             "Download the template to see them"])
+    problems = [f"Column ‘{h[:40]}’ is not a question of this survey" for h in unknown[:10]]
+    rows = []
+    for n, raw in enumerate(reader, start=2):
+        if n - 1 > MAX_IMPORT_ROWS:
+            problems.append(f"The file has more than {MAX_IMPORT_ROWS:,} rows")
+            break
+        row = {(k or "").strip(): (v if isinstance(v, str) else "") for k, v in raw.items()}
+        if not any(v.strip() for v in row.values()):
+            continue
+        channel = (row.get("channel") or "").strip().lower() or "import"
+        if channel not in CHANNELS:
+            problems.append(f"Row {n}, column ‘channel’: use one of {', '.join(CHANNELS)}")
+        answers = {}
+        for q in structure.ordered_questions(survey):
+            kind = qtypes.type_of(q)
+            try:
+                value = kind.import_cells(q, numbers[q.id], row)
+            except qtypes.Invalid as error:
+                problems.append(f"Row {n}, column ‘{numbers[q.id]}’: {error}")
+                continue
+            if not kind.empty(value):
+                answers[str(q.id)] = value
+        if answers:
+            rows.append((n, channel, answers))
+        if len(problems) >= 50:
+            problems.append("Checking stopped after 50 problems")
+            break
+    if problems:
+        raise EntryProblems(problems)
+    if not rows:
+        raise EntryProblems(["The file has no answers in it"])
+    digest = hashlib.sha256(data).hexdigest()
+    already = db.session.scalar(select(SurveyResponse.id).where(SurveyResponse.submission_key == f"{digest[:48]}-{rows[0][0]}"))
+    if already is not None:
+        raise EntryProblems(["This file has already been imported into this survey"])
+    return ImportCheck(rows, digest, filename)
+
+
+def store_upload(data: bytes) -> str:
+    token = secrets.token_hex(16)
+    (_folder() / f"{token}.csv").write_bytes(data)
+    return token
+
+
+def load_upload(token: str) -> bytes | None:
+    if not token or not token.isalnum() or len(token) != 32:
+        return None
+    path = _folder() / f"{token}.csv"
+    return path.read_bytes() if path.exists() else None
+
+
+def claim_upload(token: str) -> bool:
+    """One atomic claim: of two submissions of the same upload, exactly one imports it."""
+    return claim(_folder() / f"{token}.claimed")
+
+
+def was_claimed(token: str) -> bool:
+    return bool(token) and token.isalnum() and len(token) == 32 and (_folder() / f"{token}.claimed").exists()
+
+
+def import_rows(actor, survey, check: ImportCheck) -> int:
+    for n, channel, answers in check.rows:
+        answering.store_complete(survey, answers, channel=channel, entered_by=actor,
+                                 submission_key=f"{check.digest[:48]}-{n}")
+    audit.record(actor, "import", survey, f"{len(check.rows):,} responses imported into {survey.title} from {check.filename}",
+                 changes={"file": check.filename, "responses": len(check.rows)})
+    db.session.flush()
+    return len(check.rows)
+
+
+def discard_upload(token: str) -> None:
+    path = _folder() / f"{token}.csv"
+    if path.exists():
+        path.unlink()
+
+
+def stamp() -> str:
+    return datetime.now().strftime("%Y%m%d-%H%M")

@@ -1,0 +1,87 @@
+"""Exports: every response (one row each, personal data removed) and the aggregated
+results, as CSV and XLSX. A cell that a spreadsheet could run as a formula (starting with
+=, +, -, @, a tab or a carriage return) is neutralised with a leading single quote.
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+from . import structure
+from . import questions as qtypes
+from .analysis import aggregated, load_people
+from .models import CHANNELS, SurveyResponse
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe(value):
+    """A value that is safe to put in a spreadsheet cell."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    text = str(value)
+    if text.startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
+def response_table(survey) -> tuple[list[str], list[list]]:
+    from ..extensions import db
+    from sqlalchemy import select
+
+    numbers = structure.numbers(survey)
+    ordered = structure.ordered_questions(survey)
+    headers = ["response", "reference", "channel", "submitted"]
+    for q in ordered:
+        headers.extend(qtypes.type_of(q).columns(q, numbers[q.id]))
+    meta = {rid: (ref, ch, when) for rid, ref, ch, when in db.session.execute(
+        select(SurveyResponse.id, SurveyResponse.reference, SurveyResponse.channel, SurveyResponse.submitted_at)
+        .where(SurveyResponse.survey_id == survey.id, SurveyResponse.status == "complete"))}
+    rows = []
+    for n, person in enumerate(load_people(survey), start=1):
+        ref, channel, when = meta[person.id]
+        row = [n, ref, CHANNELS.get(channel, channel), when.strftime("%Y-%m-%d %H:%M") if when else ""]
+        for q in ordered:
+            kind = qtypes.type_of(q)
+            value = person.values.get(q.id)
+            if q.personal:
+                # Free text that may identify someone never leaves Engage.
+                row.extend(["[removed: personal]" if value else ""] * len(kind.columns(q, "")))
+            else:
+                row.extend(kind.export(q, value) if value is not None else [""] * len(kind.columns(q, "")))
+        rows.append(row)
+    return headers, rows
+
+
+def results_table(survey, *, public: bool) -> tuple[list[str], list[list]]:
+    headers = ["question_number", "question", "dimension", "segment", "answer", "count", "base", "percent", "suppressed"]
+    rows = []
+    for question in aggregated(survey, public=public):
+        for f in question["figures"]:
+            rows.append([question["number"], question["text"], f["dimension"], f["segment"], f["option"], f["count"],
+                         f["base"], f["percent"], "yes" if f["suppressed"] else ""])
+    return headers, rows
+
+
+def to_csv(headers: list[str], rows: list[list]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([safe(h) for h in headers])
+    for row in rows:
+        writer.writerow([safe(v) for v in row])
+    return buffer.getvalue()
+
+
+def to_xlsx(headers: list[str], rows: list[list], title: str) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31] or "Sheet1")
+    sheet.append([safe(h) for h in headers])
+    for row in rows:
+        sheet.append([safe(v) for v in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

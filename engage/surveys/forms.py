@@ -1,0 +1,97 @@
+"""Staff forms: survey settings, sections, questions, conditions, access codes, themes,
+uploads. The services check every rule again; a tampered form saves nothing wrong."""
+from __future__ import annotations
+
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovFileInput, GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import BooleanField, HiddenField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from ..core.forms import EngageForm, GovDateField, IdSelectField, WholeNumberField
+
+
+def _text(label, max_length, hint="", required=None, area=False):
+    validators = [InputRequired(required)] if required else [Optional()]
+    validators.append(Length(max=max_length, message=f"{label} must be {max_length:,} characters or fewer"))
+    return (TextAreaField if area else StringField)(label, description=hint, widget=GovTextArea() if area else GovTextInput(),
+                                                    validators=validators)
+
+
+def _check(label, hint=""):
+    return BooleanField(label, description=hint, widget=GovCheckboxInput())
+
+
+class SurveyForm(EngageForm):
+    title = _text("Title", 200, "For example, “Cleaner streets survey”.", "Enter a title")
+    introduction = _text("Introduction", 5000, "What the survey is about, how long it takes and what the answers will be used for. "
+                                                "You can use Markdown.", area=True)
+    privacy_notice = _text("Privacy notice", 5000, "Shown before the first question. Leave blank for the standard notice.", area=True)
+    opens_on = GovDateField("Opens on", description="Leave blank to keep it as a draft. For example, 1 4 2026", validators=[Optional()])
+    closes_on = GovDateField("Closes at the end of", description="For example, 30 4 2026", validators=[Optional()])
+    results_note = _text("Where results will appear", 2000, "Optional. Shown once the survey closes, for example "
+                                                            "“Results will be published here in June.”", area=True)
+    retention_days = WholeNumberField("Keep personal data for (days after closing)", default=365,
+                                      validators=[InputRequired("Enter how many days to keep personal data"),
+                                                  NumberRange(min=1, max=3650, message="Enter a number of days from 1 to 3,650")])
+    population_area_id = IdSelectField("Area the survey covers", blank="Every ward")
+    one_per_browser = _check("Accept one response from each device", "Recommended. People on shared computers can still answer on paper.")
+    codes_required = _check("Ask for a single-use access code", "For postal or panel surveys: you make and print the codes.")
+    ask_contact = _check("Offer to tell people what happens next (asks for an optional email address)")
+    version = HiddenField()
+    submit = SubmitField("Save survey", widget=GovSubmitInput())
+
+
+class SectionForm(EngageForm):
+    title = _text("Section title", 200, "Residents see this as the heading of the page.", "Enter a title for the section")
+    intro = _text("Introduction", 3000, "Optional. Shown above the section's first question.", area=True)
+    version = HiddenField()
+    submit = SubmitField("Save section", widget=GovSubmitInput())
+
+
+class QuestionForm(EngageForm):
+    text = _text("Question", 500, "", "Enter the question")
+    hint = _text("Hint", 1000, "Optional. Help with answering, shown under the question.")
+    options = _text("Answers", 20000, "One on each line.", area=True)
+    rows = _text("Statements", 20000, "One on each line. Each is answered on the scale above.", area=True)
+    allow_other = _check("Add “Other, please say”")
+    randomise = _check("Show the answers in a random order", "Each person sees their own order. “Other” and “Prefer not to say” stay last.")
+    min = StringField("Smallest number allowed", widget=GovTextInput(), validators=[Optional(), Length(max=20)])
+    max = StringField("Largest number allowed", widget=GovTextInput(), validators=[Optional(), Length(max=20)])
+    whole = _check("Whole numbers only")
+    low_label = _text("What 0 means", 60, "For example, “Not at all likely”.")
+    high_label = _text("What 10 means", 60, "For example, “Extremely likely”.")
+    required = _check("People must answer this question")
+    personal = _check("Answers may identify someone", "Deleted with the other personal data at the end of the retention period, "
+                                                      "and left out of exports.")
+    version = HiddenField()
+    submit = SubmitField("Save question", widget=GovSubmitInput())
+
+
+class CodesForm(EngageForm):
+    count = WholeNumberField("How many codes", default=100, validators=[InputRequired("Enter how many codes to make"),
+                                                                        NumberRange(min=1, max=5000, message="Make from 1 to 5,000 codes at a time")])
+    submit = SubmitField("Make codes", widget=GovSubmitInput())
+
+
+class ThemeForm(EngageForm):
+    name = _text("New theme", 100, "For example, “Litter”, “Dog fouling”, “Parks”.", "Enter the theme")
+    submit = SubmitField("Add theme", widget=GovSubmitInput())
+
+
+class UploadForm(EngageForm):
+    file = FileField("CSV file", description="Headings are the question numbers (Q1, Q2…). Download the template to see them.",
+                     widget=GovFileInput())
+    submit = SubmitField("Upload and check", widget=GovSubmitInput())
+
+
+class PublishForm(EngageForm):
+    results_public = _check("Publish the results to everyone now", "Sets the consultation's results date to today, so the results show on its page.")
+    submit = SubmitField("Publish to the consultation database", widget=GovSubmitInput())
+
+
+class ConfirmForm(EngageForm):
+    submit = SubmitField("Yes, delete it", widget=GovSubmitInput())
+
+
+class PlainForm(EngageForm):
+    """A form with only its CSRF token (buttons that change something)."""

@@ -1,0 +1,75 @@
+"""What happens around a survey's dates: its public link becoming the consultation's
+"Take part" link while it is open, and personal data deleted on schedule
+(``flask --app wsgi engage purge-expired``).
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app, has_request_context, request, url_for
+from sqlalchemy import delete, select, update
+
+from ..core.models import utcnow
+from ..extensions import db
+from .models import Survey, SurveyAnswer, SurveyContact, SurveyQuestion, SurveyResponse, comment_code
+
+
+def public_url(survey) -> str:
+    if has_request_context():
+        return request.host_url.rstrip("/") + url_for("surveys.start", survey_id=survey.id)
+    path = f"/surveys/{survey.id}"
+    base = current_app.config.get("ENGAGE_BASE_URL") or "http://localhost:5000"
+    return base.rstrip("/") + path
+
+
+def _points_here(url: str, survey) -> bool:
+    return bool(url) and url.rstrip("/").endswith(f"/surveys/{survey.id}")
+
+
+def sync_take_part(survey) -> None:
+    """While the survey is open or about to open, the consultation's "Take part now" link is
+    the survey; once it is closed or back to draft, a link to it is removed."""
+    consultation = survey.consultation
+    if survey.state in ("open", "scheduled"):
+        consultation.take_part_url = public_url(survey)
+    elif _points_here(consultation.take_part_url, survey):
+        consultation.take_part_url = ""
+
+
+def retention_ends(survey):
+    if survey.closes_at is None:
+        return None
+    return survey.closes_at + timedelta(days=survey.retention_days or 0)
+
+
+def purge_expired(now=None, echo=lambda m: None) -> dict:
+    """Delete what is kept only for a while:
+    - for surveys closed longer than their retention period: the "tell me what happens next"
+      addresses, and the free text of questions flagged personal;
+    - unfinished drafts older than 60 days, and previews (for every survey).
+    Flushes; the caller commits."""
+    from .answering import drafts_cutoff
+
+    now = now or utcnow()
+    counts = {"surveys": 0, "contacts": 0, "texts": 0, "drafts": 0}
+    surveys = db.session.scalars(select(Survey).where(Survey.closes_at.is_not(None), Survey.closes_at <= now)).all()
+    for survey in surveys:
+        ends = retention_ends(survey)
+        if ends is None or ends > now:
+            continue
+        counts["contacts"] += db.session.execute(delete(SurveyContact).where(SurveyContact.survey_id == survey.id)).rowcount
+        personal = select(SurveyQuestion.id).where(SurveyQuestion.survey_id == survey.id, SurveyQuestion.personal.is_(True))
+        answers = select(SurveyAnswer.id).where(SurveyAnswer.question_id.in_(personal), SurveyAnswer.text.is_not(None))
+        db.session.execute(delete(comment_code).where(comment_code.c.answer_id.in_(answers)))
+        counts["texts"] += db.session.execute(
+            update(SurveyAnswer).where(SurveyAnswer.question_id.in_(personal), SurveyAnswer.text.is_not(None))
+            .values(text=None).execution_options(synchronize_session=False)).rowcount
+        if survey.personal_purged_at is None:
+            survey.personal_purged_at = now
+            counts["surveys"] += 1
+        echo(f"Survey {survey.id} ({survey.title}): personal data past its retention period deleted")
+    counts["drafts"] = db.session.execute(delete(SurveyResponse).where(
+        ((SurveyResponse.status == "draft") & (SurveyResponse.updated_at < drafts_cutoff()))
+        | ((SurveyResponse.status == "preview") & (SurveyResponse.updated_at < now - timedelta(days=1))))).rowcount
+    db.session.flush()
+    return counts

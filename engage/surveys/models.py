@@ -1,0 +1,292 @@
+"""Resident surveys: a survey belongs to a consultation and holds sections and questions;
+responses hold answers (one row per chosen option, statement or value). Residents'
+"tell me what happens next" addresses live in their own table, never joined to answers.
+
+States that follow from dates (draft, scheduled, open, closed) are computed, not stored.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.models import utcnow
+from ..extensions import db
+
+AUTOINC = {"sqlite_autoincrement": True}
+
+CHANNELS = {
+    "online": "Online",
+    "paper": "Paper",
+    "phone": "Phone",
+    "face-to-face": "Face to face",
+    "import": "Imported from another tool",
+}
+STATES = {
+    "draft": "Draft: not open yet, no dates set",
+    "scheduled": "Scheduled",
+    "open": "Open",
+    "closed": "Closed",
+}
+
+
+class Survey(db.Model):
+    __tablename__ = "survey"
+    __table_args__ = AUTOINC
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    # The short link: /s/<code>, for posters and leaflets.
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    introduction: Mapped[str] = mapped_column(Text, default="")
+    privacy_notice: Mapped[str] = mapped_column(Text, default="")
+    opens_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closes_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Personal data (email addresses, free text flagged personal) is deleted this many days
+    # after the survey closes.
+    retention_days: Mapped[int] = mapped_column(Integer, default=365)
+    results_note: Mapped[str] = mapped_column(Text, default="")
+    one_per_browser: Mapped[bool] = mapped_column(Boolean, default=True)
+    codes_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    ask_contact: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The area whose wards' population profile "who answered" and weighting compare with.
+    population_area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id", ondelete="SET NULL"), index=True)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    personal_purged_at: Mapped[datetime | None] = mapped_column(DateTime)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    consultation = relationship("Consultation")
+    population_area = relationship("Area")
+    sections = relationship("SurveySection", back_populates="survey", cascade="all, delete-orphan",
+                            order_by="SurveySection.position")
+    questions = relationship("SurveyQuestion", back_populates="survey", cascade="all, delete-orphan",
+                             order_by="SurveyQuestion.position")
+    themes = relationship("CommentTheme", back_populates="survey", cascade="all, delete-orphan",
+                          order_by="CommentTheme.name")
+
+    def state_at(self, now: datetime) -> str:
+        if self.opens_at is None:
+            return "draft"
+        if now < self.opens_at:
+            return "scheduled"
+        if self.closes_at is not None and now >= self.closes_at:
+            return "closed"
+        return "open"
+
+    @property
+    def state(self) -> str:
+        return self.state_at(utcnow())
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == "open"
+
+    @property
+    def state_label(self) -> str:
+        return STATES[self.state].split(":")[0]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SurveySection(db.Model):
+    __tablename__ = "survey_section"
+    __table_args__ = AUTOINC
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(200))
+    intro: Mapped[str] = mapped_column(Text, default="")
+    # Show this section only when an earlier answer meets the rule (see questions.Rule).
+    rule: Mapped[dict | None] = mapped_column(JSON)
+    is_equality: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    survey = relationship("Survey", back_populates="sections")
+    questions = relationship("SurveyQuestion", back_populates="section", order_by="SurveyQuestion.position")
+
+
+class SurveyQuestion(db.Model):
+    __tablename__ = "survey_question"
+    __table_args__ = AUTOINC
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("survey_section.id", ondelete="CASCADE"), index=True)
+    # Position across the whole survey: questions are numbered in this order (Q1, Q2...).
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    qtype: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(String(500))
+    hint: Mapped[str] = mapped_column(String(1000), default="")
+    required: Mapped[bool] = mapped_column(Boolean, default=False)
+    randomise: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Free text that may identify someone: deleted with the personal data on schedule.
+    personal: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Type-specific settings: {"min": 0, "max": 10} for numbers, {"allow_other": true}...
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    rule: Mapped[dict | None] = mapped_column(JSON)
+    # Equality monitoring questions say what they measure (age, sex, ethnicity...).
+    equality_key: Mapped[str] = mapped_column(String(30), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    survey = relationship("Survey", back_populates="questions")
+    section = relationship("SurveySection", back_populates="questions")
+    options = relationship("SurveyOption", back_populates="question", cascade="all, delete-orphan",
+                           order_by="SurveyOption.position")
+
+    def choices(self) -> list["SurveyOption"]:
+        return [o for o in self.options if o.kind == "option"]
+
+    def rows(self) -> list["SurveyOption"]:
+        return [o for o in self.options if o.kind == "row"]
+
+
+class SurveyOption(db.Model):
+    """An answer option, or a statement (row) of a grid question."""
+
+    __tablename__ = "survey_option"
+    __table_args__ = AUTOINC
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("survey_question.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10), default="option")  # option | row
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    label: Mapped[str] = mapped_column(String(300))
+    # "Prefer not to say", "Don't know": counted, but left out of significance tests.
+    is_exclusive: Mapped[bool] = mapped_column(Boolean, default=False)
+    # "Any other ... background": invites a written answer.
+    invites_text: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    question = relationship("SurveyQuestion", back_populates="options")
+
+
+class SurveyResponse(db.Model):
+    """One person's answers. A draft holds answers page by page (``draft``); on submit the
+    answers are written as ``SurveyAnswer`` rows and the status becomes complete."""
+
+    __tablename__ = "survey_response"
+    __table_args__ = AUTOINC
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default="draft", index=True)  # draft | complete | preview
+    channel: Mapped[str] = mapped_column(String(20), default="online", index=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    # A hash of the secret that resumes a draft (the link or code a resident keeps).
+    resume_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # A key sent with a paper entry or import row so that sending it twice stores it once.
+    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    draft: Mapped[dict | None] = mapped_column(JSON)
+    last_page: Mapped[int] = mapped_column(Integer, default=0)
+    access_code_id: Mapped[int | None] = mapped_column(ForeignKey("survey_access_code.id", ondelete="SET NULL"), index=True)
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    # Derived from the answers when submitted, for cross-tabs and weighting.
+    ward_id: Mapped[int | None] = mapped_column(ForeignKey("area.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    survey = relationship("Survey")
+    entered_by = relationship("User")
+    ward = relationship("Area")
+    answers = relationship("SurveyAnswer", back_populates="response", cascade="all, delete-orphan",
+                           order_by="SurveyAnswer.id")
+
+
+class SurveyAnswer(db.Model):
+    __tablename__ = "survey_answer"
+    __table_args__ = AUTOINC
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("survey_response.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("survey_question.id", ondelete="CASCADE"), index=True)
+    option_id: Mapped[int | None] = mapped_column(ForeignKey("survey_option.id", ondelete="CASCADE"), index=True)
+    row_id: Mapped[int | None] = mapped_column(ForeignKey("survey_option.id", ondelete="CASCADE"), index=True)
+    number: Mapped[float | None] = mapped_column(Float)
+    text: Mapped[str | None] = mapped_column(Text)
+    day: Mapped[date | None] = mapped_column(Date)
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id", ondelete="SET NULL"), index=True)
+
+    response = relationship("SurveyResponse", back_populates="answers")
+    themes = relationship("CommentTheme", secondary="survey_comment_code", order_by="CommentTheme.name")
+
+
+class SurveyAccessCode(db.Model):
+    """A single-use code for postal or panel surveys, made in numbered batches."""
+
+    __tablename__ = "survey_access_code"
+    __table_args__ = (UniqueConstraint("survey_id", "code"), AUTOINC)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    batch: Mapped[int] = mapped_column(Integer, default=1)
+    code: Mapped[str] = mapped_column(String(12))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SurveyContact(db.Model):
+    """"Tell me what happens next": an address kept apart from the answers (no link to the
+    response), used only to say when results are published, then deleted."""
+
+    __tablename__ = "survey_contact"
+    __table_args__ = AUTOINC
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    email: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class CommentTheme(db.Model):
+    __tablename__ = "survey_comment_theme"
+    __table_args__ = (UniqueConstraint("survey_id", "name"), AUTOINC)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+
+    survey = relationship("Survey", back_populates="themes")
+
+
+comment_code = db.Table(
+    "survey_comment_code",
+    db.metadata,
+    db.Column("answer_id", ForeignKey("survey_answer.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("theme_id", ForeignKey("survey_comment_theme.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class PopulationFigure(db.Model):
+    """Reference data: how many people live in an area, by age band and sex, or by ethnic
+    group. Officers edit these or import them from CSV; invented figures are marked demo."""
+
+    __tablename__ = "population_figure"
+    __table_args__ = (UniqueConstraint("area_id", "kind", "age_band", "sex", "ethnicity"), AUTOINC)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))  # age-sex | ethnicity
+    age_band: Mapped[str] = mapped_column(String(40), default="")
+    sex: Mapped[str] = mapped_column(String(40), default="")
+    ethnicity: Mapped[str] = mapped_column(String(120), default="")
+    count: Mapped[int] = mapped_column(Integer)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    area = relationship("Area")

@@ -1,0 +1,279 @@
+"""Population profiles (reference data): people per area by age band and sex, and by ethnic
+group where known. Officers edit them or import them from CSV. They feed "who answered"
+(respondents beside the population, showing who is under-represented) and weighting.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+
+from ..core import audit
+from ..core.sanitise import clean_text
+from ..extensions import db
+from ..partnership.models import Area
+from ..partnership.services import area_subtree_ids
+from . import equality, stats
+from .areas import ward_choices
+from .models import PopulationFigure
+
+CSV_COLUMNS = ["area", "kind", "age_band", "sex", "ethnicity", "count"]
+KINDS = {"age-sex": "Age band and sex", "ethnicity": "Ethnic group"}
+UNDER = 0.8  # a group is under-represented below 80% of its share of the population
+
+
+class PopulationProblem(Exception):
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems[:3]))
+        self.problems = problems
+
+
+def figures_for(area_ids) -> list[PopulationFigure]:
+    ids = list(area_ids)
+    if not ids:
+        return []
+    return db.session.scalars(select(PopulationFigure).where(PopulationFigure.area_id.in_(ids))).all()
+
+
+def ward_ids_of(survey) -> list[int]:
+    return [i for i, _ in ward_choices(survey)]
+
+
+def profile(survey) -> dict[str, dict[str, float]]:
+    """Population counts over the survey's wards: {"ward": {name: n}, "age": {...},
+    "sex": {...}, "ethnicity": {...}}. Uses each ward's own figures; an area without ward
+    figures falls back to figures given for the survey's whole area (for ethnicity)."""
+    wards = dict(ward_choices(survey))
+    out = {"ward": defaultdict(float), "age": defaultdict(float), "sex": defaultdict(float), "ethnicity": defaultdict(float)}
+    for figure in figures_for(wards):
+        if figure.kind == "age-sex":
+            out["ward"][wards[figure.area_id]] += figure.count
+            out["age"][figure.age_band] += figure.count
+            out["sex"][figure.sex] += figure.count
+        elif figure.kind == "ethnicity":
+            out["ethnicity"][figure.ethnicity] += figure.count
+    if not out["ethnicity"] and survey.population_area_id:
+        for figure in figures_for([survey.population_area_id]):
+            if figure.kind == "ethnicity":
+                out["ethnicity"][figure.ethnicity] += figure.count
+    return {k: dict(v) for k, v in out.items()}
+
+
+def has_demo_figures(survey) -> bool:
+    ids = ward_ids_of(survey) + ([survey.population_area_id] if survey.population_area_id else [])
+    return any(f.is_demo for f in figures_for(ids))
+
+
+def _equality_question(survey, key: str):
+    return next((q for q in survey.questions if q.equality_key == key), None)
+
+
+def person_groups(survey, people) -> dict[int, dict[str, str]]:
+    """For each person: their ward name, age band, sex and ethnic group (when given)."""
+    wards = dict(ward_choices(survey))
+    questions = {key: _equality_question(survey, key) for key in ("age", "sex", "ethnicity")}
+    labels = {key: ({o.id: o.label for o in q.choices() if not o.is_exclusive} if q is not None else {}) for key, q in questions.items()}
+    out = {}
+    for p in people:
+        groups = {}
+        if p.ward_id in wards:
+            groups["ward"] = wards[p.ward_id]
+        for key, q in questions.items():
+            value = p.values.get(q.id) if q is not None else None
+            if value and value.get("o") and value["o"][0] in labels[key]:
+                groups[key] = labels[key][value["o"][0]]
+        out[p.id] = groups
+    return out
+
+
+def weighting_for(survey, people) -> stats.Weighting:
+    margins = profile(survey)
+    if not margins["ward"]:
+        result = stats.Weighting(weights={p.id: 1.0 for p in people}, unweighted=len(people))
+        result.problem = "There is no population profile for this survey's wards, so the results cannot be weighted"
+        return result
+    groups = person_groups(survey, people)
+    rows = [(p.id, groups[p.id].get("ward"), groups[p.id].get("age"), groups[p.id].get("sex")) for p in people]
+    return stats.rake(rows, {"ward": margins["ward"], "age": margins["age"], "sex": margins["sex"]})
+
+
+@dataclass
+class ProfileRow:
+    label: str
+    respondents: int
+    respondent_share: float | None
+    population: float
+    population_share: float | None
+
+    @property
+    def index(self) -> float | None:
+        if self.respondent_share is None or not self.population_share:
+            return None
+        return 100.0 * self.respondent_share / self.population_share
+
+    @property
+    def under(self) -> bool:
+        return self.index is not None and self.index < 100 * UNDER
+
+    @property
+    def over(self) -> bool:
+        return self.index is not None and self.index > 100 / UNDER
+
+
+@dataclass
+class ProfileTable:
+    key: str
+    title: str
+    rows: list[ProfileRow]
+    answered: int
+    not_given: int
+
+
+def who_answered(survey, people) -> list[ProfileTable]:
+    margins = profile(survey)
+    groups = person_groups(survey, people)
+    titles = {"ward": "Ward", "age": "Age band", "sex": "Sex", "ethnicity": "Ethnic group"}
+    order = {"ward": [n for _, n in ward_choices(survey)], "age": equality.AGE_BANDS, "sex": equality.SEXES,
+             "ethnicity": equality.ETHNICITY_OPTIONS}
+    tables = []
+    for key, title in titles.items():
+        counts = defaultdict(int)
+        for p in people:
+            if key in groups[p.id]:
+                counts[groups[p.id][key]] += 1
+        answered = sum(counts.values())
+        population = margins.get(key, {})
+        total_population = sum(population.values())
+        labels = [label for label in order[key] if label in counts or label in population]
+        rows = [ProfileRow(label, counts.get(label, 0), (counts.get(label, 0) / answered) if answered else None,
+                           population.get(label, 0.0), (population.get(label, 0.0) / total_population) if total_population else None)
+                for label in labels]
+        tables.append(ProfileTable(key, title, rows, answered, len(people) - answered))
+    return tables
+
+
+# ---- editing the reference data ----------------------------------------------------------
+
+def _area_by_name() -> dict[str, Area]:
+    out = {}
+    for area in db.session.scalars(select(Area)):
+        out.setdefault(area.name.casefold(), area)
+        if area.code:
+            out.setdefault(area.code.casefold(), area)
+    return out
+
+
+def read_csv(data: bytes) -> list[dict]:
+    """Check a population CSV (area, kind, age_band, sex, ethnicity, count) fully; every
+    problem names its row. Returns clean rows, or raises PopulationProblem."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise PopulationProblem(["The file must be a CSV file saved as UTF-8"])
+    reader = csv.DictReader(io.StringIO(text))
+    headers = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in ("area", "kind", "count") if c not in headers]
+    if missing:
+        raise PopulationProblem([f"The file needs a column headed ‘{m}’. The columns are: {', '.join(CSV_COLUMNS)}" for m in missing])
+    areas = _area_by_name()
+    problems, rows, seen = [], [], set()
+    for n, raw in enumerate(reader, start=2):
+        row = {(k or "").strip().lower(): clean_text(v or "") for k, v in raw.items()}
+        area = areas.get(row.get("area", "").casefold())
+        kind = row.get("kind", "")
+        if area is None:
+            problems.append(f"Row {n}: ‘{row.get('area', '')[:40]}’ is not an area Engage knows")
+            continue
+        if kind not in KINDS:
+            problems.append(f"Row {n}: kind must be ‘age-sex’ or ‘ethnicity’")
+            continue
+        age, sex, ethnicity = row.get("age_band", "")[:40], row.get("sex", "")[:40], row.get("ethnicity", "")[:120]
+        if kind == "age-sex" and (not age or not sex):
+            problems.append(f"Row {n}: an age-sex row needs an age band and a sex")
+            continue
+        if kind == "ethnicity" and not ethnicity:
+            problems.append(f"Row {n}: an ethnicity row needs the ethnic group")
+            continue
+        count_text = row.get("count", "").replace(",", "")
+        if not count_text.isdigit() or int(count_text) > 10_000_000:
+            problems.append(f"Row {n}: the count must be a whole number from 0 to 10,000,000")
+            continue
+        key = (area.id, kind, age if kind == "age-sex" else "", sex if kind == "age-sex" else "", ethnicity if kind == "ethnicity" else "")
+        if key in seen:
+            problems.append(f"Row {n}: this group is given twice for {area.name}")
+            continue
+        seen.add(key)
+        rows.append({"area_id": key[0], "kind": kind, "age_band": key[2], "sex": key[3], "ethnicity": key[4],
+                     "count": int(count_text), "is_demo": row.get("demo", "").lower() in ("yes", "true", "1")})
+    if problems:
+        raise PopulationProblem(problems)
+    if not rows:
+        raise PopulationProblem(["The file has no rows of figures"])
+    return rows
+
+
+def import_rows(actor, rows: list[dict]) -> int:
+    """Replace the figures of each area and kind the rows cover (flush, no commit)."""
+    covered = {(r["area_id"], r["kind"]) for r in rows}
+    for area_id, kind in covered:
+        db.session.execute(delete(PopulationFigure).where(PopulationFigure.area_id == area_id, PopulationFigure.kind == kind))
+    for row in rows:
+        db.session.add(PopulationFigure(**row))
+    db.session.flush()
+    if actor is not None:
+        from ..core.models import AuditEvent
+
+        db.session.add(AuditEvent(actor_id=actor.id, action="import", object_type="PopulationFigure", object_id=None,
+                                  summary=f"Population figures imported: {len(rows):,} rows for {len(covered)} area profiles",
+                                  changes={"rows": len(rows)}))
+        db.session.flush()
+    return len(rows)
+
+
+def save_area_figures(actor, area: Area, counts: dict[tuple[str, str], int | None]) -> None:
+    """Officers' edit form: the age-sex counts of one area (None removes a figure)."""
+    existing = {(f.age_band, f.sex): f for f in figures_for([area.id]) if f.kind == "age-sex"}
+    for (age, sex), count in counts.items():
+        figure = existing.get((age, sex))
+        if count is None:
+            if figure is not None:
+                db.session.delete(figure)
+            continue
+        if count < 0 or count > 10_000_000:
+            raise PopulationProblem([f"{age}, {sex}: enter a whole number from 0 to 10,000,000"])
+        if figure is None:
+            db.session.add(PopulationFigure(area_id=area.id, kind="age-sex", age_band=age, sex=sex, count=count))
+        elif figure.count != count:
+            figure.count, figure.is_demo = count, False
+    audit.record(actor, "update", area, f"Population figures changed for {area.name}", changes={"figures": len(counts)})
+    db.session.flush()
+
+
+def export_csv() -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS + ["demo"])
+    rows = db.session.execute(select(PopulationFigure, Area.name).join(Area).order_by(Area.name, PopulationFigure.kind,
+                                                                                      PopulationFigure.age_band, PopulationFigure.sex,
+                                                                                      PopulationFigure.ethnicity)).all()
+    for figure, name in rows:
+        writer.writerow([name, figure.kind, figure.age_band, figure.sex, figure.ethnicity, figure.count, "yes" if figure.is_demo else ""])
+    return out.getvalue()
+
+
+def areas_with_figures() -> list[tuple[Area, int, bool]]:
+    rows = db.session.execute(select(Area, PopulationFigure.count, PopulationFigure.is_demo).join(PopulationFigure)
+                              .where(PopulationFigure.kind == "age-sex")).all()
+    totals, demo, areas = defaultdict(int), defaultdict(bool), {}
+    for area, count, is_demo in rows:
+        totals[area.id] += count
+        demo[area.id] |= bool(is_demo)
+        areas[area.id] = area
+    return sorted(((areas[i], totals[i], demo[i]) for i in areas), key=lambda item: item[0].name)
+
+
+def subtree(area_id: int) -> set[int]:
+    return area_subtree_ids([area_id])

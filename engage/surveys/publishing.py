@@ -1,0 +1,77 @@
+"""Publishing a survey's aggregated results to the consultation database, through the
+consultation database's own import service: the results, with their segments (wards,
+priority wards and the rest, channels, equality groups), become the consultation's
+attitudinal results, searchable like any import. Publishing again replaces them.
+"""
+from __future__ import annotations
+
+from ..consultations import importing
+from ..consultations.models import Consultation
+from ..core.models import utcnow
+from ..extensions import db
+from .analysis import aggregated, load_people
+
+QTYPES = {"single": "single", "yesno": "single", "agreement": "scale", "rating": "scale", "multiple": "multiple",
+          "grid": "scale", "area": "single", "ranking": "single", "date": "single"}
+
+
+def _dimension(name: str) -> str:
+    if name.startswith("equality:"):
+        return name.split(":", 1)[1] or "other"
+    return name
+
+
+def build_aggregate(survey) -> importing.Aggregate:
+    from ..partnership.models import Area
+    from sqlalchemy import select
+
+    wards = {name: (area_id, bool(priority)) for area_id, name, priority in db.session.execute(
+        select(Area.id, Area.name, Area.priority_ward).where(Area.level == "ward"))}
+    agg = importing.Aggregate(fmt="survey")
+    agg.respondents = len(load_people(survey))
+    for question in aggregated(survey, public=False):
+        data = agg.question(f"{question['text']}")
+        data.code = question["number"]
+        data.qtype = QTYPES.get(question["type"], "single")
+        for label in question["options"]:
+            data.option(label)
+        for f in question["figures"]:
+            if f["base"] in (None, 0):
+                continue
+            dimension = _dimension(f["dimension"])
+            if dimension == "all":
+                seg = agg.segments.get("all", importing.ALL_LABEL)
+            elif dimension == "ward":
+                area_id, priority = wards.get(f["segment"], (None, False))
+                seg = agg.segments.get("ward", f["segment"], area_id, priority)
+            elif dimension == "area-group":
+                seg = agg.segments.get("area-group", f["segment"], None, f["segment"] == importing.PRIORITY_LABEL)
+            else:
+                seg = agg.segments.get(dimension, f["segment"][:120])
+            data.figures[(data.option(f["option"]), seg)] = f["count"]
+            data.bases[seg] = f["base"]
+    agg.questions = {k: v for k, v in agg.questions.items() if v.bases}
+    return agg
+
+
+def publish(actor, survey, *, results_public: bool = False) -> importing.Summary:
+    """Write the aggregated results into the consultation database (flush, no commit)."""
+    from .builder import BuildError, can_manage
+
+    if not can_manage(actor, survey):
+        raise BuildError("You cannot publish this survey's results")
+    agg = build_aggregate(survey)
+    if not agg.questions:
+        raise BuildError("There are no answers to publish yet")
+    consultation: Consultation = survey.consultation
+    summary = importing.save(actor, consultation, agg, filename=f"Survey: {survey.title}", replace=True)
+    survey.published_at = utcnow()
+    if results_public:
+        from datetime import date
+
+        if consultation.results_published_on is None or consultation.results_published_on > date.today():
+            consultation.results_published_on = date.today()
+    if consultation.responses is None or consultation.responses < agg.respondents:
+        consultation.responses = agg.respondents
+    db.session.flush()
+    return summary

@@ -1,0 +1,174 @@
+"""The shape of a survey: question numbers, pages, and conditional rules.
+
+A rule is ``{"question_id": id, "op": "equals" | "one_of" | "contains" | "gt", "value": ...}``:
+show the question (or section) only when the earlier question's answer meets it. Rules may
+only look back: at a question earlier in the survey (for a section: in an earlier section).
+So no rule can point forward or make a loop.
+
+Pages: each section is a page, except that a question whose rule looks at a question on the
+same page starts a new page, so the rule can be applied without JavaScript.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from . import questions as qtypes
+from .questions import OPS
+
+
+def ordered_questions(survey) -> list:
+    out = []
+    for section in sorted(survey.sections, key=lambda s: (s.position, s.id)):
+        out.extend(sorted(section.questions, key=lambda q: (q.position, q.id)))
+    return out
+
+
+def numbers(survey) -> dict[int, str]:
+    """{question id: "Q1"...} in survey order (the paper version uses the same numbers)."""
+    return {q.id: f"Q{n}" for n, q in enumerate(ordered_questions(survey), start=1)}
+
+
+@dataclass
+class Page:
+    index: int
+    section: object
+    questions: list = field(default_factory=list)
+
+
+def pages(survey) -> list[Page]:
+    out: list[Page] = []
+    for section in sorted(survey.sections, key=lambda s: (s.position, s.id)):
+        current = Page(len(out), section)
+        on_page: set[int] = set()
+        for q in sorted(section.questions, key=lambda q: (q.position, q.id)):
+            source = (q.rule or {}).get("question_id")
+            if source in on_page and current.questions:
+                out.append(current)
+                current = Page(len(out), section)
+                on_page = set()
+            current.questions.append(q)
+            on_page.add(q.id)
+        if current.questions:
+            out.append(current)
+    return out
+
+
+def rule_met(rule: dict | None, answers: dict, by_id: dict) -> bool:
+    if not rule:
+        return True
+    source = by_id.get(rule.get("question_id"))
+    if source is None:
+        return False
+    value = answers.get(str(source.id))
+    if value is None:
+        return False
+    return qtypes.type_of(source).matches(source, value, rule.get("op"), rule.get("value"))
+
+
+def visible_questions(page: Page, answers: dict, by_id: dict) -> list:
+    if not rule_met(page.section.rule, answers, by_id):
+        return []
+    return [q for q in page.questions if rule_met(q.rule, answers, by_id)]
+
+
+def visible_ids(survey, answers: dict) -> set[int]:
+    """Questions shown for these answers, working forward so a hidden question's answer
+    never opens a later one."""
+    by_id = {q.id: q for q in survey.questions}
+    kept: dict = {}
+    shown: set[int] = set()
+    for page in pages(survey):
+        for q in visible_questions(page, kept, by_id):
+            shown.add(q.id)
+            if str(q.id) in answers:
+                kept[str(q.id)] = answers[str(q.id)]
+    return shown
+
+
+def prune(survey, answers: dict) -> dict:
+    """Only the answers to questions that are shown for these answers."""
+    shown = visible_ids(survey, answers)
+    return {k: v for k, v in answers.items() if k.isdigit() and int(k) in shown}
+
+
+def ordered_options(q, seed: int | None) -> list:
+    """The options in the order a person sees them: shuffled (with a seed kept for that
+    person) when the question asks for it; "prefer not to say" and "other" stay last."""
+    choices = q.choices()
+    if not q.randomise or seed is None:
+        return choices
+    fixed = [o for o in choices if o.is_exclusive or o.invites_text]
+    moving = [o for o in choices if o not in fixed]
+    random.Random(seed * 7919 + q.id).shuffle(moving)
+    return moving + fixed
+
+
+# ---- rules in the builder ----------------------------------------------------------------
+
+class RuleProblem(Exception):
+    pass
+
+
+def earlier_questions(survey, target) -> list:
+    """Questions a rule on ``target`` (a question or a section) may look at."""
+    order = ordered_questions(survey)
+    if target is None:
+        return order
+    if hasattr(target, "qtype"):
+        out = []
+        for q in order:
+            if q.id == target.id:
+                break
+            out.append(q)
+        return out
+    return [q for q in order if (q.section.position, q.section.id) < (target.position, target.id)]
+
+
+def check_rule(survey, target, rule: dict | None) -> None:
+    """Refuse a rule that points forward, at itself, or at a question that cannot be tested."""
+    if not rule:
+        return
+    by_id = {q.id: q for q in survey.questions}
+    source = by_id.get(rule.get("question_id"))
+    if source is None:
+        raise RuleProblem("Choose a question of this survey for the condition")
+    if hasattr(target, "qtype") and source.id == target.id:
+        raise RuleProblem("A question cannot depend on its own answer")
+    allowed = {q.id for q in earlier_questions(survey, target)}
+    if source.id not in allowed:
+        where = "this question" if hasattr(target, "qtype") else "this section"
+        raise RuleProblem(f"The condition must look at a question that comes before {where}. "
+                          "A rule that looks forward would make a loop")
+    kind = qtypes.type_of(source)
+    if rule.get("op") not in kind.ops:
+        raise RuleProblem("That question cannot be used with this condition")
+
+
+def check_all_rules(survey) -> list[str]:
+    """Every rule of the survey that no longer looks back (after a move), in words."""
+    nums = numbers(survey)
+    problems = []
+    for section in survey.sections:
+        try:
+            check_rule(survey, section, section.rule)
+        except RuleProblem as error:
+            problems.append(f"Section ‘{section.title}’: {error}")
+    for q in survey.questions:
+        try:
+            check_rule(survey, q, q.rule)
+        except RuleProblem as error:
+            problems.append(f"{nums.get(q.id, 'Question')}: {error}")
+    return problems
+
+
+def describe_rule(survey, rule: dict | None) -> str:
+    if not rule:
+        return ""
+    by_id = {q.id: q for q in survey.questions}
+    source = by_id.get(rule.get("question_id"))
+    if source is None:
+        return ""
+    kind = qtypes.type_of(source)
+    number = numbers(survey).get(source.id, "")
+    return f"Shown only if the answer to {number} {OPS.get(rule.get('op'), '')} {kind.operand_label(source, rule.get('op'), rule.get('value'))}"

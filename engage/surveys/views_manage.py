@@ -1,0 +1,448 @@
+"""Staff pages for building a survey: settings, sections, questions, conditions, the
+equality section, preview, sharing (short link, QR code, poster), the paper version, access
+codes, new versions and deletes. Each view reads the form, calls a service, commits once."""
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..consultations import services as consultations
+from ..core.audit import history
+from ..core.security import role_required
+from ..extensions import db
+from ..partnership.services import area_choices
+from . import answering, builder, codes as access_codes, lifecycle, structure
+from . import questions as qtypes
+from . import bp
+from .forms import CodesForm, ConfirmForm, PlainForm, QuestionForm, SectionForm, SurveyForm
+from .views_public import _remember, field
+
+EDITORS = consultations.EDITOR_ROLES
+
+
+def _errors_to_form(form, error: builder.BuildError) -> None:
+    target = getattr(form, error.field, None) if error.field else None
+    if target is not None:
+        target.errors = list(target.errors or []) + [error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def _dates(form) -> dict:
+    opens = datetime.combine(form.opens_on.data, time.min) if form.opens_on.data else None
+    closes = datetime.combine(form.closes_on.data + timedelta(days=1), time.min) if form.closes_on.data else None
+    return {"opens_at": opens, "closes_at": closes}
+
+
+def _settings_data(form) -> dict:
+    return {"title": form.title.data, "introduction": form.introduction.data, "privacy_notice": form.privacy_notice.data,
+            "results_note": form.results_note.data, "retention_days": form.retention_days.data,
+            "population_area_id": form.population_area_id.data, "one_per_browser": form.one_per_browser.data,
+            "codes_required": form.codes_required.data, "ask_contact": form.ask_contact.data, **_dates(form)}
+
+
+def _area_choices(form):
+    form.population_area_id.set_choices(area_choices(levels=("borough", "town")))
+
+
+# ---- creating and settings ---------------------------------------------------------------
+
+@bp.route("/consultations/<int:consultation_id>/surveys/new", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def new(consultation_id):
+    consultation = consultations.get_for_edit(current_user, consultation_id)
+    form = SurveyForm()
+    _area_choices(form)
+    if request.method == "GET":
+        form.title.data = consultation.title
+        form.one_per_browser.data = True
+        form.ask_contact.data = True
+        form.population_area_id.data = consultation.areas[0].id if consultation.areas else None
+    if form.validate_on_submit():
+        try:
+            survey = builder.create_survey(current_user, consultation, _settings_data(form))
+            lifecycle.sync_take_part(survey)
+            db.session.commit()
+        except builder.BuildError as error:
+            db.session.rollback()
+            _errors_to_form(form, error)
+        else:
+            flash("Survey created. Add its questions.", "success")
+            return redirect(url_for("surveys.build", survey_id=survey.id))
+    return render_template("surveys/manage/settings.html", form=form, consultation=consultation, survey=None), (400 if form.errors or form.form_errors else 200)
+
+
+@bp.route("/surveys/<int:survey_id>/settings", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def settings(survey_id):
+    survey = builder.get_for_manage(current_user, survey_id)
+    form = SurveyForm(obj=survey)
+    _area_choices(form)
+    conflict = None
+    if request.method == "GET":
+        form.opens_on.data = survey.opens_at.date() if survey.opens_at else None
+        form.closes_on.data = (survey.closes_at - timedelta(seconds=1)).date() if survey.closes_at else None
+        form.version.data = str(survey.version)
+    if form.validate_on_submit():
+        try:
+            builder.update_settings(current_user, survey, _settings_data(form), form.version.data)
+            lifecycle.sync_take_part(survey)
+            db.session.commit()
+        except (builder.Conflict, StaleDataError) as error:
+            # Saved by someone else between our check and our write: the same answer.
+            db.session.rollback()
+            conflict = getattr(error, "changes", {})
+            form.version.data = str(survey.version)
+        except builder.BuildError as error:
+            db.session.rollback()
+            _errors_to_form(form, error)
+        else:
+            flash("Survey settings saved.", "success")
+            return redirect(url_for("surveys.build", survey_id=survey.id))
+    return render_template("surveys/manage/settings.html", form=form, consultation=survey.consultation, survey=survey,
+                           conflict=conflict), (409 if conflict else 400 if form.errors or form.form_errors else 200)
+
+
+# ---- the builder overview ------------------------------------------------------------------
+
+@bp.route("/surveys/<int:survey_id>/build")
+@role_required(*EDITORS)
+def build(survey_id):
+    survey = builder.get_for_manage(current_user, survey_id)
+    numbers = structure.numbers(survey)
+    rules = {q.id: structure.describe_rule(survey, q.rule) for q in survey.questions}
+    section_rules = {s.id: structure.describe_rule(survey, s.rule) for s in survey.sections}
+    count = builder.answer_count(survey)
+    return render_template("surveys/manage/build.html", survey=survey, numbers=numbers, rules=rules, section_rules=section_rules,
+                           answers=count, types=qtypes.choices(), form=PlainForm(), history=history(survey, limit=15),
+                           sections=sorted(survey.sections, key=lambda s: (s.position, s.id)),
+                           public_url=lifecycle.public_url(survey),
+                           short_url=url_for("surveys.short_link", code=survey.code, _external=True),
+                           has_equality=any(s.is_equality for s in survey.sections))
+
+
+@bp.route("/surveys/<int:survey_id>/preview", methods=["POST"])
+@role_required(*EDITORS)
+def preview(survey_id):
+    survey = builder.get_for_manage(current_user, survey_id)
+    if not PlainForm().validate_on_submit():
+        return redirect(url_for("surveys.build", survey_id=survey.id))
+    response, secret = answering.start(survey, preview=True)
+    db.session.commit()
+    _remember(survey.id, secret)
+    first = answering.first_page(survey, {})
+    if first is None:
+        flash("Add a question before you preview the survey.")
+        return redirect(url_for("surveys.build", survey_id=survey.id))
+    return redirect(url_for("surveys.page", survey_id=survey.id, index=first))
+
+
+def _simple_action(survey, action, message: str):
+    if not PlainForm().validate_on_submit():
+        return redirect(url_for("surveys.build", survey_id=survey.id))
+    try:
+        result = action()
+        db.session.commit()
+    except builder.BuildError as error:
+        db.session.rollback()
+        flash(error.message)
+        return redirect(url_for("surveys.build", survey_id=survey.id))
+    flash(message, "success")
+    return result
+
+
+@bp.route("/surveys/<int:survey_id>/equality", methods=["POST"])
+@role_required(*EDITORS)
+def add_equality(survey_id):
+    survey = builder.get_for_manage(current_user, survey_id)
+    out = _simple_action(survey, lambda: builder.add_equality_section(current_user, survey),
+                         "Equality monitoring section added: 8 optional questions, each with “Prefer not to say”.")
+    return out if not hasattr(out, "is_equality") else redirect(url_for("surveys.build", survey_id=survey.id, _anchor=f"section-{out.id}"))
+
+
+@bp.route("/surveys/<int:survey_id>/copy", methods=["POST"])
+@role_required(*EDITORS)
+def copy(survey_id):
+    survey = builder.get_for_manage(current_user, survey_id)
+    out = _simple_action(survey, lambda: builder.copy_survey(current_user, survey),
+                         "New version made. It has the same questions and no answers; change it, then set its dates to open it.")
+    return out if not hasattr(out, "code") else redirect(url_for("surveys.build", survey_id=out.id))
+
+
+@bp.route("/surveys/<int:survey_id>/delete", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def delete(survey_id):
+    survey = builder.get_for_manage(current_user, survey_id)
+    form = ConfirmForm()
+    plan = builder.delete_plan(survey)
+    if form.validate_on_submit():
+        consultation_id = survey.consultation_id
+        title = survey.title
+        builder.delete_survey(current_user, survey)
+        db.session.commit()
+        flash(f"Survey deleted: {title}.", "success")
+        return redirect(url_for("consultations.page", consultation_id=consultation_id))
+    return render_template("surveys/manage/confirm_delete.html", survey=survey, form=form, what=f"the survey ‘{survey.title}’",
+                           warning=plan.sentence(), back=url_for("surveys.build", survey_id=survey.id),
+                           action=url_for("surveys.delete", survey_id=survey.id))
+
+
+# ---- sections ------------------------------------------------------------------------------
+
+@bp.route("/surveys/<int:survey_id>/sections/new", methods=["GET", "POST"])
+@bp.route("/surveys/<int:survey_id>/sections/<int:section_id>/edit", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def section_form(survey_id, section_id=None):
+    survey = builder.get_for_manage(current_user, survey_id)
+    section = builder.get_section(survey, section_id) if section_id else None
+    form = SectionForm(obj=section)
+    conflict = None
+    if request.method == "GET" and section is not None:
+        form.version.data = str(section.version)
+    if form.validate_on_submit():
+        try:
+            builder.save_section(current_user, survey, section, {"title": form.title.data, "intro": form.intro.data}, form.version.data)
+            db.session.commit()
+        except (builder.Conflict, StaleDataError) as error:
+            # Saved by someone else between our check and our write: the same answer.
+            db.session.rollback()
+            conflict = getattr(error, "changes", {})
+            form.version.data = str(section.version)
+        except builder.BuildError as error:
+            db.session.rollback()
+            _errors_to_form(form, error)
+        else:
+            flash("Section saved.", "success")
+            return redirect(url_for("surveys.build", survey_id=survey.id))
+    return render_template("surveys/manage/section.html", survey=survey, section=section, form=form, conflict=conflict), (
+        409 if conflict else 400 if form.errors or form.form_errors else 200)
+
+
+@bp.route("/surveys/<int:survey_id>/sections/<int:section_id>/delete", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def section_delete(survey_id, section_id):
+    survey = builder.get_for_manage(current_user, survey_id)
+    section = builder.get_section(survey, section_id)
+    form = ConfirmForm()
+    problems = builder.delete_section_plan(survey, section)
+    if form.validate_on_submit() and not problems:
+        builder.delete_section(current_user, survey, section)
+        db.session.commit()
+        flash("Section deleted.", "success")
+        return redirect(url_for("surveys.build", survey_id=survey.id))
+    count = len(section.questions)
+    warning = ". ".join(problems) if problems else (f"Its {count} question{'s' if count != 1 else ''} will be deleted with it." if count else "")
+    return render_template("surveys/manage/confirm_delete.html", survey=survey, form=form, what=f"the section ‘{section.title}’",
+                           warning=warning, refused=bool(problems), back=url_for("surveys.build", survey_id=survey.id),
+                           action=url_for("surveys.section_delete", survey_id=survey.id, section_id=section.id)), (409 if problems and request.method == "POST" else 200)
+
+
+@bp.route("/surveys/<int:survey_id>/sections/<int:section_id>/move", methods=["POST"])
+@role_required(*EDITORS)
+def section_move(survey_id, section_id):
+    survey = builder.get_for_manage(current_user, survey_id)
+    section = builder.get_section(survey, section_id)
+    direction = -1 if request.form.get("direction") == "up" else 1
+    _simple_action(survey, lambda: builder.move_section(current_user, survey, section, direction), "Section moved.")
+    return redirect(url_for("surveys.build", survey_id=survey.id, _anchor=f"section-{section.id}"))
+
+
+# ---- questions -----------------------------------------------------------------------------
+
+def _question_data(form) -> dict:
+    return {name: getattr(form, name).data for name in ("text", "hint", "options", "rows", "allow_other", "randomise", "min", "max",
+                                                         "whole", "low_label", "high_label", "required", "personal")}
+
+
+@bp.route("/surveys/<int:survey_id>/questions/new", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def question_new(survey_id):
+    survey = builder.get_for_manage(current_user, survey_id)
+    section = builder.get_section(survey, request.args.get("section"))
+    qtype = request.args.get("type", "")
+    if qtype not in qtypes.REGISTRY:
+        return render_template("surveys/manage/choose_type.html", survey=survey, section=section, types=qtypes.choices(),
+                               error="Choose a kind of question" if "type" in request.args else None)
+    kind = qtypes.get(qtype)
+    form = QuestionForm()
+    if request.method == "GET":
+        form.options.data = "\n".join(kind.default_options)
+        form.rows.data = "\n".join(kind.default_rows)
+    if form.validate_on_submit():
+        try:
+            builder.add_question(current_user, survey, section, qtype, _question_data(form))
+            db.session.commit()
+        except builder.BuildError as error:
+            db.session.rollback()
+            _errors_to_form(form, error)
+        else:
+            flash("Question added.", "success")
+            return redirect(url_for("surveys.build", survey_id=survey.id, _anchor=f"section-{section.id}"))
+    return render_template("surveys/manage/question.html", survey=survey, section=section, kind=kind, form=form, question=None,
+                           counts={}), (400 if form.errors or form.form_errors else 200)
+
+
+@bp.route("/surveys/<int:survey_id>/questions/<int:question_id>/edit", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def question_edit(survey_id, question_id):
+    survey = builder.get_for_manage(current_user, survey_id)
+    question = builder.get_question(survey, question_id)
+    kind = qtypes.type_of(question)
+    form = QuestionForm()
+    conflict = None
+    if request.method == "GET":
+        form.text.data, form.hint.data, form.required.data = question.text, question.hint, question.required
+        form.randomise.data, form.personal.data = question.randomise, question.personal
+        form.options.data = "\n".join(o.label for o in question.choices() if not (o.invites_text and o.label == builder.OTHER_LABEL))
+        form.rows.data = "\n".join(o.label for o in question.rows())
+        form.allow_other.data = any(o.invites_text and o.label == builder.OTHER_LABEL for o in question.options)
+        s = question.settings or {}
+        form.min.data = "" if s.get("min") is None else qtypes._fmt(s["min"]).replace(",", "")
+        form.max.data = "" if s.get("max") is None else qtypes._fmt(s["max"]).replace(",", "")
+        form.whole.data = bool(s.get("whole"))
+        form.low_label.data, form.high_label.data = s.get("low_label", ""), s.get("high_label", "")
+        form.version.data = str(question.version)
+    if form.validate_on_submit():
+        try:
+            builder.update_question(current_user, survey, question, _question_data(form), form.version.data)
+            db.session.commit()
+        except (builder.Conflict, StaleDataError) as error:
+            # Saved by someone else between our check and our write: the same answer.
+            db.session.rollback()
+            conflict = getattr(error, "changes", {})
+            form.version.data = str(question.version)
+        except builder.BuildError as error:
+            db.session.rollback()
+            _errors_to_form(form, error)
+        else:
+            flash("Question saved.", "success")
+            return redirect(url_for("surveys.build", survey_id=survey.id, _anchor=f"question-{question.id}"))
+    counts = builder.option_answer_counts(question) if builder.answer_count(survey) else {}
+    return render_template("surveys/manage/question.html", survey=survey, section=question.section, kind=kind, form=form,
+                           question=question, counts=counts, conflict=conflict,
+                           number=structure.numbers(survey)[question.id]), (409 if conflict else 400 if form.errors or form.form_errors else 200)
+
+
+@bp.route("/surveys/<int:survey_id>/questions/<int:question_id>/delete", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def question_delete(survey_id, question_id):
+    survey = builder.get_for_manage(current_user, survey_id)
+    question = builder.get_question(survey, question_id)
+    form = ConfirmForm()
+    problems = builder.delete_question_plan(survey, question)
+    if form.validate_on_submit() and not problems:
+        builder.delete_question(current_user, survey, question)
+        db.session.commit()
+        flash("Question deleted.", "success")
+        return redirect(url_for("surveys.build", survey_id=survey.id))
+    number = structure.numbers(survey)[question.id]
+    return render_template("surveys/manage/confirm_delete.html", survey=survey, form=form, what=f"{number}: {question.text}",
+                           warning=". ".join(problems), refused=bool(problems), back=url_for("surveys.build", survey_id=survey.id),
+                           action=url_for("surveys.question_delete", survey_id=survey.id, question_id=question.id)), (409 if problems and request.method == "POST" else 200)
+
+
+@bp.route("/surveys/<int:survey_id>/questions/<int:question_id>/move", methods=["POST"])
+@role_required(*EDITORS)
+def question_move(survey_id, question_id):
+    survey = builder.get_for_manage(current_user, survey_id)
+    question = builder.get_question(survey, question_id)
+    direction = -1 if request.form.get("direction") == "up" else 1
+    _simple_action(survey, lambda: builder.move_question(current_user, survey, question, direction), "Question moved.")
+    return redirect(url_for("surveys.build", survey_id=survey.id, _anchor=f"question-{question.id}"))
+
+
+def _rule_page(survey, target, what: str, action: str):
+    candidates = [q for q in structure.earlier_questions(survey, target) if qtypes.type_of(q).ops]
+    numbers = structure.numbers(survey)
+    source = builder.get_question(survey, request.values.get("source")) if request.values.get("source") else None
+    error, error_field = None, None
+    if source is not None and source not in candidates:
+        error, error_field, source = "Choose a question that comes before this one", "source", None
+    if request.method == "POST" and PlainForm().validate_on_submit():
+        data = {"question_id": request.form.get("source", ""), "op": request.form.get("op", ""), "value": request.form.getlist("value")}
+        if request.form.get("clear"):
+            data = {"question_id": ""}
+        try:
+            builder.set_rule(current_user, survey, target, data)
+            db.session.commit()
+        except builder.BuildError as problem:
+            db.session.rollback()
+            error, error_field = problem.message, problem.field
+        else:
+            flash("Condition saved." if data.get("question_id") else "Condition removed: it is always shown.", "success")
+            return redirect(url_for("surveys.build", survey_id=survey.id))
+    return render_template("surveys/manage/rule.html", survey=survey, target=target, what=what, candidates=candidates,
+                           numbers=numbers, source=source, kind=qtypes.type_of(source) if source else None, ops=qtypes.OPS,
+                           current=structure.describe_rule(survey, target.rule), error=error, error_field=error_field,
+                           action=action, form=PlainForm(),
+                           wards=field(source, None)["wards"] if source is not None and source.qtype == "area" else []), (400 if error else 200)
+
+
+@bp.route("/surveys/<int:survey_id>/questions/<int:question_id>/rule", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def question_rule(survey_id, question_id):
+    survey = builder.get_for_manage(current_user, survey_id)
+    question = builder.get_question(survey, question_id)
+    number = structure.numbers(survey)[question.id]
+    return _rule_page(survey, question, f"{number}: {question.text}", url_for("surveys.question_rule", survey_id=survey.id, question_id=question.id))
+
+
+@bp.route("/surveys/<int:survey_id>/sections/<int:section_id>/rule", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def section_rule(survey_id, section_id):
+    survey = builder.get_for_manage(current_user, survey_id)
+    section = builder.get_section(survey, section_id)
+    return _rule_page(survey, section, f"the section ‘{section.title}’", url_for("surveys.section_rule", survey_id=survey.id, section_id=section.id))
+
+
+# ---- sharing, paper version and access codes -----------------------------------------------
+
+@bp.route("/surveys/<int:survey_id>/share")
+@role_required(*EDITORS)
+def share(survey_id):
+    survey = builder.get_for_manage(current_user, survey_id)
+    return render_template("surveys/manage/share.html", survey=survey, public_url=lifecycle.public_url(survey),
+                           short_url=url_for("surveys.short_link", code=survey.code, _external=True))
+
+
+@bp.route("/surveys/<int:survey_id>/paper")
+@role_required(*EDITORS)
+def paper(survey_id):
+    survey = builder.get_for_manage(current_user, survey_id)
+    numbers = structure.numbers(survey)
+    rules = {q.id: structure.describe_rule(survey, q.rule) for q in survey.questions}
+    section_rules = {s.id: structure.describe_rule(survey, s.rule) for s in survey.sections}
+    return render_template("surveys/manage/paper.html", survey=survey, numbers=numbers, rules=rules, section_rules=section_rules,
+                           sections=sorted(survey.sections, key=lambda s: (s.position, s.id)),
+                           short_url=url_for("surveys.short_link", code=survey.code, _external=True))
+
+
+@bp.route("/surveys/<int:survey_id>/codes", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def codes(survey_id):
+    survey = builder.get_for_manage(current_user, survey_id)
+    form = CodesForm()
+    if form.validate_on_submit():
+        batch = access_codes.generate(current_user, survey, form.count.data)
+        db.session.commit()
+        flash(f"{form.count.data:,} access codes made in batch {batch}.", "success")
+        return redirect(url_for("surveys.codes", survey_id=survey.id))
+    return render_template("surveys/manage/codes.html", survey=survey, form=form, batches=access_codes.batches(survey)), (
+        400 if form.errors else 200)
+
+
+@bp.route("/surveys/<int:survey_id>/codes/<int:batch>")
+@role_required(*EDITORS)
+def codes_print(survey_id, batch):
+    survey = builder.get_for_manage(current_user, survey_id)
+    items = access_codes.batch_codes(survey, batch)
+    if request.args.get("format") == "csv":
+        body = access_codes.batch_csv(survey, items, url_for("surveys.short_link", code=survey.code, _external=True))
+        return Response(body, mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="survey-{survey.id}-codes-batch-{batch}.csv"'})
+    return render_template("surveys/manage/codes_print.html", survey=survey, batch=batch, items=items,
+                           short_url=url_for("surveys.short_link", code=survey.code, _external=True),
+                           show=answering.show_reference)

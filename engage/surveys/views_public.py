@@ -1,0 +1,346 @@
+"""What residents see: the start page, question pages, check your answers, confirmation,
+save and come back later, the short link and the QR code. No account is needed.
+
+Where a resident is in their answers lives in the session cookie as the secret of their
+draft (``session["surveys"][survey id]``); the draft itself is in the database.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import Response, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from ..core.errors import bad_request
+from ..extensions import db, limiter
+from . import answering, builder, structure
+from . import questions as qtypes
+from .areas import postcode_lookup_available, ward_choices
+from .models import SurveyResponse
+from . import bp
+
+
+def _limit():
+    return current_app.config.get("ENGAGE_SURVEY_RATE_LIMIT", "60 per hour")
+
+
+@bp.app_template_filter("survey_date")
+def survey_date(value: datetime | None) -> str:
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+@bp.app_template_filter("survey_close")
+def survey_close(value: datetime | None) -> str:
+    """Surveys close at midnight at the end of their last day: show that last day."""
+    if not value:
+        return ""
+    last = value - timedelta(seconds=1)
+    return f"{last.day} {last:%B %Y}"
+
+
+# ---- building the fields a page shows ----------------------------------------------------
+
+def _state_from_form(q, form) -> dict:
+    name = f"q{q.id}"
+    return {
+        "chosen": form.getlist(name), "value": form.get(name, ""),
+        "texts": {str(o.id): form.get(f"{name}-text-{o.id}", "") for o in q.options},
+        "grid": {str(o.id): form.get(f"{name}-r{o.id}", "") for o in q.rows()},
+        "ranks": {str(o.id): form.get(f"{name}-rank-{o.id}", "") for o in q.choices()},
+        "day": form.get(f"{name}-day", ""), "month": form.get(f"{name}-month", ""), "year": form.get(f"{name}-year", ""),
+        "postcode": form.get(f"{name}-postcode", ""),
+    }
+
+
+def _state_from_value(q, value) -> dict:
+    state = {"chosen": [], "value": "", "texts": {}, "grid": {}, "ranks": {}, "day": "", "month": "", "year": "", "postcode": ""}
+    if value is None:
+        return state
+    shown = qtypes.type_of(q).form_value(q, value)
+    state.update({k: v for k, v in shown.items() if k != "value"})
+    if "value" in shown:
+        state["value"] = "" if shown["value"] is None else (
+            qtypes.type_of(q).display(q, shown["value"]) if q.qtype == "number" else str(shown["value"]))
+    return state
+
+
+def field(q, number: str | None, *, value=None, form=None, error: str | None = None, seed: int | None = None) -> dict:
+    kind = qtypes.type_of(q)
+    return {
+        "q": q, "number": number, "id": f"q{q.id}", "template": kind.template, "error": error,
+        "options": structure.ordered_options(q, seed), "rows": q.rows(),
+        "state": _state_from_form(q, form) if form is not None else _state_from_value(q, value),
+        "wards": ward_choices(q.survey) if q.qtype == "area" else [],
+        "postcode_lookup": postcode_lookup_available(),
+    }
+
+
+# ---- session --------------------------------------------------------------------------------
+
+def _drafts() -> dict:
+    return session.setdefault("surveys", {})
+
+
+def _remember(survey_id: int, secret: str) -> None:
+    drafts = _drafts()
+    drafts[str(survey_id)] = secret
+    session["surveys"] = drafts
+    session.permanent = True
+
+
+def _forget(survey_id: int) -> None:
+    drafts = _drafts()
+    drafts.pop(str(survey_id), None)
+    session["surveys"] = drafts
+
+
+def _current(survey) -> SurveyResponse | None:
+    secret = _drafts().get(str(survey.id))
+    response = answering.load(survey, secret)
+    if response is None or response.status == "complete":
+        return None
+    return response
+
+
+def _done_before(survey) -> bool:
+    return survey.id in session.get("surveys_done", [])
+
+
+def _mark_done(survey, reference: str) -> None:
+    done = session.get("surveys_done", [])
+    if survey.id not in done:
+        done = (done + [survey.id])[-50:]
+    session["surveys_done"] = done
+    refs = session.get("survey_refs", {})
+    refs[str(survey.id)] = reference
+    session["survey_refs"] = refs
+    session.permanent = True
+
+
+def _honeypot_tripped() -> bool:
+    return bool((request.form.get("website") or "").strip())
+
+
+# ---- the start page -------------------------------------------------------------------------
+
+@bp.route("/s/<code>")
+def short_link(code):
+    survey = builder.get_by_code(code)
+    return redirect(url_for("surveys.start", survey_id=survey.id))
+
+
+@bp.route("/surveys/<int:survey_id>", methods=["GET", "POST"])
+@limiter.limit(_limit, methods=["POST"])
+def start(survey_id):
+    survey = builder.get_for_public(current_user, survey_id)
+    state = survey.state
+    draft = _current(survey) if state == "open" else None
+    error = None
+    if request.method == "POST":
+        if state != "open":
+            return redirect(url_for("surveys.start", survey_id=survey.id))
+        if _honeypot_tripped():
+            bad_request("Your answers could not be accepted. If you are a person, go back and try again.")
+        if draft is not None and draft.status == "draft":
+            return redirect(url_for("surveys.page", survey_id=survey.id, index=_resume_index(survey, draft)))
+        if survey.one_per_browser and _done_before(survey):
+            return redirect(url_for("surveys.start", survey_id=survey.id))
+        code = None
+        if survey.codes_required:
+            try:
+                code = answering.check_code(survey, request.form.get("access_code", ""))
+            except answering.AnswerError as problem:
+                error = problem.message
+        if error is None:
+            response, secret = answering.start(survey, access_code=code)
+            db.session.commit()
+            _remember(survey.id, secret)
+            first = answering.first_page(survey, {})
+            if first is None:
+                return redirect(url_for("surveys.check", survey_id=survey.id))
+            return redirect(url_for("surveys.page", survey_id=survey.id, index=first))
+    return render_template("surveys/start.html", survey=survey, state=state, draft=draft, error=error,
+                           done_before=survey.one_per_browser and _done_before(survey),
+                           manager=builder.can_manage(current_user, survey)), (400 if error else 200)
+
+
+def _resume_index(survey, response) -> int:
+    answers = answering.answers_of(response)
+    index = response.last_page or 0
+    page = answering.page_of(survey, index)
+    if page is None or not answering.visible_on(survey, page, answers):
+        nxt = answering.next_page(survey, answers, index)
+        return nxt if nxt is not None else 0
+    return index
+
+
+def _journey(survey) -> SurveyResponse | None:
+    response = _current(survey)
+    if response is None:
+        return None
+    if response.status == "draft" and survey.state != "open":
+        return None
+    return response
+
+
+@bp.route("/surveys/<int:survey_id>/page/<int:index>", methods=["GET", "POST"])
+def page(survey_id, index):
+    survey = builder.get_for_public(current_user, survey_id)
+    response = _journey(survey)
+    if response is None:
+        return redirect(url_for("surveys.start", survey_id=survey.id))
+    the_page = answering.page_of(survey, index)
+    if the_page is None:
+        return redirect(url_for("surveys.start", survey_id=survey.id))
+    answers = answering.answers_of(response)
+    if not answering.visible_on(survey, the_page, answers):
+        nxt = answering.next_page(survey, answers, index)
+        return redirect(url_for("surveys.page", survey_id=survey.id, index=nxt) if nxt is not None
+                        else url_for("surveys.check", survey_id=survey.id))
+    errors: dict[int, str] = {}
+    if request.method == "POST":
+        if _honeypot_tripped():
+            bad_request("Your answers could not be accepted. If you are a person, go back and try again.")
+        skip = "skip" in request.form and the_page.section.is_equality
+        result = answering.read_page(survey, response, the_page, request.form, skip=skip)
+        if result.errors:
+            errors = result.errors
+        else:
+            nxt = answering.next_page(survey, result.answers, index)
+            # Where a resumed draft carries on: the page after this one.
+            answering.save_page(response, nxt if nxt is not None else index, result.answers)
+            db.session.commit()
+            if "save" in request.form:
+                return redirect(url_for("surveys.saved", survey_id=survey.id))
+            if request.args.get("change") == "1" and not answering.missing_required(survey, result.answers):
+                return redirect(url_for("surveys.check", survey_id=survey.id))
+            return redirect(url_for("surveys.page", survey_id=survey.id, index=nxt) if nxt is not None
+                            else url_for("surveys.check", survey_id=survey.id))
+    numbers = structure.numbers(survey)
+    shown = answering.visible_on(survey, the_page, answers)
+    fields = [field(q, numbers[q.id], value=answers.get(str(q.id)), form=request.form if errors else None,
+                    error=errors.get(q.id), seed=response.id) for q in shown]
+    back = answering.previous_page(survey, answers, index)
+    position, total = answering.progress(survey, answers, index)
+    return render_template("surveys/page.html", survey=survey, page=the_page, fields=fields, errors=errors,
+                           back=url_for("surveys.page", survey_id=survey.id, index=back) if back is not None
+                           else url_for("surveys.start", survey_id=survey.id),
+                           position=position, total=total, preview=response.status == "preview",
+                           action=url_for("surveys.page", survey_id=survey.id, index=index, change=request.args.get("change"))), (400 if errors else 200)
+
+
+@bp.route("/surveys/<int:survey_id>/check", methods=["GET", "POST"])
+@limiter.limit(_limit, methods=["POST"])
+def check(survey_id):
+    survey = builder.get_for_public(current_user, survey_id)
+    refs = session.get("survey_refs", {})
+    response = _journey(survey)
+    if response is None:
+        if request.method == "POST" and str(survey.id) in refs:
+            # The same answers sent twice: they were stored once; show the confirmation again.
+            return redirect(url_for("surveys.done", survey_id=survey.id), code=303)
+        return redirect(url_for("surveys.start", survey_id=survey.id))
+    answers = answering.answers_of(response)
+    error = None
+    email = ""
+    if request.method == "POST":
+        if _honeypot_tripped():
+            bad_request("Your answers could not be accepted. If you are a person, go back and try again.")
+        email = (request.form.get("email") or "").strip() if survey.ask_contact else ""
+        try:
+            clean = answering.clean_email(email) if email else None
+            preview = response.status == "preview"
+            answering.submit(survey, response, email=clean)
+            if preview:
+                db.session.delete(response)
+            db.session.commit()
+        except answering.MissingAnswers as problem:
+            db.session.rollback()
+            return redirect(url_for("surveys.page", survey_id=survey.id, index=problem.page))
+        except answering.AnswerError as problem:
+            db.session.rollback()
+            error = problem.message
+        else:
+            _forget(survey.id)
+            if preview:
+                session["survey_preview_done"] = survey.id
+                return redirect(url_for("surveys.done", survey_id=survey.id, preview=1), code=303)
+            _mark_done(survey, response.reference)
+            return redirect(url_for("surveys.done", survey_id=survey.id), code=303)
+    summary = answering.summary(survey, answers)
+    numbers = structure.numbers(survey)
+    back = answering.previous_page(survey, answers, len(structure.pages(survey)))
+    return render_template("surveys/check.html", survey=survey, summary=summary, numbers=numbers, error=error, email=email,
+                           preview=response.status == "preview",
+                           back=url_for("surveys.page", survey_id=survey.id, index=back) if back is not None
+                           else url_for("surveys.start", survey_id=survey.id)), (400 if error else 200)
+
+
+@bp.route("/surveys/<int:survey_id>/done")
+def done(survey_id):
+    survey = builder.get_for_public(current_user, survey_id)
+    if request.args.get("preview") and session.get("survey_preview_done") == survey.id:
+        return render_template("surveys/done.html", survey=survey, reference=None, preview=True)
+    reference = session.get("survey_refs", {}).get(str(survey.id))
+    if not reference:
+        return redirect(url_for("surveys.start", survey_id=survey.id))
+    return render_template("surveys/done.html", survey=survey, reference=answering.show_reference(reference), preview=False)
+
+
+# ---- save and come back later ---------------------------------------------------------------
+
+@bp.route("/surveys/<int:survey_id>/saved")
+def saved(survey_id):
+    survey = builder.get_for_public(current_user, survey_id)
+    response = _journey(survey)
+    secret = _drafts().get(str(survey.id))
+    if response is None or not secret:
+        return redirect(url_for("surveys.start", survey_id=survey.id))
+    link = url_for("surveys.resume_link", survey_id=survey.id, secret=secret, _external=True)
+    return render_template("surveys/saved.html", survey=survey, link=link, code=answering.show_secret(secret),
+                           next_index=_resume_index(survey, response))
+
+
+@bp.route("/surveys/<int:survey_id>/resume", methods=["GET", "POST"])
+@limiter.limit(_limit, methods=["POST"])
+def resume(survey_id):
+    survey = builder.get_for_public(current_user, survey_id)
+    error = None
+    if request.method == "POST":
+        secret = (request.form.get("code") or "").strip().lower().replace("-", "").replace(" ", "")
+        response = answering.load(survey, secret)
+        if response is None or response.status != "draft":
+            error = "That code does not match any saved answers to this survey. Check it and try again"
+        elif survey.state != "open":
+            error = "This survey has closed, so saved answers can no longer be finished"
+        else:
+            _remember(survey.id, secret)
+            return redirect(url_for("surveys.page", survey_id=survey.id, index=_resume_index(survey, response)))
+    return render_template("surveys/resume.html", survey=survey, error=error), (400 if error else 200)
+
+
+@bp.route("/surveys/<int:survey_id>/resume/<secret>")
+def resume_link(survey_id, secret):
+    survey = builder.get_for_public(current_user, survey_id)
+    response = answering.load(survey, secret)
+    if response is None or response.status != "draft" or survey.state != "open":
+        return redirect(url_for("surveys.resume", survey_id=survey.id))
+    _remember(survey.id, secret.lower())
+    return redirect(url_for("surveys.page", survey_id=survey.id, index=_resume_index(survey, response)))
+
+
+# ---- QR code ------------------------------------------------------------------------------
+
+@bp.route("/surveys/<int:survey_id>/qr.svg")
+def qr_code(survey_id):
+    import io
+
+    import segno
+
+    survey = builder.get_for_public(current_user, survey_id)
+    link = url_for("surveys.short_link", code=survey.code, _external=True)
+    buffer = io.BytesIO()
+    segno.make(link, error="m").save(buffer, kind="svg", scale=8, border=2, title=f"QR code for {survey.title}", svgclass=None,
+                                     lineclass=None)
+    return Response(buffer.getvalue(), mimetype="image/svg+xml",
+                    headers={"Content-Disposition": f'inline; filename="survey-{survey.id}-qr.svg"'})

@@ -1,0 +1,307 @@
+"""Staff pages for answers: paper and phone entry, CSV import, live results with cross-tabs,
+comments and themes, who answered, exports, publishing to the consultation database, and
+the population profiles (reference data, officers)."""
+from __future__ import annotations
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..accounts.roles import OFFICER
+from ..consultations import services as consultations
+from ..core.errors import not_found
+from ..core.pagination import paginate
+from ..core.params import to_id
+from ..core.security import role_required
+from ..extensions import db
+from ..partnership.models import Area
+from . import analysis, builder, comments as comment_service, entry, exports, population, publishing, structure
+from . import bp
+from .equality import AGE_BANDS, SEXES
+from .forms import PlainForm, PublishForm, ThemeForm, UploadForm
+from .views_public import field
+
+EDITORS = consultations.EDITOR_ROLES
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# ---- paper and phone entry -----------------------------------------------------------------
+
+@bp.route("/surveys/<int:survey_id>/entry", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def entry_form(survey_id):
+    survey = builder.get_for_manage(current_user, survey_id)
+    numbers = structure.numbers(survey)
+    errors, form_error, submitted = {}, "", None
+    if request.method == "POST":
+        if not PlainForm().validate_on_submit():
+            form_error = "The form had expired. Enter the answers again"
+        else:
+            result = entry.enter(current_user, survey, request.form)
+            if result.response is not None:
+                db.session.commit()
+                if result.duplicate:
+                    flash(f"These answers were already saved (reference {result.response.reference}). They were not saved twice.")
+                else:
+                    message = f"Saved: reference {result.response.reference}."
+                    if result.dropped:
+                        message += (" Answers to " + ", ".join(result.dropped) + " were left out: the form's conditions say "
+                                    "those questions are skipped for these answers.")
+                    flash(message, "success")
+                return redirect(url_for("surveys.entry_form", survey_id=survey.id, channel=request.form.get("channel")))
+            db.session.rollback()
+            errors, form_error, submitted = result.errors, result.form_error, request.form
+    fields = [field(q, numbers[q.id], form=submitted, error=errors.get(q.id)) for q in structure.ordered_questions(survey)]
+    channel = (submitted or request.args).get("channel", "paper")
+    return render_template("surveys/manage/entry.html", survey=survey, fields=fields, errors=errors, form_error=form_error,
+                           channels=entry.ENTRY_CHANNELS, channel=channel, key=entry.new_key(), form=PlainForm(),
+                           code_error=errors.get(-1), channel_error=errors.get(0),
+                           access_code=(submitted or {}).get("access_code", "")), (400 if errors or form_error else 200)
+
+
+@bp.route("/surveys/<int:survey_id>/import", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def import_answers(survey_id):
+    survey = builder.get_for_manage(current_user, survey_id)
+    form = UploadForm()
+    problems, check, token = [], None, None
+    if form.validate_on_submit():
+        upload = form.file.data
+        data = upload.read(entry.MAX_IMPORT_BYTES + 1) if upload else b""
+        if not data:
+            form.file.errors = ["Choose a CSV file"]
+        else:
+            try:
+                check = entry.check_file(survey, upload.filename or "", data)
+            except entry.EntryProblems as error:
+                problems = error.problems
+            else:
+                token = entry.store_upload(data)
+    return render_template("surveys/manage/import.html", survey=survey, form=form, problems=problems, check=check, token=token,
+                           confirm=PlainForm()), (400 if problems or form.errors else 200)
+
+
+@bp.route("/surveys/<int:survey_id>/import/<token>", methods=["POST"])
+@role_required(*EDITORS)
+def import_confirm(survey_id, token):
+    survey = builder.get_for_manage(current_user, survey_id)
+    if not PlainForm().validate_on_submit():
+        return redirect(url_for("surveys.import_answers", survey_id=survey.id))
+    data = entry.load_upload(token)
+    if data is None and entry.was_claimed(token):
+        flash("This file has already been imported: it was not imported twice.")
+        return redirect(url_for("surveys.results", survey_id=survey.id))
+    if data is None:
+        not_found("That upload has expired. Upload the file again.")
+    if not entry.claim_upload(token):
+        flash("This file has already been imported: it was not imported twice.")
+        return redirect(url_for("surveys.results", survey_id=survey.id))
+    filename = request.form.get("filename", "answers.csv")[:200]
+    try:
+        check = entry.check_file(survey, filename if filename.lower().endswith(".csv") else "answers.csv", data)
+        count = entry.import_rows(current_user, survey, check)
+        db.session.commit()
+    except entry.EntryProblems as error:
+        db.session.rollback()
+        flash("Nothing was imported: " + "; ".join(error.problems[:3]))
+        return redirect(url_for("surveys.import_answers", survey_id=survey.id))
+    entry.discard_upload(token)
+    flash(f"{count:,} responses imported.", "success")
+    return redirect(url_for("surveys.results", survey_id=survey.id))
+
+
+@bp.route("/surveys/<int:survey_id>/import/template.csv")
+@role_required(*EDITORS)
+def import_template(survey_id):
+    survey = builder.get_for_manage(current_user, survey_id)
+    return Response(entry.template_csv(survey), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="survey-{survey.id}-template.csv"'})
+
+
+# ---- results -------------------------------------------------------------------------------
+
+@bp.route("/surveys/<int:survey_id>/results")
+@role_required(*EDITORS)
+def results(survey_id):
+    survey = builder.get_for_manage(current_user, survey_id)
+    dims = analysis.dimensions(survey)
+    by = request.args.get("by", "")
+    by = by if by in dims else ""
+    weighted = request.args.get("weighted") == "1"
+    show_moe = request.args.get("moe") == "1"
+    public_view = request.args.get("view") == "public"
+    data = analysis.results(survey, by=by or None, weighted=weighted, show_moe=show_moe, public=public_view)
+    return render_template("surveys/manage/results.html", survey=survey, data=data, dims=dims, by=by, weighted=weighted,
+                           show_moe=show_moe, public_view=public_view)
+
+
+@bp.route("/surveys/<int:survey_id>/who-answered")
+@role_required(*EDITORS)
+def who_answered(survey_id):
+    survey = builder.get_for_manage(current_user, survey_id)
+    people = analysis.load_people(survey)
+    tables = population.who_answered(survey, people)
+    return render_template("surveys/manage/who_answered.html", survey=survey, tables=tables, people=len(people),
+                           demo=population.has_demo_figures(survey), under=population.UNDER)
+
+
+@bp.route("/surveys/<int:survey_id>/comments", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def comments(survey_id):
+    survey = builder.get_for_manage(current_user, survey_id)
+    theme_form = ThemeForm()
+    if request.method == "POST" and request.form.get("action") == "add-theme":
+        if theme_form.validate_on_submit():
+            try:
+                comment_service.add_theme(current_user, survey, theme_form.name.data)
+                db.session.commit()
+                flash("Theme added.", "success")
+                return redirect(url_for("surveys.comments", survey_id=survey.id))
+            except builder.BuildError as error:
+                db.session.rollback()
+                theme_form.name.errors = [error.message]
+    elif request.method == "POST" and request.form.get("action") == "delete-theme" and PlainForm().validate_on_submit():
+        try:
+            comment_service.delete_theme(current_user, survey, request.form.get("theme_id"))
+            db.session.commit()
+            flash("Theme deleted.", "success")
+        except builder.BuildError as error:
+            db.session.rollback()
+            flash(error.message)
+        return redirect(url_for("surveys.comments", survey_id=survey.id))
+    questions = comment_service.text_questions(survey)
+    question_id = to_id(request.args.get("question"))
+    theme_id = to_id(request.args.get("theme"))
+    text = (request.args.get("q") or "").strip()[:100]
+    uncoded = request.args.get("uncoded") == "1"
+    page = paginate(comment_service.comments_query(survey, question_id=question_id, text=text, theme_id=theme_id, uncoded=uncoded),
+                    per_page=comment_service.PER_PAGE)
+    return render_template("surveys/manage/comments.html", survey=survey, page=page, questions=questions,
+                           numbers=structure.numbers(survey), question_id=question_id, theme_id=theme_id, text=text,
+                           uncoded=uncoded, counts=comment_service.theme_counts(survey), theme_form=theme_form,
+                           form=PlainForm()), (400 if theme_form.errors else 200)
+
+
+@bp.route("/surveys/<int:survey_id>/comments/<int:answer_id>", methods=["POST"])
+@role_required(*EDITORS)
+def code_comment(survey_id, answer_id):
+    survey = builder.get_for_manage(current_user, survey_id)
+    answer = comment_service.get_comment(survey, answer_id)
+    if answer is None:
+        not_found("There is no comment with that number in this survey.")
+    if PlainForm().validate_on_submit():
+        try:
+            comment_service.code_comment(current_user, survey, answer, request.form.getlist("theme"))
+            db.session.commit()
+            flash("Themes saved for the comment.", "success")
+        except builder.BuildError as error:
+            db.session.rollback()
+            flash(error.message)
+    back = request.form.get("back") or ""
+    if not back.startswith(f"/surveys/{survey.id}/comments"):
+        back = url_for("surveys.comments", survey_id=survey.id)
+    return redirect(back + f"#comment-{answer.id}")
+
+
+# ---- exports and publishing ----------------------------------------------------------------
+
+@bp.route("/surveys/<int:survey_id>/export/<what>.<ext>")
+@role_required(*EDITORS)
+def export(survey_id, what, ext):
+    survey = builder.get_for_manage(current_user, survey_id)
+    if what not in ("responses", "results") or ext not in ("csv", "xlsx"):
+        not_found("There is no export with that name. Choose responses or results, as CSV or Excel.")
+    if what == "responses":
+        headers, rows = exports.response_table(survey)
+    else:
+        headers, rows = exports.results_table(survey, public=request.args.get("view") == "public")
+    name = f"survey-{survey.id}-{what}.{ext}"
+    disposition = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"}
+    if ext == "csv":
+        return Response(exports.to_csv(headers, rows), mimetype="text/csv; charset=utf-8", headers=disposition)
+    return Response(exports.to_xlsx(headers, rows, what), mimetype=XLSX, headers=disposition)
+
+
+@bp.route("/surveys/<int:survey_id>/publish", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def publish(survey_id):
+    survey = builder.get_for_manage(current_user, survey_id)
+    form = PublishForm()
+    if form.validate_on_submit():
+        try:
+            summary = publishing.publish(current_user, survey, results_public=bool(form.results_public.data))
+            db.session.commit()
+        except builder.BuildError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            flash(f"Published to the consultation database: {summary.questions_added + summary.questions_replaced} questions "
+                  f"with {summary.figures:,} figures. They are searchable like any import.", "success")
+            return redirect(url_for("consultations.page", consultation_id=survey.consultation_id, _anchor="results"))
+    return render_template("surveys/manage/publish.html", survey=survey, form=form,
+                           people=builder.answer_count(survey)), (400 if form.form_errors else 200)
+
+
+# ---- population profiles (officers) --------------------------------------------------------
+
+@bp.route("/admin/population", methods=["GET", "POST"])
+@role_required(OFFICER)
+def population_admin():
+    form = UploadForm()
+    problems = []
+    if form.validate_on_submit():
+        data = form.file.data.read(5 * 1024 * 1024) if form.file.data else b""
+        try:
+            rows = population.read_csv(data)
+            count = population.import_rows(current_user, rows)
+            db.session.commit()
+        except population.PopulationProblem as error:
+            db.session.rollback()
+            problems = error.problems
+        else:
+            flash(f"{count:,} population figures imported.", "success")
+            return redirect(url_for("surveys.population_admin"))
+    return render_template("surveys/manage/population.html", form=form, problems=problems, areas=population.areas_with_figures(),
+                           wards=db.session.scalars(db.select(Area).where(Area.level.in_(("borough", "town", "ward"))).order_by(Area.name)).all()), (
+        400 if problems or form.errors else 200)
+
+
+@bp.route("/admin/population.csv")
+@role_required(OFFICER)
+def population_csv():
+    return Response(population.export_csv(), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="population-profiles.csv"'})
+
+
+@bp.route("/admin/population/<int:area_id>", methods=["GET", "POST"])
+@role_required(OFFICER)
+def population_area(area_id):
+    area = db.session.get(Area, to_id(area_id) or -1)
+    if area is None:
+        not_found("There is no area with that number.")
+    existing = {(f.age_band, f.sex): f for f in population.figures_for([area.id]) if f.kind == "age-sex"}
+    errors = {}
+    values = {}
+    if request.method == "POST" and PlainForm().validate_on_submit():
+        counts = {}
+        for a, age in enumerate(AGE_BANDS):
+            for s, sex in enumerate(SEXES):
+                raw = (request.form.get(f"c-{a}-{s}") or "").replace(",", "").strip()
+                values[(a, s)] = raw
+                if raw == "":
+                    counts[(age, sex)] = None
+                elif raw.isdigit() and int(raw) <= 10_000_000:
+                    counts[(age, sex)] = int(raw)
+                else:
+                    errors[(a, s)] = f"{age}, {sex}: enter a whole number from 0 to 10,000,000"
+        if not errors:
+            population.save_area_figures(current_user, area, counts)
+            db.session.commit()
+            flash(f"Population figures saved for {area.name}.", "success")
+            return redirect(url_for("surveys.population_admin"))
+    else:
+        for a, age in enumerate(AGE_BANDS):
+            for s, sex in enumerate(SEXES):
+                figure = existing.get((age, sex))
+                values[(a, s)] = str(figure.count) if figure else ""
+    return render_template("surveys/manage/population_area.html", area=area, ages=AGE_BANDS, sexes=SEXES, values=values, errors=errors,
+                           demo=any(f.is_demo for f in existing.values()), form=PlainForm()), (400 if errors else 200)

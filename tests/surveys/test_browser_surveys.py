@@ -1,0 +1,87 @@
+"""In Debian's Chromium: a resident answers the demo survey on a 320 px phone screen,
+meeting its conditional questions, with axe-core finding nothing on any page and nothing
+wider than the screen; and staff pages of the survey are axe-clean too."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser_support import assert_no_axe_violations, browser_login
+
+pytestmark = pytest.mark.browser
+
+
+def check_page(page):
+    assert_no_axe_violations(page)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 320, f"{page.url} is {width}px wide"
+    assert page.locator("h1").count() == 1
+
+
+def test_resident_answers_on_a_phone(narrow_page, live_server):
+    page = narrow_page
+    page.goto(live_server + "/consultations?status=open")
+    page.get_by_role("link", name=re.compile("Cleaner streets and parks survey")).first.click()
+    check_page(page)
+    page.get_by_role("button", name=re.compile("Start the survey")).click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Cleaner streets and parks survey"
+    check_page(page)
+    page.get_by_role("button", name="Start now").click()
+
+    # Page 1: nothing chosen gives an error summary, still accessible.
+    assert page.get_by_role("heading", level=1).inner_text() == "Your area"
+    check_page(page)
+    page.get_by_role("button", name="Continue").click()
+    assert "There is a problem" in page.locator(".govuk-error-summary").inner_text()
+    assert page.title().startswith("Error:")
+    check_page(page)
+    page.get_by_label("Choose your ward").select_option(label="Castlefields")
+    page.get_by_label("Tend to agree").check()
+    page.get_by_label("Every week").check()
+    page.get_by_role("button", name="Continue").click()
+
+    # The rating is asked only of people who use their park.
+    assert page.get_by_text("How would you rate your local park?").is_visible()
+    check_page(page)
+    page.get_by_label("7", exact=True).check()
+    page.get_by_role("button", name="Continue").click()
+
+    assert page.get_by_role("heading", level=1).inner_text() == "What would make a difference"
+    check_page(page)
+    page.get_by_label("Litter", exact=True).check()
+    page.locator("fieldset", has_text="Have you reported a problem").get_by_label("Yes").check()
+    page.get_by_role("button", name="Continue").click()
+
+    # "Yes" opens the follow-up question.
+    assert page.get_by_text("Tell us what happened when you reported it.").is_visible()
+    check_page(page)
+    page.get_by_label(re.compile("Tell us what happened")).fill("It was fixed <quickly> & well")
+    page.get_by_role("button", name="Continue").click()
+
+    assert page.get_by_role("heading", level=1).inner_text() == "About you"
+    check_page(page)
+    page.get_by_role("button", name="Skip these questions").click()
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Check your answers before sending them"
+    check_page(page)
+    assert "It was fixed <quickly> & well" in page.locator("main").inner_text()
+    assert "Castlefields" in page.locator("main").inner_text()
+    page.get_by_role("button", name="Send my answers").click()
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Your answers have been sent"
+    check_page(page)
+    assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", page.locator(".engage-reference").inner_text().strip())
+
+
+def test_staff_survey_pages_are_accessible(page, live_server):
+    browser_login(page, live_server, "practitioner")
+    page.goto(live_server + "/consultations?status=open")
+    page.get_by_role("link", name=re.compile("Cleaner streets and parks survey")).first.click()
+    page.get_by_role("link", name=re.compile("^Survey: ")).first.click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Cleaner streets and parks survey"
+    base = page.url.rsplit("/", 1)[0]
+    for path in ("build", "settings", "share", "entry", "results", "results?by=area-group&moe=1", "results?weighted=1&by=q",
+                 "who-answered", "comments", "codes", "import", "publish"):
+        page.goto(f"{base}/{path}")
+        assert_no_axe_violations(page)
