@@ -59,6 +59,10 @@ def load_config(instance_path: Path) -> dict:
             "ENGAGE_TOOLKIT_DIR", str(Path(__file__).resolve().parent.parent / "toolkit")
         ),
         "ENGAGE_SITE_NAME": os.environ.get("ENGAGE_SITE_NAME", "Engage"),
+        # The site's own address, for links in emails sent from the command line.
+        "ENGAGE_BASE_URL": os.environ.get("ENGAGE_BASE_URL", ""),
+        # How long each partnership has to respond to a published findings report.
+        "ENGAGE_RESPONSE_WEEKS": int(os.environ.get("ENGAGE_RESPONSE_WEEKS", "8")),
         "ENGAGE_CONTACT_EMAIL": os.environ.get("ENGAGE_CONTACT_EMAIL", "engage@example.org"),
         # Figures with a base smaller than this are hidden on public pages and exports.
         "ENGAGE_SUPPRESSION_THRESHOLD": int(os.environ.get("ENGAGE_SUPPRESSION_THRESHOLD", "5")),

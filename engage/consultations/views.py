@@ -1,5 +1,5 @@
-"""Consultation pages: the public finder, each consultation's page, "have your say", "you
-said, we did", search, and the practitioners' pages to log and manage consultations,
+"""Consultation pages: the public finder, each consultation's page, "have your say" ("you
+said, we did" now lives in engage/sharing), search, and the practitioners' pages to log and manage consultations,
 documents and findings."""
 from __future__ import annotations
 
@@ -140,15 +140,6 @@ def have_your_say():
     open_now = db.session.scalars(services.finder_query(public, statuses=["open"])).all()
     coming = db.session.scalars(services.finder_query(public, statuses=["planned"]).limit(20)).all()
     return render_template("consultations/have_your_say.html", open_now=open_now, coming=coming)
-
-
-@bp.route("/you-said-we-did")
-def you_said_we_did():
-    public = services.public_audience()
-    query = services.finder_query(public, statuses=["results-published"]).order_by(None).order_by(
-        Consultation.results_published_on.desc(), Consultation.id.desc())
-    page = paginate(query, per_page=10)
-    return render_template("consultations/you_said_we_did.html", page=page)
 
 
 @bp.route("/consultations/<int:consultation_id>/documents/<int:document_id>/download")

@@ -3,9 +3,10 @@ from flask import Flask
 
 
 def init_core(app: Flask) -> None:
-    from . import errors, registry, security, templating
+    from . import errors, mail, registry, security, templating
 
     errors.init_app(app)
     security.init_app(app)
     templating.init_app(app)
     registry.init_app(app)
+    mail.init_app(app)

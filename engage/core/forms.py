@@ -96,6 +96,13 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class IdMultiCheckboxField(MultiCheckboxField):
+    """Checkboxes of database ids. Ids compare as numbers, so boxes chosen before (or sent
+    with a form that had errors) show as checked again."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("coerce", IdSelectField._coerce)
+        super().__init__(*args, **kwargs)
+
     def process_formdata(self, valuelist):
         out = []
         for value in valuelist:

@@ -15,6 +15,8 @@ for optional features. Instead the capability that *has* something registers it 
     - ``consultation.manage``: the "Manage this consultation" list on a consultation page,
       shown to its editors; render ``<li>`` items.
     - ``toolkit.entry``: a toolkit entry page (below the entry, above related entries).
+    - ``account.dashboard``: the signed-in person's "What you can do" list (the object is
+      the user); render ``<li>`` items.
 
 ``contacts``
     Residents who asked to hear back about a consultation. The capability that collects the

@@ -13,8 +13,8 @@ NAVIGATION = [
     ("Toolkit", "toolkit.index"),
     ("Consultations", "consultations.finder"),
     ("Have your say", "consultations.have_your_say"),
-    ("You said, we did", "consultations.you_said_we_did"),
-    ("Strategy", "partnership.strategy"),
+    ("You said, we did", "sharing.you_said_we_did"),
+    ("Strategy", "strategy.index"),
 ]
 
 

@@ -95,13 +95,44 @@ def _bind(entity: Entity, obj=None):
 
 # ---- public ------------------------------------------------------------------------------
 
-@bp.route("/strategy")
-def strategy():
+# /strategy itself is the engagement strategy (engage/strategy); the priorities and the
+# outcomes have pages of their own a click away, and the older addresses redirect there.
+
+def _frameworks():
     frameworks = db.session.scalars(select(Framework).order_by(Framework.starts_on.desc())).all()
-    current = frameworks[0] if frameworks else None
+    return frameworks, (frameworks[0] if frameworks else None)
+
+
+@bp.route("/strategy/priorities")
+def priorities():
+    frameworks, current = _frameworks()
     partnerships = db.session.scalars(select(Partnership).order_by(Partnership.kind.desc(), Partnership.name)).all()
-    return render_template("partnership/strategy.html", frameworks=frameworks, current=current,
+    return render_template("partnership/priorities.html", frameworks=frameworks, current=current,
                            partnerships=partnerships, status_labels=services.STATUS_LABELS)
+
+
+@bp.route("/strategy/outcomes")
+def outcomes():
+    frameworks, current = _frameworks()
+    return render_template("partnership/outcomes.html", current=current, status_labels=services.STATUS_LABELS)
+
+
+@bp.route("/strategy/overview")
+def strategy():
+    """The endpoint the strategy page had before (``url_for("partnership.strategy")``)."""
+    return redirect(url_for("strategy.index"), 301)
+
+
+@bp.route("/priorities")
+@bp.route("/strategy/frameworks")
+def old_priorities():
+    return redirect(url_for("partnership.priorities"), 301)
+
+
+@bp.route("/outcomes")
+@bp.route("/strategy/indicators")
+def old_outcomes():
+    return redirect(url_for("partnership.outcomes"), 301)
 
 
 @bp.route("/strategy/indicators/<int:indicator_id>")

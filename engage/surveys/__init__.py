@@ -38,3 +38,25 @@ def init_app(app: Flask) -> None:
     panels.register("consultation.manage", consultation_manage, app=app)
     contacts.register(ContactSource("surveys", answering.contact_addresses, answering.forget_contacts), app=app)
     from . import commands  # noqa: F401  (purge-expired)
+    _describe_for_deletes()
+
+
+def _describe_for_deletes() -> None:
+    """How the one delete rule (engage.core.deletion) names survey rows on confirm pages,
+    for example when a consultation that has surveys is deleted."""
+    from ..core import deletion
+
+    for table, singular, plural, title in (
+        ("survey", "survey", "surveys", "title"),
+        ("survey_section", "survey section", "survey sections", "title"),
+        ("survey_question", "survey question", "survey questions", "text"),
+        ("survey_option", "answer option", "answer options", "label"),
+        ("survey_response", "survey response", "survey responses", "reference"),
+        ("survey_answer", "survey answer", "survey answers", None),
+        ("survey_access_code", "access code", "access codes", None),
+        ("survey_contact", "email address waiting to hear what happens next", "email addresses waiting to hear what happens next", None),
+        ("survey_comment_theme", "comment theme", "comment themes", "name"),
+        ("population_figure", "population figure", "population figures", None),
+    ):
+        deletion.describe(table, singular, plural, title=title)
+    deletion.quiet("survey_comment_code")

@@ -36,6 +36,10 @@ def priority_ward_ids() -> set[int]:
     return set(db.session.scalars(select(Area.id).where(Area.level == "ward", Area.priority_ward.is_(True))))
 
 
+class PostcodeProblem(ValueError):
+    """What someone typed is not a full postcode."""
+
+
 def postcode_lookup_available() -> bool:
     from ..partnership import services
 
@@ -50,7 +54,10 @@ def lookup_postcode(text: str) -> int | None:
     finder = getattr(services, "area_for_postcode", None)
     if finder is None:
         return None
-    area = finder(text)
+    try:
+        area = finder(text)
+    except ValueError as error:  # not a postcode at all: the look-up says why, in plain words
+        raise PostcodeProblem(str(error) or "Enter a real postcode, like WA7 2HA")
     if area is None:
         return None
     area_id = getattr(area, "id", area)

@@ -14,7 +14,7 @@ from ..core.audit import history
 from ..core.security import role_required
 from ..extensions import db
 from ..partnership.services import area_choices
-from . import answering, builder, codes as access_codes, lifecycle, structure
+from . import answering, builder, codes as access_codes, lifecycle, structure, versions
 from . import questions as qtypes
 from . import bp
 from .forms import CodesForm, ConfirmForm, PlainForm, QuestionForm, SectionForm, SurveyForm
@@ -167,7 +167,7 @@ def add_equality(survey_id):
 @role_required(*EDITORS)
 def copy(survey_id):
     survey = builder.get_for_manage(current_user, survey_id)
-    out = _simple_action(survey, lambda: builder.copy_survey(current_user, survey),
+    out = _simple_action(survey, lambda: versions.copy_survey(current_user, survey),
                          "New version made. It has the same questions and no answers; change it, then set its dates to open it.")
     return out if not hasattr(out, "code") else redirect(url_for("surveys.build", survey_id=out.id))
 
@@ -176,18 +176,25 @@ def copy(survey_id):
 @role_required(*EDITORS)
 def delete(survey_id):
     survey = builder.get_for_manage(current_user, survey_id)
+    from ..core import deletion
+
     form = ConfirmForm()
-    plan = builder.delete_plan(survey)
+    plan = versions.delete_plan(survey)
     if form.validate_on_submit():
         consultation_id = survey.consultation_id
         title = survey.title
-        builder.delete_survey(current_user, survey)
-        db.session.commit()
+        try:
+            versions.delete_survey(current_user, survey)
+            db.session.commit()
+        except deletion.DeleteRefused as error:
+            db.session.rollback()
+            flash(str(error))
+            return redirect(url_for("surveys.build", survey_id=survey_id))
         flash(f"Survey deleted: {title}.", "success")
         return redirect(url_for("consultations.page", consultation_id=consultation_id))
     return render_template("surveys/manage/confirm_delete.html", survey=survey, form=form, what=f"the survey ‘{survey.title}’",
                            warning=plan.sentence(), back=url_for("surveys.build", survey_id=survey.id),
-                           action=url_for("surveys.delete", survey_id=survey.id))
+                           deletion_plan=deletion.plan(survey), action=url_for("surveys.delete", survey_id=survey.id))
 
 
 # ---- sections ------------------------------------------------------------------------------

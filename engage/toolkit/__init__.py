@@ -12,3 +12,7 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.register_blueprint(api_bp)
+
+    from .links import register as register_links
+
+    register_links(app)

@@ -39,7 +39,7 @@ def test_seed_contents(seeded):
 
 
 def test_demo_figures_are_marked_on_pages(seeded, client):
-    html = client.get("/strategy").get_data(as_text=True)
+    html = client.get("/strategy/outcomes").get_data(as_text=True)  # /strategy itself is the engagement strategy
     assert "Demo data" in html and "A Safer Halton" in html
     assert "(demo figure)" in client.get("/places").get_data(as_text=True)
 

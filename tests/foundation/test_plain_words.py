@@ -84,7 +84,7 @@ def test_pages_link_each_term_to_the_glossary_at_first_use(demo, client):
     def links(html):
         return re.findall(r'href="/glossary#([\w-]+)"', html)
 
-    strategy = client.get("/strategy").get_data(as_text=True)
+    strategy = client.get("/strategy/priorities").get_data(as_text=True)  # /strategy is the engagement strategy
     assert "laa" in links(strategy) and "cross-cutting-theme" in links(strategy)
     # Only the first use is linked.
     assert links(strategy).count("laa") == 1

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engage.extensions import db
-from engage.surveys import builder, structure
+from engage.surveys import builder, structure, versions
 from engage.surveys.models import Survey, SurveyQuestion
 from tests.surveys.survey_support import add, choice, consultation, opt, places, store, survey  # noqa: F401
 
@@ -107,7 +107,7 @@ def test_version_conflict_keeps_both_sides(survey):
 
 
 def test_new_version_copies_structure_and_rules(survey):
-    copy = builder.copy_survey(None, survey)
+    copy = versions.copy_survey(None, survey)
     db.session.commit()
     assert copy.title == "Parks survey (version 2)" and copy.opens_at is None
     assert len(copy.questions) == len(survey.questions)
@@ -121,9 +121,9 @@ def test_new_version_copies_structure_and_rules(survey):
 def test_delete_survey_says_what_goes_with_it(survey, places):
     q = survey.q
     store(survey, {"ward": places["mill"].id, "use": choice(q["use"], "Never")})
-    plan = builder.delete_plan(survey)
+    plan = versions.delete_plan(survey)
     assert "1 response and their answers" in plan.sentence()
-    builder.delete_survey(None, survey)
+    versions.delete_survey(None, survey)
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
 

@@ -158,3 +158,24 @@ def test_demo_survey_runs_twice_without_change(seeded, runner):
     assert result.exit_code == 0, result.output
     assert db.session.scalar(select(func.count()).select_from(Survey)) == 1
     assert db.session.scalar(select(func.count()).select_from(SurveyResponse)) == len(responses)
+
+
+def test_deleting_the_consultation_says_its_surveys_go_with_it(client, login, survey, places, consultation):
+    from engage.consultations.models import Consultation
+    from engage.core import deletion
+
+    q = survey.q
+    store(survey, {"ward": places["castle"].id, "use": choice(q["use"], "Often")})
+    answering.add_contact(survey, "x@example.com")
+    db.session.commit()
+    plan = deletion.plan(consultation)
+    texts = " ".join(item.text for item in plan.goes_with)
+    assert plan.allowed and "Parks survey" in texts and "survey response" in texts
+    login("practitioner")
+    page = client.get(f"/surveys/{survey.id}/delete")
+    assert b"These are deleted with it" in page.data and b"survey response" in page.data
+    assert client.post(f"/surveys/{survey.id}/delete", data={}).status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(SurveyResponse)) == 0
+    assert db.session.scalar(select(func.count()).select_from(SurveyContact)) == 0
+    assert db.session.get(Consultation, consultation.id) is not None

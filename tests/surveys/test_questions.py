@@ -150,11 +150,17 @@ def test_area_from_the_tree_and_postcode(app, survey, places, monkeypatch):
     # The postcode look-up is the partnership capability's service; Engage asks it by name.
     from engage.partnership import services
 
-    monkeypatch.setattr(services, "area_for_postcode", lambda text: places["bridge"] if text.upper().startswith("WA7") else None,
-                        raising=False)
+    def area_for_postcode(text):
+        if len(text.replace(" ", "")) < 5:
+            raise ValueError("Enter the full postcode, like WA7 2HA")
+        return places["bridge"] if text.upper().startswith("WA7") else None
+
+    monkeypatch.setattr(services, "area_for_postcode", area_for_postcode, raising=False)
     assert parse(q, **{f"q{q.id}-postcode": "WA7 1AA"}) == places["bridge"].id
     with pytest.raises(Invalid, match="could not find that postcode"):
         parse(q, **{f"q{q.id}-postcode": "ZZ1 1ZZ"})
+    with pytest.raises(Invalid, match="Enter the full postcode"):
+        parse(q, **{f"q{q.id}-postcode": "WA7"})
 
 
 def test_ranking(survey):

@@ -1,0 +1,61 @@
+"""Sharing results: findings reports that move from draft to published through review and
+approval, the partnerships' responses ("we did"), reminders when responses are late, the
+public "you said, we did" pages, the Atom feed, the page partner sites embed, the API and
+the board dashboard.
+
+Connections to the rest go through ``engage.core.registry``: the ``consultation.page`` and
+``consultation.manage`` panels, the residents' ``contacts`` and the ``findings-response``
+link kind the implementation plan uses.
+"""
+from __future__ import annotations
+
+import click
+from flask import Blueprint, Flask
+
+bp = Blueprint("sharing", __name__)
+
+
+def init_app(app: Flask) -> None:
+    from ..cli import engage_cli
+    from ..core.registry import links, panels
+    from . import api, demo, models, search, views, views_public  # noqa: F401  (routes, tables, index, demo seeder)
+    from .responses import RESPONSE_LINK
+
+    app.register_blueprint(bp)
+    # Old links and templates that name the page by its first home keep working.
+    app.add_url_rule("/you-said-we-did", endpoint="consultations.you_said_we_did", view_func=views_public.you_said_we_did)
+    app.config.setdefault("ENGAGE_RESPONSE_WEEKS", 8)
+    panels.register("consultation.page", views_public.consultation_panel, app)
+    panels.register("consultation.manage", views_public.consultation_manage_link, app)
+    panels.register("account.dashboard", views_public.account_links, app)
+    links.register(RESPONSE_LINK, app)
+    for command in (publish_due_command, send_reminders_command):
+        if command.name not in engage_cli.commands:
+            engage_cli.add_command(command)
+
+
+@click.command("publish-due")
+def publish_due_command():
+    """Make public the findings reports whose embargo has passed, and tell people (run often)."""
+    from ..extensions import db
+    from .notices import release_due
+
+    released = release_due()
+    db.session.commit()
+    for report in released:
+        click.echo(f"Published: {report.title} (report {report.id})")
+    click.echo(f"{len(released)} report{'' if len(released) == 1 else 's'} made public.")
+
+
+@click.command("send-reminders")
+def send_reminders_command():
+    """Email the coordinators of partnerships whose response is late: once per due date, so
+    it is safe to run every hour."""
+    from ..extensions import db
+    from .responses import send_reminders
+
+    sent = send_reminders()
+    db.session.commit()
+    for report, partnership, people in sent:
+        click.echo(f"Reminded {partnership.name} ({people} coordinator{'' if people == 1 else 's'}) about: {report.title}")
+    click.echo(f"{len(sent)} reminder{'' if len(sent) == 1 else 's'} sent.")

@@ -1,0 +1,267 @@
+"""Findings reports and the partnerships' responses to them ("you said, we did").
+
+A report comes from one or more consultations; it moves through the workflow in
+``workflow.py`` (every move is a ``ReportTransition``). Once public, each partnership named
+on it answers each recommendation with a ``Response``; progress on an action is added as
+``ResponseUpdate`` rows. ``ResponseReminder`` remembers which due dates were reminded, so
+``send-reminders`` never sends twice for the same one.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.concurrency import Versioned
+from ..core.models import utcnow
+from ..extensions import db
+
+STATES = {
+    "draft": "Draft",
+    "in-review": "In review",
+    "changes-requested": "Changes requested",
+    "approved": "Approved",
+    "published": "Published",
+    "withdrawn": "Withdrawn",
+}
+VISIBILITY = {
+    "public": "Public: anyone can see it once published",
+    "partners": "Partners only: anyone signed in, once published",
+}
+RESPONSE_STATUSES = {
+    "accepted": "Accepted",
+    "planned": "Action planned",
+    "taken": "Action taken",
+    "not-taken": "Not taken",
+}
+
+
+def _link(name: str, target: str, target_table: str | None = None):
+    return Table(
+        f"findings_report_{name}",
+        db.metadata,
+        Column("report_id", ForeignKey("findings_report.id", ondelete="CASCADE"), primary_key=True),
+        Column(f"{target}_id", ForeignKey(f"{target_table or target}.id", ondelete="CASCADE"), primary_key=True),
+    )
+
+
+report_consultation = _link("consultation", "consultation")
+report_priority = _link("priority", "priority")
+report_outcome = _link("outcome", "outcome")
+report_indicator = _link("indicator", "indicator")
+report_area = _link("area", "area")
+report_partnership = _link("partnership", "partnership")
+
+
+class FindingsReport(Versioned, db.Model):
+    __tablename__ = "findings_report"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    meaning: Mapped[str] = mapped_column(Text, default="")
+    method: Mapped[str] = mapped_column(Text, default="")
+    sample_size: Mapped[int | None] = mapped_column(Integer)
+    representativeness: Mapped[str] = mapped_column(Text, default="")
+    gaps: Mapped[str] = mapped_column(Text, default="")
+    audiences: Mapped[list] = mapped_column(JSON, default=list)
+    visibility: Mapped[str] = mapped_column(String(20), default="public")
+    state: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    embargo_until: Mapped[datetime | None] = mapped_column(DateTime)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    released_at: Mapped[datetime | None] = mapped_column(DateTime)
+    withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
+    residents_told: Mapped[int] = mapped_column(Integer, default=0)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="SET NULL"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    organisation = relationship("Organisation")
+    created_by = relationship("User")
+    consultations = relationship("Consultation", secondary=report_consultation, order_by="Consultation.title")
+    priorities = relationship("Priority", secondary=report_priority)
+    outcomes = relationship("Outcome", secondary=report_outcome, order_by="Outcome.code")
+    indicators = relationship("Indicator", secondary=report_indicator, order_by="Indicator.name")
+    areas = relationship("Area", secondary=report_area, order_by="Area.name")
+    partnerships = relationship("Partnership", secondary=report_partnership, order_by="Partnership.name")
+    findings = relationship("ReportFinding", back_populates="report", cascade="all, delete-orphan", order_by="ReportFinding.position, ReportFinding.id")
+    recommendations = relationship("Recommendation", back_populates="report", cascade="all, delete-orphan", order_by="Recommendation.position, Recommendation.id")
+    attachments = relationship("ReportAttachment", back_populates="report", cascade="all, delete-orphan", order_by="ReportAttachment.id")
+    transitions = relationship("ReportTransition", back_populates="report", cascade="all, delete-orphan", order_by="ReportTransition.id")
+    responses = relationship("Response", back_populates="report", cascade="all, delete-orphan", order_by="Response.id")
+
+    @property
+    def state_label(self) -> str:
+        return STATES.get(self.state, self.state)
+
+    @property
+    def public_from(self) -> datetime | None:
+        """When it is (or becomes) public: the embargo time, or when it was published."""
+        if self.state != "published":
+            return None
+        return self.embargo_until or self.published_at
+
+    def is_out(self, now: datetime) -> bool:
+        """Published and past any embargo: computed on every page load."""
+        start = self.public_from
+        return start is not None and start <= now
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReportFinding(db.Model):
+    """A key finding: a statement and its evidence (a question's results, or quotes)."""
+
+    __tablename__ = "findings_report_finding"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("findings_report.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    statement: Mapped[str] = mapped_column(String(500))
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    question_id: Mapped[int | None] = mapped_column(ForeignKey("consultation_question.id", ondelete="SET NULL"), index=True)
+
+    report = relationship("FindingsReport", back_populates="findings")
+    question = relationship("Question")
+
+
+class Recommendation(db.Model):
+    __tablename__ = "findings_recommendation"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("findings_report.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    text: Mapped[str] = mapped_column(Text)
+
+    report = relationship("FindingsReport", back_populates="recommendations")
+    responses = relationship("Response", back_populates="recommendation", order_by="Response.id")
+
+
+class ReportAttachment(db.Model):
+    __tablename__ = "findings_attachment"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("findings_report.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    filename: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(100), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+
+    report = relationship("FindingsReport", back_populates="attachments")
+
+
+class ReportTransition(db.Model):
+    """One move through the workflow: who, when, from, to and why."""
+
+    __tablename__ = "findings_transition"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("findings_report.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    action: Mapped[str] = mapped_column(String(30))
+    from_state: Mapped[str] = mapped_column(String(20))
+    to_state: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    report = relationship("FindingsReport", back_populates="transitions")
+    actor = relationship("User")
+
+
+class Response(Versioned, db.Model):
+    """One partnership's answer to one recommendation ("we did")."""
+
+    __tablename__ = "findings_response"
+    __table_args__ = (UniqueConstraint("recommendation_id", "partnership_id"), {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("findings_report.id", ondelete="CASCADE"), index=True)
+    recommendation_id: Mapped[int] = mapped_column(ForeignKey("findings_recommendation.id", ondelete="CASCADE"), index=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    action: Mapped[str] = mapped_column(Text, default="")
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    due_on: Mapped[date | None] = mapped_column(Date)
+    link_kind: Mapped[str] = mapped_column(String(40), default="")
+    link_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+
+    report = relationship("FindingsReport", back_populates="responses")
+    recommendation = relationship("Recommendation", back_populates="responses")
+    partnership = relationship("Partnership")
+    updates = relationship("ResponseUpdate", back_populates="response", cascade="all, delete-orphan", order_by="ResponseUpdate.id")
+
+    @property
+    def status_label(self) -> str:
+        return RESPONSE_STATUSES.get(self.status, self.status)
+
+
+class ResponseUpdate(db.Model):
+    """Later progress on a response's action."""
+
+    __tablename__ = "findings_response_update"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("findings_response.id", ondelete="CASCADE"), index=True)
+    note: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    response = relationship("Response", back_populates="updates")
+    author = relationship("User")
+
+
+class ResponseReminder(db.Model):
+    """A reminder sent for one partnership's response to one report, for one due date."""
+
+    __tablename__ = "findings_reminder"
+    __table_args__ = (UniqueConstraint("report_id", "partnership_id", "due_on"), {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("findings_report.id", ondelete="CASCADE"), index=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id", ondelete="CASCADE"), index=True)
+    due_on: Mapped[date] = mapped_column(Date)
+    sent_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# ---- how deletes describe these records (engage/core/deletion.py) -----------------------
+
+def _describe_for_deletes() -> None:
+    from ..core import deletion
+
+    deletion.describe("findings_report", "findings report", "findings reports", "title")
+    deletion.describe("findings_report_finding", "key finding", "key findings", "statement")
+    deletion.describe("findings_recommendation", "recommendation", "recommendations", "text")
+    deletion.describe("findings_attachment", "attachment", "attachments", "title")
+    deletion.describe("findings_transition", "step in its timeline", "steps in its timeline", "action")
+    deletion.describe("findings_response", "partnership response", "partnership responses", "action")
+    deletion.describe("findings_response_update", "progress note", "progress notes", "note")
+    deletion.describe("findings_reminder", "reminder sent", "reminders sent", None)
+    for name, words in (("consultation", "consultations it comes from"), ("priority", "priorities"), ("outcome", "outcomes"),
+                        ("indicator", "indicators"), ("area", "areas"), ("partnership", "partnerships that must respond")):
+        deletion.describe(f"findings_report_{name}", f"link to {words}", f"links to {words}", None)
+    # A consultation, partnership or priority that a published report names must not vanish from it.
+    deletion.refuse("findings_report_consultation", "consultation_id", "findings reports made from it",
+                    advice="Those reports are part of the record. Take the consultation out of any draft report first.")
+    deletion.refuse("findings_response", "partnership_id", "responses it recorded to findings reports",
+                    advice="Responses are part of the public record, so the partnership stays.")
+
+
+_describe_for_deletes()

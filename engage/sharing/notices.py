@@ -1,0 +1,142 @@
+"""Telling people: emails when a report moves (reviewers, the author), and when it becomes
+public (each responding partnership's coordinators, and residents who asked to hear back,
+whose addresses are forgotten once the last report from their consultation is out). Mail
+is queued and sent after the commit."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app, has_request_context, url_for
+from sqlalchemy import and_, or_, select
+
+from ..accounts.models import User
+from ..accounts.roles import OFFICER
+from ..consultations.models import Consultation
+from ..core import audit
+from ..core.mail import queue_mail
+from ..core.registry import contacts
+from ..extensions import db
+from .models import FindingsReport
+from .services import PENDING_STATES, now, out_clause
+
+
+def external_url(endpoint: str, **values) -> str:
+    """A full web address for an email, in a request or from the command line (where the
+    site's address comes from ENGAGE_BASE_URL)."""
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    base = current_app.config.get("ENGAGE_BASE_URL") or "http://localhost:5000"
+    with current_app.test_request_context(base_url=base):
+        return url_for(endpoint, _external=True, **values)
+
+
+def path_for(endpoint: str, **values) -> str:
+    """A site-relative address, in a request or not."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    with current_app.test_request_context():
+        return url_for(endpoint, **values)
+
+
+def _report_url(report) -> str:
+    return external_url("sharing.report", report_id=report.id)
+
+
+def reviewers(report) -> list[User]:
+    officers = db.session.scalars(select(User).where(User.role == OFFICER, User.active.is_(True)).order_by(User.id)).all()
+    people = {u.id: u for u in officers}
+    for partnership in report.partnerships:
+        for user in partnership.coordinators:
+            if user.active:
+                people.setdefault(user.id, user)
+    return list(people.values())
+
+
+def after_move(actor, report, action: str, comment: str) -> None:
+    """Email the people a workflow move concerns."""
+    site = current_app.config["ENGAGE_SITE_NAME"]
+    link = _report_url(report)
+    if action == "submit":
+        for user in reviewers(report):
+            if user.id == actor.id or user.id == report.created_by_id:
+                continue
+            queue_mail(user.email, f"Findings report to review: {report.title}",
+                       f"Hello {user.name},\n\n{actor.name} has sent a findings report for review:\n\n"
+                       f"{report.title}\n\nRead it and approve it or ask for changes here:\n{link}\n\n{site}")
+    elif action in ("request-changes", "approve"):
+        author = db.session.get(User, report.created_by_id) if report.created_by_id else None
+        if author is None or not author.active or author.id == actor.id:
+            return
+        if action == "approve":
+            body = f"{actor.name} has approved your findings report. A partnership officer can now publish it."
+            subject = f"Findings report approved: {report.title}"
+        else:
+            body = f"{actor.name} has asked for changes to your findings report:\n\n{comment}"
+            subject = f"Changes asked for: {report.title}"
+        queue_mail(author.email, subject, f"Hello {author.name},\n\n{body}\n\n{report.title}\n{link}\n\n{site}")
+
+
+def release(report: FindingsReport, at: datetime | None = None) -> int:
+    """The report has become public: tell each responding partnership's coordinators and the
+    residents who asked to hear back; forget those addresses once the last pending report
+    from their consultation is out. Returns how many emails were queued. Runs once."""
+    at = at or now()
+    if report.released_at is not None or not report.is_out(at):
+        return 0
+    report.released_at = at
+    from .responses import due_on
+
+    site = current_app.config["ENGAGE_SITE_NAME"]
+    link = _report_url(report)
+    due = due_on(report)
+    sent = 0
+    for partnership in report.partnerships:
+        for user in partnership.coordinators:
+            if not user.active:
+                continue
+            queue_mail(user.email, f"Your partnership must respond: {report.title}",
+                       f"Hello {user.name},\n\nA findings report has been published that {partnership.name} must respond to:\n\n"
+                       f"{report.title}\n\nRecord the partnership's response to each recommendation by {due.day} {due:%B %Y}:\n"
+                       f"{link}\n\n{site}")
+            sent += 1
+    told = 0
+    if report.visibility == "public":
+        for consultation in report.consultations:
+            entries = contacts.addresses(consultation.id)
+            for _source, _key, email in entries:
+                queue_mail(email, f"What happened after “{consultation.title}”",
+                           f"Hello,\n\nYou asked us to tell you what happened after you took part in “{consultation.title}”.\n\n"
+                           f"The partnership has published what it found, and each partnership named in it will say what "
+                           f"it is doing about it:\n\n{report.title}\n{link}\n\n"
+                           f"This is the only email you will get about this. We have now deleted your email address "
+                           f"unless another report from this consultation is still being written.\n\n{site}", personal=True)
+                told += 1
+            if entries and not _still_pending(consultation, report):
+                contacts.forget(consultation.id, entries)
+    report.residents_told = (report.residents_told or 0) + told
+    audit.record(None, "release", report, f"Findings report made public: {report.title}",
+                 changes={"coordinators_told": [None, sent], "residents_told": [None, told]})
+    db.session.flush()
+    return sent + told
+
+
+def _still_pending(consultation, report) -> bool:
+    """Is another report from this consultation still on its way (so residents wait for it)?"""
+    return db.session.scalar(
+        select(FindingsReport.id).where(FindingsReport.id != report.id,
+                                        FindingsReport.consultations.any(Consultation.id == consultation.id),
+                                        or_(FindingsReport.state.in_(PENDING_STATES),
+                                            and_(FindingsReport.state == "published", FindingsReport.released_at.is_(None))))
+        .limit(1)) is not None
+
+
+def release_due(at: datetime | None = None) -> list[FindingsReport]:
+    """Every published report whose embargo has passed but that nobody has been told about."""
+    at = at or now()
+    due = db.session.scalars(select(FindingsReport).where(out_clause(at), FindingsReport.released_at.is_(None))
+                             .order_by(FindingsReport.id)).all()
+    for report in due:
+        release(report, at)
+    return due
+
+

@@ -1,0 +1,409 @@
+"""The people who write, review, publish and answer findings reports: their list, the report
+form, key findings, recommendations, attachments, workflow moves and responses. Views are
+thin: read the form, call a service, commit once, redirect or render."""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..accounts.roles import COORDINATOR, OFFICER, PRACTITIONER
+from ..consultations import documents as docs
+from ..core import concurrency
+from ..core.audit import history
+from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
+from ..core.deletion import DeleteRefused
+from ..core.pagination import paginate
+from ..core.security import role_required
+from ..core.vocabulary import AUDIENCES
+from ..extensions import db
+from ..partnership.services import area_choices, outcome_choices, partnership_choices, priority_choices
+from . import bp, contents, forms, responses, services, workflow
+from .models import STATES, FindingsReport, Response
+
+STAFF = (PRACTITIONER, COORDINATOR, OFFICER)
+
+
+def _attach_error(form, error) -> None:
+    field = getattr(error, "field", None)
+    if field and field in form._fields:
+        form._fields[field].errors = list(form._fields[field].errors or []) + [str(error)]
+    else:
+        form.form_errors.append(str(error))
+
+
+def _status(form, conflict=None) -> int:
+    if conflict is not None:
+        return 409
+    return 400 if form.errors or form.form_errors else 200
+
+
+# ---- the list of reports ---------------------------------------------------------------------
+
+@bp.route("/findings/manage")
+@role_required(*STAFF)
+def manage():
+    state = request.args.get("state") if request.args.get("state") in STATES else None
+    page = paginate(services.manage_query(current_user, state), per_page=20)
+    return render_template("sharing/manage.html", page=page, state=state, states=STATES,
+                           waiting=services.waiting_for(current_user), can_start=services.can_start(current_user),
+                           late=responses.late_responses() if current_user.role == OFFICER else [],
+                           progress=responses.progress, today=date.today(),
+                           embed_partnerships=services.partnerships_for_embed() if current_user.role == OFFICER else [])
+
+
+# ---- the report form -------------------------------------------------------------------------
+
+def _report_form(report=None):
+    form = forms.ReportForm(obj=report if request.method == "GET" and report else None)
+    form.consultation_ids.choices = services.consultation_choices(current_user)
+    form.priority_ids.choices = priority_choices()
+    form.outcome_ids.choices = outcome_choices()
+    form.indicator_ids.choices = services.indicator_choices()
+    form.area_ids.choices = area_choices()
+    form.audiences.choices = list(AUDIENCES.items())
+    form.partnership_ids.choices = partnership_choices()
+    if request.method == "GET":
+        if report is not None:
+            form.consultation_ids.data = [c.id for c in report.consultations]
+            form.priority_ids.data = [p.id for p in report.priorities]
+            form.outcome_ids.data = [o.id for o in report.outcomes]
+            form.indicator_ids.data = [i.id for i in report.indicators]
+            form.area_ids.data = [a.id for a in report.areas]
+            form.partnership_ids.data = [p.id for p in report.partnerships]
+            form.audiences.data = list(report.audiences or [])
+            form.version.data = report.version
+        else:
+            from ..core.params import to_id
+
+            chosen = to_id(request.args.get("consultation"))
+            if chosen and chosen in {c for c, _ in form.consultation_ids.choices}:
+                form.consultation_ids.data = [chosen]
+                form.seed_findings.data = True
+                _prefill_from(form, chosen)
+    return form
+
+
+def _prefill_from(form, consultation_id) -> None:
+    """A report started from a consultation takes its title, priorities, outcomes, areas and partnerships."""
+    from ..consultations.models import Consultation
+
+    consultation = db.session.get(Consultation, consultation_id)
+    form.title.data = f"What people told us: {consultation.title}"[:200]
+    form.priority_ids.data = [p.id for p in consultation.priorities]
+    form.outcome_ids.data = [o.id for o in consultation.outcomes]
+    form.area_ids.data = [a.id for a in consultation.areas]
+    form.partnership_ids.data = [p.id for p in consultation.partnerships]
+    form.audiences.data = [a for a in consultation.audiences if a in AUDIENCES]
+    form.sample_size.data = consultation.responses
+
+
+def _report_data(form) -> dict:
+    return {
+        "title": form.title.data, "summary": form.summary.data, "meaning": form.meaning.data, "method": form.method.data,
+        "sample_size": form.sample_size.data, "representativeness": form.representativeness.data, "gaps": form.gaps.data,
+        "visibility": form.visibility.data, "audiences": form.audiences.data, "consultation_ids": form.consultation_ids.data,
+        "priority_ids": form.priority_ids.data, "outcome_ids": form.outcome_ids.data, "indicator_ids": form.indicator_ids.data,
+        "area_ids": form.area_ids.data, "partnership_ids": form.partnership_ids.data,
+    }
+
+
+def _save_report(report):
+    form = _report_form(report)
+    conflict = None
+    if form.validate_on_submit():
+        try:
+            saved = services.save_report(current_user, report, _report_data(form), seed_findings=bool(form.seed_findings.data),
+                                         version=form.version.data if report is not None else concurrency.UNCHECKED)
+        except (EditConflict, *CONFLICTS) as error:
+            db.session.rollback()
+            error = as_conflict(error, FindingsReport, report.id, form.version.data)
+            error.apply(form)
+            conflict = error.describe(form)
+            if conflict.gone:
+                flash("This report has been deleted by someone else, so your changes could not be saved.", "error")
+                return redirect(url_for("sharing.manage"))
+        except services.RuleError as error:
+            db.session.rollback()
+            _attach_error(form, error)
+        else:
+            db.session.commit()
+            flash("Report saved." if report else "Report started. Add key findings and recommendations next.", "success")
+            return redirect(url_for("sharing.report", report_id=saved.id))
+    return render_template("sharing/form.html", form=form, report=report, conflict=conflict), _status(form, conflict)
+
+
+@bp.route("/findings/new", methods=["GET", "POST"])
+@role_required(*STAFF)
+def new():
+    if not services.can_start(current_user):
+        abort(403)
+    return _save_report(None)
+
+
+@bp.route("/findings/<int:report_id>/edit", methods=["GET", "POST"])
+@role_required(*STAFF)
+def edit(report_id):
+    return _save_report(services.get_for_edit(current_user, report_id))
+
+
+@bp.route("/findings/<int:report_id>/delete", methods=["GET", "POST"])
+@role_required(*STAFF)
+def delete(report_id):
+    report = services.get_for_view(current_user, report_id)
+    if not services.can_delete(current_user, report):
+        abort(403)
+    form = forms.ConfirmForm()
+    refused = None
+    if form.validate_on_submit():
+        title = report.title
+        try:
+            stored = services.delete_report(current_user, report)
+        except DeleteRefused as error:
+            db.session.rollback()
+            refused = str(error)
+        else:
+            db.session.commit()
+            docs.discard(stored)
+            flash(f"Report “{title}” deleted.", "success")
+            return redirect(url_for("sharing.manage"))
+    return render_template("sharing/confirm_delete.html", report=report, form=form, plan=services.delete_plan(report),
+                           refused=refused, back=url_for("sharing.report", report_id=report.id)), 409 if refused else _status(form)
+
+
+# ---- key findings and recommendations ------------------------------------------------------
+
+def _finding_form(report, finding):
+    form = forms.FindingForm(obj=finding if request.method == "GET" else None)
+    form.question_id.set_choices(services.question_choices(report))
+    return form
+
+
+@bp.route("/findings/<int:report_id>/key-findings", methods=["GET", "POST"])
+@bp.route("/findings/<int:report_id>/key-findings/<int:finding_id>", methods=["GET", "POST"])
+@role_required(*STAFF)
+def key_findings(report_id, finding_id=None):
+    report = services.get_for_edit(current_user, report_id)
+    finding = contents.get_finding(report, finding_id) if finding_id is not None else None
+    form = _finding_form(report, finding)
+    if form.validate_on_submit():
+        try:
+            contents.save_finding(current_user, report, finding, {
+                "statement": form.statement.data, "evidence": form.evidence.data,
+                "question_id": form.question_id.data, "position": form.position.data})
+        except services.RuleError as error:
+            db.session.rollback()
+            _attach_error(form, error)
+        else:
+            db.session.commit()
+            flash("Key finding saved." if finding else "Key finding added.", "success")
+            return redirect(url_for("sharing.key_findings", report_id=report.id))
+    return render_template("sharing/key_findings.html", report=report, form=form, finding=finding), _status(form)
+
+
+@bp.route("/findings/<int:report_id>/key-findings/<int:finding_id>/delete", methods=["POST"])
+@role_required(*STAFF)
+def delete_finding(report_id, finding_id):
+    report = services.get_for_edit(current_user, report_id)
+    finding = contents.get_finding(report, finding_id)
+    form = forms.ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    contents.delete_finding(current_user, report, finding)
+    db.session.commit()
+    flash("Key finding deleted.", "success")
+    return redirect(url_for("sharing.key_findings", report_id=report.id))
+
+
+@bp.route("/findings/<int:report_id>/recommendations", methods=["GET", "POST"])
+@bp.route("/findings/<int:report_id>/recommendations/<int:recommendation_id>", methods=["GET", "POST"])
+@role_required(*STAFF)
+def recommendations(report_id, recommendation_id=None):
+    report = services.get_for_edit(current_user, report_id)
+    recommendation = contents.get_recommendation(report, recommendation_id) if recommendation_id is not None else None
+    form = forms.RecommendationForm(obj=recommendation if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            contents.save_recommendation(current_user, report, recommendation,
+                                         {"text": form.text.data, "position": form.position.data})
+        except services.RuleError as error:
+            db.session.rollback()
+            _attach_error(form, error)
+        else:
+            db.session.commit()
+            flash("Recommendation saved." if recommendation else "Recommendation added.", "success")
+            return redirect(url_for("sharing.recommendations", report_id=report.id))
+    return render_template("sharing/recommendations.html", report=report, form=form, recommendation=recommendation), _status(form)
+
+
+@bp.route("/findings/<int:report_id>/recommendations/<int:recommendation_id>/delete", methods=["POST"])
+@role_required(*STAFF)
+def delete_recommendation(report_id, recommendation_id):
+    report = services.get_for_edit(current_user, report_id)
+    recommendation = contents.get_recommendation(report, recommendation_id)
+    form = forms.ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    contents.delete_recommendation(current_user, report, recommendation)
+    db.session.commit()
+    flash("Recommendation deleted.", "success")
+    return redirect(url_for("sharing.recommendations", report_id=report.id))
+
+
+# ---- attachments ---------------------------------------------------------------------------
+
+@bp.route("/findings/<int:report_id>/attachments", methods=["GET", "POST"])
+@role_required(*STAFF)
+def attachments(report_id):
+    report = services.get_for_edit(current_user, report_id)
+    form = forms.AttachmentForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        if upload is None or not getattr(upload, "filename", ""):
+            form.file.errors = list(form.file.errors or []) + ["Select a file to upload"]
+        else:
+            data = upload.read(docs.max_bytes() + 1)
+            try:
+                attachment = contents.add_attachment(current_user, report, form.title.data or "", upload.filename, data)
+                stored = attachment.stored_name
+                try:
+                    db.session.commit()
+                except Exception:
+                    db.session.rollback()
+                    docs.discard([stored])
+                    raise
+            except services.RuleError as error:
+                db.session.rollback()
+                _attach_error(form, error)
+            else:
+                flash(f"Attachment “{attachment.title}” uploaded.", "success")
+                return redirect(url_for("sharing.attachments", report_id=report.id))
+    return render_template("sharing/attachments.html", report=report, form=form, size_label=docs.size_label,
+                           delete_form=forms.ConfirmForm()), _status(form)
+
+
+@bp.route("/findings/<int:report_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
+@role_required(*STAFF)
+def delete_attachment(report_id, attachment_id):
+    report = services.get_for_edit(current_user, report_id)
+    attachment = contents.get_attachment(report, attachment_id)
+    form = forms.ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    stored = contents.delete_attachment(current_user, report, attachment)
+    db.session.commit()
+    docs.discard([stored])
+    flash("Attachment deleted.", "success")
+    return redirect(url_for("sharing.attachments", report_id=report.id))
+
+
+# ---- workflow moves ------------------------------------------------------------------------
+
+def _embargo(form):
+    if not form.embargo_date.data:
+        if (form.embargo_time.data or "").strip():
+            raise services.RuleError("Enter the embargo date as well as the time", "embargo_date")
+        return None
+    text = (form.embargo_time.data or "").strip() or "00:00"
+    try:
+        hours, minutes = (int(p) for p in text.replace(".", ":").split(":"))
+        moment = time(hours, minutes)
+    except ValueError:
+        raise services.RuleError("Enter the time like 09:30", "embargo_time")
+    return datetime.combine(form.embargo_date.data, moment)
+
+
+@bp.route("/findings/<int:report_id>/move/<action>", methods=["GET", "POST"])
+@role_required(*STAFF)
+def move(report_id, action):
+    report = services.get_for_view(current_user, report_id)
+    if action not in workflow.ACTIONS:
+        abort(404)
+    try:
+        step = workflow.check(current_user, report, action)
+    except workflow.WorkflowError as error:
+        return render_template("sharing/refused.html", report=report, message=str(error)), 409
+    form = forms.TransitionForm()
+    problems = services.publish_problems(report) if action == "publish" else []
+    if form.validate_on_submit():
+        try:
+            services.transition(current_user, report, action, form.comment.data or "",
+                                embargo_until=_embargo(form) if action == "publish" else None)
+        except workflow.WorkflowError as error:
+            db.session.rollback()
+            return render_template("sharing/refused.html", report=report, message=str(error)), 409
+        except services.RuleError as error:
+            db.session.rollback()
+            if error.field == "embargo":
+                error.field = "embargo_date"
+            _attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Report {workflow.PAST[action]}.", "success")
+            return redirect(url_for("sharing.report", report_id=report.id))
+    return render_template("sharing/move.html", report=report, form=form, step=step, problems=problems), _status(form)
+
+
+# ---- responses -----------------------------------------------------------------------------
+
+@bp.route("/findings/<int:report_id>/respond/<int:partnership_id>/<int:recommendation_id>", methods=["GET", "POST"])
+@role_required(COORDINATOR, OFFICER)
+def respond(report_id, partnership_id, recommendation_id):
+    report = services.get_for_view(current_user, report_id)
+    partnership = responses.get_partnership(report, partnership_id)
+    recommendation = contents.get_recommendation(report, recommendation_id)
+    if not responses.can_respond(current_user, report, partnership):
+        abort(403)
+    existing = responses.responses_of(report, partnership.id).get(recommendation.id)
+    form = forms.ResponseForm(obj=existing if request.method == "GET" else None)
+    form.link.choices = [("", "Not linked")] + responses.link_choices(current_user)
+    if request.method == "GET" and existing is not None:
+        form.version.data = existing.version
+        form.link.data = f"{existing.link_kind}:{existing.link_id}" if existing.link_kind else ""
+    conflict = None
+    if form.validate_on_submit():
+        data = {"status": form.status.data, "action": form.action.data, "reason": form.reason.data, "owner": form.owner.data,
+                "due_on": form.due_on.data, "link": form.link.data}
+        try:
+            responses.save_response(current_user, report, partnership, recommendation, data,
+                                    version=form.version.data if existing is not None else concurrency.UNCHECKED)
+        except (EditConflict, *CONFLICTS) as error:
+            db.session.rollback()
+            error = as_conflict(error, Response, existing.id, form.version.data)
+            error.apply(form)
+            conflict = error.describe(form)
+        except services.RuleError as error:
+            db.session.rollback()
+            _attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"{partnership.name}'s response saved.", "success")
+            return redirect(url_for("sharing.report", report_id=report.id, _anchor=f"partnership-{partnership.id}"))
+    return render_template("sharing/respond.html", report=report, partnership=partnership, recommendation=recommendation,
+                           form=form, existing=existing, conflict=conflict), _status(form, conflict)
+
+
+@bp.route("/findings/<int:report_id>/responses/<int:response_id>/progress", methods=["GET", "POST"])
+@role_required(COORDINATOR, OFFICER)
+def progress(report_id, response_id):
+    report = services.get_for_view(current_user, report_id)
+    response = responses.get_response(report, response_id)
+    if not responses.can_respond(current_user, report, response.partnership):
+        abort(403)
+    form = forms.UpdateForm()
+    if form.validate_on_submit():
+        try:
+            responses.add_update(current_user, report, response, form.note.data)
+        except services.RuleError as error:
+            db.session.rollback()
+            _attach_error(form, error)
+        else:
+            db.session.commit()
+            flash("Progress added.", "success")
+            return redirect(url_for("sharing.report", report_id=report.id, _anchor=f"response-{response.id}"))
+    return render_template("sharing/progress.html", report=report, response=response, form=form), _status(form)
+
+
+def report_history(report):
+    return history(report, limit=30)

@@ -1,0 +1,183 @@
+"""Choices: single, multiple (with "other, please say"), agreement scale, yes or no."""
+from __future__ import annotations
+
+from ...core.sanitise import clean_text
+from .base import OTHER_LIMIT, Invalid, Part, QuestionType, _ids
+
+
+class ChoiceType(QuestionType):
+    key = "single"
+    label = "Single choice"
+    description = "People choose one answer from a list."
+    template = "radios"
+    has_options = True
+    multiple = False
+    default_options = ["First answer", "Second answer"]
+    ops = ("equals", "one_of")
+
+    def _options(self, q):
+        return {o.id: o for o in q.choices()}
+
+    def parse(self, q, form):
+        name = f"q{q.id}"
+        raw = form.getlist(name)
+        if not raw or raw == [""]:
+            return None
+        if not self.multiple and len(raw) > 1:
+            raise Invalid("Choose one answer")
+        ids = _ids([r for r in raw if r != ""])
+        options = self._options(q)
+        if any(i not in options for i in ids):
+            raise Invalid("Choose from the options shown")
+        exclusive = [i for i in ids if options[i].is_exclusive]
+        if exclusive and len(ids) > 1:
+            raise Invalid(f"You cannot choose ‘{options[exclusive[0]].label}’ and another answer")
+        texts = {}
+        for i in ids:
+            if options[i].invites_text:
+                text = clean_text(form.get(f"{name}-text-{i}", ""))
+                if len(text) > OTHER_LIMIT:
+                    raise Invalid(f"What you wrote must be {OTHER_LIMIT} characters or fewer")
+                if text:
+                    texts[str(i)] = text
+        return {"o": ids, "t": texts}
+
+    def from_value(self, q, value):
+        options = self._options(q)
+        ids = [int(i) for i in value.get("o", [])]
+        if any(i not in options for i in ids) or (not self.multiple and len(ids) > 1):
+            raise Invalid("stale")
+        texts = {str(k): str(v)[:OTHER_LIMIT] for k, v in (value.get("t") or {}).items() if int(k) in ids}
+        return {"o": ids, "t": texts}
+
+    def from_text(self, q, text):
+        text = clean_text(text)
+        if not text:
+            return None
+        pieces = [p.strip() for p in text.split(";")] if self.multiple else [text]
+        by_label = {o.label.casefold(): o for o in q.choices()}
+        other = next((o for o in q.choices() if o.invites_text), None)
+        ids, texts = [], {}
+        for piece in pieces:
+            if not piece:
+                continue
+            option = by_label.get(piece.casefold())
+            if option is None and ":" in piece:
+                head, _, tail = piece.partition(":")
+                option = by_label.get(head.strip().casefold())
+                if option is not None and option.invites_text:
+                    texts[str(option.id)] = tail.strip()[:OTHER_LIMIT]
+            if option is None and other is not None and not by_label.get(piece.casefold()):
+                option = other
+                texts[str(other.id)] = piece[:OTHER_LIMIT]
+            if option is None:
+                raise Invalid(f"‘{piece[:40]}’ is not one of the answers")
+            if option.id not in ids:
+                ids.append(option.id)
+        if not self.multiple and len(ids) > 1:
+            raise Invalid("Only one answer is allowed")
+        return {"o": ids, "t": texts}
+
+    def empty(self, value):
+        return not value or not value.get("o")
+
+    def display(self, q, value):
+        if self.empty(value):
+            return ""
+        options = self._options(q)
+        out = []
+        for i in value["o"]:
+            option = options.get(i)
+            if option is None:
+                continue
+            text = (value.get("t") or {}).get(str(i))
+            out.append(f"{option.label}: {text}" if text else option.label)
+        return "; ".join(out)
+
+    def form_value(self, q, value):
+        value = value or {}
+        return {"chosen": [str(i) for i in value.get("o", [])], "texts": value.get("t") or {}}
+
+    def rows(self, q, value):
+        return [{"option_id": i, "text": (value.get("t") or {}).get(str(i))} for i in value["o"]]
+
+    def from_rows(self, q, rows):
+        ids = [r.option_id for r in rows if r.option_id]
+        return {"o": ids, "t": {str(r.option_id): r.text for r in rows if r.option_id and r.text}} if ids else None
+
+    def parts(self, q):
+        choices = q.choices()
+        return [Part("all", q.text, [(str(o.id), o.label) for o in choices],
+                     {str(o.id) for o in choices if o.is_exclusive}, multi=self.multiple)]
+
+    def keys(self, q, value, part):
+        return [str(i) for i in value["o"]] if value else []
+
+    def export(self, q, value):
+        return [self.display(q, value) if value else ""]
+
+    def matches(self, q, value, op, operand):
+        if self.empty(value):
+            return False
+        chosen = set(value["o"])
+        wanted = {int(x) for x in (operand if isinstance(operand, list) else [operand])}
+        if op in ("equals", "one_of"):
+            return bool(chosen & wanted) if op == "one_of" else chosen == wanted
+        if op == "contains":
+            return wanted <= chosen
+        return False
+
+    def operand_label(self, q, op, operand):
+        options = self._options(q)
+        ids = operand if isinstance(operand, list) else [operand]
+        return " or ".join(f"‘{options[int(i)].label}’" for i in ids if int(i) in options)
+
+    def parse_operand(self, q, op, raw):
+        if op not in self.ops:
+            raise Invalid("Choose a condition this question can meet")
+        ids = _ids([r for r in raw if r])
+        options = self._options(q)
+        if not ids:
+            raise Invalid("Choose the answer the condition looks for")
+        if any(i not in options for i in ids):
+            raise Invalid("Choose answers of that question")
+        if op == "equals" and len(ids) != 1 and not self.multiple:
+            raise Invalid("Choose one answer for ‘is’, or use ‘is one of’")
+        return ids if (op in ("one_of", "contains") or self.multiple) else ids[0]
+
+
+class MultipleType(ChoiceType):
+    key = "multiple"
+    label = "Multiple choice"
+    description = "People tick any answers that apply; you can add “Other, please say”."
+    template = "checkboxes"
+    multiple = True
+    ops = ("contains", "one_of")
+
+    def matches(self, q, value, op, operand):
+        if self.empty(value):
+            return False
+        chosen = set(value["o"])
+        wanted = {int(x) for x in (operand if isinstance(operand, list) else [operand])}
+        if op == "contains":
+            return wanted <= chosen
+        if op == "one_of":
+            return bool(chosen & wanted)
+        return False
+
+
+class AgreementType(ChoiceType):
+    key = "agreement"
+    label = "Agreement scale"
+    description = "From strongly agree to strongly disagree."
+    template = "radios"
+    default_options = ["Strongly agree", "Tend to agree", "Neither agree nor disagree", "Tend to disagree",
+                       "Strongly disagree"]
+
+
+class YesNoType(ChoiceType):
+    key = "yesno"
+    label = "Yes or no"
+    description = "A simple yes or no."
+    template = "radios-inline"
+    default_options = ["Yes", "No"]

@@ -1,0 +1,123 @@
+"""Short and long text, and dates (day, month and year boxes)."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from ...core.sanitise import clean_text
+from .base import SHORT_LIMIT, TEXT_LIMIT, Invalid, Part, QuestionType
+
+class ShortTextType(QuestionType):
+    key = "short_text"
+    label = "Short text"
+    description = "A few words, up to 200 characters."
+    template = "text"
+    limit = SHORT_LIMIT
+    ops = ("contains",)
+    text_answer = True
+
+    def parse(self, q, form):
+        raw = form.get(f"q{q.id}", "")
+        text = clean_text(raw)
+        if len(text) > self.limit:
+            raise Invalid(f"Your answer must be {self.limit:,} characters or fewer (it has {len(text):,})")
+        return text or None
+
+    def from_value(self, q, value):
+        return str(value)[: self.limit]
+
+    def from_text(self, q, text):
+        text = clean_text(text)
+        if len(text) > self.limit:
+            raise Invalid(f"The answer must be {self.limit:,} characters or fewer")
+        return text or None
+
+    def rows(self, q, value):
+        return [{"text": value}]
+
+    def from_rows(self, q, rows):
+        return rows[0].text if rows and rows[0].text is not None else None
+
+    def matches(self, q, value, op, operand):
+        return bool(value) and op == "contains" and str(operand).casefold() in value.casefold()
+
+    def parse_operand(self, q, op, raw):
+        text = clean_text(raw[0] if raw else "")[:100]
+        if op != "contains" or not text:
+            raise Invalid("Enter the words the answer should include")
+        return text
+
+
+class LongTextType(ShortTextType):
+    key = "long_text"
+    label = "Long text"
+    description = "A comment of up to 5,000 characters. Comments can be coded with themes."
+    template = "textarea"
+    limit = TEXT_LIMIT
+
+
+
+class DateType(QuestionType):
+    key = "date"
+    label = "Date"
+    description = "Day, month and year boxes."
+    template = "date"
+
+    def parse(self, q, form):
+        parts = [form.get(f"q{q.id}-{p}", "").strip()[:6] for p in ("day", "month", "year")]
+        if not any(parts):
+            return None
+        if not all(re.fullmatch(r"\d{1,4}", p) for p in parts):
+            raise Invalid("Enter a real date, like 27 3 2007")
+        try:
+            day = date(int(parts[2]), int(parts[1]), int(parts[0]))
+        except ValueError:
+            raise Invalid("Enter a real date, like 27 3 2007")
+        if not 1900 <= day.year <= 2100:
+            raise Invalid("Enter a year between 1900 and 2100")
+        return day.isoformat()
+
+    def from_value(self, q, value):
+        return date.fromisoformat(str(value)).isoformat()
+
+    def from_text(self, q, text):
+        text = str(text or "").strip()
+        if not text:
+            return None
+        match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text) or None
+        try:
+            if match:
+                return date(int(match.group(1)), int(match.group(2)), int(match.group(3))).isoformat()
+            match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
+            if match:
+                return date(int(match.group(3)), int(match.group(2)), int(match.group(1))).isoformat()
+        except ValueError:
+            pass
+        raise Invalid("Give the date as 2007-03-27 or 27/03/2007")
+
+    def display(self, q, value):
+        if not value:
+            return ""
+        d = date.fromisoformat(value)
+        return f"{d.day} {d:%B %Y}"
+
+    def form_value(self, q, value):
+        if not value:
+            return {"day": "", "month": "", "year": ""}
+        d = date.fromisoformat(value)
+        return {"day": str(d.day), "month": str(d.month), "year": str(d.year)}
+
+    def rows(self, q, value):
+        return [{"day": date.fromisoformat(value)}]
+
+    def from_rows(self, q, rows):
+        return rows[0].day.isoformat() if rows and rows[0].day else None
+
+    def parts(self, q):
+        return [Part("all", q.text, [])]  # categories (months) are found from the answers
+
+    def keys(self, q, value, part):
+        return [value[:7]] if value else []
+
+    def export(self, q, value):
+        return [value or ""]

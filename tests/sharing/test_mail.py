@@ -1,0 +1,135 @@
+"""Email through a real local SMTP server (aiosmtpd): reviewers when a report is sent for
+review, the author on changes asked for and on approval, each responding partnership's
+coordinators on publication, and residents who asked to hear back, whose addresses are then
+forgotten once the last report from their consultation is out. Each is sent once."""
+from __future__ import annotations
+
+from engage.core.registry import ContactSource, contacts
+from engage.extensions import db
+from engage.sharing import notices, services
+from tests.sharing.support import make_report, publish
+
+
+def _resident_source(app, kept: dict):
+    """A contact source as the resident-surveys capability registers one."""
+    forgotten = []
+
+    def addresses(consultation_id):
+        return sorted(kept.get(consultation_id, {}).items())
+
+    def forget(consultation_id, keys):
+        keys = list(keys)
+        forgotten.append((consultation_id, keys))
+        return sum(kept.get(consultation_id, {}).pop(k, None) is not None for k in keys)
+
+    contacts.register(ContactSource("test-residents", addresses, forget), app)
+    return forgotten
+
+
+def test_submit_tells_the_reviewers_not_the_author(world, smtp):
+    report = make_report(world)
+    services.transition(world["users"]["practitioner"], report, "submit")
+    assert smtp.messages == []  # nothing before the commit
+    db.session.commit()
+    subjects = {tuple(m["to"]): m["subject"] for m in smtp.messages}
+    expected = {"officer@test.example", "officer2@test.example", "coordinator@test.example", "coord2@test.example"}
+    assert {m["to"][0] for m in smtp.messages} == expected
+    assert all(s.startswith("Findings report to review") for s in subjects.values())
+    assert smtp.to("practitioner@test.example") == []
+    assert f"/findings/{report.id}" in smtp.messages[0]["body"]
+
+
+def test_rolled_back_work_sends_nothing(world, smtp):
+    report = make_report(world)
+    services.transition(world["users"]["practitioner"], report, "submit")
+    db.session.rollback()
+    db.session.commit()
+    assert smtp.messages == []
+
+
+def test_author_hears_about_changes_and_approval(world, smtp):
+    users = world["users"]
+    report = make_report(world)
+    services.transition(users["practitioner"], report, "submit")
+    db.session.commit()
+    smtp.clear()
+    services.transition(world["other_coordinator"], report, "request-changes", "Say which wards")
+    db.session.commit()
+    [changes] = smtp.messages
+    assert changes["to"] == ["practitioner@test.example"] and "Say which wards" in changes["body"]
+    smtp.clear()
+    services.transition(users["practitioner"], report, "revise")
+    services.transition(users["practitioner"], report, "submit")
+    db.session.commit()
+    smtp.clear()
+    services.transition(world["officer2"], report, "approve")
+    db.session.commit()
+    assert [m["to"] for m in smtp.messages] == [["practitioner@test.example"]]
+    assert smtp.messages[0]["subject"].startswith("Findings report approved")
+
+
+def test_publication_tells_coordinators_and_residents_once_then_forgets_them(app, world, smtp):
+    kept = {world["consultation"].id: {"k1": "resident.one@example.net", "k2": "resident.two@example.net"}}
+    forgotten = _resident_source(app, kept)
+    report = make_report(world)
+    publish(world, report)
+    respond = [m for m in smtp.messages if "must respond" in m["subject"]]
+    assert sorted(m["to"][0] for m in respond) == ["coord2@test.example", "coordinator@test.example"]
+    residents = [m for m in smtp.messages if m["subject"].startswith("What happened after")]
+    assert sorted(m["to"][0] for m in residents) == ["resident.one@example.net", "resident.two@example.net"]
+    assert all(len(m["to"]) == 1 for m in residents)  # one message each: nobody sees another's address
+    assert report.title in residents[0]["body"]
+    assert forgotten == [(world["consultation"].id, ["k1", "k2"])] and kept[world["consultation"].id] == {}
+    assert report.residents_told == 2
+    before = len(smtp.messages)
+    notices.release(report)
+    notices.release_due()
+    db.session.commit()
+    assert len(smtp.messages) == before  # never twice
+
+
+def test_residents_are_kept_while_another_report_from_the_consultation_is_pending(app, world, smtp):
+    kept = {world["consultation"].id: {"k1": "resident.one@example.net"}}
+    forgotten = _resident_source(app, kept)
+    make_report(world, title="A second report, still a draft")
+    first = make_report(world)
+    publish(world, first)
+    assert len(smtp.to("resident.one@example.net")) == 1
+    assert forgotten == [] and kept[world["consultation"].id] == {"k1": "resident.one@example.net"}
+
+
+def test_partner_only_reports_do_not_go_to_residents(app, world, smtp):
+    kept = {world["consultation"].id: {"k1": "resident.one@example.net"}}
+    forgotten = _resident_source(app, kept)
+    report = make_report(world, visibility="partners")
+    publish(world, report)
+    assert smtp.to("resident.one@example.net") == [] and forgotten == []
+    assert len(smtp.to("coordinator@test.example", "must respond")) == 1
+
+
+def test_resident_addresses_never_reach_the_log(app, world, caplog):
+    """Without an SMTP server mail goes to the log: a resident's address must not."""
+    kept = {world["consultation"].id: {"k1": "hidden.resident@example.net"}}
+    _resident_source(app, kept)
+    app.config["MAIL_SERVER"] = ""
+    report = make_report(world)
+    with caplog.at_level("WARNING"):
+        publish(world, report)
+    assert "hidden.resident@example.net" not in caplog.text
+    assert "coordinator@test.example" in caplog.text
+
+
+def test_with_the_resident_surveys_source(app, world, smtp):
+    """The real "surveys" contact source: residents who asked on a survey hear back once and
+    their addresses are deleted (this test touches the surveys' models only to set up)."""
+    from engage.surveys.models import Survey, SurveyContact
+
+    survey = Survey(consultation_id=world["consultation"].id, title="Litter survey online", code="LITTER01")
+    db.session.add(survey)
+    db.session.flush()
+    db.session.add(SurveyContact(survey_id=survey.id, consultation_id=world["consultation"].id, key="abc123",
+                                 email="resident.three@example.net"))
+    db.session.commit()
+    publish(world, make_report(world))
+    assert len(smtp.to("resident.three@example.net")) == 1
+    assert db.session.scalar(db.select(db.func.count(SurveyContact.id))) == 0
