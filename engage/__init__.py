@@ -12,6 +12,28 @@ from .extensions import csrf, db, limiter, login_manager, migrate
 ROOT = Path(__file__).resolve().parent.parent
 
 
+class TrustedProxies:
+    """Werkzeug's ProxyFix for as many proxies as ``ENGAGE_TRUSTED_PROXIES`` says (read on each
+    request, so the setting can change without rebuilding the app). Exactly that many values
+    of each X-Forwarded-* header are believed, so a visitor cannot pretend to be elsewhere by
+    sending the headers themselves; with 0 none are."""
+
+    def __init__(self, app: Flask, wsgi_app):
+        self.app = app
+        self.wsgi_app = wsgi_app
+        self._fixed: dict[int, object] = {}
+
+    def __call__(self, environ, start_response):
+        count = int(self.app.config.get("ENGAGE_TRUSTED_PROXIES") or 0)
+        if count <= 0:
+            return self.wsgi_app(environ, start_response)
+        if count not in self._fixed:
+            from werkzeug.middleware.proxy_fix import ProxyFix
+
+            self._fixed[count] = ProxyFix(self.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count, x_prefix=count)
+        return self._fixed[count](environ, start_response)
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Build the app. ``config`` overrides what the environment gives (tests use it)."""
     app = Flask(
@@ -24,6 +46,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(instance))
     if config:
         app.config.update(config)
+    # Behind a reverse proxy (see the README): believe its X-Forwarded-* headers.
+    app.wsgi_app = TrustedProxies(app, app.wsgi_app)
 
     app.jinja_loader = ChoiceLoader(
         [

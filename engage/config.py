@@ -88,5 +88,12 @@ def load_config(instance_path: Path) -> dict:
         "ENGAGE_LOGIN_LIMIT": os.environ.get("ENGAGE_LOGIN_LIMIT", "10 per minute;50 per hour"),
         "RATELIMIT_HEADERS_ENABLED": False,
         "ENGAGE_RESET_TOKEN_HOURS": 2,
+        # How many reverse proxies stand in front of Engage (0: none, visitors connect directly).
+        # Engage then believes that many X-Forwarded-For / -Proto / -Host / -Port / -Prefix
+        # values: the visitor's own address, and https when the proxy took an https request.
+        "ENGAGE_TRUSTED_PROXIES": int(os.environ.get("ENGAGE_TRUSTED_PROXIES", "0")),
+        # Failed sign-ins allowed in 15 minutes for one account, and from one address.
+        "ENGAGE_SIGN_IN_ACCOUNT_LIMIT": int(os.environ.get("ENGAGE_SIGN_IN_ACCOUNT_LIMIT", "10")),
+        "ENGAGE_SIGN_IN_ADDRESS_LIMIT": int(os.environ.get("ENGAGE_SIGN_IN_ADDRESS_LIMIT", "50")),
         "ENGAGE_INVITE_TOKEN_HOURS": 24 * 7,
     }

@@ -22,6 +22,17 @@ class ForgotPasswordForm(EngageForm):
     submit = SubmitField("Send me a link", widget=GovSubmitInput())
 
 
+class ChangePasswordForm(EngageForm):
+    current_password = PasswordField("Current password", widget=GovPasswordInput(), validators=[InputRequired("Enter your current password"), Length(max=200, message="Password must be 200 characters or fewer")])
+    password = PasswordField("New password", description="Use 10 characters or more. A few unrelated words make a strong password.", widget=GovPasswordInput(), validators=[InputRequired("Enter a new password"), Length(min=10, max=200, message="Password must be between 10 and 200 characters")])
+    confirm = PasswordField("Confirm new password", widget=GovPasswordInput(), validators=[InputRequired("Enter the new password again"), EqualTo("password", "The two passwords must match")])
+    submit = SubmitField("Change password", widget=GovSubmitInput())
+
+
+class SignOutEverywhereForm(EngageForm):
+    submit = SubmitField("Sign out everywhere", widget=GovSubmitInput())
+
+
 class ResetPasswordForm(EngageForm):
     password = PasswordField("New password", description="Use 10 characters or more. A few unrelated words make a strong password.", widget=GovPasswordInput(), validators=[InputRequired("Enter a new password"), Length(min=10, max=200, message="Password must be between 10 and 200 characters")])
     confirm = PasswordField("Confirm new password", widget=GovPasswordInput(), validators=[InputRequired("Enter the new password again"), EqualTo("password", "The two passwords must match")])

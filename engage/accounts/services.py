@@ -205,6 +205,83 @@ def finish_password_reset(token: str, password: str, purpose: str = "reset") -> 
     row.user.setup_pending = False
     _retire_tokens(row.user_id, utcnow())
     what = "Account set up by its owner through the emailed invitation" if purpose == "invite" else "Password reset by emailed link"
-    audit.record(row.user, "update", row.user, what, changes={})
+    end_sessions(row.user)
+    audit.record(row.user, "update", row.user, what + "; every other session signed out", changes={})
     db.session.flush()
     return row.user
+
+
+# ---- sessions ----------------------------------------------------------------------------
+
+def end_sessions(user: User) -> None:
+    """Every session signed in to ``user`` until now stops working on its next request: the
+    session id holds the account's session token (``User.get_id``), checked on every request."""
+    user.new_session_token()
+
+
+def change_password(user: User, current: str, new: str) -> User:
+    """The signed-in person changes their own password; their other sessions end (the view
+    signs this one in again with the new token)."""
+    if not user.check_password(current or ""):
+        raise AccountError("Your current password is not right", "current_password")
+    check_password_rules(new)
+    if user.check_password(new):
+        raise AccountError("Choose a password different from your current one", "password")
+    user.set_password(new)
+    end_sessions(user)
+    audit.record(user, "update", user, "Password changed; every other session signed out", changes={})
+    db.session.flush()
+    return user
+
+
+def sign_out_everywhere(user: User) -> None:
+    end_sessions(user)
+    audit.record(user, "update", user, "Signed out everywhere", changes={})
+    db.session.flush()
+
+
+# ---- counting failed sign-ins ------------------------------------------------------------
+
+ATTEMPT_WINDOW_MINUTES = 15
+
+
+def _account_key(email: str) -> str:
+    return hashlib.sha256(normalise_email(email).encode()).hexdigest()
+
+
+def _recent(column, value):
+    from .models import SignInAttempt
+
+    since = utcnow() - timedelta(minutes=ATTEMPT_WINDOW_MINUTES)
+    return db.session.scalar(
+        db.select(db.func.count()).select_from(SignInAttempt).where(column == value, SignInAttempt.created_at >= since)
+    ) or 0
+
+
+def sign_in_blocked(email: str, address: str) -> str | None:
+    """Why this sign-in is refused before the password is even checked, or None. Failures are
+    counted per account (someone guessing one person's password) and per address (someone
+    trying many accounts); neither locks out anyone else."""
+    from .models import SignInAttempt
+
+    config = current_app.config
+    if _recent(SignInAttempt.account, _account_key(email)) >= int(config.get("ENGAGE_SIGN_IN_ACCOUNT_LIMIT", 10)):
+        return (f"There have been too many wrong passwords for this account. Wait {ATTEMPT_WINDOW_MINUTES} minutes and try again, "
+                "or use “Forgot your password?” to choose a new one.")
+    if _recent(SignInAttempt.address, address) >= int(config.get("ENGAGE_SIGN_IN_ADDRESS_LIMIT", 50)):
+        return f"There have been too many wrong sign-ins from your connection. Wait {ATTEMPT_WINDOW_MINUTES} minutes and try again."
+    return None
+
+
+def record_failed_sign_in(email: str, address: str) -> None:
+    from .models import SignInAttempt
+
+    db.session.execute(db.delete(SignInAttempt).where(SignInAttempt.created_at < utcnow() - timedelta(days=1)))
+    db.session.add(SignInAttempt(account=_account_key(email), address=(address or "unknown")[:64]))
+    db.session.flush()
+
+
+def clear_failed_sign_ins(email: str) -> None:
+    from .models import SignInAttempt
+
+    db.session.execute(db.delete(SignInAttempt).where(SignInAttempt.account == _account_key(email)))

@@ -15,6 +15,8 @@ from ..partnership.services import organisation_choices
 from . import bp, services
 from .forms import (
     AccountSearchForm,
+    ChangePasswordForm,
+    SignOutEverywhereForm,
     ForgotPasswordForm,
     InviteAgainForm,
     LoginForm,
@@ -47,15 +49,28 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("accounts.dashboard"))
     form = LoginForm()
+    status = 200
     if form.validate_on_submit():
+        # request.remote_addr is the visitor's own address once ENGAGE_TRUSTED_PROXIES says how
+        # many proxies stand in front of Engage (see the README), never the proxy's.
+        address = request.remote_addr or "unknown"
+        blocked = services.sign_in_blocked(form.email.data, address)
+        if blocked:
+            form.form_errors.append(blocked)
+            return render_template("accounts/login.html", form=form), 429
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
+            services.clear_failed_sign_ins(form.email.data)
             db.session.commit()
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
+        services.record_failed_sign_in(form.email.data, address)
+        db.session.commit()
         form.form_errors.append(GENERIC_LOGIN_ERROR)
         form.password.errors = [GENERIC_LOGIN_ERROR]
-    return render_template("accounts/login.html", form=form), (200 if request.method == "GET" or not form.errors and not form.form_errors else 400)
+    if request.method == "POST" and (form.errors or form.form_errors):
+        status = 400
+    return render_template("accounts/login.html", form=form), status
 
 
 @bp.route("/sign-out", methods=["POST"])
@@ -106,7 +121,38 @@ def reset_password(token):
 @bp.route("/account")
 @login_required
 def dashboard():
-    return render_template("accounts/dashboard.html")
+    return render_template("accounts/dashboard.html", everywhere_form=SignOutEverywhereForm())
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.change_password(current_user, form.current_password.data, form.password.data)
+        except services.AccountError as error:
+            db.session.rollback()
+            getattr(form, error.field or "password").errors.append(str(error))
+        else:
+            db.session.commit()
+            login_user(user)  # this session carries the new token; every other one has ended
+            flash("Your password has been changed. You have been signed out on every other device.", "success")
+            return redirect(url_for("accounts.dashboard"))
+    return render_template("accounts/change_password.html", form=form), (400 if form.errors else 200)
+
+
+@bp.route("/account/sign-out-everywhere", methods=["POST"])
+@login_required
+def sign_out_everywhere():
+    form = SignOutEverywhereForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.sign_out_everywhere(current_user)
+    db.session.commit()
+    logout_user()
+    flash("You have been signed out on every device, including this one.", "success")
+    return redirect(url_for("accounts.login"))
 
 
 # ---- officers manage accounts ------------------------------------------------------------

@@ -30,6 +30,7 @@ from datetime import date, timedelta
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
+from ..core import disclosure
 from ..extensions import db
 from ..partnership.models import Area
 from ..partnership.services import area_subtree_ids
@@ -152,6 +153,11 @@ class WardActivity:
     responses: float = 0.0
     from_results: bool = False
     responses_counted: int = 0  # consultations reaching the ward whose number of responses is known
+    # Hidden from this viewer: a small number of people (engage/core/disclosure.py), or a
+    # ward whose results are hidden so that a small group cannot be worked out.
+    suppressed: bool = False
+    # Some of its responses come from consultations this viewer may not edit.
+    others: bool = False
 
     @property
     def consultations_per_1000(self) -> float | None:
@@ -165,11 +171,11 @@ class WardActivity:
 
     @property
     def responses_shown(self) -> float | None:
-        return self.responses if self.responses_known else None
+        return self.responses if self.responses_known and not self.suppressed else None
 
     @property
     def responses_per_1000(self) -> float | None:
-        if not self.population or not self.responses_known:
+        if not self.population or not self.responses_known or self.suppressed:
             return None
         return 1000.0 * self.responses / self.population
 
@@ -258,15 +264,28 @@ def ward_activity(user, *, today: date | None = None, area_id: int | None = None
     ).all()
     ids = [c.id for c in consultations]
     by_ward_results: dict[int, dict[int, int]] = {}
+    hidden_wards: dict[int, set[int]] = {}
     if ids:
         rows = db.session.execute(
-            select(Segment.consultation_id, Segment.area_id, func.max(ResultFigure.base))
+            select(Segment.consultation_id, Segment.id, Segment.dimension, Segment.label, Segment.area_id,
+                   func.max(ResultFigure.base))
             .join(ResultFigure, ResultFigure.segment_id == Segment.id)
-            .where(Segment.consultation_id.in_(ids), Segment.dimension == "ward", Segment.area_id.is_not(None))
-            .group_by(Segment.consultation_id, Segment.area_id)
+            .where(Segment.consultation_id.in_(ids))
+            .group_by(Segment.consultation_id, Segment.id, Segment.dimension, Segment.label, Segment.area_id)
         ).all()
-        for cid, ward_id, base in rows:
-            by_ward_results.setdefault(cid, {})[ward_id] = base or 0
+        groups: dict[int, list[dict]] = {}
+        for cid, seg_id, dimension, label, ward_id, base in rows:
+            if dimension == "ward" and ward_id is not None:
+                by_ward_results.setdefault(cid, {})[ward_id] = base or 0
+            area = areas.get(ward_id) if ward_id is not None else None
+            groups.setdefault(cid, []).append({"key": seg_id, "dimension": dimension, "label": label, "base": base or 0,
+                                               "ward": ward_id if dimension == "ward" else None,
+                                               "priority": bool(area and area.priority_ward)})
+        limit = disclosure.threshold()
+        for cid, segs in groups.items():
+            # The same rule as the results pages: a ward hidden there is hidden here.
+            hidden = disclosure.suppress({g["key"]: g["base"] for g in segs}, disclosure.families_for_segments(segs), limit)
+            hidden_wards[cid] = {g["ward"] for g in segs if g["key"] in hidden and g["ward"] is not None}
 
     counted, no_area, no_responses = [], [], []
     for c in consultations:
@@ -281,13 +300,19 @@ def ward_activity(user, *, today: date | None = None, area_id: int | None = None
             wards[ward_id].share += share
         # Bases from imported results count only once the results are out (or for their editors):
         # before that, a ward's number of respondents is not for everyone to see.
-        may_use = services.results_published(c, today) or services.can_edit(user, c)
+        editor = services.can_edit(user, c)
+        may_use = services.results_published(c, today) or editor
         results = {w: n for w, n in by_ward_results.get(c.id, {}).items() if w in wards} if may_use else {}
+        if not editor:
+            for ward_id in shares:
+                wards[ward_id].others = True
         if results:
             for ward_id, n in results.items():
                 wards[ward_id].responses += n
                 wards[ward_id].from_results = True
                 wards[ward_id].responses_counted += 1
+                if not editor and ward_id in hidden_wards.get(c.id, set()):
+                    wards[ward_id].suppressed = True
         elif c.responses is not None:
             for ward_id, share in shares.items():
                 wards[ward_id].responses += c.responses * share
@@ -296,6 +321,12 @@ def ward_activity(user, *, today: date | None = None, area_id: int | None = None
             no_responses.append(c)
 
     rows = list(wards.values())
+    # A ward's total of responses under the threshold is a small number too (unless every
+    # consultation in it is one this viewer may edit, and so sees in full anyway).
+    limit = disclosure.threshold()
+    for ward in rows:
+        if ward.others and ward.responses_known and 0 < ward.responses < limit:
+            ward.suppressed = True
     if area_id:
         keep = area_subtree_ids([area_id])
         rows = [w for w in rows if w.area_id in keep]
@@ -329,7 +360,8 @@ def activity_chart(report: ActivityReport, measure: str):
     groups = []
     for ward, value in values:
         label = f"{ward.name} (priority ward)" if ward.priority else ward.name
-        groups.append(Group(label, [Bar(value, "bar--priority" if ward.priority else "bar", text(value))]))
+        shown = "hidden: too few people to show" if measure != "consultations" and ward.suppressed else text(value)
+        groups.append(Group(label, [Bar(value, "bar--priority" if ward.priority else "bar", shown)]))
     legend = [("Priority ward", "bar--priority"), ("Other ward", "bar")] if report.has_priority else None
     description = (f"Bar chart of {axis[0].lower() + axis[1:]} over the last 12 months"
                    f"{', with priority wards in a different colour and labelled' if report.has_priority else ''}. "

@@ -1,11 +1,13 @@
 """Results tables per question (answer options by segment, with count, % and base), the
 suppression rule, and charts comparing priority wards with the rest of the borough.
 
-Suppression: a figure whose base (people in the group who answered) is under
-``ENGAGE_SUPPRESSION_THRESHOLD`` (default 5) is hidden on public pages and in public exports,
-so that nobody in a small group can be picked out. Staff who may edit the consultation see
-every figure, marked. Results of a consultation whose results are not yet published are shown
-only to those staff.
+Suppression (engage/core/disclosure.py): a figure whose base (people in the group who
+answered) is under ``ENGAGE_SUPPRESSION_THRESHOLD`` (default 5) is hidden on public pages, in
+public exports and in the API, so that nobody in a small group can be picked out; and so that a
+hidden figure cannot be worked out by subtraction (priority wards minus the other priority
+wards), the next smallest group of the same family is hidden too (secondary suppression).
+Staff who may edit the consultation see every figure, marked. Results of a consultation whose
+results are not yet published are shown only to those staff.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..core import disclosure
 from ..extensions import db
 from . import services
 from .charts import Bar, Group, bar_chart
@@ -111,6 +114,7 @@ class Column:
     hidden: bool
     small: bool
     priority: bool = False
+    secondary: bool = False  # hidden from the public so that a small group cannot be worked out
 
 
 @dataclass
@@ -127,7 +131,7 @@ class Table:
 
     @property
     def has_small(self) -> bool:
-        return any(c.small for c in self.columns)
+        return any(c.small or c.secondary for c in self.columns)
 
     def by_segment(self):
         """Rows of a breakdown table: (column, [cell per option])."""
@@ -177,17 +181,36 @@ def _load(consultation: Consultation):
     return questions, by_question, segments
 
 
+def _bases(figures: dict) -> dict[int, int]:
+    """Each segment's base for one question (the largest base of its figures)."""
+    out: dict[int, int] = {}
+    for (_, seg_id), (_, base) in figures.items():
+        out[seg_id] = max(out.get(seg_id, 0), base or 0)
+    return out
+
+
+def hidden_segments(figures: dict, segments: dict, limit: int | None = None) -> set[int]:
+    """The segments of one question the public may not see: under the threshold, or hidden
+    with them so that they cannot be worked out by subtraction (engage/core/disclosure.py)."""
+    bases = {seg_id: base for seg_id, base in _bases(figures).items() if seg_id in segments}
+    described = [{"key": seg.id, "dimension": seg.dimension, "label": seg.label,
+                  "priority": bool(seg.area and seg.area.priority_ward)} for seg_id, seg in segments.items() if seg_id in bases]
+    return disclosure.suppress(bases, disclosure.families_for_segments(described), limit)
+
+
 def _question_tables(question: Question, figures: dict, segments: dict, public: bool, limit: int) -> tuple[Table | None, list[Table]]:
     used = sorted({segments[seg_id] for (_, seg_id) in figures if seg_id in segments}, key=_segment_sort_key)
     if not used:
         return None, []
+    withheld = hidden_segments(figures, segments, limit)
+    bases = _bases(figures)
     columns_by_dim: dict[str, list[Column]] = {}
     for seg in used:
-        bases = [base for (opt, seg_id), (count, base) in figures.items() if seg_id == seg.id]
-        base = max(bases) if bases else None
+        base = bases.get(seg.id)
         small = base is not None and base < limit
-        column = Column(seg.id, seg.label, seg.dimension, base, hidden=small and public, small=small,
-                        priority=bool(seg.area and seg.area.priority_ward))
+        secondary = seg.id in withheld and not small
+        column = Column(seg.id, seg.label, seg.dimension, base, hidden=(seg.id in withheld) and public, small=small,
+                        priority=bool(seg.area and seg.area.priority_ward), secondary=secondary)
         key = seg.dimension if seg.dimension in ("all", "area-group") else seg.dimension
         columns_by_dim.setdefault(key, []).append(column)
 
@@ -202,7 +225,7 @@ def _question_tables(question: Question, figures: dict, segments: dict, public: 
                     continue
                 count, base = figure
                 if col.hidden:
-                    cells.append(Cell(None, None, None, hidden=True, small=True))
+                    cells.append(Cell(None, None, None, hidden=True, small=col.small))
                 else:
                     cells.append(Cell(count, base, percent(count, base), small=col.small))
             rows.append((option.label, cells))
@@ -328,8 +351,10 @@ def suppressed_figures(consultation: Consultation, public: bool = True) -> list[
 
     With ``public=True`` (open data, the API, public exports): nothing until the results are
     published, and every figure whose base is under the threshold has its count, base and
-    percent set to None with ``"suppressed": True``. With ``public=False`` every figure is
-    given, and ``"suppressed"`` is False; ``"small_base"`` says which would be hidden.
+    percent set to None with ``"suppressed": True``, and so has every figure of a group hidden
+    with it so that it cannot be worked out by subtraction (secondary suppression). With
+    ``public=False`` every figure is given, and ``"suppressed"`` is False; ``"small_base"`` says
+    which would be hidden.
 
     [{"id", "code", "text", "type", "themes": [..], "position",
       "results": [{"option", "option_position", "segment", "dimension", "count", "base",
@@ -343,6 +368,7 @@ def suppressed_figures(consultation: Consultation, public: bool = True) -> list[
     for question in questions:
         qfigures = figures.get(question.id, {})
         used = sorted({segments[s] for (_, s) in qfigures if s in segments}, key=_segment_sort_key)
+        withheld = hidden_segments(qfigures, segments, limit)
         results = []
         for seg in used:
             for option in question.options:
@@ -350,7 +376,7 @@ def suppressed_figures(consultation: Consultation, public: bool = True) -> list[
                 if figure is None:
                     continue
                 count, base = figure
-                small = base < limit
+                small = seg.id in withheld  # under the threshold, or hidden with a group that is
                 hide = small and public
                 results.append({
                     "option": option.label, "option_position": option.position,

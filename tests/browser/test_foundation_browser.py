@@ -15,7 +15,7 @@ def test_each_demo_role_signs_in(page, live_server, role, label):
     browser_login(page, live_server, role)
     assert page.get_by_role("heading", level=1).inner_text().startswith("Hello")
     assert label in page.locator("main").inner_text()
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
     assert "You have signed out" in page.locator("main").inner_text()
 
 

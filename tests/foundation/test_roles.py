@@ -14,6 +14,10 @@ ROUTES = [
     ("GET", "/glossary", PUBLIC),
     ("GET", "/api/v1/health", PUBLIC),
     ("GET", "/account", SIGNED_IN),
+    # Issue 12: changing your own password, and signing out everywhere.
+    ("GET", "/account/password", SIGNED_IN),
+    ("POST", "/account/password", expect(302, 400, 400, 400, 400)),
+    ("POST", "/account/sign-out-everywhere", expect(302, 302, 302, 302, 302)),
     ("GET", "/admin/accounts", OFFICER_ONLY),
     ("GET", "/admin/accounts?q=test", OFFICER_ONLY),
     ("GET", "/admin/accounts/new", OFFICER_ONLY),
