@@ -22,6 +22,12 @@ values, and the documents of filter terms (visibility, kind, facet values). No q
 work is kept: each query decodes its words' postings, matches, counts and scores afresh, and
 there is no result or count cache. FTS5: SQLite's page cache (the whole file fits in memory).
 
+With BENCH_DATABASE_URL set (a scratch PostgreSQL database), the postgres backend
+(``engage/search/postgres_backend.py``) is given the same documents and answers the same
+queries through the same ``search``; its figures are printed beside Whoosh's and FTS5's
+(``postgres_*``), with how many totals agree with Whoosh's. Nothing cached on its side but
+PostgreSQL's own buffers.
+
 Prints one JSON object per line. Aim (issue 11): p95 at most 50 ms and at most 1.5x FTS5, for each kind.
 """
 from __future__ import annotations
@@ -39,6 +45,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import pg_support  # noqa: E402  (the postgres backend when BENCH_DATABASE_URL is set)
 
 CONSULTATIONS = int(os.environ.get("BENCH_CONSULTATIONS", 5000))
 QUESTIONS_EACH = 20
@@ -320,6 +329,13 @@ def main() -> int:
             emit({"bench": "search", "step": "build", "engine": "fts5", "documents": len(captured), "seconds": round(fts_seconds, 1),
                   "docs_per_second": round(len(captured) / fts_seconds), "note": "from the same documents, already built"})
 
+            postgres = pg_support.open_backend(spec)  # with BENCH_DATABASE_URL: the same documents
+            if postgres is not None:
+                pg_count, pg_seconds = pg_support.rebuild(postgres, "consultations", captured)
+                emit({"bench": "search", "step": "build", "engine": "postgres", "documents": pg_count,
+                      "seconds": round(pg_seconds, 1), "docs_per_second": round(pg_count / pg_seconds),
+                      "note": "the same documents, written by PostgresBackend.rebuild (a transaction per 200 records)"})
+
             facet_values = {}
             for d in captured:
                 for field in ("area", "year", "audience", "organisation", "status", "priority", "method"):
@@ -341,6 +357,15 @@ def main() -> int:
                                      facets=FACET_FIELDS if q["kind"] == "faceted" else (), pagelen=20)
                 return res.total
 
+            def run_postgres(q):
+                filters = list(public)
+                if q["kind"] == "question":
+                    filters.append([("kind", "question")])
+                if q["facet"]:
+                    filters.append([q["facet"]])
+                return postgres.search("consultations", q["text"], filters=filters,
+                                       facets=FACET_FIELDS if q["kind"] == "faceted" else (), pagelen=20).total
+
             def run_fts(q):
                 return fts.search(q["text"].split(), kind="question" if q["kind"] == "question" else None,
                                   facet=q["facet"], facets=q["kind"] == "faceted")[0]
@@ -348,8 +373,11 @@ def main() -> int:
             for warm in ("warm up", "housing", "noise"):  # open the searcher, load the caches
                 backend.search("consultations", warm, filters=public, facets=FACET_FIELDS, pagelen=20)
                 fts.search([warm], facets=True)
-            times = {"whoosh": {}, "fts5": {}}
-            agree = 0
+            if postgres is not None:
+                for warm in ("warm up", "housing", "noise"):
+                    postgres.search("consultations", warm, filters=public, facets=FACET_FIELDS, pagelen=20)
+            times = {"whoosh": {}, "fts5": {}, "postgres": {}}
+            agree = pg_agree = 0
             for q in queries:
                 t0 = time.perf_counter()
                 w_total = run_whoosh(q)
@@ -359,6 +387,11 @@ def main() -> int:
                 times["whoosh"].setdefault(q["kind"], []).append((t1 - t0) * 1000)
                 times["fts5"].setdefault(q["kind"], []).append((t2 - t1) * 1000)
                 agree += w_total == f_total
+                if postgres is not None:
+                    t3 = time.perf_counter()
+                    p_total = run_postgres(q)
+                    times["postgres"].setdefault(q["kind"], []).append((time.perf_counter() - t3) * 1000)
+                    pg_agree += p_total == w_total
             for kind in list(QUERIES) + ["all"]:
                 w = [t for k, ts in times["whoosh"].items() for t in ts if kind in ("all", k)]
                 f = [t for k, ts in times["fts5"].items() for t in ts if kind in ("all", k)]
@@ -373,7 +406,14 @@ def main() -> int:
                 }
                 if kind == "all":
                     line["same_totals"] = f"{agree} of {len(queries)}"
+                if postgres is not None:
+                    p = [t for k, ts in times["postgres"].items() for t in ts if kind in ("all", k)]
+                    line.update({"postgres_p50_ms": round(statistics.median(p), 1), "postgres_p95_ms": round(percentile(p, 95), 1),
+                                 "postgres_ratio_p95": round(percentile(p, 95) / f95, 2)})
+                    if kind == "all":
+                        line["postgres_same_totals_as_whoosh"] = f"{pg_agree} of {len(queries)}"
                 emit(line)
+            pg_support.close(postgres)
             db.session.remove()
             db.engine.dispose()
     # The figures are the result, met or not (meets_* say which); only a broken run fails.

@@ -15,6 +15,10 @@ two facet filters, 20 browsing by filters only, 10 bad input (operators, quotes,
 10,000 characters, other scripts). The searcher is opened once before timing (as in a running
 app); each query then runs once.
 
+With BENCH_DATABASE_URL set (a scratch PostgreSQL database), the same entries go into the
+postgres backend too and the same queries run through it; its lines say ``engine: postgres``
+(Whoosh's say ``engine: whoosh``).
+
 Prints one JSON object per line. Aim: p95 under 20 ms.
 """
 from __future__ import annotations
@@ -32,6 +36,9 @@ from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import pg_support  # noqa: E402  (the postgres backend when BENCH_DATABASE_URL is set)
 
 ENTRIES = int(os.environ.get("BENCH_TOOLKIT_ENTRIES", 5000))
 AIM_P95_MS = 20.0
@@ -127,10 +134,8 @@ def make_queries(rng: random.Random, real, words) -> list[tuple[str, list[tuple[
 
 
 def main() -> None:
-    from werkzeug.datastructures import MultiDict
-
     from engage.search.whoosh_backend import WhooshBackend
-    from engage.toolkit import indexing, services
+    from engage.toolkit import indexing
 
     rng = random.Random(SEED)
     entries, real, words = generate(ENTRIES, rng)
@@ -143,19 +148,33 @@ def main() -> None:
         count = backend.rebuild(indexing.INDEX, ([indexing.entry_document(e)] for e in entries))
         build = time.perf_counter() - started
         size = sum(f.stat().st_size for f in Path(folder).rglob("*") if f.is_file())
-        emit(what="index_build", entries=count, seconds=round(build, 2), index_mb=round(size / 1e6, 1))
+        emit(what="index_build", engine="whoosh", entries=count, seconds=round(build, 2), index_mb=round(size / 1e6, 1))
+        run_queries(backend, "whoosh", queries)
 
-        # Open the searcher once, as a running app has (not timed).
-        services.run_search(backend, services.read_params(MultiDict([("q", "warm up")])))
+    postgres = pg_support.open_backend(indexing.SPEC)
+    if postgres is not None:
+        count, build = pg_support.rebuild(postgres, indexing.INDEX, [indexing.entry_document(e) for e in entries])
+        emit(what="index_build", engine="postgres", entries=count, seconds=round(build, 2))
+        run_queries(postgres, "postgres", queries)
+        pg_support.close(postgres)
 
-        timings: dict[str, list[float]] = {}
-        totals = []
-        for category, pairs in queries:
-            params = services.read_params(MultiDict(pairs))
-            started = time.perf_counter()
-            results = services.run_search(backend, params)
-            timings.setdefault(category, []).append((time.perf_counter() - started) * 1000)
-            totals.append(results.total)
+
+def run_queries(backend, engine, queries) -> None:
+    from werkzeug.datastructures import MultiDict
+
+    from engage.toolkit import services
+
+    # Open the searcher once, as a running app has (not timed).
+    services.run_search(backend, services.read_params(MultiDict([("q", "warm up")])))
+
+    timings: dict[str, list[float]] = {}
+    totals = []
+    for category, pairs in queries:
+        params = services.read_params(MultiDict(pairs))
+        started = time.perf_counter()
+        results = services.run_search(backend, params)
+        timings.setdefault(category, []).append((time.perf_counter() - started) * 1000)
+        totals.append(results.total)
 
     def summary(values):
         values = sorted(values)
@@ -164,10 +183,10 @@ def main() -> None:
                 "max_ms": round(values[-1], 2)}
 
     for category, values in timings.items():
-        emit(what="query_latency", queries=category, count=len(values), **summary(values))
+        emit(what="query_latency", engine=engine, queries=category, count=len(values), **summary(values))
     every = [v for values in timings.values() for v in values]
     overall = summary(every)
-    emit(what="query_latency", queries="all", count=len(every), mean_hits=round(statistics.mean(totals), 1),
+    emit(what="query_latency", engine=engine, queries="all", count=len(every), mean_hits=round(statistics.mean(totals), 1),
          aim_p95_ms=AIM_P95_MS, within_aim=overall["p95_ms"] < AIM_P95_MS, **overall)
 
 

@@ -53,6 +53,9 @@ def load_config(instance_path: Path) -> dict:
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # whoosh (an index folder on this server) or postgres (documents in the database, for
+        # several web servers sharing one PostgreSQL database).
+        "ENGAGE_SEARCH_BACKEND": os.environ.get("ENGAGE_SEARCH_BACKEND", "whoosh"),
         "ENGAGE_INDEX_DIR": os.environ.get("ENGAGE_INDEX_DIR", str(instance_path / "index")),
         "ENGAGE_UPLOAD_DIR": os.environ.get("ENGAGE_UPLOAD_DIR", str(instance_path / "uploads")),
         "ENGAGE_TOOLKIT_DIR": os.environ.get(

@@ -76,23 +76,97 @@ def _browser():
         browser.close()
 
 
-@pytest.fixture
-def page(_browser):
-    context = _browser.new_context(viewport={"width": 1024, "height": 800})
+NARROW = {"width": 320, "height": 640}
+# What sticks out past the right edge of the window, outside any scrolling region: a few
+# elements named by tag, id and classes, or nothing when the page fits.
+_OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width) return [];
+  const scrolls = (el) => {
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      const x = getComputedStyle(p).overflowX;
+      if (x === 'auto' || x === 'scroll' || x === 'hidden') return true;
+    }
+    return false;
+  };
+  const out = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && r.right > width + 1 && !scrolls(el)) {
+      const classes = typeof el.className === 'string' && el.className.trim() ? '.' + el.className.trim().split(/\\s+/).join('.') : '';
+      out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + classes);
+      if (out.length >= 5) break;
+    }
+  }
+  out.push('(the page is ' + document.documentElement.scrollWidth + ' px wide)');
+  return out;
+}"""
+
+
+def sideways_overflow(page) -> list[str]:
+    """What makes the page wider than its window ([] when nothing does)."""
+    return page.evaluate(_OVERFLOW)
+
+
+def narrow_problems(context, urls) -> dict[str, list[str]]:
+    """Open each page again at 320 px wide in the same browser context (same sign-in) and
+    report the pages that scroll sideways."""
+    problems = {}
+    seen = set()
+    for url in urls:
+        url = url.split("#", 1)[0]
+        if url in seen or not url.startswith("http"):
+            continue
+        seen.add(url)
+        narrow = context.new_page()
+        narrow.set_viewport_size(NARROW)
+        try:
+            try:
+                narrow.goto(url)
+            except Exception:  # a test's own helper site that has already stopped: not ours to check
+                continue
+            found = sideways_overflow(narrow)
+            if found:
+                problems[url] = found
+        finally:
+            narrow.close()
+    return problems
+
+
+def _tracked_page(context):
+    """A page that remembers every address its main frame shows."""
     page = context.new_page()
     page.set_default_timeout(15_000)
+    page.engage_visited = []
+    page.on("framenavigated", lambda frame: page.engage_visited.append(frame.url) if frame.parent_frame is None else None)
+    return page
+
+
+@pytest.fixture
+def page(_browser):
+    """A desktop-sized page. Every page a test visits is opened again at 320 px wide when the
+    test ends, and the test fails if one scrolls sideways."""
+    context = _browser.new_context(viewport={"width": 1024, "height": 800})
+    page = _tracked_page(context)
     yield page
-    context.close()
+    try:
+        problems = narrow_problems(context, page.engage_visited)
+    finally:
+        context.close()
+    assert problems == {}, f"pages wider than 320 px: {problems}"
 
 
 @pytest.fixture
 def narrow_page(_browser):
-    """A phone-sized page, 320 px wide."""
-    context = _browser.new_context(viewport={"width": 320, "height": 640})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    """A phone-sized page, 320 px wide; the pages it visits must not scroll sideways."""
+    context = _browser.new_context(viewport=NARROW)
+    page = _tracked_page(context)
     yield page
-    context.close()
+    try:
+        problems = narrow_problems(context, page.engage_visited)
+    finally:
+        context.close()
+    assert problems == {}, f"pages wider than 320 px: {problems}"
 
 
 def browser_login(page, base_url: str, role: str) -> None:

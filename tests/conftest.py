@@ -53,8 +53,14 @@ def database_url(tmp_path_factory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'engage-test.db'}"
 
 
+def search_backend_for(database_url: str) -> str:
+    """The search backend the suite runs with: Whoosh on SQLite, postgres on PostgreSQL."""
+    return "postgres" if str(database_url).startswith("postgresql") else "whoosh"
+
+
 def make_app(database_url: str, tmp_path: Path, **overrides):
     config = {
+        "ENGAGE_SEARCH_BACKEND": search_backend_for(database_url),
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-not-for-production",
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -99,6 +105,11 @@ def _empty_tables() -> None:
             if column.nullable and any(fk.column.table is table for fk in column.foreign_keys):
                 db.session.execute(table.update().values({column.name: None}))
         db.session.execute(table.delete())
+    if db.engine.dialect.name == "postgresql":
+        from engage.search.postgres_backend import TABLES
+
+        for table in TABLES:
+            db.session.execute(table.delete())
     db.session.commit()
 
 

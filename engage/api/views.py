@@ -6,14 +6,27 @@ from ..extensions import db
 from ..search import backend
 from . import bp
 
+spec.schema("Health", {
+    "type": "object",
+    "required": ["status", "database", "index"],
+    "properties": {"status": {"type": "string", "enum": ["ok", "error"]},
+                   "database": {"type": "string", "description": "ok, or what is wrong"},
+                   "index": {"type": "string", "description": "ok, or what is wrong with search"}},
+})
 spec.describe("/health", "get", {
     "summary": "Is the service working?",
     "responses": {
-        "200": {"description": "Everything works", "content": {"application/json": {"example": {"status": "ok", "database": "ok", "index": "ok"}}}},
-        "503": {"description": "A part is down; it is named", "content": {"application/json": {"example": {"status": "error", "database": "ok", "index": "error: the search index folder cannot be read"}}}},
+        "200": {"description": "Everything works", "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/Health"}, "example": {"status": "ok", "database": "ok", "index": "ok"}}}},
+        "503": {"description": "A part is down; it is named", "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/Health"},
+            "example": {"status": "error", "database": "ok", "index": "error: the search index folder cannot be read"}}}},
     },
 })
-spec.describe("/openapi.json", "get", {"summary": "This document", "responses": {"200": {"description": "The OpenAPI document"}}})
+spec.describe("/openapi.json", "get", {"summary": "This document", "responses": {"200": {"description": "The OpenAPI document", "content": {
+    "application/json": {"schema": {"type": "object", "required": ["openapi", "info", "paths"],
+                                    "properties": {"openapi": {"type": "string"}, "info": {"type": "object"},
+                                                   "paths": {"type": "object"}, "components": {"type": "object"}}}}}}}})
 
 
 @bp.route("/health")

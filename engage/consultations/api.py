@@ -20,6 +20,7 @@ from ..core import openapi as spec
 from ..core.errors import bad_request, not_found
 from ..core.pagination import page_arg
 from ..core.params import to_id
+from ..core.timestamps import rfc3339
 from ..extensions import db
 from ..partnership.models import Area, Priority
 from . import bp, services
@@ -60,7 +61,7 @@ def _jsonable(value):
     if isinstance(value, (list, tuple, set)):
         return [_jsonable(v) for v in value]
     if isinstance(value, (date, datetime)):
-        return value.isoformat()
+        return rfc3339(value)
     if isinstance(value, Decimal):
         return float(value)
     if value is None or isinstance(value, (str, int, float, bool)):
@@ -130,7 +131,7 @@ def detail_of(c: Consultation) -> dict:
 
 
 def _iso(value):
-    return value.isoformat() if value else None
+    return rfc3339(value) if value else None
 
 
 def _public_consultations():

@@ -322,9 +322,8 @@ def refresh_statuses(today: date | None = None, force: bool = False) -> int:
             return 0
         _REFRESHED[marker] = today
     try:
-        searcher = backend().searcher(INDEX)
         indexed = {}
-        for fields in searcher.documents(kind="consultation"):
+        for fields in backend().documents(INDEX, kind="consultation"):
             indexed[int(fields["consultation_id"])] = fields.get("status")
         rows = db.session.execute(select(
             Consultation.id, Consultation.planned_start, Consultation.planned_close, Consultation.actual_start,

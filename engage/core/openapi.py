@@ -23,9 +23,12 @@ _SCHEMAS: dict[str, dict] = {
 def describe(path: str, method: str, operation: dict) -> None:
     """Add one operation, e.g. describe("/toolkit", "get", {...}). Paths are under /api/v1."""
     operation.setdefault("responses", {})
-    operation["responses"].setdefault(
-        "default", {"description": "An error, in words a person understands", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-    )
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    operation["responses"].setdefault("default", {"description": "An error, in words a person understands", "content": error})
+    for status, response in operation["responses"].items():
+        # Every error answer is the JSON error object unless the operation says otherwise.
+        if status[:1] in ("4", "5") and "content" not in response:
+            response["content"] = error
     _PATHS.setdefault(path, {})[method.lower()] = operation
 
 

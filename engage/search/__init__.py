@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 
 import click
-from flask import Blueprint, Flask, current_app
+from flask import Blueprint, Flask, current_app, has_app_context
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
@@ -35,7 +35,7 @@ def register(spec: IndexSpec) -> None:
         _SPECS.append(spec)
 
 
-def backend() -> WhooshBackend:
+def backend():  # WhooshBackend or postgres_backend.PostgresBackend
     return current_app.extensions["engage_search"]
 
 
@@ -71,6 +71,19 @@ def _after_commit(session: Session) -> None:
         write_pending(app, pending)
     except Exception:  # the save has succeeded; the index catches up later
         log.exception("Search index update failed; it will catch up later")
+
+
+def _before_commit(session: Session) -> None:
+    """A backend that keeps documents in the database writes them in the record's own
+    transaction (the postgres backend); the Whoosh backend waits for the commit."""
+    if not has_app_context():
+        return
+    search = current_app.extensions.get("engage_search")
+    if not getattr(search, "in_transaction", False):
+        return
+    session.flush()
+    pending = session.info.pop(_PENDING, None) or set()
+    search.write_in_transaction(session, pending)
 
 
 def _after_rollback(session: Session) -> None:
@@ -109,14 +122,16 @@ def write_pending(app: Flask, pending: set[tuple[str, str, int]]) -> None:
 
     search = app.extensions["engage_search"]
     with Session(db.engine) as session:
-        building = {name: search.building(name) for name in {p[0] for p in pending}}
+        # Whoosh rebuilds into a new folder; a backend without ``building`` has no such step.
+        rebuilding = getattr(search, "building", lambda name: None)
+        building = {name: rebuilding(name) for name in {p[0] for p in pending}}
         if any(building.values()):
             for index_name, model_name, object_id in pending:
                 if building.get(index_name):
                     session.add(SearchPending(index_name=index_name, model=model_name, object_id=object_id,
                                               generation=building[index_name]))
             session.commit()
-        live_rebuilds = {name: gen for name, gen in ((n, search.building(n)) for n in {s.name for s in _SPECS}) if gen}
+        live_rebuilds = {name: gen for name, gen in ((n, rebuilding(n)) for n in {s.name for s in _SPECS}) if gen}
         queued = [q for q in session.scalars(select(SearchPending))
                   if q.generation is None or live_rebuilds.get(q.index_name) != q.generation]
         session.rollback()  # end the read: no transaction stays open while the index is written
@@ -208,7 +223,10 @@ def reindex(names=None, echo=None) -> dict[str, int]:
             for root in _spec.all_roots():
                 yield _spec.documents(root)
 
-        out[spec.name] = search.rebuild(spec.name, docs(), progress=tick, catch_up=_rebuild_catch_up(spec.name))
+        if hasattr(search, "building"):  # Whoosh: a new folder, then the changes saved meanwhile
+            out[spec.name] = search.rebuild(spec.name, docs(), progress=tick, catch_up=_rebuild_catch_up(spec.name))
+        else:
+            out[spec.name] = search.rebuild(spec.name, docs(), progress=tick)
         db.session.rollback()
         if covered:
             db.session.execute(db.delete(SearchPending).where(SearchPending.id.in_(covered)))
@@ -241,18 +259,32 @@ def reindex_command(names):
         click.echo(f"{name}: {count} documents indexed")
 
 
+def _make_backend(app: Flask):
+    """``ENGAGE_SEARCH_BACKEND``: ``whoosh`` (the default, an index folder) or ``postgres``."""
+    name = (app.config.get("ENGAGE_SEARCH_BACKEND") or "whoosh").strip().lower()
+    if name == "postgres":
+        from .postgres_backend import PostgresBackend, check_database
+
+        check_database(app.config["SQLALCHEMY_DATABASE_URI"])
+        return PostgresBackend()
+    if name != "whoosh":
+        raise RuntimeError(f"ENGAGE_SEARCH_BACKEND must be whoosh or postgres, not {name!r}.")
+    return WhooshBackend(app.config["ENGAGE_INDEX_DIR"], lock_wait=float(app.config.get("ENGAGE_INDEX_LOCK_WAIT", 5.0)),
+                         rebuild_mb=int(app.config.get("ENGAGE_INDEX_REBUILD_MB", 256)))
+
+
 def init_app(app: Flask) -> None:
     from . import models, views  # noqa: F401  (tables, the officers' page)
 
     app.register_blueprint(bp)
-    search = WhooshBackend(app.config["ENGAGE_INDEX_DIR"], lock_wait=float(app.config.get("ENGAGE_INDEX_LOCK_WAIT", 5.0)),
-                           rebuild_mb=int(app.config.get("ENGAGE_INDEX_REBUILD_MB", 256)))
+    search = _make_backend(app)
     for spec in _SPECS:
         search.register(spec)
     app.extensions["engage_search"] = search
     if not getattr(init_app, "_hooked", False):
         event.listen(db.session, "after_flush", _note_changes)
         event.listen(db.session, "after_commit", _after_commit)
+        event.listen(db.session, "before_commit", _before_commit)
         event.listen(db.session, "after_rollback", _after_rollback)
         init_app._hooked = True
 

@@ -36,6 +36,12 @@ class IndexState:
     waiting: int            # changes saved but not yet in the index
 
 
+def _store(app: Flask | None = None):
+    """The backend's own place for the rebuild's state, if it has one (the postgres backend:
+    the database, shared by every web server); otherwise files in the index folder."""
+    return getattr((app or current_app).extensions.get("engage_search"), "jobs", None)
+
+
 def _folder(app: Flask | None = None) -> Path:
     folder = Path((app or current_app).config["ENGAGE_INDEX_DIR"])
     folder.mkdir(parents=True, exist_ok=True)
@@ -62,23 +68,35 @@ def index_states() -> list[IndexState]:
 def job(app: Flask | None = None) -> dict:
     """The latest rebuild's state: {} if there has been none. A running job that has not moved
     for a long time is reported as stopped."""
+    store = _store(app)
     try:
-        data = json.loads((_folder(app) / _JOB).read_text())
+        data = store.read() if store is not None else json.loads((_folder(app) / _JOB).read_text())
     except (OSError, ValueError):
+        return {}
+    if not data:
         return {}
     if data.get("state") == "running" and time.time() - data.get("updated", 0) > STALE_SECONDS:
         data["state"] = "stopped"
     return data
 
 
-def _write(folder: Path, data: dict) -> None:
+def _write(folder: Path | None, data: dict) -> None:
     data["updated"] = time.time()
+    store = _store()
+    if store is not None:
+        store.write(data)
+        return
     temporary = folder / (_JOB + ".tmp")
     temporary.write_text(json.dumps(data))
     os.replace(temporary, folder / _JOB)  # readers never see half a file
 
 
-def _claim(folder: Path) -> bool:
+def _claim(folder: Path | None) -> bool:
+    store = _store()
+    if store is not None:
+        if job().get("state") in {"stopped", "done", "failed"}:
+            store.release()  # the claim of a finished or dead job
+        return store.claim()
     path = folder / _CLAIM
     if path.exists() and job().get("state") in {"stopped", "done", "failed"}:
         path.unlink(missing_ok=True)  # the claim of a finished or dead job
@@ -92,7 +110,7 @@ def start_rebuild(actor) -> bool:
     if actor is None or not actor.has_role(OFFICER):
         raise PermissionError("Only partnership officers can rebuild the search index.")
     app = current_app._get_current_object()
-    folder = _folder(app)
+    folder = None if _store(app) is not None else _folder(app)
     if not _claim(folder):
         return False
     from . import _SPECS
@@ -104,7 +122,7 @@ def start_rebuild(actor) -> bool:
     return True
 
 
-def _run(app: Flask, folder: Path) -> None:
+def _run(app: Flask, folder: Path | None) -> None:
     from . import reindex
 
     with app.app_context():
@@ -129,7 +147,10 @@ def _run(app: Flask, folder: Path) -> None:
         finally:
             data["finished"] = time.time()
             _write(folder, data)
-            (folder / _CLAIM).unlink(missing_ok=True)
+            if _store(app) is not None:
+                _store(app).release()
+            else:
+                (folder / _CLAIM).unlink(missing_ok=True)
             db.session.remove()
 
 

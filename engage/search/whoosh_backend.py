@@ -349,6 +349,10 @@ class WhooshBackend:
     def doc_count(self, name: str) -> int:
         return self.searcher(name).doc_count()
 
+    def documents(self, name: str, **terms) -> list[dict]:
+        """The stored fields of every document holding each ``field=value`` term."""
+        return list(self.searcher(name).documents(**terms))
+
     # ---- searching ---------------------------------------------------------------------
     def search(
         self,

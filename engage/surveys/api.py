@@ -11,6 +11,7 @@ from ..core import openapi as spec
 from ..core.errors import not_found
 from ..core.models import utcnow
 from ..core.params import to_id
+from ..core.timestamps import rfc3339
 from ..extensions import db
 from . import analysis, bp, builder
 from .models import Survey
@@ -34,8 +35,8 @@ def api_surveys():
             "id": survey.id, "title": survey.title,
             "consultation": {"id": survey.consultation_id, "title": survey.consultation.title,
                              "url": url_for("consultations.page", consultation_id=survey.consultation_id, _external=True)},
-            "opens": survey.opens_at.isoformat() if survey.opens_at else None,
-            "closes": survey.closes_at.isoformat() if survey.closes_at else None,
+            "opens": rfc3339(survey.opens_at),
+            "closes": rfc3339(survey.closes_at),
             "url": url_for("surveys.start", survey_id=survey.id, _external=True),
             "short_url": url_for("surveys.short_link", code=survey.code, _external=True),
         })

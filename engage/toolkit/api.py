@@ -6,6 +6,7 @@ from flask import current_app, jsonify, request, url_for
 from ..core import openapi as spec
 from ..core.errors import error_response
 from ..core.sanitise import render_markdown
+from ..core.timestamps import rfc3339
 from ..extensions import db
 from ..search import backend
 from . import api_bp, services
@@ -66,7 +67,8 @@ spec.schema("ToolkitEntry", {
         "related": {"type": "array", "items": {"type": "object", "properties": {"slug": {"type": "string"}, "title": {"type": "string"}, "url": {"type": "string"}}}},
         "markdown": {"type": "string", "description": "The content as written"},
         "html": {"type": "string", "description": "The content as HTML, cleaned with bleach"},
-        "revision": {"type": "integer"}, "updated_at": {"type": "string", "format": "date-time"},
+        "revision": {"type": "integer"},
+        "updated_at": {"type": "string", "format": "date-time", "nullable": True, "example": "2026-11-30T09:15:00+00:00"},
     },
 })
 spec.describe("/toolkit", "get", {
@@ -141,5 +143,5 @@ def entry(slug):
         "related": [{"slug": s, "title": related[s].title, "url": url_for("toolkit.entry", slug=s, _external=True)}
                     for s in item.related or [] if s in related],
         "markdown": item.body, "html": str(render_markdown(item.body)),
-        "revision": item.revision_number, "updated_at": item.updated_at.isoformat() if item.updated_at else None,
+        "revision": item.revision_number, "updated_at": rfc3339(item.updated_at),
     })

@@ -1,7 +1,7 @@
 """search_pending.generation: index work owed to a rebuild that is running
 
 Revision ID: 0011
-Revises: 0006
+Revises: 0008
 Create Date: 2026-11-30 02:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0011'
-down_revision = '0006'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

@@ -137,3 +137,14 @@ def test_every_demo_consultation_page_has_no_axe_violations(page, live_server):
         page.goto(live_server + href)
         assert page.locator("h1").count() == 1
         assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize("path", ["/consultations/search", "/toolkit", "/consultations/search?page=2"])
+def test_paginated_lists_have_readable_page_numbers(page, live_server, path):
+    # The current page sits on the blue highlight: its text must be white, not the body colour.
+    page.goto(live_server + path)
+    current = page.locator(".govuk-pagination__item--current")
+    assert current.count() == 1, f"{path} should have more than one page on the demo data"
+    colour = current.evaluate("el => getComputedStyle(el.querySelector('a') || el).color")
+    assert colour == "rgb(255, 255, 255)"
+    assert_no_axe_violations(page)

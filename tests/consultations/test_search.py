@@ -15,7 +15,24 @@ from engage.consultations.models import Consultation
 from engage.extensions import db
 from engage.search import backend, catch_up, pending_count, reindex
 from engage.search.models import SearchPending
+from tests.conftest import search_backend_for
 from tests.consultations.records_support import add_question, log, publish, ref  # noqa: F401
+
+
+def _backend_is(name):
+    return search_backend_for(db.engine.url.render_as_string()) == name
+
+
+def whoosh_only(app):
+    """Tests of Whoosh's own failure modes (its writer lock, its folder): the postgres backend
+    writes in the record's transaction and has its own tests of these below."""
+    if not _backend_is("whoosh"):
+        pytest.skip("Whoosh's writer lock and index folder; the postgres backend has its own test")
+
+
+def postgres_only(app):
+    if not _backend_is("postgres"):
+        pytest.skip("the postgres search backend runs when the tests run on PostgreSQL")
 
 
 def hits(text="", **selected):
@@ -159,13 +176,25 @@ def test_bad_parameters_never_500(client, users, ref, args):
     assert client.get("/consultations", query_string=args).status_code == 200
 
 
-def test_search_page_says_so_when_the_index_is_broken(app, client, users, ref, tmp_path):
-    log(users["practitioner"], title="Clean streets survey")
+def _broken_backend(tmp_path):
+    """A backend that cannot read its index: a Whoosh folder that is a file, or (postgres) a
+    database that does not exist."""
+    if _backend_is("postgres"):
+        from sqlalchemy import create_engine
+
+        from engage.search.postgres_backend import PostgresBackend
+
+        return PostgresBackend(create_engine(db.engine.url.set(database="engage_no_such_database")))
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the index should be")
     from engage.search.whoosh_backend import WhooshBackend
 
-    broken = WhooshBackend(str(blocker / "index"))
+    return WhooshBackend(str(blocker / "index"))
+
+
+def test_search_page_says_so_when_the_index_is_broken(app, client, users, ref, tmp_path):
+    log(users["practitioner"], title="Clean streets survey")
+    broken = _broken_backend(tmp_path)
     for spec in backend().specs.values():
         broken.register(spec)
     app.extensions["engage_search"] = broken
@@ -191,7 +220,7 @@ def test_status_in_the_index_catches_up_with_the_date(app, users, ref, monkeypat
 
 def indexed_titles() -> set[str]:
     """Titles in the index as it is (no status refresh, which would also apply the queue)."""
-    return {f["title"] for f in backend().searcher("consultations").documents(kind="consultation")}
+    return {f["title"] for f in backend().documents("consultations", kind="consultation")}
 
 
 def _edit(client, c, title):
@@ -201,6 +230,7 @@ def _edit(client, c, title):
 
 
 def test_save_succeeds_when_the_index_is_locked_and_catches_up(app, client, login, users, ref):
+    whoosh_only(app)
     c = log(users["practitioner"], title="Before the lock")
     login("practitioner")
     holder = backend().index("consultations").writer()  # another writer holds the lock
@@ -222,6 +252,7 @@ def test_save_succeeds_when_the_index_is_locked_and_catches_up(app, client, logi
 
 
 def test_save_succeeds_when_the_index_folder_cannot_be_written(app, client, login, users, ref, tmp_path):
+    whoosh_only(app)
     c = log(users["practitioner"], title="Before the break")
     login("practitioner")
     good = backend()
@@ -258,6 +289,7 @@ def test_two_saves_at_once_never_500(app, users, ref):
     from tests.conftest import sign_in
     from tests.consultations.records_support import form_data
 
+    whoosh_only(app)
     logged = [log(users["practitioner"], title="First"), log(users["practitioner"], title="Second")]
     ids, versions = [c.id for c in logged], {c.id: str(c.version) for c in logged}
     email = users["practitioner"].email
@@ -281,3 +313,113 @@ def test_two_saves_at_once_never_500(app, users, ref):
     assert {c.title for c in db.session.scalars(select(Consultation))} == {"First saved", "Second saved"}
     catch_up()
     assert indexed_titles() == {"First saved", "Second saved"}
+
+
+def test_a_rolled_back_save_leaves_no_trace_in_the_index(app, users, ref):
+    c = log(users["practitioner"], title="Kept survey")
+    c.title = "Vanishing survey"
+    db.session.flush()
+    db.session.rollback()
+    assert titles(hits("vanishing")) == set()
+    assert titles(hits("kept")) == {"Kept survey"}
+
+
+# ---- the postgres backend's own failure modes ----------------------------------------------
+
+def test_postgres_save_and_its_documents_commit_together(app, users, ref):
+    postgres_only(app)
+    from sqlalchemy import text
+
+    c = log(users["practitioner"], title="Before survey")
+    c.title = "Together survey"
+    db.session.commit()
+    # No queue and no after-commit step: the documents were written by the save's transaction.
+    assert pending_count() == 0
+    with db.engine.connect() as other:
+        owners = other.execute(text("SELECT fields->>'title' FROM search_document WHERE owner = :o AND fields->>'kind' = 'consultation'"),
+                               {"o": f"Consultation:{c.id}"}).scalars().all()
+    assert owners == ["Together survey"]
+
+
+def test_postgres_save_succeeds_when_the_search_table_cannot_be_written_and_catches_up(app, client, login, users, ref):
+    postgres_only(app)
+    from sqlalchemy import text
+
+    c = log(users["practitioner"], title="Before the break")
+    login("practitioner")
+    db.session.commit()  # nothing of this session may hold the table while it is renamed
+    with db.engine.begin() as conn:
+        conn.execute(text("ALTER TABLE search_document RENAME TO search_document_away"))
+    try:
+        response = _edit(client, c, "Saved while broken")
+        assert response.status_code == 302
+    finally:
+        db.session.commit()
+        with db.engine.begin() as conn:
+            conn.execute(text("ALTER TABLE search_document_away RENAME TO search_document"))
+    db.session.expire_all()
+    assert db.session.get(Consultation, c.id).title == "Saved while broken"
+    assert pending_count() == 1  # kept in the save's own transaction
+    assert indexed_titles() == {"Before the break"}
+    log(users["practitioner"], title="Another one")  # the next save applies the queue too
+    assert pending_count() == 0
+    assert titles(hits("broken")) == {"Saved while broken"}
+
+
+def test_postgres_two_saves_at_once_are_both_found(app, users, ref):
+    postgres_only(app)
+    from tests.conftest import sign_in
+    from tests.consultations.records_support import form_data
+
+    logged = [log(users["practitioner"], title="First"), log(users["practitioner"], title="Second")]
+    ids, versions = [c.id for c in logged], {c.id: str(c.version) for c in logged}
+    email = users["practitioner"].email
+    statuses = []
+
+    def save(consultation_id, title):
+        with app.app_context():
+            client = app.test_client()
+            sign_in(client, email)
+            statuses.append(client.post(f"/consultations/{consultation_id}/edit",
+                                        data=form_data(title=title, version=versions[consultation_id])).status_code)
+            db.session.remove()
+
+    threads = [threading.Thread(target=save, args=(ids[0], "First shared saved")),
+               threading.Thread(target=save, args=(ids[1], "Second shared saved"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert statuses == [302, 302]
+    assert indexed_titles() == {"First shared saved", "Second shared saved"}  # no catch-up needed
+    assert titles(hits("shared")) == {"First shared saved", "Second shared saved"}
+
+
+def test_postgres_rebuild_never_overwrites_a_save_made_while_it_ran(app, users, ref):
+    postgres_only(app)
+    c = log(users["practitioner"], title="Read by the rebuild")
+    gone = log(users["practitioner"], title="Deleted behind the index")
+    stale = csearch.documents(c)  # what the rebuild read, before the save below
+
+    def documents():
+        assert titles(hits("rebuild")) == {"Read by the rebuild"}  # the old documents serve meanwhile
+        c.title = "Saved during the rebuild"
+        db.session.commit()
+        yield stale
+
+    from sqlalchemy import text
+
+    with db.engine.begin() as conn:  # a record removed without its documents: the rebuild drops them
+        conn.execute(text("UPDATE search_owner SET writer = 1 WHERE owner = :o"), {"o": f"Consultation:{gone.id}"})
+    assert backend().rebuild("consultations", documents()) == len(stale)
+    assert indexed_titles() == {"Saved during the rebuild"}
+    assert titles(hits("saved")) == {"Saved during the rebuild"}
+
+
+def test_postgres_did_you_mean_forgets_a_word_once_its_record_is_private(app, client, users, ref):
+    postgres_only(app)
+    c = log(users["practitioner"], title="Quixotically planned survey")
+    assert client.get("/api/v1/search?q=quixoticaly").get_json()["suggestion"] == "quixotically"
+    c.visibility = "organisation"
+    db.session.commit()
+    assert client.get("/api/v1/search?q=quixoticaly").get_json()["suggestion"] is None

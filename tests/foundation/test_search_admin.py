@@ -14,6 +14,27 @@ def two(users, ref):
     return [log(users["practitioner"], title="Parks survey"), log(users["practitioner"], title="Bus services survey")]
 
 
+def _job_folder():
+    """Where the rebuild's state lives: the database with the postgres backend, else a folder."""
+    return None if services._store() is not None else services._folder()
+
+
+def _hold_claim(folder):
+    store = services._store()
+    if store is not None:
+        assert store.claim()
+    else:
+        (folder / services._CLAIM).touch()
+
+
+def _put_raw(folder, data):
+    store = services._store()
+    if store is not None:
+        store.write(data)
+    else:
+        (folder / services._JOB).write_text(json.dumps(data))
+
+
 def _row(html, label):
     row = html[html.index(label):]
     return row[:row.index("</tr>")]
@@ -43,8 +64,8 @@ def test_officer_rebuilds_the_index_with_progress(app, login, client, two):
 
 
 def test_a_running_rebuild_shows_progress_and_is_not_started_twice(app, login, client, users, two):
-    folder = services._folder()
-    (folder / services._CLAIM).touch()
+    folder = _job_folder()
+    _hold_claim(folder)
     services._write(folder, {"state": "running", "started_by": "Another Officer", "totals": {"consultations": 40},
                              "done": {"consultations": 10}, "counts": {}})
     assert services.start_rebuild(users["officer"]) is False
@@ -59,12 +80,12 @@ def test_a_running_rebuild_shows_progress_and_is_not_started_twice(app, login, c
 
 
 def test_a_rebuild_whose_process_died_can_be_started_again(app, login, client, users, two):
-    folder = services._folder()
-    (folder / services._CLAIM).touch()
+    folder = _job_folder()
+    _hold_claim(folder)
     services._write(folder, {"state": "running", "totals": {}, "done": {}, "counts": {}})
-    stale = json.loads((folder / services._JOB).read_text())
+    stale = services.job()
     stale["updated"] = time.time() - services.STALE_SECONDS - 5
-    (folder / services._JOB).write_text(json.dumps(stale))
+    _put_raw(folder, stale)
     assert services.job()["state"] == "stopped"
     login("officer")
     assert "stopped before it finished" in client.get("/admin/search").get_data(as_text=True)
@@ -76,3 +97,16 @@ def test_only_officers_may_rebuild(users):
     for role in ("vcs", "practitioner", "coordinator"):
         with pytest.raises(PermissionError):
             services.start_rebuild(users[role])
+
+
+def test_with_the_postgres_backend_every_web_server_shares_the_rebuild_state(app, users, two):
+    from tests.conftest import require
+
+    require(services._store() is not None, "the postgres search backend runs on PostgreSQL (TEST_DATABASE_URL)")
+    assert services.start_rebuild(users["officer"]) is True
+    assert services.wait(30)["state"] == "done"
+    # Kept in the database, so a second process sees it; no index folder was made.
+    assert services._store().read()["counts"]["consultations"] == 2
+    from pathlib import Path
+
+    assert not Path(app.config["ENGAGE_INDEX_DIR"]).exists()

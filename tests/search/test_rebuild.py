@@ -31,6 +31,16 @@ from tests.consultations.records_support import log, ref  # noqa: F401  (fixture
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.fixture(autouse=True)
+def _whoosh_only(app):
+    """Index folders and their swap are the Whoosh backend's (the postgres backend keeps its
+    documents in the database's own transactions: tests/search/test_two_processes.py)."""
+    from engage.search.whoosh_backend import WhooshBackend
+
+    if not isinstance(backend(), WhooshBackend):
+        pytest.skip("index folders belong to the Whoosh backend")
+
+
 def public_titles(text="") -> set[str]:
     results = csearch.run_search(services.audience(None), text, {"kind": ["consultation"]}, pagelen=100)
     return {h.fields["title"] for h in results.hits}

@@ -99,13 +99,15 @@ def entry(app):
 
 
 @pytest.fixture(scope="module")
-def search_index(tmp_path_factory):
-    """The real toolkit files in a real Whoosh index built with the real schema and
-    document builder, without a database: run_search(search_index, params) searches it."""
+def search_index(tmp_path_factory, _schema):
+    """The real toolkit files in a real search index built with the real schema and document
+    builder, without the app's records: run_search(search_index, params) searches it. Whoosh
+    in a temporary folder on SQLite; the postgres backend's tables when the suite runs on
+    PostgreSQL (emptied again afterwards)."""
     from types import SimpleNamespace
 
-    from engage.search.whoosh_backend import WhooshBackend
     from engage.toolkit import indexing, loader
+    from tests.conftest import search_backend_for
 
     files = loader.find_files(TOOLKIT)
     known = {p.stem for p, _ in files}
@@ -114,7 +116,23 @@ def search_index(tmp_path_factory):
         parsed, errors = loader.parse_file(path, kind, TOOLKIT, known)
         assert errors == [], [str(e) for e in errors]
         entries.append(SimpleNamespace(id=number, slug=parsed.slug, kind=kind, **parsed.data))
-    search = WhooshBackend(str(tmp_path_factory.mktemp("toolkit-index")))
+    engine = None
+    if search_backend_for(_schema) == "postgres":
+        from sqlalchemy import create_engine
+
+        from engage.search.postgres_backend import TABLES, PostgresBackend
+
+        engine = create_engine(_schema)
+        search = PostgresBackend(engine)
+    else:
+        from engage.search.whoosh_backend import WhooshBackend
+
+        search = WhooshBackend(str(tmp_path_factory.mktemp("toolkit-index")))
     search.register(indexing.SPEC)
     assert search.rebuild(indexing.INDEX, ([indexing.entry_document(e)] for e in entries)) == len(entries)
-    return search
+    yield search
+    if engine is not None:
+        with engine.begin() as conn:
+            for table in TABLES:
+                conn.execute(table.delete())
+        engine.dispose()

@@ -1,0 +1,580 @@
+"""The PostgreSQL full-text backend: for installs with several web servers, which cannot share
+a Whoosh folder. Chosen with ``ENGAGE_SEARCH_BACKEND=postgres``; needs no index folder.
+
+Documents live in the database, in ``search_document``, written in the same transaction as the
+record they come from (a ``before_commit`` hook), so a save and its search entry commit or roll
+back together and every web server sees the change at once. Each document keeps:
+
+- ``tsv``: a weighted ``tsvector`` of the spec's text fields (the most boosted field weight A,
+  then B, then C), with a GIN index; queries go through ``websearch_to_tsquery`` (what people
+  type: words, "quoted phrases", ``or``, ``-word``) and are ranked with ``ts_rank_cd``;
+- ``terms``: ``field:value`` for every ID and keyword field (visibility, kind, facets), with a
+  GIN index: filters are array overlaps in SQL, facet counts a ``GROUP BY`` over the matched set;
+- ``fields``: the stored fields a hit shows; ``sorts``: the sortable fields;
+- ``words``: the words of the spec's spelling field (public records only lend theirs).
+
+"Did you mean" looks up near words with ``pg_trgm`` in ``search_word`` (every word a document
+has lent) and offers one only if a live document still has it, so a word of a record deleted or
+made private is never offered. ``search_owner`` holds one row per record (owner key) with the
+transaction that last wrote its documents: writers of the same record queue on that row, and a
+rebuild leaves alone any record written since it started (it may have read it before the save).
+
+The tables are made by migration 0008, on PostgreSQL only, so ``METADATA`` is kept apart from
+the models' metadata.
+"""
+from __future__ import annotations
+
+import html
+import logging
+import re
+from typing import Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql as pg
+from sqlalchemy.orm import Session
+
+from ..extensions import NAMING_CONVENTION
+from .spec import Hit, IndexSpec, Results
+from .whoosh_backend import IndexUnavailable  # one exception for "the index cannot be written"
+
+log = logging.getLogger(__name__)
+
+MAX_QUERY_LENGTH = 500
+MAX_FIELD_CHARS = 200_000  # a tsvector holds at most 1 MB; longer text adds nothing to ranking
+CONFIG = "english"
+BATCH = 200  # records per transaction in a rebuild
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Highlight marks ts_headline puts in, swapped for <mark> after the text is escaped. Characters
+# of Unicode's private use area, removed from every document, so they can only be ours.
+_START, _STOP = "\ue000", "\ue001"
+_CLEAN = re.compile("[\x00\ue000\ue001]")
+
+METADATA = sa.MetaData(naming_convention=NAMING_CONVENTION)
+search_document = sa.Table(
+    "search_document", METADATA,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("index_name", sa.String(40), nullable=False),
+    sa.Column("owner", sa.String(80), nullable=False),
+    sa.Column("fields", pg.JSONB, nullable=False),
+    sa.Column("sorts", pg.JSONB, nullable=False),
+    sa.Column("terms", pg.ARRAY(sa.Text), nullable=False),
+    sa.Column("words", pg.ARRAY(sa.Text), nullable=False),
+    sa.Column("tsv", pg.TSVECTOR, nullable=False),
+    sa.Index("ix_search_document_owner", "index_name", "owner"),
+    sa.Index("ix_search_document_tsv", "tsv", postgresql_using="gin"),
+    sa.Index("ix_search_document_terms", "terms", postgresql_using="gin"),
+    sa.Index("ix_search_document_words", "words", postgresql_using="gin"),
+)
+search_owner = sa.Table(
+    "search_owner", METADATA,
+    sa.Column("index_name", sa.String(40), primary_key=True),
+    sa.Column("owner", sa.String(80), primary_key=True),
+    sa.Column("writer", sa.BigInteger, nullable=False),  # pg_current_xact_id() of the last writer
+)
+search_word = sa.Table(
+    "search_word", METADATA,
+    sa.Column("index_name", sa.String(40), primary_key=True),
+    sa.Column("word", sa.String(60), primary_key=True),
+    sa.Index("ix_search_word_trgm", "word", postgresql_using="gin", postgresql_ops={"word": "gin_trgm_ops"}),
+)
+search_job = sa.Table(
+    "search_job", METADATA,
+    sa.Column("name", sa.String(40), primary_key=True),
+    sa.Column("state", pg.JSONB, nullable=False),
+    sa.Column("claimed", sa.Boolean, nullable=False),
+)
+TABLES = (search_document, search_owner, search_word, search_job)
+
+
+def _clean(value):
+    if isinstance(value, str):
+        return _CLEAN.sub("", value)
+    return value
+
+
+class _Layout:
+    """How one spec's Whoosh schema maps onto the table's columns."""
+
+    def __init__(self, spec: IndexSpec):
+        from whoosh.fields import ID, KEYWORD, TEXT
+
+        schema = spec.schema
+        self.spec = spec
+        self.stored = set(schema.stored_names())
+        ranked = sorted(spec.text_fields.items(), key=lambda kv: -kv[1])[:4]
+        self.text = [name for name, _boost in ranked]
+        self.boosts = dict(ranked)
+        self.terms = {}
+        self.sorts = []
+        for name, field in schema.items():
+            sort_only = field.column_type is not None and name not in self.stored  # e.g. sort_title
+            if (isinstance(field, (ID, KEYWORD)) and not isinstance(field, TEXT) and name != "owner"
+                    and not getattr(field, "unique", False) and not sort_only):
+                self.terms[name] = field
+            if field.column_type is not None:
+                self.sorts.append(name)
+        self.spelling = schema[spec.spelling_field] if spec.spelling_field and spec.spelling_field in schema else None
+
+    def weights(self, boosts: dict[str, float] | None = None) -> list[float]:
+        """ts_rank_cd's weights {D, C, B, A}: each weight's field's boost over the largest."""
+        boosts = {name: (boosts or self.boosts).get(name, self.boosts[name]) for name in self.text}
+        top = max(boosts.values() or [1.0]) or 1.0
+        out = [0.1, 0.1, 0.1, 0.1]
+        for position, name in enumerate(self.text):  # A, B, C, D
+            out[3 - position] = max(0.01, boosts[name] / top)
+        return out
+
+    def row(self, name: str, doc: dict) -> dict:
+        terms = []
+        for field_name, field in self.terms.items():
+            value = doc.get(field_name)
+            if value in (None, ""):
+                continue
+            for token in dict.fromkeys(t for t in field.process_text(str(value), mode="index")):
+                if token:
+                    terms.append(f"{field_name}:{_clean(token)}")
+        words = []
+        if self.spelling is not None and doc.get(self.spec.spelling_field):
+            words = [w for w in dict.fromkeys(self.spelling.process_text(_clean(str(doc[self.spec.spelling_field])), mode="index"))
+                     if 2 <= len(w) <= 60]
+        row = {
+            "index_name": name,
+            "owner": str(doc["owner"]),
+            "fields": {k: _clean(v) for k, v in doc.items() if k in self.stored},
+            "sorts": {k: _clean(doc[k]) for k in self.sorts if k in doc},
+            "terms": terms,
+            "words": words,
+        }
+        for position in range(4):
+            field = self.text[position] if position < len(self.text) else None
+            row[f"t{position}"] = _clean(str(doc.get(field) or ""))[:MAX_FIELD_CHARS] if field else ""
+        return row
+
+
+def _tsvector():
+    parts = [sa.func.setweight(sa.func.to_tsvector(sa.literal_column(f"'{CONFIG}'::regconfig"), sa.bindparam(f"t{i}")),
+                               sa.literal_column(f"'{'ABCD'[i]}'::\"char\"")) for i in range(4)]
+    out = parts[0]
+    for part in parts[1:]:
+        out = out.op("||")(part)
+    return out
+
+
+_INSERT = sa.insert(search_document).values(
+    index_name=sa.bindparam("index_name"), owner=sa.bindparam("owner"), fields=sa.bindparam("fields", type_=pg.JSONB),
+    sorts=sa.bindparam("sorts", type_=pg.JSONB), terms=sa.bindparam("terms", type_=pg.ARRAY(sa.Text)),
+    words=sa.bindparam("words", type_=pg.ARRAY(sa.Text)), tsv=_tsvector())
+
+
+def _order(sort, reverse, key, rank, row_id) -> list:
+    if sort:
+        return [key.desc() if reverse else key.asc(), row_id]
+    return [rank.desc(), row_id]
+
+
+def _osa_distance(a: str, b: str) -> int:
+    """Edits between two words (insert, delete, change, or swap two neighbours)."""
+    d = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) + 1):
+        d[i][0] = i
+    for j in range(len(b) + 1):
+        d[0][j] = j
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[-1][-1]
+
+
+class DatabaseJobs:
+    """The state of the search rebuild (``engage.search.services``) in the database, so every
+    web server shows the same progress and only one rebuild runs at a time across them."""
+
+    NAME = "rebuild"
+
+    def __init__(self, backend: "PostgresBackend"):
+        self.backend = backend
+
+    def read(self) -> dict:
+        with self.backend.engine.connect() as conn:
+            return dict(conn.scalar(sa.select(search_job.c.state).where(search_job.c.name == self.NAME)) or {})
+
+    def write(self, data: dict) -> None:
+        stmt = pg.insert(search_job).values(name=self.NAME, state=data, claimed=False)
+        with self.backend.engine.begin() as conn:
+            conn.execute(stmt.on_conflict_do_update(index_elements=["name"], set_={"state": stmt.excluded.state}))
+
+    def claim(self) -> bool:
+        """True for exactly one of any number of callers, until ``release``."""
+        stmt = pg.insert(search_job).values(name=self.NAME, state={}, claimed=True)
+        stmt = stmt.on_conflict_do_update(index_elements=["name"], set_={"claimed": True},
+                                          where=search_job.c.claimed.is_(False)).returning(search_job.c.name)
+        with self.backend.engine.begin() as conn:
+            return conn.execute(stmt).first() is not None
+
+    def release(self) -> None:
+        with self.backend.engine.begin() as conn:
+            conn.execute(sa.update(search_job).where(search_job.c.name == self.NAME).values(claimed=False))
+
+
+class PostgresBackend:
+    """The search interface (``search``, ``apply``, ``rebuild``, ``doc_count``, ``documents``,
+    ``health``) on PostgreSQL. ``engine`` defaults to the app's database."""
+
+    in_transaction = True  # documents are written by the record's own transaction
+
+    def __init__(self, engine: sa.engine.Engine | None = None):
+        self._engine = engine
+        self.specs: dict[str, IndexSpec] = {}
+        self._layouts: dict[str, _Layout] = {}
+        self.jobs = DatabaseJobs(self)  # rebuild progress, shared by every web server
+
+    @property
+    def engine(self) -> sa.engine.Engine:
+        if self._engine is not None:
+            return self._engine
+        from ..extensions import db
+
+        return db.engine
+
+    def register(self, spec: IndexSpec) -> None:
+        self.specs[spec.name] = spec
+        self._layouts[spec.name] = _Layout(spec)
+
+    # ---- state -------------------------------------------------------------------------
+    def health(self) -> str | None:
+        try:
+            with self.engine.connect() as conn:
+                for table in TABLES:
+                    conn.execute(sa.select(sa.literal(1)).select_from(table).limit(1)).all()
+        except Exception as error:  # report, never raise
+            return f"the search tables cannot be read ({type(error).__name__}); run flask --app wsgi db upgrade"
+        return None
+
+    def doc_count(self, name: str) -> int:
+        with self.engine.connect() as conn:
+            return conn.scalar(sa.select(sa.func.count()).select_from(search_document)
+                               .where(search_document.c.index_name == name)) or 0
+
+    def documents(self, name: str, **terms) -> list[dict]:
+        """The stored fields of every document holding each ``field=value`` term."""
+        wanted = [f"{k}:{v}" for k, v in terms.items()]
+        query = sa.select(search_document.c.fields).where(search_document.c.index_name == name)
+        if wanted:
+            query = query.where(search_document.c.terms.contains(sa.cast(wanted, pg.ARRAY(sa.Text))))
+        with self.engine.connect() as conn:
+            return [row[0] for row in conn.execute(query.order_by(search_document.c.id))]
+
+    # ---- writing -----------------------------------------------------------------------
+    def _write_owner(self, conn, name: str, owner: str, docs: list[dict], snapshot: str | None = None) -> bool:
+        """Replace one record's documents. With ``snapshot`` (a rebuild's start), leave the
+        record alone if a transaction the snapshot does not see has written it since."""
+        upsert = pg.insert(search_owner).values(index_name=name, owner=owner,
+                                                writer=sa.text("pg_current_xact_id()::text::bigint"))
+        if snapshot is None:
+            upsert = upsert.on_conflict_do_update(index_elements=["index_name", "owner"],
+                                                  set_={"writer": upsert.excluded.writer})
+        else:
+            upsert = upsert.on_conflict_do_update(
+                index_elements=["index_name", "owner"], set_={"writer": upsert.excluded.writer},
+                where=sa.text("pg_visible_in_snapshot(search_owner.writer::text::xid8, CAST(:snap AS pg_snapshot))")
+                .bindparams(snap=snapshot))
+        if conn.execute(upsert.returning(search_owner.c.owner)).first() is None:
+            return False  # written by a save since the rebuild began: that is newer
+        conn.execute(sa.delete(search_document).where(search_document.c.index_name == name,
+                                                      search_document.c.owner == owner))
+        layout = self._layouts[name]
+        rows = [layout.row(name, doc) for doc in docs or []]
+        if rows:
+            conn.execute(_INSERT, rows)
+            words = sorted({w for row in rows for w in row["words"]})
+            if words:
+                # Sorted, so two writers meet the same words in the same order (no deadlock).
+                conn.execute(sa.text(
+                    "INSERT INTO search_word (index_name, word) SELECT :name, w"
+                    " FROM unnest(CAST(:words AS text[])) AS w ORDER BY w ON CONFLICT DO NOTHING"
+                ), {"name": name, "words": words})
+        return True
+
+    def apply(self, name: str, owners: dict[str, list[dict] | None], connection=None) -> None:
+        """Replace the documents of each owner key (None or [] removes them)."""
+        if not owners:
+            return
+        try:
+            if connection is not None:
+                for owner in sorted(owners):
+                    self._write_owner(connection, name, owner, owners[owner] or [])
+                return
+            with self.engine.begin() as conn:
+                for owner in sorted(owners):
+                    self._write_owner(conn, name, owner, owners[owner] or [])
+        except sa.exc.SQLAlchemyError as error:
+            raise IndexUnavailable(f"the {name} search documents cannot be written: {type(error).__name__}") from error
+
+    def rebuild(self, name: str, documents: Iterable[list[dict]], progress=None) -> int:
+        """Write every record's documents again, a batch per transaction, then remove those of
+        records that are gone. Searches keep finding the old documents until each record's new
+        ones are in: there is never an empty or half index."""
+        with self.engine.connect() as conn:
+            snapshot = conn.scalar(sa.text("SELECT pg_current_snapshot()::text"))
+            conn.rollback()
+        count = 0
+        batch: dict[str, list[dict]] = {}
+
+        def flush():
+            if not batch:
+                return
+            with self.engine.begin() as conn:
+                for owner in sorted(batch):
+                    self._write_owner(conn, name, owner, batch[owner], snapshot=snapshot)
+            batch.clear()
+
+        for docs in documents:
+            docs = list(docs or [])
+            if docs:
+                batch.setdefault(str(docs[0]["owner"]), []).extend(docs)
+                count += len(docs)
+            if len(batch) >= BATCH:
+                flush()
+            if progress:
+                progress(1)
+        flush()
+        with self.engine.begin() as conn:
+            old = sa.select(search_owner.c.owner).where(
+                search_owner.c.index_name == name,
+                sa.text("pg_visible_in_snapshot(search_owner.writer::text::xid8, CAST(:snap AS pg_snapshot))")
+                .bindparams(snap=snapshot))
+            conn.execute(sa.delete(search_document).where(search_document.c.index_name == name,
+                                                          search_document.c.owner.in_(old)))
+            conn.execute(sa.delete(search_owner).where(search_owner.c.index_name == name, search_owner.c.owner.in_(old)))
+            # Words no live document has any more (a deleted or now private record's).
+            conn.execute(sa.text(
+                "DELETE FROM search_word w WHERE w.index_name = :name AND NOT EXISTS ("
+                " SELECT 1 FROM search_document d WHERE d.index_name = :name AND d.words @> ARRAY[w.word]::text[])"
+            ), {"name": name})
+        return count
+
+    def write_in_transaction(self, session: Session, pending: set[tuple[str, str, int]]) -> None:
+        """Called just before the record's transaction commits: build the changed records'
+        documents from what this transaction holds and write them in it. If that fails, the
+        save still goes ahead and the work waits in ``search_pending`` (same transaction)."""
+        from .models import SearchPending
+
+        if not pending:
+            return  # nothing of this transaction is indexed (a queue waits for the next that is)
+        conn = session.connection()
+        queued = conn.execute(sa.select(SearchPending.id, SearchPending.index_name, SearchPending.model,
+                                        SearchPending.object_id)).all()
+        work = set(pending) | {(q.index_name, q.model, q.object_id) for q in queued}
+        if not work:
+            return
+        by_index: dict[str, dict[str, list[dict]]] = {}
+        savepoint = conn.begin_nested()
+        try:
+            with Session(bind=conn, autoflush=False) as fresh:  # sees this transaction's changes
+                for index_name, model_name, object_id in sorted(work):
+                    spec = self.specs.get(index_name)
+                    if spec is None:
+                        continue
+                    obj = fresh.get(spec.root, object_id)
+                    by_index.setdefault(index_name, {})[f"{model_name}:{object_id}"] = spec.documents(obj) if obj is not None else []
+            for index_name in sorted(by_index):
+                for owner in sorted(by_index[index_name]):
+                    self._write_owner(conn, index_name, owner, by_index[index_name][owner])
+            if queued:
+                conn.execute(sa.delete(SearchPending.__table__).where(SearchPending.id.in_([q.id for q in queued])))
+            savepoint.commit()
+        except Exception:
+            savepoint.rollback()
+            log.exception("Search documents not written; the change is queued")
+            known = {(q.index_name, q.model, q.object_id) for q in queued}
+            rows = [{"index_name": i, "model": m, "object_id": o} for i, m, o in sorted(set(pending) - known)]
+            if rows:
+                conn.execute(sa.insert(SearchPending.__table__), rows)
+
+    # ---- searching ---------------------------------------------------------------------
+    def search(
+        self,
+        name: str,
+        text: str,
+        *,
+        filters: list[list[tuple[str, str]]] | None = None,
+        facets: Iterable[str] = (),
+        page: int = 1,
+        pagelen: int = 20,
+        highlight: Iterable[str] = (),
+        sort: str | None = None,
+        reverse: bool = False,
+        fields: dict[str, float] | None = None,
+    ) -> Results:
+        """The same contract as the Whoosh backend: every word must match (falling back to any
+        word when nothing has them all), filters are clauses ANDed with their values ORed,
+        facet counts over the matched set, highlighted snippets, "did you mean"."""
+        spec = self.specs[name]
+        layout = self._layouts[name]
+        text = _clean((text or "").strip())
+        message = None
+        if len(text) > MAX_QUERY_LENGTH:
+            text = text[:MAX_QUERY_LENGTH]
+            message = f"Your search was very long, so only the first {MAX_QUERY_LENGTH} characters were used."
+        page = max(1, min(int(page or 1), 1000))
+        facets = list(facets)
+        highlight = [f for f in highlight if f in layout.stored]
+        d = search_document.c
+        where = [d.index_name == name]
+        for clause in filters or []:
+            if clause:
+                values = [f"{field}:{value}" for field, value in clause]
+                where.append(d.terms.overlap(sa.cast(values, pg.ARRAY(sa.Text))))
+        cfg = sa.literal_column(f"'{CONFIG}'::regconfig")
+        words = _WORD.findall(text)
+
+        weights = sa.cast(layout.weights(fields), pg.ARRAY(sa.REAL))
+        key = d.sorts[sort] if sort else sa.literal(None, pg.JSONB)
+        short = f"StartSel={_START}, StopSel={_STOP}, HighlightAll=true"
+        long = f'StartSel={_START}, StopSel={_STOP}, MaxFragments=2, MaxWords=35, MinWords=15, FragmentDelimiter=" … "'
+
+        def page_of(conn, query, with_total: bool):
+            """The page's rows, best first (or in ``sort`` order), with highlights; with
+            ``with_total`` each row also carries the number matched (a window count), which
+            spares a second pass over the matches when no facets are asked for."""
+            where_q = where + ([d.tsv.op("@@")(query)] if query is not None else [])
+            rank = sa.func.ts_rank_cd(weights, d.tsv, query, 1) if query is not None else sa.literal(0.0)
+            inner_columns = [d.id, d.fields, rank.label("rank"), key.label("key")]
+            if with_total:
+                inner_columns.append(sa.func.count().over().label("total"))
+            inner = (sa.select(*inner_columns).where(*where_q).order_by(*_order(sort, reverse, key, rank, d.id))
+                     .limit(pagelen).offset((page - 1) * pagelen).subquery())
+            columns = [inner.c.fields, inner.c.rank, inner.c.total if with_total else sa.literal(None)]
+            if query is not None:
+                for field_name in highlight:  # a title is shown whole; long text as snippets
+                    value = inner.c.fields[field_name].astext
+                    columns.append(sa.case((sa.func.length(value) <= 220, sa.func.ts_headline(cfg, value, query, short)),
+                                           else_=sa.func.ts_headline(cfg, value, query, long)))
+            return conn.execute(sa.select(*columns).select_from(inner).order_by(
+                *_order(sort, reverse, inner.c.key, inner.c.rank, inner.c.id))).all()
+
+        with self.engine.connect() as conn:
+            query, rows, total, counts = None, [], 0, {}
+            candidates = [None]
+            if text:
+                candidates = [sa.func.websearch_to_tsquery(cfg, text)]
+                if len(words) > 1:  # nothing has every word: any of them
+                    either = sa.func.plainto_tsquery(cfg, words[0])
+                    for word in words[1:40]:
+                        either = either.op("||")(sa.func.plainto_tsquery(cfg, word))
+                    candidates.append(either)
+            for candidate in candidates:
+                query = candidate
+                matched = where + ([d.tsv.op("@@")(candidate)] if candidate is not None else [])
+                if facets:
+                    total, counts = self._count(conn, matched, facets)
+                    rows = page_of(conn, candidate, False) if total else []
+                else:
+                    rows = page_of(conn, candidate, True)
+                    if rows:
+                        total = rows[0][2]
+                    else:  # past the last page, or nothing at all
+                        total = self._count(conn, matched, ())[0] if page > 1 else 0
+                if total:
+                    break
+
+            hits = []
+            for row in rows:
+                highlights = {}
+                for position, field_name in enumerate(highlight if query is not None else []):
+                    marked = row[3 + position]
+                    if marked and _START in marked:
+                        highlights[field_name] = (html.escape(marked, quote=False)
+                                                  .replace(_START, '<mark class="engage-highlight">').replace(_STOP, "</mark>"))
+                hits.append(Hit(fields=dict(row[0]), score=float(row[1] or 0), highlights=highlights))
+            suggestion = self._suggest(conn, spec, name, text) if text else None
+        return Results(query=text, total=total, page=page, pagelen=pagelen, hits=hits, facets=counts,
+                       suggestion=suggestion, message=message)
+
+    @staticmethod
+    def _count(conn, where, facets) -> tuple[int, dict[str, dict[str, int]]]:
+        """The number of matched documents and, for each facet, how many hold each value."""
+        d = search_document.c
+        if not facets:
+            return conn.scalar(sa.select(sa.func.count()).select_from(search_document).where(*where)) or 0, {}
+        matched = sa.select(d.terms).where(*where).cte("matched").prefix_with("MATERIALIZED")
+        term = sa.func.unnest(matched.c.terms).table_valued("t").render_derived()
+        total = sa.select(sa.literal(None, sa.Text).label("t"), sa.func.count().label("n")).select_from(matched)
+        grouped = (sa.select(term.c.t, sa.func.count().label("n")).select_from(matched).join(term, sa.true())
+                   .where(sa.func.split_part(term.c.t, ":", 1) == sa.any_(sa.cast(list(facets), pg.ARRAY(sa.Text))))
+                   .group_by(term.c.t))
+        out: dict[str, dict[str, int]] = {f: {} for f in facets}
+        count = 0
+        for t, n in conn.execute(sa.union_all(total, grouped)):
+            if t is None:
+                count = n
+                continue
+            field, value = t.split(":", 1)
+            out[field][value] = n
+        return count, out
+
+    def _suggest(self, conn, spec: IndexSpec, name: str, text: str) -> str | None:
+        """Replace words no live public document has with the nearest word one does."""
+        if not spec.spelling_field:
+            return None
+        words = [w.lower() for w in _WORD.findall(text)]
+        if not words or len(words) > 12:
+            return None
+        checkable = sorted({w for w in words if 3 <= len(w) <= 30 and not w.isdigit()})
+        if not checkable:
+            return None
+        known = self._live(conn, name, checkable)
+        nearest = self._nearest(conn, name, [w for w in checkable if w not in known])
+        changed, out = False, []
+        for word in words:
+            if word in nearest:
+                out.append(nearest[word])
+                changed = True
+            else:
+                out.append(word)
+        return " ".join(out) if changed else None
+
+    @staticmethod
+    def _live(conn, name: str, words: list[str]) -> set[str]:
+        """Which of these words a document in the index has now."""
+        rows = conn.execute(sa.text(
+            "SELECT w FROM unnest(CAST(:words AS text[])) AS w WHERE EXISTS ("
+            " SELECT 1 FROM search_document d WHERE d.index_name = :name AND d.words @> ARRAY[w])"
+        ), {"words": words, "name": name})
+        return {row[0] for row in rows}
+
+    @staticmethod
+    def _nearest(conn, name: str, words: list[str]) -> dict[str, str]:
+        """For each word, the nearest word a live document has: one edit away, else two (words
+        of five letters or more); ties go to the word most alike by trigrams. One query for
+        all the words: the closest words by trigrams (pg_trgm's index), kept only if live."""
+        if not words:
+            return {}
+        rows = conn.execute(sa.text(
+            "SELECT q.w, c.word, c.s FROM unnest(CAST(:words AS text[])) AS q(w) CROSS JOIN LATERAL ("
+            "  SELECT v.word, similarity(v.word, q.w) AS s FROM search_word v"
+            "  WHERE v.index_name = :name AND v.word % q.w AND v.word <> q.w"
+            "  ORDER BY s DESC, v.word LIMIT 20) AS c"
+            " WHERE EXISTS (SELECT 1 FROM search_document d WHERE d.index_name = :name AND d.words @> ARRAY[c.word::text])"
+        ), {"words": words, "name": name}).all()
+        best: dict[str, tuple] = {}
+        for word, candidate, similarity in rows:
+            distance = _osa_distance(word, candidate)
+            if distance > (2 if len(word) >= 5 else 1):
+                continue
+            rank = (distance, -similarity, candidate)
+            if word not in best or rank < best[word]:
+                best[word] = rank
+        return {word: rank[2] for word, rank in best.items()}
+
+
+def check_database(url: str) -> None:
+    """Refuse the postgres backend on any other database, in plain words."""
+    if not str(url).startswith("postgresql"):
+        raise RuntimeError(
+            "ENGAGE_SEARCH_BACKEND=postgres needs a PostgreSQL database, but DATABASE_URL points to "
+            f"{str(url).split(':', 1)[0]}. Set DATABASE_URL to a postgresql:// address, or use "
+            "ENGAGE_SEARCH_BACKEND=whoosh (the default) with SQLite.")
