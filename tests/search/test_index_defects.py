@@ -96,8 +96,12 @@ def test_a_rebuild_removes_only_the_queued_work_it_covered(app, three):
 
 
 def test_a_rebuild_never_empties_the_index_and_needs_no_lock_on_it(app, three):
-    """The review's second defect: the index was emptied before the writer lock was taken,
+    """(Whoosh: an index folder and its writer lock.) The review's second defect: the index was emptied before the writer lock was taken,
     so a held lock left it empty (33 documents to 0), and searches found nothing meanwhile."""
+    from engage.search.whoosh_backend import WhooshBackend
+
+    if not isinstance(backend(), WhooshBackend):
+        pytest.skip("a writer lock on an index folder is the Whoosh backend's")
     assert len(public_titles()) == 3
     holder = backend().index("consultations").writer()  # another write holds the live index's lock
     seen = []
