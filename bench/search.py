@@ -16,10 +16,11 @@ with counts for all 11 facets, as the search page asks), 60 question-level (word
 only). All run as the public sees it (visibility filter on). Highlighting is left out on
 both sides.
 
-What is cached (Whoosh): the searcher is opened once and reused (refreshed per query, cheap);
-the backend keeps, per searcher, the documents of each filter term and each document's facet
-values, built on first use and dropped when the index changes. Each query itself runs once,
-uncached. FTS5: SQLite's page cache (the whole file fits in memory).
+What is kept between queries (Whoosh): the searcher is opened once and reused; the backend
+keeps, per immutable segment, what no query changes: field lengths, each document's facet
+values, and the documents of filter terms (visibility, kind, facet values). No query's own
+work is kept: each query decodes its words' postings, matches, counts and scores afresh, and
+there is no result or count cache. FTS5: SQLite's page cache (the whole file fits in memory).
 
 With BENCH_DATABASE_URL set (a scratch PostgreSQL database), the postgres backend
 (``engage/search/postgres_backend.py``) is given the same documents and answers the same
@@ -27,7 +28,7 @@ queries through the same ``search``; its figures are printed beside Whoosh's and
 (``postgres_*``), with how many totals agree with Whoosh's. Nothing cached on its side but
 PostgreSQL's own buffers.
 
-Prints one JSON object per line. Aim: p95 under 50 ms and no worse than 2x FTS5.
+Prints one JSON object per line. Aim (issue 11): p95 at most 50 ms and at most 1.5x FTS5, for each kind.
 """
 from __future__ import annotations
 
@@ -54,7 +55,7 @@ OPTIONS = 4
 QUERIES = {"plain": 70, "faceted": 70, "question": 60}
 REBUILD_MB = int(os.environ.get("ENGAGE_INDEX_REBUILD_MB", 512))
 AIM_P95_MS = 50.0
-AIM_RATIO = 2.0
+AIM_RATIO = 1.5
 
 TOPICS = [
     "clean streets", "street lighting", "parks", "anti-social behaviour", "bus services", "youth clubs", "libraries",
@@ -400,8 +401,8 @@ def main() -> int:
                     "whoosh_p50_ms": round(statistics.median(w), 1), "whoosh_p95_ms": round(w95, 1),
                     "fts5_p50_ms": round(statistics.median(f), 1), "fts5_p95_ms": round(f95, 1),
                     "ratio_p95": round(w95 / f95, 2), "ratio_p50": round(statistics.median(w) / statistics.median(f), 2),
-                    "aim": f"whoosh p95 < {AIM_P95_MS:.0f} ms and <= {AIM_RATIO:.0f}x fts5",
-                    "meets_p95": w95 < AIM_P95_MS, "meets_ratio": w95 / f95 <= AIM_RATIO,
+                    "aim": f"whoosh p95 <= {AIM_P95_MS:.0f} ms and <= {AIM_RATIO}x fts5",
+                    "meets_p95": w95 <= AIM_P95_MS, "meets_ratio": w95 / f95 <= AIM_RATIO,
                 }
                 if kind == "all":
                     line["same_totals"] = f"{agree} of {len(queries)}"

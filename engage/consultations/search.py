@@ -21,13 +21,15 @@ once results are published (``results_published_on`` on or before the day of ind
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from datetime import date
 
 from flask import current_app, url_for
 from sqlalchemy import func, select
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.columns import NumericColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from ..extensions import db
 from ..partnership.models import Area, Priority
@@ -49,33 +51,35 @@ from .models import (
 )
 
 log = logging.getLogger(__name__)
+_WORDS = re.compile(r"\w+", re.UNICODE)
 INDEX = "consultations"
 FACETS = ["kind", "status", "year", "organisation", "partnership", "priority", "outcome", "area", "method", "audience", "channel"]
 KINDS = {"consultation": "Consultations", "question": "Questions asked", "finding": "Key findings"}
 
 
-def _facet_field():
-    return KEYWORD(stored=True, commas=True, scorable=False, lowercase=False)
+def _facet_field(stored=False):
+    # Facets are read from the index's postings, not from stored fields: only the two the
+    # results page shows (status, year) are stored.
+    return KEYWORD(stored=stored, commas=True, scorable=False, lowercase=False)
 
 
 SCHEMA = Schema(
     owner=ID(stored=True),
     doc_id=ID(stored=True, unique=True),
     kind=ID(stored=True),
-    consultation_id=NUMERIC(stored=True),
-    object_id=NUMERIC(stored=True),
+    consultation_id=STORED,  # shown, never searched: no index terms
+    object_id=STORED,
     title=TEXT(stored=True, analyzer=StemmingAnalyzer()),
     body=TEXT(stored=True, analyzer=StemmingAnalyzer()),
     extra=TEXT(analyzer=StemmingAnalyzer()),
     words=TEXT(analyzer=StandardAnalyzer(stoplist=None, minsize=2)),
     ctitle=STORED,
     headline=STORED,
-    starts=STORED,
-    sortdate=NUMERIC(stored=True, sortable=True),
-    visibility=ID(stored=True),
-    org_id=ID(stored=True),
-    status=_facet_field(),
-    year=_facet_field(),
+    sortdate=COLUMN(NumericColumn("i")),  # only for sorting: a column, no index terms
+    visibility=ID,
+    org_id=ID,
+    status=_facet_field(stored=True),
+    year=_facet_field(stored=True),
     organisation=_facet_field(),
     partnership=_facet_field(),
     priority=_facet_field(),
@@ -145,14 +149,18 @@ def documents(c: Consultation) -> list[dict]:
     from .services import headline_figure, method_choices, results_published
 
     today = _today()
-    method_labels = dict(method_choices(object_session(c)))
+    session = object_session(c)
+    method_labels = session.info.get(_LABELS) if session is not None else None
+    if method_labels is None:
+        method_labels = dict(method_choices(session))
+        if session is not None and session.info.get(_REBUILDING):  # one look-up per batch of a rebuild
+            session.info[_LABELS] = method_labels
     published = results_published(c, today)
     starts = c.starts_on or c.closes_on
     common = {
         "owner": key(c),
         "consultation_id": c.id,
         "ctitle": c.title,
-        "starts": starts.isoformat() if starts else "",
         "sortdate": int(starts.strftime("%Y%m%d")) if starts else 0,
         **_facets(c, today),
     }
@@ -167,9 +175,13 @@ def documents(c: Consultation) -> list[dict]:
     document_text = " ".join(f"{d.title} {d.extracted_text}" for d in c.documents)
     body = "\n".join(p for p in (c.summary, c.purpose) if p)
     # "Did you mean" draws on the words of the whole index, whoever is asking, so only public
-    # records lend it their words: a near miss must never reveal a partners-only record.
+    # records lend it their words: a near miss must never reveal a partners-only record. Each
+    # word once, on the consultation's own document (its questions' and findings' words too):
+    # a word's frequency is then the number of consultations using it, and indexing is quicker.
     def spell(*texts: str) -> str:
-        return " ".join(texts) if c.visibility == "public" else ""
+        if c.visibility != "public":
+            return ""
+        return " ".join(dict.fromkeys(w.lower() for t in texts for w in _WORDS.findall(t or "")))
 
     docs = [{
         **common,
@@ -179,7 +191,8 @@ def documents(c: Consultation) -> list[dict]:
         "title": c.title,
         "body": body,
         "extra": " ".join([c.how_to_take_part, labels, findings_text, document_text]),
-        "words": spell(c.title, body, labels, findings_text, document_text[:20000]),
+        "words": spell(c.title, body, labels, findings_text, document_text[:20000],
+                       *(f"{q.text} {q.themes or ''} " + " ".join(o.label for o in q.options) for q in c.questions)),
         "headline": "",
     }]
     for q in c.questions:
@@ -193,7 +206,6 @@ def documents(c: Consultation) -> list[dict]:
             "title": q.text,
             "body": options,
             "extra": " ".join([q.themes or "", c.title, labels]),
-            "words": spell(q.text, options, q.themes or ""),
             "headline": head.text if head else "",
         })
     if published:
@@ -206,20 +218,38 @@ def documents(c: Consultation) -> list[dict]:
                 "title": f.statement,
                 "body": f.evidence,
                 "extra": " ".join([c.title, labels]),
-                "words": spell(f.statement, f.evidence),
                 "headline": "",
             })
     return docs
 
 
+_REBUILDING, _LABELS = "engage_rebuilding", "engage_method_labels"
+
+
 def _all_roots():
+    """Every consultation for a rebuild, 250 at a time, each batch in its own short-lived
+    session with everything ``documents()`` reads loaded in a few queries (not one query per
+    question), and no cursor or transaction left open between batches."""
+    from sqlalchemy.orm import Session, selectinload
+
     last = 0
     while True:
-        batch = db.session.scalars(select(Consultation).where(Consultation.id > last).order_by(Consultation.id).limit(200)).all()
-        if not batch:
-            return
-        yield from batch
-        last = batch[-1].id
+        with Session(db.engine, expire_on_commit=False) as session:
+            session.info[_REBUILDING] = True
+            batch = session.scalars(
+                select(Consultation).where(Consultation.id > last).order_by(Consultation.id).limit(250).options(
+                    selectinload(Consultation.lead_organisation), selectinload(Consultation.partners),
+                    selectinload(Consultation.partnerships), selectinload(Consultation.priorities),
+                    selectinload(Consultation.themes), selectinload(Consultation.outcomes), selectinload(Consultation.areas),
+                    selectinload(Consultation.tags), selectinload(Consultation.documents), selectinload(Consultation.findings),
+                    selectinload(Consultation.segments), selectinload(Consultation.questions).selectinload(Question.options),
+                    selectinload(Consultation.questions).selectinload(Question.figures),
+                )).all()
+            session.commit()  # the rows are loaded: end the read transaction (nothing expires)
+            if not batch:
+                return
+            yield from batch
+            last = batch[-1].id
 
 
 def _count_roots() -> int:

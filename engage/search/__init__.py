@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from ..cli import engage_cli
 from ..extensions import db
 from .spec import IndexSpec, Results, key  # noqa: F401  (re-exported)
-from .whoosh_backend import IndexUnavailable, WhooshBackend
+from .whoosh_backend import IndexUnavailable, RebuildRunning, WhooshBackend  # noqa: F401
 
 log = logging.getLogger(__name__)
 _PENDING = "engage_search_pending"
@@ -98,23 +98,46 @@ def _build(spec: IndexSpec, session: Session, model_name: str, object_id: int):
     return spec.documents(obj)
 
 
+def _documents(session: Session, work) -> dict[str, dict[str, list[dict]]]:
+    """{index name: {owner key: documents}} built from committed data."""
+    specs = {s.name: s for s in _SPECS}
+    by_index: dict[str, dict[str, list[dict]]] = {}
+    for index_name, model_name, object_id in work:
+        spec = specs.get(index_name)
+        if spec is None:
+            continue
+        owner = f"{model_name}:{object_id}"
+        by_index.setdefault(index_name, {})[owner] = _build(spec, session, model_name, object_id)
+    return by_index
+
+
 def write_pending(app: Flask, pending: set[tuple[str, str, int]]) -> None:
-    """Build documents from committed data (in a fresh session) and write them; on failure
-    keep the work in ``search_pending`` for later."""
+    """Build documents from committed data (in a fresh session) and write them to the live
+    index; on failure keep the work in ``search_pending`` for later.
+
+    While a rebuild is writing a new index, the work is also noted for it first (rows with its
+    generation), so that the change reaches the new index too, whenever it was read. Every
+    transaction here is short: nothing is held open while an index is written."""
     from .models import SearchPending
 
     search = app.extensions["engage_search"]
-    specs = {s.name: s for s in _SPECS}
     with Session(db.engine) as session:
-        queued = session.scalars(select(SearchPending)).all()
+        # Whoosh rebuilds into a new folder; a backend without ``building`` has no such step.
+        rebuilding = getattr(search, "building", lambda name: None)
+        building = {name: rebuilding(name) for name in {p[0] for p in pending}}
+        if any(building.values()):
+            for index_name, model_name, object_id in pending:
+                if building.get(index_name):
+                    session.add(SearchPending(index_name=index_name, model=model_name, object_id=object_id,
+                                              generation=building[index_name]))
+            session.commit()
+        live_rebuilds = {name: gen for name, gen in ((n, rebuilding(n)) for n in {s.name for s in _SPECS}) if gen}
+        queued = [q for q in session.scalars(select(SearchPending))
+                  if q.generation is None or live_rebuilds.get(q.index_name) != q.generation]
+        session.rollback()  # end the read: no transaction stays open while the index is written
         work = set(pending) | {(q.index_name, q.model, q.object_id) for q in queued}
-        by_index: dict[str, dict[str, list[dict]]] = {}
-        for index_name, model_name, object_id in work:
-            spec = specs.get(index_name)
-            if spec is None:
-                continue
-            owner = f"{model_name}:{object_id}"
-            by_index.setdefault(index_name, {})[owner] = _build(spec, session, model_name, object_id)
+        by_index = _documents(session, work)
+        session.rollback()
         try:
             for index_name, owners in by_index.items():
                 search.apply(index_name, owners)
@@ -127,8 +150,8 @@ def write_pending(app: Flask, pending: set[tuple[str, str, int]]) -> None:
             session.commit()
             return
         if queued:
-            for q in queued:
-                session.delete(q)
+            # Only the rows read above were applied: rows added since stay for later.
+            session.execute(db.delete(SearchPending).where(SearchPending.id.in_([q.id for q in queued])))
             session.commit()
 
 
@@ -146,8 +169,34 @@ def catch_up() -> int:
     return count - pending_count()
 
 
+def _rebuild_catch_up(index_name: str):
+    """The rebuild's ``catch_up``: apply the changes saved for its generation while it ran
+    to the new index, then remove exactly those rows. Returns how many it applied."""
+    from .models import SearchPending
+
+    def run(generation: str, apply) -> int:
+        with Session(db.engine) as session:
+            rows = session.scalars(select(SearchPending).where(
+                SearchPending.index_name == index_name, SearchPending.generation == generation)).all()
+            session.rollback()
+            if not rows:
+                return 0
+            owners = _documents(session, {(r.index_name, r.model, r.object_id) for r in rows}).get(index_name, {})
+            session.rollback()
+            apply(owners)
+            session.execute(db.delete(SearchPending).where(SearchPending.id.in_([r.id for r in rows])))
+            session.commit()
+            return len(rows)
+
+    return run
+
+
 def reindex(names=None, echo=None) -> dict[str, int]:
-    """Rebuild indexes from the database. ``echo`` (a callable) reports progress."""
+    """Rebuild indexes from the database into new folders and swap them in, one index at a
+    time. ``echo`` (a callable) reports progress. Searches use the old index until the swap;
+    changes saved meanwhile reach the new one; queued work the rebuild covered (saved before
+    it started reading) leaves the queue, and nothing else does. No database transaction is
+    held open while documents are written."""
     from .models import SearchPending
 
     out = {}
@@ -155,8 +204,10 @@ def reindex(names=None, echo=None) -> dict[str, int]:
     for spec in _SPECS:
         if names and spec.name not in names:
             continue
+        db.session.rollback()  # start clean: no transaction of ours is open during the rebuild
         total = spec.count_roots()
         done = 0
+        covered: list[int] = []
 
         def tick(n, _spec=spec, _total=total):
             nonlocal done
@@ -165,12 +216,21 @@ def reindex(names=None, echo=None) -> dict[str, int]:
                 echo(_spec.name, done, _total)
 
         def docs(_spec=spec):
+            # Queued work saved before the rebuild reads anything is covered by it.
+            covered.extend(db.session.scalars(select(SearchPending.id).where(
+                SearchPending.index_name == _spec.name, SearchPending.generation.is_(None))))
+            db.session.rollback()
             for root in _spec.all_roots():
                 yield _spec.documents(root)
 
-        out[spec.name] = search.rebuild(spec.name, docs(), progress=tick)
-        db.session.execute(db.delete(SearchPending).where(SearchPending.index_name == spec.name))
-    db.session.commit()
+        if hasattr(search, "building"):  # Whoosh: a new folder, then the changes saved meanwhile
+            out[spec.name] = search.rebuild(spec.name, docs(), progress=tick, catch_up=_rebuild_catch_up(spec.name))
+        else:
+            out[spec.name] = search.rebuild(spec.name, docs(), progress=tick)
+        db.session.rollback()
+        if covered:
+            db.session.execute(db.delete(SearchPending).where(SearchPending.id.in_(covered)))
+            db.session.commit()
     return out
 
 
@@ -189,7 +249,10 @@ def reindex_command(names):
         if done >= total:
             bar.__exit__(None, None, None)
 
-    counts = reindex(names or None, echo=echo)
+    try:
+        counts = reindex(names or None, echo=echo)
+    except RebuildRunning as error:
+        raise click.ClickException(f"{error}. Wait for it to finish, or see /admin/search.") from error
     for bar in bars.values():
         bar.finish = True
     for name, count in counts.items():

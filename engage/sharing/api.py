@@ -12,6 +12,7 @@ from ..core.errors import bad_request, not_found
 from ..core.pagination import page_arg
 from ..core.params import to_id
 from ..extensions import db
+from ..core.timestamps import rfc3339
 from . import bp, responses, services
 from .models import RESPONSE_STATUSES, FindingsReport
 
@@ -19,7 +20,8 @@ PER_PAGE = 20
 
 
 def _iso(value):
-    return value.isoformat() if value else None
+    """Dates as YYYY-MM-DD; times as RFC 3339 with their UTC offset."""
+    return rfc3339(value) if value else None
 
 
 def summary_of(report: FindingsReport, today: date) -> dict:

@@ -111,7 +111,15 @@ def _documents(entry: ToolkitEntry) -> list[dict]:
 
 
 def _all_roots():
-    return db.session.scalars(select(ToolkitEntry).order_by(ToolkitEntry.id))
+    """Every entry, 200 at a time: no database cursor stays open while the index is written
+    (on SQLite an open cursor would keep other people's saves waiting)."""
+    last = 0
+    while True:
+        batch = db.session.scalars(select(ToolkitEntry).where(ToolkitEntry.id > last).order_by(ToolkitEntry.id).limit(200)).all()
+        if not batch:
+            return
+        yield from batch
+        last = batch[-1].id
 
 
 def _count_roots() -> int:

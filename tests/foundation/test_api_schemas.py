@@ -100,6 +100,11 @@ def calls(client) -> dict[str, list[str]]:
                      "/api/v1/toolkit?q=focsu+gruop", "/api/v1/toolkit?q=%22unclosed&page=999"],
         "/toolkit/{slug}": [f"/api/v1/toolkit/{slug}", "/api/v1/toolkit/focus-group", "/api/v1/toolkit/no-such-entry"],
         "/surveys": ["/api/v1/surveys"],
+        "/strategy": ["/api/v1/strategy"],
+        "/actions": ["/api/v1/actions", "/api/v1/actions?status=nonsense", "/api/v1/actions?theme=abc"],
+        "/findings": ["/api/v1/findings", "/api/v1/findings?q=parks&page=1", "/api/v1/findings?area=abc"],
+        "/findings/{report_id}": [f"/api/v1/findings/{r['id']}" for r in client.get("/api/v1/findings").get_json()["findings"][:20]]
+        + ["/api/v1/findings/999999"],
         "/surveys/{id}/results": [f"/api/v1/surveys/{number}/results" for number in _survey_ids()]
         + ["/api/v1/surveys/999999/results", "/api/v1/surveys/abc/results"],
     }
