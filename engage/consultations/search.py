@@ -397,18 +397,29 @@ def place_clause(values: list[str]) -> list[tuple[str, str]]:
     return list(dict.fromkeys(clause))
 
 
-def covers_label(fields: dict, selected_areas: list[str]) -> str | None:
-    """"Covers all of Halton" for a hit found through a wider place of the chosen area."""
+def covers_labels(hits, selected_areas: list[str]) -> dict[int, str]:
+    """{consultation id: "Covers all of Halton"} for the hits found only through a wider place
+    of the one chosen area (the consultations' places are read from the database, whatever
+    the search backend stores)."""
     from ..core.params import to_id
     from ..partnership.services import place_scope
 
     if len(selected_areas) != 1:
-        return None
+        return {}
     scope = place_scope(to_id(selected_areas[0]))
-    if scope is None:
-        return None
-    tagged = [to_id(v) for v in str(fields.get("area_tag") or "").split(",") if to_id(v)]
-    return scope.label_for(tagged)
+    ids = {int(h.fields["consultation_id"]) for h in hits if h.fields.get("consultation_id") is not None}
+    if scope is None or not ids:
+        return {}
+    tagged: dict[int, list[int]] = {}
+    for cid, area_id in db.session.execute(select(consultation_area.c.consultation_id, consultation_area.c.area_id)
+                                           .where(consultation_area.c.consultation_id.in_(sorted(ids)))):
+        tagged.setdefault(cid, []).append(area_id)
+    out = {}
+    for cid, area_ids in tagged.items():
+        label = scope.label_for(area_ids)
+        if label:
+            out[cid] = label
+    return out
 
 
 def run_search(user_or_audience, text: str, selected: dict[str, list[str]], page: int = 1, pagelen: int = 20):

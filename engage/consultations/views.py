@@ -29,7 +29,7 @@ from ..partnership.services import (
 )
 from . import bp, documents as docs, forms, services
 from .models import AUDIENCES, CHANNELS, STATUSES, VISIBILITY, Consultation, Finding
-from .search import FACETS, KINDS, covers_label, hit_url, run_search
+from .search import FACETS, KINDS, covers_labels, hit_url, run_search
 
 EDITORS = services.EDITOR_ROLES
 MAX_PARAM = 200
@@ -249,10 +249,10 @@ def search():
             if shown:
                 facets.append({"field": field, "title": FACET_TITLES[field], "items": [
                     {"value": k, "label": labels.get(k, k), "count": counts.get(k, 0), "checked": k in chosen} for k in shown]})
-    chosen_areas = selected.get("area", [])
+    covers = covers_labels(results.hits, selected.get("area", [])) if results is not None else {}
     return render_template("consultations/search.html", text=text[:500], results=results, facets=facets, selected=selected,
                            problem=problem, fallback=fallback, hit_url=hit_url, kinds=KINDS,
-                           covers_label=lambda fields: covers_label(fields, chosen_areas))
+                           covers_label=lambda fields: covers.get(to_id(fields.get("consultation_id"))))
 
 
 # ---- practitioners: manage, log, edit ------------------------------------------------------
