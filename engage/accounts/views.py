@@ -7,6 +7,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
+from ..core.limits import breach, keeps_answers_when_limited
 from ..core.mail import send_mail
 from ..core.pagination import paginate
 from ..core.security import role_required
@@ -45,11 +46,17 @@ def _login_limit():
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+@keeps_answers_when_limited
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("accounts.dashboard"))
     form = LoginForm()
+    limited = breach()
+    if limited is not None:
+        form.form_errors.append(limited.message.replace("sent this form", "tried to sign in"))
+        return render_template("accounts/login.html", form=form, failed=False), 429
     status = 200
+    failed = False
     if form.validate_on_submit():
         # request.remote_addr is the visitor's own address once ENGAGE_TRUSTED_PROXIES says how
         # many proxies stand in front of Engage (see the README), never the proxy's.
@@ -66,11 +73,13 @@ def login():
             return redirect(_safe_next(request.args.get("next")))
         services.record_failed_sign_in(form.email.data, address)
         db.session.commit()
-        form.form_errors.append(GENERIC_LOGIN_ERROR)
-        form.password.errors = [GENERIC_LOGIN_ERROR]
+        # One message about both boxes: said once, beside the first box (where the error
+        # summary links), with both boxes marked.
+        form.email.errors = [GENERIC_LOGIN_ERROR]
+        failed = True
     if request.method == "POST" and (form.errors or form.form_errors):
         status = 400
-    return render_template("accounts/login.html", form=form), status
+    return render_template("accounts/login.html", form=form, failed=failed), status
 
 
 @bp.route("/sign-out", methods=["POST"])
@@ -82,8 +91,13 @@ def logout():
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+@keeps_answers_when_limited
 def forgot_password():
     form = ForgotPasswordForm()
+    limited = breach()
+    if limited is not None:
+        form.form_errors.append(limited.message.replace("sent this form", "asked for a link"))
+        return render_template("accounts/forgot.html", form=form), 429
     if form.validate_on_submit():
         token = services.start_password_reset(form.email.data)
         db.session.commit()

@@ -23,6 +23,7 @@ from ..core.params import to_id
 from ..core.timestamps import rfc3339
 from ..extensions import db
 from ..partnership.models import Area, Priority
+from ..partnership.services import resolve_place
 from . import bp, services
 from .search import hit_url, run_search
 from .models import AUDIENCES, CHANNELS, STATUSES, Consultation
@@ -267,14 +268,22 @@ spec.describe("/consultations", "get", {
     "summary": "Public consultations, open ones first",
     "parameters": [
         spec.query_param("q", "Words in the title or summary"),
-        spec.query_param("area", "An area's number; areas inside it are included", "integer"),
+        spec.query_param("area", "An area's number. Work in the area, in the places inside it, and in the wider places it "
+                                 "sits in (town- and borough-wide work) is included; the wider ones are named in `covers`", "integer"),
+        spec.query_param("postcode", "A full postcode, instead of area: the place it is in, by the same rule"),
         spec.query_param("priority", "A priority's number; work tagged with the priorities it replaced is included", "integer"),
         spec.query_param("status", "planned, open, closed or results-published", enum=list(STATUSES)),
         spec.query_param("page", "Page number, from 1", "integer"),
     ],
     "responses": {"200": {"description": "A page of consultations", "content": {"application/json": {"schema": {
         "type": "object", "properties": {"total": {"type": "integer"}, "page": {"type": "integer"}, "pages": {"type": "integer"},
-                                         "consultations": {"type": "array", "items": {"$ref": "#/components/schemas/ConsultationSummary"}}}}}}},
+                                         "place": {"type": "object", "nullable": True, "description": "The place filtered by",
+                                                   "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "level": {"type": "string"}}},
+                                         "consultations": {"type": "array", "items": {"allOf": [
+                                             {"$ref": "#/components/schemas/ConsultationSummary"},
+                                             {"type": "object", "properties": {"covers": {
+                                                 "type": "string", "nullable": True,
+                                                 "description": "With a place filter: set (e.g. 'Covers all of Halton') when the consultation was included because it covers a wider place"}}}]}}}}}}},
                   "400": {"description": "A parameter was not right; the message says which"}},
 })
 spec.describe("/consultations/{consultation_id}", "get", {
@@ -307,11 +316,25 @@ def api_list():
         bad_request(f"There is no area with number {area_id}")
     if priority_id is not None and db.session.get(Priority, priority_id) is None:
         bad_request(f"There is no priority with number {priority_id}")
-    query = services.finder_query(services.public_audience(), statuses=[status] if status else [], area_id=area_id,
+    postcode = request.args.get("postcode", "")[:20].strip()
+    if postcode and area_id is not None:
+        bad_request("Give area or postcode, not both")
+    place = resolve_place(area_id, postcode)
+    if place.error:
+        bad_request(place.error)
+    query = services.finder_query(services.public_audience(), statuses=[status] if status else [], place=place.scope,
                                   priority_id=priority_id, text=q or None)
     page = db.paginate(query, page=page_arg(), per_page=50, error_out=False)
+    items = []
+    for c in page.items:
+        item = summary_of(c)
+        if place.scope is not None:
+            item["covers"] = place.label_for(c.areas)
+        items.append(item)
+    scope = place.scope
     return jsonify({"total": page.total, "page": page.page, "pages": page.pages or 1,
-                    "consultations": [summary_of(c) for c in page.items]})
+                    "place": {"id": scope.area_id, "name": scope.name, "level": scope.level} if scope else None,
+                    "consultations": items})
 
 
 @bp.route("/api/v1/consultations/<int:consultation_id>")

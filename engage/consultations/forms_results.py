@@ -38,7 +38,8 @@ class RoleSelectField(SelectField):
             raise ValidationError("Choose what this column holds from the list")
 
 
-def mapping_form(headers: list[str], fmt: str, guessed: dict[int, str], samples: dict[int, list[str]], background: bool):
+def mapping_form(headers: list[str], fmt: str, guessed: dict[int, str], samples: dict[int, list[str]], background: bool,
+                 replace: bool = False):
     """A form with one choice per column of the file (built for this file's headings)."""
     roles = TIDY_ROLES if fmt == "tidy" else RAW_ROLES
 
@@ -57,12 +58,13 @@ def mapping_form(headers: list[str], fmt: str, guessed: dict[int, str], samples:
             description=f"For example: {example}" if example else "The first rows of this column are empty.",
         )
         setattr(MappingForm, f"col_{index}", field)
-    MappingForm.replace = BooleanField("Replace earlier results of the same questions", widget=GovCheckboxInput(),
+    MappingForm.replace = BooleanField("Replace earlier results of the same questions", widget=GovCheckboxInput(), default=replace,
                                        description="Only tick this if you mean to overwrite figures already in Engage for questions with the same wording.")
     if background:
         MappingForm.auto_refresh = BooleanField("Update the progress page by itself every few seconds", default=True,
                                                 widget=GovCheckboxInput(),
                                                 description="Untick this if you would rather check the progress yourself with a button.")
+    MappingForm.check = SubmitField("Check the file with these columns", widget=GovSubmitInput())
     MappingForm.submit = SubmitField("Import results", widget=GovSubmitInput())
 
     def mapping(self) -> dict[int, str]:
@@ -74,3 +76,11 @@ def mapping_form(headers: list[str], fmt: str, guessed: dict[int, str], samples:
     MappingForm.mapping = mapping
     MappingForm.column_fields = column_fields
     return MappingForm
+
+
+class LayoutForm(EngageForm):
+    """Change what the uploaded file holds (figures or responses) without uploading it again."""
+
+    format = RadioField("What is in the file?", choices=[("tidy", "Figures"), ("raw", "Responses")], widget=GovRadioInput(),
+                        validators=[InputRequired("Select what is in the file")])
+    submit = SubmitField("Change what is in the file", widget=GovSubmitInput())

@@ -157,3 +157,57 @@ def _run(app: Flask, base: Path, token: str, record: dict, mapping: dict[int, st
         finally:
             db.session.remove()
             _THREADS.pop(token, None)
+
+
+# ---- background checks ---------------------------------------------------------------------
+
+def start_check(app: Flask, token: str, mapping: dict[int, str], replace: bool) -> threading.Thread | None:
+    """Check the whole stored file against these columns in a background thread (large
+    files), with progress in the JSON record; the result goes to ``record["check"]`` and the
+    upload returns to "uploaded". None when a check or an import of it is already running."""
+    from ..core.files import claim as claim_file
+
+    base = folder()
+    if (base / f"{token}.claim").exists() or not claim_file(base / f"{token}.checking"):
+        return None
+    record = update(token, state="checking", phase="reading", done=0, check=None)
+    thread = threading.Thread(target=_run_check, args=(app, base, token, record, mapping, replace),
+                              name=f"check-{token[:8]}", daemon=True)
+    _THREADS[token] = thread
+    thread.start()
+    return thread
+
+
+def _run_check(app: Flask, base: Path, token: str, record: dict, mapping: dict[int, str], replace: bool) -> None:
+    from .import_check import check_file
+    from .importing import ImportProblems, read_file
+    from .models import Consultation
+
+    last = [0.0]
+
+    def progress(phase: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] > 0.2 or done >= total:
+            last[0] = now
+            update(token, base, phase=phase, done=done, total=total)
+
+    with app.app_context():
+        try:
+            data = (base / f"{token}.upload").read_bytes()
+            consultation = db.session.get(Consultation, record["consultation_id"])
+            sheet = read_file(record["filename"], data, progress=progress)
+            check = check_file(consultation, sheet, record["format"], mapping, replace=replace, progress=progress)
+            update(token, base, state="uploaded", phase="", check=check.as_dict())
+        except ImportProblems as error:
+            update(token, base, state="uploaded", phase="", check={
+                "fmt": record["format"], "mapping": {str(k): v for k, v in mapping.items()}, "replace": replace,
+                "problems": error.messages})
+        except Exception:  # never leave the page waiting for ever
+            log.exception("Background check %s failed", token[:8])
+            update(token, base, state="uploaded", phase="", check={
+                "fmt": record["format"], "mapping": {str(k): v for k, v in mapping.items()}, "replace": replace,
+                "problems": ["Something went wrong while checking the file. Try again; if it happens again, contact a partnership officer."]})
+        finally:
+            db.session.remove()
+            _THREADS.pop(token, None)
+            (base / f"{token}.checking").unlink(missing_ok=True)

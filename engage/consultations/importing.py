@@ -437,7 +437,8 @@ def guess_mapping(headers: list[str], fmt: str, rows: list[list] | None = None) 
         role = next((r for r, names in RAW_GUESSES.items() if name in names), None)
         if role is None:
             role = "question" if name else "ignore"
-            if role == "question" and rows and any(index < len(r) and ";" in str(r[index]) for r in rows[:50]):
+            if role == "question" and (question_wording(heading)[1]
+                                       or rows and any(index < len(r) and ";" in str(r[index]) for r in rows[:50])):
                 role = "question-multi"
         out[index] = role
     return out
@@ -533,26 +534,55 @@ ETHNICITY_WORDS = {"white", "white british", "white other", "black", "black brit
 AGE_PATTERN = re.compile(r"^(aged? )?(\d{1,2}\s*(-|–|to)\s*\d{1,3}|\d{1,2}\s*(\+|and over|or over|plus|and older)|under \d{1,2}|over \d{1,2})( years?)?$", re.I)
 
 SegKey = tuple  # (dimension, label)
+EVERYONE = object()  # a respondent's place that is the whole borough: no segment of its own
 
 
 def _slug(text: str) -> str:
     return re.sub(r"[^0-9a-z]+", "-", str(text).casefold()).strip("-")[:40] or "other"
 
 
+# Which level wins when two places share a name: the ward, then the smaller places, then the larger.
+_LEVEL_PREFERENCE = {"ward": 0, "neighbourhood": 1, "lsoa": 2, "town": 3, "borough": 4}
+
+
+@dataclass(frozen=True)
+class PlaceInfo:
+    area_id: int
+    name: str
+    level: str
+    priority: bool | None  # in a priority ward (None: a town or the borough, which holds both kinds)
+
+
 class Places:
-    """Wards (by name or code) and the borough's name, for turning text into segments."""
+    """Engage's places (by name or official code), for turning text into segments. Any place
+    in the tree is accepted: wards, the neighbourhoods and small areas inside them, towns and
+    the borough."""
 
     def __init__(self):
-        rows = db.session.execute(select(Area.id, Area.name, Area.code, Area.level, Area.priority_ward)).all()
+        rows = db.session.execute(select(Area.id, Area.name, Area.code, Area.level, Area.priority_ward, Area.parent_id)).all()
+        by_id = {r.id: r for r in rows}
         self.wards: dict[str, tuple[int, str, bool]] = {}
+        self.places: dict[str, PlaceInfo] = {}
         self.borough_names: set[str] = set()
-        for area_id, name, code, level, priority in rows:
-            if level == "ward":
-                self.wards.setdefault(_norm(name), (area_id, name, bool(priority)))
-                if code:
-                    self.wards.setdefault(_norm(code), (area_id, name, bool(priority)))
-            elif level == "borough":
-                self.borough_names.add(_norm(name))
+
+        def ward_of(row):
+            node, steps = row, 0
+            while node is not None and node.level != "ward" and steps < 10:
+                node, steps = by_id.get(node.parent_id), steps + 1
+            return node if node is not None and node.level == "ward" else None
+
+        for row in sorted(rows, key=lambda r: (_LEVEL_PREFERENCE.get(r.level, 9), r.id)):
+            if row.level == "ward":
+                self.wards.setdefault(_norm(row.name), (row.id, row.name, bool(row.priority_ward)))
+                if row.code:
+                    self.wards.setdefault(_norm(row.code), (row.id, row.name, bool(row.priority_ward)))
+            elif row.level == "borough":
+                self.borough_names.add(_norm(row.name))
+            ward = ward_of(row)
+            info = PlaceInfo(row.id, row.name, row.level, bool(ward.priority_ward) if ward is not None else None)
+            self.places.setdefault(_norm(row.name), info)
+            if row.code:
+                self.places.setdefault(_norm(row.code), info)
         self.has_priority = any(p for _, _, p in self.wards.values())
         self._lookups: dict[str, tuple | None] = {}
 
@@ -562,12 +592,41 @@ class Places:
             self._lookups[key] = self.wards.get(key) or self.wards.get(re.sub(r"\s*ward$", "", key))
         return self._lookups[key]
 
+    def place(self, text: str) -> PlaceInfo | None:
+        key = _norm(text)
+        return self.places.get(key) or self.places.get(re.sub(r"\s*ward$", "", key))
+
     def suggest(self, text: str) -> str:
-        match = difflib.get_close_matches(_norm(text), list(self.wards), n=1, cutoff=0.75)
-        return f". Did you mean '{self.wards[match[0]][1]}'?" if match else ". Check the spelling, or ask an officer to add the ward to Engage's places"
+        match = difflib.get_close_matches(_norm(text), list(self.places), n=1, cutoff=0.75)
+        return (f". Did you mean '{self.places[match[0]].name}'?" if match
+                else ". Check the spelling, or ask an officer to add it to Engage's places")
 
     def unknown_ward(self, text: str) -> str:
-        return f"'{text}' is not a ward Engage knows{self.suggest(text)}"
+        return f"'{text}' is not one of Engage's places{self.suggest(text)}"
+
+
+NOT_SAID = {"prefer not to say", "not known", "unknown", "not stated", "refused", "did not say", "no answer", "not given"}
+AGE_EXAMPLES = "like 16-24, 65+ or under 16"
+
+
+def age_problem(label: str) -> str | None:
+    """A plain message when a value is not an age band (or an age, or "prefer not to say")."""
+    key = _norm(label)
+    if AGE_PATTERN.match(label.strip()) or key in NOT_SAID or re.fullmatch(r"\d{1,3}", key) and int(key) <= 120:
+        return None
+    return f"'{_shown(label)}' is not an age band Engage recognises. Write age bands with numbers, {AGE_EXAMPLES}"
+
+
+def place_segment(places: Places, label: str):
+    """(dimension, label, area_id, priority) for a place's name, or None when Engage does not
+    have it. A ward is a "ward" segment; a neighbourhood, small area or town is a segment of its
+    own level; the borough is everyone ("all")."""
+    info = places.place(label)
+    if info is None:
+        return None
+    if info.level == "borough":
+        return ("all", ALL_LABEL, None, False)
+    return (info.level, info.name, info.area_id, info.priority)
 
 
 @dataclass
@@ -575,7 +634,7 @@ class SegmentInfo:
     dimension: str
     label: str
     area_id: int | None = None
-    priority: bool = False
+    priority: bool | None = False  # None: a town, which holds priority wards and others
 
 
 class _Segments:
@@ -584,7 +643,7 @@ class _Segments:
     def __init__(self):
         self.items: dict[SegKey, SegmentInfo] = {}
 
-    def get(self, dimension: str, label: str, area_id: int | None = None, priority: bool = False) -> SegKey:
+    def get(self, dimension: str, label: str, area_id: int | None = None, priority: bool | None = False) -> SegKey:
         key = (dimension, label)
         if key not in self.items:
             self.items[key] = SegmentInfo(dimension, label, area_id, priority)
@@ -609,9 +668,9 @@ def _resolve_segment(places: Places, dim_text: str, seg_text: str) -> tuple[tupl
             return ("area-group", PRIORITY_LABEL, None, True), None, None
         if key in REST_WORDS:
             return ("area-group", REST_LABEL, None, False), None, None
-        ward = places.ward(label)
-        if ward:
-            return ("ward", ward[1], ward[0], ward[2]), None, None
+        place = place_segment(places, label)
+        if place:
+            return place, None, None
         if AGE_PATTERN.match(label):
             return ("age", label, None, False), None, None
         if key in SEX_WORDS:
@@ -620,9 +679,9 @@ def _resolve_segment(places: Places, dim_text: str, seg_text: str) -> tuple[tupl
             return ("disability", label, None, False), None, None
         if key in ETHNICITY_WORDS:
             return ("ethnicity", label, None, False), None, None
-        close = difflib.get_close_matches(key, list(places.wards), n=1, cutoff=0.8)
-        hint = f" Did you mean the ward '{places.wards[close[0]][1]}'?" if close else ""
-        return None, "segment", (f"'{label}' is not a segment Engage recognises.{hint} Use a ward name, 'Priority wards', "
+        close = difflib.get_close_matches(key, list(places.places), n=1, cutoff=0.8)
+        hint = f" Did you mean the place '{places.places[close[0]].name}'?" if close else ""
+        return None, "segment", (f"'{label}' is not a segment Engage recognises.{hint} Use the name of one of Engage's places, 'Priority wards', "
                                  "'Rest of the borough' or 'All respondents', or add a column saying what kind of group it is "
                                  "(for example age band, sex or ethnicity)")
     if dimension == "all":
@@ -630,10 +689,14 @@ def _resolve_segment(places: Places, dim_text: str, seg_text: str) -> tuple[tupl
     if not label:
         return None, "segment", "the segment is blank: say which group of people the figures are for"
     if dimension == "ward":
-        ward = places.ward(label)
-        if not ward:
+        place = place_segment(places, label)
+        if not place:
             return None, "segment", places.unknown_ward(label)
-        return ("ward", ward[1], ward[0], ward[2]), None, None
+        return place, None, None
+    if dimension == "age":
+        problem = age_problem(label)
+        if problem:
+            return None, "segment", problem
     if dimension == "area-group":
         if key in PRIORITY_WORDS:
             return ("area-group", PRIORITY_LABEL, None, True), None, None
@@ -704,6 +767,35 @@ def _shown(value) -> str:
     return text if len(text) <= 40 else text[:37] + "…"
 
 
+def _extra_cells(sheet: Sheet, cells: list, number: int, problems: "_Problems") -> None:
+    """A row longer than the heading row: a cell in no column (often a row shifted by a stray
+    comma), so the row cannot be trusted."""
+    if len(cells) <= len(sheet.headers):
+        return
+    index = next((i for i in range(len(sheet.headers), len(cells)) if cells[i] != ""), len(sheet.headers))
+    extra = len(cells) - len(sheet.headers)
+    problems.add(f"this row has {extra} more cell{'s' if extra != 1 else ''} than the heading row: '{_shown(cells[index])}' is in "
+                 f"column {column_letter(index)}, which has no heading. Delete it, or give the column a heading in row 1",
+                 number, None, group=("extra-cells",))
+
+
+# Instructions people put after a question in a heading, which are not part of its wording:
+# "(choose any; separate answers with ;)", "(tick all that apply)", "[select one]".
+_INSTRUCTION = re.compile(
+    r"\s*[(\[]\s*(?:please\s+)?(?:choose|tick|select|pick|mark|circle|separate|you can|one answer|all that apply|any that apply)"
+    r"[^()\[\]]*[)\]]\s*$", re.I)
+_SEVERAL = re.compile(r"\b(any|all|several|more than one|multiple|separate answers)\b|;", re.I)
+
+
+def question_wording(heading: str) -> tuple[str, bool]:
+    """(the question's wording without an instruction in brackets at the end, whether the
+    instruction says several answers may be chosen)."""
+    match = _INSTRUCTION.search(heading or "")
+    if not match:
+        return (heading or "").strip(), False
+    return heading[:match.start()].strip() or heading.strip(), bool(_SEVERAL.search(match.group(0)))
+
+
 def _tick(progress: Progress | None, done: int, total: int) -> None:
     if progress and (done % 250 == 0 or done == total):
         progress("checking", done, total)
@@ -730,7 +822,10 @@ def _aggregate_tidy(sheet: Sheet, mapping: dict[int, str], places: Places, progr
             problems.truncated = True
             break
         ok = True
-        question = re.sub(r"\s+", " ", str(get(cells, "question"))).strip()
+        if len(cells) > len(sheet.headers):
+            _extra_cells(sheet, cells, number, problems)
+            ok = False
+        question = question_wording(re.sub(r"\s+", " ", str(get(cells, "question"))).strip())[0]
         if not question:
             problems.add("the question is blank", number, name["question"])
             ok = False
@@ -864,6 +959,7 @@ def _aggregate_raw(sheet: Sheet, mapping: dict[int, str], places: Places, progre
             heading = sheet.headers[index]
             match = _CODE.match(heading)
             code, text = (match.group(1).replace(" ", "").upper(), match.group(2)) if match else ("", heading)
+            text, _ = question_wording(text)
             data = agg.question(text)
             data.code = code
             data.qtype = "multiple" if role == "question-multi" else "single"
@@ -899,11 +995,16 @@ def _aggregate_raw(sheet: Sheet, mapping: dict[int, str], places: Places, progre
         seg = seg_label_keys.get(key)
         if seg is None:
             if dimension == "ward":
-                ward = places.ward(value)
-                if ward is None:
+                place = place_segment(places, value)
+                if place is None:
                     problems.add(places.unknown_ward(value), number, column, group=("ward", value.casefold()))
                     return None
-                seg = agg.segments.get("ward", ward[1], ward[0], ward[2])
+                if place[0] == "all":
+                    return EVERYONE  # the whole borough: everyone is in it already
+                seg = agg.segments.get(*place)
+            elif dimension == "age" and age_problem(value):
+                problems.add(age_problem(value), number, column, group=("age", value.casefold()))
+                return None
             else:
                 if len(value) > 120:
                     problems.add("the value must be 120 characters or fewer", number, column)
@@ -924,6 +1025,9 @@ def _aggregate_raw(sheet: Sheet, mapping: dict[int, str], places: Places, progre
             problems.truncated = True
             break
         width = len(cells)
+        shifted = width > len(sheet.headers)
+        if shifted:  # reported, and the rest of the row is still checked so every problem shows at once
+            _extra_cells(sheet, cells, number, problems)
         if id_col is not None:
             rid = str(cells[id_col]) if id_col < width else ""
             if rid:
@@ -932,7 +1036,7 @@ def _aggregate_raw(sheet: Sheet, mapping: dict[int, str], places: Places, progre
                     continue
                 seen_ids[rid] = number
         segs = [0]
-        bad = False
+        bad = shifted
         for index, dimension in segment_cols:
             value = cells[index] if index < width else ""
             if value == "":
@@ -942,13 +1046,16 @@ def _aggregate_raw(sheet: Sheet, mapping: dict[int, str], places: Places, progre
             if s is None:
                 bad = True
                 continue
+            if s is EVERYONE:
+                continue
             if s not in segs:
                 segs.append(s)
             if dimension == "ward" and priority_seg is not None:
                 info = agg.segments.items[seg_keys[s]]
-                group = seg_index[priority_seg] if info.priority else seg_index[rest_seg]
-                if group not in segs:
-                    segs.append(group)
+                if info.priority is not None:  # a town holds both kinds of ward: neither group
+                    group = seg_index[priority_seg] if info.priority else seg_index[rest_seg]
+                    if group not in segs:
+                        segs.append(group)
         if bad:
             continue
         answered = False
@@ -1188,7 +1295,7 @@ def template_rows(fmt: str) -> list[list]:
     return [
         ["respondent_id", "ward", "age_band", "sex", "ethnicity", "disability",
          "Q1 How satisfied are you with your local area as a place to live?",
-         "Q2 Which of these would most improve your area? (choose any; separate answers with ;)"],
+         "Q2 Which of these would most improve your area?"],
         [1, priority, "16-24", "Female", "White British", "No", "Fairly satisfied", "Cleaner streets;Better parks"],
         [2, other, "65+", "Male", "White British", "Yes", "Very dissatisfied", "Less crime and anti-social behaviour"],
         [3, other, "35-44", "Female", "Mixed", "No", "Neither satisfied nor dissatisfied", "Cleaner streets"],

@@ -33,7 +33,7 @@ from sqlalchemy.orm import selectinload
 from ..core import disclosure
 from ..extensions import db
 from ..partnership.models import Area
-from ..partnership.services import area_subtree_ids
+from ..partnership.services import place_scope
 from . import services
 from .charts import Bar, Group, bar_chart
 from .models import Consultation, ConsultationTag, ResultFigure, Segment
@@ -60,18 +60,23 @@ def shift_month(month: date, by: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def plan(user, *, area_id: int | None = None, audience: str | None = None, today: date | None = None) -> list[Consultation]:
-    """Planned and open consultations this person may see, soonest first; ``area_id`` takes
-    in every area inside it."""
+def plan(user, *, area_id: int | None = None, place=None, audience: str | None = None, today: date | None = None) -> list[Consultation]:
+    """Planned and open consultations this person may see, soonest first. A place (a
+    PlaceScope, or ``area_id``) follows the place rule: work in it, inside it, and town- or
+    borough-wide work that covers it, so the plan shows everyone who may ask its people."""
     today = today or date.today()
+    if place is None and area_id:
+        place = place_scope(area_id)
+        if place is None:
+            return []
     query = (
         select(Consultation)
         .where(services.visible_clause(user))
         .where(services.status_expression(today).in_(PLAN_STATUSES))
         .options(selectinload(Consultation.areas), selectinload(Consultation.tags), selectinload(Consultation.lead_organisation))
     )
-    if area_id:
-        query = query.where(Consultation.areas.any(Area.id.in_(area_subtree_ids([area_id]) or {-1})))
+    if place is not None:
+        query = query.where(services.place_clause(place))
     if audience:
         query = query.where(Consultation.tags.any(and_(ConsultationTag.kind == "audience", ConsultationTag.value == audience)))
     start = func.coalesce(Consultation.actual_start, Consultation.planned_start)
@@ -188,6 +193,8 @@ class ActivityReport:
     counted: list[Consultation]
     no_area: list[Consultation]
     no_responses: list[Consultation]
+    place: object = None                                            # the PlaceScope filtered by, if any
+    in_place: list = field(default_factory=list)                    # (consultation, label) reaching the place
 
     @property
     def has_priority(self) -> bool:
@@ -242,8 +249,13 @@ def _shares(ward_ids: set[int], areas) -> dict[int, float]:
     return {w: 1.0 / len(ward_ids) for w in ward_ids}
 
 
-def ward_activity(user, *, today: date | None = None, area_id: int | None = None, order: str = "name") -> ActivityReport:
+def ward_activity(user, *, today: date | None = None, area_id: int | None = None, place=None, order: str = "name") -> ActivityReport:
+    """Activity by ward. A place (a PlaceScope, or ``area_id``) keeps the wards it takes in
+    under the place rule (the wards inside it, or the ward it is part of) and lists the
+    consultations that reached it, with town- and borough-wide ones labelled."""
     today = today or date.today()
+    if place is None and area_id:
+        place = place_scope(area_id)
     since = today - timedelta(days=365)
     areas, children = _tree()
     wards: dict[int, WardActivity] = {}
@@ -327,16 +339,19 @@ def ward_activity(user, *, today: date | None = None, area_id: int | None = None
     for ward in rows:
         if ward.others and ward.responses_known and 0 < ward.responses < limit:
             ward.suppressed = True
-    if area_id:
-        keep = area_subtree_ids([area_id])
-        rows = [w for w in rows if w.area_id in keep]
+    in_place = []
+    if place is not None:
+        rows = [w for w in rows if w.area_id in place.ids]
+        in_place = [(c, place.label_for(a.id for a in c.areas)) for c in counted if place.matches(a.id for a in c.areas)]
+    elif area_id:
+        rows = []
     if order == "consultations":
         rows.sort(key=lambda w: (-(w.consultations_per_1000 or 0), w.name))
     elif order == "responses":
         rows.sort(key=lambda w: (-(w.responses_per_1000 or 0), w.name))
     else:
         rows.sort(key=lambda w: (w.town, w.name))
-    return ActivityReport(rows, since, today, counted, no_area, no_responses)
+    return ActivityReport(rows, since, today, counted, no_area, no_responses, place, in_place)
 
 
 def activity_chart(report: ActivityReport, measure: str):

@@ -9,7 +9,8 @@ Each consultation owns several documents (key ``Consultation:<id>``):
 Facets are stored as ids so that renaming a place or a priority needs no reindex, except:
 ``priority`` holds each tagged priority AND every later priority it became (so work tagged
 with a 2005 priority is found under its 2006 successor), and ``area`` holds each tagged area
-AND every area it sits inside (so Runcorn finds ward-level work). Changing a priority's
+AND every area it sits inside (so Runcorn finds ward-level work), and ``area_tag`` the tagged
+areas alone, so that filtering by a ward also finds town- and borough-wide work (the place rule). Changing a priority's
 mapping or moving an area re-indexes the consultations it touches (the watchers at the end).
 
 Status depends on today's date. The index holds the status on the day it was written;
@@ -84,6 +85,7 @@ SCHEMA = Schema(
     priority=_facet_field(),
     outcome=_facet_field(),
     area=_facet_field(),
+    area_tag=_facet_field(),  # the areas the consultation names (no more), for the place rule's wider places
     method=_facet_field(),
     audience=_facet_field(),
     channel=_facet_field(),
@@ -127,6 +129,7 @@ def _facets(c: Consultation, today: date) -> dict:
         "priority": _join(sorted(successor_ids(c.priorities))),
         "outcome": _join(o.id for o in c.outcomes),
         "area": _join(sorted(area_and_ancestor_ids(c.areas))),
+        "area_tag": _join(sorted(a.id for a in c.areas)),
         "method": _join(c.methods),
         "audience": _join(c.audiences),
         "channel": _join(c.channels),
@@ -378,6 +381,47 @@ def plain_query(text: str) -> str:
     return " ".join(kept)
 
 
+def place_clause(values: list[str]) -> list[tuple[str, str]]:
+    """The place rule as a search filter: documents whose consultation is in a chosen place or
+    inside it (the ``area`` facet holds each named area and every area around it), or names
+    a wider place it sits in (``area_tag``: town- and borough-wide work)."""
+    from ..core.params import to_id
+    from ..partnership.services import place_scope
+
+    clause = []
+    for value in values:
+        clause.append(("area", value))
+        scope = place_scope(to_id(value))
+        if scope is not None:
+            clause.extend(("area_tag", str(w.id)) for w in scope.wider)
+    return list(dict.fromkeys(clause))
+
+
+def covers_labels(hits, selected_areas: list[str]) -> dict[int, str]:
+    """{consultation id: "Covers all of Halton"} for the hits found only through a wider place
+    of the one chosen area (the consultations' places are read from the database, whatever
+    the search backend stores)."""
+    from ..core.params import to_id
+    from ..partnership.services import place_scope
+
+    if len(selected_areas) != 1:
+        return {}
+    scope = place_scope(to_id(selected_areas[0]))
+    ids = {int(h.fields["consultation_id"]) for h in hits if h.fields.get("consultation_id") is not None}
+    if scope is None or not ids:
+        return {}
+    tagged: dict[int, list[int]] = {}
+    for cid, area_id in db.session.execute(select(consultation_area.c.consultation_id, consultation_area.c.area_id)
+                                           .where(consultation_area.c.consultation_id.in_(sorted(ids)))):
+        tagged.setdefault(cid, []).append(area_id)
+    out = {}
+    for cid, area_ids in tagged.items():
+        label = scope.label_for(area_ids)
+        if label:
+            out[cid] = label
+    return out
+
+
 def run_search(user_or_audience, text: str, selected: dict[str, list[str]], page: int = 1, pagelen: int = 20):
     """Search the consultations index as this person may see it. ``selected`` maps facet
     fields to chosen values (ORed within a field, ANDed across fields)."""
@@ -388,7 +432,7 @@ def run_search(user_or_audience, text: str, selected: dict[str, list[str]], page
     for field in FACETS:
         values = [str(v)[:200] for v in (selected.get(field) or [])][:20]
         if values:
-            filters.append([(field, v) for v in values])
+            filters.append(place_clause(values) if field == "area" else [(field, v) for v in values])
     sort = None if (text or "").strip() else "sortdate"
     results = backend().search(INDEX, plain_query(text), filters=filters, facets=FACETS, page=page, pagelen=pagelen,
                             highlight=("title", "body"), sort=sort, reverse=True)

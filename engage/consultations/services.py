@@ -21,7 +21,7 @@ from ..core.params import to_id
 from ..core.sanitise import clean_text
 from ..extensions import db
 from ..partnership.models import Area, Organisation, Outcome, Partnership, Priority, Theme, priority_succession
-from ..partnership.services import RuleError, area_subtree_ids, priority_lineage_ids
+from ..partnership.services import RuleError, how_places_meet, place_scope, places_scope, priority_lineage_ids
 from .models import (
     AUDIENCES,
     CHANNELS,
@@ -189,18 +189,28 @@ def status_rank_expression(today: date | None = None):
 
 # ---- finding consultations -------------------------------------------------------------
 
-def finder_query(user_or_audience, *, statuses=(), area_id=None, priority_id=None, theme_id=None,
+def place_clause(scope):
+    """The place rule (``partnership.places``) as an SQL condition on ``Consultation``: work
+    in the place, inside it, or in a place it sits inside."""
+    return Consultation.areas.any(Area.id.in_(sorted(scope.ids) if scope is not None else [-1]))
+
+
+def finder_query(user_or_audience, *, statuses=(), area_id=None, place=None, priority_id=None, theme_id=None,
                  audience_value=None, text=None, today=None):
-    """Consultations this person may see, open ones first, filtered by status, area (and
-    every area inside it), priority (and what it replaced) and theme."""
+    """Consultations this person may see, open ones first, filtered by status, place (the
+    place rule: ``place`` is a PlaceScope, or give ``area_id``), priority (and what it
+    replaced) and theme."""
     today = today or date.today()
+    if place is None and area_id:
+        place = place_scope(area_id)
+        if place is None:
+            return select(Consultation).where(false())
     query = select(Consultation).where(visible_clause(user_or_audience))
     statuses = [s for s in statuses if s in STATUSES]
     if statuses:
         query = query.where(status_expression(today).in_(statuses))
-    if area_id:
-        ids = area_subtree_ids([area_id]) or {-1}
-        query = query.where(Consultation.areas.any(Area.id.in_(ids)))
+    if place is not None:
+        query = query.where(place_clause(place))
     if priority_id:
         ids = priority_lineage_ids([priority_id]) or {-1}
         query = query.where(Consultation.priorities.any(Priority.id.in_(ids)))
@@ -624,14 +634,19 @@ def _priority_family(ids) -> set[int]:
     return family | set(priority_lineage_ids(family))
 
 
-def _area_family(ids) -> tuple[set[int], set[int]]:
-    """(the areas and everything inside them, the areas and everything they sit inside)."""
-    ids = set(ids)
-    inside = area_subtree_ids(ids) if ids else set()
-    outside = set(ids)
-    for area in db.session.scalars(select(Area).where(Area.id.in_(ids))) if ids else []:
-        outside |= {a.id for a in area.ancestors}
-    return inside, outside
+def _span(start: date | None, close: date | None) -> str:
+    from ..core.templating import format_date
+
+    if start and close:
+        return f"{format_date(start)} to {format_date(close)}"
+    return f"from {format_date(start)}" if start else ""
+
+
+def _dates_overlap(a_start, a_close, b_start, b_close) -> bool:
+    """Two consultations run at the same time (a missing closing date means still running)."""
+    if a_start is None or b_start is None:
+        return False
+    return a_start <= (b_close or date.max) and b_start <= (a_close or date.max)
 
 
 @dataclass
@@ -639,12 +654,19 @@ class Similar:
     consultation: Consultation
     reasons: list[str]
     score: int
+    same_people: bool = False   # the same audience, in the same places, at the same time
 
 
 def similar_consultations(user, data: dict, exclude_id: int | None = None, today: date | None = None, limit: int = 10) -> list[Similar]:
-    """Consultations held or planned in the last two years (or still to come) that share a
-    topic (priority, its earlier or later versions, theme, outcome, or title words) and an
-    area or an audience with ``data``. Only ones this person may see are returned."""
+    """Consultations held or planned in the last two years (or still to come) that may ask
+    the same people about the same things. A consultation is shown when
+
+    - it shares a topic (a priority, its earlier or later versions, a theme, an outcome, or
+      words of the title) and a place (the place rule) or an audience; or
+    - it asks the same audience at the same time (the dates overlap) in the same places (the
+      place rule; a consultation with no places yet may be anywhere), whatever its topic.
+
+    Each match says why it was shown. Only ones this person may see are returned."""
     today = today or date.today()
     since = today - timedelta(days=SIMILAR_WINDOW_DAYS)
     start = func.coalesce(Consultation.actual_start, Consultation.planned_start)
@@ -666,44 +688,54 @@ def similar_consultations(user, data: dict, exclude_id: int | None = None, today
 
     priorities = _priority_family(ints("priority_ids"))
     themes, outcomes = ints("theme_ids"), ints("outcome_ids")
-    areas_in, areas_out = _area_family(ints("area_ids"))
+    my_area_ids = ints("area_ids")
+    my_areas = db.session.scalars(select(Area).where(Area.id.in_(my_area_ids))).all() if my_area_ids else []
+    reach = places_scope(my_area_ids)
     audiences_ = {str(a) for a in data.get("audiences") or []}
     title_words = _words(data.get("title", ""))
+    my_start = data.get("actual_start") or data.get("planned_start")
+    my_close = data.get("actual_close") or data.get("planned_close")
 
     out = []
     for other in db.session.scalars(query.limit(2000)):
-        reasons, topic = [], False
+        topic_reasons = []
         shared = [p for p in other.priorities if p.id in priorities]
         if shared:
-            topic = True
-            reasons.append("the same priority: " + ", ".join(p.name for p in shared[:3]))
+            topic_reasons.append("the same priority: " + ", ".join(p.name for p in shared[:3]))
         shared_themes = [t for t in other.themes if t.id in themes]
         if shared_themes:
-            topic = True
-            reasons.append("the same theme: " + ", ".join(t.name for t in shared_themes[:3]))
+            topic_reasons.append("the same theme: " + ", ".join(t.name for t in shared_themes[:3]))
         shared_outcomes = [o for o in other.outcomes if o.id in outcomes]
         if shared_outcomes:
-            topic = True
-            reasons.append("the same outcome: " + ", ".join(str(o) for o in shared_outcomes[:3]))
+            topic_reasons.append("the same outcome: " + ", ".join(str(o) for o in shared_outcomes[:3]))
         common = title_words & (_words(other.title) | _words(other.summary))
         if len(common) >= 2 or (len(title_words) == 1 and common):
-            topic = True
-            reasons.append("similar words: " + ", ".join(sorted(common)[:4]))
-        if not topic:
-            continue
-        score = 2
-        overlap = [a for a in other.areas if a.id in areas_in or a.id in areas_out]
-        if overlap:
-            score += 1
-            reasons.append("covers " + ", ".join(a.name for a in overlap[:3]))
+            topic_reasons.append("similar words: " + ", ".join(sorted(common)[:4]))
+
+        place_reasons = how_places_meet(my_areas, [a for a in other.areas if a.id in reach]) if reach else []
+        places_unknown = not my_areas or not other.areas
         shared_aud = sorted(set(other.audiences) & audiences_)
-        if shared_aud:
-            score += 1
-            reasons.append("asks " + ", ".join(audience_label(a).lower() for a in shared_aud[:3]))
-        if score < 3 and (areas_in or audiences_):
+        same_time = _dates_overlap(my_start, my_close, other.starts_on, other.closes_on)
+        same_people = bool(shared_aud and same_time and (place_reasons or places_unknown))
+
+        if topic_reasons:
+            if not (place_reasons or shared_aud or same_people) and (my_areas or audiences_):
+                continue
+        elif not same_people:
             continue
-        score += len(reasons)
-        out.append(Similar(other, reasons, score))
+
+        reasons = list(topic_reasons)
+        if shared_aud:
+            reasons.append("asks the same people: " + ", ".join(audience_label(a).lower() for a in shared_aud[:3]))
+        if place_reasons:
+            reasons.append("in the same places: " + "; ".join(place_reasons[:3]))
+        elif same_people and places_unknown:
+            reasons.append("it may be in the same places: " + ("you have not chosen any places yet" if not my_areas
+                                                                 else "it does not name its places"))
+        if same_time:
+            reasons.append(f"at the same time: it runs {_span(other.starts_on, other.closes_on)}, and yours runs {_span(my_start, my_close)}")
+        score = 2 * len(topic_reasons) + (3 if same_people else 0) + len(reasons)
+        out.append(Similar(other, reasons, score, same_people))
     out.sort(key=lambda s: (-s.score, -(s.consultation.starts_on or date.min).toordinal()))
     return out[:limit]
 

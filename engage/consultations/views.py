@@ -18,10 +18,18 @@ from ..core.params import to_id
 from ..core.security import role_required
 from ..extensions import db
 from ..partnership.models import Area, Framework, Organisation, Outcome, Partnership, Priority
-from ..partnership.services import area_choices, organisation_choices, outcome_choices, partnership_choices, priority_choices, theme_choices
+from ..partnership.services import (
+    area_choices,
+    organisation_choices,
+    outcome_choices,
+    partnership_choices,
+    priority_choices,
+    resolve_place,
+    theme_choices,
+)
 from . import bp, documents as docs, forms, services
 from .models import AUDIENCES, CHANNELS, STATUSES, VISIBILITY, Consultation, Finding
-from .search import FACETS, KINDS, hit_url, run_search
+from .search import FACETS, KINDS, covers_labels, hit_url, run_search
 
 EDITORS = services.EDITOR_ROLES
 MAX_PARAM = 200
@@ -92,10 +100,24 @@ def _topic_groups():
 
 # ---- public pages --------------------------------------------------------------------------
 
+def place_arg():
+    """The place filter of a list page: ``area`` (an id) or ``postcode`` (the place rule)."""
+    return resolve_place(_int_arg("area"), (request.args.get("postcode") or "")[:20])
+
+
+def _place_filters(place) -> dict:
+    """finder_query's place arguments: the scope found, or (for an area id that no longer
+    exists) the id itself, which matches nothing."""
+    if place.scope is not None:
+        return {"place": place.scope}
+    return {"area_id": _int_arg("area")} if place.postcode is None else {}
+
+
 @bp.route("/consultations")
 def finder():
     statuses = [s for s in _str_args("status") if s in STATUSES]
-    area_id = _int_arg("area")
+    place = place_arg()
+    area_id = place.area_id
     topic = (request.args.get("topic") or "")[:20]
     priority_id = _int_arg("priority")
     theme_id = _int_arg("theme")
@@ -105,7 +127,7 @@ def finder():
         else:
             theme_id = to_id(topic[1:])
     text = (request.args.get("q") or "").strip()[:MAX_PARAM]
-    filters = dict(area_id=area_id, priority_id=priority_id, theme_id=theme_id, text=text or None)
+    filters = dict(**_place_filters(place), priority_id=priority_id, theme_id=theme_id, text=text or None)
     query = services.finder_query(current_user, statuses=statuses, **filters)
     page = paginate(query, per_page=20)
     # Counts for each status with the other filters applied.
@@ -114,9 +136,10 @@ def finder():
     counts = dict(db.session.execute(select(matching.c.status, func.count()).group_by(matching.c.status)).all())
     topic_value = topic if topic else (f"p{priority_id}" if priority_id else (f"t{theme_id}" if theme_id else ""))
     return render_template(
-        "consultations/finder.html", page=page, statuses=statuses, area_id=area_id, topic=topic_value, text=text,
-        counts=counts, areas=area_choices(), topics=_topic_groups(), filtered=bool(statuses or area_id or priority_id or theme_id or text),
-    )
+        "consultations/finder.html", page=page, statuses=statuses, place=place, topic=topic_value, text=text,
+        counts=counts, areas=area_choices(), topics=_topic_groups(),
+        filtered=bool(statuses or area_id or place.postcode or priority_id or theme_id or text),
+    ), 400 if place.error else 200
 
 
 @bp.route("/consultations/<int:consultation_id>")
@@ -137,9 +160,12 @@ def page(consultation_id):
 @bp.route("/have-your-say")
 def have_your_say():
     public = services.public_audience()
-    open_now = db.session.scalars(services.finder_query(public, statuses=["open"])).all()
-    coming = db.session.scalars(services.finder_query(public, statuses=["planned"]).limit(20)).all()
-    return render_template("consultations/have_your_say.html", open_now=open_now, coming=coming)
+    place = place_arg()
+    where = _place_filters(place)
+    open_now = db.session.scalars(services.finder_query(public, statuses=["open"], **where)).all()
+    coming = db.session.scalars(services.finder_query(public, statuses=["planned"], **where).limit(20)).all()
+    return render_template("consultations/have_your_say.html", open_now=open_now, coming=coming, place=place,
+                           areas=area_choices()), 400 if place.error else 200
 
 
 @bp.route("/consultations/<int:consultation_id>/documents/<int:document_id>/download")
@@ -223,8 +249,10 @@ def search():
             if shown:
                 facets.append({"field": field, "title": FACET_TITLES[field], "items": [
                     {"value": k, "label": labels.get(k, k), "count": counts.get(k, 0), "checked": k in chosen} for k in shown]})
+    covers = covers_labels(results.hits, selected.get("area", [])) if results is not None else {}
     return render_template("consultations/search.html", text=text[:500], results=results, facets=facets, selected=selected,
-                           problem=problem, fallback=fallback, hit_url=hit_url, kinds=KINDS)
+                           problem=problem, fallback=fallback, hit_url=hit_url, kinds=KINDS,
+                           covers_label=lambda fields: covers.get(to_id(fields.get("consultation_id"))))
 
 
 # ---- practitioners: manage, log, edit ------------------------------------------------------

@@ -15,7 +15,8 @@ from ..core.security import role_required
 from ..extensions import db
 from ..partnership.services import area_choices
 from . import bp, import_jobs, importing, planning, results, services
-from .forms_results import ImportUploadForm, mapping_form
+from .forms_results import ImportUploadForm, LayoutForm, mapping_form
+from .import_check import FileCheck, check_file, layout_hint
 from .models import AUDIENCES
 
 EDITORS = services.EDITOR_ROLES
@@ -96,56 +97,103 @@ def _samples(sheet) -> dict[int, list[str]]:
 @bp.route("/consultations/<int:consultation_id>/results/import/<token>", methods=["GET", "POST"])
 @role_required(*EDITORS)
 def import_preview(consultation_id, token):
+    """"Check the columns": the whole file is checked against the chosen columns on this page
+    (in the background, with progress, for large files) before "Import results"."""
     consultation = services.get_for_edit(current_user, consultation_id)
     record = _job(consultation, token)
     if record.get("state") in ("running", "done"):
         return _already(consultation, token, record)
+    if record.get("state") == "checking":
+        return redirect(url_for("consultations.import_progress", consultation_id=consultation.id, token=token))
     data = import_jobs.data_of(token)
     if data is None:
         not_found("That upload has expired. Upload the file again.")
     fmt = record["format"]
-    sheet = importing.read_file(record["filename"], data, limit=5)
+    head = importing.read_file(record["filename"], data, limit=5)
     background = record.get("rows", 0) > import_jobs.background_rows()
-    guessed = importing.guess_mapping(sheet.headers, fmt, sheet.rows)
-    form = mapping_form(sheet.headers, fmt, guessed, _samples(sheet), background)()
+    check = FileCheck.from_dict(record.get("check"))
+    if check is not None and check.fmt != fmt:
+        check = None
+    chosen = check.mapping_ints() if check is not None else importing.guess_mapping(head.headers, fmt, head.rows)
+    form = mapping_form(head.headers, fmt, chosen, _samples(head), background, replace=bool(check and check.replace))()
     problems: list = []
-    if form.validate_on_submit():
+    attempted = False
+
+    def run_check(mapping, replace):
+        """The whole file against these columns: now, or in the background for a large file."""
+        if background:
+            import_jobs.start_check(current_app._get_current_object(), token, mapping, replace)
+            return None
+        result = check_file(consultation, importing.read_file(record["filename"], data), fmt, mapping, replace=replace)
+        import_jobs.update(token, check=result.as_dict())
+        return result
+
+    if request.method == "POST" and form.validate_on_submit():
         mapping = form.mapping()
-        problems = importing.check_mapping(sheet, fmt, mapping)
-        if not problems and background:
-            auto = bool(getattr(form, "auto_refresh", None) and form.auto_refresh.data)
-            if import_jobs.start(current_app._get_current_object(), token, mapping, bool(form.replace.data)) is None:
-                return _already(consultation, token, import_jobs.load(token) or record)
-            return redirect(url_for("consultations.import_progress", consultation_id=consultation.id, token=token,
-                                    refresh=None if auto else "off"))
-        if not problems:
-            # Claim the upload first: a second submission (a double click) is told it ran.
-            if not import_jobs.claim(token):
-                return _already(consultation, token, import_jobs.load(token) or record)
-            try:
-                summary = importing.import_results(current_user, consultation, record["filename"], data, fmt=fmt,
-                                                   mapping=mapping, replace=bool(form.replace.data))
-                db.session.commit()
-            except importing.ImportProblems as error:
-                db.session.rollback()
-                problems = error.problems
-                import_jobs.fail(token, error.messages)
-            except Exception:
-                db.session.rollback()
-                if import_jobs.consultation_gone(consultation.id):
-                    import_jobs.fail(token, [import_jobs.GONE])
-                    not_found(import_jobs.GONE)
-                import_jobs.fail(token, ["Something went wrong while importing, so nothing was saved. Try again."])
-                raise
-            else:
-                import_jobs.finish(token, summary.as_dict(), summary.rows)
-                return redirect(url_for("consultations.import_done", consultation_id=consultation.id, token=token))
-    elif record.get("state") == "failed" and request.method == "GET":
-        problems = [importing.Problem(message) for message in record.get("problems", [])]
+        replace = bool(form.replace.data)
+        if form.check.data:
+            check = run_check(mapping, replace)
+            if check is None:
+                return redirect(url_for("consultations.import_progress", consultation_id=consultation.id, token=token))
+        else:
+            attempted = True
+            problems = importing.check_mapping(head, fmt, mapping)
+            if not problems and background:
+                auto = bool(getattr(form, "auto_refresh", None) and form.auto_refresh.data)
+                if import_jobs.start(current_app._get_current_object(), token, mapping, replace) is None:
+                    return _already(consultation, token, import_jobs.load(token) or record)
+                return redirect(url_for("consultations.import_progress", consultation_id=consultation.id, token=token,
+                                        refresh=None if auto else "off"))
+            if not problems:
+                # Claim the upload first: a second submission (a double click) is told it ran.
+                if not import_jobs.claim(token):
+                    return _already(consultation, token, import_jobs.load(token) or record)
+                try:
+                    summary = importing.import_results(current_user, consultation, record["filename"], data, fmt=fmt,
+                                                       mapping=mapping, replace=replace)
+                    db.session.commit()
+                except importing.ImportProblems as error:
+                    db.session.rollback()
+                    problems = error.problems
+                    import_jobs.fail(token, error.messages)
+                except Exception:
+                    db.session.rollback()
+                    if import_jobs.consultation_gone(consultation.id):
+                        import_jobs.fail(token, [import_jobs.GONE])
+                        not_found(import_jobs.GONE)
+                    import_jobs.fail(token, ["Something went wrong while importing, so nothing was saved. Try again."])
+                    raise
+                else:
+                    import_jobs.finish(token, summary.as_dict(), summary.rows)
+                    return redirect(url_for("consultations.import_done", consultation_id=consultation.id, token=token))
+            check = None
+    elif request.method == "GET":
+        if record.get("state") == "failed":
+            attempted = True
+            problems = [importing.Problem(message) for message in record.get("problems", [])]
+        elif check is None:
+            check = run_check(chosen, False)
+            if check is None:
+                return redirect(url_for("consultations.import_progress", consultation_id=consultation.id, token=token))
+    if check is not None and not problems:
+        problems = [importing.Problem(message) for message in check.problems]
     status = 400 if (problems or form.errors) else 200
     return render_template("consultations/results/import_preview.html", consultation=consultation, form=form, record=record,
-                           sheet=sheet, fmt=fmt, problems=problems, background=background,
-                           formats=importing.FORMATS, token=token), status
+                           sheet=head, fmt=fmt, problems=problems, attempted=attempted, check=check, background=background,
+                           formats=importing.FORMATS, token=token, layout_hint=layout_hint(head.headers, fmt),
+                           layout_form=LayoutForm(formdata=None, format="raw" if fmt == "tidy" else "tidy")), status
+
+
+@bp.route("/consultations/<int:consultation_id>/results/import/<token>/layout", methods=["POST"])
+@role_required(*EDITORS)
+def import_layout(consultation_id, token):
+    """Say the file holds figures or responses after all, without uploading it again."""
+    consultation = services.get_for_edit(current_user, consultation_id)
+    record = _job(consultation, token)
+    form = LayoutForm()
+    if record.get("state") in (None, "uploaded", "failed") and form.validate_on_submit():
+        import_jobs.update(token, format=form.format.data, check=None, state="uploaded", problems=[])
+    return redirect(url_for("consultations.import_preview", consultation_id=consultation.id, token=token))
 
 
 def _already(consultation, token: str, record: dict):
@@ -171,7 +219,7 @@ def import_progress(consultation_id, token):
         return redirect(url_for("consultations.import_done", consultation_id=consultation.id, token=token))
     if state == "uploaded":
         return redirect(url_for("consultations.import_preview", consultation_id=consultation.id, token=token))
-    refresh = request.args.get("refresh") != "off" and state == "running"
+    refresh = request.args.get("refresh") != "off" and state in ("running", "checking")
     return render_template("consultations/results/import_progress.html", consultation=consultation, record=record,
                            token=token, refresh=refresh)
 
@@ -201,28 +249,37 @@ def import_template(fmt, ext):
 
 # ---- planning ----------------------------------------------------------------------------
 
+def _place_arg():
+    from ..partnership.services import resolve_place
+
+    return resolve_place(_int_arg("area"), (request.args.get("postcode") or "")[:20])
+
+
 @bp.route("/consultations/forward-plan")
 def forward_plan():
     today = date.today()
-    area_id = _int_arg("area")
+    place = _place_arg()
     audience = request.args.get("audience", "")
     audience = audience if audience in AUDIENCES else None
     month = planning.parse_month(request.args.get("month"), today)
-    consultations = planning.plan(current_user, area_id=area_id, audience=audience, today=today)
+    if place.scope is None and place.postcode is None and _int_arg("area"):
+        consultations = []  # an area that is no longer in Engage
+    else:
+        consultations = planning.plan(current_user, place=place.scope, audience=audience, today=today)
     cal = planning.month_calendar(consultations, month, today)
     return render_template("consultations/planning/forward_plan.html", consultations=consultations, calendar=cal,
-                           area_id=area_id, audience=audience, areas=area_choices(), audiences=AUDIENCES, today=today,
-                           filtered=bool(area_id or audience))
+                           area_id=place.area_id, place=place, audience=audience, areas=area_choices(), audiences=AUDIENCES,
+                           today=today, filtered=bool(place.area_id or place.postcode or audience)), 400 if place.error else 200
 
 
 @bp.route("/consultations/activity")
 def activity():
     today = date.today()
-    area_id = _int_arg("area")
+    place = _place_arg()
     order = request.args.get("order", "name")
     order = order if order in ("name", "consultations", "responses") else "name"
-    report = planning.ward_activity(current_user, today=today, area_id=area_id, order=order)
+    report = planning.ward_activity(current_user, today=today, place=place.scope,
+                                    area_id=None if place.postcode else _int_arg("area"), order=order)
     charts = {m: planning.activity_chart(report, m) for m in ("consultations", "responses")} if report.wards else {}
-    towns = [(a_id, label) for a_id, label in area_choices(levels=("borough", "town"))]
-    return render_template("consultations/planning/activity.html", report=report, charts=charts, area_id=area_id,
-                           order=order, towns=towns)
+    return render_template("consultations/planning/activity.html", report=report, charts=charts, area_id=place.area_id,
+                           place=place, order=order, areas=area_choices()), 400 if place.error else 200

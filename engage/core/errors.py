@@ -50,6 +50,12 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if error.code == 429 and not wants_json():
+            from .limits import reshow
+
+            page = reshow(error)
+            if page is not None:
+                return page
         detail = error.description if getattr(error, "engage_message", False) else None
         return error_response(error.code or 500, detail)
 

@@ -119,11 +119,30 @@ from govuk_frontend_wtf.wtforms_widgets import GovDateInput  # noqa: E402
 from wtforms import DateField, DecimalField, IntegerField  # noqa: E402
 
 
+DATE_PARTS = ("day", "month", "year")
+
+
+class EngageDateInput(GovDateInput):
+    """The GOV.UK date input, marking only the boxes that are wrong (all three when the
+    date as a whole is wrong), as the Design System asks."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        wrong = set(field.wrong_parts()) if field.errors else set()
+        for item, part in zip(params.get("items", []), DATE_PARTS):
+            classes = [c for c in item.get("classes", "").split() if c != "govuk-input--error"]
+            if part in wrong:
+                classes.append("govuk-input--error")
+            item["classes"] = " ".join(classes)
+        return params
+
+
 class GovDateField(DateField):
     """Day, month and year boxes (the GOV.UK date pattern). Any other shape of input is a
-    field error, never an exception."""
+    field error, never an exception. ``error_target_id`` is the first wrong box, where the
+    error summary's link takes the person."""
 
-    widget = GovDateInput()
+    widget = EngageDateInput()
 
     def __init__(self, label=None, validators=None, **kwargs):
         kwargs.setdefault("format", "%d %m %Y")
@@ -148,6 +167,44 @@ class GovDateField(DateField):
         except ValueError:
             self.data = None
             raise ValueError(f"{self.label.text} must be a real date, like 27 3 2007")
+
+    def validate(self, form, extra_validators=()):
+        """As DateField, except that ``Optional`` only lets a date be left out when all three
+        boxes are blank: a date with a box missing is an error, never quietly dropped."""
+        valid = super().validate(form, extra_validators)
+        parts = list(self.raw_data or [])[:3]
+        if any(parts) and self.data is None and not self.errors:
+            missing = [part for part, text in zip(DATE_PARTS, parts + [""] * 3) if not text]
+            if missing:
+                self.errors.append(f"{self.label.text} must include a {' and a '.join(missing)}")
+            else:
+                self.errors.append(f"{self.label.text} must be a real date, like 27 3 2007")
+            return False
+        return valid
+
+    def wrong_parts(self) -> list[str]:
+        """The boxes that are wrong: blank or impossible ones; the day when each box is
+        possible but the date is not (31 2 2027); all three when the date as a whole is wrong
+        (a rule about it, or nothing typed)."""
+        parts = list(self.raw_data or [])[:3]
+        parts += [""] * (3 - len(parts))
+        if not any(parts):
+            return list(DATE_PARTS)
+        limits = {"day": (1, 31), "month": (1, 12), "year": (1900, 2200)}
+        wrong = []
+        for part, text in zip(DATE_PARTS, parts):
+            low, high = limits[part]
+            if not text.isdigit() or not low <= int(text) <= high:
+                wrong.append(part)
+        if wrong:
+            return wrong
+        if self.data is None:
+            return ["day"]
+        return list(DATE_PARTS)
+
+    @property
+    def error_target_id(self) -> str:
+        return f"{self.id}-{self.wrong_parts()[0]}"
 
 
 class NumberField(DecimalField):

@@ -158,3 +158,12 @@ USERS = [
 ]
 COORDINATES = {"coordinator@example.org": "Safer Halton Partnership"}
 DEMO_PASSWORD = "demo-password"
+
+# A few postcodes and the ward each is in, so the postcode boxes work in the demo. Demo data:
+# they are shaped like Halton's postcodes (WA7 is Runcorn, WA8 Widnes) but are not checked
+# against the ONS postcode directory, and the site marks them as demo postcodes.
+DEMO_POSTCODES = {
+    "WA7 2HA": "Castlefields", "WA7 2JA": "Castlefields", "WA7 1QA": "Windmill Hill", "WA7 5TJ": "Halton Lea",
+    "WA7 4EB": "Grange", "WA7 6QQ": "Norton North", "WA8 7TH": "Kingsway", "WA8 0RA": "Riverside",
+    "WA8 9DR": "Appleton", "WA8 3LB": "Ditton",
+}

@@ -5,6 +5,6 @@ bp = Blueprint("partnership", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from . import views  # noqa: F401
+    from . import demo, views, views_postcodes  # noqa: F401  (demo registers the demo postcodes)
 
     app.register_blueprint(bp)

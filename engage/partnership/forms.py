@@ -1,6 +1,8 @@
 """Forms for the partnership's reference data. Choices are filled in by the views."""
+from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
+    GovFileInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -128,3 +130,17 @@ class AreaForm(EngageForm):
 
 class ConfirmDeleteForm(EngageForm):
     submit = SubmitField("Yes, delete it", widget=GovSubmitInput())
+
+
+class PostcodeUploadForm(EngageForm):
+    file = FileField("Postcode file", description="A CSV file with the ONS postcode directory's postcode column (pcds or pcd) "
+                      "and ward column (osward, or a ward name column).", widget=GovFileInput())
+    mode = RadioField("What should the file do?", choices=[
+        ("replace", "Replace the whole postcode list (the demo postcodes go too)"),
+        ("add", "Add to the list (postcodes already in it move to the ward in the file)"),
+    ], default="replace", widget=GovRadioInput(), validators=[InputRequired("Select whether the file replaces the list or adds to it")])
+    submit = SubmitField("Upload and check the file", widget=GovSubmitInput())
+
+
+class PostcodeLoadForm(EngageForm):
+    submit = SubmitField("Load these postcodes", widget=GovSubmitInput())

@@ -267,6 +267,29 @@ class Area(Versioned, db.Model):
         return self.name
 
 
+class Postcode(db.Model):
+    """One line of the postcode-to-ward lookup an officer loads (from the ONS postcode
+    directory's postcode and ward columns). ``postcode`` is kept without spaces, in capitals."""
+
+    __tablename__ = "postcode"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    postcode: Mapped[str] = mapped_column(String(8), unique=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id", ondelete="CASCADE"), index=True)
+    ward_code: Mapped[str] = mapped_column(String(20), default="")
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    area = relationship("Area")
+
+    @property
+    def display(self) -> str:
+        return f"{self.postcode[:-3]} {self.postcode[-3:]}"
+
+    def __str__(self) -> str:
+        return self.display
+
+
 # ---- how deletes describe these records (engage/core/deletion.py) -----------------------
 
 def _describe_for_deletes() -> None:
@@ -281,6 +304,8 @@ def _describe_for_deletes() -> None:
     deletion.describe("indicator", "indicator", "indicators", "name")
     deletion.describe("indicator_reading", "reading", "readings", "taken_on")
     deletion.describe("area", "area", "areas", "name")
+    deletion.describe("postcode", "postcode", "postcodes", "postcode")
+    deletion.describe_link("postcode", "area_id", "its postcodes in the postcode lookup")
     deletion.describe_link("area", "parent_id", "areas inside it")
     deletion.describe_link("partnership", "parent_id", "partnerships that stay but are no longer part of it")
     deletion.describe_link("priority", "partnership_id", "priorities it owns (they stay, with no owner)")

@@ -21,6 +21,19 @@ from .models import (
     priority_succession,
 )
 
+# The place rule and the postcode lookup live in places.py; other capabilities call them from here.
+from .places import (  # noqa: E402,F401
+    PlaceChoice,
+    PlaceScope,
+    PostcodeError,
+    area_for_postcode,
+    how_places_meet,
+    lookup_postcode,
+    place_scope,
+    places_scope,
+    resolve_place,
+)
+
 STATUS_LABELS = {
     "on-track": "On track",
     "at-risk": "At risk",

@@ -231,12 +231,18 @@ def _coordinator_choices():
     return [(u.id, f"{u.name} ({u.email})") for u in users]
 
 
+def _shown_again(name: str, obj, **posted_forms):
+    """The edit page again with a side form as it was posted (its errors and every tick kept)."""
+    entity = ENTITIES[name]
+    extra = {**_extra_forms(obj), **posted_forms}
+    return render_template("partnership/admin_form.html", name=name, entity=entity, obj=obj, form=_bind(entity, obj),
+                           history=history(obj), status_labels=services.STATUS_LABELS, **extra), 400
+
+
 @bp.route("/admin/reference/priorities/<int:object_id>/successors", methods=["POST"])
 @role_required(OFFICER)
 def admin_successors(object_id):
     priority = services.get_or_404(Priority, object_id)
-    form = _extra_forms(priority)["successors_form"]
-    form.process(formdata=None)  # reset defaults before reading the posted data
     form = forms.SuccessorsForm()
     form.successor_ids.choices = _extra_forms(priority)["successors_form"].successor_ids.choices
     if form.validate_on_submit():
@@ -246,15 +252,15 @@ def admin_successors(object_id):
             db.session.rollback()
             flash("Someone else changed this priority after you opened the page, so the mapping has not been saved. "
                   "Check the mapping below and save it again.", "error")
+            return redirect(url_for("partnership.admin_edit", name="priorities", object_id=priority.id))
         except services.RuleError as error:
             db.session.rollback()
-            flash(str(error), "error")
+            form.successor_ids.errors = list(form.successor_ids.errors or []) + [str(error)]
         else:
             db.session.commit()
             flash("Mapping saved.", "success")
-    else:
-        flash("; ".join(e for errs in form.errors.values() for e in errs), "error")
-    return redirect(url_for("partnership.admin_edit", name="priorities", object_id=priority.id))
+            return redirect(url_for("partnership.admin_edit", name="priorities", object_id=priority.id))
+    return _shown_again("priorities", priority, successors_form=form)
 
 
 @bp.route("/admin/reference/partnerships/<int:object_id>/members", methods=["POST"])
@@ -275,9 +281,8 @@ def admin_members(object_id):
         else:
             db.session.commit()
             flash("Members and coordinators saved.", "success")
-    else:
-        flash("; ".join(e for errs in form.errors.values() for e in errs), "error")
-    return redirect(url_for("partnership.admin_edit", name="partnerships", object_id=partnership.id))
+        return redirect(url_for("partnership.admin_edit", name="partnerships", object_id=partnership.id))
+    return _shown_again("partnerships", partnership, members_form=form)
 
 
 @bp.route("/admin/reference/indicators/<int:object_id>/readings", methods=["POST"])

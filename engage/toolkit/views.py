@@ -16,6 +16,7 @@ from ..core.errors import bad_request
 from ..core.pagination import paginate
 from ..core.params import to_id
 from ..core.sanitise import clean_text, render_markdown
+from ..core.limits import breach, keeps_answers_when_limited
 from ..core.security import allow_framing, role_required
 from ..extensions import db, limiter
 from ..search import backend
@@ -123,9 +124,15 @@ def entry(slug):
 
 @bp.route("/toolkit/<slug>/feedback", methods=["POST"])
 @limiter.limit("30 per hour")
+@keeps_answers_when_limited
 def feedback(slug):
     entry = services.get_entry(slug)
     form = forms.FeedbackForm()
+    limited = breach()
+    if limited is not None:
+        # Over the limit: nothing is saved, what was typed comes back, and the page says when to try again.
+        form.form_errors.append(limited.message)
+        return _entry_page(entry, form, 429)
     if form.validate_on_submit():
         services.add_feedback(entry, form.useful.data == "yes", form.comment.data or "")
         db.session.commit()

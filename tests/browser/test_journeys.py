@@ -62,7 +62,7 @@ def test_resident_journey(screen, live_server):
     go(page, "Have your say")
     main = check(page)
     assert "open now" in main
-    page.locator("main h2 a").first.click()
+    page.locator("main .engage-card h3 a").first.click()  # each open consultation, under "Open now"
     check(page)
 
     # Filters on the list of consultations: the outcome is on screen after "Apply filters".

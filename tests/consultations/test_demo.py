@@ -56,7 +56,11 @@ def test_demo_facets_use_lineage_and_the_area_tree(seeded, client):
     assert "Environment survey 2005" in html  # tagged "Safe and attractive neighbourhoods" (2005)
     html = client.get("/consultations/search", query_string={"area": runcorn.id, "kind": "consultation"}).get_data(as_text=True)
     assert "Castlefields neighbourhood walkabouts" in html and "Police Participation and Delivery meetings 2005" in html
-    assert "Young people&#39;s alcohol survey" not in html
+    # The place rule: borough-wide work reaches Runcorn's people too, and is labelled as such.
+    assert "Young people&#39;s alcohol survey" in html and "Covers all of Halton" in html
+    widnes = db.session.scalar(select(Area).where(Area.name == "Widnes"))
+    html = client.get("/consultations/search", query_string={"area": widnes.id, "kind": "consultation"}).get_data(as_text=True)
+    assert "Castlefields neighbourhood walkabouts" not in html  # a Runcorn ward: neither inside Widnes nor around it
 
 
 def test_demo_partner_and_private_records_are_hidden_from_the_public(seeded, client):

@@ -263,7 +263,7 @@ def test_unknown_segment_and_ward(consultation):
     assert message.startswith("Row 4, column 'segment': 'Martians' is not a segment Engage recognises")
     rows = [["question", "option", "dimension", "segment", "count", "base"], [SATISFIED, "Yes", "ward", "Castel", 1, 2]]
     message = _problems(consultation, "r.csv", csv_bytes(rows), fmt="tidy")[0]
-    assert message == "Row 2, column 'segment': 'Castel' is not a ward Engage knows. Did you mean 'Castle'?"
+    assert message == "Row 2, column 'segment': 'Castel' is not one of Engage's places. Did you mean 'Castle'?"
     rows = [["question", "option", "dimension", "segment", "count", "base"], [SATISFIED, "Yes", "area group", "Top wards", 1, 2]]
     assert "should be 'Priority wards' or 'Rest of the borough'" in _problems(consultation, "r.csv", csv_bytes(rows), fmt="tidy")[0]
 
@@ -273,8 +273,8 @@ def test_unknown_ward_in_raw_file_reported_once_with_its_rows(consultation):
     for i in (3, 7, 9):
         rows[i][1] = "Narnia"
     messages = _problems(consultation, "r.csv", csv_bytes(rows), fmt="raw")
-    assert messages == ["Row 4, column 'Ward': 'Narnia' is not a ward Engage knows. Check the spelling, or ask an officer "
-                        "to add the ward to Engage's places (also on rows 8, 10)"]
+    assert messages == ["Row 4, column 'Ward': 'Narnia' is not one of Engage's places. Check the spelling, or ask an officer "
+                        "to add it to Engage's places (also on rows 8, 10)"]
 
 
 def test_duplicate_rows(consultation):
@@ -369,7 +369,8 @@ def test_templates_download_and_import_as_they_are(client, users, consultation, 
     if fmt == "tidy":
         assert figures[("How satisfied are you with your local area as a place to live?", "Very or fairly satisfied", "area-group", "Priority wards")] == (410, 700)
     else:
-        assert figures[("Which of these would most improve your area? (choose any; separate answers with ;)", "Cleaner streets", "all", "All respondents")] == (2, 3)
+        # The question's wording is the question, never the template's instructions.
+        assert figures[("Which of these would most improve your area?", "Cleaner streets", "all", "All respondents")] == (2, 3)
 
 
 def test_unknown_template_is_404(client):
@@ -504,7 +505,12 @@ def test_large_file_imports_in_the_background_with_progress(app, login, consulta
     client = _as(login, "practitioner")
     preview_url = _upload(client, consultation, "responses.csv", csv_bytes(raw_rows(40)), fmt="raw").headers["Location"]
     token = preview_url.rsplit("/", 1)[-1]
+    # A large file is checked in full in the background first, with a progress page.
+    first = client.get(preview_url)
+    assert first.status_code == 302 and first.headers["Location"].endswith("/progress")
+    import_jobs.wait(token, 30)
     html = client.get(preview_url).get_data(as_text=True)
+    assert "Engage checked all 40 rows against the columns below and found no problems" in html
     assert "imports it in the background" in html and "Update the progress page by itself" in html
     form = {"col_0": "id", "col_1": "segment:ward", "col_2": "segment:age", "col_3": "segment:sex",
             "col_4": "question", "col_5": "question-multi", "auto_refresh": "y"}
@@ -543,7 +549,7 @@ def test_background_import_failure_is_shown_and_saves_nothing(app, login, consul
     import_jobs.wait(token, 30)
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "The results were not imported" in html
-    assert "Row 26, column &#39;Ward&#39;: &#39;Nowhere&#39; is not a ward Engage knows" in html
+    assert "Row 26, column &#39;Ward&#39;: &#39;Nowhere&#39; is not one of Engage&#39;s places" in html
     assert _counts() == (0, 0, 0, 0)
 
 
@@ -595,7 +601,7 @@ def test_command_line_mapping_and_errors(runner, consultation, tmp_path):
     path.write_bytes(csv_bytes([["Home area", "Happy?"], ["Castle", "Yes"], ["Atlantis", "No"]]))
     result = runner.invoke(args=["engage", "import-results", str(consultation.id), str(path), "--mapping", "Home area=segment:ward"])
     assert result.exit_code == 1
-    assert "Row 3, column 'Home area': 'Atlantis' is not a ward Engage knows" in result.output
+    assert "Row 3, column 'Home area': 'Atlantis' is not one of Engage's places" in result.output
     assert "Nothing was imported" in result.output
     assert _counts() == (0, 0, 0, 0)
     result = runner.invoke(args=["engage", "import-results", str(consultation.id), str(path), "--mapping", "Nope=question"])

@@ -214,7 +214,7 @@ def test_new_consultation_shows_similar_ones_before_saving(client, login, users,
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Check before you save" in html and "Cleaner streets survey" in html
-    assert "the same priority" in html and "covers Northtown" in html
+    assert "The same priority" in html and "In the same places: it covers all of Northtown, which takes in" in html
     assert count() == 1  # nothing saved yet
     import re
 
@@ -228,8 +228,10 @@ def test_similar_ignores_old_unrelated_and_hidden_ones(app, users, ref):
     today = date.today()
     log(users["practitioner"], title="Old cleaning survey", priority_ids=[ref["new"].id], area_ids=[ref["castle"].id],
         audiences=["residents"], planned_start=today - timedelta(days=1000), planned_close=today - timedelta(days=900))
+    # Another topic, the same people, but not at the same time.
     log(users["practitioner"], title="Health check survey", summary="Blood pressure checks at the community centre.",
-        priority_ids=[ref["other_new"].id], area_ids=[ref["castle"].id], audiences=["residents"])
+        priority_ids=[ref["other_new"].id], area_ids=[ref["castle"].id], audiences=["residents"],
+        planned_start=today - timedelta(days=200), planned_close=today - timedelta(days=150))
     log(ref["other_user"], title="Private cleaning survey", priority_ids=[ref["new"].id], area_ids=[ref["castle"].id],
         audiences=["residents"], visibility="organisation")
     planned = log(users["practitioner"], title="Planned cleaning survey", priority_ids=[ref["new"].id], area_ids=[ref["bridge"].id],

@@ -163,6 +163,22 @@ def test_area_from_the_tree_and_postcode(app, survey, places, monkeypatch):
         parse(q, **{f"q{q.id}-postcode": "WA7"})
 
 
+def test_area_by_postcode_with_the_real_lookup(app, survey, places):
+    """The partnership's postcode lookup itself (no stand-in): a known postcode finds its ward,
+    a malformed one gets the lookup's plain message, never an error page."""
+    from engage.extensions import db
+    from engage.partnership.models import Postcode
+
+    db.session.add(Postcode(postcode="WA72HA", area_id=places["castle"].id))
+    db.session.commit()
+    q = survey.q["ward"]
+    assert parse(q, **{f"q{q.id}-postcode": "wa7 2ha"}) == places["castle"].id
+    with pytest.raises(Invalid, match="Enter the full postcode, like WA7 2HA"):
+        parse(q, **{f"q{q.id}-postcode": "WA7"})
+    with pytest.raises(Invalid, match="could not find that postcode"):
+        parse(q, **{f"q{q.id}-postcode": "WA7 9ZZ"})
+
+
 def test_ranking(survey):
     q = add(survey, survey.sections[0], "ranking", "Order these", options=["Bins", "Lights", "Benches"])
     bins, lights, benches = q.choices()
