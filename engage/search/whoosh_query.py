@@ -154,11 +154,24 @@ class SegmentData:
             count = leaf.doc_count_all()
             try:
                 column = leaf.column_reader(field)
-                keys = np.array([column[i] for i in range(count)], dtype=np.float64)
+                keys = np.array([_sortable(column[i]) for i in range(count)], dtype=np.float64)
             except Exception:
                 keys = np.zeros(count, np.float64)
             self.sortkeys[field] = keys
         return keys
+
+
+def _sortable(value) -> float:
+    """A number that orders like ``value``: numbers as they are; text by its first six characters
+    (exact in a float64), so a title column sorts A to Z and ties fall back to document order."""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    if isinstance(value, str):
+        key = 0
+        for char in value.lower()[:6].ljust(6, "\0"):
+            key = key * 256 + min(ord(char), 255)
+        return float(key)
+    return float(value or 0)
 
 
 class View:

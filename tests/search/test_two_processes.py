@@ -53,7 +53,8 @@ class Browser:
 @pytest.fixture
 def two_processes(app, tmp_path):
     url = db.engine.url.render_as_string(hide_password=False)
-    require(search_backend_for(url) == "postgres", "needs PostgreSQL (TEST_DATABASE_URL)")
+    if not (search_backend_for(url) == "postgres"):
+        pytest.skip("runs in the PostgreSQL pass (TEST_DATABASE_URL); CI runs that pass too")
     processes, ports = [], []
     try:
         for name in ("web-one", "web-two"):
