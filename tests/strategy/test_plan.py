@@ -206,7 +206,7 @@ def test_deleting_an_action_takes_its_notes_and_links_in_one_go(client, login, u
 # ---- links through the registry ---------------------------------------------------------
 
 @pytest.fixture
-def test_kind(app: Flask):
+def thing_kind(app: Flask):
     """A kind of link this test owns: targets 1 and 2 exist, 3 is gone."""
     titles = {1: "Findings from the street survey", 2: "Youth forum report"}
     kind = LinkKind("test-thing", "Test thing", lambda user: sorted(titles.items()),
@@ -215,7 +215,7 @@ def test_kind(app: Flask):
     return kind
 
 
-def test_links_store_kind_and_target_and_resolve_through_the_registry(users, actions, test_kind):
+def test_links_store_kind_and_target_and_resolve_through_the_registry(users, actions, thing_kind):
     officer = users["officer"]
     action = actions["due_future"]
     plan.add_link(officer, action, "test-thing", "2")
@@ -235,7 +235,7 @@ def test_links_store_kind_and_target_and_resolve_through_the_registry(users, act
     assert [s.title for s in plan.resolved_links(action)] == ["Youth forum report"]
 
 
-def test_linking_through_the_action_page(client, login, users, actions, test_kind):
+def test_linking_through_the_action_page(client, login, users, actions, thing_kind):
     action = actions["due_future"]
     login("officer")
     page = client.get(f"/plan/actions/{action.id}").get_data(as_text=True)
