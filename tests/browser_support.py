@@ -105,7 +105,7 @@ _OVERFLOW = """() => {
 
 def sideways_overflow(page) -> list[str]:
     """What makes the page wider than its window ([] when nothing does)."""
-    return page.evaluate(_OVERFLOW)
+    return evaluate_settled(page, _OVERFLOW)
 
 
 def narrow_problems(context, urls) -> dict[str, list[str]]:
@@ -187,17 +187,47 @@ def _axe_source() -> str:
     return _AXE_SOURCE[0]
 
 
-def axe_violations(page) -> list[dict]:
-    # Evaluated through the DevTools protocol, so the site's strict CSP stays in force.
+_AXE_RUN = """async () => {
+    const r = await axe.run(document, {resultTypes: ['violations']});
+    return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+}"""
+
+# What Chromium says when a script runs while the page is being replaced by the
+# next one (a click that submits a form or follows a link returns before the new
+# document is in place on a loaded machine).
+_MID_NAVIGATION = ("Execution context was destroyed", "documentElement", "navigat")
+
+
+def evaluate_settled(page, *scripts):
+    """Run ``scripts`` in order on the page once it has finished loading; return the last
+    result. A run that meets the page mid-navigation (a click that submits a form returns
+    before the next document is in place on a loaded machine) is started again on the page
+    that arrives, never skipped."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    for attempt in range(5):
+        page.wait_for_load_state("load")
+        try:
+            result = None
+            for script in scripts:
+                result = script(page) if callable(script) else page.evaluate(script)
+            return result
+        except PlaywrightError as exc:
+            if attempt == 4 or not any(m in str(exc) for m in _MID_NAVIGATION):
+                raise
+    raise AssertionError("unreachable")
+
+
+def _load_axe(page) -> None:
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(_axe_source())
-    return page.evaluate(
-        """async () => {
-            const r = await axe.run(document, {resultTypes: ['violations']});
-            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
-        }"""
-    )
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's violations for the page. Evaluated through the DevTools protocol, so the
+    site's strict CSP stays in force."""
+    return evaluate_settled(page, _load_axe, _AXE_RUN)
 
 
 def assert_no_axe_violations(page) -> None:

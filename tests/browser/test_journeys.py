@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.browser_support import CHROMIUM_ARGS, assert_no_axe_violations, browser_login  # noqa: F401
+from tests.browser_support import CHROMIUM_ARGS, assert_no_axe_violations, browser_login, evaluate_settled  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +28,7 @@ def check(page) -> str:
     """The checks every page on a journey passes; returns the text of <main>."""
     assert page.locator("h1").count() == 1, page.url
     width = page.evaluate("window.innerWidth")
-    overflow = page.evaluate("document.documentElement.scrollWidth")
+    overflow = evaluate_settled(page, "document.documentElement.scrollWidth")
     assert overflow <= width, f"{page.url} is {overflow} px wide on a {width} px screen"
     cut = page.evaluate("""() => [...document.querySelectorAll('.engage-chart__label, .engage-chart__value')]
         .filter(e => e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right > window.innerWidth)

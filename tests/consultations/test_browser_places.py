@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_support import assert_no_axe_violations, browser_login
+from tests.browser_support import assert_no_axe_violations, browser_login, evaluate_settled
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +26,7 @@ def test_resident_finds_what_covers_their_postcode_on_a_phone(phone, live_server
     main = page.locator("main").inner_text()
     assert "WA7 2HA is in Castlefields ward (Runcorn, Halton)." in main
     assert "Castlefields neighbourhood walkabouts" in main and "Covers all of Halton" in main
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert evaluate_settled(page, "document.documentElement.scrollWidth") <= 390
     assert_no_axe_violations(page)
     # A postcode Engage cannot use: a plain message, and the summary link takes focus to the box.
     page.get_by_label("Or your postcode").fill("WA7")

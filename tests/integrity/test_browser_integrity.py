@@ -6,13 +6,13 @@ import re
 
 import pytest
 
-from tests.browser_support import assert_no_axe_violations, browser_login
+from tests.browser_support import assert_no_axe_violations, browser_login, evaluate_settled
 
 pytestmark = pytest.mark.browser
 
 
 def _fits(page, width=320):
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, "the page is wider than the screen"
+    assert evaluate_settled(page, "document.documentElement.scrollWidth") <= width, "the page is wider than the screen"
 
 
 def test_two_officers_editing_the_same_organisation(_browser, live_server):

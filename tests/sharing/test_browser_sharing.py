@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.browser_support import assert_no_axe_violations, browser_login
+from tests.browser_support import assert_no_axe_violations, browser_login, evaluate_settled
 
 pytestmark = pytest.mark.browser
 TITLE = "Streets and verges: what we heard in 2005"
@@ -99,5 +99,5 @@ def test_dashboard_and_narrow_pages(narrow_page, live_server):
     browser_login(narrow_page, live_server, "officer")
     for path in ("/findings/dashboard", "/findings/manage", "/you-said-we-did", "/embed/you-said-we-did", "/findings/1"):
         narrow_page.goto(live_server + path)
-        assert narrow_page.evaluate("document.documentElement.scrollWidth") <= 320, path
+        assert evaluate_settled(narrow_page, "document.documentElement.scrollWidth") <= 320, path
         assert_no_axe_violations(narrow_page)

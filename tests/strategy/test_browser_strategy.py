@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.browser_support import assert_no_axe_violations, browser_login
+from tests.browser_support import assert_no_axe_violations, browser_login, evaluate_settled
 
 pytestmark = pytest.mark.browser
 
@@ -107,7 +107,7 @@ def test_comment_respond_adopt_and_report(_browser, live_server):
 def test_strategy_pages_fit_a_narrow_screen(narrow_page, live_server):
     for path in ("/strategy", "/plan", "/plan/reports/2005/q1"):
         narrow_page.goto(f"{live_server}{path}")
-        width = narrow_page.evaluate("document.documentElement.scrollWidth")
+        width = evaluate_settled(narrow_page, "document.documentElement.scrollWidth")
         assert width <= 320, f"{path} is {width}px wide"
 
 

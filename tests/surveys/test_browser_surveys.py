@@ -7,14 +7,14 @@ import re
 
 import pytest
 
-from tests.browser_support import assert_no_axe_violations, browser_login
+from tests.browser_support import assert_no_axe_violations, browser_login, evaluate_settled
 
 pytestmark = pytest.mark.browser
 
 
 def check_page(page):
     assert_no_axe_violations(page)
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width = evaluate_settled(page, "document.documentElement.scrollWidth")
     assert width <= 320, f"{page.url} is {width}px wide"
     assert page.locator("h1").count() == 1
 
