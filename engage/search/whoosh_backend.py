@@ -374,35 +374,13 @@ class WhooshBackend:
         for compatibility and ignored: the spec's text fields are searched together."""
         spec = self.specs[name]
         layout = self.layouts[name]
-        text = (text or "").strip()
-        message = None
-        if len(text) > MAX_QUERY_LENGTH:
-            text = text[:MAX_QUERY_LENGTH]
-            message = f"Your search was very long, so only the first {MAX_QUERY_LENGTH} characters were used."
         searcher = self.searcher(name)
         view = self.view(name, searcher)
-        view.begin()
+        view.begin(text)
+        text, message, query, docs = self._match(name, searcher, view, text, filters)
         page = max(1, min(int(page or 1), 1000))
         pagelen = max(1, int(pagelen or 20))
         facets = list(facets)
-        allow = view.filter_mask(filters)
-
-        def matched(q) -> np.ndarray:
-            mask = view.match(q)
-            mask &= view.live
-            if allow is not None:
-                mask &= allow
-            return mask
-
-        query = None
-        if text and layout.text:
-            query = self._parse(text, layout.text, AndGroup, searcher.schema)
-            docs = matched(query)
-            if not docs.any() and len(_WORD.findall(text)) > 1:
-                query = self._parse(text, layout.text, OrGroup, searcher.schema)
-                docs = matched(query)
-        else:
-            docs = matched(Every())
         candidates = np.flatnonzero(docs)
         total = len(candidates)
         wanted = page * pagelen
@@ -443,9 +421,49 @@ class WhooshBackend:
             hits.append(Hit(fields=fields_, score=score, highlights=highlights))
 
         facet_counts = view.facet_counts(docs, facets) if facets else {}
-        suggestion = self._suggest(searcher, spec, text) if text else None
+        suggestion = self._suggest(searcher, spec, text, view) if text else None
         return Results(query=text, total=total, page=page, pagelen=pagelen, hits=hits,
                        facets=facet_counts, suggestion=suggestion, message=message)
+
+    def _match(self, name, searcher, view, text, filters):
+        """(text as searched, message, query, matched documents as a boolean array): every
+        word must match, falling back to any word when nothing has them all."""
+        layout = self.layouts[name]
+        text = (text or "").strip()
+        message = None
+        if len(text) > MAX_QUERY_LENGTH:
+            text = text[:MAX_QUERY_LENGTH]
+            message = f"Your search was very long, so only the first {MAX_QUERY_LENGTH} characters were used."
+        allow = view.filter_mask(filters)
+
+        def matched(q) -> np.ndarray:
+            mask = view.match(q)
+            mask &= view.live
+            if allow is not None:
+                mask &= allow
+            return mask
+
+        query = None
+        if text and layout.text:
+            query = self._parse(text, layout.text, AndGroup, searcher.schema)
+            docs = matched(query)
+            if not docs.any() and len(_WORD.findall(text)) > 1:
+                query = self._parse(text, layout.text, OrGroup, searcher.schema)
+                docs = matched(query)
+        else:
+            docs = matched(Every())
+        return text, message, query, docs
+
+    def facet_counts(self, name: str, text: str, *, filters=None, facets: Iterable[str] = ()) -> dict[str, dict[str, int]]:
+        """The facet counts ``search`` would give for this text and these filters, without
+        scoring, reading or suggesting anything (e.g. a facet's counts without its own
+        filter, next to the main search of the same text). The words' postings decoded by
+        the search just before, for the same text, are used again."""
+        searcher = self.searcher(name)
+        view = self.view(name, searcher)
+        view.begin(text, keep=True)
+        _text, _message, _query, docs = self._match(name, searcher, view, text, filters)
+        return view.facet_counts(docs, list(facets))
 
     @staticmethod
     def _parse(text, field, group, schema):
@@ -467,7 +485,7 @@ class WhooshBackend:
                 return NullQuery
 
     @staticmethod
-    def _suggest(searcher, spec: IndexSpec, text: str) -> str | None:
+    def _suggest(searcher, spec: IndexSpec, text: str, view=None) -> str | None:
         """Replace words no live document has with the nearest word a live document has.
         Whoosh keeps the words of deleted documents in its word list until segments merge,
         so every word is checked against the live documents (a word of a record made
@@ -479,13 +497,20 @@ class WhooshBackend:
             return None
         reader = searcher.reader()
         field = spec.spelling_field
-        corrector = reader.corrector(field)
+        if view is not None:
+            def suggest(word, limit, maxdist, prefix):
+                return view.suggest(field, word, maxdist, prefix, limit)
+        else:
+            corrector = reader.corrector(field)
+
+            def suggest(word, limit, maxdist, prefix):
+                return corrector.suggest(word, limit=limit, maxdist=maxdist, prefix=prefix)
         changed, out = False, []
         for word in words:
             if len(word) < 3 or len(word) > 30 or word.isdigit() or _live(reader, field, word):
                 out.append(word)
                 continue
-            candidate = _nearest(corrector, word, lambda w: _live(reader, field, w))
+            candidate = _nearest(suggest, word, lambda w: _live(reader, field, w))
             if candidate:
                 out.append(candidate)
                 changed = True
@@ -504,7 +529,7 @@ def _live(reader, field: str, word: str) -> bool:
         return False
 
 
-def _nearest(corrector, word: str, live) -> str | None:
+def _nearest(suggest, word: str, live) -> str | None:
     """The most frequent live word one edit away, else two edits away (words of five
     letters or more). Whoosh's own ranking ignores the distance, so nearer words are tried
     first here; keeping the first letter (prefix=1) keeps it fast on large indexes."""
@@ -512,7 +537,7 @@ def _nearest(corrector, word: str, live) -> str | None:
         if maxdist == 2 and len(word) < 5:
             continue
         try:
-            candidates = corrector.suggest(word, limit=8, maxdist=maxdist, prefix=prefix)
+            candidates = suggest(word, 8, maxdist, prefix)
         except Exception:
             candidates = []
         for candidate in candidates:
