@@ -94,6 +94,29 @@ def _fix_length_lookup() -> None:
 
 
 _fix_length_lookup()
+
+
+def _fix_block_pickles() -> None:
+    """Whoosh 2.7 pickles each block of postings with protocol 2, which has no type for
+    bytes: every posting's positions then unpickle through a call to ``codecs.encode``,
+    most of the cost of reading a common word's postings (and blocks 4x the size).
+    Protocol 4 is what Whoosh's reader (``pickle.loads``) reads as well: only writing
+    changes, an index written before still reads, and ``reindex`` rewrites it smaller."""
+    import pickle
+
+    from whoosh.codec import whoosh3
+
+    if getattr(whoosh3, "_engage_fixed", False):
+        return
+
+    def dumps(obj, protocol=None):
+        return pickle.dumps(obj, 4)
+
+    whoosh3.dumps = dumps
+    whoosh3._engage_fixed = True
+
+
+_fix_block_pickles()
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
