@@ -357,8 +357,8 @@ class View:
         except ValueError:
             return np.zeros(self.size, dtype=bool)
         mask = self.live.copy()
-        for text in texts:
-            mask &= self.term_mask(field, text, cached=False)
+        for word in words:  # keyed as the scoring reads them, so their postings are decoded once
+            mask &= self.term_mask(field, word, cached=False)
             if not mask.any():
                 return mask
         # Per word, rarest first: each candidate document's positions, shifted back by the
@@ -382,9 +382,14 @@ class View:
                 if not len(ids):
                     continue
                 ids = ids + offset
-                for i in np.flatnonzero(mask[ids]):
-                    doc = int(ids[i])
-                    shifted = {p - place for p in decode_positions(values[i])}
+                keep = np.flatnonzero(mask[ids])
+                for doc, i in zip(ids[keep].tolist(), keep.tolist()):
+                    value = values[i]
+                    # A W3 Positions value: a 4-byte count, then the pickled gaps (ending ".").
+                    gaps = loads(value[4:] if value.endswith(b".") else value[4:] + b".")
+                    running = accumulate(gaps, initial=-place)
+                    next(running)  # the starting value, not a position
+                    shifted = set(running)
                     if starts is not None:
                         shifted &= starts[doc]
                     if shifted:
