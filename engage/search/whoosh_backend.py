@@ -13,6 +13,12 @@ instead of an AND of three-field ORs, and every document has fewer postings (a f
 rebuild). The other text fields are kept only if they are stored (for display). Queries are
 answered with arrays (``whoosh_query``): matches, totals and facet counts without scoring,
 then BM25F scores for the matched documents and only the page shown is read.
+
+Writing is Whoosh's, made quicker where profiling showed the time going, each time giving the
+same index: fields are analysed without a generator per filter (``_FastIndex``); a rebuild
+keeps its postings per term in packed arrays and writes them a block at a time instead of
+sorting (and, past the memory limit, pickling to disk) one tuple per posting
+(``_TermPool``); posting blocks are pickled with protocol 4, not 2 (``_fix_block_pickles``).
 """
 from __future__ import annotations
 
@@ -214,6 +220,8 @@ class _FastIndex:
                     fast = _fast_terms(self)
                 else:
                     fast = None
+                if len(_FAST) > 1000:  # fields of indexes opened long ago
+                    _FAST.clear()
                 known = _FAST[id(self)] = (self, fast)
             terms = known[1]
             if terms is not None:

@@ -15,9 +15,12 @@ Whoosh stores the index; this module reads it. For each query:
 What is kept between queries is what does not depend on any query and never changes while a
 segment exists (segments are immutable): each segment's field lengths, its facet values per
 document, and the documents of filter terms (visibility, kind, facet values). A searcher
-combines its segments' arrays into index-wide ones once, when the index changes. Phrases and
-anything else the arrays cannot answer go to Whoosh (``docs_for_query``) for the match, and
-are scored by their words.
+combines its segments' arrays into index-wide ones once, when the index changes. Phrases
+(words one after another) are matched here too, from the positions of the documents holding
+every word; anything else the arrays cannot answer goes to Whoosh (``docs_for_query``) for
+the match, and is scored by its words. "Did you mean" finds words within one or
+two edits of a segment's word list with rapidfuzz (the same words Whoosh's corrector gives,
+in the same order).
 """
 from __future__ import annotations
 
