@@ -163,35 +163,13 @@ def generate(rng):
 
 
 def documents_in_batches(spec, captured):
-    """The real spec's documents, from consultations loaded 250 at a time with everything
-    ``documents()`` reads (so the builder runs as in the app, without a query per row)."""
-    from sqlalchemy import select
-    from sqlalchemy.orm import selectinload
-
-    from engage.consultations.models import Consultation, Question
-    from engage.extensions import db
-
-    last = 0
-    while True:
-        batch = db.session.scalars(
-            select(Consultation).where(Consultation.id > last).order_by(Consultation.id).limit(250).options(
-                selectinload(Consultation.lead_organisation), selectinload(Consultation.partners),
-                selectinload(Consultation.partnerships), selectinload(Consultation.priorities),
-                selectinload(Consultation.themes), selectinload(Consultation.outcomes), selectinload(Consultation.areas),
-                selectinload(Consultation.tags), selectinload(Consultation.documents), selectinload(Consultation.findings),
-                selectinload(Consultation.segments), selectinload(Consultation.questions).selectinload(Question.options),
-                # A figure's option and segment are then found in the session, without a query.
-                selectinload(Consultation.questions).selectinload(Question.figures),
-            )
-        ).all()
-        if not batch:
-            return
-        for consultation in batch:
-            docs = spec.documents(consultation)
-            captured.extend(docs)
-            yield docs
-        last = batch[-1].id
-        db.session.expunge_all()
+    """The real spec's documents, from the real rebuild's reading (``spec.all_roots()``:
+    consultations 250 at a time with everything ``documents()`` reads, each batch in its own
+    short session), as ``flask engage reindex`` reads them."""
+    for consultation in spec.all_roots():
+        docs = spec.documents(consultation)
+        captured.extend(docs)
+        yield docs
 
 
 # ---- FTS5 --------------------------------------------------------------------------------
