@@ -285,9 +285,7 @@ def submit(survey, response: SurveyResponse, *, email: str | None = None) -> boo
             .values(used_at=now).execution_options(synchronize_session=False)).rowcount
         if used != 1:
             raise AnswerError("That access code has already been used to answer this survey")
-    rows = answer_rows(survey, response.id, answers)
-    if rows:
-        db.session.execute(insert(SurveyAnswer), rows)
+    insert_answers(answer_rows(survey, response.id, answers))
     if email:
         add_contact(survey, email)
     db.session.expire(response)
@@ -311,10 +309,15 @@ def store_complete(survey, answers: dict, *, channel: str, entered_by=None, subm
             .values(used_at=now).execution_options(synchronize_session=False)).rowcount
         if used != 1:
             raise AnswerError("That access code has already been used")
-    rows = answer_rows(survey, response.id, answers)
-    if rows:
-        db.session.execute(insert(SurveyAnswer), rows)
+    insert_answers(answer_rows(survey, response.id, answers))
     return response
+
+
+def insert_answers(rows: list[dict]) -> None:
+    """All of a response's answer rows in one statement (an executemany on the table: every
+    row has every column, so the database gets one batch, not one INSERT per kind of row)."""
+    if rows:
+        db.session.execute(insert(SurveyAnswer.__table__), rows)
 
 
 # ---- contacts: kept apart from answers ---------------------------------------------------

@@ -78,6 +78,20 @@ def get_for_public(user, survey_id) -> Survey:
     return survey
 
 
+def get_for_answering(user, survey_id) -> Survey:
+    """``get_for_public`` for the answering journey: the survey with its consultation (one
+    query) and its whole structure (sections, questions, options) in three more, instead of
+    one query per section and per question as the pages walk it."""
+    from sqlalchemy.orm import joinedload
+
+    number = to_id(survey_id)
+    survey = db.session.get(Survey, number, options=[joinedload(Survey.consultation)]) if number else None
+    if survey is None or not consultations.can_view(user, survey.consultation):
+        not_found("There is no survey with that number.")
+    structure.preload(survey)
+    return survey
+
+
 def get_by_code(code: str) -> Survey:
     code = (code or "").strip().lower()[:12]
     survey = db.session.scalar(select(Survey).where(Survey.code == code)) if code.isalnum() else None

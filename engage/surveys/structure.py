@@ -13,8 +13,37 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from ..extensions import db
 from . import questions as qtypes
 from .questions import OPS
+
+
+def preload(survey) -> None:
+    """Load a survey's sections, questions and options in three queries and hand them to
+    the relationships (``survey.sections``, ``survey.questions``, ``section.questions``,
+    ``question.options``) as if each had been loaded, so walking the structure issues no
+    more queries. Does nothing when they are already loaded."""
+    from .models import SurveyQuestion, SurveySection
+
+    if "questions" in survey.__dict__ and "sections" in survey.__dict__:
+        return
+    sections = list(db.session.scalars(select(SurveySection).where(SurveySection.survey_id == survey.id)
+                                       .order_by(SurveySection.position, SurveySection.id)))
+    questions = list(db.session.scalars(select(SurveyQuestion).where(SurveyQuestion.survey_id == survey.id)
+                                        .options(selectinload(SurveyQuestion.options))
+                                        .order_by(SurveyQuestion.position, SurveyQuestion.id)))
+    by_section: dict[int, list] = {s.id: [] for s in sections}
+    for q in questions:
+        by_section.setdefault(q.section_id, []).append(q)
+    for section in sections:
+        set_committed_value(section, "questions", by_section[section.id])
+        set_committed_value(section, "survey", survey)
+    set_committed_value(survey, "sections", sections)
+    set_committed_value(survey, "questions", questions)
 
 
 def ordered_questions(survey) -> list:
