@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ..accounts.roles import OFFICER
 from ..consultations import services as consultations
+from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
 from ..core.errors import not_found
 from ..core.pagination import paginate
 from ..core.params import to_id
@@ -281,6 +282,7 @@ def population_area(area_id):
     existing = {(f.age_band, f.sex): f for f in population.figures_for([area.id]) if f.kind == "age-sex"}
     errors = {}
     values = {}
+    conflict, version = None, area.version
     if request.method == "POST" and PlainForm().validate_on_submit():
         counts = {}
         for a, age in enumerate(AGE_BANDS):
@@ -294,14 +296,29 @@ def population_area(area_id):
                 else:
                     errors[(a, s)] = f"{age}, {sex}: enter a whole number from 0 to 10,000,000"
         if not errors:
-            population.save_area_figures(current_user, area, counts)
-            db.session.commit()
-            flash(f"Population figures saved for {area.name}.", "success")
-            return redirect(url_for("surveys.population_admin"))
+            try:
+                population.save_area_figures(current_user, area, counts, request.form.get("version"))
+                db.session.commit()
+            except (EditConflict, *CONFLICTS) as problem:
+                # Someone else saved this area's figures since the form was loaded: nothing
+                # is saved, the person's numbers stay in the boxes, the panel says what changed.
+                db.session.rollback()
+                conflict = as_conflict(problem, Area, area_id, request.form.get("version")).describe()
+                if conflict.gone:
+                    not_found("There is no area with that number.")
+                version = conflict.current_version
+                for change in conflict.changes:
+                    age, _, sex = change.key.partition(", ")
+                    if age in AGE_BANDS and sex in SEXES:
+                        change.yours = values[(AGE_BANDS.index(age), SEXES.index(sex))] or "(blank)"
+            else:
+                flash(f"Population figures saved for {area.name}.", "success")
+                return redirect(url_for("surveys.population_admin"))
     else:
         for a, age in enumerate(AGE_BANDS):
             for s, sex in enumerate(SEXES):
                 figure = existing.get((age, sex))
                 values[(a, s)] = str(figure.count) if figure else ""
     return render_template("surveys/manage/population_area.html", area=area, ages=AGE_BANDS, sexes=SEXES, values=values, errors=errors,
-                           demo=any(f.is_demo for f in existing.values()), form=PlainForm()), (400 if errors else 200)
+                           demo=any(f.is_demo for f in existing.values()), form=PlainForm(), conflict=conflict,
+                           version=version), (409 if conflict else 400 if errors else 200)
