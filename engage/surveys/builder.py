@@ -418,7 +418,7 @@ def update_question(actor, survey: Survey, question: SurveyQuestion, data: dict,
     kind = qtypes.type_of(question)
     values = _question_values(kind, data)
     concurrency.check(question, version)
-    lists_before = _lists_of(question)
+    lists_before = lists_of(question)
     counts = option_answer_counts(question) if answer_count(survey) else {}
     answered = question_answer_count(question) if counts is not None and answer_count(survey) else 0
     if answered and kind.key == "number":
@@ -444,7 +444,7 @@ def update_question(actor, survey: Survey, question: SurveyQuestion, data: dict,
             other.position = len(values["options"]) + 1
     if kind.has_rows:
         _apply_list(question, "row", values["rows"], counts, "statement", "rows")
-    lists_after = _lists_of(question)
+    lists_after = lists_of(question)
     for name in ("options", "rows"):
         if lists_before[name] != lists_after[name]:
             changes[name] = [lists_before[name], lists_after[name]]
@@ -454,7 +454,7 @@ def update_question(actor, survey: Survey, question: SurveyQuestion, data: dict,
     return question
 
 
-def _lists_of(question: SurveyQuestion) -> dict[str, str]:
+def lists_of(question: SurveyQuestion) -> dict[str, str]:
     """A question's answers and statements as the form shows them (one on each line), so an
     edit conflict can say what someone else changed in them."""
     return {"options": "\n".join(o.label for o in question.options if o.kind == "option" and not (o.invites_text and o.label == OTHER_LABEL)),

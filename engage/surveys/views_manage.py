@@ -320,6 +320,10 @@ def question_edit(survey_id, question_id):
             db.session.commit()
         except (EditConflict, *CONFLICTS) as error:
             conflict = _conflict(error, SurveyQuestion, question.id, form)
+            saved = builder.lists_of(question) if not conflict.gone else {}
+            for change in conflict.changes:
+                if change.key in saved:   # answers and statements as the form shows them, not option ids
+                    change.now = saved[change.key] or "(blank)"
         except builder.BuildError as error:
             db.session.rollback()
             _errors_to_form(form, error)
