@@ -3,7 +3,7 @@ comments and themes, who answered, exports, publishing to the consultation datab
 the population profiles (reference data, officers)."""
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..accounts.roles import OFFICER
@@ -15,10 +15,11 @@ from ..core.params import to_id
 from ..core.security import role_required
 from ..extensions import db
 from ..partnership.models import Area
-from . import analysis, builder, comments as comment_service, entry, exports, population, publishing, structure
+from . import analysis, builder, comments as comment_service, entry, exports, import_jobs, population, publishing, structure
 from . import bp
 from .equality import AGE_BANDS, SEXES
 from .forms import PlainForm, PublishForm, ThemeForm, UploadForm
+from .models import CHANNELS
 from .views_public import field
 
 EDITORS = consultations.EDITOR_ROLES
@@ -59,12 +60,20 @@ def entry_form(survey_id):
                            access_code=(submitted or {}).get("access_code", "")), (400 if errors or form_error else 200)
 
 
+def _import_job(survey, token: str) -> dict:
+    """The upload record, if it is this survey's and this person's; else 404."""
+    record = import_jobs.load(token)
+    if record is None or record.get("survey_id") != survey.id or record.get("user_id") != current_user.id:
+        not_found("That upload has expired or is not yours. Upload the file again.")
+    return record
+
+
 @bp.route("/surveys/<int:survey_id>/import", methods=["GET", "POST"])
 @role_required(*EDITORS)
 def import_answers(survey_id):
     survey = builder.get_for_manage(current_user, survey_id)
     form = UploadForm()
-    problems, check, token = [], None, None
+    problems, cells = [], []
     if form.validate_on_submit():
         upload = form.file.data
         data = upload.read(entry.MAX_IMPORT_BYTES + 1) if upload else b""
@@ -74,40 +83,46 @@ def import_answers(survey_id):
             try:
                 check = entry.check_file(survey, upload.filename or "", data)
             except entry.EntryProblems as error:
-                problems = error.problems
+                problems, cells = error.problems, error.cells
             else:
-                token = entry.store_upload(data)
-    return render_template("surveys/manage/import.html", survey=survey, form=form, problems=problems, check=check, token=token,
-                           confirm=PlainForm()), (400 if problems or form.errors else 200)
+                token = import_jobs.store(survey, current_user, check, data)
+                return redirect(url_for("surveys.import_preview", survey_id=survey.id, token=token))
+    return render_template("surveys/manage/import.html", survey=survey, form=form, problems=problems, cells=cells,
+                           record=None, token=None, confirm=PlainForm()), (400 if problems or form.errors else 200)
 
 
-@bp.route("/surveys/<int:survey_id>/import/<token>", methods=["POST"])
+@bp.route("/surveys/<int:survey_id>/import/<token>", methods=["GET", "POST"])
 @role_required(*EDITORS)
-def import_confirm(survey_id, token):
+def import_preview(survey_id, token):
+    """GET: what the checked file holds, with the Import button. POST: start the import in
+    the background (claimed once) and go to its progress page."""
     survey = builder.get_for_manage(current_user, survey_id)
-    if not PlainForm().validate_on_submit():
-        return redirect(url_for("surveys.import_answers", survey_id=survey.id))
-    data = entry.load_upload(token)
-    if data is None and entry.was_claimed(token):
-        flash("This file has already been imported: it was not imported twice.")
-        return redirect(url_for("surveys.results", survey_id=survey.id))
-    if data is None:
-        not_found("That upload has expired. Upload the file again.")
-    if not entry.claim_upload(token):
-        flash("This file has already been imported: it was not imported twice.")
-        return redirect(url_for("surveys.results", survey_id=survey.id))
-    filename = request.form.get("filename", "answers.csv")[:200]
-    try:
-        check = entry.check_file(survey, filename if filename.lower().endswith(".csv") else "answers.csv", data)
-        count = entry.import_rows(current_user, survey, check)
-        db.session.commit()
-    except entry.EntryProblems as error:
-        db.session.rollback()
-        flash("Nothing was imported: " + "; ".join(error.problems[:3]))
-        return redirect(url_for("surveys.import_answers", survey_id=survey.id))
-    entry.discard_upload(token)
-    flash(f"{count:,} responses imported.", "success")
-    return redirect(url_for("surveys.results", survey_id=survey.id))
+    record = _import_job(survey, token)
+    if request.method == "POST":
+        if not PlainForm().validate_on_submit():
+            return redirect(url_for("surveys.import_preview", survey_id=survey.id, token=token))
+        if import_jobs.start(current_app._get_current_object(), token) is None:
+            record = import_jobs.load(token) or record
+            if record.get("state") == import_jobs.DONE:
+                flash("This file has already been imported: it was not imported twice.", "info")
+            else:
+                flash("This file is already being imported, so it was not started again. Its progress is below.", "info")
+        return redirect(url_for("surveys.import_progress", survey_id=survey.id, token=token))
+    if record.get("state") in (import_jobs.RUNNING, import_jobs.DONE):
+        return redirect(url_for("surveys.import_progress", survey_id=survey.id, token=token))
+    return render_template("surveys/manage/import.html", survey=survey, form=UploadForm(), problems=[], cells=[], record=record,
+                           token=token, confirm=PlainForm(), channels=CHANNELS)
+
+
+@bp.route("/surveys/<int:survey_id>/import/<token>/progress")
+@role_required(*EDITORS)
+def import_progress(survey_id, token):
+    survey = builder.get_for_manage(current_user, survey_id)
+    record = _import_job(survey, token)
+    state = record.get("state")
+    refresh = request.args.get("refresh") != "off" and state == import_jobs.RUNNING
+    return render_template("surveys/manage/import_progress.html", survey=survey, record=record, token=token,
+                           refresh=refresh), (400 if state == import_jobs.FAILED else 200)
 
 
 @bp.route("/surveys/<int:survey_id>/import/template.csv")
