@@ -70,16 +70,16 @@ def get_for_public(user, survey_id) -> Survey:
 
 
 def get_for_answering(user, survey_id) -> Survey:
-    """``get_for_public`` for the answering journey: the survey with its consultation (one
-    query) and its whole structure (sections, questions, options) in three more, instead of
-    one query per section and per question as the pages walk it."""
+    """``get_for_public`` for the answering journey: the survey with its consultation and
+    sections (one query) and its questions with their options (one more), instead of one
+    query per section and per question as the pages walk it."""
     from sqlalchemy.orm import joinedload
 
     number = to_id(survey_id)
-    survey = db.session.get(Survey, number, options=[joinedload(Survey.consultation)]) if number else None
+    survey = db.session.get(Survey, number, options=[joinedload(Survey.consultation), joinedload(Survey.sections)]) if number else None
     if survey is None or not consultations.can_view(user, survey.consultation):
         not_found("There is no survey with that number.")
-    structure.preload(survey)
+    structure.preload(survey, sections_loaded=True)
     return survey
 
 
