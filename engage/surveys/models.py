@@ -198,7 +198,9 @@ class SurveyResponse(db.Model):
                            order_by="SurveyAnswer.id")
 
 
-class SurveyAnswer(db.Model):
+class SurveyAnswer(Versioned, db.Model):
+    """One answer row. Versioned because staff code comments with themes (an edit form)."""
+
     __tablename__ = "survey_answer"
     __table_args__ = AUTOINC
 

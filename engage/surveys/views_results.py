@@ -3,8 +3,11 @@ comments and themes, who answered, exports, publishing to the consultation datab
 the population profiles (reference data, officers)."""
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from ..accounts.roles import OFFICER
 from ..consultations import services as consultations
@@ -19,7 +22,7 @@ from . import analysis, builder, comments as comment_service, entry, exports, im
 from . import bp
 from .equality import AGE_BANDS, SEXES
 from .forms import PlainForm, PublishForm, ThemeForm, UploadForm
-from .models import CHANNELS
+from .models import CHANNELS, SurveyAnswer
 from .views_public import field
 
 EDITORS = consultations.EDITOR_ROLES
@@ -184,17 +187,22 @@ def comments(survey_id):
             db.session.rollback()
             flash(error.message)
         return redirect(url_for("surveys.comments", survey_id=survey.id))
+    return _comments_page(survey, theme_form, request.args)
+
+
+def _comments_page(survey, theme_form, args, conflict=None, conflict_answer=None, mine=None):
     questions = comment_service.text_questions(survey)
-    question_id = to_id(request.args.get("question"))
-    theme_id = to_id(request.args.get("theme"))
-    text = (request.args.get("q") or "").strip()[:100]
-    uncoded = request.args.get("uncoded") == "1"
+    question_id = to_id(args.get("question"))
+    theme_id = to_id(args.get("theme"))
+    text = (args.get("q") or "").strip()[:100]
+    uncoded = args.get("uncoded") == "1"
     page = paginate(comment_service.comments_query(survey, question_id=question_id, text=text, theme_id=theme_id, uncoded=uncoded),
                     per_page=comment_service.PER_PAGE)
     return render_template("surveys/manage/comments.html", survey=survey, page=page, questions=questions,
                            numbers=structure.numbers(survey), question_id=question_id, theme_id=theme_id, text=text,
                            uncoded=uncoded, counts=comment_service.theme_counts(survey), theme_form=theme_form,
-                           form=PlainForm()), (400 if theme_form.errors else 200)
+                           form=PlainForm(), conflict=conflict, conflict_answer=conflict_answer, mine=mine or []), (
+        409 if conflict else 400 if theme_form.errors else 200)
 
 
 @bp.route("/surveys/<int:survey_id>/comments/<int:answer_id>", methods=["POST"])
@@ -205,10 +213,24 @@ def code_comment(survey_id, answer_id):
     if answer is None:
         not_found("There is no comment with that number in this survey.")
     if PlainForm().validate_on_submit():
+        answer_id = answer.id
         try:
-            comment_service.code_comment(current_user, survey, answer, request.form.getlist("theme"))
+            comment_service.code_comment(current_user, survey, answer, request.form.getlist("theme"), request.form.get("version"))
             db.session.commit()
             flash("Themes saved for the comment.", "success")
+        except (EditConflict, *CONFLICTS) as problem:
+            # Someone else coded this comment since the page was loaded: nothing is saved; the
+            # page says what they chose, and this person's ticks stay on the comment's form.
+            db.session.rollback()
+            conflict = as_conflict(problem, SurveyAnswer, answer_id, request.form.get("version")).describe()
+            mine = [t for t in (to_id(v) for v in request.form.getlist("theme")) if t]
+            names = {t.id: t.name for t in survey.themes}
+            for change in conflict.changes:
+                if change.key == "themes":
+                    change.label, change.yours = "Themes", ", ".join(names[t] for t in mine if t in names) or "(none)"
+            back = request.form.get("back") or ""
+            args = MultiDict(parse_qsl(back.split("?", 1)[1])) if "?" in back and back.startswith(f"/surveys/{survey.id}/comments") else {}
+            return _comments_page(survey, ThemeForm(formdata=None), args, conflict=conflict, conflict_answer=answer_id, mine=mine)
         except builder.BuildError as error:
             db.session.rollback()
             flash(error.message)

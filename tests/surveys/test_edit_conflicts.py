@@ -105,3 +105,35 @@ def test_stale_population_figures_save_nothing(client, login, places, users):
     db.session.expire_all()
     figures = db.session.query(PopulationFigure).filter_by(area_id=ward.id).all()
     assert [(f.age_band, f.sex, f.count) for f in figures] == [(AGE_BANDS[1], SEXES[0], 500)]
+
+
+def test_stale_comment_coding_saves_nothing(client, login, survey, places, users):
+    from engage.surveys import comments
+    from engage.surveys.models import SurveyAnswer
+    from tests.surveys.survey_support import choice, store
+
+    q = survey.q
+    store(survey, {"ward": places["mill"].id, "use": choice(q["use"], "Often"), "comment": "More bins please"})
+    litter = comments.add_theme(users["officer"], survey, "Litter")
+    dogs = comments.add_theme(users["officer"], survey, "Dogs")
+    db.session.commit()
+    answer = db.session.scalars(comments.comments_query(survey)).one()
+    login("practitioner")
+    page = client.get(f"/surveys/{survey.id}/comments")
+    loaded = _version(page.data[page.data.index(f'id="comment-{answer.id}"'.encode()):])
+    comments.code_comment(users["coordinator"], survey, answer, [str(dogs.id)], int(loaded))
+    db.session.commit()
+    stale = client.post(f"/surveys/{survey.id}/comments/{answer.id}",
+                        data={"theme": [str(litter.id)], "version": loaded, "back": f"/surveys/{survey.id}/comments"})
+    assert stale.status_code == 409
+    text = stale.get_data(as_text=True)
+    assert "Someone else changed this" in text and "Test Coordinator" in text
+    # My tick stays on the comment's form; theirs is what is saved.
+    assert f'value="{litter.id}" checked' in text
+    db.session.expire_all()
+    assert [t.name for t in db.session.get(SurveyAnswer, answer.id).themes] == ["Dogs"]
+    again = client.post(f"/surveys/{survey.id}/comments/{answer.id}",
+                        data={"theme": [str(litter.id)], "version": _version(text[text.index(f'id="comment-{answer.id}"'):].encode())})
+    assert again.status_code == 302
+    db.session.expire_all()
+    assert [t.name for t in db.session.get(SurveyAnswer, answer.id).themes] == ["Litter"]
