@@ -54,6 +54,7 @@ CEILING_APP = '''
 import os
 from flask import Flask
 from sqlalchemy import create_engine, text
+import engage.core.database  # the same SQLite connection settings as Engage (WAL, synchronous)
 engine = create_engine(os.environ["BENCH_URL"], pool_pre_ping=True)
 app = Flask(__name__)
 @app.post("/insert")
@@ -341,7 +342,7 @@ def bench(name: str, url: str) -> dict:
            "ENGAGE_UPLOAD_DIR": str(folder / "uploads"), "ENGAGE_SURVEY_RATE_LIMIT": "1000000 per hour",
            "ENGAGE_ENV": "development", "BENCH_URL": url}
     (folder / "ceiling_app.py").write_text(CEILING_APP)
-    ceiling = Server("ceiling_app:app", folder, env, folder)
+    ceiling = Server("ceiling_app:app", folder, {**env, "PYTHONPATH": str(ROOT)}, folder)
     try:
         ceiling_rate, ceiling_errors = run_ceiling(ceiling.base)
     finally:

@@ -15,6 +15,18 @@ audit history meant for the old one. Every ``Table`` attached to Engage's metada
 primary key is one integer column; other tables are unaffected). PostgreSQL sequences never
 go back, so nothing is needed there.
 
+**Commits that survive a crash, without waiting on the disk three times.** Every SQLite
+connection uses write-ahead logging (``PRAGMA journal_mode=WAL``, kept in the database file):
+a commit appends to the ``-wal`` file instead of rewriting pages through a rollback journal,
+readers do not block the writer, and a process killed at any moment (``kill -9`` of a
+gunicorn worker) loses no committed transaction: SQLite replays the log on the next open.
+``PRAGMA synchronous`` is ``ENGAGE_SQLITE_SYNCHRONOUS`` (default ``FULL``): with ``FULL`` the
+log is flushed to disk (one fsync) before ``COMMIT`` returns, so a commit that a person was
+told about also survives a power cut or an operating-system crash. ``NORMAL`` skips that
+fsync (the log is synced at checkpoints): still safe when a process dies, but the last
+commits before a power cut can be rolled back, so it is only for machines where that is
+acceptable. PostgreSQL needs none of this (``synchronous_commit`` is on by default).
+
 How a new capability uses this: nothing to do in models. In its migration, pass
 ``sqlite_autoincrement=True`` to ``op.create_table`` for every table with an integer id (the
 test ``tests/foundation/test_integrity_ids.py`` checks the built schema). Migrations that
@@ -22,6 +34,7 @@ rebuild SQLite tables run with foreign keys off (see ``migrations/env.py``), as 
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 
 from sqlalchemy import MetaData, Table, event
@@ -33,7 +46,15 @@ def enforce_foreign_keys(dbapi_connection, connection_record) -> None:
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={sqlite_synchronous()}")
         cursor.close()
+
+
+def sqlite_synchronous() -> str:
+    """FULL (the default: a commit is on disk before it returns) or NORMAL (see above)."""
+    value = os.environ.get("ENGAGE_SQLITE_SYNCHRONOUS", "FULL").strip().upper()
+    return value if value in ("FULL", "NORMAL", "EXTRA") else "FULL"
 
 
 def never_reuse_ids(metadata: MetaData) -> None:

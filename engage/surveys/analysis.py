@@ -2,6 +2,11 @@
 equality question, ward, priority wards against the rest, or channel; margins of error,
 significance marks, weighting to the population profile, and suppression.
 
+Suppression outside staff views is engage.core.disclosure's: a group under the threshold is
+hidden (primary), and so is the next smallest group of any breakdown where one hidden group
+could be worked out from the total and the others (secondary): everyone = each breakdown's
+groups, and priority wards / the rest of the borough = their wards.
+
 Everything is computed from the complete responses each time (one query for responses,
 one for answers), so results are live while the survey is open.
 """
@@ -11,11 +16,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from statistics import median
 
-from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import select
 
 from ..consultations.charts import Bar, Group, bar_chart
+from ..core import disclosure
 from ..extensions import db
 from . import equality, stats, structure
 from . import questions as qtypes
@@ -26,11 +31,9 @@ PRIORITY = "Priority wards"
 REST = "Rest of the borough"
 
 
-def threshold() -> int:
-    try:
-        return int(current_app.config.get("ENGAGE_SUPPRESSION_THRESHOLD", 5))
-    except (RuntimeError, TypeError, ValueError):
-        return 5
+# The suppression threshold is engage.core.disclosure's (ENGAGE_SUPPRESSION_THRESHOLD).
+threshold = disclosure.threshold
+EVERYONE = ("all", "all")
 
 
 @dataclass
@@ -173,10 +176,47 @@ def _cell(count, base, effective, show_moe, hidden):
     return Cell(count, base, 100.0 * share, moe)
 
 
-def _part_table(q, part: qtypes.Part, people: list[Person], dim: Dimension | None, *, public: bool, limit: int,
-                show_moe: bool, test: bool) -> PartTable:
+def _answered(q, part: qtypes.Part, people: list[Person]) -> list[Person]:
     kind = qtypes.type_of(q)
-    answered = [p for p in people if q.id in p.values and not kind.empty(p.values[q.id]) and kind.keys(q, p.values[q.id], part)]
+    return [p for p in people if q.id in p.values and not kind.empty(p.values[q.id]) and kind.keys(q, p.values[q.id], part)]
+
+
+def hidden_groups(q, part: qtypes.Part, people: list[Person], dims: dict[str, Dimension], limit: int) -> set[tuple[str, str]]:
+    """The groups whose figures for this question (part) the public may not see, as
+    (dimension key, group key), with ``EVERYONE`` for the everyone column. Worked out over
+    every breakdown that can be published, since figures from one table can be subtracted
+    from another's: everyone = the groups of each breakdown; priority wards and the rest
+    of the borough = their wards (engage.core.disclosure.suppress)."""
+    answered = _answered(q, part, people)
+    groups: dict = {EVERYONE: len(answered)}
+    families = []
+    for dim in dims.values():
+        counts: dict[str, int] = defaultdict(int)
+        for p in answered:
+            key = dim.of(p)
+            if key is not None:
+                counts[key] += 1
+        members = []
+        for key, _label in dim.groups:
+            if counts.get(key):   # groups nobody in are not shown to the public at all
+                groups[(dim.key, key)] = counts[key]
+                members.append((dim.key, key))
+        families.append(disclosure.Family(EVERYONE, members))
+    if "ward" in dims and "area-group" in dims:
+        priority = {str(i) for i in priority_ward_ids()}
+        for group in ("priority", "rest"):
+            wards = [("ward", k) for k, _label in dims["ward"].groups if (k in priority) == (group == "priority") and ("ward", k) in groups]
+            families.append(disclosure.Family(("area-group", group), wards))
+    return disclosure.suppress(groups, families, limit)
+
+
+def _part_table(q, part: qtypes.Part, people: list[Person], dim: Dimension | None, *, public: bool, limit: int,
+                show_moe: bool, test: bool, hidden: set | None = None) -> PartTable:
+    """One table; with ``public``, the groups in ``hidden`` (from ``hidden_groups``) show no figures."""
+    kind = qtypes.type_of(q)
+    answered = _answered(q, part, people)
+    if public and hidden is None:
+        hidden = hidden_groups(q, part, people, {dim.key: dim} if dim is not None else {}, limit)
     categories = list(part.categories)
     if q.qtype == "date":
         months = sorted({k for p in answered for k in kind.keys(q, p.values[q.id], part)})
@@ -194,7 +234,8 @@ def _part_table(q, part: qtypes.Part, people: list[Person], dim: Dimension | Non
         base = sum(p.weight for p in group)
         effective = stats.effective_base([p.weight for p in group]) if group else 0.0
         small = len(group) < limit
-        columns.append(Column(key, label, base, effective, hidden=small and public, small=small, people=len(group)))
+        group_key = EVERYONE if key == "all" and not columns else (dim.key, key)
+        columns.append(Column(key, label, base, effective, hidden=public and group_key in hidden, small=small, people=len(group)))
         tally = defaultdict(float)
         for p in group:
             for k in kind.keys(q, p.values[q.id], part):
@@ -289,7 +330,9 @@ def results(survey, *, by: str | None = None, public: bool = False, weighted: bo
         if kind.text_answer:
             result.comments = answered
         for part in kind.parts(q):
-            result.tables.append(_part_table(q, part, people, dim, public=public, limit=limit, show_moe=show_moe, test=True))
+            hidden = hidden_groups(q, part, people, dims, limit) if public else None
+            result.tables.append(_part_table(q, part, people, dim, public=public, limit=limit, show_moe=show_moe, test=True,
+                                             hidden=hidden))
         if q.qtype == "ranking":
             result.ranking = _ranking(q, people, public, limit)
         out.append(result)
@@ -333,9 +376,10 @@ def aggregated(survey, *, public: bool, by_keys=("area-group", "ward", "channel"
             if part.numeric:
                 continue
             figures = []
+            hidden = hidden_groups(q, part, people, {k: dims[k] for k in wanted}, limit) if public else None
             for dim_key in [None, *wanted]:
                 dim = dims.get(dim_key) if dim_key else None
-                table = _part_table(q, part, people, dim, public=public, limit=limit, show_moe=False, test=False)
+                table = _part_table(q, part, people, dim, public=public, limit=limit, show_moe=False, test=False, hidden=hidden)
                 for index, column in enumerate(table.columns):
                     if dim_key and index == 0:
                         continue

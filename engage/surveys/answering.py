@@ -271,11 +271,15 @@ def submit(survey, response: SurveyResponse, *, email: str | None = None) -> boo
         raise MissingAnswers(missing[0])
     if response.status == "preview":
         return True
+    # Everything read and worked out before the first write, so the write lock (SQLite) or
+    # the row lock (PostgreSQL) is held only for the three writes and the commit.
+    rows = answer_rows(survey, response.id, answers)
+    ward_id = ward_of(survey, answers)
     now = utcnow()
     done = db.session.execute(
         update(SurveyResponse).where(SurveyResponse.id == response.id, SurveyResponse.status == "draft")
         .values(status="complete", submitted_at=now, updated_at=now, draft=None, resume_hash=None,
-                ward_id=ward_of(survey, answers)).execution_options(synchronize_session=False)
+                ward_id=ward_id).execution_options(synchronize_session=False)
     ).rowcount
     if done != 1:
         return False
@@ -285,9 +289,7 @@ def submit(survey, response: SurveyResponse, *, email: str | None = None) -> boo
             .values(used_at=now).execution_options(synchronize_session=False)).rowcount
         if used != 1:
             raise AnswerError("That access code has already been used to answer this survey")
-    rows = answer_rows(survey, response.id, answers)
-    if rows:
-        db.session.execute(insert(SurveyAnswer), rows)
+    insert_answers(rows)
     if email:
         add_contact(survey, email)
     db.session.expire(response)
@@ -311,10 +313,15 @@ def store_complete(survey, answers: dict, *, channel: str, entered_by=None, subm
             .values(used_at=now).execution_options(synchronize_session=False)).rowcount
         if used != 1:
             raise AnswerError("That access code has already been used")
-    rows = answer_rows(survey, response.id, answers)
-    if rows:
-        db.session.execute(insert(SurveyAnswer), rows)
+    insert_answers(answer_rows(survey, response.id, answers))
     return response
+
+
+def insert_answers(rows: list[dict]) -> None:
+    """All of a response's answer rows in one statement (an executemany on the table: every
+    row has every column, so the database gets one batch, not one INSERT per kind of row)."""
+    if rows:
+        db.session.execute(insert(SurveyAnswer.__table__), rows)
 
 
 # ---- contacts: kept apart from answers ---------------------------------------------------

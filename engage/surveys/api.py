@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..consultations import services as consultations
+from ..core import disclosure
 from ..core import openapi as spec
 from ..core.errors import not_found
 from ..core.models import utcnow
@@ -57,7 +58,7 @@ def api_results(id):  # noqa: A002  (the path parameter's name in the OpenAPI do
     return jsonify({"survey": {"id": survey.id, "title": survey.title, "consultation_id": survey.consultation_id,
                                "state": survey.state, "published": public},
                     "respondents": len(analysis.load_people(survey)),
-                    "suppression_threshold": analysis.threshold(),
+                    "suppression_threshold": disclosure.threshold(),
                     "questions": questions})
 
 

@@ -13,7 +13,7 @@ from flask import abort
 from sqlalchemy import func, select
 
 from ..consultations import services as consultations
-from ..core import audit
+from ..core import audit, concurrency
 from ..core.errors import not_found
 from ..core.models import utcnow
 from ..core.params import to_id
@@ -35,15 +35,6 @@ class BuildError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
-
-
-class Conflict(Exception):
-    """Someone else saved this since the form was loaded."""
-
-    def __init__(self, current, changes: dict):
-        super().__init__("Someone else changed this while you were editing it")
-        self.current = current
-        self.changes = changes
 
 
 # ---- who may do what ---------------------------------------------------------------------
@@ -75,6 +66,20 @@ def get_for_public(user, survey_id) -> Survey:
     survey = get_survey(survey_id)
     if not consultations.can_view(user, survey.consultation):
         not_found("There is no survey with that number.")
+    return survey
+
+
+def get_for_answering(user, survey_id) -> Survey:
+    """``get_for_public`` for the answering journey: the survey with its consultation and
+    sections (one query) and its questions with their options (one more), instead of one
+    query per section and per question as the pages walk it."""
+    from sqlalchemy.orm import joinedload
+
+    number = to_id(survey_id)
+    survey = db.session.get(Survey, number, options=[joinedload(Survey.consultation), joinedload(Survey.sections)]) if number else None
+    if survey is None or not consultations.can_view(user, survey.consultation):
+        not_found("There is no survey with that number.")
+    structure.preload(survey, sections_loaded=True)
     return survey
 
 
@@ -117,24 +122,6 @@ def option_answer_counts(question: SurveyQuestion) -> dict[int, int]:
 def question_answer_count(question: SurveyQuestion) -> int:
     return db.session.scalar(select(func.count(func.distinct(SurveyAnswer.response_id))).join(SurveyResponse).where(
         SurveyAnswer.question_id == question.id, SurveyResponse.status == "complete")) or 0
-
-
-# ---- versions ----------------------------------------------------------------------------
-
-def check_version(obj, version, fields: dict) -> None:
-    """Raise Conflict when ``obj`` was saved by someone else since ``version`` was loaded;
-    ``fields`` are the person's own values, compared with what is saved now."""
-    try:
-        loaded = int(version)
-    except (TypeError, ValueError):
-        loaded = None
-    if loaded is None or loaded != obj.version:
-        changes = {}
-        for name, mine in fields.items():
-            now = getattr(obj, name, None)
-            if now != mine:
-                changes[name] = now
-        raise Conflict(obj, changes)
 
 
 # ---- surveys -----------------------------------------------------------------------------
@@ -208,15 +195,15 @@ def create_survey(actor, consultation, data: dict) -> Survey:
 
 def update_settings(actor, survey: Survey, data: dict, version) -> Survey:
     _check_manage(actor, survey)
+    concurrency.check(survey, version)
     values = _clean_settings(data)
-    check_version(survey, version, values)
     for name, value in values.items():
         setattr(survey, name, value)
     changes = audit.changes_of(survey)
     if changes:
         survey.updated_at = utcnow()
     audit.record(actor, "update", survey, f"Survey settings changed: {survey.title}", changes=changes)
-    db.session.flush()
+    concurrency.flush(survey)
     return survey
 
 
@@ -251,11 +238,11 @@ def save_section(actor, survey: Survey, section: SurveySection | None, data: dic
         db.session.flush()
         audit.record(actor, "create", section, f"Section added to {survey.title}: {title}", changes={"title": [None, title]})
     else:
-        check_version(section, version, {"title": title, "intro": intro})
+        concurrency.check(section, version)
         section.title, section.intro = title, intro
         audit.record(actor, "update", section, f"Section changed in {survey.title}: {title}")
     touch(survey)
-    db.session.flush()
+    concurrency.flush(section)
     return section
 
 
@@ -430,7 +417,8 @@ def update_question(actor, survey: Survey, question: SurveyQuestion, data: dict,
     _check_manage(actor, survey)
     kind = qtypes.type_of(question)
     values = _question_values(kind, data)
-    check_version(question, version, {"text": values["text"], "hint": values["hint"], "required": values["required"]})
+    concurrency.check(question, version)
+    lists_before = lists_of(question)
     counts = option_answer_counts(question) if answer_count(survey) else {}
     answered = question_answer_count(question) if counts is not None and answer_count(survey) else 0
     if answered and kind.key == "number":
@@ -442,6 +430,7 @@ def update_question(actor, survey: Survey, question: SurveyQuestion, data: dict,
             raise BuildError("This question has answers, so its range can only be widened. Make a new version of the survey to narrow it", "min")
     question.text, question.hint, question.required = values["text"], values["hint"], values["required"]
     question.personal, question.randomise, question.settings = values["personal"], values["randomise"], values["settings"]
+    changes = audit.changes_of(question)
     if kind.has_options:
         _apply_list(question, "option", values["options"], counts, "answer", "options")
         other = next((o for o in question.options if o.invites_text and o.label == OTHER_LABEL), None)
@@ -455,10 +444,21 @@ def update_question(actor, survey: Survey, question: SurveyQuestion, data: dict,
             other.position = len(values["options"]) + 1
     if kind.has_rows:
         _apply_list(question, "row", values["rows"], counts, "statement", "rows")
-    audit.record(actor, "update", question, f"Question changed in {survey.title}: {question.text}")
+    lists_after = lists_of(question)
+    for name in ("options", "rows"):
+        if lists_before[name] != lists_after[name]:
+            changes[name] = [lists_before[name], lists_after[name]]
+    audit.record(actor, "update", question, f"Question changed in {survey.title}: {question.text}", changes=changes)
     touch(survey)
-    db.session.flush()
+    concurrency.flush(question)
     return question
+
+
+def lists_of(question: SurveyQuestion) -> dict[str, str]:
+    """A question's answers and statements as the form shows them (one on each line), so an
+    edit conflict can say what someone else changed in them."""
+    return {"options": "\n".join(o.label for o in question.options if o.kind == "option" and not (o.invites_text and o.label == OTHER_LABEL)),
+            "rows": "\n".join(o.label for o in question.options if o.kind == "row")}
 
 
 def delete_question_plan(survey: Survey, question: SurveyQuestion) -> list[str]:
@@ -522,9 +522,11 @@ def move_question(actor, survey: Survey, question: SurveyQuestion, direction: in
     db.session.flush()
 
 
-def set_rule(actor, survey: Survey, target, data: dict) -> None:
-    """Set (or clear, when ``question_id`` is empty) the condition on a question or section."""
+def set_rule(actor, survey: Survey, target, data: dict, version=concurrency.UNCHECKED) -> None:
+    """Set (or clear, when ``question_id`` is empty) the condition on a question or section.
+    ``version`` is the question's or section's version the rule form was loaded from."""
     _check_manage(actor, survey)
+    concurrency.check(target, version)
     source_id = to_id(data.get("question_id"))
     if not data.get("question_id"):
         rule = None
@@ -546,10 +548,14 @@ def set_rule(actor, survey: Survey, target, data: dict) -> None:
         raise BuildError(str(error), "question_id")
     before = target.rule
     target.rule = rule
-    audit.record(actor, "rule", target, f"Condition {'set' if rule else 'removed'} in {survey.title}",
-                 changes={"rule": [before, rule]})
+    audit.record(actor, "update", target, f"Condition {'set' if rule else 'removed'} in {survey.title}",
+                 changes={"rule": [describe_rule_text(survey, before), describe_rule_text(survey, rule)]})
     touch(survey)
-    db.session.flush()
+    concurrency.flush(target)
+
+
+def describe_rule_text(survey: Survey, rule: dict | None) -> str:
+    return structure.describe_rule(survey, rule) if rule else "Always shown"
 
 
 # ---- the equality monitoring section -----------------------------------------------------

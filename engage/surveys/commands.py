@@ -17,3 +17,51 @@ def purge_expired_command():
     db.session.commit()
     click.echo(f"Deleted {counts['contacts']:,} email addresses, {counts['texts']:,} personal comments and "
                f"{counts['drafts']:,} unfinished or preview responses ({counts['surveys']:,} surveys reached the end of their retention period).")
+
+
+@engage_cli.command("import-survey-answers")
+@click.argument("survey_id", type=int)
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--user", "email", default="", help="Email address of the account the answers are recorded as entered by.")
+def import_survey_answers_command(survey_id, path, email):
+    """Import answers collected by another tool from a CSV file (headings Q1, Q2...; the
+    survey's import template). Every row is checked first; all the responses are saved
+    together or none are, and a file already imported is refused."""
+    from pathlib import Path
+
+    from sqlalchemy import func, select
+
+    from ..accounts.models import User
+    from . import entry, import_jobs
+    from .models import Survey
+
+    survey = db.session.get(Survey, survey_id)
+    if survey is None:
+        raise click.ClickException(f"There is no survey {survey_id}.")
+    actor = None
+    if email:
+        actor = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+        if actor is None:
+            raise click.ClickException(f"There is no account with the email address {email}.")
+    data = Path(path).read_bytes()
+    shown = {"phase": None}
+
+    def progress(phase: str, done: int, total: int) -> None:
+        if phase != shown["phase"]:
+            shown["phase"] = phase
+            click.echo("Checking every row..." if phase == "checking" else "Saving the responses...")
+        click.echo(f"  {done:,} of {total:,} {'rows checked' if phase == 'checking' else 'responses saved'}")
+
+    try:
+        count = import_jobs.run(actor, survey, Path(path).name, data, progress)
+        db.session.commit()
+    except entry.EntryProblems as error:
+        db.session.rollback()
+        click.echo("Nothing was imported. Fix these and try again:", err=True)
+        for row, column, message in error.cells[:50]:
+            click.echo(f"  row {row}, column {column}: {message}", err=True)
+        if not error.cells:
+            for message in error.problems:
+                click.echo(f"  {message}", err=True)
+        raise SystemExit(1)
+    click.echo(f"Imported {count:,} responses into ‘{survey.title}’.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from ..core import audit
+from ..core import audit, concurrency
 from ..core.params import to_id
 from ..core.sanitise import clean_text
 from ..extensions import db
@@ -82,9 +82,12 @@ def get_comment(survey, answer_id) -> SurveyAnswer | None:
     return answer
 
 
-def code_comment(actor, survey, answer: SurveyAnswer, theme_ids) -> None:
+def code_comment(actor, survey, answer: SurveyAnswer, theme_ids, version=concurrency.UNCHECKED) -> None:
+    """Set a comment's themes. ``version`` is the comment's version the page showed
+    (engage/core/concurrency.py): themes saved by someone else since are an EditConflict."""
     if not can_manage(actor, survey):
         raise BuildError("You cannot change this survey")
+    concurrency.check(answer, version)
     themes = {t.id: t for t in survey.themes}
     wanted = []
     for value in theme_ids:
@@ -95,6 +98,6 @@ def code_comment(actor, survey, answer: SurveyAnswer, theme_ids) -> None:
             wanted.append(themes[number])
     before = sorted(t.name for t in answer.themes)
     answer.themes = wanted
-    audit.record(actor, "code", answer, f"Comment coded in {survey.title}",
-                 changes={"themes": [before, sorted(t.name for t in wanted)]})
-    db.session.flush()
+    audit.record(actor, "update", answer, f"Comment coded in {survey.title}",
+                 changes={"themes": [", ".join(before) or "(none)", ", ".join(sorted(t.name for t in wanted)) or "(none)"]})
+    concurrency.flush(answer)

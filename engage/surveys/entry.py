@@ -10,13 +10,10 @@ import io
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import select
 
 from ..core import audit
-from ..core.files import claim
 from ..extensions import db
 from . import answering, structure
 from . import questions as qtypes
@@ -28,9 +25,13 @@ MAX_IMPORT_ROWS = 20_000
 
 
 class EntryProblems(Exception):
-    def __init__(self, problems: list[str]):
+    """What stops a file (or a form) being stored. ``cells`` are the problems that belong to
+    one place in the file, as (row number, column heading, message), for the preview table."""
+
+    def __init__(self, problems: list[str], cells: list[tuple[int, str, str]] | None = None):
         super().__init__("; ".join(problems[:3]))
         self.problems = problems
+        self.cells = cells or []
 
 
 @dataclass
@@ -114,14 +115,9 @@ class ImportCheck:
     filename: str
 
 
-def _folder() -> Path:
-    folder = Path(current_app.config["ENGAGE_UPLOAD_DIR"]) / "survey-imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def check_file(survey, filename: str, data: bytes) -> ImportCheck:
-    """Read and check every row; problems name the row (the heading is row 1) and column."""
+def check_file(survey, filename: str, data: bytes, progress=None) -> ImportCheck:
+    """Read and check every row; problems name the row (the heading is row 1) and column.
+    ``progress(phase, done, total)`` hears how far the check has got."""
     if not filename.lower().endswith(".csv"):
         raise EntryProblems(["Choose a CSV file (.csv)"])
     if len(data) > MAX_IMPORT_BYTES:
@@ -139,8 +135,12 @@ def check_file(survey, filename: str, data: bytes) -> ImportCheck:
         raise EntryProblems(["The file's headings must be the question numbers, like Q1, Q2 and Q5.1 for statements. "
                              "Download the template to see them"])
     problems = [f"Column ‘{h[:40]}’ is not a question of this survey" for h in unknown[:10]]
+    cells: list[tuple[int, str, str]] = [(1, h[:40], "This is not a question of this survey") for h in unknown[:10]]
+    total = max(len(text.splitlines()) - 1, 1)   # data rows (a cell split over lines makes this a little high)
     rows = []
     for n, raw in enumerate(reader, start=2):
+        if progress is not None and (n - 1) % 200 == 0:
+            progress("checking", min(n - 1, total), total)
         if n - 1 > MAX_IMPORT_ROWS:
             problems.append(f"The file has more than {MAX_IMPORT_ROWS:,} rows")
             break
@@ -150,6 +150,7 @@ def check_file(survey, filename: str, data: bytes) -> ImportCheck:
         channel = (row.get("channel") or "").strip().lower() or "import"
         if channel not in CHANNELS:
             problems.append(f"Row {n}, column ‘channel’: use one of {', '.join(CHANNELS)}")
+            cells.append((n, "channel", f"Use one of {', '.join(CHANNELS)}"))
         answers = {}
         for q in structure.ordered_questions(survey):
             kind = qtypes.type_of(q)
@@ -157,6 +158,7 @@ def check_file(survey, filename: str, data: bytes) -> ImportCheck:
                 value = kind.import_cells(q, numbers[q.id], row)
             except qtypes.Invalid as error:
                 problems.append(f"Row {n}, column ‘{numbers[q.id]}’: {error}")
+                cells.append((n, numbers[q.id], str(error)))
                 continue
             if not kind.empty(value):
                 answers[str(q.id)] = value
@@ -166,7 +168,9 @@ def check_file(survey, filename: str, data: bytes) -> ImportCheck:
             problems.append("Checking stopped after 50 problems")
             break
     if problems:
-        raise EntryProblems(problems)
+        raise EntryProblems(problems, cells)
+    if progress is not None:
+        progress("checking", total, total)
     if not rows:
         raise EntryProblems(["The file has no answers in it"])
     digest = hashlib.sha256(data).hexdigest()
@@ -176,42 +180,19 @@ def check_file(survey, filename: str, data: bytes) -> ImportCheck:
     return ImportCheck(rows, digest, filename)
 
 
-def store_upload(data: bytes) -> str:
-    token = secrets.token_hex(16)
-    (_folder() / f"{token}.csv").write_bytes(data)
-    return token
-
-
-def load_upload(token: str) -> bytes | None:
-    if not token or not token.isalnum() or len(token) != 32:
-        return None
-    path = _folder() / f"{token}.csv"
-    return path.read_bytes() if path.exists() else None
-
-
-def claim_upload(token: str) -> bool:
-    """One atomic claim: of two submissions of the same upload, exactly one imports it."""
-    return claim(_folder() / f"{token}.claimed")
-
-
-def was_claimed(token: str) -> bool:
-    return bool(token) and token.isalnum() and len(token) == 32 and (_folder() / f"{token}.claimed").exists()
-
-
-def import_rows(actor, survey, check: ImportCheck) -> int:
-    for n, channel, answers in check.rows:
+def import_rows(actor, survey, check: ImportCheck, progress=None) -> int:
+    """Store every checked row (flush, no commit: the caller commits once, so a failure
+    part way leaves nothing)."""
+    total = len(check.rows)
+    for done, (n, channel, answers) in enumerate(check.rows, start=1):
         answering.store_complete(survey, answers, channel=channel, entered_by=actor,
                                  submission_key=f"{check.digest[:48]}-{n}")
+        if progress is not None and (done % 100 == 0 or done == total):
+            progress("saving", done, total)
     audit.record(actor, "import", survey, f"{len(check.rows):,} responses imported into {survey.title} from {check.filename}",
                  changes={"file": check.filename, "responses": len(check.rows)})
     db.session.flush()
     return len(check.rows)
-
-
-def discard_upload(token: str) -> None:
-    path = _folder() / f"{token}.csv"
-    if path.exists():
-        path.unlink()
 
 
 def stamp() -> str:

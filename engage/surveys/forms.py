@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovFileInput, GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import BooleanField, HiddenField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from ..core.forms import EngageForm, GovDateField, IdSelectField, WholeNumberField
+from ..core.forms import EngageForm, GovDateField, IdSelectField, VersionField, WholeNumberField
 
 
 def _text(label, max_length, hint="", required=None, area=False):
@@ -37,14 +37,14 @@ class SurveyForm(EngageForm):
     one_per_browser = _check("Accept one response from each device", "Recommended. People on shared computers can still answer on paper.")
     codes_required = _check("Ask for a single-use access code", "For postal or panel surveys: you make and print the codes.")
     ask_contact = _check("Offer to tell people what happens next (asks for an optional email address)")
-    version = HiddenField()
+    version = VersionField()
     submit = SubmitField("Save survey", widget=GovSubmitInput())
 
 
 class SectionForm(EngageForm):
     title = _text("Section title", 200, "Residents see this as the heading of the page.", "Enter a title for the section")
     intro = _text("Introduction", 3000, "Optional. Shown above the section's first question.", area=True)
-    version = HiddenField()
+    version = VersionField()
     submit = SubmitField("Save section", widget=GovSubmitInput())
 
 
@@ -63,7 +63,7 @@ class QuestionForm(EngageForm):
     required = _check("People must answer this question")
     personal = _check("Answers may identify someone", "Deleted with the other personal data at the end of the retention period, "
                                                       "and left out of exports.")
-    version = HiddenField()
+    version = VersionField()
     submit = SubmitField("Save question", widget=GovSubmitInput())
 
 

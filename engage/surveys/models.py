@@ -3,6 +3,8 @@ responses hold answers (one row per chosen option, statement or value). Resident
 "tell me what happens next" addresses live in their own table, never joined to answers.
 
 States that follow from dates (draft, scheduled, open, closed) are computed, not stored.
+What staff edit in forms (surveys, sections, questions) is ``Versioned``
+(engage/core/concurrency.py): a stale save is an edit conflict, never an overwrite.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.concurrency import Versioned
 from ..core.models import utcnow
 from ..extensions import db
 
@@ -31,7 +34,7 @@ STATES = {
 }
 
 
-class Survey(db.Model):
+class Survey(Versioned, db.Model):
     __tablename__ = "survey"
     __table_args__ = AUTOINC
 
@@ -59,10 +62,6 @@ class Survey(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
-
-    __mapper_args__ = {"version_id_col": version}
-
     consultation = relationship("Consultation")
     population_area = relationship("Area")
     sections = relationship("SurveySection", back_populates="survey", cascade="all, delete-orphan",
@@ -97,7 +96,7 @@ class Survey(db.Model):
         return self.title
 
 
-class SurveySection(db.Model):
+class SurveySection(Versioned, db.Model):
     __tablename__ = "survey_section"
     __table_args__ = AUTOINC
 
@@ -109,15 +108,11 @@ class SurveySection(db.Model):
     # Show this section only when an earlier answer meets the rule (see questions.Rule).
     rule: Mapped[dict | None] = mapped_column(JSON)
     is_equality: Mapped[bool] = mapped_column(Boolean, default=False)
-    version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
-
-    __mapper_args__ = {"version_id_col": version}
-
     survey = relationship("Survey", back_populates="sections")
     questions = relationship("SurveyQuestion", back_populates="section", order_by="SurveyQuestion.position")
 
 
-class SurveyQuestion(db.Model):
+class SurveyQuestion(Versioned, db.Model):
     __tablename__ = "survey_question"
     __table_args__ = AUTOINC
 
@@ -138,10 +133,6 @@ class SurveyQuestion(db.Model):
     rule: Mapped[dict | None] = mapped_column(JSON)
     # Equality monitoring questions say what they measure (age, sex, ethnicity...).
     equality_key: Mapped[str] = mapped_column(String(30), default="")
-    version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
-
-    __mapper_args__ = {"version_id_col": version}
-
     survey = relationship("Survey", back_populates="questions")
     section = relationship("SurveySection", back_populates="questions")
     options = relationship("SurveyOption", back_populates="question", cascade="all, delete-orphan",
@@ -207,7 +198,9 @@ class SurveyResponse(db.Model):
                            order_by="SurveyAnswer.id")
 
 
-class SurveyAnswer(db.Model):
+class SurveyAnswer(Versioned, db.Model):
+    """One answer row. Versioned because staff code comments with themes (an edit form)."""
+
     __tablename__ = "survey_answer"
     __table_args__ = AUTOINC
 

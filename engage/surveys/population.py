@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 
-from ..core import audit
+from ..core import audit, concurrency
 from ..core.sanitise import clean_text
 from ..extensions import db
 from ..partnership.models import Area
@@ -216,12 +216,17 @@ def read_csv(data: bytes) -> list[dict]:
 
 
 def import_rows(actor, rows: list[dict]) -> int:
-    """Replace the figures of each area and kind the rows cover (flush, no commit)."""
+    """Replace the figures of each area and kind the rows cover (flush, no commit). Each area
+    changed moves its version on, so an edit form opened before the import conflicts."""
     covered = {(r["area_id"], r["kind"]) for r in rows}
     for area_id, kind in covered:
         db.session.execute(delete(PopulationFigure).where(PopulationFigure.area_id == area_id, PopulationFigure.kind == kind))
     for row in rows:
         db.session.add(PopulationFigure(**row))
+    for area_id in {area_id for area_id, _kind in covered}:
+        area = db.session.get(Area, area_id)
+        if area is not None:
+            concurrency.bump(area)
     db.session.flush()
     if actor is not None:
         from ..core.models import AuditEvent
@@ -233,23 +238,30 @@ def import_rows(actor, rows: list[dict]) -> int:
     return len(rows)
 
 
-def save_area_figures(actor, area: Area, counts: dict[tuple[str, str], int | None]) -> None:
-    """Officers' edit form: the age-sex counts of one area (None removes a figure)."""
+def save_area_figures(actor, area: Area, counts: dict[tuple[str, str], int | None], version=concurrency.UNCHECKED) -> None:
+    """Officers' edit form: the age-sex counts of one area (None removes a figure).
+    ``version`` is the area's version the form was loaded from (engage/core/concurrency.py):
+    figures saved by someone else since are an ``EditConflict`` and nothing is saved."""
+    concurrency.check(area, version)
     existing = {(f.age_band, f.sex): f for f in figures_for([area.id]) if f.kind == "age-sex"}
+    changes = {}
     for (age, sex), count in counts.items():
         figure = existing.get((age, sex))
+        before = figure.count if figure is not None else None
+        if count is not None and (count < 0 or count > 10_000_000):
+            raise PopulationProblem([f"{age}, {sex}: enter a whole number from 0 to 10,000,000"])
+        if before != count:
+            changes[f"{age}, {sex}"] = [before, count]
         if count is None:
             if figure is not None:
                 db.session.delete(figure)
             continue
-        if count < 0 or count > 10_000_000:
-            raise PopulationProblem([f"{age}, {sex}: enter a whole number from 0 to 10,000,000"])
         if figure is None:
             db.session.add(PopulationFigure(area_id=area.id, kind="age-sex", age_band=age, sex=sex, count=count))
         elif figure.count != count:
             figure.count, figure.is_demo = count, False
-    audit.record(actor, "update", area, f"Population figures changed for {area.name}", changes={"figures": len(counts)})
-    db.session.flush()
+    audit.record(actor, "update", area, f"Population figures changed for {area.name}", changes=changes)
+    concurrency.flush(area)
 
 
 def export_csv() -> str:

@@ -13,8 +13,42 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from ..extensions import db
 from . import questions as qtypes
 from .questions import OPS
+
+
+def preload(survey, sections_loaded: bool = False) -> None:
+    """Load a survey's sections, questions and options and hand them to the relationships
+    (``survey.sections``, ``survey.questions``, ``section.questions``, ``question.options``)
+    as if each had been loaded, so walking the structure issues no more queries. Questions
+    come with their options in one query; sections in one more, unless the caller loaded
+    them with the survey (``sections_loaded``). Does nothing when already loaded."""
+    from .models import SurveyQuestion, SurveySection
+
+    if "questions" in survey.__dict__ and "sections" in survey.__dict__:
+        return
+    if sections_loaded and "sections" in survey.__dict__:
+        sections = list(survey.sections)
+    else:
+        sections = list(db.session.scalars(select(SurveySection).where(SurveySection.survey_id == survey.id)
+                                           .order_by(SurveySection.position, SurveySection.id)))
+    questions = list(db.session.scalars(select(SurveyQuestion).where(SurveyQuestion.survey_id == survey.id)
+                                        .options(joinedload(SurveyQuestion.options))
+                                        .order_by(SurveyQuestion.position, SurveyQuestion.id)).unique())
+    by_section: dict[int, list] = {s.id: [] for s in sections}
+    for q in questions:
+        by_section.setdefault(q.section_id, []).append(q)
+    sections.sort(key=lambda s: (s.position, s.id))
+    for section in sections:
+        set_committed_value(section, "questions", by_section[section.id])
+        set_committed_value(section, "survey", survey)
+    set_committed_value(survey, "sections", sections)
+    set_committed_value(survey, "questions", questions)
 
 
 def ordered_questions(survey) -> list:

@@ -7,10 +7,10 @@ from datetime import datetime, time, timedelta
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..consultations import services as consultations
 from ..core.audit import history
+from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
 from ..core.security import role_required
 from ..extensions import db
 from ..partnership.services import area_choices
@@ -18,9 +18,20 @@ from . import answering, builder, codes as access_codes, lifecycle, structure, v
 from . import questions as qtypes
 from . import bp
 from .forms import CodesForm, ConfirmForm, PlainForm, QuestionForm, SectionForm, SurveyForm
+from .models import Survey, SurveyQuestion, SurveySection
 from .views_public import _remember, field
 
 EDITORS = consultations.EDITOR_ROLES
+
+
+def _conflict(error, model, object_id: int, form):
+    """Someone else saved this after the form was loaded (engage/core/concurrency.py): nothing
+    is saved, the person's values stay in the form, its hidden version moves on, and the
+    page shows what the other person changed."""
+    db.session.rollback()
+    conflict = as_conflict(error, model, object_id, form.version.data)
+    conflict.apply(form)
+    return conflict.describe(form)
 
 
 def _errors_to_form(form, error: builder.BuildError) -> None:
@@ -85,17 +96,13 @@ def settings(survey_id):
     if request.method == "GET":
         form.opens_on.data = survey.opens_at.date() if survey.opens_at else None
         form.closes_on.data = (survey.closes_at - timedelta(seconds=1)).date() if survey.closes_at else None
-        form.version.data = str(survey.version)
     if form.validate_on_submit():
         try:
             builder.update_settings(current_user, survey, _settings_data(form), form.version.data)
             lifecycle.sync_take_part(survey)
             db.session.commit()
-        except (builder.Conflict, StaleDataError) as error:
-            # Saved by someone else between our check and our write: the same answer.
-            db.session.rollback()
-            conflict = getattr(error, "changes", {})
-            form.version.data = str(survey.version)
+        except (EditConflict, *CONFLICTS) as error:
+            conflict = _conflict(error, Survey, survey_id, form)
         except builder.BuildError as error:
             db.session.rollback()
             _errors_to_form(form, error)
@@ -207,17 +214,12 @@ def section_form(survey_id, section_id=None):
     section = builder.get_section(survey, section_id) if section_id else None
     form = SectionForm(obj=section)
     conflict = None
-    if request.method == "GET" and section is not None:
-        form.version.data = str(section.version)
     if form.validate_on_submit():
         try:
             builder.save_section(current_user, survey, section, {"title": form.title.data, "intro": form.intro.data}, form.version.data)
             db.session.commit()
-        except (builder.Conflict, StaleDataError) as error:
-            # Saved by someone else between our check and our write: the same answer.
-            db.session.rollback()
-            conflict = getattr(error, "changes", {})
-            form.version.data = str(section.version)
+        except (EditConflict, *CONFLICTS) as error:
+            conflict = _conflict(error, SurveySection, section.id, form)
         except builder.BuildError as error:
             db.session.rollback()
             _errors_to_form(form, error)
@@ -311,16 +313,17 @@ def question_edit(survey_id, question_id):
         form.max.data = "" if s.get("max") is None else qtypes._fmt(s["max"]).replace(",", "")
         form.whole.data = bool(s.get("whole"))
         form.low_label.data, form.high_label.data = s.get("low_label", ""), s.get("high_label", "")
-        form.version.data = str(question.version)
+        form.version.data = question.version
     if form.validate_on_submit():
         try:
             builder.update_question(current_user, survey, question, _question_data(form), form.version.data)
             db.session.commit()
-        except (builder.Conflict, StaleDataError) as error:
-            # Saved by someone else between our check and our write: the same answer.
-            db.session.rollback()
-            conflict = getattr(error, "changes", {})
-            form.version.data = str(question.version)
+        except (EditConflict, *CONFLICTS) as error:
+            conflict = _conflict(error, SurveyQuestion, question.id, form)
+            saved = builder.lists_of(question) if not conflict.gone else {}
+            for change in conflict.changes:
+                if change.key in saved:   # answers and statements as the form shows them, not option ids
+                    change.now = saved[change.key] or "(blank)"
         except builder.BuildError as error:
             db.session.rollback()
             _errors_to_form(form, error)
@@ -365,16 +368,29 @@ def _rule_page(survey, target, what: str, action: str):
     candidates = [q for q in structure.earlier_questions(survey, target) if qtypes.type_of(q).ops]
     numbers = structure.numbers(survey)
     source = builder.get_question(survey, request.values.get("source")) if request.values.get("source") else None
-    error, error_field = None, None
+    error, error_field, conflict = None, None, None
+    version = target.version
     if source is not None and source not in candidates:
         error, error_field, source = "Choose a question that comes before this one", "source", None
     if request.method == "POST" and PlainForm().validate_on_submit():
         data = {"question_id": request.form.get("source", ""), "op": request.form.get("op", ""), "value": request.form.getlist("value")}
         if request.form.get("clear"):
             data = {"question_id": ""}
+        target_id = target.id
         try:
-            builder.set_rule(current_user, survey, target, data)
+            builder.set_rule(current_user, survey, target, data, request.form.get("version"))
             db.session.commit()
+        except (EditConflict, *CONFLICTS) as problem:
+            # Someone else changed this condition since the page was loaded: nothing saved.
+            db.session.rollback()
+            found = as_conflict(problem, type(target), target_id, request.form.get("version"))
+            conflict = found.describe()
+            if conflict.gone:
+                flash("That has been deleted by someone else, so the condition could not be saved.", "error")
+                return redirect(url_for("surveys.build", survey_id=survey.id))
+            version = conflict.current_version
+            error, error_field = ("Someone else changed this condition while you were editing it, so yours has not been saved yet. "
+                                  "Check what they changed, then save again."), "source"
         except builder.BuildError as problem:
             db.session.rollback()
             error, error_field = problem.message, problem.field
@@ -384,8 +400,9 @@ def _rule_page(survey, target, what: str, action: str):
     return render_template("surveys/manage/rule.html", survey=survey, target=target, what=what, candidates=candidates,
                            numbers=numbers, source=source, kind=qtypes.type_of(source) if source else None, ops=qtypes.OPS,
                            current=structure.describe_rule(survey, target.rule), error=error, error_field=error_field,
-                           action=action, form=PlainForm(),
-                           wards=field(source, None)["wards"] if source is not None and source.qtype == "area" else []), (400 if error else 200)
+                           action=action, form=PlainForm(), conflict=conflict, version=version,
+                           wards=field(source, None)["wards"] if source is not None and source.qtype == "area" else []), (
+                               409 if conflict else 400 if error else 200)
 
 
 @bp.route("/surveys/<int:survey_id>/questions/<int:question_id>/rule", methods=["GET", "POST"])

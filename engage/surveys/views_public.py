@@ -106,13 +106,13 @@ def _done_before(survey) -> bool:
     return survey.id in session.get("surveys_done", [])
 
 
-def _mark_done(survey, reference: str) -> None:
+def _mark_done(survey_id: int, reference: str) -> None:
     done = session.get("surveys_done", [])
-    if survey.id not in done:
-        done = (done + [survey.id])[-50:]
+    if survey_id not in done:
+        done = (done + [survey_id])[-50:]
     session["surveys_done"] = done
     refs = session.get("survey_refs", {})
-    refs[str(survey.id)] = reference
+    refs[str(survey_id)] = reference
     session["survey_refs"] = refs
     session.permanent = True
 
@@ -132,7 +132,7 @@ def short_link(code):
 @bp.route("/surveys/<int:survey_id>", methods=["GET", "POST"])
 @limiter.limit(_limit, methods=["POST"])
 def start(survey_id):
-    survey = builder.get_for_public(current_user, survey_id)
+    survey = builder.get_for_answering(current_user, survey_id)
     state = survey.state
     draft = _current(survey) if state == "open" else None
     error = None
@@ -185,7 +185,7 @@ def _journey(survey) -> SurveyResponse | None:
 
 @bp.route("/surveys/<int:survey_id>/page/<int:index>", methods=["GET", "POST"])
 def page(survey_id, index):
-    survey = builder.get_for_public(current_user, survey_id)
+    survey = builder.get_for_answering(current_user, survey_id)
     response = _journey(survey)
     if response is None:
         return redirect(url_for("surveys.start", survey_id=survey.id))
@@ -232,7 +232,7 @@ def page(survey_id, index):
 @bp.route("/surveys/<int:survey_id>/check", methods=["GET", "POST"])
 @limiter.limit(_limit, methods=["POST"])
 def check(survey_id):
-    survey = builder.get_for_public(current_user, survey_id)
+    survey = builder.get_for_answering(current_user, survey_id)
     refs = session.get("survey_refs", {})
     response = _journey(survey)
     if response is None:
@@ -247,26 +247,30 @@ def check(survey_id):
         if _honeypot_tripped():
             bad_request("Your answers could not be accepted. If you are a person, go back and try again.")
         email = (request.form.get("email") or "").strip() if survey.ask_contact else ""
+        # What the redirect needs, read before the commit expires the objects (reading them
+        # after it would load them again for nothing).
+        the_id, reference = survey.id, response.reference
         try:
             clean = answering.clean_email(email) if email else None
             preview = response.status == "preview"
             answering.submit(survey, response, email=clean)
             if preview:
                 db.session.delete(response)
+            # The resident is told their answers are saved only after this commit returns.
             db.session.commit()
         except answering.MissingAnswers as problem:
             db.session.rollback()
-            return redirect(url_for("surveys.page", survey_id=survey.id, index=problem.page))
+            return redirect(url_for("surveys.page", survey_id=the_id, index=problem.page))
         except answering.AnswerError as problem:
             db.session.rollback()
             error = problem.message
         else:
-            _forget(survey.id)
+            _forget(the_id)
             if preview:
-                session["survey_preview_done"] = survey.id
-                return redirect(url_for("surveys.done", survey_id=survey.id, preview=1), code=303)
-            _mark_done(survey, response.reference)
-            return redirect(url_for("surveys.done", survey_id=survey.id), code=303)
+                session["survey_preview_done"] = the_id
+                return redirect(url_for("surveys.done", survey_id=the_id, preview=1), code=303)
+            _mark_done(the_id, reference)
+            return redirect(url_for("surveys.done", survey_id=the_id), code=303)
     summary = answering.summary(survey, answers)
     numbers = structure.numbers(survey)
     back = answering.previous_page(survey, answers, len(structure.pages(survey)))

@@ -3,21 +3,26 @@ comments and themes, who answered, exports, publishing to the consultation datab
 the population profiles (reference data, officers)."""
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from urllib.parse import parse_qsl
+
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from ..accounts.roles import OFFICER
 from ..consultations import services as consultations
+from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
 from ..core.errors import not_found
 from ..core.pagination import paginate
 from ..core.params import to_id
 from ..core.security import role_required
 from ..extensions import db
 from ..partnership.models import Area
-from . import analysis, builder, comments as comment_service, entry, exports, population, publishing, structure
+from . import analysis, builder, comments as comment_service, entry, exports, import_jobs, population, publishing, structure
 from . import bp
 from .equality import AGE_BANDS, SEXES
 from .forms import PlainForm, PublishForm, ThemeForm, UploadForm
+from .models import CHANNELS, SurveyAnswer
 from .views_public import field
 
 EDITORS = consultations.EDITOR_ROLES
@@ -58,12 +63,20 @@ def entry_form(survey_id):
                            access_code=(submitted or {}).get("access_code", "")), (400 if errors or form_error else 200)
 
 
+def _import_job(survey, token: str) -> dict:
+    """The upload record, if it is this survey's and this person's; else 404."""
+    record = import_jobs.load(token)
+    if record is None or record.get("survey_id") != survey.id or record.get("user_id") != current_user.id:
+        not_found("That upload has expired or is not yours. Upload the file again.")
+    return record
+
+
 @bp.route("/surveys/<int:survey_id>/import", methods=["GET", "POST"])
 @role_required(*EDITORS)
 def import_answers(survey_id):
     survey = builder.get_for_manage(current_user, survey_id)
     form = UploadForm()
-    problems, check, token = [], None, None
+    problems, cells = [], []
     if form.validate_on_submit():
         upload = form.file.data
         data = upload.read(entry.MAX_IMPORT_BYTES + 1) if upload else b""
@@ -73,40 +86,46 @@ def import_answers(survey_id):
             try:
                 check = entry.check_file(survey, upload.filename or "", data)
             except entry.EntryProblems as error:
-                problems = error.problems
+                problems, cells = error.problems, error.cells
             else:
-                token = entry.store_upload(data)
-    return render_template("surveys/manage/import.html", survey=survey, form=form, problems=problems, check=check, token=token,
-                           confirm=PlainForm()), (400 if problems or form.errors else 200)
+                token = import_jobs.store(survey, current_user, check, data)
+                return redirect(url_for("surveys.import_preview", survey_id=survey.id, token=token))
+    return render_template("surveys/manage/import.html", survey=survey, form=form, problems=problems, cells=cells,
+                           record=None, token=None, confirm=PlainForm()), (400 if problems or form.errors else 200)
 
 
-@bp.route("/surveys/<int:survey_id>/import/<token>", methods=["POST"])
+@bp.route("/surveys/<int:survey_id>/import/<token>", methods=["GET", "POST"])
 @role_required(*EDITORS)
-def import_confirm(survey_id, token):
+def import_preview(survey_id, token):
+    """GET: what the checked file holds, with the Import button. POST: start the import in
+    the background (claimed once) and go to its progress page."""
     survey = builder.get_for_manage(current_user, survey_id)
-    if not PlainForm().validate_on_submit():
-        return redirect(url_for("surveys.import_answers", survey_id=survey.id))
-    data = entry.load_upload(token)
-    if data is None and entry.was_claimed(token):
-        flash("This file has already been imported: it was not imported twice.")
-        return redirect(url_for("surveys.results", survey_id=survey.id))
-    if data is None:
-        not_found("That upload has expired. Upload the file again.")
-    if not entry.claim_upload(token):
-        flash("This file has already been imported: it was not imported twice.")
-        return redirect(url_for("surveys.results", survey_id=survey.id))
-    filename = request.form.get("filename", "answers.csv")[:200]
-    try:
-        check = entry.check_file(survey, filename if filename.lower().endswith(".csv") else "answers.csv", data)
-        count = entry.import_rows(current_user, survey, check)
-        db.session.commit()
-    except entry.EntryProblems as error:
-        db.session.rollback()
-        flash("Nothing was imported: " + "; ".join(error.problems[:3]))
-        return redirect(url_for("surveys.import_answers", survey_id=survey.id))
-    entry.discard_upload(token)
-    flash(f"{count:,} responses imported.", "success")
-    return redirect(url_for("surveys.results", survey_id=survey.id))
+    record = _import_job(survey, token)
+    if request.method == "POST":
+        if not PlainForm().validate_on_submit():
+            return redirect(url_for("surveys.import_preview", survey_id=survey.id, token=token))
+        if import_jobs.start(current_app._get_current_object(), token) is None:
+            record = import_jobs.load(token) or record
+            if record.get("state") == import_jobs.DONE:
+                flash("This file has already been imported: it was not imported twice.", "info")
+            else:
+                flash("This file is already being imported, so it was not started again. Its progress is below.", "info")
+        return redirect(url_for("surveys.import_progress", survey_id=survey.id, token=token))
+    if record.get("state") in (import_jobs.RUNNING, import_jobs.DONE):
+        return redirect(url_for("surveys.import_progress", survey_id=survey.id, token=token))
+    return render_template("surveys/manage/import.html", survey=survey, form=UploadForm(), problems=[], cells=[], record=record,
+                           token=token, confirm=PlainForm(), channels=CHANNELS)
+
+
+@bp.route("/surveys/<int:survey_id>/import/<token>/progress")
+@role_required(*EDITORS)
+def import_progress(survey_id, token):
+    survey = builder.get_for_manage(current_user, survey_id)
+    record = _import_job(survey, token)
+    state = record.get("state")
+    refresh = request.args.get("refresh") != "off" and state == import_jobs.RUNNING
+    return render_template("surveys/manage/import_progress.html", survey=survey, record=record, token=token,
+                           refresh=refresh), (400 if state == import_jobs.FAILED else 200)
 
 
 @bp.route("/surveys/<int:survey_id>/import/template.csv")
@@ -168,17 +187,22 @@ def comments(survey_id):
             db.session.rollback()
             flash(error.message)
         return redirect(url_for("surveys.comments", survey_id=survey.id))
+    return _comments_page(survey, theme_form, request.args)
+
+
+def _comments_page(survey, theme_form, args, conflict=None, conflict_answer=None, mine=None):
     questions = comment_service.text_questions(survey)
-    question_id = to_id(request.args.get("question"))
-    theme_id = to_id(request.args.get("theme"))
-    text = (request.args.get("q") or "").strip()[:100]
-    uncoded = request.args.get("uncoded") == "1"
+    question_id = to_id(args.get("question"))
+    theme_id = to_id(args.get("theme"))
+    text = (args.get("q") or "").strip()[:100]
+    uncoded = args.get("uncoded") == "1"
     page = paginate(comment_service.comments_query(survey, question_id=question_id, text=text, theme_id=theme_id, uncoded=uncoded),
                     per_page=comment_service.PER_PAGE)
     return render_template("surveys/manage/comments.html", survey=survey, page=page, questions=questions,
                            numbers=structure.numbers(survey), question_id=question_id, theme_id=theme_id, text=text,
                            uncoded=uncoded, counts=comment_service.theme_counts(survey), theme_form=theme_form,
-                           form=PlainForm()), (400 if theme_form.errors else 200)
+                           form=PlainForm(), conflict=conflict, conflict_answer=conflict_answer, mine=mine or []), (
+        409 if conflict else 400 if theme_form.errors else 200)
 
 
 @bp.route("/surveys/<int:survey_id>/comments/<int:answer_id>", methods=["POST"])
@@ -189,10 +213,24 @@ def code_comment(survey_id, answer_id):
     if answer is None:
         not_found("There is no comment with that number in this survey.")
     if PlainForm().validate_on_submit():
+        answer_id = answer.id
         try:
-            comment_service.code_comment(current_user, survey, answer, request.form.getlist("theme"))
+            comment_service.code_comment(current_user, survey, answer, request.form.getlist("theme"), request.form.get("version"))
             db.session.commit()
             flash("Themes saved for the comment.", "success")
+        except (EditConflict, *CONFLICTS) as problem:
+            # Someone else coded this comment since the page was loaded: nothing is saved; the
+            # page says what they chose, and this person's ticks stay on the comment's form.
+            db.session.rollback()
+            conflict = as_conflict(problem, SurveyAnswer, answer_id, request.form.get("version")).describe()
+            mine = [t for t in (to_id(v) for v in request.form.getlist("theme")) if t]
+            names = {t.id: t.name for t in survey.themes}
+            for change in conflict.changes:
+                if change.key == "themes":
+                    change.label, change.yours = "Themes", ", ".join(names[t] for t in mine if t in names) or "(none)"
+            back = request.form.get("back") or ""
+            args = MultiDict(parse_qsl(back.split("?", 1)[1])) if "?" in back and back.startswith(f"/surveys/{survey.id}/comments") else {}
+            return _comments_page(survey, ThemeForm(formdata=None), args, conflict=conflict, conflict_answer=answer_id, mine=mine)
         except builder.BuildError as error:
             db.session.rollback()
             flash(error.message)
@@ -281,6 +319,7 @@ def population_area(area_id):
     existing = {(f.age_band, f.sex): f for f in population.figures_for([area.id]) if f.kind == "age-sex"}
     errors = {}
     values = {}
+    conflict, version = None, area.version
     if request.method == "POST" and PlainForm().validate_on_submit():
         counts = {}
         for a, age in enumerate(AGE_BANDS):
@@ -294,14 +333,29 @@ def population_area(area_id):
                 else:
                     errors[(a, s)] = f"{age}, {sex}: enter a whole number from 0 to 10,000,000"
         if not errors:
-            population.save_area_figures(current_user, area, counts)
-            db.session.commit()
-            flash(f"Population figures saved for {area.name}.", "success")
-            return redirect(url_for("surveys.population_admin"))
+            try:
+                population.save_area_figures(current_user, area, counts, request.form.get("version"))
+                db.session.commit()
+            except (EditConflict, *CONFLICTS) as problem:
+                # Someone else saved this area's figures since the form was loaded: nothing
+                # is saved, the person's numbers stay in the boxes, the panel says what changed.
+                db.session.rollback()
+                conflict = as_conflict(problem, Area, area_id, request.form.get("version")).describe()
+                if conflict.gone:
+                    not_found("There is no area with that number.")
+                version = conflict.current_version
+                for change in conflict.changes:
+                    age, _, sex = change.key.partition(", ")
+                    if age in AGE_BANDS and sex in SEXES:
+                        change.yours = values[(AGE_BANDS.index(age), SEXES.index(sex))] or "(blank)"
+            else:
+                flash(f"Population figures saved for {area.name}.", "success")
+                return redirect(url_for("surveys.population_admin"))
     else:
         for a, age in enumerate(AGE_BANDS):
             for s, sex in enumerate(SEXES):
                 figure = existing.get((age, sex))
                 values[(a, s)] = str(figure.count) if figure else ""
     return render_template("surveys/manage/population_area.html", area=area, ages=AGE_BANDS, sexes=SEXES, values=values, errors=errors,
-                           demo=any(f.is_demo for f in existing.values()), form=PlainForm()), (400 if errors else 200)
+                           demo=any(f.is_demo for f in existing.values()), form=PlainForm(), conflict=conflict,
+                           version=version), (409 if conflict else 400 if errors else 200)

@@ -97,13 +97,19 @@ def test_delete_names_dependants(survey):
 
 
 def test_version_conflict_keeps_both_sides(survey):
+    from engage.core.concurrency import EditConflict
+
     q = survey.q["comment"]
     loaded = q.version
     builder.update_question(None, survey, q, {"text": "Anything else to add?"}, loaded)
     db.session.commit()
-    with pytest.raises(builder.Conflict) as caught:
+    assert q.version == loaded + 1
+    with pytest.raises(EditConflict) as caught:
         builder.update_question(None, survey, q, {"text": "My wording"}, loaded)
-    assert caught.value.changes["text"] == "Anything else to add?"
+    db.session.rollback()
+    assert db.session.get(SurveyQuestion, q.id).text == "Anything else to add?"
+    view = caught.value.describe()
+    assert [(c.key, c.now) for c in view.changes if c.key == "text"] == [("text", "Anything else to add?")]
 
 
 def test_new_version_copies_structure_and_rules(survey):

@@ -45,23 +45,56 @@ def _upload(client, survey, text, name="answers.csv"):
                        content_type="multipart/form-data")
 
 
-def test_csv_import_is_checked_whole_and_imported_once(client, login, survey, places):
+def _token(response) -> str:
+    assert response.status_code == 302, response.data[:3000]
+    return response.headers["Location"].split("/import/")[1].split("/")[0].split("?")[0]
+
+
+def _import(client, survey, token):
+    """Press "Import" and wait for the background job (engage.core.jobs) to finish."""
+    from engage.surveys import import_jobs
+
+    pressed = client.post(f"/surveys/{survey.id}/import/{token}")
+    import_jobs.wait(token)
+    return pressed
+
+
+def test_csv_import_preview_lists_problems_by_row_and_column(client, login, survey, places):
     login("practitioner")
     template = client.get(f"/surveys/{survey.id}/import/template.csv").get_data(as_text=True)
     assert template.strip() == "channel,Q1,Q2,Q3,Q4,Q5,Q6.1,Q6.2"
-    bad = "channel,Q1,Q2,Q3\npaper,Castle,Often,7\nphone,Atlantis,Often,12\n"
+    bad = "channel,Q1,Q2,Q3,Q9\npaper,Castle,Often,7,\nletter,Atlantis,Often,12,\n"
     page = _upload(client, survey, bad)
     assert page.status_code == 400
-    assert "Row 3, column ‘Q1’".encode() in page.data and "Row 3, column ‘Q3’".encode() in page.data
+    text = page.get_data(as_text=True)
+    assert "Row 3, column ‘Q1’" in text and "Row 3, column ‘Q3’" in text
+    # The preview table: one line per problem, with its row and column.
+    table = text[text.index('id="import-problems"'):]
+    cells = [[c.strip() for c in row.split("</td>") if c.strip()] for row in table.split('<tr class="govuk-table__row">')[2:]]
+    cells = [[c.split(">")[-1] for c in row][:3] for row in cells]
+    assert ["1", "Q9"] == cells[0][:2]
+    assert {tuple(c[:2]) for c in cells} >= {("3", "channel"), ("3", "Q1"), ("3", "Q3")}
     assert count(survey.id) == 0
+
+
+def test_csv_import_runs_in_the_background_once_with_progress(client, login, survey, places):
+    from engage.surveys import import_jobs
+
+    login("practitioner")
     good = "channel,Q1,Q2,Q3,Q4,Q6.1\npaper,Castle,Often,7,Litter;Dogs,Strongly agree\n,Mill,Never,,,\n"
-    page = _upload(client, survey, good)
-    assert page.status_code == 200 and b"2 responses ready" in page.data
-    token = page.data.split(b"/import/")[1].split(b'"')[0].decode()
-    first = client.post(f"/surveys/{survey.id}/import/{token}", data={"filename": "answers.csv"})
-    assert first.status_code == 302
+    token = _token(_upload(client, survey, good))
+    preview = client.get(f"/surveys/{survey.id}/import/{token}")
+    assert preview.status_code == 200 and b"2 responses ready" in preview.data and b"Paper" in preview.data
+    assert count(survey.id) == 0   # nothing saved until "Import"
+    first = _import(client, survey, token)
+    assert first.status_code == 302 and first.headers["Location"].endswith(f"/import/{token}/progress")
     assert count(survey.id) == 2
-    second = client.post(f"/surveys/{survey.id}/import/{token}", data={"filename": "answers.csv"}, follow_redirects=True)
+    done = client.get(f"/surveys/{survey.id}/import/{token}/progress")
+    assert done.status_code == 200 and b"Answers imported" in done.data and b"2 responses" in done.data
+    record = import_jobs.load(token)
+    assert record["state"] == "done" and record["done"] == 2 and record["phase"] == "done"
+    # Pressed again (a second tab, a double click): told it already ran, imported once.
+    second = client.post(f"/surveys/{survey.id}/import/{token}", follow_redirects=True)
     assert b"already been imported" in second.data
     assert count(survey.id) == 2
     # The same file uploaded again is recognised too.
@@ -69,6 +102,70 @@ def test_csv_import_is_checked_whole_and_imported_once(client, login, survey, pl
     assert page.status_code == 400 and b"already been imported" in page.data
     channels = sorted(db.session.scalars(select(SurveyResponse.channel)))
     assert channels == ["import", "paper"]
+
+
+def test_progress_page_shows_how_far_a_running_import_has_got(client, login, survey, places):
+    from engage.surveys import import_jobs
+
+    login("practitioner")
+    token = _token(_upload(client, survey, "Q1,Q2\nCastle,Often\nMill,Never\nBridge,Often\n"))
+    assert import_jobs.UPLOADS.claim(token, phase="saving", done=1, total=3)   # as the job records it part way
+    page = client.get(f"/surveys/{survey.id}/import/{token}/progress")
+    assert page.status_code == 200
+    assert b"Responses saved: 1 of 3" in page.data and b'<progress' in page.data and b'http-equiv="refresh"' in page.data
+    # A second press while it runs starts nothing.
+    client.post(f"/surveys/{survey.id}/import/{token}")
+    assert count(survey.id) == 0
+
+
+def test_csv_import_is_all_or_nothing(client, login, survey, places, monkeypatch):
+    from engage.surveys import answering, import_jobs
+
+    login("practitioner")
+    token = _token(_upload(client, survey, "Q1,Q2\nCastle,Often\nMill,Never\nBridge,Often\n"))
+    real = answering.store_complete
+    calls = []
+
+    def breaks_on_the_third(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("the disk is full")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(answering, "store_complete", breaks_on_the_third)
+    _import(client, survey, token)
+    assert len(calls) == 3
+    assert count(survey.id) == 0   # the two rows stored before the failure were rolled back
+    record = import_jobs.load(token)
+    assert record["state"] == "failed"
+    page = client.get(f"/surveys/{survey.id}/import/{token}/progress")
+    assert page.status_code == 400 and b"nothing has been imported" in page.data
+    # The claim was released: once fixed, the same upload imports.
+    monkeypatch.setattr(answering, "store_complete", real)
+    _import(client, survey, token)
+    assert count(survey.id) == 3
+
+
+def test_import_command_shows_progress_and_imports_once(app, survey, places, users, tmp_path):
+    from engage.cli import engage_cli
+
+    path = tmp_path / "answers.csv"
+    rows = "".join(f"{'Castle' if n % 2 else 'Mill'},Often\n" for n in range(450))
+    path.write_text("Q1,Q2\n" + rows)
+    runner = app.test_cli_runner()
+    result = runner.invoke(engage_cli, ["import-survey-answers", str(survey.id), str(path), "--user", users["officer"].email])
+    assert result.exit_code == 0, result.output
+    assert "Checking every row" in result.output and "200 of 450 rows checked" in result.output
+    assert "450 of 450 responses saved" in result.output and "Imported 450 responses" in result.output
+    assert count(survey.id) == 450
+    assert set(db.session.scalars(select(SurveyResponse.entered_by_id))) == {users["officer"].id}
+    again = runner.invoke(engage_cli, ["import-survey-answers", str(survey.id), str(path)])
+    assert again.exit_code == 1 and "already been imported" in again.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Q1,Q2\nCastle,Often\nAtlantis,Often\n")
+    failed = runner.invoke(engage_cli, ["import-survey-answers", str(survey.id), str(bad)])
+    assert failed.exit_code == 1 and "row 3, column Q1" in failed.output
+    assert count(survey.id) == 450
 
 
 def test_export_then_import_round_trip(client, login, survey, places):
@@ -82,10 +179,8 @@ def test_export_then_import_round_trip(client, login, survey, places):
     header[0] = "channel"
     body = [",".join(line.split(",")[2:]) for line in lines[1:]]
     rewritten = "\n".join([",".join(header[:1] + header[2:])] + [",".join([b.split(",")[0].lower()] + b.split(",")[2:]) for b in body])
-    page = _upload(client, survey, rewritten, "again.csv")
-    assert page.status_code == 200, page.data[:2000]
-    token = page.data.split(b"/import/")[1].split(b'"')[0].decode()
-    client.post(f"/surveys/{survey.id}/import/{token}", data={"filename": "again.csv"})
+    token = _token(_upload(client, survey, rewritten, "again.csv"))
+    _import(client, survey, token)
     values = []
     from engage.surveys.analysis import load_people
 

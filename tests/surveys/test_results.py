@@ -115,8 +115,54 @@ def test_small_groups_are_hidden_outside_staff_views(answered, places):
     use = next(f for f in figures if f["question_id"] == answered.q["use"].id)
     hidden = [f for f in use["figures"] if f["segment"] == "Bridge"]
     assert hidden and all(f["count"] is None and f["suppressed"] for f in hidden)
-    shown = [f for f in use["figures"] if f["segment"] == "Castle" and f["option"] == "Often"]
-    assert shown[0]["count"] == 8 and shown[0]["base"] == 10
+    shown = [f for f in use["figures"] if f["segment"] == "All respondents" and f["option"] == "Often"]
+    assert shown[0]["count"] == 11 and shown[0]["base"] == 22
+
+
+def test_a_small_group_that_the_total_gives_away_is_hidden_with_another(answered, places):
+    """Everyone 22 = Castle 10 + Mill 10 + Bridge 2. Hiding Bridge alone would not do:
+    22 − 10 − 10 = 2. Secondary suppression (engage.core.disclosure) hides the next smallest
+    ward too, and goes on until no hidden figure can be worked out from what is shown,
+    across the tables the public can open (wards, and priority wards against the rest)."""
+    channel_only = {"channel": analysis.dimensions(answered)["channel"], "ward": analysis.dimensions(answered)["ward"]}
+    q = answered.q["use"]
+    part = q_parts(q)[0]
+    people = analysis.load_people(answered)
+    # Wards alone: Bridge (2) is hidden, and Castle (the first of the two tens) with it.
+    hidden = analysis.hidden_groups(q, part, people, {"ward": channel_only["ward"]}, 5)
+    names = {str(places[k].id): places[k].name for k in ("castle", "mill", "bridge")}
+    assert {names[key] for dim, key in hidden if dim == "ward"} == {"Bridge", "Castle"}
+    # With "Priority wards" (= Castle) and "Rest of the borough" (= Mill + Bridge) published
+    # as well, each could give a hidden ward away, so more is hidden: every ward and both groups.
+    public = _table(analysis.results(answered, by="ward", public=True), q.id)
+    assert {c.label for c in public.columns if c.hidden} == {"Bridge", "Castle", "Mill"}
+    groups = _table(analysis.results(answered, by="area-group", public=True), q.id)
+    assert {c.label for c in groups.columns if c.hidden} == {"Priority wards", "Rest of the borough"}
+    everyone = public.columns[0]
+    assert everyone.label == "Everyone who answered" and not everyone.hidden and everyone.people == 22
+    # Staff see every figure.
+    staff = _table(analysis.results(answered, by="ward"), q.id)
+    assert not any(c.hidden for c in staff.columns)
+    # The published figures (API, exports, publishing) hide the same groups.
+    use = next(f for f in analysis.aggregated(answered, public=True) if f["question_id"] == q.id)
+    assert {f["segment"] for f in use["figures"] if f["suppressed"] and f["dimension"] in ("ward", "area-group")} == {
+        "Bridge", "Castle", "Mill", "Priority wards", "Rest of the borough"}
+
+
+def q_parts(q):
+    from engage.surveys import questions as qtypes
+
+    return qtypes.type_of(q).parts(q)
+
+
+def test_survey_suppression_is_the_shared_disclosure_rule(answered, monkeypatch):
+    """Results use engage.core.disclosure, not a rule of their own: change the shared rule
+    and the survey's tables follow."""
+    from engage.core import disclosure
+
+    monkeypatch.setattr(disclosure, "suppress", lambda groups, families, limit=None: set(groups))
+    public = _table(analysis.results(answered, by="ward", public=True), answered.q["use"].id)
+    assert all(c.hidden for c in public.columns)
 
 
 def test_weighted_results_show_both_bases(answered, places):

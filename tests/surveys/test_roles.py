@@ -62,6 +62,11 @@ ROUTES = [
     ("GET", "/surveys/{s}/entry", EDITORS),
     ("GET", "/surveys/{s}/import", EDITORS),
     ("GET", "/surveys/{s}/import/template.csv", EDITORS),
+    # An upload is its uploader's: anyone else's token (or an expired one) is a 404.
+    ("GET", "/surveys/{s}/import/" + "t" * 32, expect(302, 404, 404, 404, 404)),
+    ("POST", "/surveys/{s}/import/" + "t" * 32, expect(302, 404, 404, 404, 404)),
+    ("GET", "/surveys/{s}/import/" + "t" * 32 + "/progress", expect(302, 404, 404, 404, 404)),
+    ("GET", "/surveys/{o}/import/" + "t" * 32 + "/progress", expect(302, 403, 403, 403, 404)),
     ("GET", "/surveys/{s}/results", EDITORS),
     ("GET", "/surveys/{s}/who-answered", EDITORS),
     ("GET", "/surveys/{s}/comments", EDITORS),
