@@ -9,9 +9,27 @@ from __future__ import annotations
 import smtplib
 from email.message import EmailMessage
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context, url_for
 
 _QUEUE = "engage_mail_queue"
+
+
+def external_url(endpoint: str, **values) -> str:
+    """A full web address for an email, in a request or from the command line (where the
+    site's address comes from ENGAGE_BASE_URL)."""
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    base = current_app.config.get("ENGAGE_BASE_URL") or "http://localhost:5000"
+    with current_app.test_request_context(base_url=base):
+        return url_for(endpoint, _external=True, **values)
+
+
+def path_for(endpoint: str, **values) -> str:
+    """A site-relative address, in a request or not."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    with current_app.test_request_context():
+        return url_for(endpoint, **values)
 
 
 def _message(to: str, subject: str, body: str) -> EmailMessage:

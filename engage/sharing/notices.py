@@ -6,36 +6,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from sqlalchemy import and_, or_, select
 
 from ..accounts.models import User
 from ..accounts.roles import OFFICER
 from ..consultations.models import Consultation
 from ..core import audit
-from ..core.mail import queue_mail
+from ..core.mail import external_url, queue_mail
 from ..core.registry import contacts
 from ..extensions import db
 from .models import FindingsReport
 from .services import PENDING_STATES, now, out_clause
-
-
-def external_url(endpoint: str, **values) -> str:
-    """A full web address for an email, in a request or from the command line (where the
-    site's address comes from ENGAGE_BASE_URL)."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    base = current_app.config.get("ENGAGE_BASE_URL") or "http://localhost:5000"
-    with current_app.test_request_context(base_url=base):
-        return url_for(endpoint, _external=True, **values)
-
-
-def path_for(endpoint: str, **values) -> str:
-    """A site-relative address, in a request or not."""
-    if has_request_context():
-        return url_for(endpoint, **values)
-    with current_app.test_request_context():
-        return url_for(endpoint, **values)
 
 
 def _report_url(report) -> str:

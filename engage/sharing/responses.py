@@ -12,14 +12,14 @@ from sqlalchemy import select
 from ..accounts.roles import COORDINATOR, OFFICER
 from ..core import audit, concurrency
 from ..core.errors import not_found
-from ..core.mail import queue_mail
+from ..core.mail import external_url, path_for, queue_mail
 from ..core.models import utcnow
 from ..core.params import to_id
 from ..core.registry import LinkKind, links
 from ..core.sanitise import clean_text
 from ..extensions import db
 from ..partnership.models import Partnership
-from . import notices, services
+from . import services
 from .models import RESPONSE_STATUSES, FindingsReport, Recommendation, Response, ResponseReminder, ResponseUpdate
 from .services import RuleError
 
@@ -221,7 +221,7 @@ def send_reminders(today: date | None = None) -> list[tuple[FindingsReport, Part
             continue
         people = [u for u in item.partnership.coordinators if u.active]
         line = (f"- {report.title}\n  {item.partnership.name}: due {item.due_on.day} {item.due_on:%B %Y}, "
-                f"{item.answered} of {item.total} recommendations answered\n  {notices.external_url('sharing.report', report_id=report.id)}")
+                f"{item.answered} of {item.total} recommendations answered\n  {external_url('sharing.report', report_id=report.id)}")
         for user in people:
             letters.setdefault(user.id, (user, [], []))[1].append(line)
             letters[user.id][2].append(report.title)
@@ -252,7 +252,7 @@ def _resolve(response_id, user):
     if response is None or not services.can_view(user, response.report):
         return None
     title = f"{response.partnership.name}'s response: {response.recommendation.text[:80]}"
-    return title, notices.path_for("sharing.report", report_id=response.report_id, _anchor=f"response-{response.id}")
+    return title, path_for("sharing.report", report_id=response.report_id, _anchor=f"response-{response.id}")
 
 
 RESPONSE_LINK = LinkKind(kind=LINK_KIND, label="Response to a findings report", choices=_choices, resolve=_resolve)

@@ -15,7 +15,7 @@ from ..core.audit import record
 from ..core.models import utcnow
 from ..core.sanitise import clean_text
 from ..extensions import db
-from . import workflow
+from . import notices, workflow
 from .common import UNCHECKED, RuleError, check_version, get_or_404
 from .models import (RESPONSE_KINDS, StrategyComment, StrategyCommentContact, StrategyDocument, StrategySection,
                      StrategyTransition, StrategyVersion)
@@ -234,6 +234,8 @@ def transition(actor, version: StrategyVersion, action: str, reason: str = "", t
                 _move(actor, other, workflow.MOVES["supersede"], f"Version {version.number} was adopted")
         version.adopted_on = today
     _move(actor, version, move, reason)
+    if action == "open_comment":
+        notices.out_for_comment(actor, version)
     return version
 
 

@@ -382,3 +382,36 @@ def test_officers_download_the_comments(client, login, users):
     assert rows[1][2].startswith("'=") and rows[1][4] == "Test Vcs"
     assert rows[2][3:5] == ["A member of the public", "Ann Resident"]
     assert "ann@example.com" not in response.get_data(as_text=True)
+
+
+# ---- telling partners ---------------------------------------------------------------------
+
+def test_sending_a_version_out_tells_network_members_and_coordinators_once_after_the_commit(app, users, smtp_server):
+    from engage.accounts.models import User
+    from engage.partnership.models import Partnership
+    from engage.strategy.models import NetworkMember
+
+    officer, coordinator, practitioner = users["officer"], users["coordinator"], users["practitioner"]
+    gone = User(email="left@test.example", name="Left Member", role="practitioner", active=False, password_hash="x")
+    db.session.add_all([gone, NetworkMember(user=practitioner, contact_email="p@test.example"), NetworkMember(user=gone)])
+    # A coordinator of two partnerships, and the officer who sends it out is also a member.
+    db.session.add_all([Partnership(name="Safer Borough", coordinators=[coordinator]),
+                        Partnership(name="Healthy Borough", coordinators=[coordinator, officer])])
+    db.session.commit()
+    version = strategy(officer)
+
+    documents.transition(officer, version, "open_comment")
+    assert smtp_server == []  # nothing before the commit
+    db.session.commit()
+    to = sorted(m["To"] for m in smtp_server)
+    assert to == ["coordinator@test.example", "practitioner@test.example"]
+    body = smtp_server[0].get_content()
+    assert smtp_server[0]["Subject"] == "Have your say on the draft: Engagement Strategy"
+    assert f"/strategy/versions/{version.id}" in body and version.comments_close_on.strftime("%B %Y") in body
+
+    # Taking it back and rolling the move back sends nothing more.
+    documents.transition(officer, version, "withdraw", "Missing a section")
+    db.session.commit()
+    documents.transition(officer, version, "open_comment")
+    db.session.rollback()
+    assert len(smtp_server) == 2
