@@ -13,6 +13,12 @@ instead of an AND of three-field ORs, and every document has fewer postings (a f
 rebuild). The other text fields are kept only if they are stored (for display). Queries are
 answered with arrays (``whoosh_query``): matches, totals and facet counts without scoring,
 then BM25F scores for the matched documents and only the page shown is read.
+
+Writing is Whoosh's, made quicker where profiling showed the time going, each time giving the
+same index: fields are analysed without a generator per filter (``_FastIndex``); a rebuild
+keeps its postings per term in packed arrays and writes them a block at a time instead of
+sorting (and, past the memory limit, pickling to disk) one tuple per posting
+(``_TermPool``); posting blocks are pickled with protocol 4, not 2 (``_fix_block_pickles``).
 """
 from __future__ import annotations
 
@@ -20,12 +26,14 @@ import logging
 import re
 import threading
 import time
+from array import array
 from pathlib import Path
 from typing import Iterable
 
 import numpy as np
 from whoosh import index as windex
-from whoosh.fields import STORED, TEXT
+from whoosh.fields import ID, KEYWORD, STORED, TEXT
+from whoosh.system import pack_uint
 from whoosh.highlight import ContextFragmenter, HtmlFormatter, WholeFragmenter, highlight
 from whoosh.qparser import AndGroup, OrGroup, QueryParser
 from whoosh.query import Every, NullQuery
@@ -92,7 +100,272 @@ def _fix_length_lookup() -> None:
 
 
 _fix_length_lookup()
+
+
+def _fix_block_pickles() -> None:
+    """Whoosh 2.7 pickles each block of postings with protocol 2, which has no type for
+    bytes: every posting's positions then unpickle through a call to ``codecs.encode``,
+    most of the cost of reading a common word's postings (and blocks 4x the size).
+    Protocol 4 is what Whoosh's reader (``pickle.loads``) reads as well: only writing
+    changes, an index written before still reads, and ``reindex`` rewrites it smaller."""
+    import pickle
+
+    from whoosh.codec import whoosh3
+
+    if getattr(whoosh3, "_engage_fixed", False):
+        return
+
+    def dumps(obj, protocol=None):
+        return pickle.dumps(obj, 4)
+
+    whoosh3.dumps = dumps
+    whoosh3._engage_fixed = True
+
+
+_fix_block_pickles()
 _WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _fast_terms(field):
+    """For a field whose analyzer is one of Whoosh's usual chains (a regex tokenizer, then
+    lower case and/or strip, optionally stop words and a stemmer: StemmingAnalyzer,
+    StandardAnalyzer, KEYWORD's comma tokenizer), a function giving the same
+    (word, positions) as that chain does, without a Python generator per filter and a token
+    object per word; None for any other analyzer."""
+    from whoosh.analysis import CompositeAnalyzer, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter, StripFilter
+
+    analyzer = field.analyzer
+    items = list(analyzer.items) if type(analyzer) is CompositeAnalyzer else [analyzer]
+    if not items or type(items[0]) is not RegexTokenizer or items[0].gaps:
+        return None
+    finditer = items[0].expression.finditer
+    rest = items[1:]
+    lower = strip = False
+    while rest and type(rest[0]) in (LowercaseFilter, StripFilter):
+        if type(rest[0]) is LowercaseFilter:
+            if strip:
+                return None  # strip then lower: not a chain this function knows
+            lower = True
+        else:
+            strip = True
+        rest = rest[1:]
+    stop = rest.pop(0) if rest and type(rest[0]) is StopFilter else None
+    stemmer = rest.pop(0) if rest and type(rest[0]) is StemFilter else None
+    if rest or (stemmer is not None and getattr(stemmer, "lang", None)):
+        return None
+    stems: dict[str, str] = {}
+    stemfn = stemmer.stemfn if stemmer is not None else None
+    ignore = stemmer.ignore if stemmer is not None else frozenset()
+
+    def terms(value: str) -> dict[str, list[int]]:
+        if lower and strip:
+            words = [m.group().lower().strip() for m in finditer(value)]
+        elif lower:
+            words = [m.group().lower() for m in finditer(value)]
+        elif strip:
+            words = [m.group().strip() for m in finditer(value)]
+        else:
+            words = [m.group() for m in finditer(value)]
+        if stop is not None:
+            stops, low, high = stop.stops, stop.min, stop.max
+            kept = [i for i, w in enumerate(words)
+                    if len(w) >= low and (high is None or len(w) <= high) and w not in stops]
+            if stop.renumber and kept:
+                # Whoosh's StopFilter keeps the first kept word's position and numbers the
+                # rest on from it.
+                first = kept[0]
+                places = range(first, first + len(kept))
+            else:
+                places = kept
+            words = [words[i] for i in kept]
+        else:
+            places = range(len(words))
+        out: dict[str, list[int]] = {}
+        for word, place in zip(words, places):
+            if stemfn is not None and word not in ignore:
+                stemmed = stems.get(word)
+                if stemmed is None:
+                    stemmed = stems[word] = stemfn(word)
+                    if len(stems) > 200_000:
+                        stems.clear()
+                word = stemmed
+            known = out.get(word)
+            if known is None:
+                out[word] = [place]
+            else:
+                known.append(place)
+        return out
+
+    return terms
+
+
+_FAST: dict[int, tuple] = {}
+
+
+class _FastIndex:
+    """A field that indexes through ``_fast_terms`` when it can: the same terms,
+    frequencies, weights and positions as its Whoosh class, several times quicker."""
+
+    def index(self, value, **kwargs):
+        if not kwargs and isinstance(value, str):
+            known = _FAST.get(id(self))
+            if known is None or known[0] is not self:
+                from whoosh.analysis import IDTokenizer
+                from whoosh.formats import Existence, Frequency, Positions
+
+                kind = type(self.format)
+                if kind is Existence and type(self.analyzer) is IDTokenizer:
+                    fast = "id"
+                elif kind in (Positions, Frequency, Existence):
+                    fast = _fast_terms(self)
+                else:
+                    fast = None
+                if len(_FAST) > 1000:  # fields of indexes opened long ago
+                    _FAST.clear()
+                known = _FAST[id(self)] = (self, fast)
+            terms = known[1]
+            if terms is not None:
+                fmt = self.format
+                boost = fmt.field_boost
+                kind = type(fmt).__name__
+                if terms == "id":
+                    return [(value.encode("utf-8"), 1, boost, b"")]
+                if kind == "Positions":
+                    encode = fmt.encode
+                    return [(w.encode("utf-8"), len(ps), len(ps) * 1.0 * boost, encode(ps)) for w, ps in terms(value).items()]
+                if kind == "Frequency":
+                    return [(w.encode("utf-8"), len(ps), len(ps) * 1.0 * boost, pack_uint(len(ps))) for w, ps in terms(value).items()]
+                return [(w.encode("utf-8"), 1, boost, b"") for w in terms(value)]
+        return super().index(value, **kwargs)
+
+
+class FastTEXT(_FastIndex, TEXT):
+    """TEXT, written faster (``_FastIndex``)."""
+
+
+class FastKEYWORD(_FastIndex, KEYWORD):
+    """KEYWORD, written faster (``_FastIndex``)."""
+
+
+class FastID(_FastIndex, ID):
+    """ID, written faster (``_FastIndex``)."""
+
+
+_FAST_CLASSES = {TEXT: FastTEXT, KEYWORD: FastKEYWORD, ID: FastID}
+
+
+def _fast_schema(schema):
+    """``schema`` with its TEXT, KEYWORD and ID fields indexed through ``_FastIndex``
+    (the same index, written faster)."""
+    for name in schema.names():
+        field = schema[name]
+        fast = _FAST_CLASSES.get(type(field))
+        if fast is not None:
+            field.__class__ = fast
+    return schema
+
+
+class _TermPool:
+    """Postings kept per term in memory while a rebuild writes its one segment, in place of
+    Whoosh's PostingPool. Whoosh's pool keeps one tuple per posting, sorts them all at the
+    end, and past its memory limit pickles every posting to disk and merges the runs back
+    one posting at a time: most of a large rebuild's time. Documents arrive in number order,
+    so each term's postings are already sorted; only the terms are sorted at the end.
+    Document numbers and weights are packed arrays (8 bytes a posting)."""
+
+    def __init__(self, pool):
+        self._pool = pool  # Whoosh's own, for its temporary storage and clean-up
+        self.fieldnames = set()
+        self._terms: dict = {}
+
+    def add(self, item) -> None:
+        fieldname, btext, docnum, weight, value = item
+        if docnum < 0:  # a spelling-graph marker: not a posting
+            return
+        entry = self._terms.get((fieldname, btext))
+        if entry is None:
+            self.fieldnames.add(fieldname)
+            entry = self._terms[(fieldname, btext)] = (array("I"), array("f"), [])
+        entry[0].append(docnum)
+        entry[1].append(weight)
+        entry[2].append(value)
+
+    def iter_postings(self):
+        terms = self._terms
+        for key in sorted(terms):
+            fieldname, btext = key
+            ids, weights, values = terms.pop(key)
+            for i in range(len(ids)):
+                yield fieldname, btext, ids[i], weights[i], values[i]
+
+    def write(self, fieldwriter, schema, lengths_reader) -> None:
+        """Write every term's postings, a block at a time, as Whoosh's W3 writer would
+        posting by posting (the same blocks, block statistics and term infos)."""
+        from whoosh.codec.whoosh3 import W3FieldWriter, W3PostingsWriter
+
+        if type(fieldwriter) is not W3FieldWriter:
+            fieldwriter.add_postings(schema, lengths_reader, self.iter_postings())
+            return
+        terms = self._terms
+        current = None
+        lengths = None
+        for key in sorted(terms):
+            fieldname, btext = key
+            if fieldname != current:
+                if current is not None:
+                    fieldwriter.finish_field()
+                fieldwriter.start_field(fieldname, schema[fieldname])
+                current = fieldname
+                data = length_bytes(lengths_reader, fieldname) if lengths_reader is not None else None
+                lengths = _LENGTHS[np.frombuffer(data, dtype=np.uint8)] if data else None
+            ids, weights, values = terms.pop(key)
+            fieldwriter.start_term(btext)
+            writer = fieldwriter._postwriter
+            if type(writer) is not W3PostingsWriter:  # pragma: no cover - another codec
+                for i in range(len(ids)):
+                    fieldwriter.add(ids[i], weights[i], values[i] or b"", 0 if lengths is None else int(lengths[ids[i]]))
+                fieldwriter.finish_term()
+                continue
+            count, limit = len(ids), writer._blocklimit
+            for start in range(0, count, limit):
+                end = min(start + limit, count)
+                writer._ids = ids[start:end]
+                writer._weights = weights[start:end]
+                writer._values = [v for v in values[start:end] if v]
+                writer._maxweight = max(0, max(writer._weights))
+                if lengths is not None:
+                    these = lengths[np.frombuffer(writer._ids, dtype=np.uint32)]
+                    these = these[these > 0]
+                else:
+                    these = ()
+                writer._minlength = int(these.min()) if len(these) else None
+                writer._maxlength = int(these.max()) if len(these) else 0
+                if end < count:
+                    writer._write_block()
+            fieldwriter.finish_term()
+        if current is not None:
+            fieldwriter.finish_field()
+
+    def cleanup(self) -> None:
+        self._terms = {}
+        self._pool.cleanup()
+
+
+_LENGTHS = np.array([0] + [__import__("whoosh.util.numeric", fromlist=["byte_to_length"]).byte_to_length(i) for i in range(1, 256)], dtype=np.int64)
+
+
+def _write_segment_directly(writer, pool: _TermPool) -> None:
+    """Make ``writer`` (a SegmentWriter) write its postings through ``pool.write``."""
+
+    def flush():
+        writer.perdocwriter.close()
+        reader = writer.per_document_reader() if writer.codec.length_stats else None
+        pool.write(writer.fieldwriter, writer.schema, reader)
+        writer.fieldwriter.close()
+        if reader:
+            reader.close()
+
+    writer._flush_segment = flush
 
 
 class IndexUnavailable(Exception):
@@ -112,7 +385,7 @@ class _Layout:
         fields = list(spec.text_fields)
         self.combined = len(fields) > 1
         if not self.combined:
-            self.schema, self.text, self.title, self.dropped = spec.schema, (fields[0] if fields else None), None, set()
+            self.schema, self.text, self.title, self.dropped = _fast_schema(spec.schema.copy()), (fields[0] if fields else None), None, set()
             self.title_boost = 0.0
             return
         ordered = sorted(fields, key=lambda f: -spec.text_fields[f])
@@ -132,7 +405,7 @@ class _Layout:
             else:
                 self.dropped.add(name)
         schema.add(TEXT_FIELD, TEXT(analyzer=analyzer))
-        self.schema = schema
+        self.schema = _fast_schema(schema)
         self.fields = ordered
 
     def document(self, doc: dict) -> dict:
@@ -312,6 +585,8 @@ class WhooshBackend:
             path = store.path(generation)
             ix = windex.create_in(str(path), layout.schema)
             writer = ix.writer(limitmb=self.rebuild_mb, procs=1)
+            writer.pool = _TermPool(writer.pool)
+            _write_segment_directly(writer, writer.pool)
             count = 0
             try:
                 for docs in documents:
@@ -374,35 +649,13 @@ class WhooshBackend:
         for compatibility and ignored: the spec's text fields are searched together."""
         spec = self.specs[name]
         layout = self.layouts[name]
-        text = (text or "").strip()
-        message = None
-        if len(text) > MAX_QUERY_LENGTH:
-            text = text[:MAX_QUERY_LENGTH]
-            message = f"Your search was very long, so only the first {MAX_QUERY_LENGTH} characters were used."
         searcher = self.searcher(name)
         view = self.view(name, searcher)
-        view.begin()
+        view.begin(text)
+        text, message, query, docs = self._match(name, searcher, view, text, filters)
         page = max(1, min(int(page or 1), 1000))
         pagelen = max(1, int(pagelen or 20))
         facets = list(facets)
-        allow = view.filter_mask(filters)
-
-        def matched(q) -> np.ndarray:
-            mask = view.match(q)
-            mask &= view.live
-            if allow is not None:
-                mask &= allow
-            return mask
-
-        query = None
-        if text and layout.text:
-            query = self._parse(text, layout.text, AndGroup, searcher.schema)
-            docs = matched(query)
-            if not docs.any() and len(_WORD.findall(text)) > 1:
-                query = self._parse(text, layout.text, OrGroup, searcher.schema)
-                docs = matched(query)
-        else:
-            docs = matched(Every())
         candidates = np.flatnonzero(docs)
         total = len(candidates)
         wanted = page * pagelen
@@ -443,9 +696,49 @@ class WhooshBackend:
             hits.append(Hit(fields=fields_, score=score, highlights=highlights))
 
         facet_counts = view.facet_counts(docs, facets) if facets else {}
-        suggestion = self._suggest(searcher, spec, text) if text else None
+        suggestion = self._suggest(searcher, spec, text, view) if text else None
         return Results(query=text, total=total, page=page, pagelen=pagelen, hits=hits,
                        facets=facet_counts, suggestion=suggestion, message=message)
+
+    def _match(self, name, searcher, view, text, filters):
+        """(text as searched, message, query, matched documents as a boolean array): every
+        word must match, falling back to any word when nothing has them all."""
+        layout = self.layouts[name]
+        text = (text or "").strip()
+        message = None
+        if len(text) > MAX_QUERY_LENGTH:
+            text = text[:MAX_QUERY_LENGTH]
+            message = f"Your search was very long, so only the first {MAX_QUERY_LENGTH} characters were used."
+        allow = view.filter_mask(filters)
+
+        def matched(q) -> np.ndarray:
+            mask = view.match(q)
+            mask &= view.live
+            if allow is not None:
+                mask &= allow
+            return mask
+
+        query = None
+        if text and layout.text:
+            query = self._parse(text, layout.text, AndGroup, searcher.schema)
+            docs = matched(query)
+            if not docs.any() and len(_WORD.findall(text)) > 1:
+                query = self._parse(text, layout.text, OrGroup, searcher.schema)
+                docs = matched(query)
+        else:
+            docs = matched(Every())
+        return text, message, query, docs
+
+    def facet_counts(self, name: str, text: str, *, filters=None, facets: Iterable[str] = ()) -> dict[str, dict[str, int]]:
+        """The facet counts ``search`` would give for this text and these filters, without
+        scoring, reading or suggesting anything (e.g. a facet's counts without its own
+        filter, next to the main search of the same text). The words' postings decoded by
+        the search just before, for the same text, are used again."""
+        searcher = self.searcher(name)
+        view = self.view(name, searcher)
+        view.begin(text, keep=True)
+        _text, _message, _query, docs = self._match(name, searcher, view, text, filters)
+        return view.facet_counts(docs, list(facets))
 
     @staticmethod
     def _parse(text, field, group, schema):
@@ -467,7 +760,7 @@ class WhooshBackend:
                 return NullQuery
 
     @staticmethod
-    def _suggest(searcher, spec: IndexSpec, text: str) -> str | None:
+    def _suggest(searcher, spec: IndexSpec, text: str, view=None) -> str | None:
         """Replace words no live document has with the nearest word a live document has.
         Whoosh keeps the words of deleted documents in its word list until segments merge,
         so every word is checked against the live documents (a word of a record made
@@ -479,13 +772,20 @@ class WhooshBackend:
             return None
         reader = searcher.reader()
         field = spec.spelling_field
-        corrector = reader.corrector(field)
+        if view is not None:
+            def suggest(word, limit, maxdist, prefix):
+                return view.suggest(field, word, maxdist, prefix, limit)
+        else:
+            corrector = reader.corrector(field)
+
+            def suggest(word, limit, maxdist, prefix):
+                return corrector.suggest(word, limit=limit, maxdist=maxdist, prefix=prefix)
         changed, out = False, []
         for word in words:
             if len(word) < 3 or len(word) > 30 or word.isdigit() or _live(reader, field, word):
                 out.append(word)
                 continue
-            candidate = _nearest(corrector, word, lambda w: _live(reader, field, w))
+            candidate = _nearest(suggest, word, lambda w: _live(reader, field, w))
             if candidate:
                 out.append(candidate)
                 changed = True
@@ -504,7 +804,7 @@ def _live(reader, field: str, word: str) -> bool:
         return False
 
 
-def _nearest(corrector, word: str, live) -> str | None:
+def _nearest(suggest, word: str, live) -> str | None:
     """The most frequent live word one edit away, else two edits away (words of five
     letters or more). Whoosh's own ranking ignores the distance, so nearer words are tried
     first here; keeping the first letter (prefix=1) keeps it fast on large indexes."""
@@ -512,7 +812,7 @@ def _nearest(corrector, word: str, live) -> str | None:
         if maxdist == 2 and len(word) < 5:
             continue
         try:
-            candidates = corrector.suggest(word, limit=8, maxdist=maxdist, prefix=prefix)
+            candidates = suggest(word, 8, maxdist, prefix)
         except Exception:
             candidates = []
         for candidate in candidates:

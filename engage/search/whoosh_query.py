@@ -15,18 +15,25 @@ Whoosh stores the index; this module reads it. For each query:
 What is kept between queries is what does not depend on any query and never changes while a
 segment exists (segments are immutable): each segment's field lengths, its facet values per
 document, and the documents of filter terms (visibility, kind, facet values). A searcher
-combines its segments' arrays into index-wide ones once, when the index changes. Phrases and
-anything else the arrays cannot answer go to Whoosh (``docs_for_query``) for the match, and
-are scored by their words.
+combines its segments' arrays into index-wide ones once, when the index changes. Phrases
+(words one after another) are matched here too, from the positions of the documents holding
+every word; anything else the arrays cannot answer goes to Whoosh (``docs_for_query``) for
+the match, and is scored by its words. "Did you mean" finds words within one or
+two edits of a segment's word list with rapidfuzz (the same words Whoosh's corrector gives,
+in the same order).
 """
 from __future__ import annotations
 
+import heapq
 import math
 import zlib
 from collections import OrderedDict
+from itertools import accumulate
 from pickle import loads
 
 import numpy as np
+from rapidfuzz import process as _rf_process
+from rapidfuzz.distance import Levenshtein as _rf_levenshtein
 from whoosh import query as wq
 from whoosh.util.numeric import byte_to_length
 
@@ -57,29 +64,68 @@ def postings(leaf, field: str, text) -> tuple[np.ndarray, np.ndarray]:
         return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32)
 
 
+def positions_postings(leaf, field: str, text, within: np.ndarray | None = None) -> tuple[np.ndarray, list] | None:
+    """The (document, encoded positions) of ``text`` in ``field`` of one segment; with
+    ``within`` (sorted document numbers), blocks holding none of them are skipped."""
+    try:
+        if (field, text) not in leaf:
+            return _EMPTY_IDS, []
+        tbytes = leaf._text_to_bytes(field, text)
+        matcher = leaf._terms.matcher(field, tbytes, leaf.schema[field].format)
+        ids, values = _decode(matcher, with_values=True, within=within)
+        if len(values) != len(ids):
+            return None
+        return ids, values
+    except Exception:
+        return None  # the caller asks Whoosh instead
+
+
+def decode_positions(value: bytes) -> list[int]:
+    """A W3 Positions value (a count, then the pickled gaps) as positions."""
+    if not value.endswith(b"."):
+        value += b"."
+    return list(accumulate(loads(value[4:])))
+
+
 def _ids_of(matcher):
     while matcher.is_active():
         yield matcher.id()
         matcher.next()
 
 
-def _decode(matcher) -> tuple[np.ndarray, np.ndarray]:
+def _decode(matcher, with_values: bool = False, within: np.ndarray | None = None):
     """Read a W3 posting list's blocks straight into arrays (Whoosh's own reading decodes
-    the ids one by one in Python)."""
+    the ids one by one in Python). With ``with_values``: (ids, the encoded values)."""
     inlined = getattr(matcher, "_ids", None) if not hasattr(matcher, "_postfile") else None
     if inlined is not None:  # a short list kept inside the term info
+        if with_values:
+            return np.asarray(matcher._ids, dtype=np.int64), list(matcher._values or ())
         return (np.asarray(matcher._ids, dtype=np.int64),
                 np.asarray(matcher._weights, dtype=np.float32) if matcher._weights else np.ones(len(matcher._ids), np.float32))
-    ids_parts, weight_parts = [], []
+    ids_parts, weight_parts, values = [], [], []
+    previous_max = -1
     while not matcher._atend:
+        if within is not None:
+            # The block holds documents previous_max+1 .. its last id: skip it unread
+            # when none of those is wanted.
+            block_max = matcher._maxid
+            start = np.searchsorted(within, previous_max, side="right")
+            previous_max = block_max
+            if start >= len(within) or within[start] > block_max:
+                matcher._next_block()
+                continue
         postfile, offset, length = matcher._postfile, matcher._dataoffset, matcher._nextoffset - matcher._dataoffset
         data = postfile.get(offset, length)
         if matcher._compression:
             data = zlib.decompress(data)
-        deltas, weights, _values = loads(data)
+        deltas, weights, block_values = loads(data)
         ids = np.cumsum(np.asarray(deltas, dtype=np.int64))
         ids_parts.append(ids)
-        if weights is None:
+        if with_values:
+            if not isinstance(block_values, (tuple, list)) or len(block_values) != len(ids):
+                raise ValueError("no per-posting values")
+            values.extend(block_values)
+        elif weights is None:
             weight_parts.append(np.ones(len(ids), np.float32))
         elif isinstance(weights, float):
             weight_parts.append(np.full(len(ids), weights, np.float32))
@@ -87,6 +133,8 @@ def _decode(matcher) -> tuple[np.ndarray, np.ndarray]:
             weight_parts.append(np.frombuffer(weights, dtype=np.float32) if isinstance(weights, bytes)
                                 else np.asarray(weights, dtype=np.float32))
         matcher._next_block()
+    if with_values:
+        return (np.concatenate(ids_parts) if ids_parts else _EMPTY_IDS), values
     if not ids_parts:
         return _EMPTY_IDS, _EMPTY_TF
     return np.concatenate(ids_parts), np.concatenate(weight_parts)
@@ -102,6 +150,22 @@ class SegmentData:
         self.values: dict[str, tuple] = {}       # facet field -> (docs, codes, labels)
         self.lengths: dict[str, np.ndarray] = {}
         self.sortkeys: dict[str, np.ndarray] = {}
+        self.vocabs: dict[str, dict[str, int]] = {}
+
+    def vocabulary(self, leaf, field: str) -> dict[str, int]:
+        """Every word of ``field`` in this segment with its total frequency (deleted
+        documents' words included, as in Whoosh's word list)."""
+        out = self.vocabs.get(field)
+        if out is None:
+            out = {}
+            try:
+                for btext, info in leaf.iter_field(field):
+                    word = btext.decode("utf-8") if isinstance(btext, bytes) else str(btext)
+                    out[word] = int(info.weight())
+            except Exception:
+                out = {}
+            self.vocabs[field] = out
+        return out
 
     def term_ids(self, leaf, field: str, value: str) -> np.ndarray:
         key = (field, value)
@@ -190,13 +254,18 @@ class View:
                 live[dead + offset] = False
         self.live = live
         self._query: dict = {}  # postings decoded for the query running now (one query at a time per view)
+        self._query_text = None
         self._facets: dict[str, tuple] = {}
         self._lengths: dict[str, np.ndarray] = {}
         self._sortkeys: dict[str, np.ndarray] = {}
+        self._vocabs: dict[str, tuple] = {}
 
-    def begin(self) -> None:
-        """A new query: forget the previous query's postings."""
-        self._query = {}
+    def begin(self, text=None, keep: bool = False) -> None:
+        """A new query: forget the previous query's postings, unless ``keep`` and it was the
+        same text (the facet counts that go with one search)."""
+        if not (keep and text == self._query_text):
+            self._query = {}
+        self._query_text = text
 
     # ---- documents of terms --------------------------------------------------------------
     def term_mask(self, field: str, value, cached: bool) -> np.ndarray:
@@ -265,10 +334,78 @@ class View:
             return self.match(q.a)
         if type(q) is wq.Not:
             return ~self.match(q.query)
+        if type(q) is wq.Phrase and q.slop == 1 and q.words:
+            key = ("phrase", q.fieldname, tuple(q.words))
+            mask = self._query.get(key)
+            if mask is None:
+                mask = self.phrase(q.fieldname, list(q.words))
+                if mask is not None:
+                    self._query[key] = mask
+            if mask is not None:
+                return mask.copy()
         mask = np.zeros(self.size, dtype=bool)
         ids = np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)
         mask[ids] = True
         return mask
+
+    def phrase(self, field: str, words: list) -> np.ndarray | None:
+        """The documents holding ``words`` one after another in ``field`` (what Whoosh's
+        Phrase query with slop 1 matches): the documents with every word, then their
+        positions compared. None when the index cannot say (Whoosh answers instead)."""
+        schema = self.searcher.schema
+        if field not in schema or not schema[field].format or not schema[field].format.supports("positions"):
+            return None
+        try:
+            texts = [schema[field].to_bytes(w) for w in words]
+        except ValueError:
+            return np.zeros(self.size, dtype=bool)
+        mask = self.live.copy()
+        for word in words:  # keyed as the scoring reads them, so their postings are decoded once
+            mask &= self.term_mask(field, word, cached=False)
+            if not mask.any():
+                return mask
+        # Per word, rarest first: each candidate document's positions, shifted back by the
+        # word's place in the phrase; only blocks holding a candidate are read.
+        reader = self.searcher.reader()
+        order = sorted(range(len(texts)), key=lambda k: reader.doc_frequency(field, texts[k]))
+        starts: dict[int, set] | None = None
+        for place in order:
+            text = texts[place]
+            found: dict[int, set] = {}
+            wanted = np.flatnonzero(mask)
+            for leaf, offset, _data in self.leaves:
+                count = leaf.doc_count_all()
+                lo, hi = np.searchsorted(wanted, [offset, offset + count])
+                if lo == hi:
+                    continue
+                decoded = positions_postings(leaf, field, text, within=wanted[lo:hi] - offset)
+                if decoded is None:
+                    return None
+                ids, values = decoded
+                if not len(ids):
+                    continue
+                ids = ids + offset
+                keep = np.flatnonzero(mask[ids])
+                for doc, i in zip(ids[keep].tolist(), keep.tolist()):
+                    value = values[i]
+                    # A W3 Positions value: a 4-byte count, then the pickled gaps (ending ".").
+                    gaps = loads(value[4:] if value.endswith(b".") else value[4:] + b".")
+                    running = accumulate(gaps, initial=-place)
+                    next(running)  # the starting value, not a position
+                    shifted = set(running)
+                    if starts is not None:
+                        shifted &= starts[doc]
+                    if shifted:
+                        found[doc] = shifted
+            starts = found
+            if not starts:
+                break
+            mask = np.zeros(self.size, dtype=bool)
+            mask[np.fromiter(starts, dtype=np.int64, count=len(starts))] = True
+        out = np.zeros(self.size, dtype=bool)
+        if starts:
+            out[np.fromiter(starts, dtype=np.int64, count=len(starts))] = True
+        return out
 
     # ---- facets ------------------------------------------------------------------------
     def facet(self, field: str):
@@ -293,6 +430,38 @@ class View:
             counts = np.bincount(codes[matched[docs]], minlength=len(labels)) if len(labels) else []
             out[field] = {labels[i]: int(n) for i, n in enumerate(counts) if n and labels[i] not in ("", "None")}
         return out
+
+    # ---- spelling ----------------------------------------------------------------------
+    def vocabulary(self, field: str):
+        """(word -> total frequency, first letter -> words) of ``field`` over the segments."""
+        out = self._vocabs.get(field)
+        if out is None:
+            freqs: dict[str, int] = {}
+            for leaf, _offset, data in self.leaves:
+                for word, n in data.vocabulary(leaf, field).items():
+                    freqs[word] = freqs.get(word, 0) + n
+            by_first: dict[str, list[str]] = {}
+            for word in freqs:
+                by_first.setdefault(word[:1], []).append(word)
+            out = self._vocabs[field] = (freqs, list(freqs), by_first)
+        return out
+
+    def suggest(self, field: str, word: str, maxdist: int, prefix: int, limit: int = 8) -> list[str]:
+        """What Whoosh's ``reader.corrector(field).suggest(word, limit, maxdist, prefix)``
+        gives (the same words in the same order: within ``maxdist`` Levenshtein edits,
+        sharing the first ``prefix`` letters, the most frequent first, then A to Z), with
+        the distances worked out in C (rapidfuzz) instead of a Python automaton walk."""
+        freqs, words, by_first = self.vocabulary(field)
+        if prefix:
+            choices = [w for w in by_first.get(word[:1], ()) if w[:prefix] == word[:prefix]] if prefix > 1 else by_first.get(word[:1], [])
+        else:
+            choices = words
+        if not choices:
+            return []
+        found = _rf_process.extract(word, choices, scorer=_rf_levenshtein.distance, score_cutoff=maxdist, limit=None)
+        scored = [(0 - (maxdist + (1.0 / (freqs.get(w) or 1) * 0.5)), w) for w, _distance, _index in found]
+        best = heapq.nlargest(limit, scored)
+        return [w for _score, w in sorted(best, key=lambda x: (0 - x[0], x[1]))]
 
     # ---- scoring -----------------------------------------------------------------------
     def lengths(self, field: str) -> np.ndarray:

@@ -649,9 +649,14 @@ def run_search(search, params: SearchParams, pagelen: int = 20, highlight: bool 
     if main.total and params.page > main.pages:  # an old link past the end shows the last page
         main = main_search(main.pages)
     facets = dict(main.facets)
+    # A backend that can count without searching again (Whoosh) is asked for counts only.
+    counts_only = getattr(search, "facet_counts", None)
     for name in active:
-        extra = search.search(INDEX, text, filters=clauses(skip=name), facets=[name], page=1, pagelen=1)
-        facets[name] = extra.facets.get(name, {})
+        if counts_only is not None:
+            facets[name] = counts_only(INDEX, text, filters=clauses(skip=name), facets=[name]).get(name, {})
+        else:
+            extra = search.search(INDEX, text, filters=clauses(skip=name), facets=[name], page=1, pagelen=1)
+            facets[name] = extra.facets.get(name, {})
     ordered = {}
     for name in FACETS:
         counts = facets.get(name, {})
