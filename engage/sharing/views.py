@@ -166,40 +166,50 @@ def _finding_form(report, finding):
     return form
 
 
+def _part_page(report, item, form, save, fields, *, noun, endpoint, template, name):
+    """The add-or-change page every part of a report shares (key findings, recommendations):
+    on a good form ``save(actor, report, item, values)`` runs and is committed once; a broken
+    rule shows beside its field with the person's input kept."""
+    if form.validate_on_submit():
+        try:
+            save(current_user, report, item, {f: getattr(form, f).data for f in fields})
+        except services.RuleError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"{noun} saved." if item else f"{noun} added.", "success")
+            return redirect(url_for(endpoint, report_id=report.id))
+    return render_template(template, report=report, form=form, **{name: item}), form_status(form)
+
+
+def _delete_part(report, item, delete, *, noun, endpoint):
+    """Delete one part of a report (a confirmed POST), commit once, go back to its list."""
+    if not forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    delete(current_user, report, item)
+    db.session.commit()
+    flash(f"{noun} deleted.", "success")
+    return redirect(url_for(endpoint, report_id=report.id))
+
+
 @bp.route("/findings/<int:report_id>/key-findings", methods=["GET", "POST"])
 @bp.route("/findings/<int:report_id>/key-findings/<int:finding_id>", methods=["GET", "POST"])
 @role_required(*STAFF)
 def key_findings(report_id, finding_id=None):
     report = services.get_for_edit(current_user, report_id)
     finding = contents.get_finding(report, finding_id) if finding_id is not None else None
-    form = _finding_form(report, finding)
-    if form.validate_on_submit():
-        try:
-            contents.save_finding(current_user, report, finding, {
-                "statement": form.statement.data, "evidence": form.evidence.data,
-                "question_id": form.question_id.data, "position": form.position.data})
-        except services.RuleError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("Key finding saved." if finding else "Key finding added.", "success")
-            return redirect(url_for("sharing.key_findings", report_id=report.id))
-    return render_template("sharing/key_findings.html", report=report, form=form, finding=finding), form_status(form)
+    return _part_page(report, finding, _finding_form(report, finding), contents.save_finding,
+                      ("statement", "evidence", "question_id", "position"), noun="Key finding",
+                      endpoint="sharing.key_findings", template="sharing/key_findings.html", name="finding")
 
 
 @bp.route("/findings/<int:report_id>/key-findings/<int:finding_id>/delete", methods=["POST"])
 @role_required(*STAFF)
 def delete_finding(report_id, finding_id):
     report = services.get_for_edit(current_user, report_id)
-    finding = contents.get_finding(report, finding_id)
-    form = forms.ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
-    contents.delete_finding(current_user, report, finding)
-    db.session.commit()
-    flash("Key finding deleted.", "success")
-    return redirect(url_for("sharing.key_findings", report_id=report.id))
+    return _delete_part(report, contents.get_finding(report, finding_id), contents.delete_finding,
+                        noun="Key finding", endpoint="sharing.key_findings")
 
 
 @bp.route("/findings/<int:report_id>/recommendations", methods=["GET", "POST"])
@@ -209,32 +219,17 @@ def recommendations(report_id, recommendation_id=None):
     report = services.get_for_edit(current_user, report_id)
     recommendation = contents.get_recommendation(report, recommendation_id) if recommendation_id is not None else None
     form = forms.RecommendationForm(obj=recommendation if request.method == "GET" else None)
-    if form.validate_on_submit():
-        try:
-            contents.save_recommendation(current_user, report, recommendation,
-                                         {"text": form.text.data, "position": form.position.data})
-        except services.RuleError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("Recommendation saved." if recommendation else "Recommendation added.", "success")
-            return redirect(url_for("sharing.recommendations", report_id=report.id))
-    return render_template("sharing/recommendations.html", report=report, form=form, recommendation=recommendation), form_status(form)
+    return _part_page(report, recommendation, form, contents.save_recommendation, ("text", "position"),
+                      noun="Recommendation", endpoint="sharing.recommendations",
+                      template="sharing/recommendations.html", name="recommendation")
 
 
 @bp.route("/findings/<int:report_id>/recommendations/<int:recommendation_id>/delete", methods=["POST"])
 @role_required(*STAFF)
 def delete_recommendation(report_id, recommendation_id):
     report = services.get_for_edit(current_user, report_id)
-    recommendation = contents.get_recommendation(report, recommendation_id)
-    form = forms.ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
-    contents.delete_recommendation(current_user, report, recommendation)
-    db.session.commit()
-    flash("Recommendation deleted.", "success")
-    return redirect(url_for("sharing.recommendations", report_id=report.id))
+    return _delete_part(report, contents.get_recommendation(report, recommendation_id), contents.delete_recommendation,
+                        noun="Recommendation", endpoint="sharing.recommendations")
 
 
 # ---- attachments ---------------------------------------------------------------------------

@@ -6,20 +6,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, has_request_context, request, url_for
 from sqlalchemy import delete, select, update
 
+from ..core.mail import external_url
 from ..core.models import utcnow
 from ..extensions import db
 from .models import Survey, SurveyAnswer, SurveyContact, SurveyQuestion, SurveyResponse, comment_code
 
 
 def public_url(survey) -> str:
-    if has_request_context():
-        return request.host_url.rstrip("/") + url_for("surveys.start", survey_id=survey.id)
-    path = f"/surveys/{survey.id}"
-    base = current_app.config.get("ENGAGE_BASE_URL") or "http://localhost:5000"
-    return base.rstrip("/") + path
+    """The full address residents open (the consultation's "Take part" link, posters)."""
+    return external_url("surveys.start", survey_id=survey.id)
 
 
 def _points_here(url: str, survey) -> bool:
