@@ -166,6 +166,31 @@ _INSERT = sa.insert(search_document).values(
     words=sa.bindparam("words", type_=pg.ARRAY(sa.Text)), tsv=_tsvector())
 
 
+_TITLE_ONLY = sa.cast([0.0, 0.0, 0.0, 1.0], pg.ARRAY(sa.REAL))  # ts_rank's {D, C, B, A}: weight A only
+_NOT_WORDS = {"or"}  # websearch_to_tsquery's operator word
+_PART = re.compile(r'(-?)(?:"([^"]*)"?|([^\s"]+))')
+
+
+def _parts(text: str) -> tuple[list[str], list[str]]:
+    """What websearch_to_tsquery sees in ``text``: the words and "quoted phrases" wanted, and
+    those ruled out with a minus sign (``or`` left out: it only joins)."""
+    wanted, unwanted = [], []
+    for minus, phrase, word in _PART.findall(text):
+        part = f'"{phrase}"' if phrase else word
+        if not _WORD.search(part) or (word and word.lower() in _NOT_WORDS):
+            continue
+        (unwanted if minus else wanted).append(part)
+    return wanted[:40], unwanted[:40]
+
+
+def _any_of(cfg, parts: list[str]):
+    """A tsquery matching any of the parts: each a word or a "quoted phrase", kept whole."""
+    either = sa.func.websearch_to_tsquery(cfg, parts[0])
+    for part in parts[1:]:
+        either = either.op("||")(sa.func.websearch_to_tsquery(cfg, part))
+    return either
+
+
 def _order(sort, reverse, key, rank, row_id) -> list:
     if sort:
         return [key.desc() if reverse else key.asc(), row_id]
@@ -429,9 +454,10 @@ class PostgresBackend:
                 values = [f"{field}:{value}" for field, value in clause]
                 where.append(d.terms.overlap(sa.cast(values, pg.ARRAY(sa.Text))))
         cfg = sa.literal_column(f"'{CONFIG}'::regconfig")
-        words = _WORD.findall(text)
 
         weights = sa.cast(layout.weights(fields), pg.ARRAY(sa.REAL))
+        wanted, unwanted = _parts(text)
+        title_words = _any_of(cfg, [w for part in wanted for w in _WORD.findall(part)][:40] or [""])
         key = d.sorts[sort] if sort else sa.literal(None, pg.JSONB)
         short = f"StartSel={_START}, StopSel={_STOP}, HighlightAll=true"
         long = f'StartSel={_START}, StopSel={_STOP}, MaxFragments=2, MaxWords=35, MinWords=15, FragmentDelimiter=" … "'
@@ -441,7 +467,12 @@ class PostgresBackend:
             ``with_total`` each row also carries the number matched (a window count), which
             spares a second pass over the matches when no facets are asked for."""
             where_q = where + ([d.tsv.op("@@")(query)] if query is not None else [])
-            rank = sa.func.ts_rank_cd(weights, d.tsv, query, 1) if query is not None else sa.literal(0.0)
+            rank = sa.literal(0.0)
+            if query is not None:
+                # Cover density (the words close together, weighted by field) plus the share of
+                # the words in the most boosted field (the title): a question asked about a topic
+                # ranks above a record that only mentions it, as Whoosh's title boost does.
+                rank = sa.func.ts_rank_cd(weights, d.tsv, query, 1) + sa.func.ts_rank(_TITLE_ONLY, d.tsv, title_words)
             inner_columns = [d.id, d.fields, rank.label("rank"), key.label("key")]
             if with_total:
                 inner_columns.append(sa.func.count().over().label("total"))
@@ -461,10 +492,10 @@ class PostgresBackend:
             candidates = [None]
             if text:
                 candidates = [sa.func.websearch_to_tsquery(cfg, text)]
-                if len(words) > 1:  # nothing has every word: any of them
-                    either = sa.func.plainto_tsquery(cfg, words[0])
-                    for word in words[1:40]:
-                        either = either.op("||")(sa.func.plainto_tsquery(cfg, word))
+                if len(wanted) > 1:  # nothing has every word or phrase: any of them
+                    either = _any_of(cfg, wanted)
+                    for part in unwanted:
+                        either = either.op("&&")(sa.func.websearch_to_tsquery(cfg, "-" + part))
                     candidates.append(either)
             for candidate in candidates:
                 query = candidate
