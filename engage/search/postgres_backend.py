@@ -499,6 +499,49 @@ class PostgresBackend:
             return conn.execute(sa.select(*columns).select_from(inner).order_by(
                 *_order(sort, reverse, inner.c.key, inner.c.rank, inner.c.id))).all()
 
+        def page_and_counts(conn, query):
+            """The page (as ``page_of``), the number matched and the facet counts in one pass
+            over the matched documents: each is matched and ranked once, and the counts come
+            from the same set (a second pass for the counts cost as much again)."""
+            where_q = where + ([d.tsv.op("@@")(query)] if query is not None else [])
+            rank = sa.literal(0.0)
+            if query is not None:
+                rank = sa.func.ts_rank_cd(weights, d.tsv, query, 1) + sa.func.ts_rank(_TITLE_ONLY, d.tsv, title_words)
+            matched = (sa.select(d.id, d.terms, sa.cast(rank, sa.Float).label("rank"), key.label("key"))
+                       .where(*where_q).cte("matched").prefix_with("MATERIALIZED"))
+            order = _order(sort, reverse, matched.c.key, matched.c.rank, matched.c.id)
+            shown = (sa.select(matched.c.id, matched.c.rank, sa.func.row_number().over(order_by=order).label("pos"))
+                     .order_by(*order).limit(pagelen).offset((page - 1) * pagelen).subquery())
+            marks = []
+            if query is not None:
+                for field_name in highlight:
+                    value = d.fields[field_name].astext
+                    marks.append(sa.case((sa.func.length(value) <= 220, sa.func.ts_headline(cfg, value, query, short)),
+                                         else_=sa.func.ts_headline(cfg, value, query, long)))
+            none = {"text": sa.cast(sa.null(), sa.Text), "n": sa.cast(sa.null(), sa.BigInteger),
+                    "fields": sa.cast(sa.null(), pg.JSONB), "rank": sa.cast(sa.null(), sa.Float)}
+            hits = sa.select(sa.literal("hit").label("part"), none["text"].label("t"), sa.cast(shown.c.pos, sa.BigInteger).label("n"),
+                             d.fields.label("fields"), shown.c.rank.label("rank"), *marks
+                             ).select_from(shown.join(search_document, d.id == shown.c.id))
+            blanks = [none["text"] for _ in marks]
+            total_row = sa.select(sa.literal("total"), none["text"], sa.func.count(), none["fields"], none["rank"], *blanks
+                                  ).select_from(matched)
+            term = sa.func.unnest(matched.c.terms).table_valued("t").render_derived()
+            grouped = (sa.select(sa.literal("facet"), term.c.t, sa.func.count(), none["fields"], none["rank"], *blanks)
+                       .select_from(matched).join(term, sa.true())
+                       .where(sa.func.split_part(term.c.t, ":", 1) == sa.any_(sa.cast(list(facets), pg.ARRAY(sa.Text))))
+                       .group_by(term.c.t))
+            found, total, counts = [], 0, {f: {} for f in facets}
+            for part, t, n, fields_, rank_, *highlights_ in conn.execute(sa.union_all(hits, total_row, grouped)):
+                if part == "hit":
+                    found.append((n, (fields_, rank_, None, *highlights_)))
+                elif part == "total":
+                    total = n
+                else:
+                    field, value = t.split(":", 1)
+                    counts[field][value] = n
+            return [row for _pos, row in sorted(found, key=lambda item: item[0])], total, counts
+
         with self.engine.connect() as conn:
             query, rows, total, counts = None, [], 0, {}
             candidates = [None]
@@ -513,8 +556,7 @@ class PostgresBackend:
                 query = candidate
                 matched = where + ([d.tsv.op("@@")(candidate)] if candidate is not None else [])
                 if facets:
-                    total, counts = self._count(conn, matched, facets)
-                    rows = page_of(conn, candidate, False) if total else []
+                    rows, total, counts = page_and_counts(conn, candidate)
                 else:
                     rows = page_of(conn, candidate, True)
                     if rows:
