@@ -7,7 +7,10 @@ back together and every web server sees the change at once. Each document keeps:
 
 - ``tsv``: a weighted ``tsvector`` of the spec's text fields (the most boosted field weight A,
   then B, then C), with a GIN index; queries go through ``websearch_to_tsquery`` (what people
-  type: words, "quoted phrases", ``or``, ``-word``) and are ranked with ``ts_rank_cd``;
+  type: words, "quoted phrases", ``or``, ``-word``) and are ranked with ``ts_rank_cd`` plus the
+  share of the words found in the most boosted field (``ts_rank`` with weight A only), so a
+  title match ranks above a passing mention; when nothing has every word, any of the words and
+  phrases will do (a phrase stays a phrase);
 - ``terms``: ``field:value`` for every ID and keyword field (visibility, kind, facets), with a
   GIN index: filters are array overlaps in SQL, facet counts a ``GROUP BY`` over the matched set;
 - ``fields``: the stored fields a hit shows; ``sorts``: the sortable fields;
@@ -19,7 +22,7 @@ made private is never offered. ``search_owner`` holds one row per record (owner 
 transaction that last wrote its documents: writers of the same record queue on that row, and a
 rebuild leaves alone any record written since it started (it may have read it before the save).
 
-The tables are made by migration 0008, on PostgreSQL only, so ``METADATA`` is kept apart from
+The tables are made by migrations 0008 and 0014, on PostgreSQL only, so ``METADATA`` is kept apart from
 the models' metadata.
 """
 from __future__ import annotations
@@ -50,6 +53,7 @@ _START, _STOP = "\ue000", "\ue001"
 _CLEAN = re.compile("[\x00\ue000\ue001]")
 
 METADATA = sa.MetaData(naming_convention=NAMING_CONVENTION)
+_GIN = {"gin_pending_list_limit": 256}  # kB
 search_document = sa.Table(
     "search_document", METADATA,
     sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
@@ -61,9 +65,10 @@ search_document = sa.Table(
     sa.Column("words", pg.ARRAY(sa.Text), nullable=False),
     sa.Column("tsv", pg.TSVECTOR, nullable=False),
     sa.Index("ix_search_document_owner", "index_name", "owner"),
-    sa.Index("ix_search_document_tsv", "tsv", postgresql_using="gin"),
-    sa.Index("ix_search_document_terms", "terms", postgresql_using="gin"),
-    sa.Index("ix_search_document_words", "words", postgresql_using="gin"),
+    # Short GIN pending lists: every search reads them whole (migration 0014).
+    sa.Index("ix_search_document_tsv", "tsv", postgresql_using="gin", postgresql_with=_GIN),
+    sa.Index("ix_search_document_terms", "terms", postgresql_using="gin", postgresql_with=_GIN),
+    sa.Index("ix_search_document_words", "words", postgresql_using="gin", postgresql_with=_GIN),
 )
 search_owner = sa.Table(
     "search_owner", METADATA,
@@ -562,7 +567,7 @@ class PostgresBackend:
                     if rows:
                         total = rows[0][2]
                     else:  # past the last page, or nothing at all
-                        total = self._count(conn, matched, ())[0] if page > 1 else 0
+                        total = self._count(conn, matched) if page > 1 else 0
                 if total:
                     break
 
@@ -580,26 +585,9 @@ class PostgresBackend:
                        suggestion=suggestion, message=message)
 
     @staticmethod
-    def _count(conn, where, facets) -> tuple[int, dict[str, dict[str, int]]]:
-        """The number of matched documents and, for each facet, how many hold each value."""
-        d = search_document.c
-        if not facets:
-            return conn.scalar(sa.select(sa.func.count()).select_from(search_document).where(*where)) or 0, {}
-        matched = sa.select(d.terms).where(*where).cte("matched").prefix_with("MATERIALIZED")
-        term = sa.func.unnest(matched.c.terms).table_valued("t").render_derived()
-        total = sa.select(sa.literal(None, sa.Text).label("t"), sa.func.count().label("n")).select_from(matched)
-        grouped = (sa.select(term.c.t, sa.func.count().label("n")).select_from(matched).join(term, sa.true())
-                   .where(sa.func.split_part(term.c.t, ":", 1) == sa.any_(sa.cast(list(facets), pg.ARRAY(sa.Text))))
-                   .group_by(term.c.t))
-        out: dict[str, dict[str, int]] = {f: {} for f in facets}
-        count = 0
-        for t, n in conn.execute(sa.union_all(total, grouped)):
-            if t is None:
-                count = n
-                continue
-            field, value = t.split(":", 1)
-            out[field][value] = n
-        return count, out
+    def _count(conn, where) -> int:
+        """The number of matched documents (facet counts come with the page: ``search``)."""
+        return conn.scalar(sa.select(sa.func.count()).select_from(search_document).where(*where)) or 0
 
     def _suggest(self, conn, spec: IndexSpec, name: str, text: str) -> str | None:
         """Replace words no live public document has with the nearest word one does."""
