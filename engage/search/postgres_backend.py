@@ -479,17 +479,21 @@ class PostgresBackend:
         short = f"StartSel={_START}, StopSel={_STOP}, HighlightAll=true"
         long = f'StartSel={_START}, StopSel={_STOP}, MaxFragments=2, MaxWords=35, MinWords=15, FragmentDelimiter=" … "'
 
+        def ranking(query):
+            """Cover density (the words close together, weighted by field) plus the share of the
+            words in the most boosted field (the title): a question asked about a topic ranks
+            above a record that only mentions it, as Whoosh's title boost does. Not worked out
+            when the results are sorted by a field instead (it is most of a search's work)."""
+            if query is None or sort:
+                return sa.literal(0.0)
+            return sa.func.ts_rank_cd(weights, d.tsv, query, 1) + sa.func.ts_rank(_TITLE_ONLY, d.tsv, title_words)
+
         def page_of(conn, query, with_total: bool):
             """The page's rows, best first (or in ``sort`` order), with highlights; with
             ``with_total`` each row also carries the number matched (a window count), which
             spares a second pass over the matches when no facets are asked for."""
             where_q = where + ([d.tsv.op("@@")(query)] if query is not None else [])
-            rank = sa.literal(0.0)
-            if query is not None:
-                # Cover density (the words close together, weighted by field) plus the share of
-                # the words in the most boosted field (the title): a question asked about a topic
-                # ranks above a record that only mentions it, as Whoosh's title boost does.
-                rank = sa.func.ts_rank_cd(weights, d.tsv, query, 1) + sa.func.ts_rank(_TITLE_ONLY, d.tsv, title_words)
+            rank = ranking(query)
             inner_columns = [d.id, d.fields, rank.label("rank"), key.label("key")]
             if with_total:
                 inner_columns.append(sa.func.count().over().label("total"))
@@ -509,9 +513,7 @@ class PostgresBackend:
             over the matched documents: each is matched and ranked once, and the counts come
             from the same set (a second pass for the counts cost as much again)."""
             where_q = where + ([d.tsv.op("@@")(query)] if query is not None else [])
-            rank = sa.literal(0.0)
-            if query is not None:
-                rank = sa.func.ts_rank_cd(weights, d.tsv, query, 1) + sa.func.ts_rank(_TITLE_ONLY, d.tsv, title_words)
+            rank = ranking(query)
             matched = (sa.select(d.id, d.terms, sa.cast(rank, sa.Float).label("rank"), key.label("key"))
                        .where(*where_q).cte("matched").prefix_with("MATERIALIZED"))
             order = _order(sort, reverse, matched.c.key, matched.c.rank, matched.c.id)

@@ -658,7 +658,8 @@ def run_search(search, params: SearchParams, pagelen: int = 20, highlight: bool 
         main = main_search(main.pages)
     facets = dict(main.facets)
     for name in active:
-        extra = search.search(INDEX, text, filters=clauses(skip=name), facets=[name], page=1, pagelen=1)
+        # Only the counts are wanted: in title order, so no backend ranks the matches for them.
+        extra = search.search(INDEX, text, filters=clauses(skip=name), facets=[name], page=1, pagelen=1, sort="sort_title")
         facets[name] = extra.facets.get(name, {})
     ordered = {}
     for name in FACETS:
