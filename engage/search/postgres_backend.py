@@ -605,12 +605,14 @@ class PostgresBackend:
         # ``words`` answers at once. The planner would rather read every document's word list
         # (it does not count the cost of reading long, TOASTed lists: 100-500 ms on 5,000
         # toolkit entries, against under 1 ms): steer it to the index for these two queries.
-        conn.execute(sa.text("SELECT set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)"))
+        before = conn.execute(sa.text("SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan'),"
+                                      " set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)")).one()
         try:
             known = self._live(conn, name, checkable)
             nearest = self._nearest(conn, name, [w for w in checkable if w not in known])
-        finally:
-            conn.execute(sa.text("SELECT set_config('enable_seqscan', 'on', true), set_config('enable_indexscan', 'on', true)"))
+        finally:  # as they were, for anything else this transaction does
+            conn.execute(sa.text("SELECT set_config('enable_seqscan', :seq, true), set_config('enable_indexscan', :index, true)"),
+                         {"seq": before[0], "index": before[1]})
         changed, out = False, []
         for word in words:
             if word in nearest:
