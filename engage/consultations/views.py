@@ -10,9 +10,11 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.exceptions import HTTPException
 
+from ..core import uploads
 from ..core.audit import history
 from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
 from ..core.deletion import DeleteRefused
+from ..core.forms import attach_error
 from ..core.pagination import page_arg, paginate
 from ..core.params import to_id
 from ..core.security import role_required
@@ -153,7 +155,7 @@ def page(consultation_id):
         show_results=published or editable, headlines=headlines,
         has_results_template=_template_exists("consultations/results/_results.html"),
         history=history(consultation, limit=20) if editable else [],
-        size_label=docs.size_label,
+        size_label=uploads.size_label,
     )
 
 
@@ -295,14 +297,9 @@ def _form_data(form) -> dict:
 
 
 def _attach_error(form, error: services.RuleError) -> None:
-    field = error.field
-    if field == "audiences" and form.other_audiences.data:
-        field = "other_audiences"
-    target = getattr(form, field, None) if field else None
-    if target is not None:
-        target.errors = list(target.errors or []) + [str(error)]
-    else:
-        form.form_errors.append(str(error))
+    # Other audiences typed in the box: the message belongs there.
+    other = error.field == "audiences" and form.other_audiences.data
+    attach_error(form, error, "other_audiences" if other else None)
 
 
 def _form_page(form, consultation=None, similar=None, status=200, conflict=None):
@@ -418,7 +415,7 @@ def _confirm_delete(consultation, *, what: str, delete, done: str, then: str, ba
             form.form_errors.append(str(error))
         else:
             db.session.commit()
-            docs.discard(stored)
+            uploads.discard(stored)
             flash(done, "success")
             return redirect(then)
     status = 409 if form.form_errors else 200
@@ -434,29 +431,14 @@ def documents(consultation_id):
     consultation = services.get_for_edit(current_user, consultation_id)
     form = forms.DocumentForm()
     if form.validate_on_submit():
-        upload = form.file.data
-        if upload is None or not getattr(upload, "filename", ""):
-            form.file.errors = list(form.file.errors or []) + ["Select a file to upload"]
-        else:
-            data = upload.read(docs.max_bytes() + 1)
-            stored = None
-            try:
-                document = docs.add_document(current_user, consultation, form.title.data or "", upload.filename, data)
-                stored = document.stored_name
-                db.session.commit()
-            except services.RuleError as error:
-                db.session.rollback()
-                _attach_error(form, error)
-            except Exception:
-                db.session.rollback()
-                if stored:
-                    docs.discard([stored])
-                raise
-            else:
-                flash(f"Document “{document.title}” uploaded.", "success")
-                return redirect(url_for("consultations.documents", consultation_id=consultation.id))
+        document = uploads.receive(
+            form, lambda filename, data: docs.add_document(current_user, consultation, form.title.data or "", filename, data),
+            _attach_error)
+        if document is not None:
+            flash(f"Document “{document.title}” uploaded.", "success")
+            return redirect(url_for("consultations.documents", consultation_id=consultation.id))
     status = 400 if form.errors or form.form_errors else 200
-    return render_template("consultations/documents.html", consultation=consultation, form=form, size_label=docs.size_label), status
+    return render_template("consultations/documents.html", consultation=consultation, form=form, size_label=uploads.size_label), status
 
 
 @bp.route("/consultations/<int:consultation_id>/documents/<int:document_id>/delete", methods=["GET", "POST"])

@@ -18,6 +18,15 @@ MESSAGES = {
 }
 
 
+class RuleError(ValueError):
+    """A rule was broken; ``field`` names the form field the message belongs to. Services
+    raise it, and ``engage.core.forms.attach_error`` puts the message beside that field."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 

@@ -266,3 +266,22 @@ class VersionField(HiddenField):
 
     def _value(self):
         return "" if self.data is None else str(self.data)
+
+
+def attach_error(form, error, field: str | None = None) -> None:
+    """Put a rule's message next to its field (``field``, else the error's own), or at the
+    top of the form when the form has no such field. The person's input stays as typed."""
+    name = field or getattr(error, "field", None)
+    target = form._fields.get(name) if name else None
+    if target is not None:
+        target.errors = list(target.errors or []) + [str(error)]
+    else:
+        form.form_errors.append(str(error))
+
+
+def form_status(form, conflict=None) -> int:
+    """The status a form page answers with: 409 for an edit conflict, 400 when the form
+    carries errors (so a browser test or a script can tell), else 200."""
+    if conflict is not None:
+        return 409
+    return 400 if form.errors or form.form_errors else 200

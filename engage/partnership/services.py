@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ..core import audit, concurrency, deletion
-from ..core.errors import not_found
+from ..core.errors import RuleError, not_found
 from ..extensions import db
 from .models import (
     AREA_LEVELS,
@@ -40,14 +40,6 @@ STATUS_LABELS = {
     "off-track": "Off track",
     "no-data": "No readings yet",
 }
-
-
-class RuleError(ValueError):
-    """A rule was broken; ``field`` names the form field the message belongs to."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def get_or_404(model, object_id):

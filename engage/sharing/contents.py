@@ -3,12 +3,7 @@ attachments (checked and stored as the consultation database's documents are). O
 authors change them, and only while it is a draft. Services flush; views commit."""
 from __future__ import annotations
 
-import os
-import re
-import secrets
-
-from ..consultations import documents as docs
-from ..core import audit
+from ..core import audit, uploads
 from ..core.errors import not_found
 from ..core.models import utcnow
 from ..core.params import to_id
@@ -117,13 +112,10 @@ def add_attachment(actor, report, title: str, filename: str, data: bytes) -> Rep
     title = clean_text(title)
     if len(title) > 200:
         raise RuleError("The title must be 200 characters or fewer", "title")
-    checked = docs.check_file(filename, data)
-    name = docs.safe_filename(filename, checked.kind)
+    checked = uploads.check_file(filename, data)
+    name = uploads.safe_filename(filename, checked.kind)
     title = title or name.rsplit(".", 1)[0].replace("_", " ")[:200] or "Attachment"
-    stored_name = secrets.token_hex(20)
-    fd = os.open(docs.upload_dir() / stored_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
+    stored_name = uploads.store(data)
     try:
         attachment = ReportAttachment(report=report, title=title, filename=name, stored_name=stored_name,
                                       content_type=checked.content_type, size=len(data), uploaded_by_id=actor.id)
@@ -133,7 +125,7 @@ def add_attachment(actor, report, title: str, filename: str, data: bytes) -> Rep
                      changes={"title": [None, title], "filename": [None, name]})
         _touch(report)
     except Exception:
-        docs.discard([stored_name])
+        uploads.discard([stored_name])
         raise
     return attachment
 
@@ -153,9 +145,6 @@ def delete_attachment(actor, report, attachment) -> str:
 
 
 def attachment_path(attachment):
-    if not re.fullmatch(r"[0-9a-f]{20,100}", attachment.stored_name or ""):
-        return None
-    path = docs.upload_dir() / attachment.stored_name
-    return path if path.is_file() else None
+    return uploads.path_of(attachment.stored_name)
 
 

@@ -110,6 +110,33 @@ def get_for_view(user, report_id) -> FindingsReport:
     return report
 
 
+@dataclass(frozen=True)
+class WithdrawnNotice:
+    """What the public still sees of a report that was published and then withdrawn: its
+    title, when it was withdrawn and why, never its content."""
+    title: str
+    withdrawn_at: datetime | None
+    reason: str
+
+
+def withdrawn_notice(user, report_id) -> WithdrawnNotice | None:
+    """A notice in place of a published report that has been withdrawn, for the people who
+    could read it while it was out (so a link in a newsletter or feed reader does not just
+    break). None when the person may see the report itself, or it was never out."""
+    report = _get(report_id)
+    if report.state != "withdrawn" or report.published_at is None or can_view(user, report):
+        return None
+    if not (report.visibility == "public" or (report.visibility == "partners" and _signed_in(user))):
+        return None
+    withdrawn_at = db.session.scalar(
+        select(ReportTransition.created_at).where(ReportTransition.report_id == report.id,
+                                                  ReportTransition.action == "withdraw")
+        .order_by(ReportTransition.created_at.desc(), ReportTransition.id.desc()).limit(1))
+    if report.embargo_until is not None and (withdrawn_at is None or report.embargo_until > withdrawn_at):
+        return None  # withdrawn while still under embargo: it was never out
+    return WithdrawnNotice(title=report.title, withdrawn_at=withdrawn_at, reason=report.withdrawn_reason)
+
+
 def get_for_edit(user, report_id) -> FindingsReport:
     report = get_for_view(user, report_id)
     if not can_edit(user, report):

@@ -9,11 +9,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..accounts.roles import COORDINATOR, OFFICER, PRACTITIONER
-from ..consultations import documents as docs
-from ..core import concurrency
+from ..core import concurrency, uploads
 from ..core.audit import history
 from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
 from ..core.deletion import DeleteRefused
+from ..core.forms import attach_error, form_status
 from ..core.pagination import paginate
 from ..core.security import role_required
 from ..core.vocabulary import AUDIENCES
@@ -23,20 +23,6 @@ from . import bp, contents, forms, responses, services, workflow
 from .models import STATES, FindingsReport, Response
 
 STAFF = (PRACTITIONER, COORDINATOR, OFFICER)
-
-
-def _attach_error(form, error) -> None:
-    field = getattr(error, "field", None)
-    if field and field in form._fields:
-        form._fields[field].errors = list(form._fields[field].errors or []) + [str(error)]
-    else:
-        form.form_errors.append(str(error))
-
-
-def _status(form, conflict=None) -> int:
-    if conflict is not None:
-        return 409
-    return 400 if form.errors or form.form_errors else 200
 
 
 # ---- the list of reports ---------------------------------------------------------------------
@@ -126,12 +112,12 @@ def _save_report(report):
                 return redirect(url_for("sharing.manage"))
         except services.RuleError as error:
             db.session.rollback()
-            _attach_error(form, error)
+            attach_error(form, error)
         else:
             db.session.commit()
             flash("Report saved." if report else "Report started. Add key findings and recommendations next.", "success")
             return redirect(url_for("sharing.report", report_id=saved.id))
-    return render_template("sharing/form.html", form=form, report=report, conflict=conflict), _status(form, conflict)
+    return render_template("sharing/form.html", form=form, report=report, conflict=conflict), form_status(form, conflict)
 
 
 @bp.route("/findings/new", methods=["GET", "POST"])
@@ -165,11 +151,11 @@ def delete(report_id):
             refused = str(error)
         else:
             db.session.commit()
-            docs.discard(stored)
+            uploads.discard(stored)
             flash(f"Report “{title}” deleted.", "success")
             return redirect(url_for("sharing.manage"))
     return render_template("sharing/confirm_delete.html", report=report, form=form, plan=services.delete_plan(report),
-                           refused=refused, back=url_for("sharing.report", report_id=report.id)), 409 if refused else _status(form)
+                           refused=refused, back=url_for("sharing.report", report_id=report.id)), 409 if refused else form_status(form)
 
 
 # ---- key findings and recommendations ------------------------------------------------------
@@ -194,12 +180,12 @@ def key_findings(report_id, finding_id=None):
                 "question_id": form.question_id.data, "position": form.position.data})
         except services.RuleError as error:
             db.session.rollback()
-            _attach_error(form, error)
+            attach_error(form, error)
         else:
             db.session.commit()
             flash("Key finding saved." if finding else "Key finding added.", "success")
             return redirect(url_for("sharing.key_findings", report_id=report.id))
-    return render_template("sharing/key_findings.html", report=report, form=form, finding=finding), _status(form)
+    return render_template("sharing/key_findings.html", report=report, form=form, finding=finding), form_status(form)
 
 
 @bp.route("/findings/<int:report_id>/key-findings/<int:finding_id>/delete", methods=["POST"])
@@ -229,12 +215,12 @@ def recommendations(report_id, recommendation_id=None):
                                          {"text": form.text.data, "position": form.position.data})
         except services.RuleError as error:
             db.session.rollback()
-            _attach_error(form, error)
+            attach_error(form, error)
         else:
             db.session.commit()
             flash("Recommendation saved." if recommendation else "Recommendation added.", "success")
             return redirect(url_for("sharing.recommendations", report_id=report.id))
-    return render_template("sharing/recommendations.html", report=report, form=form, recommendation=recommendation), _status(form)
+    return render_template("sharing/recommendations.html", report=report, form=form, recommendation=recommendation), form_status(form)
 
 
 @bp.route("/findings/<int:report_id>/recommendations/<int:recommendation_id>/delete", methods=["POST"])
@@ -259,28 +245,14 @@ def attachments(report_id):
     report = services.get_for_edit(current_user, report_id)
     form = forms.AttachmentForm()
     if form.validate_on_submit():
-        upload = form.file.data
-        if upload is None or not getattr(upload, "filename", ""):
-            form.file.errors = list(form.file.errors or []) + ["Select a file to upload"]
-        else:
-            data = upload.read(docs.max_bytes() + 1)
-            try:
-                attachment = contents.add_attachment(current_user, report, form.title.data or "", upload.filename, data)
-                stored = attachment.stored_name
-                try:
-                    db.session.commit()
-                except Exception:
-                    db.session.rollback()
-                    docs.discard([stored])
-                    raise
-            except services.RuleError as error:
-                db.session.rollback()
-                _attach_error(form, error)
-            else:
-                flash(f"Attachment “{attachment.title}” uploaded.", "success")
-                return redirect(url_for("sharing.attachments", report_id=report.id))
-    return render_template("sharing/attachments.html", report=report, form=form, size_label=docs.size_label,
-                           delete_form=forms.ConfirmForm()), _status(form)
+        attachment = uploads.receive(
+            form, lambda filename, data: contents.add_attachment(current_user, report, form.title.data or "", filename, data),
+            attach_error)
+        if attachment is not None:
+            flash(f"Attachment “{attachment.title}” uploaded.", "success")
+            return redirect(url_for("sharing.attachments", report_id=report.id))
+    return render_template("sharing/attachments.html", report=report, form=form, size_label=uploads.size_label,
+                           delete_form=forms.ConfirmForm()), form_status(form)
 
 
 @bp.route("/findings/<int:report_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
@@ -293,7 +265,7 @@ def delete_attachment(report_id, attachment_id):
         abort(400)
     stored = contents.delete_attachment(current_user, report, attachment)
     db.session.commit()
-    docs.discard([stored])
+    uploads.discard([stored])
     flash("Attachment deleted.", "success")
     return redirect(url_for("sharing.attachments", report_id=report.id))
 
@@ -337,12 +309,12 @@ def move(report_id, action):
             db.session.rollback()
             if error.field == "embargo":
                 error.field = "embargo_date"
-            _attach_error(form, error)
+            attach_error(form, error)
         else:
             db.session.commit()
             flash(f"Report {workflow.PAST[action]}.", "success")
             return redirect(url_for("sharing.report", report_id=report.id))
-    return render_template("sharing/move.html", report=report, form=form, step=step, problems=problems), _status(form)
+    return render_template("sharing/move.html", report=report, form=form, step=step, problems=problems), form_status(form)
 
 
 # ---- responses -----------------------------------------------------------------------------
@@ -375,13 +347,13 @@ def respond(report_id, partnership_id, recommendation_id):
             conflict = error.describe(form)
         except services.RuleError as error:
             db.session.rollback()
-            _attach_error(form, error)
+            attach_error(form, error)
         else:
             db.session.commit()
             flash(f"{partnership.name}'s response saved.", "success")
             return redirect(url_for("sharing.report", report_id=report.id, _anchor=f"partnership-{partnership.id}"))
     return render_template("sharing/respond.html", report=report, partnership=partnership, recommendation=recommendation,
-                           form=form, existing=existing, conflict=conflict), _status(form, conflict)
+                           form=form, existing=existing, conflict=conflict), form_status(form, conflict)
 
 
 @bp.route("/findings/<int:report_id>/responses/<int:response_id>/progress", methods=["GET", "POST"])
@@ -397,12 +369,12 @@ def progress(report_id, response_id):
             responses.add_update(current_user, report, response, form.note.data)
         except services.RuleError as error:
             db.session.rollback()
-            _attach_error(form, error)
+            attach_error(form, error)
         else:
             db.session.commit()
             flash("Progress added.", "success")
             return redirect(url_for("sharing.report", report_id=report.id, _anchor=f"response-{response.id}"))
-    return render_template("sharing/progress.html", report=report, response=response, form=form), _status(form)
+    return render_template("sharing/progress.html", report=report, response=response, form=form), form_status(form)
 
 
 def report_history(report):

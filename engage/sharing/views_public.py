@@ -10,8 +10,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..accounts.roles import COORDINATOR, OFFICER
-from ..consultations import documents as docs, services as consultation_services
+from ..consultations import services as consultation_services
 from ..consultations.models import Consultation
+from ..core import uploads
 from ..core.audit import history
 from ..core.errors import not_found
 from ..core.pagination import paginate
@@ -86,6 +87,10 @@ def embed():
 @bp.route("/findings/<int:report_id>")
 def report(report_id):
     catch_up()
+    notice = services.withdrawn_notice(current_user, report_id)
+    if notice is not None:
+        # 410 Gone: it was here and is not coming back, said in words on the page.
+        return render_template("sharing/withdrawn.html", notice=notice), 410
     item = services.get_for_view(current_user, report_id)
     today = date.today()
     by_key = {(r.partnership_id, r.recommendation_id): r for r in item.responses}
@@ -99,7 +104,7 @@ def report(report_id):
         due=responses.due_on(item), linked=responses.linked, state_labels=responses.STATE_LABELS,
         audiences=AUDIENCES, visibility_labels=VISIBILITY, staff=staff, headline=services.question_headline,
         history=history(item, limit=30) if staff else [], timeline=services.timeline(item) if staff else [],
-        size_label=docs.size_label,
+        size_label=uploads.size_label,
         past=workflow.PAST, states=STATES,
     )
 

@@ -2,17 +2,9 @@
 from __future__ import annotations
 
 from ..core.concurrency import UNCHECKED, EditConflict, check  # noqa: F401  (EditConflict is re-exported)
-from ..core.errors import not_found
+from ..core.errors import RuleError, not_found
 from ..core.params import to_id
 from ..extensions import db
-
-
-class RuleError(ValueError):
-    """A rule was broken; ``field`` names the form field the message belongs to."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def check_version(obj, loaded_version=UNCHECKED, *_unused) -> None:

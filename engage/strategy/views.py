@@ -13,25 +13,17 @@ from ..core.security import role_required
 from ..extensions import db
 from . import bp, documents, workflow
 from ..core.concurrency import CONFLICTS, as_conflict
+from ..core.forms import attach_error, form_status
 from .common import EditConflict, RuleError
 from .forms import CommentForm, ConfirmForm, DocumentForm, ResponseForm, SectionForm, TransitionForm, VersionForm
 from .models import StrategySection, StrategyVersion
 
 
 def apply_error(form, error: RuleError) -> None:
-    """Put a rule's message next to its field (or at the top), and keep the person's input."""
+    """Undo the failed change and put the rule's message next to its field, keeping the
+    person's input."""
     db.session.rollback()
-    target = getattr(form, error.field, None) if error.field else None
-    if target is not None:
-        target.errors = list(target.errors or []) + [str(error)]
-    else:
-        form.form_errors.append(str(error))
-
-
-def _status(form, conflict=None) -> int:
-    if conflict is not None:
-        return 409
-    return 400 if form.errors or form.form_errors else 200
+    attach_error(form, error)
 
 
 def conflict_view(error, model, object_id, form):
@@ -100,7 +92,7 @@ def comment(version_id, section_id):
             db.session.commit()
             flash("Thank you. Your comment has been sent. What was done with it will be published with the adopted strategy.", "success")
             return redirect(url_for("strategy.version", version_id=v.id, _anchor=section.anchor))
-    return render_template("strategy/comment.html", version=v, section=section, form=form), _status(form)
+    return render_template("strategy/comment.html", version=v, section=section, form=form), form_status(form)
 
 
 @bp.route("/strategy/compare")
@@ -135,13 +127,13 @@ def admin_index():
             flash("Strategy started. Add its sections.", "success")
             return redirect(url_for("strategy.admin_version", version_id=v.id))
     all_versions = db.session.scalars(db.select(StrategyVersion).order_by(StrategyVersion.document_id, StrategyVersion.number.desc())).all()
-    return render_template("strategy/admin_index.html", versions=all_versions, form=form), _status(form)
+    return render_template("strategy/admin_index.html", versions=all_versions, form=form), form_status(form)
 
 
 def _version_page(v, form, transition_form=None, status=None, conflict=None):
     return render_template("strategy/admin_version.html", version=v, form=form, moves=workflow.moves_from(v.state, current_user),
                            transition_form=transition_form or TransitionForm(), history=history(v),
-                           counts=documents.comment_counts(v), conflict=conflict), status or _status(form, conflict)
+                           counts=documents.comment_counts(v), conflict=conflict), status or form_status(form, conflict)
 
 
 @bp.route("/admin/strategy/versions/<version_id>", methods=["GET", "POST"])
@@ -231,7 +223,7 @@ def _section(version_id, section_id):
             db.session.commit()
             flash(f"Section “{saved.heading}” saved.", "success")
             return redirect(url_for("strategy.admin_version", version_id=v.id, _anchor=saved.anchor))
-    return render_template("strategy/admin_section.html", version=v, section=section, form=form, preview=preview, conflict=conflict), _status(form, conflict)
+    return render_template("strategy/admin_section.html", version=v, section=section, form=form, preview=preview, conflict=conflict), form_status(form, conflict)
 
 
 @bp.route("/admin/strategy/versions/<version_id>/sections/<section_id>/move", methods=["POST"])
@@ -270,7 +262,7 @@ def admin_section_delete(version_id, section_id):
             flash("Section removed.", "success")
             return redirect(url_for("strategy.admin_version", version_id=v.id))
     return render_template("strategy/confirm_delete.html", form=form, thing=f"the section “{section.heading}”",
-                           goes_with=[], plan=deletion.plan(section), back=url_for("strategy.admin_version", version_id=v.id)), _status(form)
+                           goes_with=[], plan=deletion.plan(section), back=url_for("strategy.admin_version", version_id=v.id)), form_status(form)
 
 
 @bp.route("/admin/strategy/versions/<version_id>/comments")

@@ -16,11 +16,12 @@ from ..core.security import role_required
 from ..core.vocabulary import AUDIENCES
 from ..extensions import db
 from . import bp, network
+from ..core.forms import form_status
 from .common import EditConflict, RuleError, get_or_404
 from .forms import ConfirmForm, EventForm, HelperForm, MemberForm
 from .models import NetworkEvent, NetworkMember
 from ..core.concurrency import CONFLICTS
-from .views import _status, apply_error, conflict_view
+from .views import apply_error, conflict_view
 
 
 @bp.route("/network")
@@ -77,7 +78,7 @@ def join():
             db.session.commit()
             flash("Your Network Group entry is saved." if me else "You have joined the Network Group.", "success")
             return redirect(url_for("strategy.member", member_id=saved.id))
-    return render_template("strategy/join.html", form=form, me=network.member_of(current_user), conflict=conflict), _status(form, conflict)
+    return render_template("strategy/join.html", form=form, me=network.member_of(current_user), conflict=conflict), form_status(form, conflict)
 
 
 @bp.route("/network/members/<member_id>/remove", methods=["GET", "POST"])
@@ -177,7 +178,7 @@ def _event(e):
     return render_template("strategy/admin_form.html", form=form, obj=e, conflict=conflict, caption="Network event",
                            title=e.title if e else "Arrange an event", back=url_for("strategy.events"),
                            delete=url_for("strategy.admin_event_delete", event_id=e.id) if e else None,
-                           history=history(e) if e else []), _status(form, conflict)
+                           history=history(e) if e else []), form_status(form, conflict)
 
 
 @bp.route("/admin/network/events/<event_id>/delete", methods=["GET", "POST"])
@@ -231,7 +232,7 @@ def helpers(consultation_id):
             flash("Network member named.", "success")
             return redirect(url_for("strategy.helpers", consultation_id=c.id))
     return render_template("strategy/helpers.html", consultation=c, helpers=network.helpers_of(c.id), form=form,
-                           remove_form=ConfirmForm()), _status(form)
+                           remove_form=ConfirmForm()), form_status(form)
 
 
 @bp.route("/consultations/<consultation_id>/network-helpers/<helper_id>/remove", methods=["POST"])

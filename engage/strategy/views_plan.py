@@ -18,11 +18,12 @@ from ..core.security import role_required
 from ..extensions import db
 from ..partnership.models import Organisation, Partnership, Priority
 from . import board_report, bp, budget, plan
+from ..core.forms import form_status
 from .common import EditConflict, RuleError, get_or_404, money
 from .forms import ActionForm, BudgetLineForm, ConfirmForm, FiguresForm, LinkForm, ProgressForm, ThemeForm
 from .models import ACTION_STATUSES, BudgetLine, PlanAction, PlanTheme
 from ..core.concurrency import CONFLICTS
-from .views import _status, apply_error, conflict_view
+from .views import apply_error, conflict_view
 
 
 def _filter_choices():
@@ -190,7 +191,7 @@ def _theme(theme):
     return render_template("strategy/admin_form.html", form=form, obj=theme, conflict=conflict, caption="Plan theme",
                            title=theme.name if theme else "Add a theme", back=url_for("strategy.admin_plan"),
                            delete=url_for("strategy.admin_theme_delete", theme_id=theme.id) if theme else None,
-                           history=history(theme) if theme else []), _status(form, conflict)
+                           history=history(theme) if theme else []), form_status(form, conflict)
 
 
 @bp.route("/admin/plan/themes/<theme_id>/delete", methods=["GET", "POST"])
@@ -209,7 +210,7 @@ def admin_theme_delete(theme_id):
             flash("Theme deleted.", "success")
             return redirect(url_for("strategy.admin_plan"))
     return render_template("strategy/confirm_delete.html", form=form, thing=f"the theme “{theme.name}”", goes_with=[], plan=deletion.plan(theme),
-                           back=url_for("strategy.admin_theme", theme_id=theme.id)), _status(form)
+                           back=url_for("strategy.admin_theme", theme_id=theme.id)), form_status(form)
 
 
 def _action_form(action=None):
@@ -258,7 +259,7 @@ def _action(action):
                            title="Change the action" if action else "Add an action",
                            back=url_for("strategy.action", action_id=action.id) if action else url_for("strategy.admin_plan"),
                            delete=url_for("strategy.admin_action_delete", action_id=action.id) if action else None,
-                           history=history(action) if action else []), _status(form, conflict)
+                           history=history(action) if action else []), form_status(form, conflict)
 
 
 @bp.route("/admin/plan/actions/<action_id>/delete", methods=["GET", "POST"])

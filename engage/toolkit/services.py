@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..accounts.roles import COORDINATOR, OFFICER, PRACTITIONER, VCS
 from ..core import audit, concurrency
-from ..core.errors import not_found
+from ..core.errors import RuleError, not_found
 from ..core.params import to_id
 from ..core.models import utcnow
 from ..core.sanitise import clean_text
@@ -45,14 +45,6 @@ from .models import (
 EDITORS = (OFFICER,)
 # VCS group members suggest edits too: the partners asked for it, and the README says so.
 SUGGESTERS = (VCS, PRACTITIONER, COORDINATOR)
-
-
-class RuleError(ValueError):
-    """A rule was broken; ``field`` names the form field the message belongs to."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def get_entry(slug: str) -> ToolkitEntry:

@@ -10,11 +10,11 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import func, select
 
-from ..accounts.roles import COORDINATOR, OFFICER, PRACTITIONER
+from ..accounts.roles import OFFICER
 from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
 from ..core.errors import bad_request
+from ..core.forms import attach_error
 from ..core.pagination import paginate
-from ..core.params import to_id
 from ..core.sanitise import clean_text, render_markdown
 from ..core.limits import breach, keeps_answers_when_limited
 from ..core.security import allow_framing, role_required
@@ -166,7 +166,7 @@ def suggest(slug):
                 services.suggest(current_user, entry, clean_text(form.title.data), clean_text(form.summary.data), form.body.data, form.reason.data)
             except services.RuleError as error:
                 db.session.rollback()
-                _field_error(form, error)
+                attach_error(form, error)
             else:
                 db.session.commit()
                 flash("Thank you. Your suggestion has been sent to the partnership officers. You can see what happens to it on this page.", "success")
@@ -194,14 +194,6 @@ def my_suggestions():
 
 
 # ---- officers ----------------------------------------------------------------------------
-
-def _field_error(form, error: services.RuleError) -> None:
-    target = getattr(form, error.field, None) if error.field else None
-    if target is not None:
-        target.errors = list(target.errors) + [str(error)]
-    else:
-        form.form_errors.append(str(error))
-
 
 def _lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
@@ -280,7 +272,7 @@ def admin_new():
                 entry = services.create_entry(current_user, slug, kind, data, form.reason.data)
             except services.RuleError as error:
                 db.session.rollback()
-                _field_error(form, error)
+                attach_error(form, error)
             else:
                 db.session.commit()
                 flash(f"“{entry.title}” has been added to the toolkit.", "success")
@@ -312,7 +304,7 @@ def admin_edit(slug):
                 conflict = error.describe(form)
             except services.RuleError as error:
                 db.session.rollback()
-                _field_error(form, error)
+                attach_error(form, error)
             else:
                 db.session.commit()
                 if revision is None:
@@ -425,7 +417,7 @@ def admin_suggestion(suggestion_id):
                 raise services.RuleError("Choose accept or decline.")
         except services.RuleError as error:
             db.session.rollback()
-            _field_error(form, error)
+            attach_error(form, error)
         else:
             db.session.commit()
             flash(message, "success")

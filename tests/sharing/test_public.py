@@ -169,11 +169,26 @@ def test_officers_see_the_embed_snippet(client, login, world):
     assert "&lt;iframe" not in client.get("/findings/manage").get_data(as_text=True)
 
 
-def test_withdrawn_reports_leave_the_public_pages(client, world, published):
+def test_withdrawn_reports_leave_the_public_pages_with_a_notice(client, world, published):
+    summary = published.summary
     services.transition(world["officer2"], published, "withdraw", "Figures were wrong")
     db.session.commit()
-    assert client.get(f"/findings/{published.id}").status_code == 404
     assert "What people said about litter" not in client.get("/you-said-we-did").get_data(as_text=True)
+    # A link someone kept says what happened, in words, and shows none of the content.
+    response = client.get(f"/findings/{published.id}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 410
+    assert "This report has been withdrawn on" in html and "Figures were wrong" in html
+    assert "What people said about litter" in html and summary not in html
+    assert client.get("/findings/999999").status_code == 404
+
+
+def test_a_report_withdrawn_under_embargo_was_never_out_so_it_stays_not_found(client, world, published):
+    published.embargo_until = services.now() + timedelta(days=3)
+    db.session.commit()
+    services.transition(world["officer2"], published, "withdraw", "Not ready")
+    db.session.commit()
+    assert client.get(f"/findings/{published.id}").status_code == 404
 
 
 def test_dashboard_counts(client, login, world, published):
