@@ -7,7 +7,10 @@ back together and every web server sees the change at once. Each document keeps:
 
 - ``tsv``: a weighted ``tsvector`` of the spec's text fields (the most boosted field weight A,
   then B, then C), with a GIN index; queries go through ``websearch_to_tsquery`` (what people
-  type: words, "quoted phrases", ``or``, ``-word``) and are ranked with ``ts_rank_cd``;
+  type: words, "quoted phrases", ``or``, ``-word``) and are ranked with ``ts_rank_cd`` plus the
+  share of the words found in the most boosted field (``ts_rank`` with weight A only), so a
+  title match ranks above a passing mention; when nothing has every word, any of the words and
+  phrases will do (a phrase stays a phrase);
 - ``terms``: ``field:value`` for every ID and keyword field (visibility, kind, facets), with a
   GIN index: filters are array overlaps in SQL, facet counts a ``GROUP BY`` over the matched set;
 - ``fields``: the stored fields a hit shows; ``sorts``: the sortable fields;
@@ -19,7 +22,7 @@ made private is never offered. ``search_owner`` holds one row per record (owner 
 transaction that last wrote its documents: writers of the same record queue on that row, and a
 rebuild leaves alone any record written since it started (it may have read it before the save).
 
-The tables are made by migration 0008, on PostgreSQL only, so ``METADATA`` is kept apart from
+The tables are made by migrations 0008 and 0014, on PostgreSQL only, so ``METADATA`` is kept apart from
 the models' metadata.
 """
 from __future__ import annotations
@@ -50,6 +53,7 @@ _START, _STOP = "\ue000", "\ue001"
 _CLEAN = re.compile("[\x00\ue000\ue001]")
 
 METADATA = sa.MetaData(naming_convention=NAMING_CONVENTION)
+_GIN = {"gin_pending_list_limit": 256}  # kB
 search_document = sa.Table(
     "search_document", METADATA,
     sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
@@ -61,9 +65,10 @@ search_document = sa.Table(
     sa.Column("words", pg.ARRAY(sa.Text), nullable=False),
     sa.Column("tsv", pg.TSVECTOR, nullable=False),
     sa.Index("ix_search_document_owner", "index_name", "owner"),
-    sa.Index("ix_search_document_tsv", "tsv", postgresql_using="gin"),
-    sa.Index("ix_search_document_terms", "terms", postgresql_using="gin"),
-    sa.Index("ix_search_document_words", "words", postgresql_using="gin"),
+    # Short GIN pending lists: every search reads them whole (migration 0014).
+    sa.Index("ix_search_document_tsv", "tsv", postgresql_using="gin", postgresql_with=_GIN),
+    sa.Index("ix_search_document_terms", "terms", postgresql_using="gin", postgresql_with=_GIN),
+    sa.Index("ix_search_document_words", "words", postgresql_using="gin", postgresql_with=_GIN),
 )
 search_owner = sa.Table(
     "search_owner", METADATA,
@@ -164,6 +169,31 @@ _INSERT = sa.insert(search_document).values(
     index_name=sa.bindparam("index_name"), owner=sa.bindparam("owner"), fields=sa.bindparam("fields", type_=pg.JSONB),
     sorts=sa.bindparam("sorts", type_=pg.JSONB), terms=sa.bindparam("terms", type_=pg.ARRAY(sa.Text)),
     words=sa.bindparam("words", type_=pg.ARRAY(sa.Text)), tsv=_tsvector())
+
+
+_TITLE_ONLY = sa.cast([0.0, 0.0, 0.0, 1.0], pg.ARRAY(sa.REAL))  # ts_rank's {D, C, B, A}: weight A only
+_NOT_WORDS = {"or"}  # websearch_to_tsquery's operator word
+_PART = re.compile(r'(-?)(?:"([^"]*)"?|([^\s"]+))')
+
+
+def _parts(text: str) -> tuple[list[str], list[str]]:
+    """What websearch_to_tsquery sees in ``text``: the words and "quoted phrases" wanted, and
+    those ruled out with a minus sign (``or`` left out: it only joins)."""
+    wanted, unwanted = [], []
+    for minus, phrase, word in _PART.findall(text):
+        part = f'"{phrase}"' if phrase else word
+        if not _WORD.search(part) or (word and word.lower() in _NOT_WORDS):
+            continue
+        (unwanted if minus else wanted).append(part)
+    return wanted[:40], unwanted[:40]
+
+
+def _any_of(cfg, parts: list[str]):
+    """A tsquery matching any of the parts: each a word or a "quoted phrase", kept whole."""
+    either = sa.func.websearch_to_tsquery(cfg, parts[0])
+    for part in parts[1:]:
+        either = either.op("||")(sa.func.websearch_to_tsquery(cfg, part))
+    return either
 
 
 def _order(sort, reverse, key, rank, row_id) -> list:
@@ -354,7 +384,19 @@ class PostgresBackend:
                 "DELETE FROM search_word w WHERE w.index_name = :name AND NOT EXISTS ("
                 " SELECT 1 FROM search_document d WHERE d.index_name = :name AND d.words @> ARRAY[w.word]::text[])"
             ), {"name": name})
+        self._clean_pending_lists()
         return count
+
+    def _clean_pending_lists(self) -> None:
+        """Move what a rebuild added to the GIN indexes' pending lists into the indexes proper:
+        every search reads a pending list from end to end (autovacuum would do this later)."""
+        try:
+            with self.engine.begin() as conn:
+                for index in search_document.indexes:
+                    if index.dialect_options["postgresql"]["using"] == "gin":
+                        conn.execute(sa.text("SELECT gin_clean_pending_list(CAST(:index AS regclass))"), {"index": index.name})
+        except sa.exc.SQLAlchemyError as error:  # not the indexes' owner: autovacuum will do it
+            log.warning("The search indexes' pending lists were left to autovacuum: %s", type(error).__name__)
 
     def write_in_transaction(self, session: Session, pending: set[tuple[str, str, int]]) -> None:
         """Called just before the record's transaction commits: build the changed records'
@@ -429,19 +471,29 @@ class PostgresBackend:
                 values = [f"{field}:{value}" for field, value in clause]
                 where.append(d.terms.overlap(sa.cast(values, pg.ARRAY(sa.Text))))
         cfg = sa.literal_column(f"'{CONFIG}'::regconfig")
-        words = _WORD.findall(text)
 
         weights = sa.cast(layout.weights(fields), pg.ARRAY(sa.REAL))
+        wanted, unwanted = _parts(text)
+        title_words = _any_of(cfg, [w for part in wanted for w in _WORD.findall(part)][:40] or [""])
         key = d.sorts[sort] if sort else sa.literal(None, pg.JSONB)
         short = f"StartSel={_START}, StopSel={_STOP}, HighlightAll=true"
         long = f'StartSel={_START}, StopSel={_STOP}, MaxFragments=2, MaxWords=35, MinWords=15, FragmentDelimiter=" … "'
+
+        def ranking(query):
+            """Cover density (the words close together, weighted by field) plus the share of the
+            words in the most boosted field (the title): a question asked about a topic ranks
+            above a record that only mentions it, as Whoosh's title boost does. Not worked out
+            when the results are sorted by a field instead (it is most of a search's work)."""
+            if query is None or sort:
+                return sa.literal(0.0)
+            return sa.func.ts_rank_cd(weights, d.tsv, query, 1) + sa.func.ts_rank(_TITLE_ONLY, d.tsv, title_words)
 
         def page_of(conn, query, with_total: bool):
             """The page's rows, best first (or in ``sort`` order), with highlights; with
             ``with_total`` each row also carries the number matched (a window count), which
             spares a second pass over the matches when no facets are asked for."""
             where_q = where + ([d.tsv.op("@@")(query)] if query is not None else [])
-            rank = sa.func.ts_rank_cd(weights, d.tsv, query, 1) if query is not None else sa.literal(0.0)
+            rank = ranking(query)
             inner_columns = [d.id, d.fields, rank.label("rank"), key.label("key")]
             if with_total:
                 inner_columns.append(sa.func.count().over().label("total"))
@@ -456,28 +508,68 @@ class PostgresBackend:
             return conn.execute(sa.select(*columns).select_from(inner).order_by(
                 *_order(sort, reverse, inner.c.key, inner.c.rank, inner.c.id))).all()
 
+        def page_and_counts(conn, query):
+            """The page (as ``page_of``), the number matched and the facet counts in one pass
+            over the matched documents: each is matched and ranked once, and the counts come
+            from the same set (a second pass for the counts cost as much again)."""
+            where_q = where + ([d.tsv.op("@@")(query)] if query is not None else [])
+            rank = ranking(query)
+            matched = (sa.select(d.id, d.terms, sa.cast(rank, sa.Float).label("rank"), key.label("key"))
+                       .where(*where_q).cte("matched").prefix_with("MATERIALIZED"))
+            order = _order(sort, reverse, matched.c.key, matched.c.rank, matched.c.id)
+            shown = (sa.select(matched.c.id, matched.c.rank, sa.func.row_number().over(order_by=order).label("pos"))
+                     .order_by(*order).limit(pagelen).offset((page - 1) * pagelen).subquery())
+            marks = []
+            if query is not None:
+                for field_name in highlight:
+                    value = d.fields[field_name].astext
+                    marks.append(sa.case((sa.func.length(value) <= 220, sa.func.ts_headline(cfg, value, query, short)),
+                                         else_=sa.func.ts_headline(cfg, value, query, long)))
+            none = {"text": sa.cast(sa.null(), sa.Text), "n": sa.cast(sa.null(), sa.BigInteger),
+                    "fields": sa.cast(sa.null(), pg.JSONB), "rank": sa.cast(sa.null(), sa.Float)}
+            hits = sa.select(sa.literal("hit").label("part"), none["text"].label("t"), sa.cast(shown.c.pos, sa.BigInteger).label("n"),
+                             d.fields.label("fields"), shown.c.rank.label("rank"), *marks
+                             ).select_from(shown.join(search_document, d.id == shown.c.id))
+            blanks = [none["text"] for _ in marks]
+            total_row = sa.select(sa.literal("total"), none["text"], sa.func.count(), none["fields"], none["rank"], *blanks
+                                  ).select_from(matched)
+            term = sa.func.unnest(matched.c.terms).table_valued("t").render_derived()
+            grouped = (sa.select(sa.literal("facet"), term.c.t, sa.func.count(), none["fields"], none["rank"], *blanks)
+                       .select_from(matched).join(term, sa.true())
+                       .where(sa.func.split_part(term.c.t, ":", 1) == sa.any_(sa.cast(list(facets), pg.ARRAY(sa.Text))))
+                       .group_by(term.c.t))
+            found, total, counts = [], 0, {f: {} for f in facets}
+            for part, t, n, fields_, rank_, *highlights_ in conn.execute(sa.union_all(hits, total_row, grouped)):
+                if part == "hit":
+                    found.append((n, (fields_, rank_, None, *highlights_)))
+                elif part == "total":
+                    total = n
+                else:
+                    field, value = t.split(":", 1)
+                    counts[field][value] = n
+            return [row for _pos, row in sorted(found, key=lambda item: item[0])], total, counts
+
         with self.engine.connect() as conn:
             query, rows, total, counts = None, [], 0, {}
             candidates = [None]
             if text:
                 candidates = [sa.func.websearch_to_tsquery(cfg, text)]
-                if len(words) > 1:  # nothing has every word: any of them
-                    either = sa.func.plainto_tsquery(cfg, words[0])
-                    for word in words[1:40]:
-                        either = either.op("||")(sa.func.plainto_tsquery(cfg, word))
+                if len(wanted) > 1:  # nothing has every word or phrase: any of them
+                    either = _any_of(cfg, wanted)
+                    for part in unwanted:
+                        either = either.op("&&")(sa.func.websearch_to_tsquery(cfg, "-" + part))
                     candidates.append(either)
             for candidate in candidates:
                 query = candidate
                 matched = where + ([d.tsv.op("@@")(candidate)] if candidate is not None else [])
                 if facets:
-                    total, counts = self._count(conn, matched, facets)
-                    rows = page_of(conn, candidate, False) if total else []
+                    rows, total, counts = page_and_counts(conn, candidate)
                 else:
                     rows = page_of(conn, candidate, True)
                     if rows:
                         total = rows[0][2]
                     else:  # past the last page, or nothing at all
-                        total = self._count(conn, matched, ())[0] if page > 1 else 0
+                        total = self._count(conn, matched) if page > 1 else 0
                 if total:
                     break
 
@@ -495,26 +587,9 @@ class PostgresBackend:
                        suggestion=suggestion, message=message)
 
     @staticmethod
-    def _count(conn, where, facets) -> tuple[int, dict[str, dict[str, int]]]:
-        """The number of matched documents and, for each facet, how many hold each value."""
-        d = search_document.c
-        if not facets:
-            return conn.scalar(sa.select(sa.func.count()).select_from(search_document).where(*where)) or 0, {}
-        matched = sa.select(d.terms).where(*where).cte("matched").prefix_with("MATERIALIZED")
-        term = sa.func.unnest(matched.c.terms).table_valued("t").render_derived()
-        total = sa.select(sa.literal(None, sa.Text).label("t"), sa.func.count().label("n")).select_from(matched)
-        grouped = (sa.select(term.c.t, sa.func.count().label("n")).select_from(matched).join(term, sa.true())
-                   .where(sa.func.split_part(term.c.t, ":", 1) == sa.any_(sa.cast(list(facets), pg.ARRAY(sa.Text))))
-                   .group_by(term.c.t))
-        out: dict[str, dict[str, int]] = {f: {} for f in facets}
-        count = 0
-        for t, n in conn.execute(sa.union_all(total, grouped)):
-            if t is None:
-                count = n
-                continue
-            field, value = t.split(":", 1)
-            out[field][value] = n
-        return count, out
+    def _count(conn, where) -> int:
+        """The number of matched documents (facet counts come with the page: ``search``)."""
+        return conn.scalar(sa.select(sa.func.count()).select_from(search_document).where(*where)) or 0
 
     def _suggest(self, conn, spec: IndexSpec, name: str, text: str) -> str | None:
         """Replace words no live public document has with the nearest word one does."""
@@ -526,8 +601,18 @@ class PostgresBackend:
         checkable = sorted({w for w in words if 3 <= len(w) <= 30 and not w.isdigit()})
         if not checkable:
             return None
-        known = self._live(conn, name, checkable)
-        nearest = self._nearest(conn, name, [w for w in checkable if w not in known])
+        # Both look-ups ask "does a live document have this word?", which the GIN index of
+        # ``words`` answers at once. The planner would rather read every document's word list
+        # (it does not count the cost of reading long, TOASTed lists: 100-500 ms on 5,000
+        # toolkit entries, against under 1 ms): steer it to the index for these two queries.
+        before = conn.execute(sa.text("SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan'),"
+                                      " set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)")).one()
+        try:
+            known = self._live(conn, name, checkable)
+            nearest = self._nearest(conn, name, [w for w in checkable if w not in known])
+        finally:  # as they were, for anything else this transaction does
+            conn.execute(sa.text("SELECT set_config('enable_seqscan', :seq, true), set_config('enable_indexscan', :index, true)"),
+                         {"seq": before[0], "index": before[1]})
         changed, out = False, []
         for word in words:
             if word in nearest:
@@ -539,12 +624,13 @@ class PostgresBackend:
 
     @staticmethod
     def _live(conn, name: str, words: list[str]) -> set[str]:
-        """Which of these words a document in the index has now."""
-        rows = conn.execute(sa.text(
-            "SELECT w FROM unnest(CAST(:words AS text[])) AS w WHERE EXISTS ("
-            " SELECT 1 FROM search_document d WHERE d.index_name = :name AND d.words @> ARRAY[w])"
-        ), {"words": words, "name": name})
-        return {row[0] for row in rows}
+        """Which of these words a document in the index has now (one EXISTS per word, each
+        planned with its own word)."""
+        d = search_document.c
+        checks = [sa.exists().where(d.words.contains(sa.cast([word], pg.ARRAY(sa.Text))), d.index_name == name)
+                  for word in words]
+        row = conn.execute(sa.select(*checks)).one()
+        return {word for word, live in zip(words, row) if live}
 
     @staticmethod
     def _nearest(conn, name: str, words: list[str]) -> dict[str, str]:

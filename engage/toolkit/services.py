@@ -654,8 +654,8 @@ def run_search(search, params: SearchParams, pagelen: int = 20, highlight: bool 
     for name in active:
         if counts_only is not None:
             facets[name] = counts_only(INDEX, text, filters=clauses(skip=name), facets=[name]).get(name, {})
-        else:
-            extra = search.search(INDEX, text, filters=clauses(skip=name), facets=[name], page=1, pagelen=1)
+        else:  # only the counts are wanted: in title order, so the matches are not ranked for them
+            extra = search.search(INDEX, text, filters=clauses(skip=name), facets=[name], page=1, pagelen=1, sort="sort_title")
             facets[name] = extra.facets.get(name, {})
     ordered = {}
     for name in FACETS:

@@ -23,19 +23,6 @@ from engage.extensions import db
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(autouse=True)
-def _whoosh_ranking(app):
-    """These pin the Whoosh backend's ranking (issue 11's speed work on Whoosh). The postgres
-    backend's ts_rank_cd ranking does not meet three of them yet (phrases with the words
-    apart, question-level "satisfied <topic>", the phrase "got better or worse"): skipped
-    there, by name, rather than hidden."""
-    from engage.search import backend
-    from engage.search.whoosh_backend import WhooshBackend
-
-    if not isinstance(backend(), WhooshBackend):
-        pytest.skip("relevance pinned for the Whoosh backend; the postgres backend misses three (see the docstring)")
-
-
 def public(text: str, kind: str | None = None, **selected):
     chosen = {k: [str(v)] for k, v in selected.items()}
     if kind:
