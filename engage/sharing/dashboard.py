@@ -4,13 +4,14 @@ published, responses done, due and late, and each indicator's baseline, target, 
 reading and status; and how well consultations cover the priority wards."""
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..consultations.models import Consultation
+from ..consultations.models import Consultation, consultation_area, consultation_outcome, consultation_priority
 from ..extensions import db
 from ..partnership.models import Area, Outcome, Priority
 from ..partnership.services import STATUS_LABELS, area_ancestor_ids, area_subtree_ids, current_framework, priority_lineage_ids
@@ -63,25 +64,34 @@ def _response_counts(reports, counts: Counts, today: date, late_items=None, cach
                 late_items.append((report, item))
 
 
+def _linked(table, column: str) -> defaultdict[int, set[int]]:
+    """{consultation id: {linked id}} from one of the consultation link tables."""
+    out: defaultdict[int, set[int]] = defaultdict(set)
+    for consultation_id, linked_id in db.session.execute(select(table.c.consultation_id, table.c[column])):
+        out[consultation_id].add(linked_id)
+    return out
+
+
 def build(today: date | None = None) -> dict:
     today = today or date.today()
     framework = current_framework()
     published = db.session.scalars(select(FindingsReport).where(services.out_clause()).options(
         selectinload(FindingsReport.partnerships), selectinload(FindingsReport.priorities), selectinload(FindingsReport.outcomes),
         selectinload(FindingsReport.areas), selectinload(FindingsReport.recommendations), selectinload(FindingsReport.responses))).all()
-    consultations = db.session.scalars(select(Consultation).options(
-        selectinload(Consultation.priorities), selectinload(Consultation.outcomes), selectinload(Consultation.areas))).all()
+    # Consultations as ids and (consultation, thing) pairs straight from the link tables:
+    # thousands of records would otherwise be loaded whole just to be counted.
+    consultations = db.session.scalars(select(Consultation.id)).all()
     cache: dict = {}
     report_priorities = {r.id: {p.id for p in r.priorities} for r in published}
     report_outcomes = {r.id: {o.id for o in r.outcomes} for r in published}
     report_areas = {r.id: {a.id for a in r.areas} for r in published}
-    held_priorities = {c.id: {p.id for p in c.priorities} for c in consultations}
-    held_outcomes = {c.id: {o.id for o in c.outcomes} for c in consultations}
-    held_areas = {c.id: {a.id for a in c.areas} for c in consultations}
+    held_priorities = _linked(consultation_priority, "priority_id")
+    held_outcomes = _linked(consultation_outcome, "outcome_id")
+    held_areas = _linked(consultation_area, "area_id")
     rows = []
     for priority in (framework.priorities if framework else []):
         lineage = priority_lineage_ids([priority.id])
-        held = [c for c in consultations if held_priorities[c.id] & lineage]
+        held = [c for c in consultations if held_priorities[c] & lineage]
         reports = [r for r in published if report_priorities[r.id] & lineage]
         counts = Counts(consultations=len(held), reports=len(reports))
         late_items = []
@@ -89,7 +99,7 @@ def build(today: date | None = None) -> dict:
         outcome_rows = []
         for outcome in priority.outcomes:
             o_reports = [r for r in published if outcome.id in report_outcomes[r.id]]
-            o_counts = Counts(consultations=sum(1 for c in consultations if outcome.id in held_outcomes[c.id]), reports=len(o_reports))
+            o_counts = Counts(consultations=sum(1 for c in consultations if outcome.id in held_outcomes[c]), reports=len(o_reports))
             _response_counts(o_reports, o_counts, today, cache=cache)
             indicators = [{"indicator": i, "status": i.status, "status_label": STATUS_LABELS.get(i.status, i.status)}
                           for i in outcome.indicators]
@@ -100,8 +110,8 @@ def build(today: date | None = None) -> dict:
     for ward in db.session.scalars(select(Area).where(Area.priority_ward.is_(True)).order_by(Area.name)):
         inside = area_subtree_ids([ward.id])
         above = set(area_ancestor_ids(ward.id))
-        local = sum(1 for c in consultations if held_areas[c.id] & inside)
-        wider = sum(1 for c in consultations if not held_areas[c.id] & inside and held_areas[c.id] & above)
+        local = sum(1 for c in consultations if held_areas[c] & inside)
+        wider = sum(1 for c in consultations if not held_areas[c] & inside and held_areas[c] & above)
         n_reports = sum(1 for r in published if report_areas[r.id] & (inside | above))
         wards.append(WardRow(ward, local, wider, n_reports))
     totals = Counts(consultations=len(consultations), reports=len(published))

@@ -1,7 +1,7 @@
 """The postgres search backend's GIN indexes keep short pending lists (PostgreSQL only).
 
 Revision ID: 0014
-Revises: 0009
+Revises: 0012
 
 A GIN index adds new entries to a pending list, and every search reads that list from end to
 end until it is merged into the index (by autovacuum, or when it outgrows its limit, 4 MB by
@@ -11,7 +11,7 @@ short, at the cost of a merge a little more often. A rebuild empties the lists w
 from alembic import op
 
 revision = "0014"
-down_revision = "0009"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
