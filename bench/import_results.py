@@ -137,7 +137,7 @@ def run_web(data: bytes, question: str) -> dict:
     user = db.session.scalar(db.select(User).where(User.email == "practitioner@example.org"))
     client = __import__("flask").current_app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()  # the id with its session token, as a sign-in sets it
         session["_fresh"] = True
     started = time.perf_counter()
     response = client.post(f"/consultations/{c.id}/results/import", data={"file": (io.BytesIO(data), "survey.csv"), "format": "raw"},

@@ -71,7 +71,7 @@ def main() -> None:
                                             action="An action", owner="A team"))
         db.session.commit()
         print(json.dumps({"bench": "sharing-load", "reports": REPORTS, "seconds": round(time.perf_counter() - start, 2)}))
-        officer_id, first_partnership = officer.id, partnerships[0].id
+        officer_id, first_partnership = officer.get_id(), partnerships[0].id  # get_id: the id with its session token
 
     client = app.test_client()
     pages = [("you-said-we-did", "/you-said-we-did", None), ("you-said-we-did-filtered", f"/you-said-we-did?partnership={first_partnership}", None),
@@ -83,7 +83,7 @@ def main() -> None:
             with client.session_transaction() as session:
                 session.clear()
                 if user_id:
-                    session["_user_id"] = str(user_id)
+                    session["_user_id"] = user_id
             client.get(path)
             times = []
             for _ in range(RUNS):
