@@ -143,11 +143,21 @@ def run_web(data: bytes, question: str) -> dict:
     response = client.post(f"/consultations/{c.id}/results/import", data={"file": (io.BytesIO(data), "survey.csv"), "format": "raw"},
                            content_type="multipart/form-data")
     preview = response.headers["Location"]
-    html = client.get(preview).get_data(as_text=True)
+    # "Check the columns" runs first: in the background (with a progress page that comes
+    # back to the preview when it is done) for a file this size.
+    page = client.get(preview)
+    while page.status_code == 302 and time.perf_counter() - started < 60:
+        page = client.get(page.headers["Location"])
+        if page.status_code == 200 and 'name="col_' not in page.get_data(as_text=True):
+            time.sleep(0.2)
+            page = client.get(preview)
+    html = page.get_data(as_text=True)
     uploaded = time.perf_counter()
     import re
 
     form = {m.group(1): m.group(2) for m in re.finditer(r'<select class="govuk-select[^"]*" id="(col_\d+)" name="col_\d+"[^>]*>.*?<option value="([^"]+)" selected', html, re.S)}
+    form["submit"] = "Import results"
+    form["auto_refresh"] = "y"
     response = client.post(preview, data=form)
     token = preview.rsplit("/", 1)[-1]
     progress_url = response.headers["Location"]
