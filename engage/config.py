@@ -18,6 +18,12 @@ def _bool(name: str, default: bool) -> bool:
 
 
 def _secret_key(instance_path: Path) -> str:
+    """SECRET_KEY from the environment, else the key kept in the instance folder, made once.
+
+    Several processes may start at the same moment on a fresh install (web workers, test
+    workers): the key is written whole to a private temporary file and then linked into
+    place, which succeeds for exactly one of them; the others read the winner's key. No
+    process ever sees a half-written or empty key."""
     key = os.environ.get("SECRET_KEY")
     if key:
         return key
@@ -26,9 +32,19 @@ def _secret_key(instance_path: Path) -> str:
         return path.read_text().strip()
     instance_path.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key)
+    temporary = instance_path / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return path.read_text().strip()
+    finally:
+        temporary.unlink(missing_ok=True)
     return key
 
 

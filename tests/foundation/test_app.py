@@ -1,6 +1,7 @@
 """The app factory, configuration, security headers, error pages and the health route."""
 import os
 import stat
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +21,48 @@ def test_secret_key_generated_once_and_private(tmp_path, monkeypatch):
     assert first == second and len(first) >= 64
     mode = stat.S_IMODE(os.stat(tmp_path / "secret_key").st_mode)
     assert mode == 0o600
+
+
+def _key_after_barrier(folder, barrier, out):
+    barrier.wait()
+    out.put(load_config(Path(folder))["SECRET_KEY"])
+
+
+def test_processes_starting_together_on_a_fresh_install_share_one_whole_key(tmp_path, monkeypatch):
+    import multiprocessing
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    context = multiprocessing.get_context("spawn")  # no threads of this test process carried into the workers
+    barrier, out = context.Barrier(8), context.Queue()
+    workers = [context.Process(target=_key_after_barrier, args=(str(tmp_path), barrier, out)) for _ in range(8)]
+    for worker in workers:
+        worker.start()
+    keys = [out.get(timeout=60) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=60)
+    assert [w.exitcode for w in workers] == [0] * 8
+    assert len(set(keys)) == 1 and len(keys[0]) == 64
+    assert (tmp_path / "secret_key").read_text() == keys[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["secret_key"]  # no temporary file left behind
+
+
+def test_a_process_that_loses_the_race_reads_the_winners_key(tmp_path, monkeypatch):
+    """The key appears between this process's look and its write: it uses that key."""
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    winner = "a" * 64
+    (tmp_path / "secret_key").write_text(winner)
+    looked = []
+    real_exists = Path.exists
+
+    def exists_missing_the_key_once(self):
+        if self.name == "secret_key" and not looked:
+            looked.append(self)
+            return False
+        return real_exists(self)
+
+    monkeypatch.setattr(Path, "exists", exists_missing_the_key_once)
+    assert load_config(tmp_path)["SECRET_KEY"] == winner
+    assert looked and sorted(p.name for p in tmp_path.iterdir()) == ["secret_key"]
 
 
 def test_config_from_environment(tmp_path, monkeypatch):
