@@ -65,12 +65,30 @@ def live_server(tmp_path_factory):
         server.shutdown()
 
 
+def _click_then_load(click):
+    """``Locator.click`` that returns once the page the click leads to has loaded.
+
+    Playwright's own click waits for a navigation it causes to be committed, which is when
+    the first bytes of the next page arrive. On a loaded machine the rest of that page may
+    not be parsed yet, so a test that reads it straight away sees half a page: no h1, or a
+    form without the message printed below it. A click that starts no navigation (a menu
+    button, a download link) finds the current page loaded and returns at once."""
+    def click_and_load(self, *args, **kwargs):
+        result = click(self, *args, **kwargs)
+        self.page.wait_for_load_state("load")
+        return result
+
+    click_and_load.__doc__ = _click_then_load.__doc__
+    return click_and_load
+
+
 @pytest.fixture(scope="session")
 def _browser():
     _require_browser()
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import Locator, sync_playwright
 
-    with sync_playwright() as p:
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as p:
+        patch.setattr(Locator, "click", _click_then_load(Locator.click))
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
