@@ -24,6 +24,7 @@ import logging
 import re
 import threading
 from datetime import date
+from typing import NamedTuple
 
 from flask import current_app, url_for
 from sqlalchemy import func, select
@@ -143,10 +144,82 @@ def _today() -> date:
     return date.today()
 
 
+class _Parts(NamedTuple):
+    """What a consultation's documents need from its children, as plain values: read from
+    its relationships for one consultation, or for a whole batch at once in a rebuild."""
+
+    questions: list[tuple[int, str, str, list[str], str]]  # id, text, themes, option labels, headline
+    findings: list[tuple[int, str, str]]  # id, statement, evidence (published results only)
+    files: list[tuple[str, str]]  # title, extracted text
+
+
+def _parts_of(c: Consultation, published: bool) -> _Parts:
+    from .services import headline_figure
+
+    def headline(q):
+        head = headline_figure(q) if published else None
+        return head.text if head else ""
+
+    return _Parts(
+        questions=[(q.id, q.text, q.themes or "", [o.label for o in q.options], headline(q)) for q in c.questions],
+        findings=[(f.id, f.statement, f.evidence) for f in c.findings] if published else [],
+        files=[(d.title, d.extracted_text) for d in c.documents],
+    )
+
+
+def _parts_in_bulk(session, batch: list[Consultation], today: date) -> dict[int, _Parts]:
+    """``_parts_of`` for a batch of consultations in five plain queries: no ORM object per
+    question, option or figure (building those was most of a rebuild's reading time). The
+    same order and the same headline rule as ``_parts_of``."""
+    from .services import consultation_year, results_published, suppression_threshold, top_answer
+
+    ids = [c.id for c in batch]
+    published = {c.id for c in batch if results_published(c, today)}
+    parts = {cid: _Parts([], [], []) for cid in ids}
+    options: dict[int, list[str]] = {}
+    for qid, label in session.execute(
+            select(AnswerOption.question_id, AnswerOption.label).join(Question, Question.id == AnswerOption.question_id)
+            .where(Question.consultation_id.in_(ids)).order_by(AnswerOption.question_id, AnswerOption.position, AnswerOption.id)):
+        options.setdefault(qid, []).append(label)
+    figures: dict[int, list[tuple]] = {}
+    if published:
+        for qid, count, base, position, label in session.execute(
+                select(ResultFigure.question_id, ResultFigure.count, ResultFigure.base, AnswerOption.position, AnswerOption.label)
+                .join(Question, Question.id == ResultFigure.question_id)
+                .join(Segment, Segment.id == ResultFigure.segment_id)
+                .outerjoin(AnswerOption, AnswerOption.id == ResultFigure.option_id)
+                .where(Question.consultation_id.in_(sorted(published)), Segment.dimension == "all")
+                .order_by(ResultFigure.id)):
+            figures.setdefault(qid, []).append((count, base, position or 0, label))
+    threshold = suppression_threshold()
+    years = {c.id: consultation_year(c) for c in batch}
+    for qid, cid, text, themes in session.execute(
+            select(Question.id, Question.consultation_id, Question.text, Question.themes)
+            .where(Question.consultation_id.in_(ids)).order_by(Question.consultation_id, Question.position, Question.id)):
+        head = top_answer(figures.get(qid, ()), threshold, years[cid]) if cid in published else None
+        parts[cid].questions.append((qid, text, themes or "", options.get(qid, []), head.text if head else ""))
+    if published:
+        for fid, cid, statement, evidence in session.execute(
+                select(Finding.id, Finding.consultation_id, Finding.statement, Finding.evidence)
+                .where(Finding.consultation_id.in_(sorted(published))).order_by(Finding.consultation_id, Finding.position, Finding.id)):
+            parts[cid].findings.append((fid, statement, evidence))
+    for cid, title, text in session.execute(
+            select(ConsultationDocument.consultation_id, ConsultationDocument.title, ConsultationDocument.extracted_text)
+            .where(ConsultationDocument.consultation_id.in_(ids)).order_by(ConsultationDocument.consultation_id, ConsultationDocument.id)):
+        parts[cid].files.append((title, text))
+    return parts
+
+
+def _by_id(items) -> list:
+    # Relationships without an order of their own come back in any order (PostgreSQL gives
+    # a lazy load and a batch load different ones): the same document either way.
+    return sorted(items, key=lambda item: item.id)
+
+
 def documents(c: Consultation) -> list[dict]:
     from sqlalchemy.orm import object_session
 
-    from .services import headline_figure, method_choices, results_published
+    from .services import method_choices, results_published
 
     today = _today()
     session = object_session(c)
@@ -156,6 +229,10 @@ def documents(c: Consultation) -> list[dict]:
         if session is not None and session.info.get(_REBUILDING):  # one look-up per batch of a rebuild
             session.info[_LABELS] = method_labels
     published = results_published(c, today)
+    bulk = session.info.get(_PARTS) if session is not None else None
+    parts = bulk.get(c.id) if bulk else None
+    if parts is None:
+        parts = _parts_of(c, published)
     starts = c.starts_on or c.closes_on
     common = {
         "owner": key(c),
@@ -166,13 +243,13 @@ def documents(c: Consultation) -> list[dict]:
     }
     labels = " ".join(
         [c.lead_organisation.name if c.lead_organisation else ""]
-        + [o.name for o in c.partners] + [p.name for p in c.priorities] + [t.name for t in c.themes]
-        + [str(o) for o in c.outcomes] + [a.name for a in c.areas]
+        + [o.name for o in c.partners] + [p.name for p in _by_id(c.priorities)] + [t.name for t in _by_id(c.themes)]
+        + [str(o) for o in _by_id(c.outcomes)] + [a.name for a in c.areas]
         + [AUDIENCES.get(a, a) for a in c.audiences] + [method_labels.get(m, m) for m in c.methods]
         + [CHANNELS.get(ch, ch) for ch in c.channels]
     )
-    findings_text = " ".join(f"{f.statement} {f.evidence}" for f in c.findings) if published else ""
-    document_text = " ".join(f"{d.title} {d.extracted_text}" for d in c.documents)
+    findings_text = " ".join(f"{statement} {evidence}" for _id, statement, evidence in parts.findings)
+    document_text = " ".join(f"{title} {text}" for title, text in parts.files)
     body = "\n".join(p for p in (c.summary, c.purpose) if p)
     # "Did you mean" draws on the words of the whole index, whoever is asking, so only public
     # records lend it their words: a near miss must never reveal a partners-only record. Each
@@ -192,44 +269,42 @@ def documents(c: Consultation) -> list[dict]:
         "body": body,
         "extra": " ".join([c.how_to_take_part, labels, findings_text, document_text]),
         "words": spell(c.title, body, labels, findings_text, document_text[:20000],
-                       *(f"{q.text} {q.themes or ''} " + " ".join(o.label for o in q.options) for q in c.questions)),
+                       *(f"{text} {themes} " + " ".join(options) for _id, text, themes, options, _head in parts.questions)),
         "headline": "",
     }]
-    for q in c.questions:
-        head = headline_figure(q) if published else None
-        options = "; ".join(o.label for o in q.options)
+    for qid, text, themes, options, head in parts.questions:
         docs.append({
             **common,
-            "doc_id": f"question:{q.id}",
+            "doc_id": f"question:{qid}",
             "kind": "question",
-            "object_id": q.id,
-            "title": q.text,
-            "body": options,
-            "extra": " ".join([q.themes or "", c.title, labels]),
-            "headline": head.text if head else "",
+            "object_id": qid,
+            "title": text,
+            "body": "; ".join(options),
+            "extra": " ".join([themes, c.title, labels]),
+            "headline": head,
         })
-    if published:
-        for f in c.findings:
-            docs.append({
-                **common,
-                "doc_id": f"finding:{f.id}",
-                "kind": "finding",
-                "object_id": f.id,
-                "title": f.statement,
-                "body": f.evidence,
-                "extra": " ".join([c.title, labels]),
-                "headline": "",
-            })
+    for fid, statement, evidence in parts.findings:
+        docs.append({
+            **common,
+            "doc_id": f"finding:{fid}",
+            "kind": "finding",
+            "object_id": fid,
+            "title": statement,
+            "body": evidence,
+            "extra": " ".join([c.title, labels]),
+            "headline": "",
+        })
     return docs
 
 
-_REBUILDING, _LABELS = "engage_rebuilding", "engage_method_labels"
+_REBUILDING, _LABELS, _PARTS = "engage_rebuilding", "engage_method_labels", "engage_parts"
 
 
 def _all_roots():
     """Every consultation for a rebuild, 250 at a time, each batch in its own short-lived
-    session with everything ``documents()`` reads loaded in a few queries (not one query per
-    question), and no cursor or transaction left open between batches."""
+    session: the consultations with their tags and names loaded in a few queries, and their
+    questions, options, headline figures, findings and document text read as plain rows
+    (``_parts_in_bulk``); no cursor or transaction is left open between batches."""
     from sqlalchemy.orm import Session, selectinload
 
     last = 0
@@ -241,10 +316,9 @@ def _all_roots():
                     selectinload(Consultation.lead_organisation), selectinload(Consultation.partners),
                     selectinload(Consultation.partnerships), selectinload(Consultation.priorities),
                     selectinload(Consultation.themes), selectinload(Consultation.outcomes), selectinload(Consultation.areas),
-                    selectinload(Consultation.tags), selectinload(Consultation.documents), selectinload(Consultation.findings),
-                    selectinload(Consultation.segments), selectinload(Consultation.questions).selectinload(Question.options),
-                    selectinload(Consultation.questions).selectinload(Question.figures),
                 )).all()
+            if batch:
+                session.info[_PARTS] = _parts_in_bulk(session, batch, _today())
             session.commit()  # the rows are loaded: end the read transaction (nothing expires)
             if not batch:
                 return

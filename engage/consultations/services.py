@@ -771,15 +771,24 @@ def suppression_threshold() -> int:
         return 5
 
 
+def top_answer(figures, threshold: int, year: int | None) -> Headline | None:
+    """The headline rule on plain rows, one per figure of the "all" segment: (count, base,
+    option position, option label), label None for a figure without its option. The top
+    answer wins, the earlier option on a tie; None when there are no figures, the base is
+    under the threshold or the top figure has no option."""
+    top = max(figures, key=lambda f: (f[0], -f[2]), default=None)
+    if top is None:
+        return None
+    count, base, _position, label = top
+    if not base or base < threshold or label is None:
+        return None
+    return Headline(option=label, percent=round(100.0 * count / base, 1), count=count, base=base, year=year)
+
+
 def headline_figure(question: Question, threshold: int | None = None) -> Headline | None:
     """The top answer among everyone who answered (the "all" segment), with its percentage,
     base and year; None when there are no figures or the base is under the threshold."""
     threshold = suppression_threshold() if threshold is None else threshold
-    figures = [f for f in question.figures if f.segment is not None and f.segment.dimension == "all"]
-    if not figures:
-        return None
-    top = max(figures, key=lambda f: (f.count, -(f.option.position if f.option else 0)))
-    if not top.base or top.base < threshold or top.option is None:
-        return None
-    return Headline(option=top.option.label, percent=round(100.0 * top.count / top.base, 1), count=top.count,
-                    base=top.base, year=consultation_year(question.consultation))
+    figures = [(f.count, f.base, f.option.position if f.option else 0, f.option.label if f.option else None)
+               for f in question.figures if f.segment is not None and f.segment.dimension == "all"]
+    return top_answer(figures, threshold, consultation_year(question.consultation))
