@@ -235,18 +235,31 @@ def section_form(survey_id, section_id=None):
 def section_delete(survey_id, section_id):
     survey = builder.get_for_manage(current_user, survey_id)
     section = builder.get_section(survey, section_id)
-    form = ConfirmForm()
     problems = builder.delete_section_plan(survey, section)
+
+    def describe():
+        count = len(section.questions)
+        return f"the section ‘{section.title}’", ". ".join(problems) if problems else (
+            f"Its {count} question{'s' if count != 1 else ''} will be deleted with it." if count else "")
+
+    return _delete_part(survey, problems, lambda: builder.delete_section(current_user, survey, section), describe,
+                        noun="Section", action=url_for("surveys.section_delete", survey_id=survey.id, section_id=section.id))
+
+
+def _delete_part(survey, problems, delete, describe, *, noun, action):
+    """Confirm, then delete a part of a survey (a section, a question) and commit once;
+    refused (409 on a POST), naming the ``problems``, while there are any. ``describe()``
+    gives the confirm page's (what, warning); it is only asked when the page is shown."""
+    form = ConfirmForm()
     if form.validate_on_submit() and not problems:
-        builder.delete_section(current_user, survey, section)
+        delete()
         db.session.commit()
-        flash("Section deleted.", "success")
+        flash(f"{noun} deleted.", "success")
         return redirect(url_for("surveys.build", survey_id=survey.id))
-    count = len(section.questions)
-    warning = ". ".join(problems) if problems else (f"Its {count} question{'s' if count != 1 else ''} will be deleted with it." if count else "")
-    return render_template("surveys/manage/confirm_delete.html", survey=survey, form=form, what=f"the section ‘{section.title}’",
-                           warning=warning, refused=bool(problems), back=url_for("surveys.build", survey_id=survey.id),
-                           action=url_for("surveys.section_delete", survey_id=survey.id, section_id=section.id)), (409 if problems and request.method == "POST" else 200)
+    what, warning = describe()
+    return render_template("surveys/manage/confirm_delete.html", survey=survey, form=form, what=what, warning=warning,
+                           refused=bool(problems), back=url_for("surveys.build", survey_id=survey.id),
+                           action=action), (409 if problems and request.method == "POST" else 200)
 
 
 @bp.route("/surveys/<int:survey_id>/sections/<int:section_id>/move", methods=["POST"])
@@ -341,17 +354,10 @@ def question_edit(survey_id, question_id):
 def question_delete(survey_id, question_id):
     survey = builder.get_for_manage(current_user, survey_id)
     question = builder.get_question(survey, question_id)
-    form = ConfirmForm()
     problems = builder.delete_question_plan(survey, question)
-    if form.validate_on_submit() and not problems:
-        builder.delete_question(current_user, survey, question)
-        db.session.commit()
-        flash("Question deleted.", "success")
-        return redirect(url_for("surveys.build", survey_id=survey.id))
-    number = structure.numbers(survey)[question.id]
-    return render_template("surveys/manage/confirm_delete.html", survey=survey, form=form, what=f"{number}: {question.text}",
-                           warning=". ".join(problems), refused=bool(problems), back=url_for("surveys.build", survey_id=survey.id),
-                           action=url_for("surveys.question_delete", survey_id=survey.id, question_id=question.id)), (409 if problems and request.method == "POST" else 200)
+    return _delete_part(survey, problems, lambda: builder.delete_question(current_user, survey, question),
+                        lambda: (f"{structure.numbers(survey)[question.id]}: {question.text}", ". ".join(problems)),
+                        noun="Question", action=url_for("surveys.question_delete", survey_id=survey.id, question_id=question.id))
 
 
 @bp.route("/surveys/<int:survey_id>/questions/<int:question_id>/move", methods=["POST"])

@@ -168,3 +168,22 @@ def test_builder_pages_work_end_to_end(client, login, consultation, places):
     assert stale.status_code == 409 and b"Someone else changed this" in stale.data and b"Mine" in stale.data
     for path in ("settings", "share", "paper", "codes", "entry", "import", "results", "who-answered", "comments", "publish", "delete"):
         assert client.get(f"/surveys/{survey.id}/{path}").status_code == 200, path
+
+
+def test_deleting_a_question_or_a_section_through_its_confirm_page(login, survey):
+    client = login("officer")
+    q = survey.q
+    base = f"/surveys/{survey.id}"
+    # A question others depend on: the page names why, and pressing Delete is refused.
+    page = client.get(f"{base}/questions/{q['use'].id}/delete")
+    assert page.status_code == 200 and "Do you use the park?" in page.get_data(as_text=True)
+    assert "section ‘Problems’" in page.get_data(as_text=True)
+    assert client.post(f"{base}/questions/{q['use'].id}/delete").status_code == 409
+    assert db.session.get(SurveyQuestion, q["use"].id) is not None
+    # A free question goes, and the person is back at the builder.
+    done = client.post(f"{base}/questions/{q['comment'].id}/delete")
+    assert done.status_code == 302 and done.headers["Location"].endswith(f"{base}/build")
+    assert db.session.get(SurveyQuestion, q["comment"].id) is None
+    # A section's page says how many questions would go with it.
+    page = client.get(f"{base}/sections/{q['problems'].section_id}/delete").get_data(as_text=True)
+    assert "the section ‘Problems’" in page and "Its 2 questions will be deleted with it." in page
