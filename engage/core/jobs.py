@@ -55,6 +55,8 @@ from .files import claim as _claim_file
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,60}$")
 KEEP_SECONDS = 24 * 60 * 60
 RUNNING, DONE, FAILED, UPLOADED = "running", "done", "failed", "uploaded"
+# What a person is told when an upload is gone (pruned after a day) or is someone else's.
+NOT_YOURS = "That upload has expired or is not yours. Upload the file again."
 # What a person is told when background work broke in a way nobody foresaw (it is logged).
 FAILED_MESSAGE = ("Something went wrong while importing, so nothing was saved. Try again; "
                   "if it happens again, contact a partnership officer.")
@@ -105,6 +107,14 @@ class UploadStore:
         except (OSError, ValueError):
             return None
 
+    def load_for(self, token: str, **owner) -> dict | None:
+        """The record only when each ``owner`` field matches it (``survey_id=s.id, user_id=u.id``):
+        an upload is seen only by the person who made it, for what they made it for."""
+        record = self.load(token)
+        if record is None or any(record.get(key) != value for key, value in owner.items()):
+            return None
+        return record
+
     def update(self, token: str, base: Path | None = None, **fields) -> dict:
         _, path, _ = self._paths(token, base)
         data = self.load(token, base) or {}
@@ -149,9 +159,13 @@ class UploadStore:
         """Record the problems and release the claim: nothing was saved, so the person may
         change what they chose and try again."""
         record = self.update(token, base, state=FAILED, phase=FAILED, problems=problems, **fields)
+        self.release(token, base)
+        return record
+
+    def release(self, token: str, base: Path | None = None) -> None:
+        """Give the claim back (the work saved nothing), so the upload can be tried again."""
         _, _, marker = self._paths(token, base)
         marker.unlink(missing_ok=True)
-        return record
 
     def prune(self, max_age: float = KEEP_SECONDS) -> None:
         cutoff = time.time() - max_age
