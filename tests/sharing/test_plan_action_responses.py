@@ -91,3 +91,18 @@ def test_the_report_page_links_back_to_the_action(client, world, linked):
     public = linked["public"]
     html = client.get(path_for("sharing.report", report_id=public.report_id)).get_data(as_text=True)
     assert f'href="/plan/actions/{linked["action"].id}"' in html
+
+
+def test_a_coordinator_links_a_response_to_an_action_through_the_form(client, login, world, smtp):
+    action = make_plan(world["users"]["officer"])["due_future"]
+    report = publish(world, make_report(world))
+    rec, partnership = report.recommendations[0], world["partnership"]
+    url = f"/findings/{report.id}/respond/{partnership.id}/{rec.id}"
+    login("coordinator")
+    form = client.get(url).get_data(as_text=True)
+    assert "Link to the implementation plan" in form and f'value="plan-action:{action.id}"' in form
+    assert client.post(url, data={"status": "planned", "action": "Guidance with residents", "owner": "Team",
+                                  "link": f"plan-action:{action.id}"}).status_code == 302
+    login(None)
+    html = client.get(f"/plan/actions/{action.id}").get_data(as_text=True)
+    assert "Guidance with residents" in html
