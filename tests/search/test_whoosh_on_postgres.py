@@ -22,7 +22,7 @@ from engage.consultations.models import Consultation
 from engage.consultations import services
 from engage.extensions import db
 from engage.search import backend, reindex
-from tests.conftest import _empty_tables, make_app
+from tests.conftest import make_app, running
 from tests.consultations.records_support import add_question, data, log, publish, ref  # noqa: F401  (fixture)
 
 
@@ -32,17 +32,8 @@ def app(_schema, tmp_path):
     if not str(_schema).startswith("postgresql"):
         pytest.skip("Whoosh on PostgreSQL runs in the PostgreSQL pass (TEST_DATABASE_URL); this pass uses SQLite, "
                     "where Whoosh is the backend every other search test already runs")
-    app = make_app(_schema, tmp_path, ENGAGE_SEARCH_BACKEND="whoosh")
-    ctx = app.app_context()
-    ctx.push()
-    try:
+    with running(make_app(_schema, tmp_path, ENGAGE_SEARCH_BACKEND="whoosh")) as app:
         yield app
-    finally:
-        db.session.remove()
-        _empty_tables()
-        db.session.remove()
-        db.engine.dispose()
-        ctx.pop()
 
 
 def titles(who, text, kind="consultation") -> set[str]:
