@@ -168,3 +168,33 @@ def test_builder_pages_work_end_to_end(client, login, consultation, places):
     assert stale.status_code == 409 and b"Someone else changed this" in stale.data and b"Mine" in stale.data
     for path in ("settings", "share", "paper", "codes", "entry", "import", "results", "who-answered", "comments", "publish", "delete"):
         assert client.get(f"/surveys/{survey.id}/{path}").status_code == 200, path
+
+
+def test_deleting_and_moving_parts_through_the_pages(client, login, survey):
+    """The confirm pages for deleting a question or a section (refused with a 409 while a
+    condition depends on it), and moving parts (back to the part on the builder)."""
+    q, base = survey.q, f"/surveys/{survey.id}"
+    problems = next(s for s in survey.sections if s.title == "Problems")
+    login("practitioner")
+    page = client.get(f"{base}/questions/{q['use'].id}/delete")
+    assert page.status_code == 200 and "Q2: Do you use the park?" in page.get_data(as_text=True)
+    refused = client.post(f"{base}/questions/{q['use'].id}/delete", data={})
+    assert refused.status_code == 409 and "section ‘Problems’" in refused.get_data(as_text=True)
+    assert db.session.get(SurveyQuestion, q["use"].id) is not None
+    assert "Its 3 questions will be deleted with it." in client.get(f"{base}/sections/{problems.id}/delete").get_data(as_text=True)
+
+    moved = client.post(f"{base}/questions/{q['comment'].id}/move", data={"direction": "up"})
+    assert moved.status_code == 302 and moved.headers["Location"].endswith(f"/build#question-{q['comment'].id}")
+    db.session.expire_all()
+    assert [x.text for x in problems.questions][:2] == ["Anything else?", "What problems do you see?"]
+    moved = client.post(f"{base}/sections/{problems.id}/move", data={"direction": "up"})
+    assert moved.status_code == 302 and moved.headers["Location"].endswith(f"/build#section-{problems.id}")
+
+    gone = client.post(f"{base}/questions/{q['comment'].id}/delete", data={})
+    assert gone.status_code == 302 and gone.headers["Location"].endswith(f"{base}/build")
+    assert db.session.get(SurveyQuestion, q["comment"].id) is None
+    builder.set_rule(None, survey, problems, {"question_id": ""})
+    db.session.commit()
+    assert client.post(f"{base}/sections/{problems.id}/delete", data={}).status_code == 302
+    db.session.expire_all()
+    assert [s.title for s in db.session.get(Survey, survey.id).sections] == [survey.sections[0].title]
