@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -113,9 +114,9 @@ def _empty_tables() -> None:
     db.session.commit()
 
 
-@pytest.fixture
-def app(_schema, tmp_path):
-    app = make_app(_schema, tmp_path)
+@contextmanager
+def running(app):
+    """Inside ``app``'s context for one test; afterwards every table is emptied."""
     ctx = app.app_context()
     ctx.push()
     try:
@@ -126,6 +127,12 @@ def app(_schema, tmp_path):
         db.session.remove()
         db.engine.dispose()
         ctx.pop()
+
+
+@pytest.fixture
+def app(_schema, tmp_path):
+    with running(make_app(_schema, tmp_path)) as app:
+        yield app
 
 
 @pytest.fixture

@@ -318,9 +318,11 @@ def delete(actor, obj, summary: str, changes: dict | None = None) -> DeletePlan:
 
 
 def orm_problems() -> list[str]:
-    """Relationships that would let SQLAlchemy quietly detach rows the database should refuse
-    to lose: one-to-many, no delete cascade, over a RESTRICT / NO ACTION key, and not
-    ``passive_deletes="all"``."""
+    """Relationships where SQLAlchemy would empty the children's key before deleting the parent
+    (one-to-many, no delete cascade) and that is wrong: over a RESTRICT / NO ACTION key (the
+    rows are quietly detached where the database should refuse), unless
+    ``passive_deletes="all"``; or over a NOT NULL key (the delete fails with an integrity
+    error where the database would cascade), unless ``passive_deletes`` is set."""
     from sqlalchemy.orm import RelationshipDirection
 
     out = []
@@ -330,6 +332,8 @@ def orm_problems() -> list[str]:
                 continue
             for column in rel.local_remote_pairs:
                 remote = column[1]
+                if not remote.nullable and not rel.passive_deletes:
+                    out.append(f"{mapper.class_.__name__}.{rel.key}")
                 for fk in remote.foreign_keys:
                     if (fk.ondelete or "").upper() not in ("CASCADE", "SET NULL", "SET DEFAULT") and rel.passive_deletes != "all":
                         out.append(f"{mapper.class_.__name__}.{rel.key}")

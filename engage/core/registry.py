@@ -17,6 +17,8 @@ for optional features. Instead the capability that *has* something registers it 
     - ``toolkit.entry``: a toolkit entry page (below the entry, above related entries).
     - ``account.dashboard``: the signed-in person's "What you can do" list (the object is
       the user); render ``<li>`` items.
+    - ``plan.action``: an implementation-plan action's page (the object is the action),
+      below what the action links to: things elsewhere that link to the action.
 
 ``contacts``
     Residents who asked to hear back about a consultation. The capability that collects the

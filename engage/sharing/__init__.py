@@ -4,8 +4,8 @@ public "you said, we did" pages, the Atom feed, the page partner sites embed, th
 the board dashboard.
 
 Connections to the rest go through ``engage.core.registry``: the ``consultation.page`` and
-``consultation.manage`` panels, the residents' ``contacts`` and the ``findings-response``
-link kind the implementation plan uses.
+``consultation.manage`` and ``plan.action`` panels, the residents' ``contacts`` and the
+``findings-response`` link kind the implementation plan uses.
 """
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
     panels.register("consultation.page", views_public.consultation_panel, app)
     panels.register("consultation.manage", views_public.consultation_manage_link, app)
     panels.register("account.dashboard", views_public.account_links, app)
+    panels.register("plan.action", views_public.plan_action_panel, app)
     links.register(RESPONSE_LINK, app)
     for command in (publish_due_command, send_reminders_command):
         if command.name not in engage_cli.commands:

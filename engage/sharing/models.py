@@ -132,7 +132,8 @@ class Recommendation(db.Model):
     text: Mapped[str] = mapped_column(Text)
 
     report = relationship("FindingsReport", back_populates="recommendations")
-    responses = relationship("Response", back_populates="recommendation", order_by="Response.id")
+    responses = relationship("Response", back_populates="recommendation", order_by="Response.id",
+                             cascade="save-update, merge, delete", passive_deletes=True)  # NOT NULL key, ON DELETE CASCADE
 
 
 class ReportAttachment(db.Model):

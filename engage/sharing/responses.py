@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..accounts.roles import COORDINATOR, OFFICER
 from ..core import audit, concurrency
@@ -103,7 +104,8 @@ def get_partnership(report, partnership_id) -> Partnership:
     not_found("That partnership is not asked to respond to this report.")
 
 
-PLAN_KINDS = ("plan-action",)
+PLAN_ACTION = "plan-action"
+PLAN_KINDS = (PLAN_ACTION,)
 
 
 def link_choices(user) -> list[tuple[str, str]]:
@@ -198,6 +200,21 @@ def linked(response: Response):
     if not response.link_kind or not response.link_id:
         return None
     return links.resolve(response.link_kind, response.link_id)
+
+
+def linking_to(kind: str, target_id: int, user) -> list[Response]:
+    """The responses whose action is linked to ``(kind, target_id)`` (a plan action) that
+    ``user`` may read, newest change first. Only responses on published reports the person
+    can see, as on the report page: a resident sees those on public reports past their
+    embargo, never those on drafts, withdrawn or embargoed reports, or partners-only ones."""
+    rows = db.session.scalars(
+        select(Response).join(FindingsReport)
+        .where(Response.link_kind == kind, Response.link_id == target_id, FindingsReport.state == "published",
+               services.visible_clause(user))
+        .options(selectinload(Response.report), selectinload(Response.partnership), selectinload(Response.recommendation),
+                 selectinload(Response.updates))
+        .order_by(Response.updated_at.desc(), Response.id.desc())).all()
+    return [r for r in rows if services.can_view(user, r.report)]
 
 
 # ---- reminders -----------------------------------------------------------------------------

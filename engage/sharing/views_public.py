@@ -135,6 +135,14 @@ def consultation_panel(consultation, user):
                            progress=responses.progress, today=date.today(), state_labels=responses.STATE_LABELS)
 
 
+def plan_action_panel(action, user):
+    """On an implementation-plan action's page: the partnerships' responses that name it."""
+    rows = responses.linking_to(responses.PLAN_ACTION, action.id, user)
+    if not rows:
+        return None
+    return render_template("sharing/_plan_action_panel.html", action=action, responses=rows)
+
+
 def consultation_manage_link(consultation, user):
     """"Write a findings report" in the consultation's "Manage" list, for those who can."""
     if not services.can_start(user):

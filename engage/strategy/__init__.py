@@ -15,9 +15,12 @@ api_bp = Blueprint("strategy_api", __name__, url_prefix="/api/v1")
 
 def init_app(app: Flask) -> None:
     from . import api, demo, models, panels, views, views_network, views_plan  # noqa: F401  (routes, seeder)
+    from ..core.registry import links
     from .cli import register_cli
+    from .plan import ACTION_LINK
 
     app.register_blueprint(bp)
     app.register_blueprint(api_bp)
     panels.register(app)
+    links.register(ACTION_LINK, app)  # a response names the action it led to
     register_cli()

@@ -13,8 +13,9 @@ from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
 from ..core.audit import record
+from ..core.mail import path_for
 from ..core.params import to_id
-from ..core.registry import links
+from ..core.registry import LinkKind, links
 from ..core.sanitise import clean_text
 from ..extensions import db
 from ..partnership.models import Organisation, Partnership, Priority
@@ -299,13 +300,17 @@ def add_progress(actor, action: PlanAction, data: dict, today: date | None = Non
 
 # ---- links to other capabilities (engage.core.registry.links) ---------------------------
 
+ACTION_LINK_KIND = "plan-action"
+
+
 def link_choices(user) -> dict[str, list]:
-    return {kind: entry.choices(user) for kind, entry in links.kinds().items()}
+    """What an action can link to: every registered kind but the plan's own actions."""
+    return {kind: entry.choices(user) for kind, entry in links.kinds().items() if kind != ACTION_LINK_KIND}
 
 
 def add_link(actor, action: PlanAction, kind: str, target_id) -> ActionLink:
     _require_officer(actor)
-    link_kind = links.get(kind)
+    link_kind = links.get(kind) if kind != ACTION_LINK_KIND else None
     if link_kind is None:
         raise RuleError("Select what kind of thing to link to", "kind")
     target = to_id(target_id)
@@ -348,3 +353,24 @@ def resolved_links(action: PlanAction) -> list[ShownLink]:
         if found:
             out.append(ShownLink(link.id, link.kind, kind.label, found[0], found[1]))
     return out
+
+
+# ---- the link kind others use (a findings report's response names the action it led to) ----
+
+def _action_choices(user) -> list[tuple[int, str]]:
+    """Every action (the plan is public), as (id, "Theme: activity")."""
+    rows = db.session.execute(select(PlanAction.id, PlanTheme.name, PlanAction.activity).join(PlanTheme)
+                              .order_by(PlanTheme.position, PlanTheme.name, PlanAction.position, PlanAction.id)).all()
+    return [(row.id, f"{row.name}: {row.activity[:80]}") for row in rows]
+
+
+def _action_resolve(action_id, user):
+    aid = to_id(action_id)
+    found = db.session.get(PlanAction, aid) if aid else None
+    if found is None:
+        return None
+    return found.activity, path_for("strategy.action", action_id=found.id)
+
+
+ACTION_LINK = LinkKind(kind=ACTION_LINK_KIND, label="Implementation plan action", choices=_action_choices,
+                       resolve=_action_resolve)

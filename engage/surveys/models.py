@@ -109,7 +109,9 @@ class SurveySection(Versioned, db.Model):
     rule: Mapped[dict | None] = mapped_column(JSON)
     is_equality: Mapped[bool] = mapped_column(Boolean, default=False)
     survey = relationship("Survey", back_populates="sections")
-    questions = relationship("SurveyQuestion", back_populates="section", order_by="SurveyQuestion.position")
+    # Its questions go with it (the key is NOT NULL, ON DELETE CASCADE): deleted, never detached.
+    questions = relationship("SurveyQuestion", back_populates="section", order_by="SurveyQuestion.position",
+                             cascade="save-update, merge, delete", passive_deletes=True)
 
 
 class SurveyQuestion(Versioned, db.Model):

@@ -42,6 +42,39 @@ def _errors_to_form(form, error: builder.BuildError) -> None:
         form.form_errors.append(error.message)
 
 
+def _save(form, save, model=None, object_id=None):
+    """Run ``save`` and commit once. Returns ``(saved, conflict)``: a rule broken puts its
+    message next to the field; with ``model`` given, someone else's save in between gives
+    the conflict panel (without one, a conflict is not expected and is not caught)."""
+    conflicts = (EditConflict, *CONFLICTS) if model is not None else ()
+    try:
+        save()
+        db.session.commit()
+    except conflicts as error:
+        return False, _conflict(error, model, object_id, form)
+    except builder.BuildError as error:
+        db.session.rollback()
+        _errors_to_form(form, error)
+        return False, None
+    return True, None
+
+
+def _status(form, conflict=None) -> int:
+    return 409 if conflict else 400 if form.errors or form.form_errors else 200
+
+
+def _short_url(survey) -> str:
+    return url_for("surveys.short_link", code=survey.code, _external=True)
+
+
+def _outline(survey) -> dict:
+    """What the builder and the paper version show of a survey's structure."""
+    return {"numbers": structure.numbers(survey),
+            "rules": {q.id: structure.describe_rule(survey, q.rule) for q in survey.questions},
+            "section_rules": {s.id: structure.describe_rule(survey, s.rule) for s in survey.sections},
+            "sections": sorted(survey.sections, key=lambda s: (s.position, s.id)), "short_url": _short_url(survey)}
+
+
 def _dates(form) -> dict:
     opens = datetime.combine(form.opens_on.data, time.min) if form.opens_on.data else None
     closes = datetime.combine(form.closes_on.data + timedelta(days=1), time.min) if form.closes_on.data else None
@@ -72,18 +105,16 @@ def new(consultation_id):
         form.one_per_browser.data = True
         form.ask_contact.data = True
         form.population_area_id.data = consultation.areas[0].id if consultation.areas else None
-    if form.validate_on_submit():
-        try:
-            survey = builder.create_survey(current_user, consultation, _settings_data(form))
-            lifecycle.sync_take_part(survey)
-            db.session.commit()
-        except builder.BuildError as error:
-            db.session.rollback()
-            _errors_to_form(form, error)
-        else:
-            flash("Survey created. Add its questions.", "success")
-            return redirect(url_for("surveys.build", survey_id=survey.id))
-    return render_template("surveys/manage/settings.html", form=form, consultation=consultation, survey=None), (400 if form.errors or form.form_errors else 200)
+    made = []
+
+    def create():
+        made.append(builder.create_survey(current_user, consultation, _settings_data(form)))
+        lifecycle.sync_take_part(made[0])
+
+    if form.validate_on_submit() and _save(form, create)[0]:
+        flash("Survey created. Add its questions.", "success")
+        return redirect(url_for("surveys.build", survey_id=made[0].id))
+    return render_template("surveys/manage/settings.html", form=form, consultation=consultation, survey=None), _status(form)
 
 
 @bp.route("/surveys/<int:survey_id>/settings", methods=["GET", "POST"])
@@ -97,20 +128,16 @@ def settings(survey_id):
         form.opens_on.data = survey.opens_at.date() if survey.opens_at else None
         form.closes_on.data = (survey.closes_at - timedelta(seconds=1)).date() if survey.closes_at else None
     if form.validate_on_submit():
-        try:
+        def update():
             builder.update_settings(current_user, survey, _settings_data(form), form.version.data)
             lifecycle.sync_take_part(survey)
-            db.session.commit()
-        except (EditConflict, *CONFLICTS) as error:
-            conflict = _conflict(error, Survey, survey_id, form)
-        except builder.BuildError as error:
-            db.session.rollback()
-            _errors_to_form(form, error)
-        else:
+
+        saved, conflict = _save(form, update, Survey, survey_id)
+        if saved:
             flash("Survey settings saved.", "success")
             return redirect(url_for("surveys.build", survey_id=survey.id))
     return render_template("surveys/manage/settings.html", form=form, consultation=survey.consultation, survey=survey,
-                           conflict=conflict), (409 if conflict else 400 if form.errors or form.form_errors else 200)
+                           conflict=conflict), _status(form, conflict)
 
 
 # ---- the builder overview ------------------------------------------------------------------
@@ -119,16 +146,9 @@ def settings(survey_id):
 @role_required(*EDITORS)
 def build(survey_id):
     survey = builder.get_for_manage(current_user, survey_id)
-    numbers = structure.numbers(survey)
-    rules = {q.id: structure.describe_rule(survey, q.rule) for q in survey.questions}
-    section_rules = {s.id: structure.describe_rule(survey, s.rule) for s in survey.sections}
-    count = builder.answer_count(survey)
-    return render_template("surveys/manage/build.html", survey=survey, numbers=numbers, rules=rules, section_rules=section_rules,
-                           answers=count, types=qtypes.choices(), form=PlainForm(), history=history(survey, limit=15),
-                           sections=sorted(survey.sections, key=lambda s: (s.position, s.id)),
-                           public_url=lifecycle.public_url(survey),
-                           short_url=url_for("surveys.short_link", code=survey.code, _external=True),
-                           has_equality=any(s.is_equality for s in survey.sections))
+    return render_template("surveys/manage/build.html", survey=survey, **_outline(survey), answers=builder.answer_count(survey),
+                           types=qtypes.choices(), form=PlainForm(), history=history(survey, limit=15),
+                           public_url=lifecycle.public_url(survey), has_equality=any(s.is_equality for s in survey.sections))
 
 
 @bp.route("/surveys/<int:survey_id>/preview", methods=["POST"])
@@ -159,6 +179,13 @@ def _simple_action(survey, action, message: str):
         return redirect(url_for("surveys.build", survey_id=survey.id))
     flash(message, "success")
     return result
+
+
+def _move(survey, move, message: str, anchor: str):
+    """Move a section or question up (``direction=up``) or down, back to it on the builder."""
+    direction = -1 if request.form.get("direction") == "up" else 1
+    _simple_action(survey, lambda: move(direction), message)
+    return redirect(url_for("surveys.build", survey_id=survey.id, _anchor=anchor))
 
 
 @bp.route("/surveys/<int:survey_id>/equality", methods=["POST"])
@@ -215,19 +242,28 @@ def section_form(survey_id, section_id=None):
     form = SectionForm(obj=section)
     conflict = None
     if form.validate_on_submit():
-        try:
-            builder.save_section(current_user, survey, section, {"title": form.title.data, "intro": form.intro.data}, form.version.data)
-            db.session.commit()
-        except (EditConflict, *CONFLICTS) as error:
-            conflict = _conflict(error, SurveySection, section.id, form)
-        except builder.BuildError as error:
-            db.session.rollback()
-            _errors_to_form(form, error)
-        else:
+        saved, conflict = _save(form, lambda: builder.save_section(current_user, survey, section, {"title": form.title.data, "intro": form.intro.data},
+                                                                   form.version.data),
+                                SurveySection, section.id if section else None)
+        if saved:
             flash("Section saved.", "success")
             return redirect(url_for("surveys.build", survey_id=survey.id))
-    return render_template("surveys/manage/section.html", survey=survey, section=section, form=form, conflict=conflict), (
-        409 if conflict else 400 if form.errors or form.form_errors else 200)
+    return render_template("surveys/manage/section.html", survey=survey, section=section, form=form, conflict=conflict), _status(form, conflict)
+
+
+def _delete_part(survey, problems: list[str], delete, done: str, what: str, warning: str, action: str):
+    """The confirm page for deleting a section or a question, and the delete. ``problems``
+    (what stops it, such as conditions that depend on it) refuse it with a 409."""
+    form = ConfirmForm()
+    if form.validate_on_submit() and not problems:
+        delete()
+        db.session.commit()
+        flash(done, "success")
+        return redirect(url_for("surveys.build", survey_id=survey.id))
+    return render_template("surveys/manage/confirm_delete.html", survey=survey, form=form, what=what,
+                           warning=". ".join(problems) if problems else warning, refused=bool(problems),
+                           back=url_for("surveys.build", survey_id=survey.id), action=action), (
+        409 if problems and request.method == "POST" else 200)
 
 
 @bp.route("/surveys/<int:survey_id>/sections/<int:section_id>/delete", methods=["GET", "POST"])
@@ -235,31 +271,11 @@ def section_form(survey_id, section_id=None):
 def section_delete(survey_id, section_id):
     survey = builder.get_for_manage(current_user, survey_id)
     section = builder.get_section(survey, section_id)
-    problems = builder.delete_section_plan(survey, section)
-
-    def describe():
-        count = len(section.questions)
-        return f"the section ‘{section.title}’", ". ".join(problems) if problems else (
-            f"Its {count} question{'s' if count != 1 else ''} will be deleted with it." if count else "")
-
-    return _delete_part(survey, problems, lambda: builder.delete_section(current_user, survey, section), describe,
-                        noun="Section", action=url_for("surveys.section_delete", survey_id=survey.id, section_id=section.id))
-
-
-def _delete_part(survey, problems, delete, describe, *, noun, action):
-    """Confirm, then delete a part of a survey (a section, a question) and commit once;
-    refused (409 on a POST), naming the ``problems``, while there are any. ``describe()``
-    gives the confirm page's (what, warning); it is only asked when the page is shown."""
-    form = ConfirmForm()
-    if form.validate_on_submit() and not problems:
-        delete()
-        db.session.commit()
-        flash(f"{noun} deleted.", "success")
-        return redirect(url_for("surveys.build", survey_id=survey.id))
-    what, warning = describe()
-    return render_template("surveys/manage/confirm_delete.html", survey=survey, form=form, what=what, warning=warning,
-                           refused=bool(problems), back=url_for("surveys.build", survey_id=survey.id),
-                           action=action), (409 if problems and request.method == "POST" else 200)
+    count = len(section.questions)
+    return _delete_part(survey, builder.delete_section_plan(survey, section), lambda: builder.delete_section(current_user, survey, section),
+                        "Section deleted.", f"the section ‘{section.title}’",
+                        f"Its {count} question{'s' if count != 1 else ''} will be deleted with it." if count else "",
+                        url_for("surveys.section_delete", survey_id=survey.id, section_id=section.id))
 
 
 @bp.route("/surveys/<int:survey_id>/sections/<int:section_id>/move", methods=["POST"])
@@ -267,9 +283,8 @@ def _delete_part(survey, problems, delete, describe, *, noun, action):
 def section_move(survey_id, section_id):
     survey = builder.get_for_manage(current_user, survey_id)
     section = builder.get_section(survey, section_id)
-    direction = -1 if request.form.get("direction") == "up" else 1
-    _simple_action(survey, lambda: builder.move_section(current_user, survey, section, direction), "Section moved.")
-    return redirect(url_for("surveys.build", survey_id=survey.id, _anchor=f"section-{section.id}"))
+    return _move(survey, lambda direction: builder.move_section(current_user, survey, section, direction), "Section moved.",
+                 f"section-{section.id}")
 
 
 # ---- questions -----------------------------------------------------------------------------
@@ -293,18 +308,11 @@ def question_new(survey_id):
     if request.method == "GET":
         form.options.data = "\n".join(kind.default_options)
         form.rows.data = "\n".join(kind.default_rows)
-    if form.validate_on_submit():
-        try:
-            builder.add_question(current_user, survey, section, qtype, _question_data(form))
-            db.session.commit()
-        except builder.BuildError as error:
-            db.session.rollback()
-            _errors_to_form(form, error)
-        else:
-            flash("Question added.", "success")
-            return redirect(url_for("surveys.build", survey_id=survey.id, _anchor=f"section-{section.id}"))
+    if form.validate_on_submit() and _save(form, lambda: builder.add_question(current_user, survey, section, qtype, _question_data(form)))[0]:
+        flash("Question added.", "success")
+        return redirect(url_for("surveys.build", survey_id=survey.id, _anchor=f"section-{section.id}"))
     return render_template("surveys/manage/question.html", survey=survey, section=section, kind=kind, form=form, question=None,
-                           counts={}), (400 if form.errors or form.form_errors else 200)
+                           counts={}), _status(form)
 
 
 @bp.route("/surveys/<int:survey_id>/questions/<int:question_id>/edit", methods=["GET", "POST"])
@@ -328,25 +336,20 @@ def question_edit(survey_id, question_id):
         form.low_label.data, form.high_label.data = s.get("low_label", ""), s.get("high_label", "")
         form.version.data = question.version
     if form.validate_on_submit():
-        try:
-            builder.update_question(current_user, survey, question, _question_data(form), form.version.data)
-            db.session.commit()
-        except (EditConflict, *CONFLICTS) as error:
-            conflict = _conflict(error, SurveyQuestion, question.id, form)
-            saved = builder.lists_of(question) if not conflict.gone else {}
-            for change in conflict.changes:
-                if change.key in saved:   # answers and statements as the form shows them, not option ids
-                    change.now = saved[change.key] or "(blank)"
-        except builder.BuildError as error:
-            db.session.rollback()
-            _errors_to_form(form, error)
-        else:
+        saved, conflict = _save(form, lambda: builder.update_question(current_user, survey, question, _question_data(form), form.version.data),
+                                SurveyQuestion, question.id)
+        if saved:
             flash("Question saved.", "success")
             return redirect(url_for("surveys.build", survey_id=survey.id, _anchor=f"question-{question.id}"))
+        if conflict:
+            now = builder.lists_of(question) if not conflict.gone else {}
+            for change in conflict.changes:
+                if change.key in now:   # answers and statements as the form shows them, not option ids
+                    change.now = now[change.key] or "(blank)"
     counts = builder.option_answer_counts(question) if builder.answer_count(survey) else {}
     return render_template("surveys/manage/question.html", survey=survey, section=question.section, kind=kind, form=form,
                            question=question, counts=counts, conflict=conflict,
-                           number=structure.numbers(survey)[question.id]), (409 if conflict else 400 if form.errors or form.form_errors else 200)
+                           number=structure.numbers(survey)[question.id]), _status(form, conflict)
 
 
 @bp.route("/surveys/<int:survey_id>/questions/<int:question_id>/delete", methods=["GET", "POST"])
@@ -354,10 +357,9 @@ def question_edit(survey_id, question_id):
 def question_delete(survey_id, question_id):
     survey = builder.get_for_manage(current_user, survey_id)
     question = builder.get_question(survey, question_id)
-    problems = builder.delete_question_plan(survey, question)
-    return _delete_part(survey, problems, lambda: builder.delete_question(current_user, survey, question),
-                        lambda: (f"{structure.numbers(survey)[question.id]}: {question.text}", ". ".join(problems)),
-                        noun="Question", action=url_for("surveys.question_delete", survey_id=survey.id, question_id=question.id))
+    return _delete_part(survey, builder.delete_question_plan(survey, question), lambda: builder.delete_question(current_user, survey, question),
+                        "Question deleted.", f"{structure.numbers(survey)[question.id]}: {question.text}", "",
+                        url_for("surveys.question_delete", survey_id=survey.id, question_id=question.id))
 
 
 @bp.route("/surveys/<int:survey_id>/questions/<int:question_id>/move", methods=["POST"])
@@ -365,9 +367,8 @@ def question_delete(survey_id, question_id):
 def question_move(survey_id, question_id):
     survey = builder.get_for_manage(current_user, survey_id)
     question = builder.get_question(survey, question_id)
-    direction = -1 if request.form.get("direction") == "up" else 1
-    _simple_action(survey, lambda: builder.move_question(current_user, survey, question, direction), "Question moved.")
-    return redirect(url_for("surveys.build", survey_id=survey.id, _anchor=f"question-{question.id}"))
+    return _move(survey, lambda direction: builder.move_question(current_user, survey, question, direction), "Question moved.",
+                 f"question-{question.id}")
 
 
 def _rule_page(survey, target, what: str, action: str):
@@ -435,19 +436,14 @@ def section_rule(survey_id, section_id):
 def share(survey_id):
     survey = builder.get_for_manage(current_user, survey_id)
     return render_template("surveys/manage/share.html", survey=survey, public_url=lifecycle.public_url(survey),
-                           short_url=url_for("surveys.short_link", code=survey.code, _external=True))
+                           short_url=_short_url(survey))
 
 
 @bp.route("/surveys/<int:survey_id>/paper")
 @role_required(*EDITORS)
 def paper(survey_id):
     survey = builder.get_for_manage(current_user, survey_id)
-    numbers = structure.numbers(survey)
-    rules = {q.id: structure.describe_rule(survey, q.rule) for q in survey.questions}
-    section_rules = {s.id: structure.describe_rule(survey, s.rule) for s in survey.sections}
-    return render_template("surveys/manage/paper.html", survey=survey, numbers=numbers, rules=rules, section_rules=section_rules,
-                           sections=sorted(survey.sections, key=lambda s: (s.position, s.id)),
-                           short_url=url_for("surveys.short_link", code=survey.code, _external=True))
+    return render_template("surveys/manage/paper.html", survey=survey, **_outline(survey))
 
 
 @bp.route("/surveys/<int:survey_id>/codes", methods=["GET", "POST"])
@@ -470,9 +466,8 @@ def codes_print(survey_id, batch):
     survey = builder.get_for_manage(current_user, survey_id)
     items = access_codes.batch_codes(survey, batch)
     if request.args.get("format") == "csv":
-        body = access_codes.batch_csv(survey, items, url_for("surveys.short_link", code=survey.code, _external=True))
+        body = access_codes.batch_csv(survey, items, _short_url(survey))
         return Response(body, mimetype="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="survey-{survey.id}-codes-batch-{batch}.csv"'})
     return render_template("surveys/manage/codes_print.html", survey=survey, batch=batch, items=items,
-                           short_url=url_for("surveys.short_link", code=survey.code, _external=True),
-                           show=answering.show_reference)
+                           short_url=_short_url(survey), show=answering.show_reference)

@@ -44,6 +44,14 @@ def test_every_table_with_an_integer_id_is_autoincrement(app):
     assert missing == []
 
 
+def test_no_relationship_empties_a_key_the_database_should_keep_or_cascade(app):
+    """deletion.orm_problems(): a one-to-many relationship without a delete cascade makes
+    SQLAlchemy set the children's key to NULL before deleting the parent. Over a NOT NULL
+    key that is a 500 (deleting a survey section with questions was one); over a RESTRICT
+    key it quietly detaches rows the database should refuse to lose."""
+    assert deletion.orm_problems() == []
+
+
 def test_a_deleted_id_is_never_given_to_a_new_record(app, users):
     first = Organisation(name="Short-lived group", kind="vcs")
     db.session.add(first)

@@ -170,20 +170,31 @@ def test_builder_pages_work_end_to_end(client, login, consultation, places):
         assert client.get(f"/surveys/{survey.id}/{path}").status_code == 200, path
 
 
-def test_deleting_a_question_or_a_section_through_its_confirm_page(login, survey):
-    client = login("officer")
-    q = survey.q
-    base = f"/surveys/{survey.id}"
-    # A question others depend on: the page names why, and pressing Delete is refused.
+def test_deleting_and_moving_parts_through_the_pages(client, login, survey):
+    """The confirm pages for deleting a question or a section (refused with a 409 while a
+    condition depends on it), and moving parts (back to the part on the builder)."""
+    q, base = survey.q, f"/surveys/{survey.id}"
+    problems = next(s for s in survey.sections if s.title == "Problems")
+    login("practitioner")
     page = client.get(f"{base}/questions/{q['use'].id}/delete")
-    assert page.status_code == 200 and "Do you use the park?" in page.get_data(as_text=True)
-    assert "section ‘Problems’" in page.get_data(as_text=True)
-    assert client.post(f"{base}/questions/{q['use'].id}/delete").status_code == 409
+    assert page.status_code == 200 and "Q2: Do you use the park?" in page.get_data(as_text=True)
+    refused = client.post(f"{base}/questions/{q['use'].id}/delete", data={})
+    assert refused.status_code == 409 and "section ‘Problems’" in refused.get_data(as_text=True)
     assert db.session.get(SurveyQuestion, q["use"].id) is not None
-    # A free question goes, and the person is back at the builder.
-    done = client.post(f"{base}/questions/{q['comment'].id}/delete")
-    assert done.status_code == 302 and done.headers["Location"].endswith(f"{base}/build")
+    assert "Its 3 questions will be deleted with it." in client.get(f"{base}/sections/{problems.id}/delete").get_data(as_text=True)
+
+    moved = client.post(f"{base}/questions/{q['comment'].id}/move", data={"direction": "up"})
+    assert moved.status_code == 302 and moved.headers["Location"].endswith(f"/build#question-{q['comment'].id}")
+    db.session.expire_all()
+    assert [x.text for x in problems.questions][:2] == ["Anything else?", "What problems do you see?"]
+    moved = client.post(f"{base}/sections/{problems.id}/move", data={"direction": "up"})
+    assert moved.status_code == 302 and moved.headers["Location"].endswith(f"/build#section-{problems.id}")
+
+    gone = client.post(f"{base}/questions/{q['comment'].id}/delete", data={})
+    assert gone.status_code == 302 and gone.headers["Location"].endswith(f"{base}/build")
     assert db.session.get(SurveyQuestion, q["comment"].id) is None
-    # A section's page says how many questions would go with it.
-    page = client.get(f"{base}/sections/{q['problems'].section_id}/delete").get_data(as_text=True)
-    assert "the section ‘Problems’" in page and "Its 2 questions will be deleted with it." in page
+    builder.set_rule(None, survey, problems, {"question_id": ""})
+    db.session.commit()
+    assert client.post(f"{base}/sections/{problems.id}/delete", data={}).status_code == 302
+    db.session.expire_all()
+    assert [s.title for s in db.session.get(Survey, survey.id).sections] == [survey.sections[0].title]
