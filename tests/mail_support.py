@@ -1,5 +1,7 @@
 """A real SMTP server on localhost (aiosmtpd) for tests that send mail: ``smtp_server`` points
-the app at it and gives the list of messages it received, as ``email.message.EmailMessage``."""
+the app at it and gives the list of messages it received, as ``email.message.EmailMessage``
+(each with ``envelope_to``, the addresses it was sent to). The sharing tests read the same
+list through ``tests/sharing/support.Inbox``."""
 from __future__ import annotations
 
 import socket
@@ -15,6 +17,7 @@ class _Collector:
     async def handle_DATA(self, server, session, envelope):
         message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
         message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        message.envelope_to = list(envelope.rcpt_tos)
         self.messages.append(message)
         return "250 Message accepted for delivery"
 

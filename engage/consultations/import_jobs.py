@@ -22,16 +22,14 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from pathlib import Path
 
 from flask import Flask, current_app
 
-from ..core.jobs import UploadStore
+from ..core.jobs import FAILED_MESSAGE, UploadStore
 from ..extensions import db
 
 log = logging.getLogger(__name__)
-_THREADS: dict[str, threading.Thread] = {}
 KEEP_SECONDS = 24 * 60 * 60
 UPLOADS = UploadStore("imports")
 GONE = "The consultation was deleted while its results were being imported, so nothing was imported."
@@ -92,21 +90,12 @@ def start(app: Flask, token: str, mapping: dict[int, str], replace: bool) -> thr
     """Import the stored file in a background thread; progress goes to the JSON record.
     Returns None when the upload's import has already been started (a second click, or two
     tabs): claiming the upload is one atomic file creation, so only one import ever runs."""
-    base = folder()
-    if not UPLOADS.claim(token, base, phase="reading", done=0, problems=[]):
-        return None
-    record = load(token, base)
-    thread = threading.Thread(target=_run, args=(app, base, token, record, mapping, replace), name=f"import-{token[:8]}", daemon=True)
-    _THREADS[token] = thread
-    thread.start()
-    return thread
+    return UPLOADS.start(app, token, _run, mapping, replace, name="import", phase="reading", done=0, problems=[])
 
 
 def wait(token: str, timeout: float = 60.0) -> None:
-    """Wait for a background import to finish (the tests and the benchmark use this)."""
-    thread = _THREADS.get(token)
-    if thread is not None:
-        thread.join(timeout)
+    """Wait for a background import (or check) to finish (the tests and the benchmark use this)."""
+    UPLOADS.wait(token, timeout)
 
 
 def consultation_gone(consultation_id: int) -> bool:
@@ -118,45 +107,32 @@ def consultation_gone(consultation_id: int) -> bool:
     return db.session.get(Consultation, consultation_id) is None
 
 
-def _run(app: Flask, base: Path, token: str, record: dict, mapping: dict[int, str], replace: bool) -> None:
+def _run(base: Path, token: str, record: dict, mapping: dict[int, str], replace: bool) -> None:
     from ..accounts.models import User
     from .importing import ImportProblems, import_results
     from .models import Consultation
 
-    last = [0.0]
-
-    def progress(phase: str, done: int, total: int) -> None:
-        now = time.monotonic()
-        if phase != "checking" or now - last[0] > 0.2 or done >= total:
-            last[0] = now
-            update(token, base, phase=phase, done=done, total=total)
-
-    with app.app_context():
-        try:
-            data = (base / f"{token}.upload").read_bytes()
-            consultation = db.session.get(Consultation, record["consultation_id"])
-            actor = db.session.get(User, record["user_id"])
-            if consultation is None:
-                raise ImportProblems([])
-            summary = import_results(actor, consultation, record["filename"], data, fmt=record["format"],
-                                     mapping=mapping, replace=replace, progress=progress)
-            db.session.commit()
-            UPLOADS.finish(token, base, done=record.get("rows", 0), summary=summary.as_dict())
-        except ImportProblems as error:
-            db.session.rollback()
-            messages = error.messages or [GONE]
-            UPLOADS.fail(token, messages, base)
-        except Exception:  # record it for the person; never leave the page waiting for ever
-            db.session.rollback()
-            if consultation_gone(record["consultation_id"]):
-                UPLOADS.fail(token, [GONE], base)
-            else:
-                log.exception("Background import %s failed", token[:8])
-                UPLOADS.fail(token, ["Something went wrong while importing, so nothing was saved. Try again; "
-                                     "if it happens again, contact a partnership officer."], base)
-        finally:
-            db.session.remove()
-            _THREADS.pop(token, None)
+    try:
+        data = (base / f"{token}.upload").read_bytes()
+        consultation = db.session.get(Consultation, record["consultation_id"])
+        actor = db.session.get(User, record["user_id"])
+        if consultation is None:
+            raise ImportProblems([])
+        summary = import_results(actor, consultation, record["filename"], data, fmt=record["format"],
+                                 mapping=mapping, replace=replace, progress=UPLOADS.progress(token, base, throttled={"checking"}))
+        db.session.commit()
+        UPLOADS.finish(token, base, done=record.get("rows", 0), summary=summary.as_dict())
+    except ImportProblems as error:
+        db.session.rollback()
+        messages = error.messages or [GONE]
+        UPLOADS.fail(token, messages, base)
+    except Exception:  # record it for the person; never leave the page waiting for ever
+        db.session.rollback()
+        if consultation_gone(record["consultation_id"]):
+            UPLOADS.fail(token, [GONE], base)
+        else:
+            log.exception("Background import %s failed", token[:8])
+            UPLOADS.fail(token, [FAILED_MESSAGE], base)
 
 
 # ---- background checks ---------------------------------------------------------------------
@@ -171,43 +147,29 @@ def start_check(app: Flask, token: str, mapping: dict[int, str], replace: bool) 
     if (base / f"{token}.claim").exists() or not claim_file(base / f"{token}.checking"):
         return None
     record = update(token, state="checking", phase="reading", done=0, check=None)
-    thread = threading.Thread(target=_run_check, args=(app, base, token, record, mapping, replace),
-                              name=f"check-{token[:8]}", daemon=True)
-    _THREADS[token] = thread
-    thread.start()
-    return thread
+    return UPLOADS.in_background(app, token, _run_check, base, token, record, mapping, replace, name="check")
 
 
-def _run_check(app: Flask, base: Path, token: str, record: dict, mapping: dict[int, str], replace: bool) -> None:
+def _run_check(base: Path, token: str, record: dict, mapping: dict[int, str], replace: bool) -> None:
     from .import_check import check_file
     from .importing import ImportProblems, read_file
     from .models import Consultation
 
-    last = [0.0]
-
-    def progress(phase: str, done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - last[0] > 0.2 or done >= total:
-            last[0] = now
-            update(token, base, phase=phase, done=done, total=total)
-
-    with app.app_context():
-        try:
-            data = (base / f"{token}.upload").read_bytes()
-            consultation = db.session.get(Consultation, record["consultation_id"])
-            sheet = read_file(record["filename"], data, progress=progress)
-            check = check_file(consultation, sheet, record["format"], mapping, replace=replace, progress=progress)
-            update(token, base, state="uploaded", phase="", check=check.as_dict())
-        except ImportProblems as error:
-            update(token, base, state="uploaded", phase="", check={
-                "fmt": record["format"], "mapping": {str(k): v for k, v in mapping.items()}, "replace": replace,
-                "problems": error.messages})
-        except Exception:  # never leave the page waiting for ever
-            log.exception("Background check %s failed", token[:8])
-            update(token, base, state="uploaded", phase="", check={
-                "fmt": record["format"], "mapping": {str(k): v for k, v in mapping.items()}, "replace": replace,
-                "problems": ["Something went wrong while checking the file. Try again; if it happens again, contact a partnership officer."]})
-        finally:
-            db.session.remove()
-            _THREADS.pop(token, None)
-            (base / f"{token}.checking").unlink(missing_ok=True)
+    progress = UPLOADS.progress(token, base)
+    try:
+        data = (base / f"{token}.upload").read_bytes()
+        consultation = db.session.get(Consultation, record["consultation_id"])
+        sheet = read_file(record["filename"], data, progress=progress)
+        check = check_file(consultation, sheet, record["format"], mapping, replace=replace, progress=progress)
+        update(token, base, state="uploaded", phase="", check=check.as_dict())
+    except ImportProblems as error:
+        update(token, base, state="uploaded", phase="", check={
+            "fmt": record["format"], "mapping": {str(k): v for k, v in mapping.items()}, "replace": replace,
+            "problems": error.messages})
+    except Exception:  # never leave the page waiting for ever
+        log.exception("Background check %s failed", token[:8])
+        update(token, base, state="uploaded", phase="", check={
+            "fmt": record["format"], "mapping": {str(k): v for k, v in mapping.items()}, "replace": replace,
+            "problems": ["Something went wrong while checking the file. Try again; if it happens again, contact a partnership officer."]})
+    finally:
+        (base / f"{token}.checking").unlink(missing_ok=True)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.models import utcnow
+from ..core.models import link_table, utcnow
 from ..core.concurrency import Versioned
 from ..extensions import db
 from ..core.vocabulary import AUDIENCES  # noqa: F401 (part of this module's vocabulary)
@@ -49,21 +49,12 @@ SEGMENT_DIMENSIONS = {
 }
 
 
-def _link(name: str, target: str):
-    return Table(
-        f"consultation_{name}",
-        db.metadata,
-        Column("consultation_id", ForeignKey("consultation.id", ondelete="CASCADE"), primary_key=True),
-        Column(f"{target}_id", ForeignKey(f"{target}.id", ondelete="CASCADE"), primary_key=True),
-    )
-
-
-consultation_partner = _link("partner", "organisation")
-consultation_partnership = _link("partnership", "partnership")
-consultation_priority = _link("priority", "priority")
-consultation_theme = _link("theme", "theme")
-consultation_outcome = _link("outcome", "outcome")
-consultation_area = _link("area", "area")
+consultation_partner = link_table("consultation_partner", ("consultation_id", "consultation"), ("organisation_id", "organisation"))
+consultation_partnership = link_table("consultation_partnership", ("consultation_id", "consultation"), ("partnership_id", "partnership"))
+consultation_priority = link_table("consultation_priority", ("consultation_id", "consultation"), ("priority_id", "priority"))
+consultation_theme = link_table("consultation_theme", ("consultation_id", "consultation"), ("theme_id", "theme"))
+consultation_outcome = link_table("consultation_outcome", ("consultation_id", "consultation"), ("outcome_id", "outcome"))
+consultation_area = link_table("consultation_area", ("consultation_id", "consultation"), ("area_id", "area"))
 
 
 class Consultation(Versioned, db.Model):

@@ -10,6 +10,7 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask_login import current_user
 
 from ..core.errors import not_found
+from ..core.jobs import NOT_YOURS
 from ..core.params import to_id
 from ..core.security import role_required
 from ..extensions import db
@@ -39,10 +40,7 @@ def _int_arg(name: str) -> int | None:
 
 def _job(consultation, token: str) -> dict:
     """The upload record, if it belongs to this consultation and this person; else 404."""
-    record = import_jobs.load(token)
-    if record is None or record.get("consultation_id") != consultation.id or record.get("user_id") != current_user.id:
-        not_found("That upload has expired or is not yours. Upload the file again.")
-    return record
+    return import_jobs.UPLOADS.load_for(token, consultation_id=consultation.id, user_id=current_user.id) or not_found(NOT_YOURS)
 
 
 @bp.route("/consultations/<int:consultation_id>/results/import", methods=["GET", "POST"])

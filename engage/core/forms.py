@@ -207,48 +207,49 @@ class GovDateField(DateField):
         return f"{self.id}-{self.wrong_parts()[0]}"
 
 
-class NumberField(DecimalField):
+class _TypedNumber:
+    """What both number boxes do with what was typed: blank is no value, thousands commas are
+    dropped ("1,250"), and text that is not a number is an error in plain words."""
+
+    max_chars = 30
+    message = "{label} must be a number"
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        if str(valuelist[0]).strip() == "":
+            self.data = None
+            return
+        try:
+            super().process_formdata([str(valuelist[0]).replace(",", "").strip()[:self.max_chars]])
+        except ValueError:
+            raise ValueError(self.message.format(label=self.label.text))
+
+
+class NumberField(_TypedNumber, DecimalField):
     """A number typed into a text box; letters give a clear error."""
 
     widget = GovTextInput()
+    message = "{label} must be a number, like 42 or 3.5"
 
     def __init__(self, label=None, validators=None, **kwargs):
         kwargs.setdefault("places", None)
         super().__init__(label, validators, **kwargs)
 
     def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        if str(valuelist[0]).strip() == "":
+        super().process_formdata(valuelist)
+        if valuelist and self.data is not None and not self.data.is_finite():
             self.data = None
-            return
-        valuelist = [str(valuelist[0]).replace(",", "").strip()[:30]]
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(f"{self.label.text} must be a number, like 42 or 3.5")
-        if self.data is not None and not self.data.is_finite():
-            self.data = None
-            raise ValueError(f"{self.label.text} must be a number, like 42 or 3.5")
+            raise ValueError(self.message.format(label=self.label.text))
 
     def float_data(self):
         return float(self.data) if self.data is not None else None
 
 
-class WholeNumberField(IntegerField):
+class WholeNumberField(_TypedNumber, IntegerField):
     widget = GovTextInput()
-
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        if str(valuelist[0]).strip() == "":
-            self.data = None
-            return
-        valuelist = [str(valuelist[0]).replace(",", "").strip()[:15]]
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(f"{self.label.text} must be a whole number, like 250")
+    max_chars = 15
+    message = "{label} must be a whole number, like 250"
 
 
 from wtforms import HiddenField  # noqa: E402

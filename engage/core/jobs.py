@@ -25,6 +25,15 @@ How a new capability uses it::
 
 Work that fails saves nothing (one transaction), so releasing the claim is safe; work that
 succeeds keeps its claim for ever (until the record is pruned after a day).
+
+Long work runs in a background thread::
+
+    def _work(base, token, record, *args):           # in an app context of its own
+        progress = uploads.progress(token, base)      # phase, done, total -> the record
+        ...
+
+    uploads.start(app, token, _work, *args, name="survey-import", phase="checking")
+    # None when already claimed; ``uploads.wait(token)`` waits for it (tests, benchmarks)
 """
 from __future__ import annotations
 
@@ -32,16 +41,25 @@ import json
 import os
 import re
 import secrets
+import threading
 import time
 from pathlib import Path
+from typing import Callable, Collection
 
-from flask import current_app
+from flask import Flask, current_app
+
+from ..extensions import db
 
 from .files import claim as _claim_file
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,60}$")
 KEEP_SECONDS = 24 * 60 * 60
 RUNNING, DONE, FAILED, UPLOADED = "running", "done", "failed", "uploaded"
+# What a person is told when an upload is gone (pruned after a day) or is someone else's.
+NOT_YOURS = "That upload has expired or is not yours. Upload the file again."
+# What a person is told when background work broke in a way nobody foresaw (it is logged).
+FAILED_MESSAGE = ("Something went wrong while importing, so nothing was saved. Try again; "
+                  "if it happens again, contact a partnership officer.")
 
 
 class UploadStore:
@@ -49,6 +67,7 @@ class UploadStore:
 
     def __init__(self, kind: str):
         self.kind = kind
+        self._threads: dict[str, threading.Thread] = {}
 
     def folder(self, base: Path | None = None) -> Path:
         path = base or Path(current_app.config["ENGAGE_UPLOAD_DIR"]) / self.kind
@@ -87,6 +106,14 @@ class UploadStore:
             return json.loads(path.read_text())
         except (OSError, ValueError):
             return None
+
+    def load_for(self, token: str, **owner) -> dict | None:
+        """The record only when each ``owner`` field matches it (``survey_id=s.id, user_id=u.id``):
+        an upload is seen only by the person who made it, for what they made it for."""
+        record = self.load(token)
+        if record is None or any(record.get(key) != value for key, value in owner.items()):
+            return None
+        return record
 
     def update(self, token: str, base: Path | None = None, **fields) -> dict:
         _, path, _ = self._paths(token, base)
@@ -132,9 +159,13 @@ class UploadStore:
         """Record the problems and release the claim: nothing was saved, so the person may
         change what they chose and try again."""
         record = self.update(token, base, state=FAILED, phase=FAILED, problems=problems, **fields)
+        self.release(token, base)
+        return record
+
+    def release(self, token: str, base: Path | None = None) -> None:
+        """Give the claim back (the work saved nothing), so the upload can be tried again."""
         _, _, marker = self._paths(token, base)
         marker.unlink(missing_ok=True)
-        return record
 
     def prune(self, max_age: float = KEEP_SECONDS) -> None:
         cutoff = time.time() - max_age
@@ -144,3 +175,53 @@ class UploadStore:
                     path.unlink()
             except OSError:
                 continue
+
+    # ---- background work ------------------------------------------------------------------
+
+    def start(self, app: Flask, token: str, work: Callable[..., None], *args, name: str,
+              **fields) -> threading.Thread | None:
+        """Claim the upload (the record gets ``fields``) and run ``work(base, token, record,
+        *args)`` in a background thread. None when it was already claimed (a second click, a
+        second tab): the caller says it already ran."""
+        base = self.folder()
+        if not self.claim(token, base, **fields):
+            return None
+        return self.in_background(app, token, work, base, token, self.load(token, base) or {}, *args, name=name)
+
+    def in_background(self, app: Flask, token: str, work: Callable[..., None], *args, name: str) -> threading.Thread:
+        """Run ``work(*args)`` in a background thread with its own app context; its database
+        session is removed when it ends, whatever happened."""
+        thread = threading.Thread(target=self._thread, args=(app, token, work, args),
+                                  name=f"{name}-{token[:8]}", daemon=True)
+        self._threads[token] = thread
+        thread.start()
+        return thread
+
+    def _thread(self, app: Flask, token: str, work: Callable[..., None], args: tuple) -> None:
+        with app.app_context():
+            try:
+                work(*args)
+            finally:
+                db.session.remove()
+                self._threads.pop(token, None)
+
+    def wait(self, token: str, timeout: float = 60.0) -> None:
+        """Wait for the upload's background work to finish (tests and benchmarks use this)."""
+        thread = self._threads.get(token)
+        if thread is not None:
+            thread.join(timeout)
+
+    def progress(self, token: str, base: Path | None = None, *, throttled: Collection[str] | None = None,
+                 every: float = 0.2) -> Callable[[str, int, int], None]:
+        """A progress callback ``(phase, done, total)`` that writes to the record at most once
+        every ``every`` seconds, and always at the end of a phase. ``throttled`` names the
+        phases held back that way (None: all); other phases are written every time."""
+        last = [0.0]
+
+        def report(phase: str, done: int, total: int) -> None:
+            now = time.monotonic()
+            if (throttled is not None and phase not in throttled) or now - last[0] > every or done >= total:
+                last[0] = now
+                self.update(token, base, phase=phase, done=done, total=total)
+
+        return report

@@ -1,9 +1,9 @@
-"""Shared models: the audit trail."""
+"""Shared models: the audit trail, and ``link_table`` for the plain many-to-many tables."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, false
+from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Table, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -11,6 +11,19 @@ from ..extensions import db
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def link_table(name: str, *columns: tuple[str, str]) -> Table:
+    """A many-to-many table: one ``(column, target table)`` pair per side, each column a
+    foreign key to ``<target table>.id`` deleted with its row, together the primary key.
+
+    ``link_table("partnership_member", ("partnership_id", "partnership"),
+    ("organisation_id", "organisation"))``"""
+    return Table(
+        name,
+        db.metadata,
+        *(Column(column, ForeignKey(f"{target}.id", ondelete="CASCADE"), primary_key=True) for column, target in columns),
+    )
 
 
 class AuditEvent(db.Model):

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Column, Date, Float, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from ..core.concurrency import Versioned
+from ..core.models import link_table
 from ..extensions import db
 
 ORGANISATION_KINDS = {
@@ -35,27 +36,11 @@ AREA_LEVELS = {
 # Which level may sit under which: a child is always one of the levels after its parent.
 AREA_ORDER = list(AREA_LEVELS)
 
-partnership_member = Table(
-    "partnership_member",
-    db.metadata,
-    Column("partnership_id", ForeignKey("partnership.id", ondelete="CASCADE"), primary_key=True),
-    Column("organisation_id", ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True),
-)
-
-partnership_coordinator = Table(
-    "partnership_coordinator",
-    db.metadata,
-    Column("partnership_id", ForeignKey("partnership.id", ondelete="CASCADE"), primary_key=True),
-    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
-)
+partnership_member = link_table("partnership_member", ("partnership_id", "partnership"), ("organisation_id", "organisation"))
+partnership_coordinator = link_table("partnership_coordinator", ("partnership_id", "partnership"), ("user_id", "user"))
 
 # "The 2005 priority X became the 2006 priority Y": many to many, between frameworks.
-priority_succession = Table(
-    "priority_succession",
-    db.metadata,
-    Column("predecessor_id", ForeignKey("priority.id", ondelete="CASCADE"), primary_key=True),
-    Column("successor_id", ForeignKey("priority.id", ondelete="CASCADE"), primary_key=True),
-)
+priority_succession = link_table("priority_succession", ("predecessor_id", "priority"), ("successor_id", "priority"))
 
 
 class Organisation(Versioned, db.Model):

@@ -1,22 +1,17 @@
 """Loading the postcode lookup: a CSV in the shape of the ONS postcode directory (its
 postcode and ward columns), checked in full before anything is saved, then loaded in one
 transaction. Uploads wait in ``ENGAGE_UPLOAD_DIR/postcodes/`` between the check and the load,
-and are claimed once, so a second click is told the file was already loaded.
+and are claimed once (engage/core/jobs.py), so a second click is told the file was already loaded.
 """
 from __future__ import annotations
 
-import json
-import os
 import re
-import secrets
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import select
 
-from ..core.files import claim
+from ..core.jobs import UploadStore
 from ..extensions import db
 from .models import Area, Postcode
 from .places import PostcodeError, check_postcode
@@ -208,46 +203,21 @@ def postcode_counts() -> dict:
 
 # ---- uploads waiting between the check and the load --------------------------------------
 
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,60}$")
-KEEP_SECONDS = 24 * 60 * 60
-
-
-def _folder() -> Path:
-    path = Path(current_app.config["ENGAGE_UPLOAD_DIR"]) / "postcodes"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+UPLOADS = UploadStore("postcodes")
 
 
 def store_upload(user_id: int, filename: str, data: bytes, replace: bool) -> str:
-    folder = _folder()
-    cutoff = time.time() - KEEP_SECONDS
-    for old in folder.glob("*"):
-        try:
-            if old.stat().st_mtime < cutoff:
-                old.unlink()
-        except OSError:
-            continue
-    token = secrets.token_urlsafe(24)
-    fd = os.open(folder / f"{token}.csv", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    (folder / f"{token}.json").write_text(json.dumps({"user_id": user_id, "filename": filename, "replace": replace}))
-    return token
+    return UPLOADS.store({"user_id": user_id, "filename": filename, "replace": replace}, data)
 
 
 def stored_upload(token: str) -> tuple[dict, bytes] | None:
     """(record, bytes) of a waiting upload, or None when it has gone or never was."""
-    if not token or not _TOKEN.match(token):
+    record = UPLOADS.load(token)
+    if record is None:
         return None
-    folder = _folder()
-    try:
-        record = json.loads((folder / f"{token}.json").read_text())
-    except (OSError, ValueError):
-        return None
-    record["loaded"] = (folder / f"{token}.claim").exists()
-    try:
-        data = (folder / f"{token}.csv").read_bytes()
-    except OSError:
+    record["loaded"] = UPLOADS.claimed(token)
+    data = UPLOADS.data(token)
+    if data is None:
         if not record["loaded"]:
             return None
         data = b""  # loaded, and the file let go: the record remains to say so
@@ -256,16 +226,17 @@ def stored_upload(token: str) -> tuple[dict, bytes] | None:
 
 def claim_upload(token: str) -> bool:
     """True for the one request that may load this upload; False for any later one."""
-    return bool(_TOKEN.match(token or "")) and claim(_folder() / f"{token}.claim")
+    return UPLOADS.claim(token)
 
 
 def release_upload(token: str) -> None:
     """The load failed and nothing was saved: let the person try again."""
-    (_folder() / f"{token}.claim").unlink(missing_ok=True)
+    UPLOADS.release(token)
 
 
 def discard_upload(token: str) -> None:
-    (_folder() / f"{token}.csv").unlink(missing_ok=True)
+    """Loaded: the file goes, the record stays to tell a second click so."""
+    UPLOADS.finish(token)
 
 
 # ---- the command line --------------------------------------------------------------------

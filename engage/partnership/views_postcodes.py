@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from ..accounts.roles import OFFICER
 from ..core.errors import not_found
+from ..core.jobs import NOT_YOURS
 from ..core.security import role_required
 from ..extensions import db
 from . import bp, forms, postcodes
@@ -41,7 +42,7 @@ def admin_postcodes():
 def _upload(token: str):
     stored = postcodes.stored_upload(token)
     if stored is None or stored[0].get("user_id") != current_user.id:
-        not_found("That upload has expired or is not yours. Upload the file again.")
+        not_found(NOT_YOURS)
     return stored
 
 

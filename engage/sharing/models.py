@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.concurrency import Versioned
-from ..core.models import utcnow
+from ..core.models import link_table, utcnow
 from ..extensions import db
 
 STATES = {
@@ -37,21 +37,12 @@ RESPONSE_STATUSES = {
 }
 
 
-def _link(name: str, target: str, target_table: str | None = None):
-    return Table(
-        f"findings_report_{name}",
-        db.metadata,
-        Column("report_id", ForeignKey("findings_report.id", ondelete="CASCADE"), primary_key=True),
-        Column(f"{target}_id", ForeignKey(f"{target_table or target}.id", ondelete="CASCADE"), primary_key=True),
-    )
-
-
-report_consultation = _link("consultation", "consultation")
-report_priority = _link("priority", "priority")
-report_outcome = _link("outcome", "outcome")
-report_indicator = _link("indicator", "indicator")
-report_area = _link("area", "area")
-report_partnership = _link("partnership", "partnership")
+report_consultation = link_table("findings_report_consultation", ("report_id", "findings_report"), ("consultation_id", "consultation"))
+report_priority = link_table("findings_report_priority", ("report_id", "findings_report"), ("priority_id", "priority"))
+report_outcome = link_table("findings_report_outcome", ("report_id", "findings_report"), ("outcome_id", "outcome"))
+report_indicator = link_table("findings_report_indicator", ("report_id", "findings_report"), ("indicator_id", "indicator"))
+report_area = link_table("findings_report_area", ("report_id", "findings_report"), ("area_id", "area"))
+report_partnership = link_table("findings_report_partnership", ("report_id", "findings_report"), ("partnership_id", "partnership"))
 
 
 class FindingsReport(Versioned, db.Model):

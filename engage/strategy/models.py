@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.concurrency import Versioned
-from ..core.models import utcnow
+from ..core.models import link_table, utcnow
 from ..extensions import db
 
 AUTOINC = {"sqlite_autoincrement": True}
@@ -317,12 +317,7 @@ class BudgetFigures(db.Model):
 
 # ---- the Network Group ----------------------------------------------------------------------
 
-network_member_area = Table(
-    "network_member_area",
-    db.metadata,
-    Column("member_id", ForeignKey("network_member.id", ondelete="CASCADE"), primary_key=True),
-    Column("area_id", ForeignKey("area.id", ondelete="CASCADE"), primary_key=True),
-)
+network_member_area = link_table("network_member_area", ("member_id", "network_member"), ("area_id", "area"))
 
 
 class NetworkMember(Versioned, db.Model):

@@ -14,22 +14,18 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from pathlib import Path
 from typing import Callable
 
 from flask import Flask
 
-from ..core.jobs import DONE, FAILED, RUNNING, UploadStore
+from ..core.jobs import DONE, FAILED, FAILED_MESSAGE, RUNNING, UploadStore
 from ..extensions import db
 from . import entry
 
 log = logging.getLogger(__name__)
 UPLOADS = UploadStore("survey-imports")
-_THREADS: dict[str, threading.Thread] = {}
 GONE = "The survey was deleted while its answers were being imported, so nothing was imported."
-FAILED_MESSAGE = ("Something went wrong while importing, so nothing was saved. Try again; "
-                  "if it happens again, contact a partnership officer.")
 
 Progress = Callable[[str, int, int], None]
 
@@ -57,55 +53,34 @@ def run(actor, survey, filename: str, data: bytes, progress: Progress | None = N
 def start(app: Flask, token: str) -> threading.Thread | None:
     """Claim the upload and import it in a background thread. None when it has already been
     claimed (a second click, a second tab): the caller says it already ran."""
-    base = UPLOADS.folder()
-    if not UPLOADS.claim(token, base, phase="checking", done=0, problems=[]):
-        return None
-    record = UPLOADS.load(token, base) or {}
-    thread = threading.Thread(target=_run, args=(app, base, token, record), name=f"survey-import-{token[:8]}", daemon=True)
-    _THREADS[token] = thread
-    thread.start()
-    return thread
+    return UPLOADS.start(app, token, _run, name="survey-import", phase="checking", done=0, problems=[])
 
 
 def wait(token: str, timeout: float = 60.0) -> None:
     """Wait for a background import to finish (tests use this)."""
-    thread = _THREADS.get(token)
-    if thread is not None:
-        thread.join(timeout)
+    UPLOADS.wait(token, timeout)
 
 
-def _run(app: Flask, base: Path, token: str, record: dict) -> None:
+def _run(base: Path, token: str, record: dict) -> None:
     from ..accounts.models import User
     from .models import Survey
 
-    last = [0.0]
-
-    def progress(phase: str, done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - last[0] > 0.2 or done >= total:
-            last[0] = now
-            UPLOADS.update(token, base, phase=phase, done=done, total=total)
-
-    with app.app_context():
-        try:
-            data = UPLOADS.data(token, base)
-            survey = db.session.get(Survey, record.get("survey_id"))
-            actor = db.session.get(User, record.get("user_id")) if record.get("user_id") else None
-            if survey is None or data is None:
-                raise entry.EntryProblems([GONE])
-            count = run(actor, survey, record.get("filename") or "answers.csv", data, progress)
-            db.session.commit()
-            UPLOADS.finish(token, base, done=count, total=count, summary={"responses": count})
-        except entry.EntryProblems as error:
-            db.session.rollback()
-            UPLOADS.fail(token, error.problems, base, cells=[list(c) for c in error.cells])
-        except Exception:  # never leave the page waiting for ever; nothing was committed
-            db.session.rollback()
-            log.exception("Survey import %s failed", token[:8])
-            UPLOADS.fail(token, [FAILED_MESSAGE], base)
-        finally:
-            db.session.remove()
-            _THREADS.pop(token, None)
+    try:
+        data = UPLOADS.data(token, base)
+        survey = db.session.get(Survey, record.get("survey_id"))
+        actor = db.session.get(User, record.get("user_id")) if record.get("user_id") else None
+        if survey is None or data is None:
+            raise entry.EntryProblems([GONE])
+        count = run(actor, survey, record.get("filename") or "answers.csv", data, UPLOADS.progress(token, base))
+        db.session.commit()
+        UPLOADS.finish(token, base, done=count, total=count, summary={"responses": count})
+    except entry.EntryProblems as error:
+        db.session.rollback()
+        UPLOADS.fail(token, error.problems, base, cells=[list(c) for c in error.cells])
+    except Exception:  # never leave the page waiting for ever; nothing was committed
+        db.session.rollback()
+        log.exception("Survey import %s failed", token[:8])
+        UPLOADS.fail(token, [FAILED_MESSAGE], base)
 
 
 __all__ = ["UPLOADS", "store", "load", "run", "start", "wait", "DONE", "FAILED", "RUNNING"]

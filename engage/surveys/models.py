@@ -14,7 +14,7 @@ from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.concurrency import Versioned
-from ..core.models import utcnow
+from ..core.models import link_table, utcnow
 from ..extensions import db
 
 AUTOINC = {"sqlite_autoincrement": True}
@@ -260,12 +260,7 @@ class CommentTheme(db.Model):
     survey = relationship("Survey", back_populates="themes")
 
 
-comment_code = db.Table(
-    "survey_comment_code",
-    db.metadata,
-    db.Column("answer_id", ForeignKey("survey_answer.id", ondelete="CASCADE"), primary_key=True),
-    db.Column("theme_id", ForeignKey("survey_comment_theme.id", ondelete="CASCADE"), primary_key=True),
-)
+comment_code = link_table("survey_comment_code", ("answer_id", "survey_answer"), ("theme_id", "survey_comment_theme"))
 
 
 class PopulationFigure(db.Model):

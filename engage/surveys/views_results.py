@@ -13,6 +13,7 @@ from ..accounts.roles import OFFICER
 from ..consultations import services as consultations
 from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
 from ..core.errors import not_found
+from ..core.jobs import NOT_YOURS
 from ..core.pagination import paginate
 from ..core.params import to_id
 from ..core.security import role_required
@@ -65,10 +66,7 @@ def entry_form(survey_id):
 
 def _import_job(survey, token: str) -> dict:
     """The upload record, if it is this survey's and this person's; else 404."""
-    record = import_jobs.load(token)
-    if record is None or record.get("survey_id") != survey.id or record.get("user_id") != current_user.id:
-        not_found("That upload has expired or is not yours. Upload the file again.")
-    return record
+    return import_jobs.UPLOADS.load_for(token, survey_id=survey.id, user_id=current_user.id) or not_found(NOT_YOURS)
 
 
 @bp.route("/surveys/<int:survey_id>/import", methods=["GET", "POST"])

@@ -307,13 +307,18 @@ def edit_entry(actor, entry: ToolkitEntry, data: dict, reason: str, version=conc
 
 
 def update_from_file(entry: ToolkitEntry, kind: str, data: dict, file_path: str, file_hash: str) -> ToolkitRevision:
+    return _follow_file(None, entry, kind, data, file_path, file_hash, f"The file toolkit/{file_path} had changed")
+
+
+def _follow_file(actor, entry: ToolkitEntry, kind: str, data: dict, file_path: str, file_hash: str, why: str) -> ToolkitRevision:
+    """The entry takes the file's content and follows the file from now on; a revision says why."""
     entry.kind = kind
     _apply(entry, data)
     entry.source = "file"
     entry.file_path = file_path
     entry.file_hash = file_hash
     entry.file_changed = False
-    revision = _add_revision(None, entry, "file", f"The file toolkit/{file_path} had changed")
+    revision = _add_revision(actor, entry, "file", why)
     db.session.flush()
     return revision
 
@@ -343,14 +348,7 @@ def restore_revision(actor, entry: ToolkitEntry, revision: ToolkitRevision, reas
 
 def use_file_version(actor, entry: ToolkitEntry, kind: str, data: dict, file_path: str, file_hash: str) -> ToolkitRevision:
     """Hand an entry edited in the site back to its file (the loader checks the file first)."""
-    entry.kind = kind
-    _apply(entry, data)
-    entry.source = "file"
-    entry.file_path = file_path
-    entry.file_hash = file_hash
-    entry.file_changed = False
-    revision = _add_revision(actor, entry, "file", f"Went back to the file toolkit/{file_path}")
-    db.session.flush()
+    revision = _follow_file(actor, entry, kind, data, file_path, file_hash, f"Went back to the file toolkit/{file_path}")
     audit.record(actor, "update", entry, f"Toolkit entry “{entry.title}” now follows its file again", changes={"source": ["site", "file"]})
     return revision
 

@@ -9,26 +9,15 @@ rebuild succeeds. "Did you mean" offers only words of live public documents.
 """
 from __future__ import annotations
 
-import json
-import os
-import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
-from engage.consultations import search as csearch
-from engage.consultations import services
 from engage.extensions import db
 from engage.search import RebuildRunning, backend, reindex
 from engage.search.models import SearchPending
 from engage.search.whoosh_store import BUILDING, CURRENT
 from tests.consultations.records_support import log, ref  # noqa: F401  (fixture)
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.search.rebuild_support import public_titles, rebuild_killed_half_way, three  # noqa: F401  (fixture)
 
 
 @pytest.fixture(autouse=True)
@@ -41,19 +30,8 @@ def _whoosh_only(app):
         pytest.skip("index folders belong to the Whoosh backend")
 
 
-def public_titles(text="") -> set[str]:
-    results = csearch.run_search(services.audience(None), text, {"kind": ["consultation"]}, pagelen=100)
-    return {h.fields["title"] for h in results.hits}
-
-
 def live_generation() -> str:
     return (backend().store("consultations").folder / CURRENT).read_text().strip()
-
-
-@pytest.fixture
-def three(users, ref):
-    return [log(users["practitioner"], title=f"{word} survey", summary=f"About {word.lower()}.")
-            for word in ("Parks", "Libraries", "Buses")]
 
 
 def test_searches_use_the_old_index_until_the_swap(app, three):
@@ -115,41 +93,10 @@ def test_one_rebuild_at_a_time(app, runner, three):
 
 # ---- kill -9 half way ---------------------------------------------------------------------
 
-CHILD = r"""
-import json, os, sys, threading
-from pathlib import Path
-sys.path.insert(0, sys.argv[1])
-config = json.loads(sys.argv[2])
-from engage import create_app
-from engage.search import reindex
-app = create_app(config)
-with app.app_context():
-    def echo(name, done, total):
-        if name == "consultations" and done == 2:
-            Path(config["HALF_WAY"]).write_text("half way")
-            threading.Event().wait()   # stay half way until killed
-    reindex(["consultations"], echo=echo)
-"""
-
-
 def test_a_rebuild_killed_half_way_leaves_the_old_index_serving(app, three, tmp_path):
     before = live_generation()
-    half_way = tmp_path / "half-way"
-    config = {key: app.config[key] for key in ("SQLALCHEMY_DATABASE_URI", "ENGAGE_INDEX_DIR", "ENGAGE_UPLOAD_DIR", "SECRET_KEY")}
-    config.update({"TESTING": True, "HALF_WAY": str(half_way)})
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(ROOT), json.dumps(config)],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        ends = time.monotonic() + 120
-        while not half_way.exists():  # waits for the child to get there; no race on timing
-            assert child.poll() is None, child.stderr.read().decode()
-            assert time.monotonic() < ends, "the rebuild never got half way"
-            time.sleep(0.05)
+    with rebuild_killed_half_way(app, tmp_path):
         assert backend().building("consultations")  # the child is writing a new folder
-    finally:
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait(30)
-    assert child.returncode == -signal.SIGKILL
     # The old index still serves, in this process and in a new one.
     assert live_generation() == before
     assert backend().building("consultations") is None  # the lock died with the process

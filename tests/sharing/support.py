@@ -3,7 +3,6 @@
 and helpers that build reports through the services."""
 from __future__ import annotations
 
-import socket
 from datetime import date, timedelta
 
 import pytest
@@ -14,44 +13,28 @@ from tests.consultations.records_support import log, ref  # noqa: F401  (fixture
 
 
 class Inbox:
-    def __init__(self):
-        self.messages = []
+    """What the real local SMTP server (``smtp_server``, tests/mail_support.py) received, as
+    the sharing tests read it: who each message went to, its subject and its plain text."""
 
-    async def handle_DATA(self, server, session, envelope):
-        from email import message_from_bytes
-        from email.policy import default
+    def __init__(self, received: list):
+        self.received = received
 
-        message = message_from_bytes(envelope.content, policy=default)
-        self.messages.append({"to": list(envelope.rcpt_tos), "subject": str(message["Subject"]),
-                              "body": message.get_body(("plain",)).get_content()})
-        return "250 OK"
+    @property
+    def messages(self) -> list[dict]:
+        return [{"to": m.envelope_to, "subject": str(m["Subject"]), "body": m.get_body(("plain",)).get_content()}
+                for m in self.received]
 
     def to(self, address, subject: str = ""):
         return [m for m in self.messages if address in m["to"] and subject in m["subject"]]
 
     def clear(self):
-        self.messages.clear()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        self.received.clear()
 
 
 @pytest.fixture
-def smtp(app):
-    """A real SMTP server on a free local port; the app sends its mail there."""
-    from aiosmtpd.controller import Controller
-
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_TLS=False, MAIL_USERNAME="")
-    try:
-        yield inbox
-    finally:
-        controller.stop()
+def smtp(smtp_server):
+    """The app sends its mail to a real SMTP server on a free local port."""
+    return Inbox(smtp_server)
 
 
 @pytest.fixture

@@ -1,0 +1,56 @@
+"""The background half of engage/core/jobs.py that both imports (consultation results, survey
+answers) use: work runs once per claimed upload, in an app context of its own with the stored
+record; a failure inside it still lets ``wait`` return; progress is written to the record, held
+back within a phase but never at a phase's end."""
+from __future__ import annotations
+
+import pytest
+from flask import current_app, has_app_context
+
+from engage.core.jobs import RUNNING, UploadStore
+
+
+def test_work_runs_once_with_its_record_in_an_app_context(app):
+    store = UploadStore("test-jobs")
+    token = store.store({"what": "answers"}, b"a,b\n1,2\n")
+    seen = []
+
+    def work(base, token_, record, extra):
+        seen.append((has_app_context() and current_app.name, base == store.folder(), token_, record["what"],
+                     record["state"], record["phase"], extra, store.data(token_, base)))
+
+    assert store.start(app, token, work, "more", name="test", phase="checking") is not None
+    assert store.start(app, token, work, "more", name="test", phase="checking") is None  # already claimed
+    store.wait(token, 30)
+    assert seen == [(app.name, True, token, "answers", RUNNING, "checking", "more", b"a,b\n1,2\n")]
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_a_thread_whose_work_raised_is_not_left_registered(app):
+    store = UploadStore("test-jobs")
+    token = store.store({}, b"x")
+    thread = store.in_background(app, token, lambda: 1 / 0, name="broken")
+    store.wait(token, 30)
+    thread.join(30)  # the thread may have left the registry before ``wait`` looked
+    assert store._threads == {}  # it left the registry although the work raised
+    assert store.start(app, token, lambda *args: None, name="again") is not None  # nothing else holds it
+    store.wait(token, 30)
+
+
+def test_progress_is_held_back_within_a_phase_but_not_at_its_end(app):
+    store = UploadStore("test-jobs")
+    token = store.store({}, b"x")
+    report = store.progress(token, every=3600)
+    report("checking", 1, 10)  # the first is always written
+    report("checking", 5, 10)  # held back: within the hour
+    assert store.load(token)["done"] == 1
+    report("checking", 10, 10)  # the end of the phase
+    assert (store.load(token)["phase"], store.load(token)["done"]) == ("checking", 10)
+
+    only_checking = store.progress(token, every=3600, throttled={"checking"})
+    only_checking("checking", 1, 10)
+    only_checking("checking", 2, 10)
+    assert store.load(token)["done"] == 1
+    only_checking("saving", 3, 10)  # not a held-back phase: written every time
+    only_checking("saving", 4, 10)
+    assert (store.load(token)["phase"], store.load(token)["done"]) == ("saving", 4)
