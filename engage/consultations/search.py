@@ -125,10 +125,10 @@ def _facets(c: Consultation, today: date) -> dict:
     return {
         "status": c.status_on(today),
         "year": str(year) if year else "",
-        "organisation": _join([c.lead_organisation_id] + [o.id for o in c.partners]),
-        "partnership": _join(p.id for p in c.partnerships),
+        "organisation": _join([c.lead_organisation_id] + sorted(o.id for o in c.partners)),
+        "partnership": _join(sorted(p.id for p in c.partnerships)),
         "priority": _join(sorted(successor_ids(c.priorities))),
-        "outcome": _join(o.id for o in c.outcomes),
+        "outcome": _join(sorted(o.id for o in c.outcomes)),
         "area": _join(sorted(area_and_ancestor_ids(c.areas))),
         "area_tag": _join(sorted(a.id for a in c.areas)),
         "method": _join(c.methods),
@@ -142,6 +142,14 @@ def _facets(c: Consultation, today: date) -> dict:
 def _today() -> date:
     """Today's date (one place, so tests can move the clock)."""
     return date.today()
+
+
+def _in_order(items, *attrs: str) -> list:
+    """``items`` sorted by ``attrs`` and then id. A relationship without an order of its own,
+    or with ties in its order, comes back in any order (PostgreSQL gives a lazy load and a
+    batch load different ones): sorted, a consultation gets the same documents either way,
+    the order ``_parts_in_bulk`` reads them in."""
+    return sorted(items, key=lambda item: tuple(getattr(item, a) for a in attrs) + (item.id,))
 
 
 class _Parts(NamedTuple):
@@ -161,9 +169,10 @@ def _parts_of(c: Consultation, published: bool) -> _Parts:
         return head.text if head else ""
 
     return _Parts(
-        questions=[(q.id, q.text, q.themes or "", [o.label for o in q.options], headline(q)) for q in c.questions],
-        findings=[(f.id, f.statement, f.evidence) for f in c.findings] if published else [],
-        files=[(d.title, d.extracted_text) for d in c.documents],
+        questions=[(q.id, q.text, q.themes or "", [o.label for o in _in_order(q.options, "position")], headline(q))
+                   for q in _in_order(c.questions, "position")],
+        findings=[(f.id, f.statement, f.evidence) for f in _in_order(c.findings, "position")] if published else [],
+        files=[(d.title, d.extracted_text) for d in _in_order(c.documents)],
     )
 
 
@@ -210,10 +219,6 @@ def _parts_in_bulk(session, batch: list[Consultation], today: date) -> dict[int,
     return parts
 
 
-def _by_id(items) -> list:
-    # Relationships without an order of their own come back in any order (PostgreSQL gives
-    # a lazy load and a batch load different ones): the same document either way.
-    return sorted(items, key=lambda item: item.id)
 
 
 def documents(c: Consultation) -> list[dict]:
@@ -243,8 +248,8 @@ def documents(c: Consultation) -> list[dict]:
     }
     labels = " ".join(
         [c.lead_organisation.name if c.lead_organisation else ""]
-        + [o.name for o in c.partners] + [p.name for p in _by_id(c.priorities)] + [t.name for t in _by_id(c.themes)]
-        + [str(o) for o in _by_id(c.outcomes)] + [a.name for a in c.areas]
+        + [o.name for o in _in_order(c.partners, "name")] + [p.name for p in _in_order(c.priorities)]
+        + [t.name for t in _in_order(c.themes)] + [str(o) for o in _in_order(c.outcomes)] + [a.name for a in _in_order(c.areas, "name")]
         + [AUDIENCES.get(a, a) for a in c.audiences] + [method_labels.get(m, m) for m in c.methods]
         + [CHANNELS.get(ch, ch) for ch in c.channels]
     )

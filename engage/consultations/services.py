@@ -790,5 +790,5 @@ def headline_figure(question: Question, threshold: int | None = None) -> Headlin
     base and year; None when there are no figures or the base is under the threshold."""
     threshold = suppression_threshold() if threshold is None else threshold
     figures = [(f.count, f.base, f.option.position if f.option else 0, f.option.label if f.option else None)
-               for f in question.figures if f.segment is not None and f.segment.dimension == "all"]
+               for f in sorted(question.figures, key=lambda f: f.id) if f.segment is not None and f.segment.dimension == "all"]
     return top_answer(figures, threshold, consultation_year(question.consultation))
