@@ -156,20 +156,23 @@ def _run_check(base: Path, token: str, record: dict, mapping: dict[int, str], re
     from .models import Consultation
 
     progress = UPLOADS.progress(token, base)
+
+    def checked(check: dict) -> None:
+        update(token, base, state="uploaded", phase="", check=check)
+
+    def refused(problems: list[str]) -> None:
+        checked({"fmt": record["format"], "mapping": {str(k): v for k, v in mapping.items()}, "replace": replace,
+                 "problems": problems})
+
     try:
         data = (base / f"{token}.upload").read_bytes()
         consultation = db.session.get(Consultation, record["consultation_id"])
         sheet = read_file(record["filename"], data, progress=progress)
-        check = check_file(consultation, sheet, record["format"], mapping, replace=replace, progress=progress)
-        update(token, base, state="uploaded", phase="", check=check.as_dict())
+        checked(check_file(consultation, sheet, record["format"], mapping, replace=replace, progress=progress).as_dict())
     except ImportProblems as error:
-        update(token, base, state="uploaded", phase="", check={
-            "fmt": record["format"], "mapping": {str(k): v for k, v in mapping.items()}, "replace": replace,
-            "problems": error.messages})
+        refused(error.messages)
     except Exception:  # never leave the page waiting for ever
         log.exception("Background check %s failed", token[:8])
-        update(token, base, state="uploaded", phase="", check={
-            "fmt": record["format"], "mapping": {str(k): v for k, v in mapping.items()}, "replace": replace,
-            "problems": ["Something went wrong while checking the file. Try again; if it happens again, contact a partnership officer."]})
+        refused(["Something went wrong while checking the file. Try again; if it happens again, contact a partnership officer."])
     finally:
         (base / f"{token}.checking").unlink(missing_ok=True)

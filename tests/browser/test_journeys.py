@@ -26,7 +26,6 @@ def screen(request, _browser):
 
 def check(page) -> str:
     """The checks every page on a journey passes; returns the text of <main>."""
-    page.wait_for_load_state("load")
     assert page.locator("h1").count() == 1, page.url
     width = page.evaluate("window.innerWidth")
     overflow = evaluate_settled(page, "document.documentElement.scrollWidth")
