@@ -124,6 +124,9 @@ def running(app):
     try:
         yield app
     finally:
+        from engage.core import mail
+
+        mail.sender(app).stop()   # the in-process mail sender, before the tables go
         db.session.remove()
         _empty_tables()
         db.session.remove()

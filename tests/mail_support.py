@@ -10,9 +10,47 @@ from email import message_from_bytes, policy
 import pytest
 
 
+class Received(list):
+    """The messages the server received. Mail is sent by the app's background sender after
+    each commit (engage/core/mail.py): every read first waits until the sender has done a
+    full pass since the last commit that stored mail (no sleeps)."""
+
+    def __init__(self, app):
+        super().__init__()
+        self.app = app
+
+    def settle(self) -> "Received":
+        from engage.core import mail
+
+        assert mail.wait_idle(self.app, timeout=60), "the background mail sender did not finish"
+        return self
+
+    def __len__(self):
+        return super(Received, self.settle()).__len__()
+
+    def __iter__(self):
+        return super(Received, self.settle()).__iter__()
+
+    def __getitem__(self, index):
+        return super(Received, self.settle()).__getitem__(index)
+
+    def __bool__(self):
+        return bool(len(self))
+
+    def __eq__(self, other):
+        return list(iter(self)) == other
+
+    def __contains__(self, item):
+        return item in list(iter(self))
+
+    def clear(self):
+        self.settle()
+        super().clear()
+
+
 class _Collector:
-    def __init__(self):
-        self.messages = []
+    def __init__(self, app):
+        self.messages = Received(app)
 
     async def handle_DATA(self, server, session, envelope):
         message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
@@ -37,7 +75,7 @@ def smtp_server(app):
         from aiosmtpd.controller import Controller
     except ImportError:  # pragma: no cover
         require(False, "aiosmtpd is not installed")
-    collector = _Collector()
+    collector = _Collector(app)
     controller = Controller(collector, hostname="127.0.0.1", port=_free_port())
     controller.start()
     old = {k: app.config.get(k) for k in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USERNAME")}

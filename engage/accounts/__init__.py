@@ -32,3 +32,6 @@ def init_app(app: Flask) -> None:
         return user
 
     app.register_blueprint(bp)
+    from ..core.registry import panels
+
+    panels.register("account.dashboard", views.mail_status, app)

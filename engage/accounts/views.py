@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import smtplib
 import unicodedata
 from urllib.parse import urlsplit
 
@@ -9,7 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
 from ..core.limits import breach, keeps_answers_when_limited
-from ..core.mail import send_mail
+from ..core.mail import queue_mail
 from ..core.pagination import paginate
 from ..core.security import role_required
 from ..extensions import db, limiter
@@ -104,10 +103,10 @@ def forgot_password():
         return render_template("accounts/forgot.html", form=form), 429
     if form.validate_on_submit():
         token = services.start_password_reset(form.email.data)
-        db.session.commit()
         if token:
+            # Stored with the token in one transaction; sent by background work, not here.
             link = url_for("accounts.reset_password", token=token, _external=True)
-            send_mail(
+            queue_mail(
                 services.normalise_email(form.email.data),
                 f"Reset your {current_app.config['ENGAGE_SITE_NAME']} password",
                 f"Someone asked to reset the password for this email address.\n\n"
@@ -115,6 +114,7 @@ def forgot_password():
                 f"{current_app.config['ENGAGE_RESET_TOKEN_HOURS']} hours:\n{link}\n\n"
                 "The link works once. If you did not ask for this, you can ignore this email.",
             )
+        db.session.commit()
         return render_template("accounts/forgot_sent.html", email=form.email.data)
     return render_template("accounts/forgot.html", form=form)
 
@@ -206,25 +206,37 @@ def _check_user_form(form, user=None) -> bool:
     return valid and not problems
 
 
-def _send_invitation(user, token) -> bool:
-    """Email the set-up link; False (and the officer is told) if the mail server refused it."""
+def mail_status(user, _viewer=None):
+    """For officers, in "What you can do": emails waiting (and failing) and given up
+    (engage/core/mail.py), so mail that never left is seen."""
+    from markupsafe import Markup
+
+    from ..core import mail
+
+    if not (user.is_authenticated and user.role == OFFICER):
+        return None
+    counts = mail.summary()
+    text = (f"Emails: {counts['waiting']:,} waiting to be sent, of which {counts['failing']:,} the mail server "
+            f"has not taken yet; {counts['given_up']:,} given up after "
+            f"{current_app.config.get('ENGAGE_MAIL_GIVE_UP_DAYS', 3)} days of trying.")
+    return Markup('<li id="mail-status">') + text + Markup("</li>")
+
+
+def _queue_invitation(user, token) -> None:
+    """Store the set-up link's email with the account (or the new link) in one transaction;
+    background work sends it (engage/core/mail.py)."""
     link = url_for("accounts.set_up_account", token=token, _external=True)
     days = max(1, current_app.config["ENGAGE_INVITE_TOKEN_HOURS"] // 24)
     site = current_app.config["ENGAGE_SITE_NAME"]
-    try:
-        send_mail(
-            user.email,
-            f"Set up your {site} account",
-            f"Hello {user.name},\n\n{current_user.name} has made you an account on {site}, "
-            f"with the role “{user.role_label}”.\n\n"
-            f"To set it up, open this link and choose your password. The link works once, "
-            f"for {days} day{'s' if days != 1 else ''}:\n{link}\n\n"
-            "If you did not expect this, you can ignore this email.",
-        )
-    except (OSError, smtplib.SMTPException):
-        current_app.logger.exception("The invitation email could not be sent")
-        return False
-    return True
+    queue_mail(
+        user.email,
+        f"Set up your {site} account",
+        f"Hello {user.name},\n\n{current_user.name} has made you an account on {site}, "
+        f"with the role “{user.role_label}”.\n\n"
+        f"To set it up, open this link and choose your password. The link works once, "
+        f"for {days} day{'s' if days != 1 else ''}:\n{link}\n\n"
+        "If you did not expect this, you can ignore this email.",
+    )
 
 
 @bp.route("/admin/accounts/new", methods=["GET", "POST"])
@@ -241,12 +253,10 @@ def user_new():
             db.session.rollback()
             getattr(form, error.field or "email").errors.append(str(error))
         else:
+            _queue_invitation(user, token)
             db.session.commit()
-            if _send_invitation(user, token):
-                flash(f"Account added for {user.name}. We have emailed {user.email} a link to set it up.", "success")
-            else:
-                flash(f"Account added for {user.name}, but the invitation email could not be sent. "
-                      "Send it again from the account's page.", "info")
+            flash(f"Account added for {user.name}. We are emailing {user.email} a link to set it up. "
+                  "If it does not arrive, send it again from the account's page.", "success")
             return redirect(url_for("accounts.user_list"))
     return render_template("accounts/user_form.html", form=form, user=None, role_items=role_items(form.role)), (400 if form.errors else 200)
 
@@ -293,11 +303,9 @@ def user_invite_again(user_id):
         db.session.rollback()
         flash(str(error), "info")
         return redirect(url_for("accounts.user_edit", user_id=user.id))
+    _queue_invitation(user, token)
     db.session.commit()
-    if _send_invitation(user, token):
-        flash(f"We have emailed {user.email} a new link to set up the account. Earlier links no longer work.", "success")
-    else:
-        flash("The invitation email could not be sent. Try again later.", "info")
+    flash(f"We are emailing {user.email} a new link to set up the account. Earlier links no longer work.", "success")
     return redirect(url_for("accounts.user_edit", user_id=user.id))
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Table, false
+from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Table, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -49,3 +49,32 @@ class AuditEvent(db.Model):
     changes: Mapped[dict | None] = mapped_column(JSON)
     record_version: Mapped[int | None] = mapped_column(Integer)
     record_deleted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class OutboxMessage(db.Model):
+    """An email waiting to be sent, or sent (engage/core/mail.py). Stored in the same
+    transaction as the change it is about; ``key`` says which email for which event, so the
+    same email is stored once however many processes make the same move."""
+
+    __tablename__ = "mail_outbox"
+    __table_args__ = (Index("ix_mail_outbox_due", "state", "next_try_at"), {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    to_address: Mapped[str] = mapped_column(String(254), default="")      # blanked once sent (personal)
+    subject: Mapped[str] = mapped_column(String(500))
+    body: Mapped[str] = mapped_column(Text, default="")                    # blanked once sent
+    headers: Mapped[dict | None] = mapped_column(JSON)
+    personal: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    topic: Mapped[str | None] = mapped_column(String(100), index=True)      # "findings-report:7"
+    after: Mapped[str | None] = mapped_column(String(60))                   # handler run once it is sent or given up
+    data: Mapped[dict | None] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(12), default="waiting")     # waiting, sent, given-up
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_try_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    claimed_by: Mapped[str | None] = mapped_column(String(40))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    first_failed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str | None] = mapped_column(String(300))

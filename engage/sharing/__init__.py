@@ -30,6 +30,10 @@ def init_app(app: Flask) -> None:
     panels.register("account.dashboard", views_public.account_links, app)
     panels.register("plan.action", views_public.plan_action_panel, app)
     links.register(RESPONSE_LINK, app)
+    from ..core.mail import on_finished
+    from .notices import HEAR_BACK, hear_back_finished
+
+    on_finished(HEAR_BACK, hear_back_finished, app)
     for command in (publish_due_command, send_reminders_command):
         if command.name not in engage_cli.commands:
             engage_cli.add_command(command)

@@ -7,13 +7,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select, update
 
 from ..accounts.models import User
 from ..accounts.roles import OFFICER
 from ..consultations.models import Consultation
 from ..core import audit, transitions
-from ..core.mail import external_url, queue_mail
+from ..core.mail import SENT, external_url, queue_mail
 from ..core.registry import contacts
 from ..extensions import db
 from .models import FindingsReport
@@ -83,27 +83,49 @@ def release(report: FindingsReport, at: datetime | None = None) -> int:
             queue_mail(user.email, f"Your partnership must respond: {report.title}",
                        f"Hello {user.name},\n\nA findings report has been published that {partnership.name} must respond to:\n\n"
                        f"{report.title}\n\nRecord the partnership's response to each recommendation by {due.day} {due:%B %Y}:\n"
-                       f"{link}\n\n{site}")
+                       f"{link}\n\n{site}", key=f"released:{report.id}:{partnership.id}:{user.id}", topic=mail_topic(report))
             sent += 1
     told = 0
     if report.visibility == "public":
         for consultation in report.consultations:
             entries = contacts.addresses(consultation.id)
-            for _source, _key, email in entries:
+            # Each address is deleted only once the server has accepted its email (or given
+            # up on it after ENGAGE_MAIL_GIVE_UP_DAYS): hear_back_finished, run by the sender.
+            forget = bool(entries) and not _still_pending(consultation, report)
+            for source, key, email in entries:
                 queue_mail(email, f"What happened after “{consultation.title}”",
                            f"Hello,\n\nYou asked us to tell you what happened after you took part in “{consultation.title}”.\n\n"
                            f"The partnership has published what it found, and each partnership named in it will say what "
                            f"it is doing about it:\n\n{report.title}\n{link}\n\n"
-                           f"This is the only email you will get about this. We have now deleted your email address "
-                           f"unless another report from this consultation is still being written.\n\n{site}", personal=True)
+                           f"This is the only email you will get about this. We delete your email address once this "
+                           f"email is sent, unless another report from this consultation is still being written.\n\n{site}",
+                           personal=True, key=f"hear-back:{report.id}:{source}:{key}", topic=mail_topic(report),
+                           after=HEAR_BACK, data={"report_id": report.id, "consultation_id": consultation.id,
+                                                  "source": source, "contact": key, "forget": forget})
                 told += 1
-            if entries and not _still_pending(consultation, report):
-                contacts.forget(consultation.id, entries)
-    report.residents_told = (report.residents_told or 0) + told
     audit.record(None, "release", report, f"Findings report made public: {report.title}",
-                 changes={"coordinators_told": [None, sent], "residents_told": [None, told]})
+                 changes={"coordinators_told": [None, sent], "residents_to_tell": [None, told]})
     db.session.flush()
     return sent + told
+
+
+HEAR_BACK = "sharing.hear-back"
+
+
+def mail_topic(report) -> str:
+    return f"findings-report:{report.id}"
+
+
+def hear_back_finished(outcome: str, data: dict) -> None:
+    """A resident's "what happened" email was accepted by the mail server (or given up after
+    ENGAGE_MAIL_GIVE_UP_DAYS): only now is their address deleted, and only an accepted one
+    counts in ``residents_told``. Runs in the sender's transaction (engage/core/mail.py)."""
+    if data.get("forget"):
+        contacts.forget(int(data["consultation_id"]), [(data["source"], data["contact"], "")])
+    if outcome == SENT:
+        table = FindingsReport.__table__
+        db.session.execute(update(table).where(table.c.id == int(data["report_id"]))
+                           .values(residents_told=func.coalesce(table.c.residents_told, 0) + 1))
 
 
 def _still_pending(consultation, report) -> bool:

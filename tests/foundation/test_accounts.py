@@ -64,6 +64,10 @@ def test_login_is_rate_limited(tmp_path, _schema):
 
 
 def _outbox(app):
+    """Messages "sent" to the log (no MAIL_SERVER), once the background sender has run."""
+    from engage.core import mail
+
+    mail.wait_idle(app)
     return app.extensions.get("engage_outbox", [])
 
 
