@@ -57,6 +57,8 @@ def live_server(tmp_path_factory):
                 assert result.exit_code == 0, result.output
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    # Full links (embed codes, feeds, emails) on the address the browser opens.
+    app.config["ENGAGE_PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -37,7 +37,7 @@ from email.message import EmailMessage
 from typing import Callable
 
 from flask import Flask, current_app
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import case, func, or_, select, update
 
 from .forms import one_line
 from .urls import external_url, path_for  # noqa: F401  (the one public address)
@@ -74,8 +74,8 @@ def queue_mail(to: str, subject: str, body: str, personal: bool = False, *, key:
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    result = db.session.execute(insert(table).values(**values).on_conflict_do_nothing(index_elements=["key"]))
-    stored = bool(result.rowcount)
+    statement = insert(table).values(**values).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id)
+    stored = db.session.execute(statement).first() is not None
     if stored:
         db.session.info[_STORED] = True
     return stored
@@ -273,19 +273,19 @@ def summary(topic: str | None = None) -> dict:
     from .models import OutboxMessage
 
     table = OutboxMessage.__table__
-    query = select(table.c.state, table.c.attempts > 0, func.count()).group_by(table.c.state, table.c.attempts > 0)
+    tried = func.sum(case((table.c.attempts > 0, 1), else_=0))
+    query = select(table.c.state, func.count(), tried).group_by(table.c.state)
     if topic is not None:
         query = query.where(table.c.topic == topic)
     out = {"waiting": 0, "failing": 0, "sent": 0, "given_up": 0}
-    for state, tried, count in db.session.execute(query):
+    for state, count, failing in db.session.execute(query):
         if state == WAITING:
-            out["waiting"] += count
-            if tried:
-                out["failing"] += count
+            out["waiting"] = count
+            out["failing"] = int(failing or 0)
         elif state == SENT:
-            out["sent"] += count
+            out["sent"] = count
         elif state == GIVEN_UP:
-            out["given_up"] += count
+            out["given_up"] = count
     return out
 
 
