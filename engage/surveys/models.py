@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, func, or_, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, false, func, or_
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -176,6 +176,9 @@ class SurveyOption(db.Model):
     label: Mapped[str] = mapped_column(String(300))
     # "Prefer not to say", "Don't know": counted, but left out of significance tests.
     is_exclusive: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Marked by the survey's editors ("Don't know", "Not applicable"): counted and shown, but
+    # people who gave only such answers are left out of the base of the percentages.
+    out_of_base: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # "Any other ... background": invites a written answer.
     invites_text: Mapped[bool] = mapped_column(Boolean, default=False)
 
