@@ -1,14 +1,14 @@
 """A consultation document says whether its words have been read for search: they are read in
 background work (a child process with limits on time and memory), not in the upload request.
 
-Revision ID: 0016
-Revises: 0015_out_of_base
+Revision ID: 0017_document_text_state
+Revises: 0016_equality_text_personal
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016"
-down_revision = "0015_out_of_base"
+revision = "0017_document_text_state"
+down_revision = "0016_equality_text_personal"
 branch_labels = None
 depends_on = None
 
