@@ -57,6 +57,10 @@ class Survey(Versioned, db.Model):
     # The area whose wards' population profile "who answered" and weighting compare with.
     population_area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id", ondelete="SET NULL"), index=True)
     published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The decision that the results are public (who, when): only this makes them public,
+    # never the consultation's results date alone (``publishing.publish``).
+    results_public_at: Mapped[datetime | None] = mapped_column(DateTime)
+    results_public_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     personal_purged_at: Mapped[datetime | None] = mapped_column(DateTime)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
