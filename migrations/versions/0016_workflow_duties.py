@@ -9,13 +9,13 @@ marked as spam (issue 16)
   published, not waiting for a response).
 
 Revision ID: 0016_workflow
-Revises: 0014
+Revises: 0015_unlinked_answers
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "0016_workflow"
-down_revision = "0014"
+down_revision = "0015_unlinked_answers"
 branch_labels = None
 depends_on = None
 
