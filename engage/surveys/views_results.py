@@ -44,7 +44,14 @@ def entry_form(survey_id):
         if not PlainForm().validate_on_submit():
             form_error = "The form had expired. Enter the answers again"
         else:
-            result = entry.enter(current_user, survey, request.form)
+            try:
+                result = entry.enter(current_user, survey, request.form)
+            except entry.AlreadySaved as saved:
+                db.session.rollback()
+                existing = entry.saved_with(saved.key)
+                if existing is None:
+                    raise
+                result = entry.Entered(existing, duplicate=True)
             if result.response is not None:
                 db.session.commit()
                 if result.duplicate:
