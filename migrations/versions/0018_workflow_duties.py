@@ -9,13 +9,13 @@ marked as spam (issue 16)
   published, not waiting for a response).
 
 Revision ID: 0016_workflow
-Revises: 0015_unlinked_answers
+Revises: 0017_document_text_state
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "0016_workflow"
-down_revision = "0015_unlinked_answers"
+down_revision = "0017_document_text_state"
 branch_labels = None
 depends_on = None
 
