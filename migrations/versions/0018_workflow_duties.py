@@ -8,13 +8,13 @@ marked as spam (issue 16)
 - strategy_comment.spam_at / spam_by_id: an officer marked the comment as spam (kept, not
   published, not waiting for a response).
 
-Revision ID: 0016_workflow
+Revision ID: 0018_workflow
 Revises: 0017_document_text_state
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0016_workflow"
+revision = "0018_workflow"
 down_revision = "0017_document_text_state"
 branch_labels = None
 depends_on = None
