@@ -248,11 +248,16 @@ def _trim(weights, floor: float, cap: float):
 
 def _reason(result: Weighting) -> str:
     """In plain words: which group the targets fail on, and why."""
-    margin, group = max(((m, c) for m in result.margins for c in m.categories), key=lambda mc: abs(mc[1].gap))
-    name = f"{margin.title.lower()} {group.label}" if margin.key != "ward" else group.label
+    def needs(c: Category) -> float:
+        return c.target / c.unweighted if c.unweighted else float("inf")
+
+    # A group whose own average weight would have to pass the cap or floor explains it best.
+    margin, group = max(((m, c) for m in result.margins for c in m.categories),
+                        key=lambda mc: (not result.floor <= needs(mc[1]) <= result.cap, round(abs(mc[1].gap), 6)))
+    name = f"the age band {group.label}" if margin.key == "age" else group.label
     start = (f"The weighted figures cannot match the population: {_people(group.respondents)} answered from {name}, "
              f"{group.unweighted:.1f}% of the people weighted, but {name} is {group.target:.1f}% of the population")
-    needed = group.target / group.unweighted if group.unweighted else float("inf")
+    needed = needs(group)
     if needed > result.cap:
         return (f"{start}. Matching that would need each of them to count as about {needed:.0f} people, more than the cap "
                 f"of {result.cap:g}. With the cap, {name} reaches {group.weighted:.1f}%")
