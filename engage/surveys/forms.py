@@ -37,7 +37,7 @@ class SurveyForm(EngageForm):
     population_area_id = IdSelectField("Area the survey covers", blank="Every ward")
     min_age = RadioField("Who the survey is for", choices=list(ELIGIBLE_AGES.items()), coerce=int, default=0,
                          description="Weighting and “who answered” compare with the population of these ages.",
-                         widget=GovRadioInput(), validators=[InputRequired("Choose who the survey is for")])
+                         widget=GovRadioInput())
     one_per_browser = _check("Accept one response from each device", "Recommended. People on shared computers can still answer on paper.")
     codes_required = _check("Ask for a single-use access code", "For postal or panel surveys: you make and print the codes.")
     ask_contact = _check("Offer to tell people what happens next (asks for an optional email address)")

@@ -270,3 +270,18 @@ def test_demo_weighting_meets_targets_and_the_stall_survey_cannot(seeded):
     assert sex["Female"] == pytest.approx(51, abs=0.5)
     other = analysis.results(stall, weighted=True).weighting
     assert not other.usable and "75 and over" in other.problem
+
+
+def test_who_the_survey_is_for_is_a_setting(client, login, survey):
+    login("practitioner")
+    data = {"title": "Parks survey", "retention_days": "365", "version": str(survey.version), "min_age": "16"}
+    saved = client.post(f"/surveys/{survey.id}/settings", data=data)
+    assert saved.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(type(survey), survey.id).min_age == 16
+    page = client.get(f"/surveys/{survey.id}/settings").get_data(as_text=True)
+    assert "People aged 16 and over" in page
+    tampered = client.post(f"/surveys/{survey.id}/settings", data={**data, "min_age": "7", "version": str(survey.version)})
+    assert tampered.status_code == 400
+    with pytest.raises(builder.BuildError):
+        builder.update_settings(None, survey, {"title": "Parks survey", "retention_days": 365, "min_age": 7}, survey.version)
