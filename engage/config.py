@@ -86,6 +86,11 @@ def load_config(instance_path: Path) -> dict:
         # Figures with a base smaller than this are hidden on public pages and exports.
         "ENGAGE_SUPPRESSION_THRESHOLD": int(os.environ.get("ENGAGE_SUPPRESSION_THRESHOLD", "5")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("ENGAGE_MAX_UPLOAD_MB", "20")) * 1024 * 1024,
+        # Word and Excel uploads (ZIP archives): what they may really unpack to, all parts
+        # together, and a workbook's cells and shared strings (engage/core/uploads.py).
+        "ENGAGE_UNPACKED_MAX_MB": int(os.environ.get("ENGAGE_UNPACKED_MAX_MB", "100")),
+        "ENGAGE_XLSX_MAX_CELLS": int(os.environ.get("ENGAGE_XLSX_MAX_CELLS", "2000000")),
+        "ENGAGE_XLSX_MAX_STRINGS": int(os.environ.get("ENGAGE_XLSX_MAX_STRINGS", "300000")),
         # Mail: with no MAIL_SERVER the message is written to the log (local use).
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "587")),

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core import numbers
 from ..core.models import link_table, utcnow
 from ..core.concurrency import Versioned
 from ..extensions import db
@@ -243,7 +244,7 @@ class ResultFigure(db.Model):
 
     @property
     def percent(self) -> float | None:
-        return round(100.0 * self.count / self.base, 1) if self.base else None
+        return numbers.percent(self.count, self.base, 1)
 
 
 class Finding(Versioned, db.Model):

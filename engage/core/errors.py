@@ -57,6 +57,17 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         return error_response(409)
 
+    from .transitions import AlreadyMoved
+
+    @app.errorhandler(AlreadyMoved)
+    def moved_meanwhile(error):
+        # A workflow move someone else made a moment ago (engage/core/transitions.py), where
+        # the view did not say so itself: nothing was changed, and the page says why.
+        from ..extensions import db
+
+        db.session.rollback()
+        return error_response(409, str(error))
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if error.code == 429 and not wants_json():

@@ -1,7 +1,11 @@
 """The board dashboard: for each priority (of the current framework, with the older
 priorities that became it) and each of its outcomes, the consultations held, reports
 published, responses done, due and late, and each indicator's baseline, target, latest
-reading and status; and how well consultations cover the priority wards."""
+reading and status; and how well consultations cover the priority wards.
+
+Consultations are counted by the consultations' one visibility rule
+(``engage.consultations.services.visible_clause``): another organisation's private
+consultation is not counted for someone who may not see it."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -12,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..consultations.models import Consultation, consultation_area, consultation_outcome, consultation_priority
+from ..consultations.services import visible_clause as consultation_visible_clause
 from ..extensions import db
 from ..partnership.models import Area, Outcome, Priority
 from ..partnership.services import STATUS_LABELS, area_ancestor_ids, area_subtree_ids, current_framework, priority_lineage_ids
@@ -72,7 +77,8 @@ def _linked(table, column: str) -> defaultdict[int, set[int]]:
     return out
 
 
-def build(today: date | None = None) -> dict:
+def build(user=None, today: date | None = None) -> dict:
+    """The dashboard as ``user`` may see it (None: as the public)."""
     today = today or date.today()
     framework = current_framework()
     published = db.session.scalars(select(FindingsReport).where(services.out_clause()).options(
@@ -80,7 +86,7 @@ def build(today: date | None = None) -> dict:
         selectinload(FindingsReport.areas), selectinload(FindingsReport.recommendations), selectinload(FindingsReport.responses))).all()
     # Consultations as ids and (consultation, thing) pairs straight from the link tables:
     # thousands of records would otherwise be loaded whole just to be counted.
-    consultations = db.session.scalars(select(Consultation.id)).all()
+    consultations = db.session.scalars(select(Consultation.id).where(consultation_visible_clause(user))).all()
     cache: dict = {}
     report_priorities = {r.id: {p.id for p in r.priorities} for r in published}
     report_outcomes = {r.id: {o.id for o in r.outcomes} for r in published}

@@ -123,7 +123,7 @@ def download(report_id, attachment_id):
 @role_required(COORDINATOR, OFFICER)
 def dashboard():
     catch_up()
-    return render_template("sharing/dashboard.html", **board.build(), state_labels=responses.STATE_LABELS)
+    return render_template("sharing/dashboard.html", **board.build(current_user), state_labels=responses.STATE_LABELS)
 
 
 def consultation_panel(consultation, user):

@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from ..accounts.roles import OFFICER
+from ..core import transitions
 from ..core.audit import record
 from ..core.models import utcnow
 from ..core.sanitise import clean_text
@@ -18,7 +19,7 @@ from ..extensions import db
 from . import notices, workflow
 from .common import UNCHECKED, RuleError, check_version, get_or_404
 from .models import (RESPONSE_KINDS, StrategyComment, StrategyCommentContact, StrategyDocument, StrategySection,
-                     StrategyTransition, StrategyVersion)
+                     StrategyTransition, StrategyVersion, VERSION_STATES)
 
 PUBLISHED = ("adopted", "superseded")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -241,7 +242,17 @@ def transition(actor, version: StrategyVersion, action: str, reason: str = "", t
 
 def _move(actor, version: StrategyVersion, move: workflow.Move, reason: str) -> None:
     from_state = version.state
-    version.state = move.to_state
+    # Once: only the request that finds the version still in ``from_state`` moves it
+    # (engage/core/transitions.py); a second click is told and records nothing.
+    try:
+        transitions.compare_and_set(version, {"state": from_state}, {"state": move.to_state})
+    except transitions.AlreadyMoved as error:
+        now_in = error.current.get("state")
+        if now_in is None:
+            raise
+        raise transitions.AlreadyMoved(
+            f"Someone else has just changed version {version.number}: it is now "
+            f"{VERSION_STATES.get(now_in, now_in).lower()}. Nothing was changed.", error.current) from None
     db.session.add(StrategyTransition(strategy_version=version, actor_id=getattr(actor, "id", None), action=move.action,
                                       from_state=from_state, to_state=move.to_state, reason=reason))
     record(actor, "transition", version, f"Version {version.number}: {move.label.lower()}",

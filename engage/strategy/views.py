@@ -13,6 +13,7 @@ from ..core.security import role_required
 from ..extensions import db
 from . import bp, documents, workflow
 from ..core.concurrency import CONFLICTS, as_conflict
+from ..core.transitions import AlreadyMoved
 from ..core.forms import attach_error, form_status
 from .common import EditConflict, RuleError
 from .forms import CommentForm, ConfirmForm, DocumentForm, ResponseForm, SectionForm, TransitionForm, VersionForm
@@ -161,17 +162,19 @@ def admin_version(version_id):
 def admin_transition(version_id):
     v = documents.get_version(current_user, version_id)
     form = TransitionForm()
+    status = 400
     if form.validate_on_submit():
         try:
             documents.transition(current_user, v, form.action.data or "", form.reason.data or "")
         except RuleError as error:
             apply_error(form, error)
+            status = 409 if isinstance(error, AlreadyMoved) else 400  # someone else moved it a moment ago
             v = documents.get_version(current_user, version_id)
         else:
             db.session.commit()
             flash(f"Version {v.number} is now {v.state_label.lower()}.", "success")
             return redirect(url_for("strategy.admin_version", version_id=v.id))
-    return _version_page(v, VersionForm(obj=v), form, 400)
+    return _version_page(v, VersionForm(obj=v), form, status)
 
 
 @bp.route("/admin/strategy/versions/<version_id>/new-version", methods=["POST"])

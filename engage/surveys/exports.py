@@ -56,12 +56,18 @@ def response_table(survey) -> tuple[list[str], list[list]]:
 
 
 def results_table(survey, *, public: bool) -> tuple[list[str], list[list]]:
-    headers = ["question_number", "question", "dimension", "segment", "answer", "count", "base", "percent", "suppressed"]
+    """One row per figure. ``percent`` and the 95% interval (``interval_low`` to
+    ``interval_high``, Wilson, blank under the minimum base) are rounded half up to one
+    place by engage.core.numbers, as on the pages and in the API. ``in_base`` is "no" for an
+    answer the survey's editors left out of the base (counted, no percentage)."""
+    headers = ["question_number", "question", "dimension", "segment", "answer", "count", "base", "percent",
+               "interval_low", "interval_high", "in_base", "suppressed"]
     rows = []
     for question in aggregated(survey, public=public):
         for f in question["figures"]:
             rows.append([question["number"], question["text"], f["dimension"], f["segment"], f["option"], f["count"],
-                         f["base"], f["percent"], "yes" if f["suppressed"] else ""])
+                         f["base"], f["percent"], f["interval_low"], f["interval_high"], "yes" if f["in_base"] else "no",
+                         "yes" if f["suppressed"] else ""])
     return headers, rows
 
 

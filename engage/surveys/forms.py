@@ -57,6 +57,10 @@ class QuestionForm(EngageForm):
     hint = _text("Hint", 1000, "Optional. Help with answering, shown under the question.")
     options = _text("Answers", 20000, "One on each line.", area=True)
     rows = _text("Statements", 20000, "One on each line. Each is answered on the scale above.", area=True)
+    out_of_base = _text("Answers left out of the base", 2000,
+                        "Optional. Copy answers from the list above, one on each line, such as “Don’t know” or “Not applicable”. "
+                        "They are still counted and shown, but people who give only these answers are not in the base of the "
+                        "percentages.", area=True)
     allow_other = _check("Add “Other, please say”")
     randomise = _check("Show the answers in a random order", "Each person sees their own order. “Other” and “Prefer not to say” stay last.")
     min = StringField("Smallest number allowed", widget=GovTextInput(), validators=[Optional(), Length(max=20)])

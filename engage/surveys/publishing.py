@@ -33,10 +33,14 @@ def build_aggregate(survey) -> importing.Aggregate:
         data = agg.question(f"{question['text']}")
         data.code = question["number"]
         data.qtype = QTYPES.get(question["type"], "single")
+        # Answers left out of the base ("Don't know") are not published: the consultation
+        # database works out every percentage from the base, and would count them in it.
+        left_out = {f["option"] for f in question["figures"] if not f["in_base"]}
         for label in question["options"]:
-            data.option(label)
+            if label not in left_out:
+                data.option(label)
         for f in question["figures"]:
-            if f["base"] in (None, 0):
+            if f["base"] in (None, 0) or not f["in_base"]:
                 continue
             dimension = _dimension(f["dimension"])
             if dimension == "all":

@@ -1,37 +1,42 @@
-"""Honest numbers, through well-kept libraries: margins of error and two-proportion tests
-(statsmodels), and the Kish effective base of weighted figures (the weights themselves come
-from engage/surveys/weighting.py). The libraries are imported when first needed, so web workers that
-never show results do not pay for loading them.
+"""Honest numbers, through well-kept libraries: intervals and two-proportion tests with a
+correction for many tests (statsmodels), and the Kish effective base of weighted figures
+(the weights themselves come from engage/surveys/weighting.py). The libraries are imported when first needed, so
+web workers that never show results do not pay for loading them.
 
-Conventions (checked in tests against figures worked out by hand):
-- margin of error at 95%: 1.96 × sqrt(p(1 − p) / n), from the normal approximation; with
-  weights, n is the effective base (Kish): (Σw)² / Σw²;
-- significance: a two-sided two-proportion z-test with a pooled proportion, at the 5% level;
-  not run when either base is under the suppression threshold.
+Conventions (checked in tests against figures worked out by hand and against statsmodels):
+- interval at 95%: the Wilson score interval (``proportion_confint(method="wilson")``), which
+  stays inside 0% to 100% and is honest near both ends (the normal "Wald" margin gives ±0 for
+  1 of 1 and runs past 100% for 3 of 4); with weights, n is the effective base (Kish):
+  (Σw)² / Σw². No interval under the minimum base (``engage.core.numbers.min_base``, 30 by
+  default), which is the effective base with weights;
+- significance: a two-sided two-proportion z-test with a pooled proportion, at the 5% level,
+  on effective bases; only groups at or above the minimum base are tested, and the family of
+  tests in one table is controlled by Holm's method (``multipletests(method="holm")``), so the
+  chance of any false mark in a table stays at 5%;
+- a margin of error describes the chance of who happened to answer in a random sample; an
+  open-link survey's people chose to answer, so it says nothing about who did not.
 """
 from __future__ import annotations
 
+from ..core import numbers
+
 LEVEL = 0.95
 ALPHA = 1 - LEVEL
+# How the tests of one table are controlled as a family (statsmodels' multipletests name).
+CORRECTION = "holm"
+CORRECTION_NAME = "Holm"
 
 
-def margin_of_error(count: float, base: float, *, population: int | None = None) -> float | None:
-    """Half the width of the 95% interval of count/base, in percentage points."""
-    if not base or base <= 0:
+def interval(count: float, base: float) -> tuple[float, float] | None:
+    """The 95% Wilson score interval of count/base, as percentages (low, high); ``base`` is
+    the effective base with weights. None under the minimum base (``numbers.min_base``)."""
+    if not base or base <= 0 or base < numbers.min_base():
         return None
     from statsmodels.stats.proportion import proportion_confint
 
-    p = count / base
-    low, high = proportion_confint(count, base, alpha=ALPHA, method="normal")
-    half = (high - low) / 2
-    # The interval is clipped at 0 and 1; the margin is the unclipped half-width.
-    if low <= 0 or high >= 1:
-        from scipy.stats import norm
-
-        half = norm.ppf(1 - ALPHA / 2) * (p * (1 - p) / base) ** 0.5
-    if population and population > base:
-        half *= ((population - base) / (population - 1)) ** 0.5
-    return 100.0 * half
+    count = min(max(count, 0.0), base)
+    low, high = proportion_confint(count, base, alpha=ALPHA, method="wilson")
+    return 100.0 * float(low), 100.0 * float(high)
 
 
 def two_proportion_test(count1: float, base1: float, count2: float, base2: float) -> float | None:
@@ -49,7 +54,19 @@ def two_proportion_test(count1: float, base1: float, count2: float, base2: float
 
 
 def significant(p_value: float | None) -> bool:
+    """One test by itself at the 5% level (a table's tests go through ``family``)."""
     return p_value is not None and p_value < ALPHA
+
+
+def family(p_values: list[float]) -> list[bool]:
+    """Which tests of one family (one table) are significant once the family is controlled
+    (Holm's method at the 5% level)."""
+    if not p_values:
+        return []
+    from statsmodels.stats.multitest import multipletests
+
+    reject, _adjusted, _, _ = multipletests(p_values, alpha=ALPHA, method=CORRECTION)
+    return [bool(r) for r in reject]
 
 
 def effective_base(weights: list[float]) -> float:

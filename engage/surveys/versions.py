@@ -44,7 +44,7 @@ def copy_survey(actor, survey: Survey) -> Survey:
             db.session.add(new_q)
             for o in q.options:
                 new_o = SurveyOption(kind=o.kind, position=o.position, label=o.label, is_exclusive=o.is_exclusive,
-                                     invites_text=o.invites_text)
+                                     invites_text=o.invites_text, out_of_base=o.out_of_base)
                 new_q.options.append(new_o)
                 option_map[o.id] = new_o
             question_map[q.id] = new_q

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import Response, current_app, redirect, render_template, request, session, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..core.errors import bad_request
 from ..extensions import db, limiter
@@ -253,7 +254,7 @@ def check(survey_id):
         try:
             clean = answering.clean_email(email) if email else None
             preview = response.status == "preview"
-            answering.submit(survey, response, email=clean)
+            completed = answering.submit(survey, response)
             if preview:
                 db.session.delete(response)
             # The resident is told their answers are saved only after this commit returns.
@@ -269,6 +270,8 @@ def check(survey_id):
             if preview:
                 session["survey_preview_done"] = the_id
                 return redirect(url_for("surveys.done", survey_id=the_id, preview=1), code=303)
+            if completed and clean:
+                _keep_contact(survey, clean)
             _mark_done(the_id, reference)
             return redirect(url_for("surveys.done", survey_id=the_id), code=303)
     summary = answering.summary(survey, answers)
@@ -278,6 +281,20 @@ def check(survey_id):
                            preview=response.status == "preview",
                            back=url_for("surveys.page", survey_id=survey.id, index=back) if back is not None
                            else url_for("surveys.start", survey_id=survey.id)), (400 if error else 200)
+
+
+def _keep_contact(survey, email: str) -> None:
+    """The address, in a transaction of its own after the answers' commit (so that nothing,
+    not even the transaction, pairs it with the response). The answers are already saved, so
+    a failure here is said on the next page, never a 500."""
+    try:
+        answering.add_contact(survey, email)
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.exception("A survey contact address could not be saved")
+        flash("Your answers are saved, but we could not keep your email address. "
+              "Check the consultation's page for the results instead.", "warning")
 
 
 @bp.route("/surveys/<int:survey_id>/done")

@@ -209,6 +209,33 @@ def test_dashboard_counts(client, login, world, published):
     assert (castle.local, castle.reports) == (1, 1)
 
 
+def test_the_dashboard_counts_only_consultations_the_reader_may_see(client, login, world, published):
+    """The review's defect: the board dashboard counted other organisations' private
+    consultations (11 where the reader may see 10). It uses the consultations' own rule."""
+    from engage.consultations import services as consultation_services
+    from engage.sharing import dashboard
+    from tests.consultations.records_support import log
+
+    officer2 = world["officer2"]   # another organisation
+    private = log(officer2, title="Private litter review", area_ids=[world["castle"].id], priority_ids=[world["old"].id],
+                  visibility="organisation")
+    db.session.commit()
+    coordinator = world["coordinator"]
+    assert not consultation_services.can_view(coordinator, private)
+
+    def counts(user):
+        data = dashboard.build(user)
+        row = next(r for r in data["rows"] if r.priority.name == "A Safer Borough")
+        castle = next(w for w in data["wards"] if w.ward.name == "Castle")
+        return data["totals"].consultations, row.counts.consultations, castle.local
+
+    assert counts(coordinator) == (1, 1, 1)        # the private one is not counted for them
+    assert counts(officer2) == (2, 2, 2)           # its own organisation sees it
+    login("coordinator")
+    html = client.get("/findings/dashboard").get_data(as_text=True)
+    assert "Private litter review" not in html
+
+
 def test_words_search_the_report_its_findings_and_responses(client, world, published):
     def found(words):
         return "What people said about litter" in client.get("/you-said-we-did", query_string={"q": words}).get_data(as_text=True)

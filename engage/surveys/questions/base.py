@@ -28,6 +28,7 @@ class Part:
     label: str
     categories: list[tuple[str, str]] = field(default_factory=list)  # (key, label)
     exclusive: set[str] = field(default_factory=set)                  # "prefer not to say" keys
+    out_of_base: set[str] = field(default_factory=set)                # answers left out of the base
     multi: bool = False                                               # several answers per person
     numeric: bool = False                                             # summarised by mean/median
 

@@ -108,7 +108,8 @@ class ChoiceType(QuestionType):
     def parts(self, q):
         choices = q.choices()
         return [Part("all", q.text, [(str(o.id), o.label) for o in choices],
-                     {str(o.id) for o in choices if o.is_exclusive}, multi=self.multiple)]
+                     {str(o.id) for o in choices if o.is_exclusive}, multi=self.multiple,
+                     out_of_base={str(o.id) for o in choices if o.out_of_base})]
 
     def keys(self, q, value, part):
         return [str(i) for i in value["o"]] if value else []
