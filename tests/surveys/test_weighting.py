@@ -224,9 +224,11 @@ def test_weighted_results_meet_targets_and_use_the_effective_base(weighted_surve
     often = next(cells for _, label, cells in table.rows if label == "Often")[0]
     # "Often" is Castle 25–34: 10 people × 0.72 = 7.2 of 40 = 18%; shown as 7 people, not 7.2.
     assert often.percent == pytest.approx(18.0, abs=1e-4) and often.count_text() == "7"
-    # Margin of error on the effective base: 1.96 × sqrt(0.18 × 0.82 / 33.1565) = 13.08 points
-    # (on the raw base of 40 it would be 11.91).
-    assert often.moe == pytest.approx(13.08, abs=0.01)
+    # The 95% Wilson range on the effective base n = 33.1565, worked by hand with z = 1.95996:
+    # centre (p + z²/2n) / (1 + z²/n) = 0.21323, half-width z / (1 + z²/n) × sqrt(p(1 − p)/n + z²/4n²)
+    # = 0.12818: 8.50% to 34.14% (on the raw base of 40 it would be 9.09% to 32.52%).
+    low, high = often.interval
+    assert low == pytest.approx(8.505, abs=0.01) and high == pytest.approx(34.140, abs=0.01)
 
 
 def test_weighting_is_to_the_population_the_survey_could_reach(weighted_survey):
