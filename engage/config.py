@@ -78,8 +78,11 @@ def load_config(instance_path: Path) -> dict:
             "ENGAGE_TOOLKIT_DIR", str(Path(__file__).resolve().parent.parent / "toolkit")
         ),
         "ENGAGE_SITE_NAME": os.environ.get("ENGAGE_SITE_NAME", "Engage"),
-        # The site's own address, for links in emails sent from the command line.
-        "ENGAGE_BASE_URL": os.environ.get("ENGAGE_BASE_URL", ""),
+        # The site's public address, the only source of full links (engage/core/urls.py);
+        # required in production. ENGAGE_BASE_URL is its old name.
+        "ENGAGE_PUBLIC_URL": os.environ.get("ENGAGE_PUBLIC_URL") or os.environ.get("ENGAGE_BASE_URL", ""),
+        # More host names to answer to besides the public address's (comma-separated).
+        "ENGAGE_TRUSTED_HOSTS": os.environ.get("ENGAGE_TRUSTED_HOSTS", ""),
         # How long each partnership has to respond to a published findings report.
         "ENGAGE_RESPONSE_WEEKS": int(os.environ.get("ENGAGE_RESPONSE_WEEKS", "8")),
         "ENGAGE_CONTACT_EMAIL": os.environ.get("ENGAGE_CONTACT_EMAIL", "engage@example.org"),

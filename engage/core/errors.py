@@ -1,9 +1,9 @@
 """Error pages in the site's layout, and JSON errors under /api/."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 MESSAGES = {
     400: ("Sorry, we could not understand that request", "Something in the request was not right. Go back, check what you entered and try again."),
@@ -56,6 +56,12 @@ def init_app(app: Flask) -> None:
 
         db.session.rollback()
         return error_response(409)
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error):
+        # A Host this site does not answer to (TRUSTED_HOSTS, engage/core/urls.py): no page in
+        # the layout, whose links would need a trusted host to be built.
+        return Response("This site does not answer to that host name (400).", 400, mimetype="text/plain")
 
     from .transitions import AlreadyMoved
 

@@ -216,7 +216,7 @@ class UploadStore:
         """A progress callback ``(phase, done, total)`` that writes to the record at most once
         every ``every`` seconds, and always at the end of a phase. ``throttled`` names the
         phases held back that way (None: all); other phases are written every time."""
-        last = [0.0]
+        last = [float("-inf")]  # the first report is always written (monotonic may start near 0)
 
         def report(phase: str, done: int, total: int) -> None:
             now = time.monotonic()

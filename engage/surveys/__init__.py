@@ -22,7 +22,6 @@ bp = Blueprint("surveys", __name__)
 DEFAULTS = {
     # Starting and submitting answers, per address (shared computers in libraries count once).
     "ENGAGE_SURVEY_RATE_LIMIT": os.environ.get("ENGAGE_SURVEY_RATE_LIMIT", "60 per hour"),
-    "ENGAGE_BASE_URL": os.environ.get("ENGAGE_BASE_URL", ""),
 }
 
 

@@ -69,8 +69,9 @@ class QuestionForm(EngageForm):
     low_label = _text("What 0 means", 60, "For example, “Not at all likely”.")
     high_label = _text("What 10 means", 60, "For example, “Extremely likely”.")
     required = _check("People must answer this question")
-    personal = _check("Answers may identify someone", "Deleted with the other personal data at the end of the retention period, "
-                                                      "and left out of exports.")
+    personal = _check("What people write may identify someone",
+                      "Their written answer, or what they write beside “Other, please say”, is deleted with the other personal "
+                      "data at the end of the retention period, and left out of exports.")
     version = VersionField()
     submit = SubmitField("Save question", widget=GovSubmitInput())
 

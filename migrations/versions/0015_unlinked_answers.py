@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015_unlinked_answers"
-down_revision = "0014"
+down_revision = "0015_out_of_base"
 branch_labels = None
 depends_on = None
 

@@ -302,3 +302,33 @@ def test_the_method_page_is_linked_and_says_what_a_range_assumes(app, client):
     assert "fewer than 50 people" in client.get("/how-we-work-out-the-numbers").get_data(as_text=True)
     glossary = client.get("/glossary").get_data(as_text=True)
     assert "true figure for everyone" not in glossary and 'id="effective-base"' in glossary
+
+
+def test_editors_leave_an_answer_out_of_the_base_through_the_form(client, login, survey):
+    q = survey.q["use"]
+    login("practitioner")
+    page = client.get(f"/surveys/{survey.id}/questions/{q.id}/edit")
+    assert "Answers left out of the base" in page.get_data(as_text=True)
+    bad = client.post(f"/surveys/{survey.id}/questions/{q.id}/edit",
+                      data={"text": q.text, "options": "Often\nSometimes\nNever", "out_of_base": "Often\nSometimes\nNever",
+                            "required": "y", "version": str(q.version)})
+    assert bad.status_code == 400 and "Leave at least one answer in the base" in bad.get_data(as_text=True)
+    saved = client.post(f"/surveys/{survey.id}/questions/{q.id}/edit",
+                        data={"text": q.text, "options": "Often\nSometimes\nNever", "out_of_base": "Never",
+                              "required": "y", "version": str(q.version)})
+    assert saved.status_code == 302
+    db.session.expire_all()
+    assert {o.label: o.out_of_base for o in q.choices()} == {"Often": False, "Sometimes": False, "Never": True}
+    assert "Never" in client.get(f"/surveys/{survey.id}/questions/{q.id}/edit").get_data(as_text=True).split(
+        'name="out_of_base"')[1].split("</textarea>")[0]
+    # Published to the consultation database without it: that database works every
+    # percentage out from the base, which would count it.
+    from engage.surveys import publishing
+
+    for label in ("Often", "Often", "Never"):
+        store(survey, {"use": choice(q, label)})
+    aggregate = publishing.build_aggregate(survey)
+    data = next(v for v in aggregate.questions.values() if v.code == "Q2")
+    assert "Never" not in data.options and set(data.bases.values()) == {2}
+    page = client.get(f"/surveys/{survey.id}/results").get_data(as_text=True)
+    assert "not in base" in page and "100%" in page
