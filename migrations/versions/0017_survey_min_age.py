@@ -1,8 +1,8 @@
 """survey.min_age: the youngest age a survey is for, so weighting and "who answered" compare
 with the population it could reach (a survey for people aged 16 and over with the 16+ profile)
 
-Revision ID: 0016_survey_min_age
-Revises: 0015_out_of_base, 0015_unlinked_answers (and joins those two heads into one)
+Revision ID: 0017_survey_min_age
+Revises: 0016_equality_text_personal
 Create Date: 2026-12-06 13:20:00
 
 """
@@ -10,8 +10,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0016_survey_min_age'
-down_revision = ('0015_out_of_base', '0015_unlinked_answers')
+revision = '0017_survey_min_age'
+down_revision = '0016_equality_text_personal'
 branch_labels = None
 depends_on = None
 
