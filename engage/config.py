@@ -94,6 +94,10 @@ def load_config(instance_path: Path) -> dict:
         "ENGAGE_UNPACKED_MAX_MB": int(os.environ.get("ENGAGE_UNPACKED_MAX_MB", "100")),
         "ENGAGE_XLSX_MAX_CELLS": int(os.environ.get("ENGAGE_XLSX_MAX_CELLS", "2000000")),
         "ENGAGE_XLSX_MAX_STRINGS": int(os.environ.get("ENGAGE_XLSX_MAX_STRINGS", "300000")),
+        # Reading a PDF, Word or Excel file's words for search: a child process stopped after
+        # this much processor time and memory (engage/core/uploads.read_text).
+        "ENGAGE_TEXT_CPU_SECONDS": int(os.environ.get("ENGAGE_TEXT_CPU_SECONDS", "20")),
+        "ENGAGE_TEXT_MEMORY_MB": int(os.environ.get("ENGAGE_TEXT_MEMORY_MB", "512")),
         # Mail: with no MAIL_SERVER the message is written to the log (local use).
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "587")),

@@ -292,6 +292,11 @@ def test_an_answer_can_be_left_out_of_the_base(app, survey):
     # Not tested either: the paper group is all "Never", so it has no one in the base.
     t = table(analysis.results(survey, by="channel", people=crowd), q)
     assert all(c.p_value is None for c in next(cells for k, _l, cells in t.rows if k == str(opt(q, "Never").id)))
+    # The public view hides a group by its base: 3 in the base and 10 "Never" is a group of 3.
+    crowd += people(survey, [(3, "Often", "phone", None, 1.0), (10, "Never", "phone", None, 1.0)], start=500)
+    t = table(analysis.results(survey, by="channel", people=crowd, public=True), q)
+    phone = next(c for c in t.columns if c.label == "Phone")
+    assert phone.people == 3 and phone.hidden
 
 
 def test_the_method_page_is_linked_and_says_what_a_range_assumes(app, client):
