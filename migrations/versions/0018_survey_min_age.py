@@ -1,8 +1,8 @@
 """survey.min_age: the youngest age a survey is for, so weighting and "who answered" compare
 with the population it could reach (a survey for people aged 16 and over with the 16+ profile)
 
-Revision ID: 0017_survey_min_age
-Revises: 0016_equality_text_personal
+Revision ID: 0018_survey_min_age
+Revises: 0017_document_text_state
 Create Date: 2026-12-06 13:20:00
 
 """
@@ -10,8 +10,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0017_survey_min_age'
-down_revision = '0016_equality_text_personal'
+revision = '0018_survey_min_age'
+down_revision = '0017_document_text_state'
 branch_labels = None
 depends_on = None
 
