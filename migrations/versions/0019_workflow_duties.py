@@ -8,14 +8,14 @@ marked as spam (issue 16)
 - strategy_comment.spam_at / spam_by_id: an officer marked the comment as spam (kept, not
   published, not waiting for a response).
 
-Revision ID: 0018_workflow
-Revises: 0017_document_text_state
+Revision ID: 0019_workflow
+Revises: 0018_survey_min_age
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0018_workflow"
-down_revision = "0017_document_text_state"
+revision = "0019_workflow"
+down_revision = "0018_survey_min_age"
 branch_labels = None
 depends_on = None
 
