@@ -166,6 +166,12 @@ def _clean_settings(data: dict) -> dict:
         if area is None:
             raise BuildError("Choose an area from the list", "population_area_id")
     out["population_area_id"] = area_id
+    if "min_age" in data:
+        from .equality import ELIGIBLE_AGES
+
+        if data["min_age"] not in ELIGIBLE_AGES or isinstance(data["min_age"], bool):
+            raise BuildError("Choose who the survey is for", "min_age")
+        out["min_age"] = data["min_age"]
     return out
 
 

@@ -45,7 +45,8 @@ def purge_expired(now=None, echo=lambda m: None) -> dict:
       addresses, and every free-text part of the answers whose text is personal
       (``SurveyQuestion.text_is_personal``: flagged questions and equality questions),
       including the words written beside a choice;
-    - unfinished drafts older than 60 days, and previews (for every survey).
+    - unfinished drafts not saved for ENGAGE_SURVEY_DRAFT_DAYS (30 unless set), and previews
+      (for every survey).
     Flushes; the caller commits."""
     from .answering import drafts_cutoff
 
