@@ -94,6 +94,13 @@ def load_config(instance_path: Path) -> dict:
         "ENGAGE_UNPACKED_MAX_MB": int(os.environ.get("ENGAGE_UNPACKED_MAX_MB", "100")),
         "ENGAGE_XLSX_MAX_CELLS": int(os.environ.get("ENGAGE_XLSX_MAX_CELLS", "2000000")),
         "ENGAGE_XLSX_MAX_STRINGS": int(os.environ.get("ENGAGE_XLSX_MAX_STRINGS", "300000")),
+        # Reading a PDF, Word or Excel file's words for search: a child process stopped after
+        # this much processor time and memory (engage/core/uploads.read_text).
+        "ENGAGE_TEXT_CPU_SECONDS": int(os.environ.get("ENGAGE_TEXT_CPU_SECONDS", "20")),
+        "ENGAGE_TEXT_MEMORY_MB": int(os.environ.get("ENGAGE_TEXT_MEMORY_MB", "512")),
+        # How long an import's claim lasts unless its worker renews it (it does, every quarter
+        # of this, while it lives); after that a dead import may be started again (core/jobs.py).
+        "ENGAGE_JOB_LEASE_SECONDS": float(os.environ.get("ENGAGE_JOB_LEASE_SECONDS", "60")),
         # Mail: with no MAIL_SERVER the message is written to the log (local use).
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "587")),
@@ -113,6 +120,8 @@ def load_config(instance_path: Path) -> dict:
         # Login attempts per address; storage is in memory unless RATELIMIT_STORAGE_URI is set.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "ENGAGE_LOGIN_LIMIT": os.environ.get("ENGAGE_LOGIN_LIMIT", "10 per minute;50 per hour"),
+        # Comments from people who are not signed in (the strategy), per address.
+        "ENGAGE_COMMENT_LIMIT": os.environ.get("ENGAGE_COMMENT_LIMIT", "5 per minute;20 per day"),
         "RATELIMIT_HEADERS_ENABLED": False,
         "ENGAGE_RESET_TOKEN_HOURS": 2,
         # How many reverse proxies stand in front of Engage (0: none, visitors connect directly).

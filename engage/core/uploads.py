@@ -52,7 +52,7 @@ ALLOWED_HINT = "a PDF, Word (.docx), Excel (.xlsx) or CSV file"
 class Checked:
     kind: str
     content_type: str
-    text: str
+    text: str | None  # None: the words are read later (``read_text``, in background work)
 
 
 def upload_dir() -> Path:
@@ -255,60 +255,23 @@ def detect(data: bytes) -> str | None:
     return "csv" if rows and text.strip() else None
 
 
-def _pdf_text(data: bytes) -> str:
+def _pdf_opens(data: bytes) -> None:
+    """A PDF is opened (not read) in the request, so a damaged or password-protected one is
+    refused at once; pypdf caps what one stream may unpack to."""
     from pypdf import PdfReader
 
-    reader = PdfReader(io.BytesIO(data))
-    if reader.is_encrypted:
-        try:
-            if not reader.decrypt(""):
-                raise RuleError("This PDF is protected by a password. Upload a copy without a password.", "file")
-        except Exception as error:
-            if isinstance(error, RuleError):
-                raise
-            raise RuleError("This PDF is protected by a password. Upload a copy without a password.", "file")
-    parts, size = [], 0
-    for page in reader.pages[:500]:
-        try:
-            text = page.extract_text() or ""
-        except Exception:
-            text = ""
-        parts.append(text)
-        size += len(text)
-        if size > MAX_TEXT:
-            break
-    return "\n".join(parts)
-
-
-def _docx_text(data: bytes) -> str:
-    import docx
-
-    document = docx.Document(io.BytesIO(data))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.append(" ".join(cell.text for cell in row.cells))
-    return "\n".join(parts)
-
-
-def _xlsx_text(data: bytes) -> str:
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    parts, size = [], 0
+    protected = RuleError("This PDF is protected by a password. Upload a copy without a password.", "file")
     try:
-        for sheet in workbook.worksheets:
-            parts.append(sheet.title)
-            for row in sheet.iter_rows(values_only=True, max_row=20000):
-                line = " ".join(str(v) for v in row if v is not None)
-                if line:
-                    parts.append(line)
-                    size += len(line)
-                if size > MAX_TEXT:
-                    break
-    finally:
-        workbook.close()
-    return "\n".join(parts)
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise protected
+        len(reader.pages)
+    except RuleError:
+        raise
+    except Exception as error:
+        if "decrypt" in str(error).lower() or "password" in str(error).lower():
+            raise protected
+        raise RuleError(f"The {KINDS['pdf'][1]} could not be opened. It may be damaged: save it again and upload the new copy", "file")
 
 
 def _csv_text(data: bytes) -> str:
@@ -317,7 +280,9 @@ def _csv_text(data: bytes) -> str:
 
 
 def check_file(filename: str, data: bytes) -> Checked:
-    """Check a file's size, type (by content) and name; extract its text. RuleError if bad."""
+    """Check a file's size, type (by content, a Word or Excel file's real unpacked size and
+    counts, a PDF's opening) and name. RuleError if bad. A CSV file's words come with it;
+    the others' are read afterwards by ``read_text``, outside the request."""
     if not data:
         raise RuleError("The selected file is empty", "file")
     if len(data) > max_bytes():
@@ -330,15 +295,72 @@ def check_file(filename: str, data: bytes) -> Checked:
         raise RuleError(f"The selected file is not {ALLOWED_HINT}. Its content does not match any of them", "file")
     if kind != extension:
         raise RuleError(f"The file name says .{extension} but the content is a {KINDS[kind][1]}. Check you chose the right file", "file")
-    extract = {"pdf": _pdf_text, "docx": _docx_text, "xlsx": _xlsx_text, "csv": _csv_text}[kind]
-    try:
-        text = extract(data)
-    except RuleError:
-        raise
-    except Exception:
-        raise RuleError(f"The {KINDS[kind][1]} could not be opened. It may be damaged: save it again and upload the new copy", "file")
-    text = clean_text(re.sub(r"[ \t]+", " ", text))[:MAX_TEXT]
+    if kind == "pdf":
+        _pdf_opens(data)
+    if kind != "csv":  # the words are read later, by ``read_text`` in background work
+        return Checked(kind=kind, content_type=KINDS[kind][0], text=None)
+    text = clean_text(re.sub(r"[ \t]+", " ", _csv_text(data)))[:MAX_TEXT]
     return Checked(kind=kind, content_type=KINDS[kind][0], text=text)
+
+
+# ---- reading the words, in a child process with limits ------------------------------------
+
+DEFAULT_TEXT_CPU_SECONDS = 20
+DEFAULT_TEXT_MEMORY_MB = 512
+READING, READ, UNREAD = "reading", "read", "failed"
+TEXT_READING = "Engage is reading the words in this file, so that search can find it."
+TEXT_TOO_BIG = ("Engage could not read the words in this file: it took too long or needed too much memory. "
+                "Search will not find its words, but people can still open it.")
+TEXT_DAMAGED = ("Engage could not read the words in this file. It may be damaged: save it again and upload "
+                "the new copy. Until then search will not find its words.")
+TEXT_PROTECTED = ("Engage could not read the words in this file because it has a password. Upload a copy "
+                  "without a password, so that search can find it.")
+_READER = Path(__file__).with_name("text_reader.py")
+
+
+def read_text_seconds() -> int:
+    """The longest a reading child may take by the clock (three times its processor time)."""
+    return _setting("ENGAGE_TEXT_CPU_SECONDS", DEFAULT_TEXT_CPU_SECONDS) * 3 + 10
+
+
+@dataclass
+class TextRead:
+    text: str
+    problem: str | None = None          # plain words for the person, when the words were not read
+    cpu_seconds: float = 0.0            # the child's processor time (the benchmark and tests read it)
+
+
+def read_text(kind: str, data: bytes) -> TextRead:
+    """The words in a stored file, read in a child process that the kernel stops when it
+    passes ``ENGAGE_TEXT_CPU_SECONDS`` of processor time or ``ENGAGE_TEXT_MEMORY_MB`` of memory
+    (engage/core/text_reader.py); a clock limit (three times the processor time) covers a
+    child that waits. Never raises for a bad file: the problem is in plain words."""
+    import resource
+    import subprocess
+    import sys
+
+    if kind == "csv":
+        return TextRead(clean_text(re.sub(r"[ \t]+", " ", _csv_text(data)))[:MAX_TEXT])
+    cpu = _setting("ENGAGE_TEXT_CPU_SECONDS", DEFAULT_TEXT_CPU_SECONDS)
+    memory = _setting("ENGAGE_TEXT_MEMORY_MB", DEFAULT_TEXT_MEMORY_MB)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    try:
+        # One thread for the maths libraries a reader may load (each of their threads reserves
+        # memory, which counts against the child's limit).
+        env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+        done = subprocess.run([sys.executable, "-I", str(_READER), kind, str(cpu), str(memory)], input=data,
+                              capture_output=True, timeout=read_text_seconds(), check=False, env=env)
+    except subprocess.TimeoutExpired:
+        return TextRead("", TEXT_TOO_BIG)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    if done.returncode == 0:
+        text = done.stdout.decode("utf-8", "replace")
+        return TextRead(clean_text(re.sub(r"[ \t]+", " ", text))[:MAX_TEXT], cpu_seconds=used)
+    if done.returncode == 3:
+        problem = TEXT_PROTECTED if done.stderr.startswith(b"password") else TEXT_DAMAGED
+        return TextRead("", problem, cpu_seconds=used)
+    return TextRead("", TEXT_TOO_BIG, cpu_seconds=used)  # killed at a limit, or out of memory
 
 
 def safe_filename(filename: str, kind: str) -> str:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from statistics import median
 
 from markupsafe import Markup
 from sqlalchemy import select
@@ -32,7 +31,7 @@ from sqlalchemy import select
 from ..consultations.charts import Bar, Group, bar_chart
 from ..core import disclosure, numbers
 from ..extensions import db
-from . import equality, stats, structure
+from . import equality, stats, structure, weighting as weighting_rules
 from . import questions as qtypes
 from .areas import priority_ward_ids, ward_choices
 from .models import CHANNELS, SurveyAnswer, SurveyResponse
@@ -132,7 +131,8 @@ class Cell:
     p_value: float | None = None   # the test's own p-value, before the family correction
 
     def count_text(self) -> str:
-        return "" if self.hidden else (f"{self.count:,.0f}" if float(self.count).is_integer() else f"{self.count:,.1f}")
+        # Weighted counts are whole people on the page (the figures keep their fractions).
+        return "" if self.hidden else f"{self.count:,.0f}"
 
     @property
     def percent_text(self) -> str:
@@ -201,7 +201,7 @@ class Results:
     people: int
     questions: list[QuestionResult]
     dimension: Dimension | None
-    weighting: stats.Weighting | None
+    weighting: weighting_rules.Weighting | None
     public: bool
     threshold: int
     show_moe: bool
@@ -335,17 +335,17 @@ def _part_table(q, part: qtypes.Part, people: list[Person], dim: Dimension | Non
     if test and dim is not None and len(columns) > 2 and not own:
         tests, marks = _mark_significance(rows, columns, dim, part, minimum)
     numeric = None
-    if part.numeric:
-        values = [kind.numeric_value(q, p.values[q.id]) for p in answered]
-        values = [v for v in values if v is not None]
+    if part.numeric or q.qtype == "rating":
+        # Averages and middle values count each answer by its weight (1 when unweighted).
+        if q.qtype == "rating":
+            pairs = [(float(p.values[q.id]), p.weight) for p in answered]
+        else:
+            pairs = [(kind.numeric_value(q, p.values[q.id]), p.weight) for p in answered]
+            pairs = [(v, w) for v, w in pairs if v is not None]
+        values, weights = [v for v, _ in pairs], [w for _, w in pairs]
         if values and not (public and len(values) < limit):
-            numeric = {"count": len(values), "mean": sum(values) / len(values), "median": median(values),
-                       "min": min(values), "max": max(values)}
-    if q.qtype == "rating":
-        values = [float(p.values[q.id]) for p in answered]
-        if values and not (public and len(values) < limit):
-            numeric = {"count": len(values), "mean": sum(values) / len(values), "median": median(values),
-                       "min": min(values), "max": max(values)}
+            numeric = {"count": len(values), "mean": weighting_rules.weighted_mean(values, weights),
+                       "median": weighting_rules.weighted_median(values, weights), "min": min(values), "max": max(values)}
     table = PartTable(part, columns, rows, numeric, tests=tests, marks=marks, own_question=own)
     table.chart = _chart(q, table)
     return table
@@ -418,14 +418,20 @@ def _chart(q, table: PartTable) -> Markup | None:
 def results(survey, *, by: str | None = None, public: bool = False, weighted: bool = False, show_moe: bool = False,
             people: list[Person] | None = None) -> Results:
     people = load_people(survey) if people is None else people
+    everyone = people
     limit = threshold()
     weighting = None
     if weighted:
         from .population import weighting_for
 
         weighting = weighting_for(survey, people)
-        for p in people:
-            p.weight = weighting.weights.get(p.id, 1.0)
+        if weighting.usable:
+            # The stated rule (engage/surveys/weighting.py): only the people weighted are in
+            # weighted tables; the page gives the number left out. Weights that cannot meet
+            # the targets are not used at all: the tables stay unweighted and the page says why.
+            people = [p for p in people if p.id in weighting.weights]
+            for p in people:
+                p.weight = weighting.weights[p.id]
     dims = dimensions(survey)
     dim = dims.get(by) if by else None
     nums = structure.numbers(survey)
@@ -444,24 +450,26 @@ def results(survey, *, by: str | None = None, public: bool = False, weighted: bo
             result.ranking = _ranking(q, people, public, limit)
         out.append(result)
     channels = defaultdict(int)
-    for p in people:
+    for p in everyone:
         channels[p.channel] += 1
     channel_list = [(CHANNELS.get(k, k), n) for k, n in sorted(channels.items(), key=lambda item: -item[1])]
-    return Results(survey, len(people), out, dim, weighting, public, limit, show_moe, channel_list, numbers.min_base())
+    return Results(survey, len(everyone), out, dim, weighting, public, limit, show_moe, channel_list, numbers.min_base())
 
 
 def _ranking(q, people, public, limit):
+    """(option, average rank, people who ranked it); the average counts each person by their weight."""
     ranks = defaultdict(list)
     for p in people:
         for n, option_id in enumerate(p.values.get(q.id) or [], start=1):
-            ranks[option_id].append(n)
+            ranks[option_id].append((n, p.weight))
     out = []
     for option in q.choices():
-        values = ranks.get(option.id, [])
-        if public and len(values) < limit:
-            out.append((option.label, None, len(values)))
+        pairs = ranks.get(option.id, [])
+        if public and len(pairs) < limit:
+            out.append((option.label, None, len(pairs)))
         else:
-            out.append((option.label, sum(values) / len(values) if values else None, len(values)))
+            mean = weighting_rules.weighted_mean([n for n, _ in pairs], [w for _, w in pairs]) if pairs else None
+            out.append((option.label, mean, len(pairs)))
     return sorted(out, key=lambda item: (item[1] is None, item[1] or 0))
 
 

@@ -25,7 +25,7 @@ from .models import SurveyAccessCode, SurveyAnswer, SurveyContact, SurveyRespons
 
 SECRET_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-DRAFT_DAYS = 60
+DRAFT_DAYS = 30  # unless ENGAGE_SURVEY_DRAFT_DAYS says otherwise
 
 
 class AnswerError(Exception):
@@ -363,5 +363,18 @@ def forget_contacts(consultation_id: int, keys) -> int:
     return total
 
 
+def draft_days() -> int:
+    """How long saved, unfinished answers can be carried on (ENGAGE_SURVEY_DRAFT_DAYS)."""
+    from flask import current_app, has_app_context
+
+    days = current_app.config.get("ENGAGE_SURVEY_DRAFT_DAYS", DRAFT_DAYS) if has_app_context() else DRAFT_DAYS
+    return max(1, int(days))
+
+
 def drafts_cutoff():
-    return utcnow() - timedelta(days=DRAFT_DAYS)
+    """Drafts last saved before this can no longer be carried on, and are purged."""
+    return utcnow() - timedelta(days=draft_days())
+
+
+def is_expired(response: SurveyResponse) -> bool:
+    return response.status == "draft" and response.updated_at is not None and response.updated_at < drafts_cutoff()

@@ -166,6 +166,12 @@ def _clean_settings(data: dict) -> dict:
         if area is None:
             raise BuildError("Choose an area from the list", "population_area_id")
     out["population_area_id"] = area_id
+    if "min_age" in data:
+        from .equality import ELIGIBLE_AGES
+
+        if data["min_age"] not in ELIGIBLE_AGES or isinstance(data["min_age"], bool):
+            raise BuildError("Choose who the survey is for", "min_age")
+        out["min_age"] = data["min_age"]
     return out
 
 
@@ -367,7 +373,7 @@ def _question_values(kind, data: dict) -> dict:
             out_of_base.append(by_label[line.casefold()])
         if len(set(out_of_base)) >= len(options):
             raise BuildError("Leave at least one answer in the base, or no one would be counted in the percentages", "out_of_base")
-    return {"text": text, "hint": hint, "required": bool(data.get("required")), "personal": bool(data.get("personal")) and kind.text_answer,
+    return {"text": text, "hint": hint, "required": bool(data.get("required")), "personal": bool(data.get("personal")) and (kind.text_answer or kind.key in FREE_TEXT_CHOICES),
             "randomise": bool(data.get("randomise")) and kind.has_options, "settings": settings,
             "options": options, "rows": rows, "allow_other": allow_other, "out_of_base": set(out_of_base)}
 
@@ -383,6 +389,8 @@ def _mark_out_of_base(question: SurveyQuestion, labels: set[str]) -> None:
 
 
 OTHER_LABEL = "Other, please say"
+# Choice types that can carry words beside a choice ("Other, please say"), so "personal" applies.
+FREE_TEXT_CHOICES = ("single", "multiple")
 
 
 def add_question(actor, survey: Survey, section: SurveySection, qtype: str, data: dict) -> SurveyQuestion:
@@ -449,7 +457,9 @@ def update_question(actor, survey: Survey, question: SurveyQuestion, data: dict,
         if narrower:
             raise BuildError("This question has answers, so its range can only be widened. Make a new version of the survey to narrow it", "min")
     question.text, question.hint, question.required = values["text"], values["hint"], values["required"]
-    question.personal, question.randomise, question.settings = values["personal"], values["randomise"], values["settings"]
+    # Equality questions' "please say" words are always personal (SurveyQuestion.text_is_personal).
+    question.personal = values["personal"] or bool(question.equality_key)
+    question.randomise, question.settings = values["randomise"], values["settings"]
     changes = audit.changes_of(question)
     if kind.has_options:
         _apply_list(question, "option", values["options"], counts, "answer", "options")
@@ -593,7 +603,8 @@ def add_equality_section(actor, survey: Survey) -> SurveySection:
     db.session.add(section)
     for n, spec in enumerate(equality.QUESTIONS, start=1):
         question = SurveyQuestion(survey=survey, section=section, position=n, qtype="single", text=spec["text"],
-                                  hint=spec.get("hint", ""), required=False, equality_key=spec["key"], settings={})
+                                  hint=spec.get("hint", ""), required=False, equality_key=spec["key"], settings={},
+                                  personal=True)
         for m, (label, invites) in enumerate(spec["options"], start=1):
             question.options.append(SurveyOption(kind="option", position=m, label=label, invites_text=invites))
         question.options.append(SurveyOption(kind="option", position=len(spec["options"]) + 1, label=equality.PREFER_NOT,

@@ -1,4 +1,5 @@
-"""Exports: every response (one row each, personal data removed) and the aggregated
+"""Exports: every response (one row each, personal data removed: every free-text part of an
+answer whose text is personal, ``SurveyQuestion.text_is_personal``) and the aggregated
 results, as CSV and XLSX. A cell that a spreadsheet could run as a formula (starting with
 =, +, -, @, a tab or a carriage return) is neutralised with a leading single quote.
 """
@@ -46,11 +47,11 @@ def response_table(survey) -> tuple[list[str], list[list]]:
         for q in ordered:
             kind = qtypes.type_of(q)
             value = person.values.get(q.id)
-            if q.personal:
-                # Free text that may identify someone never leaves Engage.
-                row.extend(["[removed: personal]" if value else ""] * len(kind.columns(q, "")))
-            else:
-                row.extend(kind.export(q, value) if value is not None else [""] * len(kind.columns(q, "")))
+            if value is not None and q.text_is_personal:
+                # Free text that may identify someone never leaves Engage: a text answer, or the
+                # words written beside a choice ("please say"); the choice itself is kept.
+                value = kind.without_text(q, value)
+            row.extend(kind.export(q, value) if value is not None else [""] * len(kind.columns(q, "")))
         rows.append(row)
     return headers, rows
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, false, func, or_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.concurrency import Versioned
@@ -56,7 +57,14 @@ class Survey(Versioned, db.Model):
     ask_contact: Mapped[bool] = mapped_column(Boolean, default=True)
     # The area whose wards' population profile "who answered" and weighting compare with.
     population_area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id", ondelete="SET NULL"), index=True)
+    # The youngest age the survey is for (equality.ELIGIBLE_AGES): weighting and "who answered"
+    # compare with the population of that age and over, the population the survey could reach.
+    min_age: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The decision that the results are public (who, when): only this makes them public,
+    # never the consultation's results date alone (``publishing.publish``).
+    results_public_at: Mapped[datetime | None] = mapped_column(DateTime)
+    results_public_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     personal_purged_at: Mapped[datetime | None] = mapped_column(DateTime)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
@@ -128,7 +136,9 @@ class SurveyQuestion(Versioned, db.Model):
     hint: Mapped[str] = mapped_column(String(1000), default="")
     required: Mapped[bool] = mapped_column(Boolean, default=False)
     randomise: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Free text that may identify someone: deleted with the personal data on schedule.
+    # Every free-text part of the answers may identify someone: the answer of a text question
+    # and the words written beside a choice ("Other, please say"). Deleted with the personal
+    # data on schedule and left out of exports. See ``text_is_personal``.
     personal: Mapped[bool] = mapped_column(Boolean, default=False)
     # Type-specific settings: {"min": 0, "max": 10} for numbers, {"allow_other": true}...
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -139,6 +149,19 @@ class SurveyQuestion(Versioned, db.Model):
     section = relationship("SurveySection", back_populates="questions")
     options = relationship("SurveyOption", back_populates="question", cascade="all, delete-orphan",
                            order_by="SurveyOption.position")
+
+    @hybrid_property
+    def text_is_personal(self) -> bool:
+        """The one rule for free text: personal when the question is flagged so, and always
+        for equality monitoring questions (what people write about their ethnic group,
+        religion, gender identity or sexual orientation is special category data). Works in
+        Python and in SQL (the purge uses it in a WHERE clause)."""
+        return bool(self.personal) or bool(self.equality_key)
+
+    @text_is_personal.inplace.expression
+    @classmethod
+    def _text_is_personal_expression(cls):
+        return or_(cls.personal.is_(True), func.coalesce(cls.equality_key, "") != "")
 
     def choices(self) -> list["SurveyOption"]:
         return [o for o in self.options if o.kind == "option"]

@@ -84,7 +84,7 @@ def _dates(form) -> dict:
 def _settings_data(form) -> dict:
     return {"title": form.title.data, "introduction": form.introduction.data, "privacy_notice": form.privacy_notice.data,
             "results_note": form.results_note.data, "retention_days": form.retention_days.data,
-            "population_area_id": form.population_area_id.data, "one_per_browser": form.one_per_browser.data,
+            "population_area_id": form.population_area_id.data, "min_age": form.min_age.data, "one_per_browser": form.one_per_browser.data,
             "codes_required": form.codes_required.data, "ask_contact": form.ask_contact.data, **_dates(form)}
 
 

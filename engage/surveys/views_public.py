@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..core.errors import bad_request
+from ..core.limits import breach, keeps_answers_when_limited
 from ..extensions import db, limiter
 from . import answering, builder, structure
 from . import questions as qtypes
@@ -98,7 +99,7 @@ def _forget(survey_id: int) -> None:
 def _current(survey) -> SurveyResponse | None:
     secret = _drafts().get(str(survey.id))
     response = answering.load(survey, secret)
-    if response is None or response.status == "complete":
+    if response is None or response.status == "complete" or answering.is_expired(response):
         return None
     return response
 
@@ -317,37 +318,52 @@ def saved(survey_id):
     secret = _drafts().get(str(survey.id))
     if response is None or not secret:
         return redirect(url_for("surveys.start", survey_id=survey.id))
-    link = url_for("surveys.resume_link", survey_id=survey.id, secret=secret, _external=True)
+    # The code rides in the link's fragment (after #): browsers never send it to the server,
+    # so it is in no access log. The resume page's script puts it in the form and sends it.
+    link = url_for("surveys.resume", survey_id=survey.id, _external=True) + "#" + answering.show_secret(secret)
     return render_template("surveys/saved.html", survey=survey, link=link, code=answering.show_secret(secret),
-                           next_index=_resume_index(survey, response))
+                           next_index=_resume_index(survey, response), days=answering.draft_days())
+
+
+def _resume_limit():
+    return current_app.config.get("ENGAGE_SURVEY_RESUME_LIMIT", "10 per minute;30 per hour")
 
 
 @bp.route("/surveys/<int:survey_id>/resume", methods=["GET", "POST"])
-@limiter.limit(_limit, methods=["POST"])
+@limiter.limit(_resume_limit, methods=["POST"])
+@keeps_answers_when_limited
 def resume(survey_id):
+    """Carry on with saved answers: the code is typed (or put there by the link's script) and
+    posted, never part of an address. Looking codes up is rate limited per address."""
     survey = builder.get_for_public(current_user, survey_id)
     error = None
+    status = 400
     if request.method == "POST":
-        secret = (request.form.get("code") or "").strip().lower().replace("-", "").replace(" ", "")
-        response = answering.load(survey, secret)
-        if response is None or response.status != "draft":
-            error = "That code does not match any saved answers to this survey. Check it and try again"
-        elif survey.state != "open":
-            error = "This survey has closed, so saved answers can no longer be finished"
+        limited = breach()
+        if limited is not None:
+            error, status = limited.message.replace("sent this form", "tried codes"), 429
         else:
-            _remember(survey.id, secret)
-            return redirect(url_for("surveys.page", survey_id=survey.id, index=_resume_index(survey, response)))
-    return render_template("surveys/resume.html", survey=survey, error=error), (400 if error else 200)
+            secret = (request.form.get("code") or "").strip().lower().replace("-", "").replace(" ", "")
+            response = answering.load(survey, secret)
+            if response is None or response.status != "draft":
+                error = "That code does not match any saved answers to this survey. Check it and try again"
+            elif answering.is_expired(response):
+                error = (f"These answers were saved more than {answering.draft_days()} days ago, so they can no longer "
+                         "be used. Start the survey again")
+            elif survey.state != "open":
+                error = "This survey has closed, so saved answers can no longer be finished"
+            else:
+                _remember(survey.id, secret)
+                return redirect(url_for("surveys.page", survey_id=survey.id, index=_resume_index(survey, response)))
+    return render_template("surveys/resume.html", survey=survey, error=error), (status if error else 200)
 
 
-@bp.route("/surveys/<int:survey_id>/resume/<secret>")
-def resume_link(survey_id, secret):
+@bp.route("/surveys/<int:survey_id>/resume/<path:_old>")
+def resume_link(survey_id, _old):
+    """Links given out before the code moved out of the address: they no longer open saved
+    answers (an address is logged and can be replayed); they lead to the code form."""
     survey = builder.get_for_public(current_user, survey_id)
-    response = answering.load(survey, secret)
-    if response is None or response.status != "draft" or survey.state != "open":
-        return redirect(url_for("surveys.resume", survey_id=survey.id))
-    _remember(survey.id, secret.lower())
-    return redirect(url_for("surveys.page", survey_id=survey.id, index=_resume_index(survey, response)))
+    return redirect(url_for("surveys.resume", survey_id=survey.id))
 
 
 # ---- QR code ------------------------------------------------------------------------------

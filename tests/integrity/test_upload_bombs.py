@@ -117,3 +117,105 @@ def test_the_results_import_refuses_a_bomb_and_imports_a_normal_workbook(app, lo
     summary = importing.import_results(users["practitioner"], consultation, "results.xlsx", xlsx_bytes(tidy_rows()), fmt="tidy")
     db.session.commit()
     assert summary.rows > 0 and db.session.scalar(select(func.count()).select_from(Question)) > 0
+
+
+# ---- reading the words: background work in a child process with limits ----------------------
+
+def _empty_cells(rows=600, columns=3000) -> bytes:
+    """Within every limit of the check (1.8 million empty cells, 9 KB), but several seconds of
+    processor time for a spreadsheet library to walk through."""
+    return bombs.workbook((b"<row>" + b"<c/>" * columns + b"</row>") * rows)
+
+
+def _many_strings(count=290_000) -> bytes:
+    """Within the check's limits, but about 60 MB of text once read."""
+    return bombs.workbook(b'<row><c t="s"><v>0</v></c></row>',
+                          b"".join(b"<si><t>%s</t></si>" % (b"%07d" % n * 28) for n in range(count)))
+
+
+def test_reading_words_stops_at_the_time_limit_in_the_child_not_in_this_process(app):
+    from tests.consultations.test_documents import xlsx_bytes
+
+    app.config["ENGAGE_TEXT_CPU_SECONDS"] = 1
+    with app.test_request_context():
+        assert uploads.check_file("cells.xlsx", _empty_cells()).text is None  # passes the check
+        result, cpu = _cpu(lambda: uploads.read_text("xlsx", _empty_cells()))
+        assert result.problem == uploads.TEXT_TOO_BIG and result.text == ""
+        assert cpu < 1.0  # the work (and its stop) was the child's
+        assert 0.9 <= result.cpu_seconds < 5  # stopped by the kernel near its one second
+        normal = uploads.read_text("xlsx", xlsx_bytes("Zebracrossing"))
+        assert normal.problem is None and "Zebracrossing" in normal.text
+
+
+def test_reading_words_stops_at_the_memory_limit(app):
+    from tests.consultations.test_documents import xlsx_bytes
+
+    app.config["ENGAGE_TEXT_MEMORY_MB"] = 200
+    with app.test_request_context():
+        assert uploads.read_text("xlsx", _many_strings()).problem == uploads.TEXT_TOO_BIG
+        normal = uploads.read_text("xlsx", xlsx_bytes("Zebracrossing"))  # the same limit
+        assert normal.problem is None and "Zebracrossing" in normal.text
+        app.config["ENGAGE_TEXT_MEMORY_MB"] = 1024
+        assert uploads.read_text("xlsx", _many_strings()).problem is None
+
+
+def test_a_document_too_slow_to_read_is_kept_and_says_why_in_plain_words(app, client, login, users, ref):  # noqa: F811
+    from engage.consultations import documents
+    from tests.consultations.test_documents import upload
+
+    app.config["ENGAGE_TEXT_CPU_SECONDS"] = 1
+    consultation = log(users["practitioner"])
+    login("practitioner")
+    slow = _empty_cells()
+    response, cpu = _cpu(lambda: upload(client, consultation.id, "cells.xlsx", slow))
+    assert response.status_code == 302 and cpu < QUICK_CPU_SECONDS
+    document = db.session.scalar(select(ConsultationDocument))
+    documents.wait_for_text(document.id)
+    db.session.refresh(document)
+    assert (document.text_state, document.text_problem, document.extracted_text) == ("failed", uploads.TEXT_TOO_BIG, "")
+    page = client.get(f"/consultations/{consultation.id}/documents")
+    assert page.status_code == 200 and "took too long or needed too much memory" in page.get_data(as_text=True)
+    download = client.get(f"/consultations/{consultation.id}/documents/{document.id}/download")
+    assert download.status_code == 200 and download.data == slow
+
+
+def test_a_damaged_word_file_is_refused_and_a_damaged_pdf_page_says_so(app):
+    from tests.consultations.test_documents import docx_bytes
+
+    broken = bytearray(docx_bytes("hello"))
+    at = broken.find(b"word/document.xml", broken.find(b"PK\x03\x04")) + 40
+    broken[at:at + 20] = b"\x00" * 20  # inside the compressed words: the checksum no longer holds
+    with app.test_request_context():
+        with pytest.raises(uploads.RuleError, match="could not be opened. It may be damaged"):
+            uploads.check_file("report.docx", bytes(broken))
+        assert uploads.read_text("pdf", b"%PDF-1.4\n%%EOF\n").problem == uploads.TEXT_DAMAGED
+
+
+def test_a_reading_stopped_by_a_restart_starts_again_when_the_page_is_shown(app, client, login, users, ref):  # noqa: F811
+    """The server stopped while a child read the words: the document says "reading" long after
+    any child would have been stopped; showing the documents page starts the reading again."""
+    from datetime import timedelta
+
+    from engage.consultations import documents
+    from engage.core.models import utcnow
+    from tests.consultations.test_documents import xlsx_bytes
+
+    consultation = log(users["practitioner"])
+    login("practitioner")
+    with app.test_request_context():
+        stored = uploads.store(xlsx_bytes("Zebracrossing"))
+    document = ConsultationDocument(consultation=consultation, title="Left reading", filename="a.xlsx", stored_name=stored,
+                                    content_type=uploads.KINDS["xlsx"][0], size=1, text_state="reading",
+                                    uploaded_at=utcnow() - timedelta(seconds=30))
+    db.session.add(document)
+    db.session.commit()
+    client.get(f"/consultations/{consultation.id}/documents")
+    documents.wait_for_text(document.id)
+    db.session.refresh(document)
+    assert document.text_state == "reading"  # not yet stalled: its child may still be reading
+    document.uploaded_at = utcnow() - timedelta(seconds=uploads.read_text_seconds() + 61)
+    db.session.commit()
+    client.get(f"/consultations/{consultation.id}/documents")
+    documents.wait_for_text(document.id)
+    db.session.refresh(document)
+    assert document.text_state == "read" and "Zebracrossing" in document.extracted_text

@@ -30,21 +30,6 @@ def test_kish_effective_base(app):
     assert stats.effective_base([1] * 10) == pytest.approx(10)
 
 
-def test_raking_meets_every_margin(app):
-    people = [(1, "A", "x", "F"), (2, "A", "y", "M"), (3, "B", "x", "M"), (4, "B", "y", "F"), (5, "A", "x", "F"), (6, "B", "x", "F"), (7, "C", "x", "F")]
-    margins = {"ward": {"A": 50, "B": 50, "C": 0, "D": 10}, "age": {"x": 30, "y": 70}, "sex": {"F": 50, "M": 50}}
-    result = stats.rake(people, margins)
-    assert result.weighted == 6 and result.unweighted == 1 and result.weights[7] == 1.0
-    assert any("D" in note for note in result.margins)
-    totals = {}
-    for pid, ward, age, sex in people[:6]:
-        for key in (ward, age, sex):
-            totals[key] = totals.get(key, 0) + result.weights[pid]
-    assert totals["A"] == pytest.approx(3, abs=1e-4) and totals["B"] == pytest.approx(3, abs=1e-4)
-    assert totals["x"] == pytest.approx(1.8, abs=1e-4) and totals["y"] == pytest.approx(4.2, abs=1e-4)
-    assert totals["F"] == pytest.approx(3, abs=1e-4)
-
-
 @pytest.fixture
 def answered(survey, places):
     q = survey.q
@@ -250,10 +235,12 @@ def test_results_page_renders_every_view(app, client, login, answered):
     assert b"hidden" in public.data
 
 
-def test_weighting_to_population_through_the_results(survey, places):
+def test_weighting_to_population_through_the_results(app, survey, places):
     """Raking with real equality answers: the weighted share moves towards the population's,
     both bases are kept, and the effective base is Kish's."""
     from engage.surveys import builder
+
+    app.config["ENGAGE_WEIGHTING_MIN_GROUP"] = 2   # a dozen people: let groups of 2 stand alone
 
     section = builder.add_equality_section(None, survey)
     age = next(x for x in section.questions if x.equality_key == "age")

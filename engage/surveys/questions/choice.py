@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ...core.sanitise import clean_text
-from .base import OTHER_LIMIT, Invalid, Part, QuestionType, _ids
+from .base import OTHER_LIMIT, REMOVED, Invalid, Part, QuestionType, _ids
 
 
 class ChoiceType(QuestionType):
@@ -116,6 +116,11 @@ class ChoiceType(QuestionType):
 
     def export(self, q, value):
         return [self.display(q, value) if value else ""]
+
+    def without_text(self, q, value):
+        if not value:
+            return value
+        return {"o": value.get("o", []), "t": {k: REMOVED for k, v in (value.get("t") or {}).items() if v}}
 
     def matches(self, q, value, op, operand):
         if self.empty(value):
