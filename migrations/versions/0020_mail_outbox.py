@@ -1,14 +1,14 @@
 """The mail outbox: emails stored with the change they are about, sent by background work
 with retries, each once (issue 16, engage/core/mail.py).
 
-Revision ID: 0016_mail_outbox
-Revises: 0015_unlinked_answers
+Revision ID: 0020_mail_outbox
+Revises: 0019_workflow
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016_mail_outbox"
-down_revision = "0015_unlinked_answers"
+revision = "0020_mail_outbox"
+down_revision = "0019_workflow"
 branch_labels = None
 depends_on = None
 
