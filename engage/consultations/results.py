@@ -6,6 +6,9 @@ answered) is under ``ENGAGE_SUPPRESSION_THRESHOLD`` (default 5) is hidden on pub
 public exports and in the API, so that nobody in a small group can be picked out; and so that a
 hidden figure cannot be worked out by subtraction (priority wards minus the other priority
 wards), the next smallest group of the same family is hidden too (secondary suppression).
+All of a consultation's tables are protected together (``publication``): a figure hidden in one
+is hidden wherever the same people are counted, counts of 1 to 4 are hidden, and so are the
+answers of a group that all gave the same one.
 Staff who may edit the consultation see every figure, marked. Results of a consultation whose
 results are not yet published are shown only to those staff.
 """

@@ -15,23 +15,31 @@ family is safe, because hiding a group in one family can expose it in another. P
 in the total but in none of its groups (those who did not give their age, say) count as a
 hidden group of their own when there are at least as many of them as the threshold.
 
-Worked example (threshold 5), the question "Do you feel safe?":
+Worked example (threshold 5), the question "Do you feel safe?" (tests/integrity/test_small_numbers.py):
 
-    everyone 40 = priority wards 10 + rest 30
-    priority wards 10 = Castlefields 3 + Windmill Hill 7
-    rest 30 = Mill 12 + Park 18
+    everyone 60 = priority wards 20 + rest of the borough 40
+    priority wards 20 = Castlefields 3 + Windmill Hill 17
+    rest 40 = Mill 4 + Park 14 + Dale 22
 
-Castlefields (3) is hidden (primary). In the family "priority wards = Castlefields + Windmill
-Hill" it is the only hidden member, so Windmill Hill (7) is hidden too (secondary). Now no
-family has exactly one hidden member: priority wards 10 and everyone 40 stay, and 10 is all
-anyone can learn about the two wards together.
+Castlefields (3) and Mill (4) are hidden (primary). In "priority wards = Castlefields +
+Windmill Hill" Castlefields is the only hidden member, so Windmill Hill (17) is hidden too
+(else 20 - 17 = 3); in "rest = Mill + Park + Dale" Mill is, so Park (14) is hidden too (else
+40 - 14 - 22 = 4). Every family now has none or at least two hidden members: Dale, the priority
+wards, the rest and everyone stay. Drop either family and one of the small wards comes back.
+
+Everything published together (``Publication``): a survey or a consultation publishes many
+tables, and the same people are counted in several of them. The rules above are applied to all
+of them at once, by what each figure counts, so that a group hidden in one table is hidden in
+every table, and counts of 1 to 4, groups that all gave one answer, averages and ranges of a few
+people are hidden too (see ``Publication``).
 
 How a new capability uses it::
 
     groups = {key: base for each group of people}          # e.g. segment ids
     families = [disclosure.Family(total_key, [part_keys...]), ...]
     hidden = disclosure.suppress(groups, families)        # keys to hide from the public
-    # or, for consultation results, engage.consultations.results.hidden_segments(...)
+    # everything published for a survey or consultation at once: Publication (below), as
+    # engage.surveys.analysis.publication and engage.consultations.results.publication use it
 
 ``families_for_segments`` builds the families for segments with a ``dimension``, a ``label``
 and (for wards) whether the ward is a priority ward. Counts derived from hidden groups (a

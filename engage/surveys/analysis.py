@@ -2,10 +2,13 @@
 equality question, ward, priority wards against the rest, or channel; margins of error,
 significance marks, weighting to the population profile, and suppression.
 
-Suppression outside staff views is engage.core.disclosure's: a group under the threshold is
-hidden (primary), and so is the next smallest group of any breakdown where one hidden group
-could be worked out from the total and the others (secondary): everyone = each breakdown's
-groups, and priority wards / the rest of the borough = their wards.
+Suppression outside staff views is engage.core.disclosure's, applied to every table the public
+could be shown at once (``publication``): groups under the threshold anywhere are hidden
+everywhere, with the next smallest of any breakdown they could be worked out from; counts of 1
+to 4 and groups that all gave one answer are hidden; the same people are hidden in every table
+that counts them (the ward question's row "Hale" is the column "Hale"), and the questions the
+breakdowns are made from are published for everyone only. Averages, ranges and ranking means
+are shown from the threshold up.
 
 Everything is computed from the complete responses each time (one query for responses,
 one for answers), so results are live while the survey is open.
