@@ -1,12 +1,14 @@
 """Engage: consultation and community engagement for local partnerships."""
 from __future__ import annotations
 
+import faulthandler
 from pathlib import Path
 
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from .config import load_config
+from .core.urls import EngageFlask, configure as configure_public_address
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,13 +32,19 @@ class TrustedProxies:
         if count not in self._fixed:
             from werkzeug.middleware.proxy_fix import ProxyFix
 
-            self._fixed[count] = ProxyFix(self.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count, x_prefix=count)
+            # Only what the README's proxy example sets: the visitor's address and the scheme.
+            # The host comes from the Host header the proxy passes on (checked against
+            # TRUSTED_HOSTS); links never come from it (engage/core/urls.py).
+            self._fixed[count] = ProxyFix(self.wsgi_app, x_for=count, x_proto=count, x_host=0, x_port=0, x_prefix=0)
         return self._fixed[count](environ, start_response)
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app. ``config`` overrides what the environment gives (tests use it)."""
-    app = Flask(
+    # A crash in a native library (a segmentation fault) prints every thread's Python stack.
+    if not faulthandler.is_enabled():
+        faulthandler.enable()
+    app = EngageFlask(
         __name__,
         instance_path=str(ROOT / "instance"),
         template_folder=str(ROOT / "templates"),
@@ -46,6 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(instance))
     if config:
         app.config.update(config)
+    configure_public_address(app)
     # Behind a reverse proxy (see the README): believe its X-Forwarded-* headers.
     app.wsgi_app = TrustedProxies(app, app.wsgi_app)
 

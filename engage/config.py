@@ -78,14 +78,26 @@ def load_config(instance_path: Path) -> dict:
             "ENGAGE_TOOLKIT_DIR", str(Path(__file__).resolve().parent.parent / "toolkit")
         ),
         "ENGAGE_SITE_NAME": os.environ.get("ENGAGE_SITE_NAME", "Engage"),
-        # The site's own address, for links in emails sent from the command line.
-        "ENGAGE_BASE_URL": os.environ.get("ENGAGE_BASE_URL", ""),
+        # The site's public address, the only source of full links (engage/core/urls.py);
+        # required in production. ENGAGE_BASE_URL is its old name.
+        "ENGAGE_PUBLIC_URL": os.environ.get("ENGAGE_PUBLIC_URL") or os.environ.get("ENGAGE_BASE_URL", ""),
+        # More host names to answer to besides the public address's (comma-separated).
+        "ENGAGE_TRUSTED_HOSTS": os.environ.get("ENGAGE_TRUSTED_HOSTS", ""),
         # How long each partnership has to respond to a published findings report.
         "ENGAGE_RESPONSE_WEEKS": int(os.environ.get("ENGAGE_RESPONSE_WEEKS", "8")),
         "ENGAGE_CONTACT_EMAIL": os.environ.get("ENGAGE_CONTACT_EMAIL", "engage@example.org"),
         # Figures with a base smaller than this are hidden on public pages and exports.
         "ENGAGE_SUPPRESSION_THRESHOLD": int(os.environ.get("ENGAGE_SUPPRESSION_THRESHOLD", "5")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("ENGAGE_MAX_UPLOAD_MB", "20")) * 1024 * 1024,
+        # Word and Excel uploads (ZIP archives): what they may really unpack to, all parts
+        # together, and a workbook's cells and shared strings (engage/core/uploads.py).
+        "ENGAGE_UNPACKED_MAX_MB": int(os.environ.get("ENGAGE_UNPACKED_MAX_MB", "100")),
+        "ENGAGE_XLSX_MAX_CELLS": int(os.environ.get("ENGAGE_XLSX_MAX_CELLS", "2000000")),
+        "ENGAGE_XLSX_MAX_STRINGS": int(os.environ.get("ENGAGE_XLSX_MAX_STRINGS", "300000")),
+        # Reading a PDF, Word or Excel file's words for search: a child process stopped after
+        # this much processor time and memory (engage/core/uploads.read_text).
+        "ENGAGE_TEXT_CPU_SECONDS": int(os.environ.get("ENGAGE_TEXT_CPU_SECONDS", "20")),
+        "ENGAGE_TEXT_MEMORY_MB": int(os.environ.get("ENGAGE_TEXT_MEMORY_MB", "512")),
         # Mail: with no MAIL_SERVER the message is written to the log (local use).
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "587")),
@@ -105,6 +117,8 @@ def load_config(instance_path: Path) -> dict:
         # Login attempts per address; storage is in memory unless RATELIMIT_STORAGE_URI is set.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "ENGAGE_LOGIN_LIMIT": os.environ.get("ENGAGE_LOGIN_LIMIT", "10 per minute;50 per hour"),
+        # Comments from people who are not signed in (the strategy), per address.
+        "ENGAGE_COMMENT_LIMIT": os.environ.get("ENGAGE_COMMENT_LIMIT", "5 per minute;20 per day"),
         "RATELIMIT_HEADERS_ENABLED": False,
         "ENGAGE_RESET_TOKEN_HOURS": 2,
         # How many reverse proxies stand in front of Engage (0: none, visitors connect directly).

@@ -70,6 +70,8 @@ def make_app(database_url: str, tmp_path: Path, **overrides):
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "ENGAGE_INDEX_LOCK_WAIT": 1.0,
+        # The test client's own address, so links in mail and the API open in it.
+        "ENGAGE_PUBLIC_URL": "http://localhost",
     }
     config.update(overrides)
     app = create_app(config)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import smtplib
+import unicodedata
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -33,7 +34,10 @@ GENERIC_LOGIN_ERROR = "Enter a correct email address and password. Both are case
 
 
 def _safe_next(target: str | None) -> str:
-    if target:
+    """Where to go after signing in: a path on this site, or the dashboard. Control and format
+    characters (a line break would reach the Location header and fail the response) and backslashes
+    (browsers read ``/\\evil.example`` as ``//evil.example``) are refused outright."""
+    if target and not any(ch == "\\" or unicodedata.category(ch).startswith("C") for ch in target):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
             return target

@@ -33,7 +33,7 @@ from typing import Callable, Iterable
 from flask import current_app
 from sqlalchemy import delete, insert, select
 
-from ..core import audit
+from ..core import audit, uploads
 from ..core.models import utcnow
 from ..core.sanitise import clean_text
 from ..extensions import db
@@ -83,7 +83,7 @@ MAX_PROBLEMS = 100
 MAX_OPTIONS_PER_QUESTION = 60
 MAX_SEGMENT_VALUES = 200
 MAX_COLUMNS = 500
-MAX_UNPACKED_XLSX = 200 * 1024 * 1024
+EXCEL_MAX_COLUMNS = 16_384
 
 Progress = Callable[[str, int, int], None]
 
@@ -295,8 +295,14 @@ def count_rows(filename: str, data: bytes, stop_after: int | None = None) -> int
     """The rows of data in a file (not blank, under the heading row), counted from the rows
     themselves: a workbook's own claim of its size (its "dimension") can be wrong or made up.
     ``stop_after`` stops counting once there are more rows than that (enough to know a file
-    is large), so a large workbook is not read twice."""
+    is large), so a large workbook is not read twice. A workbook whose rows (as written,
+    blank ones too) or cells already say it is large is not read at all: reading it is work
+    for the background."""
     ext = extension_of(filename)
+    if ext == "xlsx" and stop_after is not None:
+        report = _inspect(data)
+        if report.rows - 1 > stop_after or report.cells > stop_after * MAX_COLUMNS // 10:
+            return max(report.rows - 1, stop_after + 1)
     rows_iter, _ = _xlsx_rows(data) if ext == "xlsx" else _csv_rows(data)
     header_seen, count = False, 0
     try:
@@ -353,19 +359,34 @@ def _csv_rows(data: bytes):
     return rows(), estimate
 
 
+UNREADABLE_XLSX = ("The file is not an Excel workbook Engage can read. Open it in Excel and save it again as an "
+                   "Excel Workbook (.xlsx), without a password")
+
+
+def _inspect(data: bytes) -> uploads.ZipReport:
+    """The workbook's real unpacked size, cells and shared strings within the limits
+    (engage/core/uploads.py), and no row wider than Excel allows: a file that passes can be
+    opened, and its first rows read for a preview, in a moment."""
+    try:
+        report = uploads.inspect_zip(data, "workbook", damaged=UNREADABLE_XLSX)
+    except uploads.UnsafeFile as error:
+        _fail(str(error))
+    if report.widest > EXCEL_MAX_COLUMNS:
+        _fail(f"A row of the workbook has {report.widest:,} cells; Excel allows {EXCEL_MAX_COLUMNS:,}. "
+              "Open it in Excel and save it again, or save it as CSV")
+    return report
+
+
 def _xlsx_rows(data: bytes):
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
-    unreadable = ("The file is not an Excel workbook Engage can read. Open it in Excel and save it again as an "
-                  "Excel Workbook (.xlsx), without a password")
+    unreadable = UNREADABLE_XLSX
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_XLSX:
-                _fail("The workbook is too large once unpacked. Save the results sheet on its own, or as CSV")
+        # Real unpacked sizes, cells and shared strings first (a small file can unpack to
+        # gigabytes): openpyxl only ever opens a workbook within the limits.
+        _inspect(data)
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except ImportProblems:
-        raise
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError, EOFError):
         _fail(unreadable)
     sheets = [ws for ws in workbook.worksheets if ws.title.strip().lower() not in {"how to fill this in", "instructions", "notes"}]

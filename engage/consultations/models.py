@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core import numbers
 from ..core.models import link_table, utcnow
 from ..core.concurrency import Versioned
 from ..extensions import db
@@ -169,6 +170,11 @@ class ConsultationDocument(db.Model):
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)
     extracted_text: Mapped[str] = mapped_column(Text, default="")
+    # Whether its words have been read for search: "reading" (background work, in a child
+    # process with limits: engage/core/uploads.read_text), "read", or "failed" with the
+    # reason in plain words in ``text_problem``.
+    text_state: Mapped[str] = mapped_column(String(10), default="read", server_default="read")
+    text_problem: Mapped[str] = mapped_column(String(300), default="", server_default="")
     uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
@@ -243,7 +249,7 @@ class ResultFigure(db.Model):
 
     @property
     def percent(self) -> float | None:
-        return round(100.0 * self.count / self.base, 1) if self.base else None
+        return numbers.percent(self.count, self.base, 1)
 
 
 class Finding(Versioned, db.Model):

@@ -17,13 +17,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..core import disclosure
+from ..core import disclosure, numbers
 from ..extensions import db
 from . import services
 from .charts import Bar, Group, bar_chart
@@ -55,16 +54,14 @@ def results_published(consultation: Consultation, today: date | None = None) -> 
 
 
 def percent(count: int, base: int) -> float | None:
-    return round(100.0 * count / base, 1) if base else None
+    """To one place, rounded half up: the API's and exports' figure (engage.core.numbers)."""
+    return numbers.percent(count, base, 1)
 
 
 def percent_text(value: float | None) -> str:
-    """Whole percentages, rounded half up (41.5 → 42%); under 0.5 but above 0 shows "<1%"."""
-    if value is None:
-        return ""
-    if 0 < value < 0.5:
-        return "<1%"
-    return f"{Decimal(str(value)).quantize(Decimal('1'), rounding=ROUND_HALF_UP)}%"
+    """Whole percentages, rounded half up (41.5 → 42%); under 0.5 but above 0 shows "<1%"
+    (engage.core.numbers, the one rule for every page, export and API answer)."""
+    return numbers.percent_text(value)
 
 
 def dimension_label(dimension: str) -> str:
@@ -126,10 +123,24 @@ class Table:
     columns: list[Column]
     rows: list[tuple[str, list[Cell]]]  # (option label, one cell per column)
     transposed: bool = False  # breakdowns show segments as rows, options as columns
+    multiple: bool = False    # people could choose more than one answer
 
     @property
     def has_hidden(self) -> bool:
         return any(c.hidden for c in self.columns)
+
+    @property
+    def adds_to_100(self) -> bool:
+        """Whether each shown group's whole percentages add up to 100 (questions where people
+        could choose more than one answer need not)."""
+        if self.multiple:
+            return True
+        for i, column in enumerate(self.columns):
+            if column.hidden:
+                continue
+            if not numbers.adds_to_100([cells[i].percent for _label, cells in self.rows]):
+                return False
+        return True
 
     @property
     def has_small(self) -> bool:
@@ -315,17 +326,18 @@ def _question_tables(question: Question, figures: dict, segments: dict, public: 
                 elif public and col.hidden:   # the count, but no percentage of a hidden base
                     cells.append(Cell(count, None, None, small=col.small))
                 else:
-                    cells.append(Cell(count, base, percent(count, base), small=col.small))
+                    # Unrounded: rounded once, when shown (numbers.percent_text).
+                    cells.append(Cell(count, base, numbers.share(count, base), small=col.small))
             rows.append((option.label, cells))
         return rows
 
     headline_columns = columns_by_dim.pop("all", []) + columns_by_dim.pop("area-group", [])
     headline = Table("headline", "Everyone who answered" if len(headline_columns) == 1 else "Priority wards compared with the borough",
-                     headline_columns, rows_for(headline_columns)) if headline_columns else None
+                     headline_columns, rows_for(headline_columns), multiple=question.qtype == "multiple") if headline_columns else None
     breakdowns = []
     for dim, columns in columns_by_dim.items():
         title = BREAKDOWN_TITLES.get(dim) or f"Results by {dimension_label(dim).lower()}"
-        breakdowns.append(Table(dim, title, columns, rows_for(columns), transposed=True))
+        breakdowns.append(Table(dim, title, columns, rows_for(columns), transposed=True, multiple=question.qtype == "multiple"))
     return headline, breakdowns
 
 

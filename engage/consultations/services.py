@@ -15,7 +15,7 @@ from flask import current_app
 from sqlalchemy import and_, case, false, func, or_, select, true
 
 from ..accounts.roles import COORDINATOR, OFFICER, PRACTITIONER, VCS
-from ..core import audit, concurrency, deletion, disclosure
+from ..core import audit, concurrency, deletion, disclosure, numbers
 from ..core.errors import not_found
 from ..core.params import to_id
 from ..core.sanitise import clean_text
@@ -776,7 +776,7 @@ def top_answer(figures, threshold: int, year: int | None) -> Headline | None:
     count, base, _position, label = top
     if not base or base < threshold or count < threshold or label is None:
         return None
-    return Headline(option=label, percent=round(100.0 * count / base, 1), count=count, base=base, year=year)
+    return Headline(option=label, percent=numbers.percent(count, base, 1), count=count, base=base, year=year)
 
 
 def headline_figure(question: Question, threshold: int | None = None) -> Headline | None:

@@ -435,10 +435,14 @@ def documents(consultation_id):
             form, lambda filename, data: docs.add_document(current_user, consultation, form.title.data or "", filename, data),
             _attach_error)
         if document is not None:
+            docs.read_text_later(current_app._get_current_object(), document)
             flash(f"Document “{document.title}” uploaded.", "success")
             return redirect(url_for("consultations.documents", consultation_id=consultation.id))
+    if request.method == "GET":
+        docs.resume_stalled(current_app._get_current_object(), consultation)
     status = 400 if form.errors or form.form_errors else 200
-    return render_template("consultations/documents.html", consultation=consultation, form=form, size_label=uploads.size_label), status
+    return render_template("consultations/documents.html", consultation=consultation, form=form, size_label=uploads.size_label,
+                           reading_message=uploads.TEXT_READING), status
 
 
 @bp.route("/consultations/<int:consultation_id>/documents/<int:document_id>/delete", methods=["GET", "POST"])

@@ -158,6 +158,14 @@ def _pk(table: Table):
     return cols[0] if len(cols) == 1 else None
 
 
+def _integer_key(table: Table) -> bool:
+    pk = _pk(table)
+    try:
+        return pk is not None and pk.type.python_type is int
+    except NotImplementedError:
+        return False
+
+
 def _is_link_table(table: Table) -> bool:
     pk = list(table.primary_key.columns)
     return len(pk) > 1 and all(c.foreign_keys for c in pk)
@@ -282,7 +290,9 @@ def _close_history(result: DeletePlan) -> None:
     by_table = {m.local_table.name: m.class_.__name__ for m in db.Model.registry.mappers}
     for name, sets in result.deleted.items():
         object_type = by_table.get(name)
-        if object_type is None:
+        if object_type is None or not _integer_key(db.metadata.tables[name]):
+            # Audit events name records by integer id; a table keyed otherwise (a random key,
+            # as survey contacts are) has no history to close.
             continue
         for ids in sets:
             db.session.execute(

@@ -1,9 +1,9 @@
 """Error pages in the site's layout, and JSON errors under /api/."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 MESSAGES = {
     400: ("Sorry, we could not understand that request", "Something in the request was not right. Go back, check what you entered and try again."),
@@ -56,6 +56,23 @@ def init_app(app: Flask) -> None:
 
         db.session.rollback()
         return error_response(409)
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error):
+        # A Host this site does not answer to (TRUSTED_HOSTS, engage/core/urls.py): no page in
+        # the layout, whose links would need a trusted host to be built.
+        return Response("This site does not answer to that host name (400).", 400, mimetype="text/plain")
+
+    from .transitions import AlreadyMoved
+
+    @app.errorhandler(AlreadyMoved)
+    def moved_meanwhile(error):
+        # A workflow move someone else made a moment ago (engage/core/transitions.py), where
+        # the view did not say so itself: nothing was changed, and the page says why.
+        from ..extensions import db
+
+        db.session.rollback()
+        return error_response(409, str(error))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -1,24 +1,46 @@
 """Shared form helpers: fields that keep bad input from ever reaching a 500."""
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovSelect, GovTextInput
-from wtforms import SelectField, SelectMultipleField
+from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.widgets import TextArea
 from wtforms.validators import ValidationError
 
 
+_LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
+
+
+def one_line(value):
+    """A single-line value: line breaks (CR, LF and Unicode's others) become one space, other
+    control characters go. Every one-line box (titles, names) is filtered through it, so a
+    crafted POST can never save a title with a line break (which would reach an email header,
+    a feed or a CSV row)."""
+    if not isinstance(value, str):
+        return value
+    return _CONTROL.sub("", _LINE_BREAKS.sub(" ", value))
+
+
 class EngageForm(FlaskForm):
-    """Base form: strips surrounding whitespace from every text field, gives every email field
-    an email box (the right keyboard on a phone, autocomplete) and puts a single checkbox's
-    hint under its label."""
+    """Base form: strips surrounding whitespace from every text field, makes every one-line
+    box (a ``StringField`` not shown as a text area: titles, names) one line (``one_line``),
+    gives every email field an email box (the right keyboard on a phone, autocomplete) and
+    puts a single checkbox's hint under its label."""
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
             filters = unbound_field.kwargs.get("filters", [])
             name = unbound_field.field_class.__name__
+            widget = unbound_field.kwargs.get("widget")
             if name in {"StringField", "TextAreaField", "EmailField", "URLField"}:
                 filters = [lambda v: v.strip() if isinstance(v, str) else v, *filters]
-            widget = unbound_field.kwargs.get("widget")
+            if (issubclass(unbound_field.field_class, StringField)
+                    and not issubclass(unbound_field.field_class, (TextAreaField, PasswordField))
+                    and not isinstance(widget, TextArea)):
+                filters = [one_line, *filters]
             if name == "EmailField" and (widget is None or type(widget) is GovTextInput):
                 unbound_field.kwargs["widget"] = GovEmailInput()
             elif type(widget) is GovCheckboxInput:

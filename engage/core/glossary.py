@@ -34,6 +34,10 @@ TERMS: list[Term] = [
          "A subject that matters to all the priorities, not just one, such as skills or harm from alcohol. "
          "All the partnerships work on it together.",
          ("cross-cutting themes", "cross-cutting theme", "Cross-cutting themes", "Cross-cutting theme")),
+    Term("effective-base", "Effective base",
+         "When results are weighted, some people count for more than one and some for less. That makes a figure less "
+         "sure. The effective base is the number of people a plain survey would need to be just as sure.",
+         ("effective base",)),
     Term("equality-monitoring", "Equality monitoring",
          "Asking the people who take part about themselves, such as their age, sex, ethnic group or any disability. "
          "It shows if every part of the community had a say. Answering is up to each person, "
@@ -53,8 +57,9 @@ TERMS: list[Term] = [
          "for the whole area. It has a board and a small team.",
          ("Local Strategic Partnership", "LSP")),
     Term("margin-of-error", "Margin of error",
-         "How far a figure from a survey could be from the true figure for everyone, just by chance of who answered. "
-         "With a margin of 5 points, a result of 40% means the true figure is very likely between 35% and 45%."),
+         "How far a figure from a survey could move just by chance of who answered. We show it as a range, such as "
+         "35% to 45%. It takes it that the people who answered were picked at random. When people chose to answer, "
+         "as in most open surveys, the figure could be further off than the range shows."),
     Term("monitoring-level", "Monitoring level",
          "A point agreed in advance. If a figure gets worse than this, the partners meet to decide what to do.",
          ("monitoring level", "Monitoring level")),
@@ -67,8 +72,8 @@ TERMS: list[Term] = [
          "jobs or crime. Results there are set beside the rest of the borough.",
          ("priority wards", "priority ward", "Priority wards", "Priority ward")),
     Term("significant", "Significant difference",
-         "A gap between two groups that is too big to be down to chance alone. We check it with a standard test and "
-         "accept a 1 in 20 risk of being wrong."),
+         "A gap between two groups that is too big to be down to chance alone. We check it with a standard test. "
+         "We treat all the tests in a table as one set, so the risk of even one wrong result in a table is 1 in 20."),
     Term("ssp", "SSP (Specialist Strategic Partnership)",
          "A partnership that leads one priority, such as health or crime. It has its own budget and must act on what people say.",
          ("Specialist Strategic Partnership", "SSP")),

@@ -62,12 +62,52 @@ FAILED_MESSAGE = ("Something went wrong while importing, so nothing was saved. T
                   "if it happens again, contact a partnership officer.")
 
 
-class UploadStore:
+class Background:
+    """Work in background threads, each with an app context of its own, known by a key so
+    that tests and benchmarks can wait for it (``wait(key)``)."""
+
+    def __init__(self):
+        self._threads: dict[str, threading.Thread] = {}
+
+    def in_background(self, app: Flask, token: str, work: Callable[..., None], *args, name: str) -> threading.Thread:
+        """Run ``work(*args)`` in a background thread with its own app context; its database
+        session is removed when it ends, whatever happened."""
+        thread = threading.Thread(target=self._thread, args=(app, token, work, args),
+                                  name=f"{name}-{token[:8]}", daemon=True)
+        self._threads[token] = thread
+        thread.start()
+        return thread
+
+    def _thread(self, app: Flask, token: str, work: Callable[..., None], args: tuple) -> None:
+        with app.app_context():
+            try:
+                work(*args)
+            finally:
+                db.session.remove()
+                self._threads.pop(token, None)
+
+    def running(self, token: str) -> bool:
+        """Whether work known as ``token`` runs in this process now."""
+        thread = self._threads.get(token)
+        return thread is not None and thread.is_alive()
+
+    def wait(self, token: str, timeout: float = 60.0) -> None:
+        """Wait for the work known as ``token`` to finish (tests and benchmarks use this)."""
+        thread = self._threads.get(token)
+        if thread is not None:
+            thread.join(timeout)
+
+
+# Background work that is not an upload's import (reading a document's words, ...).
+BACKGROUND = Background()
+
+
+class UploadStore(Background):
     """Uploads of one kind, with their JSON records and their one-time claims."""
 
     def __init__(self, kind: str):
+        super().__init__()
         self.kind = kind
-        self._threads: dict[str, threading.Thread] = {}
 
     def folder(self, base: Path | None = None) -> Path:
         path = base or Path(current_app.config["ENGAGE_UPLOAD_DIR"]) / self.kind
@@ -188,35 +228,12 @@ class UploadStore:
             return None
         return self.in_background(app, token, work, base, token, self.load(token, base) or {}, *args, name=name)
 
-    def in_background(self, app: Flask, token: str, work: Callable[..., None], *args, name: str) -> threading.Thread:
-        """Run ``work(*args)`` in a background thread with its own app context; its database
-        session is removed when it ends, whatever happened."""
-        thread = threading.Thread(target=self._thread, args=(app, token, work, args),
-                                  name=f"{name}-{token[:8]}", daemon=True)
-        self._threads[token] = thread
-        thread.start()
-        return thread
-
-    def _thread(self, app: Flask, token: str, work: Callable[..., None], args: tuple) -> None:
-        with app.app_context():
-            try:
-                work(*args)
-            finally:
-                db.session.remove()
-                self._threads.pop(token, None)
-
-    def wait(self, token: str, timeout: float = 60.0) -> None:
-        """Wait for the upload's background work to finish (tests and benchmarks use this)."""
-        thread = self._threads.get(token)
-        if thread is not None:
-            thread.join(timeout)
-
     def progress(self, token: str, base: Path | None = None, *, throttled: Collection[str] | None = None,
                  every: float = 0.2) -> Callable[[str, int, int], None]:
         """A progress callback ``(phase, done, total)`` that writes to the record at most once
         every ``every`` seconds, and always at the end of a phase. ``throttled`` names the
         phases held back that way (None: all); other phases are written every time."""
-        last = [0.0]
+        last = [float("-inf")]  # the first report is always written (monotonic may start near 0)
 
         def report(phase: str, done: int, total: int) -> None:
             now = time.monotonic()

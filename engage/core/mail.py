@@ -9,34 +9,19 @@ from __future__ import annotations
 import smtplib
 from email.message import EmailMessage
 
-from flask import Flask, current_app, has_request_context, url_for
+from flask import Flask, current_app
+
+from .forms import one_line
+from .urls import external_url, path_for  # noqa: F401  (the one public address)
 
 _QUEUE = "engage_mail_queue"
-
-
-def external_url(endpoint: str, **values) -> str:
-    """A full web address for an email, in a request or from the command line (where the
-    site's address comes from ENGAGE_BASE_URL)."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    base = current_app.config.get("ENGAGE_BASE_URL") or "http://localhost:5000"
-    with current_app.test_request_context(base_url=base):
-        return url_for(endpoint, _external=True, **values)
-
-
-def path_for(endpoint: str, **values) -> str:
-    """A site-relative address, in a request or not."""
-    if has_request_context():
-        return url_for(endpoint, **values)
-    with current_app.test_request_context():
-        return url_for(endpoint, **values)
 
 
 def _message(to: str, subject: str, body: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_FROM"]
-    message["To"] = to
-    message["Subject"] = subject
+    message["To"] = one_line(to).strip()
+    message["Subject"] = one_line(subject).strip()   # a title with a line break never breaks a header
     message.set_content(body)
     return message
 
@@ -76,7 +61,7 @@ def _after_commit(session) -> None:
     for message, personal in queued:
         try:
             send_message(message, personal=personal)
-        except (OSError, smtplib.SMTPException) as error:
+        except Exception as error:  # a failing email never fails a page
             failed += 1
             current_app.logger.error("Email could not be sent (%s): %s", type(error).__name__, message["Subject"])
     if failed:

@@ -5,15 +5,27 @@ Excel), never from the name alone; the name's extension must agree with the cont
 Files are stored in ``ENGAGE_UPLOAD_DIR`` under random names, and are only ever served
 through a view that checks who may see the record they belong to. Text is extracted for
 search. Consultation documents and findings reports' attachments both use this module.
+
+Word and Excel files are ZIP archives, and a small one can unpack to gigabytes (a "zip bomb":
+a 150 KB workbook once cost 17 seconds of work and 250 MB of memory). ``inspect_zip`` reads
+every entry while it unpacks it, counting the bytes that really come out (the sizes a ZIP
+declares are never trusted) against a budget, and counts a workbook's cells and shared
+strings on the way; it stops at the first limit passed, so refusing a bomb costs a fraction
+of a second. Everything that opens an uploaded workbook or document calls it first (this
+module's ``check_file``, and the results import in engage/consultations/importing.py).
+Settings: ``ENGAGE_UNPACKED_MAX_MB`` (all entries together), ``ENGAGE_XLSX_MAX_CELLS``,
+``ENGAGE_XLSX_MAX_STRINGS``.
 """
 from __future__ import annotations
 
 import csv
 import io
+import lzma
 import os
 import re
 import secrets
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,7 +52,7 @@ ALLOWED_HINT = "a PDF, Word (.docx), Excel (.xlsx) or CSV file"
 class Checked:
     kind: str
     content_type: str
-    text: str
+    text: str | None  # None: the words are read later (``read_text``, in background work)
 
 
 def upload_dir() -> Path:
@@ -53,24 +65,165 @@ def max_bytes() -> int:
     return int(current_app.config.get("ENGAGE_MAX_DOCUMENT_MB", DEFAULT_MAX_MB)) * 1024 * 1024
 
 
-def _zip_kind(data: bytes) -> str | None:
+# ---- ZIP archives (Word and Excel): real sizes and counts, not declared ones ----------------
+
+DEFAULT_UNPACKED_MB = 100
+DEFAULT_MAX_CELLS = 2_000_000
+DEFAULT_MAX_STRINGS = 300_000
+MAX_ENTRIES = 5000
+_CHUNK = 64 * 1024
+# The parts counted: in a worksheet, rows (<row ...>) and cells (<c ...>, <c/>); in the shared
+# strings, strings (<si>). Each is counted without a namespace prefix and with any prefix
+# (<x:c>, less its closing tags </x:c>) by patterns that start with fixed text (searched for
+# many times faster than one pattern with an optional prefix); text holding ":c " counts a
+# little high, never low.
+_PLAIN = {"row": re.compile(rb"<row[\s/>]"), "c": re.compile(rb"<c[\s/>]"), "si": re.compile(rb"<si[\s/>]")}  # noqa: E501
+_PREFIXED = {"row": re.compile(rb":row[\s/>]"), "c": re.compile(rb":c[\s/>]"), "si": re.compile(rb":si[\s/>]")}
+_CLOSING = {"row": re.compile(rb"</[\w.-]{1,31}:row\s*>"), "c": re.compile(rb"</[\w.-]{1,31}:c\s*>"),
+            "si": re.compile(rb"</[\w.-]{1,31}:si\s*>")}
+_ANY_ROW = re.compile(rb"[<:]row[\s/>]")
+_TAIL = 48  # longer than any tag counted
+
+
+_ENDS = (b" ", b">", b"/", b"\t", b"\n", b"\r")
+_OPENING = {name: tuple(b"<" + name.encode() + end for end in _ENDS) for name in _PLAIN}
+
+
+def _tags(name: str, text: bytes) -> int:
+    count = sum(text.count(opening) for opening in _OPENING[name])  # no allocation, unlike findall
+    if b":" + name.encode() in text:
+        count += len(_PREFIXED[name].findall(text)) - len(_CLOSING[name].findall(text))
+    return count
+
+
+class UnsafeFile(RuleError):
+    """An archive that unpacks to more than Engage reads, or that is damaged. The message
+    is for the person who uploaded it."""
+
+    def __init__(self, message: str):
+        super().__init__(message, "file")
+
+
+@dataclass
+class ZipReport:
+    names: list[str]
+    unpacked: int = 0   # bytes that really came out of every entry
+    cells: int = 0      # cells in the worksheets (workbooks)
+    strings: int = 0    # shared strings (workbooks)
+    rows: int = 0       # rows in the worksheets, as written (blank ones too)
+    widest: int = 0     # the most cells in one row
+
+
+def _setting(name: str, default: int) -> int:
+    try:
+        return int(current_app.config.get(name, default))
+    except RuntimeError:  # outside an app (a script): the defaults
+        return default
+
+
+def zip_limits() -> dict[str, int]:
+    return {"unpacked": _setting("ENGAGE_UNPACKED_MAX_MB", DEFAULT_UNPACKED_MB) * 1024 * 1024,
+            "cells": _setting("ENGAGE_XLSX_MAX_CELLS", DEFAULT_MAX_CELLS),
+            "strings": _setting("ENGAGE_XLSX_MAX_STRINGS", DEFAULT_MAX_STRINGS)}
+
+
+def _split(carry: bytes, chunk: bytes) -> tuple[bytes, bytes]:
+    """``carry + chunk`` cut in two: a head holding every tag that starts in it whole, and a
+    tail (a tag cut off by the chunk's end) carried on to the next chunk."""
+    buffer = carry + chunk
+    last = buffer.rfind(b"<")
+    if not chunk or last < 0 or len(buffer) - last >= _TAIL:
+        return buffer, b""
+    return buffer[:last], buffer[last:]
+
+
+class _Counter:
+    def __init__(self, report: ZipReport, limits: dict[str, int], what: str):
+        self.report, self.limits, self.what = report, limits, what
+        self.in_row = 0
+
+    def start(self) -> None:
+        self.in_row = 0
+
+    def sheet(self, head: bytes) -> None:
+        report = self.report
+        # The first piece goes on with the row before; each other one starts a row.
+        # (A prefixed sheet is also cut at its rows' closing tags: those pieces hold no cells.)
+        pieces = (_ANY_ROW if b":row" in head else _PLAIN["row"]).split(head)
+        cells = [_tags("c", piece) for piece in pieces]
+        report.cells += sum(cells)
+        report.rows += _tags("row", head)
+        report.widest = max(report.widest, self.in_row + cells[0], max(cells[1:], default=0))
+        self.in_row = (self.in_row + cells[0]) if len(cells) == 1 else cells[-1]
+        if report.cells > self.limits["cells"]:
+            raise UnsafeFile(f"The {self.what} has more than {self.limits['cells']:,} cells, more than Engage "
+                             "reads. Save the sheet you need on its own, or as CSV")
+
+    def strings(self, head: bytes) -> None:
+        self.report.strings += _tags("si", head)
+        if self.report.strings > self.limits["strings"]:
+            raise UnsafeFile(f"The {self.what} has more than {self.limits['strings']:,} different pieces of "
+                             "text, more than Engage reads. Save the sheet you need on its own, or as CSV")
+
+
+def inspect_zip(data: bytes, what: str = "file", limits: dict[str, int] | None = None,
+                damaged: str | None = None) -> ZipReport:
+    """Unpack every entry of the archive in ``data`` without keeping it, counting the bytes
+    that come out (never trusting the declared sizes) and a workbook's rows, cells and shared
+    strings. Raises UnsafeFile at the first limit passed, or when the archive is damaged
+    (an entry whose real size or checksum differs from what the archive says is damaged)."""
+    limits = limits or zip_limits()
+    too_big = (f"The {what} is too large once unpacked: Engage reads up to "
+               f"{limits['unpacked'] // (1024 * 1024)} MB. Save it again with less in it, or as CSV")
+    damaged = damaged or f"The {what} could not be opened. It may be damaged: save it again and upload the new copy"
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = archive.namelist()
-            if len(names) > 5000:
-                return None
-            total = sum(info.file_size for info in archive.infolist())
-            if total > 300 * 1024 * 1024:  # a zip bomb, not a document
-                return None
-            if "[Content_Types].xml" not in names:
-                return None
-            if "word/document.xml" in names:
-                return "docx"
-            if "xl/workbook.xml" in names:
-                return "xlsx"
+            infos = archive.infolist()
+            if len(infos) > MAX_ENTRIES:
+                raise UnsafeFile(f"The {what} holds more than {MAX_ENTRIES:,} parts, so Engage cannot read it")
+            report = ZipReport(names=[info.filename for info in infos])
+            counter = _Counter(report, limits, what)
+            for info in infos:
+                name = info.filename.lower()
+                count = (counter.sheet if name.startswith("xl/worksheets/") and name.endswith(".xml")
+                         else counter.strings if name == "xl/sharedstrings.xml" else None)
+                carry = b""
+                counter.start()
+                # zipfile stops at the declared size and then checks the checksum, so an entry
+                # that says it is small but is not is refused as damaged; the budget below
+                # stops one that really is big, whatever it says.
+                with archive.open(info) as entry:
+                    while True:
+                        chunk = entry.read(_CHUNK)
+                        report.unpacked += len(chunk)
+                        if report.unpacked > limits["unpacked"]:
+                            raise UnsafeFile(too_big)
+                        if count is not None:
+                            head, carry = _split(carry, chunk)
+                            count(head)
+                        if not chunk:
+                            break
+    except UnsafeFile:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, OSError, RuntimeError,
+            EOFError, zlib.error, lzma.LZMAError):
+        raise UnsafeFile(damaged)
+    return report
+
+
+def _zip_kind(data: bytes) -> str | None:
+    """docx or xlsx from the archive's parts, or None. UnsafeFile for a bomb or a damaged one."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
     except (zipfile.BadZipFile, ValueError, OSError, RuntimeError):
         return None
-    return None
+    if "[Content_Types].xml" not in names:
+        return None
+    kind = "docx" if "word/document.xml" in names else "xlsx" if "xl/workbook.xml" in names else None
+    if kind is not None:
+        inspect_zip(data, "spreadsheet" if kind == "xlsx" else "Word document")
+    return kind
 
 
 def _decode_text(data: bytes) -> str | None:
@@ -102,60 +255,23 @@ def detect(data: bytes) -> str | None:
     return "csv" if rows and text.strip() else None
 
 
-def _pdf_text(data: bytes) -> str:
+def _pdf_opens(data: bytes) -> None:
+    """A PDF is opened (not read) in the request, so a damaged or password-protected one is
+    refused at once; pypdf caps what one stream may unpack to."""
     from pypdf import PdfReader
 
-    reader = PdfReader(io.BytesIO(data))
-    if reader.is_encrypted:
-        try:
-            if not reader.decrypt(""):
-                raise RuleError("This PDF is protected by a password. Upload a copy without a password.", "file")
-        except Exception as error:
-            if isinstance(error, RuleError):
-                raise
-            raise RuleError("This PDF is protected by a password. Upload a copy without a password.", "file")
-    parts, size = [], 0
-    for page in reader.pages[:500]:
-        try:
-            text = page.extract_text() or ""
-        except Exception:
-            text = ""
-        parts.append(text)
-        size += len(text)
-        if size > MAX_TEXT:
-            break
-    return "\n".join(parts)
-
-
-def _docx_text(data: bytes) -> str:
-    import docx
-
-    document = docx.Document(io.BytesIO(data))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.append(" ".join(cell.text for cell in row.cells))
-    return "\n".join(parts)
-
-
-def _xlsx_text(data: bytes) -> str:
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    parts, size = [], 0
+    protected = RuleError("This PDF is protected by a password. Upload a copy without a password.", "file")
     try:
-        for sheet in workbook.worksheets:
-            parts.append(sheet.title)
-            for row in sheet.iter_rows(values_only=True, max_row=20000):
-                line = " ".join(str(v) for v in row if v is not None)
-                if line:
-                    parts.append(line)
-                    size += len(line)
-                if size > MAX_TEXT:
-                    break
-    finally:
-        workbook.close()
-    return "\n".join(parts)
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise protected
+        len(reader.pages)
+    except RuleError:
+        raise
+    except Exception as error:
+        if "decrypt" in str(error).lower() or "password" in str(error).lower():
+            raise protected
+        raise RuleError(f"The {KINDS['pdf'][1]} could not be opened. It may be damaged: save it again and upload the new copy", "file")
 
 
 def _csv_text(data: bytes) -> str:
@@ -164,7 +280,9 @@ def _csv_text(data: bytes) -> str:
 
 
 def check_file(filename: str, data: bytes) -> Checked:
-    """Check a file's size, type (by content) and name; extract its text. RuleError if bad."""
+    """Check a file's size, type (by content, a Word or Excel file's real unpacked size and
+    counts, a PDF's opening) and name. RuleError if bad. A CSV file's words come with it;
+    the others' are read afterwards by ``read_text``, outside the request."""
     if not data:
         raise RuleError("The selected file is empty", "file")
     if len(data) > max_bytes():
@@ -177,15 +295,72 @@ def check_file(filename: str, data: bytes) -> Checked:
         raise RuleError(f"The selected file is not {ALLOWED_HINT}. Its content does not match any of them", "file")
     if kind != extension:
         raise RuleError(f"The file name says .{extension} but the content is a {KINDS[kind][1]}. Check you chose the right file", "file")
-    extract = {"pdf": _pdf_text, "docx": _docx_text, "xlsx": _xlsx_text, "csv": _csv_text}[kind]
-    try:
-        text = extract(data)
-    except RuleError:
-        raise
-    except Exception:
-        raise RuleError(f"The {KINDS[kind][1]} could not be opened. It may be damaged: save it again and upload the new copy", "file")
-    text = clean_text(re.sub(r"[ \t]+", " ", text))[:MAX_TEXT]
+    if kind == "pdf":
+        _pdf_opens(data)
+    if kind != "csv":  # the words are read later, by ``read_text`` in background work
+        return Checked(kind=kind, content_type=KINDS[kind][0], text=None)
+    text = clean_text(re.sub(r"[ \t]+", " ", _csv_text(data)))[:MAX_TEXT]
     return Checked(kind=kind, content_type=KINDS[kind][0], text=text)
+
+
+# ---- reading the words, in a child process with limits ------------------------------------
+
+DEFAULT_TEXT_CPU_SECONDS = 20
+DEFAULT_TEXT_MEMORY_MB = 512
+READING, READ, UNREAD = "reading", "read", "failed"
+TEXT_READING = "Engage is reading the words in this file, so that search can find it."
+TEXT_TOO_BIG = ("Engage could not read the words in this file: it took too long or needed too much memory. "
+                "Search will not find its words, but people can still open it.")
+TEXT_DAMAGED = ("Engage could not read the words in this file. It may be damaged: save it again and upload "
+                "the new copy. Until then search will not find its words.")
+TEXT_PROTECTED = ("Engage could not read the words in this file because it has a password. Upload a copy "
+                  "without a password, so that search can find it.")
+_READER = Path(__file__).with_name("text_reader.py")
+
+
+def read_text_seconds() -> int:
+    """The longest a reading child may take by the clock (three times its processor time)."""
+    return _setting("ENGAGE_TEXT_CPU_SECONDS", DEFAULT_TEXT_CPU_SECONDS) * 3 + 10
+
+
+@dataclass
+class TextRead:
+    text: str
+    problem: str | None = None          # plain words for the person, when the words were not read
+    cpu_seconds: float = 0.0            # the child's processor time (the benchmark and tests read it)
+
+
+def read_text(kind: str, data: bytes) -> TextRead:
+    """The words in a stored file, read in a child process that the kernel stops when it
+    passes ``ENGAGE_TEXT_CPU_SECONDS`` of processor time or ``ENGAGE_TEXT_MEMORY_MB`` of memory
+    (engage/core/text_reader.py); a clock limit (three times the processor time) covers a
+    child that waits. Never raises for a bad file: the problem is in plain words."""
+    import resource
+    import subprocess
+    import sys
+
+    if kind == "csv":
+        return TextRead(clean_text(re.sub(r"[ \t]+", " ", _csv_text(data)))[:MAX_TEXT])
+    cpu = _setting("ENGAGE_TEXT_CPU_SECONDS", DEFAULT_TEXT_CPU_SECONDS)
+    memory = _setting("ENGAGE_TEXT_MEMORY_MB", DEFAULT_TEXT_MEMORY_MB)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    try:
+        # One thread for the maths libraries a reader may load (each of their threads reserves
+        # memory, which counts against the child's limit).
+        env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+        done = subprocess.run([sys.executable, "-I", str(_READER), kind, str(cpu), str(memory)], input=data,
+                              capture_output=True, timeout=read_text_seconds(), check=False, env=env)
+    except subprocess.TimeoutExpired:
+        return TextRead("", TEXT_TOO_BIG)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    if done.returncode == 0:
+        text = done.stdout.decode("utf-8", "replace")
+        return TextRead(clean_text(re.sub(r"[ \t]+", " ", text))[:MAX_TEXT], cpu_seconds=used)
+    if done.returncode == 3:
+        problem = TEXT_PROTECTED if done.stderr.startswith(b"password") else TEXT_DAMAGED
+        return TextRead("", problem, cpu_seconds=used)
+    return TextRead("", TEXT_TOO_BIG, cpu_seconds=used)  # killed at a limit, or out of memory
 
 
 def safe_filename(filename: str, kind: str) -> str:

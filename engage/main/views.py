@@ -28,3 +28,13 @@ def glossary():
     from ..core.glossary import TERMS
 
     return render_template("main/glossary.html", terms=TERMS)
+
+
+@bp.route("/how-we-work-out-the-numbers")
+def numbers():
+    """How results are worked out, for officers and residents: linked from every results page."""
+    from ..core import disclosure, numbers as rules
+    from ..surveys import stats
+
+    return render_template("main/numbers.html", min_base=rules.min_base(), threshold=disclosure.threshold(),
+                           correction=stats.CORRECTION_NAME)

@@ -12,7 +12,7 @@ from sqlalchemy import and_, or_, select
 from ..accounts.models import User
 from ..accounts.roles import OFFICER
 from ..consultations.models import Consultation
-from ..core import audit
+from ..core import audit, transitions
 from ..core.mail import external_url, queue_mail
 from ..core.registry import contacts
 from ..extensions import db
@@ -65,7 +65,11 @@ def release(report: FindingsReport, at: datetime | None = None) -> int:
     at = at or now()
     if report.released_at is not None or not report.is_out(at):
         return 0
-    report.released_at = at
+    # Once, however many visitors arrive together when the embargo ends: only the request
+    # whose conditional update finds it unreleased goes on to tell anyone.
+    if not transitions.try_compare_and_set(report, {"state": "published", "released_at": None}, {"released_at": at}):
+        db.session.expire(report)
+        return 0
     from .responses import due_on
 
     site = current_app.config["ENGAGE_SITE_NAME"]
@@ -113,12 +117,11 @@ def _still_pending(consultation, report) -> bool:
 
 
 def release_due(at: datetime | None = None) -> list[FindingsReport]:
-    """Every published report whose embargo has passed but that nobody has been told about."""
+    """Release every published report whose embargo has passed but that nobody has been told
+    about; returns the ones this call released (another request may have got there first)."""
     at = at or now()
     due = db.session.scalars(select(FindingsReport).where(out_clause(at), FindingsReport.released_at.is_(None))
                              .order_by(FindingsReport.id)).all()
-    for report in due:
-        release(report, at)
-    return due
+    return [report for report in due if release(report, at)]
 
 

@@ -21,7 +21,7 @@ from ..accounts.models import User
 from ..accounts.roles import COORDINATOR, OFFICER
 from ..consultations.models import Consultation, Question
 from ..consultations.services import visible_clause as consultation_visible_clause
-from ..core import audit, concurrency, deletion
+from ..core import audit, concurrency, deletion, transitions
 from ..core.errors import not_found
 from ..core.models import utcnow
 from ..core.params import to_id
@@ -31,7 +31,7 @@ from ..extensions import db
 from ..partnership.models import Area, Indicator, Outcome, Partnership, Priority
 from ..partnership.services import RuleError, area_ancestor_ids, area_subtree_ids, current_framework, priority_lineage_ids
 from . import workflow
-from .models import VISIBILITY, FindingsReport, ReportFinding, ReportTransition, Response
+from .models import STATES, VISIBILITY, FindingsReport, ReportContribution, ReportFinding, ReportTransition, Response
 
 __all__ = ["RuleError"]
 
@@ -383,8 +383,17 @@ def save_report(actor, report: FindingsReport | None, data: dict, seed_findings:
             seed_from_consultations(report)
     audit.record(actor, "create" if creating else "update", report,
                  f"Findings report {'started' if creating else 'changed'}: {report.title}", changes=changes)
+    record_contribution(actor, report, "details")
     concurrency.flush(report)
     return report
+
+
+def record_contribution(actor, report: FindingsReport, part: str) -> None:
+    """Remember that ``actor`` changed the report's content (``part``: details, key finding,
+    recommendation, attachment): they may not approve it until it has been approved since."""
+    if actor is None or getattr(actor, "id", None) is None or report.id is None:
+        return
+    db.session.add(ReportContribution(report_id=report.id, user_id=actor.id, part=part, created_at=now()))
 
 
 def _link_summary(report) -> dict:
@@ -457,19 +466,33 @@ def transition(actor, report: FindingsReport, action: str, comment: str = "", em
         raise RuleError("The comment must be 3,000 characters or fewer", "comment")
     if move.needs_comment and not comment:
         raise RuleError(f"Enter {move.comment_label.lower()}", "comment")
+    extra = {}
     if action == "publish":
         problems = publish_problems(report)
         if problems:
             raise RuleError("This report cannot be published yet: " + "; ".join(m for _, m in problems) + ".")
         if embargo_until is not None and embargo_until <= at:
             raise RuleError("The embargo time must be in the future, or leave it blank to publish now", "embargo")
-        report.published_at, report.embargo_until = at, embargo_until
+        extra = {"published_at": at, "embargo_until": embargo_until}
+    source = report.state
+    # The move happens once: only the request that finds the report still in ``source``
+    # changes it (engage/core/transitions.py); a second click records and sends nothing.
+    try:
+        transitions.compare_and_set(report, {"state": source}, {"state": move.target, **extra})
+    except transitions.AlreadyMoved as error:
+        now_in = error.current.get("state")
+        if now_in is None:
+            raise
+        if now_in == move.target:
+            raise transitions.AlreadyMoved(f"Someone else has just {workflow.PAST[action]} this report, so there was "
+                                           "nothing left to do. Nothing was changed.", error.current) from None
+        label = STATES.get(now_in, now_in)
+        raise transitions.AlreadyMoved(f"Someone else has just moved this report on: it is now {label.lower()}. "
+                                       "Nothing was changed.", error.current) from None
     if action == "withdraw":
         report.withdrawn_reason = comment
     if action == "submit":
         report.withdrawn_reason = ""
-    source = report.state
-    report.state = move.target
     step = ReportTransition(report=report, actor_id=actor.id, action=action, from_state=source, to_state=move.target,
                             comment=comment, created_at=at)
     db.session.add(step)

@@ -9,7 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..accounts.roles import COORDINATOR, OFFICER, PRACTITIONER
-from ..core import concurrency, uploads
+from ..core import concurrency, transitions, uploads
 from ..core.audit import history
 from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
 from ..core.deletion import DeleteRefused
@@ -297,9 +297,10 @@ def move(report_id, action):
         try:
             services.transition(current_user, report, action, form.comment.data or "",
                                 embargo_until=_embargo(form) if action == "publish" else None)
-        except workflow.WorkflowError as error:
+        except (workflow.WorkflowError, transitions.AlreadyMoved) as error:
             db.session.rollback()
-            return render_template("sharing/refused.html", report=report, message=str(error)), 409
+            heading = "Someone else has just done this" if isinstance(error, transitions.AlreadyMoved) else None
+            return render_template("sharing/refused.html", report=report, message=str(error), heading=heading), 409
         except services.RuleError as error:
             db.session.rollback()
             if error.field == "embargo":

@@ -13,6 +13,7 @@ from ..core.audit import history
 from ..core.errors import bad_request
 from ..core.params import to_id
 from ..core.security import role_required
+from ..core.urls import public_host
 from ..core.vocabulary import AUDIENCES
 from ..extensions import db
 from . import bp, network
@@ -123,7 +124,7 @@ def event(event_id):
 @bp.route("/network/events.ics")
 def events_ics():
     rows = network.events(current_user)
-    body = network.to_ical(rows, current_app.config["ENGAGE_SITE_NAME"], request.host.split(":")[0],
+    body = network.to_ical(rows, current_app.config["ENGAGE_SITE_NAME"], public_host(),
                            lambda e: url_for("strategy.event", event_id=e.id, _external=True))
     return Response(body, mimetype="text/calendar", headers={"Content-Disposition": "inline; filename=network-events.ics"})
 

@@ -22,7 +22,11 @@ bp = Blueprint("surveys", __name__)
 DEFAULTS = {
     # Starting and submitting answers, per address (shared computers in libraries count once).
     "ENGAGE_SURVEY_RATE_LIMIT": os.environ.get("ENGAGE_SURVEY_RATE_LIMIT", "60 per hour"),
-    "ENGAGE_BASE_URL": os.environ.get("ENGAGE_BASE_URL", ""),
+    # Saved, unfinished answers can be carried on for this many days after they were last
+    # saved; then they can no longer be used and the purge deletes them.
+    "ENGAGE_SURVEY_DRAFT_DAYS": int(os.environ.get("ENGAGE_SURVEY_DRAFT_DAYS", "30")),
+    # Looking up saved answers by their code, per address.
+    "ENGAGE_SURVEY_RESUME_LIMIT": os.environ.get("ENGAGE_SURVEY_RESUME_LIMIT", "10 per minute;30 per hour"),
 }
 
 

@@ -1,6 +1,16 @@
 """Live results of a survey: counts, percentages and bases per question, cross-tabs by an
-equality question, ward, priority wards against the rest, or channel; margins of error,
-significance marks, weighting to the population profile, and suppression.
+equality question, ward, priority wards against the rest, or channel; intervals (margins of
+error), significance marks, weighting to the population profile, and suppression.
+
+Intervals and tests (engage.surveys.stats, engage.core.numbers): a cell's interval is the 95%
+Wilson interval on the column's effective base, given only when that base is at least the
+minimum base. Significance compares each group with the other groups together (or priority
+wards with the rest of the borough), only when both sides' effective bases reach the minimum
+base; the other side's effective base is the Kish base of its people as a whole. A question is
+never tested against a breakdown made from itself (ward by the ward question, sex by the sex
+question). All the tests of one table are one family, controlled by Holm's method. Answers the
+survey's editors left out of the base ("Don't know") are counted and shown, but people who gave
+only such answers are not in the base, and those answers are not tested.
 
 Suppression outside staff views is engage.core.disclosure's, applied to every table the public
 could be shown at once (``publication``): groups under the threshold anywhere are hidden
@@ -17,15 +27,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from statistics import median
 
 from markupsafe import Markup
 from sqlalchemy import select
 
 from ..consultations.charts import Bar, Group, bar_chart
-from ..core import disclosure
+from ..core import disclosure, numbers
 from ..extensions import db
-from . import equality, stats, structure
+from . import equality, stats, structure, weighting as weighting_rules
 from . import questions as qtypes
 from .areas import priority_ward_ids, ward_choices
 from .models import CHANNELS, SurveyAnswer, SurveyResponse
@@ -80,21 +89,23 @@ class Dimension:
     groups: list[tuple[str, str]]            # (key, label) in display order
     of: callable = None                       # person -> group key or None
     pairwise: tuple[str, str] | None = None   # compare these two directly
+    source: frozenset = frozenset()           # ids of the questions the groups are made from
 
 
 def dimensions(survey) -> dict[str, Dimension]:
     out: dict[str, Dimension] = {}
     wards = ward_choices(survey)
-    if any(q.qtype == "area" for q in survey.questions):
+    area_questions = frozenset(q.id for q in survey.questions if q.qtype == "area")
+    if area_questions:
         ward_names = dict(wards)
         out["ward"] = Dimension("ward", "Ward", [(str(i), n) for i, n in wards],
-                                lambda p: str(p.ward_id) if p.ward_id in ward_names else None)
+                                lambda p: str(p.ward_id) if p.ward_id in ward_names else None, source=area_questions)
         priority = priority_ward_ids()
         if priority:
             out["area-group"] = Dimension("area-group", "Priority wards and the rest of the borough",
                                           [("priority", PRIORITY), ("rest", REST)],
                                           lambda p: None if p.ward_id is None else ("priority" if p.ward_id in priority else "rest"),
-                                          pairwise=("priority", "rest"))
+                                          pairwise=("priority", "rest"), source=area_questions)
     out["channel"] = Dimension("channel", "Channel", list(CHANNELS.items()), lambda p: p.channel)
     for q in structure.ordered_questions(survey):
         if q.equality_key and q.qtype in ("single", "yesno", "agreement"):
@@ -105,7 +116,7 @@ def dimensions(survey) -> dict[str, Dimension]:
                 value = p.values.get(q.id)
                 return str(value["o"][0]) if value and value.get("o") else None
 
-            out[f"q{q.id}"] = Dimension(f"q{q.id}", label, options, of)
+            out[f"q{q.id}"] = Dimension(f"q{q.id}", label, options, of, source=frozenset({q.id}))
     return out
 
 
@@ -115,13 +126,28 @@ def dimensions(survey) -> dict[str, Dimension]:
 class Cell:
     count: float
     base: float
-    percent: float | None
-    moe: float | None = None
+    percent: float | None           # unrounded: shown through engage.core.numbers
+    interval: tuple[float, float] | None = None   # 95% Wilson interval, percentages
     significant: str = ""   # "higher" | "lower" | ""
     hidden: bool = False
+    outside: bool = False   # an answer left out of the base: counted, no percentage
+    p_value: float | None = None   # the test's own p-value, before the family correction
 
     def count_text(self) -> str:
-        return "" if self.hidden else (f"{self.count:,.0f}" if float(self.count).is_integer() else f"{self.count:,.1f}")
+        # Weighted counts are whole people on the page (the figures keep their fractions).
+        return "" if self.hidden else f"{self.count:,.0f}"
+
+    @property
+    def percent_text(self) -> str:
+        return numbers.percent_text(self.percent)
+
+    @property
+    def interval_text(self) -> str:
+        """"52% to 61%", rounded by the one rule."""
+        if self.interval is None:
+            return ""
+        low, high = self.interval
+        return f"{numbers.percent_text(low)} to {numbers.percent_text(high)}"
 
 
 @dataclass
@@ -133,6 +159,8 @@ class Column:
     hidden: bool = False
     small: bool = False
     people: int = 0   # the unweighted base
+    weights: list = field(default_factory=list, repr=False)   # the weights of the people in the base
+    intervals: bool = False   # big enough for intervals and tests (effective base >= minimum base)
 
 
 @dataclass
@@ -142,6 +170,22 @@ class PartTable:
     rows: list[tuple[str, str, list[Cell]]]   # (category key, label, cells)
     numeric: dict | None = None               # mean, median... for numbers
     chart: Markup | None = None
+    tests: int = 0                            # significance tests in this table's family
+    marks: int = 0                            # of them, significant after Holm's correction
+    own_question: bool = False                # broken down by a grouping made from this question
+
+    @property
+    def adds_to_100(self) -> bool:
+        """Whether each shown column's whole percentages add up to 100 (always true for
+        questions where people could choose more than one answer, which need not)."""
+        if self.part.multi or self.part.numeric:
+            return True
+        for i, column in enumerate(self.columns):
+            if column.hidden or not column.base:
+                continue
+            if not numbers.adds_to_100([cells[i].percent for _key, _label, cells in self.rows if not cells[i].outside]):
+                return False
+        return True
 
 
 @dataclass
@@ -161,30 +205,63 @@ class Results:
     people: int
     questions: list[QuestionResult]
     dimension: Dimension | None
-    weighting: stats.Weighting | None
+    weighting: weighting_rules.Weighting | None
     public: bool
     threshold: int
     show_moe: bool
     channels: list[tuple[str, int]]
+    min_base: int = numbers.DEFAULT_MIN_BASE
+    correction: str = stats.CORRECTION_NAME
 
     @property
     def has_hidden(self) -> bool:
         return any(c.hidden for q in self.questions for t in q.tables for c in t.columns)
 
+    @property
+    def tables(self) -> list[PartTable]:
+        return [t for q in self.questions for t in q.tables]
 
-def _cell(count, base, effective, show_moe, hidden):
+    @property
+    def marks(self) -> int:
+        return sum(t.marks for t in self.tables)
+
+    @property
+    def tests(self) -> int:
+        return sum(t.tests for t in self.tables)
+
+    @property
+    def has_out_of_base(self) -> bool:
+        return any(t.part.out_of_base for t in self.tables)
+
+    @property
+    def has_small_for_intervals(self) -> bool:
+        return any(not c.intervals and not c.hidden and c.base for t in self.tables for c in t.columns)
+
+
+def _cell(count, base, effective, show_moe, hidden, outside=False):
     if hidden or not base:
-        return Cell(count, base, None, None, hidden=hidden)
+        return Cell(count, base, None, None, hidden=hidden, outside=outside)
+    if outside:
+        return Cell(count, base, None, None, outside=True)
     share = count / base
-    moe = stats.margin_of_error(share * effective, effective) if show_moe and effective else None
-    return Cell(count, base, 100.0 * share, moe)
+    interval = stats.interval(share * effective, effective) if show_moe and effective else None
+    return Cell(count, base, numbers.share(count, base), interval)
 
 
-def _answered(q, part: qtypes.Part, people: list[Person]) -> list[Person]:
+def _answered(q, part: qtypes.Part, people: list[Person], *, in_base: bool = True) -> list[Person]:
+    """The people who answered this part; with ``in_base`` (the base of the percentages), not
+    those whose only answers are ones the survey's editors left out of the base."""
     kind = qtypes.type_of(q)
     if part.numeric and not part.categories:
         return [p for p in people if q.id in p.values and kind.numeric_value(q, p.values[q.id]) is not None]
-    return [p for p in people if q.id in p.values and not kind.empty(p.values[q.id]) and kind.keys(q, p.values[q.id], part)]
+    out = []
+    for p in people:
+        if q.id not in p.values or kind.empty(p.values[q.id]):
+            continue
+        keys = kind.keys(q, p.values[q.id], part)
+        if keys and not (in_base and part.out_of_base and all(k in part.out_of_base for k in keys)):
+            out.append(p)
+    return out
 
 
 def defined_by(survey, dims: dict[str, Dimension]) -> dict[int, str]:
@@ -222,7 +299,7 @@ def publication(survey, people: list[Person], dims: dict[str, Dimension], limit:
         kind = qtypes.type_of(q)
         if not kind.text_answer:
             for part in kind.parts(q):
-                if len(_answered(q, part, people)) == len(people):
+                if len(_answered(q, part, people, in_base=False)) == len(people) and not part.out_of_base:
                     always.add(("answered", q.id, part.key))
     pub = disclosure.Publication(limit, implies, always)
     for q in structure.ordered_questions(survey):
@@ -230,8 +307,9 @@ def publication(survey, people: list[Person], dims: dict[str, Dimension], limit:
         if kind.text_answer:
             continue
         for part in kind.parts(q):
-            answered = _answered(q, part, people)
+            answered = _answered(q, part, people, in_base=False)
             categories = _categories(q, part, answered)
+            left_out = part.out_of_base
             dim_key = defines.get(q.id)
             group_keys = {k for k, _l in dims[dim_key].groups} if dim_key else set()
             options = {cat: ((dim_key, cat) if cat in group_keys else ("answer", q.id, part.key, cat)) for cat, _l in categories}
@@ -246,14 +324,18 @@ def publication(survey, people: list[Person], dims: dict[str, Dimension], limit:
             columns = {}
             for group, group_people in members.items():
                 tally: dict = defaultdict(int)
+                base = 0
                 for p in group_people:
-                    for k in kind.keys(q, p.values[q.id], part):
+                    keys = kind.keys(q, p.values[q.id], part)
+                    for k in keys:
                         tally[k] += 1
-                columns[group] = (len(group_people), tally)
+                    if not (left_out and all(k in left_out for k in keys)):
+                        base += 1
+                columns[group] = (base, tally)
             # The questions the breakdowns are made from are published for everyone only:
             # broken down by each other (ward by age by sex) they are a table of who lives where.
             pub.table((q.id, part.key), ("answered", q.id, part.key), options, columns, families, multi=part.multi,
-                      only_everyone=dim_key is not None)
+                      only_everyone=dim_key is not None, summed=[cat for cat, _l in categories if cat not in left_out])
     pub.solve()
     return pub
 
@@ -270,7 +352,8 @@ def _part_table(q, part: qtypes.Part, people: list[Person], dim: Dimension | Non
                 show_moe: bool, test: bool, pub: disclosure.Publication | None = None) -> PartTable:
     """One table; with ``public``, the figures ``pub`` (from ``publication``) hides show none."""
     kind = qtypes.type_of(q)
-    answered = _answered(q, part, people)
+    answered = _answered(q, part, people, in_base=False)
+    left_out = part.out_of_base
     if public and pub is None:
         pub = publication(q.survey, people, dimensions(q.survey), limit)
     name = (q.id, part.key)
@@ -285,73 +368,105 @@ def _part_table(q, part: qtypes.Part, people: list[Person], dim: Dimension | Non
         groups += [(key, label, members.get(key, [])) for key, label in dim.groups
                    if not public or (members.get(key) and pub.published(name, (dim.key, key)))]
     columns, counts, group_keys = [], [], []
+    minimum = numbers.min_base()
     for key, label, group in groups:
-        base = sum(p.weight for p in group)
-        effective = stats.effective_base([p.weight for p in group]) if group else 0.0
-        small = len(group) < limit
+        tally = defaultdict(float)
+        weights = []
+        for p in group:
+            keys = kind.keys(q, p.values[q.id], part)
+            for k in keys:
+                tally[k] += p.weight
+            if not (left_out and all(k in left_out for k in keys)):
+                weights.append(p.weight)
+        base = sum(weights)
+        effective = stats.effective_base(weights) if weights else 0.0
+        small = len(weights) < limit
         group_key = disclosure.EVERYONE if key == "all" and not columns else (dim.key, key)
         group_keys.append(group_key)
         columns.append(Column(key, label, base, effective, hidden=public and pub.base_hidden(name, group_key), small=small,
-                              people=len(group)))
-        tally = defaultdict(float)
-        for p in group:
-            for k in kind.keys(q, p.values[q.id], part):
-                tally[k] += p.weight
+                              people=len(weights), weights=weights, intervals=effective >= minimum))
         counts.append(tally)
     rows = []
     for cat_key, cat_label in categories:
         cells = []
         for i, col in enumerate(columns):
             hidden = public and pub.cell_hidden(name, cat_key, group_keys[i])
-            cell = _cell(counts[i].get(cat_key, 0.0), col.base, col.effective, show_moe, hidden)
+            cell = _cell(counts[i].get(cat_key, 0.0), col.base, col.effective, show_moe, hidden, cat_key in left_out)
             if col.hidden:
-                cell.percent = cell.moe = None   # a percentage of a hidden base would give the base away
+                cell.percent = cell.interval = None   # a percentage of a hidden base would give the base away
             cells.append(cell)
         rows.append((cat_key, cat_label, cells))
-    if test and dim is not None and len(columns) > 2:
-        _mark_significance(rows, columns, counts, dim, limit, part)
+    tests = marks = 0
+    own = dim is not None and q.id in dim.source
+    if test and dim is not None and len(columns) > 2 and not own:
+        tests, marks = _mark_significance(rows, columns, dim, part, minimum)
     numeric = None
     if part.numeric or q.qtype == "rating":
-        values = [kind.numeric_value(q, p.values[q.id]) for p in answered]
-        values = [v for v in values if v is not None]
+        # Averages and middle values count each answer by its weight (1 when unweighted).
+        if q.qtype == "rating":
+            pairs = [(float(p.values[q.id]), p.weight) for p in answered]
+        else:
+            pairs = [(kind.numeric_value(q, p.values[q.id]), p.weight) for p in answered]
+            pairs = [(v, w) for v, w in pairs if v is not None]
+        values, weights = [v for v, _ in pairs], [w for _, w in pairs]
         # The lowest and highest answers of a few people are their answers: averages, middle
         # values and ranges only from the threshold up (engage.core.disclosure.shown_statistics).
         if values and not (public and (not disclosure.shown_statistics(len(values), limit) or columns[0].hidden)):
-            numeric = {"count": len(values), "mean": sum(values) / len(values), "median": median(values),
-                       "min": min(values), "max": max(values)}
-    table = PartTable(part, columns, rows, numeric)
+            numeric = {"count": len(values), "mean": weighting_rules.weighted_mean(values, weights),
+                       "median": weighting_rules.weighted_median(values, weights), "min": min(values), "max": max(values)}
+    table = PartTable(part, columns, rows, numeric, tests=tests, marks=marks, own_question=own)
     table.chart = _chart(q, table)
     return table
 
 
-def _mark_significance(rows, columns, counts, dim: Dimension, limit: int, part) -> None:
-    """Each group against everyone else who answered (or the two groups of a pairwise
-    dimension against each other), per answer, at the 5% level. "Prefer not to say" and
-    groups with small bases are not tested."""
+def _mark_significance(rows, columns: list[Column], dim: Dimension, part, minimum: float) -> tuple[int, int]:
+    """Mark cells significantly higher or lower, and return (tests run, cells marked).
+
+    Each group is compared with the other groups together (a pairwise dimension's two groups
+    with each other), per answer, on effective bases. A group is tested only when its
+    effective base, and that of what it is compared with, reach ``minimum``; the other
+    groups' effective base is the Kish base of all their people as one group. Answers such as
+    "Prefer not to say" and answers left out of the base are not tested. The table's tests
+    are one family, controlled by Holm's method (stats.family)."""
     group_cols = list(range(1, len(columns)))
-    for cat_key, _label, cells in rows:
-        if cat_key in part.exclusive:
+    if dim.pairwise:
+        pair = [i for i in group_cols if columns[i].key in dim.pairwise]
+        comparisons = [(pair[0], [pair[1]])] if len(pair) == 2 else []
+    else:
+        comparisons = [(i, [j for j in group_cols if j != i]) for i in group_cols]
+    family = []   # (p-value, [(cell, mark)])
+    for i, others in comparisons:
+        col = columns[i]
+        if col.hidden or col.effective < minimum:
             continue
-        for i in group_cols:
-            col = columns[i]
-            if col.small or col.hidden:
+        rest_weights = [w for j in others for w in columns[j].weights]
+        base2 = sum(rest_weights)
+        eff2 = stats.effective_base(rest_weights) if rest_weights else 0.0
+        if not base2 or eff2 < minimum:
+            continue
+        for cat_key, _label, cells in rows:
+            if cat_key in part.exclusive or cat_key in part.out_of_base:
                 continue
-            if dim.pairwise:
-                others = [j for j in group_cols if j != i and columns[j].key in dim.pairwise]
-                if col.key not in dim.pairwise:
-                    continue
-            else:
-                others = [j for j in group_cols if j != i]
-            base2 = sum(columns[j].base for j in others)
-            eff2 = sum(columns[j].effective for j in others)
-            count2 = sum(counts[j].get(cat_key, 0.0) for j in others)
-            if not base2 or sum(1 for j in others if not columns[j].small) == 0 or eff2 < limit:
-                continue
-            share1 = cells[i].count / col.base if col.base else 0.0
+            count2 = sum(cells[j].count for j in others)
+            share1 = cells[i].count / col.base
             share2 = count2 / base2
             p_value = stats.two_proportion_test(share1 * col.effective, col.effective, share2 * eff2, eff2)
-            if stats.significant(p_value):
-                cells[i].significant = "higher" if share1 > share2 else "lower"
+            if p_value is None:
+                continue
+            marks = [(cells[i], "higher" if share1 > share2 else "lower")]
+            if dim.pairwise:
+                marks.append((cells[others[0]], "lower" if share1 > share2 else "higher"))
+            for cell, _mark in marks:
+                cell.p_value = p_value
+            family.append((p_value, marks))
+    found = stats.family([p for p, _marks in family])
+    marked = 0
+    for (_p, marks), significant in zip(family, found):
+        if significant:
+            for cell, mark in marks:
+                cell.significant = mark
+                marked += 1
+    return len(family), marked
 
 
 def _chart(q, table: PartTable) -> Markup | None:
@@ -360,8 +475,8 @@ def _chart(q, table: PartTable) -> Markup | None:
     column = table.columns[0]
     if column.hidden or not column.base:
         return None
-    groups = [Group(label, [Bar(cells[0].percent, "bar", f"{cells[0].percent:.0f}%" if cells[0].percent is not None else ("hidden" if cells[0].hidden else ""))])
-              for _key, label, cells in table.rows]
+    groups = [Group(label, [Bar(cells[0].percent, "bar", numbers.percent_text(cells[0].percent) if not cells[0].hidden else "hidden")])
+              for _key, label, cells in table.rows if not cells[0].outside]
     chart_id = f"chart-q{q.id}-{table.part.key}"
     return bar_chart(chart_id, f"Chart: {table.part.label}",
                      "Bar chart of the percentage of people who answered giving each answer. The table that follows gives the same figures.",
@@ -371,14 +486,20 @@ def _chart(q, table: PartTable) -> Markup | None:
 def results(survey, *, by: str | None = None, public: bool = False, weighted: bool = False, show_moe: bool = False,
             people: list[Person] | None = None) -> Results:
     people = load_people(survey) if people is None else people
+    everyone = people
     limit = threshold()
     weighting = None
     if weighted:
         from .population import weighting_for
 
         weighting = weighting_for(survey, people)
-        for p in people:
-            p.weight = weighting.weights.get(p.id, 1.0)
+        if weighting.usable:
+            # The stated rule (engage/surveys/weighting.py): only the people weighted are in
+            # weighted tables; the page gives the number left out. Weights that cannot meet
+            # the targets are not used at all: the tables stay unweighted and the page says why.
+            people = [p for p in people if p.id in weighting.weights]
+            for p in people:
+                p.weight = weighting.weights[p.id]
     dims = dimensions(survey)
     dim = dims.get(by) if by else None
     nums = structure.numbers(survey)
@@ -399,24 +520,26 @@ def results(survey, *, by: str | None = None, public: bool = False, weighted: bo
             result.ranking = _ranking(q, people, public, limit)
         out.append(result)
     channels = defaultdict(int)
-    for p in people:
+    for p in everyone:
         channels[p.channel] += 1
     channel_list = [(CHANNELS.get(k, k), n) for k, n in sorted(channels.items(), key=lambda item: -item[1])]
-    return Results(survey, len(people), out, dim, weighting, public, limit, show_moe, channel_list)
+    return Results(survey, len(everyone), out, dim, weighting, public, limit, show_moe, channel_list, numbers.min_base())
 
 
 def _ranking(q, people, public, limit):
+    """(option, average rank, people who ranked it); the average counts each person by their weight."""
     ranks = defaultdict(list)
     for p in people:
         for n, option_id in enumerate(p.values.get(q.id) or [], start=1):
-            ranks[option_id].append(n)
+            ranks[option_id].append((n, p.weight))
     out = []
     for option in q.choices():
-        values = ranks.get(option.id, [])
-        if public and not disclosure.shown_statistics(len(values), limit):
+        pairs = ranks.get(option.id, [])
+        if public and not disclosure.shown_statistics(len(pairs), limit):
             out.append((option.label, None, None))
         else:
-            out.append((option.label, sum(values) / len(values) if values else None, len(values)))
+            mean = weighting_rules.weighted_mean([n for n, _ in pairs], [w for _, w in pairs]) if pairs else None
+            out.append((option.label, mean, len(pairs)))
     return sorted(out, key=lambda item: (item[1] is None, item[1] or 0))
 
 
@@ -441,18 +564,22 @@ def aggregated(survey, *, public: bool, by_keys=("area-group", "ward", "channel"
             figures = []
             for dim_key in [None, *wanted]:
                 dim = dims.get(dim_key) if dim_key else None
-                table = _part_table(q, part, people, dim, public=public, limit=limit, show_moe=False, test=False, pub=pub)
+                table = _part_table(q, part, people, dim, public=public, limit=limit, show_moe=True, test=False, pub=pub)
                 for index, column in enumerate(table.columns):
                     if dim_key and index == 0:
                         continue
                     dimension = "all" if not dim_key else ("equality:" + (q_equality_key(survey, dim_key)) if dim_key.startswith("q") else dim_key)
                     for cat_key, label, cells in table.rows:
                         cell = cells[index]
+                        interval = None if column.hidden else cell.interval
                         figures.append({"dimension": dimension, "segment": column.label if dim_key else "All respondents",
                                         "segment_key": column.key, "option": label,
                                         "count": None if cell.hidden else int(round(cell.count)),
                                         "base": None if column.hidden else int(round(column.base)),
-                                        "percent": None if cell.hidden or cell.percent is None else round(cell.percent, 1),
+                                        "percent": None if cell.hidden or column.hidden else numbers.rounded(cell.percent, 1),
+                                        "interval_low": numbers.rounded(interval[0], 1) if interval and not cell.hidden else None,
+                                        "interval_high": numbers.rounded(interval[1], 1) if interval and not cell.hidden else None,
+                                        "in_base": not cell.outside,
                                         "suppressed": cell.hidden})
             text = q.text if len(kind.parts(q)) == 1 else f"{q.text}: {part.label}"
             out.append({"question_id": q.id, "number": nums[q.id] + ("" if len(kind.parts(q)) == 1 else f".{kind.parts(q).index(part) + 1}"),

@@ -25,7 +25,7 @@ from .models import SurveyAccessCode, SurveyAnswer, SurveyContact, SurveyRespons
 
 SECRET_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-DRAFT_DAYS = 60
+DRAFT_DAYS = 30  # unless ENGAGE_SURVEY_DRAFT_DAYS says otherwise
 
 
 class AnswerError(Exception):
@@ -76,7 +76,7 @@ def check_code(survey, text: str) -> SurveyAccessCode:
     found = find_code(survey, text)
     if found is None:
         raise AnswerError("That access code is not right. Check it against your letter and try again")
-    if found.used_at is not None:
+    if found.used:
         raise AnswerError("That access code has already been used to answer this survey")
     return found
 
@@ -262,9 +262,13 @@ def ward_of(survey, answers: dict) -> int | None:
     return None
 
 
-def submit(survey, response: SurveyResponse, *, email: str | None = None) -> bool:
+def submit(survey, response: SurveyResponse) -> bool:
     """Complete a draft. True when this call completed it; False when it was already
-    complete (the same page sent twice), in which case nothing more is stored."""
+    complete (the same page sent twice), in which case nothing more is stored.
+
+    The complete response keeps no link to the access code it was started with: the code is
+    only marked used. A "tell me what happens next" address is not written here but by
+    ``add_contact`` in a transaction of its own, after this one commits."""
     answers = structure.prune(survey, answers_of(response))
     missing = _missing_in_pruned(survey, answers)
     if missing:
@@ -276,45 +280,47 @@ def submit(survey, response: SurveyResponse, *, email: str | None = None) -> boo
     rows = answer_rows(survey, response.id, answers)
     ward_id = ward_of(survey, answers)
     now = utcnow()
+    code_id = response.access_code_id
     done = db.session.execute(
         update(SurveyResponse).where(SurveyResponse.id == response.id, SurveyResponse.status == "draft")
         .values(status="complete", submitted_at=now, updated_at=now, draft=None, resume_hash=None,
-                ward_id=ward_id).execution_options(synchronize_session=False)
+                ward_id=ward_id, access_code_id=None).execution_options(synchronize_session=False)
     ).rowcount
     if done != 1:
         return False
-    if response.access_code_id:
-        used = db.session.execute(
-            update(SurveyAccessCode).where(SurveyAccessCode.id == response.access_code_id, SurveyAccessCode.used_at.is_(None))
-            .values(used_at=now).execution_options(synchronize_session=False)).rowcount
-        if used != 1:
-            raise AnswerError("That access code has already been used to answer this survey")
+    if code_id:
+        mark_code_used(code_id, "That access code has already been used to answer this survey")
     insert_answers(rows)
-    if email:
-        add_contact(survey, email)
     db.session.expire(response)
     return True
 
 
 def store_complete(survey, answers: dict, *, channel: str, entered_by=None, submission_key: str | None = None,
                    access_code: SurveyAccessCode | None = None, submitted_at=None, is_demo: bool = False) -> SurveyResponse:
-    """A complete response in one go (paper and phone entry, imports, demo data)."""
+    """A complete response in one go (paper and phone entry, imports, demo data). An access
+    code is marked used; the response keeps no link to it."""
     answers = structure.prune(survey, answers)
     now = submitted_at or utcnow()
     response = SurveyResponse(survey_id=survey.id, status="complete", channel=channel, reference=new_reference(),
                               submission_key=submission_key, entered_by_id=getattr(entered_by, "id", None),
-                              access_code_id=access_code.id if access_code else None, created_at=now, updated_at=now,
+                              created_at=now, updated_at=now,
                               submitted_at=now, ward_id=ward_of(survey, answers), is_demo=is_demo)
     db.session.add(response)
     db.session.flush()
     if access_code is not None:
-        used = db.session.execute(
-            update(SurveyAccessCode).where(SurveyAccessCode.id == access_code.id, SurveyAccessCode.used_at.is_(None))
-            .values(used_at=now).execution_options(synchronize_session=False)).rowcount
-        if used != 1:
-            raise AnswerError("That access code has already been used")
+        mark_code_used(access_code.id, "That access code has already been used")
     insert_answers(answer_rows(survey, response.id, answers))
     return response
+
+
+def mark_code_used(code_id: int, message: str) -> None:
+    """Mark a code used, once (a compare-and-set on ``used``): only that it was used is kept,
+    never when, since a time of use would match the response's time."""
+    used = db.session.execute(
+        update(SurveyAccessCode).where(SurveyAccessCode.id == code_id, SurveyAccessCode.used.is_(False))
+        .values(used=True).execution_options(synchronize_session=False)).rowcount
+    if used != 1:
+        raise AnswerError(message)
 
 
 def insert_answers(rows: list[dict]) -> None:
@@ -327,14 +333,20 @@ def insert_answers(rows: list[dict]) -> None:
 # ---- contacts: kept apart from answers ---------------------------------------------------
 
 def add_contact(survey, email: str) -> SurveyContact:
-    contact = SurveyContact(survey_id=survey.id, consultation_id=survey.consultation_id, key=secrets.token_hex(16), email=email)
+    """Keep an address to tell about the results. Call it in its own transaction, after the
+    answers are committed (``views_public.check`` does): written with the response, it would
+    share the response's transaction (PostgreSQL's ``xmin``) and its moment. It carries a
+    random key and the day only (see ``SurveyContact``)."""
+    contact = SurveyContact(survey_id=survey.id, consultation_id=survey.consultation_id, key=secrets.token_hex(16),
+                            email=email, created_on=utcnow().date())
     db.session.add(contact)
+    db.session.flush()
     return contact
 
 
 def contact_addresses(consultation_id: int) -> list[tuple[str, str]]:
     rows = db.session.execute(select(SurveyContact.key, SurveyContact.email)
-                              .where(SurveyContact.consultation_id == consultation_id).order_by(SurveyContact.id)).all()
+                              .where(SurveyContact.consultation_id == consultation_id).order_by(SurveyContact.key)).all()
     return [(key, email) for key, email in rows]
 
 
@@ -351,5 +363,18 @@ def forget_contacts(consultation_id: int, keys) -> int:
     return total
 
 
+def draft_days() -> int:
+    """How long saved, unfinished answers can be carried on (ENGAGE_SURVEY_DRAFT_DAYS)."""
+    from flask import current_app, has_app_context
+
+    days = current_app.config.get("ENGAGE_SURVEY_DRAFT_DAYS", DRAFT_DAYS) if has_app_context() else DRAFT_DAYS
+    return max(1, int(days))
+
+
 def drafts_cutoff():
-    return utcnow() - timedelta(days=DRAFT_DAYS)
+    """Drafts last saved before this can no longer be carried on, and are purged."""
+    return utcnow() - timedelta(days=draft_days())
+
+
+def is_expired(response: SurveyResponse) -> bool:
+    return response.status == "draft" and response.updated_at is not None and response.updated_at < drafts_cutoff()

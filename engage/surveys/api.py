@@ -7,19 +7,21 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..consultations import services as consultations
-from ..core import disclosure
+from ..core import disclosure, numbers
 from ..core import openapi as spec
 from ..core.errors import not_found
 from ..core.models import utcnow
 from ..core.params import to_id
 from ..core.timestamps import rfc3339
 from ..extensions import db
-from . import analysis, bp, builder
+from . import analysis, bp, builder, publishing
 from .models import Survey
 
 
 def results_public(survey) -> bool:
-    return survey.published_at is not None and consultations.results_published(survey.consultation)
+    """Public by a decision on the survey (``publishing.results_public``), once the
+    consultation's results are out."""
+    return publishing.results_public(survey) and consultations.results_published(survey.consultation)
 
 
 @bp.route("/api/v1/surveys")
@@ -59,6 +61,8 @@ def api_results(id):  # noqa: A002  (the path parameter's name in the OpenAPI do
                                "state": survey.state, "published": public},
                     "respondents": len(analysis.load_people(survey)),
                     "suppression_threshold": disclosure.threshold(),
+                    "min_base_for_intervals": numbers.min_base(),
+                    "method": url_for("main.numbers", _external=True),
                     "questions": questions})
 
 
@@ -80,13 +84,47 @@ spec.describe("/surveys", "get", {
         "type": "object", "properties": {"count": {"type": "integer"},
                                          "surveys": {"type": "array", "items": {"$ref": "#/components/schemas/SurveySummary"}}}}}}}},
 })
+spec.schema("SurveyFigure", {
+    "type": "object",
+    "properties": {
+        "dimension": {"type": "string", "description": "all, ward, area-group, channel or equality:<key>"},
+        "segment": {"type": "string"}, "segment_key": {"type": "string"}, "option": {"type": "string"},
+        "count": {"type": "integer", "nullable": True},
+        "base": {"type": "integer", "nullable": True, "description": "People in the group who answered, not counting "
+                 "those whose only answer was left out of the base"},
+        "percent": {"type": "number", "nullable": True, "description": "count / base × 100, rounded half up to one place "
+                    "(12.25 gives 12.3), the rule used on every page and export; null for an answer left out of the base"},
+        "interval_low": {"type": "number", "nullable": True, "description": "The low end of the 95% Wilson score interval "
+                         "of percent, rounded half up to one place; null when the base is under min_base_for_intervals. "
+                         "It assumes a random sample: people who chose to answer an open survey are not one"},
+        "interval_high": {"type": "number", "nullable": True, "description": "The high end of the same interval"},
+        "in_base": {"type": "boolean", "description": "False for an answer the survey's editors left out of the base "
+                    "(such as Don't know): counted, but not in the base and with no percentage"},
+        "suppressed": {"type": "boolean"},
+    },
+})
 spec.describe("/surveys/{id}/results", "get", {
     "summary": "A survey's aggregated results",
     "description": "Counts, bases and percentages per question for everyone, each ward, priority wards and the rest of the "
-                   "borough, each channel and each equality group. Public once the results are published (figures whose base "
+                   "borough, each channel and each equality group, with the 95% Wilson interval of each percentage where the "
+                   "base is at least min_base_for_intervals. Public once the results are published (figures whose base "
                    "is under the suppression threshold are null with suppressed true); before that, only for signed-in staff "
-                   "who may change the survey, who see every figure.",
+                   "who may change the survey, who see every figure. Each question's figures are SurveyFigure objects.",
     "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-    "responses": {"200": {"description": "Aggregated results", "content": {"application/json": {"schema": {"type": "object"}}}},
+    "responses": {"200": {"description": "Aggregated results", "content": {"application/json": {"schema": {
+        "type": "object", "required": ["survey", "respondents", "questions", "min_base_for_intervals"],
+        "properties": {
+            "survey": {"type": "object"},
+            "respondents": {"type": "integer"},
+            "suppression_threshold": {"type": "integer"},
+            "min_base_for_intervals": {"type": "integer", "description": "No interval is given for a base under this "
+                                       "(ENGAGE_MIN_BASE_FOR_INTERVALS, 30 by default)"},
+            "method": {"type": "string", "format": "uri", "description": "The page that says how these numbers are worked out"},
+            "questions": {"type": "array", "items": {"type": "object", "properties": {
+                "question_id": {"type": "integer"}, "number": {"type": "string"}, "text": {"type": "string"},
+                "type": {"type": "string"}, "multiple": {"type": "boolean"},
+                "options": {"type": "array", "items": {"type": "string"}},
+                "figures": {"type": "array", "items": {"$ref": "#/components/schemas/SurveyFigure"}}}}},
+        }}}}},
                   "404": {"description": "No such survey, or its results are not published"}},
 })

@@ -166,6 +166,12 @@ def _clean_settings(data: dict) -> dict:
         if area is None:
             raise BuildError("Choose an area from the list", "population_area_id")
     out["population_area_id"] = area_id
+    if "min_age" in data:
+        from .equality import ELIGIBLE_AGES
+
+        if data["min_age"] not in ELIGIBLE_AGES or isinstance(data["min_age"], bool):
+            raise BuildError("Choose who the survey is for", "min_age")
+        out["min_age"] = data["min_age"]
     return out
 
 
@@ -358,12 +364,33 @@ def _question_values(kind, data: dict) -> dict:
     if kind.has_rows and not rows:
         raise BuildError("Give at least one statement, one on each line", "rows")
     allow_other = bool(data.get("allow_other")) and kind.key in ("single", "multiple")
-    return {"text": text, "hint": hint, "required": bool(data.get("required")), "personal": bool(data.get("personal")) and kind.text_answer,
+    out_of_base = []
+    if kind.key in OUT_OF_BASE_TYPES and (data.get("out_of_base") or "").strip():
+        by_label = {label.casefold(): label for label in options}
+        for line in _lines(data.get("out_of_base") or "", "answer", "out_of_base"):
+            if line.casefold() not in by_label:
+                raise BuildError(f"‘{line[:60]}’ is not one of the answers above. Copy it from the list of answers", "out_of_base")
+            out_of_base.append(by_label[line.casefold()])
+        if len(set(out_of_base)) >= len(options):
+            raise BuildError("Leave at least one answer in the base, or no one would be counted in the percentages", "out_of_base")
+    return {"text": text, "hint": hint, "required": bool(data.get("required")), "personal": bool(data.get("personal")) and (kind.text_answer or kind.key in FREE_TEXT_CHOICES),
             "randomise": bool(data.get("randomise")) and kind.has_options, "settings": settings,
-            "options": options, "rows": rows, "allow_other": allow_other}
+            "options": options, "rows": rows, "allow_other": allow_other, "out_of_base": set(out_of_base)}
+
+
+# Question types whose answers can be left out of the base ("Don't know", "Not applicable").
+OUT_OF_BASE_TYPES = ("single", "multiple", "agreement", "yesno", "grid")
+
+
+def _mark_out_of_base(question: SurveyQuestion, labels: set[str]) -> None:
+    for option in question.options:
+        if option.kind == "option" and not option.invites_text:
+            option.out_of_base = option.label in labels
 
 
 OTHER_LABEL = "Other, please say"
+# Choice types that can carry words beside a choice ("Other, please say"), so "personal" applies.
+FREE_TEXT_CHOICES = ("single", "multiple")
 
 
 def add_question(actor, survey: Survey, section: SurveySection, qtype: str, data: dict) -> SurveyQuestion:
@@ -384,6 +411,7 @@ def add_question(actor, survey: Survey, section: SurveySection, qtype: str, data
         question.options.append(SurveyOption(kind="option", position=len(values["options"]) + 1, label=OTHER_LABEL, invites_text=True))
     for n, label in enumerate(values["rows"], start=1):
         question.options.append(SurveyOption(kind="row", position=n, label=label))
+    _mark_out_of_base(question, values["out_of_base"])
     db.session.add(question)
     db.session.flush()
     audit.record(actor, "create", question, f"Question added to {survey.title}: {question.text}",
@@ -429,7 +457,9 @@ def update_question(actor, survey: Survey, question: SurveyQuestion, data: dict,
         if narrower:
             raise BuildError("This question has answers, so its range can only be widened. Make a new version of the survey to narrow it", "min")
     question.text, question.hint, question.required = values["text"], values["hint"], values["required"]
-    question.personal, question.randomise, question.settings = values["personal"], values["randomise"], values["settings"]
+    # Equality questions' "please say" words are always personal (SurveyQuestion.text_is_personal).
+    question.personal = values["personal"] or bool(question.equality_key)
+    question.randomise, question.settings = values["randomise"], values["settings"]
     changes = audit.changes_of(question)
     if kind.has_options:
         _apply_list(question, "option", values["options"], counts, "answer", "options")
@@ -444,8 +474,10 @@ def update_question(actor, survey: Survey, question: SurveyQuestion, data: dict,
             other.position = len(values["options"]) + 1
     if kind.has_rows:
         _apply_list(question, "row", values["rows"], counts, "statement", "rows")
+    if kind.key in OUT_OF_BASE_TYPES:
+        _mark_out_of_base(question, values["out_of_base"])
     lists_after = lists_of(question)
-    for name in ("options", "rows"):
+    for name in ("options", "rows", "out_of_base"):
         if lists_before[name] != lists_after[name]:
             changes[name] = [lists_before[name], lists_after[name]]
     audit.record(actor, "update", question, f"Question changed in {survey.title}: {question.text}", changes=changes)
@@ -458,7 +490,8 @@ def lists_of(question: SurveyQuestion) -> dict[str, str]:
     """A question's answers and statements as the form shows them (one on each line), so an
     edit conflict can say what someone else changed in them."""
     return {"options": "\n".join(o.label for o in question.options if o.kind == "option" and not (o.invites_text and o.label == OTHER_LABEL)),
-            "rows": "\n".join(o.label for o in question.options if o.kind == "row")}
+            "rows": "\n".join(o.label for o in question.options if o.kind == "row"),
+            "out_of_base": "\n".join(o.label for o in question.options if o.kind == "option" and o.out_of_base)}
 
 
 def delete_question_plan(survey: Survey, question: SurveyQuestion) -> list[str]:
@@ -570,7 +603,8 @@ def add_equality_section(actor, survey: Survey) -> SurveySection:
     db.session.add(section)
     for n, spec in enumerate(equality.QUESTIONS, start=1):
         question = SurveyQuestion(survey=survey, section=section, position=n, qtype="single", text=spec["text"],
-                                  hint=spec.get("hint", ""), required=False, equality_key=spec["key"], settings={})
+                                  hint=spec.get("hint", ""), required=False, equality_key=spec["key"], settings={},
+                                  personal=True)
         for m, (label, invites) in enumerate(spec["options"], start=1):
             question.options.append(SurveyOption(kind="option", position=m, label=label, invites_text=invites))
         question.options.append(SurveyOption(kind="option", position=len(spec["options"]) + 1, label=equality.PREFER_NOT,

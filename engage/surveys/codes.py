@@ -38,7 +38,7 @@ def generate(actor, survey, count: int) -> int:
 
 def batches(survey) -> list[tuple[int, int, int]]:
     rows = db.session.execute(
-        select(SurveyAccessCode.batch, func.count(), func.count(SurveyAccessCode.used_at))
+        select(SurveyAccessCode.batch, func.count(), func.count().filter(SurveyAccessCode.used.is_(True)))
         .where(SurveyAccessCode.survey_id == survey.id).group_by(SurveyAccessCode.batch).order_by(SurveyAccessCode.batch)).all()
     return [(batch, total, used) for batch, total, used in rows]
 
@@ -53,5 +53,5 @@ def batch_csv(survey, items, link: str) -> str:
     writer = csv.writer(out)
     writer.writerow(["number", "code", "link", "used"])
     for n, item in enumerate(items, start=1):
-        writer.writerow([n, show_reference(item.code), link, "yes" if item.used_at else ""])
+        writer.writerow([n, show_reference(item.code), link, "yes" if item.used else ""])
     return out.getvalue()

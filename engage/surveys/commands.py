@@ -10,7 +10,7 @@ from ..extensions import db
 @engage_cli.command("purge-expired")
 def purge_expired_command():
     """Delete survey contacts and personal free text past each survey's retention period,
-    and unfinished answers older than 60 days."""
+    and unfinished answers not saved for ENGAGE_SURVEY_DRAFT_DAYS (30 unless set)."""
     from .lifecycle import purge_expired
 
     counts = purge_expired(echo=click.echo)

@@ -1,7 +1,10 @@
 """Demo data: population profiles for Halton's wards (invented from each ward's demo
 population, marked demo) and an open survey on the local environment for the "Cleaner
 streets and parks" demo consultation, with 320 generated responses spread over the wards
-and channels. Idempotent: nothing is added twice.
+and channels. The survey is for people aged 16 and over, so it is weighted to the 16+
+population (its weighting meets every target). A second, closed survey of 120 answers from a
+day centre stall shows weighting that cannot meet its targets. Idempotent: nothing is added
+twice.
 """
 from __future__ import annotations
 
@@ -20,6 +23,13 @@ from .models import CommentTheme, PopulationFigure, Survey
 
 SURVEY_TITLE = "Cleaner streets and parks survey"
 RESPONSES = 320
+# A second, closed survey of the same consultation: answers taken at a stall in a day centre,
+# mostly from people aged 75 and over. Its weighting cannot meet the population's age profile
+# (each of them would have to count as less than the floor of 0.2 of a person), so its
+# results page shows the "cannot match the population" message.
+STALL_TITLE = "Cleaner streets and parks: day centre stall survey"
+STALL_RESPONSES = 120
+STALL_AGE_SHARES = [0.0, 0.01, 0.01, 0.02, 0.03, 0.05, 0.08, 0.80]
 AGE_SHARES = [0.19, 0.11, 0.12, 0.13, 0.14, 0.12, 0.10, 0.09]
 # Who tends to answer: fewer young people, more older people (so "who answered" shows a gap).
 ANSWER_AGE_SHARES = [0.01, 0.05, 0.10, 0.14, 0.19, 0.21, 0.18, 0.12]
@@ -75,10 +85,12 @@ def _add(survey, section, qtype, text, options=(), rows=(), **extra):
     return builder.add_question(None, survey, section, qtype, data)
 
 
-def build_survey(consultation) -> Survey:
+def build_survey(consultation, title=SURVEY_TITLE, *, closed=False) -> Survey:
     start = consultation.actual_start or consultation.planned_start or datetime.now().date()
     close = consultation.planned_close or (start + timedelta(days=44))
-    survey = Survey(consultation_id=consultation.id, code=builder.new_code(), title=SURVEY_TITLE, is_demo=True,
+    if closed:
+        close = start + timedelta(days=2)
+    survey = Survey(consultation_id=consultation.id, code=builder.new_code(), title=title, is_demo=True, min_age=16,
                     introduction="Tell us how clean your street and your local park are, and what would make the most difference. "
                                  "It takes about five minutes.",
                     privacy_notice=builder.default_privacy_notice(consultation),
@@ -103,9 +115,20 @@ def seed_survey(echo=lambda m: None) -> None:
                                                                 Consultation.is_demo.is_(True)))
     if consultation is None:
         return
-    if db.session.scalar(select(Survey.id).where(Survey.consultation_id == consultation.id, Survey.title == SURVEY_TITLE)) is not None:
-        return
-    survey = build_survey(consultation)
+    for title, count, closed, shares in ((SURVEY_TITLE, RESPONSES, False, {}),
+                                         (STALL_TITLE, STALL_RESPONSES, True,
+                                          {"age_shares": STALL_AGE_SHARES, "equality_rate": 1.0, "seed": 75, "channels": ([("face-to-face", 1.0)])})):
+        if db.session.scalar(select(Survey.id).where(Survey.consultation_id == consultation.id, Survey.title == title)) is not None:
+            continue
+        survey = build_survey(consultation, title, closed=closed)
+        qs, themes = _questions(survey)
+        _responses(survey, qs, themes, count, **shares)
+        lifecycle.sync_take_part(survey)
+        db.session.flush()
+        echo(f"Demo survey loaded: {title} with {count} responses.")
+
+
+def _questions(survey) -> tuple[dict, dict]:
     first, second = sorted(survey.sections, key=lambda s: s.position)
     if True:  # the seeder acts as the system itself (actor None)
         ward_q = _add(survey, first, "area", "Which ward do you live in?", required=True,
@@ -132,10 +155,7 @@ def seed_survey(echo=lambda m: None) -> None:
         themes = {name: CommentTheme(survey=survey, name=name) for name in ("Litter", "Dog fouling", "Fly-tipping", "Parks")}
         db.session.add_all(themes.values())
         db.session.flush()
-    _responses(survey, locals(), themes)
-    lifecycle.sync_take_part(survey)
-    db.session.flush()
-    echo(f"Demo survey loaded: {SURVEY_TITLE} with {RESPONSES} responses.")
+    return locals(), themes
 
 
 def builder_options(kind: str) -> list[str]:
@@ -148,20 +168,21 @@ def _choice(q, label):
     return {"o": [next(o.id for o in q.choices() if o.label == label)], "t": {}}
 
 
-def _responses(survey, qs: dict, themes: dict) -> None:
+def _responses(survey, qs: dict, themes: dict, count: int = RESPONSES, *, age_shares=ANSWER_AGE_SHARES, equality_rate: float = 0.85,
+               seed: int = 2026, channels=(("online", 0.6), ("paper", 0.3), ("phone", 0.1))) -> None:
     from .models import SurveyAnswer
 
-    rng = random.Random(2026)
+    rng = random.Random(seed)
     wards = db.session.scalars(select(Area).where(Area.level == "ward").order_by(Area.name)).all()
     weights = [w.population or 1 for w in wards]
     equality_qs = {q.equality_key: q for q in survey.questions if q.equality_key}
     now = utcnow()
     agree = builder_options("agreement")
     coded = []
-    for n in range(RESPONSES):
+    for n in range(count):
         ward = rng.choices(wards, weights)[0]
         priority = ward.priority_ward
-        channel = rng.choices(["online", "paper", "phone"], [0.6, 0.3, 0.1])[0]
+        channel = rng.choices([c for c, _ in channels], [w for _, w in channels])[0]
         answers = {str(qs["ward_q"].id): ward.id}
         clean_weights = [0.08, 0.22, 0.2, 0.28, 0.22] if priority else [0.18, 0.34, 0.2, 0.18, 0.1]
         answers[str(qs["clean_q"].id)] = _choice(qs["clean_q"], rng.choices(agree, clean_weights)[0])
@@ -192,8 +213,8 @@ def _responses(survey, qs: dict, themes: dict) -> None:
         if rng.random() < 0.45:
             comment = rng.choice(COMMENTS)
             answers[str(qs["idea_q"].id)] = comment[0]
-        if rng.random() < 0.85:
-            age = rng.choices(equality.AGE_BANDS, ANSWER_AGE_SHARES)[0]
+        if rng.random() < equality_rate:
+            age = rng.choices(equality.AGE_BANDS, age_shares)[0]
             answers[str(equality_qs["age"].id)] = _choice(equality_qs["age"], age)
             answers[str(equality_qs["sex"].id)] = _choice(equality_qs["sex"], rng.choices(["Female", "Male", equality.PREFER_NOT], [0.56, 0.41, 0.03])[0])
             ethnicity = rng.choices(list(ETHNICITY_SHARES), list(ETHNICITY_SHARES.values()))[0]

@@ -13,6 +13,15 @@ PREFER_NOT = "Prefer not to say"
 
 AGE_BANDS = ["Under 16", "16 to 24", "25 to 34", "35 to 44", "45 to 54", "55 to 64", "65 to 74", "75 and over"]
 SEXES = ["Female", "Male"]
+# The youngest age in each band, and the ages a survey can be for (Survey.min_age).
+AGE_BAND_FROM = {"Under 16": 0, "16 to 24": 16, "25 to 34": 25, "35 to 44": 35, "45 to 54": 45, "55 to 64": 55,
+                 "65 to 74": 65, "75 and over": 75}
+ELIGIBLE_AGES = {0: "People of any age", 16: "People aged 16 and over"}
+
+
+def bands_for(min_age: int) -> list[str]:
+    """The age bands of the population a survey for people of ``min_age`` and over could reach."""
+    return [band for band in AGE_BANDS if AGE_BAND_FROM[band] >= (min_age or 0)]
 ETHNIC_GROUPS = [
     ("Asian or Asian British", ["Bangladeshi", "Chinese", "Indian", "Pakistani", "Any other Asian background"]),
     ("Black, Black British, Caribbean or African", ["African", "Caribbean", "Any other Black, Black British or Caribbean background"]),

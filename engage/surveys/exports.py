@@ -1,4 +1,5 @@
-"""Exports: every response (one row each, personal data removed) and the aggregated
+"""Exports: every response (one row each, personal data removed: every free-text part of an
+answer whose text is personal, ``SurveyQuestion.text_is_personal``) and the aggregated
 results, as CSV and XLSX. A cell that a spreadsheet could run as a formula (starting with
 =, +, -, @, a tab or a carriage return) is neutralised with a leading single quote.
 """
@@ -46,22 +47,28 @@ def response_table(survey) -> tuple[list[str], list[list]]:
         for q in ordered:
             kind = qtypes.type_of(q)
             value = person.values.get(q.id)
-            if q.personal:
-                # Free text that may identify someone never leaves Engage.
-                row.extend(["[removed: personal]" if value else ""] * len(kind.columns(q, "")))
-            else:
-                row.extend(kind.export(q, value) if value is not None else [""] * len(kind.columns(q, "")))
+            if value is not None and q.text_is_personal:
+                # Free text that may identify someone never leaves Engage: a text answer, or the
+                # words written beside a choice ("please say"); the choice itself is kept.
+                value = kind.without_text(q, value)
+            row.extend(kind.export(q, value) if value is not None else [""] * len(kind.columns(q, "")))
         rows.append(row)
     return headers, rows
 
 
 def results_table(survey, *, public: bool) -> tuple[list[str], list[list]]:
-    headers = ["question_number", "question", "dimension", "segment", "answer", "count", "base", "percent", "suppressed"]
+    """One row per figure. ``percent`` and the 95% interval (``interval_low`` to
+    ``interval_high``, Wilson, blank under the minimum base) are rounded half up to one
+    place by engage.core.numbers, as on the pages and in the API. ``in_base`` is "no" for an
+    answer the survey's editors left out of the base (counted, no percentage)."""
+    headers = ["question_number", "question", "dimension", "segment", "answer", "count", "base", "percent",
+               "interval_low", "interval_high", "in_base", "suppressed"]
     rows = []
     for question in aggregated(survey, public=public):
         for f in question["figures"]:
             rows.append([question["number"], question["text"], f["dimension"], f["segment"], f["option"], f["count"],
-                         f["base"], f["percent"], "yes" if f["suppressed"] else ""])
+                         f["base"], f["percent"], f["interval_low"], f["interval_high"], "yes" if f["in_base"] else "no",
+                         "yes" if f["suppressed"] else ""])
     return headers, rows
 
 

@@ -3,11 +3,12 @@ uploads. The services check every rule again; a tampered form saves nothing wron
 from __future__ import annotations
 
 from flask_wtf.file import FileField
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovFileInput, GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import BooleanField, StringField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovFileInput, GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..core.forms import EngageForm, GovDateField, IdSelectField, VersionField, WholeNumberField
+from .equality import ELIGIBLE_AGES
 
 
 def _text(label, max_length, hint="", required=None, area=False):
@@ -34,6 +35,9 @@ class SurveyForm(EngageForm):
                                       validators=[InputRequired("Enter how many days to keep personal data"),
                                                   NumberRange(min=1, max=3650, message="Enter a number of days from 1 to 3,650")])
     population_area_id = IdSelectField("Area the survey covers", blank="Every ward")
+    min_age = RadioField("Who the survey is for", choices=list(ELIGIBLE_AGES.items()), coerce=int, default=0,
+                         description="Weighting and “who answered” compare with the population of these ages.",
+                         widget=GovRadioInput())
     one_per_browser = _check("Accept one response from each device", "Recommended. People on shared computers can still answer on paper.")
     codes_required = _check("Ask for a single-use access code", "For postal or panel surveys: you make and print the codes.")
     ask_contact = _check("Offer to tell people what happens next (asks for an optional email address)")
@@ -53,6 +57,10 @@ class QuestionForm(EngageForm):
     hint = _text("Hint", 1000, "Optional. Help with answering, shown under the question.")
     options = _text("Answers", 20000, "One on each line.", area=True)
     rows = _text("Statements", 20000, "One on each line. Each is answered on the scale above.", area=True)
+    out_of_base = _text("Answers left out of the base", 2000,
+                        "Optional. Copy answers from the list above, one on each line, such as “Don’t know” or “Not applicable”. "
+                        "They are still counted and shown, but people who give only these answers are not in the base of the "
+                        "percentages.", area=True)
     allow_other = _check("Add “Other, please say”")
     randomise = _check("Show the answers in a random order", "Each person sees their own order. “Other” and “Prefer not to say” stay last.")
     min = StringField("Smallest number allowed", widget=GovTextInput(), validators=[Optional(), Length(max=20)])
@@ -61,8 +69,9 @@ class QuestionForm(EngageForm):
     low_label = _text("What 0 means", 60, "For example, “Not at all likely”.")
     high_label = _text("What 10 means", 60, "For example, “Extremely likely”.")
     required = _check("People must answer this question")
-    personal = _check("Answers may identify someone", "Deleted with the other personal data at the end of the retention period, "
-                                                      "and left out of exports.")
+    personal = _check("What people write may identify someone",
+                      "Their written answer, or what they write beside “Other, please say”, is deleted with the other personal "
+                      "data at the end of the retention period, and left out of exports.")
     version = VersionField()
     submit = SubmitField("Save question", widget=GovSubmitInput())
 

@@ -42,8 +42,11 @@ def retention_ends(survey):
 def purge_expired(now=None, echo=lambda m: None) -> dict:
     """Delete what is kept only for a while:
     - for surveys closed longer than their retention period: the "tell me what happens next"
-      addresses, and the free text of questions flagged personal;
-    - unfinished drafts older than 60 days, and previews (for every survey).
+      addresses, and every free-text part of the answers whose text is personal
+      (``SurveyQuestion.text_is_personal``: flagged questions and equality questions),
+      including the words written beside a choice;
+    - unfinished drafts not saved for ENGAGE_SURVEY_DRAFT_DAYS (30 unless set), and previews
+      (for every survey).
     Flushes; the caller commits."""
     from .answering import drafts_cutoff
 
@@ -55,7 +58,9 @@ def purge_expired(now=None, echo=lambda m: None) -> dict:
         if ends is None or ends > now:
             continue
         counts["contacts"] += db.session.execute(delete(SurveyContact).where(SurveyContact.survey_id == survey.id)).rowcount
-        personal = select(SurveyQuestion.id).where(SurveyQuestion.survey_id == survey.id, SurveyQuestion.personal.is_(True))
+        # Every free-text part of an answer to a question whose text is personal: a text
+        # answer, or the words beside a choice (an equality "please say" box). The choice stays.
+        personal = select(SurveyQuestion.id).where(SurveyQuestion.survey_id == survey.id, SurveyQuestion.text_is_personal)
         answers = select(SurveyAnswer.id).where(SurveyAnswer.question_id.in_(personal), SurveyAnswer.text.is_not(None))
         db.session.execute(delete(comment_code).where(comment_code.c.answer_id.in_(answers)))
         counts["texts"] += db.session.execute(

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, false, func, or_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.concurrency import Versioned
@@ -56,7 +57,14 @@ class Survey(Versioned, db.Model):
     ask_contact: Mapped[bool] = mapped_column(Boolean, default=True)
     # The area whose wards' population profile "who answered" and weighting compare with.
     population_area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id", ondelete="SET NULL"), index=True)
+    # The youngest age the survey is for (equality.ELIGIBLE_AGES): weighting and "who answered"
+    # compare with the population of that age and over, the population the survey could reach.
+    min_age: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The decision that the results are public (who, when): only this makes them public,
+    # never the consultation's results date alone (``publishing.publish``).
+    results_public_at: Mapped[datetime | None] = mapped_column(DateTime)
+    results_public_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     personal_purged_at: Mapped[datetime | None] = mapped_column(DateTime)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
@@ -128,7 +136,9 @@ class SurveyQuestion(Versioned, db.Model):
     hint: Mapped[str] = mapped_column(String(1000), default="")
     required: Mapped[bool] = mapped_column(Boolean, default=False)
     randomise: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Free text that may identify someone: deleted with the personal data on schedule.
+    # Every free-text part of the answers may identify someone: the answer of a text question
+    # and the words written beside a choice ("Other, please say"). Deleted with the personal
+    # data on schedule and left out of exports. See ``text_is_personal``.
     personal: Mapped[bool] = mapped_column(Boolean, default=False)
     # Type-specific settings: {"min": 0, "max": 10} for numbers, {"allow_other": true}...
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -139,6 +149,19 @@ class SurveyQuestion(Versioned, db.Model):
     section = relationship("SurveySection", back_populates="questions")
     options = relationship("SurveyOption", back_populates="question", cascade="all, delete-orphan",
                            order_by="SurveyOption.position")
+
+    @hybrid_property
+    def text_is_personal(self) -> bool:
+        """The one rule for free text: personal when the question is flagged so, and always
+        for equality monitoring questions (what people write about their ethnic group,
+        religion, gender identity or sexual orientation is special category data). Works in
+        Python and in SQL (the purge uses it in a WHERE clause)."""
+        return bool(self.personal) or bool(self.equality_key)
+
+    @text_is_personal.inplace.expression
+    @classmethod
+    def _text_is_personal_expression(cls):
+        return or_(cls.personal.is_(True), func.coalesce(cls.equality_key, "") != "")
 
     def choices(self) -> list["SurveyOption"]:
         return [o for o in self.options if o.kind == "option"]
@@ -160,6 +183,9 @@ class SurveyOption(db.Model):
     label: Mapped[str] = mapped_column(String(300))
     # "Prefer not to say", "Don't know": counted, but left out of significance tests.
     is_exclusive: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Marked by the survey's editors ("Don't know", "Not applicable"): counted and shown, but
+    # people who gave only such answers are left out of the base of the percentages.
+    out_of_base: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # "Any other ... background": invites a written answer.
     invites_text: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -184,6 +210,8 @@ class SurveyResponse(db.Model):
     submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     draft: Mapped[dict | None] = mapped_column(JSON)
     last_page: Mapped[int] = mapped_column(Integer, default=0)
+    # The access code a draft was started with, so submitting can mark it used; emptied when
+    # the response is complete (a kept link would tie the answers to a row of the mail merge).
     access_code_id: Mapped[int | None] = mapped_column(ForeignKey("survey_access_code.id", ondelete="SET NULL"), index=True)
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     # Derived from the answers when submitted, for cross-tabs and weighting.
@@ -221,7 +249,11 @@ class SurveyAnswer(Versioned, db.Model):
 
 
 class SurveyAccessCode(db.Model):
-    """A single-use code for postal or panel surveys, made in numbered batches."""
+    """A single-use code for postal or panel surveys, made in numbered batches.
+
+    A code says only whether it has been used: no time of use, and the response it opened
+    keeps no link to it once complete (a batch's codes are a mail merge's rows, so either
+    would tie an address to its answers)."""
 
     __tablename__ = "survey_access_code"
     __table_args__ = (UniqueConstraint("survey_id", "code"), AUTOINC)
@@ -230,23 +262,29 @@ class SurveyAccessCode(db.Model):
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
     batch: Mapped[int] = mapped_column(Integer, default=1)
     code: Mapped[str] = mapped_column(String(12))
-    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    used: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class SurveyContact(db.Model):
-    """"Tell me what happens next": an address kept apart from the answers (no link to the
-    response), used only to say when results are published, then deleted."""
+    """"Tell me what happens next": an address kept apart from the answers, used only to say
+    when results are published, then deleted.
+
+    Nothing in a row can pair it with the response it came with: no link to the response, a
+    random key instead of a counting id (ids in order of writing would line up with response
+    ids), only the day it was given (a time to the millisecond matched the response's), and
+    it is written in its own transaction after the answers are committed. On SQLite the table
+    is ``WITHOUT ROWID``, so even the hidden row number (order of writing) does not exist:
+    rows are stored in order of their random key."""
 
     __tablename__ = "survey_contact"
-    __table_args__ = AUTOINC
+    __table_args__ = {"sqlite_with_rowid": False}
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
-    key: Mapped[str] = mapped_column(String(40), unique=True)
     email: Mapped[str] = mapped_column(String(254))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_on: Mapped[date] = mapped_column(Date, default=lambda: utcnow().date())
 
 
 class CommentTheme(db.Model):

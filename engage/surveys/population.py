@@ -16,7 +16,7 @@ from ..core.sanitise import clean_text
 from ..extensions import db
 from ..partnership.models import Area
 from ..partnership.services import area_subtree_ids
-from . import equality, stats
+from . import equality, weighting
 from .areas import ward_choices
 from .models import PopulationFigure
 
@@ -45,10 +45,15 @@ def ward_ids_of(survey) -> list[int]:
 def profile(survey) -> dict[str, dict[str, float]]:
     """Population counts over the survey's wards: {"ward": {name: n}, "age": {...},
     "sex": {...}, "ethnicity": {...}}. Uses each ward's own figures; an area without ward
-    figures falls back to figures given for the survey's whole area (for ethnicity)."""
+    figures falls back to figures given for the survey's whole area (for ethnicity).
+    Only the ages the survey is for count (``Survey.min_age``): a survey for people aged 16
+    and over is compared with the 16+ population, by ward and sex as well as by age."""
     wards = dict(ward_choices(survey))
+    bands = set(equality.bands_for(survey.min_age or 0))
     out = {"ward": defaultdict(float), "age": defaultdict(float), "sex": defaultdict(float), "ethnicity": defaultdict(float)}
     for figure in figures_for(wards):
+        if figure.kind == "age-sex" and figure.age_band in equality.AGE_BAND_FROM and figure.age_band not in bands:
+            continue
         if figure.kind == "age-sex":
             out["ward"][wards[figure.area_id]] += figure.count
             out["age"][figure.age_band] += figure.count
@@ -89,15 +94,44 @@ def person_groups(survey, people) -> dict[int, dict[str, str]]:
     return out
 
 
-def weighting_for(survey, people) -> stats.Weighting:
+def min_group() -> int:
+    """The fewest people a weighting group may rest on (ENGAGE_WEIGHTING_MIN_GROUP, 20 by default)."""
+    from flask import current_app, has_app_context
+
+    value = current_app.config.get("ENGAGE_WEIGHTING_MIN_GROUP") if has_app_context() else None
+    try:
+        return max(1, int(value)) if value is not None else weighting.MIN_GROUP
+    except (TypeError, ValueError):
+        return weighting.MIN_GROUP
+
+
+def ward_chains(survey) -> list[list[str]]:
+    """The survey's wards grouped by the town they are in, by name: a small ward is weighted
+    together with a neighbour from the same town first."""
+    wards = ward_choices(survey)
+    parents = dict(db.session.execute(select(Area.id, Area.parent_id).where(Area.id.in_([i for i, _ in wards] or [-1]))).all())
+    chains: dict = defaultdict(list)
+    for ward_id, name in wards:
+        chains[parents.get(ward_id)].append(name)
+    return [chains[key] for key in sorted(chains, key=lambda k: (k is None, k or 0))]
+
+
+def weighting_for(survey, people) -> weighting.Weighting:
+    """Weights for the people, raked to the population the survey could reach
+    (engage/surveys/weighting.py states the rules)."""
     margins = profile(survey)
+    reach = equality.ELIGIBLE_AGES.get(survey.min_age or 0, "People of any age")
     if not margins["ward"]:
-        result = stats.Weighting(weights={p.id: 1.0 for p in people}, unweighted=len(people))
+        result = weighting.Weighting(not_given=len(people), population=reach)
         result.problem = "There is no population profile for this survey's wards, so the results cannot be weighted"
         return result
     groups = person_groups(survey, people)
     rows = [(p.id, groups[p.id].get("ward"), groups[p.id].get("age"), groups[p.id].get("sex")) for p in people]
-    return stats.rake(rows, {"ward": margins["ward"], "age": margins["age"], "sex": margins["sex"]})
+    chains = {"ward": ward_chains(survey), "age": [equality.bands_for(survey.min_age or 0)], "sex": [list(equality.SEXES)]}
+    result = weighting.rake(rows, {"ward": margins["ward"], "age": margins["age"], "sex": margins["sex"]}, chains,
+                            min_group=min_group())
+    result.population = reach
+    return result
 
 
 @dataclass

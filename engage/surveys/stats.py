@@ -1,41 +1,43 @@
-"""Honest numbers, through well-kept libraries: margins of error and two-proportion tests
-(statsmodels), and raking weights to known population margins (ipfn's iterative
-proportional fitting). The libraries are imported when first needed, so web workers that
-never show results do not pay for loading them.
+"""Honest numbers, through well-kept libraries: intervals and two-proportion tests with a
+correction for many tests (statsmodels), and the Kish effective base of weighted figures
+(the weights themselves come from engage/surveys/weighting.py). The libraries are imported when first needed, so
+web workers that never show results do not pay for loading them.
 
-Conventions (checked in tests against figures worked out by hand):
-- margin of error at 95%: 1.96 × sqrt(p(1 − p) / n), from the normal approximation; with
-  weights, n is the effective base (Kish): (Σw)² / Σw²;
-- significance: a two-sided two-proportion z-test with a pooled proportion, at the 5% level;
-  not run when either base is under the suppression threshold.
+Conventions (checked in tests against figures worked out by hand and against statsmodels):
+- interval at 95%: the Wilson score interval (``proportion_confint(method="wilson")``), which
+  stays inside 0% to 100% and is honest near both ends (the normal "Wald" margin gives ±0 for
+  1 of 1 and runs past 100% for 3 of 4); with weights, n is the effective base (Kish):
+  (Σw)² / Σw². No interval under the minimum base (``engage.core.numbers.min_base``, 30 by
+  default), which is the effective base with weights;
+- significance: a two-sided two-proportion z-test with a pooled proportion, at the 5% level,
+  on effective bases; only groups at or above the minimum base are tested, and the family of
+  tests in one table is controlled by Holm's method (as ``multipletests(method="holm")``, see
+  ``family``), so the chance of any false mark in a table stays at 5%;
+- a margin of error describes the chance of who happened to answer in a random sample; an
+  open-link survey's people chose to answer, so it says nothing about who did not.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from ..core import numbers
 
 LEVEL = 0.95
 ALPHA = 1 - LEVEL
-WEIGHT_CAP = 5.0
-WEIGHT_FLOOR = 0.2
+# How the tests of one table are controlled as a family (statsmodels' multipletests name,
+# which the tests check ``family`` against).
+CORRECTION = "holm"
+CORRECTION_NAME = "Holm"
 
 
-def margin_of_error(count: float, base: float, *, population: int | None = None) -> float | None:
-    """Half the width of the 95% interval of count/base, in percentage points."""
-    if not base or base <= 0:
+def interval(count: float, base: float) -> tuple[float, float] | None:
+    """The 95% Wilson score interval of count/base, as percentages (low, high); ``base`` is
+    the effective base with weights. None under the minimum base (``numbers.min_base``)."""
+    if not base or base <= 0 or base < numbers.min_base():
         return None
     from statsmodels.stats.proportion import proportion_confint
 
-    p = count / base
-    low, high = proportion_confint(count, base, alpha=ALPHA, method="normal")
-    half = (high - low) / 2
-    # The interval is clipped at 0 and 1; the margin is the unclipped half-width.
-    if low <= 0 or high >= 1:
-        from scipy.stats import norm
-
-        half = norm.ppf(1 - ALPHA / 2) * (p * (1 - p) / base) ** 0.5
-    if population and population > base:
-        half *= ((population - base) / (population - 1)) ** 0.5
-    return 100.0 * half
+    count = min(max(count, 0.0), base)
+    low, high = proportion_confint(count, base, alpha=ALPHA, method="wilson")
+    return 100.0 * float(low), 100.0 * float(high)
 
 
 def two_proportion_test(count1: float, base1: float, count2: float, base2: float) -> float | None:
@@ -53,76 +55,29 @@ def two_proportion_test(count1: float, base1: float, count2: float, base2: float
 
 
 def significant(p_value: float | None) -> bool:
+    """One test by itself at the 5% level (a table's tests go through ``family``)."""
     return p_value is not None and p_value < ALPHA
+
+
+def family(p_values: list[float]) -> list[bool]:
+    """Which tests of one family (one table) are significant once the family is controlled by
+    Holm's step-down method at the 5% level: sort the p-values; the k-th smallest (from 1) of
+    m passes while it is at most 5% / (m − k + 1); the first that fails stops the rest.
+
+    The same as statsmodels' ``multipletests(method="holm")`` (the tests compare the two),
+    written out because statsmodels' Holm branch runs a full ``gc.collect()`` on every call:
+    about half a second per table in a web worker, 9 seconds for the demo survey's page."""
+    order = sorted(range(len(p_values)), key=lambda i: p_values[i])
+    found = [False] * len(p_values)
+    m = len(p_values)
+    for k, i in enumerate(order):
+        if p_values[i] > ALPHA / (m - k):
+            break
+        found[i] = True
+    return found
 
 
 def effective_base(weights: list[float]) -> float:
     total = sum(weights)
     squares = sum(w * w for w in weights)
     return (total * total / squares) if squares else 0.0
-
-
-@dataclass
-class Weighting:
-    weights: dict[int, float]          # response id -> weight
-    weighted: int = 0                  # people given a weight from the raking
-    unweighted: int = 0                # people left at weight 1 (ward, age or sex not known)
-    capped: int = 0                    # weights cut to the cap or floor
-    margins: list[str] = field(default_factory=list)
-    problem: str = ""
-
-
-def rake(people: list[tuple[int, str, str, str]], margins: dict[str, dict[str, float]]) -> Weighting:
-    """Weights so that the people match the population margins at once.
-
-    ``people``: [(response id, ward, age band, sex)]; ``margins``: {"ward": {name: count},
-    "age": {...}, "sex": {...}} from the population profile. People whose ward, age band or
-    sex is not in the margins keep weight 1. Categories nobody answered from are dropped and
-    the rest rescaled (reported in ``margins``). Weights are capped at 5 and floored at 0.2,
-    then rescaled so they add up to the number of people raked."""
-    usable = [p for p in people if margins["ward"].get(p[1], 0) > 0 and margins["age"].get(p[2], 0) > 0
-              and margins["sex"].get(p[3], 0) > 0]
-    result = Weighting(weights={p[0]: 1.0 for p in people}, unweighted=len(people) - len(usable))
-    if len(usable) < 2:
-        result.problem = "Too few people gave their ward, age band and sex to weight the results"
-        return result
-    import numpy as np
-    from ipfn import ipfn
-
-    n = float(len(usable))
-    axes = []
-    for position, column in enumerate(("ward", "age", "sex"), start=1):
-        present = {p[position] for p in usable}
-        kept = {k: v for k, v in margins[column].items() if k in present and v > 0}
-        dropped = sorted(k for k, v in margins[column].items() if k not in present and v > 0)
-        if dropped:
-            result.margins.append(f"{column}: nobody answered from {', '.join(dropped[:5])}"
-                                  f"{' and more' if len(dropped) > 5 else ''}, so the other groups were scaled up")
-        axes.append(sorted(kept))
-        margins = {**margins, column: kept}
-    # The sample as a ward x age band x sex table of counts, raked to the three margins
-    # (ipfn's array form); each person's weight is their cell's fitted total over its count.
-    index = [{k: i for i, k in enumerate(axis)} for axis in axes]
-    counts = np.zeros([len(axis) for axis in axes])
-    usable = [p for p in usable if p[1] in index[0] and p[2] in index[1] and p[3] in index[2]]
-    for _, ward, age, sex in usable:
-        counts[index[0][ward], index[1][age], index[2][sex]] += 1
-    targets = []
-    for column, axis in zip(("ward", "age", "sex"), axes):
-        total = sum(margins[column][k] for k in axis)
-        targets.append(np.array([margins[column][k] * n / total for k in axis]))
-    import contextlib
-    import io
-
-    with contextlib.redirect_stdout(io.StringIO()):  # ipfn prints when it converges
-        fitted = ipfn.ipfn(counts.copy(), targets, [[0], [1], [2]], convergence_rate=1e-8, max_iteration=2000).iteration()
-    cell_weight = np.divide(fitted, counts, out=np.ones_like(fitted), where=counts > 0)
-    weights = np.array([cell_weight[index[0][w], index[1][a], index[2][s]] for _, w, a, s in usable], dtype=float)
-    clipped = np.clip(weights, WEIGHT_FLOOR, WEIGHT_CAP)
-    result.capped = int(np.sum(np.abs(clipped - weights) > 1e-9))
-    clipped = clipped * (n / clipped.sum())
-    for person, weight in zip(usable, clipped):
-        person_id = person[0]
-        result.weights[int(person_id)] = float(weight)
-    result.weighted = len(usable)
-    return result

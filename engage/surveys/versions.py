@@ -23,7 +23,7 @@ def copy_survey(actor, survey: Survey) -> Survey:
     copy = Survey(consultation_id=survey.consultation_id, code=new_code(), title=f"{base} (version {versions + 1})"[:200],
                   introduction=survey.introduction, privacy_notice=survey.privacy_notice, retention_days=survey.retention_days,
                   results_note=survey.results_note, one_per_browser=survey.one_per_browser, codes_required=survey.codes_required,
-                  ask_contact=survey.ask_contact, population_area_id=survey.population_area_id,
+                  ask_contact=survey.ask_contact, population_area_id=survey.population_area_id, min_age=survey.min_age,
                   created_by_id=getattr(actor, "id", None))
     db.session.add(copy)
     db.session.flush()
@@ -44,7 +44,7 @@ def copy_survey(actor, survey: Survey) -> Survey:
             db.session.add(new_q)
             for o in q.options:
                 new_o = SurveyOption(kind=o.kind, position=o.position, label=o.label, is_exclusive=o.is_exclusive,
-                                     invites_text=o.invites_text)
+                                     invites_text=o.invites_text, out_of_base=o.out_of_base)
                 new_q.options.append(new_o)
                 option_map[o.id] = new_o
             question_map[q.id] = new_q

@@ -84,7 +84,7 @@ def _dates(form) -> dict:
 def _settings_data(form) -> dict:
     return {"title": form.title.data, "introduction": form.introduction.data, "privacy_notice": form.privacy_notice.data,
             "results_note": form.results_note.data, "retention_days": form.retention_days.data,
-            "population_area_id": form.population_area_id.data, "one_per_browser": form.one_per_browser.data,
+            "population_area_id": form.population_area_id.data, "min_age": form.min_age.data, "one_per_browser": form.one_per_browser.data,
             "codes_required": form.codes_required.data, "ask_contact": form.ask_contact.data, **_dates(form)}
 
 
@@ -291,7 +291,8 @@ def section_move(survey_id, section_id):
 
 def _question_data(form) -> dict:
     return {name: getattr(form, name).data for name in ("text", "hint", "options", "rows", "allow_other", "randomise", "min", "max",
-                                                         "whole", "low_label", "high_label", "required", "personal")}
+                                                         "whole", "low_label", "high_label", "required", "personal",
+                                                         "out_of_base")}
 
 
 @bp.route("/surveys/<int:survey_id>/questions/new", methods=["GET", "POST"])
@@ -329,6 +330,7 @@ def question_edit(survey_id, question_id):
         form.options.data = "\n".join(o.label for o in question.choices() if not (o.invites_text and o.label == builder.OTHER_LABEL))
         form.rows.data = "\n".join(o.label for o in question.rows())
         form.allow_other.data = any(o.invites_text and o.label == builder.OTHER_LABEL for o in question.options)
+        form.out_of_base.data = builder.lists_of(question)["out_of_base"]
         s = question.settings or {}
         form.min.data = "" if s.get("min") is None else qtypes._fmt(s["min"]).replace(",", "")
         form.max.data = "" if s.get("max") is None else qtypes._fmt(s["max"]).replace(",", "")

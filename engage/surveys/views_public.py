@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import Response, current_app, redirect, render_template, request, session, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..core.errors import bad_request
+from ..core.limits import breach, keeps_answers_when_limited
 from ..extensions import db, limiter
 from . import answering, builder, structure
 from . import questions as qtypes
@@ -97,7 +99,7 @@ def _forget(survey_id: int) -> None:
 def _current(survey) -> SurveyResponse | None:
     secret = _drafts().get(str(survey.id))
     response = answering.load(survey, secret)
-    if response is None or response.status == "complete":
+    if response is None or response.status == "complete" or answering.is_expired(response):
         return None
     return response
 
@@ -253,7 +255,7 @@ def check(survey_id):
         try:
             clean = answering.clean_email(email) if email else None
             preview = response.status == "preview"
-            answering.submit(survey, response, email=clean)
+            completed = answering.submit(survey, response)
             if preview:
                 db.session.delete(response)
             # The resident is told their answers are saved only after this commit returns.
@@ -269,6 +271,8 @@ def check(survey_id):
             if preview:
                 session["survey_preview_done"] = the_id
                 return redirect(url_for("surveys.done", survey_id=the_id, preview=1), code=303)
+            if completed and clean:
+                _keep_contact(survey, clean)
             _mark_done(the_id, reference)
             return redirect(url_for("surveys.done", survey_id=the_id), code=303)
     summary = answering.summary(survey, answers)
@@ -278,6 +282,20 @@ def check(survey_id):
                            preview=response.status == "preview",
                            back=url_for("surveys.page", survey_id=survey.id, index=back) if back is not None
                            else url_for("surveys.start", survey_id=survey.id)), (400 if error else 200)
+
+
+def _keep_contact(survey, email: str) -> None:
+    """The address, in a transaction of its own after the answers' commit (so that nothing,
+    not even the transaction, pairs it with the response). The answers are already saved, so
+    a failure here is said on the next page, never a 500."""
+    try:
+        answering.add_contact(survey, email)
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.exception("A survey contact address could not be saved")
+        flash("Your answers are saved, but we could not keep your email address. "
+              "Check the consultation's page for the results instead.", "warning")
 
 
 @bp.route("/surveys/<int:survey_id>/done")
@@ -300,37 +318,52 @@ def saved(survey_id):
     secret = _drafts().get(str(survey.id))
     if response is None or not secret:
         return redirect(url_for("surveys.start", survey_id=survey.id))
-    link = url_for("surveys.resume_link", survey_id=survey.id, secret=secret, _external=True)
+    # The code rides in the link's fragment (after #): browsers never send it to the server,
+    # so it is in no access log. The resume page's script puts it in the form and sends it.
+    link = url_for("surveys.resume", survey_id=survey.id, _external=True) + "#" + answering.show_secret(secret)
     return render_template("surveys/saved.html", survey=survey, link=link, code=answering.show_secret(secret),
-                           next_index=_resume_index(survey, response))
+                           next_index=_resume_index(survey, response), days=answering.draft_days())
+
+
+def _resume_limit():
+    return current_app.config.get("ENGAGE_SURVEY_RESUME_LIMIT", "10 per minute;30 per hour")
 
 
 @bp.route("/surveys/<int:survey_id>/resume", methods=["GET", "POST"])
-@limiter.limit(_limit, methods=["POST"])
+@limiter.limit(_resume_limit, methods=["POST"])
+@keeps_answers_when_limited
 def resume(survey_id):
+    """Carry on with saved answers: the code is typed (or put there by the link's script) and
+    posted, never part of an address. Looking codes up is rate limited per address."""
     survey = builder.get_for_public(current_user, survey_id)
     error = None
+    status = 400
     if request.method == "POST":
-        secret = (request.form.get("code") or "").strip().lower().replace("-", "").replace(" ", "")
-        response = answering.load(survey, secret)
-        if response is None or response.status != "draft":
-            error = "That code does not match any saved answers to this survey. Check it and try again"
-        elif survey.state != "open":
-            error = "This survey has closed, so saved answers can no longer be finished"
+        limited = breach()
+        if limited is not None:
+            error, status = limited.message.replace("sent this form", "tried codes"), 429
         else:
-            _remember(survey.id, secret)
-            return redirect(url_for("surveys.page", survey_id=survey.id, index=_resume_index(survey, response)))
-    return render_template("surveys/resume.html", survey=survey, error=error), (400 if error else 200)
+            secret = (request.form.get("code") or "").strip().lower().replace("-", "").replace(" ", "")
+            response = answering.load(survey, secret)
+            if response is None or response.status != "draft":
+                error = "That code does not match any saved answers to this survey. Check it and try again"
+            elif answering.is_expired(response):
+                error = (f"These answers were saved more than {answering.draft_days()} days ago, so they can no longer "
+                         "be used. Start the survey again")
+            elif survey.state != "open":
+                error = "This survey has closed, so saved answers can no longer be finished"
+            else:
+                _remember(survey.id, secret)
+                return redirect(url_for("surveys.page", survey_id=survey.id, index=_resume_index(survey, response)))
+    return render_template("surveys/resume.html", survey=survey, error=error), (status if error else 200)
 
 
-@bp.route("/surveys/<int:survey_id>/resume/<secret>")
-def resume_link(survey_id, secret):
+@bp.route("/surveys/<int:survey_id>/resume/<path:_old>")
+def resume_link(survey_id, _old):
+    """Links given out before the code moved out of the address: they no longer open saved
+    answers (an address is logged and can be replayed); they lead to the code form."""
     survey = builder.get_for_public(current_user, survey_id)
-    response = answering.load(survey, secret)
-    if response is None or response.status != "draft" or survey.state != "open":
-        return redirect(url_for("surveys.resume", survey_id=survey.id))
-    _remember(survey.id, secret.lower())
-    return redirect(url_for("surveys.page", survey_id=survey.id, index=_resume_index(survey, response)))
+    return redirect(url_for("surveys.resume", survey_id=survey.id))
 
 
 # ---- QR code ------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.roles import COORDINATOR, OFFICER, PRACTITIONER, VCS
-from ..core import audit, concurrency
+from ..core import audit, concurrency, transitions
 from ..core.errors import RuleError, not_found
 from ..core.params import to_id
 from ..core.models import utcnow
@@ -382,9 +382,15 @@ def _decide(actor, suggestion: ToolkitSuggestion, status: str, note: str) -> Non
         raise RuleError("Only partnership officers can decide on suggestions.")
     if suggestion.status != "pending":
         raise RuleError(f"This suggestion has already been {suggestion.status}.")
-    suggestion.status = status
-    suggestion.decided_by_id = actor.id
-    suggestion.decided_at = utcnow()
+    # Once: of two officers deciding at the same moment, only one finds it still pending.
+    try:
+        transitions.compare_and_set(suggestion, {"status": "pending"},
+                                    {"status": status, "decided_by_id": actor.id, "decided_at": utcnow()})
+    except transitions.AlreadyMoved as error:
+        if not error.current:
+            raise
+        raise transitions.AlreadyMoved(f"Someone else has just decided on this suggestion: it has been "
+                                       f"{error.current['status']}. Nothing was changed.", error.current) from None
     suggestion.decision_note = clean_text(note, 1000)
 
 

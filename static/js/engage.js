@@ -59,3 +59,17 @@ document.querySelectorAll("[data-engage-print]").forEach((button) => {
   button.hidden = false;
   button.addEventListener("click", () => window.print());
 });
+
+// "Carry on with your answers" links end in #code: the code stays in the browser (a fragment
+// is never sent to the server, so it is in no access log). Put it in the form, take it out of
+// the address bar and history, and send the form. Without JavaScript people type the code.
+document.querySelectorAll("form[data-engage-resume]").forEach((form) => {
+  const code = decodeURIComponent(window.location.hash.slice(1)).trim();
+  const box = form.querySelector("input[name=code]");
+  if (!code || !box || !/^[A-Za-z0-9 -]{1,40}$/.test(code)) {
+    return;
+  }
+  box.value = code;
+  window.history.replaceState(null, "", window.location.pathname + window.location.search);
+  form.submit();
+});

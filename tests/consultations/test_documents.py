@@ -5,13 +5,16 @@ from __future__ import annotations
 import io
 import os
 import stat
+import threading
 import zipfile
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from engage.consultations import documents
 from engage.consultations.models import ConsultationDocument
+from engage.core import uploads
 from engage.extensions import db
 from tests.conftest import sign_in
 from tests.consultations.records_support import log, ref, sign_in_other  # noqa: F401
@@ -74,15 +77,29 @@ def upload(client, consultation_id, filename, content, title=""):
     ("data.xlsx", xlsx_bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     ("data.csv", csv_bytes, "text/csv"),
 ])
-def test_upload_stores_outside_web_root_and_extracts_text(app, client, login, users, ref, filename, maker, content_type):
+def test_upload_stores_outside_web_root_and_extracts_text(app, client, login, users, ref, filename, maker, content_type,
+                                                          monkeypatch):
     c = log(users["practitioner"])
     login("practitioner")
     content = maker("Zebracrossing")
+    # The background reading waits until the test has seen the page say it is reading.
+    seen, real_read = threading.Event(), uploads.read_text
+    monkeypatch.setattr(uploads, "read_text", lambda *args: seen.wait(30) and real_read(*args))
     response = upload(client, c.id, filename, content)
     assert response.status_code == 302, response.get_data(as_text=True)[:1500]
     document = db.session.scalar(select(ConsultationDocument))
     assert document.content_type == content_type and document.size == len(content)
     assert document.filename == filename
+    # A PDF, Word or Excel file's words are read in background work, outside the request.
+    if filename.endswith(".csv"):
+        assert document.text_state == "read"
+    else:
+        assert document.text_state == "reading"
+        assert "reading the words in this file" in client.get(f"/consultations/{c.id}/documents").get_data(as_text=True)
+        seen.set()
+        documents.wait_for_text(document.id)
+        db.session.refresh(document)
+    assert document.text_state == "read" and document.text_problem == ""
     assert "Zebracrossing" in document.extracted_text
     stored = Path(app.config["ENGAGE_UPLOAD_DIR"]) / document.stored_name
     assert stored.read_bytes() == content

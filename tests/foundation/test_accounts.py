@@ -163,3 +163,13 @@ def test_officer_cannot_lock_themselves_out(login, client, users):
 def test_unknown_account_is_404(login, client):
     login("officer")
     assert client.get("/admin/accounts/987654").status_code == 404
+
+
+def test_next_with_control_characters_or_backslashes_goes_to_the_dashboard(client, users):
+    # A line break in ``next`` used to reach the Location header: a correct sign-in became a 500.
+    for target in ("/%0d%0aSet-Cookie:%20x=1", "/strategy%0aX:1", "/%09/evil.example", "/%5Cevil.example",
+                   "/%E2%80%AEevil", "/%7F"):
+        response = client.post(f"/sign-in?next={target}", data={"email": "officer@test.example", "password": PASSWORD})
+        assert response.status_code == 302, target
+        assert response.headers["Location"].endswith("/account"), target
+        client.post("/sign-out")

@@ -120,19 +120,6 @@ def test_hsts_is_sent_over_https_behind_a_trusted_proxy(app):
     assert "Strict-Transport-Security" not in _proxied(app).get("/").headers
 
 
-def test_external_links_use_https_and_the_public_host(app, users, smtp_server):
-    app.config["ENGAGE_TRUSTED_PROXIES"] = 1
-    client = _proxied(app)
-    assert client.post("/forgot-password", data={"email": users["vcs"].email}).status_code == 200
-    body = smtp_server[0].get_content()
-    assert re.search(r"https://engage\.example\.org/reset-password/\S+", body), body
-    from tests.consultations.results_support import make_consultation
-
-    consultation = make_consultation(users["vcs"].organisation)
-    answer = client.get(f"/api/v1/consultations/{consultation.id}").get_json()
-    assert answer["url"] == f"https://engage.example.org/consultations/{consultation.id}"
-
-
 def test_sign_in_attempts_are_counted_per_visitor_not_per_proxy(app, users):
     """The review's defect: every visitor shared the proxy's address, so ten wrong sign-ins
     from anyone locked everyone out."""

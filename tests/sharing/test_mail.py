@@ -132,4 +132,4 @@ def test_with_the_resident_surveys_source(app, world, smtp):
     db.session.commit()
     publish(world, make_report(world))
     assert len(smtp.to("resident.three@example.net")) == 1
-    assert db.session.scalar(db.select(db.func.count(SurveyContact.id))) == 0
+    assert db.session.scalar(db.select(db.func.count()).select_from(SurveyContact)) == 0

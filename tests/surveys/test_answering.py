@@ -4,6 +4,7 @@ tampered input."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
@@ -148,7 +149,11 @@ def test_save_and_resume_with_code_and_link(client, app, survey, places):
     page = client.get(saved.headers["Location"])
     code = re.search(rb'engage-reference">([a-z0-9-]+)<', page.data).group(1).decode()
     link = re.search(rb'engage-code">([^<]+)<', page.data).group(1).decode()
-    assert len(code.replace("-", "")) == 12 and link.endswith(code.replace("-", ""))
+    assert len(code.replace("-", "")) == 12
+    # The code rides in the link's fragment, which browsers never send: no logged path has it.
+    parts = urlsplit(link)
+    assert parts.fragment == code and code.replace("-", "") not in parts.path + parts.query
+    assert code.replace("-", "") not in saved.headers["Location"]
 
     other = app.test_client()  # another device
     wrong = other.post(f"/surveys/{survey.id}/resume", data={"code": "aaaa-bbbb-cccc"})
@@ -158,10 +163,57 @@ def test_save_and_resume_with_code_and_link(client, app, survey, places):
     assert b"How good is the park?" in other.get(resumed.headers["Location"]).data
 
     third = app.test_client()
-    by_link = third.get(link.replace("http://localhost", ""))
+    # Opening the link asks for the page without the fragment: the form, marked for the script
+    # that fills it in from the fragment; sending the code carries on.
+    form = third.get(parts.path)
+    assert form.status_code == 200 and b"data-engage-resume" in form.data and b'name="code"' in form.data
+    by_link = third.post(parts.path, data={"code": parts.fragment})
     assert by_link.status_code == 302 and "/page/" in by_link.headers["Location"]
     check = third.get(f"/surveys/{survey.id}/check")
     assert b"Bridge" in check.data
+
+    # The old kind of link, with the code in the address, no longer opens saved answers.
+    fourth = app.test_client()
+    old = fourth.get(f"/surveys/{survey.id}/resume/{code.replace('-', '')}")
+    assert old.status_code == 302 and old.headers["Location"].endswith(f"/surveys/{survey.id}/resume")
+    assert fourth.get(f"/surveys/{survey.id}/check").status_code == 302  # no answers in this browser
+
+
+def test_saved_answers_can_be_carried_on_only_for_the_set_number_of_days(client, app, survey, places):
+    from datetime import timedelta
+
+    from engage.core.models import utcnow
+
+    q = survey.q
+    begin(client, survey)
+    saved = client.post(f"/surveys/{survey.id}/page/0", data={f"q{q['ward'].id}": str(places["bridge"].id),
+                                                              f"q{q['use'].id}": str(opt(q["use"], "Never").id), "save": "1"})
+    code = re.search(rb'engage-reference">([a-z0-9-]+)<', client.get(saved.headers["Location"]).data).group(1).decode()
+    assert b"carry on for 30 days" in client.get(f"/surveys/{survey.id}/saved").data
+    draft = db.session.scalar(select(SurveyResponse).where(SurveyResponse.status == "draft"))
+    draft.updated_at = utcnow() - timedelta(days=31)
+    db.session.commit()
+    other = app.test_client()
+    expired = other.post(f"/surveys/{survey.id}/resume", data={"code": code})
+    assert expired.status_code == 400 and b"saved more than 30 days ago" in expired.data
+    # The browser that saved them cannot carry on either: it is sent to the start.
+    assert client.get(f"/surveys/{survey.id}/check").status_code == 302
+    app.config["ENGAGE_SURVEY_DRAFT_DAYS"] = 60
+    assert other.post(f"/surveys/{survey.id}/resume", data={"code": code}).status_code == 302
+
+
+def test_looking_up_codes_is_rate_limited(database_url, tmp_path, survey):
+    from tests.conftest import make_app
+
+    limited = make_app(database_url, tmp_path, RATELIMIT_ENABLED=True, ENGAGE_SURVEY_RESUME_LIMIT="3 per minute")
+    client = limited.test_client()
+    with limited.app_context():
+        answers = [client.post(f"/surveys/{survey.id}/resume", data={"code": f"aaaa-bbbb-ccc{n}"}) for n in range(5)]
+        statuses = [r.status_code for r in answers]
+        last = answers[-1].get_data(as_text=True)
+        db.session.remove()
+    assert statuses == [400, 400, 400, 429, 429], statuses
+    assert "tried codes too many times" in last and 'name="code"' in last and "aaaa-bbbb-ccc4" not in last
 
 
 def test_access_codes_are_single_use(client, app, survey, places, users):
@@ -179,7 +231,9 @@ def test_access_codes_are_single_use(client, app, survey, places, users):
     client.post(f"/surveys/{survey.id}/page/0", data={f"q{q['ward'].id}": str(places["mill"].id), f"q{q['use'].id}": str(never)})
     assert client.post(f"/surveys/{survey.id}/check", data={}).status_code == 303
     used = codes.batch_codes(survey, batch)[0]
-    assert used.used_at is not None
+    assert used.used is True
+    # The complete response keeps no link to the code (a row of the mail merge).
+    assert db.session.scalar(select(SurveyResponse.access_code_id).where(SurveyResponse.status == "complete")) is None
     second = app.test_client()
     refused = second.post(f"/surveys/{survey.id}", data={"access_code": code})
     assert refused.status_code == 400 and b"already been used" in refused.data

@@ -61,6 +61,17 @@ def test_resident_answers_on_a_phone(narrow_page, live_server):
 
     assert page.get_by_role("heading", level=1).inner_text() == "About you"
     check_page(page)
+    # Save and come back later: the link carries the code after "#" (never sent to the
+    # server); the resume page's script fills in the code, sends it and drops it from the address.
+    page.get_by_role("button", name="Save and come back later").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Your answers so far are saved"
+    check_page(page)
+    link = page.locator(".engage-code").inner_text().strip()
+    assert "#" in link and "/resume#" in link
+    page.goto(link)
+    page.wait_for_url(re.compile(r"/page/\d+$"))
+    assert page.get_by_role("heading", level=1).inner_text() == "About you"
+    assert "#" not in page.url
     page.get_by_role("button", name="Skip these questions").click()
 
     assert page.get_by_role("heading", level=1).inner_text() == "Check your answers before sending them"

@@ -99,7 +99,7 @@ def test_api_lists_open_surveys_and_guards_results(client, login, survey, places
     staff = client.get(f"/api/v1/surveys/{survey.id}/results").get_json()
     use = next(x for x in staff["questions"] if x["text"] == "Do you use the park?")
     assert any(f["count"] == 1 and f["segment"] == "All respondents" for f in use["figures"])
-    survey.published_at = datetime.now()
+    survey.published_at = survey.results_public_at = datetime.now()
     survey.consultation.results_published_on = datetime.now().date()
     db.session.commit()
     login(None)
@@ -144,9 +144,10 @@ def test_purge_expired_deletes_personal_data_after_retention(runner, survey, pla
 def test_demo_survey_runs_twice_without_change(seeded, runner):
     from engage.consultations.models import Consultation
 
-    surveys = db.session.scalars(select(Survey)).all()
-    assert len(surveys) == 1
+    surveys = db.session.scalars(select(Survey).order_by(Survey.id)).all()
+    assert len(surveys) == 2   # the open survey, and the closed day centre stall survey (weighting that cannot meet its targets)
     demo = surveys[0]
+    assert surveys[1].state == "closed" and surveys[1].is_demo
     assert demo.is_open and demo.is_demo
     responses = db.session.scalars(select(SurveyResponse).where(SurveyResponse.survey_id == demo.id)).all()
     assert len(responses) >= 300
@@ -154,10 +155,11 @@ def test_demo_survey_runs_twice_without_change(seeded, runner):
     assert len({r.ward_id for r in responses}) >= 15
     consultation = db.session.get(Consultation, demo.consultation_id)
     assert consultation.take_part_url.endswith(f"/surveys/{demo.id}")
+    total = db.session.scalar(select(func.count()).select_from(SurveyResponse))
     result = runner.invoke(args=["engage", "seed-demo"])
     assert result.exit_code == 0, result.output
-    assert db.session.scalar(select(func.count()).select_from(Survey)) == 1
-    assert db.session.scalar(select(func.count()).select_from(SurveyResponse)) == len(responses)
+    assert db.session.scalar(select(func.count()).select_from(Survey)) == 2
+    assert db.session.scalar(select(func.count()).select_from(SurveyResponse)) == total
 
 
 def test_deleting_the_consultation_says_its_surveys_go_with_it(client, login, survey, places, consultation):

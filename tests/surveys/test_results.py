@@ -16,15 +16,6 @@ from engage.surveys.models import PopulationFigure, SurveyAnswer, SurveyResponse
 from tests.surveys.survey_support import choice, consultation, opt, places, store, survey  # noqa: F401
 
 
-def test_margin_of_error_matches_hand_figures(app):
-    # 1.96 × sqrt(0.5 × 0.5 / 100) = 0.098 → 9.8 points; 30 of 120: 1.96 × sqrt(.25 × .75 / 120) = 7.75 points.
-    assert stats.margin_of_error(50, 100) == pytest.approx(9.80, abs=0.01)
-    assert stats.margin_of_error(30, 120) == pytest.approx(7.75, abs=0.01)
-    # Finite population of 200: × sqrt((200 − 100) / 199) = 0.7089 → 6.95 points.
-    assert stats.margin_of_error(50, 100, population=200) == pytest.approx(6.95, abs=0.01)
-    assert stats.margin_of_error(0, 0) is None
-
-
 def test_two_proportion_test_matches_hand_figures(app):
     # 40/100 against 25/100: pooled 0.325, se 0.06624, z 2.2646, two-sided p 0.0235.
     p = stats.two_proportion_test(40, 100, 25, 100)
@@ -37,21 +28,6 @@ def test_two_proportion_test_matches_hand_figures(app):
 def test_kish_effective_base(app):
     assert stats.effective_base([1, 1, 2, 2]) == pytest.approx(3.6)
     assert stats.effective_base([1] * 10) == pytest.approx(10)
-
-
-def test_raking_meets_every_margin(app):
-    people = [(1, "A", "x", "F"), (2, "A", "y", "M"), (3, "B", "x", "M"), (4, "B", "y", "F"), (5, "A", "x", "F"), (6, "B", "x", "F"), (7, "C", "x", "F")]
-    margins = {"ward": {"A": 50, "B": 50, "C": 0, "D": 10}, "age": {"x": 30, "y": 70}, "sex": {"F": 50, "M": 50}}
-    result = stats.rake(people, margins)
-    assert result.weighted == 6 and result.unweighted == 1 and result.weights[7] == 1.0
-    assert any("D" in note for note in result.margins)
-    totals = {}
-    for pid, ward, age, sex in people[:6]:
-        for key in (ward, age, sex):
-            totals[key] = totals.get(key, 0) + result.weights[pid]
-    assert totals["A"] == pytest.approx(3, abs=1e-4) and totals["B"] == pytest.approx(3, abs=1e-4)
-    assert totals["x"] == pytest.approx(1.8, abs=1e-4) and totals["y"] == pytest.approx(4.2, abs=1e-4)
-    assert totals["F"] == pytest.approx(3, abs=1e-4)
 
 
 @pytest.fixture
@@ -76,7 +52,8 @@ def _cell(table, label, column):
     return next(cells for _, lab, cells in table.rows if lab == label)[col]
 
 
-def test_counts_percentages_bases_and_cross_tab(answered, places):
+def test_counts_percentages_bases_and_cross_tab(app, answered, places):
+    app.config["ENGAGE_MIN_BASE_FOR_INTERVALS"] = 10   # the groups here are 10 and 12 people
     q = answered.q
     result = analysis.results(answered, by="area-group")
     table = _table(result, q["use"].id)
@@ -86,8 +63,11 @@ def test_counts_percentages_bases_and_cross_tab(answered, places):
     rest = _cell(table, "Often", "Rest of the borough")
     assert (priority.count, priority.base) == (8, 10) and rest.count == 3 and rest.base == 12
     assert rest.percent == pytest.approx(25.0)
-    # 8/10 against 3/12: pooled 0.5, se 0.2141, z 2.569, p 0.010: significant both ways.
+    # 8/10 against 3/12: pooled 0.5, se 0.2141, z 2.569, p 0.010: significant both ways. The
+    # table's family is Often and Never (Sometimes: nobody, no test): Holm's 2 × 0.010 < 0.05.
+    assert priority.p_value == pytest.approx(0.0102, abs=0.0005)
     assert priority.significant == "higher" and rest.significant == "lower"
+    assert table.tests == 2 and table.marks == 4
     # Multiple choice: percentages of the people who answered the question (can add to more than 100).
     problems = _table(result, q["problems"].id)
     assert _cell(problems, "Litter", "Everyone who answered").percent == 100.0
@@ -97,11 +77,17 @@ def test_counts_percentages_bases_and_cross_tab(answered, places):
     assert _cell(by_channel, "Often", "Paper").count + _cell(by_channel, "Often", "Online").count == 11
 
 
-def test_margins_of_error_shown_on_request(answered):
+def test_intervals_shown_on_request(app, answered):
+    # 22 people: under the default minimum base of 30, so no interval.
+    table = _table(analysis.results(answered, show_moe=True), answered.q["use"].id)
+    assert _cell(table, "Often", "Everyone who answered").interval is None
+    app.config["ENGAGE_MIN_BASE_FOR_INTERVALS"] = 20
     table = _table(analysis.results(answered, show_moe=True), answered.q["use"].id)
     cell = _cell(table, "Often", "Everyone who answered")
-    # 1.96 × sqrt(0.5 × 0.5 / 22) = 0.2089 → 20.9 points.
-    assert cell.moe == pytest.approx(20.9, abs=0.05)
+    # Wilson, 11 of 22, z = 1.95996: centre (0.5 + z²/44) / (1 + z²/22) = 0.5, half-width
+    # z × sqrt(0.25/22 + z²/1936) / (1 + z²/22) = 0.18556 → 30.72% to 69.28%.
+    assert cell.interval == pytest.approx((30.722, 69.278), abs=0.001)
+    assert cell.interval_text == "31% to 69%"
 
 
 def test_small_groups_are_hidden_outside_staff_views(answered, places):
@@ -229,25 +215,33 @@ def test_exports_neutralise_formulas_and_drop_personal_text(client, login, surve
     rows = list(csv.reader(io.StringIO(client.get(f"/surveys/{survey.id}/export/responses.csv").get_data(as_text=True))))
     assert rows[1][rows[0].index("Q5")] == "[removed: personal]"
     results = list(csv.reader(io.StringIO(client.get(f"/surveys/{survey.id}/export/results.csv").get_data(as_text=True))))
-    assert results[0] == ["question_number", "question", "dimension", "segment", "answer", "count", "base", "percent", "suppressed"]
-    assert any(r[0] == "Q2" and r[4] == "Often" and r[5] == "1" and r[6] == "1" for r in results[1:])
+    assert results[0] == ["question_number", "question", "dimension", "segment", "answer", "count", "base", "percent",
+                          "interval_low", "interval_high", "in_base", "suppressed"]
+    # One person: 100%, and no interval (a base of 1 is far under the minimum base).
+    assert any(r[0] == "Q2" and r[4] == "Often" and r[5:11] == ["1", "1", "100.0", "", "", "yes"] for r in results[1:])
 
 
-def test_results_page_renders_every_view(client, login, answered):
+def test_results_page_renders_every_view(app, client, login, answered):
+    app.config["ENGAGE_MIN_BASE_FOR_INTERVALS"] = 10
     login("practitioner")
     for query in ("", "?by=area-group&moe=1", "?by=ward&view=public", "?by=channel", "?weighted=1"):
         page = client.get(f"/surveys/{answered.id}/results{query}")
         assert page.status_code == 200, query
     page = client.get(f"/surveys/{answered.id}/results?by=area-group&moe=1")
-    assert b"significantly higher" in page.data and b"\xc2\xb1" in page.data and b"<svg" in page.data
+    assert b"significantly higher" in page.data and b"<svg" in page.data
+    # Priority wards: 8 of 10 "Often", Wilson 49.02% to 94.33%; Holm's method named.
+    assert "49% to 94%" in page.get_data(as_text=True) and "Holm" in page.get_data(as_text=True)
+    assert 'href="/how-we-work-out-the-numbers"' in page.get_data(as_text=True)
     public = client.get(f"/surveys/{answered.id}/results?by=ward&view=public")
     assert b"hidden" in public.data
 
 
-def test_weighting_to_population_through_the_results(survey, places):
+def test_weighting_to_population_through_the_results(app, survey, places):
     """Raking with real equality answers: the weighted share moves towards the population's,
     both bases are kept, and the effective base is Kish's."""
     from engage.surveys import builder
+
+    app.config["ENGAGE_WEIGHTING_MIN_GROUP"] = 2   # a dozen people: let groups of 2 stand alone
 
     section = builder.add_equality_section(None, survey)
     age = next(x for x in section.questions if x.equality_key == "age")

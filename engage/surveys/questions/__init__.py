@@ -12,7 +12,7 @@ Answer values (kept in drafts as JSON) by type:
 """
 from __future__ import annotations
 
-from .base import NUMBER_LIMIT, OPS, OTHER_LIMIT, SHORT_LIMIT, TEXT_LIMIT, Invalid, Part, QuestionType  # noqa: F401
+from .base import NUMBER_LIMIT, OPS, OTHER_LIMIT, REMOVED, SHORT_LIMIT, TEXT_LIMIT, Invalid, Part, QuestionType  # noqa: F401
 from .choice import AgreementType, ChoiceType, MultipleType, YesNoType
 from .grid import GridType
 from .numbers import NumberType, RatingType, _fmt  # noqa: F401

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 TEXT_LIMIT = 5000
 SHORT_LIMIT = 200
 OTHER_LIMIT = 200
+REMOVED = "[removed: personal]"
 NUMBER_LIMIT = 1e12
 OPS = {
     "equals": "is",
@@ -28,6 +29,7 @@ class Part:
     label: str
     categories: list[tuple[str, str]] = field(default_factory=list)  # (key, label)
     exclusive: set[str] = field(default_factory=set)                  # "prefer not to say" keys
+    out_of_base: set[str] = field(default_factory=set)                # answers left out of the base
     multi: bool = False                                               # several answers per person
     numeric: bool = False                                             # summarised by mean/median
 
@@ -122,6 +124,11 @@ class QuestionType:
 
     def export(self, q, value) -> list:
         return ["" if value is None else self.display(q, value)]
+
+    def without_text(self, q, value):
+        """The answer with every free-text part replaced by ``REMOVED`` (what exports show
+        when the question's text is personal). Types with no free text return it as it is."""
+        return value
 
     def import_cells(self, q, number: str, row: dict) -> object:
         return self.from_text(q, row.get(number, ""))

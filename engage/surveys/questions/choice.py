@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ...core.sanitise import clean_text
-from .base import OTHER_LIMIT, Invalid, Part, QuestionType, _ids
+from .base import OTHER_LIMIT, REMOVED, Invalid, Part, QuestionType, _ids
 
 
 class ChoiceType(QuestionType):
@@ -108,13 +108,19 @@ class ChoiceType(QuestionType):
     def parts(self, q):
         choices = q.choices()
         return [Part("all", q.text, [(str(o.id), o.label) for o in choices],
-                     {str(o.id) for o in choices if o.is_exclusive}, multi=self.multiple)]
+                     {str(o.id) for o in choices if o.is_exclusive}, multi=self.multiple,
+                     out_of_base={str(o.id) for o in choices if o.out_of_base})]
 
     def keys(self, q, value, part):
         return [str(i) for i in value["o"]] if value else []
 
     def export(self, q, value):
         return [self.display(q, value) if value else ""]
+
+    def without_text(self, q, value):
+        if not value:
+            return value
+        return {"o": value.get("o", []), "t": {k: REMOVED for k, v in (value.get("t") or {}).items() if v}}
 
     def matches(self, q, value, op, operand):
         if self.empty(value):

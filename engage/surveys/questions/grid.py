@@ -76,7 +76,8 @@ class GridType(QuestionType):
     def parts(self, q):
         cats = [(str(o.id), o.label) for o in q.choices()]
         excl = {str(o.id) for o in q.choices() if o.is_exclusive}
-        return [Part(str(r.id), r.label, cats, excl) for r in q.rows()]
+        left_out = {str(o.id) for o in q.choices() if o.out_of_base}
+        return [Part(str(r.id), r.label, cats, excl, out_of_base=left_out) for r in q.rows()]
 
     def keys(self, q, value, part):
         chosen = (value or {}).get("g", {}).get(part.key)

@@ -5,7 +5,7 @@ import re
 from datetime import date
 
 from ...core.sanitise import clean_text
-from .base import SHORT_LIMIT, TEXT_LIMIT, Invalid, Part, QuestionType
+from .base import REMOVED, SHORT_LIMIT, TEXT_LIMIT, Invalid, Part, QuestionType
 
 class ShortTextType(QuestionType):
     key = "short_text"
@@ -34,6 +34,9 @@ class ShortTextType(QuestionType):
 
     def rows(self, q, value):
         return [{"text": value}]
+
+    def without_text(self, q, value):
+        return REMOVED if value else value
 
     def from_rows(self, q, rows):
         return rows[0].text if rows and rows[0].text is not None else None
