@@ -117,6 +117,8 @@ def load_config(instance_path: Path) -> dict:
         # Login attempts per address; storage is in memory unless RATELIMIT_STORAGE_URI is set.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "ENGAGE_LOGIN_LIMIT": os.environ.get("ENGAGE_LOGIN_LIMIT", "10 per minute;50 per hour"),
+        # Comments from people who are not signed in (the strategy), per address.
+        "ENGAGE_COMMENT_LIMIT": os.environ.get("ENGAGE_COMMENT_LIMIT", "5 per minute;20 per day"),
         "RATELIMIT_HEADERS_ENABLED": False,
         "ENGAGE_RESET_TOKEN_HOURS": 2,
         # How many reverse proxies stand in front of Engage (0: none, visitors connect directly).

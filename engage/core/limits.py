@@ -5,6 +5,11 @@ text the person wrote is gone. A form view marked ``@keeps_answers_when_limited`
 under ``@limiter.limit``) is shown again instead: the view runs with ``breach()`` set, must
 not save anything, and shows the form with its values and ``breach().message`` (which says
 when to try again). The answer keeps the 429 status and a Retry-After header.
+
+Public forms anyone can send (comments) also carry a honeypot: a text box people never see
+(``{% from "macros/honeypot.html" import honeypot %}{{ honeypot() }}`` inside the form) that
+scripts filling in every box do fill in; ``honeypot_tripped()`` is then true and the view
+saves nothing.
 """
 from __future__ import annotations
 
@@ -81,3 +86,11 @@ def reshow(error):
     response.status_code = 429
     response.headers["Retry-After"] = str(Breach(reset_at).seconds)
     return response
+
+
+HONEYPOT = "website"
+
+
+def honeypot_tripped() -> bool:
+    """Did this form post fill in the box people never see (``templates/macros/honeypot.html``)?"""
+    return bool((request.form.get(HONEYPOT) or "").strip())

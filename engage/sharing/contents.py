@@ -10,7 +10,7 @@ from ..core.params import to_id
 from ..core.sanitise import clean_text
 from ..extensions import db
 from .models import Recommendation, ReportAttachment, ReportFinding
-from .services import RuleError, can_edit, question_choices
+from .services import RuleError, can_edit, question_choices, record_contribution
 
 
 # ---- key findings and recommendations ------------------------------------------------------
@@ -59,6 +59,7 @@ def save_finding(actor, report, finding: ReportFinding | None, data: dict) -> Re
     db.session.add(finding)
     db.session.flush()
     audit.record(actor, "create" if creating else "update", finding, f"Key finding {'added to' if creating else 'changed in'} {report.title}")
+    record_contribution(actor, report, "key finding")
     _touch(report)
     return finding
 
@@ -68,6 +69,7 @@ def delete_finding(actor, report, finding) -> None:
     audit.record(actor, "delete", finding, f"Key finding removed from {report.title}",
                  changes={"statement": [finding.statement, None]})
     report.findings.remove(finding)
+    record_contribution(actor, report, "key finding")
     _touch(report)
 
 
@@ -88,6 +90,7 @@ def save_recommendation(actor, report, recommendation: Recommendation | None, da
     db.session.flush()
     audit.record(actor, "create" if creating else "update", recommendation,
                  f"Recommendation {'added to' if creating else 'changed in'} {report.title}")
+    record_contribution(actor, report, "recommendation")
     _touch(report)
     return recommendation
 
@@ -97,6 +100,7 @@ def delete_recommendation(actor, report, recommendation) -> None:
     audit.record(actor, "delete", recommendation, f"Recommendation removed from {report.title}",
                  changes={"text": [recommendation.text, None]})
     report.recommendations.remove(recommendation)
+    record_contribution(actor, report, "recommendation")
     _touch(report)
 
 
@@ -123,6 +127,7 @@ def add_attachment(actor, report, title: str, filename: str, data: bytes) -> Rep
         db.session.flush()
         audit.record(actor, "create", attachment, f"Attachment added to {report.title}: {title}",
                      changes={"title": [None, title], "filename": [None, name]})
+        record_contribution(actor, report, "attachment")
         _touch(report)
     except Exception:
         uploads.discard([stored_name])
@@ -140,6 +145,7 @@ def delete_attachment(actor, report, attachment) -> str:
                  changes={"title": [attachment.title, None]})
     stored = attachment.stored_name
     report.attachments.remove(attachment)
+    record_contribution(actor, report, "attachment")
     _touch(report)
     return stored
 

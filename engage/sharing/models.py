@@ -172,6 +172,23 @@ class ReportTransition(db.Model):
     actor = relationship("User")
 
 
+class ReportContribution(db.Model):
+    """One change to a report's content (its text and links, a key finding, a recommendation,
+    an attachment): who made it and when. Nobody who changed the content since it was last
+    approved may approve it (``workflow.check``)."""
+
+    __tablename__ = "findings_contribution"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("findings_report.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    part: Mapped[str] = mapped_column(String(30))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    user = relationship("User")
+
+
 class Response(Versioned, db.Model):
     """One partnership's answer to one recommendation ("we did")."""
 
@@ -243,6 +260,7 @@ def _describe_for_deletes() -> None:
     deletion.describe("findings_recommendation", "recommendation", "recommendations", "text")
     deletion.describe("findings_attachment", "attachment", "attachments", "title")
     deletion.describe("findings_transition", "step in its timeline", "steps in its timeline", "action")
+    deletion.describe("findings_contribution", "record of who changed it", "records of who changed it", "part")
     deletion.describe("findings_response", "partnership response", "partnership responses", "action")
     deletion.describe("findings_response_update", "progress note", "progress notes", "note")
     deletion.describe("findings_reminder", "reminder sent", "reminders sent", None)

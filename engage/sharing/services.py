@@ -31,7 +31,7 @@ from ..extensions import db
 from ..partnership.models import Area, Indicator, Outcome, Partnership, Priority
 from ..partnership.services import RuleError, area_ancestor_ids, area_subtree_ids, current_framework, priority_lineage_ids
 from . import workflow
-from .models import STATES, VISIBILITY, FindingsReport, ReportFinding, ReportTransition, Response
+from .models import STATES, VISIBILITY, FindingsReport, ReportContribution, ReportFinding, ReportTransition, Response
 
 __all__ = ["RuleError"]
 
@@ -383,8 +383,17 @@ def save_report(actor, report: FindingsReport | None, data: dict, seed_findings:
             seed_from_consultations(report)
     audit.record(actor, "create" if creating else "update", report,
                  f"Findings report {'started' if creating else 'changed'}: {report.title}", changes=changes)
+    record_contribution(actor, report, "details")
     concurrency.flush(report)
     return report
+
+
+def record_contribution(actor, report: FindingsReport, part: str) -> None:
+    """Remember that ``actor`` changed the report's content (``part``: details, key finding,
+    recommendation, attachment): they may not approve it until it has been approved since."""
+    if actor is None or getattr(actor, "id", None) is None or report.id is None:
+        return
+    db.session.add(ReportContribution(report_id=report.id, user_id=actor.id, part=part, created_at=now()))
 
 
 def _link_summary(report) -> dict:

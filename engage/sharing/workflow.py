@@ -8,7 +8,9 @@ Roles are what a person is *to this report*, worked out by ``roles_for``:
 - ``reviewer``: a partnership officer, or a coordinator of a partnership named on it;
 - ``officer``: a partnership officer.
 
-Nobody approves their own report: the person who started it is refused ``approve``.
+Nobody approves their own work: the person who started the report, and anyone who changed its
+content (details, key findings, recommendations, attachments) since it was last approved, are
+refused ``approve`` (each change is a ``ReportContribution``).
 """
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ class Move:
     roles: frozenset
     needs_comment: bool = False
     comment_label: str = "Comment"
-    not_own: bool = False       # refused to the person who started the report
+    not_own: bool = False       # refused to whoever started it or changed it since its last approval
 
 
 def _move(action, label, source, target, roles, **kw) -> Move:
@@ -96,7 +98,49 @@ def check(user, report, action: str) -> Move:
         raise WorkflowError(f"You cannot {move.label.lower()} this report. {_who(move)}")
     if move.not_own and report.created_by_id is not None and report.created_by_id == getattr(user, "id", None):
         raise WorkflowError("You cannot approve a report you wrote. Another partnership officer must approve it.")
+    if move.not_own and getattr(user, "id", None) in changed_since_approval(report):
+        raise WorkflowError("You cannot approve this report because you changed it since it was last approved. "
+                            "Another partnership officer must approve it.")
     return move
+
+
+def changed_since_approval(report) -> set[int]:
+    """The ids of everyone who changed the report's content since it was last approved (ever,
+    if it never was)."""
+    if report.id is None:
+        return set()
+    from sqlalchemy import func, select
+
+    from ..extensions import db
+    from .models import ReportContribution, ReportTransition
+
+    last = db.session.scalar(select(func.max(ReportTransition.created_at))
+                             .where(ReportTransition.report_id == report.id, ReportTransition.action == "approve"))
+    query = select(ReportContribution.user_id).where(ReportContribution.report_id == report.id,
+                                                     ReportContribution.user_id.is_not(None))
+    if last is not None:
+        query = query.where(ReportContribution.created_at > last)
+    return set(db.session.scalars(query))
+
+
+def next_steps(report) -> list[tuple[str, str]]:
+    """Who can move the report on from where it is: [(button, who)], for its page."""
+    from ..accounts.models import User
+    from ..extensions import db
+
+    out = []
+    for move in TABLE:
+        if move.source != report.state:
+            continue
+        who = _who(move).removeprefix("Only ").removesuffix(" can do that.")
+        if move.not_own:
+            ids = changed_since_approval(report) | ({report.created_by_id} if report.created_by_id else set())
+            people = [db.session.get(User, i) for i in sorted(ids)]
+            names = sorted(p.name for p in people if p is not None)
+            if names:
+                who += " who has not written or changed it (not " + ", ".join(names) + ")"
+        out.append((move.label, who))
+    return out
 
 
 def _who(move: Move) -> str:

@@ -226,7 +226,7 @@ def transition(actor, version: StrategyVersion, action: str, reason: str = "", t
         if version.comments_close_on is None or version.comments_close_on < today:
             raise RuleError("Set a closing date for comments that is today or later first (in the version's details).", "comments_close_on")
     if action == "adopt":
-        waiting = sum(1 for s in version.sections for c in s.comments if not c.response_kind)
+        waiting = sum(1 for s in version.sections for c in s.comments if not c.response_kind and not c.is_spam)
         if waiting:
             raise RuleError(f"{waiting} comment{'s' if waiting != 1 else ''} still need{'s' if waiting == 1 else ''} a response. "
                             "Record what was done with every comment before adopting: the responses are published with the strategy.")
@@ -323,6 +323,21 @@ def respond(actor, comment: StrategyComment, kind: str, text: str, loaded_versio
     return comment
 
 
+def mark_spam(actor, comment: StrategyComment, spam: bool = True) -> StrategyComment:
+    """An officer marks a comment as spam (or takes the mark off), recorded who and when:
+    kept, never published, and adoption does not wait for a response to it."""
+    _require_officer(actor)
+    if spam == comment.is_spam:
+        raise RuleError("This comment is already marked as spam." if spam else "This comment is not marked as spam.")
+    values = {"spam_at": utcnow(), "spam_by_id": actor.id} if spam else {"spam_at": None, "spam_by_id": None}
+    transitions.compare_and_set(comment, {"spam_at": comment.spam_at}, values,
+                                done="changed whether this comment is spam")
+    record(actor, "update", comment, f"Comment {comment.id} {'marked as spam' if spam else 'no longer marked as spam'}",
+           {"spam": [not spam, spam]})
+    db.session.flush()
+    return comment
+
+
 def get_comment(comment_id) -> StrategyComment:
     return get_or_404(StrategyComment, comment_id, "There is no such comment.")
 
@@ -332,8 +347,10 @@ def comments_by_section(user, version: StrategyVersion) -> dict[int, list[Strate
     record; while out for comment, a partner their own comments."""
     out: dict[int, list[StrategyComment]] = {}
     for section in version.sections:
-        if is_officer(user) or version.state in PUBLISHED:
+        if is_officer(user):
             shown = list(section.comments)
+        elif version.state in PUBLISHED:
+            shown = [c for c in section.comments if not c.is_spam]  # spam is kept, never published
         elif _signed_in(user):
             shown = [c for c in section.comments if c.author_id == user.id]
         else:
@@ -362,7 +379,8 @@ def comments_csv(version: StrategyVersion) -> str:
 
 
 def comment_counts(version: StrategyVersion) -> tuple[int, int]:
-    comments = [c for s in version.sections for c in s.comments]
+    """(comments, comments with a response), leaving out those marked as spam."""
+    comments = [c for s in version.sections for c in s.comments if not c.is_spam]
     return len(comments), sum(1 for c in comments if c.response_kind)
 
 

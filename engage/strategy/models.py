@@ -126,14 +126,24 @@ class StrategyComment(Versioned, db.Model):
     response_text: Mapped[str] = mapped_column(Text, default="")
     responded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     responded_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Marked as spam by an officer (who, when): kept, never published, not waiting for a response.
+    spam_at: Mapped[datetime | None] = mapped_column(DateTime)
+    spam_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     section = relationship("StrategySection", back_populates="comments")
     author = relationship("User", foreign_keys=[author_id])
     responded_by = relationship("User", foreign_keys=[responded_by_id])
+    spam_by = relationship("User", foreign_keys=[spam_by_id])
     contact = relationship("StrategyCommentContact", uselist=False, back_populates="comment", cascade="all, delete-orphan")
 
     @property
+    def is_spam(self) -> bool:
+        return self.spam_at is not None
+
+    @property
     def response_label(self) -> str:
+        if self.spam_at is not None:
+            return "Marked as spam"
         return RESPONSE_KINDS.get(self.response_kind or "", "Waiting for a response")
 
     @property

@@ -2,15 +2,16 @@
 commenting, the published responses, comparing; and the officers' pages that write it."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..accounts.roles import OFFICER
 from ..core import deletion
 from ..core.audit import history
 from ..core.errors import bad_request
+from ..core.limits import breach, honeypot_tripped, keeps_answers_when_limited
 from ..core.security import role_required
-from ..extensions import db
+from ..extensions import db, limiter
 from . import bp, documents, workflow
 from ..core.concurrency import CONFLICTS, as_conflict
 from ..core.transitions import AlreadyMoved
@@ -75,7 +76,17 @@ def responses(version_id):
                            counts=documents.comment_counts(v))
 
 
+def _comment_limit():
+    return current_app.config["ENGAGE_COMMENT_LIMIT"]
+
+
+def _signed_in() -> bool:
+    return bool(current_user.is_authenticated)
+
+
 @bp.route("/strategy/versions/<version_id>/sections/<section_id>/comment", methods=["GET", "POST"])
+@limiter.limit(_comment_limit, methods=["POST"], exempt_when=_signed_in)  # a flood from one address stops here
+@keeps_answers_when_limited
 def comment(version_id, section_id):
     v = documents.get_version(current_user, version_id)
     section = documents.get_section(v, section_id)
@@ -84,6 +95,12 @@ def comment(version_id, section_id):
         if documents.comments_open(v) and not current_user.is_authenticated:
             return redirect(url_for("accounts.login", next=request.full_path))
         bad_request("Comments on this version are closed.")
+    limited = breach()
+    if limited is not None:  # over the limit: nothing saved, what was typed comes back
+        form.form_errors.append(limited.message)
+        return render_template("strategy/comment.html", version=v, section=section, form=form), 429
+    if request.method == "POST" and honeypot_tripped():
+        bad_request("Your comment could not be accepted. If you are a person, go back and try again.")
     if form.validate_on_submit():
         try:
             documents.add_comment(current_user, section, {f.name: f.data for f in form})
@@ -288,6 +305,27 @@ def admin_comments_csv(version_id):
     v = documents.get_version(current_user, version_id)
     return Response(documents.comments_csv(v), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename=strategy-version-{v.number}-comments.csv"})
+
+
+@bp.route("/admin/strategy/comments/<comment_id>/spam", methods=["POST"])
+@role_required(OFFICER)
+def admin_spam(comment_id):
+    c = documents.get_comment(comment_id)
+    version_id = c.section.strategy_version.id
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        bad_request("The form had expired. Go back, reload the page and try again.")
+    spam = request.form.get("spam") == "yes"
+    try:
+        documents.mark_spam(current_user, c, spam)
+    except RuleError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash("Comment marked as spam. It is kept here, but never published, and adopting does not wait for it."
+              if spam else "Comment no longer marked as spam.", "success")
+    return redirect(url_for("strategy.admin_comments", version_id=version_id, _anchor=f"comment-{c.id}"))
 
 
 @bp.route("/admin/strategy/comments/<comment_id>/respond", methods=["POST"])

@@ -14,12 +14,14 @@ from ..core.models import utcnow
 from ..core.params import to_id
 from ..core.timestamps import rfc3339
 from ..extensions import db
-from . import analysis, bp, builder
+from . import analysis, bp, builder, publishing
 from .models import Survey
 
 
 def results_public(survey) -> bool:
-    return survey.published_at is not None and consultations.results_published(survey.consultation)
+    """Public by a decision on the survey (``publishing.results_public``), once the
+    consultation's results are out."""
+    return publishing.results_public(survey) and consultations.results_published(survey.consultation)
 
 
 @bp.route("/api/v1/surveys")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..core import audit
 from ..extensions import db
@@ -41,6 +42,19 @@ class Entered:
     dropped: list[str] = field(default_factory=list)
     duplicate: bool = False
     form_error: str = ""
+
+
+class AlreadySaved(Exception):
+    """This paper form (its submission key) was stored by another request a moment ago."""
+
+    def __init__(self, key: str):
+        super().__init__("These answers were already saved")
+        self.key = key
+
+
+def saved_with(key: str) -> SurveyResponse | None:
+    """The response stored from the paper form with this submission key, if any."""
+    return db.session.scalar(select(SurveyResponse).where(SurveyResponse.submission_key == key)) if key else None
 
 
 def new_key() -> str:
@@ -86,7 +100,14 @@ def enter(actor, survey, form) -> Entered:
     kept = structure.prune(survey, answers)
     numbers = structure.numbers(survey)
     dropped = [numbers[int(k)] for k in answers if k not in kept]
-    response = answering.store_complete(survey, kept, channel=channel, entered_by=actor, submission_key=key, access_code=code)
+    try:
+        response = answering.store_complete(survey, kept, channel=channel, entered_by=actor, submission_key=key,
+                                            access_code=code)
+    except IntegrityError:
+        # The same form sent twice at the same moment (a double click, two tabs): the other
+        # request stored it first, and the database's unique key on the form's submission key
+        # refused this copy. The view rolls back and says it was already saved.
+        raise AlreadySaved(key) from None
     audit.record(actor, "enter", response, f"{ENTRY_CHANNELS[channel]} answers entered for {survey.title}",
                  changes={"channel": channel, "reference": response.reference})
     return Entered(response, dropped=dropped)

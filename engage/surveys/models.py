@@ -61,6 +61,10 @@ class Survey(Versioned, db.Model):
     # compare with the population of that age and over, the population the survey could reach.
     min_age: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The decision that the results are public (who, when): only this makes them public,
+    # never the consultation's results date alone (``publishing.publish``).
+    results_public_at: Mapped[datetime | None] = mapped_column(DateTime)
+    results_public_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     personal_purged_at: Mapped[datetime | None] = mapped_column(DateTime)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)

@@ -58,24 +58,54 @@ def build_aggregate(survey) -> importing.Aggregate:
     return agg
 
 
+def results_public(survey) -> bool:
+    """Are this survey's results public? Only by a decision on the survey (ticking "Publish the
+    results to everyone now"), never because its consultation has a results date."""
+    return survey.results_public_at is not None
+
+
 def publish(actor, survey, *, results_public: bool = False) -> importing.Summary:
-    """Write the aggregated results into the consultation database (flush, no commit)."""
+    """Write the aggregated results into the consultation database (flush, no commit).
+
+    ``results_public`` is the decision that they are public (recorded on the survey: who,
+    when). Without it, results are refused while the consultation's results are public or
+    have a date: writing them there would show them to everyone, by accident."""
+    from datetime import date
+
+    from ..core import transitions
     from .builder import BuildError, can_manage
 
     if not can_manage(actor, survey):
         raise BuildError("You cannot publish this survey's results")
+    consultation: Consultation = survey.consultation
+    decided = survey.results_public_at is not None
+    if not results_public and not decided and consultation.results_published_on is not None:
+        day = consultation.results_published_on
+        when = "are already public" if day <= date.today() else f"will be public from {day.day} {day:%B %Y}"
+        raise BuildError(f"The consultation's results {when}, so this survey's results would be shown to everyone with "
+                         "them. Tick “Publish the results to everyone now” if they should be public. If not, wait until "
+                         "you are ready to make them public.", "results_public")
     agg = build_aggregate(survey)
     if not agg.questions:
         raise BuildError("There are no answers to publish yet")
-    consultation: Consultation = survey.consultation
+    now = utcnow()
+    values = {"published_at": now}
+    if results_public and not decided:
+        values.update(results_public_at=now, results_public_by_id=actor.id)
+    # Once: of two clicks at the same moment only the one that finds the survey as it read it
+    # writes the results (engage/core/transitions.py); the other is told.
+    transitions.compare_and_set(survey, {"published_at": survey.published_at}, values,
+                                done="published this survey's results")
     summary = importing.save(actor, consultation, agg, filename=f"Survey: {survey.title}", replace=True)
-    survey.published_at = utcnow()
     if results_public:
-        from datetime import date
-
         if consultation.results_published_on is None or consultation.results_published_on > date.today():
             consultation.results_published_on = date.today()
     if consultation.responses is None or consultation.responses < agg.respondents:
         consultation.responses = agg.respondents
+    if results_public and not decided:
+        from ..core import audit
+
+        audit.record(actor, "update", survey, f"Results of {survey.title} made public",
+                     changes={"results_public_at": [None, now.isoformat(timespec="seconds")]})
     db.session.flush()
     return summary

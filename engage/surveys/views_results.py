@@ -13,6 +13,8 @@ from ..accounts.roles import OFFICER
 from ..consultations import services as consultations
 from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
 from ..core.errors import not_found
+from ..core.forms import attach_error, form_status
+from ..core.transitions import AlreadyMoved
 from ..core.jobs import NOT_YOURS
 from ..core.pagination import paginate
 from ..core.params import to_id
@@ -42,7 +44,14 @@ def entry_form(survey_id):
         if not PlainForm().validate_on_submit():
             form_error = "The form had expired. Enter the answers again"
         else:
-            result = entry.enter(current_user, survey, request.form)
+            try:
+                result = entry.enter(current_user, survey, request.form)
+            except entry.AlreadySaved as saved:
+                db.session.rollback()
+                existing = entry.saved_with(saved.key)
+                if existing is None:
+                    raise
+                result = entry.Entered(existing, duplicate=True)
             if result.response is not None:
                 db.session.commit()
                 if result.duplicate:
@@ -262,19 +271,24 @@ def export(survey_id, what, ext):
 def publish(survey_id):
     survey = builder.get_for_manage(current_user, survey_id)
     form = PublishForm()
+    status = None
     if form.validate_on_submit():
         try:
             summary = publishing.publish(current_user, survey, results_public=bool(form.results_public.data))
             db.session.commit()
         except builder.BuildError as error:
             db.session.rollback()
-            form.form_errors.append(error.message)
+            attach_error(form, error)
+        except AlreadyMoved as error:  # someone else published a moment ago
+            db.session.rollback()
+            form.form_errors.append(str(error))
+            status = 409
         else:
             flash(f"Published to the consultation database: {summary.questions_added + summary.questions_replaced} questions "
                   f"with {summary.figures:,} figures. They are searchable like any import.", "success")
             return redirect(url_for("consultations.page", consultation_id=survey.consultation_id, _anchor="results"))
     return render_template("surveys/manage/publish.html", survey=survey, form=form,
-                           people=builder.answer_count(survey)), (400 if form.form_errors else 200)
+                           people=builder.answer_count(survey)), status or form_status(form)
 
 
 # ---- population profiles (officers) --------------------------------------------------------

@@ -16,7 +16,7 @@ from ..core.errors import bad_request
 from ..core.forms import attach_error
 from ..core.pagination import paginate
 from ..core.sanitise import clean_text, render_markdown
-from ..core.limits import breach, keeps_answers_when_limited
+from ..core.limits import breach, honeypot_tripped, keeps_answers_when_limited
 from ..core.security import allow_framing, role_required
 from ..extensions import db, limiter
 from ..search import backend
@@ -133,6 +133,8 @@ def feedback(slug):
         # Over the limit: nothing is saved, what was typed comes back, and the page says when to try again.
         form.form_errors.append(limited.message)
         return _entry_page(entry, form, 429)
+    if honeypot_tripped():  # the box people never see was filled in: a script, so nothing is saved
+        bad_request("Your feedback could not be accepted. If you are a person, go back and try again.")
     if form.validate_on_submit():
         services.add_feedback(entry, form.useful.data == "yes", form.comment.data or "")
         db.session.commit()

@@ -186,3 +186,63 @@ def test_publish_due_command_releases_past_embargoes(app, runner, world, smtp):
     again = runner.invoke(args=["engage", "publish-due"])
     assert "0 reports made public" in again.output
     assert len(smtp.to("coordinator@test.example", "must respond")) == 1
+
+
+def test_nobody_approves_content_they_changed_since_it_was_last_approved(client, login, world):
+    """The review's case: a colleague started the report; an officer wrote its content,
+    submitted it and would have approved and published it alone."""
+    officer, practitioner = world["users"]["officer"], world["users"]["practitioner"]
+    from engage.sharing import contents
+
+    report = make_report(world)  # started (and first written) by the practitioner
+    contents.save_recommendation(officer, report, None, {"text": "Empty the bins daily"})
+    db.session.commit()
+    services.transition(officer, report, "submit")
+    db.session.commit()
+    with pytest.raises(workflow.WorkflowError, match="you changed it since it was last approved"):
+        services.transition(officer, report, "approve")
+    db.session.rollback()
+    # The page says who can move it on, and the officer gets no Approve link.
+    login("officer")
+    html = client.get(f"/findings/{report.id}").get_data(as_text=True)
+    assert "Who can move it on" in html and "Test Officer" in html.split("Who can move it on")[1].split("</ul>")[0]
+    assert f"/findings/{report.id}/move/approve" not in html
+    assert client.post(f"/findings/{report.id}/move/approve", data={}).status_code == 409
+    # Another officer, who changed nothing, approves it; the approval starts a new round.
+    services.transition(world["officer2"], report, "approve")
+    db.session.commit()
+    services.transition(world["officer2"], report, "request-changes", "Say who empties them")
+    services.transition(practitioner, report, "revise")
+    db.session.commit()
+    # Since that approval only the practitioner has changed it, so this time the officer
+    # (whose changes were approved by someone else) may approve it.
+    contents.save_finding(practitioner, report, None, {"statement": "Bins overflow on Sundays"})
+    db.session.commit()
+    services.transition(practitioner, report, "submit")
+    db.session.commit()
+    services.transition(officer, report, "approve")
+    assert report.state == "approved"
+
+
+@pytest.mark.parametrize("change", ["details", "key finding", "recommendation", "attachment"])
+def test_every_kind_of_change_is_recorded_against_approval(world, change):
+    from engage.sharing import contents
+
+    officer = world["users"]["officer"]
+    report = make_report(world)
+    if change == "details":
+        from tests.sharing.support import report_data
+
+        services.save_report(officer, report, report_data(world, title="Litter: what people said"))
+    elif change == "key finding":
+        contents.save_finding(officer, report, None, {"statement": "Most want more bins"})
+    elif change == "recommendation":
+        contents.delete_recommendation(officer, report, report.recommendations[0])
+        contents.save_recommendation(officer, report, None, {"text": "Add bins"})
+    else:
+        contents.add_attachment(officer, report, "Notes", "notes.csv", b"ward,bins\nCastle,3\n")
+    db.session.commit()
+    services.transition(world["users"]["practitioner"], report, "submit")
+    with pytest.raises(workflow.WorkflowError, match="you changed it"):
+        services.transition(officer, report, "approve")
+    services.transition(world["officer2"], report, "approve")

@@ -43,6 +43,7 @@ ROUTES = [
     ("GET", "/admin/strategy/versions/{open}/comments", OFFICER_ONLY),
     ("GET", "/admin/strategy/versions/{open}/comments.csv", OFFICER_ONLY),
     ("POST", "/admin/strategy/comments/{comment}/respond", OFFICER_POST),
+    ("POST", "/admin/strategy/comments/{comment}/spam", expect(302, 403, 403, 403, 302)),  # back to the list, with a message
     # the plan
     ("GET", "/plan", PUBLIC),
     ("GET", "/plan.csv", PUBLIC),

@@ -187,3 +187,38 @@ def test_export_then_import_round_trip(client, login, survey, places):
     for person in load_people(survey):
         values.append({k: v for k, v in person.values.items()})
     assert values[0] == values[1]
+
+
+def test_the_same_paper_form_saved_twice_at_once_is_already_saved_not_a_500(app, client, login, users, survey, places,
+                                                                           monkeypatch):
+    """Both requests found no response with the form's key; the other one stored it first
+    (in its own database session), so the database's unique key refuses this copy."""
+    from werkzeug.datastructures import MultiDict
+
+    from engage.surveys import answering, entry
+    from engage.surveys.models import Survey
+
+    q = survey.q
+    data = {"submission_key": "samekey42", "channel": "paper", f"q{q['ward'].id}": str(places["castle"].id),
+            f"q{q['use'].id}": str(opt(q["use"], "Never").id)}
+    real_store = answering.store_complete
+    raced = []
+
+    def the_other_click_lands_first(*args, **kwargs):
+        if not raced:
+            raced.append(True)
+            with app.app_context():  # the other request, its own session, saves and commits
+                other = entry.enter(db.session.get(type(users["practitioner"]), users["practitioner"].id),
+                                    db.session.get(Survey, survey.id), MultiDict(data))
+                assert other.response is not None and not other.duplicate
+                db.session.commit()
+                db.session.remove()
+        return real_store(*args, **kwargs)
+
+    monkeypatch.setattr(answering, "store_complete", the_other_click_lands_first)
+    login("practitioner")
+    response = client.post(f"/surveys/{survey.id}/entry", data=data, follow_redirects=True)
+    assert raced
+    assert response.status_code == 200 and b"already saved" in response.data
+    monkeypatch.undo()
+    assert count(survey.id) == 1

@@ -99,7 +99,7 @@ def test_api_lists_open_surveys_and_guards_results(client, login, survey, places
     staff = client.get(f"/api/v1/surveys/{survey.id}/results").get_json()
     use = next(x for x in staff["questions"] if x["text"] == "Do you use the park?")
     assert any(f["count"] == 1 and f["segment"] == "All respondents" for f in use["figures"])
-    survey.published_at = datetime.now()
+    survey.published_at = survey.results_public_at = datetime.now()
     survey.consultation.results_published_on = datetime.now().date()
     db.session.commit()
     login(None)
