@@ -11,6 +11,7 @@ import random
 
 import pytest
 
+from engage.core import numbers
 from engage.extensions import db
 from engage.surveys import analysis, answering, builder, population, weighting
 from engage.surveys.models import PopulationFigure, SurveyAnswer, SurveyResponse
@@ -126,6 +127,19 @@ def test_cap_and_floor_hold_inside_the_iterations():
     assert not any(abs(w - 0.2) < 1e-9 for w in weights)   # only the cap binds here (weightipy 0.4.2 cannot take a floor)
     trimmed = _weightipy(people, SKEWED_TARGETS, cap=5)
     assert max(abs(result.weights[pid] - trimmed[pid]) for pid in trimmed) < 1e-3
+
+
+def test_low_efficiency_is_a_warning():
+    people = _skewed_sample()
+    fine = weighting.rake(people, SKEWED_TARGETS)
+    assert fine.efficiency > 0.5 and not fine.warnings
+    hard = {"ward": {"W1": 20, "W2": 20, "W3": 30, "W4": 30}, "age": {"16-34": 35, "35-54": 30, "55-74": 25, "75+": 10},
+            "sex": {"F": 49, "M": 51}}
+    result = weighting.rake(people, hard)
+    weights = list(result.weights.values())
+    kish = sum(weights) ** 2 / sum(w * w for w in weights) / len(weights)   # worked out here, not by the module
+    assert result.usable and result.efficiency == pytest.approx(kish) and kish < 0.5
+    assert any(f"efficiency is {numbers.percent_text(100 * kish)}:" in w for w in result.warnings)
 
 
 def test_targets_that_cannot_be_met_say_which_group_and_why():
