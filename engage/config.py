@@ -98,6 +98,9 @@ def load_config(instance_path: Path) -> dict:
         # this much processor time and memory (engage/core/uploads.read_text).
         "ENGAGE_TEXT_CPU_SECONDS": int(os.environ.get("ENGAGE_TEXT_CPU_SECONDS", "20")),
         "ENGAGE_TEXT_MEMORY_MB": int(os.environ.get("ENGAGE_TEXT_MEMORY_MB", "512")),
+        # How long an import's claim lasts unless its worker renews it (it does, every quarter
+        # of this, while it lives); after that a dead import may be started again (core/jobs.py).
+        "ENGAGE_JOB_LEASE_SECONDS": float(os.environ.get("ENGAGE_JOB_LEASE_SECONDS", "60")),
         # Mail: with no MAIL_SERVER the message is written to the log (local use).
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "587")),

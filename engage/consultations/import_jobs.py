@@ -26,7 +26,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from ..core.jobs import FAILED_MESSAGE, UploadStore
+from ..core.jobs import FAILED_MESSAGE, Lease, UploadStore
 from ..extensions import db
 
 log = logging.getLogger(__name__)
@@ -71,9 +71,19 @@ def prune(max_age: float = KEEP_SECONDS) -> None:
     UPLOADS.prune(max_age)
 
 
-def claim(token: str) -> bool:
+def _chosen(mapping: dict[int, str], replace: bool) -> dict:
+    """What the import was started with, kept in the record so it can be started again."""
+    return {"mapping": {str(k): v for k, v in mapping.items()}, "replace": replace}
+
+
+def claim(token: str, mapping: dict[int, str] | None = None, replace: bool = False) -> bool:
     """Claim the upload for one import (in the request); False when it is already claimed."""
-    return UPLOADS.claim(token, phase="reading", done=0, problems=[])
+    return UPLOADS.claim(token, phase="reading", done=0, problems=[], **_chosen(mapping or {}, replace)) is not None
+
+
+def stalled(token: str) -> bool:
+    """The import says "running" but its worker stopped renewing its claim (it died)."""
+    return UPLOADS.stalled(token)
 
 
 def finish(token: str, summary: dict, rows: int) -> None:
@@ -90,7 +100,21 @@ def start(app: Flask, token: str, mapping: dict[int, str], replace: bool) -> thr
     """Import the stored file in a background thread; progress goes to the JSON record.
     Returns None when the upload's import has already been started (a second click, or two
     tabs): claiming the upload is one atomic file creation, so only one import ever runs."""
-    return UPLOADS.start(app, token, _run, mapping, replace, name="import", phase="reading", done=0, problems=[])
+    return UPLOADS.start(app, token, _run, mapping, replace, name="import", phase="reading", done=0, problems=[],
+                         **_chosen(mapping, replace))
+
+
+def restart(app: Flask, token: str) -> threading.Thread | None:
+    """Start again, in the background and with the same column choices, an import whose worker
+    died (kill -9, a restart) part way: its transaction was never committed, so nothing of it
+    is left. None unless the import had stalled (a live one is never started twice), or when
+    someone else restarted it first."""
+    record = load(token) or {}
+    mapping = {int(k): v for k, v in (record.get("mapping") or {}).items()}
+    if not mapping:
+        return None
+    return UPLOADS.start(app, token, _run, mapping, bool(record.get("replace")), name="import", takeover=True,
+                         phase="reading", done=0, problems=[], restarted=True)
 
 
 def wait(token: str, timeout: float = 60.0) -> None:
@@ -120,6 +144,9 @@ def _run(base: Path, token: str, record: dict, mapping: dict[int, str], replace:
             raise ImportProblems([])
         summary = import_results(actor, consultation, record["filename"], data, fmt=record["format"],
                                  mapping=mapping, replace=replace, progress=UPLOADS.progress(token, base, throttled={"checking"}))
+        if not UPLOADS.holds(token):  # taken over after this worker froze past its lease: not ours
+            db.session.rollback()
+            return
         db.session.commit()
         UPLOADS.finish(token, base, done=record.get("rows", 0), summary=summary.as_dict())
     except ImportProblems as error:
@@ -141,16 +168,24 @@ def start_check(app: Flask, token: str, mapping: dict[int, str], replace: bool) 
     """Check the whole stored file against these columns in a background thread (large
     files), with progress in the JSON record; the result goes to ``record["check"]`` and the
     upload returns to "uploaded". None when a check or an import of it is already running."""
-    from ..core.files import claim as claim_file
-
     base = folder()
-    if (base / f"{token}.claim").exists() or not claim_file(base / f"{token}.checking"):
+    lease = Lease(base / f"{token}.checking")
+    # A check whose worker died (its lease ran out) is taken over: a check saves nothing.
+    if (base / f"{token}.claim").exists() or not lease.take(takeover=True):
         return None
+    lease.keep_alive()
     record = update(token, state="checking", phase="reading", done=0, check=None)
-    return UPLOADS.in_background(app, token, _run_check, base, token, record, mapping, replace, name="check")
+    return UPLOADS.in_background(app, token, _run_check, base, token, record, mapping, replace, lease, name="check")
 
 
-def _run_check(base: Path, token: str, record: dict, mapping: dict[int, str], replace: bool) -> None:
+def check_stalled(token: str) -> bool:
+    """The upload says "checking" but the check's worker stopped renewing its lease (it died):
+    the file can be checked again."""
+    record = load(token) or {}
+    return record.get("state") == "checking" and Lease.expired(folder() / f"{token}.checking")
+
+
+def _run_check(base: Path, token: str, record: dict, mapping: dict[int, str], replace: bool, lease: Lease) -> None:
     from .import_check import check_file
     from .importing import ImportProblems, read_file
     from .models import Consultation
@@ -175,4 +210,4 @@ def _run_check(base: Path, token: str, record: dict, mapping: dict[int, str], re
         log.exception("Background check %s failed", token[:8])
         refused(["Something went wrong while checking the file. Try again; if it happens again, contact a partnership officer."])
     finally:
-        (base / f"{token}.checking").unlink(missing_ok=True)
+        lease.end()

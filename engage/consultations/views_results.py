@@ -10,6 +10,7 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask_login import current_user
 
 from ..core.errors import not_found
+from ..core.forms import EngageForm
 from ..core.jobs import NOT_YOURS
 from ..core.params import to_id
 from ..core.security import role_required
@@ -102,7 +103,9 @@ def import_preview(consultation_id, token):
     if record.get("state") in ("running", "done"):
         return _already(consultation, token, record)
     if record.get("state") == "checking":
-        return redirect(url_for("consultations.import_progress", consultation_id=consultation.id, token=token))
+        if not import_jobs.check_stalled(token):
+            return redirect(url_for("consultations.import_progress", consultation_id=consultation.id, token=token))
+        record = import_jobs.update(token, state="uploaded", phase="", check=None)  # its worker died: check again
     data = import_jobs.data_of(token)
     if data is None:
         not_found("That upload has expired. Upload the file again.")
@@ -144,7 +147,7 @@ def import_preview(consultation_id, token):
                                         refresh=None if auto else "off"))
             if not problems:
                 # Claim the upload first: a second submission (a double click) is told it ran.
-                if not import_jobs.claim(token):
+                if not import_jobs.claim(token, mapping, replace):
                     return _already(consultation, token, import_jobs.load(token) or record)
                 try:
                     summary = importing.import_results(current_user, consultation, record["filename"], data, fmt=fmt,
@@ -215,11 +218,24 @@ def import_progress(consultation_id, token):
     state = record.get("state")
     if state == "done":
         return redirect(url_for("consultations.import_done", consultation_id=consultation.id, token=token))
-    if state == "uploaded":
+    if state == "uploaded" or (state == "checking" and import_jobs.check_stalled(token)):
         return redirect(url_for("consultations.import_preview", consultation_id=consultation.id, token=token))
-    refresh = request.args.get("refresh") != "off" and state in ("running", "checking")
+    stalled = import_jobs.stalled(token)
+    refresh = request.args.get("refresh") != "off" and state in ("running", "checking") and not stalled
     return render_template("consultations/results/import_progress.html", consultation=consultation, record=record,
-                           token=token, refresh=refresh)
+                           token=token, refresh=refresh, stalled=stalled, restart_form=EngageForm())
+
+
+@bp.route("/consultations/<int:consultation_id>/results/import/<token>/restart", methods=["POST"])
+@role_required(*EDITORS)
+def import_restart(consultation_id, token):
+    """Start again an import whose worker died part way (its claim's lease ran out)."""
+    consultation = services.get_for_edit(current_user, consultation_id)
+    _job(consultation, token)
+    if EngageForm().validate_on_submit():
+        if import_jobs.restart(current_app._get_current_object(), token) is None:
+            flash("This import is still running, or has been started again already, so it was not started twice.", "info")
+    return redirect(url_for("consultations.import_progress", consultation_id=consultation.id, token=token))
 
 
 @bp.route("/consultations/<int:consultation_id>/results/import/<token>/done")

@@ -26,6 +26,16 @@ How a new capability uses it::
 Work that fails saves nothing (one transaction), so releasing the claim is safe; work that
 succeeds keeps its claim for ever (until the record is pruned after a day).
 
+A claim is a lease (``Lease``): while the work runs, a heartbeat thread in its process renews
+it every quarter of ``ENGAGE_JOB_LEASE_SECONDS`` (60 by default). If the process dies (kill -9,
+a crash, a restart) the lease runs out: ``stalled(token)`` is then true, the progress page
+offers to start again, and ``claim(token, takeover=True)`` (or ``start(..., takeover=True)``)
+takes the claim over, once, even when several people press at the same moment. The dead
+work's transaction was never committed, so nothing of it is left and the new run imports
+once. Work whose lease was taken over (a process that froze for longer than the lease) is
+fenced: ``holds(token)`` is false, it must not commit, and its ``finish``/``fail`` change
+nothing.
+
 Long work runs in a background thread::
 
     def _work(base, token, record, *args):           # in an app context of its own
@@ -50,7 +60,6 @@ from flask import Flask, current_app
 
 from ..extensions import db
 
-from .files import claim as _claim_file
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,60}$")
 KEEP_SECONDS = 24 * 60 * 60
@@ -60,6 +69,139 @@ NOT_YOURS = "That upload has expired or is not yours. Upload the file again."
 # What a person is told when background work broke in a way nobody foresaw (it is logged).
 FAILED_MESSAGE = ("Something went wrong while importing, so nothing was saved. Try again; "
                   "if it happens again, contact a partnership officer.")
+
+
+DEFAULT_LEASE_SECONDS = 60.0
+
+
+def lease_seconds() -> float:
+    try:
+        return float(current_app.config.get("ENGAGE_JOB_LEASE_SECONDS", DEFAULT_LEASE_SECONDS))
+    except RuntimeError:  # outside an app
+        return DEFAULT_LEASE_SECONDS
+
+
+class Lease:
+    """A claim on one piece of work that lasts while its holder renews it: the file ``path``
+    names the holder, and its modification time is the last renewal. Taking a claim is one
+    atomic file creation; taking over an expired one, renewing, and checking who holds it
+    are done under an exclusive lock (``<path>.lock``), so two processes never both hold it.
+    A lease ``kept`` for good (finished work) never expires. Generic: anything that must run
+    once and survive its worker's death can use it (``take``, ``keep_alive``, ``held``,
+    ``end``)."""
+
+    DONE = "done"
+
+    def __init__(self, path: Path, seconds: float | None = None):
+        self.path = path
+        self.seconds = seconds if seconds is not None else lease_seconds()
+        self.owner = secrets.token_hex(12)
+        self._stop = threading.Event()
+        self._beat: threading.Thread | None = None
+        self.lost = False
+
+    # ---- reading the file -----------------------------------------------------------------
+
+    @staticmethod
+    def holder(path: Path) -> str | None:
+        try:
+            return path.read_text()
+        except OSError:
+            return None
+
+    @classmethod
+    def expired(cls, path: Path, seconds: float | None = None) -> bool:
+        """True when ``path`` is a lease nobody has renewed within its length (and not one
+        kept for good)."""
+        seconds = seconds if seconds is not None else lease_seconds()
+        try:
+            renewed = path.stat().st_mtime
+        except OSError:
+            return False
+        return cls.holder(path) != cls.DONE and time.time() - renewed > seconds
+
+    def _locked(self):
+        import fcntl
+        from contextlib import contextmanager
+
+        @contextmanager
+        def lock():
+            fd = os.open(f"{self.path}.lock", os.O_CREAT | os.O_RDWR, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                yield
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+                os.close(fd)
+
+        return lock()
+
+    def _write(self, text: str) -> None:
+        tmp = self.path.with_name(f"{self.path.name}.{secrets.token_hex(4)}.tmp")
+        tmp.write_text(text)
+        os.replace(tmp, self.path)  # a new file: its time is now
+
+    # ---- holding it -----------------------------------------------------------------------
+
+    def take(self, takeover: bool = False) -> bool:
+        """Claim it: True when nobody held it, or (``takeover``) when its lease had run out."""
+        try:
+            fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        except FileExistsError:
+            if not takeover:
+                return False
+            with self._locked():
+                if not self.expired(self.path, self.seconds):
+                    return False
+                self._write(self.owner)
+            return True
+        with os.fdopen(fd, "w") as handle:
+            handle.write(self.owner)
+        return True
+
+    def held(self) -> bool:
+        return not self.lost and self.holder(self.path) == self.owner
+
+    def renew(self) -> bool:
+        """Push the lease on (one heartbeat); False when someone else holds it now."""
+        with self._locked():
+            if self.holder(self.path) != self.owner:
+                self.lost = True
+                return False
+            os.utime(self.path)
+        return True
+
+    def keep_alive(self) -> "Lease":
+        """Renew the lease every quarter of its length in a thread of this process, until
+        ``end`` (or the process dies, which is the point)."""
+        def beat():
+            while not self._stop.wait(self.seconds / 4):
+                try:
+                    if not self.renew():
+                        return
+                except OSError:  # its folder is gone: nothing left to keep
+                    return
+        self._beat = threading.Thread(target=beat, name=f"lease-{self.path.name[:12]}", daemon=True)
+        self._beat.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop renewing and leave the claim as it is: it runs out, and can be taken over."""
+        self._stop.set()
+
+    def end(self, keep: bool = False) -> bool:
+        """Stop renewing; ``keep``: hold it for good (the work is done), else let it go.
+        False (and nothing changed) when the lease had been taken over meanwhile."""
+        self._stop.set()
+        with self._locked():
+            if self.holder(self.path) != self.owner:
+                self.lost = True
+                return False
+            if keep:
+                self._write(self.DONE)
+            else:
+                self.path.unlink(missing_ok=True)
+        return True
 
 
 class Background:
@@ -108,6 +250,7 @@ class UploadStore(Background):
     def __init__(self, kind: str):
         super().__init__()
         self.kind = kind
+        self._leases: dict[str, Lease] = {}
 
     def folder(self, base: Path | None = None) -> Path:
         path = base or Path(current_app.config["ENGAGE_UPLOAD_DIR"]) / self.kind
@@ -175,22 +318,61 @@ class UploadStore(Background):
 
     # ---- the one-time claim ---------------------------------------------------------------
 
-    def claim(self, token: str, base: Path | None = None, **fields) -> bool:
-        """True for exactly one caller per upload (until a failure releases it); the record
-        then says "running" (with ``fields``)."""
+    def claim(self, token: str, base: Path | None = None, takeover: bool = False, **fields) -> Lease | None:
+        """A lease for exactly one caller per upload (until a failure releases it), kept alive
+        by a heartbeat in this process; the record then says "running" (with ``fields``).
+        ``takeover``: also when the claim's lease ran out (its worker died). None otherwise."""
         if not self.valid(token):
-            return False
+            return None
         _, _, marker = self._paths(token, base)
-        if not _claim_file(marker):
-            return False
+        lease = Lease(marker)
+        if not lease.take(takeover=takeover):
+            return None
+        self._leases[token] = lease.keep_alive()
         self.update(token, base, state=RUNNING, started=time.time(), **fields)
-        return True
+        return lease
 
     def claimed(self, token: str, base: Path | None = None) -> bool:
         _, _, marker = self._paths(token, base)
         return marker.exists()
 
+    def _thread(self, app: Flask, token: str, work: Callable[..., None], args: tuple) -> None:
+        try:
+            super()._thread(app, token, work, args)
+        finally:
+            lease = self._leases.pop(token, None)
+            if lease is not None:  # the work ended without finish or fail (it broke): stop
+                lease.stop()       # renewing, so the claim runs out and can be started again
+
+    def stalled(self, token: str, base: Path | None = None) -> bool:
+        """True when the upload's work says "running" but nobody has renewed its claim within
+        the lease (its process died): it may be started again (``takeover=True``)."""
+        record = self.load(token, base) or {}
+        _, _, marker = self._paths(token, base)
+        return record.get("state") == RUNNING and Lease.expired(marker)
+
+    def holds(self, token: str) -> bool:
+        """Whether this process still holds the upload's claim (work checks it before it
+        commits: a claim taken over after its lease ran out is not this work's any more)."""
+        lease = self._leases.get(token)
+        return lease is not None and lease.held()
+
+    def _end(self, token: str, base: Path | None, keep: bool) -> bool:
+        """End this process's lease on the upload; False when it was taken over meanwhile
+        (then the record is the new holder's: leave it alone)."""
+        lease = self._leases.pop(token, None)
+        if lease is None:
+            _, _, marker = self._paths(token, base)
+            if keep and marker.exists():
+                Lease(marker).path.write_text(Lease.DONE)
+            elif not keep:
+                marker.unlink(missing_ok=True)
+            return True
+        return lease.end(keep=keep)
+
     def finish(self, token: str, base: Path | None = None, **fields) -> dict:
+        if not self._end(token, base, keep=True):
+            return self.load(token, base) or {}
         record = self.update(token, base, state=DONE, phase=DONE, finished=time.time(), **fields)
         self.discard_upload(token, base)
         return record
@@ -198,14 +380,17 @@ class UploadStore(Background):
     def fail(self, token: str, problems: list[str], base: Path | None = None, **fields) -> dict:
         """Record the problems and release the claim: nothing was saved, so the person may
         change what they chose and try again."""
+        lease = self._leases.get(token)
+        if lease is not None and not lease.held():
+            self._leases.pop(token, None)
+            return self.load(token, base) or {}
         record = self.update(token, base, state=FAILED, phase=FAILED, problems=problems, **fields)
         self.release(token, base)
         return record
 
     def release(self, token: str, base: Path | None = None) -> None:
         """Give the claim back (the work saved nothing), so the upload can be tried again."""
-        _, _, marker = self._paths(token, base)
-        marker.unlink(missing_ok=True)
+        self._end(token, base, keep=False)
 
     def prune(self, max_age: float = KEEP_SECONDS) -> None:
         cutoff = time.time() - max_age
@@ -218,13 +403,14 @@ class UploadStore(Background):
 
     # ---- background work ------------------------------------------------------------------
 
-    def start(self, app: Flask, token: str, work: Callable[..., None], *args, name: str,
+    def start(self, app: Flask, token: str, work: Callable[..., None], *args, name: str, takeover: bool = False,
               **fields) -> threading.Thread | None:
         """Claim the upload (the record gets ``fields``) and run ``work(base, token, record,
         *args)`` in a background thread. None when it was already claimed (a second click, a
-        second tab): the caller says it already ran."""
+        second tab): the caller says it already ran. ``takeover``: start again the work of a
+        claim whose lease ran out (``stalled``)."""
         base = self.folder()
-        if not self.claim(token, base, **fields):
+        if self.claim(token, base, takeover=takeover, **fields) is None:
             return None
         return self.in_background(app, token, work, base, token, self.load(token, base) or {}, *args, name=name)
 

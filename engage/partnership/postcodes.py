@@ -215,7 +215,7 @@ def stored_upload(token: str) -> tuple[dict, bytes] | None:
     record = UPLOADS.load(token)
     if record is None:
         return None
-    record["loaded"] = UPLOADS.claimed(token)
+    record["loaded"] = UPLOADS.claimed(token) and not UPLOADS.stalled(token)
     data = UPLOADS.data(token)
     if data is None:
         if not record["loaded"]:
@@ -225,8 +225,9 @@ def stored_upload(token: str) -> tuple[dict, bytes] | None:
 
 
 def claim_upload(token: str) -> bool:
-    """True for the one request that may load this upload; False for any later one."""
-    return UPLOADS.claim(token)
+    """True for the one request that may load this upload; False for any later one (unless
+    the one that claimed it died part way, its lease ran out and nothing of it was saved)."""
+    return UPLOADS.claim(token, takeover=True) is not None
 
 
 def release_upload(token: str) -> None:

@@ -135,7 +135,7 @@ class Cell:
 
     def count_text(self) -> str:
         # Weighted counts are whole people on the page (the figures keep their fractions).
-        return "" if self.hidden else f"{self.count:,.0f}"
+        return "" if self.hidden else numbers.whole_text(self.count)
 
     @property
     def percent_text(self) -> str:
@@ -171,7 +171,7 @@ class PartTable:
     numeric: dict | None = None               # mean, median... for numbers
     chart: Markup | None = None
     tests: int = 0                            # significance tests in this table's family
-    marks: int = 0                            # of them, significant after Holm's correction
+    marks: int = 0                            # of them, significant after Holm's correction (tests, not cells)
     own_question: bool = False                # broken down by a grouping made from this question
 
     @property
@@ -420,7 +420,8 @@ def _part_table(q, part: qtypes.Part, people: list[Person], dim: Dimension | Non
 
 
 def _mark_significance(rows, columns: list[Column], dim: Dimension, part, minimum: float) -> tuple[int, int]:
-    """Mark cells significantly higher or lower, and return (tests run, cells marked).
+    """Mark cells significantly higher or lower, and return (tests run, tests significant);
+    a pairwise test marks both its cells.
 
     Each group is compared with the other groups together (a pairwise dimension's two groups
     with each other), per answer, on effective bases. A group is tested only when its
@@ -463,9 +464,9 @@ def _mark_significance(rows, columns: list[Column], dim: Dimension, part, minimu
     marked = 0
     for (_p, marks), significant in zip(family, found):
         if significant:
+            marked += 1
             for cell, mark in marks:
                 cell.significant = mark
-                marked += 1
     return len(family), marked
 
 

@@ -50,10 +50,11 @@ def run(actor, survey, filename: str, data: bytes, progress: Progress | None = N
     return entry.import_rows(actor, survey, check, progress=progress)
 
 
-def start(app: Flask, token: str) -> threading.Thread | None:
+def start(app: Flask, token: str, takeover: bool = False) -> threading.Thread | None:
     """Claim the upload and import it in a background thread. None when it has already been
-    claimed (a second click, a second tab): the caller says it already ran."""
-    return UPLOADS.start(app, token, _run, name="survey-import", phase="checking", done=0, problems=[])
+    claimed (a second click, a second tab): the caller says it already ran. ``takeover``:
+    start again an import whose worker died (``UPLOADS.stalled``); nothing of it was saved."""
+    return UPLOADS.start(app, token, _run, name="survey-import", takeover=takeover, phase="checking", done=0, problems=[])
 
 
 def wait(token: str, timeout: float = 60.0) -> None:
@@ -72,6 +73,9 @@ def _run(base: Path, token: str, record: dict) -> None:
         if survey is None or data is None:
             raise entry.EntryProblems([GONE])
         count = run(actor, survey, record.get("filename") or "answers.csv", data, UPLOADS.progress(token, base))
+        if not UPLOADS.holds(token):  # taken over after this worker froze past its lease: not ours
+            db.session.rollback()
+            return
         db.session.commit()
         UPLOADS.finish(token, base, done=count, total=count, summary={"responses": count})
     except entry.EntryProblems as error:

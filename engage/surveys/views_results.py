@@ -111,7 +111,9 @@ def import_preview(survey_id, token):
     if request.method == "POST":
         if not PlainForm().validate_on_submit():
             return redirect(url_for("surveys.import_preview", survey_id=survey.id, token=token))
-        if import_jobs.start(current_app._get_current_object(), token) is None:
+        # A second press is told the import runs or ran; an import whose worker died (its
+        # claim's lease ran out) is started again, once.
+        if import_jobs.start(current_app._get_current_object(), token, takeover=import_jobs.UPLOADS.stalled(token)) is None:
             record = import_jobs.load(token) or record
             if record.get("state") == import_jobs.DONE:
                 flash("This file has already been imported: it was not imported twice.", "info")
@@ -130,9 +132,10 @@ def import_progress(survey_id, token):
     survey = builder.get_for_manage(current_user, survey_id)
     record = _import_job(survey, token)
     state = record.get("state")
-    refresh = request.args.get("refresh") != "off" and state == import_jobs.RUNNING
+    stalled = import_jobs.UPLOADS.stalled(token)
+    refresh = request.args.get("refresh") != "off" and state == import_jobs.RUNNING and not stalled
     return render_template("surveys/manage/import_progress.html", survey=survey, record=record, token=token,
-                           refresh=refresh), (400 if state == import_jobs.FAILED else 200)
+                           refresh=refresh, stalled=stalled, restart_form=PlainForm()), (400 if state == import_jobs.FAILED else 200)
 
 
 @bp.route("/surveys/<int:survey_id>/import/template.csv")

@@ -37,6 +37,8 @@ ROUTES = [
     # An upload that is not yours (or has gone) is a 404 to its editors; others may not edit at all.
     ("POST", "/consultations/{public}/results/import/" + "t" * 32 + "/layout", expect(302, 404, 404, 404, 404)),
     ("POST", "/consultations/{other}/results/import/" + "t" * 32 + "/layout", expect(302, 403, 403, 403, 404)),
+    ("POST", "/consultations/{public}/results/import/" + "t" * 32 + "/restart", expect(302, 404, 404, 404, 404)),
+    ("POST", "/consultations/{other}/results/import/" + "t" * 32 + "/restart", expect(302, 403, 403, 403, 404)),
     ("GET", "/have-your-say?postcode=WA7", expect(400, 400, 400, 400, 400)),  # a plain message, never a 500
 ]
 
