@@ -245,12 +245,13 @@ class Publication:
         self.values[key] = max(self.values.get(key, value), value)
 
     def table(self, name, answered, options: dict, columns: dict, families: Iterable[Family],
-              multi: bool | None = None, only_everyone: bool = False) -> TableKeys:
+              multi: bool | None = None, only_everyone: bool = False, summed: list | None = None) -> TableKeys:
         """One table: ``options`` maps each answer to its condition; ``columns`` maps each
         group (``EVERYONE`` for everyone who answered) to (base, {answer: count}); families
         of groups that add up. ``multi`` None: worked out (the answers add up to more than
         the base). ``only_everyone``: only the everyone column is published (the other
-        columns are hidden whole)."""
+        columns are hidden whole). ``summed``: the answers that add up to the base (all of
+        them unless some are left out of the base)."""
         keys = TableKeys(answered, dict(options), self)
         self.tables[name] = keys
         every = {g: c for g, c in columns.items() if c[0] or g is EVERYONE}
@@ -271,9 +272,10 @@ class Publication:
             cells = [keys.cell(o, group) for o in options]
             for o, cell in zip(options, cells):
                 self._value(cell, counts.get(o, 0))
-            total = sum(counts.get(o, 0) for o in options)
+            in_base = list(options) if summed is None else [o for o in options if o in summed]
+            total = sum(counts.get(o, 0) for o in in_base)
             if not multi and (multi is not None or total <= base):
-                self.relations.append(Family(base_key, cells, name))
+                self.relations.append(Family(base_key, [keys.cell(o, group) for o in in_base], name))
             if group is not EVERYONE and any(counts.get(o, 0) == base and keys.cell(o, group) != base_key for o in options):
                 self.forced.update(cells)   # everyone in the group gave the same answer
         families = [Family(f.total, [p for p in f.parts if p in columns]) for f in families if f.total in columns]
