@@ -26,7 +26,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from ..core.jobs import FAILED_MESSAGE, UploadStore
+from ..core.jobs import FAILED_MESSAGE, Lease, UploadStore
 from ..extensions import db
 
 log = logging.getLogger(__name__)
@@ -168,16 +168,24 @@ def start_check(app: Flask, token: str, mapping: dict[int, str], replace: bool) 
     """Check the whole stored file against these columns in a background thread (large
     files), with progress in the JSON record; the result goes to ``record["check"]`` and the
     upload returns to "uploaded". None when a check or an import of it is already running."""
-    from ..core.files import claim as claim_file
-
     base = folder()
-    if (base / f"{token}.claim").exists() or not claim_file(base / f"{token}.checking"):
+    lease = Lease(base / f"{token}.checking")
+    # A check whose worker died (its lease ran out) is taken over: a check saves nothing.
+    if (base / f"{token}.claim").exists() or not lease.take(takeover=True):
         return None
+    lease.keep_alive()
     record = update(token, state="checking", phase="reading", done=0, check=None)
-    return UPLOADS.in_background(app, token, _run_check, base, token, record, mapping, replace, name="check")
+    return UPLOADS.in_background(app, token, _run_check, base, token, record, mapping, replace, lease, name="check")
 
 
-def _run_check(base: Path, token: str, record: dict, mapping: dict[int, str], replace: bool) -> None:
+def check_stalled(token: str) -> bool:
+    """The upload says "checking" but the check's worker stopped renewing its lease (it died):
+    the file can be checked again."""
+    record = load(token) or {}
+    return record.get("state") == "checking" and Lease.expired(folder() / f"{token}.checking")
+
+
+def _run_check(base: Path, token: str, record: dict, mapping: dict[int, str], replace: bool, lease: Lease) -> None:
     from .import_check import check_file
     from .importing import ImportProblems, read_file
     from .models import Consultation
@@ -202,4 +210,4 @@ def _run_check(base: Path, token: str, record: dict, mapping: dict[int, str], re
         log.exception("Background check %s failed", token[:8])
         refused(["Something went wrong while checking the file. Try again; if it happens again, contact a partnership officer."])
     finally:
-        (base / f"{token}.checking").unlink(missing_ok=True)
+        lease.end()

@@ -6,6 +6,9 @@ answered) is under ``ENGAGE_SUPPRESSION_THRESHOLD`` (default 5) is hidden on pub
 public exports and in the API, so that nobody in a small group can be picked out; and so that a
 hidden figure cannot be worked out by subtraction (priority wards minus the other priority
 wards), the next smallest group of the same family is hidden too (secondary suppression).
+All of a consultation's tables are protected together (``publication``): a figure hidden in one
+is hidden wherever the same people are counted, counts of 1 to 4 are hidden, and so are the
+answers of a group that all gave the same one.
 Staff who may edit the consultation see every figure, marked. Results of a consultation whose
 results are not yet published are shown only to those staff.
 """
@@ -37,8 +40,7 @@ BREAKDOWN_TITLES = {
 SERIES_CLASS = {"All respondents": "bar", "Priority wards": "bar--priority", "Rest of the borough": "bar--compare"}
 
 
-def threshold() -> int:
-    return services.suppression_threshold()
+threshold = disclosure.threshold
 
 
 def may_edit(user, consultation: Consultation) -> bool:
@@ -202,18 +204,102 @@ def _bases(figures: dict) -> dict[int, int]:
 
 def hidden_segments(figures: dict, segments: dict, limit: int | None = None) -> set[int]:
     """The segments of one question the public may not see: under the threshold, or hidden
-    with them so that they cannot be worked out by subtraction (engage/core/disclosure.py)."""
+    with them so that they cannot be worked out by subtraction (engage/core/disclosure.py).
+    One question alone: ``publication`` works across all of a consultation's questions."""
     bases = {seg_id: base for seg_id, base in _bases(figures).items() if seg_id in segments}
     described = [{"key": seg.id, "dimension": seg.dimension, "label": seg.label,
                   "priority": bool(seg.area and seg.area.priority_ward)} for seg_id, seg in segments.items() if seg_id in bases]
     return disclosure.suppress(bases, disclosure.families_for_segments(described), limit)
 
 
-def _question_tables(question: Question, figures: dict, segments: dict, public: bool, limit: int) -> tuple[Table | None, list[Table]]:
+def _condition(seg):
+    return disclosure.EVERYONE if seg.dimension == "all" else ("segment", seg.id)
+
+
+def _defines(question: Question, figures: dict, segments: dict) -> dict[int, int]:
+    """{option id: segment id} when this question is the one a breakdown is made from (the
+    age question and the age bands): every segment of a kind has an answer of the same name,
+    and the number of everyone giving that answer is the segment's base."""
+    everyone = next((s for s in segments.values() if s.dimension == "all"), None)
+    if everyone is None:
+        return {}
+    bases = _bases(figures)
+    by_label = {o.label.strip().casefold(): o for o in question.options}
+    by_dimension: dict[str, list] = {}
+    for seg_id in bases:
+        seg = segments.get(seg_id)
+        if seg is not None and seg.dimension not in ("all", "area-group"):
+            by_dimension.setdefault(seg.dimension, []).append(seg)
+    out = {}
+    for segs in by_dimension.values():
+        pairs = []
+        for seg in segs:
+            option = by_label.get(seg.label.strip().casefold())
+            figure = figures.get((option.id, everyone.id)) if option is not None else None
+            if figure is None or figure[0] != bases[seg.id]:
+                break
+            pairs.append((option.id, seg.id))
+        else:
+            if len(pairs) >= 2:
+                out.update(pairs)
+    return out
+
+
+def publication(consultation: Consultation, questions=None, figures=None, segments=None, limit: int | None = None) -> disclosure.Publication:
+    """Every table of the consultation's results as one engage.core.disclosure.Publication,
+    so that a group hidden in one question's table is hidden in every other, and a figure is
+    hidden wherever the same people are counted (the row "Hale" of the ward question by age
+    and the column "Hale" of the age question by ward)."""
+    if questions is None:
+        questions, figures, segments = _load(consultation)
+    limit = threshold() if limit is None else limit
+    used = {seg_id for qfigures in figures.values() for (_o, seg_id) in qfigures if seg_id in segments}
+    described = [{"key": _condition(seg), "dimension": seg.dimension, "label": seg.label,
+                  "priority": bool(seg.area and seg.area.priority_ward)} for seg_id, seg in segments.items() if seg_id in used]
+    families = disclosure.families_for_segments(described)
+    implies: dict = {}
+    groups = {seg.label: seg for seg in segments.values() if seg.dimension == "area-group"}
+    for seg in segments.values():
+        if seg.dimension == "ward":
+            group = groups.get(disclosure.PRIORITY_LABEL if seg.area and seg.area.priority_ward else disclosure.REST_LABEL)
+            if group is not None:
+                implies.setdefault(_condition(seg), set()).add(_condition(group))
+    defined = {}
+    for question in questions:
+        defined[question.id] = _defines(question, figures.get(question.id, {}), segments)
+        for seg_id in defined[question.id].values():
+            implies.setdefault(("segment", seg_id), set()).add(("answered", question.id))
+    everyone = {q.id: _bases(figures.get(q.id, {})).get(seg.id) for q in questions for seg in segments.values() if seg.dimension == "all"}
+    most = max((b or 0 for b in everyone.values()), default=0)
+    always = {("answered", qid) for qid, base in everyone.items() if base and base == most}
+    pub = disclosure.Publication(limit, implies, always)
+    for question in questions:
+        qfigures = figures.get(question.id, {})
+        if not qfigures:
+            continue
+        defines = defined[question.id]
+        options = {o.id: (("segment", defines[o.id]) if o.id in defines else ("answer", question.id, o.id)) for o in question.options}
+        bases = _bases(qfigures)
+        columns = {}
+        for seg_id, base in bases.items():
+            if seg_id in segments:
+                counts = {o: (qfigures.get((o, seg_id)) or (0, 0))[0] or 0 for o in options}
+                columns[_condition(segments[seg_id])] = (base, counts)
+        # A question a breakdown is made from (ward, age band...) is published for everyone
+        # only: broken down by the others it is a table of who lives where.
+        pub.table(question.id, ("answered", question.id), options, columns, families, only_everyone=bool(defines))
+    pub.solve()
+    return pub
+
+
+def _question_tables(question: Question, figures: dict, segments: dict, public: bool, limit: int,
+                     pub: disclosure.Publication) -> tuple[Table | None, list[Table]]:
     used = sorted({segments[seg_id] for (_, seg_id) in figures if seg_id in segments}, key=_segment_sort_key)
     if not used:
         return None, []
-    withheld = hidden_segments(figures, segments, limit)
+    if public:
+        used = [seg for seg in used if pub.published(question.id, _condition(seg))]
+    withheld = {seg.id for seg in used if pub.base_hidden(question.id, _condition(seg))}
     bases = _bases(figures)
     columns_by_dim: dict[str, list[Column]] = {}
     for seg in used:
@@ -235,8 +321,10 @@ def _question_tables(question: Question, figures: dict, segments: dict, public: 
                     cells.append(Cell(None, None, None, hidden=col.hidden, small=col.small))
                     continue
                 count, base = figure
-                if col.hidden:
+                if public and pub.cell_hidden(question.id, option.id, _condition(segments[col.segment_id])):
                     cells.append(Cell(None, None, None, hidden=True, small=col.small))
+                elif public and col.hidden:   # the count, but no percentage of a hidden base
+                    cells.append(Cell(count, None, None, small=col.small))
                 else:
                     # Unrounded: rounded once, when shown (numbers.percent_text).
                     cells.append(Cell(count, base, numbers.share(count, base), small=col.small))
@@ -269,6 +357,11 @@ def _headline_sentence(question: Question, table: Table | None, year: int | None
     if best is None:
         return None
     label, cell = best
+    if any(cells[col_index].hidden for _label, cells in table.rows):
+        # A hidden answer might have come first: only when it cannot have.
+        shown = sum(cells[col_index].count or 0 for _label, cells in table.rows)
+        if column.base is None or shown > column.base or cell.count <= column.base - shown:
+            return None
     tail = f", {year}" if year else ""
     return f"{label} came first: {percent_text(cell.percent)}, base {cell.base:,}{tail}"
 
@@ -309,11 +402,12 @@ def question_results(consultation: Consultation, public: bool = True) -> list[Qu
     """Every question with its tables and chart. ``public`` hides figures with a small base."""
     limit = threshold()
     questions, figures, segments = _load(consultation)
+    pub = publication(consultation, questions, figures, segments, limit)
     year = _year(consultation)
     out = []
     for question in questions:
         qfigures = figures.get(question.id, {})
-        headline, breakdowns = _question_tables(question, qfigures, segments, public, limit)
+        headline, breakdowns = _question_tables(question, qfigures, segments, public, limit, pub)
         chart, compares = _chart(question, headline)
         out.append(QuestionResults(question, headline, breakdowns, chart, _headline_sentence(question, headline, year), compares))
     return out
@@ -376,25 +470,29 @@ def suppressed_figures(consultation: Consultation, public: bool = True) -> list[
         return []
     limit = threshold()
     questions, figures, segments = _load(consultation)
+    pub = publication(consultation, questions, figures, segments, limit)
     out = []
     for question in questions:
         qfigures = figures.get(question.id, {})
         used = sorted({segments[s] for (_, s) in qfigures if s in segments}, key=_segment_sort_key)
-        withheld = hidden_segments(qfigures, segments, limit)
         results = []
         for seg in used:
+            if public and not pub.published(question.id, _condition(seg)):
+                continue   # a column that is not published at all (a question a breakdown is made from)
+            base_hidden = pub.base_hidden(question.id, _condition(seg))
             for option in question.options:
                 figure = qfigures.get((option.id, seg.id))
                 if figure is None:
                     continue
                 count, base = figure
-                small = seg.id in withheld  # under the threshold, or hidden with a group that is
-                hide = small and public
+                # Hidden: a small group or count, or hidden with one so that it cannot be worked out.
+                small = base_hidden or pub.cell_hidden(question.id, option.id, _condition(seg))
+                hide = pub.cell_hidden(question.id, option.id, _condition(seg)) and public
                 results.append({
                     "option": option.label, "option_position": option.position,
                     "segment": seg.label, "dimension": seg.dimension,
-                    "count": None if hide else count, "base": None if hide else base,
-                    "percent": None if hide else percent(count, base),
+                    "count": None if hide else count, "base": None if base_hidden and public else base,
+                    "percent": None if hide or (base_hidden and public) else percent(count, base),
                     "suppressed": hide, "small_base": small,
                 })
         out.append({

@@ -180,7 +180,8 @@ def _parts_in_bulk(session, batch: list[Consultation], today: date) -> dict[int,
     """``_parts_of`` for a batch of consultations in five plain queries: no ORM object per
     question, option or figure (building those was most of a rebuild's reading time). The
     same order and the same headline rule as ``_parts_of``."""
-    from .services import consultation_year, results_published, suppression_threshold, top_answer
+    from ..core import disclosure
+    from .services import consultation_year, results_published, top_answer
 
     ids = [c.id for c in batch]
     published = {c.id for c in batch if results_published(c, today)}
@@ -200,7 +201,7 @@ def _parts_in_bulk(session, batch: list[Consultation], today: date) -> dict[int,
                 .where(Question.consultation_id.in_(sorted(published)), Segment.dimension == "all")
                 .order_by(ResultFigure.id)):
             figures.setdefault(qid, []).append((count, base, position or 0, label))
-    threshold = suppression_threshold()
+    threshold = disclosure.threshold()
     years = {c.id: consultation_year(c) for c in batch}
     for qid, cid, text, themes in session.execute(
             select(Question.id, Question.consultation_id, Question.text, Question.themes)

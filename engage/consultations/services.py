@@ -15,7 +15,7 @@ from flask import current_app
 from sqlalchemy import and_, case, false, func, or_, select, true
 
 from ..accounts.roles import COORDINATOR, OFFICER, PRACTITIONER, VCS
-from ..core import audit, concurrency, deletion, numbers
+from ..core import audit, concurrency, deletion, disclosure, numbers
 from ..core.errors import not_found
 from ..core.params import to_id
 from ..core.sanitise import clean_text
@@ -764,23 +764,17 @@ def consultation_year(consultation: Consultation) -> int | None:
     return consultation.created_at.year if consultation.created_at else None
 
 
-def suppression_threshold() -> int:
-    try:
-        return int(current_app.config.get("ENGAGE_SUPPRESSION_THRESHOLD", 5))
-    except (RuntimeError, TypeError, ValueError):
-        return 5
-
-
 def top_answer(figures, threshold: int, year: int | None) -> Headline | None:
     """The headline rule on plain rows, one per figure of the "all" segment: (count, base,
     option position, option label), label None for a figure without its option. The top
     answer wins, the earlier option on a tie; None when there are no figures, the base is
-    under the threshold or the top figure has no option."""
+    under the threshold, the top answer was given by fewer people than the threshold, or the
+    top figure has no option."""
     top = max(figures, key=lambda f: (f[0], -f[2]), default=None)
     if top is None:
         return None
     count, base, _position, label = top
-    if not base or base < threshold or label is None:
+    if not base or base < threshold or count < threshold or label is None:
         return None
     return Headline(option=label, percent=numbers.percent(count, base, 1), count=count, base=base, year=year)
 
@@ -788,7 +782,7 @@ def top_answer(figures, threshold: int, year: int | None) -> Headline | None:
 def headline_figure(question: Question, threshold: int | None = None) -> Headline | None:
     """The top answer among everyone who answered (the "all" segment), with its percentage,
     base and year; None when there are no figures or the base is under the threshold."""
-    threshold = suppression_threshold() if threshold is None else threshold
+    threshold = disclosure.threshold() if threshold is None else threshold
     figures = [(f.count, f.base, f.option.position if f.option else 0, f.option.label if f.option else None)
                for f in sorted(question.figures, key=lambda f: f.id) if f.segment is not None and f.segment.dimension == "all"]
     return top_answer(figures, threshold, consultation_year(question.consultation))

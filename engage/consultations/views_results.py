@@ -103,7 +103,9 @@ def import_preview(consultation_id, token):
     if record.get("state") in ("running", "done"):
         return _already(consultation, token, record)
     if record.get("state") == "checking":
-        return redirect(url_for("consultations.import_progress", consultation_id=consultation.id, token=token))
+        if not import_jobs.check_stalled(token):
+            return redirect(url_for("consultations.import_progress", consultation_id=consultation.id, token=token))
+        record = import_jobs.update(token, state="uploaded", phase="", check=None)  # its worker died: check again
     data = import_jobs.data_of(token)
     if data is None:
         not_found("That upload has expired. Upload the file again.")
@@ -216,7 +218,7 @@ def import_progress(consultation_id, token):
     state = record.get("state")
     if state == "done":
         return redirect(url_for("consultations.import_done", consultation_id=consultation.id, token=token))
-    if state == "uploaded":
+    if state == "uploaded" or (state == "checking" and import_jobs.check_stalled(token)):
         return redirect(url_for("consultations.import_preview", consultation_id=consultation.id, token=token))
     stalled = import_jobs.stalled(token)
     refresh = request.args.get("refresh") != "off" and state in ("running", "checking") and not stalled

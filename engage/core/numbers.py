@@ -75,6 +75,13 @@ def percent_text(value: float | None, places: int = 0) -> str:
     return f"{round_half_up(value, places)}%"
 
 
+def whole_text(value: float | None) -> str:
+    """A count or base as whole people, rounded half up, with thousands commas ("1,235")."""
+    if value is None:
+        return ""
+    return f"{round_half_up(value):,}"
+
+
 def adds_to_100(values: list[float | None]) -> bool:
     """Whether these shares of one group, each shown as a whole percentage, add up to 100
     (shares that are not shown are left out)."""

@@ -12,10 +12,13 @@ question). All the tests of one table are one family, controlled by Holm's metho
 survey's editors left out of the base ("Don't know") are counted and shown, but people who gave
 only such answers are not in the base, and those answers are not tested.
 
-Suppression outside staff views is engage.core.disclosure's: a group under the threshold is
-hidden (primary), and so is the next smallest group of any breakdown where one hidden group
-could be worked out from the total and the others (secondary): everyone = each breakdown's
-groups, and priority wards / the rest of the borough = their wards.
+Suppression outside staff views is engage.core.disclosure's, applied to every table the public
+could be shown at once (``publication``): groups under the threshold anywhere are hidden
+everywhere, with the next smallest of any breakdown they could be worked out from; counts of 1
+to 4 and groups that all gave one answer are hidden; the same people are hidden in every table
+that counts them (the ward question's row "Hale" is the column "Hale"), and the questions the
+breakdowns are made from are published for everyone only. Averages, ranges and ranking means
+are shown from the threshold up.
 
 Everything is computed from the complete responses each time (one query for responses,
 one for answers), so results are live while the survey is open.
@@ -132,7 +135,7 @@ class Cell:
 
     def count_text(self) -> str:
         # Weighted counts are whole people on the page (the figures keep their fractions).
-        return "" if self.hidden else f"{self.count:,.0f}"
+        return "" if self.hidden else numbers.whole_text(self.count)
 
     @property
     def percent_text(self) -> str:
@@ -168,7 +171,7 @@ class PartTable:
     numeric: dict | None = None               # mean, median... for numbers
     chart: Markup | None = None
     tests: int = 0                            # significance tests in this table's family
-    marks: int = 0                            # of them, significant after Holm's correction
+    marks: int = 0                            # of them, significant after Holm's correction (tests, not cells)
     own_question: bool = False                # broken down by a grouping made from this question
 
     @property
@@ -193,6 +196,7 @@ class QuestionResult:
     tables: list[PartTable] = field(default_factory=list)
     comments: int = 0
     ranking: list[tuple[str, float, int]] = field(default_factory=list)  # (option, mean rank, times ranked)
+    answered_hidden: bool = False   # the public may not see how many answered (too few)
 
 
 @dataclass
@@ -248,6 +252,8 @@ def _answered(q, part: qtypes.Part, people: list[Person], *, in_base: bool = Tru
     """The people who answered this part; with ``in_base`` (the base of the percentages), not
     those whose only answers are ones the survey's editors left out of the base."""
     kind = qtypes.type_of(q)
+    if part.numeric and not part.categories:
+        return [p for p in people if q.id in p.values and kind.numeric_value(q, p.values[q.id]) is not None]
     out = []
     for p in people:
         if q.id not in p.values or kind.empty(p.values[q.id]):
@@ -258,47 +264,100 @@ def _answered(q, part: qtypes.Part, people: list[Person], *, in_base: bool = Tru
     return out
 
 
-def hidden_groups(q, part: qtypes.Part, people: list[Person], dims: dict[str, Dimension], limit: int) -> set[tuple[str, str]]:
-    """The groups whose figures for this question (part) the public may not see, as
-    (dimension key, group key), with ``EVERYONE`` for the everyone column. Worked out over
-    every breakdown that can be published, since figures from one table can be subtracted
-    from another's: everyone = the groups of each breakdown; priority wards and the rest
-    of the borough = their wards (engage.core.disclosure.suppress)."""
-    answered = _answered(q, part, people)
-    groups: dict = {EVERYONE: len(answered)}
-    families = []
-    for dim in dims.values():
-        counts: dict[str, int] = defaultdict(int)
-        for p in answered:
-            key = dim.of(p)
-            if key is not None:
-                counts[key] += 1
-        members = []
-        for key, _label in dim.groups:
-            if counts.get(key):   # groups nobody in are not shown to the public at all
-                groups[(dim.key, key)] = counts[key]
-                members.append((dim.key, key))
-        families.append(disclosure.Family(EVERYONE, members))
+def defined_by(survey, dims: dict[str, Dimension]) -> dict[int, str]:
+    """The questions a breakdown is made from: {question id: dimension key} (the ward
+    question makes the ward breakdown; each equality question its own)."""
+    out = {}
+    for q in survey.questions:
+        if q.qtype == "area" and "ward" in dims:
+            out[q.id] = "ward"
+        elif f"q{q.id}" in dims:
+            out[q.id] = f"q{q.id}"
+    return out
+
+
+def publication(survey, people: list[Person], dims: dict[str, Dimension], limit: int) -> disclosure.Publication:
+    """Every table the public could be shown for this survey (each question by each
+    breakdown), as one engage.core.disclosure.Publication: a figure hidden in one table is
+    hidden in every other that counts the same people, whichever way it is turned (the row
+    "Hale" of the ward question by age is the column "Hale" of the age question by ward)."""
+    defines = defined_by(survey, dims)
+    priority = {str(i) for i in priority_ward_ids()}
+    implies: dict = {}
+    for qid, dim_key in defines.items():
+        for key, _label in dims[dim_key].groups:
+            implies.setdefault((dim_key, key), set()).add(("answered", qid, "all"))
     if "ward" in dims and "area-group" in dims:
-        priority = {str(i) for i in priority_ward_ids()}
-        for group in ("priority", "rest"):
-            wards = [("ward", k) for k, _label in dims["ward"].groups if (k in priority) == (group == "priority") and ("ward", k) in groups]
-            families.append(disclosure.Family(("area-group", group), wards))
-    return disclosure.suppress(groups, families, limit)
+        for key, _label in dims["ward"].groups:
+            implies.setdefault(("ward", key), set()).add(("area-group", "priority" if key in priority else "rest"))
+    described = [{"key": disclosure.EVERYONE, "dimension": "all", "label": "Everyone", "priority": False}]
+    described += [{"key": (d.key, k), "dimension": d.key, "label": label, "priority": d.key == "ward" and k in priority}
+                  for d in dims.values() for k, label in d.groups]
+    families = disclosure.families_for_segments(described)
+    always = set()
+    for q in structure.ordered_questions(survey):
+        kind = qtypes.type_of(q)
+        if not kind.text_answer:
+            for part in kind.parts(q):
+                if len(_answered(q, part, people, in_base=False)) == len(people) and not part.out_of_base:
+                    always.add(("answered", q.id, part.key))
+    pub = disclosure.Publication(limit, implies, always)
+    for q in structure.ordered_questions(survey):
+        kind = qtypes.type_of(q)
+        if kind.text_answer:
+            continue
+        for part in kind.parts(q):
+            answered = _answered(q, part, people, in_base=False)
+            categories = _categories(q, part, answered)
+            left_out = part.out_of_base
+            dim_key = defines.get(q.id)
+            group_keys = {k for k, _l in dims[dim_key].groups} if dim_key else set()
+            options = {cat: ((dim_key, cat) if cat in group_keys else ("answer", q.id, part.key, cat)) for cat, _l in categories}
+            members: dict = defaultdict(list)
+            members[disclosure.EVERYONE] = []
+            for p in answered:
+                members[disclosure.EVERYONE].append(p)
+                for dim in dims.values():
+                    key = dim.of(p)
+                    if key is not None:
+                        members[(dim.key, key)].append(p)
+            columns = {}
+            for group, group_people in members.items():
+                tally: dict = defaultdict(int)
+                base = 0
+                for p in group_people:
+                    keys = kind.keys(q, p.values[q.id], part)
+                    for k in keys:
+                        tally[k] += 1
+                    if not (left_out and all(k in left_out for k in keys)):
+                        base += 1
+                columns[group] = (base, tally)
+            # The questions the breakdowns are made from are published for everyone only:
+            # broken down by each other (ward by age by sex) they are a table of who lives where.
+            pub.table((q.id, part.key), ("answered", q.id, part.key), options, columns, families, multi=part.multi,
+                      only_everyone=dim_key is not None, summed=[cat for cat, _l in categories if cat not in left_out])
+    pub.solve()
+    return pub
+
+
+def _categories(q, part: qtypes.Part, answered: list[Person]) -> list[tuple[str, str]]:
+    if q.qtype == "date":
+        kind = qtypes.type_of(q)
+        months = sorted({k for p in answered for k in kind.keys(q, p.values[q.id], part)})
+        return [(m, m) for m in months]
+    return list(part.categories)
 
 
 def _part_table(q, part: qtypes.Part, people: list[Person], dim: Dimension | None, *, public: bool, limit: int,
-                show_moe: bool, test: bool, hidden: set | None = None) -> PartTable:
-    """One table; with ``public``, the groups in ``hidden`` (from ``hidden_groups``) show no figures."""
+                show_moe: bool, test: bool, pub: disclosure.Publication | None = None) -> PartTable:
+    """One table; with ``public``, the figures ``pub`` (from ``publication``) hides show none."""
     kind = qtypes.type_of(q)
     answered = _answered(q, part, people, in_base=False)
     left_out = part.out_of_base
-    if public and hidden is None:
-        hidden = hidden_groups(q, part, people, {dim.key: dim} if dim is not None else {}, limit)
-    categories = list(part.categories)
-    if q.qtype == "date":
-        months = sorted({k for p in answered for k in kind.keys(q, p.values[q.id], part)})
-        categories = [(m, m) for m in months]
+    if public and pub is None:
+        pub = publication(q.survey, people, dimensions(q.survey), limit)
+    name = (q.id, part.key)
+    categories = _categories(q, part, answered)
     groups: list[tuple[str, str, list[Person]]] = [("all", "Everyone who answered", answered)]
     if dim is not None:
         members = defaultdict(list)
@@ -306,8 +365,9 @@ def _part_table(q, part: qtypes.Part, people: list[Person], dim: Dimension | Non
             key = dim.of(p)
             if key is not None:
                 members[key].append(p)
-        groups += [(key, label, members.get(key, [])) for key, label in dim.groups if members.get(key) or not public]
-    columns, counts = [], []
+        groups += [(key, label, members.get(key, [])) for key, label in dim.groups
+                   if not public or (members.get(key) and pub.published(name, (dim.key, key)))]
+    columns, counts, group_keys = [], [], []
     minimum = numbers.min_base()
     for key, label, group in groups:
         tally = defaultdict(float)
@@ -321,14 +381,20 @@ def _part_table(q, part: qtypes.Part, people: list[Person], dim: Dimension | Non
         base = sum(weights)
         effective = stats.effective_base(weights) if weights else 0.0
         small = len(weights) < limit
-        group_key = EVERYONE if key == "all" and not columns else (dim.key, key)
-        columns.append(Column(key, label, base, effective, hidden=public and group_key in hidden, small=small, people=len(weights),
-                              weights=weights, intervals=effective >= minimum))
+        group_key = disclosure.EVERYONE if key == "all" and not columns else (dim.key, key)
+        group_keys.append(group_key)
+        columns.append(Column(key, label, base, effective, hidden=public and pub.base_hidden(name, group_key), small=small,
+                              people=len(weights), weights=weights, intervals=effective >= minimum))
         counts.append(tally)
     rows = []
     for cat_key, cat_label in categories:
-        cells = [_cell(counts[i].get(cat_key, 0.0), col.base, col.effective, show_moe, col.hidden, cat_key in left_out)
-                 for i, col in enumerate(columns)]
+        cells = []
+        for i, col in enumerate(columns):
+            hidden = public and pub.cell_hidden(name, cat_key, group_keys[i])
+            cell = _cell(counts[i].get(cat_key, 0.0), col.base, col.effective, show_moe, hidden, cat_key in left_out)
+            if col.hidden:
+                cell.percent = cell.interval = None   # a percentage of a hidden base would give the base away
+            cells.append(cell)
         rows.append((cat_key, cat_label, cells))
     tests = marks = 0
     own = dim is not None and q.id in dim.source
@@ -343,7 +409,9 @@ def _part_table(q, part: qtypes.Part, people: list[Person], dim: Dimension | Non
             pairs = [(kind.numeric_value(q, p.values[q.id]), p.weight) for p in answered]
             pairs = [(v, w) for v, w in pairs if v is not None]
         values, weights = [v for v, _ in pairs], [w for _, w in pairs]
-        if values and not (public and len(values) < limit):
+        # The lowest and highest answers of a few people are their answers: averages, middle
+        # values and ranges only from the threshold up (engage.core.disclosure.shown_statistics).
+        if values and not (public and (not disclosure.shown_statistics(len(values), limit) or columns[0].hidden)):
             numeric = {"count": len(values), "mean": weighting_rules.weighted_mean(values, weights),
                        "median": weighting_rules.weighted_median(values, weights), "min": min(values), "max": max(values)}
     table = PartTable(part, columns, rows, numeric, tests=tests, marks=marks, own_question=own)
@@ -352,7 +420,8 @@ def _part_table(q, part: qtypes.Part, people: list[Person], dim: Dimension | Non
 
 
 def _mark_significance(rows, columns: list[Column], dim: Dimension, part, minimum: float) -> tuple[int, int]:
-    """Mark cells significantly higher or lower, and return (tests run, cells marked).
+    """Mark cells significantly higher or lower, and return (tests run, tests significant);
+    a pairwise test marks both its cells.
 
     Each group is compared with the other groups together (a pairwise dimension's two groups
     with each other), per answer, on effective bases. A group is tested only when its
@@ -395,9 +464,9 @@ def _mark_significance(rows, columns: list[Column], dim: Dimension, part, minimu
     marked = 0
     for (_p, marks), significant in zip(family, found):
         if significant:
+            marked += 1
             for cell, mark in marks:
                 cell.significant = mark
-                marked += 1
     return len(family), marked
 
 
@@ -407,7 +476,7 @@ def _chart(q, table: PartTable) -> Markup | None:
     column = table.columns[0]
     if column.hidden or not column.base:
         return None
-    groups = [Group(label, [Bar(cells[0].percent, "bar", numbers.percent_text(cells[0].percent))])
+    groups = [Group(label, [Bar(cells[0].percent, "bar", numbers.percent_text(cells[0].percent) if not cells[0].hidden else "hidden")])
               for _key, label, cells in table.rows if not cells[0].outside]
     chart_id = f"chart-q{q.id}-{table.part.key}"
     return bar_chart(chart_id, f"Chart: {table.part.label}",
@@ -435,6 +504,7 @@ def results(survey, *, by: str | None = None, public: bool = False, weighted: bo
     dims = dimensions(survey)
     dim = dims.get(by) if by else None
     nums = structure.numbers(survey)
+    pub = publication(survey, people, dims, limit) if public else None
     out = []
     for q in structure.ordered_questions(survey):
         kind = qtypes.type_of(q)
@@ -443,9 +513,10 @@ def results(survey, *, by: str | None = None, public: bool = False, weighted: bo
         if kind.text_answer:
             result.comments = answered
         for part in kind.parts(q):
-            hidden = hidden_groups(q, part, people, dims, limit) if public else None
             result.tables.append(_part_table(q, part, people, dim, public=public, limit=limit, show_moe=show_moe, test=True,
-                                             hidden=hidden))
+                                             pub=pub))
+        if public and result.tables and result.tables[0].columns and result.tables[0].columns[0].hidden:
+            result.answered_hidden = True   # "Base: N answered" follows the table's rule
         if q.qtype == "ranking":
             result.ranking = _ranking(q, people, public, limit)
         out.append(result)
@@ -465,8 +536,8 @@ def _ranking(q, people, public, limit):
     out = []
     for option in q.choices():
         pairs = ranks.get(option.id, [])
-        if public and len(pairs) < limit:
-            out.append((option.label, None, len(pairs)))
+        if public and not disclosure.shown_statistics(len(pairs), limit):
+            out.append((option.label, None, None))
         else:
             mean = weighting_rules.weighted_mean([n for n, _ in pairs], [w for _, w in pairs]) if pairs else None
             out.append((option.label, mean, len(pairs)))
@@ -484,6 +555,7 @@ def aggregated(survey, *, public: bool, by_keys=("area-group", "ward", "channel"
     wanted = [k for k in dims if k in by_keys or (k.startswith("q") and "equality" in by_keys)]
     nums = structure.numbers(survey)
     limit = threshold()
+    pub = publication(survey, people, dims, limit) if public else None
     out = []
     for q in structure.ordered_questions(survey):
         kind = qtypes.type_of(q)
@@ -491,10 +563,9 @@ def aggregated(survey, *, public: bool, by_keys=("area-group", "ward", "channel"
             if part.numeric:
                 continue
             figures = []
-            hidden = hidden_groups(q, part, people, {k: dims[k] for k in wanted}, limit) if public else None
             for dim_key in [None, *wanted]:
                 dim = dims.get(dim_key) if dim_key else None
-                table = _part_table(q, part, people, dim, public=public, limit=limit, show_moe=True, test=False, hidden=hidden)
+                table = _part_table(q, part, people, dim, public=public, limit=limit, show_moe=True, test=False, pub=pub)
                 for index, column in enumerate(table.columns):
                     if dim_key and index == 0:
                         continue
@@ -504,13 +575,13 @@ def aggregated(survey, *, public: bool, by_keys=("area-group", "ward", "channel"
                         interval = None if column.hidden else cell.interval
                         figures.append({"dimension": dimension, "segment": column.label if dim_key else "All respondents",
                                         "segment_key": column.key, "option": label,
-                                        "count": None if column.hidden else int(round(cell.count)),
+                                        "count": None if cell.hidden else int(round(cell.count)),
                                         "base": None if column.hidden else int(round(column.base)),
-                                        "percent": None if column.hidden else numbers.rounded(cell.percent, 1),
-                                        "interval_low": numbers.rounded(interval[0], 1) if interval else None,
-                                        "interval_high": numbers.rounded(interval[1], 1) if interval else None,
+                                        "percent": None if cell.hidden or column.hidden else numbers.rounded(cell.percent, 1),
+                                        "interval_low": numbers.rounded(interval[0], 1) if interval and not cell.hidden else None,
+                                        "interval_high": numbers.rounded(interval[1], 1) if interval and not cell.hidden else None,
                                         "in_base": not cell.outside,
-                                        "suppressed": column.hidden})
+                                        "suppressed": cell.hidden})
             text = q.text if len(kind.parts(q)) == 1 else f"{q.text}: {part.label}"
             out.append({"question_id": q.id, "number": nums[q.id] + ("" if len(kind.parts(q)) == 1 else f".{kind.parts(q).index(part) + 1}"),
                         "text": text, "type": q.qtype, "multiple": part.multi,

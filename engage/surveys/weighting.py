@@ -26,6 +26,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..core.numbers import percent_text, round_half_up
+
 WEIGHT_CAP = 5.0
 WEIGHT_FLOOR = 0.2
 MIN_GROUP = 20          # fewest people a weighting group may rest on (ENGAGE_WEIGHTING_MIN_GROUP)
@@ -97,6 +99,11 @@ class Weighting:
         return None if self.efficiency is None else self.efficiency * self.weighted
 
     @property
+    def effective_people(self) -> int | None:
+        """The effective base as whole people, rounded half up (engage.core.numbers)."""
+        return None if self.efficiency is None else int(round_half_up(self.effective_base))
+
+    @property
     def largest_gap(self) -> float | None:
         gaps = [abs(c.gap) for m in self.margins for c in m.categories]
         return max(gaps) if gaps else None
@@ -151,7 +158,7 @@ def groups_for(key: str, chains: list[list[str]], counts: Counter, population: d
         if empty:
             share = 100.0 * sum(population[m] for m in empty) / total
             result.warnings.append(
-                f"{title}: nobody answered from {_join(empty)} ({share:.0f}% of the population), so {group.label} are weighted "
+                f"{title}: nobody answered from {_join(empty)} ({percent_text(share)} of the population), so {group.label} are weighted "
                 f"as one group and the people who answered from the rest of it stand in for them")
         else:
             together.append(f"{group.label} ({group.respondents:,} answered in all)")
@@ -227,8 +234,8 @@ def rake(people: list[tuple[int, str | None, str | None, str | None]], populatio
         result.problem = _reason(result)
     elif result.low_efficiency:
         result.warnings.append(
-            f"The weighting efficiency is {100 * result.efficiency:.0f}%: the weighted figures are only as precise as "
-            f"{result.effective_base:,.0f} people chosen at random, not {n:,}. Treat small differences with care")
+            f"The weighting efficiency is {percent_text(100 * result.efficiency)}: the weighted figures are only as precise as "
+            f"{result.effective_people:,} people chosen at random, not {n:,}. Treat small differences with care")
     return result
 
 
@@ -256,16 +263,16 @@ def _reason(result: Weighting) -> str:
                         key=lambda mc: (not result.floor <= needs(mc[1]) <= result.cap, round(abs(mc[1].gap), 6)))
     name = f"the age band {group.label}" if margin.key == "age" else group.label
     start = (f"The weighted figures cannot match the population: {_people(group.respondents)} answered from {name}, "
-             f"{group.unweighted:.1f}% of the people weighted, but {name} is {group.target:.1f}% of the population")
+             f"{percent_text(group.unweighted, 1)} of the people weighted, but {name} is {percent_text(group.target, 1)} of the population")
     needed = needs(group)
     if needed > result.cap:
-        return (f"{start}. Matching that would need each of them to count as about {needed:.0f} people, more than the cap "
-                f"of {result.cap:g}. With the cap, {name} reaches {group.weighted:.1f}%")
+        return (f"{start}. Matching that would need each of them to count as about {int(round_half_up(needed)):,} people, more than the cap "
+                f"of {result.cap:g}. With the cap, {name} reaches {percent_text(group.weighted, 1)}")
     if needed < result.floor:
         return (f"{start}. Matching that would need each of them to count as less than the floor of {result.floor:g} of "
-                f"a person. With the floor, {name} is still {group.weighted:.1f}%")
+                f"a person. With the floor, {name} is still {percent_text(group.weighted, 1)}")
     return (f"{start}. The ward, age band and sex targets cannot all be met at once with weights between {result.floor:g} "
-            f"and {result.cap:g}: with them, {name} reaches {group.weighted:.1f}%")
+            f"and {result.cap:g}: with them, {name} reaches {percent_text(group.weighted, 1)}")
 
 
 def weighted_mean(values: list[float], weights: list[float]) -> float | None:

@@ -176,3 +176,23 @@ def test_a_survey_import_whose_worker_died_is_offered_again_and_imports_once(app
     survey_imports.wait(token)
     assert survey_imports.load(token)["state"] == "done"
     assert db.session.scalar(select(func.count()).select_from(SurveyResponse).where(SurveyResponse.survey_id == survey.id)) == 3
+
+
+def test_a_file_check_whose_worker_died_is_run_again(app, login, consultation):
+    """The whole-file check of a large upload runs in the background under a lease too: when
+    its worker dies, the upload does not say "Checking the file" for ever; the next visit
+    checks it again."""
+    app.config.update(ENGAGE_IMPORT_BACKGROUND_ROWS=10, ENGAGE_JOB_LEASE_SECONDS=0.5)
+    client = _as(login, "practitioner")
+    preview_url = _upload(client, consultation, raw_rows(40))
+    token = preview_url.rsplit("/", 1)[-1]
+    assert Lease(import_jobs.folder() / f"{token}.checking").take()  # a check that then died
+    import_jobs.update(token, state="checking", phase="reading", check=None)
+    assert client.get(f"{preview_url}/progress").status_code == 200  # still checking, for now
+    _until(lambda: import_jobs.check_stalled(token), what="the check's lease to run out")
+    response = client.get(f"{preview_url}/progress")
+    assert response.status_code == 302 and response.headers["Location"].endswith(token)
+    client.get(preview_url)  # checks the file again, in the background
+    import_jobs.wait(token, 60)
+    record = import_jobs.load(token)
+    assert record["state"] == "uploaded" and record["check"] is not None and record["check"]["problems"] == []

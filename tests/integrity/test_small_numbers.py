@@ -16,27 +16,48 @@ Q = "Do you feel safe?"
 
 
 def _worked_example(org, users, places):
-    """everyone 40 = priority wards 10 (Castle 3, Bridge 7) + the rest 30 (Mill 12, Park 18).
-    Castle and Bridge are the priority wards; the file gives the wards only, and Engage adds
-    the priority wards and the rest of the borough up from them."""
-    c = make_consultation(org, title="Feeling safe survey", areas=[places["borough"]], responses=40)
+    """everyone 60 = priority wards 20 (Castle 3, Bridge 17) + the rest 40 (Mill 4, Park 14,
+    Dale 22). Castle and Bridge are the priority wards; the file gives the wards only, and
+    Engage adds the priority wards and the rest of the borough up from them. Every count
+    outside the small wards is 5 or more, so only the group rules decide what is hidden."""
+    from engage.partnership.models import Area
+
+    db.session.add(Area(name="Dale", level="ward", parent_id=places["south"].id, population=4_000))
+    c = make_consultation(org, title="Feeling safe survey", areas=[places["borough"]], responses=60)
     rows = [TIDY_HEADER]
-    for segment, yes, base in (("All respondents", 30, 40), ("Castle", 1, 3), ("Bridge", 5, 7), ("Mill", 9, 12), ("Park", 15, 18)):
+    for segment, yes, base in (("All respondents", 31, 60), ("Castle", 1, 3), ("Bridge", 9, 17), ("Mill", 2, 4),
+                               ("Park", 7, 14), ("Dale", 12, 22)):
         rows += [[Q, "Yes", segment, yes, base], [Q, "No", segment, base - yes, base]]
     importing.import_results(users["practitioner"], c, "safe.csv", csv_bytes(rows), fmt="tidy")
     db.session.commit()
     return c
 
 
+WORKED = [{"key": "everyone", "dimension": "all", "label": "All respondents", "priority": False},
+          {"key": "priority", "dimension": "area-group", "label": disclosure.PRIORITY_LABEL, "priority": False},
+          {"key": "rest", "dimension": "area-group", "label": disclosure.REST_LABEL, "priority": False},
+          {"key": "castle", "dimension": "ward", "label": "Castle", "priority": True},
+          {"key": "bridge", "dimension": "ward", "label": "Bridge", "priority": True},
+          {"key": "mill", "dimension": "ward", "label": "Mill", "priority": False},
+          {"key": "park", "dimension": "ward", "label": "Park", "priority": False},
+          {"key": "dale", "dimension": "ward", "label": "Dale", "priority": False}]
+BASES = {"everyone": 60, "priority": 20, "rest": 40, "castle": 3, "bridge": 17, "mill": 4, "park": 14, "dale": 22}
+
+
 def test_the_worked_example_in_the_rule_itself():
-    groups = {"everyone": 40, "priority": 10, "rest": 30, "castle": 3, "bridge": 7, "mill": 12, "park": 18}
-    families = [disclosure.Family("everyone", ["priority", "rest"]), disclosure.Family("priority", ["castle", "bridge"]),
-                disclosure.Family("rest", ["mill", "park"]), disclosure.Family("everyone", ["castle", "bridge", "mill", "park"])]
-    assert disclosure.suppress(groups, families, limit=5) == {"castle", "bridge"}
+    """Each family tells: without "priority wards = their wards" Bridge would stay (and
+    Castle = 20 - 17); without "rest of the borough = its wards" Park would stay (and
+    Mill = 40 - 14 - 22); without "everyone = the wards" nothing needs hiding here, which the
+    second case below tells."""
+    families = disclosure.families_for_segments(WORKED)
+    assert disclosure.suppress(BASES, families, limit=5) == {"castle", "bridge", "mill", "park"}
+    # "everyone = the wards" on its own (no priority wards or rest in the published tables).
+    wards_only = [s for s in WORKED if s["dimension"] != "area-group"]
+    assert disclosure.suppress({k: v for k, v in BASES.items() if k not in ("priority", "rest")},
+                               disclosure.families_for_segments(wards_only), limit=5) == {"castle", "mill"}
     # Hiding one group can expose another family: it goes on until every family is safe.
-    groups.update(priority=9, bridge=6)   # Bridge 6, Castle 3: priority wards 9 = still fine
-    groups.update(castle=3, rest=31, mill=13)
-    assert disclosure.suppress(groups, families, limit=5) == {"castle", "bridge"}
+    families = [disclosure.Family("all", ["a", "b", "c"]), disclosure.Family("ab", ["a", "b"])]
+    assert disclosure.suppress({"all": 30, "ab": 20, "a": 3, "b": 17, "c": 10}, families, limit=5) == {"a", "b", "c"}
     # Nobody outside the groups (every one of the 40 is in a ward): a lone hidden ward is
     # always joined by another; with 10 people in no ward, the unknown 10 protect it.
     assert disclosure.suppress({"all": 40, "a": 3, "b": 37}, [disclosure.Family("all", ["a", "b"])], limit=5) == {"a", "b"}
@@ -49,13 +70,14 @@ def test_a_hidden_ward_cannot_be_worked_out_by_subtraction(app, org, users, plac
     c = _worked_example(org, users, places)
     figures = results.suppressed_figures(c, public=True)[0]["results"]
     shown = {(r["segment"], r["option"]): r for r in figures}
-    assert shown[("Castle", "Yes")]["suppressed"] and shown[("Bridge", "Yes")]["suppressed"]
+    assert {segment for (segment, _o), r in shown.items() if r["suppressed"]} == {"Castle", "Bridge", "Mill", "Park"}
     assert shown[("Bridge", "Yes")]["count"] is None and shown[("Bridge", "No")]["base"] is None
-    assert shown[("Priority wards", "Yes")]["count"] == 6 and shown[("Priority wards", "Yes")]["base"] == 10
-    assert not shown[("Mill", "Yes")]["suppressed"] and shown[("Mill", "Yes")]["count"] == 9
+    assert shown[("Priority wards", "Yes")]["count"] == 10 and shown[("Priority wards", "Yes")]["base"] == 20
+    assert shown[("Rest of the borough", "No")]["count"] == 19 and shown[("Dale", "Yes")]["count"] == 12
     # Nothing shown lets the hidden figures be worked out: no family has one hidden member.
-    for family in (("Priority wards", ["Castle", "Bridge"]), ("Rest of the borough", ["Mill", "Park"]),
-                   ("All respondents", ["Priority wards", "Rest of the borough"]), ("All respondents", ["Castle", "Bridge", "Mill", "Park"])):
+    for family in (("Priority wards", ["Castle", "Bridge"]), ("Rest of the borough", ["Mill", "Park", "Dale"]),
+                   ("All respondents", ["Priority wards", "Rest of the borough"]),
+                   ("All respondents", ["Castle", "Bridge", "Mill", "Park", "Dale"])):
         members = [family[0], *family[1]]
         assert sum(shown[(m, "Yes")]["suppressed"] for m in members) != 1, family
     # The public page says why, and shows neither ward; the editors see every figure, marked.
@@ -63,7 +85,8 @@ def test_a_hidden_ward_cannot_be_worked_out_by_subtraction(app, org, users, plac
     assert "the figures of the next smallest group are hidden too" in html
     editor_view = results.for_viewer(c, users["practitioner"])
     columns = {col.label: col for q in editor_view.questions for t in q.tables for col in t.columns}
-    assert columns["Bridge"].secondary and not columns["Bridge"].hidden and columns["Bridge"].base == 7
+    assert columns["Bridge"].secondary and not columns["Bridge"].hidden and columns["Bridge"].base == 17
+    assert columns["Park"].secondary and not columns["Dale"].secondary and not columns["Dale"].small
 
 
 def test_public_exports_and_the_api_hide_both_wards(app, org, users, places, client):
@@ -73,8 +96,8 @@ def test_public_exports_and_the_api_hide_both_wards(app, org, users, places, cli
     assert bridge and all(r["count"] == "" and r["base"] == "" and r["suppressed"] == "yes" for r in bridge)
     answer = client.get(f"/api/v1/consultations/{c.id}").get_json()
     flat = [r for q in answer["results"] for r in q["results"]]
-    assert {r["segment"] for r in flat if r["suppressed"]} == {"Castle", "Bridge"}
-    assert all(r["count"] is None for r in flat if r["segment"] in ("Castle", "Bridge"))
+    assert {r["segment"] for r in flat if r["suppressed"]} == {"Castle", "Bridge", "Mill", "Park"}
+    assert all(r["count"] is None for r in flat if r["segment"] in ("Castle", "Bridge", "Mill", "Park"))
 
 
 def test_the_activity_page_hides_small_ward_counts(app, org, users, places, client):
@@ -84,7 +107,7 @@ def test_the_activity_page_hides_small_ward_counts(app, org, users, places, clie
     public = {w.name: w for w in planning.ward_activity(None).wards}
     assert public["Castle"].suppressed and public["Castle"].responses_shown is None
     assert public["Bridge"].suppressed and public["Bridge"].responses_per_1000 is None  # hidden with it
-    assert not public["Mill"].suppressed and public["Mill"].responses_shown == 12
+    assert not public["Dale"].suppressed and public["Dale"].responses_shown == 22
     html = client.get("/consultations/activity").get_data(as_text=True)
     table = html.split('id="activity-table"')[1].split("</table>")[0]
     castle_row = table.split(">Castle")[1].split("</tr>")[0]
@@ -95,7 +118,7 @@ def test_the_activity_page_hides_small_ward_counts(app, org, users, places, clie
     assert editor["Castle"].responses_shown == 3
 
 
-@pytest.mark.parametrize("threshold,hidden", [(5, {"Castle", "Bridge"}), (2, set())])
+@pytest.mark.parametrize("threshold,hidden", [(5, {"Castle", "Bridge", "Mill", "Park"}), (1, set())])
 def test_the_threshold_setting_drives_it(app, org, users, places, threshold, hidden):
     app.config["ENGAGE_SUPPRESSION_THRESHOLD"] = threshold
     c = _worked_example(org, users, places)

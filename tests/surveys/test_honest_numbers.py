@@ -229,6 +229,9 @@ def test_one_rounding_rule_rounds_half_up(app):
     assert numbers.percent_text(numbers.share(623, 5000)) == "12%"
     assert numbers.adds_to_100([100 / 3] * 3) is False and numbers.adds_to_100([12.5, 87.5]) is False
     assert numbers.adds_to_100([25, 75, None]) is True and numbers.adds_to_100([]) is True
+    # Weighted counts and bases are whole people, by the same rule: 2.5 → 3, 1234.5 → 1,235.
+    assert [numbers.whole_text(v) for v in (2.5, 3.5, 1234.5, 0.4, None)] == ["3", "4", "1,235", "0", ""]
+    assert analysis.Cell(2.5, 10.5, 23.8).count_text() == "3"
 
 
 def test_pages_api_and_exports_share_the_rounding_rule(app, client, login, survey):

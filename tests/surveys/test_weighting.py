@@ -11,6 +11,7 @@ import random
 
 import pytest
 
+from engage.core import numbers
 from engage.extensions import db
 from engage.surveys import analysis, answering, builder, population, weighting
 from engage.surveys.models import PopulationFigure, SurveyAnswer, SurveyResponse
@@ -126,6 +127,19 @@ def test_cap_and_floor_hold_inside_the_iterations():
     assert not any(abs(w - 0.2) < 1e-9 for w in weights)   # only the cap binds here (weightipy 0.4.2 cannot take a floor)
     trimmed = _weightipy(people, SKEWED_TARGETS, cap=5)
     assert max(abs(result.weights[pid] - trimmed[pid]) for pid in trimmed) < 1e-3
+
+
+def test_low_efficiency_is_a_warning():
+    people = _skewed_sample()
+    fine = weighting.rake(people, SKEWED_TARGETS)
+    assert fine.efficiency > 0.5 and not fine.warnings
+    hard = {"ward": {"W1": 20, "W2": 20, "W3": 30, "W4": 30}, "age": {"16-34": 35, "35-54": 30, "55-74": 25, "75+": 10},
+            "sex": {"F": 49, "M": 51}}
+    result = weighting.rake(people, hard)
+    weights = list(result.weights.values())
+    kish = sum(weights) ** 2 / sum(w * w for w in weights) / len(weights)   # worked out here, not by the module
+    assert result.usable and result.efficiency == pytest.approx(kish) and kish < 0.5
+    assert any(f"efficiency is {numbers.percent_text(100 * kish)}:" in w for w in result.warnings)
 
 
 def test_targets_that_cannot_be_met_say_which_group_and_why():
@@ -287,3 +301,55 @@ def test_who_the_survey_is_for_is_a_setting(client, login, survey):
     assert tampered.status_code == 400
     with pytest.raises(builder.BuildError):
         builder.update_settings(None, survey, {"title": "Parks survey", "retention_days": 365, "min_age": 7}, survey.version)
+
+
+def test_weighted_average_and_middle_value_use_the_weights(weighted_survey, places):
+    """Ratings 2 (Castle 25–34, weight 0.72), 8 (Castle 45–54, 1.68), 4 (Mill 25–34, 0.48),
+    6 (Mill 45–54, 1.12), 10 people each. Unweighted: average 5, middle 5. Weighted: average
+    (2×7.2 + 8×16.8 + 4×4.8 + 6×11.2) / 40 = 5.88; running weights 7.2 (2), 12 (4), 23.2 (6)
+    pass half of 40 at 6, so the middle value is 6."""
+    survey = weighted_survey
+    rating = {("Castle", "25 to 34"): 2, ("Castle", "45 to 54"): 8, ("Mill", "25 to 34"): 4, ("Mill", "45 to 54"): 6}
+    people = analysis.load_people(survey)
+    groups = population.person_groups(survey, people)
+    for p in people:
+        key = (groups[p.id].get("ward"), groups[p.id].get("age"))
+        if key in rating and "sex" in groups[p.id]:
+            for row in answering.answer_rows(survey, p.id, {str(survey.q["rate"].id): rating[key]}):
+                db.session.execute(db.insert(SurveyAnswer), row)
+    db.session.commit()
+
+    def numeric(result):
+        return next(r for r in result.questions if r.question.id == survey.q["rate"].id).tables[0].numeric
+
+    plain = numeric(analysis.results(survey))
+    assert plain["count"] == 40 and plain["mean"] == pytest.approx(5.0) and plain["median"] == pytest.approx(5.0)
+    weighted = numeric(analysis.results(survey, weighted=True))
+    assert weighted["mean"] == pytest.approx(5.88) and weighted["median"] == 6
+
+
+def test_weighted_ranking_uses_the_weights(weighted_survey):
+    """Castle's 20 people (weights 0.72 and 1.68: 24 in all) put Parks first, Mill's 20
+    (0.48 and 1.12: 16) put it second. Average rank of Parks weighted: (24 × 1 + 16 × 2) / 40 = 1.4."""
+    from tests.surveys.survey_support import add
+
+    survey = weighted_survey
+    ranking = add(survey, survey.sections[0], "ranking", "Put these in order", options=["Parks", "Streets"])
+    db.session.commit()
+    parks, streets = [o.id for o in ranking.choices()]
+    people = analysis.load_people(survey)
+    groups = population.person_groups(survey, people)
+    for p in people:
+        ward = groups[p.id].get("ward")
+        order = [parks, streets] if ward == "Castle" else [streets, parks]
+        for row in answering.answer_rows(survey, p.id, {str(ranking.id): order}):
+            db.session.execute(db.insert(SurveyAnswer), row)
+    db.session.commit()
+
+    def mean_rank(result):
+        rows = next(r for r in result.questions if r.question.id == ranking.id).ranking
+        return next(mean for label, mean, _n in rows if label == "Parks")
+
+    # Unweighted, the two people left out of weighting (both in Castle) count too: (22 × 1 + 20 × 2) / 42.
+    assert mean_rank(analysis.results(survey)) == pytest.approx(62 / 42)
+    assert mean_rank(analysis.results(survey, weighted=True)) == pytest.approx(1.4)
