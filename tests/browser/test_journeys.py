@@ -186,7 +186,7 @@ def test_officer_journey(screen, live_server):
     page.get_by_label("Email address").fill(f"robin.{page.screen_name}@example.org")
     page.get_by_role("button", name=re.compile("Add the account")).click()
     main = check(page)
-    assert "emailed" in main and "Invited" in main
+    assert "We are emailing" in main and "Invited" in main
     # The hint on the search page sits under its checkbox.
     visit(page, live_server + "/admin/search")
     box = page.locator("input[name=auto_refresh]").bounding_box()
