@@ -13,7 +13,7 @@ from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..core.errors import bad_request
-from ..core.limits import breach, keeps_answers_when_limited
+from ..core.limits import breach, honeypot_tripped, keeps_answers_when_limited
 from ..extensions import db, limiter
 from . import answering, builder, structure
 from . import questions as qtypes
@@ -119,10 +119,6 @@ def _mark_done(survey_id: int, reference: str) -> None:
     session.permanent = True
 
 
-def _honeypot_tripped() -> bool:
-    return bool((request.form.get("website") or "").strip())
-
-
 # ---- the start page -------------------------------------------------------------------------
 
 @bp.route("/s/<code>")
@@ -141,7 +137,7 @@ def start(survey_id):
     if request.method == "POST":
         if state != "open":
             return redirect(url_for("surveys.start", survey_id=survey.id))
-        if _honeypot_tripped():
+        if honeypot_tripped():
             bad_request("Your answers could not be accepted. If you are a person, go back and try again.")
         if draft is not None and draft.status == "draft":
             return redirect(url_for("surveys.page", survey_id=survey.id, index=_resume_index(survey, draft)))
@@ -201,7 +197,7 @@ def page(survey_id, index):
                         else url_for("surveys.check", survey_id=survey.id))
     errors: dict[int, str] = {}
     if request.method == "POST":
-        if _honeypot_tripped():
+        if honeypot_tripped():
             bad_request("Your answers could not be accepted. If you are a person, go back and try again.")
         skip = "skip" in request.form and the_page.section.is_equality
         result = answering.read_page(survey, response, the_page, request.form, skip=skip)
@@ -246,7 +242,7 @@ def check(survey_id):
     error = None
     email = ""
     if request.method == "POST":
-        if _honeypot_tripped():
+        if honeypot_tripped():
             bad_request("Your answers could not be accepted. If you are a person, go back and try again.")
         email = (request.form.get("email") or "").strip() if survey.ask_contact else ""
         # What the redirect needs, read before the commit expires the objects (reading them
