@@ -15,7 +15,7 @@ from flask import current_app
 from sqlalchemy import and_, case, false, func, or_, select, true
 
 from ..accounts.roles import COORDINATOR, OFFICER, PRACTITIONER, VCS
-from ..core import audit, concurrency, deletion, disclosure, numbers
+from ..core import audit, concurrency, deletion, disclosure, numbers, registry
 from ..core.errors import not_found
 from ..core.params import to_id
 from ..core.sanitise import clean_text
@@ -457,6 +457,10 @@ def save_consultation(actor, consultation: Consultation | None, data: dict, vers
     if not creating:
         concurrency.check(consultation, version)
     values = _clean_fields(data)
+    if not creating and values.get("results_published_on") and values["results_published_on"] != consultation.results_published_on:
+        held = registry.result_holds.reasons(consultation.id)
+        if held:
+            raise RuleError(held[0], "results_published_on")
 
     lead_id = data.get("lead_organisation_id")
     try:

@@ -32,6 +32,13 @@ for optional features. Instead the capability that *has* something registers it 
     report's response). ``links.register(LinkKind(...))``; the linking capability stores
     ``(kind, target_id)`` and asks ``links.resolve(kind, target_id)`` for a title and URL
     (``None`` once the target is gone or the reader may not see it).
+
+``result_holds``
+    Reasons a consultation's results may not be made public yet, from capabilities that
+    write results into it. ``result_holds.register(check)`` where ``check(consultation_id)``
+    returns a sentence saying why (or ``None``); the consultation database refuses a results
+    date while ``result_holds.reasons(consultation_id)`` gives any. Resident surveys use it:
+    results published for staff only wait for the decision on the survey.
 """
 from __future__ import annotations
 
@@ -121,9 +128,21 @@ class Links:
         return found.resolve(target_id, current_user) if found else None
 
 
+class ResultHolds:
+    key = "engage_result_holds"
+
+    def register(self, check: Callable[[int], str | None], app: Flask | None = None) -> None:
+        app = app or current_app
+        app.extensions.setdefault(self.key, []).append(check)
+
+    def reasons(self, consultation_id: int) -> list[str]:
+        return [reason for check in current_app.extensions.get(self.key, []) if (reason := check(consultation_id))]
+
+
 panels = Panels()
 contacts = Contacts()
 links = Links()
+result_holds = ResultHolds()
 
 
 def init_app(app: Flask) -> None:

@@ -31,8 +31,8 @@ DEFAULTS = {
 
 
 def init_app(app: Flask) -> None:
-    from ..core.registry import ContactSource, contacts, panels
-    from . import answering, api, demo, models, views_manage, views_public, views_results  # noqa: F401
+    from ..core.registry import ContactSource, contacts, panels, result_holds
+    from . import answering, api, demo, models, publishing, views_manage, views_public, views_results  # noqa: F401
     from .panels import consultation_manage, consultation_page
 
     for key, value in DEFAULTS.items():
@@ -41,6 +41,7 @@ def init_app(app: Flask) -> None:
     panels.register("consultation.page", consultation_page, app=app)
     panels.register("consultation.manage", consultation_manage, app=app)
     contacts.register(ContactSource("surveys", answering.contact_addresses, answering.forget_contacts), app=app)
+    result_holds.register(publishing.results_hold, app=app)
     from . import commands  # noqa: F401  (purge-expired)
     _describe_for_deletes()
 

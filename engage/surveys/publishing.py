@@ -64,6 +64,23 @@ def results_public(survey) -> bool:
     return survey.results_public_at is not None
 
 
+def results_hold(consultation_id: int) -> str | None:
+    """Why the consultation's results may not get a public date yet (``core.registry.result_holds``):
+    a survey's results were written into it for staff only, and nobody has decided to show
+    them to everyone."""
+    from sqlalchemy import select
+
+    from .models import Survey
+
+    held = db.session.scalars(select(Survey.title).where(
+        Survey.consultation_id == consultation_id, Survey.published_at.is_not(None),
+        Survey.results_public_at.is_(None)).order_by(Survey.id)).first()
+    if held is None:
+        return None
+    return (f"The results here come from the survey “{held}”, and nobody has decided to show them to everyone yet. "
+            "To show them, publish them to everyone from the survey's results page. Or leave this date empty")
+
+
 def publish(actor, survey, *, results_public: bool = False) -> importing.Summary:
     """Write the aggregated results into the consultation database (flush, no commit).
 

@@ -103,3 +103,32 @@ def test_refusal_is_a_build_error_next_to_the_box(users, survey, places):
         publishing.publish(users["practitioner"], survey)
     assert caught.value.field == "results_public"
     db.session.rollback()
+
+
+def test_a_results_date_on_the_consultation_waits_for_the_decision_on_the_survey(users, survey, places):
+    """Results written into the consultation for staff only stay there: giving the
+    consultation a results date later is refused, naming the survey, until the survey's
+    results are made public by decision; then the date can be set."""
+    from engage.consultations import services
+    from engage.core.errors import RuleError
+    from tests.consultations.records_support import data
+
+    _answers(survey, places)
+    publishing.publish(users["practitioner"], survey)      # unticked: for staff only
+    db.session.commit()
+    consultation = survey.consultation
+    start = consultation.actual_start or consultation.planned_start or date.today()
+    values = data(title=consultation.title, lead_organisation_id=consultation.lead_organisation_id,
+                  planned_start=start, planned_close=None, results_published_on=max(start, date.today()))
+    with pytest.raises(RuleError) as caught:
+        services.save_consultation(users["practitioner"], consultation, values)
+    assert caught.value.field == "results_published_on" and survey.title in str(caught.value)
+    db.session.rollback()
+    assert db.session.get(type(consultation), consultation.id).results_published_on is None
+    # The decision on the survey, and the date can be set.
+    publishing.publish(users["practitioner"], db.session.get(Survey, survey.id), results_public=True)
+    db.session.commit()
+    consultation = db.session.get(type(consultation), consultation.id)
+    services.save_consultation(users["practitioner"], consultation, values)
+    db.session.commit()
+    assert db.session.get(type(consultation), consultation.id).results_published_on == values["results_published_on"]
