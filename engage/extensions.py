@@ -9,6 +9,7 @@ from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 from .core.database import never_reuse_ids
+from .core.orm_state import guard_instance_state
 
 # A naming convention so that every constraint has a stable name, which Alembic needs to
 # alter constraints on SQLite (batch mode) and to compare schemas across databases.
@@ -24,6 +25,10 @@ NAMING_CONVENTION = {
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
+
+# Every ORM state gets its __dict__ up front: works around a CPython 3.11 double free
+# (engage/core/orm_state.py).
+guard_instance_state()
 
 # Foreign keys enforced on SQLite, and ids never reused (engage/core/database.py).
 never_reuse_ids(Base.metadata)
