@@ -34,8 +34,9 @@ def reviewers(report) -> list[User]:
     return list(people.values())
 
 
-def after_move(actor, report, action: str, comment: str) -> None:
-    """Email the people a workflow move concerns."""
+def after_move(actor, report, action: str, comment: str, step) -> None:
+    """Email the people a workflow move (``step``) concerns, each email keyed by the move and
+    the person so that it is stored once."""
     site = current_app.config["ENGAGE_SITE_NAME"]
     link = _report_url(report)
     if action == "submit":
@@ -44,7 +45,8 @@ def after_move(actor, report, action: str, comment: str) -> None:
                 continue
             queue_mail(user.email, f"Findings report to review: {report.title}",
                        f"Hello {user.name},\n\n{actor.name} has sent a findings report for review:\n\n"
-                       f"{report.title}\n\nRead it and approve it or ask for changes here:\n{link}\n\n{site}")
+                       f"{report.title}\n\nRead it and approve it or ask for changes here:\n{link}\n\n{site}",
+                       key=f"report-move:{step.id}:{user.id}")
     elif action in ("request-changes", "approve"):
         author = db.session.get(User, report.created_by_id) if report.created_by_id else None
         if author is None or not author.active or author.id == actor.id:
@@ -55,7 +57,8 @@ def after_move(actor, report, action: str, comment: str) -> None:
         else:
             body = f"{actor.name} has asked for changes to your findings report:\n\n{comment}"
             subject = f"Changes asked for: {report.title}"
-        queue_mail(author.email, subject, f"Hello {author.name},\n\n{body}\n\n{report.title}\n{link}\n\n{site}")
+        queue_mail(author.email, subject, f"Hello {author.name},\n\n{body}\n\n{report.title}\n{link}\n\n{site}",
+                   key=f"report-move:{step.id}:{author.id}")
 
 
 def release(report: FindingsReport, at: datetime | None = None) -> int:

@@ -3,6 +3,8 @@ named on a published report, progress on the actions, when they are due, which a
 and the reminders ``send-reminders`` sends (one per partnership, report and due date)."""
 from __future__ import annotations
 
+import hashlib
+
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -249,7 +251,8 @@ def send_reminders(today: date | None = None) -> list[tuple[FindingsReport, Part
         subject = f"Response overdue: {titles[0]}" if len(lines) == 1 else f"Responses overdue: {len(lines)} findings reports"
         queue_mail(user.email, subject,
                    f"Hello {user.name},\n\nThe response of a partnership you coordinate is overdue:\n\n" + "\n\n".join(lines)
-                   + f"\n\nResidents and the board can see that a response is late.\n\n{site}")
+                   + f"\n\nResidents and the board can see that a response is late.\n\n{site}",
+                   key=f"response-reminder:{user.id}:{today.isoformat()}:{hashlib.sha256(chr(10).join(lines).encode()).hexdigest()[:32]}")
     db.session.flush()
     return sent
 

@@ -501,7 +501,7 @@ def transition(actor, report: FindingsReport, action: str, comment: str = "", em
     db.session.flush()
     from . import notices
 
-    notices.after_move(actor, report, action, comment)
+    notices.after_move(actor, report, action, comment, step)
     if action == "publish" and report.is_out(at):
         notices.release(report, at)
     return step

@@ -234,13 +234,13 @@ def transition(actor, version: StrategyVersion, action: str, reason: str = "", t
             if other is not version and other.state == "adopted":
                 _move(actor, other, workflow.MOVES["supersede"], f"Version {version.number} was adopted")
         version.adopted_on = today
-    _move(actor, version, move, reason)
+    step = _move(actor, version, move, reason)
     if action == "open_comment":
-        notices.out_for_comment(actor, version)
+        notices.out_for_comment(actor, version, step)
     return version
 
 
-def _move(actor, version: StrategyVersion, move: workflow.Move, reason: str) -> None:
+def _move(actor, version: StrategyVersion, move: workflow.Move, reason: str) -> StrategyTransition:
     from_state = version.state
     # Once: only the request that finds the version still in ``from_state`` moves it
     # (engage/core/transitions.py); a second click is told and records nothing.
@@ -253,11 +253,13 @@ def _move(actor, version: StrategyVersion, move: workflow.Move, reason: str) -> 
         raise transitions.AlreadyMoved(
             f"Someone else has just changed version {version.number}: it is now "
             f"{VERSION_STATES.get(now_in, now_in).lower()}. Nothing was changed.", error.current) from None
-    db.session.add(StrategyTransition(strategy_version=version, actor_id=getattr(actor, "id", None), action=move.action,
-                                      from_state=from_state, to_state=move.to_state, reason=reason))
+    step = StrategyTransition(strategy_version=version, actor_id=getattr(actor, "id", None), action=move.action,
+                              from_state=from_state, to_state=move.to_state, reason=reason)
+    db.session.add(step)
     record(actor, "transition", version, f"Version {version.number}: {move.label.lower()}",
            {"state": [from_state, move.to_state]})
     db.session.flush()
+    return step
 
 
 # ---- comments ---------------------------------------------------------------------------

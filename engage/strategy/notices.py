@@ -25,9 +25,10 @@ def partners_to_tell(actor) -> list[User]:
     return list(db.session.scalars(select(User).where(User.id.in_(ids), User.active.is_(True)).order_by(User.name, User.id)))
 
 
-def out_for_comment(actor, version: StrategyVersion) -> int:
+def out_for_comment(actor, version: StrategyVersion, step) -> int:
     """Queue one email to each partner saying the version is open for comment, where, and
-    until when. Returns how many were queued."""
+    until when; each keyed by the move (``step``) and the person, so it is stored once.
+    Returns how many were queued."""
     site = current_app.config["ENGAGE_SITE_NAME"]
     link = external_url("strategy.version", version_id=version.id)
     closes = f" until {format_date(version.comments_close_on)}" if version.comments_close_on else ""
@@ -36,5 +37,6 @@ def out_for_comment(actor, version: StrategyVersion) -> int:
         queue_mail(user.email, f"Have your say on the draft: {version.title}",
                    f"Hello {user.name},\n\n{getattr(actor, 'name', 'A partnership officer')} has sent version {version.number} "
                    f"of “{version.title}” out for comment. Partners can comment on any section{closes}:\n\n{link}\n\n"
-                   f"Every comment gets a recorded response, published with the adopted strategy.\n\n{site}")
+                   f"Every comment gets a recorded response, published with the adopted strategy.\n\n{site}",
+                   key=f"strategy-move:{step.id}:{user.id}")
     return len(people)

@@ -157,3 +157,20 @@ def test_the_send_mail_command(app, world, smtp, runner):
     assert result.exit_code == 0, result.output
     assert "Sent 1;" in result.output
     assert len(smtp.messages) == 1
+
+
+def test_every_workflow_email_is_keyed_by_its_move_and_stored_once(app, world, smtp):
+    """Each email of a move carries a send-once key (the move and the person): telling the
+    same move's people again stores nothing new."""
+    from engage.sharing import notices, services
+    from engage.sharing.models import ReportTransition
+
+    app.config["ENGAGE_MAIL_BACKGROUND"] = False
+    report = make_report(world)
+    step = services.transition(world["users"]["practitioner"], report, "submit")
+    db.session.commit()
+    keys = set(db.session.scalars(select(OutboxMessage.key)))
+    assert keys and all(k.startswith(f"report-move:{step.id}:") for k in keys)
+    notices.after_move(world["users"]["practitioner"], report, "submit", "", db.session.get(ReportTransition, step.id))
+    db.session.commit()
+    assert set(db.session.scalars(select(OutboxMessage.key))) == keys
