@@ -13,9 +13,10 @@ QUESTION = "Which park do you use most?"
 
 
 def test_public_results_round_half_up_and_say_when_shares_miss_100(app, users, consultation, client):
-    rows = [TIDY_HEADER, [QUESTION, "North park", "All respondents", 1, 8], [QUESTION, "South park", "All respondents", 2, 8],
-            [QUESTION, "Town park", "All respondents", 5, 8],
-            ["Do you feel safe?", "Yes", "All respondents", 1, 2], ["Do you feel safe?", "No", "All respondents", 1, 2]]
+    # Every count at least the threshold (5), so the disclosure rules hide none of them.
+    rows = [TIDY_HEADER, [QUESTION, "North park", "All respondents", 5, 40], [QUESTION, "South park", "All respondents", 10, 40],
+            [QUESTION, "Town park", "All respondents", 25, 40],
+            ["Do you feel safe?", "Yes", "All respondents", 10, 20], ["Do you feel safe?", "No", "All respondents", 10, 20]]
     importing.import_results(users["practitioner"], consultation, "r.csv", csv_bytes(rows), fmt="tidy")
     db.session.commit()
     with app.test_request_context("/"):
