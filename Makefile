@@ -47,7 +47,7 @@ demo: migrate
 	$(FLASK) engage reindex
 
 serve:
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	ENGAGE_PUBLIC_URL=$${ENGAGE_PUBLIC_URL:-http://127.0.0.1:$(PORT)} $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install assets
 	$(PY) -m pytest -n 2 --dist loadfile -q $(PYTEST_ARGS)
