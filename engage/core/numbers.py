@@ -82,6 +82,14 @@ def whole_text(value: float | None) -> str:
     return f"{round_half_up(value):,}"
 
 
+def decimal_text(value: float | None, places: int = 1) -> str:
+    """Any other figure (an average, an average rank) to ``places`` decimal places, rounded
+    half up like the percentages: 2.25 shows as 2.3, never 2.2."""
+    if value is None:
+        return ""
+    return str(round_half_up(value, places))
+
+
 def adds_to_100(values: list[float | None]) -> bool:
     """Whether these shares of one group, each shown as a whole percentage, add up to 100
     (shares that are not shown are left out)."""

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from flask import Flask, current_app, request, url_for
 
 from .glossary import link_terms, term
-from .numbers import percent_text, whole_text
+from .numbers import decimal_text, percent_text, whole_text
 from .sanitise import render_markdown
 
 # The main sections of the site, in header order: (label, endpoint).
@@ -65,6 +65,7 @@ def init_app(app: Flask) -> None:
     # Percentages people read: one rounding rule (half up), engage.core.numbers.
     app.jinja_env.filters["percent"] = percent_text
     app.jinja_env.filters["whole"] = whole_text
+    app.jinja_env.filters["decimal"] = decimal_text
     app.jinja_env.globals["term"] = term
 
     @app.context_processor

@@ -232,6 +232,13 @@ def test_one_rounding_rule_rounds_half_up(app):
     # Weighted counts and bases are whole people, by the same rule: 2.5 → 3, 1234.5 → 1,235.
     assert [numbers.whole_text(v) for v in (2.5, 3.5, 1234.5, 0.4, None)] == ["3", "4", "1,235", "0", ""]
     assert analysis.Cell(2.5, 10.5, 23.8).count_text() == "3"
+    # Averages and average ranks by the same rule ("%.1f" and "%.2f" give 2.2 and 0.12): 2.25 → 2.3, 0.125 → 0.13.
+    assert [numbers.decimal_text(v) for v in (2.25, 0.05, 7.0, None)] == ["2.3", "0.1", "7.0", ""]
+    assert numbers.decimal_text(0.125, 2) == "0.13"
+    with app.test_request_context("/"):
+        from flask import render_template_string
+
+        assert render_template_string("{{ 2.25 | decimal(1) }} {{ 1.125 | decimal(2) }}") == "2.3 1.13"
 
 
 def test_pages_api_and_exports_share_the_rounding_rule(app, client, login, survey):
