@@ -78,7 +78,8 @@ def _sweep(page, base: str, starts: list[str]) -> tuple[list[str], dict[str, obj
 
 
 @pytest.mark.parametrize("role,starts,least", [
-    (None, ["/", "/have-your-say", "/you-said-we-did", "/toolkit", "/consultations", "/strategy"], 20),
+    (None, ["/", "/have-your-say", "/you-said-we-did", "/toolkit", "/consultations", "/strategy",
+           "/how-we-work-out-the-numbers"], 20),
     ("officer", ["/account", "/findings/manage", "/findings/dashboard", "/admin/reference", "/admin/search",
                  "/consultations/new", "/strategy/plan"], 60),
 ])
