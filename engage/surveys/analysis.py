@@ -546,11 +546,13 @@ def _ranking(q, people, public, limit):
 
 # ---- plain data for publishing, exports and the API --------------------------------------
 
-def aggregated(survey, *, public: bool, by_keys=("area-group", "ward", "channel", "equality")) -> list[dict]:
+def aggregated(survey, *, public: bool, by_keys=("area-group", "ward", "channel", "equality"),
+               people: list[Person] | None = None) -> list[dict]:
     """Every question's counts as plain data, for everyone and for each group of the
     breakdowns (ward, priority wards and the rest, channel, each equality question).
-    With ``public`` a group whose base is under the threshold has its figures removed."""
-    people = load_people(survey)
+    With ``public`` a group whose base is under the threshold has its figures removed.
+    ``people`` (from ``load_people``) saves loading them again when the caller has them."""
+    people = load_people(survey) if people is None else people
     dims = dimensions(survey)
     wanted = [k for k in dims if k in by_keys or (k.startswith("q") and "equality" in by_keys)]
     nums = structure.numbers(survey)

@@ -56,10 +56,11 @@ def api_results(id):  # noqa: A002  (the path parameter's name in the OpenAPI do
     staff = builder.can_manage(current_user, survey)
     if not public and not staff:
         not_found("This survey's results are not published yet.")
-    questions = analysis.aggregated(survey, public=not staff)
+    people = analysis.load_people(survey)
+    questions = analysis.aggregated(survey, public=not staff, people=people)
     return jsonify({"survey": {"id": survey.id, "title": survey.title, "consultation_id": survey.consultation_id,
                                "state": survey.state, "published": public},
-                    "respondents": len(analysis.load_people(survey)),
+                    "respondents": len(people),
                     "suppression_threshold": disclosure.threshold(),
                     "min_base_for_intervals": numbers.min_base(),
                     "method": url_for("main.numbers", _external=True),

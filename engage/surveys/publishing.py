@@ -28,8 +28,9 @@ def build_aggregate(survey) -> importing.Aggregate:
     wards = {name: (area_id, bool(priority)) for area_id, name, priority in db.session.execute(
         select(Area.id, Area.name, Area.priority_ward).where(Area.level == "ward"))}
     agg = importing.Aggregate(fmt="survey")
-    agg.respondents = len(load_people(survey))
-    for question in aggregated(survey, public=False):
+    people = load_people(survey)
+    agg.respondents = len(people)
+    for question in aggregated(survey, public=False, people=people):
         data = agg.question(f"{question['text']}")
         data.code = question["number"]
         data.qtype = QTYPES.get(question["type"], "single")
