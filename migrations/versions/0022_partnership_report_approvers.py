@@ -3,7 +3,7 @@
 is stuck in review when the author is the only officer
 
 Revision ID: 0021_report_approvers
-Revises: 0020_mail_outbox
+Revises: 0021_survey_paper_settings
 Create Date: 2026-12-06 16:30:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '0021_report_approvers'
-down_revision = '0020_mail_outbox'
+down_revision = '0021_survey_paper_settings'
 branch_labels = None
 depends_on = None
 
