@@ -3,14 +3,14 @@ through the shared edit-conflict mechanism), can be set aside as a duplicate or 
 keeps a record of what staff did to it (corrected, set aside, put back, erased: who, when,
 why) in ``survey_response_event``.
 
-Revision ID: 0021_response_records
-Revises: 0020_mail_outbox
+Revision ID: 0023_response_records
+Revises: 0021_report_approvers
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021_response_records"
-down_revision = "0020_mail_outbox"
+revision = "0023_response_records"
+down_revision = "0021_report_approvers"
 branch_labels = None
 depends_on = None
 
