@@ -65,6 +65,9 @@ class QuestionForm(EngageForm):
                         "Optional. Copy answers from the list above, one on each line, such as “Don’t know” or “Not applicable”. "
                         "They are still counted and shown, but people who give only these answers are not in the base of the "
                         "percentages.", area=True)
+    exclusive = _text("Answers that cannot be ticked with others", 2000,
+                      "Optional. Copy answers from the list above, one on each line, such as “None of these” or “Don’t know”. "
+                      "Anyone who ticks one of them cannot tick another answer as well.", area=True)
     allow_other = _check("Add “Other, please say”")
     randomise = _check("Show the answers in a random order", "Each person sees their own order. “Other” and “Prefer not to say” stay last.")
     min = StringField("Smallest number allowed", widget=GovTextInput(), validators=[Optional(), Length(max=20)])
@@ -94,6 +97,13 @@ class ThemeForm(EngageForm):
 class UploadForm(EngageForm):
     file = FileField("CSV file", description="Headings are the question numbers (Q1, Q2…). Download the template to see them.",
                      widget=GovFileInput())
+    submit = SubmitField("Upload and check", widget=GovSubmitInput())
+
+
+class PopulationUploadForm(EngageForm):
+    """Population figures come with their own columns, not a survey's question numbers."""
+    file = FileField("CSV file", description="Columns: area, kind, age_band, sex, ethnicity and count, one row for each figure. "
+                                             "Download the figures below to see the layout.", widget=GovFileInput())
     submit = SubmitField("Upload and check", widget=GovSubmitInput())
 
 

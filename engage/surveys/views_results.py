@@ -24,7 +24,7 @@ from ..partnership.models import Area
 from . import analysis, builder, comments as comment_service, entry, records, exports, import_jobs, population, publishing, structure
 from . import bp
 from .equality import AGE_BANDS, SEXES
-from .forms import PlainForm, PublishForm, ThemeForm, UploadForm
+from .forms import PlainForm, PopulationUploadForm, PublishForm, ThemeForm, UploadForm
 from .models import CHANNELS, SurveyAnswer
 from .views_public import _keep_contact, field
 
@@ -302,7 +302,7 @@ def publish(survey_id):
 @bp.route("/admin/population", methods=["GET", "POST"])
 @role_required(OFFICER)
 def population_admin():
-    form = UploadForm()
+    form = PopulationUploadForm()
     problems = []
     if form.validate_on_submit():
         data = form.file.data.read(5 * 1024 * 1024) if form.file.data else b""
