@@ -117,7 +117,7 @@ def detail_of(c: Consultation) -> dict:
         "planned_start": _iso(c.planned_start), "planned_close": _iso(c.planned_close),
         "actual_start": _iso(c.actual_start), "actual_close": _iso(c.actual_close),
         "people_reached": c.people_reached, "responses": c.responses, "cost": c.cost,
-        "equality_monitoring": bool(c.equality_monitoring),
+        "equality_monitoring": services.equality_monitored(c),
         "contact_name": c.contact_name or None, "contact_email": c.contact_email or None,
         "documents": [{"title": d.title, "filename": d.filename, "content_type": d.content_type, "size": d.size,
                        "url": url_for("consultations.download", consultation_id=c.id, document_id=d.id, _external=True)}
@@ -178,7 +178,7 @@ def export_csv():
             "results_published_on": _iso(c.results_published_on) if published else "",
             "people_reached": c.people_reached if c.people_reached is not None else "",
             "responses": c.responses if c.responses is not None else "",
-            "equality_monitoring": "yes" if c.equality_monitoring else "no",
+            "equality_monitoring": "yes" if services.equality_monitored(c) else "no",
             "findings": " | ".join(f.statement for f in c.findings) if published else "",
             "is_demo": "yes" if c.is_demo else "no",
             "url": url_for("consultations.page", consultation_id=c.id, _external=True),

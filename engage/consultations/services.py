@@ -794,3 +794,41 @@ def headline_figure(question: Question, threshold: int | None = None) -> Headlin
     figures = [(f.count, f.base, f.option.position if f.option else 0, f.option.label if f.option else None)
                for f in sorted(question.figures, key=lambda f: f.id) if f.segment is not None and f.segment.dimension == "all"]
     return top_answer(figures, threshold, consultation_year(question.consultation))
+
+
+def equality_monitored(consultation: Consultation) -> bool:
+    """Equality monitoring is collected when the form says so, or when another capability
+    knows it is (a survey of the consultation asks the equality questions: registry ``facts``)."""
+    from ..core.registry import facts
+
+    return bool(consultation.equality_monitoring) or (consultation.id is not None and facts.holds("equality_monitoring", consultation.id))
+
+
+def public_preview(data: dict, today: date | None = None) -> list[str]:
+    """What the consultation form's values will show, in words, before it is saved: who can
+    see it, and whether it shows as planned or open on "Have your say"."""
+    today = today or date.today()
+    draft = Consultation(planned_start=data.get("planned_start"), planned_close=data.get("planned_close"),
+                         actual_start=data.get("actual_start"), actual_close=data.get("actual_close"),
+                         results_published_on=data.get("results_published_on"))
+    visibility = data.get("visibility") or "public"
+    who = {"public": "Anyone can see it on this website.",
+           "partners": "Only people who are signed in can see it. It is not listed on “Have your say”.",
+           "organisation": "Only people in its lead organisation can see it. It is not listed on “Have your say”."}.get(
+        visibility, "Anyone can see it on this website.")
+    status = draft.status_on(today)
+    start, close = draft.starts_on, draft.closes_on
+
+    def day(value):
+        return f"{value.day} {value:%B %Y}"
+
+    if status == "planned":
+        when = ("It shows as planned, not open, because it has no start date. Add a start date when you know it."
+                if start is None else f"It shows as planned until {day(start)}, then as open.")
+    elif status == "open":
+        when = "It shows as open, inviting people to take part" + (f", until {day(close)}." if close else ", with no closing date.")
+    elif status == "closed":
+        when = "It shows as closed."
+    else:
+        when = "It shows as closed, with its results."
+    return [who, when] if visibility != "public" else [who, when.replace("It shows", "On “Have your say” it shows", 1)]

@@ -151,7 +151,7 @@ def page(consultation_id):
     published = services.results_published(consultation)
     headlines = {q.id: services.headline_figure(q) for q in consultation.questions} if (published or editable) else {}
     return render_template(
-        "consultations/page.html", consultation=consultation, editable=editable, published=published,
+        "consultations/page.html", consultation=consultation, editable=editable, published=published, equality_monitored=services.equality_monitored(consultation),
         show_results=published or editable, headlines=headlines,
         has_results_template=_template_exists("consultations/results/_results.html"),
         history=history(consultation, limit=20) if editable else [],
@@ -307,8 +307,10 @@ def _form_page(form, consultation=None, similar=None, status=200, conflict=None)
         status = 409
     elif form.errors or form.form_errors:
         status = 400
+    preview = services.public_preview({name: getattr(form, name).data for name in (
+        "planned_start", "planned_close", "actual_start", "actual_close", "results_published_on", "visibility")})
     return render_template("consultations/form.html", form=form, consultation=consultation, similar=similar or [],
-                           is_officer=current_user.role == "officer", conflict=conflict), status
+                           is_officer=current_user.role == "officer", conflict=conflict, preview=preview), status
 
 
 @bp.route("/consultations/new", methods=["GET", "POST"])
@@ -323,7 +325,8 @@ def new():
         form.contact_name.data = current_user.name
         form.contact_email.data = current_user.email
         form.visibility.data = "public"
-        form.planned_start.data = date.today()
+        # No start date until someone gives one: without it the consultation is "planned",
+        # never shown as open on "Have your say" by a default nobody chose.
     elif "lead_organisation_id" not in request.form:
         form.lead_organisation_id.data = current_user.organisation_id
     if form.validate_on_submit():

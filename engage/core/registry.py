@@ -39,6 +39,13 @@ for optional features. Instead the capability that *has* something registers it 
     returns a sentence saying why (or ``None``); the consultation database refuses a results
     date while ``result_holds.reasons(consultation_id)`` gives any. Resident surveys use it:
     results published for staff only wait for the decision on the survey.
+
+``facts``
+    Yes-or-no facts about a consultation that another capability knows better than what was
+    typed into the consultation's form. ``facts.register("equality_monitoring", check)`` where
+    ``check(consultation_id)`` returns True when it holds; ``facts.holds(name, consultation_id)``
+    is True when any check says so. Resident surveys use it: a consultation whose survey asks
+    the equality questions collects equality monitoring, whatever its form's box says.
 """
 from __future__ import annotations
 
@@ -139,7 +146,19 @@ class ResultHolds:
         return [reason for check in current_app.extensions.get(self.key, []) if (reason := check(consultation_id))]
 
 
+class Facts:
+    key = "engage_facts"
+
+    def register(self, name: str, check: Callable[[int], bool], app: Flask | None = None) -> None:
+        app = app or current_app
+        app.extensions.setdefault(self.key, {}).setdefault(name, []).append(check)
+
+    def holds(self, name: str, consultation_id: int) -> bool:
+        return any(check(consultation_id) for check in current_app.extensions.get(self.key, {}).get(name, []))
+
+
 panels = Panels()
+facts = Facts()
 contacts = Contacts()
 links = Links()
 result_holds = ResultHolds()

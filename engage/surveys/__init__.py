@@ -31,8 +31,8 @@ DEFAULTS = {
 
 
 def init_app(app: Flask) -> None:
-    from ..core.registry import ContactSource, contacts, panels, result_holds
-    from . import answering, api, demo, models, publishing, views_manage, views_public, views_responses, views_results  # noqa: F401
+    from ..core.registry import ContactSource, contacts, facts, panels, result_holds
+    from . import answering, api, demo, equality, models, publishing, views_lifecycle, views_manage, views_public, views_responses, views_results  # noqa: F401
     from .panels import consultation_manage, consultation_page
 
     for key, value in DEFAULTS.items():
@@ -42,6 +42,7 @@ def init_app(app: Flask) -> None:
     panels.register("consultation.manage", consultation_manage, app=app)
     contacts.register(ContactSource("surveys", answering.contact_addresses, answering.forget_contacts), app=app)
     result_holds.register(publishing.results_hold, app=app)
+    facts.register("equality_monitoring", equality.asked_in_consultation, app=app)
     from . import commands  # noqa: F401  (purge-expired)
     _describe_for_deletes()
 
@@ -66,3 +67,4 @@ def _describe_for_deletes() -> None:
         deletion.describe(table, singular, plural, title=title)
     deletion.quiet("survey_comment_code")
     deletion.quiet("survey_response_event")
+    deletion.quiet("survey_lifecycle_move")

@@ -59,3 +59,15 @@ LABELS = {
     "age": "Age band", "sex": "Sex", "gender-identity": "Gender identity", "ethnicity": "Ethnic group",
     "disability": "Disability", "religion": "Religion", "sexual-orientation": "Sexual orientation", "carer": "Caring responsibilities",
 }
+
+
+def asked_in_consultation(consultation_id: int) -> bool:
+    """Does a survey of this consultation ask the equality monitoring questions? (The
+    consultation's "Equality monitoring" is derived from it: ``core.registry.facts``.)"""
+    from sqlalchemy import select
+
+    from ..extensions import db
+    from .models import Survey, SurveyQuestion
+
+    return db.session.scalar(select(SurveyQuestion.id).join(Survey, Survey.id == SurveyQuestion.survey_id).where(
+        Survey.consultation_id == consultation_id, SurveyQuestion.equality_key != "").limit(1)) is not None

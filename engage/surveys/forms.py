@@ -159,3 +159,17 @@ class EraseForm(EngageForm):
 
         super().__init__(*args, **kwargs)
         self.category.choices = list(ERASE_REASONS.items())
+
+
+# ---- lifecycle moves (engage/surveys/lifecycle.py) ---------------------------------------
+
+class CloseNowForm(EngageForm):
+    reason = _reason("Why close it now?", "For example, “The decision meeting was brought forward”.")
+    submit = SubmitField("Close now", widget=GovSubmitInput())
+
+
+class NewCloseForm(EngageForm):
+    closes_on = GovDateField("New closing date", description="It closes at the end of this day. For example, 30 4 2026",
+                             validators=[InputRequired("Enter the new closing date")])
+    reason = _reason("Why?", "For example, “Few answers from Castle ward yet”.")
+    submit = SubmitField("Save", widget=GovSubmitInput())

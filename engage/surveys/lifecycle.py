@@ -1,6 +1,8 @@
 """What happens around a survey's dates: its public link becoming the consultation's
-"Take part" link while it is open, and personal data deleted on schedule
-(``flask --app wsgi engage purge-expired``).
+"Take part" link while it is open, the consultation's dates following the survey's, moves
+people make (close now, extend, reopen: each a compare-and-set on the dates as the person
+saw them, with a reason, recorded as a ``SurveyLifecycleMove``: who, when, from, to, why), and
+personal data deleted on schedule (``flask --app wsgi engage purge-expired``).
 
 ``TABLE`` is the survey's lifecycle as ``engage/core/workflows.py`` steps (its states follow
 from its dates, ``Survey.state_at``): the survey's pages show where it is, who can move it on
@@ -11,21 +13,23 @@ and the test pick it up; if it makes "closed" a state people can leave, take "cl
 """
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import delete, select, update
 
-from ..core import workflows
+from ..core import audit, transitions, workflows
 from ..core.mail import external_url
 from ..core.models import utcnow
 from ..extensions import db
-from .models import Survey, SurveyAnswer, SurveyContact, SurveyQuestion, SurveyResponse, comment_code
+from .models import Survey, SurveyAnswer, SurveyContact, SurveyLifecycleMove, SurveyQuestion, SurveyResponse, comment_code
 
 
 MANAGER = "manager"
 ROLES = {MANAGER: "someone who can change the consultation (its practitioners and partnership officers)"}
 STATE_WORDS = {"draft": "Draft", "scheduled": "Scheduled", "open": "Open", "closed": "Closed"}
-FINAL = {"closed"}
+# Nothing is final: a closed survey can be reopened (``reopen``).
+FINAL: set = set()
+MOVES = {"close-now": "Closed now", "extend": "Extended", "reopen": "Reopened"}
 
 TABLE: list[workflows.Step] = [
     workflows.step("set-dates", "Set the dates", "draft", "scheduled", {MANAGER},
@@ -37,6 +41,15 @@ TABLE: list[workflows.Step] = [
     workflows.step("closes", "Closes", "open", "closed", automatic=True,
                    does="On the closing date the survey stops taking answers. Personal data is deleted when "
                         "the time it is kept for has passed."),
+    workflows.step("close-now", "Close now", "open", "closed", {MANAGER},
+                   does="Stops the survey taking answers at once. Your reason is kept and shown, and the consultation's "
+                        "closing date becomes today."),
+    workflows.step("extend", "Extend", "open", "open", {MANAGER},
+                   does="Moves the closing date later. Your reason is kept and shown, and the consultation's closing "
+                        "date follows."),
+    workflows.step("reopen", "Reopen", "closed", "open", {MANAGER},
+                   does="Opens the survey again until a new closing date. Your reason is kept and shown, and the "
+                        "consultation is open again until that date."),
 ]
 
 
@@ -49,7 +62,11 @@ def _may(step, survey, user) -> bool:
 def _href(step, survey):
     from flask import url_for
 
-    return url_for("surveys.settings", survey_id=survey.id) if step.action in ("set-dates", "clear-dates") else None
+    if step.action in ("set-dates", "clear-dates"):
+        return url_for("surveys.settings", survey_id=survey.id)
+    if step.action in MOVES:
+        return url_for("surveys.lifecycle_page", survey_id=survey.id, _anchor=step.action)
+    return None
 
 
 WORKFLOW = workflows.register(workflows.Workflow(
@@ -74,6 +91,129 @@ def sync_take_part(survey) -> None:
         consultation.take_part_url = public_url(survey)
     elif _points_here(consultation.take_part_url, survey):
         consultation.take_part_url = ""
+
+
+def last_day(closes_at: datetime | None) -> date | None:
+    """The last day a survey closing at ``closes_at`` takes answers (it closes at midnight
+    after its closing date, or at the moment someone closed it)."""
+    if closes_at is None:
+        return None
+    return (closes_at - timedelta(microseconds=1)).date()
+
+
+def consultation_follows(actor, survey, now=None) -> None:
+    """The consultation's dates follow the survey's: it starts when the survey opens, and its
+    closing date is the survey's last day (planned while it is still to come, actual once it
+    has closed). Recorded on the consultation (its version moves on, so a consultation form
+    opened before is an edit conflict, never a silent overwrite). Flushes."""
+    if survey.opens_at is None:
+        return
+    now = now or utcnow()
+    consultation = survey.consultation
+    opens, last = survey.opens_at.date(), last_day(survey.closes_at)
+    values = {"planned_start": opens, "actual_start": opens if survey.opens_at <= now else None,
+              "planned_close": last if last is not None else consultation.planned_close,
+              "actual_close": last if survey.closes_at is not None and survey.closes_at <= now else None}
+    changes = {k: [getattr(consultation, k).isoformat() if getattr(consultation, k) else None, v.isoformat() if v else None]
+               for k, v in values.items() if getattr(consultation, k) != v}
+    if not changes:
+        return
+    for name, value in values.items():
+        setattr(consultation, name, value)
+    audit.record(actor, "update", consultation, f"Dates follow the survey “{survey.title}”", changes=changes)
+    db.session.flush()
+
+
+class MoveError(Exception):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def _closing(day) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time.min)
+
+
+def _reason(text: str) -> str:
+    from ..core.sanitise import clean_text
+
+    reason = clean_text(text or "")
+    if not reason:
+        raise MoveError("Say why, so that others can see why it was done", "reason")
+    if len(reason) > 1000:
+        raise MoveError("The reason must be 1,000 characters or fewer", "reason")
+    return reason
+
+
+def _move(actor, survey, move: str, closes_at: datetime, reason: str, now: datetime) -> SurveyLifecycleMove:
+    """The move itself: a compare-and-set on the dates as the person saw them, first; then the
+    record, the survey's version (an open settings form conflicts), the consultation's dates
+    and its "Take part" link."""
+    was_state, was_closes = survey.state_at(now), survey.closes_at
+    transitions.compare_and_set(survey, {"opens_at": survey.opens_at, "closes_at": was_closes},
+                                {"closes_at": closes_at, "updated_at": now}, done="changed this survey's dates")
+    record = SurveyLifecycleMove(survey_id=survey.id, move=move, actor_id=actor.id, at=now, from_state=was_state,
+                                 to_state=survey.state_at(now), from_closes=was_closes, to_closes=closes_at, reason=reason)
+    db.session.add(record)
+    audit.record(actor, "update", survey, f"{MOVES[move]}: {survey.title}",
+                 changes={"closes_at": [was_closes.isoformat(timespec="minutes") if was_closes else None,
+                                        closes_at.isoformat(timespec="minutes")], "reason": [None, reason]})
+    sync_take_part(survey)
+    consultation_follows(actor, survey, now)
+    db.session.flush()
+    return record
+
+
+def _check(actor, survey) -> None:
+    from .builder import can_manage
+
+    if actor is None or not can_manage(actor, survey):
+        raise MoveError("You cannot change this survey. Only its consultation's organisation and partnership officers can.")
+
+
+def close_now(actor, survey, reason: str, now=None) -> SurveyLifecycleMove:
+    """Stop taking answers at once (no backdating: it closes now, after it opened)."""
+    _check(actor, survey)
+    now = now or utcnow()
+    if survey.state_at(now) != "open":
+        raise MoveError("Only an open survey can be closed now")
+    return _move(actor, survey, "close-now", now, _reason(reason), now)
+
+
+def extend(actor, survey, day, reason: str, now=None) -> SurveyLifecycleMove:
+    """A later closing date for an open survey (it closes at the end of ``day``)."""
+    _check(actor, survey)
+    now = now or utcnow()
+    if survey.state_at(now) != "open":
+        raise MoveError("Only an open survey can be extended. To open a closed one again, reopen it")
+    if not isinstance(day, date):
+        raise MoveError("Enter the new closing date", "closes_on")
+    closes_at = _closing(day)
+    if survey.closes_at is not None and closes_at <= survey.closes_at:
+        raise MoveError(f"The new closing date must be after the current one, {last_day(survey.closes_at):%-d %B %Y}", "closes_on")
+    if closes_at <= now:
+        raise MoveError("The new closing date must be today or later", "closes_on")
+    return _move(actor, survey, "extend", closes_at, _reason(reason), now)
+
+
+def reopen(actor, survey, day, reason: str, now=None) -> SurveyLifecycleMove:
+    """Open a closed survey again until the end of ``day``."""
+    _check(actor, survey)
+    now = now or utcnow()
+    if survey.state_at(now) != "closed":
+        raise MoveError("Only a closed survey can be reopened")
+    if not isinstance(day, date):
+        raise MoveError("Enter the new closing date", "closes_on")
+    closes_at = _closing(day)
+    if closes_at <= now:
+        raise MoveError("The new closing date must be today or later", "closes_on")
+    return _move(actor, survey, "reopen", closes_at, _reason(reason), now)
+
+
+def moves(survey) -> list[SurveyLifecycleMove]:
+    return db.session.scalars(select(SurveyLifecycleMove).where(SurveyLifecycleMove.survey_id == survey.id)
+                              .order_by(SurveyLifecycleMove.at.desc(), SurveyLifecycleMove.id.desc())).all()
 
 
 def retention_ends(survey):

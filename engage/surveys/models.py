@@ -365,3 +365,24 @@ class PopulationFigure(db.Model):
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
 
     area = relationship("Area")
+
+
+class SurveyLifecycleMove(db.Model):
+    """A move of the survey's lifecycle made by a person (``lifecycle.close_now``,
+    ``extend``, ``reopen``): who, when, from, to (states and closing times) and why."""
+
+    __tablename__ = "survey_lifecycle_move"
+    __table_args__ = AUTOINC
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    move: Mapped[str] = mapped_column(String(12))  # close-now | extend | reopen
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    from_state: Mapped[str] = mapped_column(String(12))
+    to_state: Mapped[str] = mapped_column(String(12))
+    from_closes: Mapped[datetime | None] = mapped_column(DateTime)
+    to_closes: Mapped[datetime | None] = mapped_column(DateTime)
+    reason: Mapped[str] = mapped_column(Text)
+
+    actor = relationship("User")

@@ -82,6 +82,17 @@ def results_hold(consultation_id: int) -> str | None:
             "To show them, publish them to everyone from the survey's results page. Or leave this date empty")
 
 
+def open_refusal(survey) -> str | None:
+    """Results are published once the survey has closed, never while it is open: figures
+    published while people are still answering would be out of date the next minute, would
+    be read as the result, and could sway the people still to answer. Close it now (with a
+    reason) to publish early."""
+    if survey.state in ("open", "scheduled"):
+        return ("This survey is still open, so its results are not final: they change with every answer and could sway "
+                "the people still to answer. Publish them once it has closed. To publish early, close it now first.")
+    return None
+
+
 def publish(actor, survey, *, results_public: bool = False) -> importing.Summary:
     """Write the aggregated results into the consultation database (flush, no commit).
 
@@ -95,6 +106,9 @@ def publish(actor, survey, *, results_public: bool = False) -> importing.Summary
 
     if not can_manage(actor, survey):
         raise BuildError("You cannot publish this survey's results")
+    refusal = open_refusal(survey)
+    if refusal:
+        raise BuildError(refusal)
     consultation: Consultation = survey.consultation
     decided = survey.results_public_at is not None
     if not results_public and not decided and consultation.results_published_on is not None:

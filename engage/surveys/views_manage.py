@@ -127,6 +127,7 @@ def settings(survey_id):
         def update():
             builder.update_settings(current_user, survey, _settings_data(form), form.version.data)
             lifecycle.sync_take_part(survey)
+            lifecycle.consultation_follows(current_user, survey)
 
         saved, conflict = _save(form, update, Survey, survey_id)
         if saved:

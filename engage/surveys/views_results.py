@@ -294,7 +294,7 @@ def publish(survey_id):
                   f"with {summary.figures:,} figures. They are searchable like any import.", "success")
             return redirect(url_for("consultations.page", consultation_id=survey.consultation_id, _anchor="results"))
     return render_template("surveys/manage/publish.html", survey=survey, form=form,
-                           people=records.counted_total(survey)), status or form_status(form)
+                           people=records.counted_total(survey), refusal=publishing.open_refusal(survey)), status or form_status(form)
 
 
 # ---- population profiles (officers) --------------------------------------------------------

@@ -41,6 +41,9 @@ def demo(seeded, client):
 
     survey = db.session.scalar(select(Survey).where(Survey.is_demo.is_(True)))
     officer = db.session.scalar(select(User).where(User.role == "officer").order_by(User.id))
+    from engage.core.models import utcnow
+
+    survey.closes_at = utcnow()  # results are published once the survey has closed
     publishing.publish(officer, survey, results_public=True)
     db.session.commit()
     return survey

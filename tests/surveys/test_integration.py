@@ -11,7 +11,7 @@ from engage.core.registry import contacts
 from engage.extensions import db
 from engage.surveys import answering, lifecycle, publishing
 from engage.surveys.models import Survey, SurveyAnswer, SurveyContact, SurveyResponse
-from tests.surveys.survey_support import choice, consultation, places, store, survey  # noqa: F401
+from tests.surveys.survey_support import choice, close, consultation, places, store, survey  # noqa: F401
 
 
 def test_open_survey_shows_on_consultation_page_have_your_say_and_finder(client, survey, consultation):
@@ -60,6 +60,11 @@ def test_publish_to_the_consultation_database(client, login, users, survey, plac
     for ward, label in ((places["castle"], "Often"), (places["castle"], "Often"), (places["mill"], "Never")):
         store(survey, {"ward": ward.id, "use": choice(q["use"], label)})
     login("practitioner")
+    # Refused while the survey is open: its results are not final.
+    refused = client.post(f"/surveys/{survey.id}/publish", data={"results_public": "y"})
+    assert refused.status_code == 400 and "still open" in refused.get_data(as_text=True)
+    assert "still open" in client.get(f"/surveys/{survey.id}/publish").get_data(as_text=True)
+    close(survey)
     response = client.post(f"/surveys/{survey.id}/publish", data={"results_public": "y"})
     assert response.status_code == 302
     db.session.expire_all()

@@ -14,12 +14,13 @@ from engage.extensions import db
 from engage.surveys import publishing
 from engage.surveys.builder import BuildError
 from engage.surveys.models import Survey
-from tests.surveys.survey_support import choice, consultation, places, store, survey  # noqa: F401
+from tests.surveys.survey_support import choice, close, consultation, places, store, survey  # noqa: F401
 
 
 def _answers(survey, places):
     for label in ("Often", "Often", "Never", "Sometimes", "Often"):
         store(survey, {"ward": places["castle"].id, "use": choice(survey.q["use"], label)})
+    close(survey)
 
 
 def _park_questions(consultation):

@@ -14,7 +14,7 @@ from engage.surveys import analysis, exports, records
 from engage.surveys.builder import BuildError
 from engage.surveys.models import (CommentTheme, SurveyAnswer, SurveyContact, SurveyResponse, SurveyResponseEvent,
                                    comment_code)
-from tests.surveys.survey_support import choice, consultation, opt, places, store, survey  # noqa: F401
+from tests.surveys.survey_support import choice, close, consultation, opt, places, store, survey  # noqa: F401
 
 
 def _people(survey):
@@ -168,6 +168,7 @@ def test_published_results_follow(app, users, survey, places, answered, consulta
 
     a, _ = answered
     staff = users["practitioner"]
+    close(survey)
     publishing.publish(staff, survey)
     db.session.commit()
     total = lambda: db.session.scalar(select(func.sum(ResultFigure.count)))  # noqa: E731

@@ -1,0 +1,66 @@
+"""Staff page for a survey's lifecycle moves: close now, extend, reopen (each with a reason)
+and the record of every move (engage/surveys/lifecycle.py)."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from ..consultations import services as consultations
+from ..core.errors import not_found
+from ..core.forms import attach_error
+from ..core.security import role_required
+from ..core.transitions import AlreadyMoved
+from ..extensions import db
+from . import bp, builder, lifecycle
+from .forms import CloseNowForm, NewCloseForm
+
+EDITORS = consultations.EDITOR_ROLES
+
+
+def _page(survey, forms=None, status=200):
+    forms = forms or {}
+    return render_template("surveys/manage/lifecycle.html", survey=survey, moves=lifecycle.moves(survey),
+                           move_names=lifecycle.MOVES, last_day=lifecycle.last_day,
+                           close_form=forms.get("close-now") or CloseNowForm(formdata=None, prefix="close"),
+                           extend_form=forms.get("extend") or NewCloseForm(formdata=None, prefix="extend"),
+                           reopen_form=forms.get("reopen") or NewCloseForm(formdata=None, prefix="reopen")), status
+
+
+@bp.route("/surveys/<int:survey_id>/open-and-close")
+@role_required(*EDITORS)
+def lifecycle_page(survey_id):
+    return _page(builder.get_for_manage(current_user, survey_id))
+
+
+@bp.route("/surveys/<int:survey_id>/open-and-close/<move>", methods=["POST"])
+@role_required(*EDITORS)
+def lifecycle_move(survey_id, move):
+    survey = builder.get_for_manage(current_user, survey_id)
+    if move not in lifecycle.MOVES:
+        not_found("There is no such change. Choose close now, extend or reopen.")
+    prefix = {"close-now": "close", "extend": "extend", "reopen": "reopen"}[move]
+    form = CloseNowForm(prefix=prefix) if move == "close-now" else NewCloseForm(prefix=prefix)
+    status = 400
+    if form.validate_on_submit():
+        try:
+            if move == "close-now":
+                lifecycle.close_now(current_user, survey, form.reason.data)
+            elif move == "extend":
+                lifecycle.extend(current_user, survey, form.closes_on.data, form.reason.data)
+            else:
+                lifecycle.reopen(current_user, survey, form.closes_on.data, form.reason.data)
+            db.session.commit()
+        except lifecycle.MoveError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        except AlreadyMoved as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+            status = 409
+        else:
+            day = lifecycle.last_day(survey.closes_at)
+            flash({"close-now": "Closed now: it takes no more answers.",
+                   "extend": f"Extended: it now closes at the end of {day:%-d %B %Y}.",
+                   "reopen": f"Reopened: it takes answers until the end of {day:%-d %B %Y}."}[move], "success")
+            return redirect(url_for("surveys.lifecycle_page", survey_id=survey.id))
+    return _page(survey, {move: form}, status)
