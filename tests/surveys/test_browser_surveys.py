@@ -96,3 +96,66 @@ def test_staff_survey_pages_are_accessible(page, live_server):
                  "who-answered", "comments", "codes", "import", "publish"):
         page.goto(f"{base}/{path}")
         assert_no_axe_violations(page)
+
+
+def test_one_response_at_a_time_and_close_now(page, live_server):
+    """Issue 20, one lean journey: find a response by its reference, correct it, erase it and
+    see the results stop counting it; close the survey now and reopen it (its old closing date)."""
+    browser_login(page, live_server, "practitioner")
+    page.goto(live_server + "/consultations?status=open")
+    page.get_by_role("link", name=re.compile("Cleaner streets and parks survey")).first.click()
+    page.get_by_role("link", name=re.compile("^Survey: ")).first.click()
+    base = page.url.rsplit("/", 1)[0]
+    page.goto(f"{base}/responses")
+    assert_no_axe_violations(page)
+
+    def counted():
+        return int(re.search(r"([\d,]+) responses? counted", page.locator("main").inner_text()).group(1).replace(",", ""))
+
+    before = counted()
+    reference = page.locator("table a").first.inner_text().strip()
+    # Typed as a resident reads it out: lower case.
+    page.get_by_label("Reference").fill(reference.lower())
+    page.get_by_role("button", name="Find responses").click()
+    assert page.get_by_role("heading", level=1).inner_text() == f"Response {reference}"
+    assert_no_axe_violations(page)
+
+    page.get_by_role("link", name="Correct the answers").click()
+    assert_no_axe_violations(page)
+    ward = page.locator("main select").first
+    options = ward.locator("option").all_inner_texts()
+    chosen = ward.locator("option:checked").inner_text()
+    other = next(o for o in options if o.strip() and o != chosen and not o.startswith("Choose"))
+    ward.select_option(label=other)
+    page.get_by_label("Why are you correcting it?").fill("Typing slip: the paper form says " + other)
+    page.get_by_role("button", name="Save the correction").click()
+    assert "Corrected" in page.locator("#history").inner_text() and other in page.locator("#history").inner_text()
+
+    page.get_by_role("link", name=re.compile("Erase at the person")).click()
+    assert_no_axe_violations(page)
+    page.get_by_label("The person asked us to erase their answers").check()
+    page.get_by_role("button", name="Erase this response").click()
+    assert page.locator("#counted").inner_text() == "No: erased"
+    assert "Typing slip" not in page.locator("main").inner_text()  # the correction's words went too
+    page.goto(f"{base}/responses")
+    assert counted() == before - 1
+
+    page.goto(f"{base}/open-and-close")
+    assert_no_axe_violations(page)
+    status = page.locator("#survey-state").inner_text()
+    last_day = re.search(r"closes at the end of (\d+ \w+ \d{4})", status).group(1)
+    page.get_by_label("Why close it now?").fill("The decision meeting was brought forward")
+    page.get_by_role("button", name="Close now").click()
+    assert "Closed" in page.locator("#survey-state").inner_text()
+    assert "The decision meeting was brought forward" in page.locator("#moves").inner_text()
+    from datetime import datetime
+
+    day = datetime.strptime(last_day, "%d %B %Y")
+    boxes = page.locator('input[name="reopen-closes_on"]')
+    for n, value in enumerate((day.day, day.month, day.year)):
+        boxes.nth(n).fill(str(value))
+    page.get_by_label("Why?").fill("Closed by mistake")
+    page.get_by_role("button", name="Reopen").click()
+    assert "Open" in page.locator("#survey-state").inner_text() and last_day in page.locator("#survey-state").inner_text()
+    assert "Reopened" in page.locator("#moves").inner_text()
+    assert_no_axe_violations(page)
