@@ -12,7 +12,7 @@ from sqlalchemy import and_, func, or_, select, update
 from ..accounts.models import User
 from ..accounts.roles import OFFICER
 from ..consultations.models import Consultation
-from ..core import audit, transitions
+from ..core import audit, events, transitions
 from ..core.mail import SENT, external_url, queue_mail
 from ..core.registry import contacts
 from ..extensions import db
@@ -119,6 +119,8 @@ def release(report: FindingsReport, at: datetime | None = None) -> int:
     audit.record(None, "release", report, f"Findings report made public: {report.title}",
                  changes={"coordinators_told": [None, sent], "residents_to_tell": [None, told]})
     db.session.flush()
+    if report.visibility == "public":
+        events.publish(events.FINDINGS_PUBLISHED, report_id=report.id)
     return sent + told
 
 
