@@ -19,8 +19,8 @@ from . import answering, builder, codes as access_codes, lifecycle, structure, v
 from . import questions as qtypes
 from . import bp
 from .forms import CodesForm, ConfirmForm, PlainForm, QuestionForm, SectionForm, SurveyForm
-from .models import Survey, SurveyQuestion, SurveySection
-from .views_public import _remember, field
+from .models import PAPER_COPIES, PAPER_RETURN, Survey, SurveyQuestion, SurveySection
+from .views_public import _remember, field, outline, short_url as _short_url
 
 EDITORS = consultations.EDITOR_ROLES
 
@@ -35,8 +35,14 @@ def _conflict(error, model, object_id: int, form):
     return conflict.describe(form)
 
 
+# The services name the stored dates; the settings form asks for days ("Opens on"): a rule
+# about a date goes next to its boxes, and the error summary links there (not to the page).
+_FIELD_OF = {"opens_at": "opens_on", "closes_at": "closes_on"}
+
+
 def _errors_to_form(form, error: builder.BuildError) -> None:
-    target = getattr(form, error.field, None) if error.field else None
+    name = _FIELD_OF.get(error.field, error.field) if error.field else None
+    target = getattr(form, name, None) if name else None
     if target is not None:
         target.errors = list(target.errors or []) + [error.message]
     else:
@@ -64,18 +70,6 @@ def _status(form, conflict=None) -> int:
     return 409 if conflict else 400 if form.errors or form.form_errors else 200
 
 
-def _short_url(survey) -> str:
-    return url_for("surveys.short_link", code=survey.code, _external=True)
-
-
-def _outline(survey) -> dict:
-    """What the builder and the paper version show of a survey's structure."""
-    return {"numbers": structure.numbers(survey),
-            "rules": {q.id: structure.describe_rule(survey, q.rule) for q in survey.questions},
-            "section_rules": {s.id: structure.describe_rule(survey, s.rule) for s in survey.sections},
-            "sections": sorted(survey.sections, key=lambda s: (s.position, s.id)), "short_url": _short_url(survey)}
-
-
 def _dates(form) -> dict:
     opens = datetime.combine(form.opens_on.data, time.min) if form.opens_on.data else None
     closes = datetime.combine(form.closes_on.data + timedelta(days=1), time.min) if form.closes_on.data else None
@@ -86,7 +80,8 @@ def _settings_data(form) -> dict:
     return {"title": form.title.data, "introduction": form.introduction.data, "privacy_notice": form.privacy_notice.data,
             "results_note": form.results_note.data, "retention_days": form.retention_days.data,
             "population_area_id": form.population_area_id.data, "min_age": form.min_age.data, "one_per_browser": form.one_per_browser.data,
-            "codes_required": form.codes_required.data, "ask_contact": form.ask_contact.data, **_dates(form)}
+            "codes_required": form.codes_required.data, "ask_contact": form.ask_contact.data,
+            "paper_copies": form.paper_copies.data, "paper_return": form.paper_return.data, **_dates(form)}
 
 
 def _area_choices(form):
@@ -105,6 +100,7 @@ def new(consultation_id):
         form.title.data = consultation.title
         form.one_per_browser.data = True
         form.ask_contact.data = True
+        form.paper_copies.data, form.paper_return.data = PAPER_COPIES, PAPER_RETURN
         form.population_area_id.data = consultation.areas[0].id if consultation.areas else None
     made = []
 
@@ -147,7 +143,7 @@ def settings(survey_id):
 @role_required(*EDITORS)
 def build(survey_id):
     survey = builder.get_for_manage(current_user, survey_id)
-    return render_template("surveys/manage/build.html", survey=survey, **_outline(survey), answers=builder.answer_count(survey),
+    return render_template("surveys/manage/build.html", survey=survey, **outline(survey), answers=builder.answer_count(survey),
                            types=qtypes.choices(), form=PlainForm(), history=history(survey, limit=15),
                            public_url=lifecycle.public_url(survey), has_equality=any(s.is_equality for s in survey.sections))
 
@@ -293,7 +289,7 @@ def section_move(survey_id, section_id):
 def _question_data(form) -> dict:
     return {name: getattr(form, name).data for name in ("text", "hint", "options", "rows", "allow_other", "randomise", "min", "max",
                                                          "whole", "low_label", "high_label", "required", "personal",
-                                                         "out_of_base")}
+                                                         "out_of_base", "exclusive")}
 
 
 @bp.route("/surveys/<int:survey_id>/questions/new", methods=["GET", "POST"])
@@ -333,6 +329,7 @@ def question_edit(survey_id, question_id):
         form.rows.data = "\n".join(o.label for o in question.rows())
         form.allow_other.data = any(o.invites_text and o.label == builder.OTHER_LABEL for o in question.options)
         form.out_of_base.data = builder.lists_of(question)["out_of_base"]
+        form.exclusive.data = builder.lists_of(question)["exclusive"]
         s = question.settings or {}
         form.min.data = "" if s.get("min") is None else qtypes._fmt(s["min"]).replace(",", "")
         form.max.data = "" if s.get("max") is None else qtypes._fmt(s["max"]).replace(",", "")
@@ -441,13 +438,6 @@ def share(survey_id):
     survey = builder.get_for_manage(current_user, survey_id)
     return render_template("surveys/manage/share.html", survey=survey, public_url=lifecycle.public_url(survey),
                            short_url=_short_url(survey))
-
-
-@bp.route("/surveys/<int:survey_id>/paper")
-@role_required(*EDITORS)
-def paper(survey_id):
-    survey = builder.get_for_manage(current_user, survey_id)
-    return render_template("surveys/manage/paper.html", survey=survey, **_outline(survey))
 
 
 @bp.route("/surveys/<int:survey_id>/codes", methods=["GET", "POST"])

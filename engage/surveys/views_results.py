@@ -22,12 +22,12 @@ from ..core.params import to_id
 from ..core.security import role_required
 from ..extensions import db
 from ..partnership.models import Area
-from . import analysis, builder, comments as comment_service, entry, exports, import_jobs, population, publishing, structure
+from . import analysis, builder, comments as comment_service, entry, records, exports, import_jobs, population, publishing, structure
 from . import bp
 from .equality import AGE_BANDS, SEXES
-from .forms import PlainForm, PublishForm, ThemeForm, UploadForm
+from .forms import PlainForm, PopulationUploadForm, PublishForm, ThemeForm, UploadForm
 from .models import CHANNELS, SurveyAnswer
-from .views_public import field
+from .views_public import _keep_contact, field
 
 EDITORS = consultations.EDITOR_ROLES
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -55,6 +55,8 @@ def entry_form(survey_id):
                 result = entry.Entered(existing, duplicate=True)
             if result.response is not None:
                 db.session.commit()
+                if result.email and not result.duplicate:
+                    _keep_contact(survey, result.email)
                 if result.duplicate:
                     flash(f"These answers were already saved (reference {result.response.reference}). They were not saved twice.")
                 else:
@@ -70,8 +72,9 @@ def entry_form(survey_id):
     channel = submitted.get("channel", "paper") if submitted else Query().text("channel", 40, default="paper")
     return render_template("surveys/manage/entry.html", survey=survey, fields=fields, errors=errors, form_error=form_error,
                            channels=entry.ENTRY_CHANNELS, channel=channel, key=entry.new_key(), form=PlainForm(),
-                           code_error=errors.get(-1), channel_error=errors.get(0),
-                           access_code=(submitted or {}).get("access_code", "")), (400 if errors or form_error else 200)
+                           code_error=errors.get(-1), channel_error=errors.get(0), email_error=errors.get(entry.EMAIL_ERROR),
+                           access_code=(submitted or {}).get("access_code", ""),
+                           contact_email=(submitted or {}).get("contact_email", "")), (400 if errors or form_error else 200)
 
 
 def _import_job(survey, token: str) -> dict:
@@ -293,7 +296,7 @@ def publish(survey_id):
                   f"with {summary.figures:,} figures. They are searchable like any import.", "success")
             return redirect(url_for("consultations.page", consultation_id=survey.consultation_id, _anchor="results"))
     return render_template("surveys/manage/publish.html", survey=survey, form=form,
-                           people=builder.answer_count(survey)), status or form_status(form)
+                           people=records.counted_total(survey)), status or form_status(form)
 
 
 # ---- population profiles (officers) --------------------------------------------------------
@@ -301,7 +304,7 @@ def publish(survey_id):
 @bp.route("/admin/population", methods=["GET", "POST"])
 @role_required(OFFICER)
 def population_admin():
-    form = UploadForm()
+    form = PopulationUploadForm()
     problems = []
     if form.validate_on_submit():
         data = form.file.data.read(5 * 1024 * 1024) if form.file.data else b""
