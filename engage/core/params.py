@@ -132,6 +132,11 @@ class Query:
         value = self._args.get(name)
         return None if value is None else str(value)[:limit]
 
+    def get(self, name: str, default=None):
+        """As a mapping's ``get``: the value as words (``text``), for code that reads a query
+        string as a mapping; numbers, dates and choices still go through the getters above."""
+        return self.text(name, 1000) if self.given(name) else default
+
     def texts(self, name: str, limit: int = 20, length: int = MAX_TEXT) -> list[str]:
         """Every value of a repeated name, cleaned, blanks and repeats dropped, at most ``limit``."""
         out: list[str] = []
