@@ -118,3 +118,44 @@ class ConfirmForm(EngageForm):
 
 class PlainForm(EngageForm):
     """A form with only its CSRF token (buttons that change something)."""
+
+
+# ---- one response at a time (engage/surveys/records.py) ----------------------------------
+
+def _reason(label="Why?", hint="Others will see this next to the change."):
+    return _text(label, 1000, hint, "Say why, so that others can see why it was done", area=True)
+
+
+class CorrectForm(EngageForm):
+    """The reason and version of a correction; the answers are the entry form's questions."""
+    version = VersionField()
+    reason = _reason("Why are you correcting it?", "For example, “Typing slip: the paper form says Castle ward”.")
+
+
+class SetAsideForm(EngageForm):
+    kind = RadioField("Set it aside as", choices=[("duplicate", "A duplicate of another response"), ("spam", "Spam")],
+                      validators=[InputRequired("Choose duplicate or spam")], widget=GovRadioInput())
+    reason = _reason("Why?", "For example, “Same paper form entered twice: see reference ABCD-2345”.")
+    submit = SubmitField("Set aside", widget=GovSubmitInput())
+
+
+class RestoreForm(EngageForm):
+    reason = _reason("Why put it back?")
+    submit = SubmitField("Put it back into the results", widget=GovSubmitInput())
+
+
+class EraseForm(EngageForm):
+    category = RadioField("Why is it being erased?", choices=[], validators=[InputRequired("Choose why it is being erased")],
+                          widget=GovRadioInput())
+    email = StringField("Email address they gave to hear what happens next (optional)",
+                        description="Addresses are kept apart from answers, so only the address itself can find them. "
+                                    "Any with this address for this survey are deleted too.",
+                        validators=[Optional(), Length(max=254, message="Enter an email address of 254 characters or fewer")],
+                        widget=GovTextInput())
+    submit = SubmitField("Erase this response", widget=GovSubmitInput())
+
+    def __init__(self, *args, **kwargs):
+        from .records import ERASE_REASONS
+
+        super().__init__(*args, **kwargs)
+        self.category.choices = list(ERASE_REASONS.items())

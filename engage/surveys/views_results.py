@@ -21,7 +21,7 @@ from ..core.params import to_id
 from ..core.security import role_required
 from ..extensions import db
 from ..partnership.models import Area
-from . import analysis, builder, comments as comment_service, entry, exports, import_jobs, population, publishing, structure
+from . import analysis, builder, comments as comment_service, entry, records, exports, import_jobs, population, publishing, structure
 from . import bp
 from .equality import AGE_BANDS, SEXES
 from .forms import PlainForm, PopulationUploadForm, PublishForm, ThemeForm, UploadForm
@@ -348,7 +348,7 @@ def publish(survey_id):
                   f"with {summary.figures:,} figures. They are searchable like any import.", "success")
             return redirect(url_for("consultations.page", consultation_id=survey.consultation_id, _anchor="results"))
     return render_template("surveys/manage/publish.html", survey=survey, form=form,
-                           people=builder.answer_count(survey)), status or form_status(form)
+                           people=records.counted_total(survey)), status or form_status(form)
 
 
 # ---- population profiles (officers) --------------------------------------------------------
