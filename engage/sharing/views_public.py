@@ -104,7 +104,7 @@ def report(report_id):
         due=responses.due_on(item), linked=responses.linked, state_labels=responses.STATE_LABELS,
         audiences=AUDIENCES, visibility_labels=VISIBILITY, staff=staff, headline=services.question_headline,
         history=history(item, limit=30) if staff else [], timeline=services.timeline(item) if staff else [],
-        size_label=uploads.size_label, next_steps=workflow.next_steps(item) if staff else [],
+        size_label=uploads.size_label,
         past=workflow.PAST, states=STATES,
     )
 

@@ -10,7 +10,7 @@ from ..core.sanitise import clean_text
 from ..extensions import db
 from . import questions as qtypes
 from .builder import BuildError, can_manage
-from .models import CommentTheme, SurveyAnswer, SurveyResponse, comment_code
+from .models import CommentTheme, SurveyAnswer, SurveyResponse, comment_code, counted
 
 PER_PAGE = 50
 
@@ -24,7 +24,7 @@ def text_questions(survey) -> list:
 def comments_query(survey, *, question_id=None, text: str = "", theme_id=None, uncoded: bool = False):
     ids = [q.id for q in text_questions(survey)]
     query = (select(SurveyAnswer).join(SurveyResponse)
-             .where(SurveyResponse.survey_id == survey.id, SurveyResponse.status == "complete",
+             .where(counted(survey.id),
                     SurveyAnswer.question_id.in_(ids or [-1]), SurveyAnswer.text.is_not(None)))
     if question_id:
         query = query.where(SurveyAnswer.question_id == question_id)
@@ -40,7 +40,8 @@ def comments_query(survey, *, question_id=None, text: str = "", theme_id=None, u
 def theme_counts(survey) -> list[tuple[CommentTheme, int]]:
     counts = dict(db.session.execute(
         select(comment_code.c.theme_id, func.count()).join(CommentTheme, CommentTheme.id == comment_code.c.theme_id)
-        .where(CommentTheme.survey_id == survey.id).group_by(comment_code.c.theme_id)).all())
+        .join(SurveyAnswer, SurveyAnswer.id == comment_code.c.answer_id).join(SurveyResponse)
+        .where(CommentTheme.survey_id == survey.id, counted(survey.id)).group_by(comment_code.c.theme_id)).all())
     return [(theme, counts.get(theme.id, 0)) for theme in survey.themes]
 
 

@@ -34,8 +34,14 @@ def _conflict(error, model, object_id: int, form):
     return conflict.describe(form)
 
 
+# The services name the stored dates; the settings form asks for days ("Opens on"): a rule
+# about a date goes next to its boxes, and the error summary links there (not to the page).
+_FIELD_OF = {"opens_at": "opens_on", "closes_at": "closes_on"}
+
+
 def _errors_to_form(form, error: builder.BuildError) -> None:
-    target = getattr(form, error.field, None) if error.field else None
+    name = _FIELD_OF.get(error.field, error.field) if error.field else None
+    target = getattr(form, name, None) if name else None
     if target is not None:
         target.errors = list(target.errors or []) + [error.message]
     else:
@@ -282,7 +288,7 @@ def section_move(survey_id, section_id):
 def _question_data(form) -> dict:
     return {name: getattr(form, name).data for name in ("text", "hint", "options", "rows", "allow_other", "randomise", "min", "max",
                                                          "whole", "low_label", "high_label", "required", "personal",
-                                                         "out_of_base")}
+                                                         "out_of_base", "exclusive")}
 
 
 @bp.route("/surveys/<int:survey_id>/questions/new", methods=["GET", "POST"])
@@ -321,6 +327,7 @@ def question_edit(survey_id, question_id):
         form.rows.data = "\n".join(o.label for o in question.rows())
         form.allow_other.data = any(o.invites_text and o.label == builder.OTHER_LABEL for o in question.options)
         form.out_of_base.data = builder.lists_of(question)["out_of_base"]
+        form.exclusive.data = builder.lists_of(question)["exclusive"]
         s = question.settings or {}
         form.min.data = "" if s.get("min") is None else qtypes._fmt(s["min"]).replace(",", "")
         form.max.data = "" if s.get("max") is None else qtypes._fmt(s["max"]).replace(",", "")

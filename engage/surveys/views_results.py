@@ -21,10 +21,10 @@ from ..core.params import to_id
 from ..core.security import role_required
 from ..extensions import db
 from ..partnership.models import Area
-from . import analysis, builder, comments as comment_service, entry, exports, import_jobs, population, publishing, structure
+from . import analysis, builder, comments as comment_service, entry, records, exports, import_jobs, population, publishing, structure
 from . import bp
 from .equality import AGE_BANDS, SEXES
-from .forms import PlainForm, PublishForm, ThemeForm, UploadForm
+from .forms import PlainForm, PopulationUploadForm, PublishForm, ThemeForm, UploadForm
 from .models import CHANNELS, SurveyAnswer
 from .views_public import _keep_contact, field
 
@@ -294,7 +294,7 @@ def publish(survey_id):
                   f"with {summary.figures:,} figures. They are searchable like any import.", "success")
             return redirect(url_for("consultations.page", consultation_id=survey.consultation_id, _anchor="results"))
     return render_template("surveys/manage/publish.html", survey=survey, form=form,
-                           people=builder.answer_count(survey)), status or form_status(form)
+                           people=records.counted_total(survey)), status or form_status(form)
 
 
 # ---- population profiles (officers) --------------------------------------------------------
@@ -302,7 +302,7 @@ def publish(survey_id):
 @bp.route("/admin/population", methods=["GET", "POST"])
 @role_required(OFFICER)
 def population_admin():
-    form = UploadForm()
+    form = PopulationUploadForm()
     problems = []
     if form.validate_on_submit():
         data = form.file.data.read(5 * 1024 * 1024) if form.file.data else b""

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.roles import COORDINATOR, OFFICER, PRACTITIONER, VCS
-from ..core import audit, concurrency, transitions
+from ..core import audit, concurrency, transitions, workflows
 from ..core.errors import RuleError, not_found
 from ..core.params import to_id
 from ..core.models import utcnow
@@ -35,6 +35,7 @@ from .models import (
     PURPOSES,
     TIME_HINTS,
     TIMES,
+    SUGGESTION_STATUSES,
     ToolkitEntry,
     ToolkitFeedback,
     ToolkitRevision,
@@ -375,6 +376,21 @@ def get_suggestion(suggestion_id: int) -> ToolkitSuggestion:
     if suggestion is None:
         not_found("There is no such suggestion. It may have been removed with its entry.")
     return suggestion
+
+
+# A suggested change waits for an officer's decision (engage/core/workflows.py).
+SUGGESTION_WORKFLOW = workflows.register(workflows.Workflow(
+    name="toolkit.suggestion", title="Suggested change", states=dict(SUGGESTION_STATUSES), start="pending",
+    final={"accepted", "declined"}, roles={OFFICER: "a partnership officer"},
+    steps=lambda: [
+        workflows.step("accept", "Accept", "pending", "accepted", {OFFICER},
+                       does="Changes the toolkit page to the suggested words and keeps the old words in its history."),
+        workflows.step("decline", "Decline", "pending", "declined", {OFFICER},
+                       does="Leaves the page as it is. The person who suggested it sees why."),
+    ],
+    state_of=lambda suggestion: suggestion.status,
+    may=lambda step, suggestion, user: bool(user is not None and getattr(user, "is_authenticated", False)
+                                            and user.has_role(*EDITORS))))
 
 
 def _decide(actor, suggestion: ToolkitSuggestion, status: str, note: str) -> None:

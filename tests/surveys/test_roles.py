@@ -76,6 +76,15 @@ ROUTES = [
     ("GET", "/surveys/{s}/export/results.xlsx", EDITORS),
     ("GET", "/surveys/{s}/publish", EDITORS),
     ("GET", "/surveys/{s}/delete", EDITORS),
+    ("GET", "/surveys/{s}/responses", EDITORS),
+    ("GET", "/surveys/{s}/responses/{r}", EDITORS),
+    ("GET", "/surveys/{s}/responses/{r}/correct", EDITORS),
+    ("POST", "/surveys/{s}/responses/{r}/correct", expect(302, 400, 400, 400, 400)),
+    ("POST", "/surveys/{s}/responses/{r}/set-aside", expect(302, 400, 400, 400, 400)),
+    ("POST", "/surveys/{s}/responses/{r}/restore", expect(302, 400, 400, 400, 400)),
+    ("GET", "/surveys/{s}/responses/{r}/erase", EDITORS),
+    ("POST", "/surveys/{s}/responses/{r}/erase", expect(302, 400, 400, 400, 400)),
+    ("GET", "/surveys/{o}/responses", OTHER),
     ("GET", "/admin/population", OFFICER_ONLY),
     ("GET", "/admin/population.csv", OFFICER_ONLY),
     ("GET", "/admin/population/{ward}", OFFICER_ONLY),
@@ -93,6 +102,9 @@ def test_every_route_answers_each_role_right(client, login, survey, other, place
     from engage.surveys import codes
 
     codes.generate(None, survey, 2)
+    from tests.surveys.survey_support import store
+
+    names["r"] = store(survey, {"comment": "A response to browse"}).id
     db.session.commit()
     problems = []
     for method, path, expected in ROUTES:
