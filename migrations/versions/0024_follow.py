@@ -1,14 +1,14 @@
 """Following by email with no account (issue 18, engage/follow): the followers' addresses,
 what each follows, the news waiting for a digest, and which consultations were announced.
 
-Revision ID: 0022_follow
-Revises: 0021_survey_paper_settings
+Revision ID: 0024_follow
+Revises: 0023_response_records
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0022_follow"
-down_revision = "0021_survey_paper_settings"
+revision = "0024_follow"
+down_revision = "0023_response_records"
 branch_labels = None
 depends_on = None
 
