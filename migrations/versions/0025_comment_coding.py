@@ -1,8 +1,8 @@
 """Comments at scale (issue 20): bulk coding actions kept for undo (survey_coding_batch), and
 the personal details recorded as redacted in a coded comment's quotes (survey_comment_redaction)
 
-Revision ID: 0024_comment_coding
-Revises: 0023_response_records
+Revision ID: 0025_comment_coding
+Revises: 0024_follow
 Create Date: 2026-12-06 16:40:00
 
 """
@@ -10,8 +10,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0024_comment_coding'
-down_revision = '0023_response_records'
+revision = '0025_comment_coding'
+down_revision = '0024_follow'
 branch_labels = None
 depends_on = None
 
