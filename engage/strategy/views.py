@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..core.params import Query
 from ..accounts.roles import OFFICER
 from ..core import deletion
 from ..core.audit import history
@@ -117,10 +118,9 @@ def comment(version_id, section_id):
 def compare():
     visible = documents.visible_versions(current_user)
     by_id = {v.id: v for v in visible}
-    from ..core.params import to_id
-
-    old, new = by_id.get(to_id(request.args.get("from", ""))), by_id.get(to_id(request.args.get("to", "")))
-    asked = bool(request.args.get("from") or request.args.get("to"))
+    args = Query()
+    old, new = by_id.get(args.id("from")), by_id.get(args.id("to"))
+    asked = args.given("from") or args.given("to")
     if asked and (old is None or new is None):
         bad_request("Choose two versions from the lists to compare.")
     if asked and old.document_id != new.document_id:

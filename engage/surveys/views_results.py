@@ -9,6 +9,7 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from ..core.params import Query, to_int
 from ..accounts.roles import OFFICER
 from ..consultations import services as consultations
 from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
@@ -68,7 +69,7 @@ def entry_form(survey_id):
             db.session.rollback()
             errors, form_error, submitted = result.errors, result.form_error, request.form
     fields = [field(q, numbers[q.id], form=submitted, error=errors.get(q.id)) for q in structure.ordered_questions(survey)]
-    channel = (submitted or request.args).get("channel", "paper")
+    channel = submitted.get("channel", "paper") if submitted else Query().text("channel", 40, default="paper")
     return render_template("surveys/manage/entry.html", survey=survey, fields=fields, errors=errors, form_error=form_error,
                            channels=entry.ENTRY_CHANNELS, channel=channel, key=entry.new_key(), form=PlainForm(),
                            code_error=errors.get(-1), channel_error=errors.get(0), email_error=errors.get(entry.EMAIL_ERROR),
@@ -136,7 +137,7 @@ def import_progress(survey_id, token):
     record = _import_job(survey, token)
     state = record.get("state")
     stalled = import_jobs.UPLOADS.stalled(token)
-    refresh = request.args.get("refresh") != "off" and state == import_jobs.RUNNING and not stalled
+    refresh = Query().text("refresh") != "off" and state == import_jobs.RUNNING and not stalled
     return render_template("surveys/manage/import_progress.html", survey=survey, record=record, token=token,
                            refresh=refresh, stalled=stalled, restart_form=PlainForm()), (400 if state == import_jobs.FAILED else 200)
 
@@ -156,11 +157,11 @@ def import_template(survey_id):
 def results(survey_id):
     survey = builder.get_for_manage(current_user, survey_id)
     dims = analysis.dimensions(survey)
-    by = request.args.get("by", "")
-    by = by if by in dims else ""
-    weighted = request.args.get("weighted") == "1"
-    show_moe = request.args.get("moe") == "1"
-    public_view = request.args.get("view") == "public"
+    args = Query()
+    by = args.choice("by", dims, default="")
+    weighted = args.flag("weighted")
+    show_moe = args.flag("moe")
+    public_view = args.flag("view", on="public")
     data = analysis.results(survey, by=by or None, weighted=weighted, show_moe=show_moe, public=public_view)
     return render_template("surveys/manage/results.html", survey=survey, data=data, dims=dims, by=by, weighted=weighted,
                            show_moe=show_moe, public_view=public_view)
@@ -200,15 +201,16 @@ def comments(survey_id):
             db.session.rollback()
             flash(error.message)
         return redirect(url_for("surveys.comments", survey_id=survey.id))
-    return _comments_page(survey, theme_form, request.args)
+    return _comments_page(survey, theme_form, Query())
 
 
 def _comments_page(survey, theme_form, args, conflict=None, conflict_answer=None, mine=None):
+    args = Query(args)
     questions = comment_service.text_questions(survey)
-    question_id = to_id(args.get("question"))
-    theme_id = to_id(args.get("theme"))
-    text = (args.get("q") or "").strip()[:100]
-    uncoded = args.get("uncoded") == "1"
+    question_id = args.id("question")
+    theme_id = args.id("theme")
+    text = args.text("q", 100)
+    uncoded = args.flag("uncoded")
     page = paginate(comment_service.comments_query(survey, question_id=question_id, text=text, theme_id=theme_id, uncoded=uncoded),
                     per_page=comment_service.PER_PAGE)
     return render_template("surveys/manage/comments.html", survey=survey, page=page, questions=questions,
@@ -264,7 +266,7 @@ def export(survey_id, what, ext):
     if what == "responses":
         headers, rows = exports.response_table(survey)
     else:
-        headers, rows = exports.results_table(survey, public=request.args.get("view") == "public")
+        headers, rows = exports.results_table(survey, public=Query().flag("view", on="public"))
     name = f"survey-{survey.id}-{what}.{ext}"
     disposition = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"}
     if ext == "csv":
@@ -346,7 +348,7 @@ def population_area(area_id):
                 values[(a, s)] = raw
                 if raw == "":
                     counts[(age, sex)] = None
-                elif raw.isdigit() and int(raw) <= 10_000_000:
+                elif to_int(raw, 0, 10_000_000) is not None:
                     counts[(age, sex)] = int(raw)
                 else:
                     errors[(a, s)] = f"{age}, {sex}: enter a whole number from 0 to 10,000,000"
