@@ -231,3 +231,16 @@ def test_one_click_works_with_csrf_protection_on(_schema, tmp_path):
         assert response.status_code == 200
         db.session.expire_all()
         assert db.session.scalar(select(FollowAddress.id)) is None
+
+
+def test_a_consultation_open_for_more_than_a_week_is_not_news(world, client, smtp_server):
+    _confirm(client, _follow(client, smtp_server, f"area={world['castle'].id}"))
+    today = date.today()
+    log(world["users"]["practitioner"], title="Long open survey", area_ids=[world["castle"].id],
+        planned_start=today - timedelta(days=20), planned_close=today + timedelta(days=20))
+    db.session.execute(FollowNews.__table__.delete())
+    from engage.follow.models import FollowOpened
+
+    db.session.execute(FollowOpened.__table__.delete())   # as if it had opened before follow existed
+    db.session.commit()
+    assert services.announce_opened(today) == []
