@@ -46,6 +46,10 @@ for optional features. Instead the capability that *has* something registers it 
     ``check(consultation_id)`` returns True when it holds; ``facts.holds(name, consultation_id)``
     is True when any check says so. Resident surveys use it: a consultation whose survey asks
     the equality questions collects equality monitoring, whatever its form's box says.
+``purges``
+    Steps that delete personal data past its time, run by ``flask --app wsgi engage
+    purge-expired``. ``purges.register(name, step)`` where ``step(now, echo)`` deletes,
+    flushes and returns how many; ``purges.run(now, echo)`` gives ``{name: count}``.
 """
 from __future__ import annotations
 
@@ -157,11 +161,23 @@ class Facts:
         return any(check(consultation_id) for check in current_app.extensions.get(self.key, {}).get(name, []))
 
 
+class Purges:
+    key = "engage_purges"
+
+    def register(self, name: str, step: Callable, app: Flask | None = None) -> None:
+        app = app or current_app
+        app.extensions.setdefault(self.key, {})[name] = step
+
+    def run(self, now=None, echo=lambda m: None) -> dict[str, int]:
+        return {name: step(now, echo) for name, step in current_app.extensions.get(self.key, {}).items()}
+
+
 panels = Panels()
 facts = Facts()
 contacts = Contacts()
 links = Links()
 result_holds = ResultHolds()
+purges = Purges()
 
 
 def init_app(app: Flask) -> None:

@@ -63,6 +63,7 @@ class Workflow:
     may: Callable | None = None      # (step, record, user) -> bool
     href: Callable | None = None     # (step, record) -> url or None
     stuck: Callable | None = None    # (record) -> sentence or None
+    waiting: Callable | None = None  # (record) -> who it waits for, in words (default: the first move's people)
 
     def table(self) -> list[Step]:
         return list(self.steps())
@@ -157,6 +158,7 @@ class Status:
     state_label: str
     steps: list = field(default_factory=list)
     stuck: str | None = None
+    waiting: str | None = None
 
     @property
     def final(self) -> bool:
@@ -165,7 +167,9 @@ class Status:
     @property
     def waiting_for(self) -> str:
         """"Waiting for a partnership officer other than the author": the people who can
-        make the first move that is not automatic, in words."""
+        make the first move that is not automatic, in words (or the workflow's own words)."""
+        if self.waiting:
+            return self.waiting
         people = [s.who for s in self.steps if not s.step.automatic]
         return people[0] if people else ""
 
@@ -180,7 +184,8 @@ def status(name_or_workflow, record, user=None) -> Status:
         href = workflow.href(s, record) if (workflow.href and yours) else None
         steps.append(NextStep(s, who or workflow.who(s), yours, href))
     stuck = workflow.stuck(record) if workflow.stuck else None
-    return Status(workflow, state, workflow.states.get(state, state), steps, stuck)
+    waiting = workflow.waiting(record) if workflow.waiting else None
+    return Status(workflow, state, workflow.states.get(state, state), steps, stuck, waiting)
 
 
 def init_app(app) -> None:

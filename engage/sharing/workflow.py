@@ -255,7 +255,8 @@ WORKFLOW = workflows.register(workflows.Workflow(
     name="sharing.report", title="Findings report", states={s: s.replace("-", " ").capitalize() for s in STATES},
     start="draft", final={"withdrawn"}, roles=ROLE_WORDS, steps=lambda: [_step(m) for m in TABLE],
     who_now=lambda step, report: _who_now(_BY_KEY[(step.source, step.action)], report),
-    may=_may, href=_href, stuck=stuck))
+    may=_may, href=_href, stuck=stuck,
+    waiting=lambda report: approver_words(report) + " to approve it" if report.state == "in-review" else None))
 
 
 def allowed(user, report) -> list[Move]:

@@ -220,6 +220,64 @@ def transition(actor, version: StrategyVersion, action: str, reason: str = "", t
     reason = clean_text(reason)
     if move.needs_reason and not reason:
         raise RuleError("Say why, so partners know what happened", "reason")
+    _ready(version, action, today)
+    if action == "adopt":
+        for other in version.document.versions:
+            if other is not version and other.state == "adopted":
+                _move(actor, other, workflow.MOVES["supersede"], f"Version {version.number} was adopted")
+        version.adopted_on = today
+    left = notices.days_left(version, today) if action == "adopt" else 0
+    step = _move(actor, version, move, reason)
+    if action == "open_comment":
+        notices.out_for_comment(actor, version, step)
+    if action == "adopt":
+        if left:
+            notices.closed_early(actor, version, step, left)
+        notices.adopted(version, step)
+    return version
+
+
+@dataclass
+class Confirmation:
+    """What a move will do, asked before it is done (the view shows it; nothing is saved)."""
+    action: str
+    question: str
+    details: list
+
+
+def confirmation(version: StrategyVersion, action: str, actor=None, today: date | None = None) -> Confirmation | None:
+    """The question to ask before ``action``, or None when it needs none: sending a version
+    out emails every partner; adopting while comments are still open closes them early."""
+    today = today or _today()
+    try:
+        workflow.check(action, version.state, actor)
+        _ready(version, action, today)
+    except RuleError:
+        return None  # it will be refused in words; nothing to confirm
+    if action == "open_comment":
+        people = notices.partners_to_tell(actor)
+        closes = version.comments_close_on
+        details = [f"We will email {len(people)} partner{'s' if len(people) != 1 else ''} (Network Group members and "
+                   "partnership coordinators) to say it is open for comment"
+                   + (f" until {closes.day} {closes:%B %Y}." if closes else "."),
+                   "You cannot change its sections while it is out for comment."]
+        return Confirmation(action, f"Send version {version.number} out for comment and email everyone?", details)
+    if action == "adopt":
+        left = notices.days_left(version, today)
+        if not left:
+            return None
+        told = notices.promised(version)
+        closes = version.comments_close_on
+        details = [f"Comments are open until {closes.day} {closes:%B %Y}: {left} day{'s' if left != 1 else ''} "
+                   f"{'are' if left != 1 else 'is'} left.",
+                   f"Adopting now closes comments early. We will email the {len(told)} "
+                   f"{'people' if len(told) != 1 else 'person'} who were told that date to say so."]
+        return Confirmation(action, f"Adopt version {version.number} before comments close?", details)
+    return None
+
+
+def _ready(version: StrategyVersion, action: str, today: date) -> None:
+    """What a move needs first, as a RuleError in words."""
     if action == "open_comment":
         if not version.sections:
             raise RuleError("Add at least one section before sending the version out for comment.")
@@ -230,14 +288,6 @@ def transition(actor, version: StrategyVersion, action: str, reason: str = "", t
         if waiting:
             raise RuleError(f"{waiting} comment{'s' if waiting != 1 else ''} still need{'s' if waiting == 1 else ''} a response. "
                             "Record what was done with every comment before adopting: the responses are published with the strategy.")
-        for other in version.document.versions:
-            if other is not version and other.state == "adopted":
-                _move(actor, other, workflow.MOVES["supersede"], f"Version {version.number} was adopted")
-        version.adopted_on = today
-    step = _move(actor, version, move, reason)
-    if action == "open_comment":
-        notices.out_for_comment(actor, version, step)
-    return version
 
 
 def _move(actor, version: StrategyVersion, move: workflow.Move, reason: str) -> StrategyTransition:
@@ -277,6 +327,14 @@ def _words(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
+def passage_problem(section: StrategySection, passage) -> str | None:
+    """The words quoted must be in the section (spaces and capitals aside)."""
+    passage = clean_text(passage, 1000)
+    if passage and _words(passage) not in _words(section.body):
+        return "Copy the words exactly as they are in the section, or leave this blank to comment on the whole section"
+    return None
+
+
 def add_comment(user, section: StrategySection, data: dict, today: date | None = None) -> StrategyComment:
     version = section.strategy_version
     if not can_comment(user, version, today):
@@ -287,8 +345,9 @@ def add_comment(user, section: StrategySection, data: dict, today: date | None =
     passage = clean_text(data.get("passage"), 1000)
     if not body:
         raise RuleError("Enter your comment", "body")
-    if passage and _words(passage) not in _words(section.body):
-        raise RuleError("Copy the words exactly as they are in the section, or leave this blank to comment on the whole section", "passage")
+    problem = passage_problem(section, passage)
+    if problem:
+        raise RuleError(problem, "passage")
     comment = StrategyComment(section=section, body=body, passage=passage)
     db.session.add(comment)
     if _signed_in(user):
@@ -322,6 +381,8 @@ def respond(actor, comment: StrategyComment, kind: str, text: str, loaded_versio
     comment.responded_by_id, comment.responded_at = actor.id, utcnow()
     record(actor, "update", comment, f"Recorded what was done with comment {comment.id}")
     db.session.flush()
+    if not comment.is_spam:
+        notices.answered(comment)
     return comment
 
 

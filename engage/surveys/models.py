@@ -348,6 +348,42 @@ class CommentTheme(db.Model):
 comment_code = link_table("survey_comment_code", ("answer_id", "survey_answer"), ("theme_id", "survey_comment_theme"))
 
 
+class CodingBatch(db.Model):
+    """One bulk coding action: a theme added to (or taken off) many comments at once. Keeps
+    the comments it actually changed, so undo puts back exactly those and no others. Undo
+    is a workflow move (``undone_at`` from empty to set, compare-and-set): it happens once."""
+
+    __tablename__ = "survey_coding_batch"
+    __table_args__ = AUTOINC
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("survey_comment_theme.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(10))  # add | remove
+    answer_ids: Mapped[list] = mapped_column(JSON, default=list)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime)
+    undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+
+    theme = relationship("CommentTheme")
+
+
+class CommentRedaction(db.Model):
+    """Personal details found in a coded comment (a phone number, an email address, a name
+    after "my name is"): which kinds, when and by whose coding they were recorded. Any quote
+    of the comment shown outside the coding page has them replaced (``personal.redact``).
+    Recorded when the comment is first coded: only coded comments are quoted as evidence."""
+
+    __tablename__ = "survey_comment_redaction"
+
+    answer_id: Mapped[int] = mapped_column(ForeignKey("survey_answer.id", ondelete="CASCADE"), primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    kinds: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+
+
 class PopulationFigure(db.Model):
     """Reference data: how many people live in an area, by age band and sex, or by ethnic
     group. Officers edit these or import them from CSV; invented figures are marked demo."""

@@ -82,6 +82,9 @@ def _day(text: str, label: str, errors: dict, name: str) -> date | None:
     text = (text or "").strip()
     if not text:
         return None
+    if not text.isascii():  # strptime reads "٢٠٢٦" as 2026: dates are written in 0-9 only
+        errors[name] = f"Enter the {label} as a date, like 25/12/2026"
+        return None
     try:
         return datetime.strptime(text, "%Y-%m-%d").date()
     except ValueError:

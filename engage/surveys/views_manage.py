@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..core.params import Query
 from ..consultations import services as consultations
 from ..core.audit import history
 from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
@@ -296,11 +297,12 @@ def _question_data(form) -> dict:
 @role_required(*EDITORS)
 def question_new(survey_id):
     survey = builder.get_for_manage(current_user, survey_id)
-    section = builder.get_section(survey, request.args.get("section"))
-    qtype = request.args.get("type", "")
+    args = Query()
+    section = builder.get_section(survey, args.text("section") or None)
+    qtype = args.text("type", 60)
     if qtype not in qtypes.REGISTRY:
         return render_template("surveys/manage/choose_type.html", survey=survey, section=section, types=qtypes.choices(),
-                               error="Choose a kind of question" if "type" in request.args else None)
+                               error="Choose a kind of question" if args.has("type") else None)
     kind = qtypes.get(qtype)
     form = QuestionForm()
     if request.method == "GET":
@@ -374,7 +376,7 @@ def question_move(survey_id, question_id):
 def _rule_page(survey, target, what: str, action: str):
     candidates = [q for q in structure.earlier_questions(survey, target) if qtypes.type_of(q).ops]
     numbers = structure.numbers(survey)
-    source = builder.get_question(survey, request.values.get("source")) if request.values.get("source") else None
+    source = builder.get_question(survey, _source) if (_source := Query().text("source") or request.form.get("source")) else None
     error, error_field, conflict = None, None, None
     version = target.version
     if source is not None and source not in candidates:
@@ -458,7 +460,7 @@ def codes(survey_id):
 def codes_print(survey_id, batch):
     survey = builder.get_for_manage(current_user, survey_id)
     items = access_codes.batch_codes(survey, batch)
-    if request.args.get("format") == "csv":
+    if Query().flag("format", on="csv"):
         body = access_codes.batch_csv(survey, items, _short_url(survey))
         return Response(body, mimetype="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="survey-{survey.id}-codes-batch-{batch}.csv"'})

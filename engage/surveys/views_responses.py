@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..core.params import Query
 from ..consultations import services as consultations
 from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
 from ..core.errors import not_found
@@ -34,10 +35,11 @@ def _response(survey, response_id) -> SurveyResponse:
 @role_required(*EDITORS)
 def responses(survey_id):
     survey = builder.get_for_manage(current_user, survey_id)
-    filters = records.read_filters(request.args)
+    args = Query()
+    filters = records.read_filters(args)
     page = None if filters.errors else paginate(records.search(survey, filters), per_page=records.PER_PAGE)
     # A reference typed in full finds one response: open it.
-    if page is not None and filters.reference and len(filters.reference) == 8 and page.total == 1 and request.args.get("go") != "list":
+    if page is not None and filters.reference and len(filters.reference) == 8 and page.total == 1 and args.text("go") != "list":
         return redirect(url_for("surveys.response", survey_id=survey.id, response_id=page.items[0].id))
     return render_template("surveys/manage/responses.html", survey=survey, filters=filters, page=page, channels=CHANNELS,
                            wards=ward_choices(survey), set_aside=SET_ASIDE, show_reference=show_reference,

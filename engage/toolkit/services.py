@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.roles import COORDINATOR, OFFICER, PRACTITIONER, VCS
+from ..core.params import Query
 from ..core import audit, concurrency, transitions, workflows
 from ..core.errors import RuleError, not_found
 from ..core.params import to_id
@@ -527,21 +528,14 @@ class SearchParams:
 
 def read_params(args) -> SearchParams:
     """The search state from a query string; values we do not know are dropped, never a 500."""
-    q = clean_text(args.get("q", ""))[:MAX_QUERY_INPUT]
+    args = Query(args)
+    q = clean_text(args.text("q", MAX_QUERY_INPUT))[:MAX_QUERY_INPUT]
     filters = {}
     for name in FACETS:
-        values = []
-        for value in args.getlist(name):
-            value = str(value).strip()
-            if value in FACET_VALUES[name] and value not in values:
-                values.append(value)
+        values = [value for value in args.texts(name, limit=50) if value in FACET_VALUES[name]]
         if values:
             filters[name] = values
-    try:
-        page = int(args.get("page", 1))
-    except (TypeError, ValueError):
-        page = 1
-    return SearchParams(q=q, filters=filters, page=min(max(page, 1), 1000))
+    return SearchParams(q=q, filters=filters, page=args.page("page", last=1000))
 
 
 @dataclass
