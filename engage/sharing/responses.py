@@ -244,6 +244,8 @@ def publish_response(actor, report: FindingsReport, response: Response, at: date
     transitions.compare_and_set(response, {"state": "draft"},
                                 {"state": "published", "published_at": at, "published_by_id": actor.id},
                                 done="published this response")
+    # An ORM change too, so that search (which watches flushed records) indexes its words now.
+    response.updated_at = at
     audit.record(actor, "publish", response, f"{response.partnership.name} published its response to a recommendation in {report.title}",
                  changes={"state": ["draft", "published"]})
     db.session.flush()

@@ -3,14 +3,14 @@ coordinator publishes them (who and when), progress notes carry a stage (planned
 done, not taken), reminders remember each stage they were sent for (due soon, overdue), and a
 report remembers when residents who asked to hear back got their second message.
 
-Revision ID: 0021_promises_kept
-Revises: 0020_mail_outbox
+Revision ID: 0022_promises_kept
+Revises: 0021_survey_paper_settings
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021_promises_kept"
-down_revision = "0020_mail_outbox"
+revision = "0022_promises_kept"
+down_revision = "0021_survey_paper_settings"
 branch_labels = None
 depends_on = None
 
