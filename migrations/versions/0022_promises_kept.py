@@ -16,9 +16,9 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("findings_report") as batch:
+    with op.batch_alter_table("findings_report", table_kwargs={"sqlite_autoincrement": True}) as batch:
         batch.add_column(sa.Column("responses_told_at", sa.DateTime(), nullable=True))
-    with op.batch_alter_table("findings_response") as batch:
+    with op.batch_alter_table("findings_response", table_kwargs={"sqlite_autoincrement": True}) as batch:
         # Responses saved before drafts existed were public as soon as they were saved.
         batch.add_column(sa.Column("state", sa.String(length=20), nullable=False, server_default="published"))
         batch.add_column(sa.Column("published_at", sa.DateTime(), nullable=True))
@@ -27,7 +27,7 @@ def upgrade():
         batch.create_index("ix_findings_response_published_by_id", ["published_by_id"])
         batch.create_foreign_key("fk_findings_response_published_by_id_user", "user", ["published_by_id"], ["id"], ondelete="SET NULL")
     op.execute("UPDATE findings_response SET published_at = created_at, published_by_id = updated_by_id WHERE published_at IS NULL")
-    with op.batch_alter_table("findings_response_update") as batch:
+    with op.batch_alter_table("findings_response_update", table_kwargs={"sqlite_autoincrement": True}) as batch:
         batch.add_column(sa.Column("stage", sa.String(length=20), nullable=False, server_default=""))
     op.create_table(
         "findings_stage_reminder",
@@ -53,14 +53,14 @@ def upgrade():
 
 def downgrade():
     op.drop_table("findings_stage_reminder")
-    with op.batch_alter_table("findings_response_update") as batch:
+    with op.batch_alter_table("findings_response_update", table_kwargs={"sqlite_autoincrement": True}) as batch:
         batch.drop_column("stage")
-    with op.batch_alter_table("findings_response") as batch:
+    with op.batch_alter_table("findings_response", table_kwargs={"sqlite_autoincrement": True}) as batch:
         batch.drop_constraint("fk_findings_response_published_by_id_user", type_="foreignkey")
         batch.drop_index("ix_findings_response_published_by_id")
         batch.drop_index("ix_findings_response_state")
         batch.drop_column("published_by_id")
         batch.drop_column("published_at")
         batch.drop_column("state")
-    with op.batch_alter_table("findings_report") as batch:
+    with op.batch_alter_table("findings_report", table_kwargs={"sqlite_autoincrement": True}) as batch:
         batch.drop_column("responses_told_at")
