@@ -100,7 +100,7 @@ class FindingsReport(Versioned, db.Model):
     all_responses = relationship("Response", back_populates="report", cascade="all, delete-orphan", order_by="Response.id")
     # What the public record shows: published responses only (a draft is nowhere public).
     responses = relationship("Response", primaryjoin="and_(FindingsReport.id == Response.report_id, Response.state == 'published')",
-                             viewonly=True, passive_deletes=True, order_by="Response.id")
+                             viewonly=True, order_by="Response.id")
 
     @property
     def state_label(self) -> str:
@@ -152,7 +152,7 @@ class Recommendation(db.Model):
     all_responses = relationship("Response", back_populates="recommendation", order_by="Response.id",
                                  cascade="save-update, merge, delete", passive_deletes=True)  # NOT NULL key, ON DELETE CASCADE
     responses = relationship("Response", primaryjoin="and_(Recommendation.id == Response.recommendation_id, Response.state == 'published')",
-                             viewonly=True, passive_deletes=True, order_by="Response.id")
+                             viewonly=True, order_by="Response.id")
 
 
 class ReportAttachment(db.Model):

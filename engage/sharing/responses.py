@@ -27,7 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.roles import COORDINATOR, OFFICER
-from ..core import audit, concurrency, transitions
+from ..core import audit, concurrency, events, transitions
 from ..core.errors import not_found
 from ..core.mail import external_url, path_for, queue_mail
 from ..core.models import utcnow
@@ -54,14 +54,6 @@ class PastDueDate(RuleError):
         super().__init__(f"The due date, {due.day} {due:%B %Y}, has already passed. Check the date, or confirm below "
                          "that you want to save it: the action will show as overdue straight away.", "due_on")
         self.due = due
-
-
-def _publish_event(name: str, **payload) -> None:
-    try:
-        from ..core import events
-    except ImportError:      # until engage/core/events.py (helper "follow") is in main
-        return
-    events.publish(name, **payload)
 
 
 def weeks() -> int:
@@ -252,7 +244,8 @@ def publish_response(actor, report: FindingsReport, response: Response, at: date
     # The published-only lists were loaded before this move.
     db.session.expire(report, ["responses"])
     db.session.expire(response.recommendation, ["responses"])
-    _publish_event("response.published", response_id=response.id, report_id=report.id,
+    # The one place a response becomes public: followers hear of it (engage/core/events.py).
+    events.publish(events.RESPONSE_PUBLISHED, report_id=report.id, response_id=response.id,
                    partnership_id=response.partnership_id)
     from .notices import tell_residents_responded
 
@@ -289,9 +282,8 @@ def add_update(actor, report, response: Response, note: str, stage: str = "") ->
     audit.record(actor, "create", update, f"Progress added to {response.partnership.name}'s response in {report.title}",
                  changes={"note": [None, note], "stage": [None, stage]})
     db.session.flush()
-    if response.state == "published":
-        _publish_event("response.progress", response_id=response.id, report_id=report.id, update_id=update.id,
-                       partnership_id=response.partnership_id, stage=stage)
+    if response.state == "published":   # progress on a draft is nobody's news yet
+        events.publish(events.RESPONSE_PROGRESS, report_id=report.id, response_id=response.id, update_id=update.id)
     return update
 
 

@@ -129,17 +129,29 @@ def test_a_draft_is_nowhere_public_until_the_coordinator_publishes_it(app, clien
     assert again.status_code == 409 and "Someone else has just published this response" in again.get_data(as_text=True)
 
 
-def test_publish_is_a_compare_and_set_and_only_for_those_who_answer(world, smtp):
+def test_publish_is_a_compare_and_set_and_only_for_those_who_answer(app, world, smtp):
+    from engage.core import events
+
+    heard = []
+    for name in (events.RESPONSE_PUBLISHED, events.RESPONSE_PROGRESS):
+        events.subscribe(name, lambda name=name, **payload: heard.append((name, payload.get("response_id"))), app)
     report = publish(world, make_report(world))
     draft = _promise(world, report, publish_it=False)
+    responses.add_update(world["coordinator"], report, draft, "Bins ordered", "in-progress")
+    assert heard == []                                          # a draft, and progress on it, is nobody's news
     with pytest.raises(services.RuleError, match="Only a coordinator"):
         responses.publish_response(world["other_coordinator"], report, draft)
     responses.publish_response(world["coordinator"], report, draft)
+    db.session.commit()
+    assert heard == [(events.RESPONSE_PUBLISHED, draft.id)]
+    responses.add_update(world["coordinator"], report, draft, "Bins in", "done")
+    assert heard[-1] == (events.RESPONSE_PROGRESS, draft.id)
     db.session.commit()
     with pytest.raises(transitions.AlreadyMoved):
         responses.publish_response(world["officer2"], report, draft)
     db.session.rollback()
     assert db.session.get(Response, draft.id).published_by_id == world["coordinator"].id
+    assert [name for name, _ in heard].count(events.RESPONSE_PUBLISHED) == 1   # the refused second click fired nothing
 
 
 # ---- overdue shows everywhere -------------------------------------------------------------

@@ -3,14 +3,14 @@ coordinator publishes them (who and when), progress notes carry a stage (planned
 done, not taken), reminders remember each stage they were sent for (due soon, overdue), and a
 report remembers when residents who asked to hear back got their second message.
 
-Revision ID: 0022_promises_kept
-Revises: 0021_survey_paper_settings
+Revision ID: 0026_promises_kept
+Revises: 0025_comment_coding
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0022_promises_kept"
-down_revision = "0021_survey_paper_settings"
+revision = "0026_promises_kept"
+down_revision = "0025_comment_coding"
 branch_labels = None
 depends_on = None
 
