@@ -70,7 +70,7 @@ def test_nothing_before_confirmation_then_each_kind_of_news(world, client, smtp_
     report = publish(world, make_report(world, title="Parks findings"))
     response = _answer(world, report)
     db.session.commit()
-    responses.add_update(world["coordinator"], report, response, "The first sweep was on Monday.")
+    responses.add_update(world["coordinator"], report, response, "The first sweep was on Monday.", "in-progress")
     db.session.commit()
     news = _to_me(smtp_server)[1:]
     assert [m["Subject"] for m in news] == [
