@@ -40,6 +40,18 @@ def survey_close(value: datetime | None) -> str:
     return f"{last.day} {last:%B %Y}"
 
 
+@bp.app_template_filter("describe_label")
+def describe_label(label: str) -> str:
+    from .questions.choice import describe_label as words
+
+    return words(label)
+
+
+@bp.app_template_filter("field_anchor")
+def field_anchor(q) -> str:
+    return qtypes.anchor(q)
+
+
 # ---- building the fields a page shows ----------------------------------------------------
 
 def _state_from_form(q, form) -> dict:
@@ -70,6 +82,7 @@ def field(q, number: str | None, *, value=None, form=None, error: str | None = N
     kind = qtypes.type_of(q)
     return {
         "q": q, "number": number, "id": f"q{q.id}", "template": kind.template, "error": error,
+        "anchor": qtypes.anchor(q), "limit": qtypes.limit_of(q), "other_limit": qtypes.OTHER_LIMIT,
         "options": structure.ordered_options(q, seed), "rows": q.rows(),
         "state": _state_from_form(q, form) if form is not None else _state_from_value(q, value),
         "wards": ward_choices(q.survey) if q.qtype == "area" else [],
