@@ -127,8 +127,9 @@ def visible_on(survey, page: structure.Page, answers: dict) -> list:
     return structure.visible_questions(page, answers, by_id)
 
 
-def read_page(survey, response, page: structure.Page, form, *, skip: bool = False) -> PageResult:
-    """Check the answers sent for one page. Nothing is saved when there is any error."""
+def read_page(survey, response, page: structure.Page, form, *, skip: bool = False, require: bool = True) -> PageResult:
+    """Check the answers sent for one page. Nothing is saved when there is any error.
+    ``require=False`` (saving to come back later): a required question left blank is no error."""
     answers = answers_of(response)
     result = PageResult(answers=answers)
     shown = visible_on(survey, page, answers)
@@ -144,7 +145,7 @@ def read_page(survey, response, page: structure.Page, form, *, skip: bool = Fals
             result.errors[q.id] = str(error)
             continue
         if kind.empty(value):
-            if q.required:
+            if q.required and require:
                 result.errors[q.id] = required_message(q)
             continue
         result.values[q.id] = value

@@ -160,8 +160,9 @@ def test_save_and_resume_with_code_and_link(client, app, survey, places):
     wrong = other.post(f"/surveys/{survey.id}/resume", data={"code": "aaaa-bbbb-cccc"})
     assert wrong.status_code == 400 and b"does not match" in wrong.data
     resumed = other.post(f"/surveys/{survey.id}/resume", data={"code": code.upper()})
-    assert resumed.status_code == 302 and resumed.headers["Location"].endswith("/page/1")
-    assert b"How good is the park?" in other.get(resumed.headers["Location"]).data
+    # Coming back opens the page that was saved, with its answers.
+    assert resumed.status_code == 302 and resumed.headers["Location"].endswith("/page/0")
+    assert b"Which ward do you live in?" in other.get(resumed.headers["Location"]).data
 
     third = app.test_client()
     # Opening the link asks for the page without the fragment: the form, marked for the script
