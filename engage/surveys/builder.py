@@ -21,7 +21,7 @@ from ..core.sanitise import clean_text
 from ..extensions import db
 from . import equality, structure
 from . import questions as qtypes
-from .models import Survey, SurveyAnswer, SurveyOption, SurveyQuestion, SurveyResponse, SurveySection
+from .models import PAPER_COPIES, PAPER_RETURN, Survey, SurveyAnswer, SurveyOption, SurveyQuestion, SurveyResponse, SurveySection
 
 CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 MAX_OPTIONS = 60
@@ -66,6 +66,16 @@ def get_for_public(user, survey_id) -> Survey:
     survey = get_survey(survey_id)
     if not consultations.can_view(user, survey.consultation):
         not_found("There is no survey with that number.")
+    return survey
+
+
+def get_for_handout(user, survey_id) -> Survey:
+    """The survey for its paper version and poster: public while it is open or about to
+    open; a draft or a closed survey only for its editors (a draft may still change, and a
+    closed one takes no more answers)."""
+    survey = get_for_public(user, survey_id)
+    if survey.state not in ("open", "scheduled") and not can_manage(user, survey):
+        not_found("This survey is not open, so there is no paper copy or poster for it.")
     return survey
 
 
@@ -158,6 +168,12 @@ def _clean_settings(data: dict) -> dict:
     out["retention_days"] = retention
     for flag in ("one_per_browser", "codes_required", "ask_contact"):
         out[flag] = bool(data.get(flag))
+    for name, default in (("paper_return", PAPER_RETURN), ("paper_copies", PAPER_COPIES)):
+        if name in data:   # callers that do not offer these (the API, the demo) keep what is stored
+            value = clean_text(data.get(name) or "")
+            if len(value) > 300:
+                raise BuildError("This must be 300 characters or fewer", name)
+            out[name] = value or default
     area_id = data.get("population_area_id")
     if area_id is not None:
         from ..partnership.models import Area

@@ -41,6 +41,10 @@ class SurveyForm(EngageForm):
     one_per_browser = _check("Accept one response from each device", "Recommended. People on shared computers can still answer on paper.")
     codes_required = _check("Ask for a single-use access code", "For postal or panel surveys: you make and print the codes.")
     ask_contact = _check("Offer to tell people what happens next (asks for an optional email address)")
+    paper_copies = _text("Where people get a paper copy", 300, "Shown on the survey's page and its poster. For example, "
+                                                              "“Ask at your library for a paper copy.”")
+    paper_return = _text("Where paper copies go back to", 300, "Printed at the end of the paper version. For example, "
+                                                               "“Please post it back in the freepost envelope, or hand it in at any library.”")
     version = VersionField()
     submit = SubmitField("Save survey", widget=GovSubmitInput())
 

@@ -27,6 +27,8 @@ CHANNELS = {
     "face-to-face": "Face to face",
     "import": "Imported from another tool",
 }
+PAPER_RETURN = "Please post it back in the freepost envelope, or hand it in at any library."
+PAPER_COPIES = "Ask at your library for a paper copy."
 STATES = {
     "draft": "Draft: not open yet, no dates set",
     "scheduled": "Scheduled",
@@ -55,6 +57,11 @@ class Survey(Versioned, db.Model):
     one_per_browser: Mapped[bool] = mapped_column(Boolean, default=True)
     codes_required: Mapped[bool] = mapped_column(Boolean, default=False)
     ask_contact: Mapped[bool] = mapped_column(Boolean, default=True)
+    # What the paper version and the poster say about paper copies: where a filled-in copy
+    # goes back to, and where people get one. Each survey's own (not every area has
+    # libraries or a freepost address).
+    paper_return: Mapped[str] = mapped_column(String(300), default=lambda: PAPER_RETURN, server_default=PAPER_RETURN)
+    paper_copies: Mapped[str] = mapped_column(String(300), default=lambda: PAPER_COPIES, server_default=PAPER_COPIES)
     # The area whose wards' population profile "who answered" and weighting compare with.
     population_area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id", ondelete="SET NULL"), index=True)
     # The youngest age the survey is for (equality.ELIGIBLE_AGES): weighting and "who answered"

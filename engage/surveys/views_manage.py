@@ -18,8 +18,8 @@ from . import answering, builder, codes as access_codes, lifecycle, structure, v
 from . import questions as qtypes
 from . import bp
 from .forms import CodesForm, ConfirmForm, PlainForm, QuestionForm, SectionForm, SurveyForm
-from .models import Survey, SurveyQuestion, SurveySection
-from .views_public import _remember, field
+from .models import PAPER_COPIES, PAPER_RETURN, Survey, SurveyQuestion, SurveySection
+from .views_public import _remember, field, outline, short_url as _short_url
 
 EDITORS = consultations.EDITOR_ROLES
 
@@ -63,18 +63,6 @@ def _status(form, conflict=None) -> int:
     return 409 if conflict else 400 if form.errors or form.form_errors else 200
 
 
-def _short_url(survey) -> str:
-    return url_for("surveys.short_link", code=survey.code, _external=True)
-
-
-def _outline(survey) -> dict:
-    """What the builder and the paper version show of a survey's structure."""
-    return {"numbers": structure.numbers(survey),
-            "rules": {q.id: structure.describe_rule(survey, q.rule) for q in survey.questions},
-            "section_rules": {s.id: structure.describe_rule(survey, s.rule) for s in survey.sections},
-            "sections": sorted(survey.sections, key=lambda s: (s.position, s.id)), "short_url": _short_url(survey)}
-
-
 def _dates(form) -> dict:
     opens = datetime.combine(form.opens_on.data, time.min) if form.opens_on.data else None
     closes = datetime.combine(form.closes_on.data + timedelta(days=1), time.min) if form.closes_on.data else None
@@ -85,7 +73,8 @@ def _settings_data(form) -> dict:
     return {"title": form.title.data, "introduction": form.introduction.data, "privacy_notice": form.privacy_notice.data,
             "results_note": form.results_note.data, "retention_days": form.retention_days.data,
             "population_area_id": form.population_area_id.data, "min_age": form.min_age.data, "one_per_browser": form.one_per_browser.data,
-            "codes_required": form.codes_required.data, "ask_contact": form.ask_contact.data, **_dates(form)}
+            "codes_required": form.codes_required.data, "ask_contact": form.ask_contact.data,
+            "paper_copies": form.paper_copies.data, "paper_return": form.paper_return.data, **_dates(form)}
 
 
 def _area_choices(form):
@@ -104,6 +93,7 @@ def new(consultation_id):
         form.title.data = consultation.title
         form.one_per_browser.data = True
         form.ask_contact.data = True
+        form.paper_copies.data, form.paper_return.data = PAPER_COPIES, PAPER_RETURN
         form.population_area_id.data = consultation.areas[0].id if consultation.areas else None
     made = []
 
@@ -146,7 +136,7 @@ def settings(survey_id):
 @role_required(*EDITORS)
 def build(survey_id):
     survey = builder.get_for_manage(current_user, survey_id)
-    return render_template("surveys/manage/build.html", survey=survey, **_outline(survey), answers=builder.answer_count(survey),
+    return render_template("surveys/manage/build.html", survey=survey, **outline(survey), answers=builder.answer_count(survey),
                            types=qtypes.choices(), form=PlainForm(), history=history(survey, limit=15),
                            public_url=lifecycle.public_url(survey), has_equality=any(s.is_equality for s in survey.sections))
 
@@ -439,13 +429,6 @@ def share(survey_id):
     survey = builder.get_for_manage(current_user, survey_id)
     return render_template("surveys/manage/share.html", survey=survey, public_url=lifecycle.public_url(survey),
                            short_url=_short_url(survey))
-
-
-@bp.route("/surveys/<int:survey_id>/paper")
-@role_required(*EDITORS)
-def paper(survey_id):
-    survey = builder.get_for_manage(current_user, survey_id)
-    return render_template("surveys/manage/paper.html", survey=survey, **_outline(survey))
 
 
 @bp.route("/surveys/<int:survey_id>/codes", methods=["GET", "POST"])

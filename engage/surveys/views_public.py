@@ -235,7 +235,7 @@ def start(survey_id):
             return redirect(url_for("surveys.page", survey_id=survey.id, index=first))
     return render_template("surveys/start.html", survey=survey, state=state, draft=draft, error=error,
                            done_before=survey.one_per_browser and _done_before(survey),
-                           manager=builder.can_manage(current_user, survey)), (400 if error else 200)
+                           manager=builder.can_manage(current_user, survey), short_url=short_url(survey)), (400 if error else 200)
 
 
 def _resume_index(survey, response) -> int:
@@ -452,18 +452,62 @@ def resume_link(survey_id, _old):
     return redirect(url_for("surveys.resume", survey_id=survey.id))
 
 
-# ---- QR code ------------------------------------------------------------------------------
+# ---- reaching people: the short link, the QR code, the poster and the paper version --------
+
+def short_url(survey) -> str:
+    return url_for("surveys.short_link", code=survey.code, _external=True)
+
+
+def outline(survey) -> dict:
+    """What the builder and the paper version show of a survey's structure."""
+    return {"numbers": structure.numbers(survey),
+            "rules": {q.id: structure.describe_rule(survey, q.rule) for q in survey.questions},
+            "section_rules": {s.id: structure.describe_rule(survey, s.rule) for s in survey.sections},
+            "sections": sorted(survey.sections, key=lambda s: (s.position, s.id)), "short_url": short_url(survey)}
+
+
+def _qr(survey):
+    import segno
+
+    return segno.make(short_url(survey), error="m")
+
 
 @bp.route("/surveys/<int:survey_id>/qr.svg")
 def qr_code(survey_id):
     import io
 
-    import segno
-
     survey = builder.get_for_public(current_user, survey_id)
-    link = url_for("surveys.short_link", code=survey.code, _external=True)
     buffer = io.BytesIO()
-    segno.make(link, error="m").save(buffer, kind="svg", scale=8, border=2, title=f"QR code for {survey.title}", svgclass=None,
-                                     lineclass=None)
+    _qr(survey).save(buffer, kind="svg", scale=8, border=2, title=f"QR code for {survey.title}", svgclass=None, lineclass=None)
     return Response(buffer.getvalue(), mimetype="image/svg+xml",
                     headers={"Content-Disposition": f'inline; filename="survey-{survey.id}-qr.svg"'})
+
+
+@bp.route("/surveys/<int:survey_id>/qr.png")
+def qr_png(survey_id):
+    """The same code as a picture file, for leaflets made in programs that take no SVG."""
+    import io
+
+    survey = builder.get_for_public(current_user, survey_id)
+    buffer = io.BytesIO()
+    _qr(survey).save(buffer, kind="png", scale=12, border=2)
+    return Response(buffer.getvalue(), mimetype="image/png",
+                    headers={"Content-Disposition": f'inline; filename="survey-{survey.id}-qr.png"'})
+
+
+@bp.route("/surveys/<int:survey_id>/paper")
+def paper(survey_id):
+    """The printable paper version: for anyone who can answer the survey (residents, a group
+    leader handing out copies) while it is open or about to open; for its editors always."""
+    survey = builder.get_for_handout(current_user, survey_id)
+    return render_template("surveys/manage/paper.html", survey=survey, manager=builder.can_manage(current_user, survey),
+                           **outline(survey))
+
+
+@bp.route("/surveys/<int:survey_id>/poster")
+def poster(survey_id):
+    """A poster to print on one page: the QR code, the short link, the closing date and where
+    to get a paper copy, and nothing of the site's navigation."""
+    survey = builder.get_for_handout(current_user, survey_id)
+    return render_template("surveys/poster.html", survey=survey, short_url=short_url(survey),
+                           manager=builder.can_manage(current_user, survey))

@@ -26,7 +26,7 @@ from . import bp
 from .equality import AGE_BANDS, SEXES
 from .forms import PlainForm, PublishForm, ThemeForm, UploadForm
 from .models import CHANNELS, SurveyAnswer
-from .views_public import field
+from .views_public import _keep_contact, field
 
 EDITORS = consultations.EDITOR_ROLES
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,6 +54,8 @@ def entry_form(survey_id):
                 result = entry.Entered(existing, duplicate=True)
             if result.response is not None:
                 db.session.commit()
+                if result.email and not result.duplicate:
+                    _keep_contact(survey, result.email)
                 if result.duplicate:
                     flash(f"These answers were already saved (reference {result.response.reference}). They were not saved twice.")
                 else:
@@ -69,8 +71,9 @@ def entry_form(survey_id):
     channel = (submitted or request.args).get("channel", "paper")
     return render_template("surveys/manage/entry.html", survey=survey, fields=fields, errors=errors, form_error=form_error,
                            channels=entry.ENTRY_CHANNELS, channel=channel, key=entry.new_key(), form=PlainForm(),
-                           code_error=errors.get(-1), channel_error=errors.get(0),
-                           access_code=(submitted or {}).get("access_code", "")), (400 if errors or form_error else 200)
+                           code_error=errors.get(-1), channel_error=errors.get(0), email_error=errors.get(entry.EMAIL_ERROR),
+                           access_code=(submitted or {}).get("access_code", ""),
+                           contact_email=(submitted or {}).get("contact_email", "")), (400 if errors or form_error else 200)
 
 
 def _import_job(survey, token: str) -> dict:

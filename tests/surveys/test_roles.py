@@ -36,6 +36,7 @@ def other(app, places, users):
 ROUTES = [
     ("GET", "/surveys/{s}", PUBLIC),
     ("GET", "/surveys/{s}/qr.svg", PUBLIC),
+    ("GET", "/surveys/{s}/qr.png", PUBLIC),
     ("GET", "/surveys/{s}/resume", PUBLIC),
     ("GET", "/api/v1/surveys", PUBLIC),
     ("GET", "/api/v1/surveys/{s}/results", expect(404, 200, 200, 200, 200)),
@@ -56,7 +57,8 @@ ROUTES = [
     ("POST", "/surveys/{s}/sections/{sec}/move", POST_EDITORS),
     ("POST", "/surveys/{s}/preview", POST_EDITORS),
     ("GET", "/surveys/{s}/share", EDITORS),
-    ("GET", "/surveys/{s}/paper", EDITORS),
+    ("GET", "/surveys/{s}/paper", PUBLIC),
+    ("GET", "/surveys/{s}/poster", PUBLIC),
     ("GET", "/surveys/{s}/codes", EDITORS),
     ("GET", "/surveys/{s}/codes/1", EDITORS),
     ("GET", "/surveys/{s}/entry", EDITORS),
