@@ -308,3 +308,36 @@ def test_the_draft_cookie_lasts_as_long_as_drafts_are_kept(client, app, wide, pl
     other = app.test_client()
     other.set_cookie("engage_survey_drafts", cookie.value[:-3] + "abc")
     assert other.get(f"/surveys/{wide.id}/check").status_code == 302
+
+
+def test_results_comments_and_dashboard_tables_are_labelled_from_what_they_are(seeded, client, login):
+    """With the demo data: a results cell reads "19%, likely range ..., number of people: 60",
+    each comment's themes are named after that comment, and no two dashboard tables share a
+    caption."""
+    from collections import Counter
+
+    from sqlalchemy import select
+
+    from engage.surveys.models import Survey, SurveyAnswer
+
+    login("officer")
+    survey = db.session.get(Survey, db.session.scalar(
+        select(SurveyResponse.survey_id).where(SurveyResponse.status == "complete").limit(1)))
+    html = soup(client.get(f"/surveys/{survey.id}/results"))
+    cells = [c for c in html.select("td.govuk-table__cell--numeric") if "%" in c.get_text()]
+    assert cells
+    for cell in cells[:50]:
+        text = cell.get_text(" ", strip=True).replace(" ,", ",")
+        assert re.fullmatch(r"\d+%(, likely range \d+% to \d+%)?( ▲ \(significantly (higher|lower) than the others\))?"
+                            r"( ▼ \(significantly (higher|lower) than the others\))?, number of people: [\d,]+", text), text
+
+    with_comments = db.session.scalar(select(SurveyResponse.survey_id).join(
+        SurveyAnswer, SurveyAnswer.response_id == SurveyResponse.id).where(SurveyAnswer.text.is_not(None)).limit(1))
+    page = soup(client.get(f"/surveys/{with_comments}/comments"))
+    legends = [legend.get_text(" ", strip=True) for legend in page.select("legend")
+               if legend.get_text().startswith("Themes of this comment")]
+    assert legends and len(set(legends)) == len(legends), Counter(legends).most_common(2)
+
+    dashboard = soup(client.get("/findings/dashboard"))
+    captions = [c.get_text(" ", strip=True) for c in dashboard.select("caption")]
+    assert len(captions) > 2 and len(set(captions)) == len(captions), Counter(captions).most_common(2)
