@@ -136,7 +136,7 @@ def test_please_say_boxes_are_revealed_with_their_option_and_labelled_from_it(cl
     html = soup(client.get(location))
     other = opt(q["often"], "Other, please say")
     radio = html.find("input", attrs={"name": f"q{q['often'].id}", "value": str(other.id)})
-    box_id = radio["data-aria-controls"]
+    box_id = radio["data-engage-reveal"]
     box = html.find(id=box_id)
     # GOV.UK conditional reveal: hidden (by script) until its option is chosen.
     assert "govuk-radios__conditional" in box["class"] and "govuk-radios__conditional--hidden" in box["class"]
@@ -152,7 +152,7 @@ def test_please_say_boxes_are_revealed_with_their_option_and_labelled_from_it(cl
         page = soup(client.get(sent.headers["Location"]))
         labels += [lab.get_text(strip=True) for lab in page.select(".govuk-radios__conditional label")]
         for cond in page.select(".govuk-radios__conditional"):
-            controller = page.find("input", attrs={"data-aria-controls": cond["id"]})
+            controller = page.find("input", attrs={"data-engage-reveal": cond["id"]})
             assert controller is not None, cond["id"]
         sent = client.post(sent.headers["Location"], data={"skip": "1"})
         eq_index += 1
