@@ -39,6 +39,11 @@ for optional features. Instead the capability that *has* something registers it 
     returns a sentence saying why (or ``None``); the consultation database refuses a results
     date while ``result_holds.reasons(consultation_id)`` gives any. Resident surveys use it:
     results published for staff only wait for the decision on the survey.
+
+``purges``
+    Steps that delete personal data past its time, run by ``flask --app wsgi engage
+    purge-expired``. ``purges.register(name, step)`` where ``step(now, echo)`` deletes,
+    flushes and returns how many; ``purges.run(now, echo)`` gives ``{name: count}``.
 """
 from __future__ import annotations
 
@@ -139,10 +144,22 @@ class ResultHolds:
         return [reason for check in current_app.extensions.get(self.key, []) if (reason := check(consultation_id))]
 
 
+class Purges:
+    key = "engage_purges"
+
+    def register(self, name: str, step: Callable, app: Flask | None = None) -> None:
+        app = app or current_app
+        app.extensions.setdefault(self.key, {})[name] = step
+
+    def run(self, now=None, echo=lambda m: None) -> dict[str, int]:
+        return {name: step(now, echo) for name, step in current_app.extensions.get(self.key, {}).items()}
+
+
 panels = Panels()
 contacts = Contacts()
 links = Links()
 result_holds = ResultHolds()
+purges = Purges()
 
 
 def init_app(app: Flask) -> None:

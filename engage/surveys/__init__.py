@@ -32,7 +32,7 @@ DEFAULTS = {
 
 def init_app(app: Flask) -> None:
     from ..core.registry import ContactSource, contacts, panels, result_holds
-    from . import answering, api, demo, models, publishing, views_manage, views_public, views_results  # noqa: F401
+    from . import answering, api, demo, models, publishing, views_manage, views_public, views_responses, views_results  # noqa: F401
     from .panels import consultation_manage, consultation_page
 
     for key, value in DEFAULTS.items():
@@ -65,3 +65,4 @@ def _describe_for_deletes() -> None:
     ):
         deletion.describe(table, singular, plural, title=title)
     deletion.quiet("survey_comment_code")
+    deletion.quiet("survey_response_event")

@@ -12,6 +12,7 @@ from flask import Response, after_this_request, current_app, flash, redirect, re
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..core.params import Query
 from ..core.errors import bad_request
 from ..core.limits import breach, honeypot_tripped, keeps_answers_when_limited
 from ..extensions import csrf, db, limiter
@@ -294,7 +295,7 @@ def page(survey_id, index):
             db.session.commit()
             if saving:
                 return redirect(url_for("surveys.saved", survey_id=survey.id))
-            if request.args.get("change") == "1" and not answering.missing_required(survey, result.answers):
+            if Query().flag("change") and not answering.missing_required(survey, result.answers):
                 return redirect(url_for("surveys.check", survey_id=survey.id))
             return redirect(url_for("surveys.page", survey_id=survey.id, index=nxt) if nxt is not None
                             else url_for("surveys.check", survey_id=survey.id))
@@ -308,7 +309,7 @@ def page(survey_id, index):
                            back=url_for("surveys.page", survey_id=survey.id, index=back) if back is not None
                            else url_for("surveys.start", survey_id=survey.id),
                            position=position, total=total, preview=response.status == "preview", notice=notice,
-                           action=url_for("surveys.page", survey_id=survey.id, index=index, change=request.args.get("change"))), (400 if errors else 200)
+                           action=url_for("surveys.page", survey_id=survey.id, index=index, change=Query().text("change") or None)), (400 if errors else 200)
 
 
 @bp.route("/surveys/<int:survey_id>/check", methods=["GET", "POST"])
@@ -387,7 +388,7 @@ def _keep_contact(survey, email: str) -> None:
 @bp.route("/surveys/<int:survey_id>/done")
 def done(survey_id):
     survey = builder.get_for_public(current_user, survey_id)
-    if request.args.get("preview") and session.get("survey_preview_done") == survey.id:
+    if Query().given("preview") and session.get("survey_preview_done") == survey.id:
         return render_template("surveys/done.html", survey=survey, reference=None, preview=True)
     reference = session.get("survey_refs", {}).get(str(survey.id))
     if not reference:
