@@ -96,7 +96,7 @@ def comment(version_id, section_id):
     section = documents.get_section(v, section_id)
     public = not current_user.is_authenticated
     remembered = session.get(COMMENTER) if public else None
-    changing = request.values.get("change") == "details"
+    changing = Query().text("change") == "details" or request.form.get("change") == "details"
     form_class = PublicCommentForm if public else CommentForm
     if request.method == "POST" and remembered and "name" not in request.form and "email" not in request.form:
         # Name and email were given earlier in this visit: the page did not ask again.
