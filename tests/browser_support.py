@@ -36,6 +36,9 @@ def _require_browser():
     require(AXE.exists(), "axe-core is not installed (run make assets)")
 
 
+_LIVE: dict = {}
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """Base URL of a running Engage with migrations, demo data, toolkit and index built."""
@@ -61,10 +64,19 @@ def live_server(tmp_path_factory):
     app.config["ENGAGE_PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    _LIVE["app"] = app
     try:
         yield f"http://127.0.0.1:{server.server_port}"
     finally:
+        _LIVE.pop("app", None)
         server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def live_app(live_server):
+    """The Flask app behind ``live_server`` (to read what it stored, or point its mail at a
+    test SMTP server for one test and back)."""
+    return _LIVE["app"]
 
 
 def _click_then_load(click):
