@@ -244,3 +244,19 @@ def test_a_consultation_open_for_more_than_a_week_is_not_news(world, client, smt
     db.session.execute(FollowOpened.__table__.delete())   # as if it had opened before follow existed
     db.session.commit()
     assert services.announce_opened(today) == []
+
+
+def test_too_many_follow_requests_keep_what_was_typed(_schema, tmp_path, app, world):
+    from tests.conftest import make_app
+
+    limited = make_app(_schema, tmp_path, RATELIMIT_ENABLED=True, ENGAGE_FOLLOW_RATE_LIMIT="2 per minute")
+    with limited.app_context():
+        client = limited.test_client()
+        for _ in range(2):
+            client.post(f"/follow?area={world['castle'].id}", data={"email": "x", "cadence": "weekly"})
+        response = client.post(f"/follow?area={world['castle'].id}", data={"email": EMAIL, "cadence": "weekly"})
+        html = response.get_data(as_text=True)
+        db.session.remove()
+    assert response.status_code == 429
+    assert "What you wrote is still here" in html and EMAIL in html
+    assert db.session.scalar(select(FollowAddress.id)) is None     # nothing stored, nothing sent
