@@ -8,7 +8,7 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringFi
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..core.forms import EngageForm, GovDateField, IdMultiCheckboxField, IdSelectField, MultiCheckboxField, VersionField, WholeNumberField
-from .models import RESPONSE_STATUSES, VISIBILITY
+from .models import PROGRESS_STAGES, RESPONSE_STATUSES, VISIBILITY
 
 
 def _text(label, max_length, hint="", required=None, area=False):
@@ -77,13 +77,21 @@ class ResponseForm(EngageForm):
     owner = _text("Who owns the action", 200, "A role or organisation, for example “Street scene manager, Halton Borough Council”.")
     due_on = GovDateField("When it is due", description="Optional. For example, 27 3 2026", validators=[Optional()])
     link = SelectField("Link to the implementation plan", choices=[], widget=GovSelect(), validate_choice=False)
+    confirm_past_due = BooleanField("Yes, save it with this date: the action is already late", widget=GovCheckboxInput())
     version = VersionField()
     submit = SubmitField("Save response", widget=GovSubmitInput())
 
 
 class UpdateForm(EngageForm):
-    note = _text("Progress", 3000, "What has happened since, for example “Extra street cleaning started in May”.", "Enter the progress made", area=True)
+    stage = RadioField("How far has the action got?", choices=list(PROGRESS_STAGES.items()), widget=GovRadioInput(),
+                       validators=[InputRequired("Select how far the action has got")])
+    note = _text("Progress", 3000, "What has happened since, for example “Extra street cleaning started in May”. "
+                 "If it will not be taken, say why.", "Enter the progress made", area=True)
     submit = SubmitField("Add progress", widget=GovSubmitInput())
+
+
+class PublishResponseForm(EngageForm):
+    submit = SubmitField("Publish", widget=GovSubmitInput())
 
 
 class ConfirmForm(EngageForm):
