@@ -12,7 +12,7 @@ from flask import Response, after_this_request, current_app, flash, redirect, re
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..core.params import Query
+from ..core.params import Query, to_id
 from ..core.errors import bad_request
 from ..core.limits import breach, honeypot_tripped, keeps_answers_when_limited
 from ..extensions import csrf, db, limiter
@@ -117,7 +117,7 @@ def _cookie_drafts() -> dict:
         return {}
     if not isinstance(data, dict):
         return {}
-    return {str(k): str(v) for k, v in data.items() if str(k).isdigit() and isinstance(v, str) and len(v) <= 40}
+    return {str(k): str(v) for k, v in data.items() if to_id(k) is not None and isinstance(v, str) and len(v) <= 40}
 
 
 def _drafts() -> dict:
