@@ -37,8 +37,8 @@ def _require_browser():
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """Base URL of a running Engage with migrations, demo data, toolkit and index built."""
+def _live(tmp_path_factory):
+    """(app, base URL) of a running Engage with migrations, demo data, toolkit and index built."""
     _require_browser()
     from flask_migrate import upgrade
     from werkzeug.serving import make_server
@@ -62,9 +62,21 @@ def live_server(tmp_path_factory):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield app, f"http://127.0.0.1:{server.server_port}"
     finally:
         server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def live_server(_live):
+    """Base URL of a running Engage with migrations, demo data, toolkit and index built."""
+    return _live[1]
+
+
+@pytest.fixture(scope="session")
+def live_app(_live):
+    """The Flask app behind ``live_server`` (for its URL map; requests go to the server)."""
+    return _live[0]
 
 
 def _click_then_load(click):

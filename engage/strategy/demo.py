@@ -71,6 +71,19 @@ def seed_consulting_strategy(officer) -> bool:
     return True
 
 
+def seed_draft_strategy(officer) -> bool:
+    """A third strategy, still a draft (see demo_content)."""
+    if db.session.scalar(select(StrategyDocument).where(StrategyDocument.title == content.DRAFT_TITLE)):
+        return False
+    document = StrategyDocument(title=content.DRAFT_TITLE)
+    version = StrategyVersion(document=document, number=1, title=content.DRAFT_TITLE, summary=content.DRAFT_SUMMARY, state="draft",
+                              created_by_id=officer.id if officer else None)
+    db.session.add(version)
+    for position, (key, heading, body) in enumerate(content.DRAFT_SECTIONS, start=1):
+        db.session.add(StrategySection(strategy_version=version, key=key, position=position, heading=heading, body=body))
+    return True
+
+
 def seed_plan(officer) -> None:
     partnership = db.session.scalar(select(Partnership).where(Partnership.kind == "strategic").order_by(Partnership.id))
     council = _org("Halton Borough Council")
@@ -129,6 +142,8 @@ def seed(echo) -> None:
         echo("Engagement strategy: version 1 (adopted 5 October 2005), with its comments and responses.")
     if seed_consulting_strategy(officer):
         echo(f"{content.CONSULTING_TITLE}: version 1, out for comment.")
+    if seed_draft_strategy(officer):
+        echo(f"{content.DRAFT_TITLE}: version 1, a draft.")
     seed_plan(officer)
     seed_budget()
     seed_network()

@@ -162,3 +162,11 @@ CONSULTING_COMMENTS = [
      "in schools, youth clubs and online"),
     ("hear-back", "Halton Borough Council", "Twelve weeks is a long time for a young person. Could it be six?", ""),
 ]
+
+# A third, still a draft (only officers see it): its sections can be changed, moved and removed.
+DRAFT_TITLE = "Halton Older People's Engagement Charter"
+DRAFT_SUMMARY = "How the partners will hear from older people, including those who do not go online."
+DRAFT_SECTIONS = [
+    ("promise", "Our promise", "We will ask older people in the places they already go: lunch clubs, libraries and GP surgeries."),
+    ("offline", "Taking part without the internet", "Every consultation will have a paper copy and a phone number."),
+]

@@ -16,9 +16,10 @@ def test_demo_loads_once_and_again_without_change(seeded):
     from engage.demo import run_seeders
 
     first = _counts()
-    # The adopted Community Engagement Strategy (7 sections, 3 comments) and the Young People's
-    # Participation Strategy out for comment (3 sections, 2 comments waiting for a response).
-    assert first == {"StrategyVersion": 2, "StrategySection": 10, "StrategyComment": 5, "PlanTheme": 8, "PlanAction": 22,
+    # The adopted Community Engagement Strategy (7 sections, 3 comments), the Young People's
+    # Participation Strategy out for comment (3 sections, 2 comments waiting for a response) and
+    # the Older People's Engagement Charter, a draft (2 sections).
+    assert first == {"StrategyVersion": 3, "StrategySection": 12, "StrategyComment": 5, "PlanTheme": 8, "PlanAction": 22,
                      "ActionProgress": 18, "BudgetLine": 12, "BudgetFigures": 12, "NetworkMember": 3, "NetworkEvent": 4}
     run_seeders()
     assert _counts() == first
