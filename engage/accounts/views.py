@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..core.params import Query
 from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
 from ..core.limits import breach, keeps_answers_when_limited
 from ..core.mail import queue_mail
@@ -73,7 +74,7 @@ def login():
             services.clear_failed_sign_ins(form.email.data)
             db.session.commit()
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(_safe_next(Query().raw("next", 2000)))
         services.record_failed_sign_in(form.email.data, address)
         db.session.commit()
         # One message about both boxes: said once, beside the first box (where the error
@@ -178,7 +179,7 @@ def sign_out_everywhere():
 @bp.route("/admin/accounts")
 @role_required(OFFICER)
 def user_list():
-    form = AccountSearchForm(request.args)
+    form = AccountSearchForm(Query().formdata())
     text = form.q.data if form.validate() else ""
     page = paginate(services.search_users(text), per_page=50)
     return render_template("accounts/user_list.html", page=page, form=form, text=text), (200 if not form.errors else 400)

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from flask import Response, current_app, jsonify, render_template, request, url_for
 
+from ..core import params
 from ..core import openapi as spec
 from ..core.errors import bad_request, not_found
 from ..core.pagination import page_arg
@@ -224,11 +225,9 @@ def export_json():
 # ---- the API -------------------------------------------------------------------------------
 
 def _int_param(name: str, what: str):
-    value = request.args.get(name, "").strip()
-    if not value:
-        return None
-    number = to_id(value)
-    if number is None:
+    args = params.query()
+    number = args.id(name)
+    if args.problems:
         bad_request(f"{name} must be the number of {what}, like 12")
     return number
 
@@ -309,15 +308,16 @@ spec.describe("/search", "get", {
 def api_list():
     area_id = _int_param("area", "an area")
     priority_id = _int_param("priority", "a priority")
-    status = request.args.get("status", "").strip()
-    if status and status not in STATUSES:
+    args = params.query()
+    status = args.choice("status", STATUSES, default="")
+    if args.problems:
         bad_request("status must be one of: " + ", ".join(STATUSES))
-    q = request.args.get("q", "")[:MAX_Q].strip()
+    q = args.text("q", MAX_Q)
     if area_id is not None and db.session.get(Area, area_id) is None:
         bad_request(f"There is no area with number {area_id}")
     if priority_id is not None and db.session.get(Priority, priority_id) is None:
         bad_request(f"There is no priority with number {priority_id}")
-    postcode = request.args.get("postcode", "")[:20].strip()
+    postcode = args.text("postcode", 20)
     if postcode and area_id is not None:
         bad_request("Give area or postcode, not both")
     place = resolve_place(area_id, postcode)
@@ -348,9 +348,10 @@ def api_detail(consultation_id):
 
 @bp.route("/api/v1/search")
 def api_search():
-    q = request.args.get("q", "").replace("\x00", " ")[:MAX_Q]
-    kind = request.args.get("kind", "").strip()
-    if kind and kind not in ("consultation", "question", "finding"):
+    args = params.query()
+    q = args.text("q", MAX_Q)
+    kind = args.choice("kind", ("consultation", "question", "finding"), default="")
+    if args.problems:
         bad_request("kind must be consultation, question or finding")
     try:
         results = run_search(services.public_audience(), q, {"kind": [kind]} if kind else {}, page=page_arg(), pagelen=20)

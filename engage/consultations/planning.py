@@ -45,14 +45,9 @@ PLAN_STATUSES = ("planned", "open")
 
 def parse_month(value: str | None, today: date) -> date:
     """"2026-11" → 1 November 2026; anything else → this month."""
-    if value and len(value) <= 7:
-        try:
-            year, month = (int(part) for part in value.split("-"))
-            if 1900 <= year <= 2200 and 1 <= month <= 12:
-                return date(year, month, 1)
-        except ValueError:
-            pass
-    return today.replace(day=1)
+    from ..core.params import to_month
+
+    return to_month(value) or today.replace(day=1)
 
 
 def shift_month(month: date, by: int) -> date:

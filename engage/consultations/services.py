@@ -15,7 +15,7 @@ from flask import current_app
 from sqlalchemy import and_, case, false, func, or_, select, true
 
 from ..accounts.roles import COORDINATOR, OFFICER, PRACTITIONER, VCS
-from ..core import audit, concurrency, deletion, disclosure, numbers, registry
+from ..core import audit, concurrency, deletion, disclosure, events, numbers, registry
 from ..core.errors import not_found
 from ..core.params import to_id
 from ..core.sanitise import clean_text
@@ -483,6 +483,7 @@ def save_consultation(actor, consultation: Consultation | None, data: dict, vers
             raise RuleError("Name the group in words", "audiences")
 
     before = {} if creating else _link_summary(consultation)
+    was_open = not creating and consultation.visibility == "public" and consultation.status == "open"
     if creating:
         consultation = Consultation(created_by_id=getattr(actor, "id", None), is_demo=bool(data.get("is_demo")))
         db.session.add(consultation)
@@ -510,6 +511,9 @@ def save_consultation(actor, consultation: Consultation | None, data: dict, vers
             consultation.updated_at = utcnow()
         audit.record(actor, "update", consultation, f"Consultation changed: {consultation.title}", changes=changes or {})
     concurrency.flush(consultation)
+    if not was_open and consultation.visibility == "public" and consultation.status == "open":
+        # Opening by date alone (no save) is found by the follow sender's daily look.
+        events.publish(events.CONSULTATION_OPENED, consultation_id=consultation.id)
     return consultation
 
 

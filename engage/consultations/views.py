@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.exceptions import HTTPException
 
+from ..core import params
 from ..core import uploads
 from ..core.audit import history
 from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
@@ -40,16 +41,11 @@ MAX_PARAM = 200
 # ---- small helpers -------------------------------------------------------------------------
 
 def _int_arg(name: str) -> int | None:
-    return to_id(request.args.get(name))
+    return params.query().id(name)
 
 
 def _str_args(name: str, limit: int = 20) -> list[str]:
-    out = []
-    for value in request.args.getlist(name)[:limit]:
-        value = value.strip()
-        if value and len(value) <= MAX_PARAM and value not in out:
-            out.append(value)
-    return out
+    return params.query().texts(name, limit, MAX_PARAM)
 
 
 def method_url(slug: str) -> str | None:
@@ -104,7 +100,7 @@ def _topic_groups():
 
 def place_arg():
     """The place filter of a list page: ``area`` (an id) or ``postcode`` (the place rule)."""
-    return resolve_place(_int_arg("area"), (request.args.get("postcode") or "")[:20])
+    return resolve_place(_int_arg("area"), params.query().text("postcode", 20))
 
 
 def _place_filters(place) -> dict:
@@ -120,7 +116,7 @@ def finder():
     statuses = [s for s in _str_args("status") if s in STATUSES]
     place = place_arg()
     area_id = place.area_id
-    topic = (request.args.get("topic") or "")[:20]
+    topic = params.query().text("topic", 20)
     priority_id = _int_arg("priority")
     theme_id = _int_arg("theme")
     if topic[:1] in {"p", "t"} and to_id(topic[1:]):
@@ -128,7 +124,7 @@ def finder():
             priority_id = to_id(topic[1:])
         else:
             theme_id = to_id(topic[1:])
-    text = (request.args.get("q") or "").strip()[:MAX_PARAM]
+    text = params.query().text("q", MAX_PARAM)
     filters = dict(**_place_filters(place), priority_id=priority_id, theme_id=theme_id, text=text or None)
     query = services.finder_query(current_user, statuses=statuses, **filters)
     page = paginate(query, per_page=20)
@@ -221,10 +217,7 @@ FACET_TITLES = {"kind": "Type of result", "status": "Status", "year": "Year", "o
 
 @bp.route("/consultations/search")
 def search():
-    text = (request.args.get("q") or "")
-    if not isinstance(text, str):
-        text = ""
-    text = text.replace("\x00", " ")
+    text = params.query().text("q", 1000)
     selected = {field: _str_args(field) for field in FACETS}
     selected = {k: v for k, v in selected.items() if v}
     results, problem = None, None

@@ -9,10 +9,10 @@ from datetime import date
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..core import params
 from ..core.errors import not_found
 from ..core.forms import EngageForm
 from ..core.jobs import NOT_YOURS
-from ..core.params import to_id
 from ..core.security import role_required
 from ..extensions import db
 from ..partnership.services import area_choices
@@ -34,7 +34,7 @@ def consultation_results(consultation, user=None):
 
 
 def _int_arg(name: str) -> int | None:
-    return to_id(request.args.get(name))
+    return params.query().id(name)
 
 
 # ---- importing results -------------------------------------------------------------------
@@ -221,7 +221,7 @@ def import_progress(consultation_id, token):
     if state == "uploaded" or (state == "checking" and import_jobs.check_stalled(token)):
         return redirect(url_for("consultations.import_preview", consultation_id=consultation.id, token=token))
     stalled = import_jobs.stalled(token)
-    refresh = request.args.get("refresh") != "off" and state in ("running", "checking") and not stalled
+    refresh = params.query().text("refresh") != "off" and state in ("running", "checking") and not stalled
     return render_template("consultations/results/import_progress.html", consultation=consultation, record=record,
                            token=token, refresh=refresh, stalled=stalled, restart_form=EngageForm())
 
@@ -266,16 +266,16 @@ def import_template(fmt, ext):
 def _place_arg():
     from ..partnership.services import resolve_place
 
-    return resolve_place(_int_arg("area"), (request.args.get("postcode") or "")[:20])
+    return resolve_place(_int_arg("area"), params.query().text("postcode", 20))
 
 
 @bp.route("/consultations/forward-plan")
 def forward_plan():
     today = date.today()
     place = _place_arg()
-    audience = request.args.get("audience", "")
-    audience = audience if audience in AUDIENCES else None
-    month = planning.parse_month(request.args.get("month"), today)
+    args = params.query()
+    audience = args.choice("audience", AUDIENCES)
+    month = args.month("month") or today.replace(day=1)
     if place.scope is None and place.postcode is None and _int_arg("area"):
         consultations = []  # an area that is no longer in Engage
     else:
@@ -290,8 +290,7 @@ def forward_plan():
 def activity():
     today = date.today()
     place = _place_arg()
-    order = request.args.get("order", "name")
-    order = order if order in ("name", "consultations", "responses") else "name"
+    order = params.query().choice("order", ("name", "consultations", "responses"), default="name")
     report = planning.ward_activity(current_user, today=today, place=place.scope,
                                     area_id=None if place.postcode else _int_arg("area"), order=order)
     charts = {m: planning.activity_chart(report, m) for m in ("consultations", "responses")} if report.wards else {}

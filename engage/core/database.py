@@ -48,7 +48,19 @@ def enforce_foreign_keys(dbapi_connection, connection_record) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA synchronous={sqlite_synchronous()}")
+        cursor.execute(f"PRAGMA busy_timeout={int(sqlite_busy_seconds() * 1000)}")
         cursor.close()
+
+
+def sqlite_busy_seconds() -> float:
+    """How long a write waits for another to finish before SQLite says "database is locked"
+    (``ENGAGE_SQLITE_BUSY_SECONDS``, 30 by default; Python's own default of 5 was passed under
+    load). A write still refused after that is answered with a "try again" page that keeps
+    what was sent (engage/core/errors.py), never a 500."""
+    try:
+        return max(float(os.environ.get("ENGAGE_SQLITE_BUSY_SECONDS", "30")), 0.0)
+    except ValueError:
+        return 30.0
 
 
 def sqlite_synchronous() -> str:

@@ -74,6 +74,22 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         return error_response(409, str(error))
 
+    from sqlalchemy.exc import OperationalError
+
+    @app.errorhandler(OperationalError)
+    def database_busy(error):
+        # SQLite refused a write after waiting ENGAGE_SQLITE_BUSY_SECONDS for another one
+        # (engage/core/database.py). Nothing was saved; the person is asked to try again, and
+        # a form they sent comes back with the page so pressing the button sends it again.
+        from ..extensions import db
+
+        db.session.rollback()
+        if "database is locked" not in str(error) and "database table is locked" not in str(error):
+            app.logger.exception("Database error on %s", request.path)
+            return error_response(500)
+        app.logger.warning("Database busy on %s: asked to try again", request.path)
+        return busy_response()
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if error.code == 429 and not wants_json():
@@ -94,6 +110,26 @@ def init_app(app: Flask) -> None:
         return error_response(500)
 
     app.register_error_handler(InternalServerError, lambda e: error_response(500))
+
+
+BUSY_MESSAGE = "The service is very busy just now, so nothing has been saved yet. Wait a moment and try again."
+
+
+def busy_response():
+    """A 503 saying to try again. For a form, the page carries what was sent (as hidden fields,
+    files apart) and a "Try again" button that sends it to the same address again."""
+    if wants_json():
+        response = jsonify({"error": {"status": 503, "title": MESSAGES[503][0], "message": BUSY_MESSAGE}})
+    else:
+        fields = [] if request.method != "POST" else [(k, v) for k, v in request.form.items(multi=True)]
+        response = render_template("errors/busy.html", title="Sorry, the service is busy", message=BUSY_MESSAGE,
+                                   fields=fields, action=request.full_path if request.query_string else request.path,
+                                   posted=request.method == "POST")
+    from flask import make_response
+
+    response = make_response(response, 503)
+    response.headers["Retry-After"] = "2"
+    return response
 
 
 def bad_request(message: str):

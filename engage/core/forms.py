@@ -8,6 +8,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxIn
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import TextArea
 from wtforms.validators import ValidationError
+from .params import to_int
 
 
 _LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
@@ -216,7 +217,7 @@ class GovDateField(DateField):
         wrong = []
         for part, text in zip(DATE_PARTS, parts):
             low, high = limits[part]
-            if not text.isdigit() or not low <= int(text) <= high:
+            if to_int(text, low, high) is None:
                 wrong.append(part)
         if wrong:
             return wrong

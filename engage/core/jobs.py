@@ -204,6 +204,27 @@ class Lease:
         return True
 
 
+class Throttle:
+    """Lets something through at most once every ``every`` seconds, and always the first time.
+
+    ``time.monotonic()`` counts from an arbitrary point, on Linux the machine's boot: on a
+    machine up for less than a minute it reads under 60. A throttle that started its clock at
+    0.0 and compared it with ``monotonic()`` dropped the first progress report there, so the
+    first report is let through because it is the first, never because of what the clock reads.
+    """
+
+    def __init__(self, every: float, clock: Callable[[], float] = time.monotonic):
+        self.every, self.clock = every, clock
+        self.last: float | None = None
+
+    def due(self, force: bool = False) -> bool:
+        now = self.clock()
+        if force or self.last is None or now - self.last > self.every:
+            self.last = now
+            return True
+        return False
+
+
 class Background:
     """Work in background threads, each with an app context of its own, known by a key so
     that tests and benchmarks can wait for it (``wait(key)``)."""
@@ -415,16 +436,15 @@ class UploadStore(Background):
         return self.in_background(app, token, work, base, token, self.load(token, base) or {}, *args, name=name)
 
     def progress(self, token: str, base: Path | None = None, *, throttled: Collection[str] | None = None,
-                 every: float = 0.2) -> Callable[[str, int, int], None]:
+                 every: float = 0.2, clock: Callable[[], float] = time.monotonic) -> Callable[[str, int, int], None]:
         """A progress callback ``(phase, done, total)`` that writes to the record at most once
-        every ``every`` seconds, and always at the end of a phase. ``throttled`` names the
-        phases held back that way (None: all); other phases are written every time."""
-        last = [float("-inf")]  # the first report is always written (monotonic may start near 0)
+        every ``every`` seconds (``Throttle``: the first report always), and always at the end
+        of a phase. ``throttled`` names the phases held back that way (None: all); other phases
+        are written every time."""
+        throttle = Throttle(every, clock)
 
         def report(phase: str, done: int, total: int) -> None:
-            now = time.monotonic()
-            if (throttled is not None and phase not in throttled) or now - last[0] > every or done >= total:
-                last[0] = now
+            if throttle.due(force=(throttled is not None and phase not in throttled) or done >= total):
                 self.update(token, base, phase=phase, done=done, total=total)
 
         return report

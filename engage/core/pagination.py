@@ -1,17 +1,12 @@
 """Paging through lists: a page number from the query string that can never cause a 500."""
 from __future__ import annotations
 
-from flask import request
-
+from .params import query
 from ..extensions import db
 
 
 def page_arg(name: str = "page") -> int:
-    try:
-        page = int(request.args.get(name, 1))
-    except (TypeError, ValueError):
-        return 1
-    return min(max(page, 1), 10_000)
+    return query().page(name)
 
 
 def paginate(select, per_page: int = 25):

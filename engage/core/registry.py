@@ -48,6 +48,10 @@ for optional features. Instead the capability that *has* something registers it 
     ``take_part_url`` is only for outside sites and is used when no capability has one.
     ``take_part.link(consultation)`` gives the link to show (templates: ``take_part_link(c)``).
     Resident surveys use it: an open survey is its consultation's "Take part" link.
+``purges``
+    Steps that delete personal data past its time, run by ``flask --app wsgi engage
+    purge-expired``. ``purges.register(name, step)`` where ``step(now, echo)`` deletes,
+    flushes and returns how many; ``purges.run(now, echo)`` gives ``{name: count}``.
 """
 from __future__ import annotations
 
@@ -163,6 +167,15 @@ class TakePart:
             if found:
                 return found
         return getattr(consultation, "take_part_url", "") or ""
+class Purges:
+    key = "engage_purges"
+
+    def register(self, name: str, step: Callable, app: Flask | None = None) -> None:
+        app = app or current_app
+        app.extensions.setdefault(self.key, {})[name] = step
+
+    def run(self, now=None, echo=lambda m: None) -> dict[str, int]:
+        return {name: step(now, echo) for name, step in current_app.extensions.get(self.key, {}).items()}
 
 
 panels = Panels()
@@ -170,6 +183,7 @@ contacts = Contacts()
 links = Links()
 result_holds = ResultHolds()
 take_part = TakePart()
+purges = Purges()
 
 
 def init_app(app: Flask) -> None:

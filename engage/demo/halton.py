@@ -152,6 +152,9 @@ NEIGHBOURHOODS = {
 
 USERS = [
     ("officer@example.org", "Olu Officer", "officer", "Halton Borough Council"),
+    # A second officer, so that a report an officer wrote can still be approved (nobody
+    # approves their own work): the whole review journey works in the demo.
+    ("officer2@example.org", "Ola Second-Officer", "officer", "Halton Borough Council"),
     ("coordinator@example.org", "Cara Coordinator", "coordinator", "Cheshire Police"),
     ("practitioner@example.org", "Pat Practitioner", "practitioner", "Halton Borough Council"),
     ("vcs@example.org", "Vic Volunteer", "vcs", "HVA Together"),

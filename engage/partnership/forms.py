@@ -13,7 +13,7 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, SubmitFi
 from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
 
 from ..core.forms import EngageForm, GovDateField, IdMultiCheckboxField, IdSelectField, NumberField, VersionField, WholeNumberField
-from .models import AREA_LEVELS, ORGANISATION_KINDS
+from .models import AREA_LEVELS, ORGANISATION_KINDS, REPORT_APPROVERS
 
 
 def _name(label="Name", max_length=200):
@@ -40,6 +40,11 @@ class PartnershipForm(EngageForm):
     kind = RadioField("Kind of partnership", choices=[("strategic", "The strategic partnership"), ("priority", "A priority partnership (one per priority)")], widget=GovRadioInput(), validators=[InputRequired("Select the kind of partnership")])
     parent_id = IdSelectField("Part of", description="A priority partnership is usually part of the strategic partnership.", blank="Not part of another partnership")
     description = _description()
+    report_approvers = RadioField("Who may approve findings reports that name this partnership",
+                                  description="Nobody approves a report they wrote or changed. If your partnership has only one officer, "
+                                              "let the coordinators approve, so that no report is stuck waiting.",
+                                  choices=list(REPORT_APPROVERS.items()), default="officers", widget=GovRadioInput(),
+                                  validators=[Optional()])
     submit = SubmitField("Save partnership", widget=GovSubmitInput())
 
 

@@ -33,6 +33,13 @@ AREA_LEVELS = {
     "neighbourhood": "Neighbourhood",
     "lsoa": "Lower super output area",
 }
+# Who may approve a findings report that names a partnership (besides a partnership officer
+# who did not write it): set by an officer on the partnership, read by engage/sharing/workflow.py.
+REPORT_APPROVERS = {
+    "officers": "A partnership officer who did not write the report",
+    "coordinators": "A partnership officer, or one of this partnership's coordinators, who did not write the report",
+}
+
 # Which level may sit under which: a child is always one of the levels after its parent.
 AREA_ORDER = list(AREA_LEVELS)
 
@@ -71,6 +78,7 @@ class Partnership(Versioned, db.Model):
     kind: Mapped[str] = mapped_column(String(20), default="priority")  # strategic | priority
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("partnership.id", ondelete="SET NULL"), index=True)
     description: Mapped[str] = mapped_column(Text, default="")
+    report_approvers: Mapped[str] = mapped_column(String(20), default="officers", server_default="officers")
 
     parent = relationship("Partnership", remote_side=[id], backref="children")
     members = relationship("Organisation", secondary=partnership_member, order_by="Organisation.name")

@@ -209,6 +209,8 @@ def check_rules(obj, data: dict) -> None:
     elif isinstance(obj, Partnership):
         _unique(Partnership, "name", data["name"], obj.id, "A partnership with this name already exists")
         _check_partnership_parent(obj, data.get("parent_id"))
+        if "report_approvers" in data:
+            data["report_approvers"] = data["report_approvers"] or "officers"
     elif isinstance(obj, Framework):
         _unique(Framework, "name", data["name"], obj.id, "A framework with this name already exists")
         if data.get("ends_on") and data["ends_on"] < data["starts_on"]:

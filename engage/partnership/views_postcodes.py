@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..core.params import Query
 from ..accounts.roles import OFFICER
 from ..core.errors import not_found
 from ..core.jobs import NOT_YOURS
@@ -33,7 +34,7 @@ def admin_postcodes():
         else:
             token = postcodes.store_upload(current_user.id, upload.filename, data, form.mode.data == "replace")
             return redirect(url_for("partnership.admin_postcodes_check", token=token))
-    typed = (request.args.get("postcode") or "")[:20]
+    typed = Query().text("postcode", 20)
     found = lookup_postcode(typed) if typed.strip() else None
     status = 400 if form.errors else 200
     return render_template("partnership/postcodes.html", form=form, counts=postcode_counts(), found=found, typed=typed), status

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
+from ..core.jobs import Throttle
 from ..core.files import claim
 from ..extensions import db
 
@@ -127,14 +128,12 @@ def _run(app: Flask, folder: Path | None) -> None:
 
     with app.app_context():
         data = job(app)
-        last = [0.0]
+        throttle = Throttle(0.3)  # the first report is always written, whatever the clock reads
 
         def echo(name, done, total):
             data["done"][name] = done
             data["totals"][name] = total
-            now = time.monotonic()
-            if now - last[0] > 0.3 or done >= total:
-                last[0] = now
+            if throttle.due(force=done >= total):
                 _write(folder, data)
 
         try:

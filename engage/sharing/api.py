@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import jsonify, request, url_for
+from flask import jsonify, url_for
 
+from ..core import params
 from ..core import openapi as spec
-from ..core.errors import bad_request, not_found
+from ..core.errors import not_found
 from ..core.pagination import page_arg
 from ..core.params import to_id
 from ..extensions import db
@@ -69,12 +70,9 @@ def detail_of(report: FindingsReport, today: date) -> dict:
 
 @bp.route("/api/v1/findings")
 def api_list():
-    filters = services.Filters.from_args(request.args)
-    for name in ("priority", "area", "partnership"):
-        if request.args.get(name) and to_id(request.args.get(name)) is None:
-            bad_request(f"“{name}” must be a number.")
-    if request.args.get("year") and filters.year is None:
-        bad_request("“year” must be a year, like 2006.")
+    args = params.query()
+    filters = services.Filters.from_args(args)
+    args.refuse_problems()
     page = db.paginate(services.public_query(None, filters), page=page_arg(), per_page=PER_PAGE, error_out=False)
     today = date.today()
     return jsonify({"total": page.total, "page": page.page, "pages": page.pages,

@@ -12,7 +12,7 @@ from sqlalchemy import and_, func, or_, select, update
 from ..accounts.models import User
 from ..accounts.roles import OFFICER
 from ..consultations.models import Consultation
-from ..core import audit, transitions
+from ..core import audit, events, transitions
 from ..core.mail import SENT, external_url, queue_mail
 from ..core.registry import contacts
 from ..extensions import db
@@ -40,12 +40,22 @@ def after_move(actor, report, action: str, comment: str, step) -> None:
     site = current_app.config["ENGAGE_SITE_NAME"]
     link = _report_url(report)
     if action == "submit":
+        from .workflow import approver_words, approvers, stuck
+
+        can_approve = {u.id for u in approvers(report)}
+        waiting = f"It is waiting for {approver_words(report)} to approve it."
+        blocked = stuck(report)
         for user in reviewers(report):
             if user.id == actor.id or user.id == report.created_by_id:
                 continue
+            if user.id in can_approve:
+                yours = "You can approve it, or ask for changes"
+            else:
+                yours = "You can ask for changes, but you cannot approve it yourself. Read it"
             queue_mail(user.email, f"Findings report to review: {report.title}",
                        f"Hello {user.name},\n\n{actor.name} has sent a findings report for review:\n\n"
-                       f"{report.title}\n\nRead it and approve it or ask for changes here:\n{link}\n\n{site}",
+                       f"{report.title}\n\n{waiting}\n{blocked + chr(10) if blocked else ''}\n"
+                       f"{yours}, here:\n{link}\n\n{site}",
                        key=f"report-move:{step.id}:{user.id}")
     elif action in ("request-changes", "approve"):
         author = db.session.get(User, report.created_by_id) if report.created_by_id else None
@@ -109,6 +119,8 @@ def release(report: FindingsReport, at: datetime | None = None) -> int:
     audit.record(None, "release", report, f"Findings report made public: {report.title}",
                  changes={"coordinators_told": [None, sent], "residents_to_tell": [None, told]})
     db.session.flush()
+    if report.visibility == "public":
+        events.publish(events.FINDINGS_PUBLISHED, report_id=report.id)
     return sent + told
 
 

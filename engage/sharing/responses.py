@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.roles import COORDINATOR, OFFICER
-from ..core import audit, concurrency
+from ..core import audit, concurrency, events
 from ..core.errors import not_found
 from ..core.mail import external_url, path_for, queue_mail
 from ..core.models import utcnow
@@ -168,6 +168,9 @@ def save_response(actor, report: FindingsReport, partnership: Partnership, recom
                  f"{partnership.name} {'responded' if creating else 'changed its response'} to a recommendation in {report.title}",
                  changes=changes)
     concurrency.flush(response)
+    # The one place a response becomes public (the draft/publish step moves this call there).
+    events.publish(events.RESPONSE_PUBLISHED, report_id=report.id, response_id=response.id,
+                   partnership_id=partnership.id)
     return response
 
 
@@ -194,6 +197,7 @@ def add_update(actor, report, response: Response, note: str) -> ResponseUpdate:
     audit.record(actor, "create", update, f"Progress added to {response.partnership.name}'s response in {report.title}",
                  changes={"note": [None, note]})
     db.session.flush()
+    events.publish(events.RESPONSE_PROGRESS, report_id=report.id, response_id=response.id, update_id=update.id)
     return update
 
 

@@ -25,6 +25,7 @@ from ..core import audit, concurrency, deletion, transitions
 from ..core.errors import not_found
 from ..core.models import utcnow
 from ..core.params import to_id
+from ..core.params import Query
 from ..core.sanitise import clean_text
 from ..core.vocabulary import AUDIENCES
 from ..extensions import db
@@ -188,11 +189,11 @@ class Filters:
     text: str = ""
 
     @classmethod
-    def from_args(cls, args) -> "Filters":
-        year = args.get("year", "")
-        year = int(year) if year.isdigit() and 1900 <= int(year) <= 2200 else None
-        return cls(priority_id=to_id(args.get("priority")), area_id=to_id(args.get("area")),
-                   partnership_id=to_id(args.get("partnership")), year=year, text=clean_text(args.get("q"), 200))
+    def from_args(cls, args: Query) -> "Filters":
+        """The filters from a query string read by ``engage.core.params``; a value that is not
+        valid is left out (and noted in ``args.problems`` for the API to refuse)."""
+        return cls(priority_id=args.id("priority"), area_id=args.id("area"), partnership_id=args.id("partnership"),
+                   year=args.year("year"), text=clean_text(args.text("q", 200), 200))
 
     def as_args(self) -> dict:
         out = {"q": self.text, "priority": self.priority_id, "area": self.area_id, "partnership": self.partnership_id,

@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..accounts.roles import COORDINATOR, OFFICER, PRACTITIONER
+from ..core import params
 from ..core import concurrency, transitions, uploads
 from ..core.audit import history
 from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
@@ -30,7 +31,7 @@ STAFF = (PRACTITIONER, COORDINATOR, OFFICER)
 @bp.route("/findings/manage")
 @role_required(*STAFF)
 def manage():
-    state = request.args.get("state") if request.args.get("state") in STATES else None
+    state = params.query().choice("state", STATES)
     page = paginate(services.manage_query(current_user, state), per_page=20)
     return render_template("sharing/manage.html", page=page, state=state, states=STATES,
                            waiting=services.waiting_for(current_user), can_start=services.can_start(current_user),
@@ -61,9 +62,7 @@ def _report_form(report=None):
             form.audiences.data = list(report.audiences or [])
             form.version.data = report.version
         else:
-            from ..core.params import to_id
-
-            chosen = to_id(request.args.get("consultation"))
+            chosen = params.query().id("consultation")
             if chosen and chosen in {c for c, _ in form.consultation_ids.choices}:
                 form.consultation_ids.data = [chosen]
                 form.seed_findings.data = True

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response as HttpResponse, render_template, request, send_file, url_for
+from flask import Response as HttpResponse, render_template, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..accounts.roles import COORDINATOR, OFFICER
 from ..consultations import services as consultation_services
 from ..consultations.models import Consultation
+from ..core import params
 from ..core import uploads
 from ..core.audit import history
 from ..core.errors import not_found
@@ -57,7 +58,7 @@ def _older_results(filters):
 @bp.route("/you-said-we-did")
 def you_said_we_did():
     catch_up()
-    filters = services.Filters.from_args(request.args)
+    filters = services.Filters.from_args(params.query())
     page = paginate(services.public_query(current_user, filters), per_page=10)
     return render_template("sharing/you_said_we_did.html", page=page, filters=filters, choices=_filter_choices(current_user),
                            older=_older_results(filters) if page.page == 1 else [], progress=responses.progress,
@@ -67,7 +68,7 @@ def you_said_we_did():
 @bp.route("/you-said-we-did/feed.atom")
 def feed():
     catch_up()
-    filters = services.Filters.from_args(request.args)
+    filters = services.Filters.from_args(params.query())
     reports = db.session.scalars(services.public_query(None, filters).limit(feeds.MAX_ENTRIES)).all()
     return HttpResponse(feeds.build(reports, filters.as_args()), mimetype="application/atom+xml")
 
@@ -76,7 +77,7 @@ def feed():
 @allow_framing
 def embed():
     catch_up()
-    filters = services.Filters.from_args(request.args)
+    filters = services.Filters.from_args(params.query())
     reports = db.session.scalars(services.public_query(None, filters).limit(5)).all()
     partnership = db.session.get(Partnership, filters.partnership_id) if filters.partnership_id else None
     area = db.session.get(Area, filters.area_id) if filters.area_id else None
@@ -104,7 +105,7 @@ def report(report_id):
         due=responses.due_on(item), linked=responses.linked, state_labels=responses.STATE_LABELS,
         audiences=AUDIENCES, visibility_labels=VISIBILITY, staff=staff, headline=services.question_headline,
         history=history(item, limit=30) if staff else [], timeline=services.timeline(item) if staff else [],
-        size_label=uploads.size_label, next_steps=workflow.next_steps(item) if staff else [],
+        size_label=uploads.size_label,
         past=workflow.PAST, states=STATES,
     )
 

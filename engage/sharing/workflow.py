@@ -1,25 +1,33 @@
 """THE table of the findings workflow: states × actions × roles. Every transition is
-checked here and nowhere else; ``services.transition`` records it.
+checked here and nowhere else; ``services.transition`` records it. The table is registered
+with ``engage/core/workflows.py``, so the report page says who can act now and what each
+button does, and a test checks that no state is a dead end.
 
 Roles are what a person is *to this report*, worked out by ``roles_for``:
 
 - ``author``: a practitioner, coordinator or officer of the organisation that wrote it (or
   the person who started it);
 - ``reviewer``: a partnership officer, or a coordinator of a partnership named on it;
+- ``approver``: a partnership officer, or a coordinator of a partnership named on it whose
+  officers let its coordinators approve (``Partnership.report_approvers``, partnership data);
 - ``officer``: a partnership officer.
 
 Nobody approves their own work: the person who started the report, and anyone who changed its
 content (details, key findings, recommendations, attachments) since it was last approved, are
-refused ``approve`` (each change is a ``ReportContribution``).
+refused ``approve`` (each change is a ``ReportContribution``). When that leaves nobody who could
+approve, the page says so and how to fix it (``stuck``).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from ..accounts.roles import COORDINATOR, OFFICER, PRACTITIONER
+from ..core import workflows
 
-AUTHOR, REVIEWER, OFFICER_ROLE = "author", "reviewer", "officer"
+AUTHOR, REVIEWER, APPROVER, OFFICER_ROLE = "author", "reviewer", "approver", "officer"
 WRITER_ROLES = (PRACTITIONER, COORDINATOR, OFFICER)
+ROLE_WORDS = {AUTHOR: "its authors", REVIEWER: "its reviewers", APPROVER: "a partnership officer other than the author",
+              OFFICER_ROLE: "a partnership officer"}
 
 
 @dataclass(frozen=True)
@@ -32,25 +40,35 @@ class Move:
     needs_comment: bool = False
     comment_label: str = "Comment"
     not_own: bool = False       # refused to whoever started it or changed it since its last approval
+    does: str = ""              # what the button does, in words
 
 
 def _move(action, label, source, target, roles, **kw) -> Move:
     return Move(action, label, source, target, frozenset(roles), **kw)
 
 
+_WITHDRAW = dict(needs_comment=True, comment_label="Why it is withdrawn",
+                 does="Stops the report for good. The reason is kept with it.")
+_ASK = dict(needs_comment=True, comment_label="What needs to change",
+            does="Sends it back to its authors with what needs to change. The author is emailed.")
 TABLE: list[Move] = [
-    _move("submit", "Send for review", "draft", "in-review", {AUTHOR}),
-    _move("request-changes", "Ask for changes", "in-review", "changes-requested", {REVIEWER},
-          needs_comment=True, comment_label="What needs to change"),
-    _move("approve", "Approve", "in-review", "approved", {OFFICER_ROLE}, not_own=True),
-    _move("withdraw", "Withdraw", "in-review", "withdrawn", {AUTHOR, OFFICER_ROLE}, needs_comment=True, comment_label="Why it is withdrawn"),
-    _move("revise", "Make the changes", "changes-requested", "draft", {AUTHOR}),
-    _move("withdraw", "Withdraw", "changes-requested", "withdrawn", {AUTHOR, OFFICER_ROLE}, needs_comment=True, comment_label="Why it is withdrawn"),
-    _move("publish", "Publish", "approved", "published", {OFFICER_ROLE}),
-    _move("request-changes", "Ask for changes", "approved", "changes-requested", {OFFICER_ROLE},
-          needs_comment=True, comment_label="What needs to change"),
-    _move("withdraw", "Withdraw", "approved", "withdrawn", {AUTHOR, OFFICER_ROLE}, needs_comment=True, comment_label="Why it is withdrawn"),
-    _move("withdraw", "Withdraw", "published", "withdrawn", {OFFICER_ROLE}, needs_comment=True, comment_label="Why it is withdrawn"),
+    _move("submit", "Send for review", "draft", "in-review", {AUTHOR},
+          does="Locks the report and emails the people who can approve it or ask for changes."),
+    _move("request-changes", "Ask for changes", "in-review", "changes-requested", {REVIEWER}, **_ASK),
+    _move("approve", "Approve", "in-review", "approved", {APPROVER}, not_own=True,
+          does="Marks it ready to publish. The author is emailed; a partnership officer can then publish it."),
+    _move("withdraw", "Withdraw", "in-review", "withdrawn", {AUTHOR, OFFICER_ROLE}, **_WITHDRAW),
+    _move("revise", "Make the changes", "changes-requested", "draft", {AUTHOR},
+          does="Unlocks the report so its authors can change it, then send it for review again."),
+    _move("withdraw", "Withdraw", "changes-requested", "withdrawn", {AUTHOR, OFFICER_ROLE}, **_WITHDRAW),
+    _move("publish", "Publish", "approved", "published", {OFFICER_ROLE},
+          does="Makes it public now or at a set time. The partnerships named on it are asked to respond, "
+               "and residents who asked to hear back are told."),
+    _move("request-changes", "Ask for changes", "approved", "changes-requested", {OFFICER_ROLE}, **_ASK),
+    _move("withdraw", "Withdraw", "approved", "withdrawn", {AUTHOR, OFFICER_ROLE}, **_WITHDRAW),
+    _move("withdraw", "Withdraw", "published", "withdrawn", {OFFICER_ROLE}, needs_comment=True,
+          comment_label="Why it is withdrawn",
+          does="Takes it off the public pages. People who open its link see that it was withdrawn, and why."),
 ]
 STATES = ["draft", "in-review", "changes-requested", "approved", "published", "withdrawn"]
 ACTIONS = sorted({m.action for m in TABLE})
@@ -78,9 +96,13 @@ def roles_for(user, report) -> set[str]:
     ):
         roles.add(AUTHOR)
     if user.role == OFFICER:
-        roles.update({OFFICER_ROLE, REVIEWER})
-    elif user.role == COORDINATOR and any(user in p.coordinators for p in report.partnerships):
-        roles.add(REVIEWER)
+        roles.update({OFFICER_ROLE, REVIEWER, APPROVER})
+    elif user.role == COORDINATOR:
+        mine = [p for p in report.partnerships if user in p.coordinators]
+        if mine:
+            roles.add(REVIEWER)
+        if any(p.report_approvers == "coordinators" for p in mine):
+            roles.add(APPROVER)
     return roles
 
 
@@ -97,10 +119,10 @@ def check(user, report, action: str) -> Move:
     if not roles & move.roles:
         raise WorkflowError(f"You cannot {move.label.lower()} this report. {_who(move)}")
     if move.not_own and report.created_by_id is not None and report.created_by_id == getattr(user, "id", None):
-        raise WorkflowError("You cannot approve a report you wrote. Another partnership officer must approve it.")
+        raise WorkflowError(f"You cannot approve a report you wrote. {approval_wait(report)}")
     if move.not_own and getattr(user, "id", None) in changed_since_approval(report):
         raise WorkflowError("You cannot approve this report because you changed it since it was last approved. "
-                            "Another partnership officer must approve it.")
+                            f"{approval_wait(report)}")
     return move
 
 
@@ -123,29 +145,118 @@ def changed_since_approval(report) -> set[int]:
     return set(db.session.scalars(query))
 
 
-def next_steps(report) -> list[tuple[str, str]]:
-    """Who can move the report on from where it is: [(button, who)], for its page."""
+def _who(move: Move) -> str:
+    return "Only " + " or ".join(ROLE_WORDS[r] for r in sorted(move.roles)) + " can do that."
+
+
+# ---- who can approve: partnership data, never a dead end ----------------------------------
+
+def _not_allowed_to_approve(report) -> set[int]:
+    return changed_since_approval(report) | ({report.created_by_id} if report.created_by_id else set())
+
+
+def approvers(report) -> list:
+    """Everyone who could approve the report now: active partnership officers, and active
+    coordinators of a partnership named on it that lets its coordinators approve, leaving out
+    the person who started it and anyone who changed it since it was last approved."""
+    from sqlalchemy import select
+
     from ..accounts.models import User
     from ..extensions import db
 
+    barred = _not_allowed_to_approve(report)
+    people = {u.id: u for u in db.session.scalars(select(User).where(User.role == OFFICER, User.active.is_(True)))}
+    for partnership in report.partnerships:
+        if partnership.report_approvers == "coordinators":
+            for user in partnership.coordinators:
+                if user.active and user.role in (COORDINATOR, OFFICER):
+                    people.setdefault(user.id, user)
+    return sorted((u for i, u in people.items() if i not in barred), key=lambda u: (u.name, u.id))
+
+
+def approver_words(report) -> str:
+    """Who may approve, in words: "a partnership officer other than the author", or with the
+    coordinators of the partnerships that allow it, and who is left out."""
+    from ..accounts.models import User
+    from ..extensions import db
+
+    allowing = [p.name for p in report.partnerships if p.report_approvers == "coordinators"]
+    words = "a partnership officer"
+    if allowing:
+        words += " or a coordinator of " + " or ".join(allowing)
+    barred = sorted(_not_allowed_to_approve(report))
+    names = [u.name for u in (db.session.get(User, i) for i in barred) if u is not None]
+    if report.created_by_id and len(names) <= 1:
+        words += " other than the author"
+    else:
+        words += " who has not written or changed it"
+    if names:
+        words += " (not " + ", ".join(sorted(names)) + ")"
+    return words
+
+
+def approval_wait(report) -> str:
+    """The sentence a refused approver reads: who can do it instead, or how to unstick it."""
+    stuck_text = stuck(report, force=True)
+    if stuck_text:
+        return stuck_text
+    return f"It is waiting for {approver_words(report)}."
+
+
+def stuck(report, force: bool = False) -> str | None:
+    """When a report in review has nobody who may approve it: says so, who to ask and which
+    setting fixes it. None when someone can (or the report is not waiting for approval)."""
+    if not force and report.state != "in-review":
+        return None
+    if approvers(report):
+        return None
+    names = ", ".join(p.name for p in report.partnerships) or "the partnership named on it"
+    return ("Nobody can approve this report yet: everyone who may approve it wrote or changed it. "
+            "To fix this, a partnership officer can let the coordinators of "
+            f"{names} approve reports (in Reference data, Partnerships: “Who may approve findings reports”), "
+            "or give another person a partnership officer account (in Accounts).")
+
+
+def next_steps(report) -> list[tuple[str, str]]:
+    """Who can move the report on from where it is: [(button, who)], for its page and emails."""
     out = []
     for move in TABLE:
         if move.source != report.state:
             continue
-        who = _who(move).removeprefix("Only ").removesuffix(" can do that.")
-        if move.not_own:
-            ids = changed_since_approval(report) | ({report.created_by_id} if report.created_by_id else set())
-            people = [db.session.get(User, i) for i in sorted(ids)]
-            names = sorted(p.name for p in people if p is not None)
-            if names:
-                who += " who has not written or changed it (not " + ", ".join(names) + ")"
-        out.append((move.label, who))
+        out.append((move.label, _who_now(move, report)))
     return out
 
 
-def _who(move: Move) -> str:
-    names = {AUTHOR: "its authors", REVIEWER: "its reviewers", OFFICER_ROLE: "a partnership officer"}
-    return "Only " + " or ".join(names[r] for r in sorted(move.roles)) + " can do that."
+def _who_now(move: Move, report) -> str:
+    if move.not_own:
+        return approver_words(report)
+    return " or ".join(ROLE_WORDS[r] for r in sorted(move.roles))
+
+
+def _step(move: Move) -> workflows.Step:
+    return workflows.Step(move.action, move.label, move.source, move.target, move.roles, does=move.does)
+
+
+def _may(step, report, user) -> bool:
+    try:
+        check(user, report, step.action)
+    except WorkflowError:
+        return False
+    return True
+
+
+def _href(step, report):
+    from flask import url_for
+
+    return url_for("sharing.move", report_id=report.id, action=step.action)
+
+
+WORKFLOW = workflows.register(workflows.Workflow(
+    name="sharing.report", title="Findings report", states={s: s.replace("-", " ").capitalize() for s in STATES},
+    start="draft", final={"withdrawn"}, roles=ROLE_WORDS, steps=lambda: [_step(m) for m in TABLE],
+    who_now=lambda step, report: _who_now(_BY_KEY[(step.source, step.action)], report),
+    may=_may, href=_href, stuck=stuck,
+    waiting=lambda report: approver_words(report) + " to approve it" if report.state == "in-review" else None))
 
 
 def allowed(user, report) -> list[Move]:

@@ -2,8 +2,9 @@
 GET /api/v1/actions?theme=&status= (the implementation plan)."""
 from __future__ import annotations
 
-from flask import jsonify, request, url_for
+from flask import jsonify, url_for
 
+from ..core.params import Query
 from ..core import openapi as spec
 from ..core.errors import error_response
 from ..core.params import to_id
@@ -102,8 +103,9 @@ def strategy():
 @api_bp.route("/actions")
 def actions():
     filters = plan.PlanFilters()
-    theme = request.args.get("theme", "").strip()
-    status = request.args.get("status", "").strip()
+    args = Query()
+    theme = args.text("theme")
+    status = args.text("status")
     if theme:
         filters.theme = to_id(theme)
         from ..extensions import db

@@ -220,6 +220,64 @@ def transition(actor, version: StrategyVersion, action: str, reason: str = "", t
     reason = clean_text(reason)
     if move.needs_reason and not reason:
         raise RuleError("Say why, so partners know what happened", "reason")
+    _ready(version, action, today)
+    if action == "adopt":
+        for other in version.document.versions:
+            if other is not version and other.state == "adopted":
+                _move(actor, other, workflow.MOVES["supersede"], f"Version {version.number} was adopted")
+        version.adopted_on = today
+    left = notices.days_left(version, today) if action == "adopt" else 0
+    step = _move(actor, version, move, reason)
+    if action == "open_comment":
+        notices.out_for_comment(actor, version, step)
+    if action == "adopt":
+        if left:
+            notices.closed_early(actor, version, step, left)
+        notices.adopted(version, step)
+    return version
+
+
+@dataclass
+class Confirmation:
+    """What a move will do, asked before it is done (the view shows it; nothing is saved)."""
+    action: str
+    question: str
+    details: list
+
+
+def confirmation(version: StrategyVersion, action: str, actor=None, today: date | None = None) -> Confirmation | None:
+    """The question to ask before ``action``, or None when it needs none: sending a version
+    out emails every partner; adopting while comments are still open closes them early."""
+    today = today or _today()
+    try:
+        workflow.check(action, version.state, actor)
+        _ready(version, action, today)
+    except RuleError:
+        return None  # it will be refused in words; nothing to confirm
+    if action == "open_comment":
+        people = notices.partners_to_tell(actor)
+        closes = version.comments_close_on
+        details = [f"We will email {len(people)} partner{'s' if len(people) != 1 else ''} (Network Group members and "
+                   "partnership coordinators) to say it is open for comment"
+                   + (f" until {closes.day} {closes:%B %Y}." if closes else "."),
+                   "You cannot change its sections while it is out for comment."]
+        return Confirmation(action, f"Send version {version.number} out for comment and email everyone?", details)
+    if action == "adopt":
+        left = notices.days_left(version, today)
+        if not left:
+            return None
+        told = notices.promised(version)
+        closes = version.comments_close_on
+        details = [f"Comments are open until {closes.day} {closes:%B %Y}: {left} day{'s' if left != 1 else ''} "
+                   f"{'are' if left != 1 else 'is'} left.",
+                   f"Adopting now closes comments early. We will email the {len(told)} "
+                   f"{'people' if len(told) != 1 else 'person'} who were told that date to say so."]
+        return Confirmation(action, f"Adopt version {version.number} before comments close?", details)
+    return None
+
+
+def _ready(version: StrategyVersion, action: str, today: date) -> None:
+    """What a move needs first, as a RuleError in words."""
     if action == "open_comment":
         if not version.sections:
             raise RuleError("Add at least one section before sending the version out for comment.")
@@ -230,14 +288,6 @@ def transition(actor, version: StrategyVersion, action: str, reason: str = "", t
         if waiting:
             raise RuleError(f"{waiting} comment{'s' if waiting != 1 else ''} still need{'s' if waiting == 1 else ''} a response. "
                             "Record what was done with every comment before adopting: the responses are published with the strategy.")
-        for other in version.document.versions:
-            if other is not version and other.state == "adopted":
-                _move(actor, other, workflow.MOVES["supersede"], f"Version {version.number} was adopted")
-        version.adopted_on = today
-    step = _move(actor, version, move, reason)
-    if action == "open_comment":
-        notices.out_for_comment(actor, version, step)
-    return version
 
 
 def _move(actor, version: StrategyVersion, move: workflow.Move, reason: str) -> StrategyTransition:
@@ -322,6 +372,8 @@ def respond(actor, comment: StrategyComment, kind: str, text: str, loaded_versio
     comment.responded_by_id, comment.responded_at = actor.id, utcnow()
     record(actor, "update", comment, f"Recorded what was done with comment {comment.id}")
     db.session.flush()
+    if not comment.is_spam:
+        notices.answered(comment)
     return comment
 
 

@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..core.params import Query
 from ..accounts.models import User
 from ..core.audit import record
 from ..core.mail import path_for
@@ -89,15 +90,16 @@ class PlanFilters:
 
 def read_filters(args) -> PlanFilters:
     """Filters from a query string; anything that is not a known value is noted in ``problems``."""
+    args = Query(args)
     out = PlanFilters()
     for name in ("theme", "partnership", "lead"):
-        raw = (args.get(name) or "").strip()
+        raw = args.text(name)
         if raw:
             value = to_id(raw)
             if value is None:
                 out.problems.append(f"“{raw[:40]}” is not a {name} on the list")
             setattr(out, name, value)
-    raw = (args.get("status") or "").strip()
+    raw = args.text("status")
     if raw:
         if raw in ACTION_STATUSES:
             out.status = raw

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..core.params import Query
 from ..accounts.roles import OFFICER
 from ..core import deletion
 from ..core.audit import history
@@ -117,10 +118,9 @@ def comment(version_id, section_id):
 def compare():
     visible = documents.visible_versions(current_user)
     by_id = {v.id: v for v in visible}
-    from ..core.params import to_id
-
-    old, new = by_id.get(to_id(request.args.get("from", ""))), by_id.get(to_id(request.args.get("to", "")))
-    asked = bool(request.args.get("from") or request.args.get("to"))
+    args = Query()
+    old, new = by_id.get(args.id("from")), by_id.get(args.id("to"))
+    asked = args.given("from") or args.given("to")
     if asked and (old is None or new is None):
         bad_request("Choose two versions from the lists to compare.")
     if asked and old.document_id != new.document_id:
@@ -179,19 +179,31 @@ def admin_version(version_id):
 def admin_transition(version_id):
     v = documents.get_version(current_user, version_id)
     form = TransitionForm()
+    details = VersionForm(obj=v)
     status = 400
     if form.validate_on_submit():
+        action = form.action.data or ""
+        # Some moves ask first (sending it out emails everyone; adopting early closes comments):
+        # the question page posts back here with confirmed=yes. Nothing is saved until then.
+        ask = documents.confirmation(v, action, current_user) if action in workflow.MOVES else None
+        if ask is not None and request.form.get("confirmed") != "yes":
+            return render_template("strategy/confirm_move.html", version=v, ask=ask, move=workflow.MOVES[action],
+                                   form=form)
         try:
-            documents.transition(current_user, v, form.action.data or "", form.reason.data or "")
+            documents.transition(current_user, v, action, form.reason.data or "")
         except RuleError as error:
-            apply_error(form, error)
-            status = 409 if isinstance(error, AlreadyMoved) else 400  # someone else moved it a moment ago
+            db.session.rollback()
             v = documents.get_version(current_user, version_id)
+            details = VersionForm(obj=v)
+            # A missing closing date belongs to the details form's date field, so the error
+            # summary links to the field that fixes it; others go next to the moves.
+            attach_error(details if error.field in details._fields else form, error)
+            status = 409 if isinstance(error, AlreadyMoved) else 400  # someone else moved it a moment ago
         else:
             db.session.commit()
             flash(f"Version {v.number} is now {v.state_label.lower()}.", "success")
             return redirect(url_for("strategy.admin_version", version_id=v.id))
-    return _version_page(v, VersionForm(obj=v), form, status)
+    return _version_page(v, details, form, status)
 
 
 @bp.route("/admin/strategy/versions/<version_id>/new-version", methods=["POST"])

@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..core.params import Query
 from ..accounts.roles import OFFICER
 from ..core import deletion
 from ..core.audit import history
@@ -27,13 +28,10 @@ from .views import apply_error, conflict_view
 
 @bp.route("/network")
 def network_index():
-    method = request.args.get("method") or None
-    if method and method not in dict(network.method_choices()):
-        method = None
-    area = to_id(request.args.get("area", "")) if request.args.get("area") else None
-    audience = request.args.get("audience") or None
-    if audience and audience not in AUDIENCES:
-        audience = None
+    args = Query()
+    method = args.choice("method", dict(network.method_choices()))
+    area = args.id("area")
+    audience = args.choice("audience", AUDIENCES)
     rows = network.members(method, area, audience)
     return render_template("strategy/network.html", members=rows, show_contact=network.can_see_contact(current_user),
                            me=network.member_of(current_user), audiences=AUDIENCES, methods=network.method_choices(),

@@ -9,6 +9,7 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..core.params import Query
 from ..accounts.models import User
 from ..accounts.roles import OFFICER
 from ..core import deletion
@@ -39,7 +40,7 @@ def _filter_choices():
 
 @bp.route("/plan")
 def plan_index():
-    filters = plan.read_filters(request.args)
+    filters = plan.read_filters(Query())
     rows = plan.actions(filters)
     return render_template("strategy/plan.html", groups=plan.grouped(rows), filters=filters, total=len(rows),
                            counts=plan.status_counts(rows), choices=_filter_choices(), plan=plan, today=date.today(),
@@ -48,7 +49,7 @@ def plan_index():
 
 @bp.route("/plan.csv")
 def plan_csv():
-    filters = plan.read_filters(request.args)
+    filters = plan.read_filters(Query())
     if filters.problems:
         bad_request("; ".join(filters.problems))
     body = plan.to_csv(plan.actions(filters))
@@ -57,7 +58,7 @@ def plan_csv():
 
 @bp.route("/plan/timeline")
 def plan_timeline():
-    filters = plan.read_filters(request.args)
+    filters = plan.read_filters(Query())
     quarters, undated = plan.timeline(plan.actions(filters))
     return render_template("strategy/timeline.html", quarters=quarters, undated=undated, filters=filters, choices=_filter_choices(),
                            plan=plan, today=date.today()), (400 if filters.problems else 200)
@@ -110,10 +111,9 @@ def action_progress(action_id):
 @bp.route("/plan/budget")
 def budget_index():
     years = budget.years()
-    from ..core.params import to_id
-
-    year = to_id(request.args.get("year", "")) if request.args.get("year") else (years[0] if years else None)
-    if request.args.get("year") and year not in years:
+    args = Query()
+    year = args.year("year") if args.given("year") else (years[0] if years else None)
+    if args.given("year") and year not in years:
         not_found("There is no budget for that year.")
     quarter = budget.latest_quarter(year) if year else None
     table = budget.table(year, quarter) if year and quarter else None
@@ -215,10 +215,8 @@ def admin_theme_delete(theme_id):
 
 def _action_form(action=None):
     form = ActionForm(obj=action) if request.method == "GET" else ActionForm()
-    if request.method == "GET" and action is None and request.args.get("theme"):
-        from ..core.params import to_id
-
-        form.theme_id.data = to_id(request.args["theme"])
+    if request.method == "GET" and action is None and Query().given("theme"):
+        form.theme_id.data = Query().id("theme")
     form.theme_id.set_choices([(t.id, t.name) for t in plan.themes()])
     form.lead_organisation_id.set_choices([(o.id, o.name) for o in db.session.scalars(select(Organisation).order_by(Organisation.name))])
     form.lead_officer_id.set_choices([(u.id, f"{u.name} ({u.organisation.name if u.organisation else u.role_label})")
@@ -326,10 +324,8 @@ def _line_form(line=None, fresh=False):
     form = BudgetLineForm(formdata=None, obj=line) if loaded else BudgetLineForm()
     if loaded and line is not None:
         form.annual_budget.data = line.annual_budget / 100
-    if request.method == "GET" and line is None and request.args.get("year"):
-        from ..core.params import to_id
-
-        form.year.data = to_id(request.args["year"])
+    if request.method == "GET" and line is None and Query().given("year"):
+        form.year.data = Query().year("year")
     form.partnership_id.set_choices([(p.id, p.name) for p in db.session.scalars(select(Partnership).order_by(Partnership.name))])
     return form
 

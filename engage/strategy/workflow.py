@@ -1,13 +1,16 @@
 """The life of a strategy version, as a table of states × actions × roles.
 
 Every move is checked against the table and recorded (who, when, from, to, why) in
-``StrategyTransition``; nothing else changes ``StrategyVersion.state``.
+``StrategyTransition``; nothing else changes ``StrategyVersion.state``. The table is registered
+with ``engage/core/workflows.py``: the version's page says who can act and what each button
+does, and a test checks that no state is a dead end.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from ..accounts.roles import OFFICER
+from ..core import workflows
 
 
 @dataclass(frozen=True)
@@ -19,13 +22,23 @@ class Move:
     roles: tuple[str, ...]
     needs_reason: bool = False
     automatic: bool = False  # done by the system as part of another move, never from a button
+    does: str = ""           # what the button does, in words
+    confirm: str = ""        # asked before it is done
 
 
 MOVES: dict[str, Move] = {m.action: m for m in (
-    Move("open_comment", "Send out for comment", ("draft",), "consultation", (OFFICER,)),
-    Move("withdraw", "Take back to draft", ("consultation",), "draft", (OFFICER,), needs_reason=True),
-    Move("adopt", "Adopt this version", ("draft", "consultation"), "adopted", (OFFICER,)),
-    Move("supersede", "Superseded by a newer adopted version", ("adopted",), "superseded", (OFFICER,), automatic=True),
+    Move("open_comment", "Send out for comment", ("draft",), "consultation", (OFFICER,),
+         does="Emails every Network Group member and partnership coordinator that they can comment until the closing date. "
+              "Sections cannot be changed while it is out for comment.",
+         confirm="Send this version out for comment and email everyone?"),
+    Move("withdraw", "Take back to draft", ("consultation",), "draft", (OFFICER,), needs_reason=True,
+         does="Stops comments and lets you change the sections again. The comments made so far are kept."),
+    Move("adopt", "Adopt this version", ("draft", "consultation"), "adopted", (OFFICER,),
+         does="Makes this version the strategy everyone sees, with what was done about each comment. "
+              "Any version adopted before it is marked as replaced. People who commented and left an address are told.",
+         confirm="Adopt this version?"),
+    Move("supersede", "Superseded by a newer adopted version", ("adopted",), "superseded", (OFFICER,), automatic=True,
+         does="Happens when a newer version of the same strategy is adopted."),
 )}
 
 
@@ -49,3 +62,18 @@ def check(action: str, state: str, user) -> Move:
     if state not in move.from_states:
         raise RuleError(f"A version that is {state.replace('consultation', 'out for comment')} cannot be moved that way.")
     return move
+
+
+STATE_WORDS = {"draft": "Draft", "consultation": "Out for comment", "adopted": "Adopted", "superseded": "Superseded"}
+
+
+def _steps() -> list[workflows.Step]:
+    return [workflows.Step(m.action, m.label, source, m.to_state, frozenset(m.roles), does=m.does, automatic=m.automatic,
+                           confirm=m.confirm)
+            for m in MOVES.values() for source in m.from_states]
+
+
+WORKFLOW = workflows.register(workflows.Workflow(
+    name="strategy.version", title="Strategy version", states=STATE_WORDS, start="draft", final={"superseded"},
+    roles={OFFICER: "a partnership officer"}, steps=_steps, state_of=lambda version: version.state,
+    may=lambda step, version, user: step.action in {m.action for m in moves_from(version.state, user)}))

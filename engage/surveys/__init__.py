@@ -33,7 +33,7 @@ DEFAULTS = {
 
 def init_app(app: Flask) -> None:
     from ..core.registry import ContactSource, contacts, panels, result_holds, take_part
-    from . import answering, api, demo, models, publishing, views_manage, views_public, views_results  # noqa: F401
+    from . import answering, api, demo, models, publishing, views_manage, views_public, views_responses, views_results  # noqa: F401
     from .panels import consultation_manage, consultation_page
     from .panels import take_part as survey_take_part
 
@@ -68,3 +68,4 @@ def _describe_for_deletes() -> None:
     ):
         deletion.describe(table, singular, plural, title=title)
     deletion.quiet("survey_comment_code")
+    deletion.quiet("survey_response_event")

@@ -20,7 +20,8 @@ that counts them (the ward question's row "Hale" is the column "Hale"), and the 
 breakdowns are made from are published for everyone only. Averages, ranges and ranking means
 are shown from the threshold up.
 
-Everything is computed from the complete responses each time (one query for responses,
+Everything is computed from the counted responses (``models.counted``: complete, not set
+aside as a duplicate or spam, not erased) each time (one query for responses,
 one for answers), so results are live while the survey is open.
 """
 from __future__ import annotations
@@ -37,7 +38,7 @@ from ..extensions import db
 from . import equality, stats, structure, weighting as weighting_rules
 from . import questions as qtypes
 from .areas import priority_ward_ids, ward_choices
-from .models import CHANNELS, SurveyAnswer, SurveyResponse
+from .models import CHANNELS, SurveyAnswer, SurveyResponse, counted
 
 PRIORITY = "Priority wards"
 REST = "Rest of the borough"
@@ -60,11 +61,11 @@ class Person:
 def load_people(survey) -> list[Person]:
     responses = db.session.execute(
         select(SurveyResponse.id, SurveyResponse.channel, SurveyResponse.ward_id)
-        .where(SurveyResponse.survey_id == survey.id, SurveyResponse.status == "complete").order_by(SurveyResponse.id)).all()
+        .where(counted(survey.id)).order_by(SurveyResponse.id)).all()
     by_question = {q.id: q for q in survey.questions}
     rows = db.session.scalars(
         select(SurveyAnswer).join(SurveyResponse)
-        .where(SurveyResponse.survey_id == survey.id, SurveyResponse.status == "complete")
+        .where(counted(survey.id))
         .order_by(SurveyAnswer.response_id, SurveyAnswer.question_id, SurveyAnswer.id)).all()
     grouped: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
     for row in rows:

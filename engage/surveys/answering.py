@@ -17,6 +17,7 @@ from datetime import timedelta
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import insert, select, update
 
+from ..core.params import to_id
 from ..core.models import utcnow
 from ..extensions import db
 from . import structure
@@ -241,7 +242,7 @@ def answer_rows(survey, response_id: int, answers: dict) -> list[dict]:
     by_id = {q.id: q for q in survey.questions}
     rows = []
     for key, value in answers.items():
-        q = by_id.get(int(key)) if str(key).isdigit() else None
+        q = by_id.get(to_id(key))
         if q is None:
             continue
         kind = qtypes.type_of(q)

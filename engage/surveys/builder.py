@@ -21,7 +21,7 @@ from ..core.sanitise import clean_text
 from ..extensions import db
 from . import equality, structure
 from . import questions as qtypes
-from .models import Survey, SurveyAnswer, SurveyOption, SurveyQuestion, SurveyResponse, SurveySection
+from .models import PAPER_COPIES, PAPER_RETURN, Survey, SurveyAnswer, SurveyOption, SurveyQuestion, SurveyResponse, SurveySection
 
 CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 MAX_OPTIONS = 60
@@ -66,6 +66,16 @@ def get_for_public(user, survey_id) -> Survey:
     survey = get_survey(survey_id)
     if not consultations.can_view(user, survey.consultation):
         not_found("There is no survey with that number.")
+    return survey
+
+
+def get_for_handout(user, survey_id) -> Survey:
+    """The survey for its paper version and poster: public while it is open or about to
+    open; a draft or a closed survey only for its editors (a draft may still change, and a
+    closed one takes no more answers)."""
+    survey = get_for_public(user, survey_id)
+    if survey.state not in ("open", "scheduled") and not can_manage(user, survey):
+        not_found("This survey is not open, so there is no paper copy or poster for it.")
     return survey
 
 
@@ -158,6 +168,12 @@ def _clean_settings(data: dict) -> dict:
     out["retention_days"] = retention
     for flag in ("one_per_browser", "codes_required", "ask_contact"):
         out[flag] = bool(data.get(flag))
+    for name, default in (("paper_return", PAPER_RETURN), ("paper_copies", PAPER_COPIES)):
+        if name in data:   # callers that do not offer these (the API, the demo) keep what is stored
+            value = clean_text(data.get(name) or "")
+            if len(value) > 300:
+                raise BuildError("This must be 300 characters or fewer", name)
+            out[name] = value or default
     area_id = data.get("population_area_id")
     if area_id is not None:
         from ..partnership.models import Area
@@ -312,12 +328,21 @@ def get_question(survey: Survey, question_id) -> SurveyQuestion:
     return question
 
 
+# Words the builder once put in the answers box as placeholders: what was typed got joined to
+# them ("Empty homesFirst answer") and "Second answer" reached residents. Refused on save.
+PLACEHOLDERS = ("First answer", "Second answer", "First option", "Second option", "Third option",
+                "First statement", "Second statement")
+
+
 def _lines(text: str, what: str, field: str) -> list[str]:
     out = []
     for line in (text or "").splitlines():
         line = clean_text(line)
         if not line:
             continue
+        left = next((p for p in PLACEHOLDERS if p.casefold() in line.casefold()), None)
+        if left is not None:
+            raise BuildError(f"‘{line[:80]}’ still has the example words ‘{left}’ in it. Write the {what} people will see instead", field)
         if len(line) > 300:
             raise BuildError(f"Each {what} must be 300 characters or fewer", field)
         if line.casefold() in {o.casefold() for o in out}:
@@ -373,13 +398,40 @@ def _question_values(kind, data: dict) -> dict:
             out_of_base.append(by_label[line.casefold()])
         if len(set(out_of_base)) >= len(options):
             raise BuildError("Leave at least one answer in the base, or no one would be counted in the percentages", "out_of_base")
-    return {"text": text, "hint": hint, "required": bool(data.get("required")), "personal": bool(data.get("personal")) and (kind.text_answer or kind.key in FREE_TEXT_CHOICES),
+    exclusive = None   # not offered by this caller: leave each answer as it is
+    if kind.key == "multiple" and "exclusive" in data:
+        by_label = {label.casefold(): label for label in options}
+        exclusive = set()
+        for line in _lines(data.get("exclusive") or "", "answer", "exclusive"):
+            if line.casefold() not in by_label:
+                raise BuildError(f"‘{line[:60]}’ is not one of the answers above. Copy it from the list of answers", "exclusive")
+            exclusive.add(by_label[line.casefold()])
+        if len(exclusive) >= len(options):
+            raise BuildError("Leave at least one answer that can be ticked with others, or ask a single choice question instead",
+                             "exclusive")
+    return {"exclusive": exclusive, "text": text, "hint": hint, "required": bool(data.get("required")), "personal": bool(data.get("personal")) and (kind.text_answer or kind.key in FREE_TEXT_CHOICES),
             "randomise": bool(data.get("randomise")) and kind.has_options, "settings": settings,
             "options": options, "rows": rows, "allow_other": allow_other, "out_of_base": set(out_of_base)}
 
 
 # Question types whose answers can be left out of the base ("Don't know", "Not applicable").
 OUT_OF_BASE_TYPES = ("single", "multiple", "agreement", "yesno", "grid")
+
+
+def _mark_exclusive(question: SurveyQuestion, labels: set[str] | None, counts: dict[int, int] | None = None) -> None:
+    """Answers of a multiple choice question that cannot be ticked with another ("None of
+    these", "Don't know"): the answering check refuses combining them (questions.choice).
+    An answer people have already ticked cannot become one: some may have ticked it with others."""
+    if labels is None:
+        return
+    for option in question.options:
+        if option.kind != "option" or option.invites_text:
+            continue
+        wanted = option.label in labels
+        if wanted and not option.is_exclusive and (counts or {}).get(option.id):
+            raise BuildError(f"‘{option.label}’ has answers, so it cannot become an answer that is ticked alone: some people may have "
+                             "ticked it with others. Make a new version of the survey to change this", "exclusive")
+        option.is_exclusive = wanted
 
 
 def _mark_out_of_base(question: SurveyQuestion, labels: set[str]) -> None:
@@ -412,6 +464,7 @@ def add_question(actor, survey: Survey, section: SurveySection, qtype: str, data
     for n, label in enumerate(values["rows"], start=1):
         question.options.append(SurveyOption(kind="row", position=n, label=label))
     _mark_out_of_base(question, values["out_of_base"])
+    _mark_exclusive(question, values["exclusive"])
     db.session.add(question)
     db.session.flush()
     audit.record(actor, "create", question, f"Question added to {survey.title}: {question.text}",
@@ -476,8 +529,9 @@ def update_question(actor, survey: Survey, question: SurveyQuestion, data: dict,
         _apply_list(question, "row", values["rows"], counts, "statement", "rows")
     if kind.key in OUT_OF_BASE_TYPES:
         _mark_out_of_base(question, values["out_of_base"])
+    _mark_exclusive(question, values["exclusive"], counts)
     lists_after = lists_of(question)
-    for name in ("options", "rows", "out_of_base"):
+    for name in ("options", "rows", "out_of_base", "exclusive"):
         if lists_before[name] != lists_after[name]:
             changes[name] = [lists_before[name], lists_after[name]]
     audit.record(actor, "update", question, f"Question changed in {survey.title}: {question.text}", changes=changes)
@@ -491,7 +545,8 @@ def lists_of(question: SurveyQuestion) -> dict[str, str]:
     edit conflict can say what someone else changed in them."""
     return {"options": "\n".join(o.label for o in question.options if o.kind == "option" and not (o.invites_text and o.label == OTHER_LABEL)),
             "rows": "\n".join(o.label for o in question.options if o.kind == "row"),
-            "out_of_base": "\n".join(o.label for o in question.options if o.kind == "option" and o.out_of_base)}
+            "out_of_base": "\n".join(o.label for o in question.options if o.kind == "option" and o.out_of_base),
+            "exclusive": "\n".join(o.label for o in question.options if o.kind == "option" and o.is_exclusive)}
 
 
 def delete_question_plan(survey: Survey, question: SurveyQuestion) -> list[str]:

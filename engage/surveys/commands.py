@@ -13,10 +13,15 @@ def purge_expired_command():
     and unfinished answers not saved for ENGAGE_SURVEY_DRAFT_DAYS (30 unless set)."""
     from .lifecycle import purge_expired
 
+    from ..core.registry import purges
+
     counts = purge_expired(echo=click.echo)
+    others = purges.run(echo=click.echo)   # other capabilities' steps (followers' addresses)
     db.session.commit()
     click.echo(f"Deleted {counts['contacts']:,} email addresses, {counts['texts']:,} personal comments and "
                f"{counts['drafts']:,} unfinished or preview responses ({counts['surveys']:,} surveys reached the end of their retention period).")
+    for name, count in others.items():
+        click.echo(f"{name}: {count:,} deleted.")
 
 
 @engage_cli.command("import-survey-answers")

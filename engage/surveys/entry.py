@@ -21,6 +21,7 @@ from . import questions as qtypes
 from .models import CHANNELS, SurveyResponse
 
 ENTRY_CHANNELS = {k: v for k, v in CHANNELS.items() if k in ("paper", "phone", "face-to-face")}
+EMAIL_ERROR = -2   # the key of the email box's error in ``Entered.errors`` (questions use their ids)
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 MAX_IMPORT_ROWS = 20_000
 
@@ -42,6 +43,9 @@ class Entered:
     dropped: list[str] = field(default_factory=list)
     duplicate: bool = False
     form_error: str = ""
+    # The address written on the paper form to hear what happens next: the view keeps it
+    # apart from the answers, in a transaction of its own after theirs (as online).
+    email: str | None = None
 
 
 class AlreadySaved(Exception):
@@ -93,6 +97,12 @@ def enter(actor, survey, form) -> Entered:
             code = answering.check_code(survey, code_text)
         except answering.AnswerError as error:
             errors[-1] = error.message
+    email = None
+    if survey.ask_contact and (form.get("contact_email") or "").strip():
+        try:
+            email = answering.clean_email(form.get("contact_email"))
+        except answering.AnswerError as error:
+            errors[EMAIL_ERROR] = error.message
     if errors:
         return Entered(None, errors=errors)
     if not answers:
@@ -110,7 +120,7 @@ def enter(actor, survey, form) -> Entered:
         raise AlreadySaved(key) from None
     audit.record(actor, "enter", response, f"{ENTRY_CHANNELS[channel]} answers entered for {survey.title}",
                  changes={"channel": channel, "reference": response.reference})
-    return Entered(response, dropped=dropped)
+    return Entered(response, dropped=dropped, email=email)
 
 
 # ---- CSV import --------------------------------------------------------------------------

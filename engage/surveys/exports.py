@@ -11,7 +11,7 @@ import io
 from . import structure
 from . import questions as qtypes
 from .analysis import aggregated, load_people
-from .models import CHANNELS, SurveyResponse
+from .models import CHANNELS, SurveyResponse, counted
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -39,7 +39,7 @@ def response_table(survey) -> tuple[list[str], list[list]]:
         headers.extend(qtypes.type_of(q).columns(q, numbers[q.id]))
     meta = {rid: (ref, ch, when) for rid, ref, ch, when in db.session.execute(
         select(SurveyResponse.id, SurveyResponse.reference, SurveyResponse.channel, SurveyResponse.submitted_at)
-        .where(SurveyResponse.survey_id == survey.id, SurveyResponse.status == "complete"))}
+        .where(counted(survey.id)))}
     rows = []
     for n, person in enumerate(load_people(survey), start=1):
         ref, channel, when = meta[person.id]

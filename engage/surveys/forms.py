@@ -41,6 +41,10 @@ class SurveyForm(EngageForm):
     one_per_browser = _check("Accept one response from each device", "Recommended. People on shared computers can still answer on paper.")
     codes_required = _check("Ask for a single-use access code", "For postal or panel surveys: you make and print the codes.")
     ask_contact = _check("Offer to tell people what happens next (asks for an optional email address)")
+    paper_copies = _text("Where people get a paper copy", 300, "Shown on the survey's page and its poster. For example, "
+                                                              "“Ask at your library for a paper copy.”")
+    paper_return = _text("Where paper copies go back to", 300, "Printed at the end of the paper version. For example, "
+                                                               "“Please post it back in the freepost envelope, or hand it in at any library.”")
     version = VersionField()
     submit = SubmitField("Save survey", widget=GovSubmitInput())
 
@@ -61,6 +65,9 @@ class QuestionForm(EngageForm):
                         "Optional. Copy answers from the list above, one on each line, such as “Don’t know” or “Not applicable”. "
                         "They are still counted and shown, but people who give only these answers are not in the base of the "
                         "percentages.", area=True)
+    exclusive = _text("Answers that cannot be ticked with others", 2000,
+                      "Optional. Copy answers from the list above, one on each line, such as “None of these” or “Don’t know”. "
+                      "Anyone who ticks one of them cannot tick another answer as well.", area=True)
     allow_other = _check("Add “Other, please say”")
     randomise = _check("Show the answers in a random order", "Each person sees their own order. “Other” and “Prefer not to say” stay last.")
     min = StringField("Smallest number allowed", widget=GovTextInput(), validators=[Optional(), Length(max=20)])
@@ -93,6 +100,13 @@ class UploadForm(EngageForm):
     submit = SubmitField("Upload and check", widget=GovSubmitInput())
 
 
+class PopulationUploadForm(EngageForm):
+    """Population figures come with their own columns, not a survey's question numbers."""
+    file = FileField("CSV file", description="Columns: area, kind, age_band, sex, ethnicity and count, one row for each figure. "
+                                             "Download the figures below to see the layout.", widget=GovFileInput())
+    submit = SubmitField("Upload and check", widget=GovSubmitInput())
+
+
 class PublishForm(EngageForm):
     results_public = _check("Publish the results to everyone now", "Sets the consultation's results date to today, so the results show on its page.")
     submit = SubmitField("Publish to the consultation database", widget=GovSubmitInput())
@@ -104,3 +118,44 @@ class ConfirmForm(EngageForm):
 
 class PlainForm(EngageForm):
     """A form with only its CSRF token (buttons that change something)."""
+
+
+# ---- one response at a time (engage/surveys/records.py) ----------------------------------
+
+def _reason(label="Why?", hint="Others will see this next to the change."):
+    return _text(label, 1000, hint, "Say why, so that others can see why it was done", area=True)
+
+
+class CorrectForm(EngageForm):
+    """The reason and version of a correction; the answers are the entry form's questions."""
+    version = VersionField()
+    reason = _reason("Why are you correcting it?", "For example, “Typing slip: the paper form says Castle ward”.")
+
+
+class SetAsideForm(EngageForm):
+    kind = RadioField("Set it aside as", choices=[("duplicate", "A duplicate of another response"), ("spam", "Spam")],
+                      validators=[InputRequired("Choose duplicate or spam")], widget=GovRadioInput())
+    reason = _reason("Why?", "For example, “Same paper form entered twice: see reference ABCD-2345”.")
+    submit = SubmitField("Set aside", widget=GovSubmitInput())
+
+
+class RestoreForm(EngageForm):
+    reason = _reason("Why put it back?")
+    submit = SubmitField("Put it back into the results", widget=GovSubmitInput())
+
+
+class EraseForm(EngageForm):
+    category = RadioField("Why is it being erased?", choices=[], validators=[InputRequired("Choose why it is being erased")],
+                          widget=GovRadioInput())
+    email = StringField("Email address they gave to hear what happens next (optional)",
+                        description="Addresses are kept apart from answers, so only the address itself can find them. "
+                                    "Any with this address for this survey are deleted too.",
+                        validators=[Optional(), Length(max=254, message="Enter an email address of 254 characters or fewer")],
+                        widget=GovTextInput())
+    submit = SubmitField("Erase this response", widget=GovSubmitInput())
+
+    def __init__(self, *args, **kwargs):
+        from .records import ERASE_REASONS
+
+        super().__init__(*args, **kwargs)
+        self.category.choices = list(ERASE_REASONS.items())

@@ -1,5 +1,12 @@
 """What happens around a survey's dates: personal data deleted on schedule
 (``flask --app wsgi engage purge-expired``).
+
+``TABLE`` is the survey's lifecycle as ``engage/core/workflows.py`` steps (its states follow
+from its dates, ``Survey.state_at``): the survey's pages show where it is, who can move it on
+and what each button does, and a test checks no state but a final one is a dead end. A new
+move (close now, extend, reopen) is one more ``workflows.step(...)`` in ``TABLE``: the page
+and the test pick it up; if it makes "closed" a state people can leave, take "closed" out of
+``FINAL``.
 """
 from __future__ import annotations
 
@@ -7,10 +14,46 @@ from datetime import timedelta
 
 from sqlalchemy import delete, select, update
 
+from ..core import workflows
 from ..core.mail import external_url
 from ..core.models import utcnow
 from ..extensions import db
 from .models import Survey, SurveyAnswer, SurveyContact, SurveyQuestion, SurveyResponse, comment_code
+
+
+MANAGER = "manager"
+ROLES = {MANAGER: "someone who can change the consultation (its practitioners and partnership officers)"}
+STATE_WORDS = {"draft": "Draft", "scheduled": "Scheduled", "open": "Open", "closed": "Closed"}
+FINAL = {"closed"}
+
+TABLE: list[workflows.Step] = [
+    workflows.step("set-dates", "Set the dates", "draft", "scheduled", {MANAGER},
+                   does="Sets when the survey opens and closes, in its settings. It opens by itself on the opening date."),
+    workflows.step("clear-dates", "Take the dates away", "scheduled", "draft", {MANAGER},
+                   does="Clearing the opening date in the settings keeps the survey as a draft."),
+    workflows.step("opens", "Opens", "scheduled", "open", automatic=True,
+                   does="On the opening date the survey opens and the consultation's “Take part” link goes to it."),
+    workflows.step("closes", "Closes", "open", "closed", automatic=True,
+                   does="On the closing date the survey stops taking answers. Personal data is deleted when "
+                        "the time it is kept for has passed."),
+]
+
+
+def _may(step, survey, user) -> bool:
+    from .builder import can_manage
+
+    return bool(user is not None and getattr(user, "is_authenticated", False) and can_manage(user, survey))
+
+
+def _href(step, survey):
+    from flask import url_for
+
+    return url_for("surveys.settings", survey_id=survey.id) if step.action in ("set-dates", "clear-dates") else None
+
+
+WORKFLOW = workflows.register(workflows.Workflow(
+    name="surveys.survey", title="Survey", states=STATE_WORDS, start="draft", final=FINAL, roles=ROLES,
+    steps=lambda: TABLE, state_of=lambda survey: survey.state, may=_may, href=_href))
 
 
 def public_url(survey) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, false, func, or_
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, and_, false, func, or_
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -27,6 +27,8 @@ CHANNELS = {
     "face-to-face": "Face to face",
     "import": "Imported from another tool",
 }
+PAPER_RETURN = "Please post it back in the freepost envelope, or hand it in at any library."
+PAPER_COPIES = "Ask at your library for a paper copy."
 STATES = {
     "draft": "Draft: not open yet, no dates set",
     "scheduled": "Scheduled",
@@ -55,6 +57,11 @@ class Survey(Versioned, db.Model):
     one_per_browser: Mapped[bool] = mapped_column(Boolean, default=True)
     codes_required: Mapped[bool] = mapped_column(Boolean, default=False)
     ask_contact: Mapped[bool] = mapped_column(Boolean, default=True)
+    # What the paper version and the poster say about paper copies: where a filled-in copy
+    # goes back to, and where people get one. Each survey's own (not every area has
+    # libraries or a freepost address).
+    paper_return: Mapped[str] = mapped_column(String(300), default=lambda: PAPER_RETURN, server_default=PAPER_RETURN)
+    paper_copies: Mapped[str] = mapped_column(String(300), default=lambda: PAPER_COPIES, server_default=PAPER_COPIES)
     # The area whose wards' population profile "who answered" and weighting compare with.
     population_area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id", ondelete="SET NULL"), index=True)
     # The youngest age the survey is for (equality.ELIGIBLE_AGES): weighting and "who answered"
@@ -192,9 +199,17 @@ class SurveyOption(db.Model):
     question = relationship("SurveyQuestion", back_populates="options")
 
 
-class SurveyResponse(db.Model):
+SET_ASIDE = {"duplicate": "Duplicate", "spam": "Spam"}
+
+
+class SurveyResponse(Versioned, db.Model):
     """One person's answers. A draft holds answers page by page (``draft``); on submit the
-    answers are written as ``SurveyAnswer`` rows and the status becomes complete."""
+    answers are written as ``SurveyAnswer`` rows and the status becomes complete.
+
+    Staff may correct a complete response (a new version: ``records.correct``), set it
+    aside as a duplicate or spam (``set_aside``: kept, not counted, can be put back), or
+    erase it at the person's request (status "erased": its answers are deleted, the row
+    stays as the note that it was erased). Which responses count is ``counted`` below."""
 
     __tablename__ = "survey_response"
     __table_args__ = AUTOINC
@@ -220,12 +235,44 @@ class SurveyResponse(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    # "duplicate" or "spam" (SET_ASIDE): kept for the record, left out of every result.
+    set_aside: Mapped[str | None] = mapped_column(String(12))
 
     survey = relationship("Survey")
     entered_by = relationship("User")
     ward = relationship("Area")
     answers = relationship("SurveyAnswer", back_populates="response", cascade="all, delete-orphan",
                            order_by="SurveyAnswer.id")
+
+
+def counted(survey_id):
+    """THE rule for which responses count, used by everything that selects responses for
+    results: live results, cross-tabs and weighting (``analysis.load_people``), exports,
+    the results API, publishing to the consultation database, comments and their search.
+    Complete, not set aside as a duplicate or spam, not erased."""
+    return and_(SurveyResponse.survey_id == survey_id, SurveyResponse.status == "complete",
+                SurveyResponse.set_aside.is_(None))
+
+
+class SurveyResponseEvent(db.Model):
+    """What staff did to one response: corrected (with what changed: question numbers and
+    the answers before and after), set aside, put back, or erased. An erasure deletes the
+    earlier events (they may quote the answers) and keeps one with no content: who, when
+    and the reason's category."""
+
+    __tablename__ = "survey_response_event"
+    __table_args__ = AUTOINC
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("survey_response.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(20))  # corrected | duplicate | spam | restored | erased
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    category: Mapped[str] = mapped_column(String(30), default="", server_default="")
+    changes: Mapped[dict | None] = mapped_column(JSON)
+
+    actor = relationship("User")
 
 
 class SurveyAnswer(Versioned, db.Model):
@@ -299,6 +346,42 @@ class CommentTheme(db.Model):
 
 
 comment_code = link_table("survey_comment_code", ("answer_id", "survey_answer"), ("theme_id", "survey_comment_theme"))
+
+
+class CodingBatch(db.Model):
+    """One bulk coding action: a theme added to (or taken off) many comments at once. Keeps
+    the comments it actually changed, so undo puts back exactly those and no others. Undo
+    is a workflow move (``undone_at`` from empty to set, compare-and-set): it happens once."""
+
+    __tablename__ = "survey_coding_batch"
+    __table_args__ = AUTOINC
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("survey_comment_theme.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(10))  # add | remove
+    answer_ids: Mapped[list] = mapped_column(JSON, default=list)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime)
+    undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+
+    theme = relationship("CommentTheme")
+
+
+class CommentRedaction(db.Model):
+    """Personal details found in a coded comment (a phone number, an email address, a name
+    after "my name is"): which kinds, when and by whose coding they were recorded. Any quote
+    of the comment shown outside the coding page has them replaced (``personal.redact``).
+    Recorded when the comment is first coded: only coded comments are quoted as evidence."""
+
+    __tablename__ = "survey_comment_redaction"
+
+    answer_id: Mapped[int] = mapped_column(ForeignKey("survey_answer.id", ondelete="CASCADE"), primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    kinds: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
 
 
 class PopulationFigure(db.Model):

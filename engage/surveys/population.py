@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 
+from ..core.params import to_int
 from ..core import audit, concurrency
 from ..core.sanitise import clean_text
 from ..extensions import db
@@ -232,7 +233,7 @@ def read_csv(data: bytes) -> list[dict]:
             problems.append(f"Row {n}: an ethnicity row needs the ethnic group")
             continue
         count_text = row.get("count", "").replace(",", "")
-        if not count_text.isdigit() or int(count_text) > 10_000_000:
+        if to_int(count_text.strip(), 0, 10_000_000) is None:
             problems.append(f"Row {n}: the count must be a whole number from 0 to 10,000,000")
             continue
         key = (area.id, kind, age if kind == "age-sex" else "", sex if kind == "age-sex" else "", ethnicity if kind == "ethnicity" else "")

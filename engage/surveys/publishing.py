@@ -127,3 +127,20 @@ def publish(actor, survey, *, results_public: bool = False) -> importing.Summary
                      changes={"results_public_at": [None, now.isoformat(timespec="seconds")]})
     db.session.flush()
     return summary
+
+
+def follow(actor, survey, counted_change: int = 0) -> bool:
+    """Results already published to the consultation database follow a change to the counted
+    responses (a correction, a response set aside, put back or erased) at once: they are
+    written again from the responses counted now, and the consultation's number of responses
+    moves by ``counted_change`` (it may include responses from outside the survey). True when
+    they were written again. Flushes."""
+    if survey.published_at is None:
+        return False
+    consultation: Consultation = survey.consultation
+    agg = build_aggregate(survey)
+    importing.save(actor, consultation, agg, filename=f"Survey: {survey.title}", replace=True)
+    if consultation.responses is not None and counted_change:
+        consultation.responses = max(0, consultation.responses + counted_change)
+    db.session.flush()
+    return True

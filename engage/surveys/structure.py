@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ..core.params import to_id
 from ..extensions import db
 from . import questions as qtypes
 from .questions import OPS
@@ -123,7 +124,7 @@ def visible_ids(survey, answers: dict) -> set[int]:
 def prune(survey, answers: dict) -> dict:
     """Only the answers to questions that are shown for these answers."""
     shown = visible_ids(survey, answers)
-    return {k: v for k, v in answers.items() if k.isdigit() and int(k) in shown}
+    return {k: v for k, v in answers.items() if to_id(k) in shown}
 
 
 def ordered_options(q, seed: int | None) -> list:

@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..core.params import Query
 from ..consultations import services as consultations
 from ..core.audit import history
 from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
@@ -18,8 +19,8 @@ from . import answering, builder, codes as access_codes, lifecycle, structure, v
 from . import questions as qtypes
 from . import bp
 from .forms import CodesForm, ConfirmForm, PlainForm, QuestionForm, SectionForm, SurveyForm
-from .models import Survey, SurveyQuestion, SurveySection
-from .views_public import _remember, field
+from .models import PAPER_COPIES, PAPER_RETURN, Survey, SurveyQuestion, SurveySection
+from .views_public import _remember, field, outline, short_url as _short_url
 
 EDITORS = consultations.EDITOR_ROLES
 
@@ -34,8 +35,14 @@ def _conflict(error, model, object_id: int, form):
     return conflict.describe(form)
 
 
+# The services name the stored dates; the settings form asks for days ("Opens on"): a rule
+# about a date goes next to its boxes, and the error summary links there (not to the page).
+_FIELD_OF = {"opens_at": "opens_on", "closes_at": "closes_on"}
+
+
 def _errors_to_form(form, error: builder.BuildError) -> None:
-    target = getattr(form, error.field, None) if error.field else None
+    name = _FIELD_OF.get(error.field, error.field) if error.field else None
+    target = getattr(form, name, None) if name else None
     if target is not None:
         target.errors = list(target.errors or []) + [error.message]
     else:
@@ -63,18 +70,6 @@ def _status(form, conflict=None) -> int:
     return 409 if conflict else 400 if form.errors or form.form_errors else 200
 
 
-def _short_url(survey) -> str:
-    return url_for("surveys.short_link", code=survey.code, _external=True)
-
-
-def _outline(survey) -> dict:
-    """What the builder and the paper version show of a survey's structure."""
-    return {"numbers": structure.numbers(survey),
-            "rules": {q.id: structure.describe_rule(survey, q.rule) for q in survey.questions},
-            "section_rules": {s.id: structure.describe_rule(survey, s.rule) for s in survey.sections},
-            "sections": sorted(survey.sections, key=lambda s: (s.position, s.id)), "short_url": _short_url(survey)}
-
-
 def _dates(form) -> dict:
     opens = datetime.combine(form.opens_on.data, time.min) if form.opens_on.data else None
     closes = datetime.combine(form.closes_on.data + timedelta(days=1), time.min) if form.closes_on.data else None
@@ -85,7 +80,8 @@ def _settings_data(form) -> dict:
     return {"title": form.title.data, "introduction": form.introduction.data, "privacy_notice": form.privacy_notice.data,
             "results_note": form.results_note.data, "retention_days": form.retention_days.data,
             "population_area_id": form.population_area_id.data, "min_age": form.min_age.data, "one_per_browser": form.one_per_browser.data,
-            "codes_required": form.codes_required.data, "ask_contact": form.ask_contact.data, **_dates(form)}
+            "codes_required": form.codes_required.data, "ask_contact": form.ask_contact.data,
+            "paper_copies": form.paper_copies.data, "paper_return": form.paper_return.data, **_dates(form)}
 
 
 def _area_choices(form):
@@ -104,6 +100,7 @@ def new(consultation_id):
         form.title.data = consultation.title
         form.one_per_browser.data = True
         form.ask_contact.data = True
+        form.paper_copies.data, form.paper_return.data = PAPER_COPIES, PAPER_RETURN
         form.population_area_id.data = consultation.areas[0].id if consultation.areas else None
     made = []
 
@@ -146,7 +143,7 @@ def settings(survey_id):
 @role_required(*EDITORS)
 def build(survey_id):
     survey = builder.get_for_manage(current_user, survey_id)
-    return render_template("surveys/manage/build.html", survey=survey, **_outline(survey), answers=builder.answer_count(survey),
+    return render_template("surveys/manage/build.html", survey=survey, **outline(survey), answers=builder.answer_count(survey),
                            types=qtypes.choices(), form=PlainForm(), history=history(survey, limit=15),
                            public_url=lifecycle.public_url(survey), has_equality=any(s.is_equality for s in survey.sections))
 
@@ -292,18 +289,19 @@ def section_move(survey_id, section_id):
 def _question_data(form) -> dict:
     return {name: getattr(form, name).data for name in ("text", "hint", "options", "rows", "allow_other", "randomise", "min", "max",
                                                          "whole", "low_label", "high_label", "required", "personal",
-                                                         "out_of_base")}
+                                                         "out_of_base", "exclusive")}
 
 
 @bp.route("/surveys/<int:survey_id>/questions/new", methods=["GET", "POST"])
 @role_required(*EDITORS)
 def question_new(survey_id):
     survey = builder.get_for_manage(current_user, survey_id)
-    section = builder.get_section(survey, request.args.get("section"))
-    qtype = request.args.get("type", "")
+    args = Query()
+    section = builder.get_section(survey, args.text("section") or None)
+    qtype = args.text("type", 60)
     if qtype not in qtypes.REGISTRY:
         return render_template("surveys/manage/choose_type.html", survey=survey, section=section, types=qtypes.choices(),
-                               error="Choose a kind of question" if "type" in request.args else None)
+                               error="Choose a kind of question" if args.has("type") else None)
     kind = qtypes.get(qtype)
     form = QuestionForm()
     if request.method == "GET":
@@ -331,6 +329,7 @@ def question_edit(survey_id, question_id):
         form.rows.data = "\n".join(o.label for o in question.rows())
         form.allow_other.data = any(o.invites_text and o.label == builder.OTHER_LABEL for o in question.options)
         form.out_of_base.data = builder.lists_of(question)["out_of_base"]
+        form.exclusive.data = builder.lists_of(question)["exclusive"]
         s = question.settings or {}
         form.min.data = "" if s.get("min") is None else qtypes._fmt(s["min"]).replace(",", "")
         form.max.data = "" if s.get("max") is None else qtypes._fmt(s["max"]).replace(",", "")
@@ -376,7 +375,7 @@ def question_move(survey_id, question_id):
 def _rule_page(survey, target, what: str, action: str):
     candidates = [q for q in structure.earlier_questions(survey, target) if qtypes.type_of(q).ops]
     numbers = structure.numbers(survey)
-    source = builder.get_question(survey, request.values.get("source")) if request.values.get("source") else None
+    source = builder.get_question(survey, _source) if (_source := Query().text("source") or request.form.get("source")) else None
     error, error_field, conflict = None, None, None
     version = target.version
     if source is not None and source not in candidates:
@@ -441,13 +440,6 @@ def share(survey_id):
                            short_url=_short_url(survey))
 
 
-@bp.route("/surveys/<int:survey_id>/paper")
-@role_required(*EDITORS)
-def paper(survey_id):
-    survey = builder.get_for_manage(current_user, survey_id)
-    return render_template("surveys/manage/paper.html", survey=survey, **_outline(survey))
-
-
 @bp.route("/surveys/<int:survey_id>/codes", methods=["GET", "POST"])
 @role_required(*EDITORS)
 def codes(survey_id):
@@ -467,7 +459,7 @@ def codes(survey_id):
 def codes_print(survey_id, batch):
     survey = builder.get_for_manage(current_user, survey_id)
     items = access_codes.batch_codes(survey, batch)
-    if request.args.get("format") == "csv":
+    if Query().flag("format", on="csv"):
         body = access_codes.batch_csv(survey, items, _short_url(survey))
         return Response(body, mimetype="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="survey-{survey.id}-codes-batch-{batch}.csv"'})

@@ -12,6 +12,7 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..core.params import Query
 from ..core.errors import bad_request
 from ..core.limits import breach, honeypot_tripped, keeps_answers_when_limited
 from ..extensions import db, limiter
@@ -159,7 +160,7 @@ def start(survey_id):
             return redirect(url_for("surveys.page", survey_id=survey.id, index=first))
     return render_template("surveys/start.html", survey=survey, state=state, draft=draft, error=error,
                            done_before=survey.one_per_browser and _done_before(survey),
-                           manager=builder.can_manage(current_user, survey)), (400 if error else 200)
+                           manager=builder.can_manage(current_user, survey), short_url=short_url(survey)), (400 if error else 200)
 
 
 def _resume_index(survey, response) -> int:
@@ -210,7 +211,7 @@ def page(survey_id, index):
             db.session.commit()
             if "save" in request.form:
                 return redirect(url_for("surveys.saved", survey_id=survey.id))
-            if request.args.get("change") == "1" and not answering.missing_required(survey, result.answers):
+            if Query().flag("change") and not answering.missing_required(survey, result.answers):
                 return redirect(url_for("surveys.check", survey_id=survey.id))
             return redirect(url_for("surveys.page", survey_id=survey.id, index=nxt) if nxt is not None
                             else url_for("surveys.check", survey_id=survey.id))
@@ -224,7 +225,7 @@ def page(survey_id, index):
                            back=url_for("surveys.page", survey_id=survey.id, index=back) if back is not None
                            else url_for("surveys.start", survey_id=survey.id),
                            position=position, total=total, preview=response.status == "preview",
-                           action=url_for("surveys.page", survey_id=survey.id, index=index, change=request.args.get("change"))), (400 if errors else 200)
+                           action=url_for("surveys.page", survey_id=survey.id, index=index, change=Query().text("change") or None)), (400 if errors else 200)
 
 
 @bp.route("/surveys/<int:survey_id>/check", methods=["GET", "POST"])
@@ -297,7 +298,7 @@ def _keep_contact(survey, email: str) -> None:
 @bp.route("/surveys/<int:survey_id>/done")
 def done(survey_id):
     survey = builder.get_for_public(current_user, survey_id)
-    if request.args.get("preview") and session.get("survey_preview_done") == survey.id:
+    if Query().given("preview") and session.get("survey_preview_done") == survey.id:
         return render_template("surveys/done.html", survey=survey, reference=None, preview=True)
     reference = session.get("survey_refs", {}).get(str(survey.id))
     if not reference:
@@ -362,18 +363,62 @@ def resume_link(survey_id, _old):
     return redirect(url_for("surveys.resume", survey_id=survey.id))
 
 
-# ---- QR code ------------------------------------------------------------------------------
+# ---- reaching people: the short link, the QR code, the poster and the paper version --------
+
+def short_url(survey) -> str:
+    return url_for("surveys.short_link", code=survey.code, _external=True)
+
+
+def outline(survey) -> dict:
+    """What the builder and the paper version show of a survey's structure."""
+    return {"numbers": structure.numbers(survey),
+            "rules": {q.id: structure.describe_rule(survey, q.rule) for q in survey.questions},
+            "section_rules": {s.id: structure.describe_rule(survey, s.rule) for s in survey.sections},
+            "sections": sorted(survey.sections, key=lambda s: (s.position, s.id)), "short_url": short_url(survey)}
+
+
+def _qr(survey):
+    import segno
+
+    return segno.make(short_url(survey), error="m")
+
 
 @bp.route("/surveys/<int:survey_id>/qr.svg")
 def qr_code(survey_id):
     import io
 
-    import segno
-
     survey = builder.get_for_public(current_user, survey_id)
-    link = url_for("surveys.short_link", code=survey.code, _external=True)
     buffer = io.BytesIO()
-    segno.make(link, error="m").save(buffer, kind="svg", scale=8, border=2, title=f"QR code for {survey.title}", svgclass=None,
-                                     lineclass=None)
+    _qr(survey).save(buffer, kind="svg", scale=8, border=2, title=f"QR code for {survey.title}", svgclass=None, lineclass=None)
     return Response(buffer.getvalue(), mimetype="image/svg+xml",
                     headers={"Content-Disposition": f'inline; filename="survey-{survey.id}-qr.svg"'})
+
+
+@bp.route("/surveys/<int:survey_id>/qr.png")
+def qr_png(survey_id):
+    """The same code as a picture file, for leaflets made in programs that take no SVG."""
+    import io
+
+    survey = builder.get_for_public(current_user, survey_id)
+    buffer = io.BytesIO()
+    _qr(survey).save(buffer, kind="png", scale=12, border=2)
+    return Response(buffer.getvalue(), mimetype="image/png",
+                    headers={"Content-Disposition": f'inline; filename="survey-{survey.id}-qr.png"'})
+
+
+@bp.route("/surveys/<int:survey_id>/paper")
+def paper(survey_id):
+    """The printable paper version: for anyone who can answer the survey (residents, a group
+    leader handing out copies) while it is open or about to open; for its editors always."""
+    survey = builder.get_for_handout(current_user, survey_id)
+    return render_template("surveys/manage/paper.html", survey=survey, manager=builder.can_manage(current_user, survey),
+                           **outline(survey))
+
+
+@bp.route("/surveys/<int:survey_id>/poster")
+def poster(survey_id):
+    """A poster to print on one page: the QR code, the short link, the closing date and where
+    to get a paper copy, and nothing of the site's navigation."""
+    survey = builder.get_for_handout(current_user, survey_id)
+    return render_template("surveys/poster.html", survey=survey, short_url=short_url(survey),
+                           manager=builder.can_manage(current_user, survey))

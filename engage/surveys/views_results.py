@@ -9,6 +9,7 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from ..core.params import Query, to_int
 from ..accounts.roles import OFFICER
 from ..consultations import services as consultations
 from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
@@ -21,12 +22,12 @@ from ..core.params import to_id
 from ..core.security import role_required
 from ..extensions import db
 from ..partnership.models import Area
-from . import analysis, builder, comments as comment_service, entry, exports, import_jobs, population, publishing, structure
+from . import analysis, builder, comments as comment_service, entry, records, exports, import_jobs, population, publishing, structure
 from . import bp
 from .equality import AGE_BANDS, SEXES
-from .forms import PlainForm, PublishForm, ThemeForm, UploadForm
+from .forms import PlainForm, PopulationUploadForm, PublishForm, ThemeForm, UploadForm
 from .models import CHANNELS, SurveyAnswer
-from .views_public import field
+from .views_public import _keep_contact, field
 
 EDITORS = consultations.EDITOR_ROLES
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,6 +55,8 @@ def entry_form(survey_id):
                 result = entry.Entered(existing, duplicate=True)
             if result.response is not None:
                 db.session.commit()
+                if result.email and not result.duplicate:
+                    _keep_contact(survey, result.email)
                 if result.duplicate:
                     flash(f"These answers were already saved (reference {result.response.reference}). They were not saved twice.")
                 else:
@@ -66,11 +69,12 @@ def entry_form(survey_id):
             db.session.rollback()
             errors, form_error, submitted = result.errors, result.form_error, request.form
     fields = [field(q, numbers[q.id], form=submitted, error=errors.get(q.id)) for q in structure.ordered_questions(survey)]
-    channel = (submitted or request.args).get("channel", "paper")
+    channel = submitted.get("channel", "paper") if submitted else Query().text("channel", 40, default="paper")
     return render_template("surveys/manage/entry.html", survey=survey, fields=fields, errors=errors, form_error=form_error,
                            channels=entry.ENTRY_CHANNELS, channel=channel, key=entry.new_key(), form=PlainForm(),
-                           code_error=errors.get(-1), channel_error=errors.get(0),
-                           access_code=(submitted or {}).get("access_code", "")), (400 if errors or form_error else 200)
+                           code_error=errors.get(-1), channel_error=errors.get(0), email_error=errors.get(entry.EMAIL_ERROR),
+                           access_code=(submitted or {}).get("access_code", ""),
+                           contact_email=(submitted or {}).get("contact_email", "")), (400 if errors or form_error else 200)
 
 
 def _import_job(survey, token: str) -> dict:
@@ -133,7 +137,7 @@ def import_progress(survey_id, token):
     record = _import_job(survey, token)
     state = record.get("state")
     stalled = import_jobs.UPLOADS.stalled(token)
-    refresh = request.args.get("refresh") != "off" and state == import_jobs.RUNNING and not stalled
+    refresh = Query().text("refresh") != "off" and state == import_jobs.RUNNING and not stalled
     return render_template("surveys/manage/import_progress.html", survey=survey, record=record, token=token,
                            refresh=refresh, stalled=stalled, restart_form=PlainForm()), (400 if state == import_jobs.FAILED else 200)
 
@@ -153,11 +157,11 @@ def import_template(survey_id):
 def results(survey_id):
     survey = builder.get_for_manage(current_user, survey_id)
     dims = analysis.dimensions(survey)
-    by = request.args.get("by", "")
-    by = by if by in dims else ""
-    weighted = request.args.get("weighted") == "1"
-    show_moe = request.args.get("moe") == "1"
-    public_view = request.args.get("view") == "public"
+    args = Query()
+    by = args.choice("by", dims, default="")
+    weighted = args.flag("weighted")
+    show_moe = args.flag("moe")
+    public_view = args.flag("view", on="public")
     data = analysis.results(survey, by=by or None, weighted=weighted, show_moe=show_moe, public=public_view)
     return render_template("surveys/manage/results.html", survey=survey, data=data, dims=dims, by=by, weighted=weighted,
                            show_moe=show_moe, public_view=public_view)
@@ -197,22 +201,77 @@ def comments(survey_id):
             db.session.rollback()
             flash(error.message)
         return redirect(url_for("surveys.comments", survey_id=survey.id))
-    return _comments_page(survey, theme_form, request.args)
+    return _comments_page(survey, theme_form, Query())
 
 
-def _comments_page(survey, theme_form, args, conflict=None, conflict_answer=None, mine=None):
+def _filters(args) -> dict:
+    """The comment search as the page's address (or the bulk form's hidden fields) gives it."""
+    args = Query(args)
+    return {"question_id": args.id("question"), "theme_id": args.id("theme"), "text": args.text("q", 100),
+            "uncoded": args.flag("uncoded")}
+
+
+def _comments_page(survey, theme_form, args, conflict=None, conflict_answer=None, mine=None, bulk_error=None, status=None):
     questions = comment_service.text_questions(survey)
-    question_id = to_id(args.get("question"))
-    theme_id = to_id(args.get("theme"))
-    text = (args.get("q") or "").strip()[:100]
-    uncoded = args.get("uncoded") == "1"
-    page = paginate(comment_service.comments_query(survey, question_id=question_id, text=text, theme_id=theme_id, uncoded=uncoded),
-                    per_page=comment_service.PER_PAGE)
+    found = _filters(args)
+    page = paginate(comment_service.comments_query(survey, **found), per_page=comment_service.PER_PAGE)
     return render_template("surveys/manage/comments.html", survey=survey, page=page, questions=questions,
-                           numbers=structure.numbers(survey), question_id=question_id, theme_id=theme_id, text=text,
-                           uncoded=uncoded, counts=comment_service.theme_counts(survey), theme_form=theme_form,
+                           numbers=structure.numbers(survey), **found,
+                           counts=comment_service.theme_counts(survey), theme_form=theme_form,
+                           examples=comment_service.theme_examples(survey), flags=comment_service.flags(page.items),
+                           last_batch=comment_service.last_batch(survey), bulk_error=bulk_error,
+                           selected=[n for n in (to_id(v) for v in request.form.getlist("selected")) if n] if bulk_error else [],
                            form=PlainForm(), conflict=conflict, conflict_answer=conflict_answer, mine=mine or []), (
-        409 if conflict else 400 if theme_form.errors else 200)
+        status or (409 if conflict else 400 if theme_form.errors or bulk_error else 200))
+
+
+def _comments_back(survey) -> str:
+    back = request.form.get("back") or ""
+    return back if back.startswith(f"/surveys/{survey.id}/comments") else url_for("surveys.comments", survey_id=survey.id)
+
+
+@bp.route("/surveys/<int:survey_id>/comments/bulk", methods=["POST"])
+@role_required(*EDITORS)
+def bulk_code(survey_id):
+    """Add a theme to (or take it off) the ticked comments, or every comment the search found."""
+    survey = builder.get_for_manage(current_user, survey_id)
+    back = _comments_back(survey)
+    args = MultiDict(parse_qsl(back.split("?", 1)[1])) if "?" in back else MultiDict()
+    if not PlainForm().validate_on_submit():
+        flash("The form had expired. Tick the comments again.")
+        return redirect(back)
+    if request.form.get("scope") == "all":
+        ids = list(db.session.scalars(comment_service.comments_query(survey, **_filters(args)).with_only_columns(SurveyAnswer.id)))
+    else:
+        ids = request.form.getlist("selected")
+    action = request.form.get("action", "add")
+    try:
+        batch = comment_service.bulk_code(current_user, survey, ids, request.form.get("theme"), action)
+        name, count = batch.theme.name, len(batch.answer_ids)
+        db.session.commit()
+    except builder.BuildError as error:
+        db.session.rollback()
+        return _comments_page(survey, ThemeForm(formdata=None), args, bulk_error=error)
+    verb = "added to" if action == "add" else "taken off"
+    flash(f"Theme ‘{name}’ {verb} {count:,} comment{'' if count == 1 else 's'}. You can undo this below the search.", "success")
+    return redirect(back)
+
+
+@bp.route("/surveys/<int:survey_id>/comments/undo/<int:batch_id>", methods=["POST"])
+@role_required(*EDITORS)
+def undo_coding(survey_id, batch_id):
+    survey = builder.get_for_manage(current_user, survey_id)
+    back = _comments_back(survey)
+    if PlainForm().validate_on_submit():
+        try:
+            batch = comment_service.undo(current_user, survey, batch_id)
+            name, count = batch.theme.name, len(batch.answer_ids)
+            db.session.commit()
+        except builder.BuildError as error:
+            db.session.rollback()
+            not_found(error.message)
+        flash(f"Undone: ‘{name}’ is back as it was on {count:,} comment{'' if count == 1 else 's'}.", "success")
+    return redirect(back)
 
 
 @bp.route("/surveys/<int:survey_id>/comments/<int:answer_id>", methods=["POST"])
@@ -261,7 +320,7 @@ def export(survey_id, what, ext):
     if what == "responses":
         headers, rows = exports.response_table(survey)
     else:
-        headers, rows = exports.results_table(survey, public=request.args.get("view") == "public")
+        headers, rows = exports.results_table(survey, public=Query().flag("view", on="public"))
     name = f"survey-{survey.id}-{what}.{ext}"
     disposition = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"}
     if ext == "csv":
@@ -291,7 +350,7 @@ def publish(survey_id):
                   f"with {summary.figures:,} figures. They are searchable like any import.", "success")
             return redirect(url_for("consultations.page", consultation_id=survey.consultation_id, _anchor="results"))
     return render_template("surveys/manage/publish.html", survey=survey, form=form,
-                           people=builder.answer_count(survey)), status or form_status(form)
+                           people=records.counted_total(survey)), status or form_status(form)
 
 
 # ---- population profiles (officers) --------------------------------------------------------
@@ -299,7 +358,7 @@ def publish(survey_id):
 @bp.route("/admin/population", methods=["GET", "POST"])
 @role_required(OFFICER)
 def population_admin():
-    form = UploadForm()
+    form = PopulationUploadForm()
     problems = []
     if form.validate_on_submit():
         data = form.file.data.read(5 * 1024 * 1024) if form.file.data else b""
@@ -343,7 +402,7 @@ def population_area(area_id):
                 values[(a, s)] = raw
                 if raw == "":
                     counts[(age, sex)] = None
-                elif raw.isdigit() and int(raw) <= 10_000_000:
+                elif to_int(raw, 0, 10_000_000) is not None:
                     counts[(age, sex)] = int(raw)
                 else:
                     errors[(a, s)] = f"{age}, {sex}: enter a whole number from 0 to 10,000,000"

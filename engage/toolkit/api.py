@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, request, url_for
 
+from ..core.params import Query
 from ..core import openapi as spec
 from ..core.errors import error_response
 from ..core.sanitise import render_markdown
@@ -113,11 +114,9 @@ def _result(r: services.SearchResult) -> dict:
 
 @api_bp.route("/toolkit")
 def search():
-    params = services.read_params(request.args)
-    try:
-        per_page = min(max(int(request.args.get("per_page", 20)), 1), 50)
-    except (TypeError, ValueError):
-        per_page = 20
+    args = Query()
+    params = services.read_params(args)
+    per_page = min(max(args.number("per_page", 0, 10**9, default=20), 1), 50)
     try:
         results = services.run_search(backend(), params, pagelen=per_page)
     except Exception:  # the index cannot be read: say so in words, never a bare 500

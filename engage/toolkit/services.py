@@ -18,7 +18,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.roles import COORDINATOR, OFFICER, PRACTITIONER, VCS
-from ..core import audit, concurrency, transitions
+from ..core.params import Query
+from ..core import audit, concurrency, transitions, workflows
 from ..core.errors import RuleError, not_found
 from ..core.params import to_id
 from ..core.models import utcnow
@@ -35,6 +36,7 @@ from .models import (
     PURPOSES,
     TIME_HINTS,
     TIMES,
+    SUGGESTION_STATUSES,
     ToolkitEntry,
     ToolkitFeedback,
     ToolkitRevision,
@@ -377,6 +379,21 @@ def get_suggestion(suggestion_id: int) -> ToolkitSuggestion:
     return suggestion
 
 
+# A suggested change waits for an officer's decision (engage/core/workflows.py).
+SUGGESTION_WORKFLOW = workflows.register(workflows.Workflow(
+    name="toolkit.suggestion", title="Suggested change", states=dict(SUGGESTION_STATUSES), start="pending",
+    final={"accepted", "declined"}, roles={OFFICER: "a partnership officer"},
+    steps=lambda: [
+        workflows.step("accept", "Accept", "pending", "accepted", {OFFICER},
+                       does="Changes the toolkit page to the suggested words and keeps the old words in its history."),
+        workflows.step("decline", "Decline", "pending", "declined", {OFFICER},
+                       does="Leaves the page as it is. The person who suggested it sees why."),
+    ],
+    state_of=lambda suggestion: suggestion.status,
+    may=lambda step, suggestion, user: bool(user is not None and getattr(user, "is_authenticated", False)
+                                            and user.has_role(*EDITORS))))
+
+
 def _decide(actor, suggestion: ToolkitSuggestion, status: str, note: str) -> None:
     if not actor.has_role(*EDITORS):
         raise RuleError("Only partnership officers can decide on suggestions.")
@@ -511,21 +528,14 @@ class SearchParams:
 
 def read_params(args) -> SearchParams:
     """The search state from a query string; values we do not know are dropped, never a 500."""
-    q = clean_text(args.get("q", ""))[:MAX_QUERY_INPUT]
+    args = Query(args)
+    q = clean_text(args.text("q", MAX_QUERY_INPUT))[:MAX_QUERY_INPUT]
     filters = {}
     for name in FACETS:
-        values = []
-        for value in args.getlist(name):
-            value = str(value).strip()
-            if value in FACET_VALUES[name] and value not in values:
-                values.append(value)
+        values = [value for value in args.texts(name, limit=50) if value in FACET_VALUES[name]]
         if values:
             filters[name] = values
-    try:
-        page = int(args.get("page", 1))
-    except (TypeError, ValueError):
-        page = 1
-    return SearchParams(q=q, filters=filters, page=min(max(page, 1), 1000))
+    return SearchParams(q=q, filters=filters, page=args.page("page", last=1000))
 
 
 @dataclass

@@ -11,6 +11,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 
 from ..accounts.roles import OFFICER
+from ..core.params import Query
 from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
 from ..core.errors import bad_request
 from ..core.forms import attach_error
@@ -56,7 +57,7 @@ def _state_url(endpoint: str, params: services.SearchParams, **changes) -> str:
 
 @bp.route("/toolkit")
 def index():
-    params = services.read_params(request.args)
+    params = services.read_params(Query())
     try:
         results = services.run_search(backend(), params)
         unavailable = False
@@ -70,14 +71,15 @@ def index():
 
 @bp.route("/toolkit/choose")
 def choose():
-    form = forms.ChooserForm(formdata=request.args)
-    answered = any(k in request.args for k in ("purpose", "group_size", "time", "budget", "audiences", "submit"))
-    changing = "change" in request.args
+    args = Query()
+    form = forms.ChooserForm(formdata=args.formdata())
+    answered = any(args.has(k) for k in ("purpose", "group_size", "time", "budget", "audiences", "submit"))
+    changing = args.has("change")
     if answered and not changing and form.validate():
         given = (form.purpose.data, form.audiences.data or [], form.group_size.data, form.time.data, form.budget.data)
         picks = services.choose(*given)
         guides = services.matching_guides(form.audiences.data or [], picks, form.purpose.data)
-        answers = [(k, v) for k in ("purpose", "group_size", "time", "budget") for v in [request.args.get(k)]]
+        answers = [(k, v) for k in ("purpose", "group_size", "time", "budget") for v in [args.text(k) or None]]
         answers += [("audiences", a) for a in form.audiences.data or []]
         change_url = url_for("toolkit.choose") + "?" + urlencode(answers + [("change", "1")])
 
@@ -379,10 +381,10 @@ def admin_restore(slug, number):
 def admin_diff(slug):
     entry = services.get_entry(slug)
     newest = entry.revision_number
-    try:
-        to_number = int(request.args.get("to", newest))
-        from_number = int(request.args.get("from", to_number - 1))
-    except (TypeError, ValueError):
+    args = Query()
+    to_number = args.number("to", -10**9, 10**9, default=newest)
+    from_number = args.number("from", -10**9, 10**9, default=to_number - 1)
+    if args.problems:
         bad_request("Choose two revisions to compare, by number.")
     if from_number < 1 or to_number < 1:
         bad_request("Revision numbers start at 1. Choose two revisions to compare.")
@@ -445,10 +447,11 @@ class _SuggestedVersion:
 def admin_feedback():
     entry = None
     query = select(ToolkitFeedback).order_by(ToolkitFeedback.created_at.desc(), ToolkitFeedback.id.desc())
-    if request.args.get("entry"):
-        entry = services.get_entry(request.args["entry"])
+    args = Query()
+    if args.given("entry"):
+        entry = services.get_entry(args.text("entry"))
         query = query.where(ToolkitFeedback.entry_id == entry.id)
-    if request.args.get("comments") == "1":
+    if args.flag("comments"):
         query = query.where(ToolkitFeedback.comment != "")
     page = paginate(query, per_page=50)
     counts = services.feedback_counts()

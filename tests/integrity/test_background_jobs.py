@@ -37,6 +37,45 @@ def test_a_thread_whose_work_raised_is_not_left_registered(app):
     store.wait(token, 30)
 
 
+class _Clock:
+    """A monotonic clock read as on a machine booted ``at`` seconds ago (time.monotonic() counts
+    from boot on Linux), moved on by the test."""
+
+    def __init__(self, at: float):
+        self.now = at
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_first_progress_report_is_written_on_a_machine_just_booted(app):
+    store = UploadStore("test-jobs")
+    for uptime in (0.5, 30.0, 3599.0, 86_400.0):  # half a second up, ..., a day up
+        token = store.store({}, b"x")
+        clock = _Clock(uptime)
+        report = store.progress(token, every=3600, clock=clock)
+        report("checking", 1, 10)
+        assert store.load(token)["done"] == 1, f"first report dropped {uptime} s after boot"
+        clock.now += 10
+        report("checking", 2, 10)  # within the hour: held back
+        assert store.load(token)["done"] == 1
+        clock.now += 3601
+        report("checking", 3, 10)  # an hour on: written
+        assert store.load(token)["done"] == 3
+
+
+def test_a_throttle_lets_the_first_through_whatever_the_clock_reads():
+    from engage.core.jobs import Throttle
+
+    for start in (0.0, 0.1, 5.0, 1e9):
+        clock = _Clock(start)
+        throttle = Throttle(60, clock)
+        assert throttle.due() and not throttle.due()
+        assert throttle.due(force=True)
+        clock.now += 61
+        assert throttle.due() and not throttle.due()
+
+
 def test_progress_is_held_back_within_a_phase_but_not_at_its_end(app):
     store = UploadStore("test-jobs")
     token = store.store({}, b"x")

@@ -39,6 +39,10 @@ def test_comment_respond_adopt_and_report(_browser, live_server):
         officer.wait_for_url(version_url)
         assert_no_axe_violations(officer)
         officer.get_by_role("button", name="Send out for comment").click()
+        # It asks first, saying who will be emailed.
+        assert "and email everyone?" in officer.locator("h1").inner_text()
+        assert_no_axe_violations(officer)
+        officer.get_by_role("button", name="Yes, send out for comment").click()
         assert "Out for comment" in officer.locator("h1").inner_text()
         version_id = version_url.rstrip("/").split("/")[-1]
 
@@ -68,6 +72,9 @@ def test_comment_respond_adopt_and_report(_browser, live_server):
         assert "Response saved" in officer.locator(".govuk-notification-banner").inner_text()
         officer.goto(version_url)
         officer.get_by_role("button", name="Adopt this version").click()
+        # Comments are still open: it asks first, saying how many days were left.
+        assert "21 days are left" in officer.locator("#what-happens").inner_text()
+        officer.get_by_role("button", name="Yes, adopt this version").click()
         assert "Adopted" in officer.locator("h1").inner_text()
 
         # The public sees version 2, and what was done with the comment.

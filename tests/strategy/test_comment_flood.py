@@ -96,7 +96,8 @@ def test_spam_is_kept_not_published_and_does_not_block_adoption(client, login, u
     admin = client.get(f"/admin/strategy/versions/{version.id}/comments").get_data(as_text=True)
     assert admin.count("Marked as spam") >= 3 and "Buy cheap pills 0" in admin
     assert documents.comment_counts(version) == (1, 1)
-    assert client.post(f"/admin/strategy/versions/{version.id}/transition", data={"action": "adopt"}).status_code == 302
+    assert client.post(f"/admin/strategy/versions/{version.id}/transition",
+                       data={"action": "adopt", "confirmed": "yes"}).status_code == 302
     login(None)
     published = client.get(f"/strategy/versions/{version.id}/responses").get_data(as_text=True)
     assert "Please say how we will hear back." in published and "Buy cheap pills" not in published

@@ -339,7 +339,12 @@ def test_officer_responds_and_adopts_through_the_pages(client, login, users):
     assert bad.status_code == 400 and "Say what was changed, or why" in bad.get_data(as_text=True)
     ok = client.post(f"/admin/strategy/comments/{comment.id}/respond", data={"kind": "changed", "text": "Added it.", "version": comment.version})
     assert ok.status_code == 302
-    adopted = client.post(f"/admin/strategy/versions/{version.id}/transition", data={"action": "adopt"})
+    # Comments are open for 14 more days: it asks first, saying so, and nothing moves yet.
+    asked = client.post(f"/admin/strategy/versions/{version.id}/transition", data={"action": "adopt"})
+    assert asked.status_code == 200 and "14 days are left" in asked.get_data(as_text=True)
+    db.session.expire_all()
+    assert version.state == "consultation"
+    adopted = client.post(f"/admin/strategy/versions/{version.id}/transition", data={"action": "adopt", "confirmed": "yes"})
     assert adopted.status_code == 302
     db.session.expire_all()
     assert version.state == "adopted"

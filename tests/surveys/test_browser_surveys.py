@@ -96,3 +96,57 @@ def test_staff_survey_pages_are_accessible(page, live_server):
                  "who-answered", "comments", "codes", "import", "publish"):
         page.goto(f"{base}/{path}")
         assert_no_axe_violations(page)
+
+
+def _pdf_pages(data: bytes) -> int:
+    import io
+
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
+def test_paper_copy_poster_and_bulk_coding(page, live_server):
+    """A group leader finds the paper copy and the poster on the survey's public page; the
+    poster prints as one page with its QR code (Chromium's PDF printing); then a coder codes
+    comments in bulk and undoes it."""
+    page.goto(live_server + "/consultations?status=open")
+    page.get_by_role("link", name=re.compile("Cleaner streets and parks survey")).first.click()
+    page.get_by_role("button", name=re.compile("Start the survey")).click()
+    start = page.url
+    page.get_by_role("link", name="Print a paper copy of the survey").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Cleaner streets and parks survey"
+    assert_no_axe_violations(page)
+    paper_pages = _pdf_pages(page.pdf(format="A4"))
+    page.goto(start)
+    page.get_by_role("link", name="Print a poster with a QR code").click()
+    assert_no_axe_violations(page)
+    qr = page.locator("img.engage-poster-qr")
+    assert evaluate_settled(page, "document.querySelector('img.engage-poster-qr').naturalWidth") > 0
+    assert page.locator(".engage-header, .govuk-footer").count() == 0
+    pdf = page.pdf(format="A4")
+    # The poster is one page; the paper version (many questions) is more, so the count is real.
+    assert _pdf_pages(pdf) == 1 and paper_pages > 1, (paper_pages, _pdf_pages(pdf))
+    page.emulate_media(media="print")
+    box, sheet = qr.bounding_box(), page.locator(".engage-poster-sheet").bounding_box()
+    assert box["width"] > 200 and sheet["y"] <= box["y"] and box["y"] + box["height"] <= sheet["y"] + sheet["height"]
+    page.emulate_media(media="screen")
+
+    browser_login(page, live_server, "practitioner")
+    page.goto(start.rsplit("/", 1)[0] + "/" + start.rsplit("/", 1)[1] + "/comments")
+    page.get_by_label("Words in the comment").fill("fine where I live")
+    page.get_by_role("button", name="Search comments").click()
+    found = page.locator("input[name=selected]")
+    assert found.count() >= 2
+    found.nth(0).check()
+    found.nth(1).check()
+    page.locator("#bulk-theme").select_option(label="Parks")
+    page.get_by_role("button", name="Apply to comments").click()
+    assert "‘Parks’ added to 2 comments" in page.locator(".govuk-notification-banner").inner_text()
+    assert_no_axe_violations(page)
+    page.locator("#theme").select_option(label="Parks")
+    page.get_by_role("button", name="Search comments").click()
+    assert "fine where I live" in page.locator("main").inner_text()
+    page.get_by_role("button", name="Undo this change").click()
+    assert "Undone" in page.locator(".govuk-notification-banner").inner_text()
+    assert "fine where I live" not in page.locator("main").inner_text()

@@ -4,8 +4,10 @@ saved is in the database, once. (Killing a web worker mid-load is measured by
 bench/survey_submit.py, which runs gunicorn.)"""
 from __future__ import annotations
 
+import html as htmllib
 import http.cookiejar
 import re
+import sqlite3
 import threading
 import urllib.error
 import urllib.parse
@@ -16,6 +18,7 @@ from sqlalchemy import func, select
 
 from engage.extensions import db
 from engage.surveys.models import SurveyAnswer, SurveyResponse
+from tests.conftest import require
 from tests.surveys.survey_support import consultation, opt, places, survey  # noqa: F401
 
 PEOPLE = 50
@@ -30,13 +33,23 @@ def _journey(base: str, survey, ward_id: int, use_id: int, barrier: threading.Ba
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect())
 
-    def post(path, data):
+    def send(path, data):
         body = urllib.parse.urlencode(data, doseq=True).encode()
         try:
             with opener.open(base + path, data=body, timeout=60) as response:
                 return response.status, response.headers.get("Location", ""), response.read()
         except urllib.error.HTTPError as error:
             return error.code, error.headers.get("Location", ""), error.read()
+
+    def post(path, data):
+        # As a person would: a "busy, try again" page (503) keeps what was sent; press its
+        # button. Nothing here depends on the database never being busy.
+        for _ in range(20):
+            status, location, body = send(path, data)
+            if status != 503:
+                return status, location, body
+            data = busy_page_fields(body.decode())
+        return status, location, body
 
     barrier.wait(timeout=60)
     status, location, _ = post(f"/surveys/{survey['id']}", {})
@@ -51,6 +64,46 @@ def _journey(base: str, survey, ward_id: int, use_id: int, barrier: threading.Ba
     with opener.open(base + f"/surveys/{survey['id']}/done", timeout=60) as response:
         match = re.search(rb'engage-reference">([A-Z0-9-]+)<', response.read())
     return match.group(1).decode().replace("-", "") if match else None
+
+
+def busy_page_fields(page: str) -> list[tuple[str, str]]:
+    assert "Try again" in page, page[:500]
+    return [(htmllib.unescape(k), htmllib.unescape(v)) for k, v in re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)">', page)]
+
+
+def test_a_busy_database_asks_to_try_again_and_keeps_the_answers(app, client, survey, places, monkeypatch):
+    """A write that waited ENGAGE_SQLITE_BUSY_SECONDS for another is a 503 "try again" page
+    carrying the answers, never a 500; pressing "Try again" saves them. The other write is a
+    real second connection holding SQLite's write lock, so the outcome does not depend on luck."""
+    require(db.engine.dialect.name == "sqlite", "SQLite's write lock is what this test holds")
+    monkeypatch.setenv("ENGAGE_SQLITE_BUSY_SECONDS", "0.2")
+    survey_id, page = survey.id, f"/surveys/{survey.id}/page/0"
+    ward, use = survey.q["ward"].id, survey.q["use"].id
+    never, mill = str(opt(survey.q["use"], "Never").id), str(places["mill"].id)
+    db.session.commit()
+    db.session.remove()
+    db.engine.dispose()  # new connections wait 0.2 s
+    assert client.post(f"/surveys/{survey_id}").status_code == 302
+    blocker = sqlite3.connect(db.engine.url.database, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")  # another write in progress
+    try:
+        response = client.post(page, data={f"q{ward}": mill, f"q{use}": never})
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    html = response.get_data(as_text=True)
+    assert response.status_code == 503 and response.headers["Retry-After"] == "2"
+    assert "The service is very busy just now, so nothing has been saved yet" in html
+    fields = dict(busy_page_fields(html))
+    assert fields == {f"q{ward}": mill, f"q{use}": never}
+    assert f'action="{page}"' in html
+    draft = lambda: db.session.scalar(select(SurveyResponse.draft).where(SurveyResponse.survey_id == survey_id)) or {}  # noqa: E731
+    assert str(ward) not in draft()  # nothing saved
+    again = client.post(page, data=fields)
+    assert again.status_code == 302
+    db.session.remove()
+    saved = draft()
+    assert saved[str(ward)] == int(mill) and saved[str(use)]["o"] == [int(never)]
 
 
 def test_fifty_concurrent_respondents_lose_nothing(app, survey, places):

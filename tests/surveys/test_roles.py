@@ -36,6 +36,7 @@ def other(app, places, users):
 ROUTES = [
     ("GET", "/surveys/{s}", PUBLIC),
     ("GET", "/surveys/{s}/qr.svg", PUBLIC),
+    ("GET", "/surveys/{s}/qr.png", PUBLIC),
     ("GET", "/surveys/{s}/resume", PUBLIC),
     ("GET", "/api/v1/surveys", PUBLIC),
     ("GET", "/api/v1/surveys/{s}/results", expect(404, 200, 200, 200, 200)),
@@ -56,7 +57,8 @@ ROUTES = [
     ("POST", "/surveys/{s}/sections/{sec}/move", POST_EDITORS),
     ("POST", "/surveys/{s}/preview", POST_EDITORS),
     ("GET", "/surveys/{s}/share", EDITORS),
-    ("GET", "/surveys/{s}/paper", EDITORS),
+    ("GET", "/surveys/{s}/paper", PUBLIC),
+    ("GET", "/surveys/{s}/poster", PUBLIC),
     ("GET", "/surveys/{s}/codes", EDITORS),
     ("GET", "/surveys/{s}/codes/1", EDITORS),
     ("GET", "/surveys/{s}/entry", EDITORS),
@@ -74,12 +76,25 @@ ROUTES = [
     ("GET", "/surveys/{s}/export/results.xlsx", EDITORS),
     ("GET", "/surveys/{s}/publish", EDITORS),
     ("GET", "/surveys/{s}/delete", EDITORS),
+    ("GET", "/surveys/{s}/responses", EDITORS),
+    ("GET", "/surveys/{s}/responses/{r}", EDITORS),
+    ("GET", "/surveys/{s}/responses/{r}/correct", EDITORS),
+    ("POST", "/surveys/{s}/responses/{r}/correct", expect(302, 400, 400, 400, 400)),
+    ("POST", "/surveys/{s}/responses/{r}/set-aside", expect(302, 400, 400, 400, 400)),
+    ("POST", "/surveys/{s}/responses/{r}/restore", expect(302, 400, 400, 400, 400)),
+    ("GET", "/surveys/{s}/responses/{r}/erase", EDITORS),
+    ("POST", "/surveys/{s}/responses/{r}/erase", expect(302, 400, 400, 400, 400)),
+    ("GET", "/surveys/{o}/responses", OTHER),
     ("GET", "/admin/population", OFFICER_ONLY),
     ("GET", "/admin/population.csv", OFFICER_ONLY),
     ("GET", "/admin/population/{ward}", OFFICER_ONLY),
     ("GET", "/surveys/{o}/build", OTHER),
     ("GET", "/surveys/{o}/results", OTHER),
     ("GET", "/surveys/{o}/entry", OTHER),
+    ("POST", "/surveys/{s}/comments/bulk", expect(302, 400, 400, 400, 400)),
+    ("POST", "/surveys/{o}/comments/bulk", expect(302, 403, 403, 403, 400)),
+    ("POST", "/surveys/{s}/comments/undo/99999", expect(302, 404, 404, 404, 404)),
+    ("POST", "/surveys/{o}/comments/undo/99999", expect(302, 403, 403, 403, 404)),
     ("GET", "/surveys/{o}/export/responses.csv", OTHER),
     ("POST", "/surveys/{o}/delete", expect(302, 403, 403, 403, 302)),
 ]
@@ -91,6 +106,9 @@ def test_every_route_answers_each_role_right(client, login, survey, other, place
     from engage.surveys import codes
 
     codes.generate(None, survey, 2)
+    from tests.surveys.survey_support import store
+
+    names["r"] = store(survey, {"comment": "A response to browse"}).id
     db.session.commit()
     problems = []
     for method, path, expected in ROUTES:

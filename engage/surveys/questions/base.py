@@ -67,6 +67,9 @@ class QuestionType:
     has_rows = False
     default_options: list[str] = []
     default_rows: list[str] = []
+    # Shown in the hint of an empty answers or statements box (never put in the box).
+    example_options: list[str] = []
+    example_rows: list[str] = []
     ops: tuple[str, ...] = ()
     text_answer = False
 

@@ -12,7 +12,10 @@ class ChoiceType(QuestionType):
     template = "radios"
     has_options = True
     multiple = False
-    default_options = ["First answer", "Second answer"]
+    # No answers filled in: a box that starts with words gets typed onto ("Empty homesFirst
+    # answer"). What to type is shown as an example in the hint instead.
+    default_options: list[str] = []
+    example_options = ["Every week", "Now and then", "Never"]
     ops = ("equals", "one_of")
 
     def _options(self, q):

@@ -14,7 +14,8 @@ class GridType(QuestionType):
     has_options = True
     has_rows = True
     default_options = AgreementType.default_options
-    default_rows = ["First statement", "Second statement"]
+    default_rows: list[str] = []
+    example_rows = ["The park is clean", "The park feels safe"]
 
     def parse(self, q, form):
         cols = {o.id for o in q.choices()}

@@ -12,7 +12,8 @@ class RankingType(QuestionType):
     description = "People put the options in order: 1 for the most important."
     template = "ranking"
     has_options = True
-    default_options = ["First option", "Second option", "Third option"]
+    default_options: list[str] = []
+    example_options = ["Cleaner streets", "Safer parks", "More bins"]
 
     def parse(self, q, form):
         choices = q.choices()

@@ -4,16 +4,16 @@ Addresses of a consultation's own survey stored in ``consultation.take_part_url`
 versions (``http://localhost:5000/surveys/1`` from the demo loader) are cleared; addresses of
 outside sites stay.
 
-Revision ID: 0021_take_part_not_stored
-Revises: 0020_mail_outbox
+Revision ID: 0026_take_part_not_stored
+Revises: 0025_comment_coding
 """
 import re
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021_take_part_not_stored"
-down_revision = "0020_mail_outbox"
+revision = "0026_take_part_not_stored"
+down_revision = "0025_comment_coding"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,393 @@
+"""Following by email, with no account: the rules.
+
+- ``start`` stores the address (in ``follow_address`` only) and a follow with a random token,
+  and queues the confirm email. Nothing else is sent until ``confirm``.
+- The event handlers (``engage/core/events.py``) turn what happened into ``FollowNews`` for
+  each confirmed follow it concerns (the place rule of engage/partnership/places.py for
+  places): mailed at once for "each time", or kept for the weekly digest
+  (``send_digests``). Each email has a send-once key, so nothing is sent twice.
+- ``unsubscribe`` deletes the follow, the address once nothing else uses it, and any email
+  to it still waiting in the outbox. ``purge`` deletes addresses with no confirmed follow
+  for a year.
+Addresses never reach the log: every email is ``personal``. Services flush; callers commit.
+"""
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import delete, func, or_, select
+
+from ..consultations.models import Consultation
+from ..core import transitions
+from ..core.errors import RuleError
+from ..core.mail import external_url, queue_mail
+from ..core.models import OutboxMessage, utcnow
+from ..extensions import db
+from ..partnership.models import Area, Priority
+from ..partnership.places import places_scope
+from .models import CADENCES, KINDS, Follow, FollowAddress, FollowNews, FollowOpened
+
+YEAR = timedelta(days=365)
+WEEK = timedelta(days=7)
+_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+
+
+# ---- what can be followed ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Target:
+    kind: str
+    target_id: int
+    name: str          # "the consultation “Parks survey”", "Castlefields", "you said, we did"
+    url: str           # its public page (a path)
+
+
+def target(kind: str, target_id: int | None) -> Target | None:
+    """What a follow is about, or None when there is no such public thing."""
+    from flask import url_for
+
+    if kind == "you-said-we-did":
+        return Target(kind, 0, "“You said, we did”", url_for("sharing.you_said_we_did"))
+    if not isinstance(target_id, int) or not 0 < target_id < 2**31:
+        return None
+    if kind == "consultation":
+        found = db.session.get(Consultation, target_id)
+        if found is None or found.visibility != "public":
+            return None
+        return Target(kind, found.id, f"“{found.title}”", url_for("consultations.page", consultation_id=found.id))
+    if kind == "place":
+        found = db.session.get(Area, target_id)
+        if found is None:
+            return None
+        return Target(kind, found.id, f"{found.name} and the places around it", url_for("partnership.places"))
+    if kind == "priority":
+        found = db.session.get(Priority, target_id)
+        if found is None:
+            return None
+        return Target(kind, found.id, f"the priority “{found.name}”", url_for("partnership.priorities"))
+    return None
+
+
+def target_of(follow: Follow) -> Target:
+    return target(follow.kind, follow.target_id or None) or Target(follow.kind, follow.target_id, KINDS[follow.kind], "/")
+
+
+# ---- following, confirming and stopping --------------------------------------------------
+
+def clean_email(text) -> str:
+    email = (text or "").strip()
+    if not email:
+        raise RuleError("Enter your email address", "email")
+    if len(email) > 254 or not _EMAIL.match(email):
+        raise RuleError("Enter an email address in the correct format, like name@example.org", "email")
+    return email
+
+
+def start(email, kind: str, target_id: int | None, cadence: str, now: datetime | None = None) -> Follow | None:
+    """Someone asked to follow something: store it unconfirmed and queue the confirm email
+    (at most one a day for the same follow). A follow already confirmed is left as it was
+    and nothing is sent (the page says the same either way, so it tells no one who follows
+    what). Returns the follow."""
+    now = now or utcnow()
+    email = clean_email(email)
+    if cadence not in CADENCES:
+        raise RuleError("Select how often you want emails", "cadence")
+    about = target(kind, target_id)
+    if about is None:
+        raise RuleError("Select what you want to follow", "area" if kind == "place" else "kind")
+    address = db.session.scalar(select(FollowAddress).where(func.lower(FollowAddress.email) == email.lower()))
+    if address is None:
+        address = FollowAddress(email=email, created_at=now)
+        db.session.add(address)
+        db.session.flush()
+    follow = db.session.scalar(select(Follow).where(Follow.address_id == address.id, Follow.kind == kind,
+                                                    Follow.target_id == about.target_id))
+    if follow is not None and follow.confirmed_at is not None:
+        return follow
+    if follow is None:
+        follow = Follow(address=address, kind=kind, target_id=about.target_id, cadence=cadence,
+                        token=secrets.token_urlsafe(32), created_at=now)
+        db.session.add(follow)
+    else:
+        follow.cadence = cadence
+    db.session.flush()
+    site = current_app.config["ENGAGE_SITE_NAME"]
+    _mail(follow, f"Confirm you want emails about {about.name}",
+          f"Hello,\n\nSomeone, we hope you, asked {site} to email this address about {about.name}.\n\n"
+          f"To start the emails, open this link and press the button:\n"
+          f"{external_url('follow.confirm', token=follow.token)}\n\n"
+          f"If it was not you, do nothing. We will not email you again, and we delete this address "
+          f"within a year.", key=f"follow-confirm:{follow.id}:{now:%Y-%m-%d}")
+    return follow
+
+
+def by_token(token) -> Follow | None:
+    if not isinstance(token, str) or not 20 <= len(token) <= 64:
+        return None
+    return db.session.scalar(select(Follow).where(Follow.token == token))
+
+
+def confirm(follow: Follow, now: datetime | None = None) -> bool:
+    """Start the emails. True the first time; False when it was confirmed already."""
+    now = now or utcnow()
+    if not transitions.try_compare_and_set(follow, {"confirmed_at": None}, {"confirmed_at": now}):
+        return False
+    follow.address.confirmed_at = now
+    db.session.flush()
+    return True
+
+
+def unsubscribe(follow: Follow) -> None:
+    """Stop this follow: it goes, with its news and any email to it not yet sent, and the
+    address goes too once nothing else uses it."""
+    address_id, follow_id = follow.address_id, follow.id
+    db.session.execute(delete(OutboxMessage).where(OutboxMessage.topic == _topic(follow_id),
+                                                   OutboxMessage.state == "waiting"))
+    db.session.execute(delete(FollowNews).where(FollowNews.follow_id == follow_id))
+    db.session.execute(delete(Follow).where(Follow.id == follow_id))
+    left = db.session.scalar(select(func.count()).select_from(Follow).where(Follow.address_id == address_id))
+    if not left:
+        db.session.execute(delete(FollowAddress).where(FollowAddress.id == address_id))
+    db.session.expire_all()
+    db.session.flush()
+
+
+def purge(now: datetime | None = None, echo=lambda m: None) -> int:
+    """Delete every address with no confirmed follow for a year (counted from its last
+    confirmation, or from when it was given). Returns how many. Flushes."""
+    now = now or utcnow()
+    confirmed = select(Follow.address_id).where(Follow.confirmed_at.is_not(None))
+    stale = select(FollowAddress.id).where(FollowAddress.id.not_in(confirmed),
+                                           func.coalesce(FollowAddress.confirmed_at, FollowAddress.created_at) <= now - YEAR)
+    ids = list(db.session.scalars(stale))
+    for chunk in range(0, len(ids), 500):
+        part = ids[chunk:chunk + 500]
+        follows = select(Follow.id).where(Follow.address_id.in_(part))
+        topics = [_topic(follow_id) for follow_id in db.session.scalars(follows)]
+        if topics:
+            db.session.execute(delete(OutboxMessage).where(OutboxMessage.topic.in_(topics), OutboxMessage.state == "waiting"))
+        db.session.execute(delete(FollowNews).where(FollowNews.follow_id.in_(follows)))
+        db.session.execute(delete(Follow).where(Follow.address_id.in_(part)))
+        db.session.execute(delete(FollowAddress).where(FollowAddress.id.in_(part)))
+    db.session.flush()
+    if ids:
+        echo(f"Deleted {len(ids):,} follow email address{'es' if len(ids) != 1 else ''} with no confirmed follow for a year")
+    return len(ids)
+
+
+# ---- email -------------------------------------------------------------------------------
+
+def _topic(follow_id: int) -> str:
+    return f"follow:{follow_id}"
+
+
+def _mail(follow: Follow, subject: str, body: str, key: str) -> bool:
+    """Queue one email to a follower, with the unsubscribe link in the text and in the
+    List-Unsubscribe headers (RFC 8058: a POST to the link stops the emails at once)."""
+    site = current_app.config["ENGAGE_SITE_NAME"]
+    stop = external_url("follow.unsubscribe", token=follow.token)
+    footer = (f"\n\n---\nYou get this email because this address asked to follow {target_of(follow).name} on {site}.\n"
+              f"To stop these emails, open this link:\n{stop}\n")
+    return queue_mail(follow.address.email, subject, body + footer, personal=True, key=key, topic=_topic(follow.id),
+                      headers={"List-Unsubscribe": f"<{stop}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+
+
+# ---- news: who it concerns, and telling them ---------------------------------------------
+
+@dataclass(frozen=True)
+class News:
+    key: str
+    title: str
+    text: str
+    link: str
+
+
+def _matching(consultation_ids=(), area_ids=(), priority_ids=(), you_said_we_did=False) -> list[Follow]:
+    """Confirmed follows that this news concerns. A place follow matches work in the place,
+    in the places inside it and in the places around it (the place rule)."""
+    clauses = []
+    if consultation_ids:
+        clauses.append((Follow.kind == "consultation") & Follow.target_id.in_(list(consultation_ids)))
+    places = places_scope(list(area_ids))
+    if places:
+        clauses.append((Follow.kind == "place") & Follow.target_id.in_(list(places)))
+    if priority_ids:
+        ids = set(priority_ids)
+        for priority in db.session.scalars(select(Priority).where(Priority.id.in_(list(ids)))):
+            ids.update(p.id for p in priority.successors)
+        clauses.append((Follow.kind == "priority") & Follow.target_id.in_(list(ids)))
+    if you_said_we_did:
+        clauses.append(Follow.kind == "you-said-we-did")
+    if not clauses:
+        return []
+    return list(db.session.scalars(select(Follow).where(Follow.confirmed_at.is_not(None), or_(*clauses))
+                                   .order_by(Follow.id)))
+
+
+def _tell(follows, news: News, now: datetime | None = None) -> int:
+    """Record the news once per follow; mail it at once to those who asked for each one."""
+    now = now or utcnow()
+    table = FollowNews.__table__
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    told = 0
+    for follow in follows:
+        immediate = follow.cadence == "immediate"
+        stored = db.session.execute(
+            insert(table).values(follow_id=follow.id, key=news.key[:100], title=news.title[:300], text=news.text,
+                                 link=news.link[:500], created_at=now, sent_at=now if immediate else None)
+            .on_conflict_do_nothing(index_elements=["follow_id", "key"]).returning(table.c.id)).first()
+        if stored is None:
+            continue
+        told += 1
+        if immediate:
+            _mail(follow, news.title, f"Hello,\n\nThere is news about {target_of(follow).name}, which you follow.\n\n"
+                  f"{news.title}\n\n{news.text}\n\nRead more:\n{news.link}", key=f"follow-news:{follow.id}:{news.key}")
+    db.session.flush()
+    return told
+
+
+def _public_report(report_id):
+    from ..sharing.models import FindingsReport
+
+    report = db.session.get(FindingsReport, report_id)
+    if report is None or report.visibility != "public" or not report.is_out(utcnow()):
+        return None
+    return report
+
+
+def _report_follows(report) -> list[Follow]:
+    area_ids = {a.id for a in report.areas} | {a.id for c in report.consultations for a in c.areas}
+    return _matching(consultation_ids={c.id for c in report.consultations}, area_ids=area_ids,
+                     priority_ids={p.id for p in report.priorities}, you_said_we_did=True)
+
+
+def _short(text: str, limit: int = 600) -> str:
+    text = (text or "").strip()
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def consultation_opened(consultation_id: int) -> int:
+    """A public consultation is open: tell those who follow it, its places or its priorities.
+    Safe to run twice (each follow hears once)."""
+    consultation = db.session.get(Consultation, consultation_id)
+    if consultation is None or consultation.visibility != "public":
+        return 0
+    if db.session.get(FollowOpened, consultation.id) is None:
+        db.session.add(FollowOpened(consultation_id=consultation.id))
+        db.session.flush()
+    close = consultation.closes_on
+    text = _short(consultation.summary)
+    if close:
+        text += f"\n\nHave your say by {close.day} {close:%B %Y}."
+    news = News(f"opened:{consultation.id}", f"Have your say: {consultation.title}", text,
+                external_url("consultations.page", consultation_id=consultation.id))
+    return _tell(_matching(consultation_ids={consultation.id}, area_ids={a.id for a in consultation.areas},
+                           priority_ids={p.id for p in consultation.priorities}), news)
+
+
+def findings_published(report_id: int) -> int:
+    report = _public_report(report_id)
+    if report is None:
+        return 0
+    text = _short(report.summary) + "\n\nEach partnership named in it will now say what it will do."
+    news = News(f"findings:{report.id}", f"Results published: {report.title}", text,
+                external_url("sharing.report", report_id=report.id))
+    return _tell(_report_follows(report), news)
+
+
+def _response_text(response) -> str:
+    lines = [f"{response.status_label}: {_short(response.recommendation.text, 300)}"]
+    if response.action:
+        lines.append(f"What they will do: {_short(response.action, 400)}")
+    if response.reason:
+        lines.append(f"Why: {_short(response.reason, 400)}")
+    if response.due_on:
+        lines.append(f"Due by {response.due_on.day} {response.due_on:%B %Y}.")
+    return "\n".join(lines)
+
+
+def response_published(report_id: int, response_id: int, partnership_id: int | None = None) -> int:
+    from ..sharing.models import Response
+
+    report = _public_report(report_id)
+    response = db.session.get(Response, response_id)
+    if report is None or response is None or response.report_id != report.id:
+        return 0
+    news = News(f"response:{response.id}", f"{response.partnership.name} has responded: {report.title}",
+                _response_text(response),
+                external_url("sharing.report", report_id=report.id, _anchor=f"partnership-{response.partnership_id}"))
+    return _tell(_report_follows(report), news)
+
+
+def response_progress(report_id: int, response_id: int, update_id: int) -> int:
+    from ..sharing.models import Response, ResponseUpdate
+
+    report = _public_report(report_id)
+    response = db.session.get(Response, response_id)
+    update = db.session.get(ResponseUpdate, update_id)
+    if report is None or response is None or update is None or update.response_id != response.id:
+        return 0
+    text = f"{_response_text(response)}\n\nProgress: {_short(update.note, 800)}"
+    news = News(f"progress:{update.id}", f"Progress from {response.partnership.name}: {report.title}", text,
+                external_url("sharing.report", report_id=report.id, _anchor=f"partnership-{response.partnership_id}"))
+    return _tell(_report_follows(report), news)
+
+
+# ---- the scheduled sender ----------------------------------------------------------------
+
+def announce_opened(today: date | None = None) -> list[int]:
+    """Consultations whose start date has come (public, open today) and that were never
+    announced: tell everyone (through the ``consultation.opened`` event). Returns their ids."""
+    from ..consultations.services import status_expression
+    from ..core import events
+
+    today = today or date.today()
+    opened = db.session.scalars(select(Consultation.id).where(
+        Consultation.visibility == "public", status_expression(today) == "open",
+        Consultation.id.not_in(select(FollowOpened.consultation_id))).order_by(Consultation.id)).all()
+    for consultation_id in opened:
+        events.publish(events.CONSULTATION_OPENED, consultation_id=consultation_id)
+    return list(opened)
+
+
+def send_digests(now: datetime | None = None) -> int:
+    """One email per weekly follow with news not yet sent, at most one a week. Keyed by the
+    follow and the week, so two senders running at once store it once. Returns how many."""
+    now = now or utcnow()
+    year, week, _ = now.isocalendar()
+    due = db.session.scalars(select(Follow).where(
+        Follow.cadence == "weekly", Follow.confirmed_at.is_not(None),
+        or_(Follow.last_digest_at.is_(None), Follow.last_digest_at <= now - WEEK),
+        Follow.id.in_(select(FollowNews.follow_id).where(FollowNews.sent_at.is_(None)))).order_by(Follow.id)).all()
+    sent = 0
+    for follow in due:
+        items = db.session.scalars(select(FollowNews).where(FollowNews.follow_id == follow.id, FollowNews.sent_at.is_(None))
+                                   .order_by(FollowNews.id)).all()
+        if not items:
+            continue
+        name = target_of(follow).name
+        count = len(items)
+        body = [f"Hello,\n\nHere is what is new this week about {name}, which you follow.\n"]
+        for item in items:
+            body.append(f"* {item.title}\n{item.text}\n{item.link}\n")
+        if not _mail(follow, f"This week: {count} new thing{'s' if count != 1 else ''} about {name}", "\n".join(body),
+                     key=f"follow-digest:{follow.id}:{year}-W{week:02d}"):
+            continue      # another sender stored this week's digest first
+        for item in items:
+            item.sent_at = now
+        follow.last_digest_at = now
+        sent += 1
+    db.session.flush()
+    return sent
+
+
+def counts() -> dict:
+    return {"addresses": db.session.scalar(select(func.count()).select_from(FollowAddress)) or 0,
+            "follows": db.session.scalar(select(func.count()).select_from(Follow)) or 0}

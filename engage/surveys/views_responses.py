@@ -1,0 +1,182 @@
+"""Staff pages for one response at a time (engage/surveys/records.py): find, view, correct,
+set aside or put back, erase. Editors of the survey's consultation only."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..core.params import Query
+from ..consultations import services as consultations
+from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
+from ..core.errors import not_found
+from ..core.forms import attach_error, form_status
+from ..core.pagination import paginate
+from ..core.security import role_required
+from ..core.transitions import AlreadyMoved
+from ..extensions import db
+from . import bp, builder, records, structure
+from .answering import show_reference
+from .areas import ward_choices
+from .forms import CorrectForm, EraseForm, RestoreForm, SetAsideForm
+from .models import CHANNELS, SET_ASIDE, SurveyResponse
+from .views_public import field
+
+EDITORS = consultations.EDITOR_ROLES
+
+
+def _response(survey, response_id) -> SurveyResponse:
+    response = records.get_response(current_user, survey, response_id)
+    if response is None:
+        not_found("There is no response with that number in this survey.")
+    return response
+
+
+@bp.route("/surveys/<int:survey_id>/responses")
+@role_required(*EDITORS)
+def responses(survey_id):
+    survey = builder.get_for_manage(current_user, survey_id)
+    args = Query()
+    filters = records.read_filters(args)
+    page = None if filters.errors else paginate(records.search(survey, filters), per_page=records.PER_PAGE)
+    # A reference typed in full finds one response: open it.
+    if page is not None and filters.reference and len(filters.reference) == 8 and page.total == 1 and args.text("go") != "list":
+        return redirect(url_for("surveys.response", survey_id=survey.id, response_id=page.items[0].id))
+    return render_template("surveys/manage/responses.html", survey=survey, filters=filters, page=page, channels=CHANNELS,
+                           wards=ward_choices(survey), set_aside=SET_ASIDE, show_reference=show_reference,
+                           counted=records.counted_total(survey)), (400 if filters.errors else 200)
+
+
+def _response_page(survey, response, *, set_aside_form=None, restore_form=None, status=200):
+    answers = records.stored_answers(survey, response) if response.status == "complete" else {}
+    return render_template("surveys/manage/response.html", survey=survey, response=response, channels=CHANNELS,
+                           shown=records.shown_answers(survey, answers), history=records.history(response),
+                           actions=records.ACTIONS, erase_reasons=records.ERASE_REASONS, set_aside=SET_ASIDE,
+                           show_reference=show_reference, set_aside_form=set_aside_form or SetAsideForm(formdata=None),
+                           restore_form=restore_form or RestoreForm(formdata=None)), status
+
+
+@bp.route("/surveys/<int:survey_id>/responses/<int:response_id>")
+@role_required(*EDITORS)
+def response(survey_id, response_id):
+    survey = builder.get_for_manage(current_user, survey_id)
+    return _response_page(survey, _response(survey, response_id))
+
+
+@bp.route("/surveys/<int:survey_id>/responses/<int:response_id>/set-aside", methods=["POST"])
+@role_required(*EDITORS)
+def set_aside_response(survey_id, response_id):
+    survey = builder.get_for_manage(current_user, survey_id)
+    response = _response(survey, response_id)
+    form = SetAsideForm()
+    status = None
+    if form.validate_on_submit():
+        try:
+            records.set_aside(current_user, survey, response, form.kind.data, form.reason.data)
+            db.session.commit()
+            flash(f"Set aside as {SET_ASIDE[form.kind.data].lower()}: it is no longer counted in the results.", "success")
+            return redirect(url_for("surveys.response", survey_id=survey.id, response_id=response.id))
+        except builder.BuildError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        except AlreadyMoved as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+            status = 409
+    return _response_page(survey, response, set_aside_form=form, status=status or form_status(form))
+
+
+@bp.route("/surveys/<int:survey_id>/responses/<int:response_id>/restore", methods=["POST"])
+@role_required(*EDITORS)
+def restore_response(survey_id, response_id):
+    survey = builder.get_for_manage(current_user, survey_id)
+    response = _response(survey, response_id)
+    form = RestoreForm()
+    status = None
+    if form.validate_on_submit():
+        try:
+            records.restore(current_user, survey, response, form.reason.data)
+            db.session.commit()
+            flash("Put back: it is counted in the results again.", "success")
+            return redirect(url_for("surveys.response", survey_id=survey.id, response_id=response.id))
+        except builder.BuildError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        except AlreadyMoved as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+            status = 409
+    return _response_page(survey, response, restore_form=form, status=status or form_status(form))
+
+
+@bp.route("/surveys/<int:survey_id>/responses/<int:response_id>/correct", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def correct_response(survey_id, response_id):
+    survey = builder.get_for_manage(current_user, survey_id)
+    response = _response(survey, response_id)
+    if response.status != "complete":
+        not_found("This response was erased: there is nothing to correct.")
+    form = CorrectForm(obj=response) if request.method == "GET" else CorrectForm()
+    numbers = structure.numbers(survey)
+    errors, conflict, submitted = {}, None, None
+    if request.method == "POST":
+        submitted = request.form
+        if form.validate_on_submit():
+            try:
+                result = records.correct(current_user, survey, response, request.form, reason=form.reason.data,
+                                         version=form.version.data)
+                if not result.errors:
+                    db.session.commit()
+                    message = "Corrected: " + ", ".join(result.changed) + " changed. The results follow."
+                    if result.dropped:
+                        message += (" Answers to " + ", ".join(result.dropped) + " were left out: the form's conditions "
+                                    "say those questions are skipped for these answers.")
+                    flash(message, "success")
+                    return redirect(url_for("surveys.response", survey_id=survey.id, response_id=response.id))
+                db.session.rollback()
+                errors = result.errors
+            except (EditConflict, *CONFLICTS) as problem:
+                db.session.rollback()
+                conflict = as_conflict(problem, SurveyResponse, response_id, form.version.data)
+                conflict.apply(form)
+                conflict = conflict.describe(form)
+            except builder.BuildError as error:
+                db.session.rollback()
+                attach_error(form, error)
+    answers = records.stored_answers(survey, response)
+    fields = [field(q, numbers[q.id], value=answers.get(str(q.id)), form=submitted, error=errors.get(q.id))
+              for q in structure.ordered_questions(survey)]
+    status = 409 if conflict is not None else 400 if errors else form_status(form)
+    return render_template("surveys/manage/correct.html", survey=survey, response=response, form=form, fields=fields,
+                           errors=errors, conflict=conflict, history=records.history(response),
+                           show_reference=show_reference), status
+
+
+@bp.route("/surveys/<int:survey_id>/responses/<int:response_id>/erase", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def erase_response(survey_id, response_id):
+    survey = builder.get_for_manage(current_user, survey_id)
+    response = _response(survey, response_id)
+    if response.status != "complete":
+        flash("This response has already been erased.")
+        return redirect(url_for("surveys.response", survey_id=survey.id, response_id=response.id))
+    form = EraseForm()
+    status = None
+    if form.validate_on_submit():
+        try:
+            contacts = records.erase(current_user, survey, response, form.category.data, form.email.data or "")
+            db.session.commit()
+            message = f"Erased: the answers to {show_reference(response.reference)} are gone, and the results no longer count them."
+            if form.email.data:
+                message += (f" {contacts} email address{'es' if contacts != 1 else ''} waiting to hear what happens next "
+                            "deleted with it.")
+            flash(message, "success")
+            return redirect(url_for("surveys.response", survey_id=survey.id, response_id=response.id))
+        except builder.BuildError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        except AlreadyMoved as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+            status = 409
+    return render_template("surveys/manage/erase.html", survey=survey, response=response, form=form,
+                           show_reference=show_reference), status or form_status(form)
