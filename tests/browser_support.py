@@ -75,7 +75,8 @@ def live_server(_live):
 
 @pytest.fixture(scope="session")
 def live_app(_live):
-    """The Flask app behind ``live_server`` (for its URL map; requests go to the server)."""
+    """The Flask app behind ``live_server``: its URL map, what it stored, its settings (to
+    point its mail at a test SMTP server for one test and back). Requests go to the server."""
     return _live[0]
 
 

@@ -343,14 +343,16 @@ def response_progress(report_id: int, response_id: int, update_id: int) -> int:
 # ---- the scheduled sender ----------------------------------------------------------------
 
 def announce_opened(today: date | None = None) -> list[int]:
-    """Consultations whose start date has come (public, open today) and that were never
-    announced: tell everyone (through the ``consultation.opened`` event). Returns their ids."""
+    """Consultations whose start date has come in the last week (public, open today) and
+    that were never announced: tell everyone (through the ``consultation.opened`` event).
+    One open for longer is not news. Returns their ids."""
     from ..consultations.services import status_expression
     from ..core import events
 
     today = today or date.today()
+    start = func.coalesce(Consultation.actual_start, Consultation.planned_start)
     opened = db.session.scalars(select(Consultation.id).where(
-        Consultation.visibility == "public", status_expression(today) == "open",
+        Consultation.visibility == "public", status_expression(today) == "open", start >= today - WEEK,
         Consultation.id.not_in(select(FollowOpened.consultation_id))).order_by(Consultation.id)).all()
     for consultation_id in opened:
         events.publish(events.CONSULTATION_OPENED, consultation_id=consultation_id)

@@ -7,7 +7,7 @@ from markupsafe import Markup
 from ..core.errors import RuleError, bad_request, not_found
 from ..core.forms import attach_error
 from ..core.limits import breach, honeypot_tripped, keeps_answers_when_limited
-from ..core.params import to_id
+from ..core.params import Query, to_id
 from ..extensions import csrf, db, limiter
 from ..partnership.places import PlaceChoice, resolve_place
 from ..partnership.services import area_choices
@@ -20,19 +20,20 @@ def _limit():
 
 def _asked():
     """(kind, target id, place choice) from the page's address."""
-    if request.args.get("consultation"):
-        return "consultation", to_id(request.args.get("consultation")), None
-    if request.args.get("priority"):
-        return "priority", to_id(request.args.get("priority")), None
-    if request.args.get("what") == "you-said-we-did":
+    args = Query()
+    if args.given("consultation"):
+        return "consultation", args.id("consultation"), None
+    if args.given("priority"):
+        return "priority", args.id("priority"), None
+    if args.text("what") == "you-said-we-did":
         return "you-said-we-did", 0, None
-    return "place", to_id(request.args.get("area") or request.args.get("place")), None
+    return "place", args.id("area") if args.given("area") else args.id("place"), None
 
 
 def _page(form, kind, target, place, status=200, place_error=None):
     return render_template("follow/follow.html", form=form, kind=kind, target=target, place=place,
                            place_error=place_error or place.error, areas=area_choices() if kind == "place" else [],
-                           args=request.args), status
+                           args=Query()), status
 
 
 @bp.route("/follow", methods=["GET", "POST"])

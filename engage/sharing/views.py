@@ -309,7 +309,10 @@ def move(report_id, action):
             db.session.commit()
             flash(f"Report {workflow.PAST[action]}.", "success")
             return redirect(url_for("sharing.report", report_id=report.id))
-    return render_template("sharing/move.html", report=report, form=form, step=step, problems=problems), form_status(form)
+    waiting = workflow.approver_words(report) if action == "submit" else ""
+    stuck = workflow.stuck(report, force=True) if action == "submit" else None
+    return render_template("sharing/move.html", report=report, form=form, step=step, problems=problems,
+                           waiting=waiting, stuck=stuck), form_status(form)
 
 
 # ---- responses -----------------------------------------------------------------------------

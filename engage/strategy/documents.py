@@ -327,6 +327,14 @@ def _words(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
+def passage_problem(section: StrategySection, passage) -> str | None:
+    """The words quoted must be in the section (spaces and capitals aside)."""
+    passage = clean_text(passage, 1000)
+    if passage and _words(passage) not in _words(section.body):
+        return "Copy the words exactly as they are in the section, or leave this blank to comment on the whole section"
+    return None
+
+
 def add_comment(user, section: StrategySection, data: dict, today: date | None = None) -> StrategyComment:
     version = section.strategy_version
     if not can_comment(user, version, today):
@@ -337,8 +345,9 @@ def add_comment(user, section: StrategySection, data: dict, today: date | None =
     passage = clean_text(data.get("passage"), 1000)
     if not body:
         raise RuleError("Enter your comment", "body")
-    if passage and _words(passage) not in _words(section.body):
-        raise RuleError("Copy the words exactly as they are in the section, or leave this blank to comment on the whole section", "passage")
+    problem = passage_problem(section, passage)
+    if problem:
+        raise RuleError(problem, "passage")
     comment = StrategyComment(section=section, body=body, passage=passage)
     db.session.add(comment)
     if _signed_in(user):

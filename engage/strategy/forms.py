@@ -6,8 +6,8 @@ import re
 from datetime import time
 
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..core.forms import EngageForm, VersionField, GovDateField, IdMultiCheckboxField, IdSelectField, MultiCheckboxField, NumberField, WholeNumberField
 from ..core.vocabulary import AUDIENCES
@@ -78,12 +78,21 @@ class TransitionForm(EngageForm):
 
 
 class CommentForm(EngageForm):
+    """A partner's comment (signed in: their account says who they are)."""
     passage = _area("The words you are commenting on", 1000, hint="Optional. Copy them from the section, or leave this blank to comment on the whole section.")
     body = _area("Your comment", 5000, required=True)
-    name = _text("Your name", 120, required=False)
-    email = StringField("Your email address", description="We use it only if we need to ask you about your comment. We never show it, and delete it 90 days after the strategy is adopted.",
-                        widget=GovTextInput(), validators=[Optional(), Length(max=254)])
     submit = SubmitField("Send comment", widget=GovSubmitInput())
+
+
+class PublicCommentForm(CommentForm):
+    """A member of the public's comment: their name and email too, asked once per visit (the
+    view remembers them for the next section). Every problem is found in one go."""
+    name = _text("Your name", 120, message="Enter your name")
+    email = EmailField("Your email address",
+                       description="We email you when your comment has an answer and when the strategy is adopted. "
+                                   "We never show it, and we delete it 90 days after the strategy is adopted.",
+                       validators=[InputRequired("Enter your email address"), Length(max=254, message="Your email address must be 254 characters or fewer"),
+                                   Email("Enter an email address in the right format, like name@example.com")])
 
 
 class ResponseForm(EngageForm):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import select
 
+from ..core.params import to_id
 from ..accounts.models import User
 from ..core.mail import external_url, queue_mail
 from ..core.templating import format_date
@@ -82,9 +83,9 @@ def promised(version: StrategyVersion) -> list[tuple[str, str, str, bool]]:
     ids = set()
     for step_id in steps:
         for key in db.session.scalars(select(OutboxMessage.key).where(OutboxMessage.key.like(f"strategy-move:{step_id}:%"))):
-            tail = key.rsplit(":", 1)[-1]
-            if tail.isascii() and tail.isdigit():
-                ids.add(int(tail))
+            user_id = to_id(key.rsplit(":", 1)[-1])
+            if user_id is not None:
+                ids.add(user_id)
     if ids:
         for user in db.session.scalars(select(User).where(User.id.in_(ids), User.active.is_(True)).order_by(User.name, User.id)):
             seen.add(user.email.lower())

@@ -2,7 +2,7 @@
 commenting, the published responses, comparing; and the officers' pages that write it."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from ..core.params import Query
@@ -18,7 +18,7 @@ from ..core.concurrency import CONFLICTS, as_conflict
 from ..core.transitions import AlreadyMoved
 from ..core.forms import attach_error, form_status
 from .common import EditConflict, RuleError
-from .forms import CommentForm, ConfirmForm, DocumentForm, ResponseForm, SectionForm, TransitionForm, VersionForm
+from .forms import CommentForm, ConfirmForm, DocumentForm, PublicCommentForm, ResponseForm, SectionForm, TransitionForm, VersionForm
 from .models import StrategySection, StrategyVersion
 
 
@@ -85,33 +85,63 @@ def _signed_in() -> bool:
     return bool(current_user.is_authenticated)
 
 
+COMMENTER = "strategy_commenter"  # a member of the public's name and email, asked once per visit
+
+
 @bp.route("/strategy/versions/<version_id>/sections/<section_id>/comment", methods=["GET", "POST"])
 @limiter.limit(_comment_limit, methods=["POST"], exempt_when=_signed_in)  # a flood from one address stops here
 @keeps_answers_when_limited
 def comment(version_id, section_id):
     v = documents.get_version(current_user, version_id)
     section = documents.get_section(v, section_id)
-    form = CommentForm()
+    public = not current_user.is_authenticated
+    remembered = session.get(COMMENTER) if public else None
+    changing = Query().text("change") == "details" or request.form.get("change") == "details"
+    form_class = PublicCommentForm if public else CommentForm
+    if request.method == "POST" and remembered and "name" not in request.form and "email" not in request.form:
+        # Name and email were given earlier in this visit: the page did not ask again.
+        formdata = request.form.copy()
+        formdata["name"], formdata["email"] = remembered.get("name", ""), remembered.get("email", "")
+        form = form_class(formdata=formdata)
+    else:
+        form = form_class()
+        if request.method == "GET" and remembered:
+            form.name.data, form.email.data = remembered.get("name", ""), remembered.get("email", "")
     if not documents.can_comment(current_user, v):
         if documents.comments_open(v) and not current_user.is_authenticated:
             return redirect(url_for("accounts.login", next=request.full_path))
         bad_request("Comments on this version are closed.")
+
+    def page(status=None):
+        ask = public and (not remembered or changing or bool(form.errors.get("name") or form.errors.get("email")))
+        return render_template("strategy/comment.html", version=v, section=section, form=form, public=public,
+                               remembered=remembered, ask_details=ask), status or form_status(form)
+
     limited = breach()
     if limited is not None:  # over the limit: nothing saved, what was typed comes back
         form.form_errors.append(limited.message)
-        return render_template("strategy/comment.html", version=v, section=section, form=form), 429
+        return page(429)
     if request.method == "POST" and honeypot_tripped():
         bad_request("Your comment could not be accepted. If you are a person, go back and try again.")
-    if form.validate_on_submit():
-        try:
-            documents.add_comment(current_user, section, {f.name: f.data for f in form})
-        except RuleError as error:
-            apply_error(form, error)
-        else:
-            db.session.commit()
-            flash("Thank you. Your comment has been sent. What was done with it will be published with the adopted strategy.", "success")
-            return redirect(url_for("strategy.version", version_id=v.id, _anchor=section.anchor))
-    return render_template("strategy/comment.html", version=v, section=section, form=form), form_status(form)
+    if form.is_submitted():
+        # Every problem at once: the form's fields and the passage rule together.
+        valid = form.validate()
+        problem = documents.passage_problem(section, form.passage.data)
+        if problem:
+            form.passage.errors = [*form.passage.errors, problem]
+            valid = False
+        if valid:
+            try:
+                documents.add_comment(current_user, section, {f.name: f.data for f in form})
+            except RuleError as error:
+                apply_error(form, error)
+            else:
+                db.session.commit()
+                if public:
+                    session[COMMENTER] = {"name": form.name.data, "email": form.email.data}
+                flash("Thank you. Your comment has been sent. What was done with it will be published with the adopted strategy.", "success")
+                return redirect(url_for("strategy.version", version_id=v.id, _anchor=section.anchor))
+    return page()
 
 
 @bp.route("/strategy/compare")

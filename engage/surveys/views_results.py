@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -255,6 +255,41 @@ def bulk_code(survey_id):
     verb = "added to" if action == "add" else "taken off"
     flash(f"Theme ‘{name}’ {verb} {count:,} comment{'' if count == 1 else 's'}. You can undo this below the search.", "success")
     return redirect(back)
+
+
+@bp.route("/surveys/<int:survey_id>/comments/suggestions", methods=["GET", "POST"])
+@role_required(*EDITORS)
+def theme_suggestions(survey_id):
+    """Themes proposed for the comments nobody has coded yet; the coder accepts (perhaps with
+    a new name) or rejects each. Rejected ones stay hidden for this person's session."""
+    from . import suggest
+
+    survey = builder.get_for_manage(current_user, survey_id)
+    hidden = session.setdefault("rejected_suggestions", {}).setdefault(str(survey.id), [])
+    error, status = None, 200
+    if request.method == "POST" and PlainForm().validate_on_submit():
+        key = (request.form.get("key") or "")[:16]
+        if request.form.get("decision") == "reject":
+            session["rejected_suggestions"][str(survey.id)] = (hidden + [key])[-200:]
+            session.modified = True
+            suggest.reject(current_user, survey, request.form.get("name") or "")
+            db.session.commit()
+            flash("Suggestion rejected.", "success")
+            return redirect(url_for("surveys.theme_suggestions", survey_id=survey.id))
+        try:
+            batch = suggest.accept(current_user, survey, request.form.get("name", ""), request.form.getlist("selected"))
+            name, count = batch.theme.name, len(batch.answer_ids)
+            db.session.commit()
+        except builder.BuildError as problem:
+            db.session.rollback()
+            error, status = problem.message, 400
+        else:
+            flash(f"Theme ‘{name}’ added to {count:,} comment{'' if count == 1 else 's'}. You can undo this on the comments page.",
+                  "success")
+            return redirect(url_for("surveys.theme_suggestions", survey_id=survey.id))
+    found = suggest.suggest(survey, rejected=set(hidden))
+    return render_template("surveys/manage/suggestions.html", survey=survey, suggestions=found, form=PlainForm(), error=error,
+                           error_key=(request.form.get("key") if error else None), typed=request.form.get("name", "")), status
 
 
 @bp.route("/surveys/<int:survey_id>/comments/undo/<int:batch_id>", methods=["POST"])

@@ -213,3 +213,50 @@ def test_pages_link_to_the_follow_page(world, client):
     assert f"/follow?consultation={consultation.id}" in client.get(f"/consultations/{consultation.id}").get_data(as_text=True)
     assert f"/follow?area={world['castle'].id}" in client.get("/places").get_data(as_text=True)
     assert "/follow?what=you-said-we-did" in client.get("/you-said-we-did").get_data(as_text=True)
+
+
+def test_one_click_works_with_csrf_protection_on(_schema, tmp_path):
+    """Mail programs POST to the List-Unsubscribe link with no form token: that must still
+    stop the emails, while the confirm button keeps its CSRF protection."""
+    from tests.conftest import make_app, running
+
+    with running(make_app(_schema, tmp_path, WTF_CSRF_ENABLED=True)) as app:
+        follow = services.start(EMAIL, "you-said-we-did", 0, "weekly")
+        token = follow.token
+        db.session.commit()
+        client = app.test_client()
+        assert client.post(f"/follow/confirm/{token}").status_code == 400
+        response = client.post(f"/follow/stop/{token}", data="List-Unsubscribe=One-Click",
+                               content_type="application/x-www-form-urlencoded")
+        assert response.status_code == 200
+        db.session.expire_all()
+        assert db.session.scalar(select(FollowAddress.id)) is None
+
+
+def test_a_consultation_open_for_more_than_a_week_is_not_news(world, client, smtp_server):
+    _confirm(client, _follow(client, smtp_server, f"area={world['castle'].id}"))
+    today = date.today()
+    log(world["users"]["practitioner"], title="Long open survey", area_ids=[world["castle"].id],
+        planned_start=today - timedelta(days=20), planned_close=today + timedelta(days=20))
+    db.session.execute(FollowNews.__table__.delete())
+    from engage.follow.models import FollowOpened
+
+    db.session.execute(FollowOpened.__table__.delete())   # as if it had opened before follow existed
+    db.session.commit()
+    assert services.announce_opened(today) == []
+
+
+def test_too_many_follow_requests_keep_what_was_typed(_schema, tmp_path, app, world):
+    from tests.conftest import make_app
+
+    limited = make_app(_schema, tmp_path, RATELIMIT_ENABLED=True, ENGAGE_FOLLOW_RATE_LIMIT="2 per minute")
+    with limited.app_context():
+        client = limited.test_client()
+        for _ in range(2):
+            client.post(f"/follow?area={world['castle'].id}", data={"email": "x", "cadence": "weekly"})
+        response = client.post(f"/follow?area={world['castle'].id}", data={"email": EMAIL, "cadence": "weekly"})
+        html = response.get_data(as_text=True)
+        db.session.remove()
+    assert response.status_code == 429
+    assert "What you wrote is still here" in html and EMAIL in html
+    assert db.session.scalar(select(FollowAddress.id)) is None     # nothing stored, nothing sent

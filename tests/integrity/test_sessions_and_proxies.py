@@ -52,6 +52,9 @@ def test_changing_your_password_keeps_this_session_and_ends_the_others(app, user
     response = here.post("/account/password", data={"current_password": PASSWORD, "password": "a-brand-new-password",
                                                      "confirm": "a-brand-new-password"})
     assert response.status_code == 302
+    db.session.expire_all()
+    assert account_services.authenticate(email, "a-brand-new-password") is not None  # the new password is the one saved
+    assert account_services.authenticate(email, PASSWORD) is None
     assert _signed_in(here) and not _signed_in(elsewhere)
     assert sign_in(_client(app), email, "a-brand-new-password").status_code == 302
 
@@ -64,6 +67,9 @@ def test_deactivating_an_account_or_changing_its_role_ends_its_sessions(app, log
     form = {"name": person.name, "email": person.email, "role": "practitioner", "organisation_id": str(person.organisation_id),
             "active": "y", "version": str(person.version)}
     assert officer.post(f"/admin/accounts/{person.id}", data=form).status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(User, person.id)
+    assert (saved.role, saved.active) == ("practitioner", True)  # the change itself was saved
     assert not _signed_in(theirs)  # a new role: sign in again to get it
     theirs = _client(app, person.email)
     assert _signed_in(theirs)
@@ -71,6 +77,8 @@ def test_deactivating_an_account_or_changing_its_role_ends_its_sessions(app, log
     form.update(active="", version=str(db.session.get(User, person.id).version))
     del form["active"]
     assert officer.post(f"/admin/accounts/{person.id}", data=form).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, person.id).active is False
     assert not _signed_in(theirs)
     assert sign_in(_client(app), person.email).status_code == 400  # and a deactivated account cannot sign in
 

@@ -68,8 +68,12 @@ def test_someone_elses_change_is_shown_not_overwritten(client, login, world):
 def test_a_tampered_or_missing_version_is_a_conflict_not_a_500(client, login, world):
     report = make_report(world)
     login("practitioner")
+    before = (report.title, report.version)
     for version in ("", "abc", "99999999999"):
-        assert client.post(f"/findings/{report.id}/edit", data=_form(world, version=version)).status_code == 409
+        assert client.post(f"/findings/{report.id}/edit", data=_form(world, title="A tampered title", version=version)).status_code == 409
+        db.session.expire_all()
+        saved = db.session.get(FindingsReport, report.id)
+        assert (saved.title, saved.version) == before  # nothing of the refused edit was saved
 
 
 def test_key_findings_and_recommendations(client, login, world):

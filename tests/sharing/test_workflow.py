@@ -247,3 +247,33 @@ def test_every_kind_of_change_is_recorded_against_approval(world, change):
     with pytest.raises(workflow.WorkflowError, match="you changed it"):
         services.transition(officer, report, "approve")
     services.transition(world["officer2"], report, "approve")
+
+
+def test_a_report_with_no_recommendation_cannot_be_published(world):
+    # Found by mutation: nothing failed when the recommendation rule was taken out.
+    report = make_report(world, recommendations=())
+    services.transition(world["users"]["practitioner"], report, "submit")
+    services.transition(world["officer2"], report, "approve")
+    db.session.commit()
+    assert services.publish_problems(report) == [
+        ("recommendations", "Add at least one recommendation for the partnerships to respond to")]
+    with pytest.raises(services.RuleError, match="Add at least one recommendation"):
+        services.transition(world["officer2"], report, "publish")
+    db.session.rollback()
+    assert db.session.get(type(report), report.id).state == "approved"
+
+
+def test_a_move_comment_is_at_most_3000_characters(world):
+    # Found by mutation: nothing failed when the limit was taken out. 3,000 is kept in full;
+    # 3,001 is refused with the message beside the comment box, and the report does not move.
+    report = make_report(world)
+    services.transition(world["users"]["practitioner"], report, "submit")
+    db.session.commit()
+    with pytest.raises(services.RuleError, match="The comment must be 3,000 characters or fewer") as refused:
+        services.transition(world["officer2"], report, "request-changes", "x" * 3001)
+    assert refused.value.field == "comment"
+    db.session.rollback()
+    assert db.session.get(type(report), report.id).state == "in-review"
+    step = services.transition(world["officer2"], report, "request-changes", "y" * 3000)
+    db.session.commit()
+    assert report.state == "changes-requested" and step.comment == "y" * 3000

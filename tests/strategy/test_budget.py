@@ -3,6 +3,7 @@ lines and their figures, and the quarterly board report against seed 002."""
 from __future__ import annotations
 
 import io
+from datetime import date
 import re
 from html import unescape
 
@@ -187,3 +188,69 @@ def test_bad_report_addresses_are_404(client, path):
 def test_reports_list_links_each_quarter_with_figures(seeded, client):
     page = client.get("/plan/reports").get_data(as_text=True)
     assert "/plan/reports/2005/q1" in page and "/plan/reports/2005/q1.docx" in page
+
+
+# ---- found by mutation (issue 19): each of these passed with the rule taken out -----------------
+
+def test_the_fourth_quarter_ends_on_31_march_of_the_next_year(users):
+    assert budget.quarter_end(2005, 4) == date(2006, 3, 31)
+    assert budget.quarter_start(2005, 4) == date(2006, 1, 1)
+    assert [budget.quarter_end(2005, q) for q in (1, 2, 3)] == [date(2005, 6, 30), date(2005, 9, 30), date(2005, 12, 31)]
+    assert budget.quarter_of(date(2006, 3, 31)) == (2005, 4)
+    officer = users["officer"]
+    line = budget.save_line(officer, None, {"year": 2005, "item": "Staffing", "annual_budget": 1000})
+    budget.save_figures(officer, line, 4, {"spend_to_date": 900, "budget_to_date": 1000, "year_end_estimate": 1000})
+    db.session.commit()
+    report = board_report.build(2005, 4)
+    assert report.as_at == date(2006, 3, 31)
+    assert report.period == "January to March 2006"
+    assert report.title == "Central partnership activity report – Quarter 4 2005/06"
+
+
+def test_a_negative_annual_budget_is_refused_and_nothing_is_saved(users):
+    officer = users["officer"]
+    with pytest.raises(RuleError, match="0 or more") as refused:
+        budget.save_line(officer, None, {"year": 2007, "item": "Staffing", "annual_budget": "-0.01"})
+    assert refused.value.field == "annual_budget"
+    db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count()).select_from(BudgetLine)) == 0
+    line = budget.save_line(officer, None, {"year": 2007, "item": "Staffing", "annual_budget": 0})  # 0 is allowed
+    db.session.commit()
+    with pytest.raises(RuleError, match="0 or more"):
+        budget.save_line(officer, line, {"year": 2007, "item": "Staffing", "annual_budget": -5}, line.version)
+    db.session.rollback()
+    assert db.session.get(BudgetLine, line.id).annual_budget == 0
+
+
+def test_changes_to_budget_figures_are_audited(users):
+    from engage.core.audit import history
+
+    officer = users["officer"]
+    line = budget.save_line(officer, None, {"year": 2007, "item": "Printing", "annual_budget": 800})
+    budget.save_figures(officer, line, 2, {"spend_to_date": "12.50", "budget_to_date": 20, "year_end_estimate": 800})
+    db.session.commit()
+    budget.save_figures(officer, line, 2, {"spend_to_date": 30, "budget_to_date": 40, "year_end_estimate": 790})
+    db.session.commit()
+    events = [e for e in history(line) if e.summary.startswith("Figures for quarter 2")]
+    assert len(events) == 2 and all(e.actor_id == officer.id for e in events)
+    assert events[0].summary == "Figures for quarter 2 of 2007/08 on “Printing”"
+    newest = max(events, key=lambda e: e.id)
+    assert newest.changes["quarter"] == 2
+    assert (newest.changes["spend_to_date"], newest.changes["budget_to_date"], newest.changes["year_end_estimate"]) == (3000, 4000, 79000)
+
+
+def test_deleting_a_line_closes_the_history_of_its_figures_too(users):
+    from engage.core import audit
+    from engage.core.models import AuditEvent
+
+    officer = users["officer"]
+    line = budget.save_line(officer, None, {"year": 2007, "item": "Printing", "annual_budget": 800})
+    figures = budget.save_figures(officer, line, 1, {"spend_to_date": 1, "budget_to_date": 1, "year_end_estimate": 1})
+    audit.record(officer, "update", figures, "A change to the quarter's figures themselves")
+    db.session.commit()
+    ids = {"BudgetLine": line.id, "BudgetFigures": figures.id}
+    budget.delete_line(officer, line)
+    db.session.commit()
+    for kind, object_id in ids.items():
+        events = db.session.scalars(db.select(AuditEvent).where(AuditEvent.object_type == kind, AuditEvent.object_id == object_id)).all()
+        assert events and all(e.record_deleted for e in events), kind  # no history left open for a row that is gone

@@ -53,7 +53,7 @@ def test_adopting_early_asks_says_days_left_and_tells_those_promised_the_date(cl
     # A member of the public comments through the page, leaving an address; a partner too.
     login(None)
     sent = client.post(f"/strategy/versions/{version.id}/sections/{section.id}/comment",
-                       data={"body": "Say when we hear back.", "passage": "", "name": "Rae Resident", "email": "rae@resident.test"})
+                       data={"body": "Say when we hear back.", "passage": "", "name": "Rae Resident", "email": "rae@resident.example"})
     assert sent.status_code == 302
     documents.add_comment(users["vcs"], section, {"body": "Name a contact for each promise."})
     db.session.commit()
@@ -65,7 +65,7 @@ def test_adopting_early_asks_says_days_left_and_tells_those_promised_the_date(cl
     first = db.session.scalars(select(StrategyComment).order_by(StrategyComment.id)).first()
     documents.respond(officer, first, "changed", "Added to the section, with a date.", first.version)
     db.session.commit()
-    answered = _mail(smtp_server, "rae@resident.test", "Your comment has an answer")
+    answered = _mail(smtp_server, "rae@resident.example", "Your comment has an answer")
     assert len(answered) == 1 and "Added to the section (" in answered[0].get_body(("plain",)).get_content()
     assert len(_mail(smtp_server, "vcs@test.example", "Your comment has an answer")) == 1
 
@@ -78,12 +78,12 @@ def test_adopting_early_asks_says_days_left_and_tells_those_promised_the_date(cl
     assert _mail(smtp_server, "coordinator@test.example", "closed early") == []
     done = client.post(f"/admin/strategy/versions/{version.id}/transition", data={"action": "adopt", "confirmed": "yes"})
     assert done.status_code == 302
-    for address in ("coordinator@test.example", "rae@resident.test", "vcs@test.example"):
+    for address in ("coordinator@test.example", "rae@resident.example", "vcs@test.example"):
         early = _mail(smtp_server, address, "Comments closed early")
         assert len(early) == 1, address
         assert "with 10 days of comments still to go" in early[0].get_body(("plain",)).get_content()
     # The commenters, and only they, hear that it was adopted, with where to read the answers.
-    for address in ("rae@resident.test", "vcs@test.example"):
+    for address in ("rae@resident.example", "vcs@test.example"):
         adopted = _mail(smtp_server, address, "is adopted")
         assert len(adopted) == 1 and f"/strategy/versions/{version.id}/responses" in adopted[0].get_body(("plain",)).get_content()
     assert _mail(smtp_server, "coordinator@test.example", "is adopted") == []

@@ -115,3 +115,44 @@ def test_bulk_coding_pages(client, login, commented, users):
     assert client.post(f"/surveys/{commented.id}/comments/undo/{batch.id}", data={"back": back}).status_code == 409
     assert client.post(f"/surveys/{commented.id}/comments/undo/99999", data={"back": back}).status_code == 404
     assert db.session.scalar(select(func.count()).select_from(CodingBatch)) == 1
+
+
+def test_theme_suggestions_on_the_demo_comments_are_mostly_accepted():
+    """The figure bench/theme_suggestions.py reports: a simulated coder accepts a suggestion
+    when 70% of its comments share one of the demo's own themes."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("bench_suggest", Path(__file__).parents[2] / "bench" / "theme_suggestions.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    figure = bench.measure(runs=2)
+    assert figure["suggested"] >= 6 and figure["accepted_share"] >= 0.6, figure
+
+
+def test_suggestions_page_accepts_renamed_and_rejects(client, login, commented, places):
+    from engage.surveys import suggest
+
+    q = commented.q
+    for text in ["Fly tipping behind the garages again", "Fly tipping on the lane for weeks", "Fly tipping by the river",
+                 "Street lights broken near the school", "Street lights out on the estate", "Street lights flicker all night"]:
+        store(commented, {"ward": places["mill"].id, "use": choice(q["use"], "Often"), "comment": text})
+    found = suggest.suggest(commented)
+    tipping = next(s for s in found if "tipping" in " ".join(s.words))
+    assert all("tipping" in db.session.get(SurveyAnswer, i).text.lower() for i in tipping.answer_ids)
+    login("practitioner")
+    page = client.get(f"/surveys/{commented.id}/comments/suggestions").get_data(as_text=True)
+    assert tipping.name in page and "Accept" in page
+    form = {"key": tipping.key, "selected": [str(i) for i in tipping.answer_ids], "decision": "accept"}
+    blank = client.post(f"/surveys/{commented.id}/comments/suggestions", data={**form, "name": " "})
+    assert blank.status_code == 400 and b"Enter the theme" in blank.data and not commented.themes
+    done = client.post(f"/surveys/{commented.id}/comments/suggestions", data={**form, "name": "Fly-tipping"})
+    assert done.status_code == 302
+    theme = next(t for t in commented.themes if t.name == "Fly-tipping")
+    assert _ids(commented, theme_id=theme.id) == sorted(tipping.answer_ids)
+    # Accepted comments are coded, so they leave the suggestions; a rejected one is hidden.
+    after = suggest.suggest(commented)
+    assert not any(set(s.answer_ids) & set(tipping.answer_ids) for s in after)
+    assert after
+    client.post(f"/surveys/{commented.id}/comments/suggestions", data={"key": after[0].key, "name": after[0].name, "decision": "reject"})
+    assert f'value="{after[0].key}"' not in client.get(f"/surveys/{commented.id}/comments/suggestions").get_data(as_text=True)

@@ -271,8 +271,15 @@ def test_weighting_to_population_through_the_results(app, survey, places):
     assert everyone.people == 12 and everyone.base == pytest.approx(12)
     # Raked to 50% women: "Often" (women) falls to 50%.
     assert _cell(table, "Often", "Everyone who answered").percent == pytest.approx(50.0, abs=0.01)
-    weights = [result.weighting.weights[p] for p in result.weighting.weights]
-    assert everyone.effective == pytest.approx(stats.effective_base(weights)) and everyone.effective < 12
+    # Worked by hand: raking a 2 × 2 table converges to weights a(ward) × b(sex). With x, y, z,
+    # t the weights of Castle women (6 people), Castle men (2), Mill women (2), Mill men (2):
+    # 6x + 2y = 6 (Castle half of 12), 6x + 2z = 6 (women half), 2z + 2t = 6, and xt = yz.
+    # So y = z, x = 1 - y/3, t = 3 - y, and (1 - y/3)(3 - y) = y², that is 2y² + 6y - 9 = 0:
+    # y = (-6 + √108) / 4 = 1.098076, x = 0.633975, t = 1.901924.
+    x, y, t = 0.633975, 1.098076, 1.901924
+    assert sorted(round(w, 6) for w in result.weighting.weights.values()) == pytest.approx([x] * 6 + [y] * 4 + [t] * 2, abs=1e-5)
+    # Kish: (Σw)² / Σw² = 144 / (6x² + 4y² + 2t²) = 144 / 14.469256 = 9.9521.
+    assert everyone.effective == pytest.approx(9.9521, abs=0.001)
 
 
 def test_rate_limit_per_address(database_url, tmp_path, survey):

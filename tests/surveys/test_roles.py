@@ -92,6 +92,8 @@ ROUTES = [
     ("GET", "/surveys/{o}/results", OTHER),
     ("GET", "/surveys/{o}/entry", OTHER),
     ("POST", "/surveys/{s}/comments/bulk", expect(302, 400, 400, 400, 400)),
+    ("GET", "/surveys/{s}/comments/suggestions", EDITORS),
+    ("GET", "/surveys/{o}/comments/suggestions", OTHER),
     ("POST", "/surveys/{o}/comments/bulk", expect(302, 403, 403, 403, 400)),
     ("POST", "/surveys/{s}/comments/undo/99999", expect(302, 404, 404, 404, 404)),
     ("POST", "/surveys/{o}/comments/undo/99999", expect(302, 403, 403, 403, 404)),
