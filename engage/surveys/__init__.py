@@ -32,7 +32,7 @@ DEFAULTS = {
 
 
 def init_app(app: Flask) -> None:
-    from ..core.registry import ContactSource, contacts, panels, result_holds, take_part
+    from ..core.registry import ContactSource, EvidenceKind, contacts, evidence, panels, result_holds, take_part
     from . import answering, api, demo, models, publishing, views_manage, views_public, views_responses, views_results  # noqa: F401
     from .panels import consultation_manage, consultation_page
     from .panels import take_part as survey_take_part
@@ -45,6 +45,9 @@ def init_app(app: Flask) -> None:
     contacts.register(ContactSource("surveys", answering.contact_addresses, answering.forget_contacts), app=app)
     result_holds.register(publishing.results_hold, app=app)
     take_part.register(survey_take_part, app=app)
+    from . import comments
+
+    evidence.register(EvidenceKind("comment-theme", "Survey comment theme", comments.theme_choices, comments.theme_evidence), app=app)
     from . import commands  # noqa: F401  (purge-expired)
     _describe_for_deletes()
 
@@ -68,4 +71,6 @@ def _describe_for_deletes() -> None:
     ):
         deletion.describe(table, singular, plural, title=title)
     deletion.quiet("survey_comment_code")
+    deletion.quiet("survey_coding_batch")
+    deletion.quiet("survey_comment_redaction")
     deletion.quiet("survey_response_event")

@@ -66,7 +66,7 @@ def test_the_migration_clears_stored_addresses_of_own_surveys_only(app, consulta
     db.session.add(other)
     consultation.take_part_url = f"http://localhost:5000/surveys/{survey.id}"
     db.session.commit()
-    path = Path(__file__).resolve().parents[2] / "migrations" / "versions" / "0026_take_part_not_stored.py"
+    path = Path(__file__).resolve().parents[2] / "migrations" / "versions" / "0028_take_part_not_stored.py"
     spec = importlib.util.spec_from_file_location("take_part_migration", path)
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)

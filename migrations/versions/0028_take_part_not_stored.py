@@ -4,16 +4,16 @@ Addresses of a consultation's own survey stored in ``consultation.take_part_url`
 versions (``http://localhost:5000/surveys/1`` from the demo loader) are cleared; addresses of
 outside sites stay.
 
-Revision ID: 0026_take_part_not_stored
-Revises: 0025_comment_coding
+Revision ID: 0028_take_part_not_stored
+Revises: 0027_finding_evidence
 """
 import re
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0026_take_part_not_stored"
-down_revision = "0025_comment_coding"
+revision = "0028_take_part_not_stored"
+down_revision = "0027_finding_evidence"
 branch_labels = None
 depends_on = None
 
