@@ -2,8 +2,8 @@
 another capability offers through engage.core.registry.evidence (a survey's comment theme),
 its figures read when the report is shown
 
-Revision ID: 0026_finding_evidence
-Revises: 0025_comment_coding
+Revision ID: 0027_finding_evidence
+Revises: 0026_promises_kept
 Create Date: 2026-12-06 17:05:00
 
 """
@@ -11,8 +11,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0026_finding_evidence'
-down_revision = '0025_comment_coding'
+revision = '0027_finding_evidence'
+down_revision = '0026_promises_kept'
 branch_labels = None
 depends_on = None
 
