@@ -136,3 +136,37 @@ EVENTS = [
      "Step-free access and accessible toilets. Free refreshments. Ask for help with travel.",
      "Open to everyone who lives or works in the area. Police, council and housing officers answer your questions.", True),
 ]
+
+
+# A second strategy, out for comment now (anyone can comment, until four weeks from the day
+# the demo is loaded): every page of a version open for comment is drawn, its comment form
+# for signed-in partners and for members of the public, and the officers' list of comments
+# waiting for a response.
+CONSULTING_TITLE = "Halton Young People's Participation Strategy"
+CONSULTING_SUMMARY = ("How the partners will involve children and young people in the decisions that affect them: "
+                      "in schools, youth clubs and online, and how we will tell them what changed.")
+CONSULTING_SECTIONS = [
+    ("why", "Why we are asking young people", """Young people are a quarter of Halton's people, but few of them take part in consultations.
+
+We want them to have a say in the things that affect them most: schools, parks, transport and health services."""),
+    ("how", "How young people will take part", """We will ask young people where they already are: in schools, youth clubs and online.
+
+- The Youth Cabinet will help plan each consultation.
+- Every survey for young people will have an easy-read version.
+- Young people will be paid back for their time with vouchers or training."""),
+    ("hear-back", "Hearing back", """Everyone who takes part will hear what changed within 12 weeks of a consultation closing, in the way they took part."""),
+]
+# (section key, organisation, comment, passage): waiting for a response from an officer.
+CONSULTING_COMMENTS = [
+    ("how", "Halton Voluntary Action", "Youth clubs run by volunteers need support to host consultations, not only schools.",
+     "in schools, youth clubs and online"),
+    ("hear-back", "Halton Borough Council", "Twelve weeks is a long time for a young person. Could it be six?", ""),
+]
+
+# A third, still a draft (only officers see it): its sections can be changed, moved and removed.
+DRAFT_TITLE = "Halton Older People's Engagement Charter"
+DRAFT_SUMMARY = "How the partners will hear from older people, including those who do not go online."
+DRAFT_SECTIONS = [
+    ("promise", "Our promise", "We will ask older people in the places they already go: lunch clubs, libraries and GP surgeries."),
+    ("offline", "Taking part without the internet", "Every consultation will have a paper copy and a phone number."),
+]
