@@ -49,6 +49,14 @@ for optional features. Instead the capability that *has* something registers it 
     date while ``result_holds.reasons(consultation_id)`` gives any. Resident surveys use it:
     results published for staff only wait for the decision on the survey.
 
+``take_part``
+    Ways of taking part that Engage runs itself. ``take_part.register(find)`` where
+    ``find(consultation, external)`` returns the address of the consultation's own way to take
+    part (``url_for(...)``, a site-relative path unless ``external``) or ``None``. Built per
+    request, so the link follows the site wherever it is served; a consultation's stored
+    ``take_part_url`` is only for outside sites and is used when no capability has one.
+    ``take_part.link(consultation)`` gives the link to show (templates: ``take_part_link(c)``).
+    Resident surveys use it: an open survey is its consultation's "Take part" link.
 ``purges``
     Steps that delete personal data past its time, run by ``flask --app wsgi engage
     purge-expired``. ``purges.register(name, step)`` where ``step(now, echo)`` deletes,
@@ -181,6 +189,21 @@ class ResultHolds:
         return [reason for check in current_app.extensions.get(self.key, []) if (reason := check(consultation_id))]
 
 
+class TakePart:
+    key = "engage_take_part"
+
+    def register(self, find: Callable, app: Flask | None = None) -> None:
+        app = app or current_app
+        app.extensions.setdefault(self.key, []).append(find)
+
+    def link(self, consultation, external: bool = False) -> str:
+        """The consultation's "Take part" address: its own (a survey), else the outside site
+        it names, else ``""``."""
+        for find in current_app.extensions.get(self.key, []):
+            found = find(consultation, external)
+            if found:
+                return found
+        return getattr(consultation, "take_part_url", "") or ""
 class Purges:
     key = "engage_purges"
 
@@ -197,8 +220,10 @@ contacts = Contacts()
 links = Links()
 evidence = Evidence()
 result_holds = ResultHolds()
+take_part = TakePart()
 purges = Purges()
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["panels"] = panels.render
+    app.jinja_env.globals["take_part_link"] = take_part.link
