@@ -338,7 +338,8 @@ def orm_problems() -> list[str]:
     out = []
     for mapper in db.Model.registry.mappers:
         for rel in mapper.relationships:
-            if rel.direction is not RelationshipDirection.ONETOMANY or "delete" in rel.cascade or rel.secondary is not None:
+            if (rel.direction is not RelationshipDirection.ONETOMANY or "delete" in rel.cascade or rel.secondary is not None
+                    or rel.viewonly):   # a read-only view of rows (published ones only) changes nothing
                 continue
             for column in rel.local_remote_pairs:
                 remote = column[1]

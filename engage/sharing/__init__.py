@@ -54,13 +54,18 @@ def publish_due_command():
 
 @click.command("send-reminders")
 def send_reminders_command():
-    """Email the coordinators of partnerships whose response is late: once per due date, so
-    it is safe to run every hour."""
+    """Email the coordinators of partnerships about responses and actions due soon or overdue
+    (once per stage and due date), and residents who asked to hear back when the responses
+    are late: safe to run every hour."""
     from ..extensions import db
+    from .notices import tell_residents_late
     from .responses import send_reminders
 
     sent = send_reminders()
+    residents = tell_residents_late()
     db.session.commit()
     for report, partnership, people in sent:
         click.echo(f"Reminded {partnership.name} ({people} coordinator{'' if people == 1 else 's'}) about: {report.title}")
     click.echo(f"{len(sent)} reminder{'' if len(sent) == 1 else 's'} sent.")
+    if residents:
+        click.echo(f"{residents} resident{'' if residents == 1 else 's'} told the responses are in or late.")

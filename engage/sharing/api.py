@@ -15,7 +15,7 @@ from ..core.params import to_id
 from ..extensions import db
 from ..core.timestamps import rfc3339
 from . import bp, responses, services
-from .models import RESPONSE_STATUSES, FindingsReport
+from .models import PROGRESS_STAGES, RESPONSE_STATUSES, FindingsReport
 
 PER_PAGE = 20
 
@@ -35,7 +35,8 @@ def summary_of(report: FindingsReport, today: date) -> dict:
         "outcomes": [{"id": o.id, "code": o.code, "title": o.title} for o in report.outcomes],
         "areas": [{"id": a.id, "name": a.name, "level": a.level} for a in report.areas],
         "partnerships": [{"id": item.partnership.id, "name": item.partnership.name, "response": item.state_on(today),
-                          "answered": item.answered, "of": item.total} for item in responses.progress(report)],
+                          "answered": item.answered, "of": item.total, "overdue_actions": len(item.overdue(today))}
+                         for item in responses.progress(report)],
         "responses_due_on": _iso(responses.due_on(report)),
         "is_demo": bool(report.is_demo),
         "url": url_for("sharing.report", report_id=report.id, _external=True),
@@ -60,8 +61,9 @@ def detail_of(report: FindingsReport, today: date) -> dict:
             "id": rec.id, "text": rec.text,
             "responses": [{"id": r.id, "partnership": r.partnership.name, "status": r.status, "status_label": r.status_label,
                            "action": r.action, "reason": r.reason, "owner": r.owner, "due_on": _iso(r.due_on),
-                           "updated_at": _iso(r.updated_at),
-                           "progress": [{"on": _iso(u.created_at), "note": u.note} for u in r.updates]}
+                           "updated_at": _iso(r.updated_at), "published_at": _iso(r.published_at),
+                           "stage": r.stage, "stage_label": r.stage_label, "overdue": r.overdue_on(today),
+                           "progress": [{"on": _iso(u.created_at), "stage": u.stage or None, "note": u.note} for u in r.updates]}
                           for r in rec.responses],
         } for rec in report.recommendations],
     })
@@ -98,7 +100,8 @@ spec.schema("FindingsSummary", {
         "areas": {"type": "array", "items": {"type": "object"}},
         "partnerships": {"type": "array", "items": {"type": "object", "properties": {
             "id": {"type": "integer"}, "name": {"type": "string"}, "response": {"type": "string", "enum": ["done", "due", "late"]},
-            "answered": {"type": "integer"}, "of": {"type": "integer"}}}},
+            "answered": {"type": "integer"}, "of": {"type": "integer"},
+            "overdue_actions": {"type": "integer", "description": "Its published actions past their due date and not done"}}}},
         "responses_due_on": {"type": "string", "format": "date"},
         "is_demo": {"type": "boolean"}, "url": {"type": "string"},
     },
@@ -114,7 +117,11 @@ spec.schema("Findings", {
             "responses": {"type": "array", "items": {"type": "object", "properties": {
                 "partnership": {"type": "string"}, "status": {"type": "string", "enum": list(RESPONSE_STATUSES)},
                 "action": {"type": "string"}, "reason": {"type": "string"}, "owner": {"type": "string"},
-                "due_on": {"type": "string", "format": "date"}, "progress": {"type": "array", "items": {"type": "object"}}}}}}}},
+                "due_on": {"type": "string", "format": "date"}, "published_at": {"type": "string", "format": "date-time"},
+                "stage": {"type": "string", "enum": list(PROGRESS_STAGES)},
+                "stage_label": {"type": "string"},
+                "overdue": {"type": "boolean", "description": "Past its due date and not marked done (or not taken)"},
+                "progress": {"type": "array", "items": {"type": "object"}}}}}}}},
     }}],
 })
 spec.describe("/findings", "get", {

@@ -21,7 +21,7 @@ from ..extensions import db
 from ..partnership.models import Area, Outcome, Priority
 from ..partnership.services import STATUS_LABELS, area_ancestor_ids, area_subtree_ids, current_framework, priority_lineage_ids
 from . import responses, services
-from .models import FindingsReport
+from .models import FindingsReport, Response
 
 
 @dataclass
@@ -31,6 +31,8 @@ class Counts:
     done: int = 0
     due: int = 0
     late: int = 0
+    promises: int = 0      # published actions with a due date
+    overdue: int = 0       # of those, past the date and not done: broken promises
 
 
 @dataclass
@@ -57,7 +59,7 @@ class WardRow:
     reports: int
 
 
-def _response_counts(reports, counts: Counts, today: date, late_items=None, cache=None) -> None:
+def _response_counts(reports, counts: Counts, today: date, late_items=None, cache=None, overdue_items=None) -> None:
     cache = {} if cache is None else cache
     for report in reports:
         if report.id not in cache:
@@ -67,6 +69,13 @@ def _response_counts(reports, counts: Counts, today: date, late_items=None, cach
             setattr(counts, state, getattr(counts, state) + 1)
             if state == "late" and late_items is not None:
                 late_items.append((report, item))
+        for response in report.responses:
+            if response.due_on is not None:
+                counts.promises += 1
+                if response.overdue_on(today):
+                    counts.overdue += 1
+                    if overdue_items is not None:
+                        overdue_items.append((report, response))
 
 
 def _linked(table, column: str) -> defaultdict[int, set[int]]:
@@ -83,7 +92,9 @@ def build(user=None, today: date | None = None) -> dict:
     framework = current_framework()
     published = db.session.scalars(select(FindingsReport).where(services.out_clause()).options(
         selectinload(FindingsReport.partnerships), selectinload(FindingsReport.priorities), selectinload(FindingsReport.outcomes),
-        selectinload(FindingsReport.areas), selectinload(FindingsReport.recommendations), selectinload(FindingsReport.responses))).all()
+        selectinload(FindingsReport.areas), selectinload(FindingsReport.recommendations),
+        selectinload(FindingsReport.responses).selectinload(Response.updates),
+        selectinload(FindingsReport.responses).selectinload(Response.partnership))).all()
     # Consultations as ids and (consultation, thing) pairs straight from the link tables:
     # thousands of records would otherwise be loaded whole just to be counted.
     consultations = db.session.scalars(select(Consultation.id).where(consultation_visible_clause(user))).all()
@@ -121,6 +132,7 @@ def build(user=None, today: date | None = None) -> dict:
         n_reports = sum(1 for r in published if report_areas[r.id] & (inside | above))
         wards.append(WardRow(ward, local, wider, n_reports))
     totals = Counts(consultations=len(consultations), reports=len(published))
-    late_all = []
-    _response_counts(published, totals, today, late_all, cache)
-    return {"framework": framework, "rows": rows, "wards": wards, "totals": totals, "late": late_all, "today": today}
+    late_all, overdue_all = [], []
+    _response_counts(published, totals, today, late_all, cache, overdue_all)
+    return {"framework": framework, "rows": rows, "wards": wards, "totals": totals, "late": late_all,
+            "overdue": overdue_all, "today": today}

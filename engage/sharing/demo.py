@@ -121,11 +121,14 @@ def seed_reports(echo=lambda m: None, today: date | None = None) -> None:
         for name, answers in spec["responses"].items():
             partnership = next(p for p in report.partnerships if p.name == name)
             for rec, (status, action, owner, due_in_weeks, updates) in zip(recs, answers):
+                answered = min(at + timedelta(weeks=4), now)
                 response = Response(report=report, recommendation=rec, partnership=partnership, status=status, action=action,
                                     owner=owner, due_on=(at + timedelta(weeks=due_in_weeks)).date(),
-                                    created_at=min(at + timedelta(weeks=4), now), updated_at=min(at + timedelta(weeks=4), now))
+                                    created_at=answered, updated_at=answered,
+                                    state="published", published_at=answered, published_by_id=officer.id)
                 for note in updates:
-                    response.updates.append(ResponseUpdate(note=note, created_at=min(at + timedelta(weeks=8), now)))
+                    response.updates.append(ResponseUpdate(note=note, stage="done" if status == "taken" else "in-progress",
+                                                           created_at=min(at + timedelta(weeks=8), now)))
                 db.session.add(response)
         db.session.flush()
         added += 1

@@ -2,7 +2,7 @@
 (a well-kept library that writes valid Atom, escaping included)."""
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import datetime, time, timedelta, timezone
 
 from feedgen.feed import FeedGenerator
 from flask import current_app, url_for
@@ -16,7 +16,20 @@ def _aware(moment):
     return moment.replace(tzinfo=timezone.utc)
 
 
-def build(reports, filters_args: dict) -> bytes:
+def _line(response, today) -> str:
+    words = f"{response.status_label}: {response.recommendation.text[:200]}" + (f" – {response.action[:300]}" if response.action else "")
+    words += f". Progress: {response.stage_label}"
+    if response.due_on:
+        words += f", due {response.due_on.day} {response.due_on:%B %Y}"
+    if response.overdue_on(today):
+        words += ". OVERDUE: the due date has passed and it is not done"
+    return words
+
+
+def build(reports, filters_args: dict, today=None) -> bytes:
+    from datetime import date
+
+    today = today or date.today()
     site = current_app.config["ENGAGE_SITE_NAME"]
     feed = FeedGenerator()
     self_url = url_for("sharing.feed", _external=True, **filters_args)
@@ -37,10 +50,16 @@ def build(reports, filters_args: dict) -> bytes:
             if not mine:
                 continue
             latest = max(max(r.updated_at for r in mine), max((u.created_at for r in mine for u in r.updates), default=mine[0].updated_at))
-            lines = [f"{r.status_label}: {r.recommendation.text[:200]}" + (f" – {r.action[:300]}" if r.action else "") for r in mine]
+            lines = [_line(r, today) for r in mine]
             entries.append((latest, f"{link}#partnership-{item.partnership.id}",
                             f"We did: {item.partnership.name} responded to {report.title}",
                             f"{link}#partnership-{item.partnership.id}", "\n".join(lines), [item.partnership.name]))
+            # A promise past its date and not done is news of its own, dated the day it became late.
+            for response in item.overdue(today):
+                became_late = datetime.combine(response.due_on + timedelta(days=1), time())
+                entries.append((became_late, f"{link}#response-{response.id}-overdue-{response.due_on.isoformat()}",
+                                f"Overdue: {item.partnership.name} on {report.title}",
+                                f"{link}#response-{response.id}", _line(response, today), [item.partnership.name]))
     entries.sort(key=lambda e: e[0], reverse=True)
     entries = entries[:MAX_ENTRIES]
     feed.updated(_aware(entries[0][0]) if entries else None)

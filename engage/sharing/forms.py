@@ -8,7 +8,7 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringFi
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..core.forms import EngageForm, GovDateField, IdMultiCheckboxField, IdSelectField, MultiCheckboxField, VersionField, WholeNumberField
-from .models import RESPONSE_STATUSES, VISIBILITY
+from .models import PROGRESS_STAGES, RESPONSE_STATUSES, VISIBILITY
 
 
 def _text(label, max_length, hint="", required=None, area=False):
@@ -45,6 +45,9 @@ class FindingForm(EngageForm):
     statement = _text("Finding", 500, "One short statement, for example “Residents want cleaner streets above everything else”.", "Enter the finding")
     evidence = _text("Evidence", 10000, "Optional. Quotes or figures that back it up. You can use Markdown; put quotes after “>”.", area=True)
     question_id = IdSelectField("Question whose results back it up", blank="Not linked to one question")
+    cited = SelectField("Comment theme that backs it up", widget=GovSelect(), validate_choice=False,
+                        description="Its count of comments and example quotes are shown with the finding, and follow later coding. "
+                                    "Personal details are removed from the quotes.")
     position = WholeNumberField("Order", description="Optional. 1 for the first.", validators=[Optional(), NumberRange(min=0, max=9999, message="Order must be between 0 and 9,999")])
     submit = SubmitField("Save finding", widget=GovSubmitInput())
 
@@ -77,13 +80,21 @@ class ResponseForm(EngageForm):
     owner = _text("Who owns the action", 200, "A role or organisation, for example “Street scene manager, Halton Borough Council”.")
     due_on = GovDateField("When it is due", description="Optional. For example, 27 3 2026", validators=[Optional()])
     link = SelectField("Link to the implementation plan", choices=[], widget=GovSelect(), validate_choice=False)
+    confirm_past_due = BooleanField("Yes, save it with this date: the action is already late", widget=GovCheckboxInput())
     version = VersionField()
     submit = SubmitField("Save response", widget=GovSubmitInput())
 
 
 class UpdateForm(EngageForm):
-    note = _text("Progress", 3000, "What has happened since, for example “Extra street cleaning started in May”.", "Enter the progress made", area=True)
+    stage = RadioField("How far has the action got?", choices=list(PROGRESS_STAGES.items()), widget=GovRadioInput(),
+                       validators=[InputRequired("Select how far the action has got")])
+    note = _text("Progress", 3000, "What has happened since, for example “Extra street cleaning started in May”. "
+                 "If it will not be taken, say why.", "Enter the progress made", area=True)
     submit = SubmitField("Add progress", widget=GovSubmitInput())
+
+
+class PublishResponseForm(EngageForm):
+    submit = SubmitField("Publish", widget=GovSubmitInput())
 
 
 class ConfirmForm(EngageForm):

@@ -35,6 +35,16 @@ RESPONSE_STATUSES = {
     "taken": "Action taken",
     "not-taken": "Not taken",
 }
+RESPONSE_STATES = {"draft": "Draft", "published": "Published"}
+# How far the promised action has got (a progress note sets it; until then it follows the
+# decision: taken is done, not taken is not taken, anything else is planned).
+PROGRESS_STAGES = {
+    "planned": "Planned",
+    "in-progress": "In progress",
+    "done": "Done",
+    "not-taken": "Not taken",
+}
+FINISHED_STAGES = ("done", "not-taken")
 
 
 report_consultation = link_table("findings_report_consultation", ("report_id", "findings_report"), ("consultation_id", "consultation"))
@@ -63,6 +73,9 @@ class FindingsReport(Versioned, db.Model):
     embargo_until: Mapped[datetime | None] = mapped_column(DateTime)
     published_at: Mapped[datetime | None] = mapped_column(DateTime)
     released_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # When residents who asked to hear back were sent their second message (every
+    # partnership has published its response, or the responses are late).
+    responses_told_at: Mapped[datetime | None] = mapped_column(DateTime)
     withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
     residents_told: Mapped[int] = mapped_column(Integer, default=0)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="SET NULL"), index=True)
@@ -83,7 +96,11 @@ class FindingsReport(Versioned, db.Model):
     recommendations = relationship("Recommendation", back_populates="report", cascade="all, delete-orphan", order_by="Recommendation.position, Recommendation.id")
     attachments = relationship("ReportAttachment", back_populates="report", cascade="all, delete-orphan", order_by="ReportAttachment.id")
     transitions = relationship("ReportTransition", back_populates="report", cascade="all, delete-orphan", order_by="ReportTransition.id")
-    responses = relationship("Response", back_populates="report", cascade="all, delete-orphan", order_by="Response.id")
+    # Every response, drafts too: only for the partnership's own coordinators and officers.
+    all_responses = relationship("Response", back_populates="report", cascade="all, delete-orphan", order_by="Response.id")
+    # What the public record shows: published responses only (a draft is nowhere public).
+    responses = relationship("Response", primaryjoin="and_(FindingsReport.id == Response.report_id, Response.state == 'published')",
+                             viewonly=True, order_by="Response.id")
 
     @property
     def state_label(self) -> str:
@@ -117,6 +134,10 @@ class ReportFinding(db.Model):
     statement: Mapped[str] = mapped_column(String(500))
     evidence: Mapped[str] = mapped_column(Text, default="")
     question_id: Mapped[int | None] = mapped_column(ForeignKey("consultation_question.id", ondelete="SET NULL"), index=True)
+    # Evidence from another capability (engage.core.registry.evidence), such as a survey's
+    # comment theme: its figures are read when the report is shown, so they follow later work.
+    evidence_kind: Mapped[str] = mapped_column(String(30), default="", server_default="")
+    evidence_id: Mapped[int | None] = mapped_column(Integer)
 
     report = relationship("FindingsReport", back_populates="findings")
     question = relationship("Question")
@@ -132,8 +153,10 @@ class Recommendation(db.Model):
     text: Mapped[str] = mapped_column(Text)
 
     report = relationship("FindingsReport", back_populates="recommendations")
-    responses = relationship("Response", back_populates="recommendation", order_by="Response.id",
-                             cascade="save-update, merge, delete", passive_deletes=True)  # NOT NULL key, ON DELETE CASCADE
+    all_responses = relationship("Response", back_populates="recommendation", order_by="Response.id",
+                                 cascade="save-update, merge, delete", passive_deletes=True)  # NOT NULL key, ON DELETE CASCADE
+    responses = relationship("Response", primaryjoin="and_(Recommendation.id == Response.recommendation_id, Response.state == 'published')",
+                             viewonly=True, order_by="Response.id")
 
 
 class ReportAttachment(db.Model):
@@ -209,15 +232,54 @@ class Response(Versioned, db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    # A draft until a coordinator of the partnership (or an officer) publishes it: a
+    # compare-and-set move (responses.publish_response), who and when recorded here.
+    state: Mapped[str] = mapped_column(String(20), default="draft", server_default="published", index=True)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
 
-    report = relationship("FindingsReport", back_populates="responses")
-    recommendation = relationship("Recommendation", back_populates="responses")
+    report = relationship("FindingsReport", back_populates="all_responses")
+    recommendation = relationship("Recommendation", back_populates="all_responses")
     partnership = relationship("Partnership")
+    updated_by = relationship("User", foreign_keys=[updated_by_id])
+    published_by = relationship("User", foreign_keys=[published_by_id])
     updates = relationship("ResponseUpdate", back_populates="response", cascade="all, delete-orphan", order_by="ResponseUpdate.id")
 
     @property
     def status_label(self) -> str:
         return RESPONSE_STATUSES.get(self.status, self.status)
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == "published"
+
+    @property
+    def stage(self) -> str:
+        """How far the action has got: the latest progress note that says, else the decision."""
+        for update in reversed(self.updates):
+            if update.stage:
+                return update.stage
+        return {"taken": "done", "not-taken": "not-taken"}.get(self.status, "planned")
+
+    @property
+    def stage_label(self) -> str:
+        return PROGRESS_STAGES.get(self.stage, self.stage)
+
+    @property
+    def stage_reason(self) -> str:
+        """Why it was not taken: the note that said so, else the response's own reason."""
+        if self.stage != "not-taken":
+            return ""
+        for update in reversed(self.updates):
+            if update.stage == "not-taken":
+                return update.note
+        return self.reason
+
+    def overdue_on(self, today: date) -> bool:
+        """A published promise past its due date with no progress note saying it is done (or
+        not taken): computed on every page load, never stored."""
+        return (self.state == "published" and self.due_on is not None and today > self.due_on
+                and self.stage not in FINISHED_STAGES)
 
 
 class ResponseUpdate(db.Model):
@@ -229,11 +291,16 @@ class ResponseUpdate(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("findings_response.id", ondelete="CASCADE"), index=True)
     note: Mapped[str] = mapped_column(Text)
+    stage: Mapped[str] = mapped_column(String(20), default="", server_default="")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     response = relationship("Response", back_populates="updates")
     author = relationship("User")
+
+    @property
+    def stage_label(self) -> str:
+        return PROGRESS_STAGES.get(self.stage, "")
 
 
 class ResponseReminder(db.Model):
@@ -245,6 +312,25 @@ class ResponseReminder(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("findings_report.id", ondelete="CASCADE"), index=True)
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id", ondelete="CASCADE"), index=True)
+    due_on: Mapped[date] = mapped_column(Date)
+    sent_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StageReminder(db.Model):
+    """A reminder sent for one stage of one promise: a partnership's response to a report
+    ("report:<id>:<partnership id>") or one action's due date ("response:<id>"), at the stage
+    "due-soon" or "overdue". Unique, so each stage is reminded once for each due date."""
+
+    __tablename__ = "findings_stage_reminder"
+    __table_args__ = (UniqueConstraint("target", "stage", "due_on"), {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("findings_report.id", ondelete="CASCADE"), index=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id", ondelete="CASCADE"), index=True)
+    response_id: Mapped[int | None] = mapped_column(ForeignKey("findings_response.id", ondelete="CASCADE"), index=True)
+    target: Mapped[str] = mapped_column(String(60))
+    stage: Mapped[str] = mapped_column(String(20))
     due_on: Mapped[date] = mapped_column(Date)
     sent_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     recipients: Mapped[int] = mapped_column(Integer, default=0)
@@ -264,6 +350,7 @@ def _describe_for_deletes() -> None:
     deletion.describe("findings_response", "partnership response", "partnership responses", "action")
     deletion.describe("findings_response_update", "progress note", "progress notes", "note")
     deletion.describe("findings_reminder", "reminder sent", "reminders sent", None)
+    deletion.describe("findings_stage_reminder", "reminder sent", "reminders sent", None)
     for name, words in (("consultation", "consultations it comes from"), ("priority", "priorities"), ("outcome", "outcomes"),
                         ("indicator", "indicators"), ("area", "areas"), ("partnership", "partnerships that must respond")):
         deletion.describe(f"findings_report_{name}", f"link to {words}", f"links to {words}", None)

@@ -1,7 +1,18 @@
 """Telling people: emails when a report moves (reviewers, the author), and when it becomes
-public (each responding partnership's coordinators, and residents who asked to hear back,
-whose addresses are forgotten once the last report from their consultation is out). Mail
-is queued and sent after the commit."""
+public (each responding partnership's coordinators, and residents who asked to hear back).
+Mail is queued and sent after the commit.
+
+Residents who asked to hear back get two messages, as the survey page promises:
+1. when the findings are published (``release``), and
+2. when every partnership named on the report has published its response
+   (``tell_residents_responded``, called when a response is published), or, when the
+   responses are late, a message saying so (``tell_residents_late``, run by
+   ``send-reminders``). ``FindingsReport.responses_told_at`` is set by a compare-and-set, so
+   the second message goes once.
+An address is deleted only once the mail server has accepted its second message
+(``hear_back_finished``), and only when no other report from the consultation still owes
+them a message. A report that names no partnership has nothing to wait for: its first
+message is the last."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -100,21 +111,27 @@ def release(report: FindingsReport, at: datetime | None = None) -> int:
             sent += 1
     told = 0
     if report.visibility == "public":
+        waits = bool(report.partnerships)
         for consultation in report.consultations:
             entries = contacts.addresses(consultation.id)
-            # Each address is deleted only once the server has accepted its email (or given
-            # up on it after ENGAGE_MAIL_GIVE_UP_DAYS): hear_back_finished, run by the sender.
-            forget = bool(entries) and not _still_pending(consultation, report)
+            # The address is kept for the second message (the partnerships' responses); with no
+            # partnership to answer this first message is the last, and the address goes once
+            # the server has accepted it (or given up after ENGAGE_MAIL_GIVE_UP_DAYS):
+            # hear_back_finished, run by the sender.
+            forget = bool(entries) and not waits and not _still_pending(consultation, report)
+            if waits:
+                later = (f"Each partnership named in it must now say what it will do about it, by {due.day} {due:%B %Y}. "
+                         f"We will email you once more: when they have all said, or if they are late.")
+            else:
+                later = ("This is the last email you will get about this. We delete your email address once it is sent, "
+                         "unless another report from this consultation is still on its way.")
             for source, key, email in entries:
                 queue_mail(email, f"What happened after “{consultation.title}”",
                            f"Hello,\n\nYou asked us to tell you what happened after you took part in “{consultation.title}”.\n\n"
-                           f"The partnership has published what it found, and each partnership named in it will say what "
-                           f"it is doing about it:\n\n{report.title}\n{link}\n\n"
-                           f"This is the only email you will get about this. We delete your email address once this "
-                           f"email is sent, unless another report from this consultation is still being written.\n\n{site}",
+                           f"The partnership has published what it found:\n\n{report.title}\n{link}\n\n{later}\n\n{site}",
                            personal=True, key=f"hear-back:{report.id}:{source}:{key}", topic=mail_topic(report),
                            after=HEAR_BACK, data={"report_id": report.id, "consultation_id": consultation.id,
-                                                  "source": source, "contact": key, "forget": forget})
+                                                  "source": source, "contact": key, "forget": forget, "count": True})
                 told += 1
     audit.record(None, "release", report, f"Findings report made public: {report.title}",
                  changes={"coordinators_told": [None, sent], "residents_to_tell": [None, told]})
@@ -127,6 +144,97 @@ def release(report: FindingsReport, at: datetime | None = None) -> int:
 HEAR_BACK = "sharing.hear-back"
 
 
+def _answers_in_words(report) -> str:
+    lines = []
+    for number, rec in enumerate(report.recommendations, start=1):
+        lines.append(f"{number}. {rec.text[:300]}")
+        for response in rec.responses:
+            said = response.action or response.reason
+            due = f" (due {response.due_on.day} {response.due_on:%B %Y})" if response.due_on else ""
+            lines.append(f"   {response.partnership.name}: {response.status_label}{due}. {said[:300]}".rstrip())
+    return "\n".join(lines)
+
+
+def _tell_residents_again(report, at: datetime, late: bool) -> int:
+    """The second message to everyone who asked to hear back about the report's
+    consultations: once (a compare-and-set on ``responses_told_at``); each address goes once
+    the server has accepted it, unless another report from the consultation still owes them."""
+    if not transitions.try_compare_and_set(report, {"state": "published", "responses_told_at": None},
+                                           {"responses_told_at": at}):
+        return 0
+    site = current_app.config["ENGAGE_SITE_NAME"]
+    link = _report_url(report)
+    from .responses import due_on, progress
+
+    items = progress(report)
+    if late:
+        due = due_on(report)
+        missing = [i.partnership.name for i in items if not i.done]
+        opening = (f"The partnerships named in “{report.title}” should have said what they will do by "
+                   f"{due.day} {due:%B %Y}. They are late: {', '.join(missing)} {'has' if len(missing) == 1 else 'have'} "
+                   f"not answered every point yet. The report's page shows what each has said so far, and marks what is late.")
+        subject = f"The responses are late: {report.title}"
+    else:
+        opening = f"Every partnership named in “{report.title}” has now said what it will do about it."
+        subject = f"What the partnerships will do: {report.title}"
+    told = 0
+    if report.visibility == "public":
+        words = _answers_in_words(report)
+        for consultation in report.consultations:
+            entries = contacts.addresses(consultation.id)
+            forget = bool(entries) and not _still_pending(consultation, report)
+            for source, key, email in entries:
+                queue_mail(email, subject,
+                           f"Hello,\n\nYou asked us to tell you what happened after you took part in “{consultation.title}”.\n\n"
+                           f"{opening}\n\n{words}\n\nRead it all, and see how each action is going:\n{link}\n\n"
+                           f"This is the last email you will get about this. We delete your email address once it is sent, "
+                           f"unless another report from this consultation is still on its way.\n\n{site}",
+                           personal=True, key=f"hear-back-2:{report.id}:{source}:{key}", topic=mail_topic(report),
+                           after=HEAR_BACK, data={"report_id": report.id, "consultation_id": consultation.id,
+                                                  "source": source, "contact": key, "forget": forget, "count": False})
+                told += 1
+    audit.record(None, "tell-residents", report,
+                 f"Residents told the responses are {'late' if late else 'in'}: {report.title}",
+                 changes={"residents_to_tell": [None, told]})
+    db.session.flush()
+    return told
+
+
+def tell_residents_responded(report, at: datetime | None = None) -> int:
+    """Once every partnership named on the released report has published a response to every
+    recommendation, the residents who asked to hear back get their second message."""
+    from .responses import progress
+
+    if report.released_at is None or report.responses_told_at is not None or not report.partnerships:
+        return 0
+    items = progress(report)
+    if not all(i.done for i in items):
+        return 0
+    return _tell_residents_again(report, at or now(), late=False)
+
+
+def tell_residents_late(today=None, at: datetime | None = None) -> int:
+    """Reports whose responses are late (past the due date, not every partnership has
+    answered): the residents who asked to hear back get their second message, saying so."""
+    from datetime import date
+
+    from .responses import progress
+
+    today = today or date.today()
+    told = 0
+    reports = db.session.scalars(select(FindingsReport).where(
+        out_clause(at), FindingsReport.released_at.is_not(None), FindingsReport.responses_told_at.is_(None))
+        .order_by(FindingsReport.id)).all()
+    for report in reports:
+        items = progress(report)
+        if items and all(i.done for i in items):
+            # Two last responses published at the same moment each saw the other missing.
+            told += _tell_residents_again(report, at or now(), late=False)
+        elif items and any(i.state_on(today) == "late" for i in items):
+            told += _tell_residents_again(report, at or now(), late=True)
+    return told
+
+
 def mail_topic(report) -> str:
     return f"findings-report:{report.id}"
 
@@ -137,19 +245,25 @@ def hear_back_finished(outcome: str, data: dict) -> None:
     counts in ``residents_told``. Runs in the sender's transaction (engage/core/mail.py)."""
     if data.get("forget"):
         contacts.forget(int(data["consultation_id"]), [(data["source"], data["contact"], "")])
-    if outcome == SENT:
+    if outcome == SENT and data.get("count", True):   # residents_told counts the first messages
         table = FindingsReport.__table__
         db.session.execute(update(table).where(table.c.id == int(data["report_id"]))
                            .values(residents_told=func.coalesce(table.c.residents_told, 0) + 1))
 
 
 def _still_pending(consultation, report) -> bool:
-    """Is another report from this consultation still on its way (so residents wait for it)?"""
+    """Does another report from this consultation still owe residents a message (it is being
+    written, or published but not out, or out but its second message is not sent)?"""
+    from ..partnership.models import Partnership
+
     return db.session.scalar(
         select(FindingsReport.id).where(FindingsReport.id != report.id,
                                         FindingsReport.consultations.any(Consultation.id == consultation.id),
                                         or_(FindingsReport.state.in_(PENDING_STATES),
-                                            and_(FindingsReport.state == "published", FindingsReport.released_at.is_(None))))
+                                            and_(FindingsReport.state == "published", FindingsReport.released_at.is_(None)),
+                                            and_(FindingsReport.state == "published", FindingsReport.visibility == "public",
+                                                 FindingsReport.responses_told_at.is_(None),
+                                                 FindingsReport.partnerships.any(Partnership.id.is_not(None)))))
         .limit(1)) is not None
 
 

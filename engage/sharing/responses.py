@@ -1,6 +1,20 @@
 """The partnerships' responses ("we did"): one answer per recommendation per partnership
 named on a published report, progress on the actions, when they are due, which are late,
-and the reminders ``send-reminders`` sends (one per partnership, report and due date)."""
+and the reminders ``send-reminders`` sends.
+
+Promises kept, or seen to be late (issue 18):
+- A response is a draft until a coordinator of the partnership (or an officer) publishes it
+  (``publish_response``: a compare-and-set from "draft", who and when recorded). Drafts are in
+  ``report.all_responses`` only; ``report.responses`` (what every page, the API, the feed and
+  search read) holds published ones.
+- A due date already past asks for confirmation (``PastDueDate``); nothing is saved until then.
+- Progress notes carry a stage (planned, in progress, done, not taken with the reason). A
+  published action past its due date whose latest stage is not done (or not taken) is
+  overdue (``Response.overdue_on``), computed on every page load.
+- Reminders go to the partnership's coordinators once per stage (due soon, overdue) for each
+  due date: ``StageReminder`` rows are unique, and the mail keys are send-once.
+- Publishing fires ``response.published``; progress on a published response fires
+  ``response.progress`` (engage/core/events.py)."""
 from __future__ import annotations
 
 import hashlib
@@ -13,7 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.roles import COORDINATOR, OFFICER
-from ..core import audit, concurrency, events
+from ..core import audit, concurrency, events, transitions
 from ..core.errors import not_found
 from ..core.mail import external_url, path_for, queue_mail
 from ..core.models import utcnow
@@ -23,11 +37,23 @@ from ..core.sanitise import clean_text
 from ..extensions import db
 from ..partnership.models import Partnership
 from . import services
-from .models import RESPONSE_STATUSES, FindingsReport, Recommendation, Response, ResponseReminder, ResponseUpdate
+from .models import (PROGRESS_STAGES, RESPONSE_STATUSES, FindingsReport, Recommendation, Response, ResponseReminder,
+                     ResponseUpdate, StageReminder)
 from .services import RuleError
 
 DEFAULT_WEEKS = 8
+DUE_SOON_DAYS = 7
 LINK_KIND = "findings-response"
+PROMISE_STATUSES = ("accepted", "planned")   # decisions whose due date is a promise
+
+
+class PastDueDate(RuleError):
+    """The due date given is already past: the form asks to confirm before anything is saved."""
+
+    def __init__(self, due: date):
+        super().__init__(f"The due date, {due.day} {due:%B %Y}, has already passed. Check the date, or confirm below "
+                         "that you want to save it: the action will show as overdue straight away.", "due_on")
+        self.due = due
 
 
 def weeks() -> int:
@@ -50,6 +76,11 @@ class Progress:
     total: int
     due_on: date | None
     last_answer: datetime | None
+    actions: list = None          # the partnership's published responses
+
+    def overdue(self, today: date) -> list[Response]:
+        """Its published promises past their due date and not done: broken promises."""
+        return [r for r in (self.actions or []) if r.overdue_on(today)]
 
     @property
     def done(self) -> bool:
@@ -77,13 +108,26 @@ def progress(report: FindingsReport) -> list[Progress]:
     out = []
     for partnership in report.partnerships:
         mine = [r for r in report.responses if r.partnership_id == partnership.id]
-        last = max((r.created_at for r in mine), default=None)
-        out.append(Progress(partnership, len(mine), total, due, last))
+        last = max((r.published_at or r.created_at for r in mine), default=None)
+        out.append(Progress(partnership, len(mine), total, due, last, mine))
     return out
 
 
 def responses_of(report: FindingsReport, partnership_id: int) -> dict[int, Response]:
-    return {r.recommendation_id: r for r in report.responses if r.partnership_id == partnership_id}
+    """Every response of the partnership to the report, drafts too (for those who answer)."""
+    return {r.recommendation_id: r for r in report.all_responses if r.partnership_id == partnership_id}
+
+
+def drafts_of(report: FindingsReport, partnership_ids) -> dict[tuple[int, int], Response]:
+    """Draft responses of these partnerships, by (partnership id, recommendation id)."""
+    ids = set(partnership_ids)
+    return {(r.partnership_id, r.recommendation_id): r for r in report.all_responses
+            if r.partnership_id in ids and r.state == "draft"}
+
+
+def overdue_actions(report: FindingsReport, today: date) -> list[Response]:
+    """Published promises on this report past their due date and not done."""
+    return [r for r in report.responses if r.overdue_on(today)]
 
 
 def can_respond(user, report: FindingsReport, partnership: Partnership) -> bool:
@@ -124,9 +168,12 @@ def link_choices(user) -> list[tuple[str, str]]:
 
 
 def save_response(actor, report: FindingsReport, partnership: Partnership, recommendation: Recommendation, data: dict,
-                  version=concurrency.UNCHECKED) -> Response:
-    """Record or change one partnership's answer to one recommendation. ``version`` is what
-    the form was loaded from (someone else's save in between is an ``EditConflict``)."""
+                  version=concurrency.UNCHECKED, today: date | None = None) -> Response:
+    """Record or change one partnership's answer to one recommendation: a new one is a draft
+    until ``publish_response``; a published one changed stays published (the change is in its
+    history). ``version`` is what the form was loaded from (someone else's save in between is
+    an ``EditConflict``). A promise with a due date already past (and not the date it already
+    had) is ``PastDueDate`` unless ``data["confirm_past_due"]``."""
     if not can_respond(actor, report, partnership):
         raise RuleError("Only a coordinator of this partnership or a partnership officer can record its response, once the report is published.")
     if recommendation.report_id != report.id:
@@ -155,22 +202,54 @@ def save_response(actor, report: FindingsReport, partnership: Partnership, recom
     creating = response is None
     if not creating:
         concurrency.check(response, version)
+    due = data.get("due_on")
+    today = today or date.today()
+    if (due is not None and due < today and status in PROMISE_STATUSES and not data.get("confirm_past_due")
+            and (creating or response.due_on != due)):
+        raise PastDueDate(due)
     if creating:
         response = Response(report=report, recommendation=recommendation, partnership=partnership)
         db.session.add(response)
-    response.status, response.due_on = status, data.get("due_on")
+    response.status, response.due_on = status, due
     response.reason, response.action, response.owner = fields["reason"], fields["action"], fields["owner"]
     response.link_kind, response.link_id = link_kind, link_id
     response.updated_by_id = actor.id
     changes = audit.changes_of(response)
     db.session.flush()
     audit.record(actor, "create" if creating else "update", response,
-                 f"{partnership.name} {'responded' if creating else 'changed its response'} to a recommendation in {report.title}",
+                 f"{partnership.name} {'drafted a response' if creating else 'changed its response'} to a recommendation in {report.title}",
                  changes=changes)
     concurrency.flush(response)
-    # The one place a response becomes public (the draft/publish step moves this call there).
+    return response
+
+
+def publish_response(actor, report: FindingsReport, response: Response, at: datetime | None = None) -> Response:
+    """Make a draft response public: a compare-and-set from "draft" (of two clicks, one
+    publishes and the other is told it already happened), recording who and when. Fires
+    ``response.published``; once every partnership has answered every recommendation, the
+    residents who asked to hear back get their second message."""
+    if not can_respond(actor, report, response.partnership):
+        raise RuleError("Only a coordinator of this partnership or a partnership officer can publish its response.")
+    if response.report_id != report.id:
+        raise RuleError("That response is not part of this report.")
+    at = at or utcnow()
+    transitions.compare_and_set(response, {"state": "draft"},
+                                {"state": "published", "published_at": at, "published_by_id": actor.id},
+                                done="published this response")
+    # An ORM change too, so that search (which watches flushed records) indexes its words now.
+    response.updated_at = at
+    audit.record(actor, "publish", response, f"{response.partnership.name} published its response to a recommendation in {report.title}",
+                 changes={"state": ["draft", "published"]})
+    db.session.flush()
+    # The published-only lists were loaded before this move.
+    db.session.expire(report, ["responses"])
+    db.session.expire(response.recommendation, ["responses"])
+    # The one place a response becomes public: followers hear of it (engage/core/events.py).
     events.publish(events.RESPONSE_PUBLISHED, report_id=report.id, response_id=response.id,
-                   partnership_id=partnership.id)
+                   partnership_id=response.partnership_id)
+    from .notices import tell_residents_responded
+
+    tell_residents_responded(report)
     return response
 
 
@@ -182,22 +261,29 @@ def get_response(report, response_id) -> Response:
     return response
 
 
-def add_update(actor, report, response: Response, note: str) -> ResponseUpdate:
+def add_update(actor, report, response: Response, note: str, stage: str = "") -> ResponseUpdate:
+    """Progress on a response's action: a note and where the action has got to (planned, in
+    progress, done, or not taken, when the note says why). Progress on a published response
+    fires ``response.progress``."""
     if not can_respond(actor, report, response.partnership):
         raise RuleError("Only a coordinator of this partnership or a partnership officer can add progress.")
+    stage = stage or ""
+    if stage not in PROGRESS_STAGES:
+        raise RuleError("Select how far the action has got", "stage")
     note = clean_text(note)
     if not note:
-        raise RuleError("Enter the progress made", "note")
+        raise RuleError("Say why the action will not be taken" if stage == "not-taken" else "Enter the progress made", "note")
     if len(note) > 3000:
         raise RuleError("Progress must be 3,000 characters or fewer", "note")
-    update = ResponseUpdate(response=response, note=note, author_id=actor.id)
+    update = ResponseUpdate(response=response, note=note, stage=stage, author_id=actor.id)
     db.session.add(update)
     response.updated_at = utcnow()
     db.session.flush()
     audit.record(actor, "create", update, f"Progress added to {response.partnership.name}'s response in {report.title}",
-                 changes={"note": [None, note]})
+                 changes={"note": [None, note], "stage": [None, stage]})
     db.session.flush()
-    events.publish(events.RESPONSE_PROGRESS, report_id=report.id, response_id=response.id, update_id=update.id)
+    if response.state == "published":   # progress on a draft is nobody's news yet
+        events.publish(events.RESPONSE_PROGRESS, report_id=report.id, response_id=response.id, update_id=update.id)
     return update
 
 
@@ -216,6 +302,7 @@ def linking_to(kind: str, target_id: int, user) -> list[Response]:
     rows = db.session.scalars(
         select(Response).join(FindingsReport)
         .where(Response.link_kind == kind, Response.link_id == target_id, FindingsReport.state == "published",
+               Response.state == "published",
                services.visible_clause(user))
         .options(selectinload(Response.report), selectinload(Response.partnership), selectinload(Response.recommendation),
                  selectinload(Response.updates))
@@ -232,30 +319,96 @@ def late_responses(today: date | None = None) -> list[tuple[FindingsReport, Prog
     return [(r, p) for r in reports for p in progress(r) if p.state_on(today) == "late"]
 
 
+def _stage(due: date | None, today: date) -> str | None:
+    """The reminder stage of a due date today: "overdue", "due-soon" (within DUE_SOON_DAYS) or None."""
+    if due is None:
+        return None
+    if today > due:
+        return "overdue"
+    if (due - today).days <= DUE_SOON_DAYS:
+        return "due-soon"
+    return None
+
+
+def stage_items(today: date) -> list[tuple[FindingsReport, Partnership, Response | None, str, date]]:
+    """Everything due soon or overdue today, not yet done: (report, partnership, response or
+    None for the partnership's whole response, stage, due date). A late response to the
+    report (every recommendation not yet answered) is reminded by ``ResponseReminder``."""
+    reports = db.session.scalars(services.with_everything(select(FindingsReport).where(services.out_clause()))
+                                 .order_by(FindingsReport.id)).all()
+    out = []
+    for report in reports:
+        for item in progress(report):
+            if not item.done and _stage(item.due_on, today) == "due-soon":
+                out.append((report, item.partnership, None, "due-soon", item.due_on))
+        for response in report.responses:
+            stage = _stage(response.due_on, today)
+            if stage and response.stage not in ("done", "not-taken") and response.status in PROMISE_STATUSES:
+                out.append((report, response.partnership, response, stage, response.due_on))
+    return out
+
+
+STAGE_WORDS = {"due-soon": "due soon", "overdue": "overdue"}
+
+
 def send_reminders(today: date | None = None) -> list[tuple[FindingsReport, Partnership, int]]:
-    """Remind late partnerships' coordinators once per report and due date. Each coordinator
-    gets one email per run listing everything newly late, so it is safe to run hourly."""
+    """Remind the partnership's coordinators of what is due soon or overdue: a late response
+    once per report and due date (``ResponseReminder``); a response due soon, and each
+    promised action due soon and then overdue, once per stage and due date (``StageReminder``,
+    unique). Each coordinator gets one email per run listing everything new, so it is safe to
+    run hourly; the mail keys make each email send-once even if two runs overlap."""
     today = today or date.today()
     site = current_app.config["ENGAGE_SITE_NAME"]
     done = set(db.session.execute(select(ResponseReminder.report_id, ResponseReminder.partnership_id, ResponseReminder.due_on)))
+    staged = set(db.session.execute(select(StageReminder.target, StageReminder.stage, StageReminder.due_on)))
     sent, letters = [], {}
+
+    def tell(people, line, kind):
+        for user in people:
+            letter = letters.setdefault(user.id, (user, [], []))
+            letter[1].append(line)
+            letter[2].append(kind)
+
     for report, item in late_responses(today):
         if (report.id, item.partnership.id, item.due_on) in done:
             continue
         people = [u for u in item.partnership.coordinators if u.active]
-        line = (f"- {report.title}\n  {item.partnership.name}: due {item.due_on.day} {item.due_on:%B %Y}, "
+        line = (f"- {report.title}\n  {item.partnership.name}: response overdue, due {item.due_on.day} {item.due_on:%B %Y}, "
                 f"{item.answered} of {item.total} recommendations answered\n  {external_url('sharing.report', report_id=report.id)}")
-        for user in people:
-            letters.setdefault(user.id, (user, [], []))[1].append(line)
-            letters[user.id][2].append(report.title)
+        tell(people, line, ("late", report.title))
         db.session.add(ResponseReminder(report_id=report.id, partnership_id=item.partnership.id, due_on=item.due_on,
                                         recipients=len(people)))
         sent.append((report, item.partnership, len(people)))
-    for user, lines, titles in letters.values():
-        subject = f"Response overdue: {titles[0]}" if len(lines) == 1 else f"Responses overdue: {len(lines)} findings reports"
+    for report, partnership, response, stage, due in stage_items(today):
+        target = f"response:{response.id}" if response is not None else f"report:{report.id}:{partnership.id}"
+        if (target, stage, due) in staged:
+            continue
+        staged.add((target, stage, due))
+        people = [u for u in partnership.coordinators if u.active]
+        when = f"{due.day} {due:%B %Y}"
+        if response is None:
+            item = next(i for i in progress(report) if i.partnership.id == partnership.id)
+            line = (f"- {report.title}\n  {partnership.name}: response due soon, by {when}, {item.answered} of {item.total} "
+                    f"recommendations answered\n  {external_url('sharing.report', report_id=report.id)}")
+        else:
+            line = (f"- {report.title}\n  {partnership.name}: action {STAGE_WORDS[stage]}, due {when}: {response.action[:200]}\n"
+                    f"  Add progress (or mark it done) here: "
+                    f"{external_url('sharing.progress', report_id=report.id, response_id=response.id)}")
+        tell(people, line, (stage, report.title))
+        db.session.add(StageReminder(report_id=report.id, partnership_id=partnership.id,
+                                     response_id=response.id if response is not None else None,
+                                     target=target, stage=stage, due_on=due, recipients=len(people)))
+        sent.append((report, partnership, len(people)))
+    for user, lines, kinds in letters.values():
+        if all(kind == "late" for kind, _ in kinds):
+            subject = f"Response overdue: {kinds[0][1]}" if len(lines) == 1 else f"Responses overdue: {len(lines)} findings reports"
+        elif len(lines) == 1:
+            subject = f"{'Overdue' if kinds[0][0] in ('late', 'overdue') else 'Due soon'}: {kinds[0][1]}"
+        else:
+            subject = f"Reminder: {len(lines)} promises due soon or overdue"
         queue_mail(user.email, subject,
-                   f"Hello {user.name},\n\nThe response of a partnership you coordinate is overdue:\n\n" + "\n\n".join(lines)
-                   + f"\n\nResidents and the board can see that a response is late.\n\n{site}",
+                   f"Hello {user.name},\n\nA partnership you coordinate has promises due soon or overdue:\n\n" + "\n\n".join(lines)
+                   + f"\n\nResidents and the board can see when a promise is late.\n\n{site}",
                    key=f"response-reminder:{user.id}:{today.isoformat()}:{hashlib.sha256(chr(10).join(lines).encode()).hexdigest()[:32]}")
     db.session.flush()
     return sent
@@ -264,7 +417,7 @@ def send_reminders(today: date | None = None) -> list[tuple[FindingsReport, Part
 # ---- the link kind others use (the implementation plan links its actions to responses) -----
 
 def _choices(user):
-    rows = db.session.scalars(select(Response).join(FindingsReport).where(services.visible_clause(user))
+    rows = db.session.scalars(select(Response).join(FindingsReport).where(services.visible_clause(user), Response.state == "published")
                               .order_by(FindingsReport.title, Response.id)).all()
     return [(r.id, f"{r.report.title}: {r.partnership.short_name or r.partnership.name} on “{r.recommendation.text[:60]}”")
             for r in rows if services.can_view(user, r.report)]
@@ -273,7 +426,7 @@ def _choices(user):
 def _resolve(response_id, user):
     rid = to_id(response_id)
     response = db.session.get(Response, rid) if rid else None
-    if response is None or not services.can_view(user, response.report):
+    if response is None or response.state != "published" or not services.can_view(user, response.report):
         return None
     title = f"{response.partnership.name}'s response: {response.recommendation.text[:80]}"
     return title, path_for("sharing.report", report_id=response.report_id, _anchor=f"response-{response.id}")

@@ -162,6 +162,9 @@ def delete(report_id):
 def _finding_form(report, finding):
     form = forms.FindingForm(obj=finding if request.method == "GET" else None)
     form.question_id.set_choices(services.question_choices(report))
+    form.cited.choices = [("", "Not linked to a theme")] + contents.evidence_choices(report)
+    if request.method == "GET" and finding is not None and finding.evidence_kind:
+        form.cited.data = f"{finding.evidence_kind}:{finding.evidence_id}"
     return form
 
 
@@ -199,7 +202,7 @@ def key_findings(report_id, finding_id=None):
     report = services.get_for_edit(current_user, report_id)
     finding = contents.get_finding(report, finding_id) if finding_id is not None else None
     return _part_page(report, finding, _finding_form(report, finding), contents.save_finding,
-                      ("statement", "evidence", "question_id", "position"), noun="Key finding",
+                      ("statement", "evidence", "question_id", "cited", "position"), noun="Key finding",
                       endpoint="sharing.key_findings", template="sharing/key_findings.html", name="finding")
 
 
@@ -309,7 +312,10 @@ def move(report_id, action):
             db.session.commit()
             flash(f"Report {workflow.PAST[action]}.", "success")
             return redirect(url_for("sharing.report", report_id=report.id))
-    return render_template("sharing/move.html", report=report, form=form, step=step, problems=problems), form_status(form)
+    waiting = workflow.approver_words(report) if action == "submit" else ""
+    stuck = workflow.stuck(report, force=True) if action == "submit" else None
+    return render_template("sharing/move.html", report=report, form=form, step=step, problems=problems,
+                           waiting=waiting, stuck=stuck), form_status(form)
 
 
 # ---- responses -----------------------------------------------------------------------------
@@ -328,13 +334,17 @@ def respond(report_id, partnership_id, recommendation_id):
     if request.method == "GET" and existing is not None:
         form.version.data = existing.version
         form.link.data = f"{existing.link_kind}:{existing.link_id}" if existing.link_kind else ""
-    conflict = None
+    conflict = past_due = None
     if form.validate_on_submit():
         data = {"status": form.status.data, "action": form.action.data, "reason": form.reason.data, "owner": form.owner.data,
-                "due_on": form.due_on.data, "link": form.link.data}
+                "due_on": form.due_on.data, "link": form.link.data, "confirm_past_due": form.confirm_past_due.data}
         try:
             responses.save_response(current_user, report, partnership, recommendation, data,
                                     version=form.version.data if existing is not None else concurrency.UNCHECKED)
+        except responses.PastDueDate as error:
+            db.session.rollback()
+            attach_error(form, error)
+            past_due = error.due
         except (EditConflict, *CONFLICTS) as error:
             db.session.rollback()
             error = as_conflict(error, Response, existing.id, form.version.data)
@@ -345,10 +355,38 @@ def respond(report_id, partnership_id, recommendation_id):
             attach_error(form, error)
         else:
             db.session.commit()
-            flash(f"{partnership.name}'s response saved.", "success")
+            if existing is not None and existing.state == "published":
+                flash(f"{partnership.name}'s response changed. The change is public.", "success")
+            else:
+                flash(f"{partnership.name}'s response saved as a draft. Only you and other staff who can answer for the "
+                      f"partnership can see it until you publish it.", "success")
             return redirect(url_for("sharing.report", report_id=report.id, _anchor=f"partnership-{partnership.id}"))
     return render_template("sharing/respond.html", report=report, partnership=partnership, recommendation=recommendation,
-                           form=form, existing=existing, conflict=conflict), form_status(form, conflict)
+                           form=form, existing=existing, conflict=conflict, past_due=past_due), form_status(form, conflict)
+
+
+@bp.route("/findings/<int:report_id>/responses/<int:response_id>/publish", methods=["POST"])
+@role_required(COORDINATOR, OFFICER)
+def publish_response(report_id, response_id):
+    report = services.get_for_view(current_user, report_id)
+    response = responses.get_response(report, response_id)
+    if not responses.can_respond(current_user, report, response.partnership):
+        abort(403)
+    form = forms.PublishResponseForm()
+    if not form.validate_on_submit():
+        abort(400, "The form had expired. Go back to the report and try again.")
+    try:
+        responses.publish_response(current_user, report, response)
+    except transitions.AlreadyMoved as error:
+        db.session.rollback()
+        return render_template("sharing/refused.html", report=report, message=str(error),
+                               heading="Someone else has just done this"), 409
+    except services.RuleError as error:
+        db.session.rollback()
+        return render_template("sharing/refused.html", report=report, message=str(error)), 409
+    db.session.commit()
+    flash(f"{response.partnership.name}'s response published. Everyone who can read the report can now see it.", "success")
+    return redirect(url_for("sharing.report", report_id=report.id, _anchor=f"response-{response.id}"))
 
 
 @bp.route("/findings/<int:report_id>/responses/<int:response_id>/progress", methods=["GET", "POST"])
@@ -361,7 +399,7 @@ def progress(report_id, response_id):
     form = forms.UpdateForm()
     if form.validate_on_submit():
         try:
-            responses.add_update(current_user, report, response, form.note.data)
+            responses.add_update(current_user, report, response, form.note.data, form.stage.data)
         except services.RuleError as error:
             db.session.rollback()
             attach_error(form, error)

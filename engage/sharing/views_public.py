@@ -96,16 +96,17 @@ def report(report_id):
     today = date.today()
     by_key = {(r.partnership_id, r.recommendation_id): r for r in item.responses}
     answerable = {p.id for p in responses.partnerships_to_answer(current_user, item)}
+    drafts = responses.drafts_of(item, answerable)   # only for those who answer for the partnership
     staff = bool(workflow.roles_for(current_user, item)) or (current_user.is_authenticated and current_user.role == OFFICER)
     return render_template(
         "sharing/report.html", report=item, public=services.is_public(item, current_user), today=today,
         can_edit=services.can_edit(current_user, item), can_delete=services.can_delete(current_user, item),
         moves=workflow.allowed(current_user, item), problems=services.publish_problems(item),
-        priorities=services.priority_view(item), progress=responses.progress(item), by_key=by_key, answerable=answerable,
+        priorities=services.priority_view(item), progress=responses.progress(item), by_key=by_key, answerable=answerable, drafts=drafts,
         due=responses.due_on(item), linked=responses.linked, state_labels=responses.STATE_LABELS,
         audiences=AUDIENCES, visibility_labels=VISIBILITY, staff=staff, headline=services.question_headline,
         history=history(item, limit=30) if staff else [], timeline=services.timeline(item) if staff else [],
-        size_label=uploads.size_label,
+        size_label=uploads.size_label, finding_evidence=contents.finding_evidence,
         past=workflow.PAST, states=STATES,
     )
 

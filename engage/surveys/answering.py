@@ -10,6 +10,7 @@ lost, and sending the same page twice stores one answer.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -127,8 +128,9 @@ def visible_on(survey, page: structure.Page, answers: dict) -> list:
     return structure.visible_questions(page, answers, by_id)
 
 
-def read_page(survey, response, page: structure.Page, form, *, skip: bool = False) -> PageResult:
-    """Check the answers sent for one page. Nothing is saved when there is any error."""
+def read_page(survey, response, page: structure.Page, form, *, skip: bool = False, require: bool = True) -> PageResult:
+    """Check the answers sent for one page. Nothing is saved when there is any error.
+    ``require=False`` (saving to come back later): a required question left blank is no error."""
     answers = answers_of(response)
     result = PageResult(answers=answers)
     shown = visible_on(survey, page, answers)
@@ -144,7 +146,7 @@ def read_page(survey, response, page: structure.Page, form, *, skip: bool = Fals
             result.errors[q.id] = str(error)
             continue
         if kind.empty(value):
-            if q.required:
+            if q.required and require:
                 result.errors[q.id] = required_message(q)
             continue
         result.values[q.id] = value
@@ -153,17 +155,48 @@ def read_page(survey, response, page: structure.Page, form, *, skip: bool = Fals
 
 
 def required_message(q) -> str:
-    if q.qtype in ("multiple",):
-        return "Select at least one answer"
-    if q.qtype in ("short_text", "long_text", "number"):
-        return "Enter your answer"
-    if q.qtype == "date":
-        return "Enter a date"
-    if q.qtype == "grid":
-        return "Answer each statement"
+    """What to do, said with the question's own words: "Select how often you use your local
+    park", not "Select an answer" (GOV.UK error messages)."""
+    verb = {"multiple": "Select", "short_text": "Enter", "long_text": "Enter", "number": "Enter", "date": "Enter",
+            "grid": "Answer each statement about", "ranking": "Number, in order,"}.get(q.qtype, "Select")
+    about = what_is_asked(q.text)
+    if q.qtype == "multiple":
+        return f"Select at least one answer about {about}" if about else "Select at least one answer"
     if q.qtype == "ranking":
-        return "Number the options in order"
-    return "Select an answer"
+        return f"Number the options in order for {about}" if about else "Number the options in order"
+    if q.qtype == "grid":
+        return f"{verb} {about}" if about else "Answer each statement"
+    if about:
+        return f"{verb} {about}"
+    what = {"Select": "an answer", "Enter": "your answer"}.get(verb, "an answer")
+    return f"{verb} {what} to ‘{_shorten(q.text)}’"
+
+
+_WH = r"how often|how much|how many|how long|how far|how|which \w+|what \w+|when|where|why|who"
+_AUX = r"do|did|does|are|were|is|have|has|would|will|can|could|should"
+
+
+def what_is_asked(text: str) -> str:
+    """A question turned into the words an instruction ends with: "How often do you use your
+    local park?" -> "how often you use your local park"; "Do you use the park?" -> "whether
+    you use the park"; "What is your age?" -> "your age". Empty when no rule fits."""
+    text = " ".join((text or "").split()).rstrip(" ?.")
+    match = re.fullmatch(rf"({_WH}) ({_AUX}) you (.+)", text, re.IGNORECASE)
+    if match:
+        return f"{match.group(1).lower()} you {match.group(3)}"
+    match = re.fullmatch(rf"({_AUX}) you (.+)", text, re.IGNORECASE)
+    if match:
+        aux = match.group(1).lower()
+        return f"whether you {match.group(2)}" if aux in ("do", "does", "did") else f"whether you {aux} {match.group(2)}"
+    match = re.fullmatch(r"what (?:is|are) (your .+)", text, re.IGNORECASE)
+    if match:
+        return match.group(1)
+    return ""
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
 
 
 def save_page(response, page_index: int, answers: dict) -> None:

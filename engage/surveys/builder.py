@@ -196,7 +196,7 @@ def default_privacy_notice(consultation) -> str:
     return (f"{organisation} runs this survey. We use your answers only to understand what people think, and we "
             "publish them only as totals, so nobody can be picked out. We do not ask for your name. "
             "If you give an email address to hear what happens next, we keep it apart from your answers and delete it "
-            "once we have told you.")
+            "after the second of our two emails: one when the findings are published, one when the partnerships say what they will do.")
 
 
 def create_survey(actor, consultation, data: dict) -> Survey:

@@ -1,8 +1,7 @@
-"""What happens around a survey's dates: its public link becoming the consultation's
-"Take part" link while it is open, the consultation's dates following the survey's, moves
-people make (close now, extend, reopen: each a compare-and-set on the dates as the person
-saw them, with a reason, recorded as a ``SurveyLifecycleMove``: who, when, from, to, why), and
-personal data deleted on schedule (``flask --app wsgi engage purge-expired``).
+"""What happens around a survey's dates: the consultation's dates following the survey's,
+moves people make (close now, extend, reopen: each a compare-and-set on the dates as the
+person saw them, with a reason, recorded as a ``SurveyLifecycleMove``: who, when, from, to,
+why), and personal data deleted on schedule (``flask --app wsgi engage purge-expired``).
 
 ``TABLE`` is the survey's lifecycle as ``engage/core/workflows.py`` steps (its states follow
 from its dates, ``Survey.state_at``): the survey's pages show where it is, who can move it on
@@ -75,7 +74,7 @@ WORKFLOW = workflows.register(workflows.Workflow(
 
 
 def public_url(survey) -> str:
-    """The full address residents open (the consultation's "Take part" link, posters)."""
+    """The full address residents open from outside the site (posters, share codes, QR)."""
     return external_url("surveys.start", survey_id=survey.id)
 
 
@@ -84,12 +83,13 @@ def _points_here(url: str, survey) -> bool:
 
 
 def sync_take_part(survey) -> None:
-    """While the survey is open or about to open, the consultation's "Take part now" link is
-    the survey; once it is closed or back to draft, a link to it is removed."""
+    """The consultation's "Take part" link to an open survey is worked out on each request
+    (``panels.take_part``, through ``core.registry.take_part``), so it follows the site
+    wherever it is served; nothing is stored. A consultation's stored ``take_part_url`` is for
+    outside sites only: an address of this survey stored there (as older versions did) is
+    dropped."""
     consultation = survey.consultation
-    if survey.state in ("open", "scheduled"):
-        consultation.take_part_url = public_url(survey)
-    elif _points_here(consultation.take_part_url, survey):
+    if _points_here(consultation.take_part_url, survey):
         consultation.take_part_url = ""
 
 

@@ -314,8 +314,9 @@ class SurveyAccessCode(db.Model):
 
 
 class SurveyContact(db.Model):
-    """"Tell me what happens next": an address kept apart from the answers, used only to say
-    when results are published, then deleted.
+    """"Tell me what happens next": an address kept apart from the answers, used only for the
+    two messages the survey page promises (the findings are published; the partnerships have
+    responded, or are late: engage/sharing/notices.py), then deleted.
 
     Nothing in a row can pair it with the response it came with: no link to the response, a
     random key instead of a counting id (ids in order of writing would line up with response

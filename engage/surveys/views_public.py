@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import Response, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Response, after_this_request, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..core.params import Query
+from ..core.params import Query, to_id
 from ..core.errors import bad_request
 from ..core.limits import breach, honeypot_tripped, keeps_answers_when_limited
-from ..extensions import db, limiter
+from ..extensions import csrf, db, limiter
 from . import answering, builder, structure
 from . import questions as qtypes
 from .areas import postcode_lookup_available, ward_choices
@@ -39,6 +39,18 @@ def survey_close(value: datetime | None) -> str:
         return ""
     last = value - timedelta(seconds=1)
     return f"{last.day} {last:%B %Y}"
+
+
+@bp.app_template_filter("describe_label")
+def describe_label(label: str) -> str:
+    from .questions.choice import describe_label as words
+
+    return words(label)
+
+
+@bp.app_template_filter("field_anchor")
+def field_anchor(q) -> str:
+    return qtypes.anchor(q)
 
 
 # ---- building the fields a page shows ----------------------------------------------------
@@ -71,6 +83,7 @@ def field(q, number: str | None, *, value=None, form=None, error: str | None = N
     kind = qtypes.type_of(q)
     return {
         "q": q, "number": number, "id": f"q{q.id}", "template": kind.template, "error": error,
+        "anchor": qtypes.anchor(q), "limit": qtypes.limit_of(q), "other_limit": qtypes.OTHER_LIMIT,
         "options": structure.ordered_options(q, seed), "rows": q.rows(),
         "state": _state_from_form(q, form) if form is not None else _state_from_value(q, value),
         "wards": ward_choices(q.survey) if q.qtype == "area" else [],
@@ -80,21 +93,84 @@ def field(q, number: str | None, *, value=None, form=None, error: str | None = N
 
 # ---- session --------------------------------------------------------------------------------
 
+# The secrets of a browser's drafts are kept in the session and, so that answers outlive the
+# 8-hour session (WCAG 2.2.1), in a signed cookie of their own that lasts as long as drafts
+# are kept (ENGAGE_SURVEY_DRAFT_DAYS). The cookie holds only the secrets, as the session does.
+DRAFT_COOKIE = "engage_survey_drafts"
+
+
+def _signer():
+    from itsdangerous import URLSafeSerializer
+
+    return URLSafeSerializer(current_app.secret_key, salt="engage-survey-drafts")
+
+
+def _cookie_drafts() -> dict:
+    from itsdangerous import BadSignature
+
+    raw = request.cookies.get(DRAFT_COOKIE)
+    if not raw or len(raw) > 3000:
+        return {}
+    try:
+        data = _signer().loads(raw)
+    except BadSignature:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): str(v) for k, v in data.items() if to_id(k) is not None and isinstance(v, str) and len(v) <= 40}
+
+
 def _drafts() -> dict:
-    return session.setdefault("surveys", {})
+    drafts = _cookie_drafts()
+    drafts.update(session.get("surveys", {}))
+    return drafts
+
+
+def _keep_drafts(drafts: dict) -> None:
+    session["surveys"] = drafts
+    session.permanent = True
+    kept = dict(list(drafts.items())[-20:])
+
+    @after_this_request
+    def _set(resp):
+        if kept:
+            resp.set_cookie(DRAFT_COOKIE, _signer().dumps(kept), max_age=answering.draft_days() * 86400,
+                            httponly=True, samesite="Lax", secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+        else:
+            resp.delete_cookie(DRAFT_COOKIE, httponly=True, samesite="Lax")
+        return resp
 
 
 def _remember(survey_id: int, secret: str) -> None:
     drafts = _drafts()
+    drafts.pop(str(survey_id), None)
     drafts[str(survey_id)] = secret
-    session["surveys"] = drafts
-    session.permanent = True
+    _keep_drafts(drafts)
 
 
 def _forget(survey_id: int) -> None:
     drafts = _drafts()
     drafts.pop(str(survey_id), None)
-    session["surveys"] = drafts
+    _keep_drafts(drafts)
+
+
+def _token_ok() -> bool:
+    """The form's CSRF token, checked here rather than by CSRFProtect for the answering
+    pages: a page left open past the session's end is shown again with what was typed and a
+    fresh token (nothing is saved from a post that fails the check), never a 400 page."""
+    from flask_wtf.csrf import ValidationError, validate_csrf
+
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return True
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except ValidationError:
+        return False
+    return True
+
+
+EXPIRED_NOTICE = ("This page was open for a long time, so we have not saved it yet. "
+                  "Check your answers and choose a button again.")
 
 
 def _current(survey) -> SurveyResponse | None:
@@ -130,12 +206,16 @@ def short_link(code):
 
 @bp.route("/surveys/<int:survey_id>", methods=["GET", "POST"])
 @limiter.limit(_limit, methods=["POST"])
+@csrf.exempt
 def start(survey_id):
     survey = builder.get_for_answering(current_user, survey_id)
     state = survey.state
     draft = _current(survey) if state == "open" else None
     error = None
-    if request.method == "POST":
+    notice = None
+    if request.method == "POST" and not _token_ok():
+        notice = EXPIRED_NOTICE
+    elif request.method == "POST":
         if state != "open":
             return redirect(url_for("surveys.start", survey_id=survey.id))
         if honeypot_tripped():
@@ -158,7 +238,7 @@ def start(survey_id):
             if first is None:
                 return redirect(url_for("surveys.check", survey_id=survey.id))
             return redirect(url_for("surveys.page", survey_id=survey.id, index=first))
-    return render_template("surveys/start.html", survey=survey, state=state, draft=draft, error=error,
+    return render_template("surveys/start.html", survey=survey, state=state, draft=draft, error=error, notice=notice,
                            done_before=survey.one_per_browser and _done_before(survey),
                            manager=builder.can_manage(current_user, survey), short_url=short_url(survey)), (400 if error else 200)
 
@@ -183,6 +263,7 @@ def _journey(survey) -> SurveyResponse | None:
 
 
 @bp.route("/surveys/<int:survey_id>/page/<int:index>", methods=["GET", "POST"])
+@csrf.exempt
 def page(survey_id, index):
     survey = builder.get_for_answering(current_user, survey_id)
     response = _journey(survey)
@@ -197,19 +278,26 @@ def page(survey_id, index):
         return redirect(url_for("surveys.page", survey_id=survey.id, index=nxt) if nxt is not None
                         else url_for("surveys.check", survey_id=survey.id))
     errors: dict[int, str] = {}
-    if request.method == "POST":
+    notice = None
+    if request.method == "POST" and not _token_ok():
+        # Shown again as it was sent, with a fresh token; nothing is saved from this post.
+        notice = EXPIRED_NOTICE
+    elif request.method == "POST":
         if honeypot_tripped():
             bad_request("Your answers could not be accepted. If you are a person, go back and try again.")
         skip = "skip" in request.form and the_page.section.is_equality
-        result = answering.read_page(survey, response, the_page, request.form, skip=skip)
+        saving = "save" in request.form
+        # "Save and come back later" keeps a page whose required questions are not answered
+        # yet; an answer that cannot be accepted (a date that does not exist) is still said.
+        result = answering.read_page(survey, response, the_page, request.form, skip=skip, require=not saving)
         if result.errors:
             errors = result.errors
         else:
             nxt = answering.next_page(survey, result.answers, index)
-            # Where a resumed draft carries on: the page after this one.
-            answering.save_page(response, nxt if nxt is not None else index, result.answers)
+            # Where a resumed draft carries on: the page saved, or else the page after this one.
+            answering.save_page(response, index if saving else (nxt if nxt is not None else index), result.answers)
             db.session.commit()
-            if "save" in request.form:
+            if saving:
                 return redirect(url_for("surveys.saved", survey_id=survey.id))
             if Query().flag("change") and not answering.missing_required(survey, result.answers):
                 return redirect(url_for("surveys.check", survey_id=survey.id))
@@ -217,19 +305,20 @@ def page(survey_id, index):
                             else url_for("surveys.check", survey_id=survey.id))
     numbers = structure.numbers(survey)
     shown = answering.visible_on(survey, the_page, answers)
-    fields = [field(q, numbers[q.id], value=answers.get(str(q.id)), form=request.form if errors else None,
+    fields = [field(q, numbers[q.id], value=answers.get(str(q.id)), form=request.form if (errors or notice) else None,
                     error=errors.get(q.id), seed=response.id) for q in shown]
     back = answering.previous_page(survey, answers, index)
     position, total = answering.progress(survey, answers, index)
     return render_template("surveys/page.html", survey=survey, page=the_page, fields=fields, errors=errors,
                            back=url_for("surveys.page", survey_id=survey.id, index=back) if back is not None
                            else url_for("surveys.start", survey_id=survey.id),
-                           position=position, total=total, preview=response.status == "preview",
+                           position=position, total=total, preview=response.status == "preview", notice=notice,
                            action=url_for("surveys.page", survey_id=survey.id, index=index, change=Query().text("change") or None)), (400 if errors else 200)
 
 
 @bp.route("/surveys/<int:survey_id>/check", methods=["GET", "POST"])
 @limiter.limit(_limit, methods=["POST"])
+@csrf.exempt
 def check(survey_id):
     survey = builder.get_for_answering(current_user, survey_id)
     refs = session.get("survey_refs", {})
@@ -242,7 +331,11 @@ def check(survey_id):
     answers = answering.answers_of(response)
     error = None
     email = ""
-    if request.method == "POST":
+    notice = None
+    if request.method == "POST" and not _token_ok():
+        email = (request.form.get("email") or "").strip()[:254] if survey.ask_contact else ""
+        notice = EXPIRED_NOTICE
+    elif request.method == "POST":
         if honeypot_tripped():
             bad_request("Your answers could not be accepted. If you are a person, go back and try again.")
         email = (request.form.get("email") or "").strip() if survey.ask_contact else ""
@@ -276,6 +369,7 @@ def check(survey_id):
     numbers = structure.numbers(survey)
     back = answering.previous_page(survey, answers, len(structure.pages(survey)))
     return render_template("surveys/check.html", survey=survey, summary=summary, numbers=numbers, error=error, email=email,
+                           notice=notice,
                            preview=response.status == "preview",
                            back=url_for("surveys.page", survey_id=survey.id, index=back) if back is not None
                            else url_for("surveys.start", survey_id=survey.id)), (400 if error else 200)
@@ -329,13 +423,17 @@ def _resume_limit():
 @bp.route("/surveys/<int:survey_id>/resume", methods=["GET", "POST"])
 @limiter.limit(_resume_limit, methods=["POST"])
 @keeps_answers_when_limited
+@csrf.exempt
 def resume(survey_id):
     """Carry on with saved answers: the code is typed (or put there by the link's script) and
     posted, never part of an address. Looking codes up is rate limited per address."""
     survey = builder.get_for_public(current_user, survey_id)
     error = None
+    notice = None
     status = 400
-    if request.method == "POST":
+    if request.method == "POST" and not _token_ok():
+        notice = EXPIRED_NOTICE
+    elif request.method == "POST":
         limited = breach()
         if limited is not None:
             error, status = limited.message.replace("sent this form", "tried codes"), 429
@@ -352,7 +450,7 @@ def resume(survey_id):
             else:
                 _remember(survey.id, secret)
                 return redirect(url_for("surveys.page", survey_id=survey.id, index=_resume_index(survey, response)))
-    return render_template("surveys/resume.html", survey=survey, error=error), (status if error else 200)
+    return render_template("surveys/resume.html", survey=survey, error=error, notice=notice), (status if error else 200)
 
 
 @bp.route("/surveys/<int:survey_id>/resume/<path:_old>")

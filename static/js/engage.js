@@ -2,7 +2,60 @@
 import { initAll } from "../govuk/govuk-frontend.min.js";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
+
+// A confirmation after a redirect to a place on the page ("comment sent", "question moved"):
+// the browser scrolls to that place, so the banner at the top would be neither seen nor, once
+// focus moved, heard. Put the banner just above that place, before initAll() gives a success
+// banner (role="alert") focus there, so it is read out and seen next to what it is about.
+function confirmationAtAnchor() {
+  const banner = document.querySelector("main .govuk-notification-banner--success");
+  const id = decodeURIComponent(window.location.hash.slice(1));
+  const target = id && document.getElementById(id);
+  if (!banner || !target || target.contains(banner) || target.closest(".govuk-notification-banner")) {
+    return;
+  }
+  let place = target;
+  const table = place.closest("table");
+  if (table) {
+    place = table.closest(".engage-table-scroll") || table;
+  }
+  if (place.tagName === "LI" || place.tagName === "DT" || place.tagName === "DD") {
+    place.prepend(banner);
+  } else {
+    place.parentNode.insertBefore(banner, place);
+  }
+  banner.classList.add("engage-banner-at-anchor");
+  // Focus it once the browser has finished going to the place (which can take focus back to
+  // the page), so a screen reader reads it and the page shows it above what it is about.
+  banner.setAttribute("tabindex", "-1");
+  const focus = () => banner.focus();
+  if (document.readyState === "complete") {
+    setTimeout(focus, 0);
+  } else {
+    window.addEventListener("load", () => setTimeout(focus, 0), { once: true });
+  }
+}
+confirmationAtAnchor();
 initAll();
+
+// "Please say" boxes under radios: shown while their option is chosen (GOV.UK's conditional
+// reveal, without the aria-controls and aria-expanded its script puts on a radio, which axe
+// refuses there: aria-allowed-attr). The box follows its option, so it is read next.
+function syncRadioReveals() {
+  document.querySelectorAll("input[type=radio][data-engage-reveal]").forEach((input) => {
+    const box = document.getElementById(input.dataset.engageReveal);
+    if (box) {
+      box.classList.toggle("govuk-radios__conditional--hidden", !input.checked);
+    }
+  });
+}
+syncRadioReveals();
+document.addEventListener("change", (event) => {
+  if (event.target instanceof HTMLInputElement && event.target.type === "radio") {
+    syncRadioReveals();
+  }
+});
+window.addEventListener("pageshow", syncRadioReveals);
 
 // Tables wider than the screen scroll sideways inside their region: say so above each one
 // that does, and keep the note true as the window changes size.

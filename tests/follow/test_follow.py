@@ -47,7 +47,8 @@ def _confirm(client, confirm_mail):
 def _answer(world, report, **data):
     base = {"status": "planned", "action": "Sweep every week", "owner": "Streets team", "due_on": date.today() + timedelta(days=30)}
     base.update(data)
-    return responses.save_response(world["coordinator"], report, world["partnership"], report.recommendations[0], base)
+    saved = responses.save_response(world["coordinator"], report, world["partnership"], report.recommendations[0], base)
+    return responses.publish_response(world["coordinator"], report, saved)   # a draft is nobody's news
 
 
 def _headers_ok(message):
@@ -69,7 +70,7 @@ def test_nothing_before_confirmation_then_each_kind_of_news(world, client, smtp_
     report = publish(world, make_report(world, title="Parks findings"))
     response = _answer(world, report)
     db.session.commit()
-    responses.add_update(world["coordinator"], report, response, "The first sweep was on Monday.")
+    responses.add_update(world["coordinator"], report, response, "The first sweep was on Monday.", "in-progress")
     db.session.commit()
     news = _to_me(smtp_server)[1:]
     assert [m["Subject"] for m in news] == [

@@ -98,3 +98,25 @@ def publish(world, report, embargo_until=None):
     services.transition(users["officer"], report, "publish", embargo_until=embargo_until)
     db.session.commit()
     return report
+
+
+def answer(who, report, partnership, recommendation, data, publish_it=True, **kw):
+    """Save a partnership's response through the services and (unless told not to) publish
+    it, as the coordinator does: saved responses are drafts until published."""
+    from engage.sharing import responses
+
+    response = responses.save_response(who, report, partnership, recommendation, data, **kw)
+    if publish_it and response.state == "draft":
+        responses.publish_response(who, report, response)
+    return response
+
+
+def answer_everything(world, report, publish_it=True):
+    """Every partnership named on the report answers every recommendation (and publishes)."""
+    people = {world["partnership"].id: world["coordinator"], world["second"].id: world["other_coordinator"]}
+    for partnership in report.partnerships:
+        for rec in report.recommendations:
+            answer(people[partnership.id], report, partnership, rec,
+                   {"status": "planned", "action": f"{partnership.name} will act", "owner": "Team",
+                    "due_on": date.today() + timedelta(days=60)}, publish_it=publish_it)
+    db.session.commit()

@@ -6,12 +6,12 @@ from datetime import timedelta
 
 from engage.extensions import db
 from engage.sharing import responses, services
-from tests.sharing.support import make_report, publish
+from tests.sharing.support import answer, make_report, publish
 
 
 def _published(world):
     report = publish(world, make_report(world))
-    responses.save_response(world["coordinator"], report, world["partnership"], report.recommendations[0],
+    answer(world["coordinator"], report, world["partnership"], report.recommendations[0],
                             {"status": "not-taken", "reason": "No budget this year", "action": "", "owner": "", "due_on": None})
     db.session.commit()
     return report

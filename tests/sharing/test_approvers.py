@@ -11,6 +11,20 @@ from engage.sharing import services, workflow
 from tests.sharing.support import make_report, smtp, world  # noqa: F401  (fixtures)
 
 
+def test_sending_for_review_warns_first_when_nobody_could_approve(client, login, world):
+    world["officer2"].active = False
+    db.session.commit()
+    report = make_report(world, author=world["users"]["officer"], partnership_ids=[world["partnership"].id])
+    login("officer")
+    page = client.get(f"/findings/{report.id}/move/submit").get_data(as_text=True)
+    assert "It will wait for a partnership officer other than the author" in page
+    assert "Nobody can approve this report yet" in page
+    world["officer2"].active = True
+    db.session.commit()
+    page = client.get(f"/findings/{report.id}/move/submit").get_data(as_text=True)
+    assert "Nobody can approve this report yet" not in page
+
+
 def _only_officer_writes(world):
     """The officer is the only active officer, and writes and submits a report."""
     world["officer2"].active = False

@@ -8,7 +8,7 @@ from engage.core import mail
 from engage.core.registry import ContactSource, contacts
 from engage.extensions import db
 from engage.sharing import notices, services
-from tests.sharing.support import make_report, publish
+from tests.sharing.support import answer, answer_everything, make_report, publish
 
 
 def _resident_source(app, kept: dict):
@@ -79,10 +79,9 @@ def test_publication_tells_coordinators_and_residents_once_then_forgets_them(app
     residents = [m for m in smtp.messages if m["subject"].startswith("What happened after")]
     assert sorted(m["to"][0] for m in residents) == ["resident.one@example.net", "resident.two@example.net"]
     assert all(len(m["to"]) == 1 for m in residents)  # one message each: nobody sees another's address
-    assert report.title in residents[0]["body"]
-    # Each address is forgotten once its own email was accepted by the server.
-    assert sorted(forgotten) == [(world["consultation"].id, ["k1"]), (world["consultation"].id, ["k2"])]
-    assert kept[world["consultation"].id] == {}
+    assert report.title in residents[0]["body"] and "We will email you once more" in residents[0]["body"]
+    # Kept for the second message, promised on the survey page.
+    assert forgotten == [] and len(kept[world["consultation"].id]) == 2
     db.session.refresh(report)
     assert report.residents_told == 2
     before = len(smtp.messages)
@@ -90,6 +89,33 @@ def test_publication_tells_coordinators_and_residents_once_then_forgets_them(app
     notices.release_due()
     db.session.commit()
     assert len(smtp.messages) == before  # never twice
+    # One partnership answers everything: no second message yet.
+    rec1 = report.recommendations[0]
+    answer(world["coordinator"], report, world["partnership"], rec1,
+           {"status": "planned", "action": "Fortnightly cleaning", "owner": "Street scene", "due_on": None})
+    db.session.commit()
+    assert len(smtp.to("resident.one@example.net")) == 1
+    # A draft from the last partnership is not a response: still no second message.
+    draft = answer(world["other_coordinator"], report, world["second"], rec1,
+                   {"status": "not-taken", "reason": "No budget this year"}, publish_it=False)
+    db.session.commit()
+    assert len(smtp.to("resident.one@example.net")) == 1 and forgotten == []
+    from engage.sharing import responses
+
+    responses.publish_response(world["other_coordinator"], report, draft)
+    db.session.commit()
+    second = smtp.to("resident.one@example.net", "What the partnerships will do")
+    assert len(second) == 1 and "Fortnightly cleaning" in second[0]["body"] and "No budget this year" in second[0]["body"]
+    assert len(smtp.to("resident.two@example.net")) == 2
+    # Forgotten only now, once the second message was accepted.
+    assert sorted(forgotten) == [(world["consultation"].id, ["k1"]), (world["consultation"].id, ["k2"])]
+    assert kept[world["consultation"].id] == {}
+    db.session.refresh(report)
+    assert report.residents_told == 2 and report.responses_told_at is not None
+    notices.tell_residents_responded(report)
+    notices.tell_residents_late()
+    db.session.commit()
+    assert len(smtp.to("resident.one@example.net")) == 2   # never a third
 
 
 def test_residents_are_kept_while_another_report_from_the_consultation_is_pending(app, world, smtp):
@@ -135,6 +161,9 @@ def test_with_the_resident_surveys_source(app, world, smtp):
     db.session.add(SurveyContact(survey_id=survey.id, consultation_id=world["consultation"].id, key="abc123",
                                  email="resident.three@example.net"))
     db.session.commit()
-    publish(world, make_report(world))
+    report = publish(world, make_report(world))
     assert len(smtp.to("resident.three@example.net")) == 1
+    assert db.session.scalar(db.select(db.func.count()).select_from(SurveyContact)) == 1   # kept for the second
+    answer_everything(world, report)
+    assert len(smtp.to("resident.three@example.net")) == 2
     assert db.session.scalar(db.select(db.func.count()).select_from(SurveyContact)) == 0

@@ -156,9 +156,11 @@ def test_responding_through_the_page(client, login, world, smtp):
     assert client.get(f"/findings/{report.id}/respond/{world['partnership'].id}/99999").status_code == 404
     assert client.get(f"/findings/{report.id}/respond/99999/{rec.id}").status_code == 404
     html = client.get(f"/findings/{report.id}").get_data(as_text=True)
-    assert "Done it" in html and "Action taken" in html
-    response_id = report.responses[0].id
-    assert client.post(f"/findings/{report.id}/responses/{response_id}/progress", data={"note": "Half done"}).status_code == 302
+    assert "Done it" in html and "Action taken" in html and "Draft" in html   # the coordinator sees the draft
+    response_id = report.all_responses[0].id
+    assert client.post(f"/findings/{report.id}/responses/{response_id}/publish", data={}).status_code == 302
+    assert client.post(f"/findings/{report.id}/responses/{response_id}/progress",
+                       data={"stage": "in-progress", "note": "Half done"}).status_code == 302
     assert "Half done" in client.get(f"/findings/{report.id}").get_data(as_text=True)
 
 

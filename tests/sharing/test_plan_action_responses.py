@@ -12,12 +12,12 @@ from engage.core.registry import links
 from engage.extensions import db
 from engage.sharing import responses, services
 from engage.strategy import plan as plan_services
-from tests.sharing.support import make_report, publish
+from tests.sharing.support import answer, make_report, publish
 from tests.strategy.support import plan as make_plan
 
 
 def _respond(world, report, action, text):
-    return responses.save_response(world["coordinator"], report, world["partnership"], report.recommendations[0],
+    return answer(world["coordinator"], report, world["partnership"], report.recommendations[0],
                                    {"status": "planned", "action": text, "owner": "Street scene manager",
                                     "due_on": date(2030, 1, 1), "link": f"plan-action:{action.id}"})
 
@@ -61,7 +61,7 @@ def test_linking_to_lists_only_what_each_reader_may_see(app, world, linked):
     assert responses.linking_to(responses.PLAN_ACTION, linked["other"].id, world["users"]["officer"]) == []
     # Unlinking the response takes it off the action.
     report = linked["public"].report
-    responses.save_response(world["coordinator"], report, world["partnership"], report.recommendations[0],
+    answer(world["coordinator"], report, world["partnership"], report.recommendations[0],
                             {"status": "taken", "action": "Guidance published"})
     db.session.commit()
     assert ids(None) == []
@@ -103,6 +103,11 @@ def test_a_coordinator_links_a_response_to_an_action_through_the_form(client, lo
     assert "Link to the implementation plan" in form and f'value="plan-action:{action.id}"' in form
     assert client.post(url, data={"status": "planned", "action": "Guidance with residents", "owner": "Team",
                                   "link": f"plan-action:{action.id}"}).status_code == 302
+    login(None)
+    assert "Guidance with residents" not in client.get(f"/plan/actions/{action.id}").get_data(as_text=True)   # a draft
+    login("coordinator")
+    draft = report.all_responses[0]
+    assert client.post(f"/findings/{report.id}/responses/{draft.id}/publish", data={}).status_code == 302
     login(None)
     html = client.get(f"/plan/actions/{action.id}").get_data(as_text=True)
     assert "Guidance with residents" in html

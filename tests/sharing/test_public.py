@@ -10,7 +10,7 @@ from lxml import etree
 
 from engage.extensions import db
 from engage.sharing import responses, services
-from tests.sharing.support import make_report, publish
+from tests.sharing.support import answer, make_report, publish
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -18,7 +18,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 @pytest.fixture
 def published(world, smtp):
     report = publish(world, make_report(world))
-    responses.save_response(world["coordinator"], report, world["partnership"], report.recommendations[0],
+    answer(world["coordinator"], report, world["partnership"], report.recommendations[0],
                             {"status": "taken", "action": "Cleaning went fortnightly", "owner": "Street scene", "due_on": None})
     db.session.commit()
     return report

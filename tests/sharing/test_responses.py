@@ -11,7 +11,7 @@ from engage.core.registry import LinkKind, links
 from engage.extensions import db
 from engage.sharing import responses, services
 from engage.sharing.models import ResponseReminder
-from tests.sharing.support import make_report, publish
+from tests.sharing.support import answer, make_report, publish
 
 
 def _published(world, **kw):
@@ -22,7 +22,7 @@ def _published(world, **kw):
 def _answer(world, report, who, partnership, recommendation, **data):
     base = {"status": "planned", "action": "Fortnightly cleaning", "owner": "Street scene manager", "due_on": date(2030, 1, 1)}
     base.update(data)
-    return responses.save_response(who, report, partnership, recommendation, base)
+    return answer(who, report, partnership, recommendation, base)
 
 
 def test_only_the_partnerships_coordinators_or_officers_respond(world, smtp):
@@ -124,20 +124,20 @@ def test_progress_and_version_conflict(world, smtp):
     saved = _answer(world, report, world["coordinator"], world["partnership"], rec)
     db.session.commit()
     loaded_version = saved.version
-    responses.save_response(world["officer2"], report, world["partnership"], rec,
+    answer(world["officer2"], report, world["partnership"], rec,
                             {"status": "planned", "action": "Weekly cleaning", "owner": "Team", "due_on": None}, version=loaded_version)
     db.session.commit()
     assert saved.version > loaded_version
     with pytest.raises(EditConflict):
-        responses.save_response(world["coordinator"], report, world["partnership"], rec,
+        answer(world["coordinator"], report, world["partnership"], rec,
                                 {"status": "planned", "action": "Daily cleaning", "owner": "Team", "due_on": None}, version=loaded_version)
     db.session.rollback()
     assert db.session.get(type(saved), saved.id).action == "Weekly cleaning"
-    update = responses.add_update(world["coordinator"], report, saved, "Started in May")
+    update = responses.add_update(world["coordinator"], report, saved, "Started in May", "in-progress")
     db.session.commit()
     assert [u.note for u in saved.updates] == ["Started in May"] and update.author_id == world["coordinator"].id
     with pytest.raises(services.RuleError, match="Enter the progress"):
-        responses.add_update(world["coordinator"], report, saved, "  ")
+        responses.add_update(world["coordinator"], report, saved, "  ", "in-progress")
 
 
 def test_links_to_the_plan_both_ways(app, world, smtp):

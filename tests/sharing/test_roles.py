@@ -41,6 +41,10 @@ ROUTES = [
     ("GET", "/findings/{published}/move/withdraw", expect(302, 403, 409, 409, 200)),
     ("GET", "/findings/{published}/respond/{partnership}/{recommendation}", expect(302, 403, 403, 200, 200)),
     ("GET", "/findings/{published}/respond/{second}/{recommendation}", expect(302, 403, 403, 403, 200)),
+    # A draft response of the second partnership: its coordinator is not a test account, so
+    # only an officer may publish it (once) or add progress.
+    ("GET", "/findings/{published}/responses/{draft_response}/progress", expect(302, 403, 403, 403, 200)),
+    ("POST", "/findings/{published}/responses/{draft_response}/publish", expect(302, 403, 403, 403, 302)),
 ]
 
 
@@ -49,8 +53,14 @@ def ids(world, smtp):
     draft = make_report(world, title="Draft report")
     published = publish(world, make_report(world, title="Published report"))
     db.session.commit()
+    from engage.sharing import responses
+
+    draft_response = responses.save_response(world["other_coordinator"], published, world["second"], published.recommendations[0],
+                                             {"status": "taken", "action": "Done", "owner": "Team"})
+    db.session.commit()
     return {"draft": draft.id, "published": published.id, "partnership": world["partnership"].id,
-            "second": world["second"].id, "recommendation": published.recommendations[0].id}
+            "second": world["second"].id, "recommendation": published.recommendations[0].id,
+            "draft_response": draft_response.id}
 
 
 @pytest.mark.parametrize("method, path, expected", ROUTES)

@@ -61,6 +61,13 @@ def test_resident_answers_on_a_phone(narrow_page, live_server):
 
     assert page.get_by_role("heading", level=1).inner_text() == "About you"
     check_page(page)
+    # A "please say" box under a single choice is revealed with its option (GOV.UK
+    # conditional reveal) and labelled from it.
+    other_asian = page.get_by_label("Describe your other Asian background (optional)")
+    assert not other_asian.is_visible()
+    page.get_by_label("Asian or Asian British: Any other Asian background", exact=True).check()
+    assert other_asian.is_visible()
+    check_page(page)
     # Save and come back later: the link carries the code after "#" (never sent to the
     # server); the resume page's script fills in the code, sends it and drops it from the address.
     page.get_by_role("button", name="Save and come back later").click()
@@ -92,6 +99,22 @@ def test_staff_survey_pages_are_accessible(page, live_server):
     page.get_by_role("link", name=re.compile("^Survey: ")).first.click()
     assert page.get_by_role("heading", level=1).inner_text() == "Cleaner streets and parks survey"
     base = page.url.rsplit("/", 1)[0]
+    # A confirmation after a redirect to a place on the page is put there and takes focus
+    # (role="alert"), so it is seen and heard. ("Up" on the first section moves nothing.)
+    page.goto(f"{base}/build")
+    up = page.locator("section.engage-card > form.engage-inline-form button").first
+    assert "Up" in up.inner_text(), page.locator("main").inner_text()[:500]
+    up.click()
+    page.wait_for_url(re.compile(r"/build#section-\d+$"))
+    page.wait_for_function("document.activeElement && document.activeElement.classList.contains("
+                           "'govuk-notification-banner--success')", timeout=15000)
+    placed = evaluate_settled(page, """(() => {
+        const banner = document.querySelector(".govuk-notification-banner--success");
+        return {focused: document.activeElement === banner, role: banner && banner.getAttribute("role"),
+                next: banner && banner.nextElementSibling && banner.nextElementSibling.id, hash: location.hash.slice(1)};
+    })()""")
+    assert placed == {"focused": True, "role": "alert", "next": placed["hash"], "hash": placed["hash"]}, placed
+    assert_no_axe_violations(page)
     for path in ("build", "settings", "share", "entry", "results", "results?by=area-group&moe=1", "results?weighted=1&by=q",
                  "who-answered", "comments", "codes", "import", "publish"):
         page.goto(f"{base}/{path}")

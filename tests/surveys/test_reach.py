@@ -68,7 +68,7 @@ def test_paper_wording_is_a_survey_setting(client, login, survey):
 
 
 def test_paper_respondent_email_is_kept_apart_with_the_same_consent_words(client, login, survey, places):
-    consent = "We will email you once, when the results and the partnership’s response are published."
+    consent = "We will email you twice: once when the findings are published, and once when the partnerships say what they will do"
     q = survey.q
     login("practitioner")
     entry_page = client.get(f"/surveys/{survey.id}/entry").get_data(as_text=True)

@@ -42,3 +42,14 @@ def type_of(q) -> QuestionType:
 
 def choices() -> list[tuple[str, str, str]]:
     return [(k.key, k.label, k.description) for k in REGISTRY.values()]
+
+
+def anchor(q) -> str:
+    """The id a link to the question goes to (error summaries, "Change" on check answers):
+    the first input that can take focus."""
+    return f"q{q.id}{type_of(q).anchor_suffix}"
+
+
+def limit_of(q) -> int | None:
+    """The most characters a text answer may have (shown with a character count)."""
+    return getattr(type_of(q), "limit", None)

@@ -72,6 +72,7 @@ class QuestionType:
     example_rows: list[str] = []
     ops: tuple[str, ...] = ()
     text_answer = False
+    anchor_suffix = ""  # where a link to the question goes: f"q{id}{anchor_suffix}"
 
     # ---- reading answers -------------------------------------------------------------
     def parse(self, q, form) -> object:

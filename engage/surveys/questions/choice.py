@@ -190,3 +190,25 @@ class YesNoType(ChoiceType):
     description = "A simple yes or no."
     template = "radios-inline"
     default_options = ["Yes", "No"]
+
+
+def describe_label(label: str) -> str:
+    """The label of the box beside an "other, please say" option, from the option's own
+    words: "Asian or Asian British: Any other Asian background" -> "Describe your other Asian
+    background"; "No, please say your gender identity" -> "Describe your gender identity";
+    "Other, please say" -> "Describe your other answer"."""
+    text = " ".join((label or "").split())
+    if ": " in text:
+        text = text.split(": ", 1)[1]
+    head, sep, tail = text.partition(", please say")
+    tail = tail.strip()
+    if sep and tail:
+        return f"Describe {tail}"
+    text = head.replace("(please say)", "").strip(" ,")
+    if text.lower().startswith("any "):
+        text = text[4:]
+    if text.lower() == "other":
+        return "Describe your other answer"
+    if text.lower().startswith("other"):
+        return f"Describe your {text[0].lower()}{text[1:]}"
+    return f"Tell us more about ‘{text}’"

@@ -65,6 +65,7 @@ class DateType(QuestionType):
     label = "Date"
     description = "Day, month and year boxes."
     template = "date"
+    anchor_suffix = "-day"  # the first box: the box around the three cannot take focus
 
     def parse(self, q, form):
         parts = [form.get(f"q{q.id}-{p}", "").strip()[:6] for p in ("day", "month", "year")]

@@ -1,14 +1,14 @@
 """Survey lifecycle moves made by people (issue 20): close now, extend, reopen, each with a
 reason; who, when, from, to and why are kept in ``survey_lifecycle_move``.
 
-Revision ID: 0026_survey_lifecycle_moves
-Revises: 0025_comment_coding
+Revision ID: 0029_survey_lifecycle_moves
+Revises: 0028_take_part_not_stored
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0026_survey_lifecycle_moves"
-down_revision = "0025_comment_coding"
+revision = "0029_survey_lifecycle_moves"
+down_revision = "0028_take_part_not_stored"
 branch_labels = None
 depends_on = None
 
