@@ -36,12 +36,9 @@ def _require_browser():
     require(AXE.exists(), "axe-core is not installed (run make assets)")
 
 
-_LIVE: dict = {}
-
-
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """Base URL of a running Engage with migrations, demo data, toolkit and index built."""
+def _live(tmp_path_factory):
+    """(app, base URL) of a running Engage with migrations, demo data, toolkit and index built."""
     _require_browser()
     from flask_migrate import upgrade
     from werkzeug.serving import make_server
@@ -64,19 +61,23 @@ def live_server(tmp_path_factory):
     app.config["ENGAGE_PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    _LIVE["app"] = app
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield app, f"http://127.0.0.1:{server.server_port}"
     finally:
-        _LIVE.pop("app", None)
         server.shutdown()
 
 
 @pytest.fixture(scope="session")
-def live_app(live_server):
-    """The Flask app behind ``live_server`` (to read what it stored, or point its mail at a
-    test SMTP server for one test and back)."""
-    return _LIVE["app"]
+def live_server(_live):
+    """Base URL of a running Engage with migrations, demo data, toolkit and index built."""
+    return _live[1]
+
+
+@pytest.fixture(scope="session")
+def live_app(_live):
+    """The Flask app behind ``live_server``: its URL map, what it stored, its settings (to
+    point its mail at a test SMTP server for one test and back). Requests go to the server."""
+    return _live[0]
 
 
 def _click_then_load(click):

@@ -21,6 +21,7 @@ from ..core import openapi as spec
 from ..core.errors import bad_request, not_found
 from ..core.pagination import page_arg
 from ..core.params import to_id
+from ..core.registry import take_part
 from ..core.timestamps import rfc3339
 from ..extensions import db
 from ..partnership.models import Area, Priority
@@ -108,7 +109,7 @@ def detail_of(c: Consultation) -> dict:
     out.update({
         "purpose": c.purpose,
         "how_to_take_part": c.how_to_take_part,
-        "take_part_url": c.take_part_url or None,
+        "take_part_url": take_part.link(c, external=True) or None,
         "partners": [o.name for o in c.partners],
         "partnerships": [p.name for p in c.partnerships],
         "themes": [t.name for t in c.themes],

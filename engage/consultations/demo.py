@@ -259,7 +259,6 @@ def _consultations(today: date) -> list[dict]:
             "actual_start": today - timedelta(days=14), "planned_close": today + timedelta(days=30),
             "planned_start": today - timedelta(days=14), "results_published_on": None,
             "how_to_take_part": "Fill in the survey online, or pick up a paper copy at any library or at the Runcorn and Widnes Direct Link offices. Paper copies come with a freepost envelope.",
-            "take_part_url": "https://www.example.org/cleaner-streets-survey",
             "people_reached": None, "responses": None, "equality_monitoring": True, "visibility": "public",
             "contact_name": "Environment team", "contact_email": "environment@example.org",
             "questions": [], "findings": [],

@@ -33,6 +33,15 @@ for optional features. Instead the capability that *has* something registers it 
     ``(kind, target_id)`` and asks ``links.resolve(kind, target_id)`` for a title and URL
     (``None`` once the target is gone or the reader may not see it).
 
+``evidence``
+    Evidence a findings report's key finding can cite from another capability, with figures
+    that follow later work (a survey's comment theme: how many comments carry it now, and
+    a few example quotes with personal details removed). ``evidence.register(EvidenceKind(
+    kind, label, choices, describe))``: ``choices(consultation_ids)`` gives ``[(target_id,
+    title), ...]``; ``describe(target_id)`` gives ``{"title", "count", "total", "quotes",
+    "url"}`` or ``None`` once the target is gone. The citing capability stores
+    ``(kind, target_id)`` and asks ``evidence.describe(kind, target_id)`` when it shows it.
+
 ``result_holds``
     Reasons a consultation's results may not be made public yet, from capabilities that
     write results into it. ``result_holds.register(check)`` where ``check(consultation_id)``
@@ -40,6 +49,14 @@ for optional features. Instead the capability that *has* something registers it 
     date while ``result_holds.reasons(consultation_id)`` gives any. Resident surveys use it:
     results published for staff only wait for the decision on the survey.
 
+``take_part``
+    Ways of taking part that Engage runs itself. ``take_part.register(find)`` where
+    ``find(consultation, external)`` returns the address of the consultation's own way to take
+    part (``url_for(...)``, a site-relative path unless ``external``) or ``None``. Built per
+    request, so the link follows the site wherever it is served; a consultation's stored
+    ``take_part_url`` is only for outside sites and is used when no capability has one.
+    ``take_part.link(consultation)`` gives the link to show (templates: ``take_part_link(c)``).
+    Resident surveys use it: an open survey is its consultation's "Take part" link.
 ``purges``
     Steps that delete personal data past its time, run by ``flask --app wsgi engage
     purge-expired``. ``purges.register(name, step)`` where ``step(now, echo)`` deletes,
@@ -133,6 +150,34 @@ class Links:
         return found.resolve(target_id, current_user) if found else None
 
 
+@dataclass(frozen=True)
+class EvidenceKind:
+    kind: str                    # stored beside the target id, e.g. "comment-theme"
+    label: str                   # what is cited, e.g. "Survey comment theme"
+    choices: Callable            # choices(consultation_ids) -> [(target_id, title), ...]
+    describe: Callable           # describe(target_id) -> {"title", "count", "total", "quotes", "url"} or None
+
+
+class Evidence:
+    key = "engage_evidence_kinds"
+
+    def register(self, kind: EvidenceKind, app: Flask | None = None) -> None:
+        app = app or current_app
+        app.extensions.setdefault(self.key, {})[kind.kind] = kind
+
+    def kinds(self) -> dict[str, EvidenceKind]:
+        return dict(current_app.extensions.get(self.key, {}))
+
+    def choices(self, consultation_ids) -> list[tuple[str, str]]:
+        """``[("kind:id", "Label: title"), ...]`` over every kind, for one select box."""
+        ids = list(consultation_ids)
+        return [(f"{k.kind}:{target}", f"{k.label}: {title}") for k in self.kinds().values() for target, title in k.choices(ids)]
+
+    def describe(self, kind: str, target_id: int | None):
+        found = self.kinds().get(kind or "")
+        return found.describe(target_id) if found and target_id else None
+
+
 class ResultHolds:
     key = "engage_result_holds"
 
@@ -144,6 +189,21 @@ class ResultHolds:
         return [reason for check in current_app.extensions.get(self.key, []) if (reason := check(consultation_id))]
 
 
+class TakePart:
+    key = "engage_take_part"
+
+    def register(self, find: Callable, app: Flask | None = None) -> None:
+        app = app or current_app
+        app.extensions.setdefault(self.key, []).append(find)
+
+    def link(self, consultation, external: bool = False) -> str:
+        """The consultation's "Take part" address: its own (a survey), else the outside site
+        it names, else ``""``."""
+        for find in current_app.extensions.get(self.key, []):
+            found = find(consultation, external)
+            if found:
+                return found
+        return getattr(consultation, "take_part_url", "") or ""
 class Purges:
     key = "engage_purges"
 
@@ -158,9 +218,12 @@ class Purges:
 panels = Panels()
 contacts = Contacts()
 links = Links()
+evidence = Evidence()
 result_holds = ResultHolds()
+take_part = TakePart()
 purges = Purges()
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["panels"] = panels.render
+    app.jinja_env.globals["take_part_link"] = take_part.link

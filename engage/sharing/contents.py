@@ -36,6 +36,19 @@ def _editable(actor, report):
         raise RuleError("Only its authors can change a report, and only while it is a draft.")
 
 
+def evidence_choices(report) -> list[tuple[str, str]]:
+    """Evidence other capabilities offer for the report's consultations (comment themes)."""
+    from ..core.registry import evidence
+
+    return evidence.choices(c.id for c in report.consultations)
+
+
+def finding_evidence(finding: ReportFinding) -> dict | None:
+    from ..core.registry import evidence
+
+    return evidence.describe(finding.evidence_kind, finding.evidence_id) if finding.evidence_kind else None
+
+
 def save_finding(actor, report, finding: ReportFinding | None, data: dict) -> ReportFinding:
     _editable(actor, report)
     statement = clean_text(data.get("statement"))
@@ -49,9 +62,18 @@ def save_finding(actor, report, finding: ReportFinding | None, data: dict) -> Re
     question_id = data.get("question_id")
     if question_id is not None and question_id not in {q for q, _ in question_choices(report)}:
         raise RuleError("Select a question from the report's consultations", "question_id")
+    cited = (data.get("cited") or "").strip()
+    kind, target = "", None
+    if cited:
+        if cited not in {value for value, _ in evidence_choices(report)}:
+            raise RuleError("Select a theme from the report's consultations", "cited")
+        kind, _, number = cited.partition(":")
+        target = to_id(number)
     creating = finding is None
     if creating:
         finding = ReportFinding(report=report, position=len(report.findings) + 1)
+    if "cited" in data:
+        finding.evidence_kind, finding.evidence_id = kind, target
     position = data.get("position")
     finding.statement, finding.evidence, finding.question_id = statement, evidence, question_id
     if position is not None:

@@ -45,6 +45,9 @@ class FindingForm(EngageForm):
     statement = _text("Finding", 500, "One short statement, for example “Residents want cleaner streets above everything else”.", "Enter the finding")
     evidence = _text("Evidence", 10000, "Optional. Quotes or figures that back it up. You can use Markdown; put quotes after “>”.", area=True)
     question_id = IdSelectField("Question whose results back it up", blank="Not linked to one question")
+    cited = SelectField("Comment theme that backs it up", widget=GovSelect(), validate_choice=False,
+                        description="Its count of comments and example quotes are shown with the finding, and follow later coding. "
+                                    "Personal details are removed from the quotes.")
     position = WholeNumberField("Order", description="Optional. 1 for the first.", validators=[Optional(), NumberRange(min=0, max=9999, message="Order must be between 0 and 9,999")])
     submit = SubmitField("Save finding", widget=GovSubmitInput())
 

@@ -134,6 +134,10 @@ class ReportFinding(db.Model):
     statement: Mapped[str] = mapped_column(String(500))
     evidence: Mapped[str] = mapped_column(Text, default="")
     question_id: Mapped[int | None] = mapped_column(ForeignKey("consultation_question.id", ondelete="SET NULL"), index=True)
+    # Evidence from another capability (engage.core.registry.evidence), such as a survey's
+    # comment theme: its figures are read when the report is shown, so they follow later work.
+    evidence_kind: Mapped[str] = mapped_column(String(30), default="", server_default="")
+    evidence_id: Mapped[int | None] = mapped_column(Integer)
 
     report = relationship("FindingsReport", back_populates="findings")
     question = relationship("Question")

@@ -162,6 +162,9 @@ def delete(report_id):
 def _finding_form(report, finding):
     form = forms.FindingForm(obj=finding if request.method == "GET" else None)
     form.question_id.set_choices(services.question_choices(report))
+    form.cited.choices = [("", "Not linked to a theme")] + contents.evidence_choices(report)
+    if request.method == "GET" and finding is not None and finding.evidence_kind:
+        form.cited.data = f"{finding.evidence_kind}:{finding.evidence_id}"
     return form
 
 
@@ -199,7 +202,7 @@ def key_findings(report_id, finding_id=None):
     report = services.get_for_edit(current_user, report_id)
     finding = contents.get_finding(report, finding_id) if finding_id is not None else None
     return _part_page(report, finding, _finding_form(report, finding), contents.save_finding,
-                      ("statement", "evidence", "question_id", "position"), noun="Key finding",
+                      ("statement", "evidence", "question_id", "cited", "position"), noun="Key finding",
                       endpoint="sharing.key_findings", template="sharing/key_findings.html", name="finding")
 
 

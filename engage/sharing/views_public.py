@@ -106,7 +106,7 @@ def report(report_id):
         due=responses.due_on(item), linked=responses.linked, state_labels=responses.STATE_LABELS,
         audiences=AUDIENCES, visibility_labels=VISIBILITY, staff=staff, headline=services.question_headline,
         history=history(item, limit=30) if staff else [], timeline=services.timeline(item) if staff else [],
-        size_label=uploads.size_label,
+        size_label=uploads.size_label, finding_evidence=contents.finding_evidence,
         past=workflow.PAST, states=STATES,
     )
 

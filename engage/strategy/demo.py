@@ -2,7 +2,7 @@
 (``seed-demo``). Idempotent: everything is looked up by its natural key first."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -46,6 +46,41 @@ def seed_strategy(officer) -> bool:
     ):
         db.session.add(StrategyTransition(strategy_version=version, actor_id=actor, action=action, from_state=from_state,
                                           to_state=to_state, reason=reason, created_at=when))
+    return True
+
+
+def seed_consulting_strategy(officer) -> bool:
+    """A second strategy whose first version is out for comment (see demo_content)."""
+    if db.session.scalar(select(StrategyDocument).where(StrategyDocument.title == content.CONSULTING_TITLE)):
+        return False
+    today = date.today()
+    document = StrategyDocument(title=content.CONSULTING_TITLE)
+    version = StrategyVersion(document=document, number=1, title=content.CONSULTING_TITLE, summary=content.CONSULTING_SUMMARY,
+                              state="consultation", comments_close_on=today + timedelta(days=28), public_comments=True,
+                              created_by_id=officer.id if officer else None)
+    db.session.add(version)
+    sections = {}
+    for position, (key, heading, body) in enumerate(content.CONSULTING_SECTIONS, start=1):
+        sections[key] = StrategySection(strategy_version=version, key=key, position=position, heading=heading, body=body)
+        db.session.add(sections[key])
+    sent = datetime.combine(today - timedelta(days=3), datetime.min.time()).replace(hour=12)
+    for key, org, body, passage in content.CONSULTING_COMMENTS:
+        db.session.add(StrategyComment(section=sections[key], organisation_name=org, body=body, passage=passage, created_at=sent))
+    db.session.add(StrategyTransition(strategy_version=version, actor_id=officer.id if officer else None, action="open_comment",
+                                      from_state="draft", to_state="consultation", reason="", created_at=sent - timedelta(days=4)))
+    return True
+
+
+def seed_draft_strategy(officer) -> bool:
+    """A third strategy, still a draft (see demo_content)."""
+    if db.session.scalar(select(StrategyDocument).where(StrategyDocument.title == content.DRAFT_TITLE)):
+        return False
+    document = StrategyDocument(title=content.DRAFT_TITLE)
+    version = StrategyVersion(document=document, number=1, title=content.DRAFT_TITLE, summary=content.DRAFT_SUMMARY, state="draft",
+                              created_by_id=officer.id if officer else None)
+    db.session.add(version)
+    for position, (key, heading, body) in enumerate(content.DRAFT_SECTIONS, start=1):
+        db.session.add(StrategySection(strategy_version=version, key=key, position=position, heading=heading, body=body))
     return True
 
 
@@ -105,6 +140,10 @@ def seed(echo) -> None:
     officer = _officer()
     if seed_strategy(officer):
         echo("Engagement strategy: version 1 (adopted 5 October 2005), with its comments and responses.")
+    if seed_consulting_strategy(officer):
+        echo(f"{content.CONSULTING_TITLE}: version 1, out for comment.")
+    if seed_draft_strategy(officer):
+        echo(f"{content.DRAFT_TITLE}: version 1, a draft.")
     seed_plan(officer)
     seed_budget()
     seed_network()

@@ -51,14 +51,14 @@ COMMENTS = [
 ]
 
 THEMES = [
-    ("Branding", "To encourage greater understanding of the ethos and purpose of the Halton Strategic Partnership, enable consistency of associated professional visual images, build recognition of these and increase the profile of the work of the partners and the partnership"),
-    ("Communication", "Build on current information sharing arrangements to help partners develop their skills and knowledge in key areas of neighbourhood renewal policy and practice"),
-    ("Community engagement", "Increase the amount and profile of community engagement through a concentration of effort through Area Forums, Community Empowerment Network, consultation, and engagement through initiatives"),
-    ("Halton local area agreements", "Look at the possible development of 'Halton area agreements' between the Halton Strategic Partnership Board and the Specialist Strategic Partnerships to cover shared objectives and targets, the resources (mainstream and additional) being targeted at particular areas, and to encourage partners to incorporate the shared intentions in their own strategic plans"),
-    ("Neighbourhood working", "Analyse deprivation information at super-output level and provide intelligence to the partnership to use to inform resource allocation"),
-    ("Service targeting", "Map the delivery of mainstream services on an area basis to identify geographical service gaps and assist in service planning"),
-    ("Performance management", "Refine current reporting systems to provide most appropriate information to the Halton Strategic Partnership Board and the Specialist Strategic Partnerships, for example, through reporting by exception, i.e. only poor or excellent performance, and assist Specialist Strategic Partnerships in their management of Neighbourhood Renewal Fund and additional resources"),
-    ("Pooled budgets", "Potentially linked to Local Area Agreements, encourage the amalgamation of funding streams used by the different partners within each Specialist Strategic Partnerships to strengthen the impact of the funds – this will build on work in areas already using pooled budgets and recognise the need for different funding streams to be focused on particular areas."),
+    ("Branding", "Help people know who the partnership is and what it does. Use one look for all our papers and signs, so people know them, and make the work of the partners better known"),
+    ("Communication", "Share what we know with each other, so partners learn more about how to make poor areas better"),
+    ("Community engagement", "Involve more people, more often, mainly through Area Forums, the Community Empowerment Network, consultations and local projects"),
+    ("Halton local area agreements", "See if the Board and the other partnerships can agree plans for each area: shared aims and targets, the money and staff put into each area, and how partners build these aims into their own plans"),
+    ("Neighbourhood working", "Look at the figures on need for each small area, and tell the partnership what they show, so it can decide where to spend its money"),
+    ("Service targeting", "Map where the main services are given in each area, to find the places that miss out and help plan services"),
+    ("Performance management", "Make our reports to the Board and the other partnerships simpler: tell them only what is going very well or very badly, and help the partnerships manage the Neighbourhood Renewal Fund and other money"),
+    ("Pooled budgets", "Linked to Local Area Agreements: ask partners to put their money for each area into one pot, so it does more good. This builds on areas that already pool their money, and on the need to aim some money at some places."),
 ]
 
 Q1_END = date(2005, 6, 30)
@@ -135,4 +135,38 @@ EVENTS = [
     ("Runcorn Area Forum", "forum", (2006, 2, 8, 18, 30), (2006, 2, 8, 20, 0), "Castlefields Community Centre, Runcorn",
      "Step-free access and accessible toilets. Free refreshments. Ask for help with travel.",
      "Open to everyone who lives or works in the area. Police, council and housing officers answer your questions.", True),
+]
+
+
+# A second strategy, out for comment now (anyone can comment, until four weeks from the day
+# the demo is loaded): every page of a version open for comment is drawn, its comment form
+# for signed-in partners and for members of the public, and the officers' list of comments
+# waiting for a response.
+CONSULTING_TITLE = "Halton Young People's Participation Strategy"
+CONSULTING_SUMMARY = ("How the partners will involve children and young people in the decisions that affect them: "
+                      "in schools, youth clubs and online, and how we will tell them what changed.")
+CONSULTING_SECTIONS = [
+    ("why", "Why we are asking young people", """Young people are a quarter of Halton's people, but few of them take part in consultations.
+
+We want them to have a say in the things that affect them most: schools, parks, transport and health services."""),
+    ("how", "How young people will take part", """We will ask young people where they already are: in schools, youth clubs and online.
+
+- The Youth Cabinet will help plan each consultation.
+- Every survey for young people will have an easy-read version.
+- Young people will be paid back for their time with vouchers or training."""),
+    ("hear-back", "Hearing back", """Everyone who takes part will hear what changed within 12 weeks of a consultation closing, in the way they took part."""),
+]
+# (section key, organisation, comment, passage): waiting for a response from an officer.
+CONSULTING_COMMENTS = [
+    ("how", "Halton Voluntary Action", "Youth clubs run by volunteers need support to host consultations, not only schools.",
+     "in schools, youth clubs and online"),
+    ("hear-back", "Halton Borough Council", "Twelve weeks is a long time for a young person. Could it be six?", ""),
+]
+
+# A third, still a draft (only officers see it): its sections can be changed, moved and removed.
+DRAFT_TITLE = "Halton Older People's Engagement Charter"
+DRAFT_SUMMARY = "How the partners will hear from older people, including those who do not go online."
+DRAFT_SECTIONS = [
+    ("promise", "Our promise", "We will ask older people in the places they already go: lunch clubs, libraries and GP surgeries."),
+    ("offline", "Taking part without the internet", "Every consultation will have a paper copy and a phone number."),
 ]

@@ -8,8 +8,9 @@ this package's views):
   start button; or closed, with when and where results will appear);
 - ``consultation.manage`` panel: staff links (build, results, new survey);
 - ``ContactSource("surveys")``: residents' "tell me what happens next" addresses;
-- the survey's public address becomes the consultation's "Take part now" link while it is
-  open, so it appears on /have-your-say and in the finder like any open consultation.
+- ``take_part``: while a survey is open, its start page is the consultation's "Take part"
+  link (built per request, never stored), so it appears on /have-your-say and on the
+  consultation's page like any open consultation's.
 """
 from __future__ import annotations
 
@@ -31,9 +32,10 @@ DEFAULTS = {
 
 
 def init_app(app: Flask) -> None:
-    from ..core.registry import ContactSource, contacts, panels, result_holds
+    from ..core.registry import ContactSource, EvidenceKind, contacts, evidence, panels, result_holds, take_part
     from . import answering, api, demo, models, publishing, views_manage, views_public, views_responses, views_results  # noqa: F401
     from .panels import consultation_manage, consultation_page
+    from .panels import take_part as survey_take_part
 
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
@@ -42,6 +44,10 @@ def init_app(app: Flask) -> None:
     panels.register("consultation.manage", consultation_manage, app=app)
     contacts.register(ContactSource("surveys", answering.contact_addresses, answering.forget_contacts), app=app)
     result_holds.register(publishing.results_hold, app=app)
+    take_part.register(survey_take_part, app=app)
+    from . import comments
+
+    evidence.register(EvidenceKind("comment-theme", "Survey comment theme", comments.theme_choices, comments.theme_evidence), app=app)
     from . import commands  # noqa: F401  (purge-expired)
     _describe_for_deletes()
 
@@ -65,4 +71,6 @@ def _describe_for_deletes() -> None:
     ):
         deletion.describe(table, singular, plural, title=title)
     deletion.quiet("survey_comment_code")
+    deletion.quiet("survey_coding_batch")
+    deletion.quiet("survey_comment_redaction")
     deletion.quiet("survey_response_event")

@@ -248,3 +248,35 @@ def theme_examples(survey, per_theme: int = 3, redacted: bool = False) -> dict[i
             text = personal.redact(text) if redacted else text
             quotes.append(text if len(text) <= 300 else text[:297].rsplit(" ", 1)[0] + "…")
     return out
+
+
+# ---- themes as evidence in findings reports (engage.core.registry.evidence) ------------------
+
+def theme_choices(consultation_ids) -> list[tuple[int, str]]:
+    """Themes of the surveys of these consultations, to cite in a findings report."""
+    from .models import Survey
+
+    ids = list(consultation_ids)
+    if not ids:
+        return []
+    rows = db.session.execute(select(CommentTheme.id, CommentTheme.name, Survey.title).join(Survey)
+                              .where(Survey.consultation_id.in_(ids)).order_by(Survey.title, CommentTheme.name)).all()
+    return [(theme_id, f"{title[:60]}: {name}") for theme_id, name, title in rows]
+
+
+def theme_evidence(theme_id) -> dict | None:
+    """What a findings report shows for a cited theme, worked out when it is shown, so the
+    counts follow later coding: comments with the theme now, of all comments, and up to
+    three example quotes with personal details removed."""
+    number = to_id(theme_id)
+    theme = db.session.get(CommentTheme, number) if number else None
+    if theme is None:
+        return None
+    survey = theme.survey
+    count = dict(theme_counts(survey)).get(theme, 0)
+    total = db.session.scalar(comments_query(survey).with_only_columns(func.count()).order_by(None)) or 0
+    from flask import url_for
+
+    return {"title": f"{theme.name} ({survey.title})", "count": count, "total": total,
+            "quotes": theme_examples(survey, per_theme=3, redacted=True).get(theme.id, []),
+            "url": url_for("surveys.start", survey_id=survey.id)}

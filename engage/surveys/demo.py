@@ -3,8 +3,9 @@ population, marked demo) and an open survey on the local environment for the "Cl
 streets and parks" demo consultation, with 320 generated responses spread over the wards
 and channels. The survey is for people aged 16 and over, so it is weighted to the 16+
 population (its weighting meets every target). A second, closed survey of 120 answers from a
-day centre stall shows weighting that cannot meet its targets. Idempotent: nothing is added
-twice.
+day centre stall shows weighting that cannot meet its targets. A third, open survey for the
+Castlefields walkabouts asks one question of every type on one page, so every question
+template and its results are drawn. Idempotent: nothing is added twice.
 """
 from __future__ import annotations
 
@@ -234,5 +235,96 @@ def _responses(survey, qs: dict, themes: dict, count: int = RESPONSES, *, age_sh
     db.session.flush()
 
 
+# ---- a survey with every question type ----------------------------------------------------
+
+WALK_TITLE = "Castlefields walkabouts: where should we walk?"
+WALK_RESPONSES = 60
+
+
+def seed_walkabout_survey(echo=lambda m: None) -> None:
+    """An open survey for the Castlefields walkabouts with one question of every type, each
+    needing an answer, on one page: every question template (and each one's "answer this"
+    error) is drawn by answering it once, and its results show every type's figures."""
+    consultation = db.session.scalar(select(Consultation).where(Consultation.title == "Castlefields neighbourhood walkabouts",
+                                                                Consultation.is_demo.is_(True)))
+    if consultation is None or db.session.scalar(select(Survey.id).where(Survey.consultation_id == consultation.id,
+                                                                         Survey.title == WALK_TITLE)) is not None:
+        return
+    from .models import SurveySection
+
+    start = consultation.actual_start or consultation.planned_start or datetime.now().date()
+    close = consultation.planned_close or (start + timedelta(days=28))
+    survey = Survey(consultation_id=consultation.id, code=builder.new_code(), title=WALK_TITLE, is_demo=True,
+                    introduction="Tell us which streets the Saturday walkabouts should visit and what we should look at. "
+                                 "There are 12 short questions on one page.",
+                    privacy_notice=builder.default_privacy_notice(consultation),
+                    results_note="We will publish what people told us on the consultation's page, with the walkabout routes.",
+                    opens_at=datetime.combine(start, time.min), closes_at=datetime.combine(close + timedelta(days=1), time.min),
+                    retention_days=180, one_per_browser=False, ask_contact=True,
+                    population_area_id=consultation.areas[0].id if consultation.areas else None)
+    db.session.add(survey)
+    db.session.flush()
+    section = SurveySection(survey=survey, position=1, title="The walkabouts")
+    db.session.add(section)
+    db.session.flush()
+    qs = {
+        "ward": _add(survey, section, "area", "Which ward do you live in?", required=True),
+        "heard": _add(survey, section, "single", "How did you hear about the walkabouts?", required=True, allow_other=True,
+                      options=["A leaflet through the door", "A poster", "A neighbour or friend", "The council's website"]),
+        "look": _add(survey, section, "multiple", "What should we look at on the walk? Choose all that apply.", required=True,
+                     allow_other=True, options=["Litter", "Street lighting", "Empty homes", "Places that feel unsafe"]),
+        "pleasant": _add(survey, section, "agreement", "Castlefields is a pleasant place to walk.", required=True,
+                         options=builder_options("agreement")),
+        "before": _add(survey, section, "yesno", "Have you been on a walkabout before?", required=True, options=["Yes", "No"]),
+        "safe": _add(survey, section, "rating", "How safe do you feel walking in Castlefields after dark?", required=True,
+                     low_label="not safe at all", high_label="completely safe"),
+        "grid": _add(survey, section, "grid", "How good is each of these where you live?", required=True,
+                     options=["Good", "Fair", "Poor"], rows=["Pavements", "Street lighting", "Bins"]),
+        "order": _add(survey, section, "ranking", "What should we fix first? Put these in order.", required=True,
+                      options=["Broken lights", "Uneven pavements", "Fly-tipping", "Overgrown paths"]),
+        "street": _add(survey, section, "short_text", "Which street should the walk go along?", required=True,
+                       hint="For example, Lapwing Grove."),
+        "people": _add(survey, section, "number", "How many people would come with you?", required=True, min=0, max=20, whole=True),
+        "when": _add(survey, section, "date", "When did you last walk around Castlefields?", required=True),
+        "else": _add(survey, section, "long_text", "Is there anything else we should know before the walk?", required=True),
+    }
+    _walkabout_answers(survey, qs)
+    db.session.flush()
+    echo(f"Demo survey loaded: {WALK_TITLE} with {WALK_RESPONSES} responses.")
+
+
+STREETS = ["Lapwing Grove", "Chaffinch Close", "Castlefields Avenue North", "Norton Hill", "Kestrel Road"]
+
+
+def _walkabout_answers(survey, qs: dict) -> None:
+    rng = random.Random(19)
+    wards = db.session.scalars(select(Area).where(Area.level == "ward").order_by(Area.name)).all()
+    home = [w for w in wards if w.name == "Castlefields"] or wards
+    now = utcnow()
+    for n in range(WALK_RESPONSES):
+        ward = rng.choice(home) if rng.random() < 0.8 else rng.choice(wards)
+        order = [o.id for o in qs["order"].choices()]
+        rng.shuffle(order)
+        answers = {
+            "ward": ward.id,
+            "heard": {"o": [rng.choice([o for o in qs["heard"].choices() if not o.invites_text]).id], "t": {}},
+            "look": {"o": [o.id for o in qs["look"].choices() if not o.invites_text and rng.random() < 0.5]
+                     or [qs["look"].choices()[0].id], "t": {}},
+            "pleasant": {"o": [rng.choice(qs["pleasant"].choices()).id], "t": {}},
+            "before": {"o": [rng.choice(qs["before"].choices()).id], "t": {}},
+            "safe": rng.randint(1, 8),
+            "grid": {"g": {str(row.id): rng.choice(qs["grid"].choices()).id for row in qs["grid"].rows()}},
+            "order": order,
+            "street": rng.choice(STREETS),
+            "people": rng.choice([0, 0, 1, 1, 2, 3]),
+            "when": (now - timedelta(days=rng.randint(1, 300))).date().isoformat(),
+            "else": rng.choice(["The alley behind the shops is very dark.", "Please come on a weekday evening too.",
+                                "The steps by the canal are broken.", "No, thank you."]),
+        }
+        answering.store_complete(survey, {str(qs[k].id): v for k, v in answers.items()}, channel=rng.choice(["online", "online", "paper"]),
+                                 submitted_at=now - timedelta(days=rng.random() * 6, minutes=rng.randint(0, 600)), is_demo=True)
+
+
 register_seeder(40, seed_population)
 register_seeder(41, seed_survey)
+register_seeder(42, seed_walkabout_survey)

@@ -1,5 +1,4 @@
-"""What happens around a survey's dates: its public link becoming the consultation's
-"Take part" link while it is open, and personal data deleted on schedule
+"""What happens around a survey's dates: personal data deleted on schedule
 (``flask --app wsgi engage purge-expired``).
 
 ``TABLE`` is the survey's lifecycle as ``engage/core/workflows.py`` steps (its states follow
@@ -58,7 +57,7 @@ WORKFLOW = workflows.register(workflows.Workflow(
 
 
 def public_url(survey) -> str:
-    """The full address residents open (the consultation's "Take part" link, posters)."""
+    """The full address residents open from outside the site (posters, share codes, QR)."""
     return external_url("surveys.start", survey_id=survey.id)
 
 
@@ -67,12 +66,13 @@ def _points_here(url: str, survey) -> bool:
 
 
 def sync_take_part(survey) -> None:
-    """While the survey is open or about to open, the consultation's "Take part now" link is
-    the survey; once it is closed or back to draft, a link to it is removed."""
+    """The consultation's "Take part" link to an open survey is worked out on each request
+    (``panels.take_part``, through ``core.registry.take_part``), so it follows the site
+    wherever it is served; nothing is stored. A consultation's stored ``take_part_url`` is for
+    outside sites only: an address of this survey stored there (as older versions did) is
+    dropped."""
     consultation = survey.consultation
-    if survey.state in ("open", "scheduled"):
-        consultation.take_part_url = public_url(survey)
-    elif _points_here(consultation.take_part_url, survey):
+    if _points_here(consultation.take_part_url, survey):
         consultation.take_part_url = ""
 
 

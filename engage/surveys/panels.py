@@ -1,7 +1,7 @@
 """Blocks this capability adds to the consultation pages (through engage.core.registry)."""
 from __future__ import annotations
 
-from flask import render_template
+from flask import render_template, url_for
 from markupsafe import Markup
 from sqlalchemy import select
 
@@ -27,3 +27,15 @@ def consultation_manage(consultation, user):
     if not can_manage(user, consultation):
         return None
     return Markup(render_template("surveys/_manage_links.html", surveys=surveys_of(consultation), consultation=consultation))
+
+
+def take_part(consultation, external: bool = False) -> str | None:
+    """The consultation's "Take part" link while one of its surveys is open (or about to
+    open): the survey's start page, built for this request (a site-relative path, or the
+    public address's when ``external``), never a stored address."""
+    surveys = surveys_of(consultation)
+    for state in ("open", "scheduled"):
+        chosen = [s for s in surveys if s.state == state]
+        if chosen:
+            return url_for("surveys.start", survey_id=chosen[-1].id, _external=external)
+    return None

@@ -12,7 +12,7 @@ from flask import Response, after_this_request, current_app, flash, redirect, re
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..core.params import Query
+from ..core.params import Query, to_id
 from ..core.errors import bad_request
 from ..core.limits import breach, honeypot_tripped, keeps_answers_when_limited
 from ..extensions import csrf, db, limiter
@@ -117,7 +117,7 @@ def _cookie_drafts() -> dict:
         return {}
     if not isinstance(data, dict):
         return {}
-    return {str(k): str(v) for k, v in data.items() if str(k).isdigit() and isinstance(v, str) and len(v) <= 40}
+    return {str(k): str(v) for k, v in data.items() if to_id(k) is not None and isinstance(v, str) and len(v) <= 40}
 
 
 def _drafts() -> dict:
@@ -206,12 +206,16 @@ def short_link(code):
 
 @bp.route("/surveys/<int:survey_id>", methods=["GET", "POST"])
 @limiter.limit(_limit, methods=["POST"])
+@csrf.exempt
 def start(survey_id):
     survey = builder.get_for_answering(current_user, survey_id)
     state = survey.state
     draft = _current(survey) if state == "open" else None
     error = None
-    if request.method == "POST":
+    notice = None
+    if request.method == "POST" and not _token_ok():
+        notice = EXPIRED_NOTICE
+    elif request.method == "POST":
         if state != "open":
             return redirect(url_for("surveys.start", survey_id=survey.id))
         if honeypot_tripped():
@@ -234,7 +238,7 @@ def start(survey_id):
             if first is None:
                 return redirect(url_for("surveys.check", survey_id=survey.id))
             return redirect(url_for("surveys.page", survey_id=survey.id, index=first))
-    return render_template("surveys/start.html", survey=survey, state=state, draft=draft, error=error,
+    return render_template("surveys/start.html", survey=survey, state=state, draft=draft, error=error, notice=notice,
                            done_before=survey.one_per_browser and _done_before(survey),
                            manager=builder.can_manage(current_user, survey), short_url=short_url(survey)), (400 if error else 200)
 
@@ -419,13 +423,17 @@ def _resume_limit():
 @bp.route("/surveys/<int:survey_id>/resume", methods=["GET", "POST"])
 @limiter.limit(_resume_limit, methods=["POST"])
 @keeps_answers_when_limited
+@csrf.exempt
 def resume(survey_id):
     """Carry on with saved answers: the code is typed (or put there by the link's script) and
     posted, never part of an address. Looking codes up is rate limited per address."""
     survey = builder.get_for_public(current_user, survey_id)
     error = None
+    notice = None
     status = 400
-    if request.method == "POST":
+    if request.method == "POST" and not _token_ok():
+        notice = EXPIRED_NOTICE
+    elif request.method == "POST":
         limited = breach()
         if limited is not None:
             error, status = limited.message.replace("sent this form", "tried codes"), 429
@@ -442,7 +450,7 @@ def resume(survey_id):
             else:
                 _remember(survey.id, secret)
                 return redirect(url_for("surveys.page", survey_id=survey.id, index=_resume_index(survey, response)))
-    return render_template("surveys/resume.html", survey=survey, error=error), (status if error else 200)
+    return render_template("surveys/resume.html", survey=survey, error=error, notice=notice), (status if error else 200)
 
 
 @bp.route("/surveys/<int:survey_id>/resume/<path:_old>")

@@ -202,13 +202,16 @@ def test_reminders_go_once_per_stage_due_soon_then_overdue(world, smtp):
     assert smtp.to("coord2@test.example", "Due soon") == []              # not the other partnership's
     stages = db.session.execute(db.select(StageReminder.stage).where(StageReminder.response_id == promise.id)).scalars().all()
     assert sorted(stages) == ["due-soon", "overdue"]
-    # Done: nothing more, even when the same run comes again on a later day.
-    responses.add_update(world["coordinator"], report, promise, "Finished", "done")
+    # A promise marked done before its dates is never reminded.
+    other = publish(world, make_report(world, title="Another report"))
+    kept = _promise(world, other, due=due, action="Repaint the bus shelters")
+    responses.add_update(world["coordinator"], other, kept, "Finished early", "done")
     db.session.commit()
     before = len(smtp.messages)
-    responses.send_reminders(today=due + timedelta(days=5))
+    responses.send_reminders(today=due - timedelta(days=3))
+    responses.send_reminders(today=due + timedelta(days=1))
     db.session.commit()
-    assert [m for m in smtp.messages[before:] if "action" in m["body"]] == []
+    assert [m for m in smtp.messages[before:] if "bus shelters" in m["body"]] == []
 
 
 def test_a_response_due_soon_is_reminded_once(world, smtp):

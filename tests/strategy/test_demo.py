@@ -16,7 +16,10 @@ def test_demo_loads_once_and_again_without_change(seeded):
     from engage.demo import run_seeders
 
     first = _counts()
-    assert first == {"StrategyVersion": 1, "StrategySection": 7, "StrategyComment": 3, "PlanTheme": 8, "PlanAction": 22,
+    # The adopted Community Engagement Strategy (7 sections, 3 comments), the Young People's
+    # Participation Strategy out for comment (3 sections, 2 comments waiting for a response) and
+    # the Older People's Engagement Charter, a draft (2 sections).
+    assert first == {"StrategyVersion": 3, "StrategySection": 12, "StrategyComment": 5, "PlanTheme": 8, "PlanAction": 22,
                      "ActionProgress": 18, "BudgetLine": 12, "BudgetFigures": 12, "NetworkMember": 3, "NetworkEvent": 4}
     run_seeders()
     assert _counts() == first
@@ -30,3 +33,12 @@ def test_demo_strategy_is_adopted_with_its_published_responses(seeded):
     total, answered = documents.comment_counts(version)
     assert total == answered == 3
     assert [t.to_state for t in version.transitions] == ["consultation", "adopted"]
+
+
+def test_demo_has_a_version_out_for_comment_anyone_can_comment_on(seeded):
+    (version,) = documents.open_for_comment(None)
+    assert version.state == "consultation" and version.public_comments and documents.comments_open(version)
+    assert documents.can_comment(None, version)   # members of the public too
+    total, answered = documents.comment_counts(version)
+    assert total == 2 and answered == 0
+    assert [t.to_state for t in version.transitions] == ["consultation"]

@@ -34,6 +34,10 @@ def test_sending_out_for_comment_asks_first_then_emails_partners(client, login, 
     _coordinating(users)
     version = strategy(users["officer"])
     login("officer")
+    # The page says where it is, who can move it on and what each button does.
+    panel = client.get(f"/admin/strategy/versions/{version.id}").get_data(as_text=True).split('id="next-steps"')[1].split("</section>")[0]
+    assert ">Draft</strong>" in panel and "Who can do it: a partnership officer." in panel
+    assert "Emails every Network Group member and partnership coordinator" in panel
     asked = client.post(f"/admin/strategy/versions/{version.id}/transition", data={"action": "open_comment"})
     page = asked.get_data(as_text=True)
     assert asked.status_code == 200 and "and email everyone?" in page and "We will email 1 partner " in page

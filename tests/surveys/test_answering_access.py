@@ -295,6 +295,12 @@ def test_an_expired_session_and_token_show_the_page_again_with_the_answers(clien
         assert check.status_code == 200 and "open for a long time" in check.get_data(as_text=True)
         db.session.refresh(response)
         assert response.status == "draft"
+        # The start and "carry on" pages, too: shown again with a fresh token, no 400 page.
+        expire_session(client)
+        for path in (f"/surveys/{wide.id}", f"/surveys/{wide.id}/resume"):
+            again = client.post(path, data={"csrf_token": "stale", "code": "abcd-efgh-jkmn"})
+            assert again.status_code == 200 and "open for a long time" in again.get_data(as_text=True), path
+            assert 'name="csrf_token"' in again.get_data(as_text=True)
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
 

@@ -146,8 +146,9 @@ def test_builder_pages_work_end_to_end(client, login, consultation, places):
     assert made.status_code == 302
     survey = db.session.scalar(select(Survey).where(Survey.title == "Bins survey"))
     assert survey.is_open
-    # Open: its address is the consultation's "Take part now" link.
-    assert consultation.take_part_url.endswith(f"/surveys/{survey.id}")
+    # Open: its address is the consultation's "Take part now" link (built per request, not stored).
+    assert f'href="/surveys/{survey.id}" role="button"'.encode() in client.get(f"/consultations/{consultation.id}").data
+    assert consultation.take_part_url == ""
     section = survey.sections[0]
     chooser = client.get(f"/surveys/{survey.id}/questions/new?section={section.id}")
     assert b"What kind of question?" in chooser.data

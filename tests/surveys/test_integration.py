@@ -15,14 +15,11 @@ from tests.surveys.survey_support import choice, consultation, places, store, su
 
 
 def test_open_survey_shows_on_consultation_page_have_your_say_and_finder(client, survey, consultation):
-    with client.application.test_request_context():
-        lifecycle.sync_take_part(survey)
-    db.session.commit()
     page = client.get(f"/consultations/{consultation.id}")
     assert b"Start the survey" in page.data and f"/surveys/{survey.id}".encode() in page.data
-    assert b"Take part now" in page.data
+    assert f'href="/surveys/{survey.id}" role="button"'.encode() in page.data and b"Take part now" in page.data
     have = client.get("/have-your-say")
-    assert f"/surveys/{survey.id}".encode() in have.data
+    assert f'href="/surveys/{survey.id}" rel="noopener">Take part online'.encode() in have.data
     assert b"Parks consultation" in client.get("/consultations?status=open").data
     # Closed: the panel says when, and where results will appear; the take-part link goes.
     survey.opens_at = datetime.now() - timedelta(days=10)
@@ -31,6 +28,7 @@ def test_open_survey_shows_on_consultation_page_have_your_say_and_finder(client,
     db.session.commit()
     page = client.get(f"/consultations/{consultation.id}")
     assert b"This survey closed on" in page.data and b"will appear on this page" in page.data
+    assert b"Take part now" not in page.data
     assert consultation.take_part_url == ""
 
 
@@ -145,20 +143,28 @@ def test_demo_survey_runs_twice_without_change(seeded, runner):
     from engage.consultations.models import Consultation
 
     surveys = db.session.scalars(select(Survey).order_by(Survey.id)).all()
-    assert len(surveys) == 2   # the open survey, and the closed day centre stall survey (weighting that cannot meet its targets)
+    # The open survey, the closed day centre stall survey (weighting that cannot meet its
+    # targets), and the walkabout survey with one question of every type.
+    assert len(surveys) == 3
     demo = surveys[0]
     assert surveys[1].state == "closed" and surveys[1].is_demo
+    from engage.surveys import questions
+
+    walk = surveys[2]
+    assert walk.is_open and walk.is_demo and {q.qtype for q in walk.questions} == set(questions.REGISTRY)
+    assert len({q.section_id for q in walk.questions}) == 1 and all(q.required for q in walk.questions)
     assert demo.is_open and demo.is_demo
     responses = db.session.scalars(select(SurveyResponse).where(SurveyResponse.survey_id == demo.id)).all()
     assert len(responses) >= 300
     assert {r.channel for r in responses} == {"online", "paper", "phone"}
     assert len({r.ward_id for r in responses}) >= 15
     consultation = db.session.get(Consultation, demo.consultation_id)
-    assert consultation.take_part_url.endswith(f"/surveys/{demo.id}")
+    # The survey is the consultation's "Take part" link, worked out per request: no address is stored.
+    assert consultation.take_part_url == ""
     total = db.session.scalar(select(func.count()).select_from(SurveyResponse))
     result = runner.invoke(args=["engage", "seed-demo"])
     assert result.exit_code == 0, result.output
-    assert db.session.scalar(select(func.count()).select_from(Survey)) == 2
+    assert db.session.scalar(select(func.count()).select_from(Survey)) == 3
     assert db.session.scalar(select(func.count()).select_from(SurveyResponse)) == total
 
 
