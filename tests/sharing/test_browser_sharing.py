@@ -21,7 +21,7 @@ def _as(page, base, role):
 
 
 def _move(page, name, comment=None):
-    page.get_by_role("link", name=re.compile(f"^{name}")).click()
+    page.get_by_role("link", name=re.compile(f"^{name}")).first.click()   # the workflow panel links it twice
     assert_no_axe_violations(page)
     if comment:
         page.get_by_label(re.compile("What needs to change")).fill(comment)
@@ -79,7 +79,10 @@ def test_report_from_draft_to_published_and_answered(page, live_server):
     page.get_by_label("The action", exact=True).fill("Street cleaning in the six priority wards now happens every fortnight.")
     page.get_by_label("Who owns the action").fill("Street scene manager, Halton Borough Council")
     page.get_by_role("button", name="Save response").click()
-    assert "every fortnight" in page.locator("main").inner_text()
+    assert "every fortnight" in page.locator("main").inner_text() and "Not public yet" in page.locator("main").inner_text()
+    # A draft until the coordinator publishes it.
+    page.get_by_role("button", name=re.compile("Publish the response of Safer Halton Partnership")).first.click()
+    assert "response published" in page.locator("main").inner_text()
 
     page.context.clear_cookies()
     page.goto(report_url)
