@@ -27,7 +27,9 @@ def test_sharing_moves_publish_their_events(app, world, smtp):
     response = responses.save_response(world["coordinator"], report, world["partnership"], report.recommendations[0],
                                        {"status": "planned", "action": "Sweep weekly", "owner": "Streets team",
                                         "due_on": date.today() + timedelta(days=30)})
-    update = responses.add_update(world["coordinator"], report, response, "Started in May")
+    assert len(heard) == 1                               # a draft response is nobody's news
+    responses.publish_response(world["coordinator"], report, response)
+    update = responses.add_update(world["coordinator"], report, response, "Started in May", "in-progress")
     assert heard[1:] == [
         (events.RESPONSE_PUBLISHED, {"report_id": report.id, "response_id": response.id,
                                      "partnership_id": world["partnership"].id}),
