@@ -129,6 +129,11 @@ class Consultation(Versioned, db.Model):
         start, close = self.starts_on, self.closes_on
         if start is None or today < start:
             return "planned"
+        if self.actual_close is not None and self.actual_close <= today:
+            # An actual closing date is set once it has closed ("Leave blank until it has
+            # closed"): a survey closed early this afternoon closes its consultation today,
+            # not at midnight. A planned closing day stays open to its end.
+            return "closed"
         if close is None or today <= close:
             return "open"
         return "closed"

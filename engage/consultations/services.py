@@ -174,6 +174,7 @@ def status_expression(today: date | None = None):
     return case(
         (and_(Consultation.results_published_on.is_not(None), Consultation.results_published_on <= today), "results-published"),
         (or_(start.is_(None), start > today), "planned"),
+        (and_(Consultation.actual_close.is_not(None), Consultation.actual_close <= today), "closed"),
         (or_(close.is_(None), close >= today), "open"),
         else_="closed",
     )

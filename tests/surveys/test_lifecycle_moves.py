@@ -36,6 +36,14 @@ def test_close_now_extend_reopen_are_recorded_and_the_consultation_follows(app, 
     from engage.surveys.panels import take_part
 
     assert consultation.actual_close == date.today() and take_part(consultation) is None
+    # Closed now means closed today, not at midnight: on its page, in the finder's SQL and on
+    # "Have your say" (whose open list is the finder's).
+    from engage.consultations import services as consultation_services
+    from engage.consultations.models import Consultation
+
+    assert consultation.status == "closed"
+    assert db.session.scalar(select(consultation_services.status_expression())
+                             .where(Consultation.id == consultation.id)) == "closed"
     move = lifecycle.moves(survey)[0]
     assert (move.move, move.actor_id, move.from_state, move.to_state, move.from_closes, move.reason) == (
         "close-now", staff.id, "open", "closed", before, "Decision meeting brought forward")
