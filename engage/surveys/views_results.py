@@ -361,7 +361,8 @@ def export(survey_id, what, ext):
     disposition = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"}
     if ext == "csv":
         return Response(exports.to_csv(headers, rows), mimetype="text/csv; charset=utf-8", headers=disposition)
-    return Response(exports.to_xlsx(headers, rows, what), mimetype=XLSX, headers=disposition)
+    notes = exports.results_notes(survey) if what == "results" else []
+    return Response(exports.to_xlsx(headers, rows, what, notes), mimetype=XLSX, headers=disposition)
 
 
 @bp.route("/surveys/<int:survey_id>/publish", methods=["GET", "POST"])

@@ -113,3 +113,18 @@ def test_results_page_and_api_show_where_the_figures_come_from(client, login, we
     facts = api["weighting"]["population_figures"]
     assert facts["source"] == SOURCE and facts["date"] == "2024-06-30" and facts["loaded_by"] == "Test Officer"
     assert facts["description"].startswith(expected)
+
+
+def test_results_export_notes_name_the_population_source(client, login, weighted_survey, users):
+    from openpyxl import load_workbook
+
+    survey = weighted_survey
+    checked = population.preview(GOOD, SOURCE, date(2024, 6, 30))
+    population.confirm(users["officer"], checked.signed)
+    db.session.commit()
+    login("officer")
+    sent = client.get(f"/surveys/{survey.id}/export/results.xlsx")
+    book = load_workbook(io.BytesIO(sent.data), read_only=True)
+    notes = [row[0] for row in book["Notes"].iter_rows(values_only=True)]
+    assert any(n.startswith("Weighted results on the results page are weighted to ONS mid-2024 population estimates "
+                            "(June 2024), loaded by Test Officer on ") for n in notes)
