@@ -61,7 +61,7 @@ COMMENTS = [
 
 # The demo's population figures are made up; their load says so, with a date.
 DEMO_LOAD_TOKEN = "demo-population"
-DEMO_SOURCE = "Demo figures made up from each ward's population in the Halton papers"
+DEMO_SOURCE = "made-up demo figures based on each ward's population in the Halton papers"
 DEMO_FIGURES_DATE = date(2024, 6, 30)
 
 

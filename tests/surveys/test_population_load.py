@@ -128,3 +128,14 @@ def test_results_export_notes_name_the_population_source(client, login, weighted
     notes = [row[0] for row in book["Notes"].iter_rows(values_only=True)]
     assert any(n.startswith("Weighted results on the results page are weighted to ONS mid-2024 population estimates "
                             "(June 2024), loaded by Test Officer on ") for n in notes)
+
+
+def test_demo_population_figures_have_a_source_and_date(seeded):
+    from engage.surveys.demo import DEMO_SOURCE
+    from engage.surveys.models import Survey
+
+    load = db.session.scalar(select(PopulationLoad).where(PopulationLoad.is_demo.is_(True)))
+    assert load.source == DEMO_SOURCE and load.figures_date == date(2024, 6, 30) and load.rows > 0
+    weighted = next(s for s in db.session.scalars(select(Survey)) if population.load_for(s) is not None)
+    assert population.describe_load(population.load_for(weighted)).startswith(
+        "Weighted to made-up demo figures based on each ward's population in the Halton papers (June 2024), loaded by Engage on ")
