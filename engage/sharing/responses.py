@@ -27,7 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.roles import COORDINATOR, OFFICER
-from ..core import audit, concurrency, events, transitions
+from ..core import audit, concurrency, events, transitions, workflows
 from ..core.errors import not_found
 from ..core.mail import external_url, path_for, queue_mail
 from ..core.models import utcnow
@@ -136,6 +136,21 @@ def can_respond(user, report: FindingsReport, partnership: Partnership) -> bool:
     if report.state != "published" or not report.is_out(utcnow()) or partnership not in report.partnerships:
         return False
     return user.role == OFFICER or (user.role == COORDINATOR and user in partnership.coordinators)
+
+
+# A partnership's response is a draft until its coordinator (or an officer) publishes it
+# (engage/core/workflows.py: the report page and the dead-end walk read this table).
+RESPONSE_WORKFLOW = workflows.register(workflows.Workflow(
+    name="sharing.response", title="Partnership response", states={"draft": "Draft", "published": "Published"},
+    start="draft", final={"published"},
+    roles={COORDINATOR: "a coordinator of the partnership", OFFICER: "a partnership officer"},
+    steps=lambda: [
+        workflows.step("publish", "Publish this response", "draft", "published", {COORDINATOR, OFFICER},
+                       does="Shows the response on the report and on 'you said, we did', and tells the people "
+                            "who follow the report. Later changes stay public and are kept in its history."),
+    ],
+    state_of=lambda response: response.state,
+    may=lambda step, response, user: can_respond(user, response.report, response.partnership)))
 
 
 def partnerships_to_answer(user, report) -> list[Partnership]:

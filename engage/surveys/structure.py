@@ -1,9 +1,13 @@
 """The shape of a survey: question numbers, pages, and conditional rules.
 
-A rule is ``{"question_id": id, "op": "equals" | "one_of" | "contains" | "gt", "value": ...}``:
-show the question (or section) only when the earlier question's answer meets it. Rules may
-only look back: at a question earlier in the survey (for a section: in an earlier section).
-So no rule can point forward or make a loop.
+A condition is ``{"question_id": id, "op": "equals" | "one_of" | "contains" | "gt", "value": ...}``:
+met when that earlier question's answer meets it. A rule is one condition (the first form,
+still the stored form of a rule with one condition) or ``{"all": [condition, ...]}`` /
+``{"any": [condition, ...]}``: show the question (or section) only when all (any) of them are
+met. Only this module looks inside a rule: ``conditions``/``rule_mode`` read it, ``rule_met``
+evaluates it, ``rule_sources`` lists the questions it depends on, ``make_rule`` builds one.
+Rules may only look back: at a question earlier in the survey (for a section: in an earlier
+section). So no rule can point forward or make a loop.
 
 Pages: each section is a page, except that a question whose rule looks at a question on the
 same page starts a new page, so the rule can be applied without JavaScript.
@@ -77,8 +81,7 @@ def pages(survey) -> list[Page]:
         current = Page(len(out), section)
         on_page: set[int] = set()
         for q in sorted(section.questions, key=lambda q: (q.position, q.id)):
-            source = (q.rule or {}).get("question_id")
-            if source in on_page and current.questions:
+            if on_page.intersection(rule_sources(q.rule)) and current.questions:
                 out.append(current)
                 current = Page(len(out), section)
                 on_page = set()
@@ -89,16 +92,59 @@ def pages(survey) -> list[Page]:
     return out
 
 
-def rule_met(rule: dict | None, answers: dict, by_id: dict) -> bool:
+MAX_CONDITIONS = 5
+MODES = ("all", "any")
+
+
+def conditions(rule: dict | None) -> list[dict]:
+    """The conditions of a rule, in order (a rule in the single-condition form gives one)."""
     if not rule:
-        return True
-    source = by_id.get(rule.get("question_id"))
+        return []
+    for mode in MODES:
+        if mode in rule:
+            return [c for c in (rule.get(mode) or []) if isinstance(c, dict)]
+    return [rule]
+
+
+def rule_mode(rule: dict | None) -> str:
+    """"all" or "any": how the conditions combine (one condition reads as "all")."""
+    return "any" if rule and "any" in rule else "all"
+
+
+def make_rule(conds: list[dict], mode: str = "all") -> dict | None:
+    """The stored form: None for no condition, the condition itself for one, else
+    ``{mode: [...]}``."""
+    conds = [c for c in conds if c]
+    if not conds:
+        return None
+    if len(conds) == 1:
+        return dict(conds[0])
+    return {("any" if mode == "any" else "all"): [dict(c) for c in conds]}
+
+
+def rule_sources(rule: dict | None) -> list:
+    """THE list of question ids a rule depends on (for dependants, pages and copies)."""
+    return [c.get("question_id") for c in conditions(rule)]
+
+
+def _condition_met(cond: dict, answers: dict, by_id: dict) -> bool:
+    source = by_id.get(cond.get("question_id"))
     if source is None:
         return False
     value = answers.get(str(source.id))
     if value is None:
         return False
-    return qtypes.type_of(source).matches(source, value, rule.get("op"), rule.get("value"))
+    return qtypes.type_of(source).matches(source, value, cond.get("op"), cond.get("value"))
+
+
+def rule_met(rule: dict | None, answers: dict, by_id: dict) -> bool:
+    """THE evaluation of a rule: no rule is always met; "all" needs every condition met,
+    "any" at least one."""
+    conds = conditions(rule)
+    if not conds:
+        return True
+    results = (_condition_met(c, answers, by_id) for c in conds)
+    return any(results) if rule_mode(rule) == "any" else all(results)
 
 
 def visible_questions(page: Page, answers: dict, by_id: dict) -> list:
@@ -162,8 +208,14 @@ def earlier_questions(survey, target) -> list:
 
 def check_rule(survey, target, rule: dict | None) -> None:
     """Refuse a rule that points forward, at itself, or at a question that cannot be tested."""
-    if not rule:
-        return
+    conds = conditions(rule)
+    if len(conds) > MAX_CONDITIONS:
+        raise RuleProblem(f"A condition can have at most {MAX_CONDITIONS} parts")
+    for cond in conds:
+        _check_condition(survey, target, cond)
+
+
+def _check_condition(survey, target, rule: dict) -> None:
     by_id = {q.id: q for q in survey.questions}
     source = by_id.get(rule.get("question_id"))
     if source is None:
@@ -197,13 +249,23 @@ def check_all_rules(survey) -> list[str]:
     return problems
 
 
-def describe_rule(survey, rule: dict | None) -> str:
-    if not rule:
-        return ""
+def describe_condition(survey, cond: dict, nums: dict | None = None) -> str:
+    """One condition in words: "the answer to Q3 is Yes"; empty if its question is gone."""
     by_id = {q.id: q for q in survey.questions}
-    source = by_id.get(rule.get("question_id"))
+    source = by_id.get(cond.get("question_id"))
     if source is None:
         return ""
     kind = qtypes.type_of(source)
-    number = numbers(survey).get(source.id, "")
-    return f"Shown only if the answer to {number} {OPS.get(rule.get('op'), '')} {kind.operand_label(source, rule.get('op'), rule.get('value'))}"
+    number = (nums if nums is not None else numbers(survey)).get(source.id, "")
+    return f"the answer to {number} {OPS.get(cond.get('op'), '')} {kind.operand_label(source, cond.get('op'), cond.get('value'))}"
+
+
+def describe_rule(survey, rule: dict | None) -> str:
+    """The whole rule in words: "Shown only if the answer to Q3 is Yes and the answer to Q5
+    is No" ("or" when any one is enough)."""
+    nums = numbers(survey)
+    parts = [text for c in conditions(rule) if (text := describe_condition(survey, c, nums))]
+    if not parts:
+        return ""
+    joiner = " or " if rule_mode(rule) == "any" else " and "
+    return "Shown only if " + joiner.join(parts)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from ..core import audit
 from ..extensions import db
 from .builder import _check_manage, new_code
+from . import structure
 from .models import Survey, SurveyOption, SurveyQuestion, SurveyResponse, SurveySection
 
 
@@ -52,17 +53,21 @@ def copy_survey(actor, survey: Survey) -> Survey:
     db.session.flush()
     db.session.expire(copy, ["sections", "questions"])
 
-    def remap(rule):
-        if not rule or rule.get("question_id") not in question_map:
+    def remap_condition(cond):
+        if cond.get("question_id") not in question_map:
             return None
-        value = rule.get("value")
-        source = question_map[rule["question_id"]]
+        value = cond.get("value")
+        source = question_map[cond["question_id"]]
         if source.qtype not in ("rating", "number", "short_text", "long_text", "area"):
             if isinstance(value, list):
                 value = [option_map[int(v)].id for v in value if int(v) in option_map]
             elif value is not None and int(value) in option_map:
                 value = option_map[int(value)].id
-        return {"question_id": source.id, "op": rule["op"], "value": value}
+        return {"question_id": source.id, "op": cond["op"], "value": value}
+
+    def remap(rule):
+        # Every condition of a combined rule points at the copy's questions and options.
+        return structure.make_rule([remap_condition(c) for c in structure.conditions(rule)], structure.rule_mode(rule))
 
     for section, new_section in sections:
         new_section.rule = remap(section.rule)

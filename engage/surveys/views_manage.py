@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..core.params import Query
+from ..core.params import Query, to_id
 from ..consultations import services as consultations
 from ..core.audit import history
 from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
@@ -382,12 +382,26 @@ def _rule_page(survey, target, what: str, action: str):
     if source is not None and source not in candidates:
         error, error_field, source = "Choose a question that comes before this one", "source", None
     if request.method == "POST" and PlainForm().validate_on_submit():
-        data = {"question_id": request.form.get("source", ""), "op": request.form.get("op", ""), "value": request.form.getlist("value")}
-        if request.form.get("clear"):
-            data = {"question_id": ""}
+        # One page, several posting buttons (no JavaScript): add a condition, change how they
+        # combine, remove one, or remove them all.
+        step = "clear" if request.form.get("clear") else request.form.get("step", "add")
+        data = {"question_id": request.form.get("source", ""), "op": request.form.get("op", ""),
+                "value": request.form.getlist("value"), "mode": request.form.get("mode", "all")}
+        posted_version = request.form.get("version")
         target_id = target.id
         try:
-            builder.set_rule(current_user, survey, target, data, request.form.get("version"))
+            if step == "clear":
+                builder.set_rule(current_user, survey, target, {"question_id": ""}, posted_version)
+                done = "Condition removed: it is always shown."
+            elif step == "remove":
+                builder.remove_condition(current_user, survey, target, (to_id(request.form.get("index")) or 0) - 1, posted_version)
+                done = "Condition removed." if target.rule else "Condition removed: it is always shown."
+            elif step == "mode":
+                builder.set_rule_mode(current_user, survey, target, data["mode"], posted_version)
+                done = "Condition saved."
+            else:
+                builder.add_condition(current_user, survey, target, data, posted_version)
+                done = "Condition saved."
             db.session.commit()
         except (EditConflict, *CONFLICTS) as problem:
             # Someone else changed this condition since the page was loaded: nothing saved.
@@ -402,13 +416,18 @@ def _rule_page(survey, target, what: str, action: str):
                                   "Check what they changed, then save again."), "source"
         except builder.BuildError as problem:
             db.session.rollback()
-            error, error_field = problem.message, problem.field
+            error, error_field = problem.message, {"question_id": "source"}.get(problem.field, problem.field)
         else:
-            flash("Condition saved." if data.get("question_id") else "Condition removed: it is always shown.", "success")
+            flash(done, "success")
+            if step in ("add", "remove") and target.rule:
+                return redirect(action)   # back to this page, to add another or finish
             return redirect(url_for("surveys.build", survey_id=survey.id))
     return render_template("surveys/manage/rule.html", survey=survey, target=target, what=what, candidates=candidates,
                            numbers=numbers, source=source, kind=qtypes.type_of(source) if source else None, ops=qtypes.OPS,
-                           current=structure.describe_rule(survey, target.rule), error=error, error_field=error_field,
+                           current=structure.describe_rule(survey, target.rule), error=error,
+                           conditions=[structure.describe_condition(survey, c, numbers) for c in structure.conditions(target.rule)],
+                           mode=structure.rule_mode(target.rule), max_conditions=structure.MAX_CONDITIONS,
+                           posted=request.form if request.method == "POST" else {}, error_field=error_field,
                            action=action, form=PlainForm(), conflict=conflict, version=version,
                            wards=field(source, None)["wards"] if source is not None and source.qtype == "area" else []), (
                                409 if conflict else 400 if error else 200)

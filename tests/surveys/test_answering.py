@@ -77,6 +77,9 @@ def test_journey_with_conditions_stores_answers_once(client, survey, places):
     done = client.get(sent.headers["Location"])
     reference = re.search(rb'engage-reference">([A-Z0-9-]+)<', done.data).group(1).decode()
     assert b"Your answers have been sent" in done.data
+    # What happens next keeps the promise of the survey page, and offers to follow the consultation.
+    assert b"we will email you twice" in done.data
+    assert f'/follow?consultation={survey.consultation_id}'.encode() in done.data
 
     # Sending the same page again stores nothing more and shows the same confirmation.
     again = client.post(f"/surveys/{survey.id}/check", data={})
