@@ -14,7 +14,7 @@ from ..core.models import utcnow
 from ..core.params import to_id
 from ..core.timestamps import rfc3339
 from ..extensions import db
-from . import analysis, bp, builder, publishing
+from . import analysis, bp, builder, population, publishing
 from .models import Survey
 
 
@@ -64,6 +64,7 @@ def api_results(id):  # noqa: A002  (the path parameter's name in the OpenAPI do
                     "suppression_threshold": disclosure.threshold(),
                     "min_base_for_intervals": numbers.min_base(),
                     "method": url_for("main.numbers", _external=True),
+                    "weighting": {"population_figures": population.source_facts(survey)},
                     "questions": questions})
 
 
@@ -121,6 +122,14 @@ spec.describe("/surveys/{id}/results", "get", {
             "min_base_for_intervals": {"type": "integer", "description": "No interval is given for a base under this "
                                        "(ENGAGE_MIN_BASE_FOR_INTERVALS, 30 by default)"},
             "method": {"type": "string", "format": "uri", "description": "The page that says how these numbers are worked out"},
+            "weighting": {"type": "object", "properties": {"population_figures": {
+                "type": "object", "nullable": True,
+                "description": "The population figures weighted results are weighted to: where they come from, the date "
+                               "they are for, who loaded them and when, and a sentence saying so; null when none are recorded",
+                "properties": {"source": {"type": "string"}, "date": {"type": "string", "format": "date"},
+                               "loaded_by": {"type": "string", "nullable": True},
+                               "loaded_at": {"type": "string", "format": "date-time"},
+                               "description": {"type": "string"}}}}},
             "questions": {"type": "array", "items": {"type": "object", "properties": {
                 "question_id": {"type": "integer"}, "number": {"type": "string"}, "text": {"type": "string"},
                 "type": {"type": "string"}, "multiple": {"type": "boolean"},

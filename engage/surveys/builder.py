@@ -671,7 +671,7 @@ def add_condition(actor, survey: Survey, target, data: dict, version=concurrency
     if len(existing) >= structure.MAX_CONDITIONS:
         raise BuildError(f"It already has {structure.MAX_CONDITIONS} conditions, the most it can have. "
                          "Remove one first", "source")
-    mode = _mode(data) if existing else "all"
+    mode = _mode(data, "mode-new") if existing else "all"
     rule = structure.make_rule(existing + [_parse_condition(survey, data)], mode)
     _save_rule(actor, survey, target, rule, version)
 

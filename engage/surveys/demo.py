@@ -10,9 +10,9 @@ template and its results are drawn. Idempotent: nothing is added twice.
 from __future__ import annotations
 
 import random
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..consultations.models import Consultation
 from ..core.models import utcnow
@@ -20,7 +20,7 @@ from ..demo import register_seeder
 from ..extensions import db
 from ..partnership.models import Area
 from . import answering, builder, equality, lifecycle
-from .models import CommentTheme, PopulationFigure, Survey
+from .models import CommentTheme, PopulationFigure, PopulationLoad, Survey
 
 SURVEY_TITLE = "Cleaner streets and parks survey"
 RESPONSES = 320
@@ -59,6 +59,12 @@ COMMENTS = [
 ]
 
 
+# The demo's population figures are made up; their load says so, with a date.
+DEMO_LOAD_TOKEN = "demo-population"
+DEMO_SOURCE = "made-up demo figures based on each ward's population in the Halton papers"
+DEMO_FIGURES_DATE = date(2024, 6, 30)
+
+
 def seed_population(echo=lambda m: None) -> None:
     wards = db.session.scalars(select(Area).where(Area.level == "ward")).all()
     have = set(db.session.scalars(select(PopulationFigure.area_id).where(PopulationFigure.kind == "age-sex")))
@@ -78,6 +84,13 @@ def seed_population(echo=lambda m: None) -> None:
             db.session.add(PopulationFigure(area_id=borough.id, kind="ethnicity", ethnicity=label,
                                             count=round(borough.population * share), is_demo=True))
     db.session.flush()
+    if db.session.scalar(select(PopulationLoad.id).where(PopulationLoad.token == DEMO_LOAD_TOKEN)) is None:
+        covers = db.session.execute(select(PopulationFigure.area_id, PopulationFigure.kind).where(PopulationFigure.is_demo.is_(True))
+                                    .distinct()).all()
+        db.session.add(PopulationLoad(token=DEMO_LOAD_TOKEN, source=DEMO_SOURCE, figures_date=DEMO_FIGURES_DATE, loaded_by_id=None,
+                                      rows=db.session.scalar(select(func.count(PopulationFigure.id)).where(PopulationFigure.is_demo.is_(True))) or 0,
+                                      covers=sorted([area_id, kind] for area_id, kind in covers), is_demo=True))
+        db.session.flush()
     echo(f"Demo population profiles loaded ({added} wards new).")
 
 

@@ -72,6 +72,20 @@ def results_table(survey, *, public: bool) -> tuple[list[str], list[list]]:
     return headers, rows
 
 
+def results_notes(survey) -> list[str]:
+    """The notes sheet of the results export: what the figures are, and where the population
+    figures that weighted results on the results page are weighted to come from."""
+    from .population import describe_load, load_for
+
+    notes = ["These figures count each person once, as they answered: they are not weighted."]
+    described = describe_load(load_for(survey))
+    if described:
+        notes.append(described.replace("Weighted to ", "Weighted results on the results page are weighted to ", 1) + ".")
+    else:
+        notes.append("The population figures for this survey's wards have no recorded source or date.")
+    return notes
+
+
 def to_csv(headers: list[str], rows: list[list]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -81,7 +95,7 @@ def to_csv(headers: list[str], rows: list[list]) -> str:
     return buffer.getvalue()
 
 
-def to_xlsx(headers: list[str], rows: list[list], title: str) -> bytes:
+def to_xlsx(headers: list[str], rows: list[list], title: str, notes: list[str] = ()) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
@@ -89,6 +103,10 @@ def to_xlsx(headers: list[str], rows: list[list], title: str) -> bytes:
     sheet.append([safe(h) for h in headers])
     for row in rows:
         sheet.append([safe(v) for v in row])
+    if notes:
+        notes_sheet = book.create_sheet("Notes")
+        for note in notes:
+            notes_sheet.append([safe(note)])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovFileInput, GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..core.forms import EngageForm, GovDateField, IdSelectField, VersionField, WholeNumberField
 from .equality import ELIGIBLE_AGES
@@ -104,7 +104,19 @@ class PopulationUploadForm(EngageForm):
     """Population figures come with their own columns, not a survey's question numbers."""
     file = FileField("CSV file", description="Columns: area, kind, age_band, sex, ethnicity and count, one row for each figure. "
                                              "Download the figures below to see the layout.", widget=GovFileInput())
+    source = StringField("Where these figures come from", description="For example, ONS mid-2024 population estimates",
+                         widget=GovTextInput(), filters=[lambda v: " ".join(v.split()) if isinstance(v, str) else v],
+                         validators=[DataRequired(message="Enter where these figures come from"),
+                                                            Length(max=200, message="Where these figures come from must be 200 characters or fewer")])
+    figures_date = GovDateField("Date of the figures", description="The date the figures are for. For example, 30 6 2024",
+                                validators=[InputRequired(message="Enter the date of the figures")])
     submit = SubmitField("Upload and check", widget=GovSubmitInput())
+
+
+class PopulationConfirmForm(EngageForm):
+    """The preview's confirm button: the checked figures travel signed in ``figures``."""
+    figures = StringField()
+    submit = SubmitField("Load these figures", widget=GovSubmitInput())
 
 
 class PublishForm(EngageForm):

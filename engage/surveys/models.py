@@ -423,3 +423,25 @@ class SurveyLifecycleMove(db.Model):
     reason: Mapped[str] = mapped_column(Text)
 
     actor = relationship("User")
+
+
+class PopulationLoad(db.Model):
+    """One load of population figures confirmed by an editor after the preview: where the
+    figures come from, the date they are for, who loaded them and when, and the areas (and
+    kinds) they cover. ``token`` is the preview's own number, unique, so a confirm sent twice
+    stores the figures once."""
+
+    __tablename__ = "population_load"
+    __table_args__ = AUTOINC
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    source: Mapped[str] = mapped_column(String(200))
+    figures_date: Mapped[date] = mapped_column(Date)
+    loaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    loaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    covers: Mapped[list] = mapped_column(JSON, default=list)  # [[area_id, kind], ...]
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    loaded_by = relationship("User")

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import csv
 import io
+import secrets
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from ..core.params import to_int
 from ..core import audit, concurrency
@@ -19,7 +22,7 @@ from ..partnership.models import Area
 from ..partnership.services import area_subtree_ids
 from . import equality, weighting
 from .areas import ward_choices
-from .models import PopulationFigure
+from .models import PopulationFigure, PopulationLoad
 
 CSV_COLUMNS = ["area", "kind", "age_band", "sex", "ethnicity", "count"]
 KINDS = {"age-sex": "Age band and sex", "ethnicity": "Ethnic group"}
@@ -125,6 +128,7 @@ def weighting_for(survey, people) -> weighting.Weighting:
     if not margins["ward"]:
         result = weighting.Weighting(not_given=len(people), population=reach)
         result.problem = "There is no population profile for this survey's wards, so the results cannot be weighted"
+        result.source = describe_load(load_for(survey))
         return result
     groups = person_groups(survey, people)
     rows = [(p.id, groups[p.id].get("ward"), groups[p.id].get("age"), groups[p.id].get("sex")) for p in people]
@@ -132,6 +136,7 @@ def weighting_for(survey, people) -> weighting.Weighting:
     result = weighting.rake(rows, {"ward": margins["ward"], "age": margins["age"], "sex": margins["sex"]}, chains,
                             min_group=min_group())
     result.population = reach
+    result.source = describe_load(load_for(survey))
     return result
 
 
@@ -201,53 +206,223 @@ def _area_by_name() -> dict[str, Area]:
     return out
 
 
-def read_csv(data: bytes) -> list[dict]:
-    """Check a population CSV (area, kind, age_band, sex, ethnicity, count) fully; every
-    problem names its row. Returns clean rows, or raises PopulationProblem."""
+def parse_csv(data: bytes) -> tuple[list[dict], list[str]]:
+    """Read a population CSV (area, kind, age_band, sex, ethnicity, count): the clean rows,
+    and every row that could not be read, each naming its line in the file."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise PopulationProblem(["The file must be a CSV file saved as UTF-8"])
-    reader = csv.DictReader(io.StringIO(text))
-    headers = [h.strip().lower() for h in (reader.fieldnames or [])]
+        return [], ["The file must be a CSV file saved as UTF-8"]
+    try:
+        reader = csv.DictReader(io.StringIO(text))
+        headers = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
+    except csv.Error:
+        return [], ["The file could not be read as a CSV file"]
     missing = [c for c in ("area", "kind", "count") if c not in headers]
     if missing:
-        raise PopulationProblem([f"The file needs a column headed ‘{m}’. The columns are: {', '.join(CSV_COLUMNS)}" for m in missing])
+        return [], [f"The file needs a column headed ‘{m}’. The columns are: {', '.join(CSV_COLUMNS)}" for m in missing]
     areas = _area_by_name()
     problems, rows, seen = [], [], set()
-    for n, raw in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): clean_text(v or "") for k, v in raw.items()}
-        area = areas.get(row.get("area", "").casefold())
-        kind = row.get("kind", "")
-        if area is None:
-            problems.append(f"Row {n}: ‘{row.get('area', '')[:40]}’ is not an area Engage knows")
-            continue
-        if kind not in KINDS:
-            problems.append(f"Row {n}: kind must be ‘age-sex’ or ‘ethnicity’")
-            continue
-        age, sex, ethnicity = row.get("age_band", "")[:40], row.get("sex", "")[:40], row.get("ethnicity", "")[:120]
-        if kind == "age-sex" and (not age or not sex):
-            problems.append(f"Row {n}: an age-sex row needs an age band and a sex")
-            continue
-        if kind == "ethnicity" and not ethnicity:
-            problems.append(f"Row {n}: an ethnicity row needs the ethnic group")
-            continue
-        count_text = row.get("count", "").replace(",", "")
-        if to_int(count_text.strip(), 0, 10_000_000) is None:
-            problems.append(f"Row {n}: the count must be a whole number from 0 to 10,000,000")
-            continue
-        key = (area.id, kind, age if kind == "age-sex" else "", sex if kind == "age-sex" else "", ethnicity if kind == "ethnicity" else "")
-        if key in seen:
-            problems.append(f"Row {n}: this group is given twice for {area.name}")
-            continue
-        seen.add(key)
-        rows.append({"area_id": key[0], "kind": kind, "age_band": key[2], "sex": key[3], "ethnicity": key[4],
-                     "count": int(count_text), "is_demo": row.get("demo", "").lower() in ("yes", "true", "1")})
+    try:
+        for n, raw in enumerate(reader, start=2):
+            row = {(k or "").strip().lower(): clean_text(v if isinstance(v, str) else "") for k, v in raw.items()}
+            area = areas.get(row.get("area", "").casefold())
+            kind = row.get("kind", "")
+            if area is None:
+                problems.append(f"Row {n}: ‘{row.get('area', '')[:40]}’ is not an area Engage knows")
+                continue
+            if kind not in KINDS:
+                problems.append(f"Row {n}: kind must be ‘age-sex’ or ‘ethnicity’")
+                continue
+            age, sex, ethnicity = row.get("age_band", "")[:40], row.get("sex", "")[:40], row.get("ethnicity", "")[:120]
+            if kind == "age-sex" and (not age or not sex):
+                problems.append(f"Row {n}: an age-sex row needs an age band and a sex")
+                continue
+            if kind == "ethnicity" and not ethnicity:
+                problems.append(f"Row {n}: an ethnicity row needs the ethnic group")
+                continue
+            count_text = row.get("count", "").replace(",", "")
+            if to_int(count_text.strip(), 0, 10_000_000) is None:
+                problems.append(f"Row {n}: the count must be a whole number from 0 to 10,000,000")
+                continue
+            key = (area.id, kind, age if kind == "age-sex" else "", sex if kind == "age-sex" else "", ethnicity if kind == "ethnicity" else "")
+            if key in seen:
+                problems.append(f"Row {n}: this group is given twice for {area.name}")
+                continue
+            seen.add(key)
+            rows.append({"area_id": key[0], "kind": kind, "age_band": key[2], "sex": key[3], "ethnicity": key[4],
+                         "count": int(count_text), "is_demo": row.get("demo", "").lower() in ("yes", "true", "1")})
+    except csv.Error:
+        problems.append(f"Row {reader.line_num}: this line could not be read as CSV")
+    if not rows and not problems:
+        problems.append("The file has no rows of figures")
+    return rows, problems
+
+
+def read_csv(data: bytes) -> list[dict]:
+    """Check a population CSV fully; every problem names its row. Returns clean rows, or
+    raises PopulationProblem."""
+    rows, problems = parse_csv(data)
     if problems:
         raise PopulationProblem(problems)
-    if not rows:
-        raise PopulationProblem(["The file has no rows of figures"])
     return rows
+
+
+# ---- preview, then confirm (nothing is stored until the editor confirms) -------------------
+
+PREVIEW_SALT = "population-preview"
+PREVIEW_MAX_AGE = 2 * 60 * 60  # a preview can be confirmed for two hours
+MATCH = {"age_band": ("Age band", equality.AGE_BANDS), "sex": ("Sex", equality.SEXES),
+         "ethnicity": ("Ethnic group", equality.ETHNICITY_OPTIONS)}
+
+
+@dataclass
+class Category:
+    label: str
+    count: int
+    share: float | None
+    matches: bool = True
+
+
+@dataclass
+class Variable:
+    title: str
+    categories: list[Category]
+    total: int
+
+
+@dataclass
+class Preview:
+    """What a population CSV holds, before anything is stored: each variable with its
+    categories, counts and shares, the total, the rows that could not be read (with their
+    line numbers) and the categories that match no answer option of the survey questions."""
+    rows: list[dict]
+    problems: list[str]
+    variables: list[Variable]
+    total: int
+    mismatched: list[str]
+    source: str
+    figures_date: date | None
+    signed: str = ""
+
+    @property
+    def can_confirm(self) -> bool:
+        return bool(self.rows) and not self.problems and bool(self.signed)
+
+
+def _serializer():
+    from flask import current_app
+    from itsdangerous import URLSafeTimedSerializer
+
+    return URLSafeTimedSerializer(current_app.secret_key, salt=PREVIEW_SALT)
+
+
+def preview(data: bytes, source: str, figures_date: date | None) -> Preview:
+    """Read the file and say what it holds. Stores nothing: the figures travel in a signed
+    field of the confirm form (``signed``), with a fresh token so a confirm counts once."""
+    rows, problems = parse_csv(data)
+    names = dict(db.session.execute(select(Area.id, Area.name).where(Area.id.in_({r["area_id"] for r in rows} or {-1}))).all())
+    variables, mismatched = [], []
+    for kind_title, kind, field_names in (("Area", None, ("area",)), ("Age band", "age-sex", ("age_band",)),
+                                          ("Sex", "age-sex", ("sex",)), ("Ethnic group", "ethnicity", ("ethnicity",))):
+        counts: dict = defaultdict(int)
+        for r in rows:
+            if kind is not None and r["kind"] != kind:
+                continue
+            if kind is None and r["kind"] != "age-sex":
+                continue
+            label = names.get(r["area_id"], "") if field_names[0] == "area" else r[field_names[0]]
+            counts[label] += r["count"]
+        if not counts:
+            continue
+        total = sum(counts.values())
+        known = MATCH.get(field_names[0], (None, None))[1]
+        order = list(known) if known else []
+        labels = [l for l in order if l in counts] + sorted(l for l in counts if l not in order)
+        categories = []
+        for label in labels:
+            matches = known is None or label in known
+            if not matches:
+                mismatched.append(f"{kind_title}: ‘{label}’ does not match any answer option in the survey questions")
+            categories.append(Category(label, counts[label], counts[label] / total if total else None, matches))
+        variables.append(Variable(kind_title if kind is not None else "Area (age and sex figures)", categories, total))
+    total = sum(r["count"] for r in rows if r["kind"] == "age-sex") or sum(r["count"] for r in rows)
+    result = Preview(rows, problems, variables, total, mismatched, source, figures_date)
+    if rows and not problems and source and figures_date is not None:
+        payload = {"t": secrets.token_urlsafe(24), "s": source, "d": figures_date.isoformat(),
+                   "r": [[r["area_id"], r["kind"], r["age_band"], r["sex"], r["ethnicity"], r["count"], r["is_demo"]] for r in rows]}
+        result.signed = _serializer().dumps(payload)
+    return result
+
+
+def confirm(actor, signed: str) -> tuple[PopulationLoad, bool]:
+    """Store the figures of a preview, with their source and date, once. Returns the load
+    and whether this call stored it (False: the same preview was confirmed already, as by
+    a double click; nothing is stored twice). Flushes, no commit."""
+    from itsdangerous import BadSignature, SignatureExpired
+
+    try:
+        payload = _serializer().loads(signed or "", max_age=PREVIEW_MAX_AGE)
+    except SignatureExpired:
+        raise PopulationProblem(["This check has run out of time. Upload the file again"])
+    except BadSignature:
+        raise PopulationProblem(["This check could not be read. Upload the file again"])
+    token = str(payload["t"])[:64]
+    existing = db.session.scalar(select(PopulationLoad).where(PopulationLoad.token == token))
+    if existing is not None:
+        return existing, False
+    rows = [{"area_id": a, "kind": k, "age_band": ag, "sex": sx, "ethnicity": e, "count": c, "is_demo": bool(d)}
+            for a, k, ag, sx, e, c, d in payload["r"]]
+    known = set(db.session.scalars(select(Area.id).where(Area.id.in_({r["area_id"] for r in rows} or {-1}))))
+    if any(r["area_id"] not in known for r in rows):
+        raise PopulationProblem(["An area in the file has been removed since the check. Upload the file again"])
+    covers = sorted({(r["area_id"], r["kind"]) for r in rows})
+    load = PopulationLoad(token=token, source=str(payload["s"])[:200], figures_date=date.fromisoformat(payload["d"]),
+                          loaded_by_id=actor.id if actor is not None else None, rows=len(rows),
+                          covers=[list(c) for c in covers], is_demo=all(r["is_demo"] for r in rows))
+    try:
+        with db.session.begin_nested():
+            # The token is unique: a second confirm of the same preview racing this one
+            # fails here, and is answered with the load the first one stored.
+            db.session.add(load)
+            db.session.flush()
+    except IntegrityError:
+        existing = db.session.scalar(select(PopulationLoad).where(PopulationLoad.token == token))
+        if existing is None:
+            raise
+        return existing, False
+    import_rows(actor, rows)
+    return load, True
+
+
+def load_for(survey) -> PopulationLoad | None:
+    """The latest load of figures that covers the survey's wards (or its whole area)."""
+    ids = set(ward_ids_of(survey)) | ({survey.population_area_id} if survey.population_area_id else set())
+    if not ids:
+        return None
+    for load in db.session.scalars(select(PopulationLoad).order_by(PopulationLoad.loaded_at.desc(), PopulationLoad.id.desc())):
+        if any(area_id in ids for area_id, _kind in (load.covers or [])):
+            return load
+    return None
+
+
+def describe_load(load: PopulationLoad | None) -> str:
+    """“Weighted to ONS mid-2024 population estimates (June 2024), loaded by Sam Lee on
+    6 December 2026”, or "" when no load is recorded."""
+    if load is None:
+        return ""
+    who = load.loaded_by.name if load.loaded_by is not None else "Engage"
+    return (f"Weighted to {load.source} ({load.figures_date.strftime('%B %Y')}), "
+            f"loaded by {who} on {load.loaded_at.day} {load.loaded_at.strftime('%B %Y')}")
+
+
+def source_facts(survey) -> dict | None:
+    load = load_for(survey)
+    if load is None:
+        return None
+    return {"source": load.source, "date": load.figures_date.isoformat(),
+            "loaded_by": load.loaded_by.name if load.loaded_by is not None else None,
+            "loaded_at": load.loaded_at.replace(microsecond=0).isoformat() + "Z", "description": describe_load(load)}
 
 
 def import_rows(actor, rows: list[dict]) -> int:
@@ -324,3 +499,7 @@ def areas_with_figures() -> list[tuple[Area, int, bool]]:
 
 def subtree(area_id: int) -> set[int]:
     return area_subtree_ids([area_id])
+
+
+def recent_loads(limit: int = 10) -> list[PopulationLoad]:
+    return db.session.scalars(select(PopulationLoad).order_by(PopulationLoad.loaded_at.desc(), PopulationLoad.id.desc()).limit(limit)).all()

@@ -7,13 +7,14 @@ from urllib.parse import parse_qsl
 
 from flask import Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
 from ..core.params import Query, to_int
 from ..accounts.roles import OFFICER
 from ..consultations import services as consultations
 from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
-from ..core.errors import not_found
+from ..core.errors import bad_request, not_found
 from ..core.forms import attach_error, form_status
 from ..core.transitions import AlreadyMoved
 from ..core.jobs import NOT_YOURS
@@ -25,7 +26,7 @@ from ..partnership.models import Area
 from . import analysis, builder, comments as comment_service, entry, records, exports, import_jobs, population, publishing, structure
 from . import bp
 from .equality import AGE_BANDS, SEXES
-from .forms import PlainForm, PopulationUploadForm, PublishForm, ThemeForm, UploadForm
+from .forms import PlainForm, PopulationConfirmForm, PopulationUploadForm, PublishForm, ThemeForm, UploadForm
 from .models import CHANNELS, SurveyAnswer
 from .views_public import _keep_contact, field
 
@@ -360,7 +361,8 @@ def export(survey_id, what, ext):
     disposition = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"}
     if ext == "csv":
         return Response(exports.to_csv(headers, rows), mimetype="text/csv; charset=utf-8", headers=disposition)
-    return Response(exports.to_xlsx(headers, rows, what), mimetype=XLSX, headers=disposition)
+    notes = exports.results_notes(survey) if what == "results" else []
+    return Response(exports.to_xlsx(headers, rows, what, notes), mimetype=XLSX, headers=disposition)
 
 
 @bp.route("/surveys/<int:survey_id>/publish", methods=["GET", "POST"])
@@ -390,26 +392,52 @@ def publish(survey_id):
 
 # ---- population profiles (officers) --------------------------------------------------------
 
+def _population_page(form, problems=(), status=None):
+    return render_template("surveys/manage/population.html", form=form, problems=list(problems), areas=population.areas_with_figures(),
+                           loads=population.recent_loads(),
+                           wards=db.session.scalars(db.select(Area).where(Area.level.in_(("borough", "town", "ward"))).order_by(Area.name)).all()), (
+        status or (400 if problems or form.errors else 200))
+
+
 @bp.route("/admin/population", methods=["GET", "POST"])
 @role_required(OFFICER)
 def population_admin():
+    """Upload a CSV: the next page shows what was read and asks to confirm; nothing is
+    stored until then (population.preview, population.confirm)."""
     form = PopulationUploadForm()
-    problems = []
     if form.validate_on_submit():
         data = form.file.data.read(5 * 1024 * 1024) if form.file.data else b""
-        try:
-            rows = population.read_csv(data)
-            count = population.import_rows(current_user, rows)
-            db.session.commit()
-        except population.PopulationProblem as error:
-            db.session.rollback()
-            problems = error.problems
-        else:
-            flash(f"{count:,} population figures imported.", "success")
-            return redirect(url_for("surveys.population_admin"))
-    return render_template("surveys/manage/population.html", form=form, problems=problems, areas=population.areas_with_figures(),
-                           wards=db.session.scalars(db.select(Area).where(Area.level.in_(("borough", "town", "ward"))).order_by(Area.name)).all()), (
-        400 if problems or form.errors else 200)
+        if not data:
+            attach_error(form.file, "Choose a CSV file of population figures")
+            return _population_page(form)
+        checked = population.preview(data, form.source.data, form.figures_date.data)
+        return render_template("surveys/manage/population_preview.html", preview=checked,
+                               confirm=PopulationConfirmForm(formdata=None, figures=checked.signed)), (200 if checked.can_confirm else 400)
+    return _population_page(form)
+
+
+@bp.route("/admin/population/confirm", methods=["POST"])
+@role_required(OFFICER)
+def population_confirm():
+    form = PopulationConfirmForm()
+    if not form.validate_on_submit():
+        bad_request("This check could not be read. Upload the file again.")
+    try:
+        load, stored = population.confirm(current_user, form.figures.data)
+        db.session.commit()
+    except population.PopulationProblem as error:
+        db.session.rollback()
+        return _population_page(PopulationUploadForm(formdata=None), error.problems, 400)
+    except IntegrityError:
+        # A second confirm of the same check raced this one and stored it first.
+        db.session.rollback()
+        flash("These figures were loaded already. They are stored once.", "success")
+        return redirect(url_for("surveys.population_admin"))
+    if stored:
+        flash(f"{load.rows:,} population figures loaded from {load.source}.", "success")
+    else:
+        flash("These figures were loaded already. They are stored once.", "success")
+    return redirect(url_for("surveys.population_admin"))
 
 
 @bp.route("/admin/population.csv")

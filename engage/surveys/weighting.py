@@ -80,6 +80,7 @@ class Weighting:
     min_group: int = MIN_GROUP
     tolerance: float = TOLERANCE
     population: str = ""    # who the weighted figures stand for, in words
+    source: str = ""        # where the population figures come from, their date, who loaded them and when
 
     @property
     def left_out(self) -> int:

@@ -108,6 +108,10 @@ def test_builder_page_adds_two_conditions_with_or(client, login, survey):
                                  "version": _version(page.data)})
     assert bad.status_code == 400
     assert b'class="govuk-error-summary' in bad.data and b'href="#value"' in bad.data and b'id="value-error"' in bad.data
+    # A tampered "all / any" answer: the error links to the radios it belongs to.
+    odd = client.post(url, data={"source": str(q["rate"].id), "op": "gt", "value": ["3"], "mode": "most",
+                                 "version": _version(page.data)})
+    assert odd.status_code == 400 and b'href="#mode-new"' in odd.data and b'id="mode-new-error"' in odd.data
     db.session.expire_all()
     assert set(db.session.get(SurveyQuestion, q["comment"].id).rule) == {"question_id", "op", "value"}
     added = client.post(url, data={"source": str(q["rate"].id), "op": "gt", "value": ["3"], "mode": "any",
