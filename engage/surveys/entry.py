@@ -65,6 +65,23 @@ def new_key() -> str:
     return secrets.token_hex(16)
 
 
+def read_all(survey, form) -> tuple[dict, dict]:
+    """Every question of the survey read from a staff form (the paper entry page, a
+    correction): the answers given (by question id, as text) and the errors (by question id).
+    A blank answer is no error here: paper forms and corrections may leave questions out."""
+    answers, errors = {}, {}
+    for q in structure.ordered_questions(survey):
+        kind = qtypes.type_of(q)
+        try:
+            value = kind.parse(q, form)
+        except qtypes.Invalid as error:
+            errors[q.id] = str(error)
+            continue
+        if not kind.empty(value):
+            answers[str(q.id)] = value
+    return answers, errors
+
+
 def enter(actor, survey, form) -> Entered:
     """One paper or phone response from the staff entry form (flush, no commit)."""
     from .builder import can_manage
@@ -80,16 +97,7 @@ def enter(actor, survey, form) -> Entered:
     channel = form.get("channel", "")
     if channel not in ENTRY_CHANNELS:
         return Entered(None, errors={0: "Select how these answers were given"})
-    answers, errors = {}, {}
-    for q in structure.ordered_questions(survey):
-        kind = qtypes.type_of(q)
-        try:
-            value = kind.parse(q, form)
-        except qtypes.Invalid as error:
-            errors[q.id] = str(error)
-            continue
-        if not kind.empty(value):
-            answers[str(q.id)] = value
+    answers, errors = read_all(survey, form)
     code = None
     code_text = (form.get("access_code") or "").strip()
     if code_text:

@@ -31,7 +31,7 @@ from ..core.models import utcnow
 from ..core.params import to_id
 from ..core.sanitise import clean_text
 from ..extensions import db
-from . import answering, structure
+from . import answering, entry, structure
 from . import questions as qtypes
 from .builder import BuildError, can_manage
 from .models import CHANNELS, SET_ASIDE, SurveyAnswer, SurveyContact, SurveyResponse, SurveyResponseEvent, counted
@@ -223,16 +223,7 @@ def correct(actor, survey, response, form, *, reason: str, version) -> Correctio
         raise BuildError("This response was erased: there is nothing to correct")
     concurrency.check(response, version)
     before = stored_answers(survey, response)
-    answers, errors = {}, {}
-    for q in structure.ordered_questions(survey):
-        kind = qtypes.type_of(q)
-        try:
-            value = kind.parse(q, form)
-        except qtypes.Invalid as error:
-            errors[q.id] = str(error)
-            continue
-        if not kind.empty(value):
-            answers[str(q.id)] = value
+    answers, errors = entry.read_all(survey, form)
     if errors:
         return Correction(errors=errors)
     reason = _reason(reason)
