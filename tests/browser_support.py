@@ -141,6 +141,22 @@ def sideways_overflow(page) -> list[str]:
     return evaluate_settled(page, _OVERFLOW)
 
 
+def page_problems(page) -> list:
+    """What is wrong with the page as it stands: not exactly one h1, wider than its window,
+    or axe violations ([] when nothing is)."""
+    found = []
+    h1s = page.locator("h1").count()
+    if h1s != 1:
+        found.append(f"{h1s} h1 headings")
+    wide = sideways_overflow(page)
+    if wide:
+        found.append({"wider than 320 px": wide})
+    violations = axe_violations(page)
+    if violations:
+        found.append({"axe": violations})
+    return found
+
+
 def narrow_problems(context, urls) -> dict[str, list[str]]:
     """Open each page again at 320 px wide in the same browser context (same sign-in) and
     report the pages that scroll sideways."""

@@ -34,7 +34,7 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 import pytest
 
-from tests.browser_support import NARROW, axe_violations, browser_login, sideways_overflow
+from tests.browser_support import NARROW, browser_login, page_problems
 
 pytestmark = pytest.mark.browser
 
@@ -163,19 +163,9 @@ def _check(page, url: str) -> list:
     response = page.goto(url)
     if response is None or "text/html" not in (response.headers.get("content-type") or ""):
         return [f"not a page when opened ({response.status if response else 'no response'})"]
-    found = []
     if response.status >= 500:
         return [f"status {response.status}"]
-    h1s = page.locator("h1").count()
-    if h1s != 1:
-        found.append(f"{h1s} h1 headings")
-    wide = sideways_overflow(page)
-    if wide:
-        found.append({"wider than 320 px": wide})
-    violations = axe_violations(page)
-    if violations:
-        found.append({"axe": violations})
-    return found
+    return page_problems(page)
 
 
 def entry_pages(app) -> list[str]:

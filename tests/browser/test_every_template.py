@@ -11,7 +11,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.browser_support import NARROW, axe_violations, sideways_overflow
+from tests.browser_support import NARROW, page_problems
 
 pytestmark = pytest.mark.browser
 
@@ -28,19 +28,6 @@ def _walkabout(app):
         out = survey.id, survey.consultation.title, qs
         db.session.remove()
     return out
-
-
-def _problems(page) -> list:
-    found = []
-    if page.locator("h1").count() != 1:
-        found.append(f"{page.locator('h1').count()} h1 headings")
-    wide = sideways_overflow(page)
-    if wide:
-        found.append({"wider than 320 px": wide})
-    violations = axe_violations(page)
-    if violations:
-        found.append({"axe": violations})
-    return found
 
 
 def _answer(page, qs) -> None:
@@ -74,7 +61,7 @@ def test_a_resident_answers_every_question_template_and_meets_each_error(_browse
     problems = {}
 
     def check(step):
-        found = _problems(page)
+        found = page_problems(page)
         if found:
             problems[step] = found
 
