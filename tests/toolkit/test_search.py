@@ -169,8 +169,12 @@ def test_any_input_gives_results_or_a_plain_message(search_index, query):
     assert results.pages == max(1, -(-results.total // 50))
     for r in results.results:
         assert r.slug and r.title
-    # Whatever is around it, the word "focus" finds the focus group entry.
-    if re.search(r"(?<![a-z])focus(?![a-z*])", query.lower()):
+    # Whatever is around it, the word "focus" finds the focus group entry. Whoosh's query
+    # parser promises that; PostgreSQL's web search syntax reads "title:", "^99" and tags as
+    # words of their own, so there it promises only the plain message above.
+    from engage.search.whoosh_backend import WhooshBackend
+
+    if isinstance(search_index, WhooshBackend) and re.search(r"(?<![a-z])focus(?![a-z*])", query.lower()):
         assert "focus-group" in slugs(results), query[:40]
 
 
