@@ -212,6 +212,8 @@ def test_an_import_uploaded_on_one_node_confirmed_on_the_other_runs_once(nodes):
                                       "JOIN consultation_question q ON q.id = o.question_id WHERE q.text = :q", q=question)
                          for what in ("count(*)", "count(DISTINCT (f.option_id, f.segment_id))"))
     assert figures > 0 and figures == distinct
+    assert _one(engine, "SELECT count(*) FROM audit_event WHERE action = 'import' AND object_id = :c",
+                c=consultation_id) == 1   # one run recorded
 
 
 def test_a_findings_report_moves_once_across_nodes(nodes):
