@@ -6,16 +6,17 @@ from datetime import date, datetime
 from flask import Flask, current_app, request, url_for
 
 from .glossary import link_terms, term
+from .i18n import lazy_gettext as _l
 from .numbers import decimal_text, percent_text, whole_text
 from .sanitise import render_markdown
 
 # The main sections of the site, in header order: (label, endpoint).
 NAVIGATION = [
-    ("Toolkit", "toolkit.index"),
-    ("Consultations", "consultations.finder"),
-    ("Have your say", "consultations.have_your_say"),
-    ("You said, we did", "sharing.you_said_we_did"),
-    ("Strategy", "strategy.index"),
+    (_l("Toolkit"), "toolkit.index"),
+    (_l("Consultations"), "consultations.finder"),
+    (_l("Have your say"), "consultations.have_your_say"),
+    (_l("You said, we did"), "sharing.you_said_we_did"),
+    (_l("Strategy"), "strategy.index"),
 ]
 
 
@@ -28,7 +29,7 @@ def navigation():
         prefix = href.rstrip("/") or "/"
         current = request.path == href
         active = not current and request.path.startswith(prefix + "/")
-        items.append({"text": label, "href": href, "current": current, "active": active})
+        items.append({"text": str(label), "href": href, "current": current, "active": active})
     return items
 
 

@@ -38,3 +38,21 @@ def numbers():
 
     return render_template("main/numbers.html", min_base=rules.min_base(), threshold=disclosure.threshold(),
                            correction=stats.CORRECTION_NAME)
+
+
+@bp.route("/language/<code>")
+def language(code):
+    """Read the site in another language: kept in a cookie (no account), then back to the page."""
+    from flask import current_app, redirect, request
+
+    from ..core import i18n
+    from ..core.errors import not_found
+    from ..core.params import Query
+
+    if code not in i18n.languages():
+        not_found(i18n.gettext("This site is not available in that language."))
+    target = i18n.safe_next(Query(request.args).text("next"))
+    response = redirect(target)
+    response.set_cookie(i18n.COOKIE, code, max_age=i18n.COOKIE_DAYS * 24 * 60 * 60, samesite="Lax",
+                        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")), httponly=True)
+    return response
