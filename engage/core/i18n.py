@@ -21,7 +21,7 @@ from pathlib import Path
 
 from babel import Locale
 from babel.core import UnknownLocaleError
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, current_app, g, has_app_context, has_request_context, request
 from flask_babel import get_locale, get_translations, refresh
 from flask_babel.speaklater import LazyString
 
@@ -75,6 +75,10 @@ def select_locale() -> str:
 
 
 def current_language() -> str:
+    """The language of what is being written now: the reader's in a request, else the site's
+    own (emails and background work), else English (outside any app)."""
+    if not has_app_context():
+        return "en"
     return str(get_locale() or default_language())
 
 

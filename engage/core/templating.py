@@ -6,7 +6,7 @@ from datetime import date, datetime
 from flask import Flask, current_app, request, url_for
 
 from .glossary import link_terms, term
-from .i18n import lazy_gettext as _l
+from .i18n import current_language, lazy_gettext as _l
 from .numbers import decimal_text, percent_text, whole_text
 from .sanitise import render_markdown
 
@@ -41,6 +41,13 @@ def format_date(value, style: str = "long") -> str:
             value = date.fromisoformat(value[:10])
         except ValueError:
             return value
+    language = current_language()
+    if language != "en":  # month names in the reader's language, by Babel's rules for it
+        from babel.dates import format_date as babel_date, format_datetime as babel_datetime
+
+        if isinstance(value, datetime):
+            return babel_datetime(value, "d MMMM y, HH:mm", locale=language)
+        return babel_date(value, {"short": "d MMM y", "month": "MMMM y"}.get(style, "d MMMM y"), locale=language)
     if style == "short":
         return f"{value.day} {value:%b %Y}"
     if style == "month":
