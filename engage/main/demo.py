@@ -35,7 +35,7 @@ without JavaScript. We will describe every chart in words and translate the page
 use most into Welsh and Urdu during 2027."""
 
 
-def seed() -> bool:
+def seed(echo=lambda message: None) -> bool:
     if services.statement() is not None:
         return False
     services.save(None, {
@@ -45,6 +45,7 @@ def seed() -> bool:
         "tested_by": "the partnership's web team, with the axe-core checker, a screen reader (NVDA) and keyboard only",
         "prepared_on": date(2026, 11, 23), "reviewed_on": date(2026, 12, 1),
     })
+    echo("Accessibility statement loaded.")
     return True
 
 

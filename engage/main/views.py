@@ -79,7 +79,7 @@ def numbers():
 @bp.route("/language/<code>")
 def language(code):
     """Read the site in another language: kept in a cookie (no account), then back to the page."""
-    from flask import current_app, redirect, request
+    from flask import current_app, redirect
 
     from ..core import i18n
     from ..core.errors import not_found
@@ -87,7 +87,7 @@ def language(code):
 
     if code not in i18n.languages():
         not_found(i18n.gettext("This site is not available in that language."))
-    target = i18n.safe_next(Query(request.args).text("next"))
+    target = i18n.safe_next(Query().text("next"))
     response = redirect(target)
     response.set_cookie(i18n.COOKIE, code, max_age=i18n.COOKIE_DAYS * 24 * 60 * 60, samesite="Lax",
                         secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")), httponly=True)
