@@ -1,14 +1,14 @@
 """The accessibility statement (issue 23): one record an officer keeps up to date, with the
 parts the Public Sector Bodies Accessibility Regulations 2018 ask for.
 
-Revision ID: 0031_accessibility_statement
-Revises: 0030_population_loads
+Revision ID: 0032_accessibility_statement
+Revises: 0031_ladder_of_intervention
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0031_accessibility_statement"
-down_revision = "0030_population_loads"
+revision = "0032_accessibility_statement"
+down_revision = "0031_ladder_of_intervention"
 branch_labels = None
 depends_on = None
 
