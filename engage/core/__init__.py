@@ -3,8 +3,10 @@ from flask import Flask
 
 
 def init_core(app: Flask) -> None:
-    from . import errors, mail, registry, security, templating, workflows
+    from . import errors, logs, mail, metrics, registry, security, templating, workflows
 
+    logs.init_app(app)
+    metrics.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     templating.init_app(app)
