@@ -196,7 +196,7 @@ def test_no_personal_data_in_the_logs(app, client, survey):
     app.config.update(MAIL_PORT=_free_port())   # nothing listens there: the server is down
     mail.queue_mail(EMAIL, f"Results for {EMAIL}", FREE_TEXT, personal=True)
     db.session.commit()
-    mail.send_due()
+    assert mail.wait_idle(app, timeout=60)
     counts = mail.summary()
     assert counts["given_up"] == 1 and counts["failing"] >= 1, counts
 
