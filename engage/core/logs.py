@@ -92,6 +92,16 @@ class ContextFilter(logging.Filter):
         return True
 
 
+class HideLimitKeys(logging.Filter):
+    """Flask-Limiter's "ratelimit ... (key) exceeded" line names the key it counts by: a
+    visitor's address, or an account's email. The line stays; the key does not."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and len(record.args) == 3 and "exceeded" in str(record.msg):
+            record.args = (record.args[0], "(hidden)", record.args[2])
+        return True
+
+
 class TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         tags = []
@@ -138,6 +148,9 @@ def configure(app: Flask) -> EngageHandler:
     # its statements (INFO, their values hidden by hide_parameters), never the rows; else only
     # its warnings.
     logging.getLogger("sqlalchemy.engine").setLevel(logging.INFO if root_level <= logging.DEBUG else logging.WARNING)
+    limiter_log = logging.getLogger("flask-limiter")
+    if not any(isinstance(f, HideLimitKeys) for f in limiter_log.filters):
+        limiter_log.addFilter(HideLimitKeys())
     app.extensions["engage_log_handler"] = handler
     return handler
 

@@ -213,3 +213,24 @@ def test_no_personal_data_in_the_logs(app, client, survey):
         hits = [r for r in ours if secret in json.dumps(r)]
         assert not hits, f"{secret!r} in the log: {hits[:2]}"
     assert "jo.resident" not in text
+
+
+def test_a_rate_limit_line_names_no_address(_schema, tmp_path):
+    """Flask-Limiter logs the key it counts by (a visitor's address) when a limit is hit:
+    the line stays, the key is hidden."""
+    with running(make_app(_schema, tmp_path, ENGAGE_LOG_FORMAT="json", RATELIMIT_ENABLED=True,
+                          ENGAGE_LOGIN_LIMIT="1 per minute")) as app:
+        handler = app.extensions["engage_log_handler"]
+        app.log_buffer = io.StringIO()
+        old = handler.setStream(app.log_buffer)
+        try:
+            client = app.test_client()
+            for _ in range(3):
+                client.post("/sign-in", data={"email": EMAIL, "password": "wrong"},
+                            environ_base={"REMOTE_ADDR": "203.0.113.77"})
+        finally:
+            handler.setStream(old)
+        records = lines(app)
+        hit = [r for r in records if r["logger"] == "flask-limiter"]
+        assert hit and "exceeded" in hit[0]["message"]
+        assert not [r for r in records if "203.0.113.77" in json.dumps(r) or EMAIL in json.dumps(r)]
