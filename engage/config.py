@@ -78,7 +78,8 @@ def load_config(instance_path: Path) -> dict:
         "ENGAGE_ENV": env,
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: what people typed never appears in a database error or log line.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         # whoosh (an index folder on this server) or postgres (documents in the database, for
         # several web servers sharing one PostgreSQL database).
         "ENGAGE_SEARCH_BACKEND": os.environ.get("ENGAGE_SEARCH_BACKEND", "whoosh"),
@@ -150,4 +151,14 @@ def load_config(instance_path: Path) -> dict:
         "ENGAGE_SIGN_IN_ACCOUNT_LIMIT": int(os.environ.get("ENGAGE_SIGN_IN_ACCOUNT_LIMIT", "10")),
         "ENGAGE_SIGN_IN_ADDRESS_LIMIT": int(os.environ.get("ENGAGE_SIGN_IN_ADDRESS_LIMIT", "50")),
         "ENGAGE_INVITE_TOKEN_HOURS": 24 * 7,
+        # Logs (engage/core/logs.py): json (one object a line) or text; json by default in
+        # production. The level: DEBUG, INFO, WARNING or ERROR.
+        "ENGAGE_LOG_FORMAT": os.environ.get("ENGAGE_LOG_FORMAT", "json" if production else "text"),
+        "ENGAGE_LOG_LEVEL": os.environ.get("ENGAGE_LOG_LEVEL", "INFO"),
+        # /metrics for operators (engage/core/metrics.py): shown to a request with
+        # "Authorization: Bearer <ENGAGE_METRICS_TOKEN>", or from an address in
+        # ENGAGE_METRICS_ALLOW (comma-separated addresses or networks, e.g. 127.0.0.1,10.0.0.0/8).
+        # With neither set, /metrics is not there (404).
+        "ENGAGE_METRICS_TOKEN": os.environ.get("ENGAGE_METRICS_TOKEN", ""),
+        "ENGAGE_METRICS_ALLOW": os.environ.get("ENGAGE_METRICS_ALLOW", ""),
     }
