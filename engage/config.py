@@ -78,6 +78,10 @@ def load_config(instance_path: Path) -> dict:
             "ENGAGE_TOOLKIT_DIR", str(Path(__file__).resolve().parent.parent / "toolkit")
         ),
         "ENGAGE_SITE_NAME": os.environ.get("ENGAGE_SITE_NAME", "Engage"),
+        # The zone people see times in and type them in (stored times are UTC): engage/core/clock.py.
+        "ENGAGE_TIMEZONE": os.environ.get("ENGAGE_TIMEZONE", "Europe/London"),
+        # Tests only: a file holding the time a running server should take as now (clock.py).
+        "ENGAGE_CLOCK_FILE": os.environ.get("ENGAGE_CLOCK_FILE", ""),
         # The site's public address, the only source of full links (engage/core/urls.py);
         # required in production. ENGAGE_BASE_URL is its old name.
         "ENGAGE_PUBLIC_URL": os.environ.get("ENGAGE_PUBLIC_URL") or os.environ.get("ENGAGE_BASE_URL", ""),

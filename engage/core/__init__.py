@@ -3,8 +3,9 @@ from flask import Flask
 
 
 def init_core(app: Flask) -> None:
-    from . import errors, mail, registry, security, templating, workflows
+    from . import clock, errors, mail, registry, security, templating, workflows
 
+    clock.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     templating.init_app(app)
