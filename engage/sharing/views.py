@@ -281,7 +281,9 @@ def _embargo(form):
         moment = time(hours, minutes)
     except ValueError:
         raise services.RuleError("Enter the time like 09:30", "embargo_time")
-    return clock.from_local(form.embargo_date.data, moment)  # typed on the site's clocks
+    # Typed on the site's clocks; a time the clock change skips or repeats is said in words.
+    form.clock_note = clock.describe_gap(form.embargo_date.data, moment)
+    return clock.from_local(form.embargo_date.data, moment)
 
 
 @bp.route("/findings/<int:report_id>/move/<action>", methods=["GET", "POST"])
@@ -311,7 +313,8 @@ def move(report_id, action):
             attach_error(form, error)
         else:
             db.session.commit()
-            flash(f"Report {workflow.PAST[action]}.", "success")
+            note = getattr(form, "clock_note", None)
+            flash(f"Report {workflow.PAST[action]}." + (f" {note}" if note else ""), "success")
             return redirect(url_for("sharing.report", report_id=report.id))
     waiting = workflow.approver_words(report) if action == "submit" else ""
     stuck = workflow.stuck(report, force=True) if action == "submit" else None

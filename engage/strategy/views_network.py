@@ -172,7 +172,9 @@ def _event(e):
             apply_error(form, error)
         else:
             db.session.commit()
-            flash("Event saved.", "success")
+            # A start or end time the clock change skips or repeats: say which moment it is.
+            notes = [clock.describe_gap(form.starts_on.data, t) for t in (form.start_time.parsed(), form.end_time.parsed())]
+            flash(" ".join(["Event saved."] + list(dict.fromkeys(n for n in notes if n))), "success")
             return redirect(url_for("strategy.event", event_id=saved.id))
     e = db.session.get(NetworkEvent, e.id) if e is not None else None
     return render_template("strategy/admin_form.html", form=form, obj=e, conflict=conflict, caption="Network event",

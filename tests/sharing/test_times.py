@@ -63,6 +63,8 @@ def test_embargoes_on_the_days_the_clocks_change(client, login, world, smtp, clo
     # 01:30 on 31 October happens twice: the first (BST), 00:30 UTC; 09:00 that day is GMT again.
     twice = _approved(client, login, world)
     assert _embargo(client, twice, date(2027, 10, 31), "01:30").status_code == 302
+    told = client.get(f"/findings/{twice.id}").get_data(as_text=True)
+    assert "01:30 happens twice that day" in told, "the officer is told which 01:30 it is"
     later = _approved(client, login, world)
     assert _embargo(client, later, date(2027, 10, 31), "09:00").status_code == 302
     db.session.expire_all()

@@ -25,6 +25,8 @@ def test_events_either_side_of_the_clock_changes_in_the_feed(client, login, user
     assert _new(client, "Autumn forum", (2027, 10, 31), "18:00", "19:30").status_code == 302
     # 01:30 on 28 March never happens: read as 01:30 GMT (02:30 BST), not refused with a 500.
     assert _new(client, "Early bird", (2027, 3, 28), "01:30", "03:00").status_code == 302
+    told = client.get("/network/events").get_data(as_text=True)
+    assert "01:30 does not happen" in told and "Engage takes it as 02:30" in told, "the officer is told in words"
     events = {e.title: e for e in db.session.scalars(select(NetworkEvent))}
     assert events["Spring forum"].starts_at == datetime(2027, 3, 28, 17, 0), "18:00 BST is 17:00 UTC"
     assert events["Autumn forum"].starts_at == datetime(2027, 10, 31, 18, 0), "18:00 GMT is 18:00 UTC"
