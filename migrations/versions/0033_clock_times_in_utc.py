@@ -13,8 +13,8 @@ of staff typed or a local midnight, without a zone; they are converted from the 
 A local time that happens twice (the clocks going back) is taken as the first; one that never
 happens (the clocks going forward) with the offset before the change, as clock.from_local does.
 
-Revision ID: 0031_clock_times_in_utc
-Revises: 0030_population_loads
+Revision ID: 0033_clock_times_in_utc
+Revises: 0032_accessibility_statement
 """
 import os
 from datetime import datetime, timezone
@@ -23,8 +23,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0031_clock_times_in_utc"
-down_revision = "0030_population_loads"
+revision = "0033_clock_times_in_utc"
+down_revision = "0032_accessibility_statement"
 branch_labels = None
 depends_on = None
 
