@@ -99,3 +99,21 @@ def test_templates_show_stored_times_on_london_clocks(app):
         assert render.render(t=datetime(2027, 7, 14, 23, 30)) == "15 July 2027 at 00:30|00:30|15 July 2027|BST"
         assert render.render(t=datetime(2027, 12, 14, 23, 30)) == "14 December 2027 at 23:30|23:30|14 December 2027|GMT"
     assert templating.format_time(None) == "" and templating.format_date(None) == ""
+
+
+def test_nothing_reads_the_server_clock_except_the_one_clock():
+    """``date.today()`` is the server's date and ``datetime.now()`` its local time: neither is
+    the site's (a server on UTC is an hour behind London all summer), and tests cannot move
+    them. Everything asks engage/core/clock.py."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    pattern = re.compile(r"\bdate\.today\(\)|\bdatetime\.now\(\)|\bdatetime\.utcnow\(\)|\btime\.localtime\(")
+    found = [f"{path.relative_to(root)}:{n}" for path in sorted((root / "engage").rglob("*.py")) if path.name != "clock.py"
+             for n, line in enumerate(path.read_text().splitlines(), start=1) if pattern.search(line)]
+    assert found == [], "use engage.core.clock (today(), utcnow(), now()) instead"
+    stamped = re.compile(r"_at\.strftime\(|\.at\.strftime\(|to_closes\.strftime\(")
+    shown = [f"{path.relative_to(root)}:{n}" for path in sorted((root / "templates").rglob("*.html"))
+             for n, line in enumerate(path.read_text().splitlines(), start=1) if stamped.search(line)]
+    assert shown == [], "show stored times with the date/time/local filters (London's clocks), not strftime (UTC)"
