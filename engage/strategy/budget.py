@@ -145,8 +145,16 @@ def _require_officer(actor) -> None:
         raise RuleError("Only a partnership officer can change the budget.")
 
 
+def _same_book(line: BudgetLine | None, data: dict) -> None:
+    """A funded project's line (book "funding") is changed on the project's page, where the
+    programme's allocation is checked, never on the activity budget's pages."""
+    if line is not None and line.book != (data.get("book") or ACTIVITY):
+        raise RuleError("This line is a funded project's money for the year: change it on the project's page.")
+
+
 def save_line(actor, line: BudgetLine | None, data: dict, loaded_version=UNCHECKED) -> BudgetLine:
     _require_officer(actor)
+    _same_book(line, data)
     item = clean_text(data.get("item"), 200)
     year = data.get("year")
     annual = to_pence(data.get("annual_budget"))
@@ -204,6 +212,7 @@ def delete_line(actor, line: BudgetLine) -> int:
     """Deletes the line with its quarterly figures (the confirm page says so). Returns how
     many quarters of figures went with it."""
     _require_officer(actor)
+    _same_book(line, {})
     from .documents import _delete
 
     count = len(line.figures)

@@ -24,6 +24,29 @@ def test_the_demo_on_halton_s_own_figures(seeded, client):
     _allocations_and_taper_in_public(client)
     _project_money_is_a_line_of_the_one_budget_kept_off_the_activity_budget(client)
     _spend_against_allocation_per_year_and_partnership()
+    _a_ranked_bid_round_scored_by_named_assessors()
+    # Loading the demo again changes nothing.
+    from engage.demo import run_seeders
+    from engage.funding.models import Bid, BidScore
+
+    before = [db.session.scalar(db.select(db.func.count()).select_from(m)) for m in (FundedProject, BudgetLine, Bid, BidScore)]
+    run_seeders()
+    assert [db.session.scalar(db.select(db.func.count()).select_from(m)) for m in (FundedProject, BudgetLine, Bid, BidScore)] == before
+
+
+def _a_ranked_bid_round_scored_by_named_assessors():
+    from engage.funding import bids
+    from engage.funding.models import BidRound
+
+    (rnd,) = db.session.scalars(db.select(BidRound)).all()
+    assert rnd.state == "ranked" and len(rnd.criteria) == 8 and len(rnd.assessors) == 3
+    assert [c.name for c in rnd.criteria][:2] == ["Prevention before remedy", "Evidence"]
+    ranking = bids.ranking(rnd)
+    assert all(row.rank for row in ranking.rows) and ranking.ranked_total == ranking.pro_rata_total == rnd.pot == 40_000_000
+    for bid in rnd.bids:  # the demo keeps the rule too: nobody scored their own organisation's bid
+        assert all(s.assessor.organisation_id != bid.organisation_id for s in bid.scores)
+        assert all(s.reason for s in bid.scores)
+    assert any(bids.evidence_of(b) for b in rnd.bids)
 
 
 def _allocations_and_taper_in_public(client):
@@ -169,3 +192,20 @@ def test_officer_pages_refuse_over_allocation_next_to_the_field(app, users, logi
     assert db.session.get(FundingProgramme, prog.id).allocation_for(2007).status == "indicative"
     assert client.get("/funding/99999999999").status_code == 404
     assert client.get("/funding/projects/abc").status_code == 404
+
+
+def test_the_activity_budget_pages_cannot_change_a_project_s_line(app, users):
+    """Otherwise the budget page could lift a project past its programme's allocation."""
+    officer = users["officer"]
+    health, _ = support.partnerships()
+    prog = support.programme(officer, allocations=((2006, 1000, "confirmed"),))
+    project = support.project(officer, prog, "A", health, {2006: 1000})
+    line = project.years[0].line
+    db.session.commit()
+    with pytest.raises(RuleError, match="change it on the project's page"):
+        budget.save_line(officer, line, {"item": "A", "year": 2006, "annual_budget": 5000})
+    db.session.rollback()
+    with pytest.raises(RuleError, match="change it on the project's page"):
+        budget.delete_line(officer, db.session.get(BudgetLine, line.id))
+    db.session.rollback()
+    assert db.session.get(BudgetLine, line.id).annual_budget == 100_000
