@@ -134,11 +134,11 @@ def test_over_allocation_is_refused_saying_how_much_is_left(app, users):
 def test_money_is_whole_pence_never_floats(app, users):
     officer = users["officer"]
     health, _ = support.partnerships()
-    prog = support.programme(officer, allocations=((2006, "0.30", "confirmed"),))
-    a = support.project(officer, prog, "A", health, {2006: "0.10"})
-    support.project(officer, prog, "B", health, {2006: "0.20"})  # 0.1 + 0.2 is 0.30000000000000004 in floats
-    assert services.allocated(prog, 2006) == 30 and isinstance(services.allocated(prog, 2006), int)
-    assert a.years[0].line.annual_budget == 10
+    prog = support.programme(officer, allocations=((2006, "1.45", "confirmed"),))
+    a = support.project(officer, prog, "A", health, {2006: "1.15"})  # 1.15 × 100 is 114.99999999999999 in floats
+    support.project(officer, prog, "B", health, {2006: "0.30"})
+    assert services.allocated(prog, 2006) == 145 and isinstance(services.allocated(prog, 2006), int)
+    assert a.years[0].line.annual_budget == 115 and prog.allocation_for(2006).amount == 145
 
 
 def test_a_project_whose_money_ends_without_an_exit_strategy_is_flagged(app, users, client):
