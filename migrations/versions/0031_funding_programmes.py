@@ -3,7 +3,7 @@ for each year a line of the one budget, budget_line.book = 'funding'), bid round
 criteria, named assessors, scores with reasons, evidence links and the round's recorded moves.
 
 Revision ID: 0031_funding_programmes
-Revises: 0030_population_loads
+Revises: 0032_accessibility_statement
 Create Date: 2026-12-06 19:32:49.531277
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0031_funding_programmes'
-down_revision = '0030_population_loads'
+down_revision = '0032_accessibility_statement'
 branch_labels = None
 depends_on = None
 
