@@ -12,6 +12,7 @@ from flask import Response, after_this_request, current_app, flash, redirect, re
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..core import metrics
 from ..core.params import Query, to_id
 from ..core.errors import bad_request
 from ..core.limits import breach, honeypot_tripped, keeps_answers_when_limited
@@ -361,6 +362,8 @@ def check(survey_id):
             if preview:
                 session["survey_preview_done"] = the_id
                 return redirect(url_for("surveys.done", survey_id=the_id, preview=1), code=303)
+            if completed:
+                metrics.survey_submitted("online")
             if completed and clean:
                 _keep_contact(survey, clean)
             _mark_done(the_id, reference)
