@@ -14,7 +14,7 @@ A local time that happens twice (the clocks going back) is taken as the first; o
 happens (the clocks going forward) with the offset before the change, as clock.from_local does.
 
 Revision ID: 0033_clock_times_in_utc
-Revises: 0032_accessibility_statement
+Revises: 0031_funding_programmes
 """
 import os
 from datetime import datetime, timezone
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0033_clock_times_in_utc"
-down_revision = "0032_accessibility_statement"
+down_revision = "0031_funding_programmes"
 branch_labels = None
 depends_on = None
 
