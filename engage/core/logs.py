@@ -128,6 +128,17 @@ class EngageHandler(logging.StreamHandler):
     """The one handler on the root logger (replaced, never doubled, when another app is made)."""
 
 
+class _Stderr:
+    """Standard error as it is when a line is written (not when the app was made: test
+    runners and gunicorn replace it)."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def configure(app: Flask) -> EngageHandler:
     """Put the one handler on the root logger, in the format and level the settings say."""
     kind = (app.config.get("ENGAGE_LOG_FORMAT") or ("json" if app.config.get("ENGAGE_ENV") == "production" else "text")).lower()
@@ -135,7 +146,7 @@ def configure(app: Flask) -> EngageHandler:
         kind = "text"
     level = str(app.config.get("ENGAGE_LOG_LEVEL") or "INFO").upper()
     root = logging.getLogger()
-    stream = sys.stderr
+    stream = _Stderr()
     for old in [h for h in root.handlers if isinstance(h, EngageHandler)]:
         root.removeHandler(old)
     handler = EngageHandler(stream)
