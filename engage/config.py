@@ -60,6 +60,16 @@ def _database_url(instance_path: Path) -> str:
     return url
 
 
+def _ratelimit_storage() -> str:
+    """Where Flask-Limiter counts: ENGAGE_RATELIMIT_STORAGE, else RATELIMIT_STORAGE_URI (its
+    old name), else Redis at REDIS_URL, else this process's memory (one machine)."""
+    for name in ("ENGAGE_RATELIMIT_STORAGE", "RATELIMIT_STORAGE_URI", "REDIS_URL"):
+        value = (os.environ.get(name) or "").strip()
+        if value:
+            return value
+    return "memory://"
+
+
 def load_config(instance_path: Path) -> dict:
     """Build the configuration mapping for an app whose instance folder is ``instance_path``."""
     env = os.environ.get("ENGAGE_ENV", "development")
@@ -121,8 +131,13 @@ def load_config(instance_path: Path) -> dict:
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 8,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "WTF_CSRF_TIME_LIMIT": None,
-        # Login attempts per address; storage is in memory unless RATELIMIT_STORAGE_URI is set.
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Rate limits (Flask-Limiter) are counted in this process's memory on one machine;
+        # several web nodes must share one count: ENGAGE_RATELIMIT_STORAGE (or REDIS_URL) names
+        # a Redis server (redis://host:6379/0). If Redis stops answering, each node counts in
+        # its own memory until it is back (forms keep working; limits are per node meanwhile).
+        "RATELIMIT_STORAGE_URI": _ratelimit_storage(),
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_KEY_PREFIX": os.environ.get("ENGAGE_RATELIMIT_PREFIX", "engage"),
         "ENGAGE_LOGIN_LIMIT": os.environ.get("ENGAGE_LOGIN_LIMIT", "10 per minute;50 per hour"),
         # Comments from people who are not signed in (the strategy), per address.
         "ENGAGE_COMMENT_LIMIT": os.environ.get("ENGAGE_COMMENT_LIMIT", "5 per minute;20 per day"),
