@@ -89,6 +89,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     search.attach_specs(app)
 
+    from . import backup  # noqa: F401  (its commands join the engage group: engage backup / restore)
     from .cli import engage_cli
 
     app.cli.add_command(engage_cli)
