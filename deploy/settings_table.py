@@ -49,7 +49,11 @@ MEANINGS = {
     "WEB_CONCURRENCY": "gunicorn: worker processes per node.",
     "PROMETHEUS_MULTIPROC_DIR": "A folder shared by a node's gunicorn workers (and `engage send-mail`) where each writes its counts, so `/metrics` adds them up. Unset: each process counts its own.",
     "SESSION_COOKIE_SECURE": "Send cookies over HTTPS only.",
-    "RATELIMIT_STORAGE_URI": "Where rate limits are counted; `redis://...` with several workers or nodes.",
+    "ENGAGE_RATELIMIT_STORAGE": "Where rate limits are counted: `redis://host:6379/0` with several workers or nodes (shared counts); unset, each process counts in its own memory. If Redis stops answering, each node counts in memory until it is back.",
+    "RATELIMIT_STORAGE_URI": "The old name of `ENGAGE_RATELIMIT_STORAGE` (used when that is unset).",
+    "REDIS_URL": "Used for rate limits when neither `ENGAGE_RATELIMIT_STORAGE` nor `RATELIMIT_STORAGE_URI` is set.",
+    "ENGAGE_RATELIMIT_PREFIX": "The prefix of Engage's rate-limit keys in Redis (two sites on one Redis need different ones).",
+    "ENGAGE_LOGIN_LIMIT": "Sign-in attempts per address (Flask-Limiter's notation).",
     "MAIL_SERVER": "The SMTP server; with none, messages go to the log (local use; no addresses).",
     "MAIL_PORT": "The SMTP server's port.",
     "MAIL_USERNAME": "SMTP login (none when empty).",
@@ -73,7 +77,7 @@ MEANINGS = {
     "ENGAGE_RESET_TOKEN_HOURS": "Hours a password reset link works.",
     "ENGAGE_INVITE_TOKEN_HOURS": "Hours an account invitation link works.",
 }
-DEFAULTS = {"SESSION_COOKIE_SECURE": "on in production", "ENGAGE_TOOLKIT_DIR": "`toolkit/` in the checkout",
+DEFAULTS = {"ENGAGE_RATELIMIT_STORAGE": "`memory://`", "SESSION_COOKIE_SECURE": "on in production", "ENGAGE_TOOLKIT_DIR": "`toolkit/` in the checkout",
             "ENGAGE_LOG_FORMAT": "`json` in production, else `text`", "DATABASE_URL": "`instance/engage.db` (SQLite)",
             "SECRET_KEY": "random, kept in `instance/secret_key`", "ENGAGE_PUBLIC_URL": "`ENGAGE_BASE_URL`"}
 
@@ -140,6 +144,15 @@ def collect() -> tuple[dict[str, dict], dict[str, dict]]:
                     and isinstance(node.slice, ast.Constant):
                 environment.setdefault(node.slice.value, {"default": "(required)", "meaning": _comment_above(lines, node.lineno),
                                                           "where": where})
+            if isinstance(node, ast.For) and isinstance(node.iter, ast.Tuple) and isinstance(node.target, ast.Name):
+                # for name in ("A", "B"): os.environ.get(name) -- several names for one setting.
+                reads = any(isinstance(n, ast.Call) and ast.unparse(n.func) in ("os.environ.get", "os.getenv")
+                            and n.args and isinstance(n.args[0], ast.Name) and n.args[0].id == node.target.id
+                            for n in ast.walk(node))
+                if reads:
+                    for item in node.iter.elts:
+                        if isinstance(item, ast.Constant) and isinstance(item.value, str):
+                            environment.setdefault(item.value, {"default": "(none)", "meaning": "", "where": where})
             if isinstance(node, ast.Dict):
                 # engage/config.py's fixed settings (a value that reads no environment variable).
                 for key, value in zip(node.keys, node.values):

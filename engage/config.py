@@ -89,6 +89,10 @@ def load_config(instance_path: Path) -> dict:
             "ENGAGE_TOOLKIT_DIR", str(Path(__file__).resolve().parent.parent / "toolkit")
         ),
         "ENGAGE_SITE_NAME": os.environ.get("ENGAGE_SITE_NAME", "Engage"),
+        # The zone people see times in and type them in (stored times are UTC): engage/core/clock.py.
+        "ENGAGE_TIMEZONE": os.environ.get("ENGAGE_TIMEZONE", "Europe/London"),
+        # Tests only: a file holding the time a running server should take as now (clock.py).
+        "ENGAGE_CLOCK_FILE": os.environ.get("ENGAGE_CLOCK_FILE", ""),
         # The languages residents may choose (comma-separated locale codes, the first is the
         # site's own language, in which every text is written); engage/core/i18n.py.
         "ENGAGE_LANGUAGES": os.environ.get("ENGAGE_LANGUAGES", "en,cy,ur"),

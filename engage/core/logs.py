@@ -67,6 +67,14 @@ def current_request_id() -> str | None:
     return _request_id.get()
 
 
+def route() -> str:
+    """The request's route pattern (``/set-up-account/<token>``), for log lines: never the
+    address typed, which can hold a token, an email address or search words."""
+    if has_request_context() and request.url_rule is not None:
+        return request.url_rule.rule
+    return "(no route)"
+
+
 def current_job() -> str | None:
     return _job_id.get()
 
@@ -128,6 +136,17 @@ class EngageHandler(logging.StreamHandler):
     """The one handler on the root logger (replaced, never doubled, when another app is made)."""
 
 
+class _Stderr:
+    """Standard error as it is when a line is written (not when the app was made: test
+    runners and gunicorn replace it)."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def configure(app: Flask) -> EngageHandler:
     """Put the one handler on the root logger, in the format and level the settings say."""
     kind = (app.config.get("ENGAGE_LOG_FORMAT") or ("json" if app.config.get("ENGAGE_ENV") == "production" else "text")).lower()
@@ -135,7 +154,7 @@ def configure(app: Flask) -> EngageHandler:
         kind = "text"
     level = str(app.config.get("ENGAGE_LOG_LEVEL") or "INFO").upper()
     root = logging.getLogger()
-    stream = sys.stderr
+    stream = _Stderr()
     for old in [h for h in root.handlers if isinstance(h, EngageHandler)]:
         root.removeHandler(old)
     handler = EngageHandler(stream)
@@ -176,7 +195,7 @@ def init_app(app: Flask) -> None:
         started = g.get("request_started")
         if started is not None:
             seconds = time.perf_counter() - started
-            rule = request.url_rule.rule if request.url_rule is not None else "(no route)"
+            rule = route()
             status = response.status_code
             # A 503 "busy, try again" or a 429 is the service protecting itself: a warning.
             level = logging.WARNING if status in (429, 503) else logging.ERROR if status >= 500 else logging.INFO

@@ -12,7 +12,7 @@ from flask import Response, after_this_request, current_app, flash, redirect, re
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..core import metrics
+from ..core import clock, metrics
 from ..core.params import Query, to_id
 from ..core.errors import bad_request
 from ..core.limits import breach, honeypot_tripped, keeps_answers_when_limited
@@ -30,6 +30,7 @@ def _limit():
 
 @bp.app_template_filter("survey_date")
 def survey_date(value: datetime | None) -> str:
+    value = clock.local(value)
     return f"{value.day} {value:%B %Y}" if value else ""
 
 
@@ -38,7 +39,7 @@ def survey_close(value: datetime | None) -> str:
     """Surveys close at midnight at the end of their last day: show that last day."""
     if not value:
         return ""
-    last = value - timedelta(seconds=1)
+    last = clock.local(value - timedelta(seconds=1))
     return f"{last.day} {last:%B %Y}"
 
 
@@ -209,7 +210,7 @@ def short_link(code):
 @limiter.limit(_limit, methods=["POST"])
 @csrf.exempt
 def start(survey_id):
-    survey = builder.get_for_answering(current_user, survey_id)
+    survey = builder.get_for_answering(current_user, survey_id, with_structure=request.method == "POST")
     state = survey.state
     draft = _current(survey) if state == "open" else None
     error = None

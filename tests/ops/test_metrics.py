@@ -143,3 +143,22 @@ def test_a_broken_source_leaves_the_rest_of_the_scrape(app, client):
         assert ("engage_test_broken", ()) not in figures and ("engage_mail_sent_total", ()) in figures
     finally:
         metrics._GAUGES.pop("engage_test_broken", None)
+
+
+def test_paper_answers_are_counted_once_by_channel(app, client, login, users, survey):
+    from sqlalchemy import select
+
+    from engage.partnership.models import Area
+
+    app.config["ENGAGE_METRICS_TOKEN"] = TOKEN
+    before = read(client)
+    q = survey.q
+    login("practitioner")
+    castle = db.session.scalar(select(Area).where(Area.name == "Castle"))
+    data = {"submission_key": "metrics1key", "channel": "paper", f"q{q['ward'].id}": str(castle.id),
+            f"q{q['use'].id}": str(opt(q["use"], "Never").id)}
+    assert client.post(f"/surveys/{survey.id}/entry", data=data).status_code == 302
+    client.post(f"/surveys/{survey.id}/entry", data=data)     # sent twice: saved once, counted once
+    after = read(client)
+    assert value(after, "engage_survey_submissions_total", channel="paper") \
+        - value(before, "engage_survey_submissions_total", channel="paper") == 1
