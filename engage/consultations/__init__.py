@@ -25,5 +25,9 @@ def init_app(app: Flask) -> None:
 
     _import_routes()
     app.register_blueprint(bp)
+    from ..core.registry import outcome_evidence
+    from .services import outcome_evidence as consultations_on_outcomes
+
+    outcome_evidence.register(consultations_on_outcomes, app)  # a ladder stage's page shows them
     if "consultations.forward_plan" not in app.view_functions:
         app.add_url_rule("/consultations/forward-plan", "consultations.forward_plan", _forward_plan_fallback)
