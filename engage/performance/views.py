@@ -143,6 +143,8 @@ def stage(stage_id, form=None, status=200):
 @role_required(OFFICER, "coordinator", "practitioner", "vcs")
 def move(stage_id):
     item = services.get_stage(stage_id)
+    if not any(services.may(current_user, item, s) for s in TABLE if s.source == item.state):
+        forbidden("You cannot move this stage on. Its owner, or the Performance and Standards Group, can.")
     form = _move_form(item, formdata=request.form)
     if not form.validate_on_submit():
         return stage(stage_id, form=form, status=400)
