@@ -843,9 +843,9 @@ def outcome_evidence(outcome_ids, user) -> list[dict]:
     from flask import url_for
     from .models import consultation_outcome
 
-    rows = db.session.scalars(select(Consultation).join(consultation_outcome, consultation_outcome.c.consultation_id == Consultation.id)
-                              .where(consultation_outcome.c.outcome_id.in_(list(outcome_ids)), visible_clause(user))
-                              .distinct().order_by(Consultation.id)).all()
+    linked = select(consultation_outcome.c.consultation_id).where(consultation_outcome.c.outcome_id.in_(list(outcome_ids)))
+    rows = db.session.scalars(select(Consultation).where(Consultation.id.in_(linked), visible_clause(user))
+                              .order_by(Consultation.id)).all()
     out = []
     for c in rows:
         findings = db.session.scalars(select(Finding.statement).where(Finding.consultation_id == c.id)

@@ -530,9 +530,9 @@ def outcome_evidence(outcome_ids, user) -> list[dict]:
     from flask import url_for
     from .models import Response, report_outcome
 
-    reports = db.session.scalars(select(FindingsReport).join(report_outcome, report_outcome.c.report_id == FindingsReport.id)
-                                 .where(report_outcome.c.outcome_id.in_(list(outcome_ids)), public_clause(user))
-                                 .distinct().order_by(FindingsReport.id)).all()
+    linked = select(report_outcome.c.report_id).where(report_outcome.c.outcome_id.in_(list(outcome_ids)))
+    reports = db.session.scalars(select(FindingsReport).where(FindingsReport.id.in_(linked), public_clause(user))
+                                 .order_by(FindingsReport.id)).all()
     out = []
     for report in reports:
         url = url_for("sharing.report", report_id=report.id)
