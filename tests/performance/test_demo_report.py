@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from docx import Document
@@ -114,3 +115,21 @@ def test_a_report_with_nothing_wrong_says_so(app):
     body = report.to_docx(built, "Test Partnership")
     doc = Document(io.BytesIO(body))
     assert "No target is off track, late or at a stage of the ladder." in [p.text for p in doc.paragraphs]
+
+
+def test_a_stage_page_shows_what_residents_said_about_its_outcome(halton, client):
+    """The streets target (outcome SH1) at stage 2: the demo's consultations, findings
+    reports and the partnerships' published responses on SH1 are on its page, through the
+    outcome_evidence registry. Planted fault caught: the sharing capability's registration
+    taken out (no findings report on the page)."""
+    from engage.core.registry import outcome_evidence
+    from engage.partnership.models import Outcome
+
+    stage = services.open_stage(next(i for i in services.targets() if i.name.startswith("Residents satisfied")))
+    outcome = db.session.scalar(select(Outcome).where(Outcome.code == "SH1"))
+    found = outcome_evidence.find([outcome.id], None)
+    kinds = {e["kind"] for e in found}
+    assert {"Consultation", "Findings report"} <= kinds
+    page = client.get(f"/performance/stages/{stage.id}").get_data(as_text=True)
+    for item in found:
+        assert urlsplit(item["url"]).path in page
