@@ -3,11 +3,12 @@ from flask import Flask
 
 
 def init_core(app: Flask) -> None:
-    from . import errors, mail, registry, security, templating, workflows
+    from . import errors, mail, queue, registry, security, templating, workflows
 
     errors.init_app(app)
     security.init_app(app)
     templating.init_app(app)
     registry.init_app(app)
     mail.init_app(app)
+    queue.init_app(app)
     workflows.init_app(app)
