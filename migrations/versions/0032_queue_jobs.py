@@ -2,14 +2,14 @@
 worker, is retried with backoff and ends on a dead-letter list officers can see
 (engage/core/queue.py).
 
-Revision ID: 0031_queue_jobs
-Revises: 0030_population_loads
+Revision ID: 0032_queue_jobs
+Revises: 0031_ladder_of_intervention
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0031_queue_jobs"
-down_revision = "0030_population_loads"
+revision = "0032_queue_jobs"
+down_revision = "0031_ladder_of_intervention"
 branch_labels = None
 depends_on = None
 
