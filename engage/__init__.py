@@ -82,10 +82,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     init_core(app)
 
-    from . import accounts, api, background, consultations, demo, follow, main, partnership, search, sharing, strategy, surveys, toolkit
+    from . import (accounts, api, background, consultations, demo, follow, main, partnership, performance, search, sharing,
+                   strategy, surveys, toolkit)
 
     for module in (main, accounts, partnership, api, search, demo, toolkit, consultations, surveys, strategy, sharing, follow,
-                   background):
+                   performance, background):
         module.init_app(app)
 
     search.attach_specs(app)
