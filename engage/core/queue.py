@@ -63,6 +63,7 @@ import socket
 import threading
 import time
 from datetime import timedelta
+from pathlib import Path
 from typing import Callable
 
 from flask import Flask, current_app, has_app_context
@@ -322,12 +323,40 @@ def execute(job_id: int) -> str | None:
     return state
 
 
+def _on_one_machine(app: Flask) -> bool:
+    """SQLite: every process runs on this machine, and a write waits for any other writer
+    (a long import holds the database's one write lock until it commits)."""
+    return db.engine.dialect.name == "sqlite"
+
+
+def _pulse_file(app: Flask, job_id: int) -> Path:
+    folder = Path(app.config["ENGAGE_UPLOAD_DIR"]) / "_jobs"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{job_id}.pulse"
+
+
+def _alive_by_pulse(app: Flask, job_id: int, owner: str | None) -> bool:
+    """On SQLite the heartbeat renews a file (no write lock needed): the job's worker lives
+    when the file names it and was touched within a lease."""
+    path = _pulse_file(app, job_id)
+    try:
+        return path.read_text() == owner and time.time() - path.stat().st_mtime <= _seconds(
+            app, "ENGAGE_JOB_LEASE_SECONDS", 60.0)
+    except OSError:
+        return False
+
+
 class _Heartbeat:
-    """Renews a running job's lease every quarter of its length, in a thread, while it runs."""
+    """Renews a running job's lease every quarter of its length, in a thread, while it runs:
+    the row's ``lease_until`` (PostgreSQL: other nodes read it), or on SQLite a pulse file
+    (a write to the row would wait behind the job's own open transaction)."""
 
     def __init__(self, app: Flask, context: JobContext, lease: timedelta):
         self.app, self.context, self.lease = app, context, lease
         self.stopped = threading.Event()
+        self.pulse = _pulse_file(app, context.job_id) if _on_one_machine(app) else None
+        if self.pulse is not None:
+            self.pulse.write_text(context.owner)
         self.thread = threading.Thread(target=self._beat, name=f"job-{context.job_id}-lease", daemon=True)
         self.thread.start()
 
@@ -336,6 +365,15 @@ class _Heartbeat:
         every = max(0.05, self.lease.total_seconds() / 4)
         with self.app.app_context():
             while not self.stopped.wait(every):
+                if self.pulse is not None:
+                    try:
+                        if self.pulse.read_text() != self.context.owner:
+                            self.context.lost = True
+                            return
+                        os.utime(self.pulse)
+                    except OSError:
+                        pass
+                    continue
                 try:
                     with db.engine.begin() as connection:
                         renewed = connection.execute(
@@ -351,6 +389,8 @@ class _Heartbeat:
     def stop(self) -> None:
         self.stopped.set()
         self.thread.join(5)
+        if self.pulse is not None:
+            self.pulse.unlink(missing_ok=True)
 
 
 def holds() -> bool:
@@ -375,10 +415,13 @@ def sweep(everything: bool = False) -> float | None:
     app = current_app._get_current_object()
     table = _table()
     now = _now()
-    stalled = db.session.execute(select(table.c.id, table.c.attempts, table.c.max_attempts)
+    stalled = db.session.execute(select(table.c.id, table.c.attempts, table.c.max_attempts, table.c.claimed_by)
                                  .where(table.c.state == RUNNING, table.c.lease_until < now)).all()
     db.session.commit()
-    for job_id, attempts, most in stalled:
+    one_machine = _on_one_machine(app)
+    for job_id, attempts, most, owner in stalled:
+        if one_machine and _alive_by_pulse(app, job_id, owner):
+            continue   # its worker lives (its pulse file is fresh); the row just was not written
         why = "Its worker stopped (killed or restarted) before it finished"
         expired = (table.c.id == job_id) & (table.c.state == RUNNING) & (table.c.lease_until < now)
         values = ({"state": DEAD, "finished_at": now} if attempts >= most else
@@ -408,7 +451,13 @@ def sweep(everything: bool = False) -> float | None:
         func.min(case((table.c.state == RUNNING, table.c.lease_until), else_=None)))
         .where(table.c.state.in_(OPEN))).one()
     db.session.commit()
-    times = [moment for moment in soonest if moment is not None]
+    queued_at, lease_ends = soonest
+    times = [] if queued_at is None else [queued_at]
+    if lease_ends is not None:
+        # A running job's row is not renewed on SQLite (its pulse file is): look again in a
+        # quarter of a lease, not in a busy loop over a time already past.
+        lease = _seconds(app, "ENGAGE_JOB_LEASE_SECONDS", 60.0)
+        times.append(max(lease_ends, _now() + timedelta(seconds=lease / 4)) if one_machine else lease_ends)
     if not times:
         return None
     return max(0.0, (min(times) - _now()).total_seconds())
