@@ -1,6 +1,7 @@
 """Claims carry a lease (issue 16, Low): a live worker renews it; an import killed with kill -9
-part way says it stopped (not "Importing" for ever), offers to start again, and the takeover
-imports once: no doubled rows. Lease length: ENGAGE_JOB_LEASE_SECONDS."""
+part way is run again by the queue once its lease runs out (issue 21), and the takeover
+imports once: no doubled rows. Work with no job left on the queue says it stopped (not
+"Importing" for ever) and offers to start again. Lease length: ENGAGE_JOB_LEASE_SECONDS."""
 from __future__ import annotations
 
 import json
