@@ -68,7 +68,7 @@ def test_a_worker_killed_mid_import_is_replaced_and_the_answers_are_imported_onc
     from engage.surveys.models import SurveyResponse
     from tests.surveys.test_entry import _token, _upload
 
-    settings = {"ENGAGE_QUEUE_URL": redis_server.url, "ENGAGE_QUEUE_RUNNER": "none", "ENGAGE_JOB_LEASE_SECONDS": 1.0,
+    settings = {"ENGAGE_QUEUE_URL": redis_server.url, "ENGAGE_QUEUE_RUNNER": "none", "ENGAGE_JOB_LEASE_SECONDS": 2.0,
                 "ENGAGE_QUEUE_SWEEP_SECONDS": 0.2}
     app.config.update(settings)
     app.extensions.pop("engage_queue", None)   # this web process only queues, on Redis

@@ -100,7 +100,9 @@ def _counts(consultation_id):
 
 
 def test_an_import_killed_mid_save_is_run_again_by_the_queue_and_imports_once(app, login, consultation, tmp_path):
-    app.config.update(ENGAGE_IMPORT_BACKGROUND_ROWS=10, ENGAGE_JOB_LEASE_SECONDS=1.0)
+    # Two seconds: long enough for a heartbeat on a busy machine, short enough for a quick test.
+    # This process runs no jobs until the child is dead (the child runs the import).
+    app.config.update(ENGAGE_IMPORT_BACKGROUND_ROWS=10, ENGAGE_JOB_LEASE_SECONDS=2.0, ENGAGE_QUEUE_RUNNER="none")
     client = _as(login, "practitioner")
     preview_url = _upload(client, consultation, raw_rows(40))
     token = preview_url.rsplit("/", 1)[-1]
@@ -135,7 +137,7 @@ def test_an_import_killed_mid_save_is_run_again_by_the_queue_and_imports_once(ap
     # (this process's runner, sweeping often here) runs the job again, and it imports once.
     from engage.core import queue
 
-    app.config["ENGAGE_QUEUE_SWEEP_SECONDS"] = 0.2
+    app.config.update(ENGAGE_QUEUE_SWEEP_SECONDS=0.2, ENGAGE_QUEUE_RUNNER="thread")
     queue.queue(app).start_runner().wake()
     _until(lambda: (import_jobs.load(token) or {}).get("state") == "done", what="the queue to run the import again")
     import_jobs.wait(token, 60)
