@@ -16,7 +16,12 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from engage import create_app
+from engage.core.i18n import compile_catalogues
 from engage.extensions import db
+
+# The app reads compiled catalogues (`make catalogues` builds them; a test run started with
+# pytest alone gets them here, from translations/*/LC_MESSAGES/messages.po).
+compile_catalogues()
 
 REQUIRE_ALL = os.environ.get("ENGAGE_REQUIRE_ALL") == "1"
 pytest_plugins = ["tests.browser_support", "tests.mail_support"]
@@ -143,6 +148,25 @@ def app(_schema, tmp_path):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture(autouse=True)
+def _clock_runs():
+    """A test that set the clock (engage/core/clock.py) never leaves it set for the next."""
+    yield
+    from engage.core import clock as the_clock
+
+    the_clock.reset()
+
+
+@pytest.fixture
+def clock():
+    """The site's one clock: ``clock.set(datetime(2027, 7, 1, 8, tzinfo=UTC))`` freezes it (a
+    naive time is UTC), ``clock.advance(timedelta(...))`` moves it on; reset after the test."""
+    from engage.core import clock as the_clock
+
+    yield the_clock
+    the_clock.reset()
 
 
 @pytest.fixture

@@ -25,5 +25,8 @@ def init_app(app: Flask) -> None:
 
     _import_routes()
     app.register_blueprint(bp)
+    from . import links
+
+    links.register(app)  # a consultation, for a funding bid to cite
     if "consultations.forward_plan" not in app.view_functions:
         app.add_url_rule("/consultations/forward-plan", "consultations.forward_plan", _forward_plan_fallback)

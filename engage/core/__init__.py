@@ -3,10 +3,14 @@ from flask import Flask
 
 
 def init_core(app: Flask) -> None:
-    from . import errors, mail, queue, registry, security, templating, workflows
+    from . import clock, errors, i18n, logs, mail, metrics, queue, registry, security, templating, workflows
 
+    clock.init_app(app)
+    logs.init_app(app)
+    metrics.init_app(app)
     errors.init_app(app)
     security.init_app(app)
+    i18n.init_app(app)
     templating.init_app(app)
     registry.init_app(app)
     mail.init_app(app)

@@ -250,7 +250,10 @@ class Background:
         return thread
 
     def _thread(self, app: Flask, token: str, work: Callable[..., None], args: tuple) -> None:
-        with app.app_context():
+        from . import logs
+
+        # Every line it logs carries the job's id: the thread's name (kind and token's start).
+        with app.app_context(), logs.job(threading.current_thread().name):
             try:
                 work(*args)
             finally:
@@ -272,8 +275,29 @@ class Background:
 # Background work that is not an upload's import (reading a document's words, ...).
 BACKGROUND = Background()
 
+# Every kind of upload work (imports), for the operators' figures (engage/core/metrics.py).
+STORES: dict[str, "UploadStore"] = {}
 
-_STORES: dict[str, "UploadStore"] = {}   # by kind: a job finds its store by name
+
+def counts() -> dict[tuple[str, str], int]:
+    """{(kind, state): how many} for the uploads kept (a day): running (a live claim),
+    stalled (running, but its worker died), failed, done, uploaded."""
+    out: dict[tuple[str, str], int] = {}
+    for kind, store in sorted(STORES.items()):
+        for state in (RUNNING, "stalled", FAILED):
+            out[(kind, state)] = 0
+        folder = Path(current_app.config["ENGAGE_UPLOAD_DIR"]) / kind
+        if not folder.is_dir():
+            continue
+        for path in folder.glob("*.json"):
+            try:
+                state = json.loads(path.read_text()).get("state")
+            except (OSError, ValueError):
+                continue
+            if state == RUNNING and store.stalled(path.stem, folder):
+                state = "stalled"
+            out[(kind, state)] = out.get((kind, state), 0) + 1
+    return out
 
 
 class UploadStore(Background):
@@ -283,7 +307,7 @@ class UploadStore(Background):
         super().__init__()
         self.kind = kind
         self._leases: dict[str, Lease] = {}
-        _STORES[kind] = self
+        STORES[kind] = self
 
     def job_key(self, token: str) -> str:
         """The queue's name for the work on this upload (``queue.wait_for``)."""
@@ -518,7 +542,7 @@ def _run_upload(kind: str, token: str, owner: str, work_name: str, *args) -> Non
     from . import queue
 
     work = queue.resolve(current_app._get_current_object(), work_name)  # imports the module: its store exists
-    store = _STORES[kind]
+    store = STORES[kind]
     base = store.folder()
     lease = _adopt(store, token, owner, base)
     if lease is None:

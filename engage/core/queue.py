@@ -283,8 +283,11 @@ def execute(job_id: int) -> str | None:
     beat = _Heartbeat(app, context, lease)
     error: BaseException | None = None
     _local.job = context
+    from . import logs
+
     try:
-        resolve(app, row.name)(*(row.args or []))
+        with logs.job("job", job_id):   # every line it logs names the job
+            resolve(app, row.name)(*(row.args or []))
     except Exception as caught:  # noqa: BLE001  (any failure: tried again or dead-lettered)
         error = caught
         log.exception("Background job %s (%s) failed, try %d of %d", job_id, row.name, row.attempts, row.max_attempts)

@@ -31,7 +31,9 @@ for optional features. Instead the capability that *has* something registers it 
     Kinds of thing a record can link to across capabilities (a toolkit entry, a findings
     report's response). ``links.register(LinkKind(...))``; the linking capability stores
     ``(kind, target_id)`` and asks ``links.resolve(kind, target_id)`` for a title and URL
-    (``None`` once the target is gone or the reader may not see it).
+    (``None`` once the target is gone or the reader may not see it). Kinds in use:
+    ``toolkit-entry``, ``plan-action``, ``findings-response``, ``findings-report``,
+    ``consultation`` and ``outcome`` (funding bids cite the last three as their evidence).
 
 ``evidence``
     Evidence a findings report's key finding can cite from another capability, with figures

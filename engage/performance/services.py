@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
 from ..accounts.roles import OFFICER
-from ..core import audit
+from ..core import audit, clock
 from ..core.errors import RuleError, not_found
 from ..core.mail import queue_mail
 from ..core.params import to_id
@@ -37,7 +37,7 @@ DUE_SOON_DAYS = 14
 
 
 def _today() -> date:
-    return date.today()
+    return clock.today()   # the site's date (engage/core/clock.py)
 
 
 def add_months(day: date, months: int) -> date:

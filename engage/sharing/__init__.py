@@ -30,6 +30,9 @@ def init_app(app: Flask) -> None:
     panels.register("account.dashboard", views_public.account_links, app)
     panels.register("plan.action", views_public.plan_action_panel, app)
     links.register(RESPONSE_LINK, app)
+    from . import links as report_links
+
+    report_links.register(app)  # a findings report, for a funding bid to cite
     from ..core.mail import on_finished
     from .notices import HEAR_BACK, hear_back_finished
 

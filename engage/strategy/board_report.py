@@ -63,7 +63,8 @@ class BoardReport:
 
 def available() -> list[tuple[int, int]]:
     """(year, quarter) pairs that have budget figures, newest first."""
-    rows = db.session.execute(select(BudgetLine.year, BudgetFigures.quarter).join(BudgetFigures).distinct()).all()
+    rows = db.session.execute(select(BudgetLine.year, BudgetFigures.quarter).join(BudgetFigures)
+                              .where(BudgetLine.book == budget.ACTIVITY).distinct()).all()
     return sorted({(y, q) for y, q in rows}, reverse=True)
 
 

@@ -20,13 +20,14 @@ from . import notices, workflow
 from .common import UNCHECKED, RuleError, check_version, get_or_404
 from .models import (RESPONSE_KINDS, StrategyComment, StrategyCommentContact, StrategyDocument, StrategySection,
                      StrategyTransition, StrategyVersion, VERSION_STATES)
+from ..core import clock
 
 PUBLISHED = ("adopted", "superseded")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _today() -> date:
-    return date.today()
+    return clock.today()
 
 
 def is_officer(user) -> bool:

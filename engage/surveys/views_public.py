@@ -12,6 +12,7 @@ from flask import Response, after_this_request, current_app, flash, redirect, re
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..core import clock, metrics
 from ..core.params import Query, to_id
 from ..core.errors import bad_request
 from ..core.limits import breach, honeypot_tripped, keeps_answers_when_limited
@@ -29,6 +30,7 @@ def _limit():
 
 @bp.app_template_filter("survey_date")
 def survey_date(value: datetime | None) -> str:
+    value = clock.local(value)
     return f"{value.day} {value:%B %Y}" if value else ""
 
 
@@ -37,7 +39,7 @@ def survey_close(value: datetime | None) -> str:
     """Surveys close at midnight at the end of their last day: show that last day."""
     if not value:
         return ""
-    last = value - timedelta(seconds=1)
+    last = clock.local(value - timedelta(seconds=1))
     return f"{last.day} {last:%B %Y}"
 
 
@@ -361,6 +363,8 @@ def check(survey_id):
             if preview:
                 session["survey_preview_done"] = the_id
                 return redirect(url_for("surveys.done", survey_id=the_id, preview=1), code=303)
+            if completed:
+                metrics.survey_submitted("online")
             if completed and clean:
                 _keep_contact(survey, clean)
             _mark_done(the_id, reference)
