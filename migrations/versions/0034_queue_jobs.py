@@ -2,14 +2,14 @@
 worker, is retried with backoff and ends on a dead-letter list officers can see
 (engage/core/queue.py).
 
-Revision ID: 0032_queue_jobs
-Revises: 0031_ladder_of_intervention
+Revision ID: 0034_queue_jobs
+Revises: 0033_clock_times_in_utc
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0032_queue_jobs"
-down_revision = "0031_ladder_of_intervention"
+revision = "0034_queue_jobs"
+down_revision = "0033_clock_times_in_utc"
 branch_labels = None
 depends_on = None
 
