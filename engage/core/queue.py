@@ -62,7 +62,7 @@ import secrets
 import socket
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable
 
@@ -86,9 +86,9 @@ class Permanent(Exception):
 
 
 def _now():
-    from .models import utcnow
-
-    return utcnow()
+    """The real time in UTC (naive, as stored), never the clock tests may set
+    (engage/core/clock.py): leases and retries are about how long a worker has been silent."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def _table():

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import select, update
 
 from engage.core import queue
-from engage.core.models import AuditEvent, QueueJob, utcnow
+from engage.core.models import AuditEvent, QueueJob
+from engage.core.queue import _now as utcnow   # the real time, as the queue reads it
 from engage.extensions import db
 from tests.background.jobs_support import always_fails, fails_before, lines, note
 from tests.roles_support import OFFICER_ONLY, expect, route_problems
