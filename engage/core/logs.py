@@ -67,6 +67,14 @@ def current_request_id() -> str | None:
     return _request_id.get()
 
 
+def route() -> str:
+    """The request's route pattern (``/set-up-account/<token>``), for log lines: never the
+    address typed, which can hold a token, an email address or search words."""
+    if has_request_context() and request.url_rule is not None:
+        return request.url_rule.rule
+    return "(no route)"
+
+
 def current_job() -> str | None:
     return _job_id.get()
 
@@ -187,7 +195,7 @@ def init_app(app: Flask) -> None:
         started = g.get("request_started")
         if started is not None:
             seconds = time.perf_counter() - started
-            rule = request.url_rule.rule if request.url_rule is not None else "(no route)"
+            rule = route()
             status = response.status_code
             # A 503 "busy, try again" or a 429 is the service protecting itself: a warning.
             level = logging.WARNING if status in (429, 503) else logging.ERROR if status >= 500 else logging.INFO

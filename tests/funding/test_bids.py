@@ -200,3 +200,25 @@ def test_an_assessor_scores_through_the_page(scored, client):
     assert bids.result(db.session.get(Bid, three.id)).value == 3
     response = client.get(f"/funding/bids/{two.id}/score")
     assert "from your own organisation (Org X)" in response.get_data(as_text=True)
+
+
+def test_a_coordinator_of_the_round_s_partnership_sets_its_criteria(app, users):
+    """The criteria are the partnership's: its coordinators set them (data, not code); a
+    coordinator of another partnership may not."""
+    officer, coordinator = users["officer"], users["coordinator"]
+    health, safer = support.partnerships()
+    prog = support.programme(officer)
+    rnd = support.round_with(officer, prog, health, WEIGHTS)
+    db.session.commit()
+    with pytest.raises(RuleError, match="coordinator of the partnership running the round"):
+        bids.save_criterion(coordinator, rnd, None, {"name": "Levers other money", "weight": 1})
+    db.session.rollback()
+    rnd = db.session.get(BidRound, rnd.id)
+    rnd.partnership.coordinators.append(coordinator)
+    db.session.commit()
+    bids.save_criterion(coordinator, rnd, rnd.criteria[0], {"name": "Prevention before remedy", "weight": 7})
+    bids.save_criterion(coordinator, rnd, None, {"name": "Levers other money", "weight": 1})
+    assert [(c.name, c.weight) for c in rnd.criteria] == [("Prevention before remedy", 7), ("Evidence", 2),
+                                                                         ("Innovation", 1), ("Levers other money", 1)]
+    with pytest.raises(RuleError, match="from 0 to 100"):
+        bids.save_criterion(coordinator, rnd, None, {"name": "Too heavy", "weight": 101})

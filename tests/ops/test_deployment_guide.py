@@ -42,10 +42,17 @@ def test_scheduled_commands_exist_and_the_readme_links_the_guide(app):
     from engage.cli import engage_cli
 
     text = GUIDE.read_text()
-    scheduled = set(re.findall(r"engage-command@([a-z-]+)\.timer", text))
-    scheduled |= set(re.findall(r"^\| `([a-z-]+)` \|", text, flags=re.M)) & set(re.findall(r"engage ([a-z-]+)", text) + list(scheduled))
-    assert {"send-mail", "purge-expired"} <= scheduled
+    section = text.split("## Scheduled work", 1)[1].split("\n## ", 1)[0]
+    scheduled = set(re.findall(r"^\| `([a-z-]+)` \|", section, flags=re.M))
+    timers = set(re.findall(r"engage-command@([a-z-]+)\.timer", text))
+    for loop in re.findall(r"for c in ([a-z -]+); do", text):
+        timers |= set(loop.split())
+    assert {"send-mail", "purge-expired", "publish-due"} <= scheduled
     known = set(engage_cli.list_commands(None))
-    assert scheduled <= known, f"The guide schedules commands that do not exist: {sorted(scheduled - known)}"
+    assert scheduled | timers <= known, f"The guide schedules commands that do not exist: {sorted((scheduled | timers) - known)}"
+    # Every command whose help says to run it regularly is in the table.
+    regular = {name for name in known if re.search(r"run (often|every|it daily)|every hour|from cron|systemd timer",
+                                                    " ".join((engage_cli.get_command(None, name).help or "").split()))}
+    assert regular <= scheduled, f"Commands meant to run regularly that the guide does not schedule: {sorted(regular - scheduled)}"
     assert (ROOT / "deploy" / "gunicorn.conf.py").exists()
     assert "docs/deployment.md" in (ROOT / "README.md").read_text()

@@ -82,8 +82,8 @@ def test_error_pages_quote_the_reference(app, client, login):
     # 400 (a bad id), 403 (a signed-in person without the role), 500 (something broke), 503 (busy).
     from werkzeug.exceptions import BadRequest
 
-    @app.route("/_test/broken")
-    def broken():
+    @app.route("/_test/broken/<token>")
+    def broken(token):
         raise RuntimeError("planted failure")
 
     @app.route("/_test/bad")
@@ -102,17 +102,20 @@ def test_error_pages_quote_the_reference(app, client, login):
 
         raise AlreadyMoved("Someone else has just published this.")
 
-    for path, status in (("/_test/bad", 400), ("/_test/broken", 500), ("/_test/busy", 503), ("/_test/moved", 409),
+    for path, status in (("/_test/bad", 400), ("/_test/broken/secret-token-77", 500), ("/_test/busy", 503), ("/_test/moved", 409),
                          ("/no-such-page", 404), ("/set-up-account/not-a-real-token", 400)):
         page = client.get(path)
         assert page.status_code == status
         shown = REFERENCE.search(page.get_data(as_text=True))
         assert shown and shown.group(1) == page.headers["X-Request-ID"], path
     # The 500's log lines (the traceback included) carry the id the resident was shown.
-    page = client.get("/_test/broken")
+    page = client.get("/_test/broken/secret-token-77")
     shown = page.headers["X-Request-ID"]
     failure = next(r for r in lines(app) if r.get("request_id") == shown and r["level"] == "ERROR" and r["logger"] != "engage.request")
     assert "planted failure" in failure.get("exc_info", "")
+    # The route's pattern, never the address typed (a token in it stays out of the log).
+    assert failure["message"] == "Unhandled error on /_test/broken/<token>"
+    assert "secret-token-77" not in app.log_buffer.getvalue()
     login("practitioner")
     refused = client.get("/admin/accounts")
     assert refused.status_code == 403 and REFERENCE.search(refused.get_data(as_text=True))
