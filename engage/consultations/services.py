@@ -13,6 +13,7 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import and_, case, false, func, or_, select, true
+from sqlalchemy.orm import selectinload
 
 from ..accounts.roles import COORDINATOR, OFFICER, PRACTITIONER, VCS
 from ..core import audit, concurrency, deletion, disclosure, events, numbers, registry
@@ -227,6 +228,12 @@ def finder_query(user_or_audience, *, statuses=(), area_id=None, place=None, pri
             query = query.where(or_(func.lower(Consultation.title).like(like), func.lower(Consultation.summary).like(like)))
     start = func.coalesce(Consultation.actual_start, Consultation.planned_start)
     return query.order_by(status_rank_expression(today), start.desc().nulls_last(), Consultation.id.desc())
+
+
+def card_loads() -> list:
+    """Loader options for a list of consultation cards (templates/consultations/_macros.html
+    ``card``): the lead organisation and the places, in one query each for the whole list."""
+    return [selectinload(Consultation.lead_organisation), selectinload(Consultation.areas)]
 
 
 def editable_query(user):

@@ -111,6 +111,27 @@ def get_for_view(user, report_id) -> FindingsReport:
     return report
 
 
+def load_for_page(report: FindingsReport) -> FindingsReport:
+    """Load what the report's page shows with a fixed number of queries, whatever the number
+    of findings and recommendations: each key finding's question with its consultation and
+    its figures (the headline figure reads each figure's option and segment), and each
+    recommendation's published responses with their updates and partnerships."""
+    from sqlalchemy.orm import joinedload
+
+    from ..consultations.models import ResultFigure
+    from .models import Recommendation, ReportFinding, Response
+
+    figures = selectinload(Question.figures).options(joinedload(ResultFigure.option), joinedload(ResultFigure.segment))
+    db.session.scalars(select(FindingsReport).where(FindingsReport.id == report.id).options(
+        selectinload(FindingsReport.findings).selectinload(ReportFinding.question).options(
+            joinedload(Question.consultation), figures),
+        selectinload(FindingsReport.recommendations).selectinload(Recommendation.responses).options(
+            selectinload(Response.updates), joinedload(Response.partnership)),
+        selectinload(FindingsReport.responses).options(selectinload(Response.updates), joinedload(Response.partnership)),
+    )).all()
+    return report
+
+
 @dataclass(frozen=True)
 class WithdrawnNotice:
     """What the public still sees of a report that was published and then withdrawn: its
