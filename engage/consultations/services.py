@@ -13,6 +13,7 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import and_, case, false, func, or_, select, true
+from sqlalchemy.orm import selectinload
 
 from ..accounts.roles import COORDINATOR, OFFICER, PRACTITIONER, VCS
 from ..core import audit, concurrency, deletion, disclosure, events, numbers, registry
@@ -227,6 +228,12 @@ def finder_query(user_or_audience, *, statuses=(), area_id=None, place=None, pri
             query = query.where(or_(func.lower(Consultation.title).like(like), func.lower(Consultation.summary).like(like)))
     start = func.coalesce(Consultation.actual_start, Consultation.planned_start)
     return query.order_by(status_rank_expression(today), start.desc().nulls_last(), Consultation.id.desc())
+
+
+def card_loads() -> list:
+    """Loader options for a list of consultation cards (templates/consultations/_macros.html
+    ``card``): the lead organisation and the places, in one query each for the whole list."""
+    return [selectinload(Consultation.lead_organisation), selectinload(Consultation.areas)]
 
 
 def editable_query(user):
@@ -834,3 +841,24 @@ def public_preview(data: dict, today: date | None = None) -> list[str]:
     else:
         when = "It shows as closed, with its results."
     return [who, when] if visibility != "public" else [who, when.replace("It shows", "On “Have your say” it shows", 1)]
+
+
+# ---- what residents said about an outcome (engage.core.registry.outcome_evidence) ---------
+
+def outcome_evidence(outcome_ids, user) -> list[dict]:
+    """The consultations linked to these outcomes that ``user`` may see, with a few of their
+    findings, for a ladder stage's page."""
+    from flask import url_for
+    from .models import consultation_outcome
+
+    linked = select(consultation_outcome.c.consultation_id).where(consultation_outcome.c.outcome_id.in_(list(outcome_ids)))
+    rows = db.session.scalars(select(Consultation).where(Consultation.id.in_(linked), visible_clause(user))
+                              .order_by(Consultation.id)).all()
+    out = []
+    for c in rows:
+        findings = db.session.scalars(select(Finding.statement).where(Finding.consultation_id == c.id)
+                                      .order_by(Finding.position, Finding.id).limit(3)).all()
+        out.append({"kind": "Consultation", "title": c.title, "url": url_for("consultations.page", consultation_id=c.id),
+                    "on": c.actual_close or c.planned_close or c.actual_start or c.planned_start,
+                    "summary": c.summary, "points": list(findings)})
+    return out

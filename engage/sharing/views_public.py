@@ -8,6 +8,7 @@ from datetime import date
 from flask import Response as HttpResponse, render_template, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..accounts.roles import COORDINATOR, OFFICER
 from ..consultations import services as consultation_services
@@ -52,7 +53,8 @@ def _older_results(filters):
                                      .join(FindingsReport, FindingsReport.id == report_consultation.c.report_id)
                                      .where(services.public_clause(None))))
     query = consultation_services.finder_query(public, statuses=["results-published"]).order_by(None).order_by(
-        Consultation.results_published_on.desc(), Consultation.id.desc()).limit(30)
+        Consultation.results_published_on.desc(), Consultation.id.desc()).limit(30).options(
+        selectinload(Consultation.lead_organisation), selectinload(Consultation.findings))
     return [c for c in db.session.scalars(query) if c.id not in covered]
 
 
@@ -93,7 +95,7 @@ def report(report_id):
     if notice is not None:
         # 410 Gone: it was here and is not coming back, said in words on the page.
         return render_template("sharing/withdrawn.html", notice=notice), 410
-    item = services.get_for_view(current_user, report_id)
+    item = services.load_for_page(services.get_for_view(current_user, report_id))
     today = clock.today()
     by_key = {(r.partnership_id, r.recommendation_id): r for r in item.responses}
     answerable = {p.id for p in responses.partnerships_to_answer(current_user, item)}

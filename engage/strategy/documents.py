@@ -410,7 +410,14 @@ def comments_by_section(user, version: StrategyVersion) -> dict[int, list[Strate
     """What ``user`` may read: officers all comments; once adopted, everyone the published
     record; while out for comment, a partner their own comments."""
     out: dict[int, list[StrategyComment]] = {}
-    for section in version.sections:
+    sections = list(version.sections)
+    if sections and (is_officer(user) or version.state in PUBLISHED or _signed_in(user)):
+        # Every section's comments in one query, not one query per section.
+        from sqlalchemy.orm import selectinload
+
+        db.session.scalars(select(StrategySection).where(StrategySection.id.in_([s.id for s in sections]))
+                           .options(selectinload(StrategySection.comments))).all()
+    for section in sections:
         if is_officer(user):
             shown = list(section.comments)
         elif version.state in PUBLISHED:

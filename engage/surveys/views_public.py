@@ -210,7 +210,7 @@ def short_link(code):
 @limiter.limit(_limit, methods=["POST"])
 @csrf.exempt
 def start(survey_id):
-    survey = builder.get_for_answering(current_user, survey_id)
+    survey = builder.get_for_answering(current_user, survey_id, with_structure=request.method == "POST")
     state = survey.state
     draft = _current(survey) if state == "open" else None
     error = None

@@ -116,7 +116,7 @@ def test_each_score_needs_the_stated_scale_and_a_reason(scored):
         bids.save_scores(a, db.session.get(Bid, two.id), {cr.id: (3, "  ") for cr in db.session.get(BidRound, scored["round"].id).criteria})
 
 
-def test_the_round_moves_once_each_way_and_each_move_is_recorded(scored):
+def test_the_round_moves_once_each_way_and_each_move_is_recorded(scored, login):
     officer = scored["officer"]
     rnd = scored["round"]
     with pytest.raises(RuleError, match="cannot be moved that way"):
@@ -141,6 +141,10 @@ def test_the_round_moves_once_each_way_and_each_move_is_recorded(scored):
     assert [(m.from_state, m.to_state) for m in moves] == [("open", "scoring"), ("scoring", "ranked"), ("ranked", "scoring"),
                                                            ("scoring", "ranked"), ("ranked", "decided")]
     assert moves[2].reason == "One assessor was ill" and all(m.actor_id == officer.id for m in moves)
+    client = login("officer")
+    page = client.get(f"/funding/rounds/{rnd.id}").get_data(as_text=True)
+    assert "moved it from “ranked” to “being scored”: “One assessor was ill”" in page
+    assert "Awarded" in page and 'name="action"' not in page  # decided is final: no more moves offered
     assert [b.awarded for b in sorted(rnd.bids, key=lambda b: b.title)] == [50_000, 0, 50_000]  # one, three, two
 
 
@@ -200,3 +204,25 @@ def test_an_assessor_scores_through_the_page(scored, client):
     assert bids.result(db.session.get(Bid, three.id)).value == 3
     response = client.get(f"/funding/bids/{two.id}/score")
     assert "from your own organisation (Org X)" in response.get_data(as_text=True)
+
+
+def test_a_coordinator_of_the_round_s_partnership_sets_its_criteria(app, users):
+    """The criteria are the partnership's: its coordinators set them (data, not code); a
+    coordinator of another partnership may not."""
+    officer, coordinator = users["officer"], users["coordinator"]
+    health, safer = support.partnerships()
+    prog = support.programme(officer)
+    rnd = support.round_with(officer, prog, health, WEIGHTS)
+    db.session.commit()
+    with pytest.raises(RuleError, match="coordinator of the partnership running the round"):
+        bids.save_criterion(coordinator, rnd, None, {"name": "Levers other money", "weight": 1})
+    db.session.rollback()
+    rnd = db.session.get(BidRound, rnd.id)
+    rnd.partnership.coordinators.append(coordinator)
+    db.session.commit()
+    bids.save_criterion(coordinator, rnd, rnd.criteria[0], {"name": "Prevention before remedy", "weight": 7})
+    bids.save_criterion(coordinator, rnd, None, {"name": "Levers other money", "weight": 1})
+    assert [(c.name, c.weight) for c in rnd.criteria] == [("Prevention before remedy", 7), ("Evidence", 2),
+                                                                         ("Innovation", 1), ("Levers other money", 1)]
+    with pytest.raises(RuleError, match="from 0 to 100"):
+        bids.save_criterion(coordinator, rnd, None, {"name": "Too heavy", "weight": 101})
