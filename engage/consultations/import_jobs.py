@@ -139,7 +139,7 @@ def _run(base: Path, token: str, record: dict, mapping: dict[int, str], replace:
 
     mapping = {int(column): role for column, role in mapping.items()}  # JSON keys are words
     try:
-        data = (base / f"{token}.upload").read_bytes()
+        data = UPLOADS.data(token, base)
         consultation = db.session.get(Consultation, record["consultation_id"])
         actor = db.session.get(User, record["user_id"])
         if consultation is None:
@@ -202,7 +202,7 @@ def _run_check(base: Path, token: str, record: dict, mapping: dict[int, str], re
                  "problems": problems})
 
     try:
-        data = (base / f"{token}.upload").read_bytes()
+        data = UPLOADS.data(token, base)
         consultation = db.session.get(Consultation, record["consultation_id"])
         sheet = read_file(record["filename"], data, progress=progress)
         checked(check_file(consultation, sheet, record["format"], mapping, replace=replace, progress=progress).as_dict())

@@ -2,8 +2,9 @@
 upload before it touches the database, so a double click, a second tab or a second web
 worker can never run it twice.
 
-An upload is kept outside the web root in ``ENGAGE_UPLOAD_DIR/<kind>/`` as the bytes
-(``<token>.upload``) and a small JSON record (``<token>.json``: who, for what, state, progress).
+An upload is kept outside the web root: its bytes in the app's upload storage
+(engage/core/storage.py: ``<kind>/<token>.upload``, files in ``ENGAGE_UPLOAD_DIR`` unless
+another storage is set) and, in ``ENGAGE_UPLOAD_DIR/<kind>/``, a small JSON record (``<token>.json``: who, for what, state, progress).
 ``claim`` is one atomic file creation (``<token>.claim``, engage/core/files.py), so of any
 number of submissions exactly one gets it. The others are told what happened: ``outcome``
 says whether the work is running, done or failed, and the view sends them to the page that
@@ -326,13 +327,17 @@ class UploadStore(Background):
     def valid(token: str | None) -> bool:
         return bool(token) and bool(_TOKEN.match(token))
 
+    def _key(self, token: str) -> str:
+        """The upload's bytes in the app's upload storage (engage/core/storage.py)."""
+        return f"{self.kind}/{token}.upload"
+
     def store(self, record: dict, data: bytes) -> str:
+        from .storage import upload_storage
+
         self.prune()
         token = secrets.token_urlsafe(24)
-        upload, path, _ = self._paths(token)
-        fd = os.open(upload, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        _, path, _ = self._paths(token)
+        upload_storage().put(self._key(token), data)
         self._write(path, {**record, "state": UPLOADED, "created": time.time()})
         return token
 
@@ -367,15 +372,15 @@ class UploadStore(Background):
         return data
 
     def data(self, token: str, base: Path | None = None) -> bytes | None:
-        upload, _, _ = self._paths(token, base)
-        try:
-            return upload.read_bytes()
-        except OSError:
-            return None
+        from .storage import upload_storage
+
+        return upload_storage().get(self._key(token)) if self.valid(token) else None
 
     def discard_upload(self, token: str, base: Path | None = None) -> None:
-        upload, _, _ = self._paths(token, base)
-        upload.unlink(missing_ok=True)
+        from .storage import upload_storage
+
+        if self.valid(token):
+            upload_storage().delete(self._key(token))
 
     # ---- the one-time claim ---------------------------------------------------------------
 
@@ -461,6 +466,9 @@ class UploadStore(Background):
         self._end(token, base, keep=False)
 
     def prune(self, max_age: float = KEEP_SECONDS) -> None:
+        from .storage import upload_storage
+
+        upload_storage().prune(f"{self.kind}/", max_age)
         cutoff = time.time() - max_age
         for path in self.folder().glob("*"):
             try:
