@@ -82,9 +82,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     init_core(app)
 
-    from . import accounts, api, consultations, demo, follow, main, partnership, performance, search, sharing, strategy, surveys, toolkit
+    from . import accounts, api, consultations, demo, follow, main, partnership, performance, search, sharing, strategy, surveys, toolkit, translations
 
-    for module in (main, accounts, partnership, api, search, demo, toolkit, consultations, surveys, strategy, sharing, follow, performance):
+    for module in (main, accounts, partnership, api, search, demo, toolkit, consultations, surveys, strategy, sharing, follow, performance, translations):
         module.init_app(app)
 
     search.attach_specs(app)

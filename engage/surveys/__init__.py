@@ -46,6 +46,10 @@ def init_app(app: Flask) -> None:
     result_holds.register(publishing.results_hold, app=app)
     facts.register("equality_monitoring", equality.asked_in_consultation, app=app)
     take_part.register(survey_take_part, app=app)
+    from ..core.content import translatable
+    from .translation import KIND as TRANSLATABLE
+
+    translatable.register(TRANSLATABLE, app=app)
     from . import comments
 
     evidence.register(EvidenceKind("comment-theme", "Survey comment theme", comments.theme_choices, comments.theme_evidence), app=app)

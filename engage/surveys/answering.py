@@ -85,6 +85,25 @@ def check_code(survey, text: str) -> SurveyAccessCode:
 
 # ---- drafts ------------------------------------------------------------------------------
 
+def _site_language() -> str:
+    from ..core import i18n
+
+    return i18n.default_language()
+
+
+def answering_language(survey) -> str:
+    """The version a resident is answering in: the language (or easy read) they read the
+    survey in when it is offered in it, else the site's own language. Kept with a complete
+    response so results can say how many answered in each (answers are stored against the
+    question, so everyone is counted together)."""
+    from ..core import content, i18n
+
+    reading = content.reading_language()
+    if reading != i18n.default_language() and reading in content.offered_languages("survey", survey.id):
+        return reading
+    return i18n.default_language()
+
+
 def start(survey, *, preview: bool = False, access_code: SurveyAccessCode | None = None, channel: str = "online") -> tuple[SurveyResponse, str]:
     """A new draft and the secret that resumes it (kept by the person, stored only hashed)."""
     if not preview and survey.state != "open":
@@ -92,7 +111,8 @@ def start(survey, *, preview: bool = False, access_code: SurveyAccessCode | None
     secret = new_secret()
     response = SurveyResponse(survey_id=survey.id, status="preview" if preview else "draft", channel=channel,
                               reference=new_reference(), resume_hash=_hash(secret), draft={}, last_page=0,
-                              access_code_id=access_code.id if access_code else None)
+                              access_code_id=access_code.id if access_code else None,
+                              language=answering_language(survey))
     db.session.add(response)
     db.session.flush()
     return response, secret
@@ -318,7 +338,8 @@ def submit(survey, response: SurveyResponse) -> bool:
     done = db.session.execute(
         update(SurveyResponse).where(SurveyResponse.id == response.id, SurveyResponse.status == "draft")
         .values(status="complete", submitted_at=now, updated_at=now, draft=None, resume_hash=None,
-                ward_id=ward_id, access_code_id=None).execution_options(synchronize_session=False)
+                ward_id=ward_id, access_code_id=None, language=answering_language(survey))
+        .execution_options(synchronize_session=False)
     ).rowcount
     if done != 1:
         return False
@@ -338,7 +359,8 @@ def store_complete(survey, answers: dict, *, channel: str, entered_by=None, subm
     response = SurveyResponse(survey_id=survey.id, status="complete", channel=channel, reference=new_reference(),
                               submission_key=submission_key, entered_by_id=getattr(entered_by, "id", None),
                               created_at=now, updated_at=now,
-                              submitted_at=now, ward_id=ward_of(survey, answers), is_demo=is_demo)
+                              submitted_at=now, ward_id=ward_of(survey, answers), is_demo=is_demo,
+                              language=_site_language())
     db.session.add(response)
     db.session.flush()
     if access_code is not None:

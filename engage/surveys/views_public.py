@@ -23,6 +23,33 @@ from .models import SurveyResponse
 from . import bp
 
 
+# The resident's pages of a survey, where its easy-read version can be chosen.
+ANSWERING_PAGES = {"surveys.start", "surveys.page", "surveys.check", "surveys.done", "surveys.saved", "surveys.resume"}
+VERSIONS_KEY = "survey_versions"
+
+
+@bp.before_request
+def _survey_version():
+    """Show a survey's easy-read version where the resident chose it (``?version=easyread`` on
+    its pages, kept for that survey in the session; ``?version=standard`` goes back)."""
+    from ..core import content
+
+    if request.endpoint not in ANSWERING_PAGES:
+        return
+    survey_id = to_id((request.view_args or {}).get("survey_id"))
+    if survey_id is None:
+        return
+    key, chosen = str(survey_id), Query().text("version")
+    if chosen in (content.EASY_READ, "standard"):
+        versions = {k: v for k, v in session.get(VERSIONS_KEY, {}).items() if k != key}
+        if chosen == content.EASY_READ:
+            versions[key] = content.EASY_READ
+        session[VERSIONS_KEY] = versions
+    if session.get(VERSIONS_KEY, {}).get(key) == content.EASY_READ \
+            and content.EASY_READ in content.offered_languages("survey", survey_id):
+        content.use_version(content.EASY_READ)
+
+
 def _limit():
     return current_app.config.get("ENGAGE_SURVEY_RATE_LIMIT", "60 per hour")
 
@@ -240,7 +267,23 @@ def start(survey_id):
             return redirect(url_for("surveys.page", survey_id=survey.id, index=first))
     return render_template("surveys/start.html", survey=survey, state=state, draft=draft, error=error, notice=notice,
                            done_before=survey.one_per_browser and _done_before(survey),
-                           manager=builder.can_manage(current_user, survey), short_url=short_url(survey)), (400 if error else 200)
+                           manager=builder.can_manage(current_user, survey), short_url=short_url(survey),
+                           versions=_versions(survey)), (400 if error else 200)
+
+
+def _versions(survey) -> dict:
+    """The languages and easy-read version the start page offers for this survey."""
+    from ..core import content, i18n
+
+    offered = content.offered_languages("survey", survey.id)
+    here = url_for("surveys.start", survey_id=survey.id)
+    return {
+        "languages": [{"code": code, "name": i18n.language_name(code), "dir": i18n.direction(code),
+                       "href": url_for("main.language", code=code, next=here)}
+                      for code in offered if code != content.EASY_READ and code != i18n.current_language()],
+        "easy_read": content.EASY_READ in offered,
+        "reading_easy": content.reading_language() == content.EASY_READ,
+    }
 
 
 def _resume_index(survey, response) -> int:
