@@ -25,5 +25,9 @@ def init_app(app: Flask) -> None:
 
     _import_routes()
     app.register_blueprint(bp)
+    from ..core.content import translatable
+    from .translation import KIND
+
+    translatable.register(KIND, app=app)
     if "consultations.forward_plan" not in app.view_functions:
         app.add_url_rule("/consultations/forward-plan", "consultations.forward_plan", _forward_plan_fallback)

@@ -184,6 +184,18 @@ def save(actor, kind: TranslatableKind, owner_id: int, language: str, values: di
     return changed
 
 
+def translate_from(kind: TranslatableKind, owner_id: int, language: str, known: dict[str, str]) -> list[str]:
+    """Translate every text of a unit that ``known`` has (English -> translation), and offer
+    the unit in ``language`` when nothing is left (demo data, and repeating a survey whose
+    texts were translated before). Returns the English texts still without a translation."""
+    rows = status(kind, owner_id, language)
+    left = [r["english"] for r in rows if r["state"] != EMPTY and r["english"] not in known]
+    save(None, kind, owner_id, language, {r["text"].key: known[r["english"]] for r in rows if r["english"] in known})
+    if not left:
+        offer(None, kind, owner_id, language)
+    return left
+
+
 def offered_languages(kind: str, owner_id: int) -> list[str]:
     """The languages (and easy read) a unit is offered in: offered by staff and still complete."""
     registered = translatable.get(kind)
@@ -236,6 +248,8 @@ def use_version(code: str | None) -> None:
 
 
 def _cache() -> dict:
+    """What this request has read of the translations (one query per table and language);
+    outside a request, a fresh one each time."""
     if not has_request_context():
         return {}
     return g.setdefault("engage_content_cache", {})
@@ -267,7 +281,7 @@ def text_for(record, field: str, language: str | None = None) -> str:
     if record is None or not english or language == i18n.default_language():
         return english
     cache = _cache()
-    row = _rows(cache, language, type(record).__tablename__).get((record.id, field)) if cache else None
+    row = _rows(cache, language, type(record).__tablename__).get((record.id, field))
     if row is not None and (row.owner_kind, row.owner_id, language) in _offers(cache) \
             and row.source_hash == fingerprint(english):
         return row.text

@@ -226,3 +226,5 @@ def init_app(app: Flask) -> None:
         refresh()
         g.pop("engage_untranslated", None)
         g.pop("engage_partly_english", None)
+        g.pop("engage_content_cache", None)
+        g.pop("engage_content_version", None)

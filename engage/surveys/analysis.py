@@ -533,13 +533,16 @@ def results(survey, *, by: str | None = None, public: bool = False, weighted: bo
 
 
 def answered_in(people) -> list[tuple[str, int]]:
-    """How many people answered in each language (or easy read), most first, by name."""
+    """How many people answered in each language (or easy read): most first, the site's own
+    language first among equals."""
     from ..core.content import variant_name
+    from ..core.i18n import default_language
 
     tally = defaultdict(int)
     for p in people:
         tally[p.language] += 1
-    return [(variant_name(code), n) for code, n in sorted(tally.items(), key=lambda item: (-item[1], item[0]))]
+    own = default_language()
+    return [(variant_name(code), n) for code, n in sorted(tally.items(), key=lambda item: (-item[1], item[0] != own, item[0]))]
 
 
 def _ranking(q, people, public, limit):

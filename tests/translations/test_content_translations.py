@@ -77,7 +77,7 @@ def test_a_resident_answers_in_welsh_and_is_counted_with_everyone(app, client, l
         nxt = client.post(nxt.headers["Location"], data={})
         assert nxt.status_code == 302
     done = client.post(f"/surveys/{survey.id}/check", data={})
-    assert done.status_code == 302
+    assert done.status_code in (302, 303)
     response = db.session.scalar(select(SurveyResponse).where(SurveyResponse.survey_id == survey.id,
                                                               SurveyResponse.status == "complete"))
     assert response.language == "cy"
@@ -116,10 +116,7 @@ def test_the_side_by_side_editor(app, client, login, survey):
 
     assert client.get(f"/translate/survey/{survey.id}/fr").status_code == 404
     assert client.get("/translate/nothing/1").status_code == 404
-    login("vcs")
-    assert client.get(f"/translate/survey/{survey.id}").status_code == 403
-    login(None)
-    assert client.get(f"/translate/survey/{survey.id}").status_code == 302
+    # Who may translate: tests/surveys/test_roles.py (the survey's editors, as for building it).
 
 
 def test_easy_read_is_chosen_on_the_survey_and_counted(app, client, survey):
@@ -139,7 +136,7 @@ def test_a_survey_read_in_welsh_but_not_offered_in_it_is_english_and_says_so(app
     client.get("/language/cy")
     start = client.get(f"/surveys/{survey.id}")
     assert "Parks survey" in start.text
-    assert "o rannau’r dudalen hon wedi’u cyfieithu" in start.text   # "N parts of this page are not yet translated"
+    assert "wedi’u cyfieithu i’r Gymraeg eto" in start.text   # "parts of this page are not yet translated"
 
 
 def test_deleting_a_survey_deletes_its_translations(app, survey):
