@@ -147,6 +147,12 @@ def lazy_gettext(message: str, **variables) -> LazyString:
 _ = gettext
 
 
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogue without translating it here (it is translated where
+    it is shown, with ``gettext``): texts kept in tables of constants."""
+    return message
+
+
 def untranslated() -> list[str]:
     """The texts of this request shown in English because the reader's language lacks them."""
     return sorted(g.get("engage_untranslated", ())) if has_request_context() else []

@@ -9,6 +9,8 @@ lost, and sending the same page twice stores one answer.
 """
 from __future__ import annotations
 
+from ..core.i18n import N_, gettext as _
+
 import hashlib
 import re
 import secrets
@@ -77,9 +79,9 @@ def find_code(survey, text: str) -> SurveyAccessCode | None:
 def check_code(survey, text: str) -> SurveyAccessCode:
     found = find_code(survey, text)
     if found is None:
-        raise AnswerError("That access code is not right. Check it against your letter and try again")
+        raise AnswerError(_("That access code is not right. Check it against your letter and try again"))
     if found.used:
-        raise AnswerError("That access code has already been used to answer this survey")
+        raise AnswerError(_("That access code has already been used to answer this survey"))
     return found
 
 
@@ -107,7 +109,7 @@ def answering_language(survey) -> str:
 def start(survey, *, preview: bool = False, access_code: SurveyAccessCode | None = None, channel: str = "online") -> tuple[SurveyResponse, str]:
     """A new draft and the secret that resumes it (kept by the person, stored only hashed)."""
     if not preview and survey.state != "open":
-        raise AnswerError("This survey is not open")
+        raise AnswerError(_("This survey is not open"))
     secret = new_secret()
     response = SurveyResponse(survey_id=survey.id, status="preview" if preview else "draft", channel=channel,
                               reference=new_reference(), resume_hash=_hash(secret), draft={}, last_page=0,
@@ -174,9 +176,28 @@ def read_page(survey, response, page: structure.Page, form, *, skip: bool = Fals
     return result
 
 
+# What to do when a required question is left blank, naming the question (translated).
+WORDED = {
+    "single": N_("Select an answer to ‘%(question)s’"),
+    "multiple": N_("Select at least one answer to ‘%(question)s’"),
+    "short_text": N_("Enter your answer to ‘%(question)s’"),
+    "long_text": N_("Enter your answer to ‘%(question)s’"),
+    "number": N_("Enter your answer to ‘%(question)s’"),
+    "date": N_("Enter your answer to ‘%(question)s’"),
+    "grid": N_("Answer each statement of ‘%(question)s’"),
+    "ranking": N_("Number the options in order for ‘%(question)s’"),
+}
+
+
 def required_message(q) -> str:
     """What to do, said with the question's own words: "Select how often you use your local
     park", not "Select an answer" (GOV.UK error messages)."""
+    from ..core import content, i18n
+
+    if content.reading_language() != i18n.default_language():
+        # The English rule below turns the question's own words into the instruction; other
+        # languages (and easy read) name the question instead.
+        return _(WORDED.get(q.qtype, WORDED["single"]), question=_shorten(content.text_for(q, "text")))
     verb = {"multiple": "Select", "short_text": "Enter", "long_text": "Enter", "number": "Enter", "date": "Enter",
             "grid": "Answer each statement about", "ranking": "Number, in order,"}.get(q.qtype, "Select")
     about = what_is_asked(q.text)
@@ -282,11 +303,11 @@ def clean_email(text: str) -> str | None:
     if not text:
         return None
     if len(text) > 254:
-        raise AnswerError("Enter an email address of 254 characters or fewer")
+        raise AnswerError(_("Enter an email address of 254 characters or fewer"))
     try:
         return validate_email(text, check_deliverability=False).normalized
     except EmailNotValidError:
-        raise AnswerError("Enter an email address in the correct format, like name@example.com")
+        raise AnswerError(_("Enter an email address in the correct format, like name@example.com"))
 
 
 # ---- submitting --------------------------------------------------------------------------

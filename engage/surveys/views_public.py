@@ -6,6 +6,8 @@ draft (``session["surveys"][survey id]``); the draft itself is in the database.
 """
 from __future__ import annotations
 
+from ..core.i18n import gettext as _
+
 from datetime import datetime, timedelta
 
 from flask import Response, after_this_request, current_app, flash, redirect, render_template, request, session, url_for
@@ -56,7 +58,9 @@ def _limit():
 
 @bp.app_template_filter("survey_date")
 def survey_date(value: datetime | None) -> str:
-    return f"{value.day} {value:%B %Y}" if value else ""
+    from ..core.templating import format_date
+
+    return format_date(value.date()) if value else ""   # month names in the reader's language
 
 
 @bp.app_template_filter("survey_close")
@@ -64,8 +68,10 @@ def survey_close(value: datetime | None) -> str:
     """Surveys close at midnight at the end of their last day: show that last day."""
     if not value:
         return ""
+    from ..core.templating import format_date
+
     last = value - timedelta(seconds=1)
-    return f"{last.day} {last:%B %Y}"
+    return format_date(last.date())
 
 
 @bp.app_template_filter("describe_label")
@@ -484,12 +490,12 @@ def resume(survey_id):
             secret = (request.form.get("code") or "").strip().lower().replace("-", "").replace(" ", "")
             response = answering.load(survey, secret)
             if response is None or response.status != "draft":
-                error = "That code does not match any saved answers to this survey. Check it and try again"
+                error = _("That code does not match any saved answers to this survey. Check it and try again")
             elif answering.is_expired(response):
                 error = (f"These answers were saved more than {answering.draft_days()} days ago, so they can no longer "
                          "be used. Start the survey again")
             elif survey.state != "open":
-                error = "This survey has closed, so saved answers can no longer be finished"
+                error = _("This survey has closed, so saved answers can no longer be finished")
             else:
                 _remember(survey.id, secret)
                 return redirect(url_for("surveys.page", survey_id=survey.id, index=_resume_index(survey, response)))
