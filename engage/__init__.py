@@ -82,13 +82,14 @@ def create_app(config: dict | None = None) -> Flask:
 
     init_core(app)
 
-    from . import accounts, api, consultations, demo, follow, main, partnership, performance, search, sharing, strategy, surveys, toolkit, translations
+    from . import accounts, api, consultations, demo, follow, funding, main, partnership, performance, search, sharing, strategy, surveys, toolkit, translations
 
-    for module in (main, accounts, partnership, api, search, demo, toolkit, consultations, surveys, strategy, sharing, follow, performance, translations):
+    for module in (main, accounts, partnership, api, search, demo, toolkit, consultations, surveys, strategy, sharing, follow, performance, funding, translations):
         module.init_app(app)
 
     search.attach_specs(app)
 
+    from . import backup  # noqa: F401  (its commands join the engage group: engage backup / restore)
     from .cli import engage_cli
 
     app.cli.add_command(engage_cli)

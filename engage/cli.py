@@ -5,6 +5,17 @@ from flask.cli import AppGroup
 engage_cli = AppGroup("engage", help="Engage's own commands (demo data, toolkit, search index).")
 
 
+def _command_job_id(ctx: click.Context) -> None:
+    """Every line a command logs carries ``job_id`` ``command:<name>`` (engage/core/logs.py)."""
+    from .core import logs
+
+    name = ctx.invoked_subcommand or "engage"
+    ctx.with_resource(logs.job("command", name))
+
+
+engage_cli.callback = click.pass_context(_command_job_id)
+
+
 def progress(iterable, length: int, label: str):
     """A progress bar on the command line for long work (imports, reindexing)."""
     return click.progressbar(iterable, length=length, label=label, file=None)

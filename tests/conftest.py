@@ -150,6 +150,25 @@ def client(app):
     return app.test_client()
 
 
+@pytest.fixture(autouse=True)
+def _clock_runs():
+    """A test that set the clock (engage/core/clock.py) never leaves it set for the next."""
+    yield
+    from engage.core import clock as the_clock
+
+    the_clock.reset()
+
+
+@pytest.fixture
+def clock():
+    """The site's one clock: ``clock.set(datetime(2027, 7, 1, 8, tzinfo=UTC))`` freezes it (a
+    naive time is UTC), ``clock.advance(timedelta(...))`` moves it on; reset after the test."""
+    from engage.core import clock as the_clock
+
+    yield the_clock
+    the_clock.reset()
+
+
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()

@@ -22,6 +22,7 @@ from ..demo import register_seeder
 from ..extensions import db
 from ..partnership.models import Area, Organisation, Outcome, Partnership, Priority, Theme
 from .models import AnswerOption, Consultation, ConsultationTag, Finding, Question, ResultFigure, Segment
+from ..core import clock
 
 AGE_BANDS = ["16 to 24", "25 to 44", "45 to 64", "65 and over"]
 
@@ -328,7 +329,7 @@ def _add_results(consultation: Consultation, questions: list[dict], areas: dict[
 
 
 def seed_consultations(echo=lambda m: None, today: date | None = None) -> None:
-    today = today or date.today()
+    today = today or clock.today()
     added = 0
     areas = {a.name: a for a in db.session.scalars(select(Area))}
     for spec in _consultations(today):

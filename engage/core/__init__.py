@@ -3,8 +3,11 @@ from flask import Flask
 
 
 def init_core(app: Flask) -> None:
-    from . import content, errors, i18n, mail, registry, security, templating, workflows
+    from . import clock, content, errors, i18n, logs, mail, metrics, registry, security, templating, workflows
 
+    clock.init_app(app)
+    logs.init_app(app)
+    metrics.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     i18n.init_app(app)

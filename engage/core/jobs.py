@@ -242,7 +242,10 @@ class Background:
         return thread
 
     def _thread(self, app: Flask, token: str, work: Callable[..., None], args: tuple) -> None:
-        with app.app_context():
+        from . import logs
+
+        # Every line it logs carries the job's id: the thread's name (kind and token's start).
+        with app.app_context(), logs.job(threading.current_thread().name):
             try:
                 work(*args)
             finally:
@@ -264,6 +267,30 @@ class Background:
 # Background work that is not an upload's import (reading a document's words, ...).
 BACKGROUND = Background()
 
+# Every kind of upload work (imports), for the operators' figures (engage/core/metrics.py).
+STORES: dict[str, "UploadStore"] = {}
+
+
+def counts() -> dict[tuple[str, str], int]:
+    """{(kind, state): how many} for the uploads kept (a day): running (a live claim),
+    stalled (running, but its worker died), failed, done, uploaded."""
+    out: dict[tuple[str, str], int] = {}
+    for kind, store in sorted(STORES.items()):
+        for state in (RUNNING, "stalled", FAILED):
+            out[(kind, state)] = 0
+        folder = Path(current_app.config["ENGAGE_UPLOAD_DIR"]) / kind
+        if not folder.is_dir():
+            continue
+        for path in folder.glob("*.json"):
+            try:
+                state = json.loads(path.read_text()).get("state")
+            except (OSError, ValueError):
+                continue
+            if state == RUNNING and store.stalled(path.stem, folder):
+                state = "stalled"
+            out[(kind, state)] = out.get((kind, state), 0) + 1
+    return out
+
 
 class UploadStore(Background):
     """Uploads of one kind, with their JSON records and their one-time claims."""
@@ -272,6 +299,7 @@ class UploadStore(Background):
         super().__init__()
         self.kind = kind
         self._leases: dict[str, Lease] = {}
+        STORES[kind] = self
 
     def folder(self, base: Path | None = None) -> Path:
         path = base or Path(current_app.config["ENGAGE_UPLOAD_DIR"]) / self.kind

@@ -40,6 +40,7 @@ from flask import Flask, current_app
 from sqlalchemy import case, func, or_, select, update
 
 from .forms import one_line
+from .metrics import MAIL_FAILED, MAIL_SENT
 from .urls import external_url, path_for  # noqa: F401  (the one public address)
 
 WAITING, SENT, GIVEN_UP = "waiting", "sent", "given-up"
@@ -113,9 +114,13 @@ class _Connection:
     def send(self, message: EmailMessage, personal: bool) -> None:
         config = current_app.config
         if not config.get("MAIL_SERVER"):
-            to = "(a resident)" if personal else message["To"]
-            current_app.logger.warning("Email not sent (no MAIL_SERVER set). To: %s\nSubject: %s\n\n%s", to,
-                                       message["Subject"], "(not shown)" if personal else message.get_content())
+            # Local use only. No address reaches the log; a staff message's words (a reset or
+            # invitation link a developer needs) are shown only outside production.
+            show = not personal and config.get("ENGAGE_ENV") != "production"
+            current_app.logger.warning("Email not sent (no MAIL_SERVER set). To: %s\nSubject: %s\n\n%s",
+                                       "(a resident)" if personal else "(a member of staff)",
+                                       message["Subject"] if show else "(not shown)",
+                                       message.get_content() if show else "(not shown)")
             current_app.extensions.setdefault(_LOGGED, []).append(message)
             return
         if self.smtp is None:
@@ -152,11 +157,14 @@ def _permanent(error: Exception) -> bool:
 
 
 def _describe(error: Exception) -> str:
-    """What went wrong, without an address in it."""
+    """What went wrong, without an address in it (a server's answer often quotes the address,
+    so only its code is kept)."""
     if isinstance(error, smtplib.SMTPResponseException):
         return f"{type(error).__name__}: {error.smtp_code}"
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return "SMTPRecipientsRefused: " + ", ".join(str(code) for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPException):
+        return type(error).__name__
     return f"{type(error).__name__}: {error}"[:300]
 
 
@@ -232,8 +240,10 @@ def send_due(limit: int | None = None) -> dict:
                         row.lease_until = None
                         row.next_try_at = now + timedelta(seconds=min(retry * 2 ** (row.attempts - 1), 6 * 3600))
                         counts["failed"] += 1
-                    current_app.logger.error("Email %s not sent (%s, attempt %d): %s", row.id, row.last_error,
-                                             row.attempts, row.subject)
+                    # The row's id and topic only: a subject can name a person.
+                    current_app.logger.error("Email %s (%s) not sent (%s, attempt %d, %s)", row.id, row.topic or "no topic",
+                                             row.last_error, row.attempts, row.state)
+                    MAIL_FAILED.labels(outcome="given_up" if row.state == GIVEN_UP else "retry").inc()
                     db.session.commit()
                     server_down = not isinstance(error, (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused))
                     if server_down and row.state == WAITING:
@@ -258,6 +268,7 @@ def send_due(limit: int | None = None) -> dict:
                         to_address="" if row.personal else table.c.to_address))
                     db.session.commit()
                 counts["sent"] += 1
+                MAIL_SENT.inc()
             if server_down:
                 break
     finally:
@@ -333,7 +344,9 @@ class BackgroundSender:
             with self.lock:
                 asked = self.asked
             wait = None
-            with self.app.app_context():
+            from . import logs
+
+            with self.app.app_context(), logs.job("mail-sender"):
                 try:
                     send_due()
                     wait = next_due_in()

@@ -1,16 +1,18 @@
 """Shared models: the audit trail, and ``link_table`` for the plain many-to-many tables."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Table, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
+from . import clock
 
 
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+# Stored times are naive UTC; "now" comes from the one clock (engage/core/clock.py), which
+# tests can set. Kept here under its old name for the column defaults and older callers.
+utcnow = clock.utcnow
 
 
 def link_table(name: str, *columns: tuple[str, str]) -> Table:

@@ -34,6 +34,13 @@ def init_app(app: Flask) -> None:
     from .translation import KIND
 
     translatable.register(KIND, app=app)
+    from ..core.registry import outcome_evidence
+    from .services import outcome_evidence as reports_on_outcomes
+
+    outcome_evidence.register(reports_on_outcomes, app)  # a ladder stage's page shows them
+    from . import links as report_links
+
+    report_links.register(app)  # a findings report, for a funding bid to cite
     from ..core.mail import on_finished
     from .notices import HEAR_BACK, hear_back_finished
 

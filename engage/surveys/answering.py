@@ -26,6 +26,7 @@ from ..extensions import db
 from . import structure
 from . import questions as qtypes
 from .models import SurveyAccessCode, SurveyAnswer, SurveyContact, SurveyResponse
+from ..core import clock
 
 SECRET_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -415,7 +416,7 @@ def add_contact(survey, email: str) -> SurveyContact:
     share the response's transaction (PostgreSQL's ``xmin``) and its moment. It carries a
     random key and the day only (see ``SurveyContact``)."""
     contact = SurveyContact(survey_id=survey.id, consultation_id=survey.consultation_id, key=secrets.token_hex(16),
-                            email=email, created_on=utcnow().date())
+                            email=email, created_on=clock.today())
     db.session.add(contact)
     db.session.flush()
     return contact

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core.concurrency import Versioned
 from ..core.models import link_table, utcnow
 from ..extensions import db
+from ..core import clock
 
 AUTOINC = {"sqlite_autoincrement": True}
 
@@ -335,7 +336,7 @@ class SurveyContact(db.Model):
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
     email: Mapped[str] = mapped_column(String(254))
-    created_on: Mapped[date] = mapped_column(Date, default=lambda: utcnow().date())
+    created_on: Mapped[date] = mapped_column(Date, default=lambda: clock.today())
 
 
 class CommentTheme(db.Model):

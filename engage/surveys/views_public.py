@@ -14,6 +14,7 @@ from flask import Response, after_this_request, current_app, flash, redirect, re
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..core import clock, metrics
 from ..core.params import Query, to_id
 from ..core.errors import bad_request
 from ..core.limits import breach, honeypot_tripped, keeps_answers_when_limited
@@ -60,6 +61,7 @@ def _limit():
 def survey_date(value: datetime | None) -> str:
     from ..core.templating import format_date
 
+    value = clock.local(value)
     return format_date(value.date()) if value else ""   # month names in the reader's language
 
 
@@ -70,7 +72,7 @@ def survey_close(value: datetime | None) -> str:
         return ""
     from ..core.templating import format_date
 
-    last = value - timedelta(seconds=1)
+    last = clock.local(value - timedelta(seconds=1))
     return format_date(last.date())
 
 
@@ -241,7 +243,7 @@ def short_link(code):
 @limiter.limit(_limit, methods=["POST"])
 @csrf.exempt
 def start(survey_id):
-    survey = builder.get_for_answering(current_user, survey_id)
+    survey = builder.get_for_answering(current_user, survey_id, with_structure=request.method == "POST")
     state = survey.state
     draft = _current(survey) if state == "open" else None
     error = None
@@ -410,6 +412,8 @@ def check(survey_id):
             if preview:
                 session["survey_preview_done"] = the_id
                 return redirect(url_for("surveys.done", survey_id=the_id, preview=1), code=303)
+            if completed:
+                metrics.survey_submitted("online")
             if completed and clean:
                 _keep_contact(survey, clean)
             _mark_done(the_id, reference)
