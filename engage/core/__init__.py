@@ -3,7 +3,7 @@ from flask import Flask
 
 
 def init_core(app: Flask) -> None:
-    from . import clock, content, errors, i18n, logs, mail, metrics, registry, security, templating, workflows
+    from . import clock, content, errors, i18n, logs, mail, metrics, queue, registry, security, templating, workflows
 
     clock.init_app(app)
     logs.init_app(app)
@@ -15,4 +15,5 @@ def init_core(app: Flask) -> None:
     templating.init_app(app)
     registry.init_app(app)
     mail.init_app(app)
+    queue.init_app(app)
     workflows.init_app(app)

@@ -170,5 +170,10 @@ def init_app(app: Flask) -> None:
 
     register_gauge("engage_import_jobs", "Imports (uploads worked on in the background) kept for a day, by "
                    "kind and state: running, stalled (its worker died), failed, done.", ("kind", "state"), jobs.counts)
+    from . import queue
+
+    register_gauge("engage_queue_jobs", "Background jobs on the queue (engage/core/queue.py) by state: queued, "
+                   "running, done, dead (failed after the last try: the dead-letter list).", ("state",),
+                   lambda: {(state,): count for state, count in queue.counts().items()})
     register_gauge("engage_mail_outbox_messages", "Emails in the outbox: waiting (of which failing: tried and "
                    "not yet accepted) and given_up.", ("state",), _outbox)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Table, Text, false
+from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Table, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -80,6 +80,40 @@ class OutboxMessage(db.Model):
     first_failed_at: Mapped[datetime | None] = mapped_column(DateTime)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_error: Mapped[str | None] = mapped_column(String(300))
+
+
+class QueueJob(db.Model):
+    """One piece of background work (engage/core/queue.py): what to run (``name``, ``args``),
+    where it is (``state``: queued, running, done, dead), who runs it and until when
+    (``claimed_by``, ``lease_until``: renewed while its worker lives), its tries and the last
+    error. The queue library carries the job's id to a worker; this row is what makes the job
+    survive a killed worker, be retried with backoff, and land on the dead-letter list."""
+
+    __tablename__ = "queue_job"
+    __table_args__ = (
+        Index("ix_queue_job_due", "state", "next_try_at"),
+        # At most one job of a key waits at a time ("send the mail that is due").
+        Index("ux_queue_job_queued_key", "key", unique=True,
+              sqlite_where=text("state = 'queued'"), postgresql_where=text("state = 'queued'")),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))                        # "engage.search.services:_rebuild"
+    label: Mapped[str] = mapped_column(String(200), default="")           # what people read: "Rebuild the search index"
+    key: Mapped[str | None] = mapped_column(String(200), index=True)       # waited for by this name
+    args: Mapped[list | None] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(12), default="queued")      # queued, running, done, dead
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    max_attempts: Mapped[int] = mapped_column(Integer, default=5)
+    next_try_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    dispatched_at: Mapped[datetime | None] = mapped_column(DateTime)      # last handed to the queue library
+    claimed_by: Mapped[str | None] = mapped_column(String(60))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str | None] = mapped_column(String(500))
 
 
 class ContentTranslation(db.Model):

@@ -68,13 +68,24 @@ def send_reminders_command():
     """Email the coordinators of partnerships about responses and actions due soon or overdue
     (once per stage and due date), and residents who asked to hear back when the responses
     are late: safe to run every hour."""
+    from sqlalchemy.exc import IntegrityError
+
     from ..extensions import db
     from .notices import tell_residents_late
     from .responses import send_reminders
 
-    sent = send_reminders()
-    residents = tell_residents_late()
-    db.session.commit()
+    for attempt in range(3):
+        try:
+            sent = send_reminders()
+            residents = tell_residents_late()
+            db.session.commit()
+            break
+        except IntegrityError:
+            # Another node's run recorded the same reminder a moment earlier (each is unique):
+            # start again from what is stored now, which finds that one done.
+            db.session.rollback()
+            if attempt == 2:
+                raise
     for report, partnership, people in sent:
         click.echo(f"Reminded {partnership.name} ({people} coordinator{'' if people == 1 else 's'}) about: {report.title}")
     click.echo(f"{len(sent)} reminder{'' if len(sent) == 1 else 's'} sent.")

@@ -3,14 +3,14 @@ another language or easy read, with the fingerprint of the English it was made f
 ``content_language`` (the versions a unit is offered in), and the language each survey
 response was given in.
 
-Revision ID: 0034_content_translations
-Revises: 0033_clock_times_in_utc
+Revision ID: 0035_content_translations
+Revises: 0034_queue_jobs
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0034_content_translations"
-down_revision = "0033_clock_times_in_utc"
+revision = "0035_content_translations"
+down_revision = "0034_queue_jobs"
 branch_labels = None
 depends_on = None
 
