@@ -177,12 +177,14 @@ def period(period_id):
         points = services.series(indicator, upto=item) if reviews else []
         point = points[-1] if points and points[-1].period.id == (reviews[-1].id if reviews else None) else None
         rows.append((indicator, point, report._stage_then(indicator, item)))
-    from ..strategy import plan
+    from ..strategy import board_report, budget, plan
 
     actions = plan.actions(on=item.ends_on)
+    quarter = budget.quarter_of(item.ends_on)   # the money for the quarter the period ends in
+    money = quarter if quarter in board_report.available() else None
     return render_template("performance/period.html", period=item, rows=rows, review=reviews[-1] if reviews else None,
                            counts=plan.status_counts(actions, item.ends_on), labels=plan.ACTION_STATUSES, report=built,
-                           figure=report.figure, partnership_of=services.partnership_of)
+                           figure=report.figure, partnership_of=services.partnership_of, money=money)
 
 
 @bp.route("/performance/periods/<period_id>/exceptions")

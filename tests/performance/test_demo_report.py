@@ -133,3 +133,20 @@ def test_a_stage_page_shows_what_residents_said_about_its_outcome(halton, client
     page = client.get(f"/performance/stages/{stage.id}").get_data(as_text=True)
     for item in found:
         assert urlsplit(item["url"]).path in page
+
+
+def test_a_period_links_to_the_money_for_its_quarter(halton, client):
+    """The quarter's spend against budget is the strategy's board report, linked, not copied."""
+    from engage.strategy import board_report, budget
+
+    linked = 0
+    for period in services.periods():
+        response = client.get(f"/performance/periods/{period.id}")
+        assert response.status_code == 200, period.name
+        assert client.get(f"/performance/periods/{period.id}/exceptions").status_code == 200, period.name
+        page = response.get_data(as_text=True)
+        year, quarter = budget.quarter_of(period.ends_on)
+        has = (year, quarter) in board_report.available()
+        assert (f'href="/plan/reports/{year}/q{quarter}"' in page) == has, period.name
+        linked += has
+    assert linked >= 1
