@@ -129,9 +129,9 @@ def running(app):
     try:
         yield app
     finally:
-        from engage.core import mail
+        from engage.core import queue
 
-        mail.sender(app).stop()   # the in-process mail sender, before the tables go
+        queue.stop(app)   # the in-process job runner (imports, mail...), before the tables go
         db.session.remove()
         _empty_tables()
         db.session.remove()

@@ -288,7 +288,9 @@ def restore(path: Path, force: bool = False, echo=lambda message: None, index_pr
         else:
             echo("Restoring the PostgreSQL database with pg_restore")
             db.engine.dispose()
-            if force:
+            if inspect(db.engine).get_table_names():
+                # Either --force, or the tables are empty (check() found no data): a database
+                # made by `db upgrade` before the restore. pg_restore needs it bare.
                 _drop_everything()
             _run(["pg_restore", "--no-owner", "--exit-on-error", "--single-transaction", "--dbname", _pg_url(),
                   str(work / PG_FILE)], "restore the database")

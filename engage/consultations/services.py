@@ -841,3 +841,24 @@ def public_preview(data: dict, today: date | None = None) -> list[str]:
     else:
         when = "It shows as closed, with its results."
     return [who, when] if visibility != "public" else [who, when.replace("It shows", "On “Have your say” it shows", 1)]
+
+
+# ---- what residents said about an outcome (engage.core.registry.outcome_evidence) ---------
+
+def outcome_evidence(outcome_ids, user) -> list[dict]:
+    """The consultations linked to these outcomes that ``user`` may see, with a few of their
+    findings, for a ladder stage's page."""
+    from flask import url_for
+    from .models import consultation_outcome
+
+    linked = select(consultation_outcome.c.consultation_id).where(consultation_outcome.c.outcome_id.in_(list(outcome_ids)))
+    rows = db.session.scalars(select(Consultation).where(Consultation.id.in_(linked), visible_clause(user))
+                              .order_by(Consultation.id)).all()
+    out = []
+    for c in rows:
+        findings = db.session.scalars(select(Finding.statement).where(Finding.consultation_id == c.id)
+                                      .order_by(Finding.position, Finding.id).limit(3)).all()
+        out.append({"kind": "Consultation", "title": c.title, "url": url_for("consultations.page", consultation_id=c.id),
+                    "on": c.actual_close or c.planned_close or c.actual_start or c.planned_start,
+                    "summary": c.summary, "points": list(findings)})
+    return out

@@ -109,7 +109,8 @@ def language_name(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def _note_missing(message: str) -> None:
+def note_missing(message: str) -> None:
+    """Note that ``message`` is shown in English on a page in another language."""
     if not has_request_context():
         return
     # Whether this request is in another language than the site's, worked out once per
@@ -131,7 +132,7 @@ def _lookup(message: str) -> str:
     translations = get_translations()
     catalogue = getattr(translations, "_catalog", None)
     if not (catalogue and catalogue.get(message)):
-        _note_missing(message)
+        note_missing(message)
     return translations.gettext(message)
 
 
@@ -139,7 +140,7 @@ def _lookup_plural(singular: str, plural: str, num: int) -> str:
     translations = get_translations()
     catalogue = getattr(translations, "_catalog", None)
     if not (catalogue and catalogue.get((singular, 0))):
-        _note_missing(singular)
+        note_missing(singular)
     return translations.ngettext(singular, plural, num)
 
 
@@ -161,6 +162,12 @@ def lazy_gettext(message: str, **variables) -> LazyString:
 
 
 _ = gettext
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogue without translating it here (it is translated where
+    it is shown, with ``gettext``): texts kept in tables of constants."""
+    return message
 
 
 def untranslated() -> list[str]:
@@ -242,3 +249,5 @@ def init_app(app: Flask) -> None:
         refresh()
         g.pop("engage_untranslated", None)
         g.pop("engage_partly_english", None)
+        g.pop("engage_content_cache", None)
+        g.pop("engage_content_version", None)

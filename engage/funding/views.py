@@ -21,7 +21,7 @@ from ..strategy.common import money
 from . import bids, bp, services
 from .forms import (AllocationForm, AssessorForm, BidForm, CriterionForm, EvidenceForm, FundingForm, MoveForm, ProjectForm, RoundForm,
                     SpendForm, score_form)
-from .models import Bid, BidCriterion, BidRound, FundedProject, FundingProgramme, ProjectYear
+from .models import ROUND_STATES, Bid, BidCriterion, BidRound, FundedProject, FundingProgramme
 
 
 def _get(model, value, message):
@@ -232,7 +232,7 @@ def round_page(round_id, forms=None, status=200):
     ranking = bids.ranking(rnd)
     return render_template("funding/round.html", round=rnd, ranking=ranking, forms=forms, officer=officer,
                            assessor=bids.is_assessor(current_user, rnd), may_bid=bids.may_bid(current_user),
-                           total_weight=sum(c.weight for c in rnd.criteria), bids=bids, **_common()), status
+                           total_weight=sum(c.weight for c in rnd.criteria), bids=bids, states=ROUND_STATES, **_common()), status
 
 
 @bp.route("/funding/rounds/<round_id>/criteria", methods=["POST"])

@@ -113,7 +113,7 @@ def test_nothing_reads_the_server_clock_except_the_one_clock():
     found = [f"{path.relative_to(root)}:{n}" for path in sorted((root / "engage").rglob("*.py")) if path.name != "clock.py"
              for n, line in enumerate(path.read_text().splitlines(), start=1) if pattern.search(line)]
     assert found == [], "use engage.core.clock (today(), utcnow(), now()) instead"
-    stamped = re.compile(r"_at\.strftime\(|\.at\.strftime\(|to_closes\.strftime\(")
+    stamped = re.compile(r"_at\.strftime\(|_at\)\.strftime\(|\.at\.strftime\(|to_closes\.strftime\(")
     shown = [f"{path.relative_to(root)}:{n}" for path in sorted((root / "templates").rglob("*.html"))
              for n, line in enumerate(path.read_text().splitlines(), start=1) if stamped.search(line)]
     assert shown == [], "show stored times with the date/time/local filters (London's clocks), not strftime (UTC)"

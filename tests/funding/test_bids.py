@@ -116,7 +116,7 @@ def test_each_score_needs_the_stated_scale_and_a_reason(scored):
         bids.save_scores(a, db.session.get(Bid, two.id), {cr.id: (3, "  ") for cr in db.session.get(BidRound, scored["round"].id).criteria})
 
 
-def test_the_round_moves_once_each_way_and_each_move_is_recorded(scored):
+def test_the_round_moves_once_each_way_and_each_move_is_recorded(scored, login):
     officer = scored["officer"]
     rnd = scored["round"]
     with pytest.raises(RuleError, match="cannot be moved that way"):
@@ -141,6 +141,10 @@ def test_the_round_moves_once_each_way_and_each_move_is_recorded(scored):
     assert [(m.from_state, m.to_state) for m in moves] == [("open", "scoring"), ("scoring", "ranked"), ("ranked", "scoring"),
                                                            ("scoring", "ranked"), ("ranked", "decided")]
     assert moves[2].reason == "One assessor was ill" and all(m.actor_id == officer.id for m in moves)
+    client = login("officer")
+    page = client.get(f"/funding/rounds/{rnd.id}").get_data(as_text=True)
+    assert "moved it from “ranked” to “being scored”: “One assessor was ill”" in page
+    assert "Awarded" in page and 'name="action"' not in page  # decided is final: no more moves offered
     assert [b.awarded for b in sorted(rnd.bids, key=lambda b: b.title)] == [50_000, 0, 50_000]  # one, three, two
 
 
