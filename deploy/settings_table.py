@@ -74,10 +74,17 @@ MEANINGS = {
     "ENGAGE_MIN_BASE_FOR_INTERVALS": "Smallest base for which a confidence interval is shown.",
     "ENGAGE_PARTNERSHIP_NAME": "The partnership's name on board reports.",
     "ENGAGE_WEIGHTING_MIN_GROUP": "Smallest group a survey's weighting may use.",
+    "ENGAGE_QUEUE_URL": "Where jobs wait (huey's storage): `memory://` (each web process runs its own jobs), `sqlite:////path/queue.sqlite` (a worker process on the same machine), `redis://host:6379/1` (several nodes). The `queue_job` table is what survives a restart (docs/scheduled-work.md).",
+    "ENGAGE_QUEUE_RUNNER": "`thread`: each web process runs jobs in a thread; `none`: it only queues them and `engage worker` runs them. Unset: `thread` for `memory://` and `sqlite:///`, `none` for Redis.",
+    "ENGAGE_QUEUE_NAME": "The queue's name in its storage (two sites on one Redis need different ones).",
+    "ENGAGE_QUEUE_EXTRA_MODULES": "Modules outside `engage.` whose functions may run as jobs (tests).",
+    "ENGAGE_QUEUE_RETRY_SECONDS": "The first wait before a failed job is tried again (then doubled, at most an hour; five tries, then the dead-letter list).",
+    "ENGAGE_QUEUE_SWEEP_SECONDS": "How often a runner or worker puts back jobs whose worker died and hands out jobs that are due.",
+    "ENGAGE_QUEUE_REDISPATCH_SECONDS": "A queued job handed to the queue this long ago and not started is handed out again (a queue that lost it).",
     "ENGAGE_RESET_TOKEN_HOURS": "Hours a password reset link works.",
     "ENGAGE_INVITE_TOKEN_HOURS": "Hours an account invitation link works.",
 }
-DEFAULTS = {"ENGAGE_RATELIMIT_STORAGE": "`memory://`", "SESSION_COOKIE_SECURE": "on in production", "ENGAGE_TOOLKIT_DIR": "`toolkit/` in the checkout",
+DEFAULTS = {"ENGAGE_QUEUE_RUNNER": "by `ENGAGE_QUEUE_URL`", "ENGAGE_RATELIMIT_STORAGE": "`memory://`", "SESSION_COOKIE_SECURE": "on in production", "ENGAGE_TOOLKIT_DIR": "`toolkit/` in the checkout",
             "ENGAGE_LOG_FORMAT": "`json` in production, else `text`", "DATABASE_URL": "`instance/engage.db` (SQLite)",
             "SECRET_KEY": "random, kept in `instance/secret_key`", "ENGAGE_PUBLIC_URL": "`ENGAGE_BASE_URL`"}
 
@@ -171,6 +178,15 @@ def collect() -> tuple[dict[str, dict], dict[str, dict]]:
                     environment[name] = {"default": _default(default), "meaning": meaning, "where": where}
                 continue
             func = ast.unparse(node.func)
+            named = [i for i, a in enumerate(node.args) if isinstance(a, ast.Constant) and isinstance(a.value, str)
+                     and re.fullmatch(r"ENGAGE_[A-Z0-9_]+", a.value)]
+            if named and not (func.endswith("config.get") or func == "_config"):
+                # A helper that reads the app's configuration, e.g. _seconds(app, "ENGAGE_X", 10.0).
+                i = named[0]
+                config_only.setdefault(node.args[i].value, {
+                    "default": _default(node.args[i + 1]) if len(node.args) > i + 1 else "(none)",
+                    "meaning": _comment_above(lines, node.lineno), "where": where})
+                continue
             if func.endswith("config.get") or func == "_config":
                 if node.args and isinstance(node.args[0], ast.Constant) and str(node.args[0].value).startswith("ENGAGE_"):
                     name = node.args[0].value

@@ -36,6 +36,16 @@ import time
 from typing import Callable
 
 from flask import Flask, Response, current_app, g, request
+
+# A command run by hand with the web service's settings (PROMETHEUS_MULTIPROC_DIR) while the
+# web service, whose folder it is, is stopped: make the folder, or count in memory instead,
+# rather than fail to start.
+_folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+if _folder and not os.path.isdir(_folder):
+    try:
+        os.makedirs(_folder, exist_ok=True)
+    except OSError:
+        os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
 from prometheus_client import (CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram, disable_created_metrics,
                                generate_latest)
 from prometheus_client.core import GaugeMetricFamily
@@ -164,7 +174,8 @@ def init_app(app: Flask) -> None:
 
     def _outbox():
         counts = mail.summary()
-        return {("waiting",): counts["waiting"], ("failing",): counts["failing"], ("given_up",): counts["given_up"]}
+        return {("waiting",): counts["waiting"], ("failing",): counts["failing"], ("sent",): counts["sent"],
+                ("given_up",): counts["given_up"]}
 
     from . import jobs
 
@@ -176,4 +187,4 @@ def init_app(app: Flask) -> None:
                    "running, done, dead (failed after the last try: the dead-letter list).", ("state",),
                    lambda: {(state,): count for state, count in queue.counts().items()})
     register_gauge("engage_mail_outbox_messages", "Emails in the outbox: waiting (of which failing: tried and "
-                   "not yet accepted) and given_up.", ("state",), _outbox)
+                   "not yet accepted), sent and given_up, whichever process or node sent them.", ("state",), _outbox)

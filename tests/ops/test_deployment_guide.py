@@ -44,7 +44,7 @@ def test_scheduled_commands_exist_and_the_readme_links_the_guide(app):
     text = GUIDE.read_text()
     section = text.split("## Scheduled work", 1)[1].split("\n## ", 1)[0]
     scheduled = set(re.findall(r"^\| `([a-z-]+)` \|", section, flags=re.M))
-    timers = set(re.findall(r"engage-command@([a-z-]+)\.timer", text))
+    timers = set(re.findall(r"Unit=engage@([a-z-]+)\.service", text))
     for loop in re.findall(r"for c in ([a-z -]+); do", text):
         timers |= set(loop.split())
     assert {"send-mail", "purge-expired", "publish-due"} <= scheduled

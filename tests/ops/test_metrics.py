@@ -91,6 +91,7 @@ def test_survey_answers_and_mail_are_counted(app, client, survey, smtp_server):
     assert value(middle, "engage_survey_submissions_total", channel="online") \
         - value(before, "engage_survey_submissions_total", channel="online") == 1
     assert value(middle, "engage_mail_sent_total") - value(before, "engage_mail_sent_total") == 1
+    assert value(middle, "engage_mail_outbox_messages", state="sent") - value(before, "engage_mail_outbox_messages", state="sent") == 1
 
     # The mail server goes away: a failed try (retry), counted and seen waiting in the outbox.
     with socket.socket() as s:
