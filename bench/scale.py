@@ -13,12 +13,15 @@ Three runs, each for a fixed time:
 2. ``two``: both nodes (journeys per second; ``ratio`` = two / one).
 3. ``kill``: both nodes, and KILL_AFTER seconds in node B is killed with kill -9 (its master
    and workers, no warning), then started again DOWN_SECONDS later. Meanwhile an officer
-   imports a large results file, confirmed on node B, so the import dies with the node; its
-   claim's lease (ENGAGE_JOB_LEASE_SECONDS, 5 s here) runs out, the officer's progress page
-   (read on node A) offers to start it again, and the officer does.
+   imports a large results file, confirmed on node B, so the import dies with the node. Its
+   job's lease (ENGAGE_JOB_LEASE_SECONDS, 5 s here) runs out and the queue (engage/core/queue.py)
+   runs it again on a live node; should the progress page (read on node A) ever offer to start
+   it again instead, the officer does (``restarted_by_officer``).
 
-Figures, one JSON object per line: ``journeys_per_s`` for one and two nodes and their
-``ratio``; the ``kill`` run's ``error_rate`` (requests that failed / requests sent while B
+Figures, one JSON object per line: ``requests_per_s`` (requests answered, not failed) and
+``journeys_per_s`` (whole surveys sent, about 14 requests each: on a busy machine a journey
+can take longer than a run, so this one is coarse) for one and two nodes, and their ``ratio``
+(of requests); the ``kill`` run's ``error_rate`` (requests that failed / requests sent while B
 was down and until it answered again) and overall; ``lost``: answers acknowledged to a
 resident (the "done" page received) but not in the database afterwards (must be 0); and
 ``import_runs``: how many times the import's figures were written (must be 1).

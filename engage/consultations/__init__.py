@@ -25,6 +25,10 @@ def init_app(app: Flask) -> None:
 
     _import_routes()
     app.register_blueprint(bp)
+    from ..core.content import translatable
+    from .translation import KIND
+
+    translatable.register(KIND, app=app)
     from ..core.registry import outcome_evidence
     from .services import outcome_evidence as consultations_on_outcomes
 

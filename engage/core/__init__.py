@@ -3,7 +3,7 @@ from flask import Flask
 
 
 def init_core(app: Flask) -> None:
-    from . import clock, errors, i18n, logs, mail, metrics, queue, registry, security, templating, workflows
+    from . import clock, content, errors, i18n, logs, mail, metrics, queue, registry, security, templating, workflows
 
     clock.init_app(app)
     logs.init_app(app)
@@ -11,6 +11,7 @@ def init_core(app: Flask) -> None:
     errors.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
+    content.init_app(app)
     templating.init_app(app)
     registry.init_app(app)
     mail.init_app(app)

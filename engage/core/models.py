@@ -114,3 +114,45 @@ class QueueJob(db.Model):
     started_at: Mapped[datetime | None] = mapped_column(DateTime)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_error: Mapped[str | None] = mapped_column(String(500))
+
+
+class ContentTranslation(db.Model):
+    """A text written by staff (a survey question, a consultation's summary), in another
+    language or an easy-read version (engage/core/content.py). ``source_hash`` is the hash of
+    the English it was translated from: when the English changes, the translation is out of
+    date and is not shown until someone updates it."""
+
+    __tablename__ = "content_translation"
+    __table_args__ = (
+        Index("ux_content_translation_text", "record_type", "record_id", "field", "language", unique=True),
+        Index("ix_content_translation_owner", "owner_kind", "owner_id", "language"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_kind: Mapped[str] = mapped_column(String(40))      # the unit translated together: "survey"
+    owner_id: Mapped[int] = mapped_column(Integer)
+    record_type: Mapped[str] = mapped_column(String(60))     # the table of the record the text is in
+    record_id: Mapped[int] = mapped_column(Integer)
+    field: Mapped[str] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text, default="")
+    source_hash: Mapped[str] = mapped_column(String(64))
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ContentLanguage(db.Model):
+    """A language (or easy read) that a translated unit is offered in to residents, once every
+    one of its texts is translated; who offered it and when."""
+
+    __tablename__ = "content_language"
+    __table_args__ = (Index("ux_content_language", "owner_kind", "owner_id", "language", unique=True),
+                      {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_kind: Mapped[str] = mapped_column(String(40))
+    owner_id: Mapped[int] = mapped_column(Integer)
+    language: Mapped[str] = mapped_column(String(20))
+    offered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    offered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -10,7 +10,9 @@ from ..demo import register_seeder
 from ..extensions import db
 from ..partnership.models import Organisation, Outcome, Partnership
 from . import bids, demo_content as content, services
-from .models import BidRound, FundingProgramme
+from ..core.audit import record
+from ..strategy.models import BudgetFigures, BudgetLine
+from .models import BidRound, FundedProject, FundingAllocation, FundingProgramme, ProjectYear
 
 
 def _one(model, **kw):
@@ -24,17 +26,28 @@ def seed(echo=lambda m: None) -> None:
     nrf = FundingProgramme(name=content.NRF, summary=content.NRF_SUMMARY, last_year=content.NRF_LAST_YEAR, end_note=content.NRF_END_NOTE)
     db.session.add(nrf)
     db.session.flush()
+    # Built directly (the demo loads with every test that uses it, so it is kept quick); the
+    # rule the pages keep (no year's projects get more than its allocation) is checked below.
     for year, pounds, status in content.NRF_ALLOCATIONS:
-        services.save_allocation(officer, nrf, year, pounds, status)
-    for name, partnership, org, summary, exit_strategy, money, figures in content.PROJECTS:
-        project = services.save_project(officer, None, {
-            "programme_id": nrf.id, "name": name, "partnership_id": _one(Partnership, name=partnership).id,
-            "organisation_id": _one(Organisation, name=org).id, "summary": summary, "exit_strategy": exit_strategy})
+        db.session.add(FundingAllocation(programme=nrf, year=year, amount=pounds * 100, status=status))
+    for position, (name, partnership, org, summary, exit_strategy, money, figures) in enumerate(content.PROJECTS, start=1):
+        project = FundedProject(programme=nrf, name=name, partnership=_one(Partnership, name=partnership),
+                                organisation=_one(Organisation, name=org), summary=summary, exit_strategy=exit_strategy)
+        db.session.add(project)
         for year, pounds in money.items():
-            services.set_funding(officer, project, year, pounds)
-        for year, (quarter, spent, planned, estimate) in figures.items():
-            py = next(y for y in project.years if y.year == year)
-            services.save_spend(officer, py, quarter, {"spend_to_date": spent, "budget_to_date": planned, "year_end_estimate": estimate})
+            line = BudgetLine(book=services.BOOK, year=year, item=services._line_item(project), position=position,
+                              annual_budget=pounds * 100, partnership=project.partnership)
+            db.session.add(ProjectYear(project=project, year=year, line=line))
+            if year in figures:
+                quarter, spent, planned, estimate = figures[year]
+                db.session.add(BudgetFigures(line=line, quarter=quarter, spend_to_date=spent * 100, budget_to_date=planned * 100,
+                                             year_end_estimate=estimate * 100))
+    db.session.flush()
+    for allocation in nrf.allocations:
+        given = services.allocated(nrf, allocation.year)
+        if given > allocation.amount:
+            raise RuntimeError(f"The demo gives {given} pence of {allocation.year}, more than its allocation")
+    record(officer, "create", nrf, f"Demo: {content.NRF} with {len(content.NRF_ALLOCATIONS)} years of allocations and {len(content.PROJECTS)} projects")
     seed_round(officer, nrf)
     echo(f"{content.NRF}: {len(content.NRF_ALLOCATIONS)} years of allocations, {len(content.PROJECTS)} projects, a ranked bid round.")
 

@@ -1,7 +1,7 @@
 """The accessibility statement's rules (Public Sector Bodies Accessibility Regulations 2018)."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date
 
 from flask import current_app
 from sqlalchemy import select
@@ -74,7 +74,7 @@ def save(actor, data: dict, version=concurrency.UNCHECKED, today: date | None = 
     for key, value in data.items():
         setattr(st, key, value.strip() if isinstance(value, str) else value)
     st.updated_by_id = getattr(actor, "id", None)
-    st.updated_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    st.updated_at = clock.utcnow()
     audit.record(actor, "create" if creating else "update", st, "Accessibility statement saved")
     concurrency.flush(st)
     return st

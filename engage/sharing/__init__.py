@@ -30,6 +30,10 @@ def init_app(app: Flask) -> None:
     panels.register("account.dashboard", views_public.account_links, app)
     panels.register("plan.action", views_public.plan_action_panel, app)
     links.register(RESPONSE_LINK, app)
+    from ..core.content import translatable
+    from .translation import KIND
+
+    translatable.register(KIND, app=app)
     from ..core.registry import outcome_evidence
     from .services import outcome_evidence as reports_on_outcomes
 

@@ -238,6 +238,9 @@ class SurveyResponse(Versioned, db.Model):
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     # "duplicate" or "spam" (SET_ASIDE): kept for the record, left out of every result.
     set_aside: Mapped[str | None] = mapped_column(String(12))
+    # The language (or "easyread") the resident answered in, online; staff entries and
+    # imports are in the site's own language (engage/surveys/answering.answering_language).
+    language: Mapped[str] = mapped_column(String(20), default="en", server_default="en")
 
     survey = relationship("Survey")
     entered_by = relationship("User")
