@@ -10,9 +10,10 @@ from sqlalchemy import select
 from ..accounts.models import User
 from ..accounts.roles import OFFICER
 from ..core.concurrency import CONFLICTS, EditConflict
-from ..core.errors import RuleError, not_found
+from ..core.errors import RuleError
 from ..core.forms import attach_error, form_status
-from ..core.params import to_id, to_int
+from ..core.models import get_or_404
+from ..core.params import to_int
 from ..core.security import role_required
 from ..core.transitions import AlreadyMoved
 from ..extensions import db
@@ -22,13 +23,6 @@ from . import bids, bp, services
 from .forms import (AllocationForm, AssessorForm, BidForm, CriterionForm, EvidenceForm, FundingForm, MoveForm, ProjectForm, RoundForm,
                     SpendForm, score_form)
 from .models import ROUND_STATES, Bid, BidCriterion, BidRound, FundedProject, FundingProgramme
-
-
-def _get(model, value, message):
-    found = db.session.get(model, to_id(value)) if to_id(value) else None
-    if found is None:
-        not_found(message)
-    return found
 
 
 def _partner_required():
@@ -65,7 +59,7 @@ def index():
 
 @bp.route("/funding/<programme_id>")
 def programme(programme_id, forms=None, status=200):
-    prog = _get(FundingProgramme, programme_id, "There is no such funding programme.")
+    prog = get_or_404(FundingProgramme, programme_id, "There is no such funding programme.")
     officer = services.is_officer(current_user)
     rounds = [r for r in bids.rounds() if r.programme_id == prog.id] if services.is_partner(current_user) else []
     forms = forms or {}
@@ -77,7 +71,7 @@ def programme(programme_id, forms=None, status=200):
 
 @bp.route("/funding/projects/<project_id>")
 def project(project_id):
-    p = _get(FundedProject, project_id, "There is no such funded project.")
+    p = get_or_404(FundedProject, project_id, "There is no such funded project.")
     view = services.project_view(p)
     rows = [(py, services.project_row(py)) for py in p.years]
     return render_template("funding/project.html", project=p, view=view, rows=rows, officer=services.is_officer(current_user), **_common())
@@ -88,7 +82,7 @@ def project(project_id):
 @bp.route("/funding/<programme_id>/allocations", methods=["POST"])
 @role_required(OFFICER)
 def allocation(programme_id):
-    prog = _get(FundingProgramme, programme_id, "There is no such funding programme.")
+    prog = get_or_404(FundingProgramme, programme_id, "There is no such funding programme.")
     form = AllocationForm()
     if form.validate_on_submit():
         try:
@@ -112,7 +106,7 @@ def _project_form(p=None, fresh=True):
 @bp.route("/funding/<programme_id>/projects/new", methods=["GET", "POST"])
 @role_required(OFFICER)
 def project_new(programme_id):
-    prog = _get(FundingProgramme, programme_id, "There is no such funding programme.")
+    prog = get_or_404(FundingProgramme, programme_id, "There is no such funding programme.")
     form = _project_form(fresh=request.method == "GET")
     if form.validate_on_submit():
         data = {f.name: f.data for f in form}
@@ -131,7 +125,7 @@ def project_new(programme_id):
 @bp.route("/funding/projects/<project_id>/edit", methods=["GET", "POST"])
 @role_required(OFFICER)
 def project_edit(project_id, funding_form=None, spend_form=None):
-    p = _get(FundedProject, project_id, "There is no such funded project.")
+    p = get_or_404(FundedProject, project_id, "There is no such funded project.")
     form = _project_form(p, fresh=request.method == "GET" or funding_form is not None or spend_form is not None)
     conflict = None
     if funding_form is None and spend_form is None and form.validate_on_submit():
@@ -159,7 +153,7 @@ def project_edit(project_id, funding_form=None, spend_form=None):
 @bp.route("/funding/projects/<project_id>/money", methods=["POST"])
 @role_required(OFFICER)
 def project_money(project_id):
-    p = _get(FundedProject, project_id, "There is no such funded project.")
+    p = get_or_404(FundedProject, project_id, "There is no such funded project.")
     form = FundingForm()
     if form.validate_on_submit():
         try:
@@ -176,7 +170,7 @@ def project_money(project_id):
 @bp.route("/funding/projects/<project_id>/spend", methods=["POST"])
 @role_required(OFFICER)
 def project_spend(project_id):
-    p = _get(FundedProject, project_id, "There is no such funded project.")
+    p = get_or_404(FundedProject, project_id, "There is no such funded project.")
     form = SpendForm()
     if form.validate_on_submit():
         py = next((y for y in p.years if y.year == form.year.data), None)
@@ -198,7 +192,7 @@ def project_spend(project_id):
 @bp.route("/funding/<programme_id>/rounds/new", methods=["GET", "POST"])
 @role_required(OFFICER)
 def round_new(programme_id):
-    prog = _get(FundingProgramme, programme_id, "There is no such funding programme.")
+    prog = get_or_404(FundingProgramme, programme_id, "There is no such funding programme.")
     form = RoundForm() if request.method == "POST" else RoundForm(formdata=None)
     form.partnership_id.set_choices(_partnerships())
     if form.validate_on_submit():
@@ -218,7 +212,7 @@ def round_page(round_id, forms=None, status=200):
     refused = _partner_required()
     if refused:
         return refused
-    rnd = _get(BidRound, round_id, "There is no such bid round.")
+    rnd = get_or_404(BidRound, round_id, "There is no such bid round.")
     forms = forms or {}
     officer = services.is_officer(current_user)
     if bids.may_set_criteria(current_user, rnd) and rnd.state == "open":
@@ -240,7 +234,7 @@ def criterion_add(round_id):
     refused = _partner_required()
     if refused:
         return refused
-    rnd = _get(BidRound, round_id, "There is no such bid round.")
+    rnd = get_or_404(BidRound, round_id, "There is no such bid round.")
     if not bids.may_set_criteria(current_user, rnd):
         abort(403)
     form = CriterionForm()
@@ -261,7 +255,7 @@ def criterion_edit(criterion_id):
     refused = _partner_required()
     if refused:
         return refused
-    c = _get(BidCriterion, criterion_id, "There is no such criterion.")
+    c = get_or_404(BidCriterion, criterion_id, "There is no such criterion.")
     if not bids.may_set_criteria(current_user, c.round):
         abort(403)
     form = CriterionForm() if request.method == "POST" else CriterionForm(formdata=None, obj=c)
@@ -281,7 +275,7 @@ def criterion_edit(criterion_id):
 @bp.route("/funding/rounds/<round_id>/assessors", methods=["POST"])
 @role_required(OFFICER)
 def assessor_add(round_id):
-    rnd = _get(BidRound, round_id, "There is no such bid round.")
+    rnd = get_or_404(BidRound, round_id, "There is no such bid round.")
     form = AssessorForm()
     form.user_id.set_choices([(u.id, u.name) for u in bids.partner_users()])
     if form.validate_on_submit():
@@ -299,7 +293,7 @@ def assessor_add(round_id):
 @bp.route("/funding/rounds/<round_id>/move", methods=["POST"])
 @role_required(OFFICER)
 def round_move(round_id):
-    rnd = _get(BidRound, round_id, "There is no such bid round.")
+    rnd = get_or_404(BidRound, round_id, "There is no such bid round.")
     form = MoveForm()
     if not form.validate_on_submit():
         return round_page(rnd.id, {"move": form}, 400)
@@ -320,7 +314,7 @@ def bid_new(round_id):
     refused = _partner_required()
     if refused:
         return refused
-    rnd = _get(BidRound, round_id, "There is no such bid round.")
+    rnd = get_or_404(BidRound, round_id, "There is no such bid round.")
     if not bids.may_bid(current_user):
         abort(403)
     form = BidForm() if request.method == "POST" else BidForm(formdata=None)
@@ -349,7 +343,7 @@ def bid_page(bid_id, evidence_form=None, status=200):
     refused = _partner_required()
     if refused:
         return refused
-    bid = _get(Bid, bid_id, "There is no such bid.")
+    bid = get_or_404(Bid, bid_id, "There is no such bid.")
     result = bids.result(bid)
     may_add = bids.may_bid(current_user) and bid.round.state in ("open", "scoring")
     return render_template("funding/bid.html", bid=bid, result=result, evidence=bids.evidence_of(bid),
@@ -363,7 +357,7 @@ def bid_evidence(bid_id):
     refused = _partner_required()
     if refused:
         return refused
-    bid = _get(Bid, bid_id, "There is no such bid.")
+    bid = get_or_404(Bid, bid_id, "There is no such bid.")
     if not bids.may_bid(current_user):
         abort(403)
     form = _evidence_form()
@@ -384,7 +378,7 @@ def bid_score(bid_id):
     refused = _partner_required()
     if refused:
         return refused
-    bid = _get(Bid, bid_id, "There is no such bid.")
+    bid = get_or_404(Bid, bid_id, "There is no such bid.")
     rnd = bid.round
     if not bids.is_assessor(current_user, rnd):
         abort(403)
