@@ -15,6 +15,7 @@ from ..core.forms import attach_error, form_status
 from ..core.models import get_or_404
 from ..core.params import to_int
 from ..core.security import role_required
+from ..core.submit import submit
 from ..core.transitions import AlreadyMoved
 from ..extensions import db
 from ..partnership.models import Organisation, Partnership
@@ -84,16 +85,10 @@ def project(project_id):
 def allocation(programme_id):
     prog = get_or_404(FundingProgramme, programme_id, "There is no such funding programme.")
     form = AllocationForm()
-    if form.validate_on_submit():
-        try:
-            services.save_allocation(current_user, prog, form.year.data, form.amount.data, form.status.data)
-        except RuleError as error:
-            _fail(form, error)
-        else:
-            db.session.commit()
-            flash(f"Allocation for {services.year_label(form.year.data)} saved.", "success")
-            return redirect(url_for("funding.programme", programme_id=prog.id, _anchor="allocations"))
-    return programme(prog.id, {"allocation": form}, 400)
+    outcome = submit(form, lambda: services.save_allocation(current_user, prog, form.year.data, form.amount.data, form.status.data),
+                     done=lambda _: f"Allocation for {services.year_label(form.year.data)} saved.",
+                     to=url_for("funding.programme", programme_id=prog.id, _anchor="allocations"))
+    return outcome.response or programme(prog.id, {"allocation": form}, 400)
 
 
 def _project_form(p=None, fresh=True):
@@ -108,18 +103,16 @@ def _project_form(p=None, fresh=True):
 def project_new(programme_id):
     prog = get_or_404(FundingProgramme, programme_id, "There is no such funding programme.")
     form = _project_form(fresh=request.method == "GET")
-    if form.validate_on_submit():
+
+    def change():
         data = {f.name: f.data for f in form}
         data["programme_id"] = prog.id
-        try:
-            p = services.save_project(current_user, None, data)
-        except RuleError as error:
-            _fail(form, error)
-        else:
-            db.session.commit()
-            flash(f"Project “{p.name}” added. Now give it money for each year.", "success")
-            return redirect(url_for("funding.project_edit", project_id=p.id))
-    return render_template("funding/project_form.html", form=form, programme=prog, project=None, **_common()), form_status(form)
+        return services.save_project(current_user, None, data)
+
+    outcome = submit(form, change, done=lambda p: f"Project “{p.name}” added. Now give it money for each year.",
+                     to=lambda p: url_for("funding.project_edit", project_id=p.id))
+    return outcome.response or (render_template("funding/project_form.html", form=form, programme=prog, project=None, **_common()),
+                                outcome.status)
 
 
 @bp.route("/funding/projects/<project_id>/edit", methods=["GET", "POST"])
@@ -155,16 +148,10 @@ def project_edit(project_id, funding_form=None, spend_form=None):
 def project_money(project_id):
     p = get_or_404(FundedProject, project_id, "There is no such funded project.")
     form = FundingForm()
-    if form.validate_on_submit():
-        try:
-            services.set_funding(current_user, p, form.year.data, form.amount.data)
-        except RuleError as error:
-            _fail(form, error)
-        else:
-            db.session.commit()
-            flash(f"Money for {services.year_label(form.year.data)} saved.", "success")
-            return redirect(url_for("funding.project_edit", project_id=p.id))
-    return project_edit(p.id, funding_form=form)
+    outcome = submit(form, lambda: services.set_funding(current_user, p, form.year.data, form.amount.data),
+                     done=lambda _: f"Money for {services.year_label(form.year.data)} saved.",
+                     to=url_for("funding.project_edit", project_id=p.id))
+    return outcome.response or project_edit(p.id, funding_form=form)
 
 
 @bp.route("/funding/projects/<project_id>/spend", methods=["POST"])
@@ -172,19 +159,15 @@ def project_money(project_id):
 def project_spend(project_id):
     p = get_or_404(FundedProject, project_id, "There is no such funded project.")
     form = SpendForm()
-    if form.validate_on_submit():
+
+    def change():
         py = next((y for y in p.years if y.year == form.year.data), None)
-        try:
-            if py is None:
-                raise RuleError(f"Give the project money for {services.year_label(form.year.data)} first", "year")
-            services.save_spend(current_user, py, int(form.quarter.data), {f: getattr(form, f).data for f in ("spend_to_date", "budget_to_date", "year_end_estimate")})
-        except RuleError as error:
-            _fail(form, error)
-        else:
-            db.session.commit()
-            flash("Spend saved.", "success")
-            return redirect(url_for("funding.project_edit", project_id=p.id))
-    return project_edit(p.id, spend_form=form)
+        if py is None:
+            raise RuleError(f"Give the project money for {services.year_label(form.year.data)} first", "year")
+        services.save_spend(current_user, py, int(form.quarter.data), {f: getattr(form, f).data for f in ("spend_to_date", "budget_to_date", "year_end_estimate")})
+
+    outcome = submit(form, change, done="Spend saved.", to=url_for("funding.project_edit", project_id=p.id))
+    return outcome.response or project_edit(p.id, spend_form=form)
 
 
 # ---- bid rounds (partners) ---------------------------------------------------------------
@@ -195,16 +178,10 @@ def round_new(programme_id):
     prog = get_or_404(FundingProgramme, programme_id, "There is no such funding programme.")
     form = RoundForm() if request.method == "POST" else RoundForm(formdata=None)
     form.partnership_id.set_choices(_partnerships())
-    if form.validate_on_submit():
-        try:
-            rnd = bids.open_round(current_user, prog, {f.name: f.data for f in form})
-        except RuleError as error:
-            _fail(form, error)
-        else:
-            db.session.commit()
-            flash("Round opened. Add its criteria and name its assessors.", "success")
-            return redirect(url_for("funding.round_page", round_id=rnd.id))
-    return render_template("funding/round_form.html", form=form, programme=prog, **_common()), form_status(form)
+    outcome = submit(form, lambda: bids.open_round(current_user, prog, {f.name: f.data for f in form}),
+                     done="Round opened. Add its criteria and name its assessors.",
+                     to=lambda rnd: url_for("funding.round_page", round_id=rnd.id))
+    return outcome.response or (render_template("funding/round_form.html", form=form, programme=prog, **_common()), outcome.status)
 
 
 @bp.route("/funding/rounds/<round_id>")
@@ -238,16 +215,9 @@ def criterion_add(round_id):
     if not bids.may_set_criteria(current_user, rnd):
         abort(403)
     form = CriterionForm()
-    if form.validate_on_submit():
-        try:
-            bids.save_criterion(current_user, rnd, None, {f.name: f.data for f in form})
-        except RuleError as error:
-            _fail(form, error)
-        else:
-            db.session.commit()
-            flash("Criterion saved.", "success")
-            return redirect(url_for("funding.round_page", round_id=rnd.id, _anchor="criteria"))
-    return round_page(rnd.id, {"criterion": form}, 400)
+    outcome = submit(form, lambda: bids.save_criterion(current_user, rnd, None, {f.name: f.data for f in form}),
+                     done="Criterion saved.", to=url_for("funding.round_page", round_id=rnd.id, _anchor="criteria"))
+    return outcome.response or round_page(rnd.id, {"criterion": form}, 400)
 
 
 @bp.route("/funding/criteria/<criterion_id>", methods=["GET", "POST"])
@@ -259,17 +229,12 @@ def criterion_edit(criterion_id):
     if not bids.may_set_criteria(current_user, c.round):
         abort(403)
     form = CriterionForm() if request.method == "POST" else CriterionForm(formdata=None, obj=c)
-    if form.validate_on_submit():
-        try:
-            bids.save_criterion(current_user, c.round, c, {f.name: f.data for f in form})
-        except RuleError as error:
-            _fail(form, error)
-        else:
-            db.session.commit()
-            flash("Criterion saved.", "success")
-            return redirect(url_for("funding.round_page", round_id=c.round_id, _anchor="criteria"))
+    outcome = submit(form, lambda: bids.save_criterion(current_user, c.round, c, {f.name: f.data for f in form}),
+                     done="Criterion saved.", to=url_for("funding.round_page", round_id=c.round_id, _anchor="criteria"))
+    if outcome.response:
+        return outcome.response
     c = db.session.get(BidCriterion, c.id)
-    return render_template("funding/criterion_form.html", form=form, criterion=c, **_common()), form_status(form)
+    return render_template("funding/criterion_form.html", form=form, criterion=c, **_common()), outcome.status
 
 
 @bp.route("/funding/rounds/<round_id>/assessors", methods=["POST"])
@@ -278,16 +243,9 @@ def assessor_add(round_id):
     rnd = get_or_404(BidRound, round_id, "There is no such bid round.")
     form = AssessorForm()
     form.user_id.set_choices([(u.id, u.name) for u in bids.partner_users()])
-    if form.validate_on_submit():
-        try:
-            bids.add_assessor(current_user, rnd, db.session.get(User, form.user_id.data))
-        except RuleError as error:
-            _fail(form, error)
-        else:
-            db.session.commit()
-            flash("Assessor named.", "success")
-            return redirect(url_for("funding.round_page", round_id=rnd.id, _anchor="assessors"))
-    return round_page(rnd.id, {"assessor": form}, 400)
+    outcome = submit(form, lambda: bids.add_assessor(current_user, rnd, db.session.get(User, form.user_id.data)),
+                     done="Assessor named.", to=url_for("funding.round_page", round_id=rnd.id, _anchor="assessors"))
+    return outcome.response or round_page(rnd.id, {"assessor": form}, 400)
 
 
 @bp.route("/funding/rounds/<round_id>/move", methods=["POST"])
@@ -320,16 +278,9 @@ def bid_new(round_id):
     form = BidForm() if request.method == "POST" else BidForm(formdata=None)
     form.partnership_id.set_choices(_partnerships())
     form.organisation_id.set_choices(_organisations())
-    if form.validate_on_submit():
-        try:
-            bid = bids.save_bid(current_user, rnd, {f.name: f.data for f in form})
-        except RuleError as error:
-            _fail(form, error)
-        else:
-            db.session.commit()
-            flash("Bid entered. Add the evidence it rests on.", "success")
-            return redirect(url_for("funding.bid_page", bid_id=bid.id))
-    return render_template("funding/bid_form.html", form=form, round=rnd, **_common()), form_status(form)
+    outcome = submit(form, lambda: bids.save_bid(current_user, rnd, {f.name: f.data for f in form}),
+                     done="Bid entered. Add the evidence it rests on.", to=lambda bid: url_for("funding.bid_page", bid_id=bid.id))
+    return outcome.response or (render_template("funding/bid_form.html", form=form, round=rnd, **_common()), outcome.status)
 
 
 def _evidence_form(formdata=True):
@@ -361,16 +312,9 @@ def bid_evidence(bid_id):
     if not bids.may_bid(current_user):
         abort(403)
     form = _evidence_form()
-    if form.validate_on_submit():
-        try:
-            bids.add_evidence(current_user, bid, form.target.data)
-        except RuleError as error:
-            _fail(form, error)
-        else:
-            db.session.commit()
-            flash("Evidence added.", "success")
-            return redirect(url_for("funding.bid_page", bid_id=bid.id, _anchor="evidence"))
-    return bid_page(bid.id, form, 400)
+    outcome = submit(form, lambda: bids.add_evidence(current_user, bid, form.target.data),
+                     done="Evidence added.", to=url_for("funding.bid_page", bid_id=bid.id, _anchor="evidence"))
+    return outcome.response or bid_page(bid.id, form, 400)
 
 
 @bp.route("/funding/bids/<bid_id>/score", methods=["GET", "POST"])
@@ -393,14 +337,11 @@ def bid_score(bid_id):
         form = score_form(rnd, data=data)
     if bids.conflict_of_interest(current_user, bid):
         form.form_errors.append(f"You cannot score this bid: it is from your own organisation ({bid.organisation.name}).")
-    elif request.method == "POST" and form.validate_on_submit():
-        entries = {c.id: (to_int(getattr(form, f"score_{c.id}").data, 0, 1000), getattr(form, f"reason_{c.id}").data) for c in rnd.criteria}
-        try:
-            bids.save_scores(current_user, bid, entries)
-        except RuleError as error:
-            _fail(form, error)
-        else:
-            db.session.commit()
-            flash("Your scores are saved.", "success")
-            return redirect(url_for("funding.round_page", round_id=rnd.id, _anchor="ranking"))
+    elif request.method == "POST":
+        outcome = submit(form, lambda: bids.save_scores(current_user, bid, {
+                             c.id: (to_int(getattr(form, f"score_{c.id}").data, 0, 1000), getattr(form, f"reason_{c.id}").data)
+                             for c in rnd.criteria}),
+                         done="Your scores are saved.", to=url_for("funding.round_page", round_id=rnd.id, _anchor="ranking"))
+        if outcome.response:
+            return outcome.response
     return render_template("funding/score.html", form=form, bid=bid, round=rnd, **_common()), form_status(form)

@@ -50,8 +50,9 @@ def test_refused_moved_first_and_done(app, org):
         assert _name(org_id) == before
 
         form = NameForm()
-        outcome = submit(form, _rename(org_id, "Renamed"), done=lambda length: f"Renamed ({length} letters)", to="/next")
-        assert outcome.response.status_code == 302 and outcome.response.location == "/next"
+        outcome = submit(form, _rename(org_id, "Renamed"), done=lambda length: f"Renamed ({length} letters)",
+                         to=lambda length: f"/next/{length}")
+        assert outcome.response.status_code == 302 and outcome.response.location == "/next/7"
         assert get_flashed_messages(with_categories=True) == [("success", "Renamed (7 letters)")]
     db.session.rollback()
     assert _name(org_id) == "Renamed"  # committed, not only flushed
