@@ -35,6 +35,7 @@ def index_progress(label: str = "Indexing"):
         if done >= total:
             bar.__exit__(None, None, None)
 
+    echo.bars = bars  # the bars opened so far, by index name
     return echo
 
 

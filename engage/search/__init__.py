@@ -258,11 +258,12 @@ def reindex(names=None, echo=None) -> dict[str, int]:
 @click.option("--index", "names", multiple=True, help="Only this index (toolkit, consultations). Repeatable.")
 def reindex_command(names):
     """Rebuild the search index from the database, with a progress bar."""
+    progress = index_progress()
     try:
-        counts = reindex(names or None, echo=index_progress())
+        counts = reindex(names or None, echo=progress)
     except RebuildRunning as error:
         raise click.ClickException(f"{error}. Wait for it to finish, or see /admin/search.") from error
-    for bar in bars.values():
+    for bar in progress.bars.values():
         bar.finish = True
     for name, count in counts.items():
         click.echo(f"{name}: {count} documents indexed")
