@@ -572,10 +572,18 @@ def paper(survey_id):
     # the catalogue of that language (easy read keeps the site's own words).
     locale = i18n.default_language() if chosen == content.EASY_READ else chosen
     content.use_version(chosen)
+    parts = outline(survey)
     with force_locale(locale):
+        # Not translatable yet, so shown in English and noted (the page says it is partly in
+        # English): the rules' wording and a rating scale's end labels.
+        for text in [*parts["rules"].values(), *parts["section_rules"].values(),
+                     *(q.settings.get(end) for q in survey.questions if q.qtype == "rating" and q.settings
+                       for end in ("low_label", "high_label"))]:
+            if text:
+                i18n.note_missing(text)
         return render_template("surveys/manage/paper.html", survey=survey, manager=builder.can_manage(current_user, survey),
                                language=chosen, print_in=[(code, content.variant_name(code)) for code in printable if code != chosen],
-                               **outline(survey))
+                               **parts)
 
 
 def paper_languages(survey) -> list[str]:
