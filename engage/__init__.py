@@ -82,9 +82,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     init_core(app)
 
-    from . import accounts, api, consultations, demo, follow, main, partnership, search, sharing, strategy, surveys, toolkit
+    from . import accounts, api, consultations, cycle, demo, follow, main, partnership, risks, search, sharing, strategy, surveys, toolkit
 
-    for module in (main, accounts, partnership, api, search, demo, toolkit, consultations, surveys, strategy, sharing, follow):
+    for module in (main, accounts, partnership, api, search, demo, toolkit, consultations, surveys, strategy, sharing, follow, cycle, risks):
         module.init_app(app)
 
     search.attach_specs(app)

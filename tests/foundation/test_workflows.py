@@ -10,7 +10,7 @@ import pytest
 
 from engage.core import workflows
 
-EXPECTED = {"sharing.report", "sharing.response", "strategy.version", "surveys.survey", "toolkit.suggestion"}
+EXPECTED = {"cycle.plan", "sharing.report", "sharing.response", "strategy.version", "surveys.survey", "toolkit.suggestion"}
 
 
 def test_every_workflow_is_registered(app):
