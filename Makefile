@@ -7,11 +7,11 @@ FLASK := $(VENV)/bin/flask --app wsgi
 PORT ?= 5000
 GOVUK := frontend/node_modules/govuk-frontend/dist/govuk
 
-.PHONY: run serve setup install assets migrate demo test bench clean
+.PHONY: run serve setup install assets migrate demo test bench clean translations catalogues
 
 run: setup demo serve
 
-setup: install assets migrate
+setup: install assets catalogues migrate
 
 install: $(VENV)/.stamp-requirements
 
@@ -49,8 +49,20 @@ demo: migrate
 serve:
 	ENGAGE_PUBLIC_URL=$${ENGAGE_PUBLIC_URL:-http://127.0.0.1:$(PORT)} $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: install assets
+test: install assets catalogues
 	$(PY) -m pytest -n 2 --dist loadfile -q $(PYTEST_ARGS)
+
+# Texts to translate: extract every translation call into translations/messages.pot, bring
+# each language's messages.po up to date with it (new texts empty, changed ones marked), and
+# compile. Run after changing texts, then translate what `pybabel` reports as untranslated.
+translations: install
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --omit-header -o translations/messages.pot .
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(MAKE) catalogues
+
+# The compiled catalogues (.mo) the app reads; built from the .po files, never committed.
+catalogues: install
+	$(PY) -c "from engage.core.i18n import compile_catalogues; compile_catalogues()"
 
 bench: install
 	@for f in bench/*.py; do echo "# $$f" >&2; $(PY) $$f || exit 1; done

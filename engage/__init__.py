@@ -82,9 +82,10 @@ def create_app(config: dict | None = None) -> Flask:
 
     init_core(app)
 
-    from . import accounts, api, consultations, cycle, demo, follow, main, partnership, risks, search, sharing, strategy, surveys, toolkit
+    from . import accounts, api, consultations, cycle, demo, follow, main, partnership, performance, risks, search, sharing, strategy, surveys, toolkit
 
-    for module in (main, accounts, partnership, api, search, demo, toolkit, consultations, surveys, strategy, sharing, follow, cycle, risks):
+    for module in (main, accounts, partnership, api, search, demo, toolkit, consultations, surveys, strategy, sharing, follow, performance,
+                   cycle, risks):
         module.init_app(app)
 
     search.attach_specs(app)

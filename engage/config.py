@@ -78,6 +78,9 @@ def load_config(instance_path: Path) -> dict:
             "ENGAGE_TOOLKIT_DIR", str(Path(__file__).resolve().parent.parent / "toolkit")
         ),
         "ENGAGE_SITE_NAME": os.environ.get("ENGAGE_SITE_NAME", "Engage"),
+        # The languages residents may choose (comma-separated locale codes, the first is the
+        # site's own language, in which every text is written); engage/core/i18n.py.
+        "ENGAGE_LANGUAGES": os.environ.get("ENGAGE_LANGUAGES", "en,cy,ur"),
         # The site's public address, the only source of full links (engage/core/urls.py);
         # required in production. ENGAGE_BASE_URL is its old name.
         "ENGAGE_PUBLIC_URL": os.environ.get("ENGAGE_PUBLIC_URL") or os.environ.get("ENGAGE_BASE_URL", ""),

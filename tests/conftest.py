@@ -16,7 +16,12 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from engage import create_app
+from engage.core.i18n import compile_catalogues
 from engage.extensions import db
+
+# The app reads compiled catalogues (`make catalogues` builds them; a test run started with
+# pytest alone gets them here, from translations/*/LC_MESSAGES/messages.po).
+compile_catalogues()
 
 REQUIRE_ALL = os.environ.get("ENGAGE_REQUIRE_ALL") == "1"
 pytest_plugins = ["tests.browser_support", "tests.mail_support"]

@@ -6,16 +6,17 @@ from datetime import date, datetime
 from flask import Flask, current_app, request, url_for
 
 from .glossary import link_terms, term
+from .i18n import current_language, lazy_gettext as _l
 from .numbers import decimal_text, percent_text, whole_text
 from .sanitise import render_markdown
 
 # The main sections of the site, in header order: (label, endpoint).
 NAVIGATION = [
-    ("Toolkit", "toolkit.index"),
-    ("Consultations", "consultations.finder"),
-    ("Have your say", "consultations.have_your_say"),
-    ("You said, we did", "sharing.you_said_we_did"),
-    ("Strategy", "strategy.index"),
+    (_l("Toolkit"), "toolkit.index"),
+    (_l("Consultations"), "consultations.finder"),
+    (_l("Have your say"), "consultations.have_your_say"),
+    (_l("You said, we did"), "sharing.you_said_we_did"),
+    (_l("Strategy"), "strategy.index"),
 ]
 
 
@@ -28,7 +29,7 @@ def navigation():
         prefix = href.rstrip("/") or "/"
         current = request.path == href
         active = not current and request.path.startswith(prefix + "/")
-        items.append({"text": label, "href": href, "current": current, "active": active})
+        items.append({"text": str(label), "href": href, "current": current, "active": active})
     return items
 
 
@@ -40,6 +41,13 @@ def format_date(value, style: str = "long") -> str:
             value = date.fromisoformat(value[:10])
         except ValueError:
             return value
+    language = current_language()
+    if language != "en":  # month names in the reader's language, by Babel's rules for it
+        from babel.dates import format_date as babel_date, format_datetime as babel_datetime
+
+        if isinstance(value, datetime):
+            return babel_datetime(value, "d MMMM y, HH:mm", locale=language)
+        return babel_date(value, {"short": "d MMM y", "month": "MMMM y"}.get(style, "d MMMM y"), locale=language)
     if style == "short":
         return f"{value.day} {value:%b %Y}"
     if style == "month":

@@ -19,6 +19,7 @@ subdomains) and, outside production, ``localhost`` and ``127.0.0.1``.
 """
 from __future__ import annotations
 
+import unicodedata
 from urllib.parse import quote, urlsplit
 
 from flask import Flask, current_app, has_request_context, request
@@ -117,3 +118,14 @@ def external_url(endpoint: str, **values) -> str:
 def path_for(endpoint: str, **values) -> str:
     """A site-relative address, in a request or not."""
     return current_app.url_for(endpoint, _external=False, **values)
+
+
+def local_path(target: str | None) -> str | None:
+    """``target`` when it is a path on this site (safe to redirect to), else None. Control and
+    format characters (a line break would reach the Location header and fail the response) and
+    backslashes (browsers read ``/\\evil.example`` as ``//evil.example``) are refused outright."""
+    if target and not any(ch == "\\" or unicodedata.category(ch).startswith("C") for ch in target):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return None

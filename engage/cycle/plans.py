@@ -32,8 +32,11 @@ REVIEWABLE = ("submitted", "final")  # the PSG may decide on actions
 # ---- who may do what --------------------------------------------------------------------
 
 def is_psg(user) -> bool:
-    """The PSG's decisions are recorded by a partnership officer."""
-    return services.is_officer(user)
+    """Partnership officers act for the Performance and Standards Group; so do its members
+    (the one list of members, kept by engage/performance)."""
+    from ..performance.services import is_psg as member_or_officer
+
+    return member_or_officer(user)
 
 
 def coordinates(user, partnership: Partnership | None) -> bool:
@@ -129,7 +132,7 @@ def decide(actor, plan: DraftPlan, action_id, decision: str, reason: str = "") -
     """The PSG accepts an action or challenges it with its reason (plausible? a priority?).
     A later decision replaces an earlier one; each is kept in the plan's history."""
     if not is_psg(actor):
-        raise RuleError("Only a partnership officer can record the PSG's decision.")
+        raise RuleError("Only a member of the PSG or a partnership officer can record the PSG's decision.")
     if plan.state not in REVIEWABLE:
         raise RuleError("The PSG decides on actions while the plan is with it.")
     action = next((a for a in plan.actions if a.id == to_id(action_id)), None)

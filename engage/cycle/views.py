@@ -271,9 +271,11 @@ def plan_remove_action(plan_id, action_id):
 
 
 @bp.route("/plans/<plan_id>/actions/<action_id>/decision", methods=["POST"])
-@role_required(OFFICER)
+@role_required(*STAFF)
 def plan_decide(plan_id, action_id):
     plan = _plan(plan_id)
+    if not plans.is_psg(current_user):
+        abort(403)
     aid = to_id(action_id)
     if aid is None or not any(a.id == aid for a in plan.actions):
         not_found("That action is not in this plan.")

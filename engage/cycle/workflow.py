@@ -4,7 +4,8 @@ draft --send--> with the PSG --challenge--> back with the partnership --send fin
 with the PSG or final --adopt--> adopted (its actions become the implementation plan's).
 
 The partnership (its coordinators, or a partnership officer) writes and sends; the
-Performance and Standards Group's decisions are recorded by a partnership officer. Every move
+Performance and Standards Group's decisions are recorded by one of its members (the list kept
+by engage/performance) or a partnership officer. Every move
 is a compare-and-set on the state it starts from and is recorded (``DraftPlanMove``).
 """
 from __future__ import annotations
@@ -13,7 +14,7 @@ from ..core import workflows
 
 PARTNERSHIP, PSG = "partnership", "psg"
 ROLES = {PARTNERSHIP: "the partnership's coordinator or a partnership officer",
-         PSG: "a partnership officer, for the Performance and Standards Group"}
+         PSG: "a member of the Performance and Standards Group or a partnership officer"}
 
 TABLE = [
     workflows.step("submit", "Send the draft plan to the PSG", "draft", "submitted", {PARTNERSHIP},

@@ -1,6 +1,15 @@
-from flask import render_template
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
 
-from . import bp
+from ..accounts.roles import OFFICER
+from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
+from ..core.errors import RuleError
+from ..core.forms import attach_error, form_status
+from ..core.security import role_required
+from ..extensions import db
+from . import bp, services
+from .forms import AccessibilityStatementForm
+from .models import AccessibilityStatement
 
 
 @bp.route("/")
@@ -10,7 +19,34 @@ def index():
 
 @bp.route("/accessibility")
 def accessibility():
-    return render_template("main/accessibility.html")
+    statement = services.statement()
+    return render_template("main/accessibility.html", statement=statement or services.draft(),
+                           missing=services.missing(statement), overdue=services.review_overdue(statement))
+
+
+@bp.route("/admin/accessibility-statement", methods=["GET", "POST"])
+@role_required(OFFICER)
+def accessibility_edit():
+    statement = services.statement()
+    form = AccessibilityStatementForm(obj=statement or services.draft())
+    conflict = None
+    if form.validate_on_submit():
+        try:
+            services.save(current_user, {name: form[name].data for name in services.FIELDS}, version=form.version.data)
+        except (EditConflict, *CONFLICTS) as error:
+            db.session.rollback()
+            error = as_conflict(error, AccessibilityStatement, statement.id if statement else 0, form.version.data)
+            error.apply(form)
+            conflict = error.describe(form)
+        except RuleError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash("The accessibility statement has been saved.", "success")
+            return redirect(url_for("main.accessibility_edit"))
+    return render_template("main/accessibility_edit.html", form=form, conflict=conflict, statement=statement,
+                           missing=services.missing(statement)), form_status(form, conflict)
 
 
 @bp.route("/privacy")
@@ -38,3 +74,31 @@ def numbers():
 
     return render_template("main/numbers.html", min_base=rules.min_base(), threshold=disclosure.threshold(),
                            correction=stats.CORRECTION_NAME)
+
+
+@bp.route("/language/<code>")
+def language(code):
+    """Read the site in another language: kept in a cookie (no account), then back to the page."""
+    from flask import current_app, redirect
+
+    from ..core import i18n
+    from ..core.errors import not_found
+    from ..core.params import Query
+
+    if code not in i18n.languages():
+        not_found(i18n.gettext("This site is not available in that language."))
+    target = i18n.safe_next(Query().text("next"))
+    response = redirect(target)
+    response.set_cookie(i18n.COOKIE, code, max_age=i18n.COOKIE_DAYS * 24 * 60 * 60, samesite="Lax",
+                        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")), httponly=True)
+    return response
+
+
+def account_links(user, _viewer=None):
+    """The accessibility statement in an officer's "What you can do" list."""
+    from markupsafe import Markup
+
+    if not (user.is_authenticated and user.role == OFFICER):
+        return None
+    href = url_for("main.accessibility_edit")
+    return Markup(f'<li><a class="govuk-link" href="{href}">Keep the accessibility statement up to date</a></li>')

@@ -160,7 +160,12 @@ def indicator_status(indicator: Indicator) -> str:
     Off track: worse than the monitoring level (the level that triggers action).
     At risk: behind the line but not past the monitoring level.
     """
-    latest = indicator.latest
+    return reading_status(indicator, indicator.latest)
+
+
+def reading_status(indicator: Indicator, latest) -> str:
+    """The status one reading gives its indicator (``indicator_status`` for the latest one;
+    engage/performance asks it of the reading a monitoring period holds)."""
     if latest is None:
         return "no-data"
     direction = indicator.direction

@@ -44,7 +44,7 @@ def test_the_whole_challenge_flow_ends_in_the_implementation_plan(app, users):
     draft_step = next(s for s in cycle.steps if s.title == "Draft action plans" and s.partnership_id == made["ours"].id)
     assert draft_step.done_on == date(2006, 10, 20)       # sending the draft marked its step done
     _refused(plans.add_action, coordinator, plan, {"activity": "Late addition"}, words="draft or back with it")
-    _refused(plans.decide, coordinator, plan, first.id, "accepted", words="Only a partnership officer")
+    _refused(plans.decide, coordinator, plan, first.id, "accepted", words="member of the PSG")
     err = _refused(plans.decide, officer, plan, second.id, "challenged", "")
     assert err.field == "reason"
     plans.decide(officer, plan, first.id, "accepted")
@@ -147,3 +147,22 @@ def test_the_plan_workflow_is_registered_and_says_who_acts_next(app, users):
     assert {s.label for s in status.steps} == {"Send the challenges back", "Adopt into the implementation plan"}
     assert not any(s.yours for s in status.steps)
     assert all(s.yours for s in workflows.status("cycle.plan", plan, users["officer"]).steps)
+
+
+def test_a_member_of_the_psg_records_its_decisions_too(app, users):
+    """The PSG's members are the one list engage/performance keeps; a practitioner on it may
+    challenge, one not on it may not."""
+    from engage.performance.models import PsgMember
+
+    cycle, made = cycle_2006(users)
+    plan = plan_with_actions(users, cycle, made, n=1)
+    plans.move(users["coordinator"], plan, "submit")
+    db.session.commit()
+    practitioner = users["practitioner"]
+    _refused(plans.decide, practitioner, plan, plan.actions[0].id, "challenged", "Why?", words="member of the PSG")
+    db.session.add(PsgMember(user_id=practitioner.id))
+    db.session.commit()
+    plans.decide(practitioner, plan, plan.actions[0].id, "challenged", "Why here?")
+    plans.move(practitioner, plan, "return")
+    db.session.commit()
+    assert plan.state == "returned" and plan.moves[-1].actor_id == practitioner.id

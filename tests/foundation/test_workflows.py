@@ -10,7 +10,8 @@ import pytest
 
 from engage.core import workflows
 
-EXPECTED = {"cycle.plan", "sharing.report", "sharing.response", "strategy.version", "surveys.survey", "toolkit.suggestion"}
+EXPECTED = {"cycle.plan", "performance.stage", "sharing.report", "sharing.response", "strategy.version", "surveys.survey",
+            "toolkit.suggestion"}
 
 
 def test_every_workflow_is_registered(app):

@@ -1,0 +1,227 @@
+"""Languages: which one a page is in, the texts in it, and what is not translated yet.
+
+Every text a person reads is written in the site's own language (English) inside a
+translation call: ``{{ _("Sign in") }}`` or ``{% trans %}...{% endtrans %}`` in templates,
+``_("...")`` / ``lazy_gettext("...")`` (form labels, module-level texts) in Python, with
+``ngettext`` for plurals. Flask-Babel looks the text up in the catalogue of the reader's
+language (``translations/<code>/LC_MESSAGES/messages.po``, compiled to ``.mo`` by
+``make translations``); a text the catalogue lacks is shown in English and noted, so the
+page can say that parts of it are not yet translated instead of mixing languages silently.
+
+Which language: the ``engage_lang`` cookie, set by the language links on every page
+(``main.language``), when it names one of ``ENGAGE_LANGUAGES``; otherwise the first of them.
+Nothing else (no account, no browser header): a person sees the language they chose, and
+everyone who chose nothing sees the site's own. ``dir`` follows the language's script
+(Babel's ``character_order``), so Urdu and Arabic lay out right to left.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from babel import Locale
+from babel.core import UnknownLocaleError
+from flask import Flask, current_app, g, has_app_context, has_request_context, request
+from flask_babel import get_locale, get_translations, refresh
+from flask_babel.speaklater import LazyString
+
+COOKIE = "engage_lang"
+COOKIE_DAYS = 365
+ROOT = Path(__file__).resolve().parent.parent.parent
+CATALOGUES = ROOT / "translations"
+# Templates written before translation came in and not yet moved onto translation calls
+# (tests/foundation/test_translations.py keeps the list true: it can only shrink). A page drawn
+# from one of them says that it is partly in English.
+NOT_YET_TRANSLATED = CATALOGUES / "untranslated_templates.txt"
+
+
+def not_yet_translated() -> frozenset[str]:
+    global _NOT_YET
+    if _NOT_YET is None:
+        try:
+            lines = NOT_YET_TRANSLATED.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            lines = []
+        _NOT_YET = frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+    return _NOT_YET
+
+
+_NOT_YET: frozenset[str] | None = None
+
+
+def languages(app: Flask | None = None) -> list[str]:
+    """The codes residents may choose, the site's own first (at least one, always)."""
+    config = (app or current_app).config
+    codes = [c.strip() for c in str(config.get("ENGAGE_LANGUAGES") or "en").split(",") if c.strip()]
+    known = []
+    for code in codes:
+        try:
+            Locale.parse(code)
+        except (ValueError, UnknownLocaleError):
+            continue
+        if code not in known:
+            known.append(code)
+    return known or ["en"]
+
+
+def default_language(app: Flask | None = None) -> str:
+    return languages(app)[0]
+
+
+def select_locale() -> str:
+    """Flask-Babel's locale selector: the reader's chosen language, or the site's own."""
+    chosen = request.cookies.get(COOKIE, "") if has_request_context() else ""
+    return chosen if chosen in languages() else default_language()
+
+
+def current_language() -> str:
+    """The language of what is being written now: the reader's in a request, else the site's
+    own (emails and background work), else English (outside any app)."""
+    if not has_app_context():
+        return "en"
+    return str(get_locale() or default_language())
+
+
+def direction(code: str | None = None) -> str:
+    """``rtl`` for a language written right to left, else ``ltr``."""
+    try:
+        order = Locale.parse(code or current_language()).character_order
+    except (ValueError, UnknownLocaleError):
+        return "ltr"
+    return "rtl" if order == "right-to-left" else "ltr"
+
+
+def language_name(code: str) -> str:
+    """A language's name in itself ("Cymraeg", "اردو"), as a language link shows it."""
+    try:
+        name = Locale.parse(code).get_display_name(code) or code
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name[:1].upper() + name[1:]
+
+
+def _note_missing(message: str) -> None:
+    if has_request_context() and current_language() != default_language():
+        missing = g.setdefault("engage_untranslated", set())
+        missing.add(message)
+
+
+def _translated(message: str) -> bool:
+    catalogue = getattr(get_translations(), "_catalog", None)
+    return bool(catalogue and catalogue.get(message))
+
+
+def _lookup(message: str) -> str:
+    translations = get_translations()
+    if not _translated(message):
+        _note_missing(message)
+    return translations.gettext(message)
+
+
+def _lookup_plural(singular: str, plural: str, num: int) -> str:
+    translations = get_translations()
+    catalogue = getattr(translations, "_catalog", None)
+    if not (catalogue and catalogue.get((singular, 0))):
+        _note_missing(singular)
+    return translations.ngettext(singular, plural, num)
+
+
+def gettext(message: str, **variables) -> str:
+    """The text in the reader's language (English when not translated yet, and noted)."""
+    text = _lookup(message)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    """One of a text's plural forms for ``num`` in the reader's language (``%(num)s`` is set)."""
+    variables.setdefault("num", num)
+    return _lookup_plural(singular, plural, num) % variables
+
+
+def lazy_gettext(message: str, **variables) -> LazyString:
+    """A text translated when it is shown (form labels, texts defined when a module loads)."""
+    return LazyString(gettext, message, **variables)
+
+
+_ = gettext
+
+
+def untranslated() -> list[str]:
+    """The texts of this request shown in English because the reader's language lacks them."""
+    return sorted(g.get("engage_untranslated", ())) if has_request_context() else []
+
+
+def partly_english() -> bool:
+    """True when this page is drawn from a template whose texts are not yet translatable."""
+    return bool(has_request_context() and g.get("engage_partly_english"))
+
+
+def _before_render(sender, template, context, **extra) -> None:
+    if template.name in not_yet_translated() and current_language() != default_language():
+        g.engage_partly_english = True
+
+
+def language_links() -> list[dict]:
+    """The links a page offers to read it in each other language, each in its own language."""
+    here = request.full_path.rstrip("?") if has_request_context() else "/"
+    from flask import url_for
+
+    current = current_language()
+    return [
+        {"code": code, "name": language_name(code), "dir": direction(code),
+         "href": url_for("main.language", code=code, next=here)}
+        for code in languages() if code != current
+    ]
+
+
+def safe_next(target: str | None) -> str:
+    """The page to go back to after choosing a language: a path on this site, or the home page."""
+    from .urls import local_path
+
+    return local_path(target) or "/"
+
+
+def compile_catalogues(folder: Path = CATALOGUES) -> list[Path]:
+    """Compile each ``messages.po`` whose ``.mo`` is missing or older (tests and ``make``)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    written = []
+    for po in sorted(folder.glob("*/LC_MESSAGES/messages.po")):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as handle:
+            catalogue = read_po(handle, locale=po.parent.parent.name)
+        partial = mo.with_name(f".{mo.name}.{os.getpid()}")
+        with partial.open("wb") as handle:
+            write_mo(handle, catalogue, use_fuzzy=False)
+        os.replace(partial, mo)  # whole or not at all, when two test workers compile at once
+        written.append(mo)
+    return written
+
+
+def init_app(app: Flask) -> None:
+    from ..extensions import babel
+
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(CATALOGUES))
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", default_language(app))
+    babel.init_app(app, locale_selector=select_locale)
+    # Templates translate through the same look-ups as Python, so what is missing is noted
+    # (Jinja's "newstyle" calls put the variables in, escaped, itself).
+    app.jinja_env.install_gettext_callables(_lookup, _lookup_plural, newstyle=True)
+    app.jinja_env.globals.update(
+        current_language=current_language, text_direction=direction, language_links=language_links,
+        untranslated=untranslated, language_name=language_name, partly_english=partly_english,
+    )
+    from flask import before_render_template
+
+    before_render_template.connect(_before_render, app)
+
+    @app.before_request
+    def _fresh_language():
+        # Flask-Babel keeps the locale in ``g``, which lives as long as the app context: where
+        # one context serves several requests (tests), each request must choose again.
+        refresh()
+        g.pop("engage_untranslated", None)
+        g.pop("engage_partly_english", None)
