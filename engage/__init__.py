@@ -82,14 +82,16 @@ def create_app(config: dict | None = None) -> Flask:
 
     init_core(app)
 
-    from . import accounts, api, consultations, cycle, demo, follow, main, partnership, performance, risks, search, sharing, strategy, surveys, toolkit
+    from . import (accounts, api, background, consultations, cycle, demo, follow, funding, main, partnership, performance, risks,
+                   search, sharing, strategy, surveys, toolkit, translations)
 
-    for module in (main, accounts, partnership, api, search, demo, toolkit, consultations, surveys, strategy, sharing, follow, performance,
-                   cycle, risks):
+    for module in (main, accounts, partnership, api, search, demo, toolkit, consultations, surveys, strategy, sharing, follow,
+                   performance, funding, background, translations, cycle, risks):
         module.init_app(app)
 
     search.attach_specs(app)
 
+    from . import backup  # noqa: F401  (its commands join the engage group: engage backup / restore)
     from .cli import engage_cli
 
     app.cli.add_command(engage_cli)

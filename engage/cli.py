@@ -5,6 +5,17 @@ from flask.cli import AppGroup
 engage_cli = AppGroup("engage", help="Engage's own commands (demo data, toolkit, search index).")
 
 
+def _command_job_id(ctx: click.Context) -> None:
+    """Every line a command logs carries ``job_id`` ``command:<name>`` (engage/core/logs.py)."""
+    from .core import logs
+
+    name = ctx.invoked_subcommand or "engage"
+    ctx.with_resource(logs.job("command", name))
+
+
+engage_cli.callback = click.pass_context(_command_job_id)
+
+
 def progress(iterable, length: int, label: str):
     """A progress bar on the command line for long work (imports, reindexing)."""
     return click.progressbar(iterable, length=length, label=label, file=None)
@@ -20,3 +31,18 @@ def send_mail_command():
     left = mail.summary()
     click.echo(f"Sent {counts['sent']:,}; failed {counts['failed']:,} (tried again later); gave up on {counts['given_up']:,}. "
                f"Waiting: {left['waiting']:,} ({left['failing']:,} failing); given up in all: {left['given_up']:,}.")
+
+
+@engage_cli.command("worker")
+@click.option("--threads", default=2, show_default=True, help="Jobs run at once in this process.")
+def worker_command(threads):
+    """Run background jobs (imports, search rebuilds, mail, reading documents) from the queue
+    until stopped (Ctrl+C or SIGTERM): for several web nodes with ENGAGE_QUEUE_URL=redis://...
+    and ENGAGE_QUEUE_RUNNER=none on the web nodes (engage/core/queue.py)."""
+    from flask import current_app
+
+    from .core import queue
+
+    app = current_app._get_current_object()
+    app.config["ENGAGE_QUEUE_RUNNER"] = "none"   # this process runs huey's consumer instead
+    queue.work(app, threads=threads, echo=click.echo)

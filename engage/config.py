@@ -60,6 +60,16 @@ def _database_url(instance_path: Path) -> str:
     return url
 
 
+def _ratelimit_storage() -> str:
+    """Where Flask-Limiter counts: ENGAGE_RATELIMIT_STORAGE, else RATELIMIT_STORAGE_URI (its
+    old name), else Redis at REDIS_URL, else this process's memory (one machine)."""
+    for name in ("ENGAGE_RATELIMIT_STORAGE", "RATELIMIT_STORAGE_URI", "REDIS_URL"):
+        value = (os.environ.get(name) or "").strip()
+        if value:
+            return value
+    return "memory://"
+
+
 def load_config(instance_path: Path) -> dict:
     """Build the configuration mapping for an app whose instance folder is ``instance_path``."""
     env = os.environ.get("ENGAGE_ENV", "development")
@@ -68,7 +78,8 @@ def load_config(instance_path: Path) -> dict:
         "ENGAGE_ENV": env,
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: what people typed never appears in a database error or log line.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         # whoosh (an index folder on this server) or postgres (documents in the database, for
         # several web servers sharing one PostgreSQL database).
         "ENGAGE_SEARCH_BACKEND": os.environ.get("ENGAGE_SEARCH_BACKEND", "whoosh"),
@@ -78,6 +89,10 @@ def load_config(instance_path: Path) -> dict:
             "ENGAGE_TOOLKIT_DIR", str(Path(__file__).resolve().parent.parent / "toolkit")
         ),
         "ENGAGE_SITE_NAME": os.environ.get("ENGAGE_SITE_NAME", "Engage"),
+        # The zone people see times in and type them in (stored times are UTC): engage/core/clock.py.
+        "ENGAGE_TIMEZONE": os.environ.get("ENGAGE_TIMEZONE", "Europe/London"),
+        # Tests only: a file holding the time a running server should take as now (clock.py).
+        "ENGAGE_CLOCK_FILE": os.environ.get("ENGAGE_CLOCK_FILE", ""),
         # The languages residents may choose (comma-separated locale codes, the first is the
         # site's own language, in which every text is written); engage/core/i18n.py.
         "ENGAGE_LANGUAGES": os.environ.get("ENGAGE_LANGUAGES", "en,cy,ur"),
@@ -120,8 +135,13 @@ def load_config(instance_path: Path) -> dict:
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 8,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "WTF_CSRF_TIME_LIMIT": None,
-        # Login attempts per address; storage is in memory unless RATELIMIT_STORAGE_URI is set.
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Rate limits (Flask-Limiter) are counted in this process's memory on one machine;
+        # several web nodes must share one count: ENGAGE_RATELIMIT_STORAGE (or REDIS_URL) names
+        # a Redis server (redis://host:6379/0). If Redis stops answering, each node counts in
+        # its own memory until it is back (forms keep working; limits are per node meanwhile).
+        "RATELIMIT_STORAGE_URI": _ratelimit_storage(),
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_KEY_PREFIX": os.environ.get("ENGAGE_RATELIMIT_PREFIX", "engage"),
         "ENGAGE_LOGIN_LIMIT": os.environ.get("ENGAGE_LOGIN_LIMIT", "10 per minute;50 per hour"),
         # Comments from people who are not signed in (the strategy), per address.
         "ENGAGE_COMMENT_LIMIT": os.environ.get("ENGAGE_COMMENT_LIMIT", "5 per minute;20 per day"),
@@ -135,4 +155,14 @@ def load_config(instance_path: Path) -> dict:
         "ENGAGE_SIGN_IN_ACCOUNT_LIMIT": int(os.environ.get("ENGAGE_SIGN_IN_ACCOUNT_LIMIT", "10")),
         "ENGAGE_SIGN_IN_ADDRESS_LIMIT": int(os.environ.get("ENGAGE_SIGN_IN_ADDRESS_LIMIT", "50")),
         "ENGAGE_INVITE_TOKEN_HOURS": 24 * 7,
+        # Logs (engage/core/logs.py): json (one object a line) or text; json by default in
+        # production. The level: DEBUG, INFO, WARNING or ERROR.
+        "ENGAGE_LOG_FORMAT": os.environ.get("ENGAGE_LOG_FORMAT", "json" if production else "text"),
+        "ENGAGE_LOG_LEVEL": os.environ.get("ENGAGE_LOG_LEVEL", "INFO"),
+        # /metrics for operators (engage/core/metrics.py): shown to a request with
+        # "Authorization: Bearer <ENGAGE_METRICS_TOKEN>", or from an address in
+        # ENGAGE_METRICS_ALLOW (comma-separated addresses or networks, e.g. 127.0.0.1,10.0.0.0/8).
+        # With neither set, /metrics is not there (404).
+        "ENGAGE_METRICS_TOKEN": os.environ.get("ENGAGE_METRICS_TOKEN", ""),
+        "ENGAGE_METRICS_ALLOW": os.environ.get("ENGAGE_METRICS_ALLOW", ""),
     }

@@ -129,9 +129,9 @@ def running(app):
     try:
         yield app
     finally:
-        from engage.core import mail
+        from engage.core import queue
 
-        mail.sender(app).stop()   # the in-process mail sender, before the tables go
+        queue.stop(app)   # the in-process job runner (imports, mail...), before the tables go
         db.session.remove()
         _empty_tables()
         db.session.remove()
@@ -148,6 +148,25 @@ def app(_schema, tmp_path):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture(autouse=True)
+def _clock_runs():
+    """A test that set the clock (engage/core/clock.py) never leaves it set for the next."""
+    yield
+    from engage.core import clock as the_clock
+
+    the_clock.reset()
+
+
+@pytest.fixture
+def clock():
+    """The site's one clock: ``clock.set(datetime(2027, 7, 1, 8, tzinfo=UTC))`` freezes it (a
+    naive time is UTC), ``clock.advance(timedelta(...))`` moves it on; reset after the test."""
+    from engage.core import clock as the_clock
+
+    yield the_clock
+    the_clock.reset()
 
 
 @pytest.fixture

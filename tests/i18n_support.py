@@ -26,6 +26,7 @@ READ_KEYS = {
 READ_ATTRIBUTES = {"alt", "title", "aria-label", "placeholder"}
 PLACEHOLDER = "\uE000"  # stands for an expression's output: never counted as text
 LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+ATTRIBUTE_ONLY = re.compile(r'[\w-]+="[^"]*"')
 
 
 class _Reader(HTMLParser):
@@ -52,6 +53,9 @@ class _Reader(HTMLParser):
             self._check(data)
 
     def _check(self, value):
+        # A macro that writes an attribute (`aria-describedby="{{ ids }}"`) outside a tag.
+        if value and ATTRIBUTE_ONLY.fullmatch(value.strip()):
+            return
         if value and LETTER.search(value.replace(PLACEHOLDER, " ")):
             self.found.append(" ".join(value.replace(PLACEHOLDER, "…").split()))
 

@@ -29,6 +29,7 @@ from ..partnership.services import resolve_place
 from . import bp, services
 from .search import hit_url, run_search
 from .models import AUDIENCES, CHANNELS, STATUSES, Consultation
+from ..core import clock
 
 MAX_Q = 500
 
@@ -214,7 +215,7 @@ def export_results_csv():
 
 @bp.route("/consultations/export.json")
 def export_json():
-    body = {"generated_on": date.today().isoformat(), "licence": "Open data: reuse it freely and say where it came from.",
+    body = {"generated_on": clock.today().isoformat(), "licence": "Open data: reuse it freely and say where it came from.",
             "results_included": results_available(),
             "consultations": [detail_of(c) for c in _public_consultations()]}
     response = jsonify(body)

@@ -22,6 +22,7 @@ from ..demo import register_seeder
 from ..extensions import db
 from ..partnership.models import Area, Organisation, Outcome, Partnership, Priority, Theme
 from .models import AnswerOption, Consultation, ConsultationTag, Finding, Question, ResultFigure, Segment
+from ..core import clock
 
 AGE_BANDS = ["16 to 24", "25 to 44", "45 to 64", "65 and over"]
 
@@ -328,7 +329,7 @@ def _add_results(consultation: Consultation, questions: list[dict], areas: dict[
 
 
 def seed_consultations(echo=lambda m: None, today: date | None = None) -> None:
-    today = today or date.today()
+    today = today or clock.today()
     added = 0
     areas = {a.name: a for a in db.session.scalars(select(Area))}
     for spec in _consultations(today):
@@ -367,3 +368,32 @@ def seed_consultations(echo=lambda m: None, today: date | None = None) -> None:
 
 
 register_seeder(20, seed_consultations)
+
+
+# The demo's consultation page in Welsh: the one whose survey residents can answer in Welsh.
+WELSH_PAGE = "Cleaner streets and parks survey"
+WELSH = {
+    "Tell us how clean your street and your local park are, and what would make the most difference. It takes about five minutes.":
+        "Dywedwch wrthym pa mor lân yw eich stryd a’ch parc lleol, a beth fyddai’n gwneud y gwahaniaeth mwyaf. Mae’n cymryd tua phum munud.",
+    "To check progress on cleaner streets since the 2005 environment survey, and to plan next year's cleaning and parks work.":
+        "I wirio’r cynnydd ar strydoedd glanach ers arolwg amgylchedd 2005, ac i gynllunio gwaith glanhau a pharciau’r flwyddyn nesaf.",
+    "Fill in the survey online, or pick up a paper copy at any library or at the Runcorn and Widnes Direct Link offices. Paper copies come with a freepost envelope.":
+        "Llenwch yr arolwg ar-lein, neu casglwch gopi papur o unrhyw lyfrgell neu o swyddfeydd Direct Link Runcorn a Widnes. Mae amlen radbost gyda chopïau papur.",
+}
+
+
+def seed_welsh(echo=lambda m: None) -> None:
+    from ..core import content
+    from .translation import KIND
+
+    consultation = db.session.scalar(select(Consultation).where(Consultation.title.like(WELSH_PAGE + " %"),
+                                                                Consultation.is_demo.is_(True)))
+    if consultation is None or "cy" not in dict(content.variants(KIND)) or "cy" in content.chosen_offers(KIND.kind, consultation.id):
+        return
+    year = consultation.title.removeprefix(WELSH_PAGE).strip()  # the title carries the year it was seeded
+    known = {**WELSH, consultation.title: f"Arolwg strydoedd a pharciau glanach {year}"}
+    left = content.translate_from(KIND, consultation.id, "cy", known)
+    echo(f"Demo consultation page in Welsh: {'offered' if not left else f'{len(left)} texts still in English'}.")
+
+
+register_seeder(21, seed_welsh)

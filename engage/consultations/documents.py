@@ -12,7 +12,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from ..core import audit, deletion, jobs, uploads
+from ..core import audit, deletion, queue, uploads
 from ..core.errors import not_found
 from ..core.sanitise import clean_text
 from ..extensions import db
@@ -82,7 +82,8 @@ def read_text_later(app: Flask, document: ConsultationDocument) -> None:
     """After the upload's commit: read the document's words in background work, when they
     are still to be read."""
     if document.text_state == uploads.READING:
-        jobs.BACKGROUND.in_background(app, _text_key(document.id), read_text, document.id, name="document-text")
+        queue.enqueue(read_text, document.id, key=_text_key(document.id), label="Read a document's words for search",
+                      now=True)
 
 
 def resume_stalled(app: Flask, consultation: Consultation) -> None:
@@ -95,13 +96,13 @@ def resume_stalled(app: Flask, consultation: Consultation) -> None:
     cutoff = utcnow() - timedelta(seconds=uploads.read_text_seconds() + 60)
     for document in consultation.documents:
         if document.text_state == uploads.READING and document.uploaded_at < cutoff \
-                and not jobs.BACKGROUND.running(_text_key(document.id)):
+                and not queue.pending(_text_key(document.id)):
             read_text_later(app, document)
 
 
 def wait_for_text(document_id: int, timeout: float = 60.0) -> None:
     """Wait for the document's words to be read (tests and benchmarks)."""
-    jobs.BACKGROUND.wait(_text_key(document_id), timeout)
+    queue.wait_for(_text_key(document_id), timeout)
 
 
 def read_text(document_id: int) -> None:

@@ -96,15 +96,16 @@ def fail(token: str, problems: list[str], base: Path | None = None) -> None:
 
 # ---- background imports ------------------------------------------------------------------
 
-def start(app: Flask, token: str, mapping: dict[int, str], replace: bool) -> threading.Thread | None:
-    """Import the stored file in a background thread; progress goes to the JSON record.
+def start(app: Flask, token: str, mapping: dict[int, str], replace: bool) -> int | None:
+    """Import the stored file in background work (a job on the queue, engage/core/queue.py);
+    progress goes to the JSON record. Returns the job's id.
     Returns None when the upload's import has already been started (a second click, or two
     tabs): claiming the upload is one atomic file creation, so only one import ever runs."""
     return UPLOADS.start(app, token, _run, mapping, replace, name="import", phase="reading", done=0, problems=[],
                          **_chosen(mapping, replace))
 
 
-def restart(app: Flask, token: str) -> threading.Thread | None:
+def restart(app: Flask, token: str) -> int | None:
     """Start again, in the background and with the same column choices, an import whose worker
     died (kill -9, a restart) part way: its transaction was never committed, so nothing of it
     is left. None unless the import had stalled (a live one is never started twice), or when
@@ -136,8 +137,9 @@ def _run(base: Path, token: str, record: dict, mapping: dict[int, str], replace:
     from .importing import ImportProblems, import_results
     from .models import Consultation
 
+    mapping = {int(column): role for column, role in mapping.items()}  # JSON keys are words
     try:
-        data = (base / f"{token}.upload").read_bytes()
+        data = UPLOADS.data(token, base)
         consultation = db.session.get(Consultation, record["consultation_id"])
         actor = db.session.get(User, record["user_id"])
         if consultation is None:
@@ -200,7 +202,7 @@ def _run_check(base: Path, token: str, record: dict, mapping: dict[int, str], re
                  "problems": problems})
 
     try:
-        data = (base / f"{token}.upload").read_bytes()
+        data = UPLOADS.data(token, base)
         consultation = db.session.get(Consultation, record["consultation_id"])
         sheet = read_file(record["filename"], data, progress=progress)
         checked(check_file(consultation, sheet, record["format"], mapping, replace=replace, progress=progress).as_dict())

@@ -12,6 +12,7 @@ from ..core.models import link_table, utcnow
 from ..core.concurrency import Versioned
 from ..extensions import db
 from ..core.vocabulary import AUDIENCES  # noqa: F401 (part of this module's vocabulary)
+from ..core import clock
 
 VISIBILITY = {
     "public": "Public: anyone can see it",
@@ -140,7 +141,7 @@ class Consultation(Versioned, db.Model):
 
     @property
     def status(self) -> str:
-        return self.status_on(date.today())
+        return self.status_on(clock.today())
 
     @property
     def status_label(self) -> str:

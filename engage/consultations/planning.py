@@ -37,6 +37,7 @@ from ..partnership.services import place_scope
 from . import services
 from .charts import Bar, Group, bar_chart
 from .models import Consultation, ConsultationTag, ResultFigure, Segment
+from ..core import clock
 
 PLAN_STATUSES = ("planned", "open")
 
@@ -59,7 +60,7 @@ def plan(user, *, area_id: int | None = None, place=None, audience: str | None =
     """Planned and open consultations this person may see, soonest first. A place (a
     PlaceScope, or ``area_id``) follows the place rule: work in it, inside it, and town- or
     borough-wide work that covers it, so the plan shows everyone who may ask its people."""
-    today = today or date.today()
+    today = today or clock.today()
     if place is None and area_id:
         place = place_scope(area_id)
         if place is None:
@@ -118,7 +119,7 @@ class MonthCalendar:
 
 
 def month_calendar(consultations: list[Consultation], month: date, today: date | None = None) -> MonthCalendar:
-    today = today or date.today()
+    today = today or clock.today()
     last = month.replace(day=calendar.monthrange(month.year, month.month)[1])
     opens: dict[date, list] = {}
     closes: dict[date, list] = {}
@@ -248,7 +249,7 @@ def ward_activity(user, *, today: date | None = None, area_id: int | None = None
     """Activity by ward. A place (a PlaceScope, or ``area_id``) keeps the wards it takes in
     under the place rule (the wards inside it, or the ward it is part of) and lists the
     consultations that reached it, with town- and borough-wide ones labelled."""
-    today = today or date.today()
+    today = today or clock.today()
     if place is None and area_id:
         place = place_scope(area_id)
     since = today - timedelta(days=365)

@@ -50,6 +50,7 @@ from .models import (
     consultation_area,
     consultation_priority,
 )
+from ..core import clock
 
 log = logging.getLogger(__name__)
 _WORDS = re.compile(r"\w+", re.UNICODE)
@@ -141,7 +142,7 @@ def _facets(c: Consultation, today: date) -> dict:
 
 def _today() -> date:
     """Today's date (one place, so tests can move the clock)."""
-    return date.today()
+    return clock.today()
 
 
 def _in_order(items, *attrs: str) -> list:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import and_, case, false, func, or_, select, true
+from sqlalchemy.orm import selectinload
 
 from ..accounts.roles import COORDINATOR, OFFICER, PRACTITIONER, VCS
 from ..core import audit, concurrency, deletion, disclosure, events, numbers, registry
@@ -32,6 +33,7 @@ from .models import (
     Finding,
     Question,
 )
+from ..core import clock
 
 __all__ = ["RuleError"]
 
@@ -168,7 +170,7 @@ def get_for_edit(user, consultation_id) -> Consultation:
 
 def status_expression(today: date | None = None):
     """The computed status as an SQL expression (same rule as ``Consultation.status_on``)."""
-    today = today or date.today()
+    today = today or clock.today()
     start = func.coalesce(Consultation.actual_start, Consultation.planned_start)
     close = func.coalesce(Consultation.actual_close, Consultation.planned_close)
     return case(
@@ -201,7 +203,7 @@ def finder_query(user_or_audience, *, statuses=(), area_id=None, place=None, pri
     """Consultations this person may see, open ones first, filtered by status, place (the
     place rule: ``place`` is a PlaceScope, or give ``area_id``), priority (and what it
     replaced) and theme."""
-    today = today or date.today()
+    today = today or clock.today()
     if place is None and area_id:
         place = place_scope(area_id)
         if place is None:
@@ -228,13 +230,19 @@ def finder_query(user_or_audience, *, statuses=(), area_id=None, place=None, pri
     return query.order_by(status_rank_expression(today), start.desc().nulls_last(), Consultation.id.desc())
 
 
+def card_loads() -> list:
+    """Loader options for a list of consultation cards (templates/consultations/_macros.html
+    ``card``): the lead organisation and the places, in one query each for the whole list."""
+    return [selectinload(Consultation.lead_organisation), selectinload(Consultation.areas)]
+
+
 def editable_query(user):
     start = func.coalesce(Consultation.actual_start, Consultation.planned_start)
     return select(Consultation).where(editable_clause(user)).order_by(Consultation.updated_at.desc(), start.desc(), Consultation.id.desc())
 
 
 def results_published(consultation: Consultation, today: date | None = None) -> bool:
-    today = today or date.today()
+    today = today or clock.today()
     return bool(consultation.results_published_on and consultation.results_published_on <= today)
 
 
@@ -386,9 +394,9 @@ def _date_rules(data: dict) -> None:
     start = data.get("actual_start") or data.get("planned_start")
     if data.get("results_published_on") and start and data["results_published_on"] < start:
         raise RuleError("Results cannot be published before the consultation starts", "results_published_on")
-    if data.get("actual_start") and data["actual_start"] > date.today() + timedelta(days=1):
+    if data.get("actual_start") and data["actual_start"] > clock.today() + timedelta(days=1):
         raise RuleError("The actual start date cannot be in the future. Use the planned start date instead", "actual_start")
-    if data.get("actual_close") and data["actual_close"] > date.today() + timedelta(days=1):
+    if data.get("actual_close") and data["actual_close"] > clock.today() + timedelta(days=1):
         raise RuleError("The actual closing date cannot be in the future. Use the planned closing date instead", "actual_close")
 
 
@@ -676,12 +684,12 @@ def similar_consultations(user, data: dict, exclude_id: int | None = None, today
       place rule; a consultation with no places yet may be anywhere), whatever its topic.
 
     Each match says why it was shown. Only ones this person may see are returned."""
-    today = today or date.today()
+    today = today or clock.today()
     since = today - timedelta(days=SIMILAR_WINDOW_DAYS)
     start = func.coalesce(Consultation.actual_start, Consultation.planned_start)
     close = func.coalesce(Consultation.actual_close, Consultation.planned_close)
     query = select(Consultation).where(visible_clause(user)).where(
-        or_(start >= since, close >= since, and_(start.is_(None), close.is_(None), Consultation.created_at >= datetime.combine(since, time.min)))
+        or_(start >= since, close >= since, and_(start.is_(None), close.is_(None), Consultation.created_at >= clock.start_of_day(since)))
     )
     if exclude_id:
         query = query.where(Consultation.id != exclude_id)
@@ -808,7 +816,7 @@ def equality_monitored(consultation: Consultation) -> bool:
 def public_preview(data: dict, today: date | None = None) -> list[str]:
     """What the consultation form's values will show, in words, before it is saved: who can
     see it, and whether it shows as planned or open on "Have your say"."""
-    today = today or date.today()
+    today = today or clock.today()
     draft = Consultation(planned_start=data.get("planned_start"), planned_close=data.get("planned_close"),
                          actual_start=data.get("actual_start"), actual_close=data.get("actual_close"),
                          results_published_on=data.get("results_published_on"))
@@ -833,3 +841,24 @@ def public_preview(data: dict, today: date | None = None) -> list[str]:
     else:
         when = "It shows as closed, with its results."
     return [who, when] if visibility != "public" else [who, when.replace("It shows", "On “Have your say” it shows", 1)]
+
+
+# ---- what residents said about an outcome (engage.core.registry.outcome_evidence) ---------
+
+def outcome_evidence(outcome_ids, user) -> list[dict]:
+    """The consultations linked to these outcomes that ``user`` may see, with a few of their
+    findings, for a ladder stage's page."""
+    from flask import url_for
+    from .models import consultation_outcome
+
+    linked = select(consultation_outcome.c.consultation_id).where(consultation_outcome.c.outcome_id.in_(list(outcome_ids)))
+    rows = db.session.scalars(select(Consultation).where(Consultation.id.in_(linked), visible_clause(user))
+                              .order_by(Consultation.id)).all()
+    out = []
+    for c in rows:
+        findings = db.session.scalars(select(Finding.statement).where(Finding.consultation_id == c.id)
+                                      .order_by(Finding.position, Finding.id).limit(3)).all()
+        out.append({"kind": "Consultation", "title": c.title, "url": url_for("consultations.page", consultation_id=c.id),
+                    "on": c.actual_close or c.planned_close or c.actual_start or c.planned_start,
+                    "summary": c.summary, "points": list(findings)})
+    return out

@@ -126,7 +126,9 @@ def finder():
             theme_id = to_id(topic[1:])
     text = params.query().text("q", MAX_PARAM)
     filters = dict(**_place_filters(place), priority_id=priority_id, theme_id=theme_id, text=text or None)
-    query = services.finder_query(current_user, statuses=statuses, **filters)
+    # What each card shows (organisation, places) loaded with the page: two queries for the
+    # page, not two for each consultation on it.
+    query = services.finder_query(current_user, statuses=statuses, **filters).options(*services.card_loads())
     page = paginate(query, per_page=20)
     # Counts for each status with the other filters applied.
     matching = services.finder_query(current_user, **filters).order_by(None).with_only_columns(

@@ -20,6 +20,7 @@ from . import bp, import_jobs, importing, planning, results, services
 from .forms_results import ImportUploadForm, LayoutForm, mapping_form
 from .import_check import FileCheck, check_file, layout_hint
 from .models import AUDIENCES
+from ..core import clock
 
 EDITORS = services.EDITOR_ROLES
 TEMPLATE_TYPES = {
@@ -271,7 +272,7 @@ def _place_arg():
 
 @bp.route("/consultations/forward-plan")
 def forward_plan():
-    today = date.today()
+    today = clock.today()
     place = _place_arg()
     args = params.query()
     audience = args.choice("audience", AUDIENCES)
@@ -288,7 +289,7 @@ def forward_plan():
 
 @bp.route("/consultations/activity")
 def activity():
-    today = date.today()
+    today = clock.today()
     place = _place_arg()
     order = params.query().choice("order", ("name", "consultations", "responses"), default="name")
     report = planning.ward_activity(current_user, today=today, place=place.scope,

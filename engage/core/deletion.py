@@ -284,8 +284,12 @@ def _merge(items: list[Dependants], new: Dependants) -> None:
 
 
 def _close_history(result: DeletePlan) -> None:
-    """Mark the audit events of every row that goes as belonging to a deleted record."""
-    from .models import AuditEvent
+    """Mark the audit events of every row that goes as belonging to a deleted record, and
+    delete the translations of its texts (engage/core/content.py) and the versions offered of
+    it (a translatable kind is named after its owner's table)."""
+    from sqlalchemy import delete as delete_rows
+
+    from .models import AuditEvent, ContentLanguage, ContentTranslation
 
     by_table = {m.local_table.name: m.class_.__name__ for m in db.Model.registry.mappers}
     for name, sets in result.deleted.items():
@@ -301,6 +305,12 @@ def _close_history(result: DeletePlan) -> None:
                 .values(record_deleted=True)
                 .execution_options(synchronize_session=False)
             )
+            db.session.execute(delete_rows(ContentTranslation).where(
+                ContentTranslation.record_type == name, ContentTranslation.record_id.in_(ids)
+            ).execution_options(synchronize_session=False))
+            db.session.execute(delete_rows(ContentLanguage).where(
+                ContentLanguage.owner_kind == name, ContentLanguage.owner_id.in_(ids)
+            ).execution_options(synchronize_session=False))
 
 
 def delete(actor, obj, summary: str, changes: dict | None = None) -> DeletePlan:

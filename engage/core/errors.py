@@ -39,6 +39,7 @@ def error_response(code: int, detail: str | None = None):
 
 
 def init_app(app: Flask) -> None:
+    from . import logs
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return error_response(
@@ -85,9 +86,9 @@ def init_app(app: Flask) -> None:
 
         db.session.rollback()
         if "database is locked" not in str(error) and "database table is locked" not in str(error):
-            app.logger.exception("Database error on %s", request.path)
+            app.logger.exception("Database error on %s", logs.route())
             return error_response(500)
-        app.logger.warning("Database busy on %s: asked to try again", request.path)
+        app.logger.warning("Database busy on %s: asked to try again", logs.route())
         return busy_response()
 
     @app.errorhandler(HTTPException)
@@ -106,7 +107,7 @@ def init_app(app: Flask) -> None:
         from ..extensions import db
 
         db.session.rollback()
-        app.logger.exception("Unhandled error on %s", request.path)
+        app.logger.exception("Unhandled error on %s", logs.route())
         return error_response(500)
 
     app.register_error_handler(InternalServerError, lambda e: error_response(500))

@@ -60,6 +60,12 @@ TERMS: list[Term] = [
          "How far a figure from a survey could move just by chance of who answered. We show it as a range, such as "
          "35% to 45%. It takes it that the people who answered were picked at random. When people chose to answer, "
          "as in most open surveys, the figure could be further off than the range shows."),
+    Term("exception-report", "Exception report",
+         "A short paper for the board that lists only what has gone wrong: targets that are off track or late, "
+         "and what is being done about them.", ("exception report", "Exception report")),
+    Term("ladder-of-intervention", "Ladder of intervention",
+         "Three steps the partners take when a target stays worse than its monitoring level. At each step someone "
+         "higher up takes charge of the plan to put it right.", ("ladder of intervention", "Ladder of intervention")),
     Term("monitoring-level", "Monitoring level",
          "A point agreed in advance. If a figure gets worse than this, the partners meet to decide what to do.",
          ("monitoring level", "Monitoring level")),
@@ -67,6 +73,8 @@ TERMS: list[Term] = [
          "A change the partners promise to bring about, such as fewer people out of work. Each outcome has indicators and targets."),
     Term("per-1000-residents", "Per 1,000 residents",
          "A count shared out by how many people live in a place, so that big and small wards can be compared fairly."),
+    Term("psg", "PSG (Performance and Standards Group)",
+         "The partners' group that checks how well targets are being met, every six months.", ("PSG",)),
     Term("priority-ward", "Priority ward",
          "A ward where the partnership works hardest to close the gap with the rest of the borough, for example in health, "
          "jobs or crime. Results there are set beside the rest of the borough.",

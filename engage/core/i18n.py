@@ -100,7 +100,8 @@ def language_name(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def _note_missing(message: str) -> None:
+def note_missing(message: str) -> None:
+    """Note that ``message`` is shown in English on a page in another language."""
     if has_request_context() and current_language() != default_language():
         missing = g.setdefault("engage_untranslated", set())
         missing.add(message)
@@ -114,7 +115,7 @@ def _translated(message: str) -> bool:
 def _lookup(message: str) -> str:
     translations = get_translations()
     if not _translated(message):
-        _note_missing(message)
+        note_missing(message)
     return translations.gettext(message)
 
 
@@ -122,7 +123,7 @@ def _lookup_plural(singular: str, plural: str, num: int) -> str:
     translations = get_translations()
     catalogue = getattr(translations, "_catalog", None)
     if not (catalogue and catalogue.get((singular, 0))):
-        _note_missing(singular)
+        note_missing(singular)
     return translations.ngettext(singular, plural, num)
 
 
@@ -144,6 +145,12 @@ def lazy_gettext(message: str, **variables) -> LazyString:
 
 
 _ = gettext
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogue without translating it here (it is translated where
+    it is shown, with ``gettext``): texts kept in tables of constants."""
+    return message
 
 
 def untranslated() -> list[str]:
@@ -225,3 +232,5 @@ def init_app(app: Flask) -> None:
         refresh()
         g.pop("engage_untranslated", None)
         g.pop("engage_partly_english", None)
+        g.pop("engage_content_cache", None)
+        g.pop("engage_content_version", None)

@@ -2,8 +2,9 @@
 upload before it touches the database, so a double click, a second tab or a second web
 worker can never run it twice.
 
-An upload is kept outside the web root in ``ENGAGE_UPLOAD_DIR/<kind>/`` as the bytes
-(``<token>.upload``) and a small JSON record (``<token>.json``: who, for what, state, progress).
+An upload is kept outside the web root: its bytes in the app's upload storage
+(engage/core/storage.py: ``<kind>/<token>.upload``, files in ``ENGAGE_UPLOAD_DIR`` unless
+another storage is set) and, in ``ENGAGE_UPLOAD_DIR/<kind>/``, a small JSON record (``<token>.json``: who, for what, state, progress).
 ``claim`` is one atomic file creation (``<token>.claim``, engage/core/files.py), so of any
 number of submissions exactly one gets it. The others are told what happened: ``outcome``
 says whether the work is running, done or failed, and the view sends them to the page that
@@ -36,14 +37,22 @@ once. Work whose lease was taken over (a process that froze for longer than the 
 fenced: ``holds(token)`` is false, it must not commit, and its ``finish``/``fail`` change
 nothing.
 
-Long work runs in a background thread::
+Long work runs as a job on the queue (engage/core/queue.py), in whichever process runs jobs
+(the web process's runner thread, or ``flask --app wsgi engage worker``)::
 
-    def _work(base, token, record, *args):           # in an app context of its own
-        progress = uploads.progress(token, base)      # phase, done, total -> the record
+    def _work(base, token, record, *args):           # a function of a module (found by name),
+        progress = uploads.progress(token, base)      # args plain JSON; phase, done, total -> the record
         ...
 
     uploads.start(app, token, _work, *args, name="survey-import", phase="checking")
     # None when already claimed; ``uploads.wait(token)`` waits for it (tests, benchmarks)
+
+The claim is taken in the request (so a second click is told at once) and handed to the job,
+which takes it over when it starts (``_run_upload``); the job's worker renews it. When that
+worker is killed, the queue runs the job again after the lease (the takeover of a claim whose
+lease ran out, once); its first run committed nothing, so the upload is imported once.
+``stalled`` is true only when no job of the upload is left on the queue (it died for good):
+then the page offers to start it again.
 """
 from __future__ import annotations
 
@@ -242,7 +251,10 @@ class Background:
         return thread
 
     def _thread(self, app: Flask, token: str, work: Callable[..., None], args: tuple) -> None:
-        with app.app_context():
+        from . import logs
+
+        # Every line it logs carries the job's id: the thread's name (kind and token's start).
+        with app.app_context(), logs.job(threading.current_thread().name):
             try:
                 work(*args)
             finally:
@@ -264,6 +276,30 @@ class Background:
 # Background work that is not an upload's import (reading a document's words, ...).
 BACKGROUND = Background()
 
+# Every kind of upload work (imports), for the operators' figures (engage/core/metrics.py).
+STORES: dict[str, "UploadStore"] = {}
+
+
+def counts() -> dict[tuple[str, str], int]:
+    """{(kind, state): how many} for the uploads kept (a day): running (a live claim),
+    stalled (running, but its worker died), failed, done, uploaded."""
+    out: dict[tuple[str, str], int] = {}
+    for kind, store in sorted(STORES.items()):
+        for state in (RUNNING, "stalled", FAILED):
+            out[(kind, state)] = 0
+        folder = Path(current_app.config["ENGAGE_UPLOAD_DIR"]) / kind
+        if not folder.is_dir():
+            continue
+        for path in folder.glob("*.json"):
+            try:
+                state = json.loads(path.read_text()).get("state")
+            except (OSError, ValueError):
+                continue
+            if state == RUNNING and store.stalled(path.stem, folder):
+                state = "stalled"
+            out[(kind, state)] = out.get((kind, state), 0) + 1
+    return out
+
 
 class UploadStore(Background):
     """Uploads of one kind, with their JSON records and their one-time claims."""
@@ -272,6 +308,11 @@ class UploadStore(Background):
         super().__init__()
         self.kind = kind
         self._leases: dict[str, Lease] = {}
+        STORES[kind] = self
+
+    def job_key(self, token: str) -> str:
+        """The queue's name for the work on this upload (``queue.wait_for``)."""
+        return f"upload:{self.kind}:{token}"
 
     def folder(self, base: Path | None = None) -> Path:
         path = base or Path(current_app.config["ENGAGE_UPLOAD_DIR"]) / self.kind
@@ -286,13 +327,17 @@ class UploadStore(Background):
     def valid(token: str | None) -> bool:
         return bool(token) and bool(_TOKEN.match(token))
 
+    def _key(self, token: str) -> str:
+        """The upload's bytes in the app's upload storage (engage/core/storage.py)."""
+        return f"{self.kind}/{token}.upload"
+
     def store(self, record: dict, data: bytes) -> str:
+        from .storage import upload_storage
+
         self.prune()
         token = secrets.token_urlsafe(24)
-        upload, path, _ = self._paths(token)
-        fd = os.open(upload, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        _, path, _ = self._paths(token)
+        upload_storage().put(self._key(token), data)
         self._write(path, {**record, "state": UPLOADED, "created": time.time()})
         return token
 
@@ -327,15 +372,15 @@ class UploadStore(Background):
         return data
 
     def data(self, token: str, base: Path | None = None) -> bytes | None:
-        upload, _, _ = self._paths(token, base)
-        try:
-            return upload.read_bytes()
-        except OSError:
-            return None
+        from .storage import upload_storage
+
+        return upload_storage().get(self._key(token)) if self.valid(token) else None
 
     def discard_upload(self, token: str, base: Path | None = None) -> None:
-        upload, _, _ = self._paths(token, base)
-        upload.unlink(missing_ok=True)
+        from .storage import upload_storage
+
+        if self.valid(token):
+            upload_storage().delete(self._key(token))
 
     # ---- the one-time claim ---------------------------------------------------------------
 
@@ -370,7 +415,14 @@ class UploadStore(Background):
         the lease (its process died): it may be started again (``takeover=True``)."""
         record = self.load(token, base) or {}
         _, _, marker = self._paths(token, base)
-        return record.get("state") == RUNNING and Lease.expired(marker)
+        return record.get("state") == RUNNING and Lease.expired(marker) and not self.queued(token)
+
+    def queued(self, token: str) -> bool:
+        """Whether a job of this upload is still on the queue (waiting, running, or to be run
+        again after its worker died): then it is not for a person to start it again."""
+        from . import queue
+
+        return queue.pending(self.job_key(token))
 
     def holds(self, token: str) -> bool:
         """Whether this process still holds the upload's claim (work checks it before it
@@ -414,6 +466,9 @@ class UploadStore(Background):
         self._end(token, base, keep=False)
 
     def prune(self, max_age: float = KEEP_SECONDS) -> None:
+        from .storage import upload_storage
+
+        upload_storage().prune(f"{self.kind}/", max_age)
         cutoff = time.time() - max_age
         for path in self.folder().glob("*"):
             try:
@@ -425,15 +480,33 @@ class UploadStore(Background):
     # ---- background work ------------------------------------------------------------------
 
     def start(self, app: Flask, token: str, work: Callable[..., None], *args, name: str, takeover: bool = False,
-              **fields) -> threading.Thread | None:
-        """Claim the upload (the record gets ``fields``) and run ``work(base, token, record,
-        *args)`` in a background thread. None when it was already claimed (a second click, a
-        second tab): the caller says it already ran. ``takeover``: start again the work of a
-        claim whose lease ran out (``stalled``)."""
+              **fields) -> int | None:
+        """Claim the upload (the record gets ``fields``) and queue ``work(base, token, record,
+        *args)`` as a job (``work`` a function of a module, ``args`` plain JSON); returns the
+        job's id. None when it was already claimed (a second click, a second tab): the caller
+        says it already ran. ``takeover``: start again the work of a claim whose lease ran out
+        and that no job will run again (``stalled``)."""
+        from . import queue
+
         base = self.folder()
-        if self.claim(token, base, takeover=takeover, **fields) is None:
+        if takeover and self.queued(token):
             return None
-        return self.in_background(app, token, work, base, token, self.load(token, base) or {}, *args, name=name)
+        lease = self.claim(token, base, takeover=takeover, **fields)
+        if lease is None:
+            return None
+        # The job's worker takes the claim over: this process stops renewing it.
+        self._leases.pop(token, None)
+        lease.stop()
+        return queue.enqueue(_run_upload, self.kind, token, lease.owner, queue.name_of(work), *args,
+                             key=self.job_key(token), label=f"{name.replace('-', ' ').capitalize()} ({self.kind})",
+                             now=True)
+
+    def wait(self, token: str, timeout: float = 60.0) -> None:
+        """Wait for the work on ``token`` (a check in a thread, an import on the queue) to end."""
+        from . import queue
+
+        super().wait(token, timeout)
+        queue.wait_for(self.job_key(token), timeout)
 
     def progress(self, token: str, base: Path | None = None, *, throttled: Collection[str] | None = None,
                  every: float = 0.2, clock: Callable[[], float] = time.monotonic) -> Callable[[str, int, int], None]:
@@ -448,3 +521,46 @@ class UploadStore(Background):
                 self.update(token, base, phase=phase, done=done, total=total)
 
         return report
+
+
+def _adopt(store: UploadStore, token: str, owner: str, base: Path) -> Lease | None:
+    """Take over the claim made for this job (``owner``) or by an earlier run of it whose
+    worker died (its lease ran out: waited for, up to a lease's length). None when the claim
+    is no longer this job's: the work finished or failed, or someone else holds it."""
+    _, _, marker = store._paths(token, base)
+    lease = Lease(marker)
+    lease.owner = f"{owner}.{secrets.token_hex(4)}"
+    ends = time.monotonic() + lease.seconds * 1.5
+    while True:
+        with lease._locked():
+            holder = Lease.holder(marker)
+            if holder is None or holder == Lease.DONE or not holder.startswith(owner):
+                return None
+            if holder == owner or Lease.expired(marker, lease.seconds):
+                lease._write(lease.owner)
+                return lease
+        if time.monotonic() > ends:  # a run of it still renews the claim: not ours
+            raise RuntimeError("An earlier run of this upload's work still holds its claim")
+        time.sleep(min(0.25, lease.seconds / 4))
+
+
+def _run_upload(kind: str, token: str, owner: str, work_name: str, *args) -> None:
+    """The job of an upload's work (``UploadStore.start``): take the claim over, then run the
+    work with the upload's record, in this worker; stop renewing the claim when it ends."""
+    from . import queue
+
+    work = queue.resolve(current_app._get_current_object(), work_name)  # imports the module: its store exists
+    store = STORES[kind]
+    base = store.folder()
+    lease = _adopt(store, token, owner, base)
+    if lease is None:
+        return
+    store._leases[token] = lease.keep_alive()
+    try:
+        if queue.current() is not None and queue.current().attempt > 1:
+            store.update(token, base, restarted=True)
+        work(base, token, store.load(token, base) or {}, *args)
+    finally:
+        left = store._leases.pop(token, None)
+        if left is not None:  # the work ended without finish or fail (it broke): stop renewing,
+            left.stop()       # so the claim runs out and the queue's next run takes it over

@@ -6,9 +6,10 @@ the current transaction: work that is rolled back stores (and sends) nothing, an
 processes making the same move store it once (the second insert does nothing). Without a key
 each call is a message of its own.
 
-Sending never happens inside a visitor's request. After a commit that stored mail, the
-in-process sender (one background thread per app) wakes up; ``flask --app wsgi engage
-send-mail`` does the same from cron or a systemd timer. Both take messages with a
+Sending never happens inside a visitor's request. After a commit that stored mail, a
+"send the mail that is due" job goes on the queue (engage/core/queue.py: the web process's
+runner thread, or ``flask --app wsgi engage worker``; it queues itself again for the next
+retry); ``flask --app wsgi engage send-mail`` does the same from cron or a systemd timer. Both take messages with a
 compare-and-set claim on the row (a lease of ``ENGAGE_MAIL_LEASE_SECONDS``), so two senders
 (threads, processes, machines) never send the same message twice; a sender that dies
 mid-send lets its lease run out and the message is tried again.
@@ -31,7 +32,6 @@ from __future__ import annotations
 
 import secrets
 import smtplib
-import threading
 from datetime import timedelta
 from email.message import EmailMessage
 from typing import Callable
@@ -40,12 +40,12 @@ from flask import Flask, current_app
 from sqlalchemy import case, func, or_, select, update
 
 from .forms import one_line
+from .metrics import MAIL_FAILED, MAIL_SENT
 from .urls import external_url, path_for  # noqa: F401  (the one public address)
 
 WAITING, SENT, GIVEN_UP = "waiting", "sent", "given-up"
 _STORED = "engage_mail_stored"
 _HANDLERS = "engage_mail_handlers"
-_SENDER = "engage_mail_sender"
 _LOGGED = "engage_outbox"          # messages "sent" to the log (no MAIL_SERVER), newest last
 
 
@@ -113,9 +113,13 @@ class _Connection:
     def send(self, message: EmailMessage, personal: bool) -> None:
         config = current_app.config
         if not config.get("MAIL_SERVER"):
-            to = "(a resident)" if personal else message["To"]
-            current_app.logger.warning("Email not sent (no MAIL_SERVER set). To: %s\nSubject: %s\n\n%s", to,
-                                       message["Subject"], "(not shown)" if personal else message.get_content())
+            # Local use only. No address reaches the log; a staff message's words (a reset or
+            # invitation link a developer needs) are shown only outside production.
+            show = not personal and config.get("ENGAGE_ENV") != "production"
+            current_app.logger.warning("Email not sent (no MAIL_SERVER set). To: %s\nSubject: %s\n\n%s",
+                                       "(a resident)" if personal else "(a member of staff)",
+                                       message["Subject"] if show else "(not shown)",
+                                       message.get_content() if show else "(not shown)")
             current_app.extensions.setdefault(_LOGGED, []).append(message)
             return
         if self.smtp is None:
@@ -152,11 +156,14 @@ def _permanent(error: Exception) -> bool:
 
 
 def _describe(error: Exception) -> str:
-    """What went wrong, without an address in it."""
+    """What went wrong, without an address in it (a server's answer often quotes the address,
+    so only its code is kept)."""
     if isinstance(error, smtplib.SMTPResponseException):
         return f"{type(error).__name__}: {error.smtp_code}"
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return "SMTPRecipientsRefused: " + ", ".join(str(code) for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPException):
+        return type(error).__name__
     return f"{type(error).__name__}: {error}"[:300]
 
 
@@ -232,8 +239,10 @@ def send_due(limit: int | None = None) -> dict:
                         row.lease_until = None
                         row.next_try_at = now + timedelta(seconds=min(retry * 2 ** (row.attempts - 1), 6 * 3600))
                         counts["failed"] += 1
-                    current_app.logger.error("Email %s not sent (%s, attempt %d): %s", row.id, row.last_error,
-                                             row.attempts, row.subject)
+                    # The row's id and topic only: a subject can name a person.
+                    current_app.logger.error("Email %s (%s) not sent (%s, attempt %d, %s)", row.id, row.topic or "no topic",
+                                             row.last_error, row.attempts, row.state)
+                    MAIL_FAILED.labels(outcome="given_up" if row.state == GIVEN_UP else "retry").inc()
                     db.session.commit()
                     server_down = not isinstance(error, (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused))
                     if server_down and row.state == WAITING:
@@ -258,6 +267,7 @@ def send_due(limit: int | None = None) -> dict:
                         to_address="" if row.personal else table.c.to_address))
                     db.session.commit()
                 counts["sent"] += 1
+                MAIL_SENT.inc()
             if server_down:
                 break
     finally:
@@ -301,91 +311,58 @@ def next_due_in() -> float | None:
     return max(0.0, (soonest - utcnow()).total_seconds())
 
 
-# ---- the in-process sender ------------------------------------------------------------------
+# ---- sending as a job on the queue ----------------------------------------------------------
 
-class BackgroundSender:
-    """One thread per app that sends after each commit that stored mail (never in the
-    request that stored it), and wakes again when a retry falls due; it ends when nothing
-    waits. ``wait_idle`` lets tests and benchmarks wait for it."""
-
-    def __init__(self, app: Flask):
-        self.app = app
-        self.lock = threading.Condition()
-        self.asked = 0
-        self.answered = 0
-        self.thread: threading.Thread | None = None
-        self.stopped = False
-
-    def wake(self) -> None:
-        with self.lock:
-            if self.stopped:
-                return
-            self.asked += 1
-            self.lock.notify_all()
-            if self.thread is None:
-                self.thread = threading.Thread(target=self._run, name="engage-mail", daemon=True)
-                self.thread.start()
-
-    def _run(self) -> None:
-        from ..extensions import db
-
-        while True:
-            with self.lock:
-                asked = self.asked
-            wait = None
-            with self.app.app_context():
-                try:
-                    send_due()
-                    wait = next_due_in()
-                except Exception:  # noqa: BLE001  (logged; the next wake or cron tries again)
-                    self.app.logger.exception("The background mail sender failed")
-                    wait = 60.0
-                finally:
-                    db.session.remove()
-            with self.lock:
-                self.answered = max(self.answered, asked)
-                self.lock.notify_all()
-                if self.asked > asked and not self.stopped:
-                    continue
-                if wait is None or self.stopped:
-                    self.thread = None
-                    return
-                self.lock.wait(timeout=max(0.5, min(wait, 300.0)))
-                if self.stopped:
-                    self.thread = None
-                    self.lock.notify_all()
-                    return
-
-    def wait_idle(self, timeout: float = 60.0) -> bool:
-        """Wait until every wake so far has been answered by a full pass."""
-        with self.lock:
-            asked = self.asked
-            return self.lock.wait_for(lambda: self.answered >= asked, timeout)
-
-    def stop(self, timeout: float = 30.0) -> None:
-        with self.lock:
-            self.stopped = True
-            self.lock.notify_all()
-            thread = self.thread
-        if thread is not None:
-            thread.join(timeout)
+SEND_KEY = "mail.send"   # the queue's name for "send the mail that is due" (one waits at a time)
 
 
-def sender(app: Flask | None = None) -> BackgroundSender:
-    app = app or current_app._get_current_object()
-    found = app.extensions.get(_SENDER)
-    if found is None:
-        found = app.extensions[_SENDER] = BackgroundSender(app)
-    return found
+def _next_attempt_in() -> float | None:
+    """Seconds until a waiting message can next be tried: its retry time, or the end of the
+    lease of a sender that took it and died. None when nothing waits."""
+    from ..extensions import db
+    from .models import OutboxMessage, utcnow
+
+    table = OutboxMessage.__table__
+    later = case((table.c.lease_until > table.c.next_try_at, table.c.lease_until), else_=table.c.next_try_at)
+    soonest = db.session.scalar(select(func.min(later)).where(table.c.state == WAITING))
+    db.session.commit()
+    if soonest is None:
+        return None
+    return max(0.0, (soonest - utcnow()).total_seconds())
+
+
+def send_job() -> None:
+    """The queue's job: send what is due (``send_due``: each message claimed once, so two
+    senders never send one twice), then queue itself for when the next retry falls due."""
+    from . import queue
+
+    send_due()
+    later = _next_attempt_in()
+    if later is not None:
+        queue.enqueue(send_job, key=SEND_KEY, label="Send the emails that are due", delay=max(1.0, later), now=True)
+
+
+def wake(app: Flask | None = None) -> int | None:
+    """Queue a pass of the sender now (after a commit that stored mail)."""
+    from . import queue
+
+    return queue.enqueue(send_job, key=SEND_KEY, label="Send the emails that are due", now=True)
 
 
 def wait_idle(app: Flask | None = None, timeout: float = 60.0) -> bool:
-    return sender(app).wait_idle(timeout)
+    """Wait until every pass of the sender queued so far (and due now) has run: the mail
+    stored before this call has been sent, or failed and waits for its retry."""
+    from . import queue
+
+    app = app or current_app._get_current_object()
+    if not app.config.get("ENGAGE_MAIL_BACKGROUND", True):
+        return True
+    return queue.wait_for(SEND_KEY, timeout, app)
 
 
 def _after_commit(session) -> None:
     if session.info.pop(_STORED, None) and current_app.config.get("ENGAGE_MAIL_BACKGROUND", True):
-        sender().wake()
+        wake()
 
 
 def _after_rollback(session) -> None:

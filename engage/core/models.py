@@ -1,16 +1,18 @@
 """Shared models: the audit trail, and ``link_table`` for the plain many-to-many tables."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Table, Text, false
+from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Table, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
+from . import clock
 
 
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+# Stored times are naive UTC; "now" comes from the one clock (engage/core/clock.py), which
+# tests can set. Kept here under its old name for the column defaults and older callers.
+utcnow = clock.utcnow
 
 
 def link_table(name: str, *columns: tuple[str, str]) -> Table:
@@ -78,3 +80,79 @@ class OutboxMessage(db.Model):
     first_failed_at: Mapped[datetime | None] = mapped_column(DateTime)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_error: Mapped[str | None] = mapped_column(String(300))
+
+
+class QueueJob(db.Model):
+    """One piece of background work (engage/core/queue.py): what to run (``name``, ``args``),
+    where it is (``state``: queued, running, done, dead), who runs it and until when
+    (``claimed_by``, ``lease_until``: renewed while its worker lives), its tries and the last
+    error. The queue library carries the job's id to a worker; this row is what makes the job
+    survive a killed worker, be retried with backoff, and land on the dead-letter list."""
+
+    __tablename__ = "queue_job"
+    __table_args__ = (
+        Index("ix_queue_job_due", "state", "next_try_at"),
+        # At most one job of a key waits at a time ("send the mail that is due").
+        Index("ux_queue_job_queued_key", "key", unique=True,
+              sqlite_where=text("state = 'queued'"), postgresql_where=text("state = 'queued'")),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))                        # "engage.search.services:_rebuild"
+    label: Mapped[str] = mapped_column(String(200), default="")           # what people read: "Rebuild the search index"
+    key: Mapped[str | None] = mapped_column(String(200), index=True)       # waited for by this name
+    args: Mapped[list | None] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(12), default="queued")      # queued, running, done, dead
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    max_attempts: Mapped[int] = mapped_column(Integer, default=5)
+    next_try_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    dispatched_at: Mapped[datetime | None] = mapped_column(DateTime)      # last handed to the queue library
+    claimed_by: Mapped[str | None] = mapped_column(String(60))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+
+
+class ContentTranslation(db.Model):
+    """A text written by staff (a survey question, a consultation's summary), in another
+    language or an easy-read version (engage/core/content.py). ``source_hash`` is the hash of
+    the English it was translated from: when the English changes, the translation is out of
+    date and is not shown until someone updates it."""
+
+    __tablename__ = "content_translation"
+    __table_args__ = (
+        Index("ux_content_translation_text", "record_type", "record_id", "field", "language", unique=True),
+        Index("ix_content_translation_owner", "owner_kind", "owner_id", "language"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_kind: Mapped[str] = mapped_column(String(40))      # the unit translated together: "survey"
+    owner_id: Mapped[int] = mapped_column(Integer)
+    record_type: Mapped[str] = mapped_column(String(60))     # the table of the record the text is in
+    record_id: Mapped[int] = mapped_column(Integer)
+    field: Mapped[str] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text, default="")
+    source_hash: Mapped[str] = mapped_column(String(64))
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ContentLanguage(db.Model):
+    """A language (or easy read) that a translated unit is offered in to residents, once every
+    one of its texts is translated; who offered it and when."""
+
+    __tablename__ = "content_language"
+    __table_args__ = (Index("ux_content_language", "owner_kind", "owner_id", "language", unique=True),
+                      {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_kind: Mapped[str] = mapped_column(String(40))
+    owner_id: Mapped[int] = mapped_column(Integer)
+    language: Mapped[str] = mapped_column(String(20))
+    offered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    offered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -31,7 +31,9 @@ for optional features. Instead the capability that *has* something registers it 
     Kinds of thing a record can link to across capabilities (a toolkit entry, a findings
     report's response). ``links.register(LinkKind(...))``; the linking capability stores
     ``(kind, target_id)`` and asks ``links.resolve(kind, target_id)`` for a title and URL
-    (``None`` once the target is gone or the reader may not see it).
+    (``None`` once the target is gone or the reader may not see it). Kinds in use:
+    ``toolkit-entry``, ``plan-action``, ``findings-response``, ``findings-report``,
+    ``consultation`` and ``outcome`` (funding bids cite the last three as their evidence).
 
 ``evidence``
     Evidence a findings report's key finding can cite from another capability, with figures
@@ -63,6 +65,14 @@ for optional features. Instead the capability that *has* something registers it 
     ``take_part_url`` is only for outside sites and is used when no capability has one.
     ``take_part.link(consultation)`` gives the link to show (templates: ``take_part_link(c)``).
     Resident surveys use it: an open survey is its consultation's "Take part" link.
+``outcome_evidence``
+    What residents said about an outcome, from the capabilities that hold it, so a ladder
+    stage's page (engage/performance) can show it beside the figures. ``outcome_evidence.
+    register(find)`` where ``find(outcome_ids, user)`` returns ``[{"kind", "title", "url",
+    "on" (date or None), "summary", "points" (a few short lines)}, ...]`` of what ``user`` may
+    see; ``outcome_evidence.find(outcome_ids, user)`` gathers them, newest first.
+    Consultations give consultations and their findings; results sharing gives findings
+    reports and the partnerships' published responses.
 ``purges``
     Steps that delete personal data past its time, run by ``flask --app wsgi engage
     purge-expired``. ``purges.register(name, step)`` where ``step(now, echo)`` deletes,
@@ -234,7 +244,25 @@ class Purges:
         return {name: step(now, echo) for name, step in current_app.extensions.get(self.key, {}).items()}
 
 
+class OutcomeEvidence:
+    key = "engage_outcome_evidence"
+
+    def register(self, find: Callable, app: Flask | None = None) -> None:
+        app = app or current_app
+        app.extensions.setdefault(self.key, []).append(find)
+
+    def find(self, outcome_ids, user=None) -> list[dict]:
+        ids = [i for i in outcome_ids if i]
+        if not ids:
+            return []
+        out = []
+        for find in current_app.extensions.get(self.key, []):
+            out.extend(find(ids, user))
+        return sorted(out, key=lambda item: (item.get("on") is not None, item.get("on")), reverse=True)
+
+
 panels = Panels()
+outcome_evidence = OutcomeEvidence()
 facts = Facts()
 contacts = Contacts()
 links = Links()

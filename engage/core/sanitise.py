@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import bleach
 import markdown as md
@@ -56,12 +57,29 @@ def _task(match) -> str:
     return f'<li class="engage-check"><label class="engage-check__label"><input type="checkbox" disabled{checked}> {match.group(2)}</label></li>'
 
 
+# Remembered renderings: the HTML depends on nothing but the text, so the text itself is the
+# key and a changed text is simply a new key (nothing can be shown out of date or to the wrong
+# person). Markdown and bleach were most of the work of a survey's start page, the strategy and
+# a findings report (bench/pages.py). Long texts are rendered afresh, to bound the memory kept.
+_REMEMBER_CHARS = 20_000
+
+
 def render_markdown(text: str | None) -> Markup:
     """Markdown to safe HTML, with GOV.UK classes and "- [ ] item" checklists."""
-    html = md.markdown(text or "", extensions=["tables", "sane_lists", "toc"], output_format="html")
+    text = str(text or "")
+    if len(text) <= _REMEMBER_CHARS:
+        return _remembered_markdown(text)
+    return _render_markdown(text)
+
+
+def _render_markdown(text: str) -> Markup:
+    html = md.markdown(text, extensions=["tables", "sane_lists", "toc"], output_format="html")
     # Clean first; the checklist markup added afterwards is fixed text around cleaned content.
     html = _TASK.sub(_task, clean_html(html))
     return Markup(add_govuk_classes(html))
+
+
+_remembered_markdown = lru_cache(maxsize=1024)(_render_markdown)
 
 
 _CLASSES = {

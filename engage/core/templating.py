@@ -1,10 +1,15 @@
-"""What every template can use: the navigation, filters for dates, numbers and Markdown."""
+"""What every template can use: the navigation, filters for dates, numbers and Markdown.
+
+Times: stored times are UTC (engage/core/clock.py); the ``date``, ``time`` and ``local`` filters
+are the one way a template shows one, on the site's clocks (``ENGAGE_TIMEZONE``). Never call
+``strftime`` on a stored time in a template: it would show UTC."""
 from __future__ import annotations
 
 from datetime import date, datetime
 
 from flask import Flask, current_app, request, url_for
 
+from . import clock
 from .glossary import link_terms, term
 from .i18n import current_language, lazy_gettext as _l
 from .numbers import decimal_text, percent_text, whole_text
@@ -34,6 +39,8 @@ def navigation():
 
 
 def format_date(value, style: str = "long") -> str:
+    """``7 July 2027`` (``short``: ``7 Jul 2027``, ``month``: ``July 2027``); a stored time also
+    gets ``at 09:00`` on the site's clocks (``day``: its local date only)."""
     if value is None or value == "":
         return ""
     if isinstance(value, str):
@@ -41,12 +48,16 @@ def format_date(value, style: str = "long") -> str:
             value = date.fromisoformat(value[:10])
         except ValueError:
             return value
+    if isinstance(value, datetime):
+        value = clock.local(value)   # stored UTC, shown on the site's clocks
+        if style == "day":
+            value = value.date()
     language = current_language()
     if language != "en":  # month names in the reader's language, by Babel's rules for it
         from babel.dates import format_date as babel_date, format_datetime as babel_datetime
 
         if isinstance(value, datetime):
-            return babel_datetime(value, "d MMMM y, HH:mm", locale=language)
+            return babel_datetime(value, "d MMMM y, HH:mm", tzinfo=clock.zone(), locale=language)
         return babel_date(value, {"short": "d MMM y", "month": "MMMM y"}.get(style, "d MMMM y"), locale=language)
     if style == "short":
         return f"{value.day} {value:%b %Y}"
@@ -55,6 +66,18 @@ def format_date(value, style: str = "long") -> str:
     if isinstance(value, datetime):
         return f"{value.day} {value:%B %Y} at {value:%H:%M}"
     return f"{value.day} {value:%B %Y}"
+
+
+def format_time(value) -> str:
+    """A stored time's ``HH:MM`` on the site's clocks."""
+    if value is None or value == "":
+        return ""
+    return f"{clock.local(value):%H:%M}"
+
+
+def local_time(value):
+    """A stored time as an aware datetime on the site's clocks, for a template's own format."""
+    return clock.local(value)
 
 
 def format_number(value, places: int = 0) -> str:
@@ -67,6 +90,8 @@ def format_number(value, places: int = 0) -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["time"] = format_time
+    app.jinja_env.filters["local"] = local_time
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["glossary"] = link_terms

@@ -30,7 +30,9 @@ STATUSES = {"done": "Done", "late": "Late", "due": "Due now", "upcoming": "Comin
 
 
 def _today() -> date:
-    return date.today()
+    from ..core import clock
+
+    return clock.today()  # Europe/London's date, settable in tests (engage/core/clock.py)
 
 
 def is_officer(user) -> bool:

@@ -56,7 +56,7 @@ def index():
 def year_page(number, done_form=None, status=200):
     cycle = _year(number)
     return render_template("cycle/year.html", cycle=cycle, rows=services.rows_of(cycle), counts=services.counts(cycle),
-                           status_of=services.status_of, statuses=services.STATUSES, today=date.today(),
+                           status_of=services.status_of, statuses=services.STATUSES, today=services._today(),
                            can_mark=lambda s: services.can_mark_done(current_user, s) and not (s.event and not services.is_officer(current_user)),
                            done_form=done_form or DoneForm(), signed_in=current_user.is_authenticated), status
 

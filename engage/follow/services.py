@@ -30,6 +30,7 @@ from ..extensions import db
 from ..partnership.models import Area, Priority
 from ..partnership.places import places_scope
 from .models import CADENCES, KINDS, Follow, FollowAddress, FollowNews, FollowOpened
+from ..core import clock
 
 YEAR = timedelta(days=365)
 WEEK = timedelta(days=7)
@@ -349,7 +350,7 @@ def announce_opened(today: date | None = None) -> list[int]:
     from ..consultations.services import status_expression
     from ..core import events
 
-    today = today or date.today()
+    today = today or clock.today()
     start = func.coalesce(Consultation.actual_start, Consultation.planned_start)
     opened = db.session.scalars(select(Consultation.id).where(
         Consultation.visibility == "public", status_expression(today) == "open", start >= today - WEEK,

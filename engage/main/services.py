@@ -1,12 +1,12 @@
 """The accessibility statement's rules (Public Sector Bodies Accessibility Regulations 2018)."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date
 
 from flask import current_app
 from sqlalchemy import select
 
-from ..core import audit, concurrency
+from ..core import audit, clock, concurrency
 from ..core.errors import RuleError
 from ..core.i18n import gettext as _
 from ..extensions import db
@@ -50,7 +50,7 @@ def review_overdue(st: AccessibilityStatement | None, today: date | None = None)
     if st is None or st.id is None:
         return False
     last = st.reviewed_on or st.prepared_on
-    today = today or date.today()
+    today = today or clock.today()
     return last is None or (today - last).days > REVIEW_DAYS
 
 
@@ -61,7 +61,7 @@ FIELDS = ("organisation", "compliance", "non_compliant", "disproportionate_burde
 
 def save(actor, data: dict, version=concurrency.UNCHECKED, today: date | None = None) -> AccessibilityStatement:
     """Save the statement after its rules; recorded (who, what changed) and flushed."""
-    today = today or date.today()
+    today = today or clock.today()
     data = {key: data.get(key) for key in FIELDS}
     _check(data, today)
     st = statement()
@@ -74,7 +74,7 @@ def save(actor, data: dict, version=concurrency.UNCHECKED, today: date | None = 
     for key, value in data.items():
         setattr(st, key, value.strip() if isinstance(value, str) else value)
     st.updated_by_id = getattr(actor, "id", None)
-    st.updated_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    st.updated_at = clock.utcnow()
     audit.record(actor, "create" if creating else "update", st, "Accessibility statement saved")
     concurrency.flush(st)
     return st

@@ -8,6 +8,6 @@ def init_app(app: Flask) -> None:
     from . import demo, views, views_postcodes  # noqa: F401  (demo registers the demo postcodes)
 
     app.register_blueprint(bp)
-    from .links import register as register_links
+    from . import links
 
-    register_links(app)  # an outcome, for risks and plan actions to link to
+    links.register(app)  # an outcome, for a funding bid to cite

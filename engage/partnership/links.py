@@ -1,30 +1,29 @@
-"""The partnership's kind of link for other capabilities (``engage.core.registry.links``): an
-outcome of the outcomes framework. A risk names the outcomes it threatens; a plan action the
-outcome it serves."""
+"""Outcomes of the outcomes framework as a kind of link for other capabilities
+(``engage.core.registry.links``): a funding bid names the outcomes it would move. The
+framework is public."""
 from __future__ import annotations
 
-from flask import Flask, url_for
+from flask import Flask
 from sqlalchemy import select
 
+from ..core.params import to_id
 from ..core.registry import LinkKind, links
+from ..core.urls import path_for
 from ..extensions import db
-from .models import Framework, Outcome, Priority
-
-OUTCOME_LINK_KIND = "outcome"
+from .models import Outcome
 
 
 def _choices(user):
-    rows = db.session.scalars(select(Outcome).join(Priority).join(Framework)
-                              .order_by(Framework.starts_on.desc(), Priority.position, Outcome.code, Outcome.id))
-    return [(o.id, f"{o.code} {o.title}".strip()) for o in rows]
+    return [(o.id, str(o)) for o in db.session.scalars(select(Outcome).order_by(Outcome.code, Outcome.title))]
 
 
 def _resolve(target_id, user):
-    outcome = db.session.get(Outcome, target_id)
-    if outcome is None:
+    oid = to_id(target_id)
+    found = db.session.get(Outcome, oid) if oid else None
+    if found is None:
         return None
-    return str(outcome), url_for("partnership.outcomes", _anchor=f"priority-{outcome.priority_id}")
+    return str(found), path_for("partnership.outcomes", _anchor=f"priority-{found.priority_id}")
 
 
 def register(app: Flask) -> None:
-    links.register(LinkKind(OUTCOME_LINK_KIND, "Outcome", _choices, _resolve), app)
+    links.register(LinkKind("outcome", "Outcome", _choices, _resolve), app)

@@ -17,6 +17,7 @@ from ..partnership.models import Indicator, IndicatorReading, Organisation, Outc
 from .models import LadderStage, MonitoringPeriod, PsgMember, TargetSetting
 
 PERIODS = [
+    ("April to June 2005", "quarterly", date(2005, 4, 1), date(2005, 6, 30), date(2005, 8, 17)),
     ("April to September 2005", "six-monthly", date(2005, 4, 1), date(2005, 9, 30), date(2005, 11, 16)),
     ("October 2005 to March 2006", "six-monthly", date(2005, 10, 1), date(2006, 3, 31), date(2006, 5, 17)),
     ("April to June 2006", "quarterly", date(2006, 4, 1), date(2006, 6, 30), date(2006, 8, 16)),

@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
 from ..accounts.roles import OFFICER
-from ..core import audit
+from ..core import audit, clock
 from ..core.errors import RuleError, not_found
 from ..core.mail import queue_mail
 from ..core.params import to_id
@@ -37,7 +37,7 @@ DUE_SOON_DAYS = 14
 
 
 def _today() -> date:
-    return date.today()
+    return clock.today()   # the site's date (engage/core/clock.py)
 
 
 def add_months(day: date, months: int) -> date:
@@ -161,7 +161,7 @@ def open_stage(indicator: Indicator) -> LadderStage | None:
                                                        LadderStage.state.in_(OPEN_STATES)).order_by(LadderStage.id.desc()).limit(1))
 
 
-def _manual(indicator: Indicator, reviews: list[MonitoringPeriod]) -> dict[int, int]:
+def manual_starts(indicator: Indicator, reviews: list[MonitoringPeriod]) -> dict[int, int]:
     index = {p.id: i for i, p in enumerate(reviews)}
     out: dict[int, int] = {}
     for stage in stages_of(indicator):
@@ -173,7 +173,7 @@ def _manual(indicator: Indicator, reviews: list[MonitoringPeriod]) -> dict[int, 
 
 def series(indicator: Indicator, today: date | None = None, upto: MonitoringPeriod | None = None) -> list[ladder.Point]:
     reviews = ended_reviews(today, upto)
-    return ladder.series(indicator, reviews, annual_only(indicator), _manual(indicator, reviews))
+    return ladder.series(indicator, reviews, annual_only(indicator), manual_starts(indicator, reviews))
 
 
 # ---- working out the ladder ---------------------------------------------------------------
@@ -236,10 +236,10 @@ def sync(indicator: Indicator, today: date | None = None, tell: bool = True) -> 
     counts = {"started": 0, "closed": 0, "escalated": 0}
     if not reviews or indicator.monitoring_level is None:
         return counts
-    points = ladder.series(indicator, reviews, annual_only(indicator), _manual(indicator, reviews))
+    points = ladder.series(indicator, reviews, annual_only(indicator), manual_starts(indicator, reviews))
     stored = {(s.stage, s.started_period_id): s for s in stages_of(indicator)}
     previous = None
-    for ep in ladder.episodes([p.position for p in points], _manual(indicator, reviews)):
+    for ep in ladder.episodes([p.position for p in points], manual_starts(indicator, reviews)):
         period = reviews[ep.start]
         point = points[ep.start]
         record = stored.get((ep.stage, period.id))

@@ -33,7 +33,9 @@ REMIND_DAYS = 7
 
 
 def _today() -> date:
-    return date.today()
+    from ..core import clock
+
+    return clock.today()  # Europe/London's date, settable in tests (engage/core/clock.py)
 
 
 # ---- who may do what --------------------------------------------------------------------

@@ -93,7 +93,7 @@ def _page(risk, link_form=None, close_form=None, status=200):
     return render_template("risks/risk.html", risk=risk, links=services.resolved_links(risk), history=history(risk),
                            editable=editable, link_form=link_form if editable else None,
                            close_form=(close_form or CloseForm()) if editable else None,
-                           review_state=services.review_state(risk), today=date.today(), **_scale_context()), status
+                           review_state=services.review_state(risk), today=services._today(), **_scale_context()), status
 
 
 @bp.route("/<risk_id>")

@@ -161,6 +161,26 @@ def pending_count() -> int:
     return db.session.scalar(select(db.func.count()).select_from(SearchPending)) or 0
 
 
+def _pending_by_index() -> dict[tuple[str], int]:
+    """Work owed to the live index, by index (rows kept for a rebuild's new index excluded)."""
+    from .models import SearchPending
+
+    out = {(spec.name,): 0 for spec in _SPECS}
+    rows = db.session.execute(select(SearchPending.index_name, db.func.count()).where(SearchPending.generation.is_(None))
+                              .group_by(SearchPending.index_name))
+    for name, count in rows:
+        out[(name,)] = count
+    return out
+
+
+def _oldest_pending_seconds() -> float:
+    from ..core.models import utcnow
+    from .models import SearchPending
+
+    oldest = db.session.scalar(select(db.func.min(SearchPending.created_at)).where(SearchPending.generation.is_(None)))
+    return max(0.0, (utcnow() - oldest).total_seconds()) if oldest is not None else 0.0
+
+
 def catch_up() -> int:
     """Apply queued index work now (used by the CLI and after a failed write)."""
     count = pending_count()
@@ -281,6 +301,12 @@ def init_app(app: Flask) -> None:
     for spec in _SPECS:
         search.register(spec)
     app.extensions["engage_search"] = search
+    from ..core import metrics
+
+    metrics.register_gauge("engage_search_pending", "Search index work queued but not yet written to the live "
+                           "index (index lag), by index.", ("index",), _pending_by_index)
+    metrics.register_gauge("engage_search_pending_oldest_seconds", "How long the oldest search index work "
+                           "not yet written has waited (0: none).", (), _oldest_pending_seconds)
     if not getattr(init_app, "_hooked", False):
         event.listen(db.session, "after_flush", _note_changes)
         event.listen(db.session, "after_commit", _after_commit)

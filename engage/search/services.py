@@ -1,6 +1,6 @@
-"""Rebuilding the search index from the site: a background job with progress that any web
-worker can read (its state is a small JSON file in the index folder), and the index's state
-for officers.
+"""Rebuilding the search index from the site: a job on the queue (engage/core/queue.py) with
+progress that any web worker can read (its state is a small JSON file in the index folder, or
+the database with the postgres backend), and the index's state for officers.
 
 One rebuild at a time: starting one claims a file with an atomic create, so a second click, a
 second tab or a second worker sees the running job instead of starting another. A job whose
@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from ..extensions import db
 
 log = logging.getLogger(__name__)
 STALE_SECONDS = 600
+JOB_KEY = "search.rebuild"
 _JOB = "_rebuild.json"
 _CLAIM = "_rebuild.claim"
 
@@ -119,8 +119,17 @@ def start_rebuild(actor) -> bool:
     totals = {spec.name: spec.count_roots() for spec in _SPECS}
     _write(folder, {"state": "running", "started": time.time(), "started_by": actor.name or actor.email,
                     "totals": totals, "done": {name: 0 for name in totals}, "counts": {}})
-    threading.Thread(target=_run, args=(app, folder), name="engage-rebuild", daemon=True).start()
+    from ..core import queue
+
+    queue.enqueue(rebuild_job, str(folder) if folder is not None else None, key=JOB_KEY,
+                  label="Rebuild the search index", now=True)
     return True
+
+
+def rebuild_job(folder: str | None) -> None:
+    """The queue's job (engage/core/queue.py): rebuild every index. When its worker is killed,
+    the queue runs it again: a rebuild started afresh gives the same index."""
+    _run(current_app._get_current_object(), Path(folder) if folder else None)
 
 
 def _run(app: Flask, folder: Path | None) -> None:

@@ -30,6 +30,17 @@ def init_app(app: Flask) -> None:
     panels.register("account.dashboard", views_public.account_links, app)
     panels.register("plan.action", views_public.plan_action_panel, app)
     links.register(RESPONSE_LINK, app)
+    from ..core.content import translatable
+    from .translation import KIND
+
+    translatable.register(KIND, app=app)
+    from ..core.registry import outcome_evidence
+    from .services import outcome_evidence as reports_on_outcomes
+
+    outcome_evidence.register(reports_on_outcomes, app)  # a ladder stage's page shows them
+    from . import links as report_links
+
+    report_links.register(app)  # a findings report, for a funding bid to cite
     from ..core.mail import on_finished
     from .notices import HEAR_BACK, hear_back_finished
 
@@ -57,13 +68,24 @@ def send_reminders_command():
     """Email the coordinators of partnerships about responses and actions due soon or overdue
     (once per stage and due date), and residents who asked to hear back when the responses
     are late: safe to run every hour."""
+    from sqlalchemy.exc import IntegrityError
+
     from ..extensions import db
     from .notices import tell_residents_late
     from .responses import send_reminders
 
-    sent = send_reminders()
-    residents = tell_residents_late()
-    db.session.commit()
+    for attempt in range(3):
+        try:
+            sent = send_reminders()
+            residents = tell_residents_late()
+            db.session.commit()
+            break
+        except IntegrityError:
+            # Another node's run recorded the same reminder a moment earlier (each is unique):
+            # start again from what is stored now, which finds that one done.
+            db.session.rollback()
+            if attempt == 2:
+                raise
     for report, partnership, people in sent:
         click.echo(f"Reminded {partnership.name} ({people} coordinator{'' if people == 1 else 's'}) about: {report.title}")
     click.echo(f"{len(sent)} reminder{'' if len(sent) == 1 else 's'} sent.")

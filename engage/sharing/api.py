@@ -16,6 +16,7 @@ from ..extensions import db
 from ..core.timestamps import rfc3339
 from . import bp, responses, services
 from .models import PROGRESS_STAGES, RESPONSE_STATUSES, FindingsReport
+from ..core import clock
 
 PER_PAGE = 20
 
@@ -76,7 +77,7 @@ def api_list():
     filters = services.Filters.from_args(args)
     args.refuse_problems()
     page = db.paginate(services.public_query(None, filters), page=page_arg(), per_page=PER_PAGE, error_out=False)
-    today = date.today()
+    today = clock.today()
     return jsonify({"total": page.total, "page": page.page, "pages": page.pages,
                     "findings": [summary_of(r, today) for r in page.items]})
 
@@ -87,7 +88,7 @@ def api_detail(report_id):
     report = db.session.get(FindingsReport, rid) if rid else None
     if report is None or not services.is_public(report, None):
         not_found("No published findings report has that number.")
-    return jsonify(detail_of(report, date.today()))
+    return jsonify(detail_of(report, clock.today()))
 
 
 spec.schema("FindingsSummary", {

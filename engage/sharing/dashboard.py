@@ -22,6 +22,7 @@ from ..partnership.models import Area, Outcome, Priority
 from ..partnership.services import STATUS_LABELS, area_ancestor_ids, area_subtree_ids, current_framework, priority_lineage_ids
 from . import responses, services
 from .models import FindingsReport, Response
+from ..core import clock
 
 
 @dataclass
@@ -88,7 +89,7 @@ def _linked(table, column: str) -> defaultdict[int, set[int]]:
 
 def build(user=None, today: date | None = None) -> dict:
     """The dashboard as ``user`` may see it (None: as the public)."""
-    today = today or date.today()
+    today = today or clock.today()
     framework = current_framework()
     published = db.session.scalars(select(FindingsReport).where(services.out_clause()).options(
         selectinload(FindingsReport.partnerships), selectinload(FindingsReport.priorities), selectinload(FindingsReport.outcomes),

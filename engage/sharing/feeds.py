@@ -8,6 +8,7 @@ from feedgen.feed import FeedGenerator
 from flask import current_app, url_for
 
 from . import responses
+from ..core import clock
 
 MAX_ENTRIES = 50
 
@@ -29,7 +30,7 @@ def _line(response, today) -> str:
 def build(reports, filters_args: dict, today=None) -> bytes:
     from datetime import date
 
-    today = today or date.today()
+    today = today or clock.today()
     site = current_app.config["ENGAGE_SITE_NAME"]
     feed = FeedGenerator()
     self_url = url_for("sharing.feed", _external=True, **filters_args)
@@ -56,7 +57,7 @@ def build(reports, filters_args: dict, today=None) -> bytes:
                             f"{link}#partnership-{item.partnership.id}", "\n".join(lines), [item.partnership.name]))
             # A promise past its date and not done is news of its own, dated the day it became late.
             for response in item.overdue(today):
-                became_late = datetime.combine(response.due_on + timedelta(days=1), time())
+                became_late = clock.end_of_day(response.due_on)
                 entries.append((became_late, f"{link}#response-{response.id}-overdue-{response.due_on.isoformat()}",
                                 f"Overdue: {item.partnership.name} on {report.title}",
                                 f"{link}#response-{response.id}", _line(response, today), [item.partnership.name]))

@@ -29,6 +29,7 @@ from ..core.registry import contacts
 from ..extensions import db
 from .models import FindingsReport
 from .services import PENDING_STATES, now, out_clause
+from ..core import clock
 
 
 def _report_url(report) -> str:
@@ -220,7 +221,7 @@ def tell_residents_late(today=None, at: datetime | None = None) -> int:
 
     from .responses import progress
 
-    today = today or date.today()
+    today = today or clock.today()
     told = 0
     reports = db.session.scalars(select(FindingsReport).where(
         out_clause(at), FindingsReport.released_at.is_not(None), FindingsReport.responses_told_at.is_(None))

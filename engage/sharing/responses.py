@@ -40,6 +40,7 @@ from . import services
 from .models import (PROGRESS_STAGES, RESPONSE_STATUSES, FindingsReport, Recommendation, Response, ResponseReminder,
                      ResponseUpdate, StageReminder)
 from .services import RuleError
+from ..core import clock
 
 DEFAULT_WEEKS = 8
 DUE_SOON_DAYS = 7
@@ -218,7 +219,7 @@ def save_response(actor, report: FindingsReport, partnership: Partnership, recom
     if not creating:
         concurrency.check(response, version)
     due = data.get("due_on")
-    today = today or date.today()
+    today = today or clock.today()
     if (due is not None and due < today and status in PROMISE_STATUSES and not data.get("confirm_past_due")
             and (creating or response.due_on != due)):
         raise PastDueDate(due)
@@ -328,7 +329,7 @@ def linking_to(kind: str, target_id: int, user) -> list[Response]:
 # ---- reminders -----------------------------------------------------------------------------
 
 def late_responses(today: date | None = None) -> list[tuple[FindingsReport, Progress]]:
-    today = today or date.today()
+    today = today or clock.today()
     reports = db.session.scalars(services.with_everything(select(FindingsReport).where(services.out_clause()))
                                  .order_by(FindingsReport.id)).all()
     return [(r, p) for r in reports for p in progress(r) if p.state_on(today) == "late"]
@@ -372,7 +373,7 @@ def send_reminders(today: date | None = None) -> list[tuple[FindingsReport, Part
     promised action due soon and then overdue, once per stage and due date (``StageReminder``,
     unique). Each coordinator gets one email per run listing everything new, so it is safe to
     run hourly; the mail keys make each email send-once even if two runs overlap."""
-    today = today or date.today()
+    today = today or clock.today()
     site = current_app.config["ENGAGE_SITE_NAME"]
     done = set(db.session.execute(select(ResponseReminder.report_id, ResponseReminder.partnership_id, ResponseReminder.due_on)))
     staged = set(db.session.execute(select(StageReminder.target, StageReminder.stage, StageReminder.due_on)))

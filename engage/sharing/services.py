@@ -111,6 +111,27 @@ def get_for_view(user, report_id) -> FindingsReport:
     return report
 
 
+def load_for_page(report: FindingsReport) -> FindingsReport:
+    """Load what the report's page shows with a fixed number of queries, whatever the number
+    of findings and recommendations: each key finding's question with its consultation and
+    its figures (the headline figure reads each figure's option and segment), and each
+    recommendation's published responses with their updates and partnerships."""
+    from sqlalchemy.orm import joinedload
+
+    from ..consultations.models import ResultFigure
+    from .models import Recommendation, ReportFinding, Response
+
+    figures = selectinload(Question.figures).options(joinedload(ResultFigure.option), joinedload(ResultFigure.segment))
+    db.session.scalars(select(FindingsReport).where(FindingsReport.id == report.id).options(
+        selectinload(FindingsReport.findings).selectinload(ReportFinding.question).options(
+            joinedload(Question.consultation), figures),
+        selectinload(FindingsReport.recommendations).selectinload(Recommendation.responses).options(
+            selectinload(Response.updates), joinedload(Response.partnership)),
+        selectinload(FindingsReport.responses).options(selectinload(Response.updates), joinedload(Response.partnership)),
+    )).all()
+    return report
+
+
 @dataclass(frozen=True)
 class WithdrawnNotice:
     """What the public still sees of a report that was published and then withdrawn: its
@@ -520,3 +541,32 @@ def question_headline(question: Question):
     from ..consultations.services import headline_figure
 
     return headline_figure(question)
+
+
+# ---- what residents said about an outcome (engage.core.registry.outcome_evidence) ---------
+
+def outcome_evidence(outcome_ids, user) -> list[dict]:
+    """Findings reports linked to these outcomes that ``user`` may read on the public pages,
+    and the partnerships' published responses to them, for a ladder stage's page."""
+    from flask import url_for
+    from .models import Response, report_outcome
+
+    linked = select(report_outcome.c.report_id).where(report_outcome.c.outcome_id.in_(list(outcome_ids)))
+    reports = db.session.scalars(select(FindingsReport).where(FindingsReport.id.in_(linked), public_clause(user))
+                                 .order_by(FindingsReport.id)).all()
+    out = []
+    for report in reports:
+        url = url_for("sharing.report", report_id=report.id)
+        when = (report.released_at or report.published_at)
+        out.append({"kind": "Findings report", "title": report.title, "url": url, "on": when.date() if when else None,
+                    "summary": report.summary, "points": []})
+        responses = db.session.scalars(select(Response).where(Response.report_id == report.id, Response.state == "published")
+                                       .order_by(Response.id)).all()
+        by_partnership: dict[str, list[str]] = {}
+        for response in responses:
+            by_partnership.setdefault(response.partnership.name, []).append(
+                f"{response.status_label}: {response.action or response.reason}"[:300])
+        for name, lines in by_partnership.items():
+            out.append({"kind": "Partnership response", "title": f"{name} on “{report.title}”", "url": url,
+                        "on": when.date() if when else None, "summary": "", "points": lines[:3]})
+    return out

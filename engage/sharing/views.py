@@ -22,6 +22,7 @@ from ..extensions import db
 from ..partnership.services import area_choices, outcome_choices, partnership_choices, priority_choices
 from . import bp, contents, forms, responses, services, workflow
 from .models import STATES, FindingsReport, Response
+from ..core import clock
 
 STAFF = (PRACTITIONER, COORDINATOR, OFFICER)
 
@@ -36,7 +37,7 @@ def manage():
     return render_template("sharing/manage.html", page=page, state=state, states=STATES,
                            waiting=services.waiting_for(current_user), can_start=services.can_start(current_user),
                            late=responses.late_responses() if current_user.role == OFFICER else [],
-                           progress=responses.progress, today=date.today(),
+                           progress=responses.progress, today=clock.today(),
                            embed_partnerships=services.partnerships_for_embed() if current_user.role == OFFICER else [])
 
 
@@ -280,7 +281,9 @@ def _embargo(form):
         moment = time(hours, minutes)
     except ValueError:
         raise services.RuleError("Enter the time like 09:30", "embargo_time")
-    return datetime.combine(form.embargo_date.data, moment)
+    # Typed on the site's clocks; a time the clock change skips or repeats is said in words.
+    form.clock_note = clock.describe_gap(form.embargo_date.data, moment)
+    return clock.from_local(form.embargo_date.data, moment)
 
 
 @bp.route("/findings/<int:report_id>/move/<action>", methods=["GET", "POST"])
@@ -310,7 +313,8 @@ def move(report_id, action):
             attach_error(form, error)
         else:
             db.session.commit()
-            flash(f"Report {workflow.PAST[action]}.", "success")
+            note = getattr(form, "clock_note", None)
+            flash(f"Report {workflow.PAST[action]}." + (f" {note}" if note else ""), "success")
             return redirect(url_for("sharing.report", report_id=report.id))
     waiting = workflow.approver_words(report) if action == "submit" else ""
     stuck = workflow.stuck(report, force=True) if action == "submit" else None

@@ -8,6 +8,7 @@ from datetime import date
 from flask import Response as HttpResponse, render_template, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..accounts.roles import COORDINATOR, OFFICER
 from ..consultations import services as consultation_services
@@ -24,6 +25,7 @@ from ..partnership.models import Area, Partnership
 from ..partnership.services import area_choices
 from . import bp, contents, dashboard as board, feeds, notices, responses, services, workflow
 from .models import STATES, VISIBILITY, FindingsReport, report_consultation
+from ..core import clock
 
 
 def catch_up() -> None:
@@ -51,7 +53,8 @@ def _older_results(filters):
                                      .join(FindingsReport, FindingsReport.id == report_consultation.c.report_id)
                                      .where(services.public_clause(None))))
     query = consultation_services.finder_query(public, statuses=["results-published"]).order_by(None).order_by(
-        Consultation.results_published_on.desc(), Consultation.id.desc()).limit(30)
+        Consultation.results_published_on.desc(), Consultation.id.desc()).limit(30).options(
+        selectinload(Consultation.lead_organisation), selectinload(Consultation.findings))
     return [c for c in db.session.scalars(query) if c.id not in covered]
 
 
@@ -62,7 +65,7 @@ def you_said_we_did():
     page = paginate(services.public_query(current_user, filters), per_page=10)
     return render_template("sharing/you_said_we_did.html", page=page, filters=filters, choices=_filter_choices(current_user),
                            older=_older_results(filters) if page.page == 1 else [], progress=responses.progress,
-                           today=date.today(), state_labels=responses.STATE_LABELS, priority_view=services.priority_view)
+                           today=clock.today(), state_labels=responses.STATE_LABELS, priority_view=services.priority_view)
 
 
 @bp.route("/you-said-we-did/feed.atom")
@@ -82,7 +85,7 @@ def embed():
     partnership = db.session.get(Partnership, filters.partnership_id) if filters.partnership_id else None
     area = db.session.get(Area, filters.area_id) if filters.area_id else None
     return render_template("sharing/embed.html", reports=reports, filters=filters, partnership=partnership, area=area,
-                           progress=responses.progress, today=date.today(), state_labels=responses.STATE_LABELS)
+                           progress=responses.progress, today=clock.today(), state_labels=responses.STATE_LABELS)
 
 
 @bp.route("/findings/<int:report_id>")
@@ -92,8 +95,8 @@ def report(report_id):
     if notice is not None:
         # 410 Gone: it was here and is not coming back, said in words on the page.
         return render_template("sharing/withdrawn.html", notice=notice), 410
-    item = services.get_for_view(current_user, report_id)
-    today = date.today()
+    item = services.load_for_page(services.get_for_view(current_user, report_id))
+    today = clock.today()
     by_key = {(r.partnership_id, r.recommendation_id): r for r in item.responses}
     answerable = {p.id for p in responses.partnerships_to_answer(current_user, item)}
     drafts = responses.drafts_of(item, answerable)   # only for those who answer for the partnership
@@ -134,7 +137,7 @@ def consultation_panel(consultation, user):
     if not reports:
         return None
     return render_template("sharing/_consultation_panel.html", consultation=consultation, reports=reports,
-                           progress=responses.progress, today=date.today(), state_labels=responses.STATE_LABELS)
+                           progress=responses.progress, today=clock.today(), state_labels=responses.STATE_LABELS)
 
 
 def plan_action_panel(action, user):

@@ -63,7 +63,8 @@ class BoardReport:
 
 def available() -> list[tuple[int, int]]:
     """(year, quarter) pairs that have budget figures, newest first."""
-    rows = db.session.execute(select(BudgetLine.year, BudgetFigures.quarter).join(BudgetFigures).distinct()).all()
+    rows = db.session.execute(select(BudgetLine.year, BudgetFigures.quarter).join(BudgetFigures)
+                              .where(BudgetLine.book == budget.ACTIVITY).distinct()).all()
     return sorted({(y, q) for y, q in rows}, reverse=True)
 
 
@@ -106,7 +107,12 @@ def _table(doc, headings: list[str], rows: list[list[str]], bold_last: bool = Fa
     return table
 
 
-def to_docx(report: BoardReport, partnership_name: str) -> bytes:
+# The document helpers other board papers reuse (engage/performance's exception report).
+grid_table = _table
+
+
+def landscape_document(title: str, author: str):
+    """A landscape A4 Word document with the board papers' margins and type size."""
     doc = Document()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
@@ -114,9 +120,13 @@ def to_docx(report: BoardReport, partnership_name: str) -> bytes:
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(1.8))
     doc.styles["Normal"].font.size = Pt(10)
-    doc.core_properties.title = report.title
-    doc.core_properties.author = partnership_name
+    doc.core_properties.title = title
+    doc.core_properties.author = author
+    return doc
 
+
+def to_docx(report: BoardReport, partnership_name: str) -> bytes:
+    doc = landscape_document(report.title, partnership_name)
     doc.add_paragraph(partnership_name).alignment = WD_ALIGN_PARAGRAPH.LEFT
     doc.add_heading(report.title, level=0)
     doc.add_paragraph(f"Progress and spend for {report.period}, as at {report.as_at.day} {report.as_at:%B %Y}.")

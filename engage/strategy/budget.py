@@ -101,16 +101,20 @@ class BudgetTable:
         return [r.item for r in self.rows if not r.has_figures]
 
 
-def lines_for(year: int) -> list[BudgetLine]:
-    return db.session.scalars(select(BudgetLine).where(BudgetLine.year == year).order_by(BudgetLine.position, BudgetLine.id)).all()
+ACTIVITY = ""  # the partnership's own activity budget; engage/funding keeps its lines in "funding"
 
 
-def years() -> list[int]:
-    return list(db.session.scalars(select(BudgetLine.year).distinct().order_by(BudgetLine.year.desc())))
+def lines_for(year: int, book: str = ACTIVITY) -> list[BudgetLine]:
+    return db.session.scalars(select(BudgetLine).where(BudgetLine.year == year, BudgetLine.book == book)
+                              .order_by(BudgetLine.position, BudgetLine.id)).all()
 
 
-def latest_quarter(year: int) -> int | None:
-    return db.session.scalar(select(db.func.max(BudgetFigures.quarter)).join(BudgetLine).where(BudgetLine.year == year))
+def years(book: str = ACTIVITY) -> list[int]:
+    return list(db.session.scalars(select(BudgetLine.year).where(BudgetLine.book == book).distinct().order_by(BudgetLine.year.desc())))
+
+
+def latest_quarter(year: int, book: str = ACTIVITY) -> int | None:
+    return db.session.scalar(select(db.func.max(BudgetFigures.quarter)).join(BudgetLine).where(BudgetLine.year == year, BudgetLine.book == book))
 
 
 def table(year: int, quarter: int) -> BudgetTable:
@@ -141,8 +145,16 @@ def _require_officer(actor) -> None:
         raise RuleError("Only a partnership officer can change the budget.")
 
 
+def _same_book(line: BudgetLine | None, data: dict) -> None:
+    """A funded project's line (book "funding") is changed on the project's page, where the
+    programme's allocation is checked, never on the activity budget's pages."""
+    if line is not None and line.book != (data.get("book") or ACTIVITY):
+        raise RuleError("This line is a funded project's money for the year: change it on the project's page.")
+
+
 def save_line(actor, line: BudgetLine | None, data: dict, loaded_version=UNCHECKED) -> BudgetLine:
     _require_officer(actor)
+    _same_book(line, data)
     item = clean_text(data.get("item"), 200)
     year = data.get("year")
     annual = to_pence(data.get("annual_budget"))
@@ -156,7 +168,8 @@ def save_line(actor, line: BudgetLine | None, data: dict, loaded_version=UNCHECK
     if clash is not None and clash is not line:
         raise RuleError(f"{year_label(year)} already has a line called “{item}”", "item")
     if line is None:
-        line = BudgetLine(position=max((x.position for x in lines_for(year)), default=0) + 1)
+        book = data.get("book") or ACTIVITY
+        line = BudgetLine(book=book, position=max((x.position for x in lines_for(year, book)), default=0) + 1)
         db.session.add(line)
         action = "create"
     else:
@@ -199,6 +212,7 @@ def delete_line(actor, line: BudgetLine) -> int:
     """Deletes the line with its quarterly figures (the confirm page says so). Returns how
     many quarters of figures went with it."""
     _require_officer(actor)
+    _same_book(line, {})
     from .documents import _delete
 
     count = len(line.figures)

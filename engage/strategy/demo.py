@@ -2,7 +2,7 @@
 (``seed-demo``). Idempotent: everything is looked up by its natural key first."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -13,6 +13,7 @@ from ..partnership.models import Area, Organisation, Partnership
 from . import demo_content as content
 from .models import (ActionProgress, BudgetFigures, BudgetLine, NetworkEvent, NetworkMember, PlanAction, PlanTheme, StrategyComment,
                      StrategyDocument, StrategySection, StrategyTransition, StrategyVersion)
+from ..core import clock
 
 
 def _officer():
@@ -53,7 +54,7 @@ def seed_consulting_strategy(officer) -> bool:
     """A second strategy whose first version is out for comment (see demo_content)."""
     if db.session.scalar(select(StrategyDocument).where(StrategyDocument.title == content.CONSULTING_TITLE)):
         return False
-    today = date.today()
+    today = clock.today()
     document = StrategyDocument(title=content.CONSULTING_TITLE)
     version = StrategyVersion(document=document, number=1, title=content.CONSULTING_TITLE, summary=content.CONSULTING_SUMMARY,
                               state="consultation", comments_close_on=today + timedelta(days=28), public_comments=True,
@@ -63,7 +64,7 @@ def seed_consulting_strategy(officer) -> bool:
     for position, (key, heading, body) in enumerate(content.CONSULTING_SECTIONS, start=1):
         sections[key] = StrategySection(strategy_version=version, key=key, position=position, heading=heading, body=body)
         db.session.add(sections[key])
-    sent = datetime.combine(today - timedelta(days=3), datetime.min.time()).replace(hour=12)
+    sent = clock.from_local(today - timedelta(days=3), time(12))
     for key, org, body, passage in content.CONSULTING_COMMENTS:
         db.session.add(StrategyComment(section=sections[key], organisation_name=org, body=body, passage=passage, created_at=sent))
     db.session.add(StrategyTransition(strategy_version=version, actor_id=officer.id if officer else None, action="open_comment",
@@ -132,8 +133,14 @@ def seed_network() -> None:
     for title, kind, start, end, place, access, description, public in content.EVENTS:
         if db.session.scalar(select(NetworkEvent).where(NetworkEvent.title == title)):
             continue
-        db.session.add(NetworkEvent(title=title, kind=kind, starts_at=datetime(*start), ends_at=datetime(*end), place=place,
+        db.session.add(NetworkEvent(title=title, kind=kind, starts_at=_typed(start), ends_at=_typed(end), place=place,
                                     accessibility=access, description=description, public=public))
+
+
+def _typed(parts) -> datetime:
+    """A demo time written as on the site's clocks, stored as UTC (engage/core/clock.py)."""
+    moment = datetime(*parts)
+    return clock.from_local(moment.date(), moment.time())
 
 
 def seed(echo) -> None:

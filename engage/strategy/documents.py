@@ -20,13 +20,14 @@ from . import notices, workflow
 from .common import UNCHECKED, RuleError, check_version, get_or_404
 from .models import (RESPONSE_KINDS, StrategyComment, StrategyCommentContact, StrategyDocument, StrategySection,
                      StrategyTransition, StrategyVersion, VERSION_STATES)
+from ..core import clock
 
 PUBLISHED = ("adopted", "superseded")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _today() -> date:
-    return date.today()
+    return clock.today()
 
 
 def is_officer(user) -> bool:
@@ -409,7 +410,14 @@ def comments_by_section(user, version: StrategyVersion) -> dict[int, list[Strate
     """What ``user`` may read: officers all comments; once adopted, everyone the published
     record; while out for comment, a partner their own comments."""
     out: dict[int, list[StrategyComment]] = {}
-    for section in version.sections:
+    sections = list(version.sections)
+    if sections and (is_officer(user) or version.state in PUBLISHED or _signed_in(user)):
+        # Every section's comments in one query, not one query per section.
+        from sqlalchemy.orm import selectinload
+
+        db.session.scalars(select(StrategySection).where(StrategySection.id.in_([s.id for s in sections]))
+                           .options(selectinload(StrategySection.comments))).all()
+    for section in sections:
         if is_officer(user):
             shown = list(section.comments)
         elif version.state in PUBLISHED:

@@ -297,6 +297,10 @@ class BudgetLine(Versioned, db.Model):
     item: Mapped[str] = mapped_column(String(200))
     annual_budget: Mapped[int] = mapped_column(BigInteger, default=0)  # pence
     partnership_id: Mapped[int | None] = mapped_column(ForeignKey("partnership.id", ondelete="SET NULL"), index=True)
+    # Which book of the one budget the line is in: "" is the partnership's own activity budget
+    # (the budget page and the board report); "funding" is a funded project's money for the
+    # year (engage/funding), kept off the activity budget's pages.
+    book: Mapped[str] = mapped_column(String(20), default="", server_default="", index=True)
 
     partnership = relationship("Partnership")
     figures = relationship("BudgetFigures", back_populates="line", order_by="BudgetFigures.quarter", cascade="all, delete-orphan")

@@ -17,6 +17,7 @@ from ..toolkit.models import ToolkitEntry
 from .common import UNCHECKED, RuleError, check_version, get_or_404
 from .documents import EMAIL, _delete, is_officer
 from .models import EVENT_KINDS, ConsultationHelper, NetworkEvent, NetworkMember
+from ..core import clock
 
 
 def signed_in(user) -> bool:
@@ -241,23 +242,20 @@ def delete_event(actor, event: NetworkEvent) -> None:
 
 
 def to_ical(rows: list[NetworkEvent], site_name: str, host: str, url_for_event) -> bytes:
-    """An RFC 5545 calendar of ``rows``. Times are the partnership's local (UK) times."""
+    """An RFC 5545 calendar of ``rows``. Times carry the site's zone (TZID, with its VTIMEZONE), stored as UTC."""
     cal = Calendar()
     cal.add("prodid", f"-//{site_name}//Network Group events//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", f"{site_name}: Network Group events")
-    from zoneinfo import ZoneInfo
-
-    zone = ZoneInfo("Europe/London")
-    stamp = datetime.now(timezone.utc)
+    stamp = clock.now()
     for row in rows:
         event = Event()
         event.add("uid", f"network-event-{row.id}@{host}")
         event.add("dtstamp", stamp)
-        event.add("dtstart", row.starts_at.replace(tzinfo=zone))
-        event.add("dtend", row.ends_at.replace(tzinfo=zone))
+        event.add("dtstart", clock.local(row.starts_at))   # stored UTC; TZID of the site's zone
+        event.add("dtend", clock.local(row.ends_at))
         event.add("summary", f"{row.title} ({row.kind_label})")
         event.add("location", vText(row.place))
         description = row.description

@@ -24,10 +24,11 @@ from .budget import quarter_of, year_label
 from .common import UNCHECKED, RuleError, check_version
 from .documents import _delete, is_officer
 from .models import ACTION_STATUSES, SETTABLE_STATUSES, ActionLink, ActionProgress, PlanAction, PlanTheme
+from ..core import clock
 
 
 def _today() -> date:
-    return date.today()
+    return clock.today()
 
 
 # ---- status -----------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from .forms import ConfirmForm, EventForm, HelperForm, MemberForm
 from .models import NetworkEvent, NetworkMember
 from ..core.concurrency import CONFLICTS
 from .views import apply_error, conflict_view
+from ..core import clock
 
 
 @bp.route("/network")
@@ -36,7 +37,7 @@ def network_index():
     return render_template("strategy/network.html", members=rows, show_contact=network.can_see_contact(current_user),
                            me=network.member_of(current_user), audiences=AUDIENCES, methods=network.method_choices(),
                            areas=network.area_choices(), chosen={"method": method, "area": area, "audience": audience},
-                           upcoming=network.events(current_user, datetime.now())[:3])
+                           upcoming=network.events(current_user, clock.utcnow())[:3])
 
 
 @bp.route("/network/members/<member_id>")
@@ -109,7 +110,7 @@ def member_remove(member_id):
 
 @bp.route("/network/events")
 def events():
-    now = datetime.now()
+    now = clock.utcnow()
     return render_template("strategy/events.html", upcoming=network.events(current_user, now), past=network.past_events(current_user, now)[:10])
 
 
@@ -131,9 +132,9 @@ def _event_form(e=None):
     if request.method == "GET":
         form = EventForm(obj=e)
         if e is not None:
-            form.starts_on.data = e.starts_at.date()
-            form.start_time.data = e.starts_at.strftime("%H:%M")
-            form.end_time.data = e.ends_at.strftime("%H:%M")
+            form.starts_on.data = clock.local_day(e.starts_at)
+            form.start_time.data = clock.local(e.starts_at).strftime("%H:%M")
+            form.end_time.data = clock.local(e.ends_at).strftime("%H:%M")
     else:
         form = EventForm()
     return form
@@ -142,8 +143,8 @@ def _event_form(e=None):
 def _event_data(form) -> dict:
     data = {f.name: f.data for f in form}
     day, start, end = form.starts_on.data, form.start_time.parsed(), form.end_time.parsed()
-    data["starts_at"] = datetime.combine(day, start) if day and start else None
-    data["ends_at"] = datetime.combine(day, end) if day and end else None
+    data["starts_at"] = clock.from_local(day, start) if day and start else None
+    data["ends_at"] = clock.from_local(day, end) if day and end else None
     return data
 
 
@@ -171,7 +172,9 @@ def _event(e):
             apply_error(form, error)
         else:
             db.session.commit()
-            flash("Event saved.", "success")
+            # A start or end time the clock change skips or repeats: say which moment it is.
+            notes = [clock.describe_gap(form.starts_on.data, t) for t in (form.start_time.parsed(), form.end_time.parsed())]
+            flash(" ".join(["Event saved."] + list(dict.fromkeys(n for n in notes if n))), "success")
             return redirect(url_for("strategy.event", event_id=saved.id))
     e = db.session.get(NetworkEvent, e.id) if e is not None else None
     return render_template("strategy/admin_form.html", form=form, obj=e, conflict=conflict, caption="Network event",

@@ -25,6 +25,7 @@ from .forms import ActionForm, BudgetLineForm, ConfirmForm, FiguresForm, LinkFor
 from .models import ACTION_STATUSES, BudgetLine, PlanAction, PlanTheme
 from ..core.concurrency import CONFLICTS
 from .views import apply_error, conflict_view
+from ..core import clock
 
 
 def _filter_choices():
@@ -43,7 +44,7 @@ def plan_index():
     filters = plan.read_filters(Query())
     rows = plan.actions(filters)
     return render_template("strategy/plan.html", groups=plan.grouped(rows), filters=filters, total=len(rows),
-                           counts=plan.status_counts(rows), choices=_filter_choices(), plan=plan, today=date.today(),
+                           counts=plan.status_counts(rows), choices=_filter_choices(), plan=plan, today=clock.today(),
                            reports=board_report.available()), (400 if filters.problems else 200)
 
 
@@ -61,7 +62,7 @@ def plan_timeline():
     filters = plan.read_filters(Query())
     quarters, undated = plan.timeline(plan.actions(filters))
     return render_template("strategy/timeline.html", quarters=quarters, undated=undated, filters=filters, choices=_filter_choices(),
-                           plan=plan, today=date.today()), (400 if filters.problems else 200)
+                           plan=plan, today=clock.today()), (400 if filters.problems else 200)
 
 
 @bp.route("/plan/actions/<action_id>")

@@ -33,7 +33,7 @@ DEFAULTS = {
 
 def init_app(app: Flask) -> None:
     from ..core.registry import ContactSource, EvidenceKind, contacts, evidence, facts, panels, result_holds, take_part
-    from . import answering, api, demo, equality, models, publishing, views_lifecycle, views_manage, views_public, views_responses, views_results  # noqa: F401
+    from . import answering, api, demo, demo_welsh, equality, models, publishing, views_lifecycle, views_manage, views_public, views_responses, views_results  # noqa: F401
     from .panels import consultation_manage, consultation_page
     from .panels import take_part as survey_take_part
 
@@ -46,6 +46,10 @@ def init_app(app: Flask) -> None:
     result_holds.register(publishing.results_hold, app=app)
     facts.register("equality_monitoring", equality.asked_in_consultation, app=app)
     take_part.register(survey_take_part, app=app)
+    from ..core.content import translatable
+    from .translation import KIND as TRANSLATABLE
+
+    translatable.register(TRANSLATABLE, app=app)
     from . import comments
 
     evidence.register(EvidenceKind("comment-theme", "Survey comment theme", comments.theme_choices, comments.theme_evidence), app=app)

@@ -56,11 +56,12 @@ class Person:
     ward_id: int | None
     values: dict[int, object]
     weight: float = 1.0
+    language: str = "en"
 
 
 def load_people(survey) -> list[Person]:
     responses = db.session.execute(
-        select(SurveyResponse.id, SurveyResponse.channel, SurveyResponse.ward_id)
+        select(SurveyResponse.id, SurveyResponse.channel, SurveyResponse.ward_id, SurveyResponse.language)
         .where(counted(survey.id)).order_by(SurveyResponse.id)).all()
     by_question = {q.id: q for q in survey.questions}
     rows = db.session.scalars(
@@ -71,13 +72,13 @@ def load_people(survey) -> list[Person]:
     for row in rows:
         grouped[row.response_id][row.question_id].append(row)
     people = []
-    for rid, channel, ward_id in responses:
+    for rid, channel, ward_id, language in responses:
         values = {}
         for qid, answer_rows in grouped.get(rid, {}).items():
             q = by_question.get(qid)
             if q is not None:
                 values[qid] = qtypes.type_of(q).from_rows(q, answer_rows)
-        people.append(Person(rid, channel, ward_id, values))
+        people.append(Person(rid, channel, ward_id, values, language=language))
     return people
 
 
@@ -212,6 +213,8 @@ class Results:
     show_moe: bool
     channels: list[tuple[str, int]]
     min_base: int = numbers.DEFAULT_MIN_BASE
+    # How many answered in each language (or easy read): [(name, count)], most first.
+    languages: list[tuple[str, int]] = field(default_factory=list)
     correction: str = stats.CORRECTION_NAME
 
     @property
@@ -525,7 +528,21 @@ def results(survey, *, by: str | None = None, public: bool = False, weighted: bo
     for p in everyone:
         channels[p.channel] += 1
     channel_list = [(CHANNELS.get(k, k), n) for k, n in sorted(channels.items(), key=lambda item: -item[1])]
-    return Results(survey, len(everyone), out, dim, weighting, public, limit, show_moe, channel_list, numbers.min_base())
+    return Results(survey, len(everyone), out, dim, weighting, public, limit, show_moe, channel_list, numbers.min_base(),
+                   languages=answered_in(everyone))
+
+
+def answered_in(people) -> list[tuple[str, int]]:
+    """How many people answered in each language (or easy read): most first, the site's own
+    language first among equals."""
+    from ..core.content import variant_name
+    from ..core.i18n import default_language
+
+    tally = defaultdict(int)
+    for p in people:
+        tally[p.language] += 1
+    own = default_language()
+    return [(variant_name(code), n) for code, n in sorted(tally.items(), key=lambda item: (-item[1], item[0] != own, item[0]))]
 
 
 def _ranking(q, people, public, limit):

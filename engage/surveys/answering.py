@@ -9,6 +9,8 @@ lost, and sending the same page twice stores one answer.
 """
 from __future__ import annotations
 
+from ..core.i18n import N_, gettext as _
+
 import hashlib
 import re
 import secrets
@@ -24,6 +26,7 @@ from ..extensions import db
 from . import structure
 from . import questions as qtypes
 from .models import SurveyAccessCode, SurveyAnswer, SurveyContact, SurveyResponse
+from ..core import clock
 
 SECRET_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -77,22 +80,42 @@ def find_code(survey, text: str) -> SurveyAccessCode | None:
 def check_code(survey, text: str) -> SurveyAccessCode:
     found = find_code(survey, text)
     if found is None:
-        raise AnswerError("That access code is not right. Check it against your letter and try again")
+        raise AnswerError(_("That access code is not right. Check it against your letter and try again"))
     if found.used:
-        raise AnswerError("That access code has already been used to answer this survey")
+        raise AnswerError(_("That access code has already been used to answer this survey"))
     return found
 
 
 # ---- drafts ------------------------------------------------------------------------------
 
+def _site_language() -> str:
+    from ..core import i18n
+
+    return i18n.default_language()
+
+
+def answering_language(survey) -> str:
+    """The version a resident is answering in: the language (or easy read) they read the
+    survey in when it is offered in it, else the site's own language. Kept with a complete
+    response so results can say how many answered in each (answers are stored against the
+    question, so everyone is counted together)."""
+    from ..core import content, i18n
+
+    reading = content.reading_language()
+    if reading != i18n.default_language() and reading in content.offered_languages("survey", survey.id):
+        return reading
+    return i18n.default_language()
+
+
 def start(survey, *, preview: bool = False, access_code: SurveyAccessCode | None = None, channel: str = "online") -> tuple[SurveyResponse, str]:
     """A new draft and the secret that resumes it (kept by the person, stored only hashed)."""
     if not preview and survey.state != "open":
-        raise AnswerError("This survey is not open")
+        raise AnswerError(_("This survey is not open"))
     secret = new_secret()
     response = SurveyResponse(survey_id=survey.id, status="preview" if preview else "draft", channel=channel,
                               reference=new_reference(), resume_hash=_hash(secret), draft={}, last_page=0,
-                              access_code_id=access_code.id if access_code else None)
+                              access_code_id=access_code.id if access_code else None,
+                              language=answering_language(survey))
     db.session.add(response)
     db.session.flush()
     return response, secret
@@ -154,9 +177,28 @@ def read_page(survey, response, page: structure.Page, form, *, skip: bool = Fals
     return result
 
 
+# What to do when a required question is left blank, naming the question (translated).
+WORDED = {
+    "single": N_("Select an answer to ‘%(question)s’"),
+    "multiple": N_("Select at least one answer to ‘%(question)s’"),
+    "short_text": N_("Enter your answer to ‘%(question)s’"),
+    "long_text": N_("Enter your answer to ‘%(question)s’"),
+    "number": N_("Enter your answer to ‘%(question)s’"),
+    "date": N_("Enter your answer to ‘%(question)s’"),
+    "grid": N_("Answer each statement of ‘%(question)s’"),
+    "ranking": N_("Number the options in order for ‘%(question)s’"),
+}
+
+
 def required_message(q) -> str:
     """What to do, said with the question's own words: "Select how often you use your local
     park", not "Select an answer" (GOV.UK error messages)."""
+    from ..core import content, i18n
+
+    if content.reading_language() != i18n.default_language():
+        # The English rule below turns the question's own words into the instruction; other
+        # languages (and easy read) name the question instead.
+        return _(WORDED.get(q.qtype, WORDED["single"]), question=_shorten(content.text_for(q, "text")))
     verb = {"multiple": "Select", "short_text": "Enter", "long_text": "Enter", "number": "Enter", "date": "Enter",
             "grid": "Answer each statement about", "ranking": "Number, in order,"}.get(q.qtype, "Select")
     about = what_is_asked(q.text)
@@ -262,11 +304,11 @@ def clean_email(text: str) -> str | None:
     if not text:
         return None
     if len(text) > 254:
-        raise AnswerError("Enter an email address of 254 characters or fewer")
+        raise AnswerError(_("Enter an email address of 254 characters or fewer"))
     try:
         return validate_email(text, check_deliverability=False).normalized
     except EmailNotValidError:
-        raise AnswerError("Enter an email address in the correct format, like name@example.com")
+        raise AnswerError(_("Enter an email address in the correct format, like name@example.com"))
 
 
 # ---- submitting --------------------------------------------------------------------------
@@ -318,7 +360,8 @@ def submit(survey, response: SurveyResponse) -> bool:
     done = db.session.execute(
         update(SurveyResponse).where(SurveyResponse.id == response.id, SurveyResponse.status == "draft")
         .values(status="complete", submitted_at=now, updated_at=now, draft=None, resume_hash=None,
-                ward_id=ward_id, access_code_id=None).execution_options(synchronize_session=False)
+                ward_id=ward_id, access_code_id=None, language=answering_language(survey))
+        .execution_options(synchronize_session=False)
     ).rowcount
     if done != 1:
         return False
@@ -338,7 +381,8 @@ def store_complete(survey, answers: dict, *, channel: str, entered_by=None, subm
     response = SurveyResponse(survey_id=survey.id, status="complete", channel=channel, reference=new_reference(),
                               submission_key=submission_key, entered_by_id=getattr(entered_by, "id", None),
                               created_at=now, updated_at=now,
-                              submitted_at=now, ward_id=ward_of(survey, answers), is_demo=is_demo)
+                              submitted_at=now, ward_id=ward_of(survey, answers), is_demo=is_demo,
+                              language=_site_language())
     db.session.add(response)
     db.session.flush()
     if access_code is not None:
@@ -372,7 +416,7 @@ def add_contact(survey, email: str) -> SurveyContact:
     share the response's transaction (PostgreSQL's ``xmin``) and its moment. It carries a
     random key and the day only (see ``SurveyContact``)."""
     contact = SurveyContact(survey_id=survey.id, consultation_id=survey.consultation_id, key=secrets.token_hex(16),
-                            email=email, created_on=utcnow().date())
+                            email=email, created_on=clock.today())
     db.session.add(contact)
     db.session.flush()
     return contact

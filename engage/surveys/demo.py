@@ -21,6 +21,7 @@ from ..extensions import db
 from ..partnership.models import Area
 from . import answering, builder, equality, lifecycle
 from .models import CommentTheme, PopulationFigure, PopulationLoad, Survey
+from ..core import clock
 
 SURVEY_TITLE = "Cleaner streets and parks survey"
 RESPONSES = 320
@@ -100,7 +101,7 @@ def _add(survey, section, qtype, text, options=(), rows=(), **extra):
 
 
 def build_survey(consultation, title=SURVEY_TITLE, *, closed=False) -> Survey:
-    start = consultation.actual_start or consultation.planned_start or datetime.now().date()
+    start = consultation.actual_start or consultation.planned_start or clock.today()
     close = consultation.planned_close or (start + timedelta(days=44))
     if closed:
         close = start + timedelta(days=2)
@@ -109,7 +110,7 @@ def build_survey(consultation, title=SURVEY_TITLE, *, closed=False) -> Survey:
                                  "It takes about five minutes.",
                     privacy_notice=builder.default_privacy_notice(consultation),
                     results_note="Results will be published on the consultation's page, with what the Safer Halton Partnership will do.",
-                    opens_at=datetime.combine(start, time.min), closes_at=datetime.combine(close + timedelta(days=1), time.min),
+                    opens_at=clock.start_of_day(start), closes_at=clock.end_of_day(close),
                     retention_days=365, one_per_browser=True, ask_contact=True,
                     population_area_id=consultation.areas[0].id if consultation.areas else None)
     db.session.add(survey)
@@ -265,14 +266,14 @@ def seed_walkabout_survey(echo=lambda m: None) -> None:
         return
     from .models import SurveySection
 
-    start = consultation.actual_start or consultation.planned_start or datetime.now().date()
+    start = consultation.actual_start or consultation.planned_start or clock.today()
     close = consultation.planned_close or (start + timedelta(days=28))
     survey = Survey(consultation_id=consultation.id, code=builder.new_code(), title=WALK_TITLE, is_demo=True,
                     introduction="Tell us which streets the Saturday walkabouts should visit and what we should look at. "
                                  "There are 12 short questions on one page.",
                     privacy_notice=builder.default_privacy_notice(consultation),
                     results_note="We will publish what people told us on the consultation's page, with the walkabout routes.",
-                    opens_at=datetime.combine(start, time.min), closes_at=datetime.combine(close + timedelta(days=1), time.min),
+                    opens_at=clock.start_of_day(start), closes_at=clock.end_of_day(close),
                     retention_days=180, one_per_browser=False, ask_contact=True,
                     population_area_id=consultation.areas[0].id if consultation.areas else None)
     db.session.add(survey)

@@ -19,6 +19,7 @@ from ..extensions import db
 from . import answering, structure
 from . import questions as qtypes
 from .models import CHANNELS, SurveyResponse
+from ..core import clock
 
 ENTRY_CHANNELS = {k: v for k, v in CHANNELS.items() if k in ("paper", "phone", "face-to-face")}
 EMAIL_ERROR = -2   # the key of the email box's error in ``Entered.errors`` (questions use their ids)
@@ -235,4 +236,4 @@ def import_rows(actor, survey, check: ImportCheck, progress=None) -> int:
 
 
 def stamp() -> str:
-    return datetime.now().strftime("%Y%m%d-%H%M")
+    return clock.local_now().strftime("%Y%m%d-%H%M")

@@ -12,6 +12,7 @@ from . import structure
 from . import questions as qtypes
 from .analysis import aggregated, load_people
 from .models import CHANNELS, SurveyResponse, counted
+from ..core import clock
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -43,7 +44,7 @@ def response_table(survey) -> tuple[list[str], list[list]]:
     rows = []
     for n, person in enumerate(load_people(survey), start=1):
         ref, channel, when = meta[person.id]
-        row = [n, ref, CHANNELS.get(channel, channel), when.strftime("%Y-%m-%d %H:%M") if when else ""]
+        row = [n, ref, CHANNELS.get(channel, channel), clock.local(when).strftime("%Y-%m-%d %H:%M") if when else ""]  # London's clocks
         for q in ordered:
             kind = qtypes.type_of(q)
             value = person.values.get(q.id)

@@ -1,7 +1,7 @@
 """Importing answers collected by another tool (CSV), through engage.core.jobs: the upload is
 checked whole when it arrives (problems listed by row and column, nothing stored), kept
 outside the web root (``ENGAGE_UPLOAD_DIR/survey-imports/``), and imported in a background
-thread once someone presses "Import". Progress goes to the upload's JSON record, which the
+job on the queue once someone presses "Import". Progress goes to the upload's JSON record, which the
 progress page reads (in any worker process) and the command line prints.
 
 All or nothing: the import checks every row again, stores every response in one transaction
@@ -13,7 +13,6 @@ file whose answers are already in the survey is refused as well (submission keys
 from __future__ import annotations
 
 import logging
-import threading
 from pathlib import Path
 from typing import Callable
 
@@ -50,8 +49,9 @@ def run(actor, survey, filename: str, data: bytes, progress: Progress | None = N
     return entry.import_rows(actor, survey, check, progress=progress)
 
 
-def start(app: Flask, token: str, takeover: bool = False) -> threading.Thread | None:
-    """Claim the upload and import it in a background thread. None when it has already been
+def start(app: Flask, token: str, takeover: bool = False) -> int | None:
+    """Claim the upload and import it in background work (a job on the queue); returns the
+    job's id. None when it has already been
     claimed (a second click, a second tab): the caller says it already ran. ``takeover``:
     start again an import whose worker died (``UPLOADS.stalled``); nothing of it was saved."""
     return UPLOADS.start(app, token, _run, name="survey-import", takeover=takeover, phase="checking", done=0, problems=[])

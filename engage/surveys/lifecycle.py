@@ -21,6 +21,7 @@ from ..core.mail import external_url
 from ..core.models import utcnow
 from ..extensions import db
 from .models import Survey, SurveyAnswer, SurveyContact, SurveyLifecycleMove, SurveyQuestion, SurveyResponse, comment_code
+from ..core import clock
 
 
 MANAGER = "manager"
@@ -98,7 +99,7 @@ def last_day(closes_at: datetime | None) -> date | None:
     after its closing date, or at the moment someone closed it)."""
     if closes_at is None:
         return None
-    return (closes_at - timedelta(microseconds=1)).date()
+    return clock.local_day(closes_at - timedelta(microseconds=1))
 
 
 def consultation_follows(actor, survey, now=None) -> None:
@@ -110,7 +111,7 @@ def consultation_follows(actor, survey, now=None) -> None:
         return
     now = now or utcnow()
     consultation = survey.consultation
-    opens, last = survey.opens_at.date(), last_day(survey.closes_at)
+    opens, last = clock.local_day(survey.opens_at), last_day(survey.closes_at)
     values = {"planned_start": opens, "actual_start": opens if survey.opens_at <= now else None,
               "planned_close": last if last is not None else consultation.planned_close,
               "actual_close": last if survey.closes_at is not None and survey.closes_at <= now else None}
@@ -132,7 +133,7 @@ class MoveError(Exception):
 
 
 def _closing(day) -> datetime:
-    return datetime.combine(day + timedelta(days=1), time.min)
+    return clock.end_of_day(day)  # local midnight at the end of the day, as UTC
 
 
 def _reason(text: str) -> str:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core.concurrency import Versioned
 from ..core.models import link_table, utcnow
 from ..extensions import db
+from ..core import clock
 
 AUTOINC = {"sqlite_autoincrement": True}
 
@@ -237,6 +238,9 @@ class SurveyResponse(Versioned, db.Model):
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     # "duplicate" or "spam" (SET_ASIDE): kept for the record, left out of every result.
     set_aside: Mapped[str | None] = mapped_column(String(12))
+    # The language (or "easyread") the resident answered in, online; staff entries and
+    # imports are in the site's own language (engage/surveys/answering.answering_language).
+    language: Mapped[str] = mapped_column(String(20), default="en", server_default="en")
 
     survey = relationship("Survey")
     entered_by = relationship("User")
@@ -332,7 +336,7 @@ class SurveyContact(db.Model):
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
     email: Mapped[str] = mapped_column(String(254))
-    created_on: Mapped[date] = mapped_column(Date, default=lambda: utcnow().date())
+    created_on: Mapped[date] = mapped_column(Date, default=lambda: clock.today())
 
 
 class CommentTheme(db.Model):

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from ..core.params import to_int
 from ..core import audit, concurrency
 from ..core.sanitise import clean_text
+from ..core.templating import format_date
 from ..extensions import db
 from ..partnership.models import Area
 from ..partnership.services import area_subtree_ids
@@ -413,7 +414,7 @@ def describe_load(load: PopulationLoad | None) -> str:
         return ""
     who = load.loaded_by.name if load.loaded_by is not None else "Engage"
     return (f"Weighted to {load.source} ({load.figures_date.strftime('%B %Y')}), "
-            f"loaded by {who} on {load.loaded_at.day} {load.loaded_at.strftime('%B %Y')}")
+            f"loaded by {who} on {format_date(load.loaded_at, 'day')}")
 
 
 def source_facts(survey) -> dict | None:

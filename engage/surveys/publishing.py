@@ -10,6 +10,7 @@ from ..consultations.models import Consultation
 from ..core.models import utcnow
 from ..extensions import db
 from .analysis import aggregated, load_people
+from ..core import clock
 
 QTYPES = {"single": "single", "yesno": "single", "agreement": "scale", "rating": "scale", "multiple": "multiple",
           "grid": "scale", "area": "single", "ranking": "single", "date": "single"}
@@ -113,7 +114,7 @@ def publish(actor, survey, *, results_public: bool = False) -> importing.Summary
     decided = survey.results_public_at is not None
     if not results_public and not decided and consultation.results_published_on is not None:
         day = consultation.results_published_on
-        when = "are already public" if day <= date.today() else f"will be public from {day.day} {day:%B %Y}"
+        when = "are already public" if day <= clock.today() else f"will be public from {day.day} {day:%B %Y}"
         raise BuildError(f"The consultation's results {when}, so this survey's results would be shown to everyone with "
                          "them. Tick “Publish the results to everyone now” if they should be public. If not, wait until "
                          "you are ready to make them public.", "results_public")
@@ -130,8 +131,8 @@ def publish(actor, survey, *, results_public: bool = False) -> importing.Summary
                                 done="published this survey's results")
     summary = importing.save(actor, consultation, agg, filename=f"Survey: {survey.title}", replace=True)
     if results_public:
-        if consultation.results_published_on is None or consultation.results_published_on > date.today():
-            consultation.results_published_on = date.today()
+        if consultation.results_published_on is None or consultation.results_published_on > clock.today():
+            consultation.results_published_on = clock.today()
     if consultation.responses is None or consultation.responses < agg.respondents:
         consultation.responses = agg.respondents
     if results_public and not decided:

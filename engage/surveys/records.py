@@ -35,6 +35,7 @@ from . import answering, entry, structure
 from . import questions as qtypes
 from .builder import BuildError, can_manage
 from .models import CHANNELS, SET_ASIDE, SurveyAnswer, SurveyContact, SurveyResponse, SurveyResponseEvent, counted
+from ..core import clock
 
 PER_PAGE = 25
 # Why a response was erased: categories only, never the person's words.
@@ -129,9 +130,9 @@ def search(survey, f: Filters):
     if f.ward_id:
         query = query.where(SurveyResponse.ward_id == f.ward_id)
     if f.date_from:
-        query = query.where(SurveyResponse.submitted_at >= datetime.combine(f.date_from, time.min))
+        query = query.where(SurveyResponse.submitted_at >= clock.start_of_day(f.date_from))
     if f.date_to:
-        query = query.where(SurveyResponse.submitted_at < datetime.combine(f.date_to + timedelta(days=1), time.min))
+        query = query.where(SurveyResponse.submitted_at < clock.end_of_day(f.date_to))
     if f.show == "counted":
         query = query.where(counted(survey.id))
     elif f.show == "set-aside":

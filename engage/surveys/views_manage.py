@@ -21,6 +21,7 @@ from . import bp
 from .forms import CodesForm, ConfirmForm, PlainForm, QuestionForm, SectionForm, SurveyForm
 from .models import PAPER_COPIES, PAPER_RETURN, Survey, SurveyQuestion, SurveySection
 from .views_public import _remember, field, outline, short_url as _short_url
+from ..core import clock
 
 EDITORS = consultations.EDITOR_ROLES
 
@@ -71,8 +72,8 @@ def _status(form, conflict=None) -> int:
 
 
 def _dates(form) -> dict:
-    opens = datetime.combine(form.opens_on.data, time.min) if form.opens_on.data else None
-    closes = datetime.combine(form.closes_on.data + timedelta(days=1), time.min) if form.closes_on.data else None
+    opens = clock.start_of_day(form.opens_on.data) if form.opens_on.data else None
+    closes = clock.end_of_day(form.closes_on.data) if form.closes_on.data else None
     return {"opens_at": opens, "closes_at": closes}
 
 
@@ -122,8 +123,8 @@ def settings(survey_id):
     _area_choices(form)
     conflict = None
     if request.method == "GET":
-        form.opens_on.data = survey.opens_at.date() if survey.opens_at else None
-        form.closes_on.data = (survey.closes_at - timedelta(seconds=1)).date() if survey.closes_at else None
+        form.opens_on.data = clock.local_day(survey.opens_at) if survey.opens_at else None
+        form.closes_on.data = clock.local_day(survey.closes_at - timedelta(seconds=1)) if survey.closes_at else None
     if form.validate_on_submit():
         def update():
             builder.update_settings(current_user, survey, _settings_data(form), form.version.data)

@@ -6,12 +6,15 @@ draft (``session["surveys"][survey id]``); the draft itself is in the database.
 """
 from __future__ import annotations
 
+from ..core.i18n import gettext as _
+
 from datetime import datetime, timedelta
 
 from flask import Response, after_this_request, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..core import clock, metrics
 from ..core.params import Query, to_id
 from ..core.errors import bad_request
 from ..core.limits import breach, honeypot_tripped, keeps_answers_when_limited
@@ -23,13 +26,43 @@ from .models import SurveyResponse
 from . import bp
 
 
+# The resident's pages of a survey, where its easy-read version can be chosen.
+ANSWERING_PAGES = {"surveys.start", "surveys.page", "surveys.check", "surveys.done", "surveys.saved", "surveys.resume"}
+VERSIONS_KEY = "survey_versions"
+
+
+@bp.before_request
+def _survey_version():
+    """Show a survey's easy-read version where the resident chose it (``?version=easyread`` on
+    its pages, kept for that survey in the session; ``?version=standard`` goes back)."""
+    from ..core import content
+
+    if request.endpoint not in ANSWERING_PAGES:
+        return
+    survey_id = to_id((request.view_args or {}).get("survey_id"))
+    if survey_id is None:
+        return
+    key, chosen = str(survey_id), Query().text("version")
+    if chosen in (content.EASY_READ, "standard"):
+        versions = {k: v for k, v in session.get(VERSIONS_KEY, {}).items() if k != key}
+        if chosen == content.EASY_READ:
+            versions[key] = content.EASY_READ
+        session[VERSIONS_KEY] = versions
+    if session.get(VERSIONS_KEY, {}).get(key) == content.EASY_READ \
+            and content.EASY_READ in content.offered_languages("survey", survey_id):
+        content.use_version(content.EASY_READ)
+
+
 def _limit():
     return current_app.config.get("ENGAGE_SURVEY_RATE_LIMIT", "60 per hour")
 
 
 @bp.app_template_filter("survey_date")
 def survey_date(value: datetime | None) -> str:
-    return f"{value.day} {value:%B %Y}" if value else ""
+    from ..core.templating import format_date
+
+    value = clock.local(value)
+    return format_date(value.date()) if value else ""   # month names in the reader's language
 
 
 @bp.app_template_filter("survey_close")
@@ -37,8 +70,10 @@ def survey_close(value: datetime | None) -> str:
     """Surveys close at midnight at the end of their last day: show that last day."""
     if not value:
         return ""
-    last = value - timedelta(seconds=1)
-    return f"{last.day} {last:%B %Y}"
+    from ..core.templating import format_date
+
+    last = clock.local(value - timedelta(seconds=1))
+    return format_date(last.date())
 
 
 @bp.app_template_filter("describe_label")
@@ -208,7 +243,7 @@ def short_link(code):
 @limiter.limit(_limit, methods=["POST"])
 @csrf.exempt
 def start(survey_id):
-    survey = builder.get_for_answering(current_user, survey_id)
+    survey = builder.get_for_answering(current_user, survey_id, with_structure=request.method == "POST")
     state = survey.state
     draft = _current(survey) if state == "open" else None
     error = None
@@ -240,7 +275,23 @@ def start(survey_id):
             return redirect(url_for("surveys.page", survey_id=survey.id, index=first))
     return render_template("surveys/start.html", survey=survey, state=state, draft=draft, error=error, notice=notice,
                            done_before=survey.one_per_browser and _done_before(survey),
-                           manager=builder.can_manage(current_user, survey), short_url=short_url(survey)), (400 if error else 200)
+                           manager=builder.can_manage(current_user, survey), short_url=short_url(survey),
+                           versions=_versions(survey)), (400 if error else 200)
+
+
+def _versions(survey) -> dict:
+    """The languages and easy-read version the start page offers for this survey."""
+    from ..core import content, i18n
+
+    offered = content.offered_languages("survey", survey.id)
+    here = url_for("surveys.start", survey_id=survey.id)
+    return {
+        "languages": [{"code": code, "name": i18n.language_name(code), "dir": i18n.direction(code),
+                       "href": url_for("main.language", code=code, next=here)}
+                      for code in offered if code != content.EASY_READ and code != i18n.current_language()],
+        "easy_read": content.EASY_READ in offered,
+        "reading_easy": content.reading_language() == content.EASY_READ,
+    }
 
 
 def _resume_index(survey, response) -> int:
@@ -361,6 +412,8 @@ def check(survey_id):
             if preview:
                 session["survey_preview_done"] = the_id
                 return redirect(url_for("surveys.done", survey_id=the_id, preview=1), code=303)
+            if completed:
+                metrics.survey_submitted("online")
             if completed and clean:
                 _keep_contact(survey, clean)
             _mark_done(the_id, reference)
@@ -441,12 +494,12 @@ def resume(survey_id):
             secret = (request.form.get("code") or "").strip().lower().replace("-", "").replace(" ", "")
             response = answering.load(survey, secret)
             if response is None or response.status != "draft":
-                error = "That code does not match any saved answers to this survey. Check it and try again"
+                error = _("That code does not match any saved answers to this survey. Check it and try again")
             elif answering.is_expired(response):
                 error = (f"These answers were saved more than {answering.draft_days()} days ago, so they can no longer "
                          "be used. Start the survey again")
             elif survey.state != "open":
-                error = "This survey has closed, so saved answers can no longer be finished"
+                error = _("This survey has closed, so saved answers can no longer be finished")
             else:
                 _remember(survey.id, secret)
                 return redirect(url_for("surveys.page", survey_id=survey.id, index=_resume_index(survey, response)))

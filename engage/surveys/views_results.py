@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
+from ..core import metrics
 from ..core.params import Query, to_int
 from ..accounts.roles import OFFICER
 from ..consultations import services as consultations
@@ -56,6 +57,8 @@ def entry_form(survey_id):
                 result = entry.Entered(existing, duplicate=True)
             if result.response is not None:
                 db.session.commit()
+                if not result.duplicate:
+                    metrics.survey_submitted(result.response.channel)   # paper, phone ... (a fixed list)
                 if result.email and not result.duplicate:
                     _keep_contact(survey, result.email)
                 if result.duplicate:

@@ -2,7 +2,7 @@
 challenge) and the strategic risk register (issue 22).
 
 Revision ID: 0031_cycle_annual_cycle_and_risks
-Revises: 0032_accessibility_statement
+Revises: 0035_content_translations
 Create Date: 2026-12-06 19:33:46.280139
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0031_cycle_annual_cycle_and_risks'
-down_revision = '0032_accessibility_statement'
+down_revision = '0035_content_translations'
 branch_labels = None
 depends_on = None
 

@@ -74,7 +74,7 @@ def test_a_planted_english_sentence_in_the_home_page_is_caught(tmp_path):
 def _extracted() -> set[str]:
     ids = set()
     method_map = [("engage/**.py", "python"), ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None, "N_": None}
     for _file, _line, message, _comments, _context in extract_from_dir(str(ROOT), method_map, keywords=keywords):
         ids.add(message[0] if isinstance(message, tuple) else message)
     return ids

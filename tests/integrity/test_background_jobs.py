@@ -10,19 +10,29 @@ from flask import current_app, has_app_context
 from engage.core.jobs import RUNNING, UploadStore
 
 
+SEEN: list = []
+
+
+def _work(base, token_, record, extra):
+    """An upload's work, run as a job on the queue (found by its module and name)."""
+    store = UploadStore("test-jobs")
+    SEEN.append((has_app_context() and current_app.name, base == store.folder(), token_, record["what"],
+                 record["state"], record["phase"], extra, store.data(token_, base)))
+
+
 def test_work_runs_once_with_its_record_in_an_app_context(app):
+    app.config["ENGAGE_QUEUE_EXTRA_MODULES"] = ("tests.",)
+    SEEN.clear()
     store = UploadStore("test-jobs")
     token = store.store({"what": "answers"}, b"a,b\n1,2\n")
-    seen = []
-
-    def work(base, token_, record, extra):
-        seen.append((has_app_context() and current_app.name, base == store.folder(), token_, record["what"],
-                     record["state"], record["phase"], extra, store.data(token_, base)))
-
-    assert store.start(app, token, work, "more", name="test", phase="checking") is not None
-    assert store.start(app, token, work, "more", name="test", phase="checking") is None  # already claimed
+    assert store.start(app, token, _work, "more", name="test", phase="checking") is not None
+    assert store.start(app, token, _work, "more", name="test", phase="checking") is None  # already claimed
     store.wait(token, 30)
-    assert seen == [(app.name, True, token, "answers", RUNNING, "checking", "more", b"a,b\n1,2\n")]
+    assert SEEN == [(app.name, True, token, "answers", RUNNING, "checking", "more", b"a,b\n1,2\n")]
+
+
+def _nothing(*args):
+    pass
 
 
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
@@ -33,7 +43,8 @@ def test_a_thread_whose_work_raised_is_not_left_registered(app):
     store.wait(token, 30)
     thread.join(30)  # the thread may have left the registry before ``wait`` looked
     assert store._threads == {}  # it left the registry although the work raised
-    assert store.start(app, token, lambda *args: None, name="again") is not None  # nothing else holds it
+    app.config["ENGAGE_QUEUE_EXTRA_MODULES"] = ("tests.",)
+    assert store.start(app, token, _nothing, name="again") is not None  # nothing else holds it
     store.wait(token, 30)
 
 

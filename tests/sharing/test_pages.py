@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from datetime import date, timedelta
 
+from engage.core import clock
 from engage.extensions import db
 from engage.sharing import services
 from engage.sharing.models import FindingsReport, ReportAttachment
@@ -140,7 +141,7 @@ def test_moves_through_the_pages_with_an_embargo(client, login, world, smtp):
     assert ok.status_code == 302
     db.session.expire_all()
     report = db.session.get(FindingsReport, report.id)
-    assert report.state == "published" and report.embargo_until.hour == 9 and report.released_at is None
+    assert report.state == "published" and clock.local(report.embargo_until).hour == 9 and report.released_at is None
     html = client.get(f"/findings/{report.id}").get_data(as_text=True)
     assert "Embargoed until" in html and "Timeline" in html and "Ask for changes" not in html
 

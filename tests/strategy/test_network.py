@@ -2,7 +2,7 @@
 panels, helpers named on consultations, events and the iCalendar feed."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from icalendar import Calendar
@@ -175,7 +175,7 @@ def test_icalendar_feed_is_valid_and_holds_only_what_the_reader_may_see(client, 
     assert [str(e["SUMMARY"]) for e in events] == ["Area forum (Area forum)"]
     event = events[0]
     assert str(event["UID"]).startswith(f"network-event-{public.id}@")
-    assert event.decoded("DTSTART").replace(tzinfo=None) == public.starts_at
+    assert event.decoded("DTSTART").astimezone(timezone.utc).replace(tzinfo=None) == public.starts_at   # stored UTC
     assert str(event["DTSTART"].params.get("TZID")) == "Europe/London"
     assert calendar.walk("VTIMEZONE"), "the feed carries the time zone it uses"
     assert "Step-free access" in str(event["DESCRIPTION"]) and str(event["LOCATION"]) == "Town Hall"
@@ -196,4 +196,5 @@ def test_event_form_checks_times(client, login, users):
                                                          "start_time": "14:00", "end_time": "16:30", "place": "Hall", "public": "y"})
     assert ok.status_code == 302
     event = db.session.scalar(db.select(NetworkEvent))
-    assert (event.starts_at, event.ends_at, event.public) == (datetime(2030, 10, 5, 14, 0), datetime(2030, 10, 5, 16, 30), True)
+    # Typed on London's clocks (British Summer Time in October), stored as UTC.
+    assert (event.starts_at, event.ends_at, event.public) == (datetime(2030, 10, 5, 13, 0), datetime(2030, 10, 5, 15, 30), True)

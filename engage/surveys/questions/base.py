@@ -1,6 +1,8 @@
 """The one interface every question type has, and the pieces the types share."""
 from __future__ import annotations
 
+from ...core.i18n import gettext as _
+
 import re
 from dataclasses import dataclass, field
 
@@ -39,7 +41,7 @@ def _ids(values) -> list[int]:
     for value in values:
         text = str(value).strip()
         if not re.fullmatch(r"[0-9]{1,10}", text):
-            raise Invalid("Choose from the options shown")
+            raise Invalid(_("Choose from the options shown"))
         number = int(text)
         if number not in out:
             out.append(number)

@@ -1,7 +1,10 @@
 """Choices: single, multiple (with "other, please say"), agreement scale, yes or no."""
 from __future__ import annotations
 
+from ...core.i18n import gettext as _
+
 from ...core.sanitise import clean_text
+from ...core.content import text_for
 from .base import OTHER_LIMIT, REMOVED, Invalid, Part, QuestionType, _ids
 
 
@@ -27,20 +30,20 @@ class ChoiceType(QuestionType):
         if not raw or raw == [""]:
             return None
         if not self.multiple and len(raw) > 1:
-            raise Invalid("Choose one answer")
+            raise Invalid(_("Choose one answer"))
         ids = _ids([r for r in raw if r != ""])
         options = self._options(q)
         if any(i not in options for i in ids):
-            raise Invalid("Choose from the options shown")
+            raise Invalid(_("Choose from the options shown"))
         exclusive = [i for i in ids if options[i].is_exclusive]
         if exclusive and len(ids) > 1:
-            raise Invalid(f"You cannot choose ‘{options[exclusive[0]].label}’ and another answer")
+            raise Invalid(_("You cannot choose ‘%(answer)s’ and another answer", answer=text_for(options[exclusive[0]], "label")))
         texts = {}
         for i in ids:
             if options[i].invites_text:
                 text = clean_text(form.get(f"{name}-text-{i}", ""))
                 if len(text) > OTHER_LIMIT:
-                    raise Invalid(f"What you wrote must be {OTHER_LIMIT} characters or fewer")
+                    raise Invalid(_("What you wrote must be %(n)s characters or fewer", n=OTHER_LIMIT))
                 if text:
                     texts[str(i)] = text
         return {"o": ids, "t": texts}
@@ -66,7 +69,7 @@ class ChoiceType(QuestionType):
                 continue
             option = by_label.get(piece.casefold())
             if option is None and ":" in piece:
-                head, _, tail = piece.partition(":")
+                head, _sep, tail = piece.partition(":")
                 option = by_label.get(head.strip().casefold())
                 if option is not None and option.invites_text:
                     texts[str(option.id)] = tail.strip()[:OTHER_LIMIT]
@@ -94,7 +97,8 @@ class ChoiceType(QuestionType):
             if option is None:
                 continue
             text = (value.get("t") or {}).get(str(i))
-            out.append(f"{option.label}: {text}" if text else option.label)
+            label = text_for(option, "label")   # in the resident's language
+            out.append(f"{label}: {text}" if text else label)
         return "; ".join(out)
 
     def form_value(self, q, value):

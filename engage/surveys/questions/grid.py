@@ -1,7 +1,10 @@
 """A grid of statements, each answered on the same scale."""
 from __future__ import annotations
 
+from ...core.i18n import gettext as _
+
 from ...core.sanitise import clean_text
+from ...core.content import text_for
 from .base import Invalid, Part, QuestionType, _ids
 from .choice import AgreementType
 
@@ -26,10 +29,10 @@ class GridType(QuestionType):
                 continue
             ids = _ids([raw])
             if ids[0] not in cols:
-                raise Invalid("Choose from the options shown")
+                raise Invalid(_("Choose from the options shown"))
             out[str(row.id)] = ids[0]
         if q.required and out and len(out) < len(q.rows()):
-            raise Invalid("Answer each statement")
+            raise Invalid(_("Answer each statement"))
         return {"g": out} if out else None
 
     def from_value(self, q, value):
@@ -61,8 +64,8 @@ class GridType(QuestionType):
     def display(self, q, value):
         if self.empty(value):
             return ""
-        cols = {o.id: o.label for o in q.choices()}
-        return "; ".join(f"{r.label}: {cols.get(value['g'].get(str(r.id)), '')}" for r in q.rows() if str(r.id) in value["g"])
+        cols = {o.id: text_for(o, "label") for o in q.choices()}   # in the resident's language
+        return "; ".join(f"{text_for(r, 'label')}: {cols.get(value['g'].get(str(r.id)), '')}" for r in q.rows() if str(r.id) in value["g"])
 
     def form_value(self, q, value):
         return {"grid": {k: str(v) for k, v in ((value or {}).get("g") or {}).items()}}

@@ -1,6 +1,8 @@
 """Numbers: a rating from 0 to 10, and a number with a range."""
 from __future__ import annotations
 
+from ...core.i18n import gettext as _
+
 import re
 
 from .base import Invalid, Part, QuestionType, _number
@@ -17,7 +19,7 @@ class RatingType(QuestionType):
         if raw == "":
             return None
         if not re.fullmatch(r"(10|[0-9])", raw):
-            raise Invalid("Choose a number from 0 to 10")
+            raise Invalid(_("Choose a number from 0 to 10"))
         return int(raw)
 
     def from_value(self, q, value):
@@ -31,7 +33,7 @@ class RatingType(QuestionType):
         if not text:
             return None
         if not re.fullmatch(r"(10|[0-9])(\.0+)?", text):
-            raise Invalid("Give a whole number from 0 to 10")
+            raise Invalid(_("Give a whole number from 0 to 10"))
         return int(float(text))
 
     def rows(self, q, value):
@@ -77,12 +79,12 @@ class NumberType(RatingType):
         low, high = self._range(q)
         if low is not None and value < low or high is not None and value > high:
             if low is not None and high is not None:
-                raise Invalid(f"Enter a number from {_fmt(low)} to {_fmt(high)}")
+                raise Invalid(_("Enter a number from %(low)s to %(high)s", low=_fmt(low), high=_fmt(high)))
             if low is not None:
-                raise Invalid(f"Enter a number of {_fmt(low)} or more")
-            raise Invalid(f"Enter a number of {_fmt(high)} or less")
+                raise Invalid(_("Enter a number of %(low)s or more", low=_fmt(low)))
+            raise Invalid(_("Enter a number of %(high)s or less", high=_fmt(high)))
         if (q.settings or {}).get("whole") and not float(value).is_integer():
-            raise Invalid("Enter a whole number")
+            raise Invalid(_("Enter a whole number"))
         return value
 
     def parse(self, q, form):

@@ -1,6 +1,8 @@
 """Which ward people live in: from the area tree, or found from a postcode."""
 from __future__ import annotations
 
+from ...core.i18n import gettext as _
+
 from ...core.sanitise import clean_text
 from .base import Invalid, Part, QuestionType, _ids
 
@@ -28,7 +30,7 @@ class AreaType(QuestionType):
         if raw:
             ids = _ids([raw])
             if ids[0] not in wards:
-                raise Invalid("Choose a ward from the list")
+                raise Invalid(_("Choose a ward from the list"))
             return ids[0]
         if postcode:
             try:
@@ -36,9 +38,9 @@ class AreaType(QuestionType):
             except PostcodeProblem as error:
                 raise Invalid(str(error))
             if found is None:
-                raise Invalid("We could not find that postcode. Check it, or choose your ward from the list")
+                raise Invalid(_("We could not find that postcode. Check it, or choose your ward from the list"))
             if found not in wards:
-                raise Invalid("That postcode is outside the area of this survey. Choose a ward from the list if you live in it")
+                raise Invalid(_("That postcode is outside the area of this survey. Choose a ward from the list if you live in it"))
             return found
         return None
 

@@ -1,9 +1,12 @@
 """Putting options in order of importance."""
 from __future__ import annotations
 
+from ...core.i18n import gettext as _
+
 import re
 
 from ...core.sanitise import clean_text
+from ...core.content import text_for
 from .base import Invalid, Part, QuestionType
 
 class RankingType(QuestionType):
@@ -23,14 +26,14 @@ class RankingType(QuestionType):
             if not raw:
                 continue
             if not re.fullmatch(r"[0-9]{1,3}", raw) or not 1 <= int(raw) <= len(choices):
-                raise Invalid(f"Give each option a number from 1 to {len(choices)}")
+                raise Invalid(_("Give each option a number from 1 to %(n)s", n=len(choices)))
             ranks[option.id] = int(raw)
         if not ranks:
             return None
         if len(set(ranks.values())) != len(ranks):
-            raise Invalid("Give each option a different number")
+            raise Invalid(_("Give each option a different number"))
         if sorted(ranks.values()) != list(range(1, len(ranks) + 1)):
-            raise Invalid("Number the options from 1 without gaps")
+            raise Invalid(_("Number the options from 1 without gaps"))
         return [i for i, _ in sorted(ranks.items(), key=lambda item: item[1])]
 
     def from_value(self, q, value):
@@ -55,7 +58,7 @@ class RankingType(QuestionType):
         return out or None
 
     def display(self, q, value):
-        labels = {o.id: o.label for o in q.choices()}
+        labels = {o.id: text_for(o, "label") for o in q.choices()}   # in the resident's language
         return "; ".join(f"{n}. {labels.get(i, '')}" for n, i in enumerate(value or [], start=1))
 
     def form_value(self, q, value):

@@ -1,10 +1,13 @@
 """Short and long text, and dates (day, month and year boxes)."""
 from __future__ import annotations
 
+from ...core.i18n import gettext as _
+
 import re
 from datetime import date
 
 from ...core.sanitise import clean_text
+from ...core.templating import format_date
 from .base import REMOVED, SHORT_LIMIT, TEXT_LIMIT, Invalid, Part, QuestionType
 
 class ShortTextType(QuestionType):
@@ -20,7 +23,7 @@ class ShortTextType(QuestionType):
         raw = form.get(f"q{q.id}", "")
         text = clean_text(raw)
         if len(text) > self.limit:
-            raise Invalid(f"Your answer must be {self.limit:,} characters or fewer (it has {len(text):,})")
+            raise Invalid(_("Your answer must be %(limit)s characters or fewer (it has %(n)s)", limit=f"{self.limit:,}", n=f"{len(text):,}"))
         return text or None
 
     def from_value(self, q, value):
@@ -72,13 +75,13 @@ class DateType(QuestionType):
         if not any(parts):
             return None
         if not all(re.fullmatch(r"\d{1,4}", p) for p in parts):
-            raise Invalid("Enter a real date, like 27 3 2007")
+            raise Invalid(_("Enter a real date, like 27 3 2007"))
         try:
             day = date(int(parts[2]), int(parts[1]), int(parts[0]))
         except ValueError:
-            raise Invalid("Enter a real date, like 27 3 2007")
+            raise Invalid(_("Enter a real date, like 27 3 2007"))
         if not 1900 <= day.year <= 2100:
-            raise Invalid("Enter a year between 1900 and 2100")
+            raise Invalid(_("Enter a year between 1900 and 2100"))
         return day.isoformat()
 
     def from_value(self, q, value):
@@ -102,8 +105,7 @@ class DateType(QuestionType):
     def display(self, q, value):
         if not value:
             return ""
-        d = date.fromisoformat(value)
-        return f"{d.day} {d:%B %Y}"
+        return format_date(date.fromisoformat(value))   # month names in the reader's language
 
     def form_value(self, q, value):
         if not value:

@@ -1,0 +1,333 @@
+"""Back up and restore a whole Engage site in one archive file.
+
+``flask --app wsgi engage backup [--to PATH] [--with-index]`` writes one ``.tar.gz`` holding:
+
+- ``manifest.json``: what the archive holds, when it was made (UTC), the database engine, the
+  schema revision (alembic), and how many rows each table had;
+- the database: ``database.sqlite3`` made with SQLite's online backup API (the site can keep
+  running), or ``database.pgdump`` made by ``pg_dump --format=custom`` for PostgreSQL;
+- ``uploads/``: the uploads folder (``ENGAGE_UPLOAD_DIR``);
+- ``index/``: the Whoosh search index (``ENGAGE_INDEX_DIR``), only with ``--with-index``. The
+  PostgreSQL search backend keeps its documents in the database, so they come with it.
+
+``flask --app wsgi engage restore PATH [--force]`` puts an archive back into the database and
+folders the settings name. It refuses, changing nothing, when
+
+- the database (or the uploads folder) already holds data, unless ``--force`` is given;
+- the archive comes from a newer Engage (a schema revision this copy does not know);
+- the archive is for the other engine (an SQLite archive cannot go into PostgreSQL).
+
+Afterwards the migrations are brought to head (an archive from an older Engage is upgraded),
+and a Whoosh index the archive did not hold is rebuilt with a progress bar.
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, inspect, select, text
+from sqlalchemy.engine import make_url
+
+from ..core import clock
+from ..extensions import db
+
+FORMAT = "engage-backup"
+FORMAT_VERSION = 1
+SQLITE_FILE = "database.sqlite3"
+PG_FILE = "database.pgdump"
+
+
+class BackupError(Exception):
+    """A backup or restore that cannot go ahead; the message says why in plain words."""
+
+
+@dataclass
+class Manifest:
+    created_at: str
+    engine: str
+    schema_revision: str | None
+    counts: dict[str, int]
+    uploads: int
+    with_index: bool
+    site_name: str = ""
+    format: str = FORMAT
+    format_version: int = FORMAT_VERSION
+    extra: dict = field(default_factory=dict)
+
+    def to_json(self) -> bytes:
+        return json.dumps(self.__dict__, indent=2, sort_keys=True).encode()
+
+    @classmethod
+    def from_json(cls, raw: bytes) -> "Manifest":
+        data = json.loads(raw)
+        if data.get("format") != FORMAT:
+            raise BackupError("This file is not an Engage backup (it has no Engage manifest).")
+        if int(data.get("format_version", 0)) > FORMAT_VERSION:
+            raise BackupError("This backup was made by a newer version of Engage. Upgrade Engage, then restore it.")
+        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        return cls(**known)
+
+
+# ---- what is there -------------------------------------------------------------------------
+
+def engine_name() -> str:
+    return db.engine.dialect.name   # "sqlite" or "postgresql"
+
+
+def _tables() -> list[str]:
+    present = set(inspect(db.engine).get_table_names())
+    return [t.name for t in db.metadata.sorted_tables if t.name in present]
+
+
+def counts() -> dict[str, int]:
+    """Rows in each of Engage's tables that exist in the database."""
+    out = {}
+    with db.engine.connect() as conn:
+        for name in _tables():
+            out[name] = conn.execute(select(func.count()).select_from(db.metadata.tables[name])).scalar_one()
+    return out
+
+
+def schema_revision() -> str | None:
+    if "alembic_version" not in inspect(db.engine).get_table_names():
+        return None
+    with db.engine.connect() as conn:
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def upload_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.is_file())
+
+
+def _folders() -> tuple[Path, Path]:
+    config = current_app.config
+    return Path(config["ENGAGE_UPLOAD_DIR"]), Path(config["ENGAGE_INDEX_DIR"])
+
+
+def _pg_url() -> str:
+    """The database URL as libpq reads it (no SQLAlchemy driver name)."""
+    url = make_url(str(db.engine.url.render_as_string(hide_password=False)))
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def _run(args: list[str], what: str) -> None:
+    try:
+        done = subprocess.run(args, capture_output=True, text=True, timeout=3600)
+    except FileNotFoundError as error:
+        raise BackupError(f"{args[0]} is not installed: install the PostgreSQL client tools to {what}.") from error
+    if done.returncode != 0:
+        raise BackupError(f"{args[0]} could not {what}: {done.stderr.strip()[-2000:]}")
+
+
+# ---- backup --------------------------------------------------------------------------------
+
+def default_name() -> str:
+    return f"engage-backup-{clock.utcnow():%Y%m%d-%H%M%S}.tar.gz"
+
+
+def backup(to: Path, with_index: bool = False, echo=lambda message: None) -> Manifest:
+    """Write the archive to ``to`` (a file, or a folder to put a dated file in); returns its manifest."""
+    to = Path(to)
+    if to.is_dir():
+        to = to / default_name()
+    to.parent.mkdir(parents=True, exist_ok=True)
+    uploads, index = _folders()
+    engine = engine_name()
+    db.session.remove()
+    with tempfile.TemporaryDirectory(prefix="engage-backup-") as work:
+        work = Path(work)
+        if engine == "sqlite":
+            echo("Copying the SQLite database with its online backup")
+            source = sqlite3.connect(db.engine.url.database)
+            target = sqlite3.connect(work / SQLITE_FILE)
+            try:
+                with target:
+                    source.backup(target, pages=1024)
+            finally:
+                target.close()
+                source.close()
+            dumped = work / SQLITE_FILE
+        elif engine == "postgresql":
+            echo("Dumping the PostgreSQL database with pg_dump")
+            dumped = work / PG_FILE
+            _run(["pg_dump", "--format=custom", "--no-owner", "--file", str(dumped), "--dbname", _pg_url()],
+                 "dump the database")
+        else:
+            raise BackupError(f"Engage cannot back up a {engine} database.")
+        # The counts and revision come from the copy, so they match what was saved.
+        manifest = _describe_copy(dumped, engine, uploads, with_index)
+        files = upload_files(uploads)
+        partial = to.with_name(to.name + ".partial")
+        with tarfile.open(partial, "w:gz") as tar:
+            _add_bytes(tar, "manifest.json", manifest.to_json())
+            tar.add(dumped, arcname=dumped.name)
+            echo(f"Adding {len(files):,} uploaded files")
+            for path in files:
+                tar.add(path, arcname=f"uploads/{path.relative_to(uploads).as_posix()}")
+            if with_index and index.is_dir():
+                echo("Adding the search index")
+                tar.add(index, arcname="index")
+        os.replace(partial, to)
+    manifest.extra["path"] = str(to)
+    return manifest
+
+
+def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
+    info = tarfile.TarInfo(name)
+    info.size = len(data)
+    info.mtime = int(clock.now().timestamp())
+    tar.addfile(info, io.BytesIO(data))
+
+
+def _describe_copy(dumped: Path, engine: str, uploads: Path, with_index: bool) -> Manifest:
+    if engine == "sqlite":
+        conn = sqlite3.connect(dumped)
+        try:
+            present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            numbers = {t.name: conn.execute(f'SELECT count(*) FROM "{t.name}"').fetchone()[0]   # names from our metadata
+                       for t in db.metadata.sorted_tables if t.name in present}
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone() if "alembic_version" in present else None
+        finally:
+            conn.close()
+        revision = row[0] if row else None
+    else:
+        numbers, revision = counts(), schema_revision()   # pg_dump's snapshot; the counts are close to it
+    return Manifest(created_at=clock.now().isoformat(timespec="seconds"), engine=engine, schema_revision=revision,
+                    counts=numbers, uploads=len(upload_files(uploads)), with_index=with_index,
+                    site_name=current_app.config.get("ENGAGE_SITE_NAME", ""))
+
+
+# ---- restore -------------------------------------------------------------------------------
+
+def read_manifest(path: Path) -> Manifest:
+    path = Path(path)
+    if not path.is_file():
+        raise BackupError(f"There is no backup file at {path}.")
+    try:
+        with tarfile.open(path, "r:gz") as tar:
+            member = tar.extractfile("manifest.json")
+            return Manifest.from_json(member.read())
+    except (tarfile.TarError, KeyError, OSError, ValueError) as error:
+        raise BackupError(f"{path} is not an Engage backup that can be read ({error}).") from error
+
+
+def known_revision(revision: str | None) -> bool:
+    """Does this copy of Engage know the schema revision (it is not from a newer Engage)?"""
+    if revision is None:
+        return True
+    from alembic.script import ScriptDirectory
+    from alembic.util.exc import CommandError
+
+    script = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
+    try:
+        return script.get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
+def live_data() -> list[str]:
+    """What the database and uploads folder already hold, in words ("12 users", ...); empty if nothing."""
+    found = [f"{n:,} rows in {name}" for name, n in sorted(counts().items(), key=lambda item: -item[1]) if n]
+    files = upload_files(_folders()[0])
+    if files:
+        found.append(f"{len(files):,} uploaded files")
+    return found
+
+
+def check(path: Path, force: bool = False) -> Manifest:
+    """Everything that would stop a restore, before anything is changed."""
+    manifest = read_manifest(path)
+    if engine_name() == "sqlite" and db.engine.url.database:
+        Path(db.engine.url.database).parent.mkdir(parents=True, exist_ok=True)   # a new site's folder
+    if manifest.engine != engine_name():
+        raise BackupError(f"This backup is of a {manifest.engine} database, and this site uses {engine_name()}. "
+                          f"Restore it into a {manifest.engine} database.")
+    if not known_revision(manifest.schema_revision):
+        raise BackupError(f"This backup was made by a newer version of Engage (schema revision {manifest.schema_revision}, "
+                          "which this copy does not know). Upgrade Engage first, then restore it. Nothing was changed.")
+    found = live_data()
+    if found and not force:
+        shown = ", ".join(found[:3]) + (f" and {len(found) - 3} more" if len(found) > 3 else "")
+        raise BackupError(f"Not restored: this site already has data ({shown}). Restoring would replace all of it. "
+                          "Nothing was changed. If you mean to replace it, run the restore again with --force.")
+    return manifest
+
+
+def restore(path: Path, force: bool = False, echo=lambda message: None, index_progress=None) -> Manifest:
+    """Put the archive back (after ``check``), bring the schema to head, rebuild a missing index."""
+    manifest = check(path, force)
+    uploads, index = _folders()
+    db.session.remove()
+    with tempfile.TemporaryDirectory(prefix="engage-restore-") as work:
+        work = Path(work)
+        with tarfile.open(path, "r:gz") as tar:
+            tar.extractall(work, filter="data")
+        if manifest.engine == "sqlite":
+            echo("Restoring the SQLite database")
+            db.engine.dispose()
+            source = sqlite3.connect(work / SQLITE_FILE)
+            Path(db.engine.url.database).parent.mkdir(parents=True, exist_ok=True)
+            target = sqlite3.connect(db.engine.url.database)
+            try:
+                with target:
+                    source.backup(target)
+            finally:
+                target.close()
+                source.close()
+        else:
+            echo("Restoring the PostgreSQL database with pg_restore")
+            db.engine.dispose()
+            if inspect(db.engine).get_table_names():
+                # Either --force, or the tables are empty (check() found no data): a database
+                # made by `db upgrade` before the restore. pg_restore needs it bare.
+                _drop_everything()
+            _run(["pg_restore", "--no-owner", "--exit-on-error", "--single-transaction", "--dbname", _pg_url(),
+                  str(work / PG_FILE)], "restore the database")
+        db.engine.dispose()
+        echo("Restoring the uploaded files")
+        _replace_folder(work / "uploads", uploads)
+        had_index = (work / "index").is_dir()
+        if had_index:
+            echo("Restoring the search index")
+            _replace_folder(work / "index", index)
+    echo("Bringing the database up to date (migrations)")
+    from flask_migrate import upgrade
+
+    upgrade()
+    db.session.remove()
+    if current_app.config.get("ENGAGE_SEARCH_BACKEND", "whoosh") != "postgres" and not had_index:
+        echo("Rebuilding the search index (the backup did not hold one)")
+        from ..search import reindex
+
+        if index.exists():
+            shutil.rmtree(index)
+        reindex(echo=index_progress)
+    return manifest
+
+
+def _drop_everything() -> None:
+    """Empty a PostgreSQL database for ``restore --force`` (its own schema only)."""
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    db.engine.dispose()
+
+
+def _replace_folder(source: Path, target: Path) -> None:
+    if target.exists():
+        shutil.rmtree(target)
+    if source.is_dir():
+        shutil.copytree(source, target)
+    else:
+        target.mkdir(parents=True, exist_ok=True)

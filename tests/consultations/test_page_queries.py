@@ -1,0 +1,50 @@
+"""Query budgets for the consultation list (bench/pages.py, issue 21): the page loads each
+card's organisation and places with the list, so it runs the same number of SQL statements
+for 3 consultations as for 20 (a full page). Before, each card cost two more queries."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from engage.extensions import db
+from tests.query_support import statements
+
+
+def add_consultations(org_id, area_ids, how_many: int, start: int = 0) -> None:
+    from engage.consultations.models import Consultation
+    from engage.partnership.models import Area
+
+    areas = [db.session.get(Area, i) for i in area_ids]
+
+    today = date.today()
+    for n in range(start, start + how_many):
+        c = Consultation(title=f"Consultation number {n}", summary="What people think.", lead_organisation_id=org_id,
+                         planned_start=today - timedelta(days=3), planned_close=today + timedelta(days=20),
+                         visibility="public")
+        c.areas = list(areas)
+        db.session.add(c)
+    db.session.commit()
+
+
+def places():
+    from engage.partnership.models import Area
+
+    borough = Area(name="Testborough", level="borough")
+    db.session.add(borough)
+    db.session.flush()
+    wards = [Area(name=name, level="ward", parent_id=borough.id) for name in ("Castle", "Mill")]
+    db.session.add_all(wards)
+    db.session.commit()
+    return [w.id for w in wards]
+
+
+def test_the_consultation_list_runs_the_same_queries_for_3_or_20_consultations(app, client, org):
+    wards, org_id, org_name = places(), org.id, org.name
+    add_consultations(org_id, wards, 3)
+    few, reply = statements(client, "/consultations")
+    assert reply.get_data(as_text=True).count("Castle, Mill") == 3  # each card shows its places
+    add_consultations(org_id, wards, 17, start=3)
+    many, reply = statements(client, "/consultations")
+    page = reply.get_data(as_text=True)
+    assert page.count("Castle, Mill") == 20 and page.count(org_name) >= 20
+    assert many == few, f"{few} statements for 3 consultations, {many} for 20: a query per card"
+    assert many <= 10

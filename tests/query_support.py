@@ -1,0 +1,39 @@
+"""Counting the SQL statements a request runs, for query budgets: a page that loads what it
+shows with the list, not one query per item, runs as many statements for 3 items as for 20
+(bench/pages.py prints each public page's count). ``statements(client, path)`` gets the
+page twice (the first visit may set things up once) and returns the second's count and reply."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from engage.extensions import db
+
+
+@contextmanager
+def counting():
+    seen: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def statements(client, path: str, seen: list | None = None) -> tuple[int, object]:
+    """(number of statements, reply) of a GET of ``path``; the statements' text is added to
+    ``seen`` when given."""
+    client.get(path)
+    db.session.remove()  # as a new request on a server: nothing already loaded
+    with counting() as counted:
+        reply = client.get(path)
+    assert reply.status_code == 200, (path, reply.status_code)
+    if seen is not None:
+        seen.extend(counted)
+    return len(counted), reply

@@ -1,0 +1,62 @@
+"""The survey journey's pages under a launch (bench/pages.py, issue 21).
+
+- The start page shows the survey's introduction and privacy notice, not its questions: it
+  runs the same SQL statements for a survey of 2 questions as for one of 14 (it loaded every
+  question and option before). Starting (its POST) still loads the structure it needs.
+- A question page loads the survey's structure in a fixed number of queries, whatever the
+  number of questions.
+- Markdown renderings are remembered by their text (engage/core/sanitise.py): a changed
+  introduction shows on the very next page load."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from engage.extensions import db
+from tests.query_support import statements
+from tests.surveys.survey_support import add, consultation, places  # noqa: F401  (fixtures)
+
+
+def make_survey(consultation, questions: int) -> int:
+    from engage.surveys import builder
+
+    survey = builder.create_survey(None, consultation, {
+        "title": f"Survey of {questions}", "introduction": "We want to know about **parks**.",
+        "opens_at": datetime.now() - timedelta(days=1), "closes_at": datetime.now() + timedelta(days=10)})
+    for n in range(questions):
+        add(survey, survey.sections[0], "single", f"Question number {n}?", options=["Yes", "No", "Not sure"])
+    db.session.commit()
+    return survey.id
+
+
+def first_page(client, survey_id) -> str:
+    reply = client.post(f"/surveys/{survey_id}", data={})
+    assert reply.status_code == 302 and "/page/" in reply.headers["Location"], reply.status_code
+    return re.search(r"/surveys/\d+/page/\d+", reply.headers["Location"]).group(0)
+
+
+def test_the_start_and_question_pages_run_the_same_queries_for_2_or_14_questions(app, client, consultation):
+    small, large = make_survey(consultation, 2), make_survey(consultation, 14)
+    start_small, _ = statements(client, f"/surveys/{small}")
+    seen: list[str] = []
+    start_large, reply = statements(client, f"/surveys/{large}", seen)
+    assert "<strong>parks</strong>" in reply.get_data(as_text=True)
+    assert not [s for s in seen if "survey_question" in s or "survey_option" in s], "the start page loads the questions"
+    assert start_small == start_large, f"start page: {start_small} statements for 2 questions, {start_large} for 14"
+    assert start_large <= 3
+
+    page_small, _ = statements(client, first_page(client, small))
+    page_large, reply = statements(client, first_page(client, large))
+    assert reply.get_data(as_text=True).count("Question number") == 14
+    assert page_small == page_large, f"question page: {page_small} statements for 2 questions, {page_large} for 14"
+
+
+def test_a_changed_introduction_shows_at_once(app, client, consultation):
+    from engage.surveys.models import Survey
+
+    survey_id = make_survey(consultation, 1)
+    assert "<strong>parks</strong>" in client.get(f"/surveys/{survey_id}").get_data(as_text=True)
+    db.session.get(Survey, survey_id).introduction = "We want to know about *libraries* now."
+    db.session.commit()
+    page = client.get(f"/surveys/{survey_id}").get_data(as_text=True)
+    assert "<em>libraries</em>" in page and "<strong>parks</strong>" not in page
