@@ -1,7 +1,7 @@
 """The annual planning cycle (template, years, steps, draft action plans with the PSG's
 challenge) and the strategic risk register (issue 22).
 
-Revision ID: 0031_cycle_annual_cycle_and_risks
+Revision ID: 0031_cycle_and_risks
 Revises: 0035_content_translations
 Create Date: 2026-12-06 19:33:46.280139
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0031_cycle_annual_cycle_and_risks'
+revision = '0031_cycle_and_risks'
 down_revision = '0035_content_translations'
 branch_labels = None
 depends_on = None
