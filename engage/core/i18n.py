@@ -16,6 +16,8 @@ everyone who chose nothing sees the site's own. ``dir`` follows the language's s
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import os
 from pathlib import Path
 
@@ -52,7 +54,14 @@ _NOT_YET: frozenset[str] | None = None
 def languages(app: Flask | None = None) -> list[str]:
     """The codes residents may choose, the site's own first (at least one, always)."""
     config = (app or current_app).config
-    codes = [c.strip() for c in str(config.get("ENGAGE_LANGUAGES") or "en").split(",") if c.strip()]
+    return list(_known_languages(str(config.get("ENGAGE_LANGUAGES") or "en")))
+
+
+@lru_cache(maxsize=16)
+def _known_languages(setting: str) -> tuple[str, ...]:
+    """The setting's codes Babel knows, worked out once per setting (the setting is the key,
+    so a changed setting is read afresh): every translated text asked for it."""
+    codes = [c.strip() for c in setting.split(",") if c.strip()]
     known = []
     for code in codes:
         try:
@@ -61,7 +70,7 @@ def languages(app: Flask | None = None) -> list[str]:
             continue
         if code not in known:
             known.append(code)
-    return known or ["en"]
+    return tuple(known or ["en"])
 
 
 def default_language(app: Flask | None = None) -> str:
@@ -102,7 +111,14 @@ def language_name(code: str) -> str:
 
 def note_missing(message: str) -> None:
     """Note that ``message`` is shown in English on a page in another language."""
-    if has_request_context() and current_language() != default_language():
+    if not has_request_context():
+        return
+    # Whether this request is in another language than the site's, worked out once per
+    # request (kept on the request itself, never beyond it).
+    other = request.environ.get("engage.other_language")
+    if other is None:
+        other = request.environ["engage.other_language"] = current_language() != default_language()
+    if other:
         missing = g.setdefault("engage_untranslated", set())
         missing.add(message)
 
@@ -114,7 +130,8 @@ def _translated(message: str) -> bool:
 
 def _lookup(message: str) -> str:
     translations = get_translations()
-    if not _translated(message):
+    catalogue = getattr(translations, "_catalog", None)
+    if not (catalogue and catalogue.get(message)):
         note_missing(message)
     return translations.gettext(message)
 

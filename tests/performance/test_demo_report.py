@@ -28,7 +28,7 @@ def _period(name):
     return db.session.scalar(select(MonitoringPeriod).where(MonitoringPeriod.name == name))
 
 
-def test_the_demo_has_a_target_at_each_stage_worked_out(halton):
+def _a_target_at_each_stage_worked_out():
     open_stages = db.session.scalars(select(LadderStage).where(LadderStage.state.in_(("nominating", "planning", "acting", "reported")))).all()
     by_stage = {s.stage: s for s in open_stages}
     assert sorted(by_stage) == [1, 2, 3]
@@ -44,7 +44,7 @@ def test_the_demo_has_a_target_at_each_stage_worked_out(halton):
     assert services.review(tell=False) == {"started": 0, "closed": 0, "escalated": 0}
 
 
-def test_the_november_2006_exception_report(halton, client):
+def _the_november_2006_exception_report(client):
     november = _period("April to September 2006")
     built = report.build(november)
     assert built.title == "Exception report to the board, November 2006"
@@ -78,7 +78,7 @@ def test_the_november_2006_exception_report(halton, client):
     assert rows[2][4] == "15 February 2007"
 
 
-def test_the_quarterly_report_carries_the_last_review(halton, client):
+def _the_quarterly_report_carries_the_last_review():
     quarter = _period("October to December 2006")
     built = report.build(quarter)
     assert built.review.name == "April to September 2006" and built.title.endswith("February 2007")
@@ -86,7 +86,7 @@ def test_the_quarterly_report_carries_the_last_review(halton, client):
     assert any("Late: the report to the Performance and Standards Group was due by 15 February 2007." in i.problems for i in built.items)
 
 
-def test_the_public_pages_read_plainly(halton, client):
+def _the_public_pages_read_plainly(client):
     """Every performance page a resident can reach: grade 8 or below, one h1, 200."""
     names = stored_names()
     paths = ["/performance"]
@@ -117,7 +117,7 @@ def test_a_report_with_nothing_wrong_says_so(app):
     assert "No target is off track, late or at a stage of the ladder." in [p.text for p in doc.paragraphs]
 
 
-def test_a_stage_page_shows_what_residents_said_about_its_outcome(halton, client):
+def _a_stage_page_shows_what_residents_said_about_its_outcome(client):
     """The streets target (outcome SH1) at stage 2: the demo's consultations, findings
     reports and the partnerships' published responses on SH1 are on its page, through the
     outcome_evidence registry. Planted fault caught: the sharing capability's registration
@@ -135,7 +135,7 @@ def test_a_stage_page_shows_what_residents_said_about_its_outcome(halton, client
         assert urlsplit(item["url"]).path in page
 
 
-def test_a_period_links_to_the_money_for_its_quarter(halton, client):
+def _a_period_links_to_the_money_for_its_quarter(client):
     """The quarter's spend against budget is the strategy's board report, linked, not copied."""
     from engage.strategy import board_report, budget
 
@@ -150,3 +150,13 @@ def test_a_period_links_to_the_money_for_its_quarter(halton, client):
         assert (f'href="/plan/reports/{year}/q{quarter}"' in page) == has, period.name
         linked += has
     assert linked >= 1
+
+
+def test_the_halton_demo(halton, client):
+    """One load of the demo (loading it is the slow part) for every check above, in order."""
+    _a_target_at_each_stage_worked_out()
+    _the_november_2006_exception_report(client)
+    _the_quarterly_report_carries_the_last_review()
+    _a_stage_page_shows_what_residents_said_about_its_outcome(client)
+    _a_period_links_to_the_money_for_its_quarter(client)
+    _the_public_pages_read_plainly(client)
