@@ -60,3 +60,23 @@ def test_a_changed_introduction_shows_at_once(app, client, consultation):
     db.session.commit()
     page = client.get(f"/surveys/{survey_id}").get_data(as_text=True)
     assert "<em>libraries</em>" in page and "<strong>parks</strong>" not in page
+
+
+def test_the_start_page_of_a_survey_offered_in_welsh_runs_the_same_queries_for_2_or_14_questions(app, client, consultation):
+    """Offering a language checks every text is translated: the survey's structure is read
+    in a fixed number of queries for that, not one per question (26 on the demo before)."""
+    from engage.core import content
+    from engage.surveys.models import Survey
+    from engage.surveys.translation import KIND
+
+    counts = []
+    for questions in (2, 14):
+        survey_id = make_survey(consultation, questions)
+        rows = content.status(KIND, survey_id, "cy")
+        content.save(None, KIND, survey_id, "cy", {r["text"].key: "CY " + r["english"] for r in rows if r["state"] != content.EMPTY})
+        content.offer(None, KIND, survey_id, "cy")
+        db.session.commit()
+        assert content.offered_languages("survey", survey_id) == ["cy"]
+        counts.append(statements(client, f"/surveys/{survey_id}")[0])
+        consultation = db.session.get(Survey, survey_id).consultation
+    assert counts[0] == counts[1], f"start page offered in Welsh: {counts[0]} statements for 2 questions, {counts[1]} for 14"
