@@ -82,11 +82,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     init_core(app)
 
-    from . import (accounts, api, background, consultations, demo, follow, funding, main, partnership, performance, search,
-                   sharing, strategy, surveys, toolkit, translations)
+    from . import (accounts, api, background, consultations, cycle, demo, follow, funding, main, partnership, performance, risks,
+                   search, sharing, strategy, surveys, toolkit, translations)
 
     for module in (main, accounts, partnership, api, search, demo, toolkit, consultations, surveys, strategy, sharing, follow,
-                   performance, funding, background, translations):
+                   performance, funding, background, translations, cycle, risks):
         module.init_app(app)
 
     search.attach_specs(app)

@@ -8,6 +8,7 @@ from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Integer, Stri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core import numbers
+from ..core.i18n import N_
 from ..core.models import link_table, utcnow
 from ..core.concurrency import Versioned
 from ..extensions import db
@@ -15,22 +16,22 @@ from ..core.vocabulary import AUDIENCES  # noqa: F401 (part of this module's voc
 from ..core import clock
 
 VISIBILITY = {
-    "public": "Public: anyone can see it",
-    "partners": "Partners only: anyone signed in",
-    "organisation": "Own organisation only",
+    "public": N_("Public: anyone can see it"),
+    "partners": N_("Partners only: anyone signed in"),
+    "organisation": N_("Own organisation only"),
 }
 CHANNELS = {
-    "online": "Online",
-    "paper": "Paper",
-    "phone": "Phone",
-    "face-to-face": "Face to face",
-    "event": "Event or meeting",
+    "online": N_("Online"),
+    "paper": N_("Paper"),
+    "phone": N_("Phone"),
+    "face-to-face": N_("Face to face"),
+    "event": N_("Event or meeting"),
 }
 STATUSES = {
-    "planned": "Planned",
-    "open": "Open",
-    "closed": "Closed",
-    "results-published": "Results published",
+    "planned": N_("Planned"),
+    "open": N_("Open"),
+    "closed": N_("Closed"),
+    "results-published": N_("Results published"),
 }
 QUESTION_TYPES = {
     "single": "Choose one answer",

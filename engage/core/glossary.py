@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from flask import has_request_context, request, url_for
 from markupsafe import Markup, escape
 
+from .i18n import gettext as _
+
 
 @dataclass(frozen=True)
 class Term:
@@ -102,8 +104,9 @@ def _seen() -> set[str]:
 
 
 def _link(term: Term, text: str) -> str:
+    meaning = _("(what this means)")
     return (f'<a class="govuk-link engage-term" href="{url_for("main.glossary")}#{term.slug}">{escape(text)}'
-            f'<span class="govuk-visually-hidden"> (what this means)</span></a>')
+            f'<span class="govuk-visually-hidden"> {escape(meaning)}</span></a>')
 
 
 def term(slug: str, text: str | None = None) -> Markup:

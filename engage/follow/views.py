@@ -6,6 +6,7 @@ from markupsafe import Markup
 
 from ..core.errors import RuleError, bad_request, not_found
 from ..core.forms import attach_error
+from ..core.i18n import gettext
 from ..core.limits import breach, honeypot_tripped, keeps_answers_when_limited
 from ..core.params import Query, to_id
 from ..extensions import csrf, db, limiter
@@ -128,4 +129,4 @@ def consultation_panel(consultation, user):
     if consultation.visibility != "public":
         return None
     return Markup(render_template("follow/_link.html", href=url_for("follow.follow", consultation=consultation.id),
-                                  text="Get emails about this consultation"))
+                                  text=gettext("Get emails about this consultation")))

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from ..core import content
 from ..demo import register_seeder
 from ..extensions import db
-from .demo import SURVEY_TITLE
+from .demo import STALL_TITLE, SURVEY_TITLE
 from .models import Survey
 from .translation import KIND
 
@@ -129,14 +129,21 @@ WELSH = {
     "Yes, 35 to 49 hours a week": "Ydw, 35 i 49 awr yr wythnos",
     "Yes, 50 or more hours a week": "Ydw, 50 awr neu fwy yr wythnos",
 }
+# What only the stall survey says.
+WELSH_STALL = {
+    STALL_TITLE: "Strydoedd a pharciau glanach: arolwg stondin y ganolfan ddydd",
+}
 
 
 def seed(echo=lambda message: None) -> None:
-    survey = db.session.scalar(select(Survey).where(Survey.title == SURVEY_TITLE, Survey.is_demo.is_(True)))
-    if survey is None or "cy" not in dict(content.variants(KIND)) or "cy" in content.chosen_offers("survey", survey.id):
-        return
-    missing = content.translate_from(KIND, survey.id, "cy", WELSH)
-    echo(f"Demo survey in Welsh: {'offered' if not missing else f'{len(missing)} texts still in English'}.")
+    # The demo survey and its closed day centre stall survey (the same questions): both are
+    # shown on the demo consultation's page, which is all in Welsh for a Welsh reader.
+    for title, known in ((SURVEY_TITLE, WELSH), (STALL_TITLE, {**WELSH, **WELSH_STALL})):
+        survey = db.session.scalar(select(Survey).where(Survey.title == title, Survey.is_demo.is_(True)))
+        if survey is None or "cy" not in dict(content.variants(KIND)) or "cy" in content.chosen_offers("survey", survey.id):
+            continue
+        missing = content.translate_from(KIND, survey.id, "cy", known)
+        echo(f"Demo survey {title!r} in Welsh: {'offered' if not missing else f'{len(missing)} texts still in English'}.")
 
 
 register_seeder(44, seed)

@@ -11,12 +11,13 @@ from ..core.i18n import gettext as _
 from datetime import datetime, timedelta
 
 from flask import Response, after_this_request, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import force_locale
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..core import clock, metrics
+from ..core import clock, content, i18n, metrics
 from ..core.params import Query, to_id
-from ..core.errors import bad_request
+from ..core.errors import bad_request, not_found
 from ..core.limits import breach, honeypot_tripped, keeps_answers_when_limited
 from ..extensions import csrf, db, limiter
 from . import answering, builder, structure
@@ -562,8 +563,34 @@ def paper(survey_id):
     """The printable paper version: for anyone who can answer the survey (residents, a group
     leader handing out copies) while it is open or about to open; for its editors always."""
     survey = builder.get_for_handout(current_user, survey_id)
-    return render_template("surveys/manage/paper.html", survey=survey, manager=builder.can_manage(current_user, survey),
-                           **outline(survey))
+    printable = paper_languages(survey)
+    chosen = request.args.get("language") or i18n.default_language()
+    if chosen not in printable:
+        not_found(_("The paper version of this survey is not printed in that language. It prints in: %(languages)s.",
+                    languages=", ".join(content.variant_name(code) for code in printable)))
+    # The survey's own texts in the chosen version (tx reads it), the paper's fixed words from
+    # the catalogue of that language (easy read keeps the site's own words).
+    locale = i18n.default_language() if chosen == content.EASY_READ else chosen
+    content.use_version(chosen)
+    parts = outline(survey)
+    with force_locale(locale):
+        # Not translatable yet, so shown in English and noted (the page says it is partly in
+        # English): the rules' wording and a rating scale's end labels.
+        for text in [*parts["rules"].values(), *parts["section_rules"].values(),
+                     *(q.settings.get(end) for q in survey.questions if q.qtype == "rating" and q.settings
+                       for end in ("low_label", "high_label"))]:
+            if text:
+                i18n.note_missing(text)
+        return render_template("surveys/manage/paper.html", survey=survey, manager=builder.can_manage(current_user, survey),
+                               language=chosen, print_in=[(code, content.variant_name(code)) for code in printable if code != chosen],
+                               **parts)
+
+
+def paper_languages(survey) -> list[str]:
+    """The versions a survey's paper copy prints in: the site's own language and each language
+    (or easy read) the survey is offered in (complete and up to date)."""
+    return [i18n.default_language()] + [code for code in content.offered_languages("survey", survey.id)
+                                        if code == content.EASY_READ or code in i18n.languages()]
 
 
 @bp.route("/surveys/<int:survey_id>/poster")

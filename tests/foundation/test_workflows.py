@@ -10,7 +10,8 @@ import pytest
 
 from engage.core import workflows
 
-EXPECTED = {"funding.round", "performance.stage", "sharing.report", "sharing.response", "strategy.version", "surveys.survey",
+EXPECTED = {"cycle.plan", "funding.round", "performance.stage", "sharing.report", "sharing.response", "strategy.version",
+            "surveys.survey",
             "toolkit.suggestion"}
 
 
