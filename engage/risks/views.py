@@ -13,7 +13,8 @@ from ..core.audit import history
 from ..core.concurrency import EditConflict
 from ..core.errors import RuleError, not_found
 from ..core.forms import attach_error, form_status
-from ..core.params import Query, to_id
+from ..core.models import get_or_404
+from ..core.params import Query
 from ..core.security import role_required
 from ..core.transitions import AlreadyMoved
 from ..extensions import db
@@ -26,11 +27,7 @@ STAFF = (PRACTITIONER, COORDINATOR)  # officers hold every role
 
 
 def _risk(risk_id) -> Risk:
-    number = to_id(risk_id)
-    risk = db.session.get(Risk, number) if number else None
-    if risk is None:
-        not_found("There is no risk at this address. It may have been deleted.")
-    return risk
+    return get_or_404(Risk, risk_id, "There is no risk at this address. It may have been deleted.")
 
 
 def _scale_context():
