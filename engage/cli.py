@@ -21,6 +21,24 @@ def progress(iterable, length: int, label: str):
     return click.progressbar(iterable, length=length, label=label, file=None)
 
 
+def index_progress(label: str = "Indexing"):
+    """``echo(name, done, total)`` for search index rebuilds (``reindex``, ``restore``): one
+    progress bar per index, opened at its first step and closed at its last."""
+    bars = {}
+
+    def echo(name, done, total):
+        bar = bars.get(name)
+        if bar is None:
+            bar = bars[name] = click.progressbar(length=max(total, 1), label=f"{label} {name}")
+            bar.__enter__()
+        bar.update(1)
+        if done >= total:
+            bar.__exit__(None, None, None)
+
+    echo.bars = bars  # the bars opened so far, by index name
+    return echo
+
+
 @engage_cli.command("send-mail")
 def send_mail_command():
     """Send the emails waiting in the outbox, retrying failed ones when due (run every few

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask import Flask
 
-from ..cli import engage_cli
+from ..cli import engage_cli, index_progress
 
 
 @engage_cli.command("backup")
@@ -35,19 +35,8 @@ def restore_command(path, force):
     """Restore an archive made by ``engage backup``; refuses over existing data unless --force."""
     from .archive import BackupError, counts, restore
 
-    bars = {}
-
-    def progress(name, done, total):
-        bar = bars.get(name)
-        if bar is None:
-            bar = bars[name] = click.progressbar(length=max(total, 1), label=f"Indexing {name}")
-            bar.__enter__()
-        bar.update(1)
-        if done >= total:
-            bar.__exit__(None, None, None)
-
     try:
-        manifest = restore(path, force=force, echo=click.echo, index_progress=progress)
+        manifest = restore(path, force=force, echo=click.echo, index_progress=index_progress())
     except BackupError as error:
         raise click.ClickException(str(error)) from error
     now = counts()

@@ -1,4 +1,5 @@
-"""Shared models: the audit trail, and ``link_table`` for the plain many-to-many tables."""
+"""Shared models: the audit trail, ``link_table`` for the plain many-to-many tables, and
+``get_or_404`` (a record by an id someone sent, or a 404)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -13,6 +14,19 @@ from . import clock
 # Stored times are naive UTC; "now" comes from the one clock (engage/core/clock.py), which
 # tests can set. Kept here under its old name for the column defaults and older callers.
 utcnow = clock.utcnow
+
+
+def get_or_404(model, object_id, message: str | None = None):
+    """The ``model`` record whose id someone sent (an address, a form), or a 404 in plain
+    words: an id that is not 1 to 2**31 - 1 in plain digits (``params.to_id``) finds nothing."""
+    from .errors import not_found
+    from .params import to_id
+
+    number = to_id(object_id)
+    obj = db.session.get(model, number) if number else None
+    if obj is None:
+        not_found(message or "There is nothing at this address. It may have been deleted.")
+    return obj
 
 
 def link_table(name: str, *columns: tuple[str, str]) -> Table:

@@ -10,10 +10,12 @@ from sqlalchemy import select
 from ..accounts.models import User
 from ..accounts.roles import OFFICER
 from ..core.concurrency import CONFLICTS, EditConflict
-from ..core.errors import RuleError, not_found
+from ..core.errors import RuleError
 from ..core.forms import attach_error, form_status
-from ..core.params import to_id, to_int
+from ..core.models import get_or_404
+from ..core.params import to_int
 from ..core.security import role_required
+from ..core.submit import submit
 from ..core.transitions import AlreadyMoved
 from ..extensions import db
 from ..partnership.models import Organisation, Partnership
@@ -22,13 +24,6 @@ from . import bids, bp, services
 from .forms import (AllocationForm, AssessorForm, BidForm, CriterionForm, EvidenceForm, FundingForm, MoveForm, ProjectForm, RoundForm,
                     SpendForm, score_form)
 from .models import ROUND_STATES, Bid, BidCriterion, BidRound, FundedProject, FundingProgramme
-
-
-def _get(model, value, message):
-    found = db.session.get(model, to_id(value)) if to_id(value) else None
-    if found is None:
-        not_found(message)
-    return found
 
 
 def _partner_required():
@@ -65,7 +60,7 @@ def index():
 
 @bp.route("/funding/<programme_id>")
 def programme(programme_id, forms=None, status=200):
-    prog = _get(FundingProgramme, programme_id, "There is no such funding programme.")
+    prog = get_or_404(FundingProgramme, programme_id, "There is no such funding programme.")
     officer = services.is_officer(current_user)
     rounds = [r for r in bids.rounds() if r.programme_id == prog.id] if services.is_partner(current_user) else []
     forms = forms or {}
@@ -77,7 +72,7 @@ def programme(programme_id, forms=None, status=200):
 
 @bp.route("/funding/projects/<project_id>")
 def project(project_id):
-    p = _get(FundedProject, project_id, "There is no such funded project.")
+    p = get_or_404(FundedProject, project_id, "There is no such funded project.")
     view = services.project_view(p)
     rows = [(py, services.project_row(py)) for py in p.years]
     return render_template("funding/project.html", project=p, view=view, rows=rows, officer=services.is_officer(current_user), **_common())
@@ -88,18 +83,12 @@ def project(project_id):
 @bp.route("/funding/<programme_id>/allocations", methods=["POST"])
 @role_required(OFFICER)
 def allocation(programme_id):
-    prog = _get(FundingProgramme, programme_id, "There is no such funding programme.")
+    prog = get_or_404(FundingProgramme, programme_id, "There is no such funding programme.")
     form = AllocationForm()
-    if form.validate_on_submit():
-        try:
-            services.save_allocation(current_user, prog, form.year.data, form.amount.data, form.status.data)
-        except RuleError as error:
-            _fail(form, error)
-        else:
-            db.session.commit()
-            flash(f"Allocation for {services.year_label(form.year.data)} saved.", "success")
-            return redirect(url_for("funding.programme", programme_id=prog.id, _anchor="allocations"))
-    return programme(prog.id, {"allocation": form}, 400)
+    outcome = submit(form, lambda: services.save_allocation(current_user, prog, form.year.data, form.amount.data, form.status.data),
+                     done=lambda _: f"Allocation for {services.year_label(form.year.data)} saved.",
+                     to=url_for("funding.programme", programme_id=prog.id, _anchor="allocations"))
+    return outcome.response or programme(prog.id, {"allocation": form}, 400)
 
 
 def _project_form(p=None, fresh=True):
@@ -112,26 +101,24 @@ def _project_form(p=None, fresh=True):
 @bp.route("/funding/<programme_id>/projects/new", methods=["GET", "POST"])
 @role_required(OFFICER)
 def project_new(programme_id):
-    prog = _get(FundingProgramme, programme_id, "There is no such funding programme.")
+    prog = get_or_404(FundingProgramme, programme_id, "There is no such funding programme.")
     form = _project_form(fresh=request.method == "GET")
-    if form.validate_on_submit():
+
+    def change():
         data = {f.name: f.data for f in form}
         data["programme_id"] = prog.id
-        try:
-            p = services.save_project(current_user, None, data)
-        except RuleError as error:
-            _fail(form, error)
-        else:
-            db.session.commit()
-            flash(f"Project “{p.name}” added. Now give it money for each year.", "success")
-            return redirect(url_for("funding.project_edit", project_id=p.id))
-    return render_template("funding/project_form.html", form=form, programme=prog, project=None, **_common()), form_status(form)
+        return services.save_project(current_user, None, data)
+
+    outcome = submit(form, change, done=lambda p: f"Project “{p.name}” added. Now give it money for each year.",
+                     to=lambda p: url_for("funding.project_edit", project_id=p.id))
+    return outcome.response or (render_template("funding/project_form.html", form=form, programme=prog, project=None, **_common()),
+                                outcome.status)
 
 
 @bp.route("/funding/projects/<project_id>/edit", methods=["GET", "POST"])
 @role_required(OFFICER)
 def project_edit(project_id, funding_form=None, spend_form=None):
-    p = _get(FundedProject, project_id, "There is no such funded project.")
+    p = get_or_404(FundedProject, project_id, "There is no such funded project.")
     form = _project_form(p, fresh=request.method == "GET" or funding_form is not None or spend_form is not None)
     conflict = None
     if funding_form is None and spend_form is None and form.validate_on_submit():
@@ -159,38 +146,28 @@ def project_edit(project_id, funding_form=None, spend_form=None):
 @bp.route("/funding/projects/<project_id>/money", methods=["POST"])
 @role_required(OFFICER)
 def project_money(project_id):
-    p = _get(FundedProject, project_id, "There is no such funded project.")
+    p = get_or_404(FundedProject, project_id, "There is no such funded project.")
     form = FundingForm()
-    if form.validate_on_submit():
-        try:
-            services.set_funding(current_user, p, form.year.data, form.amount.data)
-        except RuleError as error:
-            _fail(form, error)
-        else:
-            db.session.commit()
-            flash(f"Money for {services.year_label(form.year.data)} saved.", "success")
-            return redirect(url_for("funding.project_edit", project_id=p.id))
-    return project_edit(p.id, funding_form=form)
+    outcome = submit(form, lambda: services.set_funding(current_user, p, form.year.data, form.amount.data),
+                     done=lambda _: f"Money for {services.year_label(form.year.data)} saved.",
+                     to=url_for("funding.project_edit", project_id=p.id))
+    return outcome.response or project_edit(p.id, funding_form=form)
 
 
 @bp.route("/funding/projects/<project_id>/spend", methods=["POST"])
 @role_required(OFFICER)
 def project_spend(project_id):
-    p = _get(FundedProject, project_id, "There is no such funded project.")
+    p = get_or_404(FundedProject, project_id, "There is no such funded project.")
     form = SpendForm()
-    if form.validate_on_submit():
+
+    def change():
         py = next((y for y in p.years if y.year == form.year.data), None)
-        try:
-            if py is None:
-                raise RuleError(f"Give the project money for {services.year_label(form.year.data)} first", "year")
-            services.save_spend(current_user, py, int(form.quarter.data), {f: getattr(form, f).data for f in ("spend_to_date", "budget_to_date", "year_end_estimate")})
-        except RuleError as error:
-            _fail(form, error)
-        else:
-            db.session.commit()
-            flash("Spend saved.", "success")
-            return redirect(url_for("funding.project_edit", project_id=p.id))
-    return project_edit(p.id, spend_form=form)
+        if py is None:
+            raise RuleError(f"Give the project money for {services.year_label(form.year.data)} first", "year")
+        services.save_spend(current_user, py, int(form.quarter.data), {f: getattr(form, f).data for f in ("spend_to_date", "budget_to_date", "year_end_estimate")})
+
+    outcome = submit(form, change, done="Spend saved.", to=url_for("funding.project_edit", project_id=p.id))
+    return outcome.response or project_edit(p.id, spend_form=form)
 
 
 # ---- bid rounds (partners) ---------------------------------------------------------------
@@ -198,19 +175,13 @@ def project_spend(project_id):
 @bp.route("/funding/<programme_id>/rounds/new", methods=["GET", "POST"])
 @role_required(OFFICER)
 def round_new(programme_id):
-    prog = _get(FundingProgramme, programme_id, "There is no such funding programme.")
+    prog = get_or_404(FundingProgramme, programme_id, "There is no such funding programme.")
     form = RoundForm() if request.method == "POST" else RoundForm(formdata=None)
     form.partnership_id.set_choices(_partnerships())
-    if form.validate_on_submit():
-        try:
-            rnd = bids.open_round(current_user, prog, {f.name: f.data for f in form})
-        except RuleError as error:
-            _fail(form, error)
-        else:
-            db.session.commit()
-            flash("Round opened. Add its criteria and name its assessors.", "success")
-            return redirect(url_for("funding.round_page", round_id=rnd.id))
-    return render_template("funding/round_form.html", form=form, programme=prog, **_common()), form_status(form)
+    outcome = submit(form, lambda: bids.open_round(current_user, prog, {f.name: f.data for f in form}),
+                     done="Round opened. Add its criteria and name its assessors.",
+                     to=lambda rnd: url_for("funding.round_page", round_id=rnd.id))
+    return outcome.response or (render_template("funding/round_form.html", form=form, programme=prog, **_common()), outcome.status)
 
 
 @bp.route("/funding/rounds/<round_id>")
@@ -218,7 +189,7 @@ def round_page(round_id, forms=None, status=200):
     refused = _partner_required()
     if refused:
         return refused
-    rnd = _get(BidRound, round_id, "There is no such bid round.")
+    rnd = get_or_404(BidRound, round_id, "There is no such bid round.")
     forms = forms or {}
     officer = services.is_officer(current_user)
     if bids.may_set_criteria(current_user, rnd) and rnd.state == "open":
@@ -240,20 +211,13 @@ def criterion_add(round_id):
     refused = _partner_required()
     if refused:
         return refused
-    rnd = _get(BidRound, round_id, "There is no such bid round.")
+    rnd = get_or_404(BidRound, round_id, "There is no such bid round.")
     if not bids.may_set_criteria(current_user, rnd):
         abort(403)
     form = CriterionForm()
-    if form.validate_on_submit():
-        try:
-            bids.save_criterion(current_user, rnd, None, {f.name: f.data for f in form})
-        except RuleError as error:
-            _fail(form, error)
-        else:
-            db.session.commit()
-            flash("Criterion saved.", "success")
-            return redirect(url_for("funding.round_page", round_id=rnd.id, _anchor="criteria"))
-    return round_page(rnd.id, {"criterion": form}, 400)
+    outcome = submit(form, lambda: bids.save_criterion(current_user, rnd, None, {f.name: f.data for f in form}),
+                     done="Criterion saved.", to=url_for("funding.round_page", round_id=rnd.id, _anchor="criteria"))
+    return outcome.response or round_page(rnd.id, {"criterion": form}, 400)
 
 
 @bp.route("/funding/criteria/<criterion_id>", methods=["GET", "POST"])
@@ -261,45 +225,33 @@ def criterion_edit(criterion_id):
     refused = _partner_required()
     if refused:
         return refused
-    c = _get(BidCriterion, criterion_id, "There is no such criterion.")
+    c = get_or_404(BidCriterion, criterion_id, "There is no such criterion.")
     if not bids.may_set_criteria(current_user, c.round):
         abort(403)
     form = CriterionForm() if request.method == "POST" else CriterionForm(formdata=None, obj=c)
-    if form.validate_on_submit():
-        try:
-            bids.save_criterion(current_user, c.round, c, {f.name: f.data for f in form})
-        except RuleError as error:
-            _fail(form, error)
-        else:
-            db.session.commit()
-            flash("Criterion saved.", "success")
-            return redirect(url_for("funding.round_page", round_id=c.round_id, _anchor="criteria"))
+    outcome = submit(form, lambda: bids.save_criterion(current_user, c.round, c, {f.name: f.data for f in form}),
+                     done="Criterion saved.", to=url_for("funding.round_page", round_id=c.round_id, _anchor="criteria"))
+    if outcome.response:
+        return outcome.response
     c = db.session.get(BidCriterion, c.id)
-    return render_template("funding/criterion_form.html", form=form, criterion=c, **_common()), form_status(form)
+    return render_template("funding/criterion_form.html", form=form, criterion=c, **_common()), outcome.status
 
 
 @bp.route("/funding/rounds/<round_id>/assessors", methods=["POST"])
 @role_required(OFFICER)
 def assessor_add(round_id):
-    rnd = _get(BidRound, round_id, "There is no such bid round.")
+    rnd = get_or_404(BidRound, round_id, "There is no such bid round.")
     form = AssessorForm()
     form.user_id.set_choices([(u.id, u.name) for u in bids.partner_users()])
-    if form.validate_on_submit():
-        try:
-            bids.add_assessor(current_user, rnd, db.session.get(User, form.user_id.data))
-        except RuleError as error:
-            _fail(form, error)
-        else:
-            db.session.commit()
-            flash("Assessor named.", "success")
-            return redirect(url_for("funding.round_page", round_id=rnd.id, _anchor="assessors"))
-    return round_page(rnd.id, {"assessor": form}, 400)
+    outcome = submit(form, lambda: bids.add_assessor(current_user, rnd, db.session.get(User, form.user_id.data)),
+                     done="Assessor named.", to=url_for("funding.round_page", round_id=rnd.id, _anchor="assessors"))
+    return outcome.response or round_page(rnd.id, {"assessor": form}, 400)
 
 
 @bp.route("/funding/rounds/<round_id>/move", methods=["POST"])
 @role_required(OFFICER)
 def round_move(round_id):
-    rnd = _get(BidRound, round_id, "There is no such bid round.")
+    rnd = get_or_404(BidRound, round_id, "There is no such bid round.")
     form = MoveForm()
     if not form.validate_on_submit():
         return round_page(rnd.id, {"move": form}, 400)
@@ -320,22 +272,15 @@ def bid_new(round_id):
     refused = _partner_required()
     if refused:
         return refused
-    rnd = _get(BidRound, round_id, "There is no such bid round.")
+    rnd = get_or_404(BidRound, round_id, "There is no such bid round.")
     if not bids.may_bid(current_user):
         abort(403)
     form = BidForm() if request.method == "POST" else BidForm(formdata=None)
     form.partnership_id.set_choices(_partnerships())
     form.organisation_id.set_choices(_organisations())
-    if form.validate_on_submit():
-        try:
-            bid = bids.save_bid(current_user, rnd, {f.name: f.data for f in form})
-        except RuleError as error:
-            _fail(form, error)
-        else:
-            db.session.commit()
-            flash("Bid entered. Add the evidence it rests on.", "success")
-            return redirect(url_for("funding.bid_page", bid_id=bid.id))
-    return render_template("funding/bid_form.html", form=form, round=rnd, **_common()), form_status(form)
+    outcome = submit(form, lambda: bids.save_bid(current_user, rnd, {f.name: f.data for f in form}),
+                     done="Bid entered. Add the evidence it rests on.", to=lambda bid: url_for("funding.bid_page", bid_id=bid.id))
+    return outcome.response or (render_template("funding/bid_form.html", form=form, round=rnd, **_common()), outcome.status)
 
 
 def _evidence_form(formdata=True):
@@ -349,7 +294,7 @@ def bid_page(bid_id, evidence_form=None, status=200):
     refused = _partner_required()
     if refused:
         return refused
-    bid = _get(Bid, bid_id, "There is no such bid.")
+    bid = get_or_404(Bid, bid_id, "There is no such bid.")
     result = bids.result(bid)
     may_add = bids.may_bid(current_user) and bid.round.state in ("open", "scoring")
     return render_template("funding/bid.html", bid=bid, result=result, evidence=bids.evidence_of(bid),
@@ -363,20 +308,13 @@ def bid_evidence(bid_id):
     refused = _partner_required()
     if refused:
         return refused
-    bid = _get(Bid, bid_id, "There is no such bid.")
+    bid = get_or_404(Bid, bid_id, "There is no such bid.")
     if not bids.may_bid(current_user):
         abort(403)
     form = _evidence_form()
-    if form.validate_on_submit():
-        try:
-            bids.add_evidence(current_user, bid, form.target.data)
-        except RuleError as error:
-            _fail(form, error)
-        else:
-            db.session.commit()
-            flash("Evidence added.", "success")
-            return redirect(url_for("funding.bid_page", bid_id=bid.id, _anchor="evidence"))
-    return bid_page(bid.id, form, 400)
+    outcome = submit(form, lambda: bids.add_evidence(current_user, bid, form.target.data),
+                     done="Evidence added.", to=url_for("funding.bid_page", bid_id=bid.id, _anchor="evidence"))
+    return outcome.response or bid_page(bid.id, form, 400)
 
 
 @bp.route("/funding/bids/<bid_id>/score", methods=["GET", "POST"])
@@ -384,7 +322,7 @@ def bid_score(bid_id):
     refused = _partner_required()
     if refused:
         return refused
-    bid = _get(Bid, bid_id, "There is no such bid.")
+    bid = get_or_404(Bid, bid_id, "There is no such bid.")
     rnd = bid.round
     if not bids.is_assessor(current_user, rnd):
         abort(403)
@@ -399,14 +337,11 @@ def bid_score(bid_id):
         form = score_form(rnd, data=data)
     if bids.conflict_of_interest(current_user, bid):
         form.form_errors.append(f"You cannot score this bid: it is from your own organisation ({bid.organisation.name}).")
-    elif request.method == "POST" and form.validate_on_submit():
-        entries = {c.id: (to_int(getattr(form, f"score_{c.id}").data, 0, 1000), getattr(form, f"reason_{c.id}").data) for c in rnd.criteria}
-        try:
-            bids.save_scores(current_user, bid, entries)
-        except RuleError as error:
-            _fail(form, error)
-        else:
-            db.session.commit()
-            flash("Your scores are saved.", "success")
-            return redirect(url_for("funding.round_page", round_id=rnd.id, _anchor="ranking"))
+    elif request.method == "POST":
+        outcome = submit(form, lambda: bids.save_scores(current_user, bid, {
+                             c.id: (to_int(getattr(form, f"score_{c.id}").data, 0, 1000), getattr(form, f"reason_{c.id}").data)
+                             for c in rnd.criteria}),
+                         done="Your scores are saved.", to=url_for("funding.round_page", round_id=rnd.id, _anchor="ranking"))
+        if outcome.response:
+            return outcome.response
     return render_template("funding/score.html", form=form, bid=bid, round=rnd, **_common()), form_status(form)

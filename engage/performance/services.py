@@ -22,6 +22,7 @@ from ..accounts.roles import OFFICER
 from ..core import audit, clock
 from ..core.errors import RuleError, not_found
 from ..core.mail import queue_mail
+from ..core.models import get_or_404
 from ..core.params import to_id
 from ..core.sanitise import clean_text
 from ..core.transitions import compare_and_set
@@ -110,27 +111,15 @@ def ended_reviews(today: date | None = None, upto: MonitoringPeriod | None = Non
 
 
 def get_period(period_id) -> MonitoringPeriod:
-    pid = to_id(period_id)
-    period = db.session.get(MonitoringPeriod, pid) if pid else None
-    if period is None:
-        not_found("There is no monitoring period at this address.")
-    return period
+    return get_or_404(MonitoringPeriod, period_id, "There is no monitoring period at this address.")
 
 
 def get_target(indicator_id) -> Indicator:
-    iid = to_id(indicator_id)
-    indicator = db.session.get(Indicator, iid) if iid else None
-    if indicator is None:
-        not_found("There is no target at this address.")
-    return indicator
+    return get_or_404(Indicator, indicator_id, "There is no target at this address.")
 
 
 def get_stage(stage_id) -> LadderStage:
-    sid = to_id(stage_id)
-    stage = db.session.get(LadderStage, sid) if sid else None
-    if stage is None:
-        not_found("There is no ladder stage at this address.")
-    return stage
+    return get_or_404(LadderStage, stage_id, "There is no ladder stage at this address.")
 
 
 def targets() -> list[Indicator]:

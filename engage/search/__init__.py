@@ -18,7 +18,7 @@ from flask import Blueprint, Flask, current_app, has_app_context
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from ..cli import engage_cli
+from ..cli import engage_cli, index_progress
 from ..extensions import db
 from .spec import IndexSpec, Results, key  # noqa: F401  (re-exported)
 from .whoosh_backend import IndexUnavailable, RebuildRunning, WhooshBackend  # noqa: F401
@@ -258,22 +258,12 @@ def reindex(names=None, echo=None) -> dict[str, int]:
 @click.option("--index", "names", multiple=True, help="Only this index (toolkit, consultations). Repeatable.")
 def reindex_command(names):
     """Rebuild the search index from the database, with a progress bar."""
-    bars = {}
-
-    def echo(name, done, total):
-        bar = bars.get(name)
-        if bar is None:
-            bar = bars[name] = click.progressbar(length=max(total, 1), label=f"Indexing {name}")
-            bar.__enter__()
-        bar.update(1)
-        if done >= total:
-            bar.__exit__(None, None, None)
-
+    progress = index_progress()
     try:
-        counts = reindex(names or None, echo=echo)
+        counts = reindex(names or None, echo=progress)
     except RebuildRunning as error:
         raise click.ClickException(f"{error}. Wait for it to finish, or see /admin/search.") from error
-    for bar in bars.values():
+    for bar in progress.bars.values():
         bar.finish = True
     for name, count in counts.items():
         click.echo(f"{name}: {count} documents indexed")

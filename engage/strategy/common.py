@@ -2,23 +2,14 @@
 from __future__ import annotations
 
 from ..core.concurrency import UNCHECKED, EditConflict, check  # noqa: F401  (EditConflict is re-exported)
-from ..core.errors import RuleError, not_found
-from ..core.params import to_id
-from ..extensions import db
+from ..core.errors import RuleError  # noqa: F401  (re-exported)
+from ..core.models import get_or_404  # noqa: F401  (re-exported: engage/core/models.py)
 
 
 def check_version(obj, loaded_version=UNCHECKED, *_unused) -> None:
     """Refuse the edit (``EditConflict``) when ``obj`` moved on from the version the form was
     loaded from; ``UNCHECKED`` (the default) is for callers that are not forms."""
     check(obj, loaded_version)
-
-
-def get_or_404(model, object_id, message: str | None = None):
-    number = to_id(object_id)
-    obj = db.session.get(model, number) if number else None
-    if obj is None:
-        not_found(message or "There is nothing at this address. It may have been deleted.")
-    return obj
 
 
 def money(pence: int | None) -> str:

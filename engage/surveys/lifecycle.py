@@ -136,6 +136,19 @@ def _closing(day) -> datetime:
     return clock.end_of_day(day)  # local midnight at the end of the day, as UTC
 
 
+def _new_closing(survey, day, now: datetime, later_than_current: bool = False) -> datetime:
+    """The new closing moment for ``day`` typed by the person (extend, reopen): a date, today
+    or later, and (``later_than_current``) after the survey's current closing date."""
+    if not isinstance(day, date):
+        raise MoveError("Enter the new closing date", "closes_on")
+    closes_at = _closing(day)
+    if later_than_current and survey.closes_at is not None and closes_at <= survey.closes_at:
+        raise MoveError(f"The new closing date must be after the current one, {last_day(survey.closes_at):%-d %B %Y}", "closes_on")
+    if closes_at <= now:
+        raise MoveError("The new closing date must be today or later", "closes_on")
+    return closes_at
+
+
 def _reason(text: str) -> str:
     from ..core.sanitise import clean_text
 
@@ -188,14 +201,7 @@ def extend(actor, survey, day, reason: str, now=None) -> SurveyLifecycleMove:
     now = now or utcnow()
     if survey.state_at(now) != "open":
         raise MoveError("Only an open survey can be extended. To open a closed one again, reopen it")
-    if not isinstance(day, date):
-        raise MoveError("Enter the new closing date", "closes_on")
-    closes_at = _closing(day)
-    if survey.closes_at is not None and closes_at <= survey.closes_at:
-        raise MoveError(f"The new closing date must be after the current one, {last_day(survey.closes_at):%-d %B %Y}", "closes_on")
-    if closes_at <= now:
-        raise MoveError("The new closing date must be today or later", "closes_on")
-    return _move(actor, survey, "extend", closes_at, _reason(reason), now)
+    return _move(actor, survey, "extend", _new_closing(survey, day, now, later_than_current=True), _reason(reason), now)
 
 
 def reopen(actor, survey, day, reason: str, now=None) -> SurveyLifecycleMove:
@@ -204,12 +210,7 @@ def reopen(actor, survey, day, reason: str, now=None) -> SurveyLifecycleMove:
     now = now or utcnow()
     if survey.state_at(now) != "closed":
         raise MoveError("Only a closed survey can be reopened")
-    if not isinstance(day, date):
-        raise MoveError("Enter the new closing date", "closes_on")
-    closes_at = _closing(day)
-    if closes_at <= now:
-        raise MoveError("The new closing date must be today or later", "closes_on")
-    return _move(actor, survey, "reopen", closes_at, _reason(reason), now)
+    return _move(actor, survey, "reopen", _new_closing(survey, day, now), _reason(reason), now)
 
 
 def moves(survey) -> list[SurveyLifecycleMove]:

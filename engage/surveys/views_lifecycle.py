@@ -2,15 +2,13 @@
 and the record of every move (engage/surveys/lifecycle.py)."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import render_template, url_for
 from flask_login import current_user
 
 from ..consultations import services as consultations
 from ..core.errors import not_found
-from ..core.forms import attach_error
 from ..core.security import role_required
-from ..core.transitions import AlreadyMoved
-from ..extensions import db
+from ..core.submit import submit
 from . import bp, builder, lifecycle
 from .forms import CloseNowForm, NewCloseForm
 
@@ -40,27 +38,20 @@ def lifecycle_move(survey_id, move):
         not_found("There is no such change. Choose close now, extend or reopen.")
     prefix = {"close-now": "close", "extend": "extend", "reopen": "reopen"}[move]
     form = CloseNowForm(prefix=prefix) if move == "close-now" else NewCloseForm(prefix=prefix)
-    status = 400
-    if form.validate_on_submit():
-        try:
-            if move == "close-now":
-                lifecycle.close_now(current_user, survey, form.reason.data)
-            elif move == "extend":
-                lifecycle.extend(current_user, survey, form.closes_on.data, form.reason.data)
-            else:
-                lifecycle.reopen(current_user, survey, form.closes_on.data, form.reason.data)
-            db.session.commit()
-        except lifecycle.MoveError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        except AlreadyMoved as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-            status = 409
-        else:
-            day = lifecycle.last_day(survey.closes_at)
-            flash({"close-now": "Closed now: it takes no more answers.",
-                   "extend": f"Extended: it now closes at the end of {day:%-d %B %Y}.",
-                   "reopen": f"Reopened: it takes answers until the end of {day:%-d %B %Y}."}[move], "success")
-            return redirect(url_for("surveys.lifecycle_page", survey_id=survey.id))
-    return _page(survey, {move: form}, status)
+
+    def change():
+        if move == "close-now":
+            return lifecycle.close_now(current_user, survey, form.reason.data)
+        if move == "extend":
+            return lifecycle.extend(current_user, survey, form.closes_on.data, form.reason.data)
+        return lifecycle.reopen(current_user, survey, form.closes_on.data, form.reason.data)
+
+    def done(_) -> str:
+        day = lifecycle.last_day(survey.closes_at)
+        return {"close-now": "Closed now: it takes no more answers.",
+                "extend": f"Extended: it now closes at the end of {day:%-d %B %Y}.",
+                "reopen": f"Reopened: it takes answers until the end of {day:%-d %B %Y}."}[move]
+
+    outcome = submit(form, change, refused=lifecycle.MoveError, done=done,
+                     to=url_for("surveys.lifecycle_page", survey_id=survey.id))
+    return outcome.response or _page(survey, {move: form}, outcome.status)

@@ -15,7 +15,7 @@ from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
 from ..core.security import role_required
 from ..extensions import db
 from ..partnership.services import area_choices
-from . import answering, builder, codes as access_codes, lifecycle, structure, versions
+from . import answering, builder, codes as access_codes, conditions, lifecycle, structure, versions
 from . import questions as qtypes
 from . import bp
 from .forms import CodesForm, ConfirmForm, PlainForm, QuestionForm, SectionForm, SurveyForm
@@ -392,16 +392,16 @@ def _rule_page(survey, target, what: str, action: str):
         target_id = target.id
         try:
             if step == "clear":
-                builder.set_rule(current_user, survey, target, {"question_id": ""}, posted_version)
+                conditions.set_rule(current_user, survey, target, {"question_id": ""}, posted_version)
                 done = "Condition removed: it is always shown."
             elif step == "remove":
-                builder.remove_condition(current_user, survey, target, (to_id(request.form.get("index")) or 0) - 1, posted_version)
+                conditions.remove_condition(current_user, survey, target, (to_id(request.form.get("index")) or 0) - 1, posted_version)
                 done = "Condition removed." if target.rule else "Condition removed: it is always shown."
             elif step == "mode":
-                builder.set_rule_mode(current_user, survey, target, data["mode"], posted_version)
+                conditions.set_rule_mode(current_user, survey, target, data["mode"], posted_version)
                 done = "Condition saved."
             else:
-                builder.add_condition(current_user, survey, target, data, posted_version)
+                conditions.add_condition(current_user, survey, target, data, posted_version)
                 done = "Condition saved."
             db.session.commit()
         except (EditConflict, *CONFLICTS) as problem:

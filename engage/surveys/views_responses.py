@@ -12,7 +12,7 @@ from ..core.errors import not_found
 from ..core.forms import attach_error, form_status
 from ..core.pagination import paginate
 from ..core.security import role_required
-from ..core.transitions import AlreadyMoved
+from ..core.submit import submit
 from ..extensions import db
 from . import bp, builder, records, structure
 from .answering import show_reference
@@ -22,6 +22,10 @@ from .models import CHANNELS, SET_ASIDE, SurveyResponse
 from .views_public import field
 
 EDITORS = consultations.EDITOR_ROLES
+
+
+def _response_url(survey, response) -> str:
+    return url_for("surveys.response", survey_id=survey.id, response_id=response.id)
 
 
 def _response(survey, response_id) -> SurveyResponse:
@@ -68,21 +72,10 @@ def set_aside_response(survey_id, response_id):
     survey = builder.get_for_manage(current_user, survey_id)
     response = _response(survey, response_id)
     form = SetAsideForm()
-    status = None
-    if form.validate_on_submit():
-        try:
-            records.set_aside(current_user, survey, response, form.kind.data, form.reason.data)
-            db.session.commit()
-            flash(f"Set aside as {SET_ASIDE[form.kind.data].lower()}: it is no longer counted in the results.", "success")
-            return redirect(url_for("surveys.response", survey_id=survey.id, response_id=response.id))
-        except builder.BuildError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        except AlreadyMoved as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-            status = 409
-    return _response_page(survey, response, set_aside_form=form, status=status or form_status(form))
+    outcome = submit(form, lambda: records.set_aside(current_user, survey, response, form.kind.data, form.reason.data),
+                     refused=builder.BuildError, to=_response_url(survey, response),
+                     done=lambda _: f"Set aside as {SET_ASIDE[form.kind.data].lower()}: it is no longer counted in the results.")
+    return outcome.response or _response_page(survey, response, set_aside_form=form, status=outcome.status)
 
 
 @bp.route("/surveys/<int:survey_id>/responses/<int:response_id>/restore", methods=["POST"])
@@ -91,21 +84,10 @@ def restore_response(survey_id, response_id):
     survey = builder.get_for_manage(current_user, survey_id)
     response = _response(survey, response_id)
     form = RestoreForm()
-    status = None
-    if form.validate_on_submit():
-        try:
-            records.restore(current_user, survey, response, form.reason.data)
-            db.session.commit()
-            flash("Put back: it is counted in the results again.", "success")
-            return redirect(url_for("surveys.response", survey_id=survey.id, response_id=response.id))
-        except builder.BuildError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        except AlreadyMoved as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-            status = 409
-    return _response_page(survey, response, restore_form=form, status=status or form_status(form))
+    outcome = submit(form, lambda: records.restore(current_user, survey, response, form.reason.data),
+                     refused=builder.BuildError, to=_response_url(survey, response),
+                     done="Put back: it is counted in the results again.")
+    return outcome.response or _response_page(survey, response, restore_form=form, status=outcome.status)
 
 
 @bp.route("/surveys/<int:survey_id>/responses/<int:response_id>/correct", methods=["GET", "POST"])
@@ -131,7 +113,7 @@ def correct_response(survey_id, response_id):
                         message += (" Answers to " + ", ".join(result.dropped) + " were left out: the form's conditions "
                                     "say those questions are skipped for these answers.")
                     flash(message, "success")
-                    return redirect(url_for("surveys.response", survey_id=survey.id, response_id=response.id))
+                    return redirect(_response_url(survey, response))
                 db.session.rollback()
                 errors = result.errors
             except (EditConflict, *CONFLICTS) as problem:
@@ -158,25 +140,17 @@ def erase_response(survey_id, response_id):
     response = _response(survey, response_id)
     if response.status != "complete":
         flash("This response has already been erased.")
-        return redirect(url_for("surveys.response", survey_id=survey.id, response_id=response.id))
+        return redirect(_response_url(survey, response))
     form = EraseForm()
-    status = None
-    if form.validate_on_submit():
-        try:
-            contacts = records.erase(current_user, survey, response, form.category.data, form.email.data or "")
-            db.session.commit()
-            message = f"Erased: the answers to {show_reference(response.reference)} are gone, and the results no longer count them."
-            if form.email.data:
-                message += (f" {contacts} email address{'es' if contacts != 1 else ''} waiting to hear what happens next "
-                            "deleted with it.")
-            flash(message, "success")
-            return redirect(url_for("surveys.response", survey_id=survey.id, response_id=response.id))
-        except builder.BuildError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        except AlreadyMoved as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-            status = 409
-    return render_template("surveys/manage/erase.html", survey=survey, response=response, form=form,
-                           show_reference=show_reference), status or form_status(form)
+
+    def erased(contacts: int) -> str:
+        message = f"Erased: the answers to {show_reference(response.reference)} are gone, and the results no longer count them."
+        if form.email.data:
+            message += (f" {contacts} email address{'es' if contacts != 1 else ''} waiting to hear what happens next "
+                        "deleted with it.")
+        return message
+
+    outcome = submit(form, lambda: records.erase(current_user, survey, response, form.category.data, form.email.data or ""),
+                     refused=builder.BuildError, to=_response_url(survey, response), done=erased)
+    return outcome.response or (render_template("surveys/manage/erase.html", survey=survey, response=response, form=form,
+                                                show_reference=show_reference), outcome.status)

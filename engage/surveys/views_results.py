@@ -16,8 +16,8 @@ from ..accounts.roles import OFFICER
 from ..consultations import services as consultations
 from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
 from ..core.errors import bad_request, not_found
-from ..core.forms import attach_error, form_status
-from ..core.transitions import AlreadyMoved
+from ..core.forms import attach_error
+from ..core.submit import submit
 from ..core.jobs import NOT_YOURS
 from ..core.pagination import paginate
 from ..core.params import to_id
@@ -373,24 +373,14 @@ def export(survey_id, what, ext):
 def publish(survey_id):
     survey = builder.get_for_manage(current_user, survey_id)
     form = PublishForm()
-    status = None
-    if form.validate_on_submit():
-        try:
-            summary = publishing.publish(current_user, survey, results_public=bool(form.results_public.data))
-            db.session.commit()
-        except builder.BuildError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        except AlreadyMoved as error:  # someone else published a moment ago
-            db.session.rollback()
-            form.form_errors.append(str(error))
-            status = 409
-        else:
-            flash(f"Published to the consultation database: {summary.questions_added + summary.questions_replaced} questions "
-                  f"with {summary.figures:,} figures. They are searchable like any import.", "success")
-            return redirect(url_for("consultations.page", consultation_id=survey.consultation_id, _anchor="results"))
-    return render_template("surveys/manage/publish.html", survey=survey, form=form,
-                           people=records.counted_total(survey), refusal=publishing.open_refusal(survey)), status or form_status(form)
+    # AlreadyMoved (409): someone else published a moment ago.
+    outcome = submit(form, lambda: publishing.publish(current_user, survey, results_public=bool(form.results_public.data)),
+                     refused=builder.BuildError, to=url_for("consultations.page", consultation_id=survey.consultation_id, _anchor="results"),
+                     done=lambda summary: f"Published to the consultation database: {summary.questions_added + summary.questions_replaced} "
+                                          f"questions with {summary.figures:,} figures. They are searchable like any import.")
+    return outcome.response or (render_template("surveys/manage/publish.html", survey=survey, form=form,
+                                                people=records.counted_total(survey), refusal=publishing.open_refusal(survey)),
+                                outcome.status)
 
 
 # ---- population profiles (officers) --------------------------------------------------------

@@ -64,7 +64,7 @@ def opt(question, label):
 def survey(app, consultation, places):
     """An open survey: page 1 (ward, park use, conditional rating on the same section so it
     gets its own page), page 3 section 'Problems' shown only to people who use the park."""
-    from engage.surveys import builder
+    from engage.surveys import builder, conditions
     from engage.surveys.models import SurveySection
 
     s = builder.create_survey(None, consultation, {"title": "Parks survey", "introduction": "About parks.",
@@ -82,9 +82,9 @@ def survey(app, consultation, places):
     q["comment"] = add(s, second, "long_text", "Anything else?")
     q["grid"] = add(s, second, "grid", "How much do you agree?", rows=["Clean", "Safe"])
     db.session.flush()
-    builder.set_rule(None, s, q["rate"], {"question_id": q["use"].id, "op": "one_of",
+    conditions.set_rule(None, s, q["rate"], {"question_id": q["use"].id, "op": "one_of",
                                           "value": [opt(q["use"], "Often").id, opt(q["use"], "Sometimes").id]})
-    builder.set_rule(None, s, second, {"question_id": q["use"].id, "op": "one_of",
+    conditions.set_rule(None, s, second, {"question_id": q["use"].id, "op": "one_of",
                                        "value": [opt(q["use"], "Often").id, opt(q["use"], "Sometimes").id]})
     db.session.commit()
     s.q = q

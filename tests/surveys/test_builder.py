@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engage.extensions import db
-from engage.surveys import builder, structure, versions
+from engage.surveys import builder, conditions, structure, versions
 from engage.surveys.models import Survey, SurveyQuestion
 from tests.surveys.survey_support import add, choice, consultation, opt, places, store, survey  # noqa: F401
 
@@ -15,23 +15,23 @@ from tests.surveys.survey_support import add, choice, consultation, opt, places,
 def test_rules_must_look_back(survey):
     q = survey.q
     with pytest.raises(builder.BuildError, match="comes before"):
-        builder.set_rule(None, survey, q["use"], {"question_id": q["problems"].id, "op": "contains",
+        conditions.set_rule(None, survey, q["use"], {"question_id": q["problems"].id, "op": "contains",
                                                   "value": [opt(q["problems"], "Litter").id]})
     with pytest.raises(builder.BuildError, match="own answer"):
-        builder.set_rule(None, survey, q["use"], {"question_id": q["use"].id, "op": "equals", "value": [opt(q["use"], "Often").id]})
+        conditions.set_rule(None, survey, q["use"], {"question_id": q["use"].id, "op": "equals", "value": [opt(q["use"], "Often").id]})
     # A section's rule must look at an earlier section.
     second = q["problems"].section
     with pytest.raises(builder.BuildError, match="comes before"):
-        builder.set_rule(None, survey, second, {"question_id": q["comment"].id, "op": "contains", "value": ["bins"]})
+        conditions.set_rule(None, survey, second, {"question_id": q["comment"].id, "op": "contains", "value": ["bins"]})
     # A condition a question cannot meet, and answers of another question, are refused.
     with pytest.raises(builder.BuildError):
-        builder.set_rule(None, survey, q["comment"], {"question_id": q["use"].id, "op": "gt", "value": ["3"]})
+        conditions.set_rule(None, survey, q["comment"], {"question_id": q["use"].id, "op": "gt", "value": ["3"]})
     with pytest.raises(builder.BuildError, match="answers of that question"):
-        builder.set_rule(None, survey, q["comment"], {"question_id": q["use"].id, "op": "one_of", "value": [str(opt(q["problems"], "Dogs").id)]})
-    builder.set_rule(None, survey, q["comment"], {"question_id": q["rate"].id, "op": "gt", "value": ["5"]})
+        conditions.set_rule(None, survey, q["comment"], {"question_id": q["use"].id, "op": "one_of", "value": [str(opt(q["problems"], "Dogs").id)]})
+    conditions.set_rule(None, survey, q["comment"], {"question_id": q["rate"].id, "op": "gt", "value": ["5"]})
     assert q["comment"].rule == {"question_id": q["rate"].id, "op": "gt", "value": 5.0}
     assert "Shown only if the answer to Q3 is greater than 5" in structure.describe_rule(survey, q["comment"].rule)
-    builder.set_rule(None, survey, q["comment"], {"question_id": ""})
+    conditions.set_rule(None, survey, q["comment"], {"question_id": ""})
     assert q["comment"].rule is None
 
 
@@ -194,7 +194,7 @@ def test_deleting_and_moving_parts_through_the_pages(client, login, survey):
     gone = client.post(f"{base}/questions/{q['comment'].id}/delete", data={})
     assert gone.status_code == 302 and gone.headers["Location"].endswith(f"{base}/build")
     assert db.session.get(SurveyQuestion, q["comment"].id) is None
-    builder.set_rule(None, survey, problems, {"question_id": ""})
+    conditions.set_rule(None, survey, problems, {"question_id": ""})
     db.session.commit()
     assert client.post(f"{base}/sections/{problems.id}/delete", data={}).status_code == 302
     db.session.expire_all()

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from engage.extensions import db
-from engage.surveys import builder, structure, versions
+from engage.surveys import builder, conditions, structure, versions
 from engage.surveys.models import SurveyQuestion
 from tests.surveys.survey_support import choice, consultation, opt, places, survey  # noqa: F401
 
@@ -22,7 +22,7 @@ def _version(page: bytes) -> str:
 def _combine(survey, mode):
     """On "Anything else?" (Q5): Q2 is 'Often' and/or Q3 is greater than 3."""
     q = survey.q
-    builder.set_rule(None, survey, q["comment"], {"mode": mode, "conditions": [
+    conditions.set_rule(None, survey, q["comment"], {"mode": mode, "conditions": [
         {"question_id": q["use"].id, "op": "equals", "value": [str(opt(q["use"], "Often").id)]},
         {"question_id": q["rate"].id, "op": "gt", "value": ["3"]}]})
     db.session.commit()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from engage.extensions import db
-from engage.surveys import builder, population
+from engage.surveys import builder, conditions, population
 from engage.surveys.equality import AGE_BANDS, SEXES
 from engage.surveys.models import PopulationFigure, Survey, SurveyQuestion, SurveySection
 from tests.surveys.survey_support import consultation, opt, places, survey  # noqa: F401
@@ -82,7 +82,7 @@ def test_stale_condition_save_saves_nothing(client, login, survey, users):
     use = survey.q["use"]
     page = client.get(f"/surveys/{survey.id}/questions/{target.id}/rule?source={use.id}")
     loaded = _version(page.data)
-    builder.set_rule(users["coordinator"], survey, target, {"question_id": use.id, "op": "one_of", "value": [opt(use, "Never").id]},
+    conditions.set_rule(users["coordinator"], survey, target, {"question_id": use.id, "op": "one_of", "value": [opt(use, "Never").id]},
                      int(loaded))
     db.session.commit()
     stale = client.post(f"/surveys/{survey.id}/questions/{target.id}/rule",
