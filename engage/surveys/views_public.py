@@ -564,7 +564,7 @@ def paper(survey_id):
     leader handing out copies) while it is open or about to open; for its editors always."""
     survey = builder.get_for_handout(current_user, survey_id)
     printable = paper_languages(survey)
-    chosen = request.args.get("language") or i18n.default_language()
+    chosen = Query().text("language") or i18n.default_language()
     if chosen not in printable:
         not_found(_("The paper version of this survey is not printed in that language. It prints in: %(languages)s.",
                     languages=", ".join(content.variant_name(code) for code in printable)))
