@@ -123,11 +123,6 @@ def note_missing(message: str) -> None:
         missing.add(message)
 
 
-def _translated(message: str) -> bool:
-    catalogue = getattr(get_translations(), "_catalog", None)
-    return bool(catalogue and catalogue.get(message))
-
-
 def _lookup(message: str) -> str:
     translations = get_translations()
     catalogue = getattr(translations, "_catalog", None)
