@@ -79,7 +79,9 @@ class ActionForm(EngageForm):
     due_on = GovDateField("When it will be done by", description="For example, 31 3 2007",
                           validators=[InputRequired("Enter when it will be done")])
     outcome_id = _Choice("Which outcome it serves")
-    funding = StringField("Funding", description="Optional. For example, £40,000 NRF.", widget=GovTextInput(),
+    # Its own id: the plan page also has the summary form's "funding" box, and two elements with
+    # one id leave this box's label pointing at the other one.
+    funding = StringField("Funding", id="action-funding", description="Optional. For example, £40,000 NRF.", widget=GovTextInput(),
                           validators=[Optional(), Length(max=300, message="Funding must be 300 characters or fewer")])
     submit = SubmitField("Add action", widget=GovSubmitInput())
 

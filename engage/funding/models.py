@@ -36,7 +36,9 @@ class FundingProgramme(db.Model):
 
     allocations = relationship("FundingAllocation", back_populates="programme", order_by="FundingAllocation.year",
                                cascade="all, delete-orphan")
-    projects = relationship("FundedProject", back_populates="programme", order_by="FundedProject.name")
+    # The database refuses to delete a programme that has projects (RESTRICT): the ORM must not
+    # empty their key first (engage/core/deletion.orm_problems).
+    projects = relationship("FundedProject", back_populates="programme", order_by="FundedProject.name", passive_deletes="all")
 
     def allocation_for(self, year: int):
         return next((a for a in self.allocations if a.year == year), None)
