@@ -151,6 +151,16 @@ def client(app):
 
 
 @pytest.fixture(autouse=True)
+def _no_runner_outlives_its_test():
+    """Every in-process job runner stops when its test ends (engage/core/queue.stop_all): one
+    left going by an app a test made for itself would run the next test's jobs in its app."""
+    yield
+    from engage.core import queue as the_queue
+
+    the_queue.stop_all()
+
+
+@pytest.fixture(autouse=True)
 def _clock_runs():
     """A test that set the clock (engage/core/clock.py) never leaves it set for the next."""
     yield

@@ -61,6 +61,7 @@ import os
 import secrets
 import socket
 import threading
+import weakref
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -172,7 +173,7 @@ class Queue:
         return mode == "thread"
 
     def start_runner(self) -> "Runner":
-        if self.runner is None:
+        if self.runner is None or self.runner.stopped:   # a stopped runner is replaced, never revived
             self.runner = Runner(self)
         self.runner.start()
         return self.runner
@@ -468,6 +469,9 @@ def sweep(everything: bool = False) -> float | None:
 
 # ---- the in-process runner ------------------------------------------------------------------
 
+_RUNNERS: "weakref.WeakSet[Runner]" = weakref.WeakSet()
+
+
 class Runner:
     """One thread per web process that runs the jobs (``ENGAGE_QUEUE_RUNNER=thread``): woken
     by each job queued here, it takes tasks from huey until none is left, then sleeps until
@@ -480,6 +484,7 @@ class Runner:
         self.thread: threading.Thread | None = None
         self.woken = False
         self.stopped = False
+        _RUNNERS.add(self)
 
     def start(self) -> "Runner":
         with self.lock:
@@ -532,6 +537,14 @@ class Runner:
             thread = self.thread
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout)
+
+
+def stop_all() -> None:
+    """Stop every runner in this process (tests, after each test): a runner left going by an
+    app a test made for itself would otherwise sweep the next test's jobs into its own app,
+    with that app's settings and folders."""
+    for runner in list(_RUNNERS):
+        runner.stop()
 
 
 def stop(app: Flask) -> None:
