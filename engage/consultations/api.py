@@ -299,7 +299,10 @@ spec.describe("/search", "get", {
                    spec.query_param("kind", "Only consultation, question or finding", enum=["consultation", "question", "finding"]),
                    spec.query_param("page", "Page number, from 1", "integer")],
     "responses": {"200": {"description": "Hits, each with its kind and url", "content": {"application/json": {"schema": {
-        "type": "object", "properties": {"query": {"type": "string"}, "total": {"type": "integer"}, "page": {"type": "integer"},
+        "type": "object", "properties": {"query": {"type": "string"}, "total": {"type": "integer"},
+                                         "capped": {"type": "boolean", "description": "More matched than were counted: "
+                                                    "total is then a floor, 'more than 1,000'"},
+                                         "page": {"type": "integer"},
                                          "suggestion": {"type": "string", "nullable": True},
                                          "hits": {"type": "array", "items": {"$ref": "#/components/schemas/SearchHit"}}}}}}}},
 })
@@ -367,5 +370,7 @@ def api_search():
         hits.append({"kind": f.get("kind"), "title": f.get("title"), "consultation": f.get("ctitle"),
                      "consultation_id": f.get("consultation_id"), "headline": f.get("headline") or None,
                      "status": f.get("status"), "url": hit_url(f, external=True)})
-    return jsonify({"query": results.query, "total": results.total, "page": results.page, "suggestion": results.suggestion,
+    # "capped": more matched than were counted; "total" is then a floor ("more than 1,000").
+    return jsonify({"query": results.query, "total": results.total, "capped": results.capped, "page": results.page,
+                    "suggestion": results.suggestion,
                     "message": results.message, "hits": hits})

@@ -50,6 +50,10 @@ class Results:
     facets: dict[str, dict[str, int]]
     suggestion: str | None = None
     message: str | None = None
+    # True when more matched than a backend counts exactly (the postgres backend stops at
+    # ``CAP``): ``total`` is then that cap, a floor, and the page says "More than 1,000
+    # results"; the facet counts come from the matches counted, so are floors too.
+    capped: bool = False
 
     @property
     def pages(self) -> int:

@@ -44,6 +44,8 @@ spec.schema("ToolkitSearch", {
     "properties": {
         "query": {"type": "string"},
         "total": {"type": "integer"},
+        "capped": {"type": "boolean", "description": "More entries matched than were counted: total (and each facet count) "
+                   "is then a floor, 'more than 1,000'"},
         "page": {"type": "integer"},
         "pages": {"type": "integer"},
         "filters": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
@@ -123,7 +125,7 @@ def search():
         current_app.logger.exception("Toolkit API search failed")
         return error_response(503, "Search is not working at the moment. Try again in a few minutes.")
     return jsonify({
-        "query": params.q, "total": results.total, "page": results.page, "pages": results.pages,
+        "query": params.q, "total": results.total, "capped": results.capped, "page": results.page, "pages": results.pages,
         "filters": params.filters, "results": [_result(r) for r in results.results],
         "facets": results.facets, "suggestion": results.suggestion, "message": results.message,
     })

@@ -563,6 +563,7 @@ class ToolkitResults:
     facets: dict[str, dict[str, int]]
     suggestion: str | None
     message: str | None
+    capped: bool = False  # more matched than the backend counts: ``total`` is a floor (``Results.capped``)
 
 
 def _split(value) -> list[str]:
@@ -687,7 +688,7 @@ def run_search(search, params: SearchParams, pagelen: int = 20, highlight: bool 
         ))
     return ToolkitResults(params=params, total=main.total, page=min(params.page, main.pages), pages=main.pages,
                           results=results, facets=ordered, suggestion=main.suggestion,
-                          message=" ".join(m for m in (message, main.message) if m) or None)
+                          message=" ".join(m for m in (message, main.message) if m) or None, capped=main.capped)
 
 
 # ---- the method chooser ------------------------------------------------------------------
