@@ -54,3 +54,10 @@ def rebuild(backend, name: str, docs: list[dict]) -> tuple[int, float]:
 def close(backend) -> None:
     if backend is not None:
         backend.engine.dispose()
+
+
+def cap() -> int:
+    """How many matches a ranked postgres search reads before it says "more than"."""
+    from engage.search.postgres_backend import CAP
+
+    return CAP

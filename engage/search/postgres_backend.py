@@ -11,6 +11,12 @@ back together and every web server sees the change at once. Each document keeps:
   share of the words found in the most boosted field (``ts_rank`` with weight A only), so a
   title match ranks above a passing mention; when nothing has every word, any of the words and
   phrases will do (a phrase stays a phrase);
+- ``tsv_title``: the title's part of ``tsv`` (weight A), a stored generated column with its own
+  GIN index. A ranked search reads at most ``CAP`` + 1 matches (the scan stops there) and at
+  most ``CAP`` with the words in their title, and ranks those: with no more matches than
+  ``CAP`` everything is exact; past it ``Results.capped`` is set, the total is ``CAP`` (pages
+  say "More than 1,000 results") and the facet counts are those of the matches read. Ranking,
+  counting and grouping every match of a common word was most of a search's time;
 - ``terms``: ``field:value`` for every ID and keyword field (visibility, kind, facets), with a
   GIN index: filters are array overlaps in SQL, facet counts a ``GROUP BY`` over the matched set;
 - ``fields``: the stored fields a hit shows; ``sorts``: the sortable fields;
@@ -22,7 +28,7 @@ made private is never offered. ``search_owner`` holds one row per record (owner 
 transaction that last wrote its documents: writers of the same record queue on that row, and a
 rebuild leaves alone any record written since it started (it may have read it before the save).
 
-The tables are made by migrations 0008 and 0014, on PostgreSQL only, so ``METADATA`` is kept apart from
+The tables are made by migrations 0008, 0014 and 0036, on PostgreSQL only, so ``METADATA`` is kept apart from
 the models' metadata.
 """
 from __future__ import annotations
