@@ -28,6 +28,13 @@ PAGES = {
     "/privacy": ("Eich hawliau", [
         "Privacy notice", "If you answer a survey", "essential cookie", "Your rights", "secure hash",
         "If you ask for emails about news"]),
+    "/follow?what=you-said-we-did": ("Cael negeseuon e-bost am", [
+        "Get emails", "Your email address", "How often do you want emails?", "Each time there is news",
+        "Send me a link to confirm", "privacy notice", "You do not need an account"]),
+    "/follow?area=1": ("Eich ward neu’ch ardal", [
+        "Your ward or area", "Choose a place", "Or your postcode", "We find your ward", "Work in the places inside"]),
+    "/follow/check-your-email": ("Gwiriwch eich e-bost", [
+        "Check your email", "We have sent you an email", "spam or junk", "nothing changes"]),
     "/no-such-page": ("Heb ddod o hyd i’r dudalen", [
         "Page not found", "If you typed the web address", "You can:", "home page", "contact us", "Error code",
         "quote this reference"]),
