@@ -1,7 +1,7 @@
 """The postgres search backend's title words in a column of their own (PostgreSQL only).
 
 Revision ID: 0036_pgsearch_title_tsv
-Revises: 0031_cycle_and_risks
+Revises: 0036_welsh_follow_language
 
 ``tsv_title`` is the most boosted field's part of ``tsv`` (its weight-A lexemes, with their
 positions), a stored generated column kept by PostgreSQL itself, with a GIN index: a search
@@ -11,7 +11,7 @@ words in their title without reading every match (engage/search/postgres_backend
 from alembic import op
 
 revision = "0036_pgsearch_title_tsv"
-down_revision = "0031_cycle_and_risks"
+down_revision = "0036_welsh_follow_language"
 branch_labels = None
 depends_on = None
 
