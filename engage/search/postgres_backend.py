@@ -677,7 +677,7 @@ class PostgresBackend:
                         highlights[field_name] = (html.escape(marked, quote=False)
                                                   .replace(_START, '<mark class="engage-highlight">').replace(_STOP, "</mark>"))
                 hits.append(Hit(fields=dict(row[0]), score=float(row[1] or 0), highlights=highlights))
-            suggestion = self._suggest(conn, spec, name, text) if text else None
+            suggestion = self._suggest(conn, spec, name, text) if text else None  # last: it changes planner settings
         return Results(query=text, total=total, page=page, pagelen=pagelen, hits=hits, facets=counts,
                        suggestion=suggestion, message=message, capped=capped)
 
@@ -720,14 +720,11 @@ class PostgresBackend:
         # ``words`` answers at once. The planner would rather read every document's word list
         # (it does not count the cost of reading long, TOASTed lists: 100-500 ms on 5,000
         # toolkit entries, against under 1 ms): steer it to the index for these two queries.
-        before = conn.execute(sa.text("SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan'),"
-                                      " set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)")).one()
-        try:
-            known = self._live(conn, name, checkable)
-            nearest = self._nearest(conn, name, [w for w in checkable if w not in known])
-        finally:  # as they were, for anything else this transaction does
-            conn.execute(sa.text("SELECT set_config('enable_seqscan', :seq, true), set_config('enable_indexscan', :index, true)"),
-                         {"seq": before[0], "index": before[1]})
+        # The settings last until the transaction ends, which is when the search ends (this is
+        # its last work: ``search``), so they are not set back: a round trip less per search.
+        conn.execute(sa.text("SELECT set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)"))
+        known = self._live(conn, name, checkable)
+        nearest = self._nearest(conn, name, [w for w in checkable if w not in known])
         changed, out = False, []
         for word in words:
             if word in nearest:
