@@ -30,6 +30,12 @@ PAGES = {
         "Get emails when there is news", "a news feed", "reports published", ">You said<", ">We did<",
         "Other published results", "Results published", "What each partnership said", "recommendations answered",
         ">Responded<", ">Response due<", ">Response late<", "Demo data"]),
+    "/strategy": ("Rhagor am y strategaeth", [
+        "Engagement strategy, version", "Adopted on", "More about the strategy", "The implementation plan and its",
+        "Every version of the strategy", "To print the strategy", ">Contents<", ">Network Group<"]),
+    "/network/events": ("Digwyddiadau’r Grŵp Rhwydwaith", [
+        "Network Group events", "Meetings and training for practitioners", "Add these events to your calendar",
+        "Coming up", "open to the public"]),
     "/privacy": ("Eich hawliau", [
         "Privacy notice", "If you answer a survey", "essential cookie", "Your rights", "secure hash",
         "If you ask for emails about news"]),
