@@ -30,6 +30,7 @@ PAGES = {
         "Get emails when there is news", "a news feed", "reports published", ">You said<", ">We did<",
         "Other published results", "Results published", "What each partnership said", "recommendations answered",
         ">Responded<", ">Response due<", ">Response late<", "Demo data"]),
+    "/embed/you-said-we-did": ("Gweld popeth ar", ["See everything on", ">You said<", ">We did<", "Published "]),
     "/strategy": ("Rhagor am y strategaeth", [
         "Engagement strategy, version", "Adopted on", "More about the strategy", "The implementation plan and its",
         "Every version of the strategy", "To print the strategy", ">Contents<", ">Network Group<"]),
