@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from ..accounts.roles import COORDINATOR, OFFICER, PRACTITIONER
 from ..core import workflows
+from ..core.i18n import N_
 
 AUTHOR, REVIEWER, APPROVER, OFFICER_ROLE = "author", "reviewer", "approver", "officer"
 WRITER_ROLES = (PRACTITIONER, COORDINATOR, OFFICER)
@@ -73,8 +74,9 @@ TABLE: list[Move] = [
 STATES = ["draft", "in-review", "changes-requested", "approved", "published", "withdrawn"]
 ACTIONS = sorted({m.action for m in TABLE})
 ACTION_LABELS = {m.action: m.label for m in TABLE}
-PAST = {"submit": "sent for review", "request-changes": "changes asked for", "approve": "approved",
-        "withdraw": "withdrawn", "revise": "reopened for changes", "publish": "published", "create": "started"}
+PAST = {"submit": N_("sent for review"), "request-changes": N_("changes asked for"), "approve": N_("approved"),
+        "withdraw": N_("withdrawn"), "revise": N_("reopened for changes"), "publish": N_("published"),
+        "create": N_("started")}
 _BY_KEY = {(m.source, m.action): m for m in TABLE}
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, In
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.concurrency import Versioned
+from ..core.i18n import N_
 from ..core.models import link_table, utcnow
 from ..extensions import db
 
@@ -23,10 +24,10 @@ AUTOINC = {"sqlite_autoincrement": True}
 # ---- the strategy ------------------------------------------------------------------------
 
 VERSION_STATES = {
-    "draft": "Draft",
-    "consultation": "Out for comment",
-    "adopted": "Adopted",
-    "superseded": "Superseded",
+    "draft": N_("Draft"),
+    "consultation": N_("Out for comment"),
+    "adopted": N_("Adopted"),
+    "superseded": N_("Superseded"),
 }
 
 
@@ -190,11 +191,11 @@ class StrategyTransition(db.Model):
 # ---- the implementation plan ----------------------------------------------------------------
 
 ACTION_STATUSES = {
-    "not_started": "Not started",
-    "on_track": "On track",
-    "at_risk": "At risk",
-    "late": "Late",
-    "complete": "Complete",
+    "not_started": N_("Not started"),
+    "on_track": N_("On track"),
+    "at_risk": N_("At risk"),
+    "late": N_("Late"),
+    "complete": N_("Complete"),
 }
 # What a person may set; "late" is worked out from the date.
 SETTABLE_STATUSES = {k: v for k, v in ACTION_STATUSES.items() if k != "late"}
@@ -378,7 +379,7 @@ class ConsultationHelper(db.Model):
     member = relationship("NetworkMember")
 
 
-EVENT_KINDS = {"meeting": "Network meeting", "training": "Training", "forum": "Area forum"}
+EVENT_KINDS = {"meeting": N_("Network meeting"), "training": N_("Training"), "forum": N_("Area forum")}
 
 
 class NetworkEvent(Versioned, db.Model):

@@ -78,3 +78,22 @@ def test_a_follow_asked_for_in_welsh_gets_its_emails_in_welsh(world, app, smtp_s
     assert "Atal y negeseuon e-bost am" in page and "Stop the emails" not in page
     stopped = welsh.post(stop).text
     assert "Mae’r negeseuon e-bost wedi dod i ben" in stopped and "The emails have stopped" not in stopped
+
+
+def test_the_weekly_digest_of_a_welsh_follow_is_in_welsh(world, app, smtp_server):
+    # Asked for outside any page (as the CLI would): the language is given.
+    from engage.follow import services
+
+    follow = services.start(WELSH, "you-said-we-did", 0, "weekly", language="cy")
+    services.confirm(follow)
+    db.session.commit()
+    publish(world, make_report(world, title="Parks findings"))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["engage", "send-follow-updates"])
+    assert result.exit_code == 0, result.output
+    digest = _sent_to(smtp_server, WELSH)[-1]
+    words = _text(digest)
+    assert digest["Subject"] == "Yr wythnos hon: 1 peth newydd am “Dywedoch chi, gwnaethom ni”"
+    assert "Dyma beth sy’n newydd yr wythnos hon" in words and "Canlyniadau wedi’u cyhoeddi: Parks findings" in words
+    for phrase in ("This week", "Here is what is new", "Results published", "To stop these emails"):
+        assert phrase not in words, phrase

@@ -16,20 +16,27 @@ from engage.core.errors import busy_response, error_response
 PAGES = {
     "/consultations": ("Geiriau yn y teitl neu’r crynodeb", [
         "What the partners in the area are asking people", "Words in the title or summary", "Any topic",
-        "Apply filters", "Download the open data", "Search what people were asked", "consultations match",
+        "Apply filters", "Download the open data", "Search what people were asked",
         "A priority includes work tagged", ">Status<", ">Topic<", ">Filter<"]),
     "/consultations?status=open&q=zzzz-nothing": ("Does dim ymgynghoriadau’n cyfateb", [
         "No consultations match", "search every question asked", "Clear filters", "match your filters"]),
-    "/consultations/search": ("Beth ydych chi’n chwilio amdano?", [
+    "/consultations/search?q=zzzqqq": ("Does dim byd yn cyfateb", ["Nothing matched", "Check the spelling",
         "What are you looking for?", "For example, clean streets", "Find what people in the area", ">Search<"]),
     "/consultations/search?q=parks": ("Culhau eich chwiliad", [
         "Narrow your search", "Type of result", "results for", "Apply filters", ">Consultation<", ">Question<",
-        "In: ", "Nothing matched"]),
+        "In: "]),
     "/you-said-we-did": ("Beth ddywedodd pobl wrth y partneriaid", [
         "What people told the partners", "For example, litter", "Year published", "Apply filters",
         "Get emails when there is news", "a news feed", "reports published", ">You said<", ">We did<",
         "Other published results", "Results published", "What each partnership said", "recommendations answered",
         ">Responded<", ">Response due<", ">Response late<", "Demo data"]),
+    "/embed/you-said-we-did": ("Gweld popeth ar", ["See everything on", ">You said<", ">We did<", "Published "]),
+    "/strategy": ("Rhagor am y strategaeth", [
+        "Engagement strategy, version", "Adopted on", "More about the strategy", "The implementation plan and its",
+        "Every version of the strategy", "To print the strategy", ">Contents<", ">Network Group<"]),
+    "/network/events": ("Digwyddiadau’r Grŵp Rhwydwaith", [
+        "Network Group events", "Meetings and training for practitioners", "Add these events to your calendar",
+        "Coming up", "open to the public"]),
     "/privacy": ("Eich hawliau", [
         "Privacy notice", "If you answer a survey", "essential cookie", "Your rights", "secure hash",
         "If you ask for emails about news"]),
@@ -46,9 +53,34 @@ PAGES = {
 }
 
 
+def _public_report_page() -> dict:
+    """The demo's public findings report with the most partnership responses."""
+    from sqlalchemy import func, select
+
+    from engage.extensions import db
+    from engage.sharing.models import FindingsReport, Response
+
+    report_id = db.session.scalar(
+        select(FindingsReport.id).join(Response, Response.report_id == FindingsReport.id)
+        .where(FindingsReport.visibility == "public", FindingsReport.state == "published")
+        .group_by(FindingsReport.id).order_by(func.count(Response.id).desc()))
+    return {f"/findings/{report_id}": ("Argymhellion a’r hyn a wnaed", [
+        "Findings report", ">You said<", ">Key findings<", "Recommendations and what was done", "Recommendation 1",
+        "About this report", "How good the evidence is", "Sample size",
+        "Responses from each partnership", "Published ", "This is demo data", "Each partnership named below",
+        "Overdue actions", ">Answered<", "Owner: ", "Last changed", "No response yet", "See all the results",
+        "Evidence from the question", "Partnerships that must respond", ">Action planned.<"])}
+
+
 def test_the_public_pages_residents_reach_most_are_in_welsh(seeded, client):
+    pages = {**PAGES, **_public_report_page()}
+    for path, (welsh, english) in pages.items():
+        # The phrases are really on the page in English (so their absence in Welsh means something).
+        shown = client.get(path).text
+        missing = [phrase for phrase in english if phrase not in shown]
+        assert not missing, (path, missing)
     client.get("/language/cy")
-    for path, (welsh, english) in PAGES.items():
+    for path, (welsh, english) in pages.items():
         page = client.get(path)
         assert '<html lang="cy"' in page.text, path
         assert welsh in page.text, (path, welsh)
