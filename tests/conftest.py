@@ -6,8 +6,10 @@ checks them); after each test every table is emptied.
 """
 from __future__ import annotations
 
+import logging
 import os
 import re
+import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -24,6 +26,35 @@ from engage.extensions import db
 compile_catalogues()
 
 REQUIRE_ALL = os.environ.get("ENGAGE_REQUIRE_ALL") == "1"
+
+# Quiet test output. The test mail server (aiosmtpd's "mail.log") and the job queue (huey) say
+# what they do at INFO, often from their own threads between tests, where nothing captures
+# it: only their warnings and errors are shown. Engage's own lines keep their level
+# (ENGAGE_LOG_LEVEL), so a failing test still shows its requests; tests/ops/test_logs.py lets
+# these two through again while it reads every line at DEBUG.
+QUIET_LOGGERS = ("huey", "mail.log")
+for _name in QUIET_LOGGERS:
+    logging.getLogger(_name).setLevel(logging.WARNING)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config):
+    """Engage's own handler writes every line to the captured stderr, with its request id; the
+    "Captured log" section pytest adds to a failure repeats it, so there it keeps only warnings
+    and errors. (Only that section's handler: the root logger's level, and ``caplog``, are
+    left alone; ``--log-level`` on the command line still decides when given.)"""
+    plugin = config.pluginmanager.get_plugin("logging-plugin")
+    if plugin is not None and plugin.log_level is None:
+        plugin.report_handler.setLevel(logging.WARNING)
+
+
+def _drop_alembic_console() -> None:
+    """Running the migrations applies migrations/alembic.ini's logging (its own stderr handler
+    on the root logger, as ``flask db upgrade`` shows it): in a test process that would print
+    every line a second time beside Engage's own handler, so it goes once they have run."""
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if type(h) is logging.StreamHandler]:
+        root.removeHandler(handler)
 pytest_plugins = ["tests.browser_support", "tests.mail_support"]
 
 
@@ -80,6 +111,7 @@ def make_app(database_url: str, tmp_path: Path, **overrides):
     }
     config.update(overrides)
     app = create_app(config)
+    _drop_alembic_console()
 
     @app.teardown_request
     def _forget_user(exc):
@@ -101,6 +133,7 @@ def _schema(database_url, tmp_path_factory):
     with app.app_context():
         upgrade()
         db.engine.dispose()
+    _drop_alembic_console()
     return database_url
 
 
@@ -248,10 +281,113 @@ def login(client, users):
     return _login
 
 
+def _tables() -> list:
+    """Every table the suite empties: the models' (parents first) and the postgres search tables."""
+    tables = list(db.metadata.sorted_tables)
+    if db.engine.dialect.name == "postgresql":
+        from engage.search.postgres_backend import TABLES
+
+        tables.extend(TABLES)
+    return tables
+
+
+def _demo_key(app):
+    """What the demo a snapshot holds depends on: the app's settings (not its folders) and the
+    day (seeders date things from today); None while a test has set the clock."""
+    from engage.core import clock as the_clock
+
+    if the_clock.is_frozen():
+        return None
+    simple = (str, int, float, bool, type(None))
+    settings = tuple(sorted((key, repr(value)) for key, value in app.config.items()
+                            if key not in ("ENGAGE_INDEX_DIR", "ENGAGE_UPLOAD_DIR") and isinstance(value, simple)))
+    return settings, the_clock.today()
+
+
+def _untouched(app) -> bool:
+    """Nothing written yet in this test: every table empty, no search index or upload made."""
+    from sqlalchemy import select
+
+    for table in _tables():
+        if db.session.execute(select(text("1")).select_from(table).limit(1)).first() is not None:
+            return False
+    for key in ("ENGAGE_INDEX_DIR", "ENGAGE_UPLOAD_DIR"):
+        folder = Path(app.config[key])
+        if folder.exists() and any(path.is_file() for path in folder.rglob("*")):
+            return False
+    return True
+
+
+class _DemoSnapshot:
+    """The demo as ``run_seeders`` left it in an empty database: every table's rows, the search
+    index folder and the upload folder. Putting it back is a bulk insert and a folder copy,
+    a small part of what running the seeders again costs."""
+
+    def __init__(self, app, folder: Path):
+        from sqlalchemy import select
+
+        self.rows = {}
+        for table in _tables():
+            ordered = select(table).order_by(*table.primary_key.columns) if table.primary_key.columns else select(table)
+            self.rows[table.name] = [dict(row) for row in db.session.execute(ordered).mappings()]
+        self.folders = {}
+        for key in ("ENGAGE_INDEX_DIR", "ENGAGE_UPLOAD_DIR"):
+            source = Path(app.config[key])
+            if source.exists():
+                shutil.copytree(source, folder / key)
+                self.folders[key] = folder / key
+
+    def restore(self, app) -> None:
+        from sqlalchemy import bindparam
+
+        for table in _tables():
+            rows = self.rows[table.name]
+            if not rows:
+                continue
+            # Links of a table to itself (areas inside areas) are set once every row is in.
+            own = [c.name for c in table.columns if any(fk.column.table is table for fk in c.foreign_keys)]
+            db.session.execute(table.insert(), [{**row, **{name: None for name in own}} for row in rows] if own else rows)
+            if own:
+                (key,) = table.primary_key.columns
+                later = [{"_key": row[key.name], **{f"_{name}": row[name] for name in own}}
+                         for row in rows if any(row[name] is not None for name in own)]
+                if later:
+                    db.session.execute(table.update().where(key == bindparam("_key"))
+                                       .values({name: bindparam(f"_{name}") for name in own}), later)
+        db.session.commit()
+        for key, source in self.folders.items():
+            shutil.copytree(source, app.config[key], dirs_exist_ok=True)
+
+
+_SNAPSHOTS: dict = {}
+
+
+def built_once(app, name: str, build, folder_factory) -> bool:
+    """Run ``build()`` (which writes data and commits) the first time a worker needs ``name``
+    in an empty database, and keep what it made; later tests of the worker in an empty
+    database get a copy of it instead (rows, search index, uploads), when the settings and
+    day are the same. Only for data that tests read and change freely: each test gets its
+    own copy. Returns True when ``build`` ran."""
+    key = _demo_key(app)
+    fresh = key is not None and _untouched(app)
+    snapshot = _SNAPSHOTS.get(name)
+    if fresh and snapshot is not None and snapshot[0] == key:
+        snapshot[1].restore(app)
+        return False
+    build()
+    if fresh:
+        _SNAPSHOTS[name] = (key, _DemoSnapshot(app, folder_factory.mktemp(name)))
+    return True
+
+
 @pytest.fixture
-def seeded(app):
-    """The Halton demo data, as ``seed-demo`` loads it."""
+def seeded(app, tmp_path_factory):
+    """The Halton demo data, as ``seed-demo`` loads it.
+
+    The first test of a worker that asks for it runs the seeders; later ones get a copy of what
+    they made (``built_once``). tests/foundation/test_demo.py and each capability's demo tests
+    run the seeders again over it, to check that they change nothing."""
     from engage.demo import run_seeders
 
-    run_seeders()
+    built_once(app, "demo", run_seeders, tmp_path_factory)
     return app

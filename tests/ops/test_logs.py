@@ -13,7 +13,7 @@ import pytest
 
 from engage.core import logs, mail
 from engage.extensions import db
-from tests.conftest import make_app, running
+from tests.conftest import QUIET_LOGGERS, make_app, running
 from tests.surveys.survey_support import consultation, opt, places, survey  # noqa: F401
 
 EMAIL = "jo.resident@example.net"
@@ -29,9 +29,15 @@ def app(_schema, tmp_path):
         handler = app.extensions["engage_log_handler"]
         app.log_buffer = io.StringIO()
         old = handler.setStream(app.log_buffer)
+        # Every logger at DEBUG, the ones tests/conftest.py quiets (huey, the test mail server) too.
+        quiet = {name: logging.getLogger(name).level for name in QUIET_LOGGERS}
+        for name in quiet:
+            logging.getLogger(name).setLevel(logging.NOTSET)
         try:
             yield app
         finally:
+            for name, level in quiet.items():
+                logging.getLogger(name).setLevel(level)
             handler.setStream(old)
             app.config.update(ENGAGE_LOG_LEVEL="INFO")
             logs.configure(app)   # the levels every other test runs with

@@ -108,17 +108,23 @@ def _bench():
 
 
 @pytest.fixture
-def generated(app):
-    """120 generated consultations (2,400 questions) as the bench makes them, indexed by reindex."""
+def generated(app, tmp_path_factory):
+    """120 generated consultations (2,400 questions) as the bench makes them, indexed by reindex
+    (made once a worker, copied for each test: tests/conftest.py's ``built_once``)."""
     from engage.demo.foundation import seed_foundation
     from engage.search import reindex
+    from tests.conftest import built_once
 
     bench = _bench()
     bench.CONSULTATIONS = 120
-    seed_foundation()
-    db.session.commit()
-    bench.generate(random.Random(2006))
-    reindex(["consultations"])
+
+    def build():
+        seed_foundation()
+        db.session.commit()
+        bench.generate(random.Random(2006))
+        reindex(["consultations"])
+
+    built_once(app, "relevance-generated", build, tmp_path_factory)
     return bench
 
 
