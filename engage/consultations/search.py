@@ -32,6 +32,7 @@ from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
+from ..core.i18n import N_
 from ..extensions import db
 from ..partnership.models import Area, Priority
 from ..search import IndexSpec, backend, key, register
@@ -56,7 +57,7 @@ log = logging.getLogger(__name__)
 _WORDS = re.compile(r"\w+", re.UNICODE)
 INDEX = "consultations"
 FACETS = ["kind", "status", "year", "organisation", "partnership", "priority", "outcome", "area", "method", "audience", "channel"]
-KINDS = {"consultation": "Consultations", "question": "Questions asked", "finding": "Key findings"}
+KINDS = {"consultation": N_("Consultations"), "question": N_("Questions asked"), "finding": N_("Key findings")}
 
 
 def _facet_field(stored=False):

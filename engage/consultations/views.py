@@ -16,6 +16,7 @@ from ..core.audit import history
 from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
 from ..core.deletion import DeleteRefused
 from ..core.forms import attach_error
+from ..core.i18n import N_, gettext
 from ..core.pagination import page_arg, paginate
 from ..core.params import to_id
 from ..core.security import role_required
@@ -92,7 +93,7 @@ def _topic_groups():
         groups.setdefault(frameworks[fid].name, []).append((f"p{pid}", name))
     themes = [(f"t{tid}", label) for tid, label in theme_choices()]
     if themes:
-        groups["Cross-cutting themes"] = themes
+        groups[gettext("Cross-cutting themes")] = themes
     return groups
 
 
@@ -199,22 +200,23 @@ def facet_labels(field: str, keys) -> dict[str, str]:
         rows = db.session.scalars(select(model).where(model.id.in_(ints))).all() if ints else []
         return {str(r.id): label(r) for r in rows}
     if field == "status":
-        return {k: STATUSES.get(k, k) for k in keys}
+        return {k: gettext(STATUSES[k]) if k in STATUSES else k for k in keys}
     if field == "kind":
-        return {k: KINDS.get(k, k) for k in keys}
+        return {k: gettext(KINDS[k]) if k in KINDS else k for k in keys}
     if field == "audience":
-        return {k: AUDIENCES.get(k, k) for k in keys}
+        return {k: gettext(AUDIENCES[k]) if k in AUDIENCES else k for k in keys}
     if field == "channel":
-        return {k: CHANNELS.get(k, k) for k in keys}
+        return {k: gettext(CHANNELS[k]) if k in CHANNELS else k for k in keys}
     if field == "method":
         labels = dict(services.method_choices())
         return {k: labels.get(k, k) for k in keys}
     return {k: k for k in keys}
 
 
-FACET_TITLES = {"kind": "Type of result", "status": "Status", "year": "Year", "organisation": "Organisation",
-                "partnership": "Partnership", "priority": "Priority", "outcome": "Outcome", "area": "Area",
-                "method": "Method", "audience": "Who was asked", "channel": "Ways to take part"}
+FACET_TITLES = {"kind": N_("Type of result"), "status": N_("Status"), "year": N_("Year"),
+                "organisation": N_("Organisation"), "partnership": N_("Partnership"), "priority": N_("Priority"),
+                "outcome": N_("Outcome"), "area": N_("Area"), "method": N_("Method"),
+                "audience": N_("Who was asked"), "channel": N_("Ways to take part")}
 
 
 @bp.route("/consultations/search")
@@ -230,7 +232,8 @@ def search():
         raise
     except Exception:
         current_app.logger.exception("Consultation search failed")
-        problem = "Search is not working properly just now, so here are consultations whose title or summary match your words."
+        problem = gettext("Search is not working properly just now, so here are consultations whose title or summary "
+                          "match your words.")
         fallback = db.session.scalars(services.finder_query(current_user, text=text[:MAX_PARAM] or None).limit(20)).all()
     facets = []
     if results is not None:
@@ -244,7 +247,7 @@ def search():
             chosen = selected.get(field, [])
             shown = [k for k in items if counts.get(k) or k in chosen][:25]
             if shown:
-                facets.append({"field": field, "title": FACET_TITLES[field], "items": [
+                facets.append({"field": field, "title": gettext(FACET_TITLES[field]), "items": [
                     {"value": k, "label": labels.get(k, k), "count": counts.get(k, 0), "checked": k in chosen} for k in shown]})
     covers = covers_labels(results.hits, selected.get("area", [])) if results is not None else {}
     return render_template("consultations/search.html", text=text[:500], results=results, facets=facets, selected=selected,

@@ -5,16 +5,18 @@ from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
+from .i18n import N_, gettext
+
 MESSAGES = {
-    400: ("Sorry, we could not understand that request", "Something in the request was not right. Go back, check what you entered and try again."),
-    403: ("You do not have permission to see this page", "Your account does not have the role this page needs. If you think it should, contact a partnership officer."),
-    404: ("Page not found", "If you typed the web address, check it is correct. If you pasted it, check you copied all of it."),
-    405: ("Sorry, that action is not allowed here", "Go back to the page you came from and try again."),
-    409: ("Someone else changed this at the same moment", "Nothing you sent has been saved. Go back, reload the page to see their changes, and make yours again."),
-    413: ("That file is too large", "Choose a smaller file and try again."),
-    429: ("Too many attempts", "Wait a few minutes before you try again."),
-    500: ("Sorry, there is a problem with the service", "Try again later. What you entered has not been saved."),
-    503: ("Sorry, the service is unavailable", "Try again later."),
+    400: (N_("Sorry, we could not understand that request"), N_("Something in the request was not right. Go back, check what you entered and try again.")),
+    403: (N_("You do not have permission to see this page"), N_("Your account does not have the role this page needs. If you think it should, contact a partnership officer.")),
+    404: (N_("Page not found"), N_("If you typed the web address, check it is correct. If you pasted it, check you copied all of it.")),
+    405: (N_("Sorry, that action is not allowed here"), N_("Go back to the page you came from and try again.")),
+    409: (N_("Someone else changed this at the same moment"), N_("Nothing you sent has been saved. Go back, reload the page to see their changes, and make yours again.")),
+    413: (N_("That file is too large"), N_("Choose a smaller file and try again.")),
+    429: (N_("Too many attempts"), N_("Wait a few minutes before you try again.")),
+    500: (N_("Sorry, there is a problem with the service"), N_("Try again later. What you entered has not been saved.")),
+    503: (N_("Sorry, the service is unavailable"), N_("Try again later.")),
 }
 
 
@@ -33,6 +35,9 @@ def wants_json() -> bool:
 
 def error_response(code: int, detail: str | None = None):
     title, advice = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
+    # In the reader's language; a detail given by the caller is looked up too (shown in
+    # English, and noted as not yet translated, when the catalogue lacks it).
+    title, advice, detail = gettext(title), gettext(advice), gettext(detail) if detail else detail
     if wants_json():
         return jsonify({"error": {"status": code, "title": title, "message": detail or advice}}), code
     return render_template("errors/error.html", code=code, title=title, advice=advice, detail=detail), code
@@ -44,7 +49,7 @@ def init_app(app: Flask) -> None:
     def csrf_error(error):
         return error_response(
             400,
-            "The form you sent had expired or was not sent from this site. Go back, reload the page and try again.",
+            N_("The form you sent had expired or was not sent from this site. Go back, reload the page and try again."),
         )
 
     from sqlalchemy.orm.exc import StaleDataError
@@ -113,17 +118,17 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(InternalServerError, lambda e: error_response(500))
 
 
-BUSY_MESSAGE = "The service is very busy just now, so nothing has been saved yet. Wait a moment and try again."
+BUSY_MESSAGE = N_("The service is very busy just now, so nothing has been saved yet. Wait a moment and try again.")
 
 
 def busy_response():
     """A 503 saying to try again. For a form, the page carries what was sent (as hidden fields,
     files apart) and a "Try again" button that sends it to the same address again."""
     if wants_json():
-        response = jsonify({"error": {"status": 503, "title": MESSAGES[503][0], "message": BUSY_MESSAGE}})
+        response = jsonify({"error": {"status": 503, "title": gettext(MESSAGES[503][0]), "message": gettext(BUSY_MESSAGE)}})
     else:
         fields = [] if request.method != "POST" else [(k, v) for k, v in request.form.items(multi=True)]
-        response = render_template("errors/busy.html", title="Sorry, the service is busy", message=BUSY_MESSAGE,
+        response = render_template("errors/busy.html", title=gettext("Sorry, the service is busy"), message=gettext(BUSY_MESSAGE),
                                    fields=fields, action=request.full_path if request.query_string else request.path,
                                    posted=request.method == "POST")
     from flask import make_response

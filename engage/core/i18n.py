@@ -16,6 +16,7 @@ everyone who chose nothing sees the site's own. ``dir`` follows the language's s
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from functools import lru_cache
 
 import os
@@ -89,6 +90,17 @@ def current_language() -> str:
     if not has_app_context():
         return "en"
     return str(get_locale() or default_language())
+
+
+@contextmanager
+def writing_in(code: str | None):
+    """Write what follows in ``code`` (an email to someone who chose that language), or in the
+    site's own language when ``code`` is not one the site offers."""
+    from flask_babel import force_locale
+
+    chosen = code if code in languages() else default_language()
+    with force_locale(chosen):
+        yield chosen
 
 
 def direction(code: str | None = None) -> str:

@@ -15,18 +15,19 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.i18n import N_
 from ..core.models import utcnow
 from ..extensions import db
 
 KINDS = {
-    "consultation": "a consultation",
-    "place": "a place",
-    "priority": "a priority",
-    "you-said-we-did": "you said, we did",
+    "consultation": N_("a consultation"),
+    "place": N_("a place"),
+    "priority": N_("a priority"),
+    "you-said-we-did": N_("you said, we did"),
 }
 CADENCES = {
-    "immediate": "Each time there is news",
-    "weekly": "Once a week, in one email",
+    "immediate": N_("Each time there is news"),
+    "weekly": N_("Once a week, in one email"),
 }
 
 
@@ -57,6 +58,8 @@ class Follow(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_digest_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The language the follow was asked for in (engage/core/i18n.py): its emails are written in it.
+    language: Mapped[str] = mapped_column(String(20), default="en", server_default="en")
 
     address = relationship("FollowAddress", back_populates="follows")
     news = relationship("FollowNews", back_populates="follow", cascade="all, delete-orphan", passive_deletes=True,

@@ -6,6 +6,8 @@
   each confirmed follow it concerns (the place rule of engage/partnership/places.py for
   places): mailed at once for "each time", or kept for the weekly digest
   (``send_digests``). Each email has a send-once key, so nothing is sent twice.
+- Each follow keeps the language it was asked for in; every email about it is written in that
+  language (``i18n.writing_in``), news included (kept per follow, in its language).
 - ``unsubscribe`` deletes the follow, the address once nothing else uses it, and any email
   to it still waiting in the outbox. ``purge`` deletes addresses with no confirmed follow
   for a year.
@@ -23,9 +25,12 @@ from sqlalchemy import delete, func, or_, select
 
 from ..consultations.models import Consultation
 from ..core import transitions
+from ..core import content, i18n
 from ..core.errors import RuleError
+from ..core.i18n import gettext, ngettext
 from ..core.mail import external_url, queue_mail
 from ..core.models import OutboxMessage, utcnow
+from ..core.templating import format_date
 from ..extensions import db
 from ..partnership.models import Area, Priority
 from ..partnership.places import places_scope
@@ -52,29 +57,31 @@ def target(kind: str, target_id: int | None) -> Target | None:
     from flask import url_for
 
     if kind == "you-said-we-did":
-        return Target(kind, 0, "“You said, we did”", url_for("sharing.you_said_we_did"))
+        return Target(kind, 0, gettext("“You said, we did”"), url_for("sharing.you_said_we_did"))
     if not isinstance(target_id, int) or not 0 < target_id < 2**31:
         return None
     if kind == "consultation":
         found = db.session.get(Consultation, target_id)
         if found is None or found.visibility != "public":
             return None
-        return Target(kind, found.id, f"“{found.title}”", url_for("consultations.page", consultation_id=found.id))
+        return Target(kind, found.id, f"“{content.text_for(found, 'title', i18n.current_language())}”",
+                      url_for("consultations.page", consultation_id=found.id))
     if kind == "place":
         found = db.session.get(Area, target_id)
         if found is None:
             return None
-        return Target(kind, found.id, f"{found.name} and the places around it", url_for("partnership.places"))
+        return Target(kind, found.id, gettext("%(place)s and the places around it", place=found.name),
+                      url_for("partnership.places"))
     if kind == "priority":
         found = db.session.get(Priority, target_id)
         if found is None:
             return None
-        return Target(kind, found.id, f"the priority “{found.name}”", url_for("partnership.priorities"))
+        return Target(kind, found.id, gettext("the priority “%(name)s”", name=found.name), url_for("partnership.priorities"))
     return None
 
 
 def target_of(follow: Follow) -> Target:
-    return target(follow.kind, follow.target_id or None) or Target(follow.kind, follow.target_id, KINDS[follow.kind], "/")
+    return target(follow.kind, follow.target_id or None) or Target(follow.kind, follow.target_id, gettext(KINDS[follow.kind]), "/")
 
 
 # ---- following, confirming and stopping --------------------------------------------------
@@ -82,24 +89,26 @@ def target_of(follow: Follow) -> Target:
 def clean_email(text) -> str:
     email = (text or "").strip()
     if not email:
-        raise RuleError("Enter your email address", "email")
+        raise RuleError(gettext("Enter your email address"), "email")
     if len(email) > 254 or not _EMAIL.match(email):
-        raise RuleError("Enter an email address in the correct format, like name@example.org", "email")
+        raise RuleError(gettext("Enter an email address in the correct format, like name@example.org"), "email")
     return email
 
 
-def start(email, kind: str, target_id: int | None, cadence: str, now: datetime | None = None) -> Follow | None:
-    """Someone asked to follow something: store it unconfirmed and queue the confirm email
-    (at most one a day for the same follow). A follow already confirmed is left as it was
+def start(email, kind: str, target_id: int | None, cadence: str, now: datetime | None = None,
+          language: str | None = None) -> Follow | None:
+    """Someone asked to follow something: store it unconfirmed, in the language they asked in
+    (``language``, else the page's), and queue the confirm email (at most one a day for the
+    same follow). A follow already confirmed is left as it was
     and nothing is sent (the page says the same either way, so it tells no one who follows
     what). Returns the follow."""
     now = now or utcnow()
     email = clean_email(email)
     if cadence not in CADENCES:
-        raise RuleError("Select how often you want emails", "cadence")
+        raise RuleError(gettext("Select how often you want emails"), "cadence")
     about = target(kind, target_id)
     if about is None:
-        raise RuleError("Select what you want to follow", "area" if kind == "place" else "kind")
+        raise RuleError(gettext("Select what you want to follow"), "area" if kind == "place" else "kind")
     address = db.session.scalar(select(FollowAddress).where(func.lower(FollowAddress.email) == email.lower()))
     if address is None:
         address = FollowAddress(email=email, created_at=now)
@@ -115,14 +124,19 @@ def start(email, kind: str, target_id: int | None, cadence: str, now: datetime |
         db.session.add(follow)
     else:
         follow.cadence = cadence
+    # Asked again in another language: the emails follow the latest choice.
+    follow.language = language if language in i18n.languages() else i18n.current_language()
     db.session.flush()
     site = current_app.config["ENGAGE_SITE_NAME"]
-    _mail(follow, f"Confirm you want emails about {about.name}",
-          f"Hello,\n\nSomeone, we hope you, asked {site} to email this address about {about.name}.\n\n"
-          f"To start the emails, open this link and press the button:\n"
-          f"{external_url('follow.confirm', token=follow.token)}\n\n"
-          f"If it was not you, do nothing. We will not email you again, and we delete this address "
-          f"within a year.", key=f"follow-confirm:{follow.id}:{now:%Y-%m-%d}")
+    with i18n.writing_in(follow.language):
+        name = target_of(follow).name
+        _mail(follow, gettext("Confirm you want emails about %(name)s", name=name),
+              gettext("Hello,") + "\n\n"
+              + gettext("Someone, we hope you, asked %(site)s to email this address about %(name)s.", site=site, name=name)
+              + "\n\n" + gettext("To start the emails, open this link and press the button:") + "\n"
+              + external_url("follow.confirm", token=follow.token) + "\n\n"
+              + gettext("If it was not you, do nothing. We will not email you again, and we delete this address "
+                        "within a year."), key=f"follow-confirm:{follow.id}:{now:%Y-%m-%d}")
     return follow
 
 
@@ -188,11 +202,13 @@ def _topic(follow_id: int) -> str:
 
 def _mail(follow: Follow, subject: str, body: str, key: str) -> bool:
     """Queue one email to a follower, with the unsubscribe link in the text and in the
-    List-Unsubscribe headers (RFC 8058: a POST to the link stops the emails at once)."""
+    List-Unsubscribe headers (RFC 8058: a POST to the link stops the emails at once). Called
+    inside ``i18n.writing_in(follow.language)``: the footer is in the follower's language."""
     site = current_app.config["ENGAGE_SITE_NAME"]
     stop = external_url("follow.unsubscribe", token=follow.token)
-    footer = (f"\n\n---\nYou get this email because this address asked to follow {target_of(follow).name} on {site}.\n"
-              f"To stop these emails, open this link:\n{stop}\n")
+    footer = ("\n\n---\n" + gettext("You get this email because this address asked to follow %(name)s on %(site)s.",
+                                     name=target_of(follow).name, site=site)
+              + "\n" + gettext("To stop these emails, open this link:") + f"\n{stop}\n")
     return queue_mail(follow.address.email, subject, body + footer, personal=True, key=key, topic=_topic(follow.id),
                       headers={"List-Unsubscribe": f"<{stop}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
 
@@ -229,9 +245,11 @@ def _matching(consultation_ids=(), area_ids=(), priority_ids=(), you_said_we_did
                                    .order_by(Follow.id)))
 
 
-def _tell(follows, news: News, now: datetime | None = None) -> int:
-    """Record the news once per follow; mail it at once to those who asked for each one."""
+def _tell(follows, build, now: datetime | None = None) -> int:
+    """Record the news once per follow, written by ``build()`` in the follow's language (once
+    per language); mail it at once to those who asked for each one."""
     now = now or utcnow()
+    written: dict[str, News] = {}
     table = FollowNews.__table__
     if db.session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
@@ -240,6 +258,10 @@ def _tell(follows, news: News, now: datetime | None = None) -> int:
     told = 0
     for follow in follows:
         immediate = follow.cadence == "immediate"
+        with i18n.writing_in(follow.language) as language:
+            if language not in written:
+                written[language] = build()
+        news = written[language]
         stored = db.session.execute(
             insert(table).values(follow_id=follow.id, key=news.key[:100], title=news.title[:300], text=news.text,
                                  link=news.link[:500], created_at=now, sent_at=now if immediate else None)
@@ -248,8 +270,11 @@ def _tell(follows, news: News, now: datetime | None = None) -> int:
             continue
         told += 1
         if immediate:
-            _mail(follow, news.title, f"Hello,\n\nThere is news about {target_of(follow).name}, which you follow.\n\n"
-                  f"{news.title}\n\n{news.text}\n\nRead more:\n{news.link}", key=f"follow-news:{follow.id}:{news.key}")
+            with i18n.writing_in(follow.language):
+                _mail(follow, news.title, gettext("Hello,") + "\n\n"
+                      + gettext("There is news about %(name)s, which you follow.", name=target_of(follow).name)
+                      + f"\n\n{news.title}\n\n{news.text}\n\n" + gettext("Read more:") + f"\n{news.link}",
+                      key=f"follow-news:{follow.id}:{news.key}")
     db.session.flush()
     return told
 
@@ -284,11 +309,15 @@ def consultation_opened(consultation_id: int) -> int:
         db.session.add(FollowOpened(consultation_id=consultation.id))
         db.session.flush()
     close = consultation.closes_on
-    text = _short(consultation.summary)
-    if close:
-        text += f"\n\nHave your say by {close.day} {close:%B %Y}."
-    news = News(f"opened:{consultation.id}", f"Have your say: {consultation.title}", text,
-                external_url("consultations.page", consultation_id=consultation.id))
+
+    def news():
+        language = i18n.current_language()
+        text = _short(content.text_for(consultation, "summary", language))
+        if close:
+            text += "\n\n" + gettext("Have your say by %(date)s.", date=format_date(close))
+        return News(f"opened:{consultation.id}",
+                    gettext("Have your say: %(title)s", title=content.text_for(consultation, "title", language)), text,
+                    external_url("consultations.page", consultation_id=consultation.id))
     return _tell(_matching(consultation_ids={consultation.id}, area_ids={a.id for a in consultation.areas},
                            priority_ids={p.id for p in consultation.priorities}), news)
 
@@ -297,20 +326,25 @@ def findings_published(report_id: int) -> int:
     report = _public_report(report_id)
     if report is None:
         return 0
-    text = _short(report.summary) + "\n\nEach partnership named in it will now say what it will do."
-    news = News(f"findings:{report.id}", f"Results published: {report.title}", text,
-                external_url("sharing.report", report_id=report.id))
+
+    def news():
+        language = i18n.current_language()
+        text = _short(content.text_for(report, "summary", language)) + "\n\n" + gettext(
+            "Each partnership named in it will now say what it will do.")
+        return News(f"findings:{report.id}", gettext("Results published: %(title)s",
+                                                     title=content.text_for(report, "title", language)),
+                    text, external_url("sharing.report", report_id=report.id))
     return _tell(_report_follows(report), news)
 
 
 def _response_text(response) -> str:
-    lines = [f"{response.status_label}: {_short(response.recommendation.text, 300)}"]
+    lines = [f"{gettext(response.status_label)}: {_short(response.recommendation.text, 300)}"]
     if response.action:
-        lines.append(f"What they will do: {_short(response.action, 400)}")
+        lines.append(gettext("What they will do: %(action)s", action=_short(response.action, 400)))
     if response.reason:
-        lines.append(f"Why: {_short(response.reason, 400)}")
+        lines.append(gettext("Why: %(reason)s", reason=_short(response.reason, 400)))
     if response.due_on:
-        lines.append(f"Due by {response.due_on.day} {response.due_on:%B %Y}.")
+        lines.append(gettext("Due by %(date)s.", date=format_date(response.due_on)))
     return "\n".join(lines)
 
 
@@ -321,9 +355,13 @@ def response_published(report_id: int, response_id: int, partnership_id: int | N
     response = db.session.get(Response, response_id)
     if report is None or response is None or response.report_id != report.id:
         return 0
-    news = News(f"response:{response.id}", f"{response.partnership.name} has responded: {report.title}",
-                _response_text(response),
-                external_url("sharing.report", report_id=report.id, _anchor=f"partnership-{response.partnership_id}"))
+
+    def news():
+        title = content.text_for(report, "title", i18n.current_language())
+        return News(f"response:{response.id}",
+                    gettext("%(partnership)s has responded: %(title)s", partnership=response.partnership.name, title=title),
+                    _response_text(response),
+                    external_url("sharing.report", report_id=report.id, _anchor=f"partnership-{response.partnership_id}"))
     return _tell(_report_follows(report), news)
 
 
@@ -335,9 +373,14 @@ def response_progress(report_id: int, response_id: int, update_id: int) -> int:
     update = db.session.get(ResponseUpdate, update_id)
     if report is None or response is None or update is None or update.response_id != response.id:
         return 0
-    text = f"{_response_text(response)}\n\nProgress: {_short(update.note, 800)}"
-    news = News(f"progress:{update.id}", f"Progress from {response.partnership.name}: {report.title}", text,
-                external_url("sharing.report", report_id=report.id, _anchor=f"partnership-{response.partnership_id}"))
+
+    def news():
+        title = content.text_for(report, "title", i18n.current_language())
+        text = _response_text(response) + "\n\n" + gettext("Progress: %(note)s", note=_short(update.note, 800))
+        return News(f"progress:{update.id}",
+                    gettext("Progress from %(partnership)s: %(title)s", partnership=response.partnership.name, title=title),
+                    text,
+                    external_url("sharing.report", report_id=report.id, _anchor=f"partnership-{response.partnership_id}"))
     return _tell(_report_follows(report), news)
 
 
@@ -375,13 +418,17 @@ def send_digests(now: datetime | None = None) -> int:
                                    .order_by(FollowNews.id)).all()
         if not items:
             continue
-        name = target_of(follow).name
         count = len(items)
-        body = [f"Hello,\n\nHere is what is new this week about {name}, which you follow.\n"]
-        for item in items:
-            body.append(f"* {item.title}\n{item.text}\n{item.link}\n")
-        if not _mail(follow, f"This week: {count} new thing{'s' if count != 1 else ''} about {name}", "\n".join(body),
-                     key=f"follow-digest:{follow.id}:{year}-W{week:02d}"):
+        with i18n.writing_in(follow.language):
+            name = target_of(follow).name
+            body = [gettext("Hello,") + "\n\n"
+                    + gettext("Here is what is new this week about %(name)s, which you follow.", name=name) + "\n"]
+            for item in items:
+                body.append(f"* {item.title}\n{item.text}\n{item.link}\n")
+            subject = ngettext("This week: %(num)s new thing about %(name)s", "This week: %(num)s new things about %(name)s",
+                               count, name=name)
+            stored = _mail(follow, subject, "\n".join(body), key=f"follow-digest:{follow.id}:{year}-W{week:02d}")
+        if not stored:
             continue      # another sender stored this week's digest first
         for item in items:
             item.sent_at = now

@@ -53,7 +53,7 @@ def follow():
     else:
         target = services.target(kind, target_id)
         if target is None:
-            not_found("There is nothing with that number to follow. It may have been removed.")
+            not_found(gettext("There is nothing with that number to follow. It may have been removed."))
     form = forms.FollowForm()
     if request.method == "GET":
         return _page(form, kind, target, place)
@@ -62,11 +62,11 @@ def follow():
         form.form_errors.append(limited.message)
         return _page(form, kind, target, place, 429)
     if honeypot_tripped():
-        bad_request("Your request could not be accepted. If you are a person, go back and try again.")
+        bad_request(gettext("Your request could not be accepted. If you are a person, go back and try again."))
     valid = form.validate_on_submit()
     place_error = place.error
     if kind == "place" and not place_error and target is None:
-        place_error = "Select your area from the list, or enter your postcode"
+        place_error = gettext("Select your area from the list, or enter your postcode")
     if not valid or place_error:
         return _page(form, kind, target, place, 400, place_error)
     try:
@@ -87,8 +87,8 @@ def check_email():
 def _follow_or_404(token):
     follow = services.by_token(token)
     if follow is None:
-        not_found("This link does not work any more. The emails may have been stopped already, "
-                  "or the link was not copied in full.")
+        not_found(gettext("This link does not work any more. The emails may have been stopped already, "
+                          "or the link was not copied in full."))
     return follow
 
 
@@ -99,7 +99,7 @@ def confirm(token):
     target = services.target_of(follow)
     if request.method == "POST":
         if not form.validate_on_submit():
-            bad_request("Your confirmation could not be accepted. Open the link in the email again and press the button.")
+            bad_request(gettext("Your confirmation could not be accepted. Open the link in the email again and press the button."))
         services.confirm(follow)
         db.session.commit()
         return render_template("follow/confirmed.html", follow=follow, target=target)

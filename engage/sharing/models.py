@@ -14,6 +14,7 @@ from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, Strin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.concurrency import Versioned
+from ..core.i18n import N_
 from ..core.models import link_table, utcnow
 from ..extensions import db
 
@@ -30,10 +31,10 @@ VISIBILITY = {
     "partners": "Partners only: anyone signed in, once published",
 }
 RESPONSE_STATUSES = {
-    "accepted": "Accepted",
-    "planned": "Action planned",
-    "taken": "Action taken",
-    "not-taken": "Not taken",
+    "accepted": N_("Accepted"),
+    "planned": N_("Action planned"),
+    "taken": N_("Action taken"),
+    "not-taken": N_("Not taken"),
 }
 RESPONSE_STATES = {"draft": "Draft", "published": "Published"}
 # How far the promised action has got (a progress note sets it; until then it follows the
