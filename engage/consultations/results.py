@@ -256,7 +256,6 @@ def publication(consultation: Consultation, questions=None, figures=None, segmen
     used = {seg_id for qfigures in figures.values() for (_o, seg_id) in qfigures if seg_id in segments}
     described = [{"key": _condition(seg), "dimension": seg.dimension, "label": seg.label,
                   "priority": bool(seg.area and seg.area.priority_ward)} for seg_id, seg in segments.items() if seg_id in used]
-    families = disclosure.families_for_segments(described)
     implies: dict = {}
     groups = {seg.label: seg for seg in segments.values() if seg.dimension == "area-group"}
     for seg in segments.values():
@@ -264,11 +263,24 @@ def publication(consultation: Consultation, questions=None, figures=None, segmen
             group = groups.get(disclosure.PRIORITY_LABEL if seg.area and seg.area.priority_ward else disclosure.REST_LABEL)
             if group is not None:
                 implies.setdefault(_condition(seg), set()).add(_condition(group))
-    defined = {}
+    everyone_segment = next((seg for seg in segments.values() if seg.dimension == "all"), None)
+    defined, unlisted = {}, {}
     for question in questions:
         defined[question.id] = _defines(question, figures.get(question.id, {}), segments)
         for seg_id in defined[question.id].values():
             implies.setdefault(("segment", seg_id), set()).add(("answered", question.id))
+        # The answers of a question a breakdown is made from that are in none of its groups
+        # ("Prefer not to say"): everyone who answered minus the groups shown is their number,
+        # so they are a group of the breakdown in that question's table (never a column).
+        if defined[question.id] and everyone_segment is not None:
+            dimension = segments[next(iter(defined[question.id].values()))].dimension
+            for option in question.options:
+                people = (figures.get(question.id, {}).get((option.id, everyone_segment.id)) or (0, 0))[0] or 0
+                if option.id not in defined[question.id] and people:
+                    condition = ("answer", question.id, option.id)
+                    unlisted.setdefault(question.id, {})[option.id] = people
+                    described.append({"key": condition, "dimension": dimension, "label": option.label, "priority": False})
+    families = disclosure.families_for_segments(described)
     everyone = {q.id: _bases(figures.get(q.id, {})).get(seg.id) for q in questions for seg in segments.values() if seg.dimension == "all"}
     most = max((b or 0 for b in everyone.values()), default=0)
     always = {("answered", qid) for qid, base in everyone.items() if base and base == most}
@@ -285,6 +297,8 @@ def publication(consultation: Consultation, questions=None, figures=None, segmen
             if seg_id in segments:
                 counts = {o: (qfigures.get((o, seg_id)) or (0, 0))[0] or 0 for o in options}
                 columns[_condition(segments[seg_id])] = (base, counts)
+        for option_id, people in unlisted.get(question.id, {}).items():
+            columns[("answer", question.id, option_id)] = (people, {o: people if o == option_id else 0 for o in options})
         # A question a breakdown is made from (ward, age band...) is published for everyone
         # only: broken down by the others it is a table of who lives where.
         pub.table(question.id, ("answered", question.id), options, columns, families, only_everyone=bool(defines))

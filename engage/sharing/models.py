@@ -19,12 +19,12 @@ from ..core.models import link_table, utcnow
 from ..extensions import db
 
 STATES = {
-    "draft": "Draft",
-    "in-review": "In review",
-    "changes-requested": "Changes requested",
-    "approved": "Approved",
-    "published": "Published",
-    "withdrawn": "Withdrawn",
+    "draft": N_("Draft"),
+    "in-review": N_("In review"),
+    "changes-requested": N_("Changes requested"),
+    "approved": N_("Approved"),
+    "published": N_("Published"),
+    "withdrawn": N_("Withdrawn"),
 }
 VISIBILITY = {
     "public": "Public: anyone can see it once published",
@@ -36,14 +36,14 @@ RESPONSE_STATUSES = {
     "taken": N_("Action taken"),
     "not-taken": N_("Not taken"),
 }
-RESPONSE_STATES = {"draft": "Draft", "published": "Published"}
+RESPONSE_STATES = {"draft": N_("Draft"), "published": N_("Published")}
 # How far the promised action has got (a progress note sets it; until then it follows the
 # decision: taken is done, not taken is not taken, anything else is planned).
 PROGRESS_STAGES = {
-    "planned": "Planned",
-    "in-progress": "In progress",
-    "done": "Done",
-    "not-taken": "Not taken",
+    "planned": N_("Planned"),
+    "in-progress": N_("In progress"),
+    "done": N_("Done"),
+    "not-taken": N_("Not taken"),
 }
 FINISHED_STAGES = ("done", "not-taken")
 

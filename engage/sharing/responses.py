@@ -29,6 +29,7 @@ from sqlalchemy.orm import selectinload
 from ..accounts.roles import COORDINATOR, OFFICER
 from ..core import audit, concurrency, events, transitions, workflows
 from ..core.errors import not_found
+from ..core.i18n import N_
 from ..core.mail import external_url, path_for, queue_mail
 from ..core.models import utcnow
 from ..core.params import to_id
@@ -100,7 +101,7 @@ class Progress:
         return self.done and self.due_on is not None and self.last_answer is not None and self.last_answer.date() > self.due_on
 
 
-STATE_LABELS = {"done": "Responded", "due": "Response due", "late": "Response late"}
+STATE_LABELS = {"done": N_("Responded"), "due": N_("Response due"), "late": N_("Response late")}
 
 
 def progress(report: FindingsReport) -> list[Progress]:

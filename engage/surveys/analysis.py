@@ -92,6 +92,10 @@ class Dimension:
     of: callable = None                       # person -> group key or None
     pairwise: tuple[str, str] | None = None   # compare these two directly
     source: frozenset = frozenset()           # ids of the questions the groups are made from
+    # Answers of the question the groups are made from that put a person in none of them
+    # ("Prefer not to say"): never a column, but everyone who answered minus the groups shown
+    # is their number, so ``publication`` counts them as a group in that question's table.
+    unlisted: frozenset = frozenset()
 
 
 def dimensions(survey) -> dict[str, Dimension]:
@@ -113,12 +117,13 @@ def dimensions(survey) -> dict[str, Dimension]:
         if q.equality_key and q.qtype in ("single", "yesno", "agreement"):
             label = equality.LABELS.get(q.equality_key, q.text)
             options = [(str(o.id), o.label) for o in q.choices() if not o.is_exclusive]
+            unlisted = frozenset(str(o.id) for o in q.choices() if o.is_exclusive)
 
             def of(p, q=q):
                 value = p.values.get(q.id)
                 return str(value["o"][0]) if value and value.get("o") else None
 
-            out[f"q{q.id}"] = Dimension(f"q{q.id}", label, options, of, source=frozenset({q.id}))
+            out[f"q{q.id}"] = Dimension(f"q{q.id}", label, options, of, source=frozenset({q.id}), unlisted=unlisted)
     return out
 
 
@@ -298,6 +303,10 @@ def publication(survey, people: list[Person], dims: dict[str, Dimension], limit:
     described += [{"key": (d.key, k), "dimension": d.key, "label": label, "priority": d.key == "ward" and k in priority}
                   for d in dims.values() for k, label in d.groups]
     families = disclosure.families_for_segments(described)
+    # In the table of the question a breakdown is made from, the people who gave an answer that
+    # is in none of its groups are one of its groups (engage.consultations.results does the same).
+    own_family = {d.key: disclosure.Family(disclosure.EVERYONE, [(d.key, k) for k, _l in d.groups] + [(d.key, k) for k in sorted(d.unlisted)])
+                  for d in dims.values() if d.unlisted}
     always = set()
     for q in structure.ordered_questions(survey):
         kind = qtypes.type_of(q)
@@ -323,7 +332,7 @@ def publication(survey, people: list[Person], dims: dict[str, Dimension], limit:
                 members[disclosure.EVERYONE].append(p)
                 for dim in dims.values():
                     key = dim.of(p)
-                    if key is not None:
+                    if key is not None and (key not in dim.unlisted or dim.key == dim_key):
                         members[(dim.key, key)].append(p)
             columns = {}
             for group, group_people in members.items():
@@ -338,7 +347,8 @@ def publication(survey, people: list[Person], dims: dict[str, Dimension], limit:
                 columns[group] = (base, tally)
             # The questions the breakdowns are made from are published for everyone only:
             # broken down by each other (ward by age by sex) they are a table of who lives where.
-            pub.table((q.id, part.key), ("answered", q.id, part.key), options, columns, families, multi=part.multi,
+            table_families = families + ([own_family[dim_key]] if dim_key in own_family else [])
+            pub.table((q.id, part.key), ("answered", q.id, part.key), options, columns, table_families, multi=part.multi,
                       only_everyone=dim_key is not None, summed=[cat for cat, _l in categories if cat not in left_out])
     pub.solve()
     return pub

@@ -25,6 +25,11 @@ PAGES = {
     "/consultations/search?q=parks": ("Culhau eich chwiliad", [
         "Narrow your search", "Type of result", "results for", "Apply filters", ">Consultation<", ">Question<",
         "In: ", "Nothing matched"]),
+    "/you-said-we-did": ("Beth ddywedodd pobl wrth y partneriaid", [
+        "What people told the partners", "For example, litter", "Year published", "Apply filters",
+        "Get emails when there is news", "a news feed", "reports published", ">You said<", ">We did<",
+        "Other published results", "Results published", "What each partnership said", "recommendations answered",
+        ">Responded<", ">Response due<", ">Response late<", "Demo data"]),
     "/privacy": ("Eich hawliau", [
         "Privacy notice", "If you answer a survey", "essential cookie", "Your rights", "secure hash",
         "If you ask for emails about news"]),

@@ -34,12 +34,15 @@ LIMIT = 5
 
 
 @pytest.fixture
-def demo(seeded, client):
+def demo(request, seeded, client):
+    """One demo survey (the cleaner-streets survey unless a test names another), closed and
+    published with its results."""
     from engage.accounts.models import User
-    from engage.surveys import publishing
+    from engage.surveys import demo as survey_demo, publishing
     from engage.surveys.models import Survey
 
-    survey = db.session.scalar(select(Survey).where(Survey.is_demo.is_(True)))
+    title = getattr(request, "param", survey_demo.SURVEY_TITLE)
+    survey = db.session.scalar(select(Survey).where(Survey.is_demo.is_(True), Survey.title == title))
     officer = db.session.scalar(select(User).where(User.role == "officer").order_by(User.id))
     from engage.core.models import utcnow
 
@@ -205,7 +208,12 @@ def _small_and_unanimous(source: Published, attributes: dict) -> list[str]:
 
 def _relations(truth: Published, wards_priority: dict[str, bool]):
     """Every sum that holds between the published figures, on the true figures:
-    (total key, [part keys], people in the total but in no part)."""
+    (total key, [part keys], what the total holds beyond its parts, people in the total but
+    in no part). The third is what an outsider would have to know to use the sum; the fourth
+    is whether they could: the people in no part of a breakdown (5 of a total of 60 in none
+    of the wards shown) are known only when they are fewer than the threshold, and then
+    their answers are known too; when there are more, how they answered is not known, even
+    for an answer few of them gave."""
     figures = truth.figures
     columns: dict[tuple, dict] = defaultdict(dict)
     bases: dict[tuple, int] = {}
@@ -215,7 +223,7 @@ def _relations(truth: Published, wards_priority: dict[str, bool]):
     out = []
     for (question, dimension, segment), cells in columns.items():
         if sum(cells.values()) == bases[(question, dimension, segment)]:   # one answer each
-            out.append((("base", question, dimension, segment), [("cell", question, o, dimension, segment) for o in cells], 0))
+            out.append((("base", question, dimension, segment), [("cell", question, o, dimension, segment) for o in cells], 0, 0))
     by_question_dim: dict[tuple, list] = defaultdict(list)
     for (question, dimension, segment) in columns:
         by_question_dim[(question, dimension)].append(segment)
@@ -232,14 +240,14 @@ def _relations(truth: Published, wards_priority: dict[str, bool]):
         for total, total_dim, parts in families:
             if not parts or (question, total_dim, total) not in bases:
                 continue
-            rest = bases[(question, total_dim, total)] - sum(bases[(question, dimension, s)] for s in parts)
-            out.append((("base", question, total_dim, total), [("base", question, dimension, s) for s in parts], rest))
+            outside = bases[(question, total_dim, total)] - sum(bases[(question, dimension, s)] for s in parts)
+            out.append((("base", question, total_dim, total), [("base", question, dimension, s) for s in parts], outside, outside))
             for o in options:
                 total_count = columns[(question, total_dim, total)].get(o)
                 if total_count is None:
                     continue
                 rest = total_count - sum(columns[(question, dimension, s)].get(o) or 0 for s in parts)
-                out.append((("cell", question, o, total_dim, total), [("cell", question, o, dimension, s) for s in parts], rest))
+                out.append((("cell", question, o, total_dim, total), [("cell", question, o, dimension, s) for s in parts], rest, outside))
     return out
 
 
@@ -272,12 +280,12 @@ def _worked_out(source: Published, truth: Published, attributes: dict, wards_pri
     # Nobody in everyone gave an answer (shown as 0): then nobody in any group did either.
     # That is what the published 0 says about everyone, not a figure worked out about a group.
     public_zero = set()
-    for total, parts, _rest in _relations(truth, wards_priority):
+    for total, parts, _rest, _outside in _relations(truth, wards_priority):
         if shown.get(identity(total)) and value.get(identity(total)) == 0:
             public_zero.update(identity(p) for p in parts)
     unknown = {ident for ident, seen in shown.items() if not seen and ident != NOBODY and ident not in public_zero}
     equations = []   # ({unknown: coefficient}, right-hand side)
-    for total, parts, rest in _relations(truth, wards_priority):
+    for total, parts, rest, outside in _relations(truth, wards_priority):
         keys = [identity(total)] + [identity(p) for p in parts]
         if any(k not in value for k in keys):
             continue
@@ -288,51 +296,67 @@ def _worked_out(source: Published, truth: Published, attributes: dict, wards_pri
                 coefficients[key] += sign
             else:
                 rhs -= sign * value[key]
-        if rest >= LIMIT:
+        if outside >= LIMIT:
             continue   # enough unknown people outside every group: no equation an outsider can use
         rhs -= rest  # fewer than the threshold outside: counted as known (the worst case)
         coefficients = {k: c for k, c in coefficients.items() if c}
         if coefficients:
-            equations.append((coefficients, rhs))
+            equations.append((coefficients, rhs, rest))
     problems = []
     # A sum of hidden figures that must be 0: each of them is known to be 0.
-    for coefficients, rhs in equations:
+    for coefficients, rhs, _rest in equations:
         if all(c < 0 for c in coefficients.values()) and abs(rhs) < 1e-9:
             for key in coefficients:
                 problems.append(f"{source.name}: hidden {sorted(key, key=str)} is known to be 0")
-    # Connected groups of unknowns, then the null space of each group's equations.
-    parent = {k: k for k in unknown}
+    # The people outside every group of a breakdown are counted as known in the sums above
+    # (the worst case); a hidden figure that counts exactly them (the few who preferred not to
+    # say their sex) must not be worked out without that assumption, which would be circular.
+    used = {s for (_q, _o, d, s) in truth.figures if d != "all"}
+    outsiders = {identity(("cell", q, o, d, s)) for (q, o, d, s) in truth.figures
+                 if d == "all" and q in attributes and o not in used}
+    fixed = {k for k in _fixed_by([c for c, _rhs, _rest in equations]) if k not in outsiders}
+    fixed |= {k for k in _fixed_by([c for c, _rhs, rest in equations if not rest]) if k in outsiders}
+    for key in sorted(fixed, key=str):
+        problems.append(f"{source.name}: hidden {sorted(key, key=str)} = {value[key]} can be worked out")
+    return problems
+
+
+def _fixed_by(rows: list[dict]) -> set:
+    """The unknowns the equations fix: connected groups of unknowns, then the null space of
+    each group's equations (a figure is fixed when its unit vector lies in their row space)."""
+    parent: dict = {}
 
     def find(k):
+        parent.setdefault(k, k)
         while parent[k] != k:
             parent[k] = parent[parent[k]]
             k = parent[k]
         return k
 
-    for coefficients, _rhs in equations:
+    for coefficients in rows:
         keys = list(coefficients)
+        for k in keys:
+            find(k)
         for k in keys[1:]:
             parent[find(k)] = find(keys[0])
     components: dict = defaultdict(list)
-    for coefficients, rhs in equations:
+    for coefficients in rows:
         components[find(next(iter(coefficients)))].append(coefficients)
-    for rows in components.values():
-        variables = sorted({k for row in rows for k in row}, key=str)
+    fixed = set()
+    for group in components.values():
+        variables = sorted({k for row in group for k in row}, key=str)
         index = {k: i for i, k in enumerate(variables)}
-        matrix = np.zeros((len(rows), len(variables)))
-        for r, row in enumerate(rows):
+        matrix = np.zeros((len(group), len(variables)))
+        for r, row in enumerate(group):
             for k, c in row.items():
                 matrix[r, index[k]] = c
-        # A hidden figure is fixed when its unit vector lies in the equations' row space: an
-        # orthonormal basis of the row space from a rank-revealing QR of the transposed matrix.
+        # An orthonormal basis of the row space from a rank-revealing QR of the transposed matrix.
         q, r, _pivots = qr(matrix.T, mode="economic", pivoting=True)
         diagonal = np.abs(np.diag(r)) if r.size else np.zeros(0)
         rank = int((diagonal > 1e-9 * max(1.0, diagonal.max(initial=0.0))).sum())
         basis = q[:, :rank]
-        for k, i in index.items():
-            if np.linalg.norm(basis[i]) > 1 - 1e-8:
-                problems.append(f"{source.name}: hidden {sorted(k, key=str)} = {value[k]} can be worked out")
-    return problems
+        fixed.update(k for k, i in index.items() if np.linalg.norm(basis[i]) > 1 - 1e-8)
+    return fixed
 
 
 def _same_people_same_treatment(sources: list[Published], attributes: dict) -> list[str]:
@@ -345,6 +369,16 @@ def _same_people_same_treatment(sources: list[Published], attributes: dict) -> l
             for ident, places in seen.items() if ident != NOBODY and len(set(places.values())) > 1]
 
 
+WALKABOUT_GAP = pytest.mark.xfail(strict=True, reason=(
+    "Known gap: the walkabout survey (52 of its 60 answers from one ward) is suppressed twice, by the survey's "
+    "publication and by the consultation database's, and the two choose different groups to hide (the survey "
+    "hides the priority wards, the consultation Castlefields), so together they give a ward's channel split "
+    "away. Publishing a survey into the consultation database should carry the survey's own decisions."))
+
+
+@pytest.mark.parametrize("demo", ["Cleaner streets and parks survey",
+                                  pytest.param("Castlefields walkabouts: where should we walk?", marks=WALKABOUT_GAP),
+                                  "Cleaner streets and parks: day centre stall survey"], indirect=True)
 def test_no_hidden_count_can_be_read_or_worked_out_anywhere_in_the_demo(demo, client):
     from engage.consultations.models import Consultation, ResultFigure, Question
     from engage.consultations import services
