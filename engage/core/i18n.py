@@ -105,13 +105,21 @@ def writing_in(code: str | None):
 
 def direction(code: str | None = None) -> str:
     """``rtl`` for a language written right to left, else ``ltr``."""
+    return _direction(code or current_language())
+
+
+@lru_cache(maxsize=256)
+def _direction(code: str) -> str:
+    # Facts about a language from Babel's locale data: worked out once per process (the
+    # header's language links ask on every page).
     try:
-        order = Locale.parse(code or current_language()).character_order
+        order = Locale.parse(code).character_order
     except (ValueError, UnknownLocaleError):
         return "ltr"
     return "rtl" if order == "right-to-left" else "ltr"
 
 
+@lru_cache(maxsize=256)
 def language_name(code: str) -> str:
     """A language's name in itself ("Cymraeg", "اردو"), as a language link shows it."""
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask, current_app, request, url_for
+from markupsafe import Markup
 
 from . import clock
 from .glossary import link_terms, term
@@ -88,7 +89,46 @@ def format_number(value, places: int = 0) -> str:
     return f"{int(value):,}"
 
 
+# ---- GOV.UK layout components drawn once per distinct input -----------------------------------
+
+PURE_KEEP = 256  # distinct (component, input) pairs kept per app
+
+
+def _key_of(value):
+    """A hashable key for a component's input that tells safe HTML (Markup) from text."""
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), _key_of(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return tuple(_key_of(v) for v in value)
+    if isinstance(value, Markup):
+        return ("html", str(value))
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return ("text", str(value))
+
+
+def pure(macro, params: dict) -> Markup:
+    """``macro(params)`` (a GOV.UK Frontend component: its output follows from its input
+    alone, since it is imported without the page's context), drawn once per app for each
+    distinct input. The layout draws the same skip link, phase banner and service navigation
+    on every page: kept here, each is a dictionary look-up. Only what is passed in is in the
+    key, and a component that reads nothing else cannot show anything else."""
+    try:
+        key = (macro.name, _key_of(params))
+    except TypeError:
+        return macro(params)
+    kept = current_app.extensions.setdefault("engage_pure_components", {})
+    found = kept.get(key)
+    if found is None:
+        found = Markup(macro(params))
+        if len(kept) >= PURE_KEEP:
+            kept.clear()
+        kept[key] = found
+    return found
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["pure"] = pure
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["time"] = format_time
     app.jinja_env.filters["local"] = local_time

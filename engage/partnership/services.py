@@ -102,14 +102,21 @@ def area_choices(levels: tuple[str, ...] | None = None):
 
 # ---- trees and successions ---------------------------------------------------------------
 
+def area_subtree_select(area_ids):
+    """A SELECT of the ids of the areas and every area inside them (a recursive query; works
+    on SQLite and PostgreSQL), to use inside another statement (``Area.id.in_(...)``)."""
+    area_ids = [a for a in (area_ids if isinstance(area_ids, (list, tuple, set)) else [area_ids]) if a is not None]
+    tree = select(Area.id).where(Area.id.in_(area_ids or [-1])).cte("tree", recursive=True)
+    tree = tree.union_all(select(Area.id).where(Area.parent_id == tree.c.id))
+    return select(tree.c.id)
+
+
 def area_subtree_ids(area_ids) -> set[int]:
     """The areas and every area inside them (a recursive query; works on SQLite and PostgreSQL)."""
     area_ids = [a for a in (area_ids if isinstance(area_ids, (list, tuple, set)) else [area_ids]) if a is not None]
     if not area_ids:
         return set()
-    tree = select(Area.id).where(Area.id.in_(area_ids)).cte("tree", recursive=True)
-    tree = tree.union_all(select(Area.id).where(Area.parent_id == tree.c.id))
-    return set(db.session.scalars(select(tree.c.id)))
+    return set(db.session.scalars(area_subtree_select(area_ids)))
 
 
 def area_ancestor_ids(area_id: int) -> list[int]:

@@ -234,9 +234,23 @@ def with_everything(query):
     )
 
 
-def public_query(user=None, filters: Filters | None = None, at: datetime | None = None):
+def with_card_parts(query):
+    """Load what a report's card on "You said, we did" shows (its consultations' titles, its
+    partnerships, recommendations, and responses with their progress notes), and not what
+    only the report's own page, the feed or the API show (priorities, outcomes, areas): those
+    were five more queries on every load of the list (bench/pages.py, issue 21)."""
+    return query.options(
+        selectinload(FindingsReport.partnerships), selectinload(FindingsReport.consultations),
+        selectinload(FindingsReport.recommendations),
+        selectinload(FindingsReport.responses).selectinload(Response.updates),
+    )
+
+
+def public_query(user=None, filters: Filters | None = None, at: datetime | None = None, *, load=with_everything):
+    """The reports ``user`` may see that match ``filters``, with what ``load`` loads with them
+    (everything by default; ``with_card_parts`` for the list)."""
     filters = filters or Filters()
-    query = with_everything(select(FindingsReport).where(public_clause(user, at)))
+    query = load(select(FindingsReport).where(public_clause(user, at)))
     if filters.priority_id:
         lineage = priority_lineage_ids([filters.priority_id]) or {-1}
         query = query.where(FindingsReport.priorities.any(Priority.id.in_(lineage)))

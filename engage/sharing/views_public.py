@@ -62,7 +62,7 @@ def _older_results(filters):
 def you_said_we_did():
     catch_up()
     filters = services.Filters.from_args(params.query())
-    page = paginate(services.public_query(current_user, filters), per_page=10)
+    page = paginate(services.public_query(current_user, filters, load=services.with_card_parts), per_page=10)
     return render_template("sharing/you_said_we_did.html", page=page, filters=filters, choices=_filter_choices(current_user),
                            older=_older_results(filters) if page.page == 1 else [], progress=responses.progress,
                            today=clock.today(), state_labels=responses.STATE_LABELS, priority_view=services.priority_view)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..partnership.models import Area
-from ..partnership.services import area_subtree_ids
+from ..partnership.services import area_subtree_select
 
 
 def _cache() -> dict:
@@ -26,7 +26,8 @@ def ward_choices(survey) -> list[tuple[int, str]]:
         return cache[area_id]
     query = select(Area.id, Area.name).where(Area.level == "ward").order_by(Area.name)
     if area_id:
-        query = query.where(Area.id.in_(area_subtree_ids([area_id]) or {-1}))
+        # One statement: the wards inside the area's subtree (a recursive query in it).
+        query = query.where(Area.id.in_(area_subtree_select([area_id])))
     rows = [(i, n) for i, n in db.session.execute(query)]
     cache[area_id] = rows
     return rows

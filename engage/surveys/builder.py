@@ -81,20 +81,23 @@ def get_for_handout(user, survey_id) -> Survey:
 
 
 def get_for_answering(user, survey_id, *, with_structure: bool = True) -> Survey:
-    """``get_for_public`` for the answering journey: the survey with its consultation and
-    sections (one query) and its questions with their options (one more), instead of one
-    query per section and per question as the pages walk it. ``with_structure=False`` (the
+    """``get_for_public`` for the answering journey: the survey with its consultation (one
+    query) and its structure (sections, questions, options, conditions) from the snapshot
+    kept per process for the row's ``structure_version``. ``with_structure=False`` (the
     start page as it is shown) loads the survey and its consultation only: loading 18
     questions and their options was most of that page's work, for nothing it shows."""
     from sqlalchemy.orm import joinedload
 
+    from . import snapshot
+
     number = to_id(survey_id)
-    options = [joinedload(Survey.consultation)] + ([joinedload(Survey.sections)] if with_structure else [])
-    survey = db.session.get(Survey, number, options=options) if number else None
+    survey = db.session.get(Survey, number, options=[joinedload(Survey.consultation)]) if number else None
     if survey is None or not consultations.can_view(user, survey.consultation):
         not_found("There is no survey with that number.")
     if with_structure:
-        structure.preload(survey, sections_loaded=True)
+        # The structure from this process's snapshot while the row's structure_version says
+        # it is current (engage/surveys/snapshot.py): no ORM objects built per request.
+        return snapshot.for_answering(survey)
     return survey
 
 

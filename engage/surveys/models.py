@@ -78,6 +78,9 @@ class Survey(Versioned, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Moved on in the same transaction as any change to the sections, questions, options or
+    # conditions (engage/surveys/snapshot.py): what each node's cache of the structure is keyed by.
+    structure_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     consultation = relationship("Consultation")
     population_area = relationship("Area")
     sections = relationship("SurveySection", back_populates="survey", cascade="all, delete-orphan",

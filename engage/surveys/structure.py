@@ -56,7 +56,15 @@ def preload(survey, sections_loaded: bool = False) -> None:
     set_committed_value(survey, "questions", questions)
 
 
+def _snapshot(survey):
+    """The survey's structure snapshot when it is one read from it (engage/surveys/snapshot.py)."""
+    return survey.__dict__.get("snapshot")
+
+
 def ordered_questions(survey) -> list:
+    snap = _snapshot(survey)
+    if snap is not None:
+        return list(snap.questions)
     out = []
     for section in sorted(survey.sections, key=lambda s: (s.position, s.id)):
         out.extend(sorted(section.questions, key=lambda q: (q.position, q.id)))
@@ -65,6 +73,9 @@ def ordered_questions(survey) -> list:
 
 def numbers(survey) -> dict[int, str]:
     """{question id: "Q1"...} in survey order (the paper version uses the same numbers)."""
+    snap = _snapshot(survey)
+    if snap is not None:
+        return dict(snap.numbers)
     return {q.id: f"Q{n}" for n, q in enumerate(ordered_questions(survey), start=1)}
 
 
@@ -76,6 +87,9 @@ class Page:
 
 
 def pages(survey) -> list[Page]:
+    snap = _snapshot(survey)
+    if snap is not None:
+        return list(snap.pages)
     out: list[Page] = []
     for section in sorted(survey.sections, key=lambda s: (s.position, s.id)):
         current = Page(len(out), section)
