@@ -3,13 +3,13 @@ to its sections, questions, answer options or conditions, so each web node's cac
 structure (engage/surveys/snapshot.py) knows with one cheap read whether it is out of date.
 
 Revision ID: 0036_survey_structure_version
-Revises: 0036_welsh_follow_language
+Revises: 0036_pgsearch_title_tsv
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0036_survey_structure_version"
-down_revision = "0036_welsh_follow_language"
+down_revision = "0036_pgsearch_title_tsv"
 branch_labels = None
 depends_on = None
 
