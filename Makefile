@@ -50,7 +50,7 @@ serve:
 	ENGAGE_PUBLIC_URL=$${ENGAGE_PUBLIC_URL:-http://127.0.0.1:$(PORT)} $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install assets catalogues
-	$(PY) -m pytest -n 2 --dist loadfile -q $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder -q $(PYTEST_ARGS)
 
 # Texts to translate: extract every translation call into translations/messages.pot, bring
 # each language's messages.po up to date with it (new texts empty, changed ones marked), and

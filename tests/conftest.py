@@ -48,6 +48,38 @@ def pytest_configure(config):
         plugin.report_handler.setLevel(logging.WARNING)
 
 
+# Files that take long: their own servers, processes, a browser, or much data. `make test`
+# runs with --no-loadscope-reorder, so xdist hands out files in the order below: these first,
+# longest first (rough seconds on one idle core), the rest after. A long file handed out last
+# would leave the other worker idle while it runs. Browser files not named here count 30 s.
+LONG_FILES = {
+    "tests/browser/test_every_page_as_officer.py": 200,
+    "tests/nodes/test_two_nodes.py": 120,
+    "tests/browser/test_journeys.py": 110,
+    "tests/backup/test_backup.py": 80,
+    "tests/browser/test_every_page.py": 60,
+    "tests/background/test_worker_killed.py": 45,
+    "tests/ops/test_metrics_workers.py": 35,
+}
+
+
+def _expected_seconds(path: str, items: list) -> float:
+    if path in LONG_FILES:
+        return LONG_FILES[path]
+    if any(item.get_closest_marker("browser") for item in items):
+        return 30.0
+    return 0.0
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Long files first (see LONG_FILES); every other file keeps its place after them."""
+    by_file: dict[str, list] = {}
+    for item in items:
+        by_file.setdefault(Path(str(item.path)).relative_to(config.rootpath).as_posix(), []).append(item)
+    ordered = sorted(by_file.items(), key=lambda pair: -_expected_seconds(*pair))
+    items[:] = [item for _, group in ordered for item in group]
+
+
 def _drop_alembic_console() -> None:
     """Running the migrations applies migrations/alembic.ini's logging (its own stderr handler
     on the root logger, as ``flask db upgrade`` shows it): in a test process that would print
@@ -65,6 +97,14 @@ def require(condition: bool, reason: str) -> None:
     if REQUIRE_ALL:
         pytest.fail(f"{reason} (ENGAGE_REQUIRE_ALL=1, so this fails instead of skipping)")
     pytest.skip(reason)
+
+
+def in_the_postgresql_pass(why: str):
+    """A mark for a test that starts processes (gunicorn workers, queue workers) to prove a
+    point one engine proves for both: it runs in the PostgreSQL pass (TEST_DATABASE_URL, CI's
+    second pass) and is skipped, saying so, in the SQLite pass, even under
+    ENGAGE_REQUIRE_ALL=1 (CI runs both passes). Skipped before its fixtures start anything."""
+    return pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason=f"runs in the PostgreSQL pass: {why}")
 
 
 def _worker() -> str:

@@ -2,7 +2,10 @@
 (``engage.core.queue.work``, what ``flask --app wsgi engage worker`` runs). A worker killed
 with kill -9 in the middle of a survey import (its rows written, not committed) loses
 nothing: once its lease runs out another worker's sweep runs the job again, and the answers
-are imported once."""
+are imported once.
+
+It runs in the PostgreSQL pass only (several workers on one database is a PostgreSQL setup).
+"""
 from __future__ import annotations
 
 import json
@@ -19,7 +22,10 @@ from engage.core import queue
 from engage.core.models import QueueJob
 from engage.extensions import db
 from tests.background.jobs_support import redis_server  # noqa: F401 (fixture)
+from tests.conftest import in_the_postgresql_pass
 from tests.surveys.survey_support import consultation, places, survey  # noqa: F401 (fixtures)
+
+pytestmark = in_the_postgresql_pass("separate worker processes on Redis are the several-nodes setup, which runs on PostgreSQL")
 
 ROOT = Path(__file__).resolve().parents[2]
 

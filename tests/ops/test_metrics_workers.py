@@ -1,6 +1,7 @@
 """With several gunicorn workers, /metrics adds up every worker's counts (prometheus_client's
 multiprocess mode, PROMETHEUS_MULTIPROC_DIR, deploy/gunicorn.conf.py), whichever worker
-answers the scrape; and gunicorn's own lines are JSON like the app's."""
+answers the scrape; and gunicorn's own lines are JSON like the app's. The database plays no
+part: it runs in the PostgreSQL pass only (tests/conftest.py ``in_the_postgresql_pass``)."""
 from __future__ import annotations
 
 import json
@@ -16,6 +17,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from prometheus_client.parser import text_string_to_metric_families
+
+from tests.conftest import in_the_postgresql_pass
+
+pytestmark = in_the_postgresql_pass("gunicorn's workers add up their counts the same way whatever the database")
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "workers-token-0123456789"
