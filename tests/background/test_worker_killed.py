@@ -98,8 +98,15 @@ def test_a_worker_killed_mid_import_is_replaced_and_the_answers_are_imported_onc
         assert job.state == queue.RUNNING and job.attempts == 1     # as the dead worker left it
         assert db.session.scalar(select(func.count()).select_from(SurveyResponse)) == 0
         second = _worker(config)
-        _until(lambda: (import_jobs.load(token) or {}).get("state") == "done", what="the second worker to import",
-               child=second)
+
+        def imported_and_finished():
+            # The import says "done" a moment before its worker marks the job itself done:
+            # stopping the worker in between would leave the job running for nobody to finish.
+            db.session.rollback()
+            state = db.session.scalar(select(QueueJob.state).where(QueueJob.key == import_jobs.UPLOADS.job_key(token)))
+            return (import_jobs.load(token) or {}).get("state") == "done" and state == queue.DONE
+
+        _until(imported_and_finished, what="the second worker to import and finish its job", child=second)
     finally:
         for child in (first, second):
             if child is not None and child.poll() is None:
