@@ -368,7 +368,9 @@ class _DemoSnapshot:
 
         self.rows = {}
         for table in _tables():
-            ordered = select(table).order_by(*table.primary_key.columns) if table.primary_key.columns else select(table)
+            # Generated columns (the search title's tsvector) are the database's to fill in.
+            stored = select(*[c for c in table.columns if c.computed is None])
+            ordered = stored.order_by(*table.primary_key.columns) if table.primary_key.columns else stored
             self.rows[table.name] = [dict(row) for row in db.session.execute(ordered).mappings()]
         self.folders = {}
         for key in ("ENGAGE_INDEX_DIR", "ENGAGE_UPLOAD_DIR"):
