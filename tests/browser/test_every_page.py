@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.sweep_support import NOT_FOUND, sweep_passes
+from tests.browser.sweep_support import NOT_FOUND, sweep_as
 
 pytestmark = pytest.mark.browser
 
 
 def test_every_page_a_resident_can_reach_is_accessible_and_fits_a_phone(_browser, live_server, live_app):
-    sweep_passes(_browser, live_server, live_app, None,
-                 ["/", "/have-your-say", "/you-said-we-did", "/toolkit", "/consultations", "/strategy",
-                  "/how-we-work-out-the-numbers", NOT_FOUND], least=70)
+    swept = sweep_as(_browser, live_server, live_app, None,
+                      ["/", "/have-your-say", "/you-said-we-did", "/toolkit", "/consultations", "/strategy",
+                       "/how-we-work-out-the-numbers", NOT_FOUND])
+    assert swept.short_of(None, least=70) == []
+    assert swept.problems == {}, swept.problems

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.sweep_support import NOT_FOUND, sweep_passes
+from tests.browser.sweep_support import NOT_FOUND, sweep_as
 
 pytestmark = pytest.mark.browser
 
 
 def test_every_page_an_officer_can_reach_is_accessible_and_fits_a_phone(_browser, live_server, live_app):
-    sweep_passes(_browser, live_server, live_app, "officer",
-                 ["/account", "/findings/manage", "/findings/dashboard", "/admin/reference", "/admin/search",
-                  "/consultations/new", "/strategy/plan", NOT_FOUND], least=180)
+    swept = sweep_as(_browser, live_server, live_app, "officer",
+                      ["/account", "/findings/manage", "/findings/dashboard", "/admin/reference", "/admin/search",
+                       "/consultations/new", "/strategy/plan", NOT_FOUND])
+    assert swept.short_of("officer", least=180) == []
+    assert swept.problems == {}, swept.problems
