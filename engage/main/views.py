@@ -62,8 +62,13 @@ def contact():
 @bp.route("/glossary")
 def glossary():
     from ..core.glossary import TERMS
+    from ..core.i18n import gettext
 
-    return render_template("main/glossary.html", terms=TERMS)
+    # Each term and its meaning in the reader's language (looked up here, not in the template:
+    # a meaning may hold a percent sign, which a template's translation call would read as a
+    # placeholder).
+    terms = [{"slug": t.slug, "name": gettext(t.name), "meaning": gettext(t.meaning)} for t in TERMS]
+    return render_template("main/glossary.html", terms=terms)
 
 
 @bp.route("/how-we-work-out-the-numbers")

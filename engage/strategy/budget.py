@@ -12,12 +12,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import select
 
 from ..core.audit import record
+from ..core.i18n import N_
 from ..core.sanitise import clean_text
 from ..extensions import db
 from .common import UNCHECKED, RuleError, check_version
 from .models import BudgetFigures, BudgetLine
 
-QUARTER_NAMES = {1: "April to June", 2: "July to September", 3: "October to December", 4: "January to March"}
+# Marked for the catalogue; translated where shown.
+QUARTER_NAMES = {1: N_("April to June"), 2: N_("July to September"), 3: N_("October to December"), 4: N_("January to March")}
 
 
 def year_label(year: int) -> str:
@@ -93,7 +95,7 @@ class BudgetTable:
 
     @property
     def total(self) -> BudgetRow:
-        return BudgetRow("Total", sum(r.spend_to_date for r in self.rows), sum(r.budget_to_date for r in self.rows),
+        return BudgetRow(N_("Total"), sum(r.spend_to_date for r in self.rows), sum(r.budget_to_date for r in self.rows),
                          sum(r.year_end_estimate for r in self.rows), sum(r.annual_budget for r in self.rows))
 
     @property

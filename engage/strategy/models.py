@@ -106,7 +106,7 @@ class StrategySection(Versioned, db.Model):
         return self.heading
 
 
-RESPONSE_KINDS = {"changed": "Changed", "not_changed": "Not changed"}
+RESPONSE_KINDS = {"changed": N_("Changed"), "not_changed": N_("Not changed")}
 
 
 class StrategyComment(Versioned, db.Model):
@@ -144,14 +144,14 @@ class StrategyComment(Versioned, db.Model):
     @property
     def response_label(self) -> str:
         if self.spam_at is not None:
-            return "Marked as spam"
-        return RESPONSE_KINDS.get(self.response_kind or "", "Waiting for a response")
+            return N_("Marked as spam")
+        return RESPONSE_KINDS.get(self.response_kind or "", N_("Waiting for a response"))
 
     @property
     def from_label(self) -> str:
         if self.author_id is None and not self.organisation_name:
-            return "A member of the public"
-        return self.organisation_name or "A partner"
+            return N_("A member of the public")
+        return self.organisation_name or N_("A partner")
 
 
 class StrategyCommentContact(db.Model):

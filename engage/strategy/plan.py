@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from ..core.params import Query
 from ..accounts.models import User
 from ..core.audit import record
+from ..core.i18n import N_, gettext
 from ..core.mail import path_for
 from ..core.params import to_id
 from ..core.registry import LinkKind, links
@@ -89,23 +90,32 @@ class PlanFilters:
         return bool(self.args())
 
 
+# In the reader's language (the page says what is wrong with its own filters).
+_NOT_ON_THE_LIST = {
+    "theme": N_("“%(value)s” is not a theme on the list"),
+    "partnership": N_("“%(value)s” is not a partnership on the list"),
+    "lead": N_("“%(value)s” is not a lead on the list"),
+}
+
+
 def read_filters(args) -> PlanFilters:
     """Filters from a query string; anything that is not a known value is noted in ``problems``."""
     args = Query(args)
     out = PlanFilters()
-    for name in ("theme", "partnership", "lead"):
+    for name, problem in _NOT_ON_THE_LIST.items():
         raw = args.text(name)
         if raw:
             value = to_id(raw)
             if value is None:
-                out.problems.append(f"“{raw[:40]}” is not a {name} on the list")
+                out.problems.append(gettext(problem, value=raw[:40]))
             setattr(out, name, value)
     raw = args.text("status")
     if raw:
         if raw in ACTION_STATUSES:
             out.status = raw
         else:
-            out.problems.append(f"“{raw[:40]}” is not a status. Use one of: {', '.join(ACTION_STATUSES)}")
+            out.problems.append(gettext("“%(value)s” is not a status. Use one of: %(statuses)s",
+                                        value=raw[:40], statuses=", ".join(ACTION_STATUSES)))
     return out
 
 

@@ -47,6 +47,29 @@ PAGES = {
         "Your ward or area", "Choose a place", "Or your postcode", "We find your ward", "Work in the places inside"]),
     "/follow/check-your-email": ("Gwiriwch eich e-bost", [
         "Check your email", "We have sent you an email", "spam or junk", "nothing changes"]),
+    "/plan": ("Beth mae’r partneriaid yn ei wneud", [
+        "What the partners are doing", "Show actions", "All themes", "Any status", "Lead organisation", ">Activity<",
+        ">Timescale<", "Download all actions", "Latest board report", "Actions under", ">On track<"]),
+    "/plan?status=nonsense": ("Mae problem gyda’r hidlyddion", [
+        "There is a problem with the filters", "is not a status", "Use one of"]),
+    "/plan/timeline": ("Llinell amser y cynllun gweithredu", [
+        "Timeline of the implementation plan", "by the quarter of the financial year", "Quarter 1 2005/06", ", due ",
+        "Ongoing or no date set"]),
+    "/plan/budget": ("Gwariant hyd yma", [
+        "Spend to date", "Budget to date", "Year-end estimate", "Budget for the year", "Spend against budget", ">Total<",
+        "April to June", "(overspend)", "Expected to overspend", "See the board report"]),
+    "/strategy/priorities": ("Blaenoriaethau cynharach", [
+        "What the partnership has agreed", "Led by", "Earlier priorities now part", "and how we are doing",
+        "Cross-cutting themes", "Earlier frameworks", "now part of", "The partnerships", "Coordinator:",
+        "See the places", "Back to the engagement strategy"]),
+    "/strategy/outcomes": ("Dangosyddion ar gyfer", [
+        "What we promised in", "Indicators for", ">Indicator<", ">Latest<", ">Target<", "Demo data", " by March",
+        ">At risk<", ">Off track<"]),
+    "/contact": ("Rydym yn ateb o fewn 5 diwrnod gwaith", [
+        "We reply within 5 working days", "The partnership team looks after", "Email us with questions"]),
+    "/glossary": ("Dyma beth mae pob un yn ei olygu", [
+        "Some pages use words from local government", "The number of people who answered a question",
+        "Margin of error", "Cross-cutting theme", ">Tell us<"]),
     "/no-such-page": ("Heb ddod o hyd i’r dudalen", [
         "Page not found", "If you typed the web address", "You can:", "home page", "contact us", "Error code",
         "quote this reference"]),
@@ -72,8 +95,24 @@ def _public_report_page() -> dict:
         "Evidence from the question", "Partnerships that must respond", ">Action planned.<"])}
 
 
+def _strategy_versions() -> dict:
+    """The demo's adopted strategy (with its comments answered) and the one out for comment."""
+    from sqlalchemy import select
+
+    from engage.extensions import db
+    from engage.strategy.models import StrategyVersion
+
+    ids = dict(db.session.execute(select(StrategyVersion.state, StrategyVersion.id)).all())
+    return {
+        f"/strategy/versions/{ids['adopted']}": ("Beth ddywedodd partneriaid a beth wnaethom ni", [
+            "What partners said and what we did", "All versions", ">Contents<", "Version 1"]),
+        f"/strategy/versions/{ids['consultation']}": ("Gallwch roi sylwadau ar y fersiwn hon tan", [
+            "This version is out for comment", "Comment on this section", "You can quote the words"]),
+    }
+
+
 def test_the_public_pages_residents_reach_most_are_in_welsh(seeded, client):
-    pages = {**PAGES, **_public_report_page()}
+    pages = {**PAGES, **_public_report_page(), **_strategy_versions()}
     for path, (welsh, english) in pages.items():
         # The phrases are really on the page in English (so their absence in Welsh means something).
         shown = client.get(path).text
