@@ -5,6 +5,7 @@ from wtforms import RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..core.forms import EngageForm, MultiCheckboxField, VersionField
+from ..core.i18n import lazy_gettext as _l
 from .models import AUDIENCES, COSTS, GROUP_SIZES, KINDS, PURPOSE_HINTS, PURPOSES, TIMES
 
 PURPOSE_CHOICES = [(k, f"{v}: {PURPOSE_HINTS[k]}") for k, v in PURPOSES.items()]
@@ -77,11 +78,12 @@ class UseFileForm(EngageForm):
 
 
 class FeedbackForm(EngageForm):
-    useful = RadioField("Was this page useful?", choices=[("yes", "Yes"), ("no", "No")], widget=GovRadioInput(),
-                        validators=[InputRequired("Select yes if this page was useful, or no if it was not")])
-    comment = TextAreaField("How could we make this page better? (optional)", description="Do not include personal details, like your name or email address.",
-                            widget=GovTextArea(), validators=[Optional(), Length(max=1200, message="Your comment must be 1,200 characters or fewer")])
-    submit = SubmitField("Send feedback", widget=GovSubmitInput())
+    # In the reader's language: the form is on every public toolkit page.
+    useful = RadioField(_l("Was this page useful?"), choices=[("yes", _l("Yes")), ("no", _l("No"))], widget=GovRadioInput(),
+                        validators=[InputRequired(_l("Select yes if this page was useful, or no if it was not"))])
+    comment = TextAreaField(_l("How could we make this page better? (optional)"), description=_l("Do not include personal details, like your name or email address."),
+                            widget=GovTextArea(), validators=[Optional(), Length(max=1200, message=_l("Your comment must be 1,200 characters or fewer"))])
+    submit = SubmitField(_l("Send feedback"), widget=GovSubmitInput())
 
 
 class ChooserForm(FlaskForm):

@@ -13,23 +13,25 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.i18n import N_
 from ..core.models import utcnow
 from ..core.concurrency import Versioned
 from ..extensions import db
 from ..core.vocabulary import AUDIENCES  # noqa: F401 (part of this module's vocabulary)
 
 # ---- vocabularies (the same words as toolkit/FORMAT.md) ---------------------------------
+# Labels are marked for the catalogue (N_) and translated where shown; keys stay English.
 
-KINDS = {"method": "Method", "guide": "Guide"}
-KIND_PLURALS = {"method": "Methods", "guide": "Guides"}
+KINDS = {"method": N_("Method"), "guide": N_("Guide")}
+KIND_PLURALS = {"method": N_("Methods"), "guide": N_("Guides")}
 
 # The spectrum of participation, from telling people to letting them decide.
 PURPOSES = {
-    "inform": "Inform",
-    "consult": "Consult",
-    "involve": "Involve",
-    "collaborate": "Collaborate",
-    "empower": "Empower",
+    "inform": N_("Inform"),
+    "consult": N_("Consult"),
+    "involve": N_("Involve"),
+    "collaborate": N_("Collaborate"),
+    "empower": N_("Empower"),
 }
 PURPOSE_HINTS = {
     "inform": "tell people about a plan or decision",
@@ -38,10 +40,10 @@ PURPOSE_HINTS = {
     "collaborate": "plan and decide things together",
     "empower": "let people decide for themselves",
 }
-GROUP_SIZES = {"small": "Up to 15 people", "medium": "15 to 100 people", "large": "More than 100 people"}
-TIMES = {"days": "Days", "weeks": "Weeks", "months": "Months"}
+GROUP_SIZES = {"small": N_("Up to 15 people"), "medium": N_("15 to 100 people"), "large": N_("More than 100 people")}
+TIMES = {"days": N_("Days"), "weeks": N_("Weeks"), "months": N_("Months")}
 TIME_HINTS = {"days": "a few days", "weeks": "a few weeks", "months": "a few months"}
-COSTS = {"low": "Under £500", "medium": "£500 to £5,000", "high": "Over £5,000"}
+COSTS = {"low": N_("Under £500"), "medium": N_("£500 to £5,000"), "high": N_("Over £5,000")}
 
 # The front-matter fields of an entry besides title and summary, in FORMAT.md order.
 META_FIELDS = ("purpose", "audiences", "group_size", "time_needed", "cost", "skills", "accessibility", "related", "keywords")

@@ -21,6 +21,7 @@ from ..accounts.roles import COORDINATOR, OFFICER, PRACTITIONER, VCS
 from ..core.params import Query
 from ..core import audit, concurrency, transitions, workflows
 from ..core.errors import RuleError, not_found
+from ..core.i18n import N_, gettext
 from ..core.params import to_id
 from ..core.models import utcnow
 from ..core.sanitise import clean_text
@@ -496,8 +497,10 @@ def diff(old_text: str, new_text: str, context: int = 2) -> list[list[DiffLine]]
 
 # ---- search ------------------------------------------------------------------------------
 
-FACET_LABELS = {"kind": "Kind", "purpose": "Purpose", "audience": "Good for", "group_size": "Group size", "time": "Time needed", "cost": "Cost"}
-FACET_VALUES = {"kind": {"method": "Methods", "guide": "Guides"}, "purpose": PURPOSES, "audience": AUDIENCES,
+# Marked for the catalogue (N_) and translated where shown.
+FACET_LABELS = {"kind": N_("Kind"), "purpose": N_("Purpose"), "audience": N_("Good for"), "group_size": N_("Group size"),
+                "time": N_("Time needed"), "cost": N_("Cost")}
+FACET_VALUES = {"kind": {"method": N_("Methods"), "guide": N_("Guides")}, "purpose": PURPOSES, "audience": AUDIENCES,
                 "group_size": GROUP_SIZES, "time": TIMES, "cost": COSTS}
 MAX_QUERY_INPUT = 10_000
 
@@ -647,8 +650,8 @@ def run_search(search, params: SearchParams, pagelen: int = 20, highlight: bool 
     text = params.q
     message = None
     if text and not has_words(text):
-        message = ("Your search did not have any words we could look for, so all entries are shown. "
-                   "Try words like “survey” or “young people”.")
+        message = gettext("Your search did not have any words we could look for, so all entries are shown. "
+                          "Try words like “survey” or “young people”.")
         text = ""
 
     def clauses(skip=None):

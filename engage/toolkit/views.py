@@ -15,6 +15,7 @@ from ..core.params import Query
 from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
 from ..core.errors import bad_request
 from ..core.forms import attach_error
+from ..core.i18n import gettext
 from ..core.pagination import paginate
 from ..core.sanitise import clean_text, render_markdown
 from ..core.limits import breach, honeypot_tripped, keeps_answers_when_limited
@@ -136,11 +137,11 @@ def feedback(slug):
         form.form_errors.append(limited.message)
         return _entry_page(entry, form, 429)
     if honeypot_tripped():  # the box people never see was filled in: a script, so nothing is saved
-        bad_request("Your feedback could not be accepted. If you are a person, go back and try again.")
+        bad_request(gettext("Your feedback could not be accepted. If you are a person, go back and try again."))
     if form.validate_on_submit():
         services.add_feedback(entry, form.useful.data == "yes", form.comment.data or "")
         db.session.commit()
-        flash("Thank you for your feedback. The partnership team reads it to improve the toolkit.", "success")
+        flash(gettext("Thank you for your feedback. The partnership team reads it to improve the toolkit."), "success")
         return redirect(url_for("toolkit.entry", slug=entry.slug))
     return _entry_page(entry, form, 400)
 
