@@ -111,6 +111,10 @@ class ContactSource:
     name: str
     addresses: Callable[[int], list[tuple[str, str]]]
     forget: Callable[[int, Iterable[str]], int]
+    # Optional: ``languages(consultation_id)`` gives ``{key: [code, ...]}``, the languages other
+    # than the site's own that what the address was given with (a survey) was offered in. A fact
+    # about the survey, not the person: nothing about how they answered is kept with an address.
+    languages: Callable[[int], dict[str, list[str]]] | None = None
 
 
 class Contacts:
@@ -130,6 +134,17 @@ class Contacts:
         out = []
         for source in self.sources():
             out.extend((source.name, key, email) for key, email in source.addresses(consultation_id))
+        return out
+
+    def languages(self, consultation_id: int) -> dict[tuple[str, str], list[str]]:
+        """``{(source name, key): [code, ...]}``: the other languages each address's survey (or
+        other source) was offered in, for the addresses that have any."""
+        out: dict[tuple[str, str], list[str]] = {}
+        for source in self.sources():
+            if source.languages is not None:
+                for key, codes in source.languages(consultation_id).items():
+                    if codes:
+                        out[(source.name, key)] = list(codes)
         return out
 
     def forget(self, consultation_id: int, entries: Iterable[tuple[str, str, str]]) -> int:

@@ -23,8 +23,10 @@ from sqlalchemy import and_, func, or_, select, update
 from ..accounts.models import User
 from ..accounts.roles import OFFICER
 from ..consultations.models import Consultation
-from ..core import audit, events, transitions
+from ..core import audit, content, events, i18n, transitions
+from ..core.i18n import gettext, ngettext
 from ..core.mail import SENT, external_url, queue_mail
+from ..core.templating import format_date
 from ..core.registry import contacts
 from ..extensions import db
 from .models import FindingsReport
@@ -115,21 +117,35 @@ def release(report: FindingsReport, at: datetime | None = None) -> int:
         waits = bool(report.partnerships)
         for consultation in report.consultations:
             entries = contacts.addresses(consultation.id)
+            languages = contacts.languages(consultation.id)
             # The address is kept for the second message (the partnerships' responses); with no
             # partnership to answer this first message is the last, and the address goes once
             # the server has accepted it (or given up after ENGAGE_MAIL_GIVE_UP_DAYS):
             # hear_back_finished, run by the sender.
             forget = bool(entries) and not waits and not _still_pending(consultation, report)
-            if waits:
-                later = (f"Each partnership named in it must now say what it will do about it, by {due.day} {due:%B %Y}. "
-                         f"We will email you once more: when they have all said, or if they are late.")
-            else:
-                later = ("This is the last email you will get about this. We delete your email address once it is sent, "
-                         "unless another report from this consultation is still on its way.")
+
+            def first(consultation=consultation):
+                """The first message, in the language being written."""
+                language = i18n.current_language()
+                about = content.text_for(consultation, "title", language)
+                if waits:
+                    later = gettext("Each partnership named in it must now say what it will do about it, by %(date)s. "
+                                    "We will email you once more: when they have all said, or if they are late.",
+                                    date=format_date(due))
+                else:
+                    later = _LAST_EMAIL()
+                return (gettext("What happened after “%(consultation)s”", consultation=about),
+                        gettext("Hello,") + "\n\n" + _YOU_ASKED(about) + "\n\n"
+                        + gettext("The partnership has published what it found:")
+                        + f"\n\n{content.text_for(report, 'title', language)}\n{link}\n\n{later}\n\n{site}")
+
+            written: dict[tuple[str, ...], tuple[str, str]] = {}
             for source, key, email in entries:
-                queue_mail(email, f"What happened after “{consultation.title}”",
-                           f"Hello,\n\nYou asked us to tell you what happened after you took part in “{consultation.title}”.\n\n"
-                           f"The partnership has published what it found:\n\n{report.title}\n{link}\n\n{later}\n\n{site}",
+                wanted = tuple(languages.get((source, key), ()))
+                if wanted not in written:
+                    written[wanted] = in_languages(wanted, first)
+                subject, body = written[wanted]
+                queue_mail(email, subject, body,
                            personal=True, key=f"hear-back:{report.id}:{source}:{key}", topic=mail_topic(report),
                            after=HEAR_BACK, data={"report_id": report.id, "consultation_id": consultation.id,
                                                   "source": source, "contact": key, "forget": forget, "count": True})
@@ -145,14 +161,60 @@ def release(report: FindingsReport, at: datetime | None = None) -> int:
 HEAR_BACK = "sharing.hear-back"
 
 
+# ---- the residents' emails, in the languages their survey was offered in ------------------
+# Written once per language with ``i18n.writing_in``: the site's own always (and last); before
+# it each other language the address's survey was offered in (Welsh first), when the
+# catalogue has the email's words in it. Which language a resident answered in is not kept
+# with their address (it must never be matched to their answers), so everyone who answered a
+# survey offered in Welsh gets the email in Welsh and English.
+
+def _YOU_ASKED(consultation_title: str) -> str:
+    return gettext("You asked us to tell you what happened after you took part in “%(consultation)s”.",
+                   consultation=consultation_title)
+
+
+def _LAST_EMAIL() -> str:
+    return gettext("This is the last email you will get about this. We delete your email address once it is sent, "
+                   "unless another report from this consultation is still on its way.")
+
+
+BETWEEN_LANGUAGES = "\n\n" + "-" * 40 + "\n\n"
+
+
+def in_languages(languages, write) -> tuple[str, str]:
+    """``write()`` gives a (subject, body) in the language being written. Returns it in each of
+    ``languages`` whose catalogue has it, one after another, then in the site's own language;
+    only the site's own when no other language has it."""
+    site = i18n.default_language()
+    with i18n.writing_in(site):
+        own = write()
+    others = []
+    for code in languages:
+        if code == site or code not in i18n.languages():
+            continue
+        with i18n.writing_in(code):
+            version = write()
+            below = gettext("This email is also in English, below.")
+        if version != own:   # a language whose catalogue lacks the words is left out, not half-written
+            others.append((version, below))
+    if not others:
+        return own
+    subject = " / ".join([version[0] for version, _ in others] + [own[0]])
+    body = BETWEEN_LANGUAGES.join([f"{below}\n\n{version[1]}" for version, below in others] + [own[1]])
+    return subject, body
+
+
 def _answers_in_words(report) -> str:
+    """Each recommendation and each partnership's answer, in the language being written
+    (staff texts through their translation where there is one)."""
+    language = i18n.current_language()
     lines = []
     for number, rec in enumerate(report.recommendations, start=1):
-        lines.append(f"{number}. {rec.text[:300]}")
+        lines.append(f"{number}. {content.text_for(rec, 'text', language)[:300]}")
         for response in rec.responses:
             said = response.action or response.reason
-            due = f" (due {response.due_on.day} {response.due_on:%B %Y})" if response.due_on else ""
-            lines.append(f"   {response.partnership.name}: {response.status_label}{due}. {said[:300]}".rstrip())
+            due = " " + gettext("(due %(date)s)", date=format_date(response.due_on)) if response.due_on else ""
+            lines.append(f"   {response.partnership.name}: {gettext(response.status_label)}{due}. {said[:300]}".rstrip())
     return "\n".join(lines)
 
 
@@ -168,28 +230,44 @@ def _tell_residents_again(report, at: datetime, late: bool) -> int:
     from .responses import due_on, progress
 
     items = progress(report)
-    if late:
-        due = due_on(report)
-        missing = [i.partnership.name for i in items if not i.done]
-        opening = (f"The partnerships named in “{report.title}” should have said what they will do by "
-                   f"{due.day} {due:%B %Y}. They are late: {', '.join(missing)} {'has' if len(missing) == 1 else 'have'} "
-                   f"not answered every point yet. The report's page shows what each has said so far, and marks what is late.")
-        subject = f"The responses are late: {report.title}"
-    else:
-        opening = f"Every partnership named in “{report.title}” has now said what it will do about it."
-        subject = f"What the partnerships will do: {report.title}"
+    due = due_on(report) if late else None
+    missing = [i.partnership.name for i in items if not i.done]
+
+    def second(consultation):
+        """The second message, in the language being written."""
+        language = i18n.current_language()
+        title = content.text_for(report, "title", language)
+        if late:
+            opening = ngettext(
+                "The partnerships named in “%(report)s” should have said what they will do by %(date)s. They are late: "
+                "%(missing)s has not answered every point yet. The report's page shows what each has said so far, "
+                "and marks what is late.",
+                "The partnerships named in “%(report)s” should have said what they will do by %(date)s. They are late: "
+                "%(missing)s have not answered every point yet. The report's page shows what each has said so far, "
+                "and marks what is late.",
+                len(missing), report=title, date=format_date(due), missing=", ".join(missing))
+            subject = gettext("The responses are late: %(report)s", report=title)
+        else:
+            opening = gettext("Every partnership named in “%(report)s” has now said what it will do about it.", report=title)
+            subject = gettext("What the partnerships will do: %(report)s", report=title)
+        return (subject,
+                gettext("Hello,") + "\n\n" + _YOU_ASKED(content.text_for(consultation, "title", language)) + "\n\n"
+                + f"{opening}\n\n{_answers_in_words(report)}\n\n" + gettext("Read it all, and see how each action is going:")
+                + f"\n{link}\n\n" + _LAST_EMAIL() + f"\n\n{site}")
+
     told = 0
     if report.visibility == "public":
-        words = _answers_in_words(report)
         for consultation in report.consultations:
             entries = contacts.addresses(consultation.id)
+            languages = contacts.languages(consultation.id)
             forget = bool(entries) and not _still_pending(consultation, report)
+            written: dict[tuple[str, ...], tuple[str, str]] = {}
             for source, key, email in entries:
-                queue_mail(email, subject,
-                           f"Hello,\n\nYou asked us to tell you what happened after you took part in “{consultation.title}”.\n\n"
-                           f"{opening}\n\n{words}\n\nRead it all, and see how each action is going:\n{link}\n\n"
-                           f"This is the last email you will get about this. We delete your email address once it is sent, "
-                           f"unless another report from this consultation is still on its way.\n\n{site}",
+                wanted = tuple(languages.get((source, key), ()))
+                if wanted not in written:
+                    written[wanted] = in_languages(wanted, lambda consultation=consultation: second(consultation))
+                subject, body = written[wanted]
+                queue_mail(email, subject, body,
                            personal=True, key=f"hear-back-2:{report.id}:{source}:{key}", topic=mail_topic(report),
                            after=HEAR_BACK, data={"report_id": report.id, "consultation_id": consultation.id,
                                                   "source": source, "contact": key, "forget": forget, "count": False})

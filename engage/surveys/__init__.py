@@ -42,7 +42,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     panels.register("consultation.page", consultation_page, app=app)
     panels.register("consultation.manage", consultation_manage, app=app)
-    contacts.register(ContactSource("surveys", answering.contact_addresses, answering.forget_contacts), app=app)
+    contacts.register(ContactSource("surveys", answering.contact_addresses, answering.forget_contacts,
+                                    languages=answering.contact_languages), app=app)
     result_holds.register(publishing.results_hold, app=app)
     facts.register("equality_monitoring", equality.asked_in_consultation, app=app)
     take_part.register(survey_take_part, app=app)

@@ -428,6 +428,27 @@ def contact_addresses(consultation_id: int) -> list[tuple[str, str]]:
     return [(key, email) for key, email in rows]
 
 
+def contact_languages(consultation_id: int) -> dict[str, list[str]]:
+    """For each address, the languages other than the site's own that the survey it was given
+    on is offered in (Welsh...), so the "what happened" emails can be written in them too. Not
+    the language the person answered in: that stays with the response, and an address must
+    never be matched to a response."""
+    from ..core import content, i18n
+
+    others = [code for code in i18n.languages() if code != i18n.default_language()]
+    rows = db.session.execute(select(SurveyContact.key, SurveyContact.survey_id)
+                              .where(SurveyContact.consultation_id == consultation_id)).all()
+    offered: dict[int, list[str]] = {}
+    out = {}
+    for key, survey_id in rows:
+        if survey_id not in offered:
+            languages = content.offered_languages("survey", survey_id)
+            offered[survey_id] = [code for code in others if code in languages]
+        if offered[survey_id]:
+            out[key] = offered[survey_id]
+    return out
+
+
 def forget_contacts(consultation_id: int, keys) -> int:
     from sqlalchemy import delete
 

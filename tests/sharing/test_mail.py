@@ -170,3 +170,49 @@ def test_with_the_resident_surveys_source(app, world, smtp):
     answer_everything(world, report)
     assert len(smtp.to("resident.three@example.net")) == 2
     assert db.session.scalar(db.select(db.func.count()).select_from(SurveyContact)) == 0
+
+
+def test_residents_of_a_survey_offered_in_welsh_hear_back_in_welsh_then_english(app, world, smtp):
+    """The real "surveys" source with a survey offered in Welsh: both "what happened" emails come
+    in Welsh, then in English (which language each person answered in is not kept with their
+    address, so everyone who answered that survey gets both); a survey offered only in English
+    keeps English-only emails."""
+    from engage.core import content
+    from engage.surveys.models import Survey, SurveyContact
+    from engage.surveys.translation import KIND
+
+    consultation = world["consultation"]
+    welsh = Survey(consultation_id=consultation.id, title="Litter survey online", code="LITTER01")
+    english = Survey(consultation_id=consultation.id, title="Litter survey on paper", code="LITTER02")
+    db.session.add_all([welsh, english])
+    db.session.flush()
+    rows = content.status(KIND, welsh.id, "cy")
+    content.save(None, KIND, welsh.id, "cy", {r["text"].key: "CY " + r["english"] for r in rows if r["state"] != content.EMPTY})
+    content.offer(None, KIND, welsh.id, "cy")
+    db.session.add_all([SurveyContact(survey_id=welsh.id, consultation_id=consultation.id, key="cy1", email="welsh.resident@example.net"),
+                        SurveyContact(survey_id=english.id, consultation_id=consultation.id, key="en1", email="english.resident@example.net")])
+    db.session.commit()
+
+    report = publish(world, make_report(world))
+    [first] = smtp.to("welsh.resident@example.net")
+    assert first["subject"] == f"Beth ddigwyddodd ar ôl “{consultation.title}” / What happened after “{consultation.title}”"
+    body = first["body"].replace("\r\n", "\n")
+    assert body.startswith("Mae’r neges e-bost hon hefyd yn Saesneg, isod.\n\nHelo,")   # Welsh first
+    welsh_part, english_part = body.split("-" * 40)
+    assert "Gofynnoch i ni ddweud wrthych beth ddigwyddodd" in welsh_part and "Byddwn yn anfon e-bost atoch unwaith eto" in welsh_part
+    assert report.title in welsh_part and f"/findings/{report.id}" in welsh_part
+    assert "You asked us" not in welsh_part and "You asked us to tell you what happened" in english_part
+    assert "We will email you once more" in english_part and "Gofynnoch" not in english_part
+    [plain] = smtp.to("english.resident@example.net")
+    assert plain["subject"] == f"What happened after “{consultation.title}”"
+    assert "Gofynnoch" not in plain["body"] and "-" * 40 not in plain["body"]
+
+    answer_everything(world, report)
+    second = smtp.to("welsh.resident@example.net")[1]
+    assert second["subject"] == f"Beth fydd y partneriaethau’n ei wneud: {report.title} / What the partnerships will do: {report.title}"
+    welsh_part, english_part = second["body"].replace("\r\n", "\n").split("-" * 40)
+    assert "Mae pob partneriaeth a enwir" in welsh_part and "Camau wedi’u cynllunio (erbyn" in welsh_part
+    assert "Dyma’r neges e-bost olaf" in welsh_part and "This is the last email" in english_part
+    assert "Action planned (due" in english_part and "Camau wedi’u cynllunio" not in english_part
+    assert "Gofynnoch" not in smtp.to("english.resident@example.net")[1]["body"]
+    assert db.session.scalar(db.select(db.func.count()).select_from(SurveyContact)) == 0   # both forgotten after
