@@ -96,11 +96,11 @@ _ARM = """() => {
   }
   return true;
 }"""
-# After the click, three turns of the page's task queue: a form submission the click queued
+# After the click, five turns of the page's task queue: a form submission the click queued
 # (form submissions start in a task of their own) has started its navigation by then.
 _LEAVING = """() => new Promise(done => {
   const turn = (n) => n ? setTimeout(() => turn(n - 1), 0) : done(window.__engageLeaving === true);
-  turn(3);
+  turn(5);
 })"""
 _ARRIVED = "() => window.__engageLeaving !== true"
 _NEXT_PAGE_SECONDS = 30
@@ -206,7 +206,7 @@ def _click_then_load(click):
     Playwright stopped listening (CI signed out in that gap, so the form's request went
     without its session); and a committed page may not be parsed yet, so a test that reads
     it straight away sees half a page (no h1). So before the click the page is armed (a
-    flag its ``beforeunload`` raises); after it, the page gets three turns of its task
+    flag its ``beforeunload`` raises); after it, the page gets five turns of its task
     queue and is asked whether it is leaving; if so, the wait lasts until the next
     document is in place (or the navigation became a download), and then until it has
     loaded. A page without scripts is judged by its navigation requests instead. A click

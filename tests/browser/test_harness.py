@@ -19,7 +19,7 @@ FIRST = b"""<!doctype html><html lang="en"><title>First</title><h1>First</h1>
 <a href="/late.csv">Get the late file</a> <a href="#end">Skip down</a>
 <button type="button">Does nothing</button> <p id="end">End</p>
 <form id="later" method="post" action="/late"></form>
-<button type="button" onclick="setTimeout(() => document.getElementById('later').submit(), 0)">Send in a moment</button>"""
+<button type="button" onclick="setTimeout(() => setTimeout(() => setTimeout(() => document.getElementById('later').submit(), 0), 0), 0)">Send in a moment</button>"""
 
 
 class _SlowPages(BaseHTTPRequestHandler):
@@ -118,16 +118,18 @@ def test_a_click_waits_for_a_next_page_that_is_slow_to_start(_browser, slow_site
 
 
 def test_a_click_waits_for_a_form_that_submits_in_a_later_task(_browser, slow_site):
-    """The form is sent in a task after the click's own (as a browser sends every form):
-    Playwright has stopped listening for navigations by then, and the click must still
-    return on the next page."""
+    """The form is sent a few turns of the page's task queue after the click (a browser
+    sends every form in a task of its own, and on a loaded machine that task can come late):
+    Playwright alone has stopped listening for navigations by then in about 5 of 8 clicks
+    (measured), so four clicks in a row catch a harness that relies on it."""
     context = _browser.new_context()
     try:
         page = context.new_page()
-        page.goto(slow_site + "/")
-        page.get_by_role("button", name="Send in a moment").click()
-        assert page.url == slow_site + "/late"
-        assert page.locator("h1").inner_text() == "Late"
+        for _ in range(4):
+            page.goto(slow_site + "/")
+            page.get_by_role("button", name="Send in a moment").click()
+            assert page.url == slow_site + "/late"
+            assert page.locator("h1").inner_text() == "Late"
     finally:
         context.close()
 
