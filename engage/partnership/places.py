@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from ..core.i18n import gettext
 from ..extensions import db
 from .models import AREA_LEVELS, Area, Postcode
 
@@ -65,18 +66,22 @@ class PlaceScope:
             return None
         for wider in self.wider:
             if wider.id in ids:
-                return f"Covers all of {wider.name}"
+                return gettext("Covers all of %(place)s", place=wider.name)
         return None
 
     @property
     def explanation(self) -> str:
-        """One plain sentence saying what the filter takes in."""
-        text = f"Showing work in {self.name}"
-        if len(self.inside_ids) > 1:
-            text += " and the places inside it"
-        if self.wider:
-            text += ", and work that covers all of " + " or all of ".join(w.name for w in self.wider)
-        return text + "."
+        """One plain sentence saying what the filter takes in, in the reader's language."""
+        inside = len(self.inside_ids) > 1
+        wider = gettext(" or all of ").join(w.name for w in self.wider)
+        if inside and wider:
+            return gettext("Showing work in %(place)s and the places inside it, and work that covers all of %(wider)s.",
+                           place=self.name, wider=wider)
+        if inside:
+            return gettext("Showing work in %(place)s and the places inside it.", place=self.name)
+        if wider:
+            return gettext("Showing work in %(place)s, and work that covers all of %(wider)s.", place=self.name, wider=wider)
+        return gettext("Showing work in %(place)s.", place=self.name)
 
 
 def _inside_ids(area_ids) -> set[int]:
@@ -155,13 +160,13 @@ def check_postcode(text) -> str:
     """The postcode without spaces, or PostcodeError with a plain message."""
     code = normalise_postcode(text)
     if not code:
-        raise PostcodeError("Enter a postcode, like WA7 2HA")
+        raise PostcodeError(gettext("Enter a postcode, like WA7 2HA"))
     if len(code) > 8 or not re.fullmatch(r"[A-Z0-9]+", code):
-        raise PostcodeError("Enter a real postcode, like WA7 2HA, using only letters and numbers")
+        raise PostcodeError(gettext("Enter a real postcode, like WA7 2HA, using only letters and numbers"))
     if _OUTWARD.match(code):
-        raise PostcodeError(f"Enter the full postcode, like WA7 2HA: {code} alone covers more than one ward")
+        raise PostcodeError(gettext("Enter the full postcode, like WA7 2HA: %(code)s alone covers more than one ward", code=code))
     if not _POSTCODE.match(code):
-        raise PostcodeError("Enter a real postcode, like WA7 2HA")
+        raise PostcodeError(gettext("Enter a real postcode, like WA7 2HA"))
     return code
 
 
@@ -193,9 +198,14 @@ class PostcodeResult:
     def sentence(self) -> str:
         if self.area is None:
             return self.message or ""
-        where = self.area.name + (f" {self.area.level_label.lower()}" if self.area.level == "ward" else "")
         wider = ", ".join(a.name for a in self.area.ancestors if a.level in ("town", "borough"))
-        return f"{self.postcode} is in {where}" + (f" ({wider})" if wider else "") + "."
+        if self.area.level == "ward":
+            if wider:
+                return gettext("%(postcode)s is in %(place)s ward (%(wider)s).", postcode=self.postcode, place=self.area.name, wider=wider)
+            return gettext("%(postcode)s is in %(place)s ward.", postcode=self.postcode, place=self.area.name)
+        if wider:
+            return gettext("%(postcode)s is in %(place)s (%(wider)s).", postcode=self.postcode, place=self.area.name, wider=wider)
+        return gettext("%(postcode)s is in %(place)s.", postcode=self.postcode, place=self.area.name)
 
 
 def lookup_postcode(text) -> PostcodeResult:
@@ -211,11 +221,12 @@ def lookup_postcode(text) -> PostcodeResult:
     row = db.session.scalar(select(Postcode).where(Postcode.postcode == code))
     if row is None:
         if db.session.scalar(select(Postcode.id).limit(1)) is None:
-            result.message = (f"Engage cannot look up postcodes yet, so it does not know where {result.postcode} is. "
-                              "Choose your area from the list instead")
+            result.message = gettext("Engage cannot look up postcodes yet, so it does not know where %(postcode)s is. "
+                                     "Choose your area from the list instead", postcode=result.postcode)
         else:
-            result.message = (f"Engage does not know the postcode {result.postcode}. Check it is right, or choose your "
-                              "area from the list. Postcodes outside the partnership's area are not in Engage")
+            result.message = gettext("Engage does not know the postcode %(postcode)s. Check it is right, or choose your "
+                                     "area from the list. Postcodes outside the partnership's area are not in Engage",
+                                     postcode=result.postcode)
         return result
     result.area, result.is_demo = row.area, row.is_demo
     return result

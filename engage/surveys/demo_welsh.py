@@ -41,6 +41,8 @@ WELSH = {
     "Less often": "Yn llai aml",
     "Never": "Byth",
     "How would you rate your local park?": "Sut fyddech chi’n sgorio eich parc lleol?",
+    "very poor": "gwael iawn",
+    "excellent": "ardderchog",
     "Which of these problems do you see in your area? Choose all that apply.":
         "Pa rai o’r problemau hyn ydych chi’n eu gweld yn eich ardal? Dewiswch bob un sy’n berthnasol.",
     "Litter": "Sbwriel",
@@ -140,7 +142,9 @@ def seed(echo=lambda message: None) -> None:
     # shown on the demo consultation's page, which is all in Welsh for a Welsh reader.
     for title, known in ((SURVEY_TITLE, WELSH), (STALL_TITLE, {**WELSH, **WELSH_STALL})):
         survey = db.session.scalar(select(Survey).where(Survey.title == title, Survey.is_demo.is_(True)))
-        if survey is None or "cy" not in dict(content.variants(KIND)) or "cy" in content.chosen_offers("survey", survey.id):
+        # Offered and complete: nothing to do. Offered but incomplete (a text the survey's unit
+        # came to include later, such as a rating scale's end words): the known texts are filled in.
+        if survey is None or "cy" not in dict(content.variants(KIND)) or "cy" in content.offered_languages("survey", survey.id):
             continue
         missing = content.translate_from(KIND, survey.id, "cy", known)
         echo(f"Demo survey {title!r} in Welsh: {'offered' if not missing else f'{len(missing)} texts still in English'}.")

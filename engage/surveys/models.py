@@ -177,6 +177,16 @@ class SurveyQuestion(Versioned, db.Model):
     def choices(self) -> list["SurveyOption"]:
         return [o for o in self.options if o.kind == "option"]
 
+    # A rating question's words for 0 and 10, kept in ``settings``: read as properties so they
+    # are translated like any other text of the survey (engage/surveys/translation.py, ``tx``).
+    @property
+    def low_label(self) -> str:
+        return str((self.settings or {}).get("low_label") or "") if self.qtype == "rating" else ""
+
+    @property
+    def high_label(self) -> str:
+        return str((self.settings or {}).get("high_label") or "") if self.qtype == "rating" else ""
+
     def rows(self) -> list["SurveyOption"]:
         return [o for o in self.options if o.kind == "row"]
 

@@ -120,6 +120,10 @@ class QuestionCopy(Frozen):
     def text_is_personal(self) -> bool:
         return bool(self.personal) or bool(self.equality_key)
 
+    # A rating scale's end words, read as the model reads them (translated through ``tx``).
+    low_label = property(SurveyQuestion.low_label.fget)
+    high_label = property(SurveyQuestion.high_label.fget)
+
     def choices(self) -> list:
         return list(self._choices)
 

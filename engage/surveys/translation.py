@@ -1,6 +1,6 @@
 """A survey as one translatable unit (engage/core/content.py): its title, introduction,
 privacy notice and paper-copy texts, every section's title and introduction, and every
-question's words, hint, answers and rows.
+question's words, hint, answers and rows (and a rating scale's words for its ends).
 Answers are stored against the question and the answer option, never the words, so a
 resident answering in Welsh is counted with everyone else."""
 from __future__ import annotations
@@ -38,6 +38,9 @@ def texts(survey_id: int) -> list[Text]:
             found.append(Text(option, "label", f"Question {number}: answer {n}"))
         for n, row in enumerate(question.rows(), start=1):
             found.append(Text(row, "label", f"Question {number}: row {n}"))
+        if question.qtype == "rating":
+            found.append(Text(question, "low_label", f"Question {number}: what 0 means"))
+            found.append(Text(question, "high_label", f"Question {number}: what 10 means"))
     return found
 
 

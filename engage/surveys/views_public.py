@@ -575,10 +575,8 @@ def paper(survey_id):
     parts = outline(survey)
     with force_locale(locale):
         # Not translatable yet, so shown in English and noted (the page says it is partly in
-        # English): the rules' wording and a rating scale's end labels.
-        for text in [*parts["rules"].values(), *parts["section_rules"].values(),
-                     *(q.settings.get(end) for q in survey.questions if q.qtype == "rating" and q.settings
-                       for end in ("low_label", "high_label"))]:
+        # English): the rules' wording.
+        for text in [*parts["rules"].values(), *parts["section_rules"].values()]:
             if text:
                 i18n.note_missing(text)
         return render_template("surveys/manage/paper.html", survey=survey, manager=builder.can_manage(current_user, survey),

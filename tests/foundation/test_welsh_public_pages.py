@@ -70,6 +70,8 @@ PAGES = {
     "/glossary": ("Dyma beth mae pob un yn ei olygu", [
         "Some pages use words from local government", "The number of people who answered a question",
         "Margin of error", "Cross-cutting theme", ">Tell us<"]),
+    "/have-your-say?postcode=WA7": ("Rhowch y cod post llawn", ["Enter the full postcode", "alone covers more than one ward"]),
+    "/have-your-say?area=1": ("Yn dangos gwaith yn", ["Showing work in", "the places inside it"]),
     "/no-such-page": ("Heb ddod o hyd i’r dudalen", [
         "Page not found", "If you typed the web address", "You can:", "home page", "contact us", "Error code",
         "quote this reference"]),

@@ -150,3 +150,33 @@ def test_deleting_a_survey_deletes_its_translations(app, survey):
     db.session.commit()
     assert db.session.scalar(select(func.count(ContentTranslation.id))) == 0
     assert db.session.scalar(select(func.count(ContentLanguage.id))) == 0
+
+
+def test_a_rating_scales_end_words_and_postcode_problems_are_in_welsh(app, client, survey):
+    """The words for a rating scale's ends are texts of the survey like any other (translated,
+    and needed before it is offered); a postcode the place question cannot use is explained
+    in Welsh to a Welsh reader."""
+    q = survey.q
+    q["rate"].settings = {"low_label": "very poor", "high_label": "excellent"}
+    db.session.commit()
+    labels = {r["text"].label: r["state"] for r in content.status(KIND, survey.id, "cy")}
+    assert [label for label in labels if label.endswith(("what 0 means", "what 10 means"))] == \
+        ["Question 3: what 0 means", "Question 3: what 10 means"]
+    _translate_all(survey)
+    content.offer(None, KIND, survey.id, "cy")
+    db.session.commit()
+    client.get("/language/cy")
+    location = client.post(f"/surveys/{survey.id}", data={}).headers["Location"]
+    often = str(opt(q["use"], "Often").id)
+    wrong = client.post(location, data={f"q{q['use'].id}": often, f"q{q['ward'].id}-postcode": "WA7"})
+    assert wrong.status_code == 400
+    assert "Rhowch y cod post llawn, fel WA7 2HA: mae WA7 ar ei ben ei hun yn cwmpasu mwy nag un ward" in wrong.text
+    assert "Enter the full postcode" not in wrong.text
+    from engage.partnership.models import Area
+
+    ward = db.session.scalar(select(Area.id).where(Area.level == "ward").limit(1))
+    rating = client.post(location, data={f"q{q['use'].id}": often, f"q{q['ward'].id}": str(ward)})
+    assert rating.status_code == 302, rating.text[:300]
+    page = client.get(rating.headers["Location"]).text
+    assert "Mae 0 yn golygu CY very poor; mae 10 yn golygu CY excellent." in page
+    assert "very poor" not in page.replace("CY very poor", "") and "excellent" not in page.replace("CY excellent", "")
