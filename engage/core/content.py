@@ -26,7 +26,7 @@ from dataclasses import dataclass, field as dc_field
 from typing import Callable
 
 from flask import Flask, current_app, g, has_request_context
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from ..extensions import db
 from . import i18n
@@ -156,20 +156,21 @@ def complete(kind: TranslatableKind, owner_id: int, language: str) -> bool:
     """No text of the unit is missing or out of date in ``language`` (what ``status`` counts),
     read with one query of the translations' fingerprints, no ORM objects: the start page of
     a survey asks it for each language offered, on every visit."""
+    # Only the fingerprints of translations with words in them (``save`` stores a translation
+    # stripped, and deletes an emptied one), not the texts themselves.
     stored = {
-        (r.record_type, r.record_id, r.field): (r.source_hash, bool((r.text or "").strip()))
-        for r in db.session.execute(select(
+        (record_type, record_id, field): source_hash
+        for record_type, record_id, field, source_hash in db.session.execute(select(
             ContentTranslation.record_type, ContentTranslation.record_id, ContentTranslation.field,
-            ContentTranslation.source_hash, ContentTranslation.text,
+            ContentTranslation.source_hash,
         ).where(ContentTranslation.owner_kind == kind.kind, ContentTranslation.owner_id == owner_id,
-                ContentTranslation.language == language))
+                ContentTranslation.language == language, func.trim(ContentTranslation.text) != ""))
     }
     for text in _texts(kind, owner_id, language):
         english = text.english
         if not english.strip():
             continue
-        row = stored.get((text.record_type, text.record_id, text.field))
-        if row is None or not row[1] or row[0] != fingerprint(english):
+        if stored.get((text.record_type, text.record_id, text.field)) != fingerprint(english):
             return False
     return True
 

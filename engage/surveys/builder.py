@@ -81,9 +81,16 @@ def get_for_handout(user, survey_id) -> Survey:
     return survey
 
 
-# Loader options are immutable: built once, not on every page of the journey (building
-# ``joinedload(...)`` was a fifth of the survey start page's work).
-_WITH_CONSULTATION = (joinedload(Survey.consultation),)
+# Loader options are immutable: built once (on first use, once every model is mapped), not on
+# every page of the journey.
+_LOADS: dict[str, tuple] = {}
+
+
+def _with_consultation() -> tuple:
+    found = _LOADS.get("consultation")
+    if found is None:
+        found = _LOADS["consultation"] = (joinedload(Survey.consultation),)
+    return found
 
 
 def get_for_answering(user, survey_id, *, with_structure: bool = True) -> Survey:
@@ -95,7 +102,7 @@ def get_for_answering(user, survey_id, *, with_structure: bool = True) -> Survey
     from . import snapshot
 
     number = to_id(survey_id)
-    survey = db.session.get(Survey, number, options=_WITH_CONSULTATION) if number else None
+    survey = db.session.get(Survey, number, options=_with_consultation()) if number else None
     if survey is None or not consultations.can_view(user, survey.consultation):
         not_found("There is no survey with that number.")
     if with_structure:
