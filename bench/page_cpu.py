@@ -7,8 +7,8 @@ temporary SQLite database as ``make run`` does: ``db upgrade``, ``engage seed-de
 ``engage reindex``), the Python function calls it makes (``cProfile``: the same on any
 machine, so a change shows even when the timings are noisy) and its SQL statements.
 
-Each page is timed in rounds, each round a bare Flask page (a small template, as
-bench/bare_app.py) and then the page, and the best round of each is kept: ``x_bare`` is the
+Each page is timed in rounds, each round the bare Flask page (bench/bare_app.py, a small
+template extending a layout) and then the page, and the best round of each is kept: ``x_bare`` is the
 page's CPU time over the bare page's. Under gunicorn a request also pays the server's own
 work, the same for both, so the throughput ratio bench/pages.py reports is higher than
 1 / x_bare. The pages: as bench/pages.py (home, the open survey's start and question pages
@@ -59,16 +59,8 @@ def calls(get, n: int = 10) -> int:
 
 
 def bare_client():
-    from flask import Flask, render_template_string
-
-    bare = Flask("bare")
-
-    @bare.route("/")
-    def index():
-        return render_template_string(
-            "<!DOCTYPE html><html><head><title>{{ title }}</title></head><body><h1>{{ title }}</h1>"
-            "<ul>{% for item in items %}<li>{{ item }}</li>{% endfor %}</ul></body></html>",
-            title="A bare page", items=range(10))
+    """bench/bare_app.py, the yardstick bench/pages.py serves beside Engage."""
+    from bare_app import app as bare
 
     return bare.test_client()
 
