@@ -80,17 +80,159 @@ def live_app(_live):
     return _live[0]
 
 
+# Run in the page before a click: whether the page runs scripts at all (a context can turn
+# them off), and a flag that the page's ``beforeunload`` raises when a navigation starts.
+_ARM = """() => {
+  let runs = false;
+  const probe = () => { runs = true; };
+  window.addEventListener('engage-probe', probe);
+  window.dispatchEvent(new Event('engage-probe'));
+  window.removeEventListener('engage-probe', probe);
+  if (!runs) return false;
+  window.__engageLeaving = false;
+  if (!window.__engageWatching) {
+    window.__engageWatching = true;
+    window.addEventListener('beforeunload', () => { window.__engageLeaving = true; });
+  }
+  return true;
+}"""
+# After the click, five turns of the page's task queue: a form submission the click queued
+# (form submissions start in a task of their own) has started its navigation by then.
+_LEAVING = """() => new Promise(done => {
+  const turn = (n) => n ? setTimeout(() => turn(n - 1), 0) : done(window.__engageLeaving === true);
+  turn(5);
+})"""
+_ARRIVED = "() => window.__engageLeaving !== true"
+_NEXT_PAGE_SECONDS = 30
+
+
+class _Watch:
+    """What one page did: main-frame navigation requests, main-frame navigations, downloads."""
+
+    def __init__(self, page):
+        self.requests = self.navigations = self.downloads = 0
+
+        def request(req):
+            if req.is_navigation_request() and req.frame.parent_frame is None:
+                self.requests += 1
+
+        def navigated(frame):
+            if frame.parent_frame is None:
+                self.navigations += 1
+
+        def downloaded(_download):
+            self.downloads += 1
+
+        page.on("request", request)
+        page.on("framenavigated", navigated)
+        page.on("download", downloaded)
+
+    def counts(self):
+        return self.requests, self.navigations, self.downloads
+
+
+def _watch(page) -> _Watch:
+    if not hasattr(page, "engage_watch"):
+        page.engage_watch = _Watch(page)
+    return page.engage_watch
+
+
+def _mid_navigation(exc) -> bool:
+    return any(m in str(exc) for m in _MID_NAVIGATION)
+
+
+def _arm(page) -> bool:
+    """Raise the page's "leaving" flag on its next navigation; False when the page runs no
+    scripts (then the page's requests tell instead)."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    for attempt in range(3):
+        try:
+            return bool(page.evaluate(_ARM))
+        except PlaywrightError as exc:
+            if attempt == 2 or not _mid_navigation(exc):
+                raise
+            page.wait_for_load_state("load")
+    return False
+
+
+def _left(page) -> bool:
+    """Whether the click started a navigation of the page (it may not have arrived yet)."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    try:
+        return bool(page.evaluate(_LEAVING))
+    except PlaywrightError as exc:
+        if _mid_navigation(exc):
+            return True   # the page went away while we asked
+        raise
+
+
+def _await_next_page(page, watch: _Watch, before: tuple, scripted: bool) -> None:
+    """Wait until the document the click asked for has replaced the old one, or the
+    navigation turned into a download."""
+    import time
+
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    _, navigations, downloads = before
+    deadline = time.monotonic() + _NEXT_PAGE_SECONDS
+    while time.monotonic() < deadline:
+        if watch.downloads > downloads:
+            return
+        if scripted:
+            try:
+                page.wait_for_function(_ARRIVED, polling=50, timeout=250)
+                return
+            except PlaywrightTimeout:
+                continue
+            except PlaywrightError as exc:
+                if not _mid_navigation(exc):
+                    raise
+        elif watch.navigations > navigations:
+            return
+        else:
+            page.wait_for_timeout(50)
+    raise AssertionError(f"a click started a navigation from {page.url} that did not arrive in {_NEXT_PAGE_SECONDS} s")
+
+
 def _click_then_load(click):
     """``Locator.click`` that returns once the page the click leads to has loaded.
 
-    Playwright's own click waits for a navigation it causes to be committed, which is when
-    the first bytes of the next page arrive. On a loaded machine the rest of that page may
-    not be parsed yet, so a test that reads it straight away sees half a page: no h1, or a
-    form without the message printed below it. A click that starts no navigation (a menu
-    button, a download link) finds the current page loaded and returns at once."""
+    Playwright's click waits for a navigation the page asks for while the click is being
+    made, until the next page's first bytes arrive. Two gaps remain on a loaded machine:
+    a form submission starts in a task of its own, and can ask for its navigation after
+    Playwright stopped listening (CI signed out in that gap, so the form's request went
+    without its session); and a committed page may not be parsed yet, so a test that reads
+    it straight away sees half a page (no h1). So before the click the page is armed (a
+    flag its ``beforeunload`` raises); after it, the page gets five turns of its task
+    queue and is asked whether it is leaving; if so, the wait lasts until the next
+    document is in place (or the navigation became a download), and then until it has
+    loaded. A page without scripts is judged by its navigation requests instead. A click
+    that starts no navigation (a menu button, a link to a fragment) returns at once."""
     def click_and_load(self, *args, **kwargs):
+        from playwright.sync_api import Error as PlaywrightError
+
+        page = self.page
+        watch = _watch(page)
+        scripted = _arm(page)
+        before = watch.counts()
         result = click(self, *args, **kwargs)
-        self.page.wait_for_load_state("load")
+        if kwargs.get("trial"):
+            return result
+        if scripted:
+            leaving = _left(page)
+        else:
+            try:
+                page.evaluate("() => document.readyState")   # one turn of the page's queue
+            except PlaywrightError as exc:
+                if not _mid_navigation(exc):
+                    raise
+            leaving = watch.requests > before[0]
+        if leaving:
+            _await_next_page(page, watch, before, scripted)
+        page.wait_for_load_state("load")
         return result
 
     click_and_load.__doc__ = _click_then_load.__doc__

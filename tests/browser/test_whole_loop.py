@@ -86,6 +86,8 @@ def test_the_whole_loop_on_a_phone(_browser, live_server, live_app, smtp_for_liv
 
 
 def _walk(page, base, app, mail):
+    from playwright.sync_api import expect
+
     from engage.core import mail as outbox
     from engage.extensions import db
     from engage.core import clock
@@ -142,17 +144,24 @@ def _walk(page, base, app, mail):
     page.get_by_label("Recommendation", exact=True).fill("Empty park bins twice a week in summer.")
     page.get_by_role("button", name="Save recommendation").click()
     page.get_by_role("link", name="Back to the report").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     report_url = page.url
     page.get_by_role("link", name=re.compile("^Send for review")).first.click()
     page.get_by_role("button", name="Send for review").click()
+    # Each move is seen done before the next person signs in (signing out while the form's
+    # request was still on its way would leave the report a draft).
+    expect(page.locator("main")).to_contain_text("Report sent for review")
     _fits(page)
 
     # 4. An officer who is not the author approves and publishes it.
     _as(page, base, "officer2")
     page.goto(report_url)
-    for name in ("Approve", "Publish"):
-        page.get_by_role("link", name=re.compile(f"^{name}")).first.click()
+    for name, done in (("Approve", "Report approved"), ("Publish", "Report published")):
+        link = page.get_by_role("link", name=re.compile(f"^{name}")).first
+        assert link.count() == 1, f"no {name} link on {page.url}: " + page.locator("main").inner_text()[:800]
+        link.click()
         page.get_by_role("button", name=name).click()
+        expect(page.locator("main")).to_contain_text(done)
         assert page.get_by_role("heading", level=1).inner_text() == TITLE
     assert "Published" in page.locator("main").inner_text()
     _fits(page)
