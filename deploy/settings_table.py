@@ -27,7 +27,7 @@ START, END = "<!-- settings table: made by deploy/settings_table.py -->", "<!-- 
 # a neighbour (a comment above the line that reads a setting wins over nothing, not over these).
 MEANINGS = {
     "DATABASE_URL": "The database: `postgresql://user:password@host/name` for PostgreSQL; SQLite file `instance/engage.db` when unset.",
-    "SECRET_KEY": "Signs sessions and tokens. Set it (the same on every node) in production; unset, a random key is kept in `instance/secret_key`.",
+    "SECRET_KEY": "Signs sessions and tokens. Set it (the same on every node) in production; production on PostgreSQL refuses to start without it; unset elsewhere, a random key is kept in `instance/secret_key`.",
     "ENGAGE_ENV": "`production` turns on secure cookies, JSON logs and the checks that refuse to start without `ENGAGE_PUBLIC_URL`.",
     "ENGAGE_BASE_URL": "The old name of `ENGAGE_PUBLIC_URL`.",
     "ENGAGE_PUBLIC_URL": "The site's public address (`https://engage.example.org`): every full link is made from it. Required in production.",
