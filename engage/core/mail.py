@@ -196,7 +196,7 @@ def send_due(limit: int | None = None) -> dict:
     counts = {"sent": 0, "failed": 0, "given_up": 0}
     lease = timedelta(seconds=int(_config("ENGAGE_MAIL_LEASE_SECONDS", 300)))
     retry = int(_config("ENGAGE_MAIL_RETRY_SECONDS", 60))
-    give_up = timedelta(days=float(_config("ENGAGE_MAIL_GIVE_UP_DAYS", 3)))
+    give_up = timedelta(days=give_up_days())
     connection = _Connection()
     table = OutboxMessage.__table__
     done = 0
@@ -297,6 +297,27 @@ def summary(topic: str | None = None) -> dict:
         elif state == GIVEN_UP:
             out["given_up"] = count
     return out
+
+
+def give_up_days() -> float:
+    """How many days a message is tried before it is given up (``ENGAGE_MAIL_GIVE_UP_DAYS``)."""
+    return float(_config("ENGAGE_MAIL_GIVE_UP_DAYS", 3))
+
+
+def troubled(limit: int = 50) -> list:
+    """Messages not accepted yet after a try (``failing``, next try first) and the newest given
+    up, at most ``limit`` of each: (failing, given_up) lists of outbox rows. What officers see
+    on the background work page; a resident's address is never kept once a message is given
+    up, and a failing one's is not shown (``personal``)."""
+    from ..extensions import db
+    from .models import OutboxMessage
+
+    failing = db.session.scalars(select(OutboxMessage)
+                                 .where(OutboxMessage.state == WAITING, OutboxMessage.attempts > 0)
+                                 .order_by(OutboxMessage.next_try_at, OutboxMessage.id).limit(limit)).all()
+    given_up = db.session.scalars(select(OutboxMessage).where(OutboxMessage.state == GIVEN_UP)
+                                  .order_by(OutboxMessage.finished_at.desc(), OutboxMessage.id.desc()).limit(limit)).all()
+    return failing, given_up
 
 
 def next_due_in() -> float | None:

@@ -75,6 +75,13 @@ def test_after_the_stated_days_the_address_is_deleted_and_the_failure_shown(app,
     answer_everything(world, report)
     mail.wait_idle(app)
     assert _contacts() == 1
+    login("officer")
+    subjects = {row.subject for row in db.session.scalars(select(OutboxMessage))}
+    page = client.get("/admin/background-work").get_data(as_text=True)
+    failing = page.split('id="mail-failing"', 1)[1].split("</table>", 1)[0]
+    assert subjects and all(subject in failing for subject in subjects)
+    assert "a resident" in failing and "resident.three@example.net" not in page
+    assert 'id="no-mail-given-up"' in page
     # Two days of failing later.
     db.session.execute(update(OutboxMessage.__table__).values(first_failed_at=utcnow() - timedelta(days=2, minutes=1)))
     db.session.commit()
@@ -86,8 +93,12 @@ def test_after_the_stated_days_the_address_is_deleted_and_the_failure_shown(app,
     assert report.residents_told == 0
     assert mail.summary()["given_up"] == waiting
     assert db.session.scalar(select(func.count()).where(OutboxMessage.to_address == "resident.three@example.net")) == 0
-    login("officer")
-    assert f"{waiting} given up after 2 days of trying" in client.get("/account").get_data(as_text=True)
+    account = client.get("/account").get_data(as_text=True)
+    assert f"{waiting} given up after 2 days of trying" in account and "See which emails and why" in account
+    page = client.get("/admin/background-work").get_data(as_text=True)
+    given_up = page.split('id="mail-given-up"', 1)[1].split("</table>", 1)[0]
+    assert all(subject in given_up for subject in subjects) and given_up.count("<tr") == waiting + 1
+    assert "resident.three@example.net" not in page and 'id="no-mail-failing"' in page
 
 
 def test_two_senders_at_once_send_each_message_exactly_once(app, world, smtp):
