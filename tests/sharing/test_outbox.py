@@ -171,6 +171,27 @@ def test_the_send_mail_command(app, world, smtp, runner):
     assert len(smtp.messages) == 1
 
 
+def test_purge_expired_deletes_staff_addresses_on_old_emails_and_keeps_the_key(app, world, smtp, runner):
+    app.config.update(ENGAGE_MAIL_BACKGROUND=False, ENGAGE_MAIL_KEEP_DAYS=90)
+    for n in (1, 2, 3):
+        mail.queue_mail(f"officer{n}@test.example", f"Report {n} is ready", "Body", key=f"ready:{n}")
+    db.session.commit()
+    assert mail.send_due()["sent"] == 3
+    rows = {row.key: row for row in db.session.scalars(select(OutboxMessage))}
+    rows["ready:1"].finished_at = utcnow() - timedelta(days=91)     # sent long ago
+    rows["ready:2"].finished_at = utcnow() - timedelta(days=89)     # not yet due to go
+    db.session.commit()
+    result = runner.invoke(args=["engage", "purge-expired"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    addresses = {row.key: row.to_address for row in db.session.scalars(select(OutboxMessage))}
+    assert addresses == {"ready:1": "", "ready:2": "officer2@test.example", "ready:3": "officer3@test.example"}
+    # The row (and its key) stays: the same email is still never stored or sent twice.
+    mail.queue_mail("officer1@test.example", "Report 1 is ready", "Body", key="ready:1")
+    db.session.commit()
+    assert mail.send_due()["sent"] == 0 and len(smtp.messages) == 3
+
+
 def test_every_workflow_email_is_keyed_by_its_move_and_stored_once(app, world, smtp):
     """Each email of a move carries a send-once key (the move and the person): telling the
     same move's people again stores nothing new."""
