@@ -1,7 +1,7 @@
 """A bid funded when its round is decided becomes a funded project: the bid keeps a link to it.
 
 Revision ID: 0037_bid_project
-Revises: 0036_survey_structure_version
+Revises: 0037_privacy_figure_disclosure
 Create Date: 2026-12-07 02:40:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0037_bid_project'
-down_revision = '0036_survey_structure_version'
+down_revision = '0037_privacy_figure_disclosure'
 branch_labels = None
 depends_on = None
 
