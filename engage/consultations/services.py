@@ -803,9 +803,21 @@ def top_answer(figures, threshold: int, year: int | None) -> Headline | None:
     top = max(figures, key=lambda f: (f[0], -f[2]), default=None)
     if top is None:
         return None
-    count, base, _position, label = top
+    count, base, _position, label = top[:4]
     if not base or base < threshold or count < threshold or label is None:
         return None
+    # Figures whose source decided what the public sees (a fifth item, ResultFigure.disclosure:
+    # a survey's own publication) are headlined only as that source shows them: never a hidden
+    # count or base, and only when no hidden answer might have come first (the page's rule).
+    decided = [f for f in figures if len(f) > 4 and f[4] is not None]
+    if decided:
+        if len(top) < 5 or top[4] != "shown":
+            return None
+        hidden = [f for f in figures if len(f) < 5 or f[4] not in ("shown", "count-only")]
+        if hidden:
+            shown = sum(f[0] for f in figures if f not in hidden)
+            if shown > base or count <= base - shown:
+                return None
     return Headline(option=label, percent=numbers.percent(count, base, 1), count=count, base=base, year=year)
 
 
@@ -813,7 +825,7 @@ def headline_figure(question: Question, threshold: int | None = None) -> Headlin
     """The top answer among everyone who answered (the "all" segment), with its percentage,
     base and year; None when there are no figures or the base is under the threshold."""
     threshold = disclosure.threshold() if threshold is None else threshold
-    figures = [(f.count, f.base, f.option.position if f.option else 0, f.option.label if f.option else None)
+    figures = [(f.count, f.base, f.option.position if f.option else 0, f.option.label if f.option else None, f.disclosure)
                for f in sorted(question.figures, key=lambda f: f.id) if f.segment is not None and f.segment.dimension == "all"]
     return top_answer(figures, threshold, consultation_year(question.consultation))
 
