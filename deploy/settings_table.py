@@ -27,7 +27,7 @@ START, END = "<!-- settings table: made by deploy/settings_table.py -->", "<!-- 
 # a neighbour (a comment above the line that reads a setting wins over nothing, not over these).
 MEANINGS = {
     "DATABASE_URL": "The database: `postgresql://user:password@host/name` for PostgreSQL; SQLite file `instance/engage.db` when unset.",
-    "SECRET_KEY": "Signs sessions and tokens. Set it (the same on every node) in production; unset, a random key is kept in `instance/secret_key`.",
+    "SECRET_KEY": "Signs sessions and tokens. Set it (the same on every node) in production; production on PostgreSQL refuses to start without it; unset elsewhere, a random key is kept in `instance/secret_key`.",
     "ENGAGE_ENV": "`production` turns on secure cookies, JSON logs and the checks that refuse to start without `ENGAGE_PUBLIC_URL`.",
     "ENGAGE_BASE_URL": "The old name of `ENGAGE_PUBLIC_URL`.",
     "ENGAGE_PUBLIC_URL": "The site's public address (`https://engage.example.org`): every full link is made from it. Required in production.",
@@ -68,6 +68,7 @@ MEANINGS = {
     "ENGAGE_INDEX_REBUILD_MB": "Memory for a Whoosh rebuild.",
     "ENGAGE_MAIL_BACKGROUND": "Each web process sends stored mail in a background thread after the commit that stored it.",
     "ENGAGE_MAIL_GIVE_UP_DAYS": "Days a message the server has not accepted is tried again before it is given up.",
+    "ENGAGE_MAIL_KEEP_DAYS": "Days a staff member's address is kept on an email once it is sent or given up (a resident's goes at once); deleted by `purge-expired`.",
     "ENGAGE_MAIL_LEASE_SECONDS": "How long a sender's claim on a message lasts (a dead sender's message is tried again after it).",
     "ENGAGE_MAIL_RETRY_SECONDS": "The first wait before a failed message is tried again (then doubled, at most 6 hours).",
     "ENGAGE_MAX_DOCUMENT_MB": "Largest consultation document upload.",

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import faulthandler
+import os
 from pathlib import Path
 
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from .config import load_config
+from .config import check_secret_key, load_config
 from .core.urls import EngageFlask, configure as configure_public_address
 from .extensions import csrf, db, limiter, login_manager, migrate
 
@@ -54,6 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(instance))
     if config:
         app.config.update(config)
+    check_secret_key(app.config, given=bool(os.environ.get("SECRET_KEY")) or "SECRET_KEY" in (config or {}))
     configure_public_address(app)
     # Behind a reverse proxy (see the README): believe its X-Forwarded-* headers.
     app.wsgi_app = TrustedProxies(app, app.wsgi_app)

@@ -48,6 +48,28 @@ def _secret_key(instance_path: Path) -> str:
     return key
 
 
+class SecretKeyMissing(RuntimeError):
+    """Raised by create_app when production on a shared database has no SECRET_KEY set."""
+
+
+def check_secret_key(config, given: bool) -> None:
+    """Production on PostgreSQL (the setting for several web nodes) needs SECRET_KEY set, the
+    same on every node: a key each node made for itself in its own instance folder would let
+    a node refuse the sessions and form tokens another made (a resident's answers lost to
+    "the form has expired" when the next page is served by the other node). One machine on
+    SQLite keeps using the key in its instance folder. ``given``: the key came from the
+    environment or the caller's settings, not from the instance folder."""
+    if given or config.get("ENGAGE_ENV") != "production":
+        return
+    if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
+        return
+    raise SecretKeyMissing(
+        "Set SECRET_KEY (a long random value, the same on every web node and worker: "
+        "python3 -c 'import secrets; print(secrets.token_hex(32))') before starting Engage with "
+        "ENGAGE_ENV=production on PostgreSQL: each node would otherwise make a key of its own, "
+        "and a form opened on one node would be refused by another.")
+
+
 def _database_url(instance_path: Path) -> str:
     url = os.environ.get("DATABASE_URL")
     if not url:

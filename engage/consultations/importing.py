@@ -738,6 +738,10 @@ class QuestionData:
     option_keys: dict[str, str] = field(default_factory=dict)  # normalised -> label
     figures: dict[tuple[str, SegKey], int] = field(default_factory=dict)  # (option, segment) -> count
     bases: dict[SegKey, int] = field(default_factory=dict)
+    # What the public may see of each figure, when the source decided it (a survey's own
+    # publication): (option, segment) -> one of models.DISCLOSURES. Empty for files staff
+    # import: the consultation database then suppresses the figures itself.
+    disclosed: dict[tuple[str, SegKey], str] = field(default_factory=dict)
 
     def option(self, label: str) -> str:
         key = label.casefold()
@@ -1243,7 +1247,7 @@ def save(actor, consultation: Consultation, agg: Aggregate, *, filename: str, re
     for q, data in questions:
         for (label, seg), count in data.figures.items():
             figure_rows.append({"question_id": q.id, "option_id": option_ids[(q.id, label)], "segment_id": segments[seg].id,
-                                "count": count, "base": data.bases[seg]})
+                                "count": count, "base": data.bases[seg], "disclosure": data.disclosed.get((label, seg))})
     for start in range(0, len(figure_rows), 5000):
         db.session.execute(insert(ResultFigure), figure_rows[start:start + 5000])
     summary.options = len(option_rows)

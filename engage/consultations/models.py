@@ -235,6 +235,12 @@ class AnswerOption(db.Model):
     question = relationship("Question", back_populates="options")
 
 
+# What the public sees of a figure whose source decided (ResultFigure.disclosure): its count and
+# its group's base, the count only (the base hidden), the base only (the count hidden), neither
+# (a hidden group, shown as hidden), or nothing at all (a column the source does not publish).
+DISCLOSURES = ("shown", "count-only", "base-only", "hidden", "omitted")
+
+
 class ResultFigure(db.Model):
     """How many people in a segment chose an option, out of how many who answered (base)."""
 
@@ -249,6 +255,10 @@ class ResultFigure(db.Model):
     base: Mapped[int] = mapped_column(Integer)
     # An invented figure (demo data), as opposed to one a source document gives.
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    # What the public may see, when the source that wrote the figure decided it (a survey's own
+    # publication, engage/surveys/publishing.py): one of DISCLOSURES. Empty (results typed in or
+    # imported by staff): the consultation database decides (engage/consultations/results.py).
+    disclosure: Mapped[str | None] = mapped_column(String(12), nullable=True, default=None)
 
     question = relationship("Question", back_populates="figures")
     option = relationship("AnswerOption")

@@ -289,11 +289,17 @@ def ward_activity(user, *, today: date | None = None, area_id: int | None = None
             groups.setdefault(cid, []).append({"key": seg_id, "dimension": dimension, "label": label, "base": base or 0,
                                                "ward": ward_id if dimension == "ward" else None,
                                                "priority": bool(area and area.priority_ward)})
+        # Wards whose number of respondents the source of the figures hid (a survey published
+        # into the consultation: ResultFigure.disclosure) stay hidden here too.
+        withheld = set(db.session.scalars(
+            select(ResultFigure.segment_id).join(Segment, Segment.id == ResultFigure.segment_id)
+            .where(Segment.consultation_id.in_(ids), Segment.dimension == "ward",
+                   ResultFigure.disclosure.in_(("count-only", "hidden"))).distinct()))
         limit = disclosure.threshold()
         for cid, segs in groups.items():
             # The same rule as the results pages: a ward hidden there is hidden here.
             hidden = disclosure.suppress({g["key"]: g["base"] for g in segs}, disclosure.families_for_segments(segs), limit)
-            hidden_wards[cid] = {g["ward"] for g in segs if g["key"] in hidden and g["ward"] is not None}
+            hidden_wards[cid] = {g["ward"] for g in segs if (g["key"] in hidden or g["key"] in withheld) and g["ward"] is not None}
 
     counted, no_area, no_responses = [], [], []
     for c in consultations:

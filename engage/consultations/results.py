@@ -9,6 +9,11 @@ wards), the next smallest group of the same family is hidden too (secondary supp
 All of a consultation's tables are protected together (``publication``): a figure hidden in one
 is hidden wherever the same people are counted, counts of 1 to 4 are hidden, and so are the
 answers of a group that all gave the same one.
+Figures whose source decided what the public sees (a survey published into the consultation:
+``ResultFigure.disclosure``, engage/surveys/publishing.py) are shown exactly as that source
+publishes them and are never suppressed a second time: a second, independent suppression of
+the same people hides different cells, and the two together give hidden figures away. Only the
+questions typed in or imported by staff are suppressed here.
 Staff who may edit the consultation see every figure, marked. Results of a consultation whose
 results are not yet published are shown only to those staff.
 """
@@ -183,15 +188,19 @@ def _load(consultation: Consultation):
         .options(selectinload(Question.options)).order_by(Question.position, Question.id)
     ).all()
     figures = db.session.execute(
-        select(ResultFigure.question_id, ResultFigure.option_id, ResultFigure.segment_id, ResultFigure.count, ResultFigure.base)
+        select(ResultFigure.question_id, ResultFigure.option_id, ResultFigure.segment_id, ResultFigure.count, ResultFigure.base,
+               ResultFigure.disclosure)
         .join(Question, Question.id == ResultFigure.question_id)
         .where(Question.consultation_id == consultation.id)
     ).all()
     by_question: dict[int, dict[tuple[int, int], tuple[int, int]]] = {}
-    for question_id, option_id, segment_id, count, base in figures:
+    decided: dict[int, dict[tuple[int, int], str]] = {}
+    for question_id, option_id, segment_id, count, base, shown in figures:
         by_question.setdefault(question_id, {})[(option_id, segment_id)] = (count, base)
+        if shown is not None:
+            decided.setdefault(question_id, {})[(option_id, segment_id)] = shown
     segments = {s.id: s for s in consultation.segments}
-    return questions, by_question, segments
+    return questions, by_question, segments, decided
 
 
 def _bases(figures: dict) -> dict[int, int]:
@@ -245,13 +254,69 @@ def _defines(question: Question, figures: dict, segments: dict) -> dict[int, int
     return out
 
 
+class Decided:
+    """What the public sees of a consultation's results: for the questions whose source
+    decided (``ResultFigure.disclosure``: a survey's own publication) exactly that, and for the
+    others (typed in or imported by staff) the consultation's own ``Publication`` of them.
+    Answers ``published``, ``cell_hidden`` and ``base_hidden`` as a Publication does."""
+
+    COUNT_SHOWN = frozenset({"shown", "count-only"})
+    BASE_SHOWN = frozenset({"shown", "base-only"})
+
+    def __init__(self, decided: dict, segments: dict, own: disclosure.Publication | None):
+        self.decided = decided
+        self.own = own
+        self.segment_of = {_condition(seg): seg_id for seg_id, seg in segments.items()}
+        # {question id: {segment id: [disclosure of each of its figures]}}
+        self.columns: dict[int, dict[int, list[str]]] = {}
+        for qid, cells in decided.items():
+            for (_option, seg_id), shown in cells.items():
+                self.columns.setdefault(qid, {}).setdefault(seg_id, []).append(shown)
+
+    def _column(self, name, group) -> list[str]:
+        return self.columns[name].get(self.segment_of.get(group), [])
+
+    def published(self, name, group) -> bool:
+        if name in self.decided:
+            return any(shown != "omitted" for shown in self._column(name, group))
+        return self.own is not None and self.own.published(name, group)
+
+    def cell_hidden(self, name, option, group) -> bool:
+        if name in self.decided:
+            return self.decided[name].get((option, self.segment_of.get(group))) not in self.COUNT_SHOWN
+        return self.own is not None and self.own.cell_hidden(name, option, group)
+
+    def base_hidden(self, name, group) -> bool:
+        if name in self.decided:
+            column = self._column(name, group)
+            return not column or any(shown not in self.BASE_SHOWN for shown in column)
+        return self.own is not None and self.own.base_hidden(name, group)
+
+
+def public_figures(consultation: Consultation, questions=None, figures=None, segments=None, decided=None,
+                   limit: int | None = None) -> Decided:
+    """What the public may see of every figure of the consultation: a survey's figures as the
+    survey publishes them, and the rest as ``publication`` suppresses them (of those only:
+    results typed in come from other people than a survey's)."""
+    if questions is None:
+        questions, figures, segments, decided = _load(consultation)
+    decided = decided or {}
+    own_questions = [q for q in questions if q.id not in decided]
+    own = None
+    if own_questions:
+        own = publication(consultation, own_questions, {q.id: figures[q.id] for q in own_questions if q.id in figures},
+                          segments, limit)
+    return Decided(decided, segments, own)
+
+
 def publication(consultation: Consultation, questions=None, figures=None, segments=None, limit: int | None = None) -> disclosure.Publication:
     """Every table of the consultation's results as one engage.core.disclosure.Publication,
     so that a group hidden in one question's table is hidden in every other, and a figure is
     hidden wherever the same people are counted (the row "Hale" of the ward question by age
-    and the column "Hale" of the age question by ward)."""
+    and the column "Hale" of the age question by ward). For results whose source decided what
+    is public (a survey's), use ``public_figures``: it never suppresses those a second time."""
     if questions is None:
-        questions, figures, segments = _load(consultation)
+        questions, figures, segments, _decided = _load(consultation)
     limit = threshold() if limit is None else limit
     used = {seg_id for qfigures in figures.values() for (_o, seg_id) in qfigures if seg_id in segments}
     described = [{"key": _condition(seg), "dimension": seg.dimension, "label": seg.label,
@@ -307,7 +372,7 @@ def publication(consultation: Consultation, questions=None, figures=None, segmen
 
 
 def _question_tables(question: Question, figures: dict, segments: dict, public: bool, limit: int,
-                     pub: disclosure.Publication) -> tuple[Table | None, list[Table]]:
+                     pub: "Decided") -> tuple[Table | None, list[Table]]:
     used = sorted({segments[seg_id] for (_, seg_id) in figures if seg_id in segments}, key=_segment_sort_key)
     if not used:
         return None, []
@@ -415,8 +480,8 @@ def _chart(question: Question, table: Table | None) -> tuple[Markup | None, bool
 def question_results(consultation: Consultation, public: bool = True) -> list[QuestionResults]:
     """Every question with its tables and chart. ``public`` hides figures with a small base."""
     limit = threshold()
-    questions, figures, segments = _load(consultation)
-    pub = publication(consultation, questions, figures, segments, limit)
+    questions, figures, segments, decided = _load(consultation)
+    pub = public_figures(consultation, questions, figures, segments, decided, limit)
     year = _year(consultation)
     out = []
     for question in questions:
@@ -483,8 +548,8 @@ def suppressed_figures(consultation: Consultation, public: bool = True) -> list[
     if public and not results_published(consultation):
         return []
     limit = threshold()
-    questions, figures, segments = _load(consultation)
-    pub = publication(consultation, questions, figures, segments, limit)
+    questions, figures, segments, decided = _load(consultation)
+    pub = public_figures(consultation, questions, figures, segments, decided, limit)
     out = []
     for question in questions:
         qfigures = figures.get(question.id, {})

@@ -195,14 +195,15 @@ def _parts_in_bulk(session, batch: list[Consultation], today: date) -> dict[int,
         options.setdefault(qid, []).append(label)
     figures: dict[int, list[tuple]] = {}
     if published:
-        for qid, count, base, position, label in session.execute(
-                select(ResultFigure.question_id, ResultFigure.count, ResultFigure.base, AnswerOption.position, AnswerOption.label)
+        for qid, count, base, position, label, shown in session.execute(
+                select(ResultFigure.question_id, ResultFigure.count, ResultFigure.base, AnswerOption.position, AnswerOption.label,
+                       ResultFigure.disclosure)
                 .join(Question, Question.id == ResultFigure.question_id)
                 .join(Segment, Segment.id == ResultFigure.segment_id)
                 .outerjoin(AnswerOption, AnswerOption.id == ResultFigure.option_id)
                 .where(Question.consultation_id.in_(sorted(published)), Segment.dimension == "all")
                 .order_by(ResultFigure.id)):
-            figures.setdefault(qid, []).append((count, base, position or 0, label))
+            figures.setdefault(qid, []).append((count, base, position or 0, label, shown))
     threshold = disclosure.threshold()
     years = {c.id: consultation_year(c) for c in batch}
     for qid, cid, text, themes in session.execute(

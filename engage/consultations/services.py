@@ -6,6 +6,8 @@ filter, single-record checks, exports and the API) derives from what it returns.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -170,7 +172,13 @@ def get_for_edit(user, consultation_id) -> Consultation:
 
 def status_expression(today: date | None = None):
     """The computed status as an SQL expression (same rule as ``Consultation.status_on``)."""
-    today = today or clock.today()
+    return _status_expression(today or clock.today())
+
+
+# An SQL expression cannot change once built and follows from the day alone (the day is its
+# only parameter): built once per day, not two or three times on every list page.
+@lru_cache(maxsize=8)
+def _status_expression(today: date):
     start = func.coalesce(Consultation.actual_start, Consultation.planned_start)
     close = func.coalesce(Consultation.actual_close, Consultation.planned_close)
     return case(
@@ -186,7 +194,12 @@ STATUS_ORDER = {"open": 0, "planned": 1, "results-published": 2, "closed": 3}
 
 
 def status_rank_expression(today: date | None = None):
-    status = status_expression(today)
+    return _status_rank_expression(today or clock.today())
+
+
+@lru_cache(maxsize=8)
+def _status_rank_expression(today: date):
+    status = _status_expression(today)
     return case(*[(status == key, rank) for key, rank in STATUS_ORDER.items()], else_=9)
 
 
@@ -790,9 +803,21 @@ def top_answer(figures, threshold: int, year: int | None) -> Headline | None:
     top = max(figures, key=lambda f: (f[0], -f[2]), default=None)
     if top is None:
         return None
-    count, base, _position, label = top
+    count, base, _position, label = top[:4]
     if not base or base < threshold or count < threshold or label is None:
         return None
+    # Figures whose source decided what the public sees (a fifth item, ResultFigure.disclosure:
+    # a survey's own publication) are headlined only as that source shows them: never a hidden
+    # count or base, and only when no hidden answer might have come first (the page's rule).
+    decided = [f for f in figures if len(f) > 4 and f[4] is not None]
+    if decided:
+        if len(top) < 5 or top[4] != "shown":
+            return None
+        hidden = [f for f in figures if len(f) < 5 or f[4] not in ("shown", "count-only")]
+        if hidden:
+            shown = sum(f[0] for f in figures if f not in hidden)
+            if shown > base or count <= base - shown:
+                return None
     return Headline(option=label, percent=numbers.percent(count, base, 1), count=count, base=base, year=year)
 
 
@@ -800,7 +825,7 @@ def headline_figure(question: Question, threshold: int | None = None) -> Headlin
     """The top answer among everyone who answered (the "all" segment), with its percentage,
     base and year; None when there are no figures or the base is under the threshold."""
     threshold = disclosure.threshold() if threshold is None else threshold
-    figures = [(f.count, f.base, f.option.position if f.option else 0, f.option.label if f.option else None)
+    figures = [(f.count, f.base, f.option.position if f.option else 0, f.option.label if f.option else None, f.disclosure)
                for f in sorted(question.figures, key=lambda f: f.id) if f.segment is not None and f.segment.dimension == "all"]
     return top_answer(figures, threshold, consultation_year(question.consultation))
 

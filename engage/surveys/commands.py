@@ -70,3 +70,22 @@ def import_survey_answers_command(survey_id, path, email):
                 click.echo(f"  {message}", err=True)
         raise SystemExit(1)
     click.echo(f"Imported {count:,} responses into ‘{survey.title}’.")
+
+
+@engage_cli.command("republish-survey-results")
+def republish_survey_results_command():
+    """Write every published survey's results into its consultation again, from the responses
+    counted now, each figure with the survey's own decision on what the public sees of it
+    (engage/surveys/publishing.py). Results written by earlier versions carry no decision and
+    are suppressed a second time by the consultation database, which can pick other cells."""
+    from sqlalchemy import select
+
+    from . import publishing
+    from .models import Survey
+
+    surveys = db.session.scalars(select(Survey).where(Survey.published_at.is_not(None)).order_by(Survey.id)).all()
+    for survey in surveys:
+        publishing.follow(None, survey)
+        click.echo(f"Wrote the results of “{survey.title}” again.")
+    db.session.commit()
+    click.echo(f"{len(surveys):,} published survey{'s' if len(surveys) != 1 else ''} written again.")

@@ -2,6 +2,15 @@
 consultation database's own import service: the results, with their segments (wards,
 priority wards and the rest, channels, equality groups), become the consultation's
 attitudinal results, searchable like any import. Publishing again replaces them.
+
+Every figure goes with the survey's own decision on what the public may see of it (its count,
+its base, both, neither, or not even its column: ``ResultFigure.disclosure``), taken from the
+survey's public tables (``analysis.aggregated(public=True)``, the same the survey's pages, API
+and exports show). The consultation database shows exactly those figures with the same cells
+hidden; it never suppresses them a second time. Two suppressions of the same people that
+choose different cells to hide would together give hidden figures away (the walkabout survey:
+the survey hid the priority wards, the consultation Castlefields, and a ward's split by
+channel could be worked out from the two).
 """
 from __future__ import annotations
 
@@ -31,6 +40,10 @@ def build_aggregate(survey) -> importing.Aggregate:
     agg = importing.Aggregate(fmt="survey")
     people = load_people(survey)
     agg.respondents = len(people)
+    public = {}
+    for question in aggregated(survey, public=True, people=people):
+        for f in question["figures"]:
+            public[(question["number"], f["dimension"], f["segment_key"], f["option"])] = f
     for question in aggregated(survey, public=False, people=people):
         data = agg.question(f"{question['text']}")
         data.code = question["number"]
@@ -54,10 +67,21 @@ def build_aggregate(survey) -> importing.Aggregate:
                 seg = agg.segments.get("area-group", f["segment"], None, f["segment"] == importing.PRIORITY_LABEL)
             else:
                 seg = agg.segments.get(dimension, f["segment"][:120])
-            data.figures[(data.option(f["option"]), seg)] = f["count"]
+            option = data.option(f["option"])
+            data.figures[(option, seg)] = f["count"]
             data.bases[seg] = f["base"]
+            data.disclosed[(option, seg)] = disclosure(public.get((question["number"], f["dimension"], f["segment_key"], f["option"])))
     agg.questions = {k: v for k, v in agg.questions.items() if v.bases}
     return agg
+
+
+def disclosure(public_figure: dict | None) -> str:
+    """What the survey's public tables show of a figure (``ResultFigure.disclosure``): None
+    when its column is not published at all."""
+    if public_figure is None:
+        return "omitted"
+    count, base = public_figure["count"] is not None, public_figure["base"] is not None
+    return {(True, True): "shown", (True, False): "count-only", (False, True): "base-only"}.get((count, base), "hidden")
 
 
 def results_public(survey) -> bool:

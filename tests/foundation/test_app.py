@@ -23,6 +23,26 @@ def test_secret_key_generated_once_and_private(tmp_path, monkeypatch):
     assert mode == 0o600
 
 
+def test_production_on_postgresql_will_not_start_without_one_secret_key(tmp_path, monkeypatch):
+    """Several nodes share PostgreSQL: a key each made for itself would make one node refuse
+    another's form tokens, so production there needs SECRET_KEY set; one machine on SQLite
+    keeps the key in its instance folder."""
+    from engage.config import SecretKeyMissing
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    base = {"ENGAGE_ENV": "production", "INSTANCE_PATH": str(tmp_path), "ENGAGE_PUBLIC_URL": "https://engage.example.org"}
+    shared = {**base, "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://engage@db.example.org/engage"}
+    with pytest.raises(SecretKeyMissing, match="the same on every web node"):
+        create_app(shared)
+    monkeypatch.setenv("SECRET_KEY", "k" * 64)
+    assert create_app(shared).config["SECRET_KEY"] == "k" * 64
+    monkeypatch.delenv("SECRET_KEY")
+    assert create_app({**shared, "SECRET_KEY": "s" * 64}).config["SECRET_KEY"] == "s" * 64
+    # One machine on SQLite, and anything outside production, still start with the kept key.
+    assert create_app({**base, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"}).config["SECRET_KEY"]
+    assert create_app({**shared, "ENGAGE_ENV": "development"}).config["SECRET_KEY"]
+
+
 def _key_after_barrier(folder, barrier, out):
     barrier.wait()
     out.put(load_config(Path(folder))["SECRET_KEY"])

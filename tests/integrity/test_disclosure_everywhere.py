@@ -369,15 +369,8 @@ def _same_people_same_treatment(sources: list[Published], attributes: dict) -> l
             for ident, places in seen.items() if ident != NOBODY and len(set(places.values())) > 1]
 
 
-WALKABOUT_GAP = pytest.mark.xfail(strict=True, reason=(
-    "Known gap: the walkabout survey (52 of its 60 answers from one ward) is suppressed twice, by the survey's "
-    "publication and by the consultation database's, and the two choose different groups to hide (the survey "
-    "hides the priority wards, the consultation Castlefields), so together they give a ward's channel split "
-    "away. Publishing a survey into the consultation database should carry the survey's own decisions."))
-
-
 @pytest.mark.parametrize("demo", ["Cleaner streets and parks survey",
-                                  pytest.param("Castlefields walkabouts: where should we walk?", marks=WALKABOUT_GAP),
+                                  "Castlefields walkabouts: where should we walk?",
                                   "Cleaner streets and parks: day centre stall survey"], indirect=True)
 def test_no_hidden_count_can_be_read_or_worked_out_anywhere_in_the_demo(demo, client):
     from engage.consultations.models import Consultation, ResultFigure, Question
@@ -418,13 +411,19 @@ def test_no_hidden_count_can_be_read_or_worked_out_anywhere_in_the_demo(demo, cl
     tables.update((survey_sources[0].name, q, d) for (q, _o, d, _s) in survey_sources[0].figures)
     problems += _same_people_same_treatment(survey_sources, attributes)
     assert not problems, f"{len(problems)} problems, first: " + "\n".join(problems[:15])
-    # The review's case: Hale (4 people) is hidden as a column and as the ward question's row.
+    # The review's case: a ward of 1 to 4 people (Hale in the cleaner-streets survey) is hidden
+    # as a column and as the ward question's row.
     api = survey_sources[0].figures
     ward_q = next(q.text for q in survey.questions if q.qtype == "area")
-    hale = [v for (q, o, d, s), v in api.items() if q == ward_q and o == "Hale"]
-    assert hale and all(count is None for count, _base in hale)
-    assert all(count is None for (q, o, d, s), (count, _b) in api.items() if d == "ward" and s == "Hale")
-    assert len(tables) > 300 and hidden and shown   # every breakdown of every source
+    small_wards = {o for (q, o, d, _s), (count, _b) in truth.figures.items() if q == ward_q and d == "all" and count and count < LIMIT}
+    if survey.title == "Cleaner streets and parks survey":
+        assert "Hale" in small_wards
+    for ward in small_wards:
+        row = [v for (q, o, d, s), v in api.items() if q == ward_q and o == ward]
+        assert row and all(count is None for count, _base in row), ward
+        assert all(count is None for (q, o, d, s), (count, _b) in api.items() if d == "ward" and s == ward), ward
+    # Every breakdown of every source (the walkabout survey asks fewer questions: 215 tables).
+    assert len(tables) > (200 if survey.title.startswith("Castlefields walkabouts") else 300) and hidden and shown
 
 
 def test_the_checker_finds_what_the_old_rule_let_through(demo, client, monkeypatch):
