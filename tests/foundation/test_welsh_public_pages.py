@@ -71,7 +71,6 @@ PAGES = {
         "Some pages use words from local government", "The number of people who answered a question",
         "Margin of error", "Cross-cutting theme", ">Tell us<"]),
     "/have-your-say?postcode=WA7": ("Rhowch y cod post llawn", ["Enter the full postcode", "alone covers more than one ward"]),
-    "/have-your-say?area=1": ("Yn dangos gwaith yn", ["Showing work in", "the places inside it"]),
     "/no-such-page": ("Heb ddod o hyd i’r dudalen", [
         "Page not found", "If you typed the web address", "You can:", "home page", "contact us", "Error code",
         "quote this reference"]),
@@ -113,8 +112,20 @@ def _strategy_versions() -> dict:
     }
 
 
+def _place_page() -> dict:
+    """"Have your say" filtered by a town of the demo (places inside it, a borough around it)."""
+    from sqlalchemy import select
+
+    from engage.extensions import db
+    from engage.partnership.models import Area
+
+    town = db.session.scalar(select(Area.id).where(Area.level == "town").order_by(Area.id))
+    return {f"/have-your-say?area={town}": ("Yn dangos gwaith yn", [
+        "Showing work in", "the places inside it", "and work that covers all of"])}
+
+
 def test_the_public_pages_residents_reach_most_are_in_welsh(seeded, client):
-    pages = {**PAGES, **_public_report_page(), **_strategy_versions()}
+    pages = {**PAGES, **_public_report_page(), **_strategy_versions(), **_place_page()}
     for path, (welsh, english) in pages.items():
         # The phrases are really on the page in English (so their absence in Welsh means something).
         shown = client.get(path).text
