@@ -68,6 +68,7 @@ MEANINGS = {
     "ENGAGE_INDEX_REBUILD_MB": "Memory for a Whoosh rebuild.",
     "ENGAGE_MAIL_BACKGROUND": "Each web process sends stored mail in a background thread after the commit that stored it.",
     "ENGAGE_MAIL_GIVE_UP_DAYS": "Days a message the server has not accepted is tried again before it is given up.",
+    "ENGAGE_MAIL_KEEP_DAYS": "Days a staff member's address is kept on an email once it is sent or given up (a resident's goes at once); deleted by `purge-expired`.",
     "ENGAGE_MAIL_LEASE_SECONDS": "How long a sender's claim on a message lasts (a dead sender's message is tried again after it).",
     "ENGAGE_MAIL_RETRY_SECONDS": "The first wait before a failed message is tried again (then doubled, at most 6 hours).",
     "ENGAGE_MAX_DOCUMENT_MB": "Largest consultation document upload.",

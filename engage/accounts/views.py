@@ -211,8 +211,11 @@ def mail_status(user, _viewer=None):
         return None
     counts = mail.summary()
     text = (f"Emails: {counts['waiting']:,} waiting to be sent, of which {counts['failing']:,} the mail server "
-            f"has not taken yet; {counts['given_up']:,} given up after "
-            f"{current_app.config.get('ENGAGE_MAIL_GIVE_UP_DAYS', 3)} days of trying.")
+            f"has not taken yet; {counts['given_up']:,} given up after {mail.give_up_days():g} days of trying.")
+    if counts["failing"] or counts["given_up"]:
+        return (Markup('<li id="mail-status">') + text + Markup(' <a class="govuk-link" href="')
+                + url_for("background.admin", _anchor="emails") + Markup('">') + "See which emails and why"
+                + Markup("</a></li>"))
     return Markup('<li id="mail-status">') + text + Markup("</li>")
 
 

@@ -6,7 +6,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from ..accounts.roles import OFFICER
-from ..core import params, queue
+from ..core import mail, params, queue
 from ..core.errors import not_found
 from ..core.models import QueueJob
 from ..core.security import role_required
@@ -20,10 +20,17 @@ class RetryForm(EngageForm):
     """The "Try again" button (CSRF only)."""
 
 
+def _page(form, status=200):
+    failing, given_up = mail.troubled()
+    return render_template("background/admin.html", counts=queue.counts(), dead=queue.dead_jobs(), form=form,
+                           mail_counts=mail.summary(), failing=failing, given_up=given_up,
+                           give_up_days=mail.give_up_days()), status
+
+
 @bp.route("/admin/background-work")
 @role_required(OFFICER)
 def admin():
-    return render_template("background/admin.html", counts=queue.counts(), dead=queue.dead_jobs(), form=RetryForm())
+    return _page(RetryForm())
 
 
 @bp.route("/admin/background-work/<job_id>/retry", methods=["POST"])
@@ -35,8 +42,7 @@ def retry(job_id):
         not_found("There is no such background job.")
     form = RetryForm()
     if not form.validate_on_submit():
-        return render_template("background/admin.html", counts=queue.counts(), dead=queue.dead_jobs(),
-                               form=form), 400
+        return _page(form, 400)
     try:
         queue.retry(current_user, job)
     except AlreadyMoved:

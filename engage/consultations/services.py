@@ -6,6 +6,8 @@ filter, single-record checks, exports and the API) derives from what it returns.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -170,7 +172,13 @@ def get_for_edit(user, consultation_id) -> Consultation:
 
 def status_expression(today: date | None = None):
     """The computed status as an SQL expression (same rule as ``Consultation.status_on``)."""
-    today = today or clock.today()
+    return _status_expression(today or clock.today())
+
+
+# An SQL expression cannot change once built and follows from the day alone (the day is its
+# only parameter): built once per day, not two or three times on every list page.
+@lru_cache(maxsize=8)
+def _status_expression(today: date):
     start = func.coalesce(Consultation.actual_start, Consultation.planned_start)
     close = func.coalesce(Consultation.actual_close, Consultation.planned_close)
     return case(
@@ -186,7 +194,12 @@ STATUS_ORDER = {"open": 0, "planned": 1, "results-published": 2, "closed": 3}
 
 
 def status_rank_expression(today: date | None = None):
-    status = status_expression(today)
+    return _status_rank_expression(today or clock.today())
+
+
+@lru_cache(maxsize=8)
+def _status_rank_expression(today: date):
+    status = _status_expression(today)
     return case(*[(status == key, rank) for key, rank in STATUS_ORDER.items()], else_=9)
 
 

@@ -87,10 +87,10 @@ def _helpers():
 def _topic_groups():
     """Priorities grouped by framework, then themes, for the finder's topic filter."""
     groups: dict[str, list] = {}
-    rows = db.session.execute(select(Priority.id, Priority.name, Priority.framework_id).join(Framework).order_by(Framework.starts_on.desc(), Priority.position))
-    frameworks = {f.id: f for f in db.session.scalars(select(Framework))}
-    for pid, name, fid in rows:
-        groups.setdefault(frameworks[fid].name, []).append((f"p{pid}", name))
+    rows = db.session.execute(select(Priority.id, Priority.name, Framework.name).join(Framework)
+                              .order_by(Framework.starts_on.desc(), Priority.position))
+    for pid, name, framework in rows:
+        groups.setdefault(framework, []).append((f"p{pid}", name))
     themes = [(f"t{tid}", label) for tid, label in theme_choices()]
     if themes:
         groups[gettext("Cross-cutting themes")] = themes
@@ -130,11 +130,12 @@ def finder():
     # What each card shows (organisation, places) loaded with the page: two queries for the
     # page, not two for each consultation on it.
     query = services.finder_query(current_user, statuses=statuses, **filters).options(*services.card_loads())
-    page = paginate(query, per_page=20)
     # Counts for each status with the other filters applied.
     matching = services.finder_query(current_user, **filters).order_by(None).with_only_columns(
         services.status_expression().label("status")).subquery()
     counts = dict(db.session.execute(select(matching.c.status, func.count()).group_by(matching.c.status)).all())
+    # Without a status ticked, the list is everything those counts counted: no second count.
+    page = paginate(query, per_page=20, total=None if statuses else sum(counts.values()))
     topic_value = topic if topic else (f"p{priority_id}" if priority_id else (f"t{theme_id}" if theme_id else ""))
     return render_template(
         "consultations/finder.html", page=page, statuses=statuses, place=place, topic=topic_value, text=text,

@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field as dc_field
 from typing import Callable
 
 from flask import Flask, current_app, g, has_request_context
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from ..extensions import db
 from . import i18n
@@ -91,8 +92,11 @@ class Translatable:
 translatable = Translatable()
 
 
+@lru_cache(maxsize=4096)
 def fingerprint(english: str) -> str:
-    """What a translation was made from: the English with its spaces and line ends evened out."""
+    """What a translation was made from: the English with its spaces and line ends evened out.
+    (Follows from its input alone, so remembered by it: the start page checks every text of
+    a survey against its translation on each visit.)"""
     normal = " ".join(unicodedata.normalize("NFC", english or "").split())
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()
 
@@ -149,8 +153,26 @@ def counts(rows: list[dict]) -> dict[str, int]:
 
 
 def complete(kind: TranslatableKind, owner_id: int, language: str) -> bool:
-    tally = counts(status(kind, owner_id, language))
-    return tally[MISSING] == 0 and tally[OUTDATED] == 0
+    """No text of the unit is missing or out of date in ``language`` (what ``status`` counts),
+    read with one query of the translations' fingerprints, no ORM objects: the start page of
+    a survey asks it for each language offered, on every visit."""
+    # Only the fingerprints of translations with words in them (``save`` stores a translation
+    # stripped, and deletes an emptied one), not the texts themselves.
+    stored = {
+        (record_type, record_id, field): source_hash
+        for record_type, record_id, field, source_hash in db.session.execute(select(
+            ContentTranslation.record_type, ContentTranslation.record_id, ContentTranslation.field,
+            ContentTranslation.source_hash,
+        ).where(ContentTranslation.owner_kind == kind.kind, ContentTranslation.owner_id == owner_id,
+                ContentTranslation.language == language, func.trim(ContentTranslation.text) != ""))
+    }
+    for text in _texts(kind, owner_id, language):
+        english = text.english
+        if not english.strip():
+            continue
+        if stored.get((text.record_type, text.record_id, text.field)) != fingerprint(english):
+            return False
+    return True
 
 
 def save(actor, kind: TranslatableKind, owner_id: int, language: str, values: dict[str, str]) -> int:

@@ -143,18 +143,61 @@ def note_missing(message: str) -> None:
         missing.add(message)
 
 
-def _lookup(message: str) -> str:
+MEMO_KEEP = 4096  # texts remembered per catalogue (forgotten all at once beyond that)
+
+
+def _catalogue():
+    """(translations, their messages, what was looked up in them) for the language in force
+    now. Flask-Babel's own ``get_translations`` works the locale out again on every call (a
+    page asks it about a hundred times); here the answer is kept on Flask-Babel's own
+    per-context state beside the locale it was found for, and used again only while that
+    very locale object is in force (``refresh`` and ``force_locale`` replace it), so a
+    different language in the same request (an email in Welsh) finds its own catalogue."""
+    try:
+        ctx = g._flask_babel
+    except (AttributeError, RuntimeError):  # no app context, or Flask-Babel not asked yet
+        ctx = None
+    if ctx is not None:
+        kept = getattr(ctx, "engage_catalogue", None)
+        if kept is not None and kept[0] is getattr(ctx, "babel_locale", None) \
+                and kept[1] is getattr(ctx, "babel_domain", None):
+            return kept[2]
     translations = get_translations()
-    catalogue = getattr(translations, "_catalog", None)
-    if not (catalogue and catalogue.get(message)):
+    catalogue = getattr(translations, "_catalog", None) or {}
+    # What each text looks up to follows from the catalogue alone (a loaded catalogue does not
+    # change), so it is remembered on the catalogue's own object.
+    memo = translations.__dict__.setdefault("engage_memo", {})
+    found = (translations, catalogue, memo)
+    try:
+        ctx = g._flask_babel
+    except (AttributeError, RuntimeError):
+        ctx = None
+    locale = getattr(ctx, "babel_locale", None) if ctx is not None else None
+    if locale is not None:
+        ctx.engage_catalogue = (locale, getattr(ctx, "babel_domain", None), found)
+    return found
+
+
+def _lookup(message: str) -> str:
+    translations, catalogue, memo = _catalogue()
+    found = memo.get(message) if type(message) is str else None  # plain text only (not Markup)
+    if found is None:
+        translated = bool(catalogue.get(message))
+        text = translations.gettext(message)
+        if type(message) is str:
+            if len(memo) >= MEMO_KEEP:
+                memo.clear()
+            memo[message] = (text, translated)
+    else:
+        text, translated = found
+    if not translated:
         note_missing(message)
-    return translations.gettext(message)
+    return text
 
 
 def _lookup_plural(singular: str, plural: str, num: int) -> str:
-    translations = get_translations()
-    catalogue = getattr(translations, "_catalog", None)
-    if not (catalogue and catalogue.get((singular, 0))):
+    translations, catalogue, _memo = _catalogue()
+    if not catalogue.get((singular, 0)):
         note_missing(singular)
     return translations.ngettext(singular, plural, num)
 

@@ -26,7 +26,8 @@ given up (``handler(GIVEN_UP, data)``), in the same transaction that records it:
 
 Privacy: the body of every sent message is blanked (reset and invitation links); a personal
 message (to a resident) also loses its address once sent or given up, and a resident's address
-never reaches the log. With no ``MAIL_SERVER`` (local use) messages go to the log instead.
+never reaches the log; a staff member's address goes ``ENGAGE_MAIL_KEEP_DAYS`` after
+(``forget_addresses``, run by ``purge-expired``). With no ``MAIL_SERVER`` (local use) messages go to the log instead.
 """
 from __future__ import annotations
 
@@ -196,7 +197,7 @@ def send_due(limit: int | None = None) -> dict:
     counts = {"sent": 0, "failed": 0, "given_up": 0}
     lease = timedelta(seconds=int(_config("ENGAGE_MAIL_LEASE_SECONDS", 300)))
     retry = int(_config("ENGAGE_MAIL_RETRY_SECONDS", 60))
-    give_up = timedelta(days=float(_config("ENGAGE_MAIL_GIVE_UP_DAYS", 3)))
+    give_up = timedelta(days=give_up_days())
     connection = _Connection()
     table = OutboxMessage.__table__
     done = 0
@@ -299,6 +300,27 @@ def summary(topic: str | None = None) -> dict:
     return out
 
 
+def give_up_days() -> float:
+    """How many days a message is tried before it is given up (``ENGAGE_MAIL_GIVE_UP_DAYS``)."""
+    return float(_config("ENGAGE_MAIL_GIVE_UP_DAYS", 3))
+
+
+def troubled(limit: int = 50) -> list:
+    """Messages not accepted yet after a try (``failing``, next try first) and the newest given
+    up, at most ``limit`` of each: (failing, given_up) lists of outbox rows. What officers see
+    on the background work page; a resident's address is never kept once a message is given
+    up, and a failing one's is not shown (``personal``)."""
+    from ..extensions import db
+    from .models import OutboxMessage
+
+    failing = db.session.scalars(select(OutboxMessage)
+                                 .where(OutboxMessage.state == WAITING, OutboxMessage.attempts > 0)
+                                 .order_by(OutboxMessage.next_try_at, OutboxMessage.id).limit(limit)).all()
+    given_up = db.session.scalars(select(OutboxMessage).where(OutboxMessage.state == GIVEN_UP)
+                                  .order_by(OutboxMessage.finished_at.desc(), OutboxMessage.id.desc()).limit(limit)).all()
+    return failing, given_up
+
+
 def next_due_in() -> float | None:
     """Seconds until the next waiting message is due (0 if now); None when nothing waits."""
     from ..extensions import db
@@ -369,10 +391,32 @@ def _after_rollback(session) -> None:
     session.info.pop(_STORED, None)
 
 
+def forget_addresses(now=None, echo=lambda message: None) -> int:
+    """``purge-expired``: a staff member's address on an email sent or given up more than
+    ``ENGAGE_MAIL_KEEP_DAYS`` days ago (90 by default) is deleted (a resident's is deleted as
+    soon as the message is sent or given up). The row stays, with its subject and outcome,
+    because its key is what stops the same email being stored again."""
+    from ..extensions import db
+    from .models import OutboxMessage, utcnow
+
+    now = now or utcnow()
+    before = now - timedelta(days=float(_config("ENGAGE_MAIL_KEEP_DAYS", 90)))
+    table = OutboxMessage.__table__
+    done = db.session.execute(update(table).where(
+        table.c.state.in_((SENT, GIVEN_UP)), table.c.finished_at < before, table.c.to_address != "")
+        .values(to_address="")).rowcount or 0
+    if done:
+        echo(f"Deleted the address on {done:,} old emails.")
+    return done
+
+
 def init_app(app: Flask) -> None:
     from sqlalchemy import event
 
     from ..extensions import db
+    from .registry import purges
+
+    purges.register("addresses on old emails", forget_addresses, app)   # part of purge-expired
 
     app.config.setdefault("ENGAGE_MAIL_BACKGROUND", True)
     if not event.contains(db.session, "after_commit", _after_commit):

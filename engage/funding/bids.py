@@ -17,6 +17,7 @@ what dividing the pot pro rata to the amounts asked would have given.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 
 from sqlalchemy import select
@@ -32,7 +33,7 @@ from ..core.transitions import compare_and_set
 from ..extensions import db
 from ..strategy.budget import to_pence
 from .models import ROUND_STATES, Bid, BidCriterion, BidEvidence, BidRound, BidRoundMove, BidScore
-from .services import budget_money, is_officer, is_partner
+from .services import budget_money, is_officer, is_partner, save_project, set_funding
 
 # Kinds of evidence a bid may cite (each registered in ``engage.core.registry.links`` by the
 # capability that owns it); a kind nobody registered is simply not offered.
@@ -116,12 +117,35 @@ def move(actor, rnd: BidRound, action: str, expected_state: str, reason: str = "
     if action == "decide":
         for row in ranking(rnd).rows:
             row.bid.awarded = row.ranked
+        _fund_projects(actor, rnd)
     done = BidRoundMove(round=rnd, actor_id=actor.id, action=action, from_state=step.source, to_state=step.target, reason=reason)
     db.session.add(done)
     record(actor, "update", rnd, f"{rnd.title}: {step.label.lower()} ({ROUND_STATES[step.source]} to {ROUND_STATES[step.target]})",
            {"state": [step.source, step.target], "reason": reason})
     db.session.flush()
     return done
+
+
+def _fund_projects(actor, rnd: BidRound) -> None:
+    """The board's decision made real: each bid awarded money becomes a funded project of the
+    round's programme (its partnership, organisation, title and summary), given what it was
+    awarded for the round's year on the budget, where its spend is then tracked. The year's
+    allocation is checked as for any project: a decision that would give out more than is
+    left of it is refused, saying how much is left. The exit strategy is for the project's
+    lead to write (a blank one is flagged on the project's page)."""
+    for bid in rnd.bids:
+        if not bid.awarded or bid.project_id is not None:
+            continue
+        project = save_project(actor, None, {
+            "programme_id": rnd.programme_id, "partnership_id": bid.partnership_id,
+            "organisation_id": bid.organisation_id, "name": bid.title,
+            "summary": bid.summary or f"Funded from the bid round “{rnd.title}”."})
+        try:
+            set_funding(actor, project, rnd.year, Decimal(bid.awarded) / 100)
+        except RuleError as error:
+            raise RuleError(f"The decision cannot be recorded. {error}") from error
+        bid.project = project
+    db.session.flush()
 
 
 # ---- criteria, assessors, bids -------------------------------------------------------------

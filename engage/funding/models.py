@@ -170,11 +170,14 @@ class Bid(db.Model):
     summary: Mapped[str] = mapped_column(Text, default="")
     requested: Mapped[int] = mapped_column(BigInteger)  # pence
     awarded: Mapped[int | None] = mapped_column(BigInteger)  # pence, set when the round is decided
+    # The funded project the bid became when its round was decided (bids awarded money only).
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("funded_project.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     round = relationship("BidRound", back_populates="bids")
     partnership = relationship("Partnership")
     organisation = relationship("Organisation")
+    project = relationship("FundedProject")
     scores = relationship("BidScore", back_populates="bid", cascade="all, delete-orphan")
     evidence = relationship("BidEvidence", back_populates="bid", order_by="BidEvidence.id", cascade="all, delete-orphan")
 

@@ -111,24 +111,41 @@ def get_for_view(user, report_id) -> FindingsReport:
     return report
 
 
-def load_for_page(report: FindingsReport) -> FindingsReport:
-    """Load what the report's page shows with a fixed number of queries, whatever the number
-    of findings and recommendations: each key finding's question with its consultation and
-    its figures (the headline figure reads each figure's option and segment), and each
-    recommendation's published responses with their updates and partnerships."""
+def _page_loads() -> list:
+    """Loader options for what the report's page shows, a fixed number of queries whatever
+    the number of findings and recommendations: the author organisation with the report;
+    each key finding's question with its consultation and its figures (the headline figure
+    reads each figure's option and segment); the recommendations; the published responses
+    with their updates and partnerships (the page finds each recommendation's responses
+    among them, so ``Recommendation.responses`` is not loaded a second time)."""
     from sqlalchemy.orm import joinedload
 
     from ..consultations.models import ResultFigure
     from .models import Recommendation, ReportFinding, Response
 
     figures = selectinload(Question.figures).options(joinedload(ResultFigure.option), joinedload(ResultFigure.segment))
-    db.session.scalars(select(FindingsReport).where(FindingsReport.id == report.id).options(
+    return [
+        joinedload(FindingsReport.organisation),
         selectinload(FindingsReport.findings).selectinload(ReportFinding.question).options(
             joinedload(Question.consultation), figures),
-        selectinload(FindingsReport.recommendations).selectinload(Recommendation.responses).options(
-            selectinload(Response.updates), joinedload(Response.partnership)),
+        selectinload(FindingsReport.recommendations),
         selectinload(FindingsReport.responses).options(selectinload(Response.updates), joinedload(Response.partnership)),
-    )).all()
+    ]
+
+
+def get_for_page(report_id) -> FindingsReport:
+    """The report (404 if there is none) with what its page shows, in one pass
+    (``_page_loads``): who may see it is checked after (``withdrawn_notice``, ``check_view``)."""
+    report_id = to_id(report_id)
+    report = db.session.get(FindingsReport, report_id, options=_page_loads()) if report_id else None
+    if report is None:
+        not_found("There is no findings report with that number.")
+    return report
+
+
+def check_view(user, report: FindingsReport) -> FindingsReport:
+    if not can_view(user, report):
+        not_found("There is no findings report with that number.")
     return report
 
 
@@ -144,8 +161,9 @@ class WithdrawnNotice:
 def withdrawn_notice(user, report_id) -> WithdrawnNotice | None:
     """A notice in place of a published report that has been withdrawn, for the people who
     could read it while it was out (so a link in a newsletter or feed reader does not just
-    break). None when the person may see the report itself, or it was never out."""
-    report = _get(report_id)
+    break). None when the person may see the report itself, or it was never out.
+    ``report_id`` may be the report itself, already loaded."""
+    report = report_id if isinstance(report_id, FindingsReport) else _get(report_id)
     if report.state != "withdrawn" or report.published_at is None or can_view(user, report):
         return None
     if not (report.visibility == "public" or (report.visibility == "partners" and _signed_in(user))):

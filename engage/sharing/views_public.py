@@ -91,15 +91,18 @@ def embed():
 @bp.route("/findings/<int:report_id>")
 def report(report_id):
     catch_up()
-    notice = services.withdrawn_notice(current_user, report_id)
+    # The report with what its page shows, loaded once (not once to check and again to show).
+    item = services.get_for_page(report_id)
+    notice = services.withdrawn_notice(current_user, item)
     if notice is not None:
         # 410 Gone: it was here and is not coming back, said in words on the page.
         return render_template("sharing/withdrawn.html", notice=notice), 410
-    item = services.load_for_page(services.get_for_view(current_user, report_id))
+    services.check_view(current_user, item)
     today = clock.today()
     by_key = {(r.partnership_id, r.recommendation_id): r for r in item.responses}
-    answerable = {p.id for p in responses.partnerships_to_answer(current_user, item)}
-    drafts = responses.drafts_of(item, answerable)   # only for those who answer for the partnership
+    answerable = {p.id for p in responses.partnerships_to_answer(current_user, item)} if current_user.is_authenticated else set()
+    # Drafts only for those who answer for a partnership (nobody else's page reads them).
+    drafts = responses.drafts_of(item, answerable) if answerable else {}
     staff = bool(workflow.roles_for(current_user, item)) or (current_user.is_authenticated and current_user.role == OFFICER)
     return render_template(
         "sharing/report.html", report=item, public=services.is_public(item, current_user), today=today,

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from flask import abort
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from ..consultations import services as consultations
 from ..core import audit, concurrency
@@ -80,18 +81,28 @@ def get_for_handout(user, survey_id) -> Survey:
     return survey
 
 
+# Loader options are immutable: built once (on first use, once every model is mapped), not on
+# every page of the journey.
+_LOADS: dict[str, tuple] = {}
+
+
+def _with_consultation() -> tuple:
+    found = _LOADS.get("consultation")
+    if found is None:
+        found = _LOADS["consultation"] = (joinedload(Survey.consultation),)
+    return found
+
+
 def get_for_answering(user, survey_id, *, with_structure: bool = True) -> Survey:
     """``get_for_public`` for the answering journey: the survey with its consultation (one
     query) and its structure (sections, questions, options, conditions) from the snapshot
     kept per process for the row's ``structure_version``. ``with_structure=False`` (the
     start page as it is shown) loads the survey and its consultation only: loading 18
     questions and their options was most of that page's work, for nothing it shows."""
-    from sqlalchemy.orm import joinedload
-
     from . import snapshot
 
     number = to_id(survey_id)
-    survey = db.session.get(Survey, number, options=[joinedload(Survey.consultation)]) if number else None
+    survey = db.session.get(Survey, number, options=_with_consultation()) if number else None
     if survey is None or not consultations.can_view(user, survey.consultation):
         not_found("There is no survey with that number.")
     if with_structure:

@@ -11,16 +11,22 @@ from ..core.content import Text, TranslatableKind
 from ..extensions import db
 from .builder import can_manage
 from .models import Survey
-from .structure import ordered_questions, preload
+from . import snapshot
 
 
 def texts(survey_id: int) -> list[Text]:
     survey = db.session.get(Survey, survey_id)
     if survey is None:
         return []
-    # The sections, questions and answers in two queries, not one per question (the start
-    # page asks whether each offered language is complete: bench/pages.py, 26 -> 7 queries).
-    preload(survey)
+    # The sections, questions and answers from the structure snapshot kept for the survey's
+    # structure_version (engage/surveys/snapshot.py): the start page asks whether each offered
+    # language is complete, and building the structure as ORM objects for that was most of
+    # its work (issue 21). Unflushed changes are flushed first, so they move the version on
+    # and the snapshot read is this transaction's own.
+    session = db.session()
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    snap = snapshot.structure_of(survey)
     found = [
         Text(survey, "title", "Survey title"),
         Text(survey, "introduction", "Introduction on the start page", multiline=True),
@@ -28,10 +34,10 @@ def texts(survey_id: int) -> list[Text]:
         Text(survey, "paper_copies", "Where to get a paper copy"),
         Text(survey, "paper_return", "Where to return a paper copy"),
     ]
-    for number, section in enumerate(sorted(survey.sections, key=lambda s: s.position), start=1):
+    for number, section in enumerate(snap.sections, start=1):
         found.append(Text(section, "title", f"Section {number}: title"))
         found.append(Text(section, "intro", f"Section {number}: introduction", multiline=True))
-    for number, question in enumerate(ordered_questions(survey), start=1):
+    for number, question in enumerate(snap.questions, start=1):
         found.append(Text(question, "text", f"Question {number}"))
         found.append(Text(question, "hint", f"Question {number}: hint", multiline=True))
         for n, option in enumerate(question.choices(), start=1):

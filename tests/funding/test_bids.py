@@ -226,3 +226,44 @@ def test_a_coordinator_of_the_round_s_partnership_sets_its_criteria(app, users):
                                                                          ("Innovation", 1), ("Levers other money", 1)]
     with pytest.raises(RuleError, match="from 0 to 100"):
         bids.save_criterion(coordinator, rnd, None, {"name": "Too heavy", "weight": 101})
+
+
+def test_the_decision_makes_each_funded_bid_a_project_with_its_money(scored, login):
+    """The board's decision is not the end: each bid awarded money becomes a funded project of
+    the programme, with what it was awarded on the round's year of the budget; a bid given
+    nothing does not. A decision the year's allocation cannot cover is refused in words and
+    changes nothing."""
+    from engage.funding import services
+    from engage.funding.models import FundedProject
+
+    officer, rnd = scored["officer"], scored["round"]
+    one, two, three = scored["bids"]
+    bids.move(officer, rnd, "rank", "scoring")
+    db.session.commit()
+    # The year's allocation is nearly used up by a project funded earlier: refused, nothing moves.
+    earlier = support.project(officer, rnd.programme, "Earlier project", one.partnership, {2007: 5_376_000})
+    db.session.commit()
+    with pytest.raises(RuleError, match=r"The decision cannot be recorded\. That is £392 more than is left"):
+        bids.move(officer, rnd, "decide", "ranked", "Board, 9 November")
+    db.session.rollback()
+    rnd = db.session.get(BidRound, rnd.id)
+    assert rnd.state == "ranked" and all(b.awarded is None and b.project_id is None for b in rnd.bids)
+    assert db.session.scalar(db.select(db.func.count()).select_from(FundedProject)) == 1
+    # With room in the year, the decision funds bids two and one (500 each); three gets nothing.
+    services.set_funding(officer, db.session.get(FundedProject, earlier.id), 2007, 0)
+    bids.move(officer, rnd, "decide", "ranked", "Board, 9 November")
+    db.session.commit()
+    made = {b.title: b.project for b in rnd.bids}
+    assert made["Bid three"] is None
+    for title in ("Bid one", "Bid two"):
+        project = made[title]
+        bid = next(b for b in rnd.bids if b.title == title)
+        assert (project.name, project.programme_id, project.partnership_id, project.organisation_id) == \
+            (title, rnd.programme_id, bid.partnership_id, bid.organisation_id)
+        assert [(y.year, y.line.annual_budget) for y in project.years] == [(2007, 50_000)]
+    assert services.allocated(rnd.programme, 2007) == 100_000
+    client = login("officer")
+    page = client.get(f"/funding/bids/{two.id}").get_data(as_text=True)
+    assert f'href="/funding/projects/{made["Bid two"].id}"' in page and "Funded project" in page
+    project_page = client.get(f"/funding/projects/{made['Bid one'].id}").get_data(as_text=True)
+    assert "Bid one" in project_page and "£500" in project_page

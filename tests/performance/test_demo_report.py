@@ -150,6 +150,20 @@ def _a_period_links_to_the_money_for_its_quarter(client):
     assert linked >= 1
 
 
+def _residents_find_the_performance_pages(client):
+    """Linked from the strategy page, and from each monitored indicator's page to its target;
+    an indicator with no monitoring level is not on the ladder and links nowhere."""
+    from engage.partnership.models import Indicator
+
+    assert 'href="/performance"' in client.get("/strategy").get_data(as_text=True)
+    monitored = services.targets()[0]
+    page = client.get(f"/strategy/indicators/{monitored.id}").get_data(as_text=True)
+    assert f'href="/performance/targets/{monitored.id}"' in page
+    unmonitored = db.session.scalar(select(Indicator).where(Indicator.monitoring_level.is_(None)))
+    if unmonitored is not None:
+        assert "/performance/targets/" not in client.get(f"/strategy/indicators/{unmonitored.id}").get_data(as_text=True)
+
+
 def test_the_halton_demo(halton, client):
     """One load of the demo (loading it is the slow part) for every check above, in order."""
     _a_target_at_each_stage_worked_out()
@@ -160,3 +174,4 @@ def test_the_halton_demo(halton, client):
     _a_stage_page_shows_what_residents_said_about_its_outcome(client)
     _a_period_links_to_the_money_for_its_quarter(client)
     _the_public_pages_read_plainly(client)
+    _residents_find_the_performance_pages(client)

@@ -75,6 +75,13 @@ def test_after_the_stated_days_the_address_is_deleted_and_the_failure_shown(app,
     answer_everything(world, report)
     mail.wait_idle(app)
     assert _contacts() == 1
+    login("officer")
+    subjects = {row.subject for row in db.session.scalars(select(OutboxMessage))}
+    page = client.get("/admin/background-work").get_data(as_text=True)
+    failing = page.split('id="mail-failing"', 1)[1].split("</table>", 1)[0]
+    assert subjects and all(subject in failing for subject in subjects)
+    assert "a resident" in failing and "resident.three@example.net" not in page
+    assert 'id="no-mail-given-up"' in page
     # Two days of failing later.
     db.session.execute(update(OutboxMessage.__table__).values(first_failed_at=utcnow() - timedelta(days=2, minutes=1)))
     db.session.commit()
@@ -86,8 +93,12 @@ def test_after_the_stated_days_the_address_is_deleted_and_the_failure_shown(app,
     assert report.residents_told == 0
     assert mail.summary()["given_up"] == waiting
     assert db.session.scalar(select(func.count()).where(OutboxMessage.to_address == "resident.three@example.net")) == 0
-    login("officer")
-    assert f"{waiting} given up after 2 days of trying" in client.get("/account").get_data(as_text=True)
+    account = client.get("/account").get_data(as_text=True)
+    assert f"{waiting} given up after 2 days of trying" in account and "See which emails and why" in account
+    page = client.get("/admin/background-work").get_data(as_text=True)
+    given_up = page.split('id="mail-given-up"', 1)[1].split("</table>", 1)[0]
+    assert all(subject in given_up for subject in subjects) and given_up.count("<tr") == waiting + 1
+    assert "resident.three@example.net" not in page and 'id="no-mail-failing"' in page
 
 
 def test_two_senders_at_once_send_each_message_exactly_once(app, world, smtp):
@@ -158,6 +169,27 @@ def test_the_send_mail_command(app, world, smtp, runner):
     assert result.exit_code == 0, result.output
     assert "Sent 1;" in result.output
     assert len(smtp.messages) == 1
+
+
+def test_purge_expired_deletes_staff_addresses_on_old_emails_and_keeps_the_key(app, world, smtp, runner):
+    app.config.update(ENGAGE_MAIL_BACKGROUND=False, ENGAGE_MAIL_KEEP_DAYS=90)
+    for n in (1, 2, 3):
+        mail.queue_mail(f"officer{n}@test.example", f"Report {n} is ready", "Body", key=f"ready:{n}")
+    db.session.commit()
+    assert mail.send_due()["sent"] == 3
+    rows = {row.key: row for row in db.session.scalars(select(OutboxMessage))}
+    rows["ready:1"].finished_at = utcnow() - timedelta(days=91)     # sent long ago
+    rows["ready:2"].finished_at = utcnow() - timedelta(days=89)     # not yet due to go
+    db.session.commit()
+    result = runner.invoke(args=["engage", "purge-expired"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    addresses = {row.key: row.to_address for row in db.session.scalars(select(OutboxMessage))}
+    assert addresses == {"ready:1": "", "ready:2": "officer2@test.example", "ready:3": "officer3@test.example"}
+    # The row (and its key) stays: the same email is still never stored or sent twice.
+    mail.queue_mail("officer1@test.example", "Report 1 is ready", "Body", key="ready:1")
+    db.session.commit()
+    assert mail.send_due()["sent"] == 0 and len(smtp.messages) == 3
 
 
 def test_every_workflow_email_is_keyed_by_its_move_and_stored_once(app, world, smtp):

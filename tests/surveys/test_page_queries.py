@@ -77,6 +77,11 @@ def test_the_start_page_of_a_survey_offered_in_welsh_runs_the_same_queries_for_2
         content.offer(None, KIND, survey_id, "cy")
         db.session.commit()
         assert content.offered_languages("survey", survey_id) == ["cy"]
-        counts.append(statements(client, f"/surveys/{survey_id}")[0])
+        seen: list[str] = []
+        counts.append(statements(client, f"/surveys/{survey_id}", seen)[0])
+        # Whether every text is translated is read against the structure snapshot kept for the
+        # survey's structure_version (engage/surveys/snapshot.py), not the ORM, once it is kept.
+        assert not [s for s in seen if "survey_question" in s or "survey_option" in s], seen
         consultation = db.session.get(Survey, survey_id).consultation
     assert counts[0] == counts[1], f"start page offered in Welsh: {counts[0]} statements for 2 questions, {counts[1]} for 14"
+    assert counts[1] <= 5, f"start page offered in Welsh: {counts[1]} statements"

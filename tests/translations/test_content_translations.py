@@ -150,3 +150,29 @@ def test_deleting_a_survey_deletes_its_translations(app, survey):
     db.session.commit()
     assert db.session.scalar(select(func.count(ContentTranslation.id))) == 0
     assert db.session.scalar(select(func.count(ContentLanguage.id))) == 0
+
+
+def test_the_start_page_offers_welsh_only_while_every_text_is_up_to_date(app, client, survey):
+    """The start page reads completeness from the survey's structure snapshot (kept per
+    structure_version, engage/surveys/snapshot.py) and the translations' fingerprints: an
+    answer's English changed, or a translation emptied, stops the Welsh link on the very next
+    visit, and translating it again brings it back."""
+    values = _translate_all(survey)
+    content.offer(None, KIND, survey.id, "cy")
+    db.session.commit()
+    welsh = "engage-survey-versions"   # the survey's own list of versions (only Welsh is offered)
+    assert welsh in client.get(f"/surveys/{survey.id}").text      # offered (and the snapshot kept)
+
+    sometimes = opt(survey.q["use"], "Sometimes")
+    sometimes.label = "Now and then"                                # an answer's English changes
+    db.session.commit()
+    assert welsh not in client.get(f"/surveys/{survey.id}").text
+    content.save(None, KIND, survey.id, "cy", {f"survey_option.{sometimes.id}.label": "Weithiau"})
+    db.session.commit()
+    assert welsh in client.get(f"/surveys/{survey.id}").text
+
+    key = f"survey.{survey.id}.title"                               # a translation emptied
+    assert key in values
+    content.save(None, KIND, survey.id, "cy", {key: ""})
+    db.session.commit()
+    assert welsh not in client.get(f"/surveys/{survey.id}").text
