@@ -44,6 +44,12 @@ How a new capability uses it::
 ``families_for_segments`` builds the families for segments with a ``dimension``, a ``label``
 and (for wards) whether the ward is a priority ward. Counts derived from hidden groups (a
 ward's responses on the activity page, a figure in a CSV export) must be hidden with them.
+
+Suppress the same people once. Figures one capability publishes and writes into another's
+records (a survey's results into the consultation database) go with the decisions taken for
+them (``ResultFigure.disclosure``), and the receiving side shows them as decided: a second,
+independent suppression picks other cells to hide, and the two together give hidden figures
+away (tests/integrity/test_survey_figures_in_consultation.py).
 """
 from __future__ import annotations
 

@@ -77,7 +77,9 @@ def republish_survey_results_command():
     """Write every published survey's results into its consultation again, from the responses
     counted now, each figure with the survey's own decision on what the public sees of it
     (engage/surveys/publishing.py). Results written by earlier versions carry no decision and
-    are suppressed a second time by the consultation database, which can pick other cells."""
+    are suppressed a second time by the consultation database, which can pick other cells.
+    Run it after changing ENGAGE_SUPPRESSION_THRESHOLD too: the decisions written are those
+    taken under the threshold of the day they were written."""
     from sqlalchemy import select
 
     from . import publishing
