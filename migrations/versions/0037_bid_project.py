@@ -16,7 +16,7 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('bid', schema=None) as batch_op:
+    with op.batch_alter_table('bid', schema=None, table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.add_column(sa.Column('project_id', sa.Integer(), nullable=True))
         batch_op.create_index('ix_bid_project_id', ['project_id'], unique=False)
         batch_op.create_foreign_key('fk_bid_project_id_funded_project', 'funded_project', ['project_id'], ['id'],
@@ -24,7 +24,7 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('bid', schema=None) as batch_op:
+    with op.batch_alter_table('bid', schema=None, table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.drop_constraint('fk_bid_project_id_funded_project', type_='foreignkey')
         batch_op.drop_index('ix_bid_project_id')
         batch_op.drop_column('project_id')
