@@ -20,7 +20,6 @@ Prints one JSON object per line.
 from __future__ import annotations
 
 import cProfile
-import json
 import logging
 import os
 import pstats
@@ -37,9 +36,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 REQUESTS = int(os.environ.get("BENCH_CPU_REQUESTS", 40))
 ROUNDS = int(os.environ.get("BENCH_CPU_ROUNDS", 5))
 
-
-def emit(obj: dict) -> None:
-    print(json.dumps(obj), flush=True)
+from pages import emit  # noqa: E402  (bench/ is on the path from here)
 
 
 def cpu_ms(get, n: int) -> float:
@@ -66,18 +63,11 @@ def bare_client():
 
 
 def main() -> int:
-    from pages import build_demo, find_pages
+    from pages import build_demo, demo_env, find_pages
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        env = dict(os.environ)
-        env.update({
-            "DATABASE_URL": f"sqlite:///{folder / 'engage.db'}", "SECRET_KEY": "bench-page-cpu",
-            "ENGAGE_INDEX_DIR": str(folder / "index"), "ENGAGE_UPLOAD_DIR": str(folder / "uploads"),
-            "ENGAGE_PUBLIC_URL": "http://localhost", "ENGAGE_ENV": "development",
-            "ENGAGE_SEARCH_BACKEND": "whoosh", "PYTHONPATH": str(ROOT),
-        })
-        env.pop("ENGAGE_INSTANCE", None)
+        env = demo_env(folder, "http://localhost", "bench-page-cpu")
         started = time.perf_counter()
         build_demo(env, folder / "build.log")
         pages, queries = find_pages(env)

@@ -175,6 +175,19 @@ def stop(proc: subprocess.Popen | None) -> None:
 
 # ---- the demo and its pages --------------------------------------------------------------
 
+def demo_env(folder: Path, public_url: str, secret: str) -> dict:
+    """The environment of an Engage whose database, index and uploads are in ``folder``."""
+    env = dict(os.environ)
+    env.update({
+        "DATABASE_URL": f"sqlite:///{folder / 'engage.db'}", "SECRET_KEY": secret,
+        "ENGAGE_INDEX_DIR": str(folder / "index"), "ENGAGE_UPLOAD_DIR": str(folder / "uploads"),
+        "ENGAGE_PUBLIC_URL": public_url, "ENGAGE_ENV": "development",
+        "ENGAGE_SEARCH_BACKEND": "whoosh", "PYTHONPATH": str(ROOT),
+    })
+    env.pop("ENGAGE_INSTANCE", None)
+    return env
+
+
 def build_demo(env: dict, log: Path) -> None:
     flask = [str(BIN / "flask"), "--app", "wsgi"]
     with log.open("ab") as out:
@@ -278,14 +291,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         port, bare_port = free_port(), free_port()
-        env = dict(os.environ)
-        env.update({
-            "DATABASE_URL": f"sqlite:///{folder / 'engage.db'}", "SECRET_KEY": "bench-pages",
-            "ENGAGE_INDEX_DIR": str(folder / "index"), "ENGAGE_UPLOAD_DIR": str(folder / "uploads"),
-            "ENGAGE_PUBLIC_URL": f"http://{HOST}:{port}", "ENGAGE_ENV": "development",
-            "ENGAGE_SEARCH_BACKEND": "whoosh", "PYTHONPATH": str(ROOT),
-        })
-        env.pop("ENGAGE_INSTANCE", None)
+        env = demo_env(folder, f"http://{HOST}:{port}", "bench-pages")
         started = time.perf_counter()
         build_demo(env, folder / "build.log")
         pages, queries = find_pages(env)

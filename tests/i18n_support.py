@@ -111,3 +111,28 @@ def _macro_strings(tokens: list[tuple[str, str]]) -> list[str]:
             if key in READ_KEYS and LETTER.search(value):
                 found.append(f"{key}: {value}")
     return found
+
+
+def assert_pages_in_welsh(client, pages: dict, strip: str = "<>", all_found: bool = False) -> None:
+    """``pages``: {path: (Welsh that must be there, [English that must not])}. Each English
+    phrase is first seen on the English page (so its absence in Welsh means something); then,
+    in Welsh, each page says lang="cy", shows its Welsh phrase and none of the English, and
+    notes none of the page's own words as shown in English (staff-written data may be).
+    ``all_found``: every page answers 200 in Welsh (a list that also checks error pages, such
+    as a bad filter's 400, leaves it off)."""
+    from flask import g
+
+    for path, (_welsh, english) in pages.items():
+        shown = client.get(path).text
+        missing = [phrase for phrase in english if phrase not in shown]
+        assert not missing, (path, missing)
+    client.get("/language/cy")
+    for path, (welsh, english) in pages.items():
+        page = client.get(path)
+        assert not all_found or page.status_code == 200, path
+        assert '<html lang="cy"' in page.text, path
+        assert welsh in page.text, (path, welsh)
+        left = [phrase for phrase in english if phrase in page.text]
+        assert not left, (path, left)
+        own = {m for m in (g.get("engage_untranslated") or ()) if any(m.startswith(e.strip(strip)) for e in english)}
+        assert not own, (path, own)

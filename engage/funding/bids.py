@@ -145,7 +145,6 @@ def _fund_projects(actor, rnd: BidRound) -> None:
         except RuleError as error:
             raise RuleError(f"The decision cannot be recorded. {error}") from error
         bid.project = project
-    db.session.flush()
 
 
 # ---- criteria, assessors, bids -------------------------------------------------------------

@@ -7,10 +7,10 @@ that slipped back to bare English, fails here and in tests/foundation/test_trans
 """
 from __future__ import annotations
 
-from flask import g
 from flask_babel import refresh
 
 from engage.core.errors import busy_response, error_response
+from tests.i18n_support import assert_pages_in_welsh
 
 # path: (Welsh that must be there, English that must not)
 PAGES = {
@@ -126,22 +126,7 @@ def _place_page() -> dict:
 
 def test_the_public_pages_residents_reach_most_are_in_welsh(seeded, client):
     pages = {**PAGES, **_public_report_page(), **_strategy_versions(), **_place_page()}
-    for path, (welsh, english) in pages.items():
-        # The phrases are really on the page in English (so their absence in Welsh means something).
-        shown = client.get(path).text
-        missing = [phrase for phrase in english if phrase not in shown]
-        assert not missing, (path, missing)
-    client.get("/language/cy")
-    for path, (welsh, english) in pages.items():
-        page = client.get(path)
-        assert '<html lang="cy"' in page.text, path
-        assert welsh in page.text, (path, welsh)
-        left = [phrase for phrase in english if phrase in page.text]
-        assert not left, (path, left)
-        # Nothing of the page's own words is noted as shown in English (staff-written data,
-        # such as consultation titles, may be; it is not the page's wording).
-        own = {m for m in (g.get("engage_untranslated") or ()) if any(m.startswith(e.strip("<>")) for e in english)}
-        assert not own, (path, own)
+    assert_pages_in_welsh(client, pages)
 
 
 def test_every_error_page_speaks_welsh_to_a_welsh_reader(app):

@@ -3,11 +3,11 @@ labels, the feedback form and its errors) come from the Welsh catalogue; the ent
 stay as written (English) until someone translates them."""
 from __future__ import annotations
 
-from flask import g
 from sqlalchemy import select
 
 from engage.extensions import db
 from engage.toolkit.models import ToolkitFeedback
+from tests.i18n_support import assert_pages_in_welsh
 
 # path: (Welsh that must be there, English that must not)
 PAGES = {
@@ -33,20 +33,7 @@ PAGES = {
 
 
 def test_the_public_toolkit_pages_are_in_welsh_around_english_entries(client, toolkit):
-    for path, (welsh, english) in PAGES.items():
-        shown = client.get(path).text
-        missing = [phrase for phrase in english if phrase not in shown]
-        assert not missing, (path, missing)  # the phrases are on the English page
-    client.get("/language/cy")
-    for path, (welsh, english) in PAGES.items():
-        page = client.get(path)
-        assert page.status_code == 200, path
-        assert '<html lang="cy"' in page.text, path
-        assert welsh in page.text, (path, welsh)
-        left = [phrase for phrase in english if phrase in page.text]
-        assert not left, (path, left)
-        own = {m for m in (g.get("engage_untranslated") or ()) if any(m.startswith(e.strip("<>, ")) for e in english)}
-        assert not own, (path, own)
+    assert_pages_in_welsh(client, PAGES, strip="<>, ", all_found=True)
     entry = client.get("/toolkit/focus-group").text
     assert "<h1 class=\"govuk-heading-xl\">Focus group</h1>" in entry  # the entry itself stays as written
 
