@@ -44,7 +44,7 @@ from sqlalchemy.dialects import postgresql as pg
 from sqlalchemy.orm import Session
 
 from ..extensions import NAMING_CONVENTION
-from .spec import Hit, IndexSpec, Results
+from .spec import Hit, IndexSpec, Results, shortened_message
 from .whoosh_backend import IndexUnavailable  # one exception for "the index cannot be written"
 
 log = logging.getLogger(__name__)
@@ -475,7 +475,7 @@ class PostgresBackend:
         message = None
         if len(text) > MAX_QUERY_LENGTH:
             text = text[:MAX_QUERY_LENGTH]
-            message = f"Your search was very long, so only the first {MAX_QUERY_LENGTH} characters were used."
+            message = shortened_message(MAX_QUERY_LENGTH)
         page = max(1, min(int(page or 1), 1000))
         facets = list(facets)
         highlight = [f for f in highlight if f in layout.stored]

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
+from ..core.i18n import gettext
+
 
 @dataclass
 class IndexSpec:
@@ -38,6 +40,12 @@ class Hit:
     fields: dict
     score: float
     highlights: dict[str, str]
+
+
+def shortened_message(limit: int) -> str:
+    """What a search says when only the first ``limit`` characters of what was typed were
+    used, in the reader's language (both backends say it the same way)."""
+    return gettext("Your search was very long, so only the first %(num)s characters were used.", num=f"{limit:,}")
 
 
 @dataclass

@@ -39,7 +39,7 @@ from whoosh.qparser import AndGroup, OrGroup, QueryParser
 from whoosh.query import Every, NullQuery
 
 from . import whoosh_query as wquery
-from .spec import Hit, IndexSpec, Results
+from .spec import Hit, IndexSpec, Results, shortened_message
 from .whoosh_store import IndexStore, RebuildRunning  # noqa: F401  (RebuildRunning re-exported)
 
 log = logging.getLogger(__name__)
@@ -708,7 +708,7 @@ class WhooshBackend:
         message = None
         if len(text) > MAX_QUERY_LENGTH:
             text = text[:MAX_QUERY_LENGTH]
-            message = f"Your search was very long, so only the first {MAX_QUERY_LENGTH} characters were used."
+            message = shortened_message(MAX_QUERY_LENGTH)
         allow = view.filter_mask(filters)
 
         def matched(q) -> np.ndarray:

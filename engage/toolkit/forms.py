@@ -6,7 +6,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from ..core.forms import EngageForm, MultiCheckboxField, VersionField
 from ..core.i18n import lazy_gettext as _l
-from .models import AUDIENCES, COSTS, GROUP_SIZES, KINDS, PURPOSE_HINTS, PURPOSES, TIMES
+from .models import AUDIENCES, COSTS, GROUP_SIZES, KINDS, PURPOSE_ANSWERS, PURPOSE_HINTS, PURPOSES, TIMES
 
 PURPOSE_CHOICES = [(k, f"{v}: {PURPOSE_HINTS[k]}") for k, v in PURPOSES.items()]
 METHODS_ONLY = "Methods only. Leave blank for a guide."
@@ -49,15 +49,16 @@ class EntryForm(EngageForm):
 
 
 class SuggestionForm(EngageForm):
-    title = StringField("Title", widget=GovTextInput(), validators=[InputRequired("Enter the title"), Length(max=120, message="Title must be 120 characters or fewer")])
-    summary = TextAreaField("Summary", description="One plain sentence, 200 characters or fewer.", widget=GovTextArea(),
-                            validators=[InputRequired("Enter the summary"), Length(max=200, message="Summary must be 200 characters or fewer")])
-    body = TextAreaField("Content", description="Change the text below. It uses Markdown: ## for a heading, - for a bullet.", widget=GovTextArea(),
-                         validators=[InputRequired("Enter the content"), Length(max=100_000, message="Content must be 100,000 characters or fewer")])
-    reason = TextAreaField("Why should it change?", description="For example, “The costs are out of date: rooms now cost about £60”.", widget=GovTextArea(),
-                           validators=[InputRequired("Say why it should change"), Length(max=1000, message="Your reason must be 1,000 characters or fewer")])
-    preview = SubmitField("Preview", widget=GovSubmitInput())
-    submit = SubmitField("Send suggestion", widget=GovSubmitInput())
+    # In the reader's language: practitioners of every partner suggest changes.
+    title = StringField(_l("Title"), widget=GovTextInput(), validators=[InputRequired(_l("Enter the title")), Length(max=120, message=_l("Title must be 120 characters or fewer"))])
+    summary = TextAreaField(_l("Summary"), description=_l("One plain sentence, 200 characters or fewer."), widget=GovTextArea(),
+                            validators=[InputRequired(_l("Enter the summary")), Length(max=200, message=_l("Summary must be 200 characters or fewer"))])
+    body = TextAreaField(_l("Content"), description=_l("Change the text below. It uses Markdown: ## for a heading, - for a bullet."), widget=GovTextArea(),
+                         validators=[InputRequired(_l("Enter the content")), Length(max=100_000, message=_l("Content must be 100,000 characters or fewer"))])
+    reason = TextAreaField(_l("Why should it change?"), description=_l("For example, “The costs are out of date: rooms now cost about £60”."), widget=GovTextArea(),
+                           validators=[InputRequired(_l("Say why it should change")), Length(max=1000, message=_l("Your reason must be 1,000 characters or fewer"))])
+    preview = SubmitField(_l("Preview"), widget=GovSubmitInput())
+    submit = SubmitField(_l("Send suggestion"), widget=GovSubmitInput())
 
 
 class DecisionForm(EngageForm):
@@ -92,12 +93,16 @@ class ChooserForm(FlaskForm):
     class Meta:
         csrf = False
 
-    purpose = RadioField("What do you want to achieve?", choices=[(k, PURPOSE_HINTS[k].capitalize()) for k in PURPOSES],
-                         widget=GovRadioInput(), validators=[InputRequired("Select what you want to achieve")])
-    audiences = MultiCheckboxField("Who do you need to reach?", description="Select all that apply. Leave blank if it is anyone.", choices=list(AUDIENCES.items()))
-    group_size = RadioField("How many people do you want to hear from?", choices=list(GROUP_SIZES.items()), widget=GovRadioInput(),
-                            validators=[InputRequired("Select how many people you want to hear from")])
-    time = RadioField("How long do you have, from planning to results?", choices=[("days", "A few days"), ("weeks", "A few weeks"), ("months", "A few months")],
-                      widget=GovRadioInput(), validators=[InputRequired("Select how long you have")])
-    budget = RadioField("What is your budget?", choices=list(COSTS.items()), widget=GovRadioInput(), validators=[InputRequired("Select your budget")])
-    submit = SubmitField("Show methods", widget=GovSubmitInput())
+    # In the reader's language: the chooser is public.
+    purpose = RadioField(_l("What do you want to achieve?"), choices=[(k, _l(v)) for k, v in PURPOSE_ANSWERS.items()],
+                         widget=GovRadioInput(), validators=[InputRequired(_l("Select what you want to achieve"))])
+    audiences = MultiCheckboxField(_l("Who do you need to reach?"), description=_l("Select all that apply. Leave blank if it is anyone."),
+                                   choices=[(k, _l(v)) for k, v in AUDIENCES.items()])
+    group_size = RadioField(_l("How many people do you want to hear from?"), choices=[(k, _l(v)) for k, v in GROUP_SIZES.items()],
+                            widget=GovRadioInput(), validators=[InputRequired(_l("Select how many people you want to hear from"))])
+    time = RadioField(_l("How long do you have, from planning to results?"),
+                      choices=[("days", _l("A few days")), ("weeks", _l("A few weeks")), ("months", _l("A few months"))],
+                      widget=GovRadioInput(), validators=[InputRequired(_l("Select how long you have"))])
+    budget = RadioField(_l("What is your budget?"), choices=[(k, _l(v)) for k, v in COSTS.items()], widget=GovRadioInput(),
+                        validators=[InputRequired(_l("Select your budget"))])
+    submit = SubmitField(_l("Show methods"), widget=GovSubmitInput())

@@ -40,9 +40,16 @@ PURPOSE_HINTS = {
     "collaborate": "plan and decide things together",
     "empower": "let people decide for themselves",
 }
+# The chooser's first question's answers, and how its results page says them back.
+PURPOSE_ANSWERS = {
+    "inform": N_("Tell people about a plan or decision"),
+    "consult": N_("Find out what people think"),
+    "involve": N_("Work with people to shape ideas"),
+    "collaborate": N_("Plan and decide things together"),
+    "empower": N_("Let people decide for themselves"),
+}
 GROUP_SIZES = {"small": N_("Up to 15 people"), "medium": N_("15 to 100 people"), "large": N_("More than 100 people")}
 TIMES = {"days": N_("Days"), "weeks": N_("Weeks"), "months": N_("Months")}
-TIME_HINTS = {"days": "a few days", "weeks": "a few weeks", "months": "a few months"}
 COSTS = {"low": N_("Under £500"), "medium": N_("£500 to £5,000"), "high": N_("Over £5,000")}
 
 # The front-matter fields of an entry besides title and summary, in FORMAT.md order.
@@ -51,7 +58,7 @@ LIST_FIELDS = ("purpose", "audiences", "skills", "related", "keywords")
 METHOD_ONLY = ("group_size", "time_needed", "cost", "skills", "accessibility")
 
 SOURCES = {"file": "From the file", "site": "Edited in the site"}
-SUGGESTION_STATUSES = {"pending": "Waiting for a decision", "accepted": "Accepted", "declined": "Declined"}
+SUGGESTION_STATUSES = {"pending": N_("Waiting for a decision"), "accepted": N_("Accepted"), "declined": N_("Declined")}
 
 
 class ToolkitEntry(Versioned, db.Model):

@@ -21,7 +21,7 @@ from ..accounts.roles import COORDINATOR, OFFICER, PRACTITIONER, VCS
 from ..core.params import Query
 from ..core import audit, concurrency, transitions, workflows
 from ..core.errors import RuleError, not_found
-from ..core.i18n import N_, gettext
+from ..core.i18n import N_, gettext, ngettext
 from ..core.params import to_id
 from ..core.models import utcnow
 from ..core.sanitise import clean_text
@@ -35,7 +35,6 @@ from .models import (
     LIST_FIELDS,
     META_FIELDS,
     PURPOSES,
-    TIME_HINTS,
     TIMES,
     SUGGESTION_STATUSES,
     ToolkitEntry,
@@ -704,9 +703,9 @@ SPECTRUM = list(PURPOSES)
 class Recommendation:
     entry: ToolkitEntry
     score: int
-    reason: str                 # every way it fits, in one sentence
+    reason: str                 # every way it fits: the sentences of ``fits`` one after another
     caution: str | None = None  # kept for callers; a recommendation never breaks an answer
-    fits: list[str] = field(default_factory=list)  # one line per answer: why it fits
+    fits: list[str] = field(default_factory=list)  # why it fits: one whole sentence per answer (one per group of people)
 
 
 @dataclass
@@ -720,27 +719,77 @@ class Widening:
     """If one answer changed, this many more methods would fit."""
     answer: str      # the form field to change
     value: str       # its new value
-    text: str        # e.g. "a budget of £500 to £5,000"
+    text: str        # the link's words in the reader's language, e.g. "With a budget of £500 to £5,000"
     more: int
 
 
-PURPOSE_GERUNDS = {
-    "inform": "telling people about a plan or decision",
-    "consult": "finding out what people think",
-    "involve": "working with people to shape ideas",
-    "collaborate": "planning and deciding things together",
-    "empower": "letting people decide for themselves",
+# Why a method fits, one whole sentence per answer (marked for the catalogue and translated
+# where they are made): never built from pieces, so each language words them its own way.
+GOOD_FOR = {
+    "inform": N_("Good for telling people about a plan or decision."),
+    "consult": N_("Good for finding out what people think."),
+    "involve": N_("Good for working with people to shape ideas."),
+    "collaborate": N_("Good for planning and deciding things together."),
+    "empower": N_("Good for letting people decide for themselves."),
 }
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _join(words: list[str]) -> str:
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
+WORKS_WITH = {
+    "residents": N_("Works well with residents."),
+    "young-people": N_("Works well with young people."),
+    "older-people": N_("Works well with older people."),
+    "families": N_("Works well with families."),
+    "businesses": N_("Works well with businesses."),
+    "vcs-groups": N_("Works well with voluntary and community groups."),
+    "service-users": N_("Works well with service users."),
+    "seldom-heard": N_("Works well with people who are seldom heard."),
+    "disabled-people": N_("Works well with disabled people."),
+    "minority-ethnic-communities": N_("Works well with minority ethnic communities."),
+    "staff-and-partners": N_("Works well with staff and partners."),
+}
+SUITS = {
+    "small": N_("Suits up to 15 people."),
+    "medium": N_("Suits 15 to 100 people."),
+    "large": N_("Suits more than 100 people."),
+}
+# (time it needs, within the time you have with some to spare)
+TAKES = {
+    ("days", False): N_("Can be done in a few days."),
+    ("days", True): N_("Can be done in a few days, well within your time."),
+    ("weeks", False): N_("Can be done in a few weeks."),
+    ("weeks", True): N_("Can be done in a few weeks, well within your time."),
+    ("months", False): N_("Can be done in a few months."),
+}
+# (what it costs, less than your budget)
+COSTS_SENTENCES = {
+    ("low", False): N_("Costs under £500."),
+    ("low", True): N_("Costs under £500, less than your budget."),
+    ("medium", False): N_("Costs £500 to £5,000."),
+    ("medium", True): N_("Costs £500 to £5,000, less than your budget."),
+    ("high", False): N_("Costs over £5,000."),
+}
+# The one change to an answer that would show more methods: the link's whole words.
+WIDER = {
+    ("budget", "medium"): N_("With a budget of £500 to £5,000"),
+    ("budget", "high"): N_("With a budget of over £5,000"),
+    ("time", "weeks"): N_("With a few weeks to plan and run it"),
+    ("time", "months"): N_("With a few months to plan and run it"),
+    ("group_size", "small"): N_("With up to 15 people"),
+    ("group_size", "medium"): N_("With 15 to 100 people"),
+    ("group_size", "large"): N_("With more than 100 people"),
+    ("audiences", ""): N_("With no particular group of people"),
+}
+WRITTEN_FOR = {
+    "residents": N_("Written for working with residents."),
+    "young-people": N_("Written for working with young people."),
+    "older-people": N_("Written for working with older people."),
+    "families": N_("Written for working with families."),
+    "businesses": N_("Written for working with businesses."),
+    "vcs-groups": N_("Written for working with voluntary and community groups."),
+    "service-users": N_("Written for working with service users."),
+    "seldom-heard": N_("Written for working with people who are seldom heard."),
+    "disabled-people": N_("Written for working with disabled people."),
+    "minority-ethnic-communities": N_("Written for working with minority ethnic communities."),
+    "staff-and-partners": N_("Written for working with staff and partners."),
+}
 
 
 def _misfits(entry: ToolkitEntry, purpose: str, audiences: list[str], group_size: str, time_available: str, budget: str) -> list[str]:
@@ -768,18 +817,16 @@ def choose(purpose: str, audiences: list[str], group_size: str, time_available: 
     for entry in all_entries("method"):
         if _misfits(entry, purpose, audiences, group_size, time_available, budget):
             continue
-        fits = [f"Good for {PURPOSE_GERUNDS[purpose]}."]
-        if audiences:
-            fits.append(f"Works well with {_join([AUDIENCES[a].lower() for a in audiences])}.")
-        fits.append(f"Suits {GROUP_SIZES[group_size].lower()}.")
-        fits.append(f"Can be done in {TIME_HINTS[entry.time_needed]}{'' if entry.time_needed == time_available else ', well within your time'}.")
-        fits.append(f"Costs {COSTS[entry.cost].lower()}{'' if entry.cost == budget else ', less than your budget'}.")
+        fits = [gettext(GOOD_FOR[purpose])]
+        fits += [gettext(WORKS_WITH[a]) for a in audiences]
+        fits.append(gettext(SUITS[group_size]))
+        fits.append(gettext(TAKES[(entry.time_needed, entry.time_needed != time_available)]))
+        fits.append(gettext(COSTS_SENTENCES[(entry.cost, entry.cost != budget)]))
         # Best fit first: its main purpose is yours, then the quicker and cheaper.
         score = 10 + (3 if (entry.purpose or [None])[0] == purpose else 0)
         score += 2 * (SCALE["time_needed"].index(time_available) - SCALE["time_needed"].index(entry.time_needed))
         score += 2 * (SCALE["cost"].index(budget) - SCALE["cost"].index(entry.cost))
-        reason = _join([f[:-1][:1].lower() + f[:-1][1:] for f in fits])
-        picks.append(Recommendation(entry=entry, score=score, reason=_capital(reason) + ".", fits=fits))
+        picks.append(Recommendation(entry=entry, score=score, reason=" ".join(fits), fits=fits))
     picks.sort(key=lambda r: (-r.score, r.entry.title.lower()))
     return picks[:limit]
 
@@ -789,22 +836,33 @@ def widen(purpose: str, audiences: list[str], group_size: str, time_available: s
     now = len(choose(purpose, audiences, group_size, time_available, budget, limit=1000))
     options = []
     for value in SCALE["cost"][SCALE["cost"].index(budget) + 1:][:1]:
-        options.append(("budget", value, f"a budget of {COSTS[value].lower()}", dict(budget=value)))
+        options.append(("budget", value, dict(budget=value)))
     for value in SCALE["time_needed"][SCALE["time_needed"].index(time_available) + 1:][:1]:
-        options.append(("time", value, f"{TIME_HINTS[value]} to plan and run it", dict(time_available=value)))
+        options.append(("time", value, dict(time_available=value)))
     for value in SCALE["group_size"]:
         if value != group_size:
-            options.append(("group_size", value, GROUP_SIZES[value].lower(), dict(group_size=value)))
+            options.append(("group_size", value, dict(group_size=value)))
     if audiences:
-        options.append(("audiences", "", "no particular group of people", dict(audiences=[])))
+        options.append(("audiences", "", dict(audiences=[])))
     out = []
-    for answer, value, text, change in options:
+    for answer, value, change in options:
         args = dict(purpose=purpose, audiences=audiences, group_size=group_size, time_available=time_available, budget=budget)
         args.update(change)
         more = len(choose(limit=1000, **args)) - now
         if more > 0:
-            out.append(Widening(answer, value, text, more))
+            out.append(Widening(answer, value, gettext(WIDER[(answer, value)]), more))
     return out
+
+
+def _written_for(audiences: list[str]) -> str:
+    """Why a guide is offered: the one group it was written for, in a whole sentence, or the
+    groups listed after a whole sentence (a plain list after a colon: no "and", whose
+    grammar differs between languages, such as Welsh's mutation after "a")."""
+    if len(audiences) == 1:
+        return gettext(WRITTEN_FOR[audiences[0]])
+    names = [gettext(AUDIENCES[a]).lower() for a in audiences]
+    return gettext("Written for working with the groups you chose: %(groups)s.",
+                   groups=", ".join(names))
 
 
 def matching_guides(audiences: list[str], picks: list[Recommendation], purpose: str, limit: int = 4) -> list[GuidePick]:
@@ -821,9 +879,9 @@ def matching_guides(audiences: list[str], picks: list[Recommendation], purpose: 
         if not for_them and not votes:
             continue
         if for_them:
-            reason = f"Written for working with {_join([AUDIENCES[a].lower() for a in for_them])}."
+            reason = _written_for(for_them)
         else:
-            reason = f"Recommended by {votes} of the methods above." if votes > 1 else "Recommended by one of the methods above."
+            reason = ngettext("Recommended by one of the methods above.", "Recommended by %(num)s of the methods above.", votes)
         fits_purpose = purpose in (guide.purpose or []) or not guide.purpose
         ranked.append((-(10 * len(for_them) + votes + (1 if fits_purpose else 0)), guide.title.lower(), GuidePick(guide, reason)))
     ranked.sort(key=lambda r: (r[0], r[1]))

@@ -29,7 +29,7 @@ from .models import (
     GROUP_SIZES,
     KIND_PLURALS,
     METHOD_ONLY,
-    PURPOSE_HINTS,
+    PURPOSE_ANSWERS,
     PURPOSES,
     SOURCES,
     TIMES,
@@ -45,7 +45,7 @@ LABELS = {"purpose": PURPOSES, "audiences": AUDIENCES, "group_size": GROUP_SIZES
 @bp.app_context_processor
 def toolkit_labels():
     return {"toolkit_labels": LABELS, "facet_labels": services.FACET_LABELS, "facet_values": services.FACET_VALUES,
-            "purpose_hints": PURPOSE_HINTS, "kind_plurals": KIND_PLURALS}
+            "purpose_answers": PURPOSE_ANSWERS, "kind_plurals": KIND_PLURALS}
 
 
 # ---- finding things ----------------------------------------------------------------------
@@ -174,7 +174,7 @@ def suggest(slug):
                 attach_error(form, error)
             else:
                 db.session.commit()
-                flash("Thank you. Your suggestion has been sent to the partnership officers. You can see what happens to it on this page.", "success")
+                flash(gettext("Thank you. Your suggestion has been sent to the partnership officers. You can see what happens to it on this page."), "success")
                 return redirect(url_for("toolkit.my_suggestions"))
     status = 400 if form.errors or form.form_errors else 200
     return render_template("toolkit/suggest.html", entry=entry, form=form, preview=preview), status

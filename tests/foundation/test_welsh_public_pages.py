@@ -71,6 +71,14 @@ PAGES = {
         "Some pages use words from local government", "The number of people who answered a question",
         "Margin of error", "Cross-cutting theme", ">Tell us<"]),
     "/have-your-say?postcode=WA7": ("Rhowch y cod post llawn", ["Enter the full postcode", "alone covers more than one ward"]),
+    "/how-we-work-out-the-numbers": ("Sut rydym yn cyfrifo’r ffigurau hyn", [
+        "How we work out these numbers", "how sure each figure is", "Who the figures are about", "Percentages and the base",
+        "out of the", "Rounding", "A half always goes up", "Ranges", "Wilson method", "Weighting", "effective base",
+        "Differences between groups", "significant difference", "Small groups", "Tell us", "what words mean"]),
+    "/consultations/open-data": ("Data agored ymgynghoriadau", [
+        "Consultation open data", "download and use for free", "Download public consultations as CSV",
+        "one row per consultation", "Download public consultations as JSON", "For people who write software",
+        "The same data is in the", "Key findings are added"]),
     "/no-such-page": ("Heb ddod o hyd i’r dudalen", [
         "Page not found", "If you typed the web address", "You can:", "home page", "contact us", "Error code",
         "quote this reference"]),
@@ -94,6 +102,32 @@ def _public_report_page() -> dict:
         "Responses from each partnership", "Published ", "This is demo data", "Each partnership named below",
         "Overdue actions", ">Answered<", "Owner: ", "Last changed", "No response yet", "See all the results",
         "Evidence from the question", "Partnerships that must respond", ">Action planned.<"])}
+
+
+def _results_pages() -> dict:
+    """A public consultation page whose published results have figures (tables, charts and the
+    notes around them), and the printable poster of the demo's open survey."""
+    from sqlalchemy import select
+
+    from engage.consultations.models import Consultation, Question, ResultFigure
+    from engage.extensions import db
+    from engage.surveys.models import Survey
+
+    with_figures = db.session.scalars(select(Consultation).join(Question, Question.consultation_id == Consultation.id)
+                                      .join(ResultFigure, ResultFigure.question_id == Question.id)
+                                      .order_by(Consultation.id)).unique().all()
+    consultation_id = next(c.id for c in with_figures if c.visibility == "public" and c.status == "results-published")
+    survey_id = db.session.scalar(select(Survey.id).join(Consultation, Consultation.id == Survey.consultation_id)
+                                  .where(Consultation.is_demo.is_(True), Survey.closes_at.isnot(None)).order_by(Survey.id))
+    return {
+        f"/consultations/{consultation_id}": ("Sut rydym yn cyfrifo’r ffigurau hyn", [
+            "How we work out these numbers", "the base, rounding and hidden figures",
+            "the percentage giving each answer, with the number of people in brackets", "(people who answered)",
+            ">Answer<", "Figures for: "]),
+        f"/surveys/{survey_id}/poster": ("Dywedwch wrthym beth rydych yn ei feddwl", [
+            "Tell us what you think", "Scan the code with your phone", "Print this page to put it up",
+            "Back to the survey", "QR code that opens", "Open until", ">Have your say<"]),
+    }
 
 
 def _strategy_versions() -> dict:
@@ -125,7 +159,7 @@ def _place_page() -> dict:
 
 
 def test_the_public_pages_residents_reach_most_are_in_welsh(seeded, client):
-    pages = {**PAGES, **_public_report_page(), **_strategy_versions(), **_place_page()}
+    pages = {**PAGES, **_public_report_page(), **_strategy_versions(), **_place_page(), **_results_pages()}
     assert_pages_in_welsh(client, pages)
 
 

@@ -34,7 +34,7 @@ def test_answers_lead_to_fitting_methods(toolkit, answers, top, expected_in_top)
     for r in result:
         assert r.entry.kind == "method"
         _assert_fits_every_answer(r.entry, purpose, audiences, size, time, budget)
-        assert r.reason.endswith(".") and len(r.fits) == (5 if audiences else 4)
+        assert r.reason.endswith(".") and len(r.fits) == 4 + len(audiences) and r.reason == " ".join(r.fits)
     assert [r.score for r in result] == sorted((r.score for r in result), reverse=True)
 
 
@@ -85,8 +85,8 @@ def test_young_people_on_a_small_budget_get_methods_and_the_young_people_guide(t
 def test_reasons_say_why(toolkit):
     result = picks("consult", ["seldom-heard"], "small", "weeks", "medium")
     focus = next(r for r in result if r.entry.slug == "focus-group")
-    assert focus.reason == ("Good for finding out what people think, works well with people who are seldom heard, "
-                            "suits up to 15 people, can be done in a few weeks and costs £500 to £5,000.")
+    assert focus.reason == ("Good for finding out what people think. Works well with people who are seldom heard. "
+                            "Suits up to 15 people. Can be done in a few weeks. Costs £500 to £5,000.")
 
 
 def test_methods_that_cost_or_take_too_much_are_left_out(toolkit):
