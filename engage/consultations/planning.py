@@ -31,6 +31,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
 from ..core import disclosure
+from ..core.i18n import gettext
 from ..extensions import db
 from ..partnership.models import Area
 from ..partnership.services import place_scope
@@ -361,27 +362,35 @@ def activity_chart(report: ActivityReport, measure: str):
     column of the table with the same words and the same figures: "consultations" is the
     number of consultations reaching the ward; "responses" is responses per 1,000 residents,
     "not known" where no consultation reaching the ward has a number of responses."""
+    # Whole sentences from the catalogue, in the reader's language (never pieces joined).
     if measure == "consultations":
         values = [(w, float(w.reaching)) for w in report.wards]
-        title, axis = "Consultations reaching each ward", "Consultations reaching the ward"
+        title, axis = gettext("Consultations reaching each ward"), gettext("Consultations reaching the ward")
+        description = (gettext("Bar chart of consultations reaching the ward over the last 12 months, with priority wards "
+                               "in a different colour and labelled. The table that follows gives the same figures.")
+                       if report.has_priority else
+                       gettext("Bar chart of consultations reaching the ward over the last 12 months. The table that "
+                               "follows gives the same figures."))
 
         def text(value):
             return f"{int(value):,}"
     else:
         values = [(w, w.responses_per_1000) for w in report.wards]
-        title, axis = "Responses per 1,000 residents by ward", "Responses per 1,000 residents"
+        title, axis = gettext("Responses per 1,000 residents by ward"), gettext("Responses per 1,000 residents")
+        description = (gettext("Bar chart of responses per 1,000 residents over the last 12 months, with priority wards "
+                               "in a different colour and labelled. The table that follows gives the same figures.")
+                       if report.has_priority else
+                       gettext("Bar chart of responses per 1,000 residents over the last 12 months. The table that "
+                               "follows gives the same figures."))
 
         def text(value):
-            return "not known" if value is None else f"{value:,.1f}"
+            return gettext("not known") if value is None else f"{value:,.1f}"
     top = max((v for _, v in values if v is not None), default=0.0)
     groups = []
     for ward, value in values:
-        label = f"{ward.name} (priority ward)" if ward.priority else ward.name
-        shown = "hidden: too few people to show" if measure != "consultations" and ward.suppressed else text(value)
+        label = gettext("%(ward)s (priority ward)", ward=ward.name) if ward.priority else ward.name
+        shown = gettext("hidden: too few people to show") if measure != "consultations" and ward.suppressed else text(value)
         groups.append(Group(label, [Bar(value, "bar--priority" if ward.priority else "bar", shown)]))
-    legend = [("Priority ward", "bar--priority"), ("Other ward", "bar")] if report.has_priority else None
-    description = (f"Bar chart of {axis[0].lower() + axis[1:]} over the last 12 months"
-                   f"{', with priority wards in a different colour and labelled' if report.has_priority else ''}. "
-                   "The table that follows gives the same figures.")
+    legend = [(gettext("Priority ward"), "bar--priority"), (gettext("Other ward"), "bar")] if report.has_priority else None
     return bar_chart(f"activity-{measure}", title, description, groups,
                      legend=legend, scale_max=top * 1.1 if top else 1.0, axis_label=axis)

@@ -394,16 +394,21 @@ def edit(consultation_id):
 @role_required(*EDITORS)
 def delete(consultation_id):
     consultation = services.get_for_edit(current_user, consultation_id)
+    name = consultation.title
     return _confirm_delete(
-        consultation, what=f"the consultation “{consultation.title}”",
-        warning="This cannot be undone.",
+        consultation, words=(gettext("Delete the consultation “%(name)s”", name=name),
+                             gettext("Are you sure you want to delete the consultation “%(name)s”?", name=name),
+                             gettext("You cannot delete the consultation “%(name)s” yet", name=name)),
+        warning=gettext("This cannot be undone."),
         delete=lambda: services.delete_consultation(current_user, consultation),
-        done=f"Consultation “{consultation.title}” deleted.", then=url_for("consultations.manage"),
+        done=gettext("Consultation “%(name)s” deleted.", name=name), then=url_for("consultations.manage"),
         back=url_for("consultations.page", consultation_id=consultation.id))
 
 
-def _confirm_delete(consultation, *, what: str, delete, done: str, then: str, back: str, warning: str = "", target=None):
-    """The "are you sure?" page. On confirming: ``delete()`` (a service call that returns the
+def _confirm_delete(consultation, *, words: tuple[str, str, str], delete, done: str, then: str, back: str, warning: str = "",
+                    target=None):
+    """The "are you sure?" page. ``words``: its title, its question and its heading when the
+    delete is refused, each a whole sentence in the reader's language. On confirming: ``delete()`` (a service call that returns the
     stored files it let go), one commit, then the files are removed and the person moves on.
     ``target`` (the consultation itself when not given) is what is deleted: the page lists
     what goes with it, or why it cannot go (engage/core/deletion.py)."""
@@ -422,7 +427,7 @@ def _confirm_delete(consultation, *, what: str, delete, done: str, then: str, ba
             return redirect(then)
     status = 409 if form.form_errors else 200
     return render_template("consultations/confirm_delete.html", form=form, consultation=consultation, plan=services.delete_plan(target),
-                           what=what, warning=warning, action=request.path, back=back), status
+                           words=words, warning=warning, action=request.path, back=back), status
 
 
 # ---- documents -----------------------------------------------------------------------------
@@ -453,9 +458,12 @@ def delete_document(consultation_id, document_id):
     consultation = services.get_for_edit(current_user, consultation_id)
     document = docs.get_document(consultation, document_id)
     documents_page = url_for("consultations.documents", consultation_id=consultation.id)
-    return _confirm_delete(consultation, what=f"the document “{document.title}”",
+    name = document.title
+    return _confirm_delete(consultation, words=(gettext("Delete the document “%(name)s”", name=name),
+                                                gettext("Are you sure you want to delete the document “%(name)s”?", name=name),
+                                                gettext("You cannot delete the document “%(name)s” yet", name=name)),
                            delete=lambda: [docs.delete_document(current_user, consultation, document)], target=document,
-                           done="Document deleted.", then=documents_page, back=documents_page)
+                           done=gettext("Document deleted."), then=documents_page, back=documents_page)
 
 
 # ---- findings ------------------------------------------------------------------------------
@@ -509,6 +517,9 @@ def delete_finding(consultation_id, finding_id):
     consultation = services.get_for_edit(current_user, consultation_id)
     finding = services.get_finding(consultation, finding_id)
     findings_page = url_for("consultations.findings", consultation_id=consultation.id)
-    return _confirm_delete(consultation, what=f"the finding “{finding.statement}”",
+    name = finding.statement
+    return _confirm_delete(consultation, words=(gettext("Delete the finding “%(name)s”", name=name),
+                                                gettext("Are you sure you want to delete the finding “%(name)s”?", name=name),
+                                                gettext("You cannot delete the finding “%(name)s” yet", name=name)),
                            delete=lambda: services.delete_finding(current_user, consultation, finding), target=finding,
-                           done="Finding deleted.", then=findings_page, back=findings_page)
+                           done=gettext("Finding deleted."), then=findings_page, back=findings_page)

@@ -33,6 +33,7 @@ from flask import current_app
 
 from ..extensions import db
 from .errors import RuleError
+from .i18n import N_
 from .sanitise import clean_text
 
 _STORED = re.compile(r"[0-9a-f]{20,100}")
@@ -308,7 +309,7 @@ def check_file(filename: str, data: bytes) -> Checked:
 DEFAULT_TEXT_CPU_SECONDS = 20
 DEFAULT_TEXT_MEMORY_MB = 512
 READING, READ, UNREAD = "reading", "read", "failed"
-TEXT_READING = "Engage is reading the words in this file, so that search can find it."
+TEXT_READING = N_("Engage is reading the words in this file, so that search can find it.")  # translated where shown
 TEXT_TOO_BIG = ("Engage could not read the words in this file: it took too long or needed too much memory. "
                 "Search will not find its words, but people can still open it.")
 TEXT_DAMAGED = ("Engage could not read the words in this file. It may be damaged: save it again and upload "

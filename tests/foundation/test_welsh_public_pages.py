@@ -79,6 +79,16 @@ PAGES = {
         "Consultation open data", "download and use for free", "Download public consultations as CSV",
         "one row per consultation", "Download public consultations as JSON", "For people who write software",
         "The same data is in the", "Key findings are added"]),
+    "/consultations/forward-plan": ("Blaengynllun ymgynghoriadau", [
+        "Forward plan of consultations", "so partners can join up", "See consultation activity by ward", "Who is asked",
+        "The audience of the consultation", "Previous month", "Next month", "Opening and closing in",
+        "Consultations opening and closing in", 'title="Monday"', ">Mon<", "All planned and open consultations",
+        "soonest first", ">Consultation<", "Apply filters"]),
+    "/consultations/activity": ("Gweithgarwch ymgynghori fesul ward", [
+        "Consultation activity by ward", "How often people in each ward", "See the forward plan of consultations",
+        "By town and ward name", "Most responses per 1,000 residents first", "How these figures are worked out",
+        "consultations counted", "Consultations reaching each ward", "Responses per 1,000 residents", "The figures",
+        ">Town<", ">Residents<", "Bar chart of", "(priority ward)", "Priority ward"]),
     "/no-such-page": ("Heb ddod o hyd i’r dudalen", [
         "Page not found", "If you typed the web address", "You can:", "home page", "contact us", "Error code",
         "quote this reference"]),
