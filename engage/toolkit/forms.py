@@ -62,20 +62,20 @@ class SuggestionForm(EngageForm):
 
 
 class DecisionForm(EngageForm):
-    note = TextAreaField("Note to the person who suggested it", description="Optional when you accept. Needed when you decline, so they know why.",
-                         widget=GovTextArea(), validators=[Optional(), Length(max=1000, message="The note must be 1,000 characters or fewer")])
-    accept = SubmitField("Accept and publish", widget=GovSubmitInput())
-    decline = SubmitField("Decline", widget=GovSubmitInput())
+    note = TextAreaField(_l("Note to the person who suggested it"), description=_l("Optional when you accept. Needed when you decline, so they know why."),
+                         widget=GovTextArea(), validators=[Optional(), Length(max=1000, message=_l("The note must be 1,000 characters or fewer"))])
+    accept = SubmitField(_l("Accept and publish"), widget=GovSubmitInput())
+    decline = SubmitField(_l("Decline"), widget=GovSubmitInput())
 
 
 class RestoreForm(EngageForm):
-    reason = StringField("Why are you restoring it?", description="Optional. Kept in the history.", widget=GovTextInput(),
-                         validators=[Optional(), Length(max=200, message="The reason must be 200 characters or fewer")])
-    submit = SubmitField("Restore this revision", widget=GovSubmitInput())
+    reason = StringField(_l("Why are you restoring it?"), description=_l("Optional. Kept in the history."), widget=GovTextInput(),
+                         validators=[Optional(), Length(max=200, message=_l("The reason must be 200 characters or fewer"))])
+    submit = SubmitField(_l("Restore this revision"), widget=GovSubmitInput())
 
 
 class UseFileForm(EngageForm):
-    submit = SubmitField("Go back to the file version", widget=GovSubmitInput())
+    submit = SubmitField(_l("Go back to the file version"), widget=GovSubmitInput())
 
 
 class FeedbackForm(EngageForm):

@@ -57,7 +57,7 @@ META_FIELDS = ("purpose", "audiences", "group_size", "time_needed", "cost", "ski
 LIST_FIELDS = ("purpose", "audiences", "skills", "related", "keywords")
 METHOD_ONLY = ("group_size", "time_needed", "cost", "skills", "accessibility")
 
-SOURCES = {"file": "From the file", "site": "Edited in the site"}
+SOURCES = {"file": N_("From the file"), "site": N_("Edited in the site")}
 SUGGESTION_STATUSES = {"pending": N_("Waiting for a decision"), "accepted": N_("Accepted"), "declined": N_("Declined")}
 
 
@@ -144,10 +144,10 @@ class ToolkitRevision(db.Model):
     @property
     def action_label(self) -> str:
         return {
-            "file": "Loaded from the file",
-            "edit": "Edited in the site",
-            "restore": "Restored an earlier revision",
-            "suggestion": "Accepted a suggestion",
+            "file": N_("Loaded from the file"),
+            "edit": N_("Edited in the site"),
+            "restore": N_("Restored an earlier revision"),
+            "suggestion": N_("Accepted a suggestion"),
         }.get(self.action, self.action)
 
 

@@ -103,3 +103,26 @@ def test_the_choosers_reasons_are_whole_welsh_sentences(app, toolkit):
     assert guides[-1].reason == "Mae un o’r dulliau uchod yn ei argymell."
     for w in widenings:
         assert w.text.startswith(("Gyda", "Heb")) and not any(e in w.text for e in english), w.text
+
+
+def test_the_toolkit_admin_pages_are_in_welsh_around_english_entries(client, toolkit, login):
+    """The officer's pages (list, history, a revision, a comparison, feedback, suggestions, the
+    edit form's furniture) in Welsh; the entries' own words stay as written."""
+    login("officer")
+    pages = {
+        "/admin/toolkit": ("Rheoli’r pecyn cymorth", [
+            "Manage the toolkit", "Edit methods and guides", "Suggestions waiting for a decision", "Feedback from readers",
+            "How the files in toolkit/ and edits in the site meet", "Add an entry", "Useful: yes / no", "From the file"]),
+        "/admin/toolkit/focus-group/history": ("Mae pob newid yn cael ei gadw", [
+            "History of", "Every change is kept", "What and why", "Loaded from the file", "Current", "newest first"]),
+        "/admin/toolkit/focus-group/revisions/1": ("Teitl a chrynodeb", [
+            "Title and summary", "At a glance", "Back to the history", "(current)"]),
+        "/admin/toolkit/feedback": ("Adborth ar y pecyn cymorth", [
+            "Feedback on the toolkit", "Readers do not sign in", "Latest answers", "Show only answers with a comment",
+            "There is no feedback yet"]),
+        "/admin/toolkit/suggestions": ("Newidiadau a awgrymwyd", [
+            "Suggested changes", "Waiting for a decision", "There are no suggestions waiting"]),
+        "/admin/toolkit/focus-group": ("Mae cadw newid yma yn golygu", [
+            "Saving a change here means", "View the page", "History (1 revision)", "Back to the toolkit list"]),
+    }
+    assert_pages_in_welsh(client, pages, strip="<>, ", all_found=True)
