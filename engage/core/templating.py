@@ -40,7 +40,7 @@ def navigation():
 
 
 def format_date(value, style: str = "long") -> str:
-    """``7 July 2027`` (``short``: ``7 Jul 2027``, ``month``: ``July 2027``); a stored time also
+    """``7 July 2027`` (``short``: ``7 Jul 2027``, ``month``: ``July 2027``, ``monthname``: ``July``); a stored time also
     gets ``at 09:00`` on the site's clocks (``day``: its local date only)."""
     if value is None or value == "":
         return ""
@@ -59,11 +59,14 @@ def format_date(value, style: str = "long") -> str:
 
         if isinstance(value, datetime):
             return babel_datetime(value, "d MMMM y, HH:mm", tzinfo=clock.zone(), locale=language)
-        return babel_date(value, {"short": "d MMM y", "month": "MMMM y"}.get(style, "d MMMM y"), locale=language)
+        return babel_date(value, {"short": "d MMM y", "month": "MMMM y", "monthname": "LLLL"}.get(style, "d MMMM y"),
+                          locale=language)
     if style == "short":
         return f"{value.day} {value:%b %Y}"
     if style == "month":
         return f"{value:%B %Y}"
+    if style == "monthname":
+        return f"{value:%B}"
     if isinstance(value, datetime):
         return f"{value.day} {value:%B %Y} at {value:%H:%M}"
     return f"{value.day} {value:%B %Y}"
