@@ -29,7 +29,7 @@ from ..core.params import Query
 from ..core.sanitise import clean_text
 from ..core.vocabulary import AUDIENCES
 from ..extensions import db
-from ..partnership.models import Area, Indicator, Outcome, Partnership, Priority
+from ..partnership.models import Area, Framework, Indicator, Outcome, Partnership, Priority
 from ..partnership.services import RuleError, area_ancestor_ids, area_subtree_ids, current_framework, priority_lineage_ids
 from . import workflow
 from .models import STATES, VISIBILITY, FindingsReport, ReportContribution, ReportFinding, ReportTransition, Response
@@ -304,10 +304,11 @@ def partnerships_for_embed() -> list[Partnership]:
 
 
 def current_priority_choices() -> list[tuple[int, str]]:
-    framework = current_framework()
-    if framework is None:
-        return []
-    return [(p.id, p.name) for p in framework.priorities]
+    """The current framework's priorities (id, name) in their order, in one query of two
+    columns (the public filter draws it on every load of "You said, we did")."""
+    latest = select(Framework.id).order_by(Framework.starts_on.desc()).limit(1).scalar_subquery()
+    return [(i, name) for i, name in db.session.execute(
+        select(Priority.id, Priority.name).where(Priority.framework_id == latest).order_by(Priority.position, Priority.id))]
 
 
 def priority_view(report: FindingsReport) -> list[dict]:

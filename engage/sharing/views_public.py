@@ -39,7 +39,7 @@ def _filter_choices(user):
     return {
         "priorities": services.current_priority_choices(),
         "areas": area_choices(("borough", "town", "ward")),
-        "partnerships": [(p.id, p.name) for p in db.session.scalars(select(Partnership).order_by(Partnership.name))],
+        "partnerships": [(i, name) for i, name in db.session.execute(select(Partnership.id, Partnership.name).order_by(Partnership.name))],
         "years": services.year_choices(user),
     }
 
