@@ -85,3 +85,37 @@ def test_the_start_page_of_a_survey_offered_in_welsh_runs_the_same_queries_for_2
         consultation = db.session.get(Survey, survey_id).consultation
     assert counts[0] == counts[1], f"start page offered in Welsh: {counts[0]} statements for 2 questions, {counts[1]} for 14"
     assert counts[1] <= 5, f"start page offered in Welsh: {counts[1]} statements"
+
+
+def test_whether_welsh_is_complete_is_worked_out_once_per_structure_and_follows_every_change(app, client, consultation):
+    """The start page asks, on every visit, whether each offered language still has every
+    text translated. The fingerprints of the structure's English are kept on its snapshot (one
+    per structure_version); the survey's own texts are read from its row each time. So a
+    question's changed hint, or the introduction changed, stops the Welsh link at once."""
+    from engage.core import content
+    from engage.surveys import snapshot
+    from engage.surveys.models import Survey, SurveyQuestion
+    from engage.surveys.translation import KIND, PRINTS
+
+    survey_id = make_survey(consultation, 3)
+    rows = content.status(KIND, survey_id, "cy")
+    content.save(None, KIND, survey_id, "cy", {r["text"].key: "CY " + r["english"] for r in rows if r["state"] != content.EMPTY})
+    content.offer(None, KIND, survey_id, "cy")
+    db.session.commit()
+    welsh = "engage-survey-versions"
+    assert welsh in client.get(f"/surveys/{survey_id}").get_data(as_text=True)
+    with app.test_request_context():
+        kept = snapshot.structure_of(db.session.get(Survey, survey_id)).__dict__.get(PRINTS)
+    assert kept, "the structure's fingerprints are not kept with its snapshot"
+
+    question = db.session.scalars(db.select(SurveyQuestion).where(SurveyQuestion.survey_id == survey_id)).first()
+    question.hint = "A new hint nobody has translated"
+    db.session.commit()
+    assert welsh not in client.get(f"/surveys/{survey_id}").get_data(as_text=True)
+    content.save(None, KIND, survey_id, "cy", {f"survey_question.{question.id}.hint": "Awgrym newydd"})
+    db.session.commit()
+    assert welsh in client.get(f"/surveys/{survey_id}").get_data(as_text=True)
+
+    db.session.get(Survey, survey_id).introduction = "A new introduction."
+    db.session.commit()
+    assert welsh not in client.get(f"/surveys/{survey_id}").get_data(as_text=True)
