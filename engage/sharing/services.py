@@ -111,6 +111,9 @@ def get_for_view(user, report_id) -> FindingsReport:
     return report
 
 
+_PAGE_LOADS: list = []   # loader options are immutable: built once (on first use, when every model is mapped)
+
+
 def _page_loads() -> list:
     """Loader options for what the report's page shows, a fixed number of queries whatever
     the number of findings and recommendations: the author organisation with the report;
@@ -118,19 +121,22 @@ def _page_loads() -> list:
     reads each figure's option and segment); the recommendations; the published responses
     with their updates and partnerships (the page finds each recommendation's responses
     among them, so ``Recommendation.responses`` is not loaded a second time)."""
+    if _PAGE_LOADS:
+        return _PAGE_LOADS
     from sqlalchemy.orm import joinedload
 
     from ..consultations.models import ResultFigure
     from .models import Recommendation, ReportFinding, Response
 
     figures = selectinload(Question.figures).options(joinedload(ResultFigure.option), joinedload(ResultFigure.segment))
-    return [
+    _PAGE_LOADS[:] = [
         joinedload(FindingsReport.organisation),
         selectinload(FindingsReport.findings).selectinload(ReportFinding.question).options(
             joinedload(Question.consultation), figures),
         selectinload(FindingsReport.recommendations),
         selectinload(FindingsReport.responses).options(selectinload(Response.updates), joinedload(Response.partnership)),
     ]
+    return _PAGE_LOADS
 
 
 def get_for_page(report_id) -> FindingsReport:
