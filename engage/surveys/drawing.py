@@ -39,14 +39,18 @@ def _blank(state) -> bool:
     return isinstance(state, dict) and not any(state.values())
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})  # exactly these (a Markup is not a str here)
+
+
 def _value(value):
-    if isinstance(value, list):
-        return tuple(_value(v) for v in value)
-    if isinstance(value, tuple):
-        return tuple(_value(v) for v in value)
-    if isinstance(value, dict) or (not isinstance(value, (Frozen, str, int, float, bool)) and value is not None):
-        raise TypeError(f"not a key: {type(value).__name__}")
-    return value
+    """``value`` as part of a key: plain values and snapshot copies as they are, lists and
+    tuples as tuples of those; anything else (a dict, an ORM object) is refused."""
+    kind = type(value)
+    if kind in _PLAIN or isinstance(value, Frozen):
+        return value
+    if kind is list or kind is tuple:
+        return tuple(v if type(v) in _PLAIN or isinstance(v, Frozen) else _value(v) for v in value)
+    raise TypeError(f"not a key: {kind.__name__}")
 
 
 def key_of(macro, field: dict):
