@@ -13,6 +13,7 @@ from sqlalchemy import select
 from ..accounts.roles import OFFICER
 from ..core import transitions
 from ..core.audit import record
+from ..core.i18n import gettext
 from ..core.models import utcnow
 from ..core.sanitise import clean_text
 from ..extensions import db
@@ -332,7 +333,7 @@ def passage_problem(section: StrategySection, passage) -> str | None:
     """The words quoted must be in the section (spaces and capitals aside)."""
     passage = clean_text(passage, 1000)
     if passage and _words(passage) not in _words(section.body):
-        return "Copy the words exactly as they are in the section, or leave this blank to comment on the whole section"
+        return gettext("Copy the words exactly as they are in the section, or leave this blank to comment on the whole section")
     return None
 
 
@@ -340,12 +341,12 @@ def add_comment(user, section: StrategySection, data: dict, today: date | None =
     version = section.strategy_version
     if not can_comment(user, version, today):
         if comments_open(version, today):
-            raise RuleError("Sign in to comment on this version.")
-        raise RuleError("Comments on this version are closed.")
+            raise RuleError(gettext("Sign in to comment on this version."))
+        raise RuleError(gettext("Comments on this version are closed."))
     body = clean_text(data.get("body"), 5000)
     passage = clean_text(data.get("passage"), 1000)
     if not body:
-        raise RuleError("Enter your comment", "body")
+        raise RuleError(gettext("Enter your comment"), "body")
     problem = passage_problem(section, passage)
     if problem:
         raise RuleError(problem, "passage")
@@ -358,9 +359,9 @@ def add_comment(user, section: StrategySection, data: dict, today: date | None =
         name = clean_text(data.get("name"), 120)
         email = clean_text(data.get("email"), 254)
         if not name:
-            raise RuleError("Enter your name", "name")
+            raise RuleError(gettext("Enter your name"), "name")
         if not EMAIL.match(email):
-            raise RuleError("Enter an email address in the right format, like name@example.com", "email")
+            raise RuleError(gettext("Enter an email address in the right format, like name@example.com"), "email")
         comment.contact = StrategyCommentContact(name=name, email=email)
     db.session.add(comment)
     db.session.flush()

@@ -15,6 +15,7 @@ from ..accounts.roles import OFFICER
 from ..core import deletion
 from ..core.audit import history
 from ..core.errors import bad_request, not_found
+from ..core.i18n import gettext
 from ..core.security import role_required
 from ..extensions import db
 from ..partnership.models import Organisation, Partnership, Priority
@@ -133,9 +134,9 @@ def _report(year, quarter):
 
     y, q = to_id(year), to_id(quarter)
     if y is None or q is None or not 1990 <= y <= 2200 or q not in (1, 2, 3, 4):
-        not_found("There is no board report at this address. Reports are for quarters 1 to 4 of a financial year.")
+        not_found(gettext("There is no board report at this address. Reports are for quarters 1 to 4 of a financial year."))
     if not budget.lines_for(y) and not plan.actions():
-        not_found("There is nothing to report for that year yet.")
+        not_found(gettext("There is nothing to report for that year yet."))
     return board_report.build(y, q)
 
 
@@ -143,7 +144,7 @@ def _report(year, quarter):
 def report(year, quarter):
     r = _report(year, quarter)
     return render_template("strategy/report.html", report=r, money=money, percent_text=board_report.percent_text,
-                           budget=budget, headings=board_report.BUDGET_HEADINGS)
+                           budget=budget, plan=plan, headings=board_report.BUDGET_HEADINGS)
 
 
 @bp.route("/plan/reports/<year>/q<quarter>.docx")
