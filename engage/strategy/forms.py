@@ -45,7 +45,7 @@ class ChoiceField(SelectField):
 
 
 class ConfirmForm(EngageForm):
-    submit = SubmitField("Yes, delete it", widget=GovSubmitInput())
+    submit = SubmitField(_l("Yes, delete it"), widget=GovSubmitInput())
 
 
 # ---- strategy ---------------------------------------------------------------------------
@@ -173,15 +173,20 @@ class FiguresForm(EngageForm):
 
 class MemberForm(EngageForm):
     version = VersionField()
-    organisation_id = IdSelectField("Organisation", blank="None")
-    job_title = _text("Job title", 120, required=False)
-    about = _area("What you can help with", 2000)
-    methods = MultiCheckboxField("Methods you have used", description="From the toolkit. Members looking at a method will see you have used it.")
-    audiences = MultiCheckboxField("People you know how to reach", choices=list(AUDIENCES.items()))
-    area_ids = IdMultiCheckboxField("Areas you know")
-    contact_email = StringField("Email address for members", description="Shown only to people who are signed in.", widget=GovTextInput(), validators=[Optional(), Length(max=254)])
-    contact_phone = _text("Phone number for members", 40, required=False, hint="Optional. Shown only to people who are signed in.")
-    submit = SubmitField("Save my entry", widget=GovSubmitInput())
+    # In the reader's language: practitioners join the directory themselves.
+    organisation_id = IdSelectField(_l("Organisation"), blank=_l("None"))
+    job_title = StringField(_l("Job title"), widget=GovTextInput(),
+                            validators=[Optional(), Length(max=120, message=_l("Job title must be 120 characters or fewer"))])
+    about = TextAreaField(_l("What you can help with"), widget=GovTextArea(),
+                          validators=[Optional(), Length(max=2000, message=_l("What you can help with must be 2,000 characters or fewer"))])
+    methods = MultiCheckboxField(_l("Methods you have used"), description=_l("From the toolkit. Members looking at a method will see you have used it."))
+    audiences = MultiCheckboxField(_l("People you know how to reach"), choices=[(key, _l(label)) for key, label in AUDIENCES.items()])
+    area_ids = IdMultiCheckboxField(_l("Areas you know"))
+    contact_email = StringField(_l("Email address for members"), description=_l("Shown only to people who are signed in."), widget=GovTextInput(),
+                                validators=[Optional(), Length(max=254, message=_l("Email address for members must be 254 characters or fewer"))])
+    contact_phone = StringField(_l("Phone number for members"), description=_l("Optional. Shown only to people who are signed in."), widget=GovTextInput(),
+                                validators=[Optional(), Length(max=40, message=_l("Phone number for members must be 40 characters or fewer"))])
+    submit = SubmitField(_l("Save my entry"), widget=GovSubmitInput())
 
 
 TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")

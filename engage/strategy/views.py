@@ -324,7 +324,7 @@ def admin_section_delete(version_id, section_id):
             db.session.commit()
             flash("Section removed.", "success")
             return redirect(url_for("strategy.admin_version", version_id=v.id))
-    return render_template("strategy/confirm_delete.html", form=form, thing=f"the section “{section.heading}”",
+    return render_template("strategy/confirm_delete.html", form=form, question=_("Delete the section “%(heading)s”?", heading=section.heading),
                            goes_with=[], plan=deletion.plan(section), back=url_for("strategy.admin_version", version_id=v.id)), form_status(form)
 
 

@@ -67,8 +67,26 @@ def test_the_strategy_pages_residents_read_are_in_welsh(seeded, client):
     assert_pages_in_welsh(client, _demo_pages(), all_found=True)
 
 
-def test_joining_the_network_group_is_in_welsh(seeded, client, login):
+def test_joining_the_network_group_and_the_officers_pages_are_in_welsh(seeded, client, login):
+    from engage.strategy.models import BudgetLine, PlanAction, PlanTheme
+
     login("vcs")
     assert_pages_in_welsh(client, {"/network/join": ("Ymuno â’r Grŵp Rhwydwaith", [
-        "Join the Network Group", "are shown to everyone", "You can leave at any time", "The Network Group"])},
+        "Join the Network Group", "are shown to everyone", "You can leave at any time", "The Network Group",
+        "Job title", "What you can help with", "Methods you have used", "People you know how to reach", "Save my entry"])},
         all_found=True)
+    login("officer")
+    action = db.session.scalar(select(PlanAction.id).order_by(PlanAction.id))
+    theme = db.session.scalar(select(PlanTheme.id).order_by(PlanTheme.id))
+    line = db.session.scalar(select(BudgetLine.id).order_by(BudgetLine.id))
+    assert_pages_in_welsh(client, {
+        "/admin/strategy": ("Dechrau strategaeth newydd", [
+            "Manage the strategy", "Manage the implementation plan and budget", "Start a new strategy", ">Comments<"]),
+        "/admin/plan": ("Rheoli’r cynllun gweithredu", [
+            "Manage the implementation plan", "Add a theme", "Add a budget line", " actions)", ">Budgets<"]),
+        f"/admin/plan/themes/{theme}": ("Thema’r cynllun", ["Plan theme", ">Back<", ">Delete<"]),
+        f"/admin/plan/actions/{action}/delete": ("Dileu’r cam gweithredu", [
+            "Delete the action", "You cannot undo this", "No, go back", "Yes, delete it"]),
+        f"/admin/plan/budget/{line}": ("Ffigurau pob chwarter", [
+            "Back to the budget", "Budget line, ", "Figures each quarter", "Enter or correct a quarter"]),
+    }, all_found=True)
