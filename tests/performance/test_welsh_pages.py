@@ -22,7 +22,7 @@ def _period(name):
     return db.session.scalar(select(MonitoringPeriod.id).where(MonitoringPeriod.name == name))
 
 
-def test_the_performance_pages_are_in_welsh(seeded, client):
+def test_the_performance_pages_are_in_welsh(seeded, client, login):
     november = _period("April to September 2006")
     stage = db.session.scalar(select(LadderStage).where(LadderStage.stage == 3))
     pages = {
@@ -53,3 +53,8 @@ def test_the_performance_pages_are_in_welsh(seeded, client):
     document = Document(io.BytesIO(client.get(f"/performance/periods/{november}/exceptions.docx").data))
     table_text = " ".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
     assert "Off track: 43% for April to September 2006" in table_text and "Oddi ar y trywydd" not in table_text
+
+    login("officer")   # the officers' page
+    assert_pages_in_welsh(client, {"/performance/manage": ("Cyfrifo’r ysgol nawr", [
+        "Manage monitoring periods and the PSG", "Work out the ladder now", "Monitoring periods", ", to the board on",
+        "Add a period", "Members may start a stage by hand", "Add to the PSG"])}, all_found=True)
