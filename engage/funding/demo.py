@@ -1,5 +1,6 @@
 """The demo's funding: the Neighbourhood Renewal Fund with Halton's allocations and taper,
-a few funded projects with their spend, and a bid round scored and ranked. Everything goes
+a few funded projects with their spend, a bid round scored and ranked, and the year before's
+round decided by the board (its funded bids now projects). Everything goes
 through the services, so the demo keeps the same rules as the pages."""
 from __future__ import annotations
 
@@ -48,8 +49,12 @@ def seed(echo=lambda m: None) -> None:
         if given > allocation.amount:
             raise RuntimeError(f"The demo gives {given} pence of {allocation.year}, more than its allocation")
     record(officer, "create", nrf, f"Demo: {content.NRF} with {len(content.NRF_ALLOCATIONS)} years of allocations and {len(content.PROJECTS)} projects")
-    seed_round(officer, nrf)
-    echo(f"{content.NRF}: {len(content.NRF_ALLOCATIONS)} years of allocations, {len(content.PROJECTS)} projects, a ranked bid round.")
+    seed_round(officer, nrf, {"title": content.ROUND_TITLE, "partnership": content.ROUND_PARTNERSHIP, "year": content.ROUND_YEAR,
+                              "pot": content.ROUND_POT, "scale": content.ROUND_SCALE, "bids": content.BIDS})
+    decided = seed_round(officer, nrf, content.DECIDED_ROUND)
+    bids.move(officer, decided, "decide", "ranked", content.DECIDED_ROUND["reason"])
+    echo(f"{content.NRF}: {len(content.NRF_ALLOCATIONS)} years of allocations, {len(content.PROJECTS)} projects, "
+         "a ranked bid round and a decided one.")
 
 
 def _target(kind, key):
@@ -62,9 +67,11 @@ def _target(kind, key):
     return found.id if found else None
 
 
-def seed_round(officer, nrf) -> BidRound:
-    rnd = bids.open_round(officer, nrf, {"title": content.ROUND_TITLE, "partnership_id": _one(Partnership, name=content.ROUND_PARTNERSHIP).id,
-                                         "year": content.ROUND_YEAR, "pot": content.ROUND_POT, "scale_max": content.ROUND_SCALE})
+def seed_round(officer, nrf, spec: dict) -> BidRound:
+    """A round (``spec``: title, partnership, year, pot and scale, its bids) opened, bid for,
+    scored by the demo's assessors and ranked."""
+    rnd = bids.open_round(officer, nrf, {"title": spec["title"], "partnership_id": _one(Partnership, name=spec["partnership"]).id,
+                                         "year": spec["year"], "pot": spec["pot"], "scale_max": spec["scale"]})
     for name, guidance, weight in content.CRITERIA:
         bids.save_criterion(officer, rnd, None, {"name": name, "guidance": guidance, "weight": weight})
     assessors = {email: _one(User, email=email) for email in content.ASSESSORS}
@@ -72,7 +79,7 @@ def seed_round(officer, nrf) -> BidRound:
         if user is not None:
             bids.add_assessor(officer, rnd, user)
     made = []
-    for title, partnership, org, summary, pounds, evidence, scores in content.BIDS:
+    for title, partnership, org, summary, pounds, evidence, scores in spec["bids"]:
         bid = bids.save_bid(officer, rnd, {"title": title, "partnership_id": _one(Partnership, name=partnership).id,
                                            "organisation_id": _one(Organisation, name=org).id, "summary": summary, "requested": pounds})
         for kind, key in evidence:

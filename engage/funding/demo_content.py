@@ -86,3 +86,23 @@ BIDS = [
      [],
      {"coordinator@example.org": [1, 2, 2, 2, 1, 1, 3, 3]}),
 ]
+
+
+# A round of the year before, decided by the board: the money went down the ranked list (the
+# first bid got all it asked for, the second what was left) and each funded bid became a
+# project of the programme, with its money on 2006/07's budget.
+DECIDED_ROUND = {
+    "title": "Small grants for residents' groups 2006/07 (demo)", "partnership": "Halton Strategic Partnership",
+    "year": 2006, "pot": 60_000, "scale": 5,
+    "reason": "Agreed by the board at its meeting of 14 June 2006 (demo).",
+    "bids": [
+        ("Residents' clean-up days (demo)", "Urban Renewal Partnership", "Halton Housing Trust",
+         "Skips, tools and a small team for residents' groups clearing alleys and open spaces.", 35_000,
+         [("outcome", "SH1")],
+         {"officer2@example.org": [3, 4, 3, 4, 5, 3, 2, 3], "coordinator@example.org": [4, 4, 3, 4, 5, 3, 3, 3]}),
+        ("Youth forum in every area (demo)", "Children and Young People's Partnership", "Riverside College Halton",
+         "Young people meet each month in each area and report to the partnership.", 40_000,
+         [],
+         {"officer2@example.org": [3, 3, 3, 3, 3, 2, 3, 1], "coordinator@example.org": [3, 2, 4, 3, 3, 2, 3, 2]}),
+    ],
+}

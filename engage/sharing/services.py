@@ -114,20 +114,18 @@ def get_for_view(user, report_id) -> FindingsReport:
 def _page_loads() -> list:
     """Loader options for what the report's page shows, a fixed number of queries whatever
     the number of findings and recommendations: the author organisation with the report;
-    each key finding's question with its consultation and its figures (the headline figure
-    reads each figure's option and segment); the recommendations; the published responses
+    each key finding's question with its consultation (its headline is worked out per
+    consultation, ``question_headlines``); the recommendations; the published responses
     with their updates and partnerships (the page finds each recommendation's responses
     among them, so ``Recommendation.responses`` is not loaded a second time)."""
     from sqlalchemy.orm import joinedload
 
-    from ..consultations.models import ResultFigure
     from .models import Recommendation, ReportFinding, Response
 
-    figures = selectinload(Question.figures).options(joinedload(ResultFigure.option), joinedload(ResultFigure.segment))
     return [
         joinedload(FindingsReport.organisation),
         selectinload(FindingsReport.findings).selectinload(ReportFinding.question).options(
-            joinedload(Question.consultation), figures),
+            joinedload(Question.consultation)),
         selectinload(FindingsReport.recommendations),
         selectinload(FindingsReport.responses).options(selectinload(Response.updates), joinedload(Response.partnership)),
     ]
@@ -569,10 +567,19 @@ def consultation_reports(consultation_id: int, user) -> list[FindingsReport]:
     return db.session.scalars(public_query(user, Filters(consultation_id=consultation_id))).all()
 
 
-def question_headline(question: Question):
-    from ..consultations.services import headline_figure
+def question_headlines():
+    """A function giving a question's headline (``consultations.results.headlines``: as the
+    public may see it), working each consultation's out once for the page it is made for."""
+    from ..consultations.results import headlines
 
-    return headline_figure(question)
+    worked_out: dict[int, dict] = {}
+
+    def headline(question: Question):
+        if question.consultation_id not in worked_out:
+            worked_out[question.consultation_id] = headlines(question.consultation)
+        return worked_out[question.consultation_id].get(question.id)
+
+    return headline
 
 
 # ---- what residents said about an outcome (engage.core.registry.outcome_evidence) ---------

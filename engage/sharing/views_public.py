@@ -110,7 +110,7 @@ def report(report_id):
         moves=workflow.allowed(current_user, item), problems=services.publish_problems(item),
         priorities=services.priority_view(item), progress=responses.progress(item), by_key=by_key, answerable=answerable, drafts=drafts,
         due=responses.due_on(item), linked=responses.linked, state_labels=responses.STATE_LABELS,
-        audiences=AUDIENCES, visibility_labels=VISIBILITY, staff=staff, headline=services.question_headline,
+        audiences=AUDIENCES, visibility_labels=VISIBILITY, staff=staff, headline=services.question_headlines(),
         history=history(item, limit=30) if staff else [], timeline=services.timeline(item) if staff else [],
         size_label=uploads.size_label, finding_evidence=contents.finding_evidence,
         past=workflow.PAST, states=STATES,

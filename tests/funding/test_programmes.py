@@ -3,6 +3,7 @@ line of the one budget, spend against allocation, over-allocation refused, exit 
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 
 import pytest
 
@@ -38,7 +39,8 @@ def _a_ranked_bid_round_scored_by_named_assessors():
     from engage.funding import bids
     from engage.funding.models import BidRound
 
-    (rnd,) = db.session.scalars(db.select(BidRound)).all()
+    rnd, decided = db.session.scalars(db.select(BidRound).order_by(BidRound.id)).all()
+    _the_year_before_decided_and_funded(decided)
     assert rnd.state == "ranked" and len(rnd.criteria) == 8 and len(rnd.assessors) == 3
     assert [c.name for c in rnd.criteria][:2] == ["Prevention before remedy", "Evidence"]
     ranking = bids.ranking(rnd)
@@ -47,6 +49,25 @@ def _a_ranked_bid_round_scored_by_named_assessors():
         assert all(s.assessor.organisation_id != bid.organisation_id for s in bid.scores)
         assert all(s.reason for s in bid.scores)
     assert any(bids.evidence_of(b) for b in rnd.bids)
+
+
+def _the_year_before_decided_and_funded(rnd):
+    """The demo's 2006/07 round, decided: £60,000 down the ranked list (worked by hand from
+    the demo's scores and weights, which sum to 14: clean-up days 49/14 and 52/14, mean 101/28
+    = 3.61 of 5; youth forum 37/14 and 37/14 = 2.64), so the clean-up days get the £35,000 they asked for and the youth forum
+    the £25,000 left of its £40,000; each is a project with that money on 2006/07."""
+    from engage.funding import bids
+    from engage.funding.models import FundedProject
+
+    scores = {row.bid.title: row.result.value for row in bids.ranking(rnd).rows}
+    assert scores == {"Residents' clean-up days (demo)": Fraction(101, 28), "Youth forum in every area (demo)": Fraction(37, 14)}
+    assert rnd.state == "decided" and rnd.year == 2006 and [m.action for m in rnd.moves][-1] == "decide"
+    awarded = {b.title: b.awarded for b in rnd.bids}
+    assert awarded == {"Residents' clean-up days (demo)": 3_500_000, "Youth forum in every area (demo)": 2_500_000}
+    for bid in rnd.bids:
+        project = db.session.get(FundedProject, bid.project_id)
+        assert project.name == bid.title and project.programme_id == rnd.programme_id
+        assert {y.year: y.line.annual_budget for y in project.years} == {2006: bid.awarded}
 
 
 def _allocations_and_taper_in_public(client):
@@ -88,8 +109,9 @@ def _spend_against_allocation_per_year_and_partnership():
     prog = db.session.scalar(db.select(FundingProgramme))
     years = {ys.year: ys for ys in services.spend(prog)}
     y = years[2006]
-    # 2006/07 in the demo: 160,000 + 45,000 (Healthy Halton), 95,000 (Safer), 190,000 (ELS).
-    assert y.allocated == (160_000 + 45_000 + 95_000 + 190_000) * 100
+    # 2006/07 in the demo: 160,000 + 45,000 (Healthy Halton), 95,000 (Safer), 190,000 (ELS),
+    # and the decided round's 35,000 (Urban Renewal) and 25,000 (Children and Young People).
+    assert y.allocated == (160_000 + 45_000 + 95_000 + 190_000 + 35_000 + 25_000) * 100
     assert y.unallocated == 604_868_400 - y.allocated
     by = {ps.partnership.name: ps for ps in y.partnerships}
     assert by["Healthy Halton Partnership"].allocated == 20_500_000 and by["Healthy Halton Partnership"].projects == 2

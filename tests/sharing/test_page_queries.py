@@ -3,7 +3,7 @@
 - A findings report loads its key findings' questions (with their figures, options and
   segments, for the headline figure) and its responses in a fixed number of queries: the
   same for one key finding with a question as for five. Before, each cost six or more. And
-  at most 17 in all (22 here and on the demo before the report was loaded once).
+  at most 19 in all (22 here and on the demo before the report was loaded once).
 - "You said, we did" loads the older published results' organisations and key findings with
   the list: the same number of queries for 2 of them as for 8."""
 from __future__ import annotations
@@ -41,8 +41,12 @@ def test_a_findings_report_runs_the_same_queries_for_one_key_finding_or_five(app
     assert many == few, f"{few} statements for one key finding with a question, {many} for five: queries per finding"
     # One load of the report with what its page shows (not one to check it and another to show
     # it), each recommendation's responses found among the report's, no drafts for a resident:
-    # 22 statements on the demo before, 16 after (here 22 before, 17 after).
-    assert many <= 17, f"{many} statements for a findings report"
+    # 22 statements on the demo before, 16 after (here 22 before, 17 after). Then 19: each
+    # cited consultation's headlines are worked out with its own tables' hiding (its
+    # questions with their options, figures and groups: three statements per consultation
+    # instead of the questions' figures loaded with the report), so that no headline shows
+    # what a table hides (tests/consultations/test_search.py).
+    assert many <= 19, f"{many} statements for a findings report"
 
 
 def test_you_said_we_did_runs_the_same_queries_for_2_or_8_older_results(app, client, world):
