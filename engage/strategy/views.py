@@ -20,7 +20,7 @@ from ..core.transitions import AlreadyMoved
 from ..core.forms import attach_error, form_status
 from .common import EditConflict, RuleError
 from .forms import CommentForm, ConfirmForm, DocumentForm, PublicCommentForm, ResponseForm, SectionForm, TransitionForm, VersionForm
-from .models import StrategySection, StrategyVersion
+from .models import VERSION_STATES, StrategySection, StrategyVersion
 
 
 def apply_error(form, error: RuleError) -> None:
@@ -180,7 +180,7 @@ def admin_index():
 
 
 def _version_page(v, form, transition_form=None, status=None, conflict=None):
-    return render_template("strategy/admin_version.html", version=v, form=form, moves=workflow.moves_from(v.state, current_user),
+    return render_template("strategy/admin_version.html", version=v, form=form, moves=workflow.moves_from(v.state, current_user), states=VERSION_STATES,
                            transition_form=transition_form or TransitionForm(), history=history(v),
                            counts=documents.comment_counts(v), conflict=conflict), status or form_status(form, conflict)
 

@@ -67,7 +67,7 @@ def test_the_strategy_pages_residents_read_are_in_welsh(seeded, client):
     assert_pages_in_welsh(client, _demo_pages(), all_found=True)
 
 
-def test_joining_the_network_group_and_the_officers_pages_are_in_welsh(seeded, client, login):
+def test_joining_the_network_group_and_the_officers_pages_are_in_welsh(seeded, client, login, users):
     from engage.strategy.models import BudgetLine, PlanAction, PlanTheme
 
     login("vcs")
@@ -90,3 +90,22 @@ def test_joining_the_network_group_and_the_officers_pages_are_in_welsh(seeded, c
         f"/admin/plan/budget/{line}": ("Ffigurau pob chwarter", [
             "Back to the budget", "Budget line, ", "Figures each quarter", "Enter or correct a quarter"]),
     }, all_found=True)
+    from engage.strategy.models import StrategyVersion
+
+    ids = dict(db.session.execute(select(StrategyVersion.state, StrategyVersion.id)).all())
+    login("officer")
+    assert_pages_in_welsh(client, {
+        f"/admin/strategy/versions/{ids['draft']}": ("Mae angen dyddiad cau ar gyfer sylwadau", [
+            "Manage version", "See this version as partners see it",
+            "Sending it out needs a closing date", ">Sections<", " comments)", "Add a section", "Move down"]),
+        f"/admin/strategy/versions/{ids['adopted']}/comments": ("Sylwadau ac ymatebion", [
+            "Comments and responses", "comments have a response", "see them as the public does",
+            "Download the comments as a spreadsheet", "Mark as spam", ">Changed<"]),
+    }, all_found=True)
+    # Sending a draft out asks first, in whole Welsh sentences (the count and date included).
+    from tests.strategy.support import strategy
+
+    ready = strategy(users["officer"], title="A strategy ready to send out")   # sections and a closing date
+    asked = client.post(f"/admin/strategy/versions/{ready.id}/transition", data={"action": "open_comment"}).get_data(as_text=True)
+    assert '<html lang="cy"' in asked and "Byddwn yn anfon e-bost at" in asked and "ac anfon e-bost at bawb?" in asked
+    assert "We will email" not in asked and "email everyone?" not in asked and "No, go back" not in asked
