@@ -29,7 +29,7 @@ from ..core.params import Query
 from ..core.sanitise import clean_text
 from ..core.vocabulary import AUDIENCES
 from ..extensions import db
-from ..partnership.models import Area, Indicator, Outcome, Partnership, Priority
+from ..partnership.models import Area, Framework, Indicator, Outcome, Partnership, Priority
 from ..partnership.services import RuleError, area_ancestor_ids, area_subtree_ids, current_framework, priority_lineage_ids
 from . import workflow
 from .models import STATES, VISIBILITY, FindingsReport, ReportContribution, ReportFinding, ReportTransition, Response
@@ -111,6 +111,9 @@ def get_for_view(user, report_id) -> FindingsReport:
     return report
 
 
+_PAGE_LOADS: list = []   # loader options are immutable: built once (on first use, when every model is mapped)
+
+
 def _page_loads() -> list:
     """Loader options for what the report's page shows, a fixed number of queries whatever
     the number of findings and recommendations: the author organisation with the report;
@@ -118,17 +121,20 @@ def _page_loads() -> list:
     consultation, ``question_headlines``); the recommendations; the published responses
     with their updates and partnerships (the page finds each recommendation's responses
     among them, so ``Recommendation.responses`` is not loaded a second time)."""
+    if _PAGE_LOADS:
+        return _PAGE_LOADS
     from sqlalchemy.orm import joinedload
 
     from .models import Recommendation, ReportFinding, Response
 
-    return [
+    _PAGE_LOADS[:] = [
         joinedload(FindingsReport.organisation),
         selectinload(FindingsReport.findings).selectinload(ReportFinding.question).options(
             joinedload(Question.consultation)),
         selectinload(FindingsReport.recommendations),
         selectinload(FindingsReport.responses).options(selectinload(Response.updates), joinedload(Response.partnership)),
     ]
+    return _PAGE_LOADS
 
 
 def get_for_page(report_id) -> FindingsReport:
@@ -302,10 +308,11 @@ def partnerships_for_embed() -> list[Partnership]:
 
 
 def current_priority_choices() -> list[tuple[int, str]]:
-    framework = current_framework()
-    if framework is None:
-        return []
-    return [(p.id, p.name) for p in framework.priorities]
+    """The current framework's priorities (id, name) in their order, in one query of two
+    columns (the public filter draws it on every load of "You said, we did")."""
+    latest = select(Framework.id).order_by(Framework.starts_on.desc()).limit(1).scalar_subquery()
+    return [(i, name) for i, name in db.session.execute(
+        select(Priority.id, Priority.name).where(Priority.framework_id == latest).order_by(Priority.position, Priority.id))]
 
 
 def priority_view(report: FindingsReport) -> list[dict]:

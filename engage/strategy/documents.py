@@ -423,11 +423,18 @@ def comments_by_section(user, version: StrategyVersion) -> dict[int, list[Strate
     out: dict[int, list[StrategyComment]] = {}
     sections = list(version.sections)
     if sections and (is_officer(user) or version.state in PUBLISHED or _signed_in(user)):
-        # Every section's comments in one query, not one query per section.
-        from sqlalchemy.orm import selectinload
+        # Every section's comments in one query, not one query per section (nor the sections
+        # read a second time to load them): each section's list set as its relationship's,
+        # in the relationship's order.
+        from sqlalchemy.orm.attributes import set_committed_value
 
-        db.session.scalars(select(StrategySection).where(StrategySection.id.in_([s.id for s in sections]))
-                           .options(selectinload(StrategySection.comments))).all()
+        found: dict[int, list[StrategyComment]] = {s.id: [] for s in sections}
+        for comment in db.session.scalars(select(StrategyComment).where(StrategyComment.section_id.in_(list(found)))
+                                          .order_by(StrategyComment.id)):
+            found[comment.section_id].append(comment)
+        for section in sections:
+            if "comments" not in section.__dict__:   # not already loaded (or changed) in this session
+                set_committed_value(section, "comments", found[section.id])
     for section in sections:
         if is_officer(user):
             shown = list(section.comments)
