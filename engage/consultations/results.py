@@ -25,7 +25,7 @@ from datetime import date
 
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, object_session
 
 from ..core import disclosure, numbers
 from ..extensions import db
@@ -183,11 +183,14 @@ class QuestionResults:
 
 
 def _load(consultation: Consultation):
-    questions = db.session.scalars(
+    # Read in the consultation's own session: the search index builds its documents in a
+    # session of its own, after the request's has committed.
+    session = object_session(consultation) or db.session
+    questions = session.scalars(
         select(Question).where(Question.consultation_id == consultation.id)
-        .options(selectinload(Question.options)).order_by(Question.position, Question.id)
-    ).all()
-    figures = db.session.execute(
+        .options(joinedload(Question.options)).order_by(Question.position, Question.id)
+    ).unique().all()
+    figures = session.execute(
         select(ResultFigure.question_id, ResultFigure.option_id, ResultFigure.segment_id, ResultFigure.count, ResultFigure.base,
                ResultFigure.disclosure)
         .join(Question, Question.id == ResultFigure.question_id)
@@ -369,6 +372,50 @@ def publication(consultation: Consultation, questions=None, figures=None, segmen
         pub.table(question.id, ("answered", question.id), options, columns, families, only_everyone=bool(defines))
     pub.solve()
     return pub
+
+
+def _everyone_shown(pub: Decided, question_id: int, qfigures: dict, everyone) -> dict:
+    """{option id: what the public sees of the question's figure for everyone}, in the words
+    of ``ResultFigure.disclosure``, for a question the consultation decides itself."""
+    group = _condition(everyone)
+    if not pub.published(question_id, group):
+        return {option_id: "omitted" for (option_id, seg_id) in qfigures if seg_id == everyone.id}
+    base_hidden = pub.base_hidden(question_id, group)
+    out = {}
+    for option_id, seg_id in qfigures:
+        if seg_id != everyone.id:
+            continue
+        cell_hidden = option_id is None or pub.cell_hidden(question_id, option_id, group)
+        out[option_id] = ("hidden" if cell_hidden and base_hidden else "base-only" if cell_hidden
+                          else "count-only" if base_hidden else "shown")
+    return out
+
+
+def headlines(consultation: Consultation) -> dict[int, "services.Headline | None"]:
+    """Each question's headline ("X came first: 41%, base 2,500, 2005") as the public may see
+    it: a survey's figures as the survey decided, and figures typed in or imported by staff as
+    the consultation's own tables hide them, secondary hiding included, so that no headline
+    (page, search, findings report) shows a figure a table hides, nor names a top answer when
+    a hidden one might have come first."""
+    questions, figures, segments, decided = _load(consultation)
+    everyone = next((seg for seg in segments.values() if seg.dimension == "all"), None)
+    if everyone is None:
+        return {q.id: None for q in questions}
+    pub = None
+    if any(q.id not in decided and figures.get(q.id) for q in questions):
+        pub = public_figures(consultation, questions, figures, segments, decided)
+    limit, year = threshold(), _year(consultation)
+    position = {o.id: (o.position, o.label) for q in questions for o in q.options}
+    out = {}
+    for question in questions:
+        qfigures = figures.get(question.id, {})
+        shown = decided.get(question.id)
+        shown = ({option_id: word for (option_id, seg_id), word in shown.items() if seg_id == everyone.id} if shown is not None
+                 else _everyone_shown(pub, question.id, qfigures, everyone) if pub is not None else {})
+        rows = [(count, base, *position.get(option_id, (0, None)), shown.get(option_id))
+                for (option_id, seg_id), (count, base) in qfigures.items() if seg_id == everyone.id]
+        out[question.id] = services.top_answer(rows, limit, year)
+    return out
 
 
 def _question_tables(question: Question, figures: dict, segments: dict, public: bool, limit: int,

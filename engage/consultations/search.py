@@ -164,10 +164,12 @@ class _Parts(NamedTuple):
 
 
 def _parts_of(c: Consultation, published: bool) -> _Parts:
-    from .services import headline_figure
+    from .results import headlines
+
+    heads = headlines(c) if published else {}
 
     def headline(q):
-        head = headline_figure(q) if published else None
+        head = heads.get(q.id)
         return head.text if head else ""
 
     return _Parts(
@@ -181,8 +183,11 @@ def _parts_of(c: Consultation, published: bool) -> _Parts:
 def _parts_in_bulk(session, batch: list[Consultation], today: date) -> dict[int, _Parts]:
     """``_parts_of`` for a batch of consultations in five plain queries: no ORM object per
     question, option or figure (building those was most of a rebuild's reading time). The
-    same order and the same headline rule as ``_parts_of``."""
+    same order and the same headline rule as ``_parts_of``: a consultation with results typed
+    in or imported by staff (figures no survey decided) has its headlines worked out with its
+    own tables' hiding (``results.headlines``), the rest from the decisions stored."""
     from ..core import disclosure
+    from .results import headlines
     from .services import consultation_year, results_published, top_answer
 
     ids = [c.id for c in batch]
@@ -194,22 +199,29 @@ def _parts_in_bulk(session, batch: list[Consultation], today: date) -> dict[int,
             .where(Question.consultation_id.in_(ids)).order_by(AnswerOption.question_id, AnswerOption.position, AnswerOption.id)):
         options.setdefault(qid, []).append(label)
     figures: dict[int, list[tuple]] = {}
+    own: set[int] = set()   # consultations deciding some figures themselves
     if published:
-        for qid, count, base, position, label, shown in session.execute(
-                select(ResultFigure.question_id, ResultFigure.count, ResultFigure.base, AnswerOption.position, AnswerOption.label,
-                       ResultFigure.disclosure)
+        for qid, cid, count, base, position, label, shown in session.execute(
+                select(ResultFigure.question_id, Question.consultation_id, ResultFigure.count, ResultFigure.base,
+                       AnswerOption.position, AnswerOption.label, ResultFigure.disclosure)
                 .join(Question, Question.id == ResultFigure.question_id)
                 .join(Segment, Segment.id == ResultFigure.segment_id)
                 .outerjoin(AnswerOption, AnswerOption.id == ResultFigure.option_id)
                 .where(Question.consultation_id.in_(sorted(published)), Segment.dimension == "all")
                 .order_by(ResultFigure.id)):
             figures.setdefault(qid, []).append((count, base, position or 0, label, shown))
+            if shown is None:
+                own.add(cid)
+    own_heads = {c.id: headlines(c) for c in batch if c.id in own}
     threshold = disclosure.threshold()
     years = {c.id: consultation_year(c) for c in batch}
     for qid, cid, text, themes in session.execute(
             select(Question.id, Question.consultation_id, Question.text, Question.themes)
             .where(Question.consultation_id.in_(ids)).order_by(Question.consultation_id, Question.position, Question.id)):
-        head = top_answer(figures.get(qid, ()), threshold, years[cid]) if cid in published else None
+        if cid in own_heads:
+            head = own_heads[cid].get(qid)
+        else:
+            head = top_answer(figures.get(qid, ()), threshold, years[cid]) if cid in published else None
         parts[cid].questions.append((qid, text, themes or "", options.get(qid, []), head.text if head else ""))
     if published:
         for fid, cid, statement, evidence in session.execute(

@@ -821,15 +821,6 @@ def top_answer(figures, threshold: int, year: int | None) -> Headline | None:
     return Headline(option=label, percent=numbers.percent(count, base, 1), count=count, base=base, year=year)
 
 
-def headline_figure(question: Question, threshold: int | None = None) -> Headline | None:
-    """The top answer among everyone who answered (the "all" segment), with its percentage,
-    base and year; None when there are no figures or the base is under the threshold."""
-    threshold = disclosure.threshold() if threshold is None else threshold
-    figures = [(f.count, f.base, f.option.position if f.option else 0, f.option.label if f.option else None, f.disclosure)
-               for f in sorted(question.figures, key=lambda f: f.id) if f.segment is not None and f.segment.dimension == "all"]
-    return top_answer(figures, threshold, consultation_year(question.consultation))
-
-
 def equality_monitored(consultation: Consultation) -> bool:
     """Equality monitoring is collected when the form says so, or when another capability
     knows it is (a survey of the consultation asks the equality questions: registry ``facts``)."""

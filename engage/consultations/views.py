@@ -32,6 +32,7 @@ from ..partnership.services import (
     theme_choices,
 )
 from . import bp, documents as docs, forms, services
+from .results import headlines as results_headlines
 from .models import AUDIENCES, CHANNELS, STATUSES, VISIBILITY, Consultation, Finding
 from .search import FACETS, KINDS, covers_labels, hit_url, run_search
 
@@ -149,7 +150,7 @@ def page(consultation_id):
     consultation = services.get_for_view(current_user, consultation_id)
     editable = services.can_edit(current_user, consultation)
     published = services.results_published(consultation)
-    headlines = {q.id: services.headline_figure(q) for q in consultation.questions} if (published or editable) else {}
+    headlines = results_headlines(consultation) if (published or editable) else {}
     return render_template(
         "consultations/page.html", consultation=consultation, editable=editable, published=published, equality_monitored=services.equality_monitored(consultation),
         show_results=published or editable, headlines=headlines,
@@ -194,8 +195,19 @@ def facet_labels(field: str, keys) -> dict[str, str]:
     """Readable labels for facet values (ids become names)."""
     keys = [k for k in keys if k]
     ints = [n for n in map(to_id, keys) if n]
-    models = {"organisation": (Organisation, lambda o: o.name), "partnership": (Partnership, lambda p: p.name),
-              "priority": (Priority, lambda p: p.label), "outcome": (Outcome, str), "area": (Area, lambda a: a.name)}
+    if field == "priority":
+        # As Priority.label says it ("name (framework)"), with the frameworks' names in the same
+        # query (read through each priority, it was one more query per framework).
+        rows = db.session.execute(select(Priority.id, Priority.name, Framework.name)
+                                  .join(Framework, Framework.id == Priority.framework_id)
+                                  .where(Priority.id.in_(ints))).all() if ints else []
+        return {str(i): f"{name} ({framework})" for i, name, framework in rows}
+    named = {"organisation": Organisation, "partnership": Partnership, "area": Area}
+    if field in named:
+        model = named[field]
+        rows = db.session.execute(select(model.id, model.name).where(model.id.in_(ints))).all() if ints else []
+        return {str(i): name for i, name in rows}
+    models = {"outcome": (Outcome, str)}
     if field in models:
         model, label = models[field]
         rows = db.session.scalars(select(model).where(model.id.in_(ints))).all() if ints else []

@@ -16,23 +16,25 @@ from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, Unique
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.concurrency import Versioned
+from ..core.i18n import N_
 from ..core.models import utcnow
 from ..extensions import db
 
 AUTOINC = {"sqlite_autoincrement": True}
 
+# Labels below are marked for the catalogue; translated where shown.
 SUBMITTERS = {
-    "partnerships": "Each thematic partnership",
-    "team": "The Partnership Team",
+    "partnerships": N_("Each thematic partnership"),
+    "team": N_("The Partnership Team"),
 }
 # Which move in Engage marks a step done for its partnership ("" for none: marked by hand).
 EVENTS = {
-    "": "Marked done by a partnership officer",
-    "draft_plan": "Done when the partnership sends its draft action plan",
-    "final_plan": "Done when the partnership sends its final action plan",
+    "": N_("Marked done by a partnership officer"),
+    "draft_plan": N_("Done when the partnership sends its draft action plan"),
+    "final_plan": N_("Done when the partnership sends its final action plan"),
 }
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December"]
+MONTHS = [N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"), N_("July"), N_("August"),
+          N_("September"), N_("October"), N_("November"), N_("December")]
 
 
 class CycleTemplateStep(Versioned, db.Model):
@@ -122,13 +124,13 @@ class CycleStep(db.Model):
 
 
 PLAN_STATES = {
-    "draft": "Draft",
-    "submitted": "Sent to the PSG",
-    "returned": "Challenged: back with the partnership",
-    "final": "Final plan sent",
-    "adopted": "Adopted into the plan",
+    "draft": N_("Draft"),
+    "submitted": N_("Sent to the PSG"),
+    "returned": N_("Challenged: back with the partnership"),
+    "final": N_("Final plan sent"),
+    "adopted": N_("Adopted into the plan"),
 }
-DECISIONS = {"pending": "Not reviewed yet", "accepted": "Accepted", "challenged": "Challenged"}
+DECISIONS = {"pending": N_("Not reviewed yet"), "accepted": N_("Accepted"), "challenged": N_("Challenged")}
 
 
 class DraftPlan(Versioned, db.Model):

@@ -18,6 +18,7 @@ from ..accounts.models import User
 from ..accounts.roles import OFFICER
 from ..core.audit import record
 from ..core.errors import RuleError
+from ..core.i18n import N_
 from ..core.mail import external_url, queue_mail
 from ..core.sanitise import clean_text
 from ..core.transitions import compare_and_set
@@ -26,7 +27,7 @@ from ..partnership.models import Partnership
 from .models import EVENTS, SUBMITTERS, CycleStep, CycleTemplateStep, CycleYear
 
 REMIND_DAYS = 14
-STATUSES = {"done": "Done", "late": "Late", "due": "Due now", "upcoming": "Coming up"}
+STATUSES = {"done": N_("Done"), "late": N_("Late"), "due": N_("Due now"), "upcoming": N_("Coming up")}  # translated where shown
 
 
 def _today() -> date:

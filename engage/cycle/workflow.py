@@ -11,27 +11,28 @@ is a compare-and-set on the state it starts from and is recorded (``DraftPlanMov
 from __future__ import annotations
 
 from ..core import workflows
+from ..core.i18n import N_
 
 PARTNERSHIP, PSG = "partnership", "psg"
 ROLES = {PARTNERSHIP: "the partnership's coordinator or a partnership officer",
          PSG: "a member of the Performance and Standards Group or a partnership officer"}
 
 TABLE = [
-    workflows.step("submit", "Send the draft plan to the PSG", "draft", "submitted", {PARTNERSHIP},
+    workflows.step("submit", N_("Send the draft plan to the PSG"), "draft", "submitted", {PARTNERSHIP},
                    does="Sends the plan to the Performance and Standards Group to challenge. Partnership officers are emailed. "
                         "The draft plan step of the annual cycle is marked done."),
-    workflows.step("return", "Send the challenges back", "submitted", "returned", {PSG},
+    workflows.step("return", N_("Send the challenges back"), "submitted", "returned", {PSG},
                    does="Every action must have a decision. The partnership's coordinators are emailed to reply to each challenge."),
-    workflows.step("return", "Send the challenges back", "final", "returned", {PSG},
+    workflows.step("return", N_("Send the challenges back"), "final", "returned", {PSG},
                    does="Every action must have a decision. The partnership's coordinators are emailed to reply to each challenge."),
-    workflows.step("submit_final", "Send the final plan", "returned", "final", {PARTNERSHIP},
+    workflows.step("submit_final", N_("Send the final plan"), "returned", "final", {PARTNERSHIP},
                    does="Every challenged action needs a reply first. Partnership officers are emailed; "
                         "the final plan step of the annual cycle is marked done."),
-    workflows.step("adopt", "Adopt into the implementation plan", "submitted", "adopted", {PSG},
+    workflows.step("adopt", N_("Adopt into the implementation plan"), "submitted", "adopted", {PSG},
                    does="Every action must be accepted. Each becomes an action of the implementation plan, "
                         "under a theme for this partnership and year.",
                    confirm="Adopt this plan? Its actions join the implementation plan."),
-    workflows.step("adopt", "Adopt into the implementation plan", "final", "adopted", {PSG},
+    workflows.step("adopt", N_("Adopt into the implementation plan"), "final", "adopted", {PSG},
                    does="Every action must be accepted. Each becomes an action of the implementation plan, "
                         "under a theme for this partnership and year.",
                    confirm="Adopt this plan? Its actions join the implementation plan."),

@@ -10,6 +10,7 @@ from ..core.params import to_id
 from ..core.registry import LinkKind, links
 from ..core.urls import path_for
 from ..extensions import db
+from ..core.i18n import N_
 from .models import Outcome
 
 
@@ -26,4 +27,4 @@ def _resolve(target_id, user):
 
 
 def register(app: Flask) -> None:
-    links.register(LinkKind("outcome", "Outcome", _choices, _resolve), app)
+    links.register(LinkKind("outcome", N_("Outcome"), _choices, _resolve), app)

@@ -11,6 +11,7 @@ from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from ..core.concurrency import Versioned
+from ..core.i18n import N_
 from ..core.models import link_table
 from ..extensions import db
 
@@ -26,12 +27,12 @@ ORGANISATION_KINDS = {
     "other": "Other",
 }
 
-AREA_LEVELS = {
-    "borough": "Borough",
-    "town": "Town",
-    "ward": "Ward",
-    "neighbourhood": "Neighbourhood",
-    "lsoa": "Lower super output area",
+AREA_LEVELS = {  # marked for the catalogue; translated where shown
+    "borough": N_("Borough"),
+    "town": N_("Town"),
+    "ward": N_("Ward"),
+    "neighbourhood": N_("Neighbourhood"),
+    "lsoa": N_("Lower super output area"),
 }
 # Who may approve a findings report that names a partnership (besides a partnership officer
 # who did not write it): set by an officer on the partnership, read by engage/sharing/workflow.py.

@@ -85,8 +85,10 @@ def outcome_choices():
 
 def area_choices(levels: tuple[str, ...] | None = None):
     """Areas as an indented list in tree order: "Runcorn", "— Castlefields"."""
-    areas = db.session.scalars(select(Area).order_by(Area.name)).all()
-    children: dict[int | None, list[Area]] = {}
+    # The four columns the list shows, not ORM objects: the public filters ("You said, we
+    # did", /consultations) draw it on every load (issue 21).
+    areas = db.session.execute(select(Area.id, Area.name, Area.level, Area.parent_id).order_by(Area.name)).all()
+    children: dict[int | None, list] = {}
     for area in areas:
         children.setdefault(area.parent_id, []).append(area)
     out = []

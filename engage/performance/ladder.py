@@ -26,6 +26,7 @@ nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from ..core.i18n import N_
 
 BELOW, MET, NO_DATA = "below", "met", "no-data"
 TOP = 3
@@ -102,11 +103,11 @@ class Point:
     def words(self) -> str:
         if self.position == NO_DATA:
             if self.annual:
-                return "No figure this period: it comes once a year"
-            return "No figure this period"
+                return N_("No figure this period: it comes once a year")
+            return N_("No figure this period")
         if self.position == BELOW:
-            return "Below the monitoring level"
-        return "At or above the monitoring level"
+            return N_("Below the monitoring level")
+        return N_("At or above the monitoring level")
 
 
 def position_of(status: str, reading) -> str:

@@ -15,33 +15,35 @@ from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Tex
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.concurrency import Versioned
+from ..core.i18n import N_
 from ..core.models import utcnow
 from ..extensions import db
 
 AUTOINC = {"sqlite_autoincrement": True}
 
+# Marked for the catalogue; translated where shown.
 PERIOD_KINDS = {
-    "six-monthly": "Six-monthly review",
-    "quarterly": "Quarterly money check",
+    "six-monthly": N_("Six-monthly review"),
+    "quarterly": N_("Quarterly money check"),
 }
 
 STAGE_STATES = {
-    "nominating": "Waiting for a PSG member to be named",
-    "planning": "Waiting for a plan",
-    "acting": "Plan agreed, report due",
-    "reported": "Report received",
-    "closed": "Closed: back above the monitoring level",
-    "escalated": "Moved up the ladder",
-    "withdrawn": "Withdrawn by the PSG",
+    "nominating": N_("Waiting for a PSG member to be named"),
+    "planning": N_("Waiting for a plan"),
+    "acting": N_("Plan agreed, report due"),
+    "reported": N_("Report received"),
+    "closed": N_("Closed: back above the monitoring level"),
+    "escalated": N_("Moved up the ladder"),
+    "withdrawn": N_("Withdrawn by the PSG"),
 }
 OPEN_STATES = ("nominating", "planning", "acting", "reported")
 FINAL_STATES = ("closed", "escalated", "withdrawn")
 
 # What each stage asks, in seed 004's words, made plain.
 STAGE_WORDS = {
-    1: "The lead partner acts, working with other agencies, and reports to its thematic partnership within three months.",
-    2: "The thematic partnership agrees a plan with the agencies and reports to the Performance and Standards Group within three months.",
-    3: "A member of the Performance and Standards Group agrees a revised plan and reports to the group within three months.",
+    1: N_("The lead partner acts, working with other agencies, and reports to its thematic partnership within three months."),
+    2: N_("The thematic partnership agrees a plan with the agencies and reports to the Performance and Standards Group within three months."),
+    3: N_("A member of the Performance and Standards Group agrees a revised plan and reports to the group within three months."),
 }
 
 

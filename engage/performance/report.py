@@ -10,6 +10,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import date
 
+from ..core.i18n import gettext
 from ..strategy import plan
 from ..strategy.board_report import grid_table, landscape_document
 from . import ladder, services
@@ -17,7 +18,10 @@ from .models import LadderStage, MonitoringPeriod
 
 
 def when(day: date | None) -> str:
-    return f"{day.day} {day:%B %Y}" if day else ""
+    """A day in the language being written (Babel's month names)."""
+    from ..core.templating import format_date
+
+    return format_date(day) if day else ""
 
 
 def figure(value, unit: str) -> str:
@@ -90,23 +94,33 @@ def build(period: MonitoringPeriod) -> ExceptionReport:
         item = Item(indicator, point, stage)
         unit = indicator.unit
         if point is not None and point.position == ladder.BELOW:
-            item.problems.append(f"Off track: {figure(point.value, unit)} for {review.name}, against a monitoring level of "
-                                 f"{figure(point.level, unit)}.")
+            # Whole sentences in the language being written (the page's reader's; the Word
+            # document's is the site's own).
+            item.problems.append(gettext("Off track: %(figure)s for %(review)s, against a monitoring level of %(level)s.",
+                                         figure=figure(point.value, unit), review=review.name, level=figure(point.level, unit)))
         if point is not None and point.position == ladder.NO_DATA and not point.annual:
-            item.problems.append(f"Late: no figure was reported for {review.name}.")
+            item.problems.append(gettext("Late: no figure was reported for %(review)s.", review=review.name))
         if stage is not None:
-            how = "started by the PSG" if stage.by_hand else "worked out from the figures"
-            item.problems.append(f"At stage {stage.stage} of the ladder since {stage.started_period.name} ({how}).")
+            if stage.by_hand:
+                item.problems.append(gettext("At stage %(number)s of the ladder since %(period)s (started by the PSG).",
+                                             number=stage.stage, period=stage.started_period.name))
+            else:
+                item.problems.append(gettext("At stage %(number)s of the ladder since %(period)s (worked out from the figures).",
+                                             number=stage.stage, period=stage.started_period.name))
             if stage.report_back_on < period.reports_on and (stage.reported_on is None or stage.reported_on > stage.report_back_on):
-                item.problems.append(f"Late: the report to the {stage.reports_to} was due by {when(stage.report_back_on)}.")
-            item.doing = stage.plan or f"No plan recorded yet. {stage.asks}"
+                item.problems.append(gettext("Late: the report to the %(group)s was due by %(date)s.",
+                                             group=stage.reports_to, date=when(stage.report_back_on)))
+            item.doing = stage.plan or gettext("No plan recorded yet. %(asks)s", asks=gettext(stage.asks))
             if stage.report and stage.reported_on and stage.reported_on <= period.reports_on:
-                item.doing += f" Reported on {when(stage.reported_on)}: {stage.report}"
+                item.doing += " " + gettext("Reported on %(date)s: %(report)s", date=when(stage.reported_on), report=stage.report)
             item.who, item.report_by = stage.owner_name, stage.report_back_on
         elif item.problems:
-            lead = indicator.lead_organisation.name if indicator.lead_organisation else "The lead partner"
-            item.who = lead
-            item.doing = f"{lead} has been asked for the figure."
+            if indicator.lead_organisation:
+                item.who = indicator.lead_organisation.name
+                item.doing = gettext("%(lead)s has been asked for the figure.", lead=item.who)
+            else:
+                item.who = gettext("The lead partner")
+                item.doing = gettext("The lead partner has been asked for the figure.")
         if item.problems:
             items.append(item)
         for stage in services.stages_of(indicator):

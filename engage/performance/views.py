@@ -18,7 +18,7 @@ from ..core.security import role_required
 from ..extensions import db
 from . import bp, report, services
 from .forms import ButtonForm, MoveForm, PeriodForm, PsgForm, SettingForm, StartForm
-from .models import STAGE_WORDS, LadderMove
+from .models import STAGE_STATES, STAGE_WORDS, LadderMove
 from .workflow import TABLE, steps_from
 
 
@@ -136,7 +136,8 @@ def stage(stage_id, form=None, status=200):
                            form=form or _move_form(item, formdata=None), blank=_move_form(item, formdata=None),
                            failed=(form.action.data if form else None),
                            moves=db.session.scalars(select(LadderMove).where(LadderMove.stage_id == item.id).order_by(LadderMove.id)).all(),
-                           evidence=evidence, partnership=services.partnership_of(indicator), when=report.when), status
+                           evidence=evidence, partnership=services.partnership_of(indicator), when=report.when,
+                           states=STAGE_STATES), status
 
 
 @bp.route("/performance/stages/<stage_id>/move", methods=["POST"])
@@ -196,8 +197,11 @@ def exceptions(period_id):
 
 @bp.route("/performance/periods/<period_id>/exceptions.docx")
 def exceptions_docx(period_id):
-    built = report.build(services.get_period(period_id))
-    body = report.to_docx(built, _partnership_name())
+    from ..core.i18n import default_language, writing_in
+
+    with writing_in(default_language()):  # the board's papers: in the site's own language throughout
+        built = report.build(services.get_period(period_id))
+        body = report.to_docx(built, _partnership_name())
     return Response(body, mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                     headers={"Content-Disposition": f"attachment; filename={built.filename}"})
 

@@ -13,6 +13,7 @@ compare-and-set on the state it starts from, recorded in ``LadderMove``. The tab
 from __future__ import annotations
 
 from ..core import workflows
+from ..core.i18n import N_
 from .models import FINAL_STATES, OPEN_STATES, STAGE_STATES
 
 OWNER, PSG, OFFICER = "owner", "psg", "officer"
@@ -24,21 +25,21 @@ ROLES = {
 
 S = workflows.step
 TABLE: list[workflows.Step] = [
-    S("nominate", "Name the PSG member", "nominating", "planning", {PSG, OFFICER},
+    S("nominate", N_("Name the PSG member"), "nominating", "planning", {PSG, OFFICER},
       does="Names the member of the Performance and Standards Group who will agree a revised plan. They are emailed."),
-    S("record-plan", "Record the plan", "planning", "acting", {OWNER, PSG, OFFICER},
+    S("record-plan", N_("Record the plan"), "planning", "acting", {OWNER, PSG, OFFICER},
       does="Saves the plan to tackle the shortfall. The report-back date stays as it is."),
-    S("report-back", "Report back", "acting", "reported", {OWNER, OFFICER},
+    S("report-back", N_("Report back"), "acting", "reported", {OWNER, OFFICER},
       does="Saves the report on progress for the group it reports to. The stage stays open until the target is back above its monitoring level."),
-    S("ask-again", "Ask for a further report", "reported", "acting", {PSG, OFFICER},
+    S("ask-again", N_("Ask for a further report"), "reported", "acting", {PSG, OFFICER},
       does="Asks for another report in three months, with your reason. The owner is emailed."),
 ]
 for _state in OPEN_STATES:
-    TABLE.append(S("withdraw", "Withdraw this stage", _state, "withdrawn", {PSG, OFFICER},
+    TABLE.append(S("withdraw", N_("Withdraw this stage"), _state, "withdrawn", {PSG, OFFICER},
                    does="Ends this stage without waiting for the figures, with your reason (for example, it was started by mistake)."))
-    TABLE.append(S("close", "Close", _state, "closed", automatic=True,
+    TABLE.append(S("close", N_("Close"), _state, "closed", automatic=True,
                    does="Happens when a six-monthly review finds the target back at or above its monitoring level."))
-    TABLE.append(S("escalate", "Move up the ladder", _state, "escalated", automatic=True,
+    TABLE.append(S("escalate", N_("Move up the ladder"), _state, "escalated", automatic=True,
                    does="Happens when a review finds the target below its monitoring level again (or the PSG starts a higher stage): the next stage starts."))
 
 

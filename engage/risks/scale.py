@@ -5,25 +5,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-CATEGORIES = {"strategic": "Strategic", "operational": "Operational"}
+from ..core.i18n import N_
+
+# Words below are marked for the catalogue; translated where shown.
+CATEGORIES = {"strategic": N_("Strategic"), "operational": N_("Operational")}
 CATEGORY_HINTS = {
-    "strategic": "Could stop the partnership reaching its medium and long-term goals.",
-    "operational": "Could stop a thematic partnership delivering its action plan.",
+    "strategic": N_("Could stop the partnership reaching its medium and long-term goals."),
+    "operational": N_("Could stop a thematic partnership delivering its action plan."),
 }
 
 LIKELIHOOD = {
-    1: ("Rare", "Only in unusual cases"),
-    2: ("Unlikely", "Could happen, but we do not expect it"),
-    3: ("Possible", "Might happen"),
-    4: ("Likely", "Will probably happen"),
-    5: ("Almost certain", "We expect it to happen"),
+    1: (N_("Rare"), N_("Only in unusual cases")),
+    2: (N_("Unlikely"), N_("Could happen, but we do not expect it")),
+    3: (N_("Possible"), N_("Might happen")),
+    4: (N_("Likely"), N_("Will probably happen")),
+    5: (N_("Almost certain"), N_("We expect it to happen")),
 }
 IMPACT = {
-    1: ("Very low", "Hardly any effect on what we set out to do"),
-    2: ("Low", "A small delay or cost"),
-    3: ("Medium", "An outcome slips, or costs rise a lot"),
-    4: ("High", "An outcome or target is missed"),
-    5: ("Very high", "Several outcomes missed, or the partnership loses trust or funding"),
+    1: (N_("Very low"), N_("Hardly any effect on what we set out to do")),
+    2: (N_("Low"), N_("A small delay or cost")),
+    3: (N_("Medium"), N_("An outcome slips, or costs rise a lot")),
+    4: (N_("High"), N_("An outcome or target is missed")),
+    5: (N_("Very high"), N_("Several outcomes missed, or the partnership loses trust or funding")),
 }
 
 
@@ -37,10 +40,10 @@ class Band:
 
 
 BANDS = [
-    Band("low", "Low", 1, 4, "Keep an eye on it."),
-    Band("medium", "Medium", 5, 9, "The owner manages it and checks it at each review."),
-    Band("high", "High", 10, 14, "The owner acts now and reports at each review."),
-    Band("very-high", "Very high", 15, 25, "The Board sees it at every meeting until it falls."),
+    Band("low", N_("Low"), 1, 4, N_("Keep an eye on it.")),
+    Band("medium", N_("Medium"), 5, 9, N_("The owner manages it and checks it at each review.")),
+    Band("high", N_("High"), 10, 14, N_("The owner acts now and reports at each review.")),
+    Band("very-high", N_("Very high"), 15, 25, N_("The Board sees it at every meeting until it falls.")),
 ]
 
 

@@ -10,6 +10,7 @@ from ..core.params import to_id
 from ..core.registry import LinkKind, links
 from ..core.urls import path_for
 from ..extensions import db
+from ..core.i18n import N_
 from . import services
 from .models import FindingsReport
 
@@ -28,4 +29,4 @@ def _resolve(target_id, user):
 
 
 def register(app: Flask) -> None:
-    links.register(LinkKind("findings-report", "Findings report", _choices, _resolve), app)
+    links.register(LinkKind("findings-report", N_("Findings report"), _choices, _resolve), app)

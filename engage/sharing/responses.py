@@ -449,4 +449,4 @@ def _resolve(response_id, user):
     return title, path_for("sharing.report", report_id=response.report_id, _anchor=f"response-{response.id}")
 
 
-RESPONSE_LINK = LinkKind(kind=LINK_KIND, label="Response to a findings report", choices=_choices, resolve=_resolve)
+RESPONSE_LINK = LinkKind(kind=LINK_KIND, label=N_("Response to a findings report"), choices=_choices, resolve=_resolve)

@@ -29,7 +29,7 @@ from ..core.params import Query
 from ..core.sanitise import clean_text
 from ..core.vocabulary import AUDIENCES
 from ..extensions import db
-from ..partnership.models import Area, Indicator, Outcome, Partnership, Priority
+from ..partnership.models import Area, Framework, Indicator, Outcome, Partnership, Priority
 from ..partnership.services import RuleError, area_ancestor_ids, area_subtree_ids, current_framework, priority_lineage_ids
 from . import workflow
 from .models import STATES, VISIBILITY, FindingsReport, ReportContribution, ReportFinding, ReportTransition, Response
@@ -111,26 +111,30 @@ def get_for_view(user, report_id) -> FindingsReport:
     return report
 
 
+_PAGE_LOADS: list = []   # loader options are immutable: built once (on first use, when every model is mapped)
+
+
 def _page_loads() -> list:
     """Loader options for what the report's page shows, a fixed number of queries whatever
     the number of findings and recommendations: the author organisation with the report;
-    each key finding's question with its consultation and its figures (the headline figure
-    reads each figure's option and segment); the recommendations; the published responses
+    each key finding's question with its consultation (its headline is worked out per
+    consultation, ``question_headlines``); the recommendations; the published responses
     with their updates and partnerships (the page finds each recommendation's responses
     among them, so ``Recommendation.responses`` is not loaded a second time)."""
+    if _PAGE_LOADS:
+        return _PAGE_LOADS
     from sqlalchemy.orm import joinedload
 
-    from ..consultations.models import ResultFigure
     from .models import Recommendation, ReportFinding, Response
 
-    figures = selectinload(Question.figures).options(joinedload(ResultFigure.option), joinedload(ResultFigure.segment))
-    return [
+    _PAGE_LOADS[:] = [
         joinedload(FindingsReport.organisation),
         selectinload(FindingsReport.findings).selectinload(ReportFinding.question).options(
-            joinedload(Question.consultation), figures),
+            joinedload(Question.consultation)),
         selectinload(FindingsReport.recommendations),
         selectinload(FindingsReport.responses).options(selectinload(Response.updates), joinedload(Response.partnership)),
     ]
+    return _PAGE_LOADS
 
 
 def get_for_page(report_id) -> FindingsReport:
@@ -304,10 +308,11 @@ def partnerships_for_embed() -> list[Partnership]:
 
 
 def current_priority_choices() -> list[tuple[int, str]]:
-    framework = current_framework()
-    if framework is None:
-        return []
-    return [(p.id, p.name) for p in framework.priorities]
+    """The current framework's priorities (id, name) in their order, in one query of two
+    columns (the public filter draws it on every load of "You said, we did")."""
+    latest = select(Framework.id).order_by(Framework.starts_on.desc()).limit(1).scalar_subquery()
+    return [(i, name) for i, name in db.session.execute(
+        select(Priority.id, Priority.name).where(Priority.framework_id == latest).order_by(Priority.position, Priority.id))]
 
 
 def priority_view(report: FindingsReport) -> list[dict]:
@@ -569,10 +574,19 @@ def consultation_reports(consultation_id: int, user) -> list[FindingsReport]:
     return db.session.scalars(public_query(user, Filters(consultation_id=consultation_id))).all()
 
 
-def question_headline(question: Question):
-    from ..consultations.services import headline_figure
+def question_headlines():
+    """A function giving a question's headline (``consultations.results.headlines``: as the
+    public may see it), working each consultation's out once for the page it is made for."""
+    from ..consultations.results import headlines
 
-    return headline_figure(question)
+    worked_out: dict[int, dict] = {}
+
+    def headline(question: Question):
+        if question.consultation_id not in worked_out:
+            worked_out[question.consultation_id] = headlines(question.consultation)
+        return worked_out[question.consultation_id].get(question.id)
+
+    return headline
 
 
 # ---- what residents said about an outcome (engage.core.registry.outcome_evidence) ---------

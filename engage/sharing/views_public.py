@@ -39,7 +39,7 @@ def _filter_choices(user):
     return {
         "priorities": services.current_priority_choices(),
         "areas": area_choices(("borough", "town", "ward")),
-        "partnerships": [(p.id, p.name) for p in db.session.scalars(select(Partnership).order_by(Partnership.name))],
+        "partnerships": [(i, name) for i, name in db.session.execute(select(Partnership.id, Partnership.name).order_by(Partnership.name))],
         "years": services.year_choices(user),
     }
 
@@ -49,13 +49,15 @@ def _older_results(filters):
     if filters.as_args():
         return []
     public = consultation_services.public_audience()
-    covered = set(db.session.scalars(select(report_consultation.c.consultation_id)
-                                     .join(FindingsReport, FindingsReport.id == report_consultation.c.report_id)
-                                     .where(services.public_clause(None))))
-    query = consultation_services.finder_query(public, statuses=["results-published"]).order_by(None).order_by(
+    # Whether a public report covers each one is read with them (a column of the same query,
+    # not a query of its own), and those are left out of the 30 read, as before.
+    covered = Consultation.id.in_(select(report_consultation.c.consultation_id)
+                                  .join(FindingsReport, FindingsReport.id == report_consultation.c.report_id)
+                                  .where(services.public_clause(None))).label("covered")
+    query = consultation_services.finder_query(public, statuses=["results-published"]).add_columns(covered).order_by(None).order_by(
         Consultation.results_published_on.desc(), Consultation.id.desc()).limit(30).options(
         selectinload(Consultation.lead_organisation), selectinload(Consultation.findings))
-    return [c for c in db.session.scalars(query) if c.id not in covered]
+    return [c for c, is_covered in db.session.execute(query) if not is_covered]
 
 
 @bp.route("/you-said-we-did")
@@ -110,7 +112,7 @@ def report(report_id):
         moves=workflow.allowed(current_user, item), problems=services.publish_problems(item),
         priorities=services.priority_view(item), progress=responses.progress(item), by_key=by_key, answerable=answerable, drafts=drafts,
         due=responses.due_on(item), linked=responses.linked, state_labels=responses.STATE_LABELS,
-        audiences=AUDIENCES, visibility_labels=VISIBILITY, staff=staff, headline=services.question_headline,
+        audiences=AUDIENCES, visibility_labels=VISIBILITY, staff=staff, headline=services.question_headlines(),
         history=history(item, limit=30) if staff else [], timeline=services.timeline(item) if staff else [],
         size_label=uploads.size_label, finding_evidence=contents.finding_evidence,
         past=workflow.PAST, states=STATES,

@@ -54,7 +54,12 @@ class BoardReport:
 
     @property
     def period(self) -> str:
-        return f"{budget.QUARTER_NAMES[self.quarter]} {self.as_at.year if self.quarter == 4 else self.year}"
+        return f"{budget.QUARTER_NAMES[self.quarter]} {self.period_year}"
+
+    @property
+    def period_year(self) -> int:
+        """The calendar year the quarter falls in (the page builds its sentences from it)."""
+        return self.as_at.year if self.quarter == 4 else self.year
 
     @property
     def filename(self) -> str:

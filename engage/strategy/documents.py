@@ -13,6 +13,8 @@ from sqlalchemy import select
 from ..accounts.roles import OFFICER
 from ..core import transitions
 from ..core.audit import record
+from ..core.i18n import gettext, ngettext
+from ..core.templating import format_date
 from ..core.models import utcnow
 from ..core.sanitise import clean_text
 from ..extensions import db
@@ -258,22 +260,31 @@ def confirmation(version: StrategyVersion, action: str, actor=None, today: date 
     if action == "open_comment":
         people = notices.partners_to_tell(actor)
         closes = version.comments_close_on
-        details = [f"We will email {len(people)} partner{'s' if len(people) != 1 else ''} (Network Group members and "
-                   "partnership coordinators) to say it is open for comment"
-                   + (f" until {closes.day} {closes:%B %Y}." if closes else "."),
-                   "You cannot change its sections while it is out for comment."]
-        return Confirmation(action, f"Send version {version.number} out for comment and email everyone?", details)
+        # Whole sentences in the officer's language (counts through ngettext, dates by Babel).
+        if closes:
+            told = ngettext("We will email %(num)s partner (Network Group members and partnership coordinators) to say it "
+                            "is open for comment until %(date)s.",
+                            "We will email %(num)s partners (Network Group members and partnership coordinators) to say it "
+                            "is open for comment until %(date)s.", len(people), date=format_date(closes))
+        else:
+            told = ngettext("We will email %(num)s partner (Network Group members and partnership coordinators) to say it "
+                            "is open for comment.",
+                            "We will email %(num)s partners (Network Group members and partnership coordinators) to say it "
+                            "is open for comment.", len(people))
+        details = [told, gettext("You cannot change its sections while it is out for comment.")]
+        return Confirmation(action, gettext("Send version %(number)s out for comment and email everyone?", number=version.number), details)
     if action == "adopt":
         left = notices.days_left(version, today)
         if not left:
             return None
         told = notices.promised(version)
         closes = version.comments_close_on
-        details = [f"Comments are open until {closes.day} {closes:%B %Y}: {left} day{'s' if left != 1 else ''} "
-                   f"{'are' if left != 1 else 'is'} left.",
-                   f"Adopting now closes comments early. We will email the {len(told)} "
-                   f"{'people' if len(told) != 1 else 'person'} who were told that date to say so."]
-        return Confirmation(action, f"Adopt version {version.number} before comments close?", details)
+        details = [ngettext("Comments are open until %(date)s: %(num)s day is left.",
+                            "Comments are open until %(date)s: %(num)s days are left.", left, date=format_date(closes)),
+                   ngettext("Adopting now closes comments early. We will email the %(num)s person who was told that date to say so.",
+                            "Adopting now closes comments early. We will email the %(num)s people who were told that date to say so.",
+                            len(told))]
+        return Confirmation(action, gettext("Adopt version %(number)s before comments close?", number=version.number), details)
     return None
 
 
@@ -332,7 +343,7 @@ def passage_problem(section: StrategySection, passage) -> str | None:
     """The words quoted must be in the section (spaces and capitals aside)."""
     passage = clean_text(passage, 1000)
     if passage and _words(passage) not in _words(section.body):
-        return "Copy the words exactly as they are in the section, or leave this blank to comment on the whole section"
+        return gettext("Copy the words exactly as they are in the section, or leave this blank to comment on the whole section")
     return None
 
 
@@ -340,12 +351,12 @@ def add_comment(user, section: StrategySection, data: dict, today: date | None =
     version = section.strategy_version
     if not can_comment(user, version, today):
         if comments_open(version, today):
-            raise RuleError("Sign in to comment on this version.")
-        raise RuleError("Comments on this version are closed.")
+            raise RuleError(gettext("Sign in to comment on this version."))
+        raise RuleError(gettext("Comments on this version are closed."))
     body = clean_text(data.get("body"), 5000)
     passage = clean_text(data.get("passage"), 1000)
     if not body:
-        raise RuleError("Enter your comment", "body")
+        raise RuleError(gettext("Enter your comment"), "body")
     problem = passage_problem(section, passage)
     if problem:
         raise RuleError(problem, "passage")
@@ -358,9 +369,9 @@ def add_comment(user, section: StrategySection, data: dict, today: date | None =
         name = clean_text(data.get("name"), 120)
         email = clean_text(data.get("email"), 254)
         if not name:
-            raise RuleError("Enter your name", "name")
+            raise RuleError(gettext("Enter your name"), "name")
         if not EMAIL.match(email):
-            raise RuleError("Enter an email address in the right format, like name@example.com", "email")
+            raise RuleError(gettext("Enter an email address in the right format, like name@example.com"), "email")
         comment.contact = StrategyCommentContact(name=name, email=email)
     db.session.add(comment)
     db.session.flush()
@@ -412,11 +423,18 @@ def comments_by_section(user, version: StrategyVersion) -> dict[int, list[Strate
     out: dict[int, list[StrategyComment]] = {}
     sections = list(version.sections)
     if sections and (is_officer(user) or version.state in PUBLISHED or _signed_in(user)):
-        # Every section's comments in one query, not one query per section.
-        from sqlalchemy.orm import selectinload
+        # Every section's comments in one query, not one query per section (nor the sections
+        # read a second time to load them): each section's list set as its relationship's,
+        # in the relationship's order.
+        from sqlalchemy.orm.attributes import set_committed_value
 
-        db.session.scalars(select(StrategySection).where(StrategySection.id.in_([s.id for s in sections]))
-                           .options(selectinload(StrategySection.comments))).all()
+        found: dict[int, list[StrategyComment]] = {s.id: [] for s in sections}
+        for comment in db.session.scalars(select(StrategyComment).where(StrategyComment.section_id.in_(list(found)))
+                                          .order_by(StrategyComment.id)):
+            found[comment.section_id].append(comment)
+        for section in sections:
+            if "comments" not in section.__dict__:   # not already loaded (or changed) in this session
+                set_committed_value(section, "comments", found[section.id])
     for section in sections:
         if is_officer(user):
             shown = list(section.comments)

@@ -10,6 +10,7 @@ from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectFie
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..core.forms import EngageForm, VersionField, GovDateField, IdMultiCheckboxField, IdSelectField, MultiCheckboxField, NumberField, WholeNumberField
+from ..core.i18n import lazy_gettext as _l
 from ..core.vocabulary import AUDIENCES
 from .budget import QUARTER_NAMES
 from .models import EVENT_KINDS, RESPONSE_KINDS, SETTABLE_STATUSES
@@ -44,7 +45,7 @@ class ChoiceField(SelectField):
 
 
 class ConfirmForm(EngageForm):
-    submit = SubmitField("Yes, delete it", widget=GovSubmitInput())
+    submit = SubmitField(_l("Yes, delete it"), widget=GovSubmitInput())
 
 
 # ---- strategy ---------------------------------------------------------------------------
@@ -79,20 +80,25 @@ class TransitionForm(EngageForm):
 
 class CommentForm(EngageForm):
     """A partner's comment (signed in: their account says who they are)."""
-    passage = _area("The words you are commenting on", 1000, hint="Optional. Copy them from the section, or leave this blank to comment on the whole section.")
-    body = _area("Your comment", 5000, required=True)
-    submit = SubmitField("Send comment", widget=GovSubmitInput())
+    # In the reader's language: members of the public comment here.
+    passage = TextAreaField(_l("The words you are commenting on"),
+                            description=_l("Optional. Copy them from the section, or leave this blank to comment on the whole section."),
+                            widget=GovTextArea(), validators=[Optional(), Length(max=1000, message=_l("The words you are commenting on must be 1,000 characters or fewer"))])
+    body = TextAreaField(_l("Your comment"), widget=GovTextArea(),
+                         validators=[InputRequired(_l("Enter your comment")), Length(max=5000, message=_l("Your comment must be 5,000 characters or fewer"))])
+    submit = SubmitField(_l("Send comment"), widget=GovSubmitInput())
 
 
 class PublicCommentForm(CommentForm):
     """A member of the public's comment: their name and email too, asked once per visit (the
     view remembers them for the next section). Every problem is found in one go."""
-    name = _text("Your name", 120, message="Enter your name")
-    email = EmailField("Your email address",
-                       description="We email you when your comment has an answer and when the strategy is adopted. "
-                                   "We never show it, and we delete it 90 days after the strategy is adopted.",
-                       validators=[InputRequired("Enter your email address"), Length(max=254, message="Your email address must be 254 characters or fewer"),
-                                   Email("Enter an email address in the right format, like name@example.com")])
+    name = StringField(_l("Your name"), widget=GovTextInput(),
+                       validators=[InputRequired(_l("Enter your name")), Length(max=120, message=_l("Your name must be 120 characters or fewer"))])
+    email = EmailField(_l("Your email address"),
+                       description=_l("We email you when your comment has an answer and when the strategy is adopted. "
+                                      "We never show it, and we delete it 90 days after the strategy is adopted."),
+                       validators=[InputRequired(_l("Enter your email address")), Length(max=254, message=_l("Your email address must be 254 characters or fewer")),
+                                   Email(_l("Enter an email address in the right format, like name@example.com"))])
 
 
 class ResponseForm(EngageForm):
@@ -167,15 +173,20 @@ class FiguresForm(EngageForm):
 
 class MemberForm(EngageForm):
     version = VersionField()
-    organisation_id = IdSelectField("Organisation", blank="None")
-    job_title = _text("Job title", 120, required=False)
-    about = _area("What you can help with", 2000)
-    methods = MultiCheckboxField("Methods you have used", description="From the toolkit. Members looking at a method will see you have used it.")
-    audiences = MultiCheckboxField("People you know how to reach", choices=list(AUDIENCES.items()))
-    area_ids = IdMultiCheckboxField("Areas you know")
-    contact_email = StringField("Email address for members", description="Shown only to people who are signed in.", widget=GovTextInput(), validators=[Optional(), Length(max=254)])
-    contact_phone = _text("Phone number for members", 40, required=False, hint="Optional. Shown only to people who are signed in.")
-    submit = SubmitField("Save my entry", widget=GovSubmitInput())
+    # In the reader's language: practitioners join the directory themselves.
+    organisation_id = IdSelectField(_l("Organisation"), blank=_l("None"))
+    job_title = StringField(_l("Job title"), widget=GovTextInput(),
+                            validators=[Optional(), Length(max=120, message=_l("Job title must be 120 characters or fewer"))])
+    about = TextAreaField(_l("What you can help with"), widget=GovTextArea(),
+                          validators=[Optional(), Length(max=2000, message=_l("What you can help with must be 2,000 characters or fewer"))])
+    methods = MultiCheckboxField(_l("Methods you have used"), description=_l("From the toolkit. Members looking at a method will see you have used it."))
+    audiences = MultiCheckboxField(_l("People you know how to reach"), choices=[(key, _l(label)) for key, label in AUDIENCES.items()])
+    area_ids = IdMultiCheckboxField(_l("Areas you know"))
+    contact_email = StringField(_l("Email address for members"), description=_l("Shown only to people who are signed in."), widget=GovTextInput(),
+                                validators=[Optional(), Length(max=254, message=_l("Email address for members must be 254 characters or fewer"))])
+    contact_phone = StringField(_l("Phone number for members"), description=_l("Optional. Shown only to people who are signed in."), widget=GovTextInput(),
+                                validators=[Optional(), Length(max=40, message=_l("Phone number for members must be 40 characters or fewer"))])
+    submit = SubmitField(_l("Save my entry"), widget=GovSubmitInput())
 
 
 TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")

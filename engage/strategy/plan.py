@@ -385,5 +385,5 @@ def _action_resolve(action_id, user):
     return found.activity, path_for("strategy.action", action_id=found.id)
 
 
-ACTION_LINK = LinkKind(kind=ACTION_LINK_KIND, label="Implementation plan action", choices=_action_choices,
+ACTION_LINK = LinkKind(kind=ACTION_LINK_KIND, label=N_("Implementation plan action"), choices=_action_choices,
                        resolve=_action_resolve)

@@ -10,6 +10,7 @@ from ..accounts.roles import OFFICER
 from ..core import deletion
 from ..core.audit import history
 from ..core.errors import bad_request
+from ..core.i18n import gettext as _
 from ..core.limits import breach, honeypot_tripped, keeps_answers_when_limited
 from ..core.security import role_required
 from ..extensions import db, limiter
@@ -19,7 +20,7 @@ from ..core.transitions import AlreadyMoved
 from ..core.forms import attach_error, form_status
 from .common import EditConflict, RuleError
 from .forms import CommentForm, ConfirmForm, DocumentForm, PublicCommentForm, ResponseForm, SectionForm, TransitionForm, VersionForm
-from .models import StrategySection, StrategyVersion
+from .models import VERSION_STATES, StrategySection, StrategyVersion
 
 
 def apply_error(form, error: RuleError) -> None:
@@ -110,7 +111,7 @@ def comment(version_id, section_id):
     if not documents.can_comment(current_user, v):
         if documents.comments_open(v) and not current_user.is_authenticated:
             return redirect(url_for("accounts.login", next=request.full_path))
-        bad_request("Comments on this version are closed.")
+        bad_request(_("Comments on this version are closed."))
 
     def page(status=None):
         ask = public and (not remembered or changing or bool(form.errors.get("name") or form.errors.get("email")))
@@ -122,7 +123,7 @@ def comment(version_id, section_id):
         form.form_errors.append(limited.message)
         return page(429)
     if request.method == "POST" and honeypot_tripped():
-        bad_request("Your comment could not be accepted. If you are a person, go back and try again.")
+        bad_request(_("Your comment could not be accepted. If you are a person, go back and try again."))
     if form.is_submitted():
         # Every problem at once: the form's fields and the passage rule together.
         valid = form.validate()
@@ -139,7 +140,7 @@ def comment(version_id, section_id):
                 db.session.commit()
                 if public:
                     session[COMMENTER] = {"name": form.name.data, "email": form.email.data}
-                flash("Thank you. Your comment has been sent. What was done with it will be published with the adopted strategy.", "success")
+                flash(_("Thank you. Your comment has been sent. What was done with it will be published with the adopted strategy."), "success")
                 return redirect(url_for("strategy.version", version_id=v.id, _anchor=section.anchor))
     return page()
 
@@ -152,9 +153,9 @@ def compare():
     old, new = by_id.get(args.id("from")), by_id.get(args.id("to"))
     asked = args.given("from") or args.given("to")
     if asked and (old is None or new is None):
-        bad_request("Choose two versions from the lists to compare.")
+        bad_request(_("Choose two versions from the lists to compare."))
     if asked and old.document_id != new.document_id:
-        bad_request("Choose two versions of the same strategy to compare.")
+        bad_request(_("Choose two versions of the same strategy to compare."))
     diff = documents.compare(old, new) if old and new else None
     return render_template("strategy/compare.html", versions=visible, old=old, new=new, diff=diff)
 
@@ -179,7 +180,7 @@ def admin_index():
 
 
 def _version_page(v, form, transition_form=None, status=None, conflict=None):
-    return render_template("strategy/admin_version.html", version=v, form=form, moves=workflow.moves_from(v.state, current_user),
+    return render_template("strategy/admin_version.html", version=v, form=form, moves=workflow.moves_from(v.state, current_user), states=VERSION_STATES,
                            transition_form=transition_form or TransitionForm(), history=history(v),
                            counts=documents.comment_counts(v), conflict=conflict), status or form_status(form, conflict)
 
@@ -323,7 +324,7 @@ def admin_section_delete(version_id, section_id):
             db.session.commit()
             flash("Section removed.", "success")
             return redirect(url_for("strategy.admin_version", version_id=v.id))
-    return render_template("strategy/confirm_delete.html", form=form, thing=f"the section “{section.heading}”",
+    return render_template("strategy/confirm_delete.html", form=form, question=_("Delete the section “%(heading)s”?", heading=section.heading),
                            goes_with=[], plan=deletion.plan(section), back=url_for("strategy.admin_version", version_id=v.id)), form_status(form)
 
 

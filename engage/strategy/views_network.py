@@ -12,6 +12,7 @@ from ..accounts.roles import OFFICER
 from ..core import deletion
 from ..core.audit import history
 from ..core.errors import bad_request
+from ..core.i18n import gettext, ngettext
 from ..core.params import to_id
 from ..core.security import role_required
 from ..core.urls import public_host
@@ -100,9 +101,10 @@ def member_remove(member_id):
             db.session.commit()
             flash("Taken out of the Network Group directory.", "success")
             return redirect(url_for("strategy.network_index"))
-    thing = "your entry in the Network Group directory" if m.user_id == current_user.id else f"{m.name}'s entry in the Network Group directory"
-    return render_template("strategy/confirm_delete.html", form=form, thing=thing, plan=deletion.plan(m),
-                           goes_with=[f"being named as a helper on {helped} consultation{'s' if helped != 1 else ''}"] if helped else [],
+    question = (gettext("Delete your entry in the Network Group directory?") if m.user_id == current_user.id
+                else gettext("Delete %(name)s's entry in the Network Group directory?", name=m.name))
+    return render_template("strategy/confirm_delete.html", form=form, question=question, plan=deletion.plan(m),
+                           goes_with=[ngettext("being named as a helper on %(num)s consultation", "being named as a helper on %(num)s consultations", helped)] if helped else [],
                            back=url_for("strategy.member", member_id=m.id))
 
 
@@ -177,8 +179,8 @@ def _event(e):
             flash(" ".join(["Event saved."] + list(dict.fromkeys(n for n in notes if n))), "success")
             return redirect(url_for("strategy.event", event_id=saved.id))
     e = db.session.get(NetworkEvent, e.id) if e is not None else None
-    return render_template("strategy/admin_form.html", form=form, obj=e, conflict=conflict, caption="Network event",
-                           title=e.title if e else "Arrange an event", back=url_for("strategy.events"),
+    return render_template("strategy/admin_form.html", form=form, obj=e, conflict=conflict, caption=gettext("Network event"),
+                           title=e.title if e else gettext("Arrange an event"), back=url_for("strategy.events"),
                            delete=url_for("strategy.admin_event_delete", event_id=e.id) if e else None,
                            history=history(e) if e else []), form_status(form, conflict)
 
@@ -197,7 +199,7 @@ def admin_event_delete(event_id):
             db.session.commit()
             flash("Event deleted.", "success")
             return redirect(url_for("strategy.events"))
-    return render_template("strategy/confirm_delete.html", form=form, thing=f"the event “{e.title}”", goes_with=[], plan=deletion.plan(e),
+    return render_template("strategy/confirm_delete.html", form=form, question=gettext("Delete the event “%(title)s”?", title=e.title), goes_with=[], plan=deletion.plan(e),
                            back=url_for("strategy.admin_event", event_id=e.id))
 
 

@@ -15,6 +15,7 @@ from ..accounts.roles import OFFICER
 from ..core import deletion
 from ..core.audit import history
 from ..core.errors import bad_request, not_found
+from ..core.i18n import gettext, ngettext
 from ..core.security import role_required
 from ..extensions import db
 from ..partnership.models import Organisation, Partnership, Priority
@@ -133,9 +134,9 @@ def _report(year, quarter):
 
     y, q = to_id(year), to_id(quarter)
     if y is None or q is None or not 1990 <= y <= 2200 or q not in (1, 2, 3, 4):
-        not_found("There is no board report at this address. Reports are for quarters 1 to 4 of a financial year.")
+        not_found(gettext("There is no board report at this address. Reports are for quarters 1 to 4 of a financial year."))
     if not budget.lines_for(y) and not plan.actions():
-        not_found("There is nothing to report for that year yet.")
+        not_found(gettext("There is nothing to report for that year yet."))
     return board_report.build(y, q)
 
 
@@ -143,7 +144,7 @@ def _report(year, quarter):
 def report(year, quarter):
     r = _report(year, quarter)
     return render_template("strategy/report.html", report=r, money=money, percent_text=board_report.percent_text,
-                           budget=budget, headings=board_report.BUDGET_HEADINGS)
+                           budget=budget, plan=plan, headings=board_report.BUDGET_HEADINGS)
 
 
 @bp.route("/plan/reports/<year>/q<quarter>.docx")
@@ -189,8 +190,8 @@ def _theme(theme):
             flash(f"Theme “{saved.name}” saved.", "success")
             return redirect(url_for("strategy.admin_plan"))
     theme = db.session.get(PlanTheme, theme.id) if theme is not None else None
-    return render_template("strategy/admin_form.html", form=form, obj=theme, conflict=conflict, caption="Plan theme",
-                           title=theme.name if theme else "Add a theme", back=url_for("strategy.admin_plan"),
+    return render_template("strategy/admin_form.html", form=form, obj=theme, conflict=conflict, caption=gettext("Plan theme"),
+                           title=theme.name if theme else gettext("Add a theme"), back=url_for("strategy.admin_plan"),
                            delete=url_for("strategy.admin_theme_delete", theme_id=theme.id) if theme else None,
                            history=history(theme) if theme else []), form_status(form, conflict)
 
@@ -210,7 +211,7 @@ def admin_theme_delete(theme_id):
             db.session.commit()
             flash("Theme deleted.", "success")
             return redirect(url_for("strategy.admin_plan"))
-    return render_template("strategy/confirm_delete.html", form=form, thing=f"the theme “{theme.name}”", goes_with=[], plan=deletion.plan(theme),
+    return render_template("strategy/confirm_delete.html", form=form, question=gettext("Delete the theme “%(name)s”?", name=theme.name), goes_with=[], plan=deletion.plan(theme),
                            back=url_for("strategy.admin_theme", theme_id=theme.id)), form_status(form)
 
 
@@ -254,8 +255,8 @@ def _action(action):
             flash("Action saved.", "success")
             return redirect(url_for("strategy.action", action_id=saved.id))
     action = db.session.get(PlanAction, action.id) if action is not None else None
-    return render_template("strategy/admin_form.html", form=form, obj=action, conflict=conflict, caption="Action",
-                           title="Change the action" if action else "Add an action",
+    return render_template("strategy/admin_form.html", form=form, obj=action, conflict=conflict, caption=gettext("Action"),
+                           title=gettext("Change the action") if action else gettext("Add an action"),
                            back=url_for("strategy.action", action_id=action.id) if action else url_for("strategy.admin_plan"),
                            delete=url_for("strategy.admin_action_delete", action_id=action.id) if action else None,
                            history=history(action) if action else []), form_status(form, conflict)
@@ -266,7 +267,8 @@ def _action(action):
 def admin_action_delete(action_id):
     a = get_or_404(PlanAction, action_id, "There is no action at this address.")
     form = ConfirmForm()
-    goes = [f"{len(a.progress)} progress update{'s' if len(a.progress) != 1 else ''}", f"{len(a.links)} link{'s' if len(a.links) != 1 else ''}"]
+    goes = [ngettext("%(num)s progress update", "%(num)s progress updates", len(a.progress)),
+            ngettext("%(num)s link", "%(num)s links", len(a.links))]
     if form.validate_on_submit():
         try:
             plan.delete_action(current_user, a)
@@ -276,7 +278,7 @@ def admin_action_delete(action_id):
             db.session.commit()
             flash("Action deleted, with its progress updates and links.", "success")
             return redirect(url_for("strategy.plan_index"))
-    return render_template("strategy/confirm_delete.html", form=form, thing=f"the action “{a.activity[:80]}”", goes_with=goes, plan=deletion.plan(a),
+    return render_template("strategy/confirm_delete.html", form=form, question=gettext("Delete the action “%(activity)s”?", activity=a.activity[:80]), goes_with=goes, plan=deletion.plan(a),
                            back=url_for("strategy.action", action_id=a.id))
 
 
@@ -408,5 +410,5 @@ def admin_line_delete(line_id):
             flash("Budget line deleted, with its quarterly figures.", "success")
             return redirect(url_for("strategy.budget_index", year=year))
     n = len(line.figures)
-    return render_template("strategy/confirm_delete.html", form=form, thing=f"the budget line “{line.item}” ({budget.year_label(line.year)})", plan=deletion.plan(line),
-                           goes_with=[f"{n} quarter{'s' if n != 1 else ''} of figures"], back=url_for("strategy.admin_line", line_id=line.id))
+    return render_template("strategy/confirm_delete.html", form=form, question=gettext("Delete the budget line “%(item)s” (%(year)s)?", item=line.item, year=budget.year_label(line.year)),
+                           plan=deletion.plan(line), goes_with=[ngettext("%(num)s quarter of figures", "%(num)s quarters of figures", n)], back=url_for("strategy.admin_line", line_id=line.id))

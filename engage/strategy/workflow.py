@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ..accounts.roles import OFFICER
 from ..core import workflows
+from ..core.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -27,17 +28,17 @@ class Move:
 
 
 MOVES: dict[str, Move] = {m.action: m for m in (
-    Move("open_comment", "Send out for comment", ("draft",), "consultation", (OFFICER,),
+    Move("open_comment", N_("Send out for comment"), ("draft",), "consultation", (OFFICER,),
          does="Emails every Network Group member and partnership coordinator that they can comment until the closing date. "
               "Sections cannot be changed while it is out for comment.",
          confirm="Send this version out for comment and email everyone?"),
-    Move("withdraw", "Take back to draft", ("consultation",), "draft", (OFFICER,), needs_reason=True,
+    Move("withdraw", N_("Take back to draft"), ("consultation",), "draft", (OFFICER,), needs_reason=True,
          does="Stops comments and lets you change the sections again. The comments made so far are kept."),
-    Move("adopt", "Adopt this version", ("draft", "consultation"), "adopted", (OFFICER,),
+    Move("adopt", N_("Adopt this version"), ("draft", "consultation"), "adopted", (OFFICER,),
          does="Makes this version the strategy everyone sees, with what was done about each comment. "
               "Any version adopted before it is marked as replaced. People who commented and left an address are told.",
          confirm="Adopt this version?"),
-    Move("supersede", "Superseded by a newer adopted version", ("adopted",), "superseded", (OFFICER,), automatic=True,
+    Move("supersede", N_("Superseded by a newer adopted version"), ("adopted",), "superseded", (OFFICER,), automatic=True,
          does="Happens when a newer version of the same strategy is adopted."),
 )}
 

@@ -2,7 +2,7 @@
 through the partnership's own service, when it offers one."""
 from __future__ import annotations
 
-from flask import g, has_app_context
+from flask import g, has_app_context, has_request_context, request
 from sqlalchemy import select
 
 from ..extensions import db
@@ -11,6 +11,11 @@ from ..partnership.services import area_subtree_select
 
 
 def _cache() -> dict:
+    """The wards read during this request, kept on the request itself (an app context, and
+    so ``g``, can outlive one request, as in the tests, and a ward added since must show);
+    outside a request (an export, a background job), for its app context, as before."""
+    if has_request_context():
+        return request.environ.setdefault("engage.survey_wards", {})
     if not has_app_context():
         return {}
     if not hasattr(g, "_survey_wards"):

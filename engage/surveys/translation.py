@@ -7,17 +7,27 @@ from __future__ import annotations
 
 from flask import url_for
 
-from ..core.content import Text, TranslatableKind
+from ..core.content import Text, TranslatableKind, fingerprint
 from ..extensions import db
 from .builder import can_manage
 from .models import Survey
 from . import snapshot
 
 
-def texts(survey_id: int) -> list[Text]:
+# The survey's own texts (read from its row, as loaded for this request).
+OWN_TEXTS = (
+    ("title", "Survey title", False),
+    ("introduction", "Introduction on the start page", True),
+    ("privacy_notice", "Privacy notice", True),
+    ("paper_copies", "Where to get a paper copy", False),
+    ("paper_return", "Where to return a paper copy", False),
+)
+
+
+def _survey_and_structure(survey_id: int):
     survey = db.session.get(Survey, survey_id)
     if survey is None:
-        return []
+        return None, None
     # The sections, questions and answers from the structure snapshot kept for the survey's
     # structure_version (engage/surveys/snapshot.py): the start page asks whether each offered
     # language is complete, and building the structure as ORM objects for that was most of
@@ -26,14 +36,11 @@ def texts(survey_id: int) -> list[Text]:
     session = db.session()
     if session.new or session.dirty or session.deleted:
         session.flush()
-    snap = snapshot.structure_of(survey)
-    found = [
-        Text(survey, "title", "Survey title"),
-        Text(survey, "introduction", "Introduction on the start page", multiline=True),
-        Text(survey, "privacy_notice", "Privacy notice", multiline=True),
-        Text(survey, "paper_copies", "Where to get a paper copy"),
-        Text(survey, "paper_return", "Where to return a paper copy"),
-    ]
+    return survey, snapshot.structure_of(survey)
+
+
+def _structure_texts(snap) -> list[Text]:
+    found = []
     for number, section in enumerate(snap.sections, start=1):
         found.append(Text(section, "title", f"Section {number}: title"))
         found.append(Text(section, "intro", f"Section {number}: introduction", multiline=True))
@@ -50,6 +57,35 @@ def texts(survey_id: int) -> list[Text]:
     return found
 
 
+def texts(survey_id: int) -> list[Text]:
+    survey, snap = _survey_and_structure(survey_id)
+    if survey is None:
+        return []
+    return [Text(survey, field, label, multiline=multiline) for field, label, multiline in OWN_TEXTS] + _structure_texts(snap)
+
+
+PRINTS = "translation_prints"  # kept on the snapshot itself: it follows from the snapshot alone
+
+
+def fingerprints(survey_id: int) -> list[tuple[tuple[str, int, str], str]]:
+    """What ``content.complete`` checks, for each text with words: ((table, id, field), the
+    fingerprint of its English). The structure's part follows from the snapshot alone (an
+    immutable copy of one structure_version), so it is worked out once per snapshot: the start
+    page asks on every visit, for each language the survey is offered in (issue 21). The
+    survey's own texts are read from its row each time."""
+    survey, snap = _survey_and_structure(survey_id)
+    if survey is None:
+        return []
+    kept = snap.__dict__.get(PRINTS)
+    if kept is None:
+        kept = tuple(((t.record_type, t.record_id, t.field), fingerprint(t.english))
+                     for t in _structure_texts(snap) if t.english.strip())
+        object.__setattr__(snap, PRINTS, kept)   # the same value whichever request gets here first
+    own = [((Survey.__tablename__, survey.id, field), fingerprint(english))
+           for field, _label, _multi in OWN_TEXTS if (english := getattr(survey, field, "") or "").strip()]
+    return own + list(kept)
+
+
 def _title(survey_id: int) -> str | None:
     survey = db.session.get(Survey, survey_id)
     return survey.title if survey else None
@@ -64,5 +100,5 @@ KIND = TranslatableKind(
     kind="survey", label="survey", texts=texts, title=_title, can_edit=_can_edit,
     back_url=lambda survey_id: url_for("surveys.build", survey_id=survey_id),
     public_url=lambda survey_id: url_for("surveys.start", survey_id=survey_id),
-    easy_read=True,
+    easy_read=True, fingerprints=fingerprints,
 )

@@ -84,6 +84,14 @@ def describe_label(label: str) -> str:
     return words(label)
 
 
+@bp.app_template_global("draw_question")
+def draw_question(macro, f):
+    """A question's fields, drawn once per distinct input as first shown (engage/surveys/drawing.py)."""
+    from . import drawing
+
+    return drawing.draw(macro, f)
+
+
 @bp.app_template_filter("field_anchor")
 def field_anchor(q) -> str:
     return qtypes.anchor(q)

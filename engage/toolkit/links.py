@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from ..core.registry import LinkKind, links
 from ..extensions import db
+from ..core.i18n import N_
 from .models import ToolkitEntry
 
 
@@ -20,4 +21,4 @@ def _resolve(target_id, user):
 
 
 def register(app: Flask) -> None:
-    links.register(LinkKind("toolkit-entry", "Toolkit entry", _choices, _resolve), app)
+    links.register(LinkKind("toolkit-entry", N_("Toolkit entry"), _choices, _resolve), app)

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from engage.extensions import db
 from tests.query_support import statements
+from tests.consultations.records_support import ref  # noqa: F401  (fixture)
 
 
 def add_consultations(org_id, area_ids, how_many: int, start: int = 0) -> None:
@@ -69,3 +70,33 @@ def test_the_list_counts_what_it_shows_with_and_without_a_status_ticked(app, cli
     ticked = client.get("/consultations?status=planned").get_data(as_text=True)
     assert "1 consultation</h2>" in ticked and "Planned later" in ticked and "Consultation number 0" not in ticked
     assert "Open (3)" in ticked
+
+
+def test_search_names_its_priority_facets_in_one_query_however_many_frameworks(app, client, users, ref):
+    """The priority facet says each priority with its framework ("A Safer Borough (Strategy
+    2006)"): the frameworks' names are read with the priorities, not one query for each
+    framework (bench/pages.py's consultation search: 7 -> 5 statements on the demo)."""
+    from datetime import date as day
+
+    from engage.partnership.models import Framework, Priority
+    from tests.consultations.records_support import log
+
+    practitioner_id = users["practitioner"].id
+    log(users["practitioner"], title="Litter picking in the park", priority_ids=[ref["old"].id])
+    few, reply = statements(client, "/consultations/search?q=litter")
+    assert "Safe neighbourhoods (Strategy 2005)" in reply.get_data(as_text=True)
+
+    from engage.accounts.models import User
+
+    for year in (2007, 2008, 2009):
+        framework = Framework(name=f"Strategy {year}", starts_on=day(year, 4, 1))
+        db.session.add(framework)
+        db.session.flush()
+        priority = Priority(framework_id=framework.id, name=f"Clean streets {year}", position=1)
+        db.session.add(priority)
+        db.session.commit()
+        log(db.session.get(User, practitioner_id), title=f"Litter survey of {year}", priority_ids=[priority.id])
+    many, reply = statements(client, "/consultations/search?q=litter")
+    page = reply.get_data(as_text=True)
+    assert all(f"Clean streets {year} (Strategy {year})" in page for year in (2007, 2008, 2009))
+    assert many == few, f"{few} statements with one framework in the facets, {many} with four: a query per framework"

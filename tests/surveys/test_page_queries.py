@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from engage.extensions import db
 from tests.query_support import statements
-from tests.surveys.survey_support import add, consultation, places  # noqa: F401  (fixtures)
+from tests.surveys.survey_support import add, consultation, places, survey  # noqa: F401  (fixtures)
 
 
 def make_survey(consultation, questions: int) -> int:
@@ -85,3 +85,80 @@ def test_the_start_page_of_a_survey_offered_in_welsh_runs_the_same_queries_for_2
         consultation = db.session.get(Survey, survey_id).consultation
     assert counts[0] == counts[1], f"start page offered in Welsh: {counts[0]} statements for 2 questions, {counts[1]} for 14"
     assert counts[1] <= 5, f"start page offered in Welsh: {counts[1]} statements"
+
+
+def test_whether_welsh_is_complete_is_worked_out_once_per_structure_and_follows_every_change(app, client, consultation):
+    """The start page asks, on every visit, whether each offered language still has every
+    text translated. The fingerprints of the structure's English are kept on its snapshot (one
+    per structure_version); the survey's own texts are read from its row each time. So a
+    question's changed hint, or the introduction changed, stops the Welsh link at once."""
+    from engage.core import content
+    from engage.surveys import snapshot
+    from engage.surveys.models import Survey, SurveyQuestion
+    from engage.surveys.translation import KIND, PRINTS
+
+    survey_id = make_survey(consultation, 3)
+    rows = content.status(KIND, survey_id, "cy")
+    content.save(None, KIND, survey_id, "cy", {r["text"].key: "CY " + r["english"] for r in rows if r["state"] != content.EMPTY})
+    content.offer(None, KIND, survey_id, "cy")
+    db.session.commit()
+    welsh = "engage-survey-versions"
+    assert welsh in client.get(f"/surveys/{survey_id}").get_data(as_text=True)
+    with app.test_request_context():
+        kept = snapshot.structure_of(db.session.get(Survey, survey_id)).__dict__.get(PRINTS)
+    assert kept, "the structure's fingerprints are not kept with its snapshot"
+
+    question = db.session.scalars(db.select(SurveyQuestion).where(SurveyQuestion.survey_id == survey_id)).first()
+    question.hint = "A new hint nobody has translated"
+    db.session.commit()
+    assert welsh not in client.get(f"/surveys/{survey_id}").get_data(as_text=True)
+    content.save(None, KIND, survey_id, "cy", {f"survey_question.{question.id}.hint": "Awgrym newydd"})
+    db.session.commit()
+    assert welsh in client.get(f"/surveys/{survey_id}").get_data(as_text=True)
+
+    db.session.get(Survey, survey_id).introduction = "A new introduction."
+    db.session.commit()
+    assert welsh not in client.get(f"/surveys/{survey_id}").get_data(as_text=True)
+
+
+def test_a_question_as_first_shown_is_drawn_once_and_follows_every_change(app, client, survey, places):
+    """A question page's fields as first shown are drawn once per distinct input
+    (engage/surveys/drawing.py): the next resident's page is a look-up. A changed answer
+    label, a new ward, a resident's own answers, another resident and a Welsh reader each
+    still get exactly their page."""
+    from engage.partnership.models import Area
+    from engage.surveys import drawing
+    from engage.surveys.models import SurveyOption
+
+    survey_id, use_id, ward_id = survey.id, survey.q["use"].id, survey.q["ward"].id
+    often = next(o for o in survey.q["use"].options if o.label == "Often")
+    often_id, mill_id = often.id, places["mill"].id
+    path = first_page(client, survey_id)
+    page = client.get(path).get_data(as_text=True)
+    assert ">Often</label>" in page and ">Mill</option>" in page and " checked" not in page
+    kept = app.extensions.get(drawing.EXTENSION)
+    assert kept, "the fields as first shown are not remembered"
+    size = len(kept)
+    assert client.get(path).get_data(as_text=True) == page
+    assert len(kept) == size, "the same fields were remembered again under another key"
+
+    db.session.get(SurveyOption, often_id).label = "Very often"       # the structure changes
+    db.session.add(Area(name="Brand New Ward", level="ward", parent_id=places["borough"].id))   # a ward is added
+    db.session.commit()
+    page = client.get(path).get_data(as_text=True)
+    assert ">Very often</label>" in page and ">Often</label>" not in page
+    assert ">Brand New Ward</option>" in page
+
+    # A resident's own answers, shown when they come back to the page, are theirs alone.
+    reply = client.post(path, data={f"q{ward_id}": str(mill_id), f"q{use_id}": str(often_id)})
+    assert reply.status_code == 302, reply.status_code
+    mine = client.get(path).get_data(as_text=True)
+    assert f'value="{often_id}" checked' in mine and f'value="{mill_id}" selected' in mine
+    other = app.test_client()
+    theirs = other.get(first_page(other, survey_id)).get_data(as_text=True)
+    assert " checked" not in theirs and " selected" not in theirs
+
+    welsh = app.test_client()
+    welsh.set_cookie("engage_lang", "cy")
+    page = welsh.get(first_page(welsh, survey_id)).get_data(as_text=True)
+    assert "Dewiswch eich ward" in page and "Choose your ward" not in page
