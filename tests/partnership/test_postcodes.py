@@ -45,6 +45,20 @@ def _upload(client, data: bytes, mode: str = "replace", name: str = "ONSPD_NOV_2
                        content_type="multipart/form-data")
 
 
+def test_the_check_page_speaks_welsh_to_an_officer_who_chose_it(login, client, users, wards):
+    """Issue 23: each finding is one whole sentence with its plural form, in Welsh."""
+    from tests.i18n_support import assert_pages_in_welsh
+
+    data = _file(onspd_row("WA7 2HA", "E05001234"), onspd_row("WA7 2ZZ", "E05001234", doterm="200512"),
+                 onspd_row("WA1 1AA", "E05012345"), onspd_row("WA7 2HA", "E05001234"))
+    login("officer")
+    check_url = _upload(client, data).headers["Location"]
+    assert_pages_in_welsh(client, {check_url: ("Gwirio’r ffeil codau post", [
+        "Check the postcode file", "What it does", "Rows read", "Postcodes to load",
+        " in 1 place", "Rows left out", "is no longer in use", "in wards that are not in Engage", "repeating a postcode",
+        "Postcodes in each place"])}, all_found=True)
+
+
 def _count() -> int:
     return db.session.scalar(select(func.count()).select_from(Postcode))
 
