@@ -176,3 +176,15 @@ def test_languages_are_a_setting(app):
         app.config["ENGAGE_LANGUAGES"] = "en,cy,ur"
     assert i18n.direction("ur") == "rtl" and i18n.direction("cy") == "ltr"
     assert i18n.language_name("cy") == "Cymraeg"
+
+
+def test_no_template_takes_the_name_of_the_translation_call():
+    """``{% set _ = list.append(x) %}`` makes ``_`` None for the rest of the block: every later
+    ``_("...")`` there is a 500 (the pager's "Page 2 of 3" on every list with a second page)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "templates"
+    found = [str(p.relative_to(root)) for p in root.rglob("*.html")
+             if re.search(r"{%-?\s*set\s+_\s*=", p.read_text(encoding="utf-8"))]
+    assert found == [], found
