@@ -40,8 +40,10 @@ for optional features. Instead the capability that *has* something registers it 
     that follow later work (a survey's comment theme: how many comments carry it now, and
     a few example quotes with personal details removed). ``evidence.register(EvidenceKind(
     kind, label, choices, describe))``: ``choices(consultation_ids)`` gives ``[(target_id,
-    title), ...]``; ``describe(target_id)`` gives ``{"title", "count", "total", "quotes",
-    "url"}`` or ``None`` once the target is gone. The citing capability stores
+    title), ...]``; ``describe(target_id)`` gives ``{"title", "count", "total", "fewer_than",
+    "more_than", "quotes", "url"}`` or ``None`` once the target is gone; small numbers are
+    the describing capability's to hide (``count``/``total`` None, with ``fewer_than`` or
+    ``more_than`` saying what may be said instead, and no quotes). The citing capability stores
     ``(kind, target_id)`` and asks ``evidence.describe(kind, target_id)`` when it shows it.
 
 ``result_holds``
@@ -186,7 +188,7 @@ class EvidenceKind:
     kind: str                    # stored beside the target id, e.g. "comment-theme"
     label: str                   # what is cited, e.g. "Survey comment theme"
     choices: Callable            # choices(consultation_ids) -> [(target_id, title), ...]
-    describe: Callable           # describe(target_id) -> {"title", "count", "total", "quotes", "url"} or None
+    describe: Callable           # describe(target_id) -> {"title", "count", "total", "fewer_than", "more_than", "quotes", "url"} or None
 
 
 class Evidence:

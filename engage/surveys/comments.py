@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from ..core import audit, concurrency
+from ..core import audit, concurrency, disclosure
 from ..core.models import utcnow
 from ..core.transitions import compare_and_set
 from ..core.params import to_id
@@ -267,7 +267,17 @@ def theme_choices(consultation_ids) -> list[tuple[int, str]]:
 def theme_evidence(theme_id) -> dict | None:
     """What a findings report shows for a cited theme, worked out when it is shown, so the
     counts follow later coding: comments with the theme now, of all comments, and up to
-    three example quotes with personal details removed."""
+    three example quotes with personal details removed.
+
+    Small numbers stay hidden (engage.core.disclosure's threshold, 5 by default), as in every
+    other published table: comments split into those with the theme and those without, so
+
+    * fewer comments in all than the threshold: no figures (``total`` None);
+    * a theme on 1 to 4 comments: "fewer than 5" (``count`` None, ``fewer_than``), and no
+      quotes: three quotes under a count of 3 are everything those people said;
+    * all but 1 to 4 comments: "more than total - 5" (``count`` None, ``more_than``), so the
+      few without the theme are not counted either.
+    """
     number = to_id(theme_id)
     theme = db.session.get(CommentTheme, number) if number else None
     if theme is None:
@@ -275,8 +285,18 @@ def theme_evidence(theme_id) -> dict | None:
     survey = theme.survey
     count = dict(theme_counts(survey)).get(theme, 0)
     total = db.session.scalar(comments_query(survey).with_only_columns(func.count()).order_by(None)) or 0
+    limit = disclosure.threshold()
     from flask import url_for
 
-    return {"title": f"{theme.name} ({survey.title})", "count": count, "total": total,
-            "quotes": theme_examples(survey, per_theme=3, redacted=True).get(theme.id, []),
-            "url": url_for("surveys.start", survey_id=survey.id)}
+    shown = {"title": f"{theme.name} ({survey.title})", "count": count, "total": total, "fewer_than": None,
+             "more_than": None, "quotes": [], "url": url_for("surveys.start", survey_id=survey.id)}
+    if 0 < total < limit:
+        shown.update(count=None, total=None, fewer_than=limit)
+        return shown
+    if 0 < count < limit:
+        shown.update(count=None, fewer_than=limit)
+    elif 0 < total - count < limit:
+        shown.update(count=None, more_than=total - limit)
+    if count >= limit:
+        shown["quotes"] = theme_examples(survey, per_theme=3, redacted=True).get(theme.id, [])
+    return shown
