@@ -41,7 +41,7 @@ def main() -> None:
     from engage.core import disclosure
     from engage.demo import run_seeders
     from engage.extensions import db
-    from engage.surveys import analysis, publishing
+    from engage.surveys import analysis, lifecycle, publishing
     from engage.surveys.models import Survey
     from engage.surveys.population import weighting_for
 
@@ -54,6 +54,8 @@ def main() -> None:
         run_seeders()
         survey = db.session.scalar(select(Survey).where(Survey.is_demo.is_(True)).order_by(Survey.id))
         officer = db.session.scalar(select(User).where(User.role == "officer").order_by(User.id))
+        if publishing.open_refusal(survey):  # results are published once the survey has closed
+            lifecycle.close_now(officer, survey, "Closed to publish the results for the benchmark")
         publishing.publish(officer, survey, results_public=True)
         db.session.commit()
         survey_id, consultation_id = survey.id, survey.consultation_id
