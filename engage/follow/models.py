@@ -10,6 +10,7 @@ date has come announces each one once.
 """
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
@@ -37,6 +38,8 @@ class FollowAddress(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
+    # The secret in the weekly digest's "stop every email" link (one digest covers every follow).
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: secrets.token_urlsafe(32))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # When a follow of this address was last confirmed (the purge counts a year from here).
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -146,6 +146,16 @@ def by_token(token) -> Follow | None:
     return db.session.scalar(select(Follow).where(Follow.token == token))
 
 
+def address_by_token(token) -> FollowAddress | None:
+    if not isinstance(token, str) or not 20 <= len(token) <= 64:
+        return None
+    return db.session.scalar(select(FollowAddress).where(FollowAddress.token == token))
+
+
+def confirmed_follows(address: FollowAddress) -> list[Follow]:
+    return [f for f in address.follows if f.confirmed_at is not None]
+
+
 def confirm(follow: Follow, now: datetime | None = None) -> bool:
     """Start the emails. True the first time; False when it was confirmed already."""
     now = now or utcnow()
@@ -158,10 +168,13 @@ def confirm(follow: Follow, now: datetime | None = None) -> bool:
 
 def unsubscribe(follow: Follow) -> None:
     """Stop this follow: it goes, with its news and any email to it not yet sent, and the
-    address goes too once nothing else uses it."""
+    address goes too once nothing else uses it. A weekly digest still waiting that also
+    carries news of the address's other follows is taken back too, and that news waits for
+    the next digest (without this follow's)."""
     address_id, follow_id = follow.address_id, follow.id
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.topic == _topic(follow_id),
                                                    OutboxMessage.state == "waiting"))
+    _take_back_digests(address_id)
     db.session.execute(delete(FollowNews).where(FollowNews.follow_id == follow_id))
     db.session.execute(delete(Follow).where(Follow.id == follow_id))
     left = db.session.scalar(select(func.count()).select_from(Follow).where(Follow.address_id == address_id))
@@ -169,6 +182,36 @@ def unsubscribe(follow: Follow) -> None:
         db.session.execute(delete(FollowAddress).where(FollowAddress.id == address_id))
     db.session.expire_all()
     db.session.flush()
+
+
+def stop_all(address: FollowAddress) -> list[str]:
+    """Stop every follow of this address (the weekly digest's "stop every email" link): the
+    address goes with them. Returns the names of what was followed."""
+    names = [target_of(f).name for f in address.follows]
+    _take_back_digests(address.id)
+    for follow in list(address.follows):
+        db.session.execute(delete(OutboxMessage).where(OutboxMessage.topic == _topic(follow.id),
+                                                       OutboxMessage.state == "waiting"))
+    db.session.execute(delete(FollowNews).where(FollowNews.follow_id.in_(select(Follow.id).where(Follow.address_id == address.id))))
+    db.session.execute(delete(Follow).where(Follow.address_id == address.id))
+    db.session.execute(delete(FollowAddress).where(FollowAddress.id == address.id))
+    db.session.expire_all()
+    db.session.flush()
+    return names
+
+
+def _take_back_digests(address_id: int) -> None:
+    """Delete the address's weekly digests not yet sent, and put their news back to wait."""
+    waiting = db.session.execute(select(OutboxMessage.id, OutboxMessage.data).where(
+        OutboxMessage.topic == _digest_topic(address_id), OutboxMessage.state == "waiting")).all()
+    for message_id, data in waiting:
+        news_ids = list((data or {}).get("news", []))
+        follow_ids = list((data or {}).get("follows", []))
+        if news_ids:
+            db.session.execute(FollowNews.__table__.update().where(FollowNews.id.in_(news_ids)).values(sent_at=None))
+        if follow_ids:
+            db.session.execute(Follow.__table__.update().where(Follow.id.in_(follow_ids)).values(last_digest_at=None))
+        db.session.execute(delete(OutboxMessage).where(OutboxMessage.id == message_id))
 
 
 def purge(now: datetime | None = None, echo=lambda m: None) -> int:
@@ -200,7 +243,11 @@ def _topic(follow_id: int) -> str:
     return f"follow:{follow_id}"
 
 
-def _mail(follow: Follow, subject: str, body: str, key: str) -> bool:
+def _digest_topic(address_id: int) -> str:
+    return f"follow-digest:{address_id}"
+
+
+def _mail(follow: Follow, subject: str, body: str, key: str, topic: str | None = None, data: dict | None = None) -> bool:
     """Queue one email to a follower, with the unsubscribe link in the text and in the
     List-Unsubscribe headers (RFC 8058: a POST to the link stops the emails at once). Called
     inside ``i18n.writing_in(follow.language)``: the footer is in the follower's language."""
@@ -209,8 +256,8 @@ def _mail(follow: Follow, subject: str, body: str, key: str) -> bool:
     footer = ("\n\n---\n" + gettext("You get this email because this address asked to follow %(name)s on %(site)s.",
                                      name=target_of(follow).name, site=site)
               + "\n" + gettext("To stop these emails, open this link:") + f"\n{stop}\n")
-    return queue_mail(follow.address.email, subject, body + footer, personal=True, key=key, topic=_topic(follow.id),
-                      headers={"List-Unsubscribe": f"<{stop}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+    return queue_mail(follow.address.email, subject, body + footer, personal=True, key=key, topic=topic or _topic(follow.id),
+                      data=data, headers={"List-Unsubscribe": f"<{stop}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
 
 
 # ---- news: who it concerns, and telling them ---------------------------------------------
@@ -404,38 +451,80 @@ def announce_opened(today: date | None = None) -> list[int]:
 
 
 def send_digests(now: datetime | None = None) -> int:
-    """One email per weekly follow with news not yet sent, at most one a week. Keyed by the
-    follow and the week, so two senders running at once store it once. Returns how many."""
+    """One weekly email per person (address and language) with the news not yet sent of
+    all their weekly follows, at most one a week: a part per follow, each piece of news told
+    once (a report about a ward and a priority they both follow). Keyed by the
+    address, language and week, so two senders running at once store it once. Returns how
+    many emails were stored."""
     now = now or utcnow()
     year, week, _ = now.isocalendar()
     due = db.session.scalars(select(Follow).where(
         Follow.cadence == "weekly", Follow.confirmed_at.is_not(None),
         or_(Follow.last_digest_at.is_(None), Follow.last_digest_at <= now - WEEK),
-        Follow.id.in_(select(FollowNews.follow_id).where(FollowNews.sent_at.is_(None)))).order_by(Follow.id)).all()
-    sent = 0
+        Follow.id.in_(select(FollowNews.follow_id).where(FollowNews.sent_at.is_(None))))
+        .order_by(Follow.address_id, Follow.language, Follow.id)).all()
+    people: dict[tuple[int, str], list[Follow]] = {}
     for follow in due:
-        items = db.session.scalars(select(FollowNews).where(FollowNews.follow_id == follow.id, FollowNews.sent_at.is_(None))
-                                   .order_by(FollowNews.id)).all()
-        if not items:
+        people.setdefault((follow.address_id, follow.language), []).append(follow)
+    sent = 0
+    for (address_id, language), follows in people.items():
+        news = db.session.scalars(select(FollowNews).where(FollowNews.follow_id.in_([f.id for f in follows]),
+                                                           FollowNews.sent_at.is_(None)).order_by(FollowNews.id)).all()
+        sections = [(follow, [item for item in news if item.follow_id == follow.id]) for follow in follows]
+        sections = [(follow, items) for follow, items in sections if items]
+        if not sections:
             continue
-        count = len(items)
-        with i18n.writing_in(follow.language):
-            name = target_of(follow).name
-            body = [gettext("Hello,") + "\n\n"
-                    + gettext("Here is what is new this week about %(name)s, which you follow.", name=name) + "\n"]
-            for item in items:
-                body.append(f"* {item.title}\n{item.text}\n{item.link}\n")
-            subject = ngettext("This week: %(num)s new thing about %(name)s", "This week: %(num)s new things about %(name)s",
-                               count, name=name)
-            stored = _mail(follow, subject, "\n".join(body), key=f"follow-digest:{follow.id}:{year}-W{week:02d}")
+        with i18n.writing_in(language):
+            stored = _digest(follows[0].address, sections, len({item.key for item in news}),
+                             key=f"follow-digest:{address_id}:{language}:{year}-W{week:02d}",
+                             data={"news": [item.id for item in news], "follows": [f.id for f in follows]})
         if not stored:
             continue      # another sender stored this week's digest first
-        for item in items:
+        for item in news:
             item.sent_at = now
-        follow.last_digest_at = now
+        for follow in follows:
+            follow.last_digest_at = now
         sent += 1
     db.session.flush()
     return sent
+
+
+def _digest(address: FollowAddress, sections: list, count: int, key: str, data: dict) -> bool:
+    """Queue one person's weekly digest. One follow: its news, and the link that stops it.
+    Several: a part for each, with the link that stops that one; news already told in an
+    earlier part is named again with "see above". At the foot (and in the List-Unsubscribe
+    headers), the link that stops every email to the address."""
+    if len(sections) == 1:
+        follow, items = sections[0]
+        name = target_of(follow).name
+        body = [gettext("Hello,") + "\n\n"
+                + gettext("Here is what is new this week about %(name)s, which you follow.", name=name) + "\n"]
+        body += [f"* {item.title}\n{item.text}\n{item.link}\n" for item in items]
+        subject = ngettext("This week: %(num)s new thing about %(name)s", "This week: %(num)s new things about %(name)s",
+                           count, name=name)
+        return _mail(follow, subject, "\n".join(body), key=key, topic=_digest_topic(address.id), data=data)
+    site = current_app.config["ENGAGE_SITE_NAME"]
+    body = [gettext("Hello,") + "\n\n" + gettext("Here is what is new this week about what you follow.") + "\n"]
+    told: set[str] = set()
+    for follow, items in sections:
+        name = target_of(follow).name
+        body.append(f"== {name} ==\n")
+        for item in items:
+            if item.key in told:
+                body.append("* " + gettext("%(title)s (see above)", title=item.title) + "\n")
+            else:
+                body.append(f"* {item.title}\n{item.text}\n{item.link}\n")
+                told.add(item.key)
+        body.append(gettext("To stop the emails about %(name)s, open this link:", name=name) + "\n"
+                    + external_url("follow.unsubscribe", token=follow.token) + "\n")
+    stop = external_url("follow.stop_all", token=address.token)
+    footer = ("\n\n---\n" + gettext("You get this email because this address asked to follow these on %(site)s, "
+                                     "with the news once a week.", site=site)
+              + "\n" + gettext("To stop every email from us to this address, open this link:") + f"\n{stop}\n")
+    subject = ngettext("This week: %(num)s new thing about what you follow", "This week: %(num)s new things about what you follow",
+                       count)
+    return queue_mail(address.email, subject, "\n".join(body) + footer, personal=True, key=key, topic=_digest_topic(address.id),
+                      data=data, headers={"List-Unsubscribe": f"<{stop}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
 
 
 def counts() -> dict:

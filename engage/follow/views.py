@@ -124,6 +124,20 @@ def unsubscribe(token):
     return render_template("follow/stop.html", follow=follow, target=services.target_of(follow))
 
 
+@bp.route("/follow/stop-all/<token>", methods=["GET", "POST"])
+@csrf.exempt      # the secret token is the proof; mail programs POST here with no page (RFC 8058)
+def stop_all(token):
+    address = services.address_by_token(token)
+    if request.method == "POST":
+        names = services.stop_all(address) if address is not None else []
+        db.session.commit()
+        return render_template("follow/stopped_all.html", names=names)
+    if address is None:
+        not_found(gettext("This link does not work any more. The emails may have been stopped already, "
+                          "or the link was not copied in full."))
+    return render_template("follow/stop_all.html", names=[services.target_of(f).name for f in services.confirmed_follows(address)])
+
+
 def consultation_panel(consultation, user):
     """On a public consultation's page: a link to get emails about it."""
     if consultation.visibility != "public":

@@ -261,3 +261,68 @@ def test_too_many_follow_requests_keep_what_was_typed(_schema, tmp_path, app, wo
     assert response.status_code == 429
     assert "What you wrote is still here" in html and EMAIL in html
     assert db.session.scalar(select(FollowAddress.id)) is None     # nothing stored, nothing sent
+
+
+def test_one_weekly_email_a_person_however_many_things_they_follow(app, world, client, smtp_server):
+    """A resident following their ward and "you said, we did", both weekly, gets one email a
+    week: a part for each, a report about both told once (then "see above"), a link under
+    each part that stops that one, and one that stops everything (also the one-click header)."""
+    _confirm(client, _follow(client, smtp_server, f"area={world['castle'].id}", cadence="weekly"))
+    _confirm(client, _follow(client, smtp_server, "what=you-said-we-did", cadence="weekly"))
+    other = "neighbour@home.example"
+    services.confirm(services.start(other, "you-said-we-did", 0, "weekly"))
+    publish(world, make_report(world, title="Parks findings"))     # news for all three follows
+    db.session.commit()
+    assert len(_to_me(smtp_server)) == 2                           # the two confirm emails only
+    assert services.send_digests() == 2                            # one for each person
+    db.session.commit()
+    assert services.send_digests() == 0
+    db.session.commit()
+    assert mail.wait_idle(app)
+    digests = _to_me(smtp_server)[2:]
+    assert len(digests) == 1
+    digest = digests[0]
+    assert digest["Subject"] == "This week: 1 new thing about what you follow"
+    body = digest.get_body(("plain",)).get_content()
+    castle, everything = body.index(f"== {world['castle'].name} and the places around it =="), body.index("== “You said, we did” ==")
+    assert castle < everything
+    assert body.count("Results published: Parks findings") == 2 and "Results published: Parks findings (see above)" in body
+    stops = re.findall(r"http://localhost(/follow/stop/[\w-]+)", body)
+    assert len(stops) == 2 and stops[0] != stops[1]
+    stop_all = re.search(r"http://localhost(/follow/stop-all/[\w-]+)", body).group(1)
+    assert digest["List-Unsubscribe"].strip() == f"<http://localhost{stop_all}>"
+    assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    theirs = [m for m in smtp_server if other in m.envelope_to and m["Subject"].startswith("This week")]
+    assert [m["Subject"] for m in theirs] == ["This week: 1 new thing about “You said, we did”"]
+
+    # The page behind the link names what stops; one click stops every follow of this
+    # address and deletes it, and nobody else's.
+    page = client.get(stop_all).get_data(as_text=True)
+    assert "Stop every email from us to this address" in page and world["castle"].name in page
+    response = client.post(stop_all, data="List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 200 and "your email address has been deleted" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert _rows_holding(EMAIL) == []
+    assert db.session.scalar(select(FollowAddress.id).where(FollowAddress.email == other)) is not None
+    assert client.get(stop_all).status_code == 404
+
+
+def test_stopping_one_follow_takes_back_a_digest_not_yet_sent(app, world, client, smtp_server):
+    """The weekly email is stored, not yet sent, when the resident stops following their ward:
+    it is taken back, and the news of what they still follow goes in the next one, alone."""
+    ward = services.start(EMAIL, "place", world["castle"].id, "weekly")
+    everything = services.start(EMAIL, "you-said-we-did", 0, "weekly")
+    services.confirm(ward)
+    services.confirm(everything)
+    publish(world, make_report(world, title="Parks findings"))
+    assert services.send_digests() == 1
+    services.unsubscribe(db.session.get(Follow, ward.id))         # before the commit: it has not left
+    follow = db.session.get(Follow, everything.id)
+    assert follow.last_digest_at is None and [n.sent_at for n in follow.news] == [None]
+    db.session.commit()
+    assert services.send_digests() == 1
+    db.session.commit()
+    assert mail.wait_idle(app)
+    mine = [m for m in _to_me(smtp_server) if m["Subject"].startswith("This week")]
+    assert [m["Subject"] for m in mine] == ["This week: 1 new thing about “You said, we did”"]
+    assert world["castle"].name not in mine[0].get_body(("plain",)).get_content()

@@ -97,3 +97,31 @@ def test_the_weekly_digest_of_a_welsh_follow_is_in_welsh(world, app, smtp_server
     assert "Dyma beth sy’n newydd yr wythnos hon" in words and "Canlyniadau wedi’u cyhoeddi: Parks findings" in words
     for phrase in ("This week", "Here is what is new", "Results published", "To stop these emails"):
         assert phrase not in words, phrase
+
+
+def test_a_welsh_weekly_email_for_two_follows_is_welsh_throughout(world, app, smtp_server):
+    """One weekly email for two follows asked for in Welsh: every line of it, and the page
+    behind its "stop every email" link, in Welsh."""
+    import re
+
+    from engage.follow import services
+
+    ward = services.start(WELSH, "place", world["castle"].id, "weekly", language="cy")
+    everything = services.start(WELSH, "you-said-we-did", 0, "weekly", language="cy")
+    services.confirm(ward)
+    services.confirm(everything)
+    publish(world, make_report(world, title="Parks findings"))
+    assert services.send_digests() == 1
+    db.session.commit()
+    assert mail.wait_idle(app)
+    digest = [m for m in _sent_to(smtp_server, WELSH) if m["Subject"].startswith("Yr wythnos hon")]
+    assert [m["Subject"] for m in digest] == ["Yr wythnos hon: 1 peth newydd am yr hyn rydych chi’n ei ddilyn"]
+    words = _text(digest[0])
+    assert "(gweler uchod)" in words and "I atal pob e-bost gennym ni i’r cyfeiriad hwn" in words
+    for phrase in ("Hello,", "what you follow", "see above", "To stop", "You get this email", "once a week"):
+        assert phrase not in words, phrase
+    stop_all = re.search(r"http://localhost(/follow/stop-all/[\w-]+)", words).group(1)
+    reader = app.test_client()
+    reader.get("/language/cy")
+    page = reader.get(stop_all).text
+    assert "Atal pob e-bost gennym ni i’r cyfeiriad hwn" in page and "Stop every email" not in page
