@@ -182,6 +182,27 @@ class Links:
         found = self.get(kind)
         return found.resolve(target_id, current_user) if found else None
 
+    def shown(self, stored) -> list["ShownLink"]:
+        """A record's stored links (rows with ``id``, ``kind`` and ``target_id``) as the reader
+        may see them, with titles and addresses; links to things now gone, or that the reader
+        may not see, are left out."""
+        out = []
+        for link in stored:
+            kind = self.get(link.kind)
+            found = kind.resolve(link.target_id, current_user) if kind else None
+            if found:
+                out.append(ShownLink(link.id, link.kind, kind.label, found[0], found[1]))
+        return out
+
+
+@dataclass(frozen=True)
+class ShownLink:
+    id: int
+    kind: str
+    label: str
+    title: str
+    url: str
+
 
 @dataclass(frozen=True)
 class EvidenceKind:

@@ -19,7 +19,7 @@ from ..core.audit import record
 from ..core.errors import RuleError
 from ..core.mail import external_url, queue_mail
 from ..core.params import to_id
-from ..core.registry import links
+from ..core.registry import ShownLink, links
 from ..core.sanitise import clean_text
 from ..core.transitions import compare_and_set
 from ..extensions import db
@@ -262,23 +262,9 @@ def remove_link(actor, risk: Risk, link_id) -> None:
     db.session.flush()
 
 
-@dataclass
-class ShownLink:
-    id: int
-    kind: str
-    label: str
-    title: str
-    url: str
-
-
 def resolved_links(risk: Risk) -> list[ShownLink]:
-    out = []
-    for link in risk.links:
-        entry = links.get(link.kind)
-        found = links.resolve(link.kind, link.target_id) if entry else None
-        if found:
-            out.append(ShownLink(link.id, link.kind, entry.label, found[0], found[1]))
-    return out
+    """The risk's links the reader may see, with titles; links to things now gone are left out."""
+    return links.shown(risk.links)
 
 
 def risks_linked_to(kind: str, target_id: int) -> list[Risk]:

@@ -17,7 +17,7 @@ from ..core.audit import record
 from ..core.i18n import N_, gettext
 from ..core.mail import path_for
 from ..core.params import to_id
-from ..core.registry import LinkKind, links
+from ..core.registry import LinkKind, ShownLink, links
 from ..core.sanitise import clean_text
 from ..extensions import db
 from ..partnership.models import Organisation, Partnership, Priority
@@ -348,24 +348,9 @@ def remove_link(actor, action: PlanAction, link_id) -> None:
     db.session.flush()
 
 
-@dataclass
-class ShownLink:
-    id: int
-    kind: str
-    label: str
-    title: str
-    url: str
-
-
 def resolved_links(action: PlanAction) -> list[ShownLink]:
     """The action's links the reader may see, with titles; links to things now gone are left out."""
-    out = []
-    for link in action.links:
-        kind = links.get(link.kind)
-        found = links.resolve(link.kind, link.target_id) if kind else None
-        if found:
-            out.append(ShownLink(link.id, link.kind, kind.label, found[0], found[1]))
-    return out
+    return links.shown(action.links)
 
 
 # ---- the link kind others use (a findings report's response names the action it led to) ----
