@@ -26,7 +26,7 @@ def when(day: date | None) -> str:
 
 def figure(value, unit: str) -> str:
     if value is None:
-        return "none"
+        return gettext("none")
     text = f"{value:g}"
     return f"{text}%" if unit == "%" else f"{text} {unit}".strip()
 
@@ -58,7 +58,9 @@ class ExceptionReport:
 
     @property
     def title(self) -> str:
-        return f"Exception report to the board, {self.period.reports_on:%B %Y}"
+        from ..core.templating import format_date
+
+        return gettext("Exception report to the board, %(month)s", month=format_date(self.period.reports_on, "month"))
 
     @property
     def filename(self) -> str:
@@ -136,33 +138,39 @@ def build(period: MonitoringPeriod) -> ExceptionReport:
 
 
 def to_docx(report: ExceptionReport, partnership_name: str) -> bytes:
+    """The report as a Word document, in the language being written (the caller chooses the
+    site's own), worded as the page is (templates/performance/exceptions.html)."""
     doc = landscape_document(report.title, partnership_name)
     doc.add_paragraph(partnership_name)
     doc.add_heading(report.title, level=0)
-    basis = f" Figures are from the six-monthly review of {report.review.name}." if report.review else ""
-    doc.add_paragraph(f"Only what needs the board's attention, as at {when(report.period.ends_on)} ({report.period.name}).{basis} "
-                      f"{len(report.items)} of {report.targets} targets are listed; the other {report.fine} are on track or "
-                      "have no figure due.")
-    doc.add_heading("Targets off track, late or at a stage of the ladder", level=1)
+    lines = [gettext("This %(report)s lists only what needs the board's attention, as at %(date)s.",
+                     report=gettext("exception report"), date=when(report.period.ends_on))]
+    if report.review:
+        lines.append(gettext("The figures are from the review of %(review)s.", review=report.review.name))
+    lines.append(gettext("%(listed)s of %(total)s targets are listed. The other %(fine)s are on track, or have no figure due.",
+                         listed=len(report.items), total=report.targets, fine=report.fine))
+    doc.add_paragraph(" ".join(lines))
+    doc.add_heading(gettext("Targets off track, late or at a stage of the ladder"), level=1)
     if report.items:
         rows = [[f"{i.indicator.name}\n{i.partnership}", " ".join(i.problems), i.doing, i.who,
                  when(i.report_by) if i.report_by else ""] for i in report.items]
-        grid_table(doc, ["Target", "What is wrong", "What is being done", "Who", "Report back by"], rows,
-                   widths=[5, 6.5, 8, 3.5, 2.5])
+        grid_table(doc, [gettext("Target"), gettext("What is wrong"), gettext("What is being done"), gettext("Who"),
+                         gettext("Report back by")], rows, widths=[5, 6.5, 8, 3.5, 2.5])
     else:
-        doc.add_paragraph("No target is off track, late or at a stage of the ladder.")
-    doc.add_heading("Plan actions that are late", level=1)
+        doc.add_paragraph(gettext("No target is off track, late or at a stage of the ladder."))
+    doc.add_heading(gettext("Plan actions that are late"), level=1)
     if report.late_actions:
         rows = [[a.activity, a.partnership.name if a.partnership else "", when(a.due_on),
-                 (n.note if n else "No progress reported yet")] for a, n in report.late_actions]
-        grid_table(doc, ["Action", "Partnership", "Was due", "Latest progress"], rows, widths=[9, 4, 3, 9.5])
+                 (n.note if n else gettext("No progress reported yet"))] for a, n in report.late_actions]
+        grid_table(doc, [gettext("Action"), gettext("Partnership"), gettext("Was due"), gettext("Latest progress")], rows,
+                   widths=[9, 4, 3, 9.5])
     else:
-        doc.add_paragraph("No action in the plan is late.")
+        doc.add_paragraph(gettext("No action in the plan is late."))
     if report.closed:
-        doc.add_heading("Stages closed", level=1)
+        doc.add_heading(gettext("Stages closed"), level=1)
         for stage in report.closed:
-            doc.add_paragraph(f"{stage.indicator.name}: stage {stage.stage} closed, back at or above the monitoring level.",
-                              style="List Bullet")
+            doc.add_paragraph(gettext("%(target)s: stage %(number)s closed, back at or above the monitoring level.",
+                                      target=stage.indicator.name, number=stage.stage), style="List Bullet")
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -15,13 +15,17 @@ from docx.shared import Cm, Pt
 from docx.table import _Cell
 from sqlalchemy import select
 
+from ..core.i18n import N_, gettext
+from ..core.templating import format_date
 from ..extensions import db
 from . import budget, plan
 from .common import money
 from .models import BudgetFigures, BudgetLine, PlanAction, PlanTheme
 
-BUDGET_HEADINGS = ["Item", "Spend to date", "Budget to date", "Spend as % of budget to date", "Year-end estimate",
-                   "Budget for the year", "Estimate as % of the year's budget", "Under (−) or over spend"]
+# The budget table's headings, as the page's (templates/strategy/_budget_table.html) words them.
+BUDGET_HEADINGS = [N_("Item"), N_("Spend to date"), N_("Budget to date"), N_("Spend as %% of budget to date"),
+                   N_("Year-end estimate"), N_("Budget for the year"), N_("Estimate as %% of the year's budget"),
+                   N_("Under (−) or over spend")]
 
 
 @dataclass
@@ -50,11 +54,12 @@ class BoardReport:
 
     @property
     def title(self) -> str:
-        return f"Central partnership activity report – Quarter {self.quarter} {budget.year_label(self.year)}"
+        return gettext("Central partnership activity report – Quarter %(quarter)s %(year)s", quarter=self.quarter,
+                       year=budget.year_label(self.year))
 
     @property
     def period(self) -> str:
-        return f"{budget.QUARTER_NAMES[self.quarter]} {self.period_year}"
+        return f"{gettext(budget.QUARTER_NAMES[self.quarter])} {self.period_year}"
 
     @property
     def period_year(self) -> int:
@@ -89,7 +94,7 @@ def build(year: int, quarter: int) -> BoardReport:
 
 
 def percent_text(value: int | None) -> str:
-    return "no budget" if value is None else f"{value}%"
+    return gettext("no budget") if value is None else f"{value}%"
 
 
 def budget_cells(row: budget.BudgetRow) -> list[str]:
@@ -131,34 +136,41 @@ def landscape_document(title: str, author: str):
 
 
 def to_docx(report: BoardReport, partnership_name: str) -> bytes:
+    """The report as a Word document, in the language being written (the caller chooses the
+    site's own: the board's papers are never half in one language), worded as the page is."""
     doc = landscape_document(report.title, partnership_name)
     doc.add_paragraph(partnership_name).alignment = WD_ALIGN_PARAGRAPH.LEFT
     doc.add_heading(report.title, level=0)
-    doc.add_paragraph(f"Progress and spend for {report.period}, as at {report.as_at.day} {report.as_at:%B %Y}.")
+    doc.add_paragraph(gettext("Progress and spend for %(months)s %(year)s, as at %(date)s.",
+                              months=gettext(budget.QUARTER_NAMES[report.quarter]), year=report.period_year,
+                              date=format_date(report.as_at)))
 
-    doc.add_heading("Spend against budget", level=1)
+    doc.add_heading(gettext("Spend against budget"), level=1)
     rows = [budget_cells(r) for r in report.budget.rows] + [budget_cells(report.budget.total)]
-    _table(doc, BUDGET_HEADINGS, rows, bold_last=True, widths=[5.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.8])
+    _table(doc, [gettext(h) % {} for h in BUDGET_HEADINGS], rows, bold_last=True, widths=[5.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.8])
     over = [r.item for r in report.budget.rows if r.overspend]
     if over:
-        doc.add_paragraph("Expected to overspend by the end of the year: " + ", ".join(over) + ".")
+        doc.add_paragraph(gettext("Expected to overspend by the end of the year:") + " " + ", ".join(over) + ".")
     if report.budget.missing:
-        doc.add_paragraph("No figures were entered for this quarter for: " + ", ".join(report.budget.missing)
-                          + ". They are shown as nothing spent, with the year-end estimate equal to the budget.")
+        doc.add_paragraph(gettext("No figures were entered for this quarter for: %(items)s. They are shown as nothing spent, "
+                                  "with the year-end estimate equal to the budget.", items=", ".join(report.budget.missing)))
 
-    doc.add_heading("Work programme progress", level=1)
-    summary = ", ".join(f"{n} {plan.status_label(k).lower()}" for k, n in report.status_counts.items() if n)
-    doc.add_paragraph(f"Actions at the end of the quarter: {summary or 'none'}.")
+    doc.add_heading(gettext("Work programme progress"), level=1)
+    summary = "; ".join(gettext("%(status)s: %(count)s", status=gettext(plan.status_label(k)), count=n)
+                        for k, n in report.status_counts.items() if n)
+    doc.add_paragraph(gettext("Actions at the end of the quarter:") + " " + (summary + "." if summary else gettext("none")))
     for group in report.programme:
         doc.add_heading(group.theme.name, level=2)
         if group.theme.purpose:
-            doc.add_paragraph(f"Purpose: {group.theme.purpose}")
+            doc.add_paragraph(gettext("Purpose:") + " " + group.theme.purpose)
         rows = []
         for r in group.rows:
-            progress = r.progress + (f" ({r.progress_on.day} {r.progress_on:%B %Y})" if r.progress_on else "")
+            progress = r.progress + (f" ({format_date(r.progress_on)})" if r.progress_on else "")
             purpose = r.action.purpose if r.action.purpose else ""
-            rows.append([r.action.activity + (f"\n{purpose}" if purpose else ""), r.action.timescale or "", r.status_label, progress or "No progress reported yet"])
-        _table(doc, ["Activity", "Timescale", "Status", "Progress"], rows, widths=[8, 3, 2.5, 10])
+            rows.append([r.action.activity + (f"\n{purpose}" if purpose else ""), r.action.timescale or "",
+                         gettext(r.status_label), progress or gettext("No progress reported yet")])
+        _table(doc, [gettext("Activity"), gettext("Timescale"), gettext("Status"), gettext("Progress")], rows,
+               widths=[8, 3, 2.5, 10])
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -149,8 +149,11 @@ def report(year, quarter):
 
 @bp.route("/plan/reports/<year>/q<quarter>.docx")
 def report_docx(year, quarter):
-    r = _report(year, quarter)
-    body = board_report.to_docx(r, current_app.config.get("ENGAGE_PARTNERSHIP_NAME") or current_app.config["ENGAGE_SITE_NAME"])
+    from ..core.i18n import default_language, writing_in
+
+    with writing_in(default_language()):  # the board's papers: in the site's own language throughout
+        r = _report(year, quarter)
+        body = board_report.to_docx(r, current_app.config.get("ENGAGE_PARTNERSHIP_NAME") or current_app.config["ENGAGE_SITE_NAME"])
     return Response(body, mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                     headers={"Content-Disposition": f"attachment; filename={r.filename}"})
 

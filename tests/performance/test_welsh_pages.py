@@ -53,6 +53,34 @@ def test_the_performance_pages_are_in_welsh(seeded, client, login):
     document = Document(io.BytesIO(client.get(f"/performance/periods/{november}/exceptions.docx").data))
     table_text = " ".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
     assert "Off track: 43% for April to September 2006" in table_text and "Oddi ar y trywydd" not in table_text
+    # A Welsh-speaking partnership (Welsh the site's own language): both Word documents for
+    # its board are in Welsh throughout, whoever downloads them.
+    client.application.config["ENGAGE_LANGUAGES"] = "cy,en"
+    try:
+        english_reader = client.application.test_client()
+        english_reader.set_cookie("engage_lang", "en")
+        for path, welsh, english in (
+                (f"/performance/periods/{november}/exceptions.docx",
+                 ["Adroddiad eithriadau i’r bwrdd, Tachwedd 2006", "Targedau oddi ar y trywydd", "Beth sydd o’i le",
+                  "Camau gweithredu’r cynllun sy’n hwyr"],
+                 ["Exception report", "Targets off track", "What is wrong", "Who", "Plan actions", "targets are listed",
+                  "Off track", "No progress reported yet"]),
+                ("/plan/reports/2005/q1.docx",
+                 ["Gwariant yn erbyn y gyllideb", "Cynnydd y rhaglen waith", "Eitem"],
+                 ["Central partnership activity report", "Spend against budget", "Work programme progress", "Item",
+                  "Spend to date", "Timescale", "Progress and spend", "Actions at the end of the quarter",
+                  "No progress reported yet", "April to June"])):
+            response = english_reader.get(path)
+            assert response.status_code == 200, path
+            document = Document(io.BytesIO(response.data))
+            text = "\n".join([p.text for p in document.paragraphs]
+                              + [cell.text for table in document.tables for row in table.rows for cell in row.cells])
+            for phrase in welsh:
+                assert phrase in text, (path, phrase)
+            for phrase in english:
+                assert phrase not in text, (path, phrase)
+    finally:
+        client.application.config["ENGAGE_LANGUAGES"] = "en,cy,ur"
 
     login("officer")   # the officers' page
     assert_pages_in_welsh(client, {"/performance/manage": ("Cyfrifo’r ysgol nawr", [
