@@ -33,7 +33,7 @@ DEFAULTS = {
 
 def init_app(app: Flask) -> None:
     from ..core.registry import ContactSource, EvidenceKind, contacts, evidence, facts, panels, result_holds, take_part
-    from . import answering, api, demo, demo_welsh, equality, models, publishing, snapshot, views_lifecycle, views_manage, views_public, views_responses, views_results  # noqa: F401
+    from . import answering, api, demo, demo_welsh, equality, models, publishing, snapshot, views_lifecycle, views_manage, views_pictures, views_public, views_responses, views_results  # noqa: F401
     from .panels import consultation_manage, consultation_page
     from .panels import take_part as survey_take_part
 

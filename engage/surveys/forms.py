@@ -8,6 +8,7 @@ from wtforms import BooleanField, RadioField, StringField, SubmitField, TextArea
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..core.forms import EngageForm, GovDateField, IdSelectField, VersionField, WholeNumberField
+from ..core.i18n import lazy_gettext as _l
 from .equality import ELIGIBLE_AGES
 
 
@@ -185,3 +186,13 @@ class NewCloseForm(EngageForm):
                              validators=[InputRequired("Enter the new closing date")])
     reason = _reason("Why?", "For example, “Few answers from Castle ward yet”.")
     submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class PictureForm(EngageForm):
+    """A question's picture in the easy-read version (engage/surveys/pictures.py checks it)."""
+    picture = FileField(_l("Picture"), description=_l("A PNG or JPEG file, 5 MB or smaller. It is shown at most 800 pixels wide."),
+                        widget=GovFileInput())
+    alt = TextAreaField(_l("What the picture shows"), widget=GovTextArea(),
+                        description=_l("For people who cannot see it: one short sentence, for example “A bin overflowing with rubbish”."))
+    submit = SubmitField(_l("Save the picture"), widget=GovSubmitInput())
+

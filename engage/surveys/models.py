@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, and_, false, func, or_
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, and_, false, func, or_
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -462,3 +462,27 @@ class PopulationLoad(db.Model):
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
 
     loaded_by = relationship("User")
+
+
+class QuestionPicture(db.Model):
+    """The picture beside a question in the survey's easy-read version (one per question),
+    with the words that say what it shows (its alt text). The image is kept in the database,
+    checked and made again by engage/surveys/pictures.py (small, without the camera's
+    details): it goes with the survey into backups and to every web node, and is deleted with
+    its question."""
+
+    __tablename__ = "survey_question_picture"
+    __table_args__ = AUTOINC
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("survey_question.id", ondelete="CASCADE"), unique=True)
+    content_type: Mapped[str] = mapped_column(String(20))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    alt: Mapped[str] = mapped_column(String(250))
+    added_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+
+    question = relationship("SurveyQuestion")
+

@@ -20,7 +20,7 @@ from ..core.params import Query, to_id
 from ..core.errors import bad_request, not_found
 from ..core.limits import breach, honeypot_tripped, keeps_answers_when_limited
 from ..extensions import csrf, db, limiter
-from . import answering, builder, structure
+from . import answering, builder, pictures, structure
 from . import questions as qtypes
 from .areas import postcode_lookup_available, ward_choices
 from .models import SurveyResponse
@@ -369,7 +369,10 @@ def page(survey_id, index):
                     error=errors.get(q.id), seed=response.id) for q in shown]
     back = answering.previous_page(survey, answers, index)
     position, total = answering.progress(survey, answers, index)
+    # Easy read: the picture beside each question that has one (no query for anyone else).
+    shown_pictures = pictures.shown_for(q.id for q in shown) if content.reading_language() == content.EASY_READ else {}
     return render_template("surveys/page.html", survey=survey, page=the_page, fields=fields, errors=errors,
+                           pictures=shown_pictures,
                            back=url_for("surveys.page", survey_id=survey.id, index=back) if back is not None
                            else url_for("surveys.start", survey_id=survey.id),
                            position=position, total=total, preview=response.status == "preview", notice=notice,

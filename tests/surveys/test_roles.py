@@ -60,6 +60,12 @@ ROUTES = [
     ("GET", "/surveys/{s}/paper", PUBLIC),
     ("GET", "/surveys/{s}/poster", PUBLIC),
     ("GET", "/surveys/{s}/codes", EDITORS),
+    ("GET", "/surveys/{s}/easy-read/pictures", EDITORS),
+    ("GET", "/surveys/{s}/easy-read/pictures/{q}", EDITORS),
+    ("POST", "/surveys/{s}/easy-read/pictures/{q}/remove", POST_EDITORS),
+    ("GET", "/surveys/{o}/easy-read/pictures", OTHER),
+    ("GET", "/surveys/{o}/easy-read/pictures/{q}", expect(302, 403, 403, 403, 404)),   # {q} is not in {o}
+    ("GET", "/surveys/{s}/pictures/{q}", expect(404, 404, 404, 404, 404)),   # no picture yet
     ("GET", "/surveys/{s}/codes/1", EDITORS),
     ("GET", "/surveys/{s}/entry", EDITORS),
     ("GET", "/surveys/{s}/import", EDITORS),
