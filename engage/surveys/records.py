@@ -27,6 +27,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import delete, func, select
 
 from ..core import audit, concurrency, transitions
+from ..core.i18n import N_
 from ..core.models import utcnow
 from ..core.params import to_id
 from ..core.sanitise import clean_text
@@ -40,13 +41,13 @@ from ..core import clock
 PER_PAGE = 25
 # Why a response was erased: categories only, never the person's words.
 ERASE_REASONS = {
-    "request": "The person asked us to erase their answers",
-    "consent": "The person withdrew their consent",
-    "someone-else": "Someone answered for them without their agreement",
-    "legal": "Another legal reason",
+    "request": N_("The person asked us to erase their answers"),
+    "consent": N_("The person withdrew their consent"),
+    "someone-else": N_("Someone answered for them without their agreement"),
+    "legal": N_("Another legal reason"),
 }
-ACTIONS = {"corrected": "Corrected", "duplicate": "Set aside as a duplicate", "spam": "Set aside as spam",
-           "restored": "Put back into the results", "erased": "Erased"}
+ACTIONS = {"corrected": N_("Corrected"), "duplicate": N_("Set aside as a duplicate"), "spam": N_("Set aside as spam"),
+           "restored": N_("Put back into the results"), "erased": N_("Erased")}
 SHOWN = ("complete", "erased")
 
 

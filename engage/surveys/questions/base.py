@@ -1,7 +1,7 @@
 """The one interface every question type has, and the pieces the types share."""
 from __future__ import annotations
 
-from ...core.i18n import gettext as _
+from ...core.i18n import gettext as _, lazy_gettext as _l
 
 import re
 from dataclasses import dataclass, field

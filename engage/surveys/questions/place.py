@@ -1,7 +1,7 @@
 """Which ward people live in: from the area tree, or found from a postcode."""
 from __future__ import annotations
 
-from ...core.i18n import gettext as _
+from ...core.i18n import gettext as _, lazy_gettext as _l
 
 from ...core.sanitise import clean_text
 from .base import Invalid, Part, QuestionType, _ids
@@ -11,8 +11,8 @@ class AreaType(QuestionType):
     """Which ward people live in: chosen from the area tree, or found from a postcode."""
 
     key = "area"
-    label = "Area (ward)"
-    description = "People choose their ward, or type a postcode to find it."
+    label = _l("Area (ward)")
+    description = _l("People choose their ward, or type a postcode to find it.")
     template = "area"
     ops = ("equals", "one_of")
 

@@ -1,7 +1,7 @@
 """Putting options in order of importance."""
 from __future__ import annotations
 
-from ...core.i18n import gettext as _
+from ...core.i18n import gettext as _, lazy_gettext as _l
 
 import re
 
@@ -11,12 +11,12 @@ from .base import Invalid, Part, QuestionType
 
 class RankingType(QuestionType):
     key = "ranking"
-    label = "Ranking"
-    description = "People put the options in order: 1 for the most important."
+    label = _l("Ranking")
+    description = _l("People put the options in order: 1 for the most important.")
     template = "ranking"
     has_options = True
     default_options: list[str] = []
-    example_options = ["Cleaner streets", "Safer parks", "More bins"]
+    example_options = [_l("Cleaner streets"), _l("Safer parks"), _l("More bins")]
 
     def parse(self, q, form):
         choices = q.choices()

@@ -1,7 +1,7 @@
 """Short and long text, and dates (day, month and year boxes)."""
 from __future__ import annotations
 
-from ...core.i18n import gettext as _
+from ...core.i18n import gettext as _, lazy_gettext as _l
 
 import re
 from datetime import date
@@ -12,8 +12,8 @@ from .base import REMOVED, SHORT_LIMIT, TEXT_LIMIT, Invalid, Part, QuestionType
 
 class ShortTextType(QuestionType):
     key = "short_text"
-    label = "Short text"
-    description = "A few words, up to 200 characters."
+    label = _l("Short text")
+    description = _l("A few words, up to 200 characters.")
     template = "text"
     limit = SHORT_LIMIT
     ops = ("contains",)
@@ -56,8 +56,8 @@ class ShortTextType(QuestionType):
 
 class LongTextType(ShortTextType):
     key = "long_text"
-    label = "Long text"
-    description = "A comment of up to 5,000 characters. Comments can be coded with themes."
+    label = _l("Long text")
+    description = _l("A comment of up to 5,000 characters. Comments can be coded with themes.")
     template = "textarea"
     limit = TEXT_LIMIT
 
@@ -65,8 +65,8 @@ class LongTextType(ShortTextType):
 
 class DateType(QuestionType):
     key = "date"
-    label = "Date"
-    description = "Day, month and year boxes."
+    label = _l("Date")
+    description = _l("Day, month and year boxes.")
     template = "date"
     anchor_suffix = "-day"  # the first box: the box around the three cannot take focus
 
