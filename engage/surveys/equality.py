@@ -58,8 +58,9 @@ QUESTIONS = [
                  ("Yes, 20 to 34 hours a week", False), ("Yes, 35 to 49 hours a week", False), ("Yes, 50 or more hours a week", False)]},
 ]
 LABELS = {
-    "age": "Age band", "sex": "Sex", "gender-identity": "Gender identity", "ethnicity": "Ethnic group",
-    "disability": "Disability", "religion": "Religion", "sexual-orientation": "Sexual orientation", "carer": "Caring responsibilities",
+    "age": N_("Age band"), "sex": N_("Sex"), "gender-identity": N_("Gender identity"), "ethnicity": N_("Ethnic group"),
+    "disability": N_("Disability"), "religion": N_("Religion"), "sexual-orientation": N_("Sexual orientation"),
+    "carer": N_("Caring responsibilities"),
 }
 
 

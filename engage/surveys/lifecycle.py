@@ -17,7 +17,8 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import delete, select, update
 
 from ..core import audit, transitions, workflows
-from ..core.i18n import N_
+from ..core.i18n import N_, gettext as _
+from ..core.templating import format_date
 from ..core.mail import external_url
 from ..core.models import utcnow
 from ..extensions import db
@@ -148,12 +149,13 @@ def _new_closing(survey, day, now: datetime, later_than_current: bool = False) -
     """The new closing moment for ``day`` typed by the person (extend, reopen): a date, today
     or later, and (``later_than_current``) after the survey's current closing date."""
     if not isinstance(day, date):
-        raise MoveError("Enter the new closing date", "closes_on")
+        raise MoveError(_("Enter the new closing date"), "closes_on")
     closes_at = _closing(day)
     if later_than_current and survey.closes_at is not None and closes_at <= survey.closes_at:
-        raise MoveError(f"The new closing date must be after the current one, {last_day(survey.closes_at):%-d %B %Y}", "closes_on")
+        raise MoveError(_("The new closing date must be after the current one, %(date)s", date=format_date(last_day(survey.closes_at))),
+                        "closes_on")
     if closes_at <= now:
-        raise MoveError("The new closing date must be today or later", "closes_on")
+        raise MoveError(_("The new closing date must be today or later"), "closes_on")
     return closes_at
 
 
@@ -162,9 +164,9 @@ def _reason(text: str) -> str:
 
     reason = clean_text(text or "")
     if not reason:
-        raise MoveError("Say why, so that others can see why it was done", "reason")
+        raise MoveError(_("Say why, so that others can see why it was done"), "reason")
     if len(reason) > 1000:
-        raise MoveError("The reason must be 1,000 characters or fewer", "reason")
+        raise MoveError(_("The reason must be 1,000 characters or fewer"), "reason")
     return reason
 
 
@@ -191,7 +193,7 @@ def _check(actor, survey) -> None:
     from .builder import can_manage
 
     if actor is None or not can_manage(actor, survey):
-        raise MoveError("You cannot change this survey. Only its consultation's organisation and partnership officers can.")
+        raise MoveError(_("You cannot change this survey. Only its consultation's organisation and partnership officers can."))
 
 
 def close_now(actor, survey, reason: str, now=None) -> SurveyLifecycleMove:
@@ -199,7 +201,7 @@ def close_now(actor, survey, reason: str, now=None) -> SurveyLifecycleMove:
     _check(actor, survey)
     now = now or utcnow()
     if survey.state_at(now) != "open":
-        raise MoveError("Only an open survey can be closed now")
+        raise MoveError(_("Only an open survey can be closed now"))
     return _move(actor, survey, "close-now", now, _reason(reason), now)
 
 
@@ -208,7 +210,7 @@ def extend(actor, survey, day, reason: str, now=None) -> SurveyLifecycleMove:
     _check(actor, survey)
     now = now or utcnow()
     if survey.state_at(now) != "open":
-        raise MoveError("Only an open survey can be extended. To open a closed one again, reopen it")
+        raise MoveError(_("Only an open survey can be extended. To open a closed one again, reopen it"))
     return _move(actor, survey, "extend", _new_closing(survey, day, now, later_than_current=True), _reason(reason), now)
 
 
@@ -217,7 +219,7 @@ def reopen(actor, survey, day, reason: str, now=None) -> SurveyLifecycleMove:
     _check(actor, survey)
     now = now or utcnow()
     if survey.state_at(now) != "closed":
-        raise MoveError("Only a closed survey can be reopened")
+        raise MoveError(_("Only a closed survey can be reopened"))
     return _move(actor, survey, "reopen", _new_closing(survey, day, now), _reason(reason), now)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
 from ..core import metrics
+from ..core.i18n import gettext as _, ngettext
 from ..core.params import Query, to_int
 from ..accounts.roles import OFFICER
 from ..consultations import services as consultations
@@ -168,7 +169,7 @@ def results(survey_id):
     public_view = args.flag("view", on="public")
     data = analysis.results(survey, by=by or None, weighted=weighted, show_moe=show_moe, public=public_view)
     return render_template("surveys/manage/results.html", survey=survey, data=data, dims=dims, by=by, weighted=weighted,
-                           show_moe=show_moe, public_view=public_view)
+                           show_moe=show_moe, public_view=public_view, ui=analysis.ui_label)
 
 
 @bp.route("/surveys/<int:survey_id>/who-answered")
@@ -376,8 +377,12 @@ def publish(survey_id):
     # AlreadyMoved (409): someone else published a moment ago.
     outcome = submit(form, lambda: publishing.publish(current_user, survey, results_public=bool(form.results_public.data)),
                      refused=builder.BuildError, to=url_for("consultations.page", consultation_id=survey.consultation_id, _anchor="results"),
-                     done=lambda summary: f"Published to the consultation database: {summary.questions_added + summary.questions_replaced} "
-                                          f"questions with {summary.figures:,} figures. They are searchable like any import.")
+                     done=lambda summary: ngettext("Published to the consultation database: %(num)s question with %(figures)s figures. "
+                                                   "They are searchable like any import.",
+                                                   "Published to the consultation database: %(num)s questions with %(figures)s figures. "
+                                                   "They are searchable like any import.",
+                                                   summary.questions_added + summary.questions_replaced,
+                                                   figures=f"{summary.figures:,}"))
     return outcome.response or (render_template("surveys/manage/publish.html", survey=survey, form=form,
                                                 people=records.counted_total(survey), refusal=publishing.open_refusal(survey)),
                                 outcome.status)
@@ -475,7 +480,7 @@ def population_area(area_id):
                     not_found("There is no area with that number.")
                 version = conflict.current_version
                 for change in conflict.changes:
-                    age, _, sex = change.key.partition(", ")
+                    age, _sep, sex = change.key.partition(", ")
                     if age in AGE_BANDS and sex in SEXES:
                         change.yours = values[(AGE_BANDS.index(age), SEXES.index(sex))] or "(blank)"
             else:

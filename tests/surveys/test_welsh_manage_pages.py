@@ -59,3 +59,53 @@ def test_a_question_type_the_form_does_not_accept_is_refused_in_welsh(seeded, cl
     assert '<html lang="cy"' in page
     assert "Rhaid i deitl yr adran fod yn 200 o nodau neu lai" in page
     assert "must be 200 characters or fewer" not in page
+
+
+def test_open_and_close_publishing_results_responses_and_sharing_are_in_welsh(seeded, client, login):
+    from engage.surveys.demo import STALL_TITLE
+    from engage.surveys.models import Survey, SurveyResponse
+
+    login("officer")
+    survey = _demo_survey()
+    stall = db.session.scalar(select(Survey).where(Survey.title == STALL_TITLE))
+    response = db.session.scalar(select(SurveyResponse).where(SurveyResponse.survey_id == survey.id,
+                                                              SurveyResponse.status == "complete").order_by(SurveyResponse.id))
+    s = survey.id
+    assert_pages_in_welsh(client, {
+        f"/surveys/{s}/open-and-close": ("Newidiadau i’w ddyddiadau", [
+            "Open and close", "Opened ", "closes at the end of", "It stops taking answers at once", "Changes to its dates",
+            "None yet.", "Why close it now?", "New closing date", "It closes at the end of this day", ">Back<"]),
+        f"/surveys/{stall.id}/open-and-close": ("Mae’n derbyn atebion eto tan ddiwedd y dyddiad cau newydd", [
+            "It takes answers again until the end", "Opens the survey again until a new closing date", ", closed "]),
+        f"/surveys/{s}/publish": ("Mae’r arolwg hwn yn dal ar agor", [
+            "Publish to the consultation database", "The counts and bases from", "Its results are not public",
+            "groups of fewer than", "This survey is still open", "Back to results"]),
+        f"/surveys/{stall.id}/publish": ("Cyhoeddi’r canlyniadau i bawb nawr", [
+            "Publish the results to everyone now", "Sets the consultation's results date to today"]),
+        f"/surveys/{s}/results?by=channel&moe=1": ("Dadansoddi’r canlyniadau yn ôl", [
+            "people have answered so far", "Channel mix:", "Break the results down by", "Nothing: everyone together",
+            "Margins of error", "Weight to the population", "Show as the public would see it", "Download:",
+            "responses (CSV)", "How we work out these numbers", "Under each percentage is its", "higher or lower than",
+            "tests on this page found", " answered.", "Everyone who answered", ">Answer<", "base ", "Average rank",
+            "People who ranked it", "Read and code the", "Bar chart of the percentage", "Percentage of people who answered",
+            "Priority wards and the rest of the borough", ">Online<", ">Paper<"]),
+        f"/surveys/{s}/results?weighted=1": ("Pwysoli", [
+            "Weighted to ", "in the survey’s wards", "people are weighted", "Each person counts as between",
+            "Weighting efficiency", "Weighted groups against the population", "Share of population", "Weighted share",
+            "People answered", " unweighted, effective "]),
+        f"/surveys/{s}/responses": ("Dod o hyd i ymatebion", [
+            "responses counted in the results", "Find one by the reference", "For example, ABCD-2345", "Given on or after",
+            "Every response", "Set aside (duplicates and spam)", "Find responses", "responses found", ">Counted?<",
+            ">Yes<", ">Reference<"]),
+        f"/surveys/{s}/responses?from=nonsense": ("Rhowch y diwrnod cyntaf fel dyddiad", [
+            "Enter the first day as a date", "There is a problem"]),
+        f"/surveys/{s}/responses/{response.id}": ("Atebion, fel y rhoddodd y person nhw", [
+            "Counted in the results?", "Answers, as the person gave them", "Correct the answers",
+            "Erase at the person’s request", "Duplicate or spam?", "A response set aside is kept", "Set it aside as",
+            "A duplicate of another response", "What staff did", "Nothing yet: it is as the person gave it",
+            "Back to responses"]),
+        f"/surveys/{s}/share": ("Rhannu’r arolwg", [
+            "Share the survey", "Short link for posters", "Full address", "Take part now", "QR code that opens",
+            "Download the QR code (SVG", "Poster and paper copies", "Poster to print", "Paper version to print",
+            "What they say about paper copies", "the survey’s settings"]),
+    })
