@@ -226,7 +226,7 @@ def delete(survey_id):
             return redirect(url_for("surveys.build", survey_id=survey_id))
         flash(_("Survey deleted: %(title)s.", title=title), "success")
         return redirect(url_for("consultations.page", consultation_id=consultation_id))
-    return render_template("surveys/manage/confirm_delete.html", survey=survey, form=form, what=f"the survey ‘{survey.title}’",
+    return render_template("surveys/manage/confirm_delete.html", survey=survey, form=form, kind="survey", name=survey.title,
                            warning=plan.sentence(), back=url_for("surveys.build", survey_id=survey.id),
                            deletion_plan=deletion.plan(survey), action=url_for("surveys.delete", survey_id=survey.id))
 
@@ -251,7 +251,7 @@ def section_form(survey_id, section_id=None):
     return render_template("surveys/manage/section.html", survey=survey, section=section, form=form, conflict=conflict), _status(form, conflict)
 
 
-def _delete_part(survey, problems: list[str], delete, done: str, what: str, warning: str, action: str):
+def _delete_part(survey, problems: list[str], delete, done: str, kind: str, name: str, warning: str, action: str):
     """The confirm page for deleting a section or a question, and the delete. ``problems``
     (what stops it, such as conditions that depend on it) refuse it with a 409."""
     form = ConfirmForm()
@@ -260,7 +260,7 @@ def _delete_part(survey, problems: list[str], delete, done: str, what: str, warn
         db.session.commit()
         flash(done, "success")
         return redirect(url_for("surveys.build", survey_id=survey.id))
-    return render_template("surveys/manage/confirm_delete.html", survey=survey, form=form, what=what,
+    return render_template("surveys/manage/confirm_delete.html", survey=survey, form=form, kind=kind, name=name,
                            warning=". ".join(problems) if problems else warning, refused=bool(problems),
                            back=url_for("surveys.build", survey_id=survey.id), action=action), (
         409 if problems and request.method == "POST" else 200)
@@ -273,7 +273,7 @@ def section_delete(survey_id, section_id):
     section = builder.get_section(survey, section_id)
     count = len(section.questions)
     return _delete_part(survey, builder.delete_section_plan(survey, section), lambda: builder.delete_section(current_user, survey, section),
-                        _("Section deleted."), f"the section ‘{section.title}’",
+                        _("Section deleted."), "section", section.title,
                         ngettext("Its %(num)s question will be deleted with it.", "Its %(num)s questions will be deleted with it.", count) if count else "",
                         url_for("surveys.section_delete", survey_id=survey.id, section_id=section.id))
 
@@ -362,7 +362,7 @@ def question_delete(survey_id, question_id):
     survey = builder.get_for_manage(current_user, survey_id)
     question = builder.get_question(survey, question_id)
     return _delete_part(survey, builder.delete_question_plan(survey, question), lambda: builder.delete_question(current_user, survey, question),
-                        _("Question deleted."), f"{structure.numbers(survey)[question.id]}: {question.text}", "",
+                        _("Question deleted."), "question", f"{structure.numbers(survey)[question.id]}: {question.text}", "",
                         url_for("surveys.question_delete", survey_id=survey.id, question_id=question.id))
 
 
@@ -382,7 +382,7 @@ def _rule_page(survey, target, what: str, action: str):
     error, error_field, conflict = None, None, None
     version = target.version
     if source is not None and source not in candidates:
-        error, error_field, source = "Choose a question that comes before this one", "source", None
+        error, error_field, source = _("Choose a question that comes before this one"), "source", None
     if request.method == "POST" and PlainForm().validate_on_submit():
         # One page, several posting buttons (no JavaScript): add a condition, change how they
         # combine, remove one, or remove them all.
@@ -414,8 +414,8 @@ def _rule_page(survey, target, what: str, action: str):
                 flash(_("That has been deleted by someone else, so the condition could not be saved."), "error")
                 return redirect(url_for("surveys.build", survey_id=survey.id))
             version = conflict.current_version
-            error, error_field = ("Someone else changed this condition while you were editing it, so yours has not been saved yet. "
-                                  "Check what they changed, then save again."), "source"
+            error, error_field = _("Someone else changed this condition while you were editing it, so yours has not been saved yet. "
+                                   "Check what they changed, then save again."), "source"
         except builder.BuildError as problem:
             db.session.rollback()
             error, error_field = problem.message, {"question_id": "source"}.get(problem.field, problem.field)
@@ -449,7 +449,7 @@ def question_rule(survey_id, question_id):
 def section_rule(survey_id, section_id):
     survey = builder.get_for_manage(current_user, survey_id)
     section = builder.get_section(survey, section_id)
-    return _rule_page(survey, section, f"the section ‘{section.title}’", url_for("surveys.section_rule", survey_id=survey.id, section_id=section.id))
+    return _rule_page(survey, section, section.title, url_for("surveys.section_rule", survey_id=survey.id, section_id=section.id))
 
 
 # ---- sharing, paper version and access codes -----------------------------------------------

@@ -109,3 +109,55 @@ def test_open_and_close_publishing_results_responses_and_sharing_are_in_welsh(se
             "Download the QR code (SVG", "Poster and paper copies", "Poster to print", "Paper version to print",
             "What they say about paper copies", "the survey’s settings"]),
     })
+
+
+def test_conditions_deleting_codes_comments_and_who_answered_are_in_welsh(seeded, client, login):
+    login("officer")
+    survey = _demo_survey()
+    s = survey.id
+    sections = sorted(survey.sections, key=lambda x: x.position)
+    ruled = next(q for q in survey.questions if q.rule)
+    last = sorted(sections[-1].questions, key=lambda q: q.position)[-1]
+    made = client.post(f"/surveys/{s}/codes", data={"count": "3"})
+    assert made.status_code == 302
+    from engage.surveys.models import SurveyAccessCode as AccessCode
+
+    batch = db.session.scalar(select(AccessCode.batch).where(AccessCode.survey_id == s).order_by(AccessCode.id.desc()))
+    assert_pages_in_welsh(client, {
+        f"/surveys/{s}/questions/new?section={sections[0].id}": ("Pa fath o gwestiwn?", [
+            "What kind of question?", "It goes in the section", "Single choice", "People choose one answer from a list",
+            "Grid of statements", ">Continue<"]),
+        f"/surveys/{s}/questions/{ruled.id}/rule": ("Yn cael ei ddangos dim ond os", [
+            "When to show ", "Shown only if the answer to", "Its condition", "Condition 1", "Shown if the answer to",
+            ">Remove<", "Add another condition: the answer to", "Choose this question", "Remove the condition: always show it"]),
+        f"/surveys/{s}/questions/{ruled.id}/rule?source={survey.questions[0].id}": ("Y wardiau hyn", [
+            "’s answer", ">is one of<", "These wards", "Show it when", "All of these conditions are met",
+            "Any one of these conditions is met", "Add another condition"]),
+        f"/surveys/{s}/sections/{sections[0].id}/rule": ("Pryd i ddangos yr adran", [
+            "When to show the section", "It is always shown.",
+            "There is no earlier question it could depend on"]),
+        f"/surveys/{s}/delete": ("Ydych chi’n siŵr eich bod am ddileu’r arolwg", [
+            "Are you sure you want to delete the survey", "This also deletes", "responses and their answers", "No, go back",
+            "Yes, delete it"]),
+        f"/surveys/{s}/sections/{sections[0].id}/delete": ("Ni allwch ddileu’r adran", [
+            "You cannot delete the section", "of its questions have answers", "Go back"]),
+        f"/surveys/{s}/questions/{last.id}/delete": ("Ni allwch ddileu", [
+            "You cannot delete ", "It has ", "Close the survey and make a new version instead"]),
+        f"/surveys/{s}/codes": ("Codau mynediad", [
+            "Access codes", "print one code on each letter", "This survey does not ask for a code yet", "Batches",
+            "Print or download", "CSV for a mail merge", "How many codes", "Make codes"]),
+        f"/surveys/{s}/codes/{batch}": ("Eich cod mynediad", [
+            "access codes, batch", "Back to access codes", "Answer online at", "Your access code"]),
+        f"/surveys/{s}/comments": ("Codio llawer o sylwadau ar unwaith", [
+            ">Comments<", ">Themes<", "Example quotes", "Suggest themes for comments without one", "New theme", "Add theme",
+            "All open questions", "Words in the comment", "Any theme", "Only comments without a theme", "Search comments",
+            " comments.", "Code many comments at once", "Theme to add or take off", "Add the theme", "The comments I ticked",
+            "comments this search found", "Apply to comments", "Tick to code with others", "Themes of this comment",
+            "Save themes", "· response ", "Page 1 of", "Next<"]),
+        f"/surveys/{s}/comments/suggestions": ("Awgrymiadau thema", [
+            "Theme suggestions", "These groups come from the words", "Back to comments"]),
+        f"/surveys/{s}/who-answered": ("Cynrychiolaeth", [
+            "Who answered", "people have answered", "Each group’s share", "under-represented", "People who answered",
+            "Share of answers", "Share of population", "Representation", " said", "did not say", "Officers keep the population",
+            "Back to results", ">Age band<", ">Sex<", "Ethnic group"]),
+    })

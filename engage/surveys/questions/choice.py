@@ -143,19 +143,19 @@ class ChoiceType(QuestionType):
     def operand_label(self, q, op, operand):
         options = self._options(q)
         ids = operand if isinstance(operand, list) else [operand]
-        return " or ".join(f"‘{options[int(i)].label}’" for i in ids if int(i) in options)
+        return _(" or ").join(f"‘{options[int(i)].label}’" for i in ids if int(i) in options)
 
     def parse_operand(self, q, op, raw):
         if op not in self.ops:
-            raise Invalid("Choose a condition this question can meet")
+            raise Invalid(_("Choose a condition this question can meet"))
         ids = _ids([r for r in raw if r])
         options = self._options(q)
         if not ids:
-            raise Invalid("Choose the answer the condition looks for")
+            raise Invalid(_("Choose the answer the condition looks for"))
         if any(i not in options for i in ids):
-            raise Invalid("Choose answers of that question")
+            raise Invalid(_("Choose answers of that question"))
         if op == "equals" and len(ids) != 1 and not self.multiple:
-            raise Invalid("Choose one answer for ‘is’, or use ‘is one of’")
+            raise Invalid(_("Choose one answer for ‘is’, or use ‘is one of’"))
         return ids if (op in ("one_of", "contains") or self.multiple) else ids[0]
 
 

@@ -58,10 +58,10 @@ class RatingType(QuestionType):
 
     def parse_operand(self, q, op, raw):
         if op not in self.ops:
-            raise Invalid("Choose a condition this question can meet")
+            raise Invalid(_("Choose a condition this question can meet"))
         value = _number(raw[0] if raw else "")
         if value is None:
-            raise Invalid("Enter the number the condition looks for")
+            raise Invalid(_("Enter the number the condition looks for"))
         return value
 
 

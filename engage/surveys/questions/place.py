@@ -83,12 +83,12 @@ class AreaType(QuestionType):
     def operand_label(self, q, op, operand):
         wards = self.wards(q)
         ids = operand if isinstance(operand, list) else [operand]
-        return " or ".join(wards.get(int(i), "?") for i in ids)
+        return _(" or ").join(wards.get(int(i), "?") for i in ids)
 
     def parse_operand(self, q, op, raw):
         if op not in self.ops:
-            raise Invalid("Choose a condition this question can meet")
+            raise Invalid(_("Choose a condition this question can meet"))
         ids = _ids([r for r in raw if r])
         if not ids or any(i not in self.wards(q) for i in ids):
-            raise Invalid("Choose wards of this survey's area")
+            raise Invalid(_("Choose wards of this survey's area"))
         return ids if op == "one_of" else ids[0]
