@@ -477,7 +477,7 @@ def population_area(area_id):
                 elif to_int(raw, 0, 10_000_000) is not None:
                     counts[(age, sex)] = int(raw)
                 else:
-                    errors[(a, s)] = f"{age}, {sex}: enter a whole number from 0 to 10,000,000"
+                    errors[(a, s)] = _("%(age)s, %(sex)s: enter a whole number from 0 to 10,000,000", age=age, sex=sex)
         if not errors:
             try:
                 population.save_area_figures(current_user, area, counts, request.form.get("version"))

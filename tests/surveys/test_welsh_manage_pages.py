@@ -161,3 +161,75 @@ def test_conditions_deleting_codes_comments_and_who_answered_are_in_welsh(seeded
             "Share of answers", "Share of population", "Representation", " said", "did not say", "Officers keep the population",
             "Back to results", ">Age band<", ">Sex<", "Ethnic group"]),
     })
+
+
+def test_entering_correcting_erasing_importing_and_population_pages_are_in_welsh(seeded, client, login):
+    import io
+
+    from engage.partnership.models import Area
+    from engage.surveys import import_jobs
+    from engage.surveys.models import SurveyResponse
+
+    login("officer")
+    survey = _demo_survey()
+    s = survey.id
+    response = db.session.scalar(select(SurveyResponse).where(SurveyResponse.survey_id == s, SurveyResponse.status == "complete")
+                                 .order_by(SurveyResponse.id.desc()))
+    ward = db.session.scalar(select(Area).where(Area.level == "ward").order_by(Area.id))
+    # A file to import: the template's headings and one comment for the open question.
+    headings = client.get(f"/surveys/{s}/import/template.csv").get_data(as_text=True).splitlines()[0].lstrip("\ufeff")
+    from engage.surveys import structure
+
+    idea = next(q for q in survey.questions if q.text == "What one thing would most improve your area?")
+    columns = headings.split(",")
+    row = ["More bins near the park" if h == structure.numbers(survey)[idea.id] else "" for h in columns]
+    uploaded = client.post(f"/surveys/{s}/import", data={"file": (io.BytesIO(f"{headings}\n{','.join(row)}\n".encode()), "answers.csv")},
+                           content_type="multipart/form-data")
+    assert uploaded.status_code == 302, [l for l in uploaded.get_data(as_text=True).splitlines() if "error-summary__list" in l or "<li><a" in l][:5]
+    token = uploaded.headers["Location"].split("/import/")[1].split("/")[0].split("?")[0]
+    assert_pages_in_welsh(client, {
+        f"/surveys/{s}/entry": ("Sut cafodd yr atebion hyn eu rhoi?", [
+            "Enter paper or phone answers", "One form per questionnaire", "How were these answers given?", ">Paper<",
+            ">Face to face<", "Access code (optional)", "Email address to hear what happens next", "Copy it from the paper form",
+            "Save these answers"]),
+        f"/surveys/{s}/responses/{response.id}/correct": ("Cadw’r cywiriad", [
+            "Correct response ", "Change the answers that are wrong", "Why are you correcting it?", "Typing slip",
+            "Save the correction"]),
+        f"/surveys/{s}/responses/{response.id}/erase": ("Nid oes modd dadwneud hyn", [
+            "Erase response ", "This cannot be undone.", "Every answer, any words written in it", "A note is kept",
+            "Why is it being erased?", "The person asked us to erase their answers", "Another legal reason",
+            "Email address they gave", "Erase this response"]),
+        f"/surveys/{s}/import": ("Mewnforio atebion a gasglwyd gan offeryn arall", [
+            "Import answers collected by another tool", "One row per person", "Download the template",
+            "The whole file is checked first", "CSV file", "Headings are the question numbers", "Upload and check"]),
+        f"/surveys/{s}/import/{token}": ("1 ymateb yn barod", [
+            "1 response ready", "was checked and nothing is wrong with it", "Responses in the file, by channel",
+            "Imported from another tool", "The import runs in the background", "Import 1 response", "Upload a different file"]),
+        "/admin/population": ("Proffiliau poblogaeth", [
+            "Population profiles", "How many people live in each area", "Areas with figures", ">Source<", "Demo data",
+            "Download all figures (CSV)", "Change an area:", "Figures loaded", "Where they come from", "Loaded by",
+            "Load from CSV", "Columns: area, kind", "Where these figures come from", "Date of the figures",
+            "Upload and check"]),
+        f"/admin/population/{ward.id}": ("Poblogaeth ", [
+            "Population of ", "People by age band and sex", ">Age band<", "Save figures", ">Back<"]),
+    })
+    # Problems in a file, the import's progress and a population file's check, in Welsh.
+    bad = client.post(f"/surveys/{s}/import", data={"file": (io.BytesIO(b"Q99,channel\nx,pigeon\n"), "answers.csv")},
+                      content_type="multipart/form-data").get_data(as_text=True)
+    assert '<html lang="cy"' in bad and "Ni fewnforiwyd dim" in bad and "Nothing was imported" not in bad
+    assert "Rhifau’r cwestiynau yw’r penawdau" in bad or "Rhaid i benawdau’r ffeil fod yn rhifau’r cwestiynau" in bad
+    assert "headings must be the question numbers" not in bad
+    client.post(f"/surveys/{s}/import/{token}")
+    import_jobs.wait(token)
+    done = client.get(f"/surveys/{s}/import/{token}/progress").get_data(as_text=True)
+    assert "Atebion wedi’u mewnforio" in done and "1 ymateb o answers.csv" in done and "Gweld y canlyniadau" in done
+    assert "Answers imported" not in done and "See the results" not in done
+    checked = client.post("/admin/population", data={
+        "file": (io.BytesIO(f"area,kind,age_band,sex,ethnicity,count\n{ward.name},age-sex,16 to 24,Female,,120\nNowhere,age-sex,16 to 24,Male,,5\n".encode()),
+                 "figures.csv"),
+        "source": "ONS mid-2024 population estimates", "figures_date": ["30", "6", "2024"]}, content_type="multipart/form-data")
+    page = checked.get_data(as_text=True)
+    assert '<html lang="cy"' in page and "Gwirio ffigurau’r boblogaeth" in page and "Nid oedd modd darllen rhai rhesi" in page
+    assert "Rhes 3: nid yw ‘Nowhere’ yn ardal y mae Engage yn ei hadnabod" in page
+    assert "Check the population figures" not in page and "is not an area Engage knows" not in page
+    assert "Cancel and keep the figures you have" not in page and "Canslo a chadw’r ffigurau sydd gennych" in page

@@ -77,11 +77,11 @@ class ChoiceType(QuestionType):
                 option = other
                 texts[str(other.id)] = piece[:OTHER_LIMIT]
             if option is None:
-                raise Invalid(f"‘{piece[:40]}’ is not one of the answers")
+                raise Invalid(_("‘%(text)s’ is not one of the answers", text=piece[:40]))
             if option.id not in ids:
                 ids.append(option.id)
         if not self.multiple and len(ids) > 1:
-            raise Invalid("Only one answer is allowed")
+            raise Invalid(_("Only one answer is allowed"))
         return {"o": ids, "t": texts}
 
     def empty(self, value):

@@ -54,7 +54,7 @@ class GridType(QuestionType):
             if not text:
                 continue
             if text.casefold() not in by_label:
-                raise Invalid(f"‘{text[:40]}’ is not on the scale of statement {i}")
+                raise Invalid(_("‘%(text)s’ is not on the scale of statement %(number)s", text=text[:40], number=i))
             out[str(statement.id)] = by_label[text.casefold()]
         return {"g": out} if out else None
 

@@ -57,7 +57,7 @@ class AreaType(QuestionType):
         for area_id, name in self.wards(q).items():
             if name.casefold() == text.casefold():
                 return area_id
-        raise Invalid(f"‘{text[:40]}’ is not a ward of this survey's area")
+        raise Invalid(_("‘%(text)s’ is not a ward of this survey's area", text=text[:40]))
 
     def display(self, q, value):
         return self.wards(q).get(value, "") if value else ""

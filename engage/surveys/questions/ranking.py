@@ -51,9 +51,9 @@ class RankingType(QuestionType):
         out = []
         for piece in [p.strip() for p in text.split(";") if p.strip()]:
             if piece.casefold() not in by_label:
-                raise Invalid(f"‘{piece[:40]}’ is not one of the options")
+                raise Invalid(_("‘%(text)s’ is not one of the options", text=piece[:40]))
             if by_label[piece.casefold()] in out:
-                raise Invalid(f"‘{piece[:40]}’ is ranked twice")
+                raise Invalid(_("‘%(text)s’ is ranked twice", text=piece[:40]))
             out.append(by_label[piece.casefold()])
         return out or None
 

@@ -32,7 +32,7 @@ class ShortTextType(QuestionType):
     def from_text(self, q, text):
         text = clean_text(text)
         if len(text) > self.limit:
-            raise Invalid(f"The answer must be {self.limit:,} characters or fewer")
+            raise Invalid(_("The answer must be %(limit)s characters or fewer", limit=f"{self.limit:,}"))
         return text or None
 
     def rows(self, q, value):
@@ -50,7 +50,7 @@ class ShortTextType(QuestionType):
     def parse_operand(self, q, op, raw):
         text = clean_text(raw[0] if raw else "")[:100]
         if op != "contains" or not text:
-            raise Invalid("Enter the words the answer should include")
+            raise Invalid(_("Enter the words the answer should include"))
         return text
 
 
@@ -100,7 +100,7 @@ class DateType(QuestionType):
                 return date(int(match.group(3)), int(match.group(2)), int(match.group(1))).isoformat()
         except ValueError:
             pass
-        raise Invalid("Give the date as 2007-03-27 or 27/03/2007")
+        raise Invalid(_("Give the date as 2007-03-27 or 27/03/2007"))
 
     def display(self, q, value):
         if not value:
