@@ -92,7 +92,9 @@ def test_open_and_close_publishing_results_responses_and_sharing_are_in_welsh(se
         f"/surveys/{s}/results?weighted=1": ("Pwysoli", [
             "Weighted to ", "in the survey’s wards", "people are weighted", "Each person counts as between",
             "Weighting efficiency", "Weighted groups against the population", "Share of population", "Weighted share",
-            "People answered", " unweighted, effective "]),
+            "People answered", " unweighted, effective ", "loaded by Engage on", "Ward: groups with fewer than",
+            "Age band: ", "Age band: groups with fewer than", "weighted together with a neighbour", "answered in all", ">Age band<",
+            "are left out of the weighted tables", "did not give all of their ward"]),
         f"/surveys/{s}/responses": ("Dod o hyd i ymatebion", [
             "responses counted in the results", "Find one by the reference", "For example, ABCD-2345", "Given on or after",
             "Every response", "Set aside (duplicates and spam)", "Find responses", "responses found", ">Counted?<",
@@ -128,7 +130,7 @@ def test_conditions_deleting_codes_comments_and_who_answered_are_in_welsh(seeded
             "What kind of question?", "It goes in the section", "Single choice", "People choose one answer from a list",
             "Grid of statements", ">Continue<"]),
         f"/surveys/{s}/questions/{ruled.id}/rule": ("Yn cael ei ddangos dim ond os", [
-            "When to show ", "Shown only if the answer to", "Its condition", "Condition 1", "Shown if the answer to",
+            "When to show ", "Shown only if the answer to", " the answer to ", "Its condition", "Condition 1", "Shown if the answer to",
             ">Remove<", "Add another condition: the answer to", "Choose this question", "Remove the condition: always show it"]),
         f"/surveys/{s}/questions/{ruled.id}/rule?source={survey.questions[0].id}": ("Y wardiau hyn", [
             "’s answer", ">is one of<", "These wards", "Show it when", "All of these conditions are met",
