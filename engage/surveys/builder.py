@@ -51,7 +51,7 @@ def get_survey(survey_id) -> Survey:
     number = to_id(survey_id)
     survey = db.session.get(Survey, number) if number else None
     if survey is None:
-        not_found("There is no survey with that number.")
+        not_found(_("There is no survey with that number."))
     return survey
 
 
@@ -59,7 +59,7 @@ def get_for_manage(user, survey_id) -> Survey:
     """404 if this person may not see the consultation, 403 if they may not change it."""
     survey = get_survey(survey_id)
     if not consultations.can_view(user, survey.consultation):
-        not_found("There is no survey with that number.")
+        not_found(_("There is no survey with that number."))
     if not can_manage(user, survey):
         abort(403)
     return survey
@@ -68,7 +68,7 @@ def get_for_manage(user, survey_id) -> Survey:
 def get_for_public(user, survey_id) -> Survey:
     survey = get_survey(survey_id)
     if not consultations.can_view(user, survey.consultation):
-        not_found("There is no survey with that number.")
+        not_found(_("There is no survey with that number."))
     return survey
 
 
@@ -78,7 +78,7 @@ def get_for_handout(user, survey_id) -> Survey:
     closed one takes no more answers)."""
     survey = get_for_public(user, survey_id)
     if survey.state not in ("open", "scheduled") and not can_manage(user, survey):
-        not_found("This survey is not open, so there is no paper copy or poster for it.")
+        not_found(_("This survey is not open, so there is no paper copy or poster for it."))
     return survey
 
 
@@ -105,7 +105,7 @@ def get_for_answering(user, survey_id, *, with_structure: bool = True) -> Survey
     number = to_id(survey_id)
     survey = db.session.get(Survey, number, options=_with_consultation()) if number else None
     if survey is None or not consultations.can_view(user, survey.consultation):
-        not_found("There is no survey with that number.")
+        not_found(_("There is no survey with that number."))
     if with_structure:
         # The structure from this process's snapshot while the row's structure_version says
         # it is current (engage/surveys/snapshot.py): no ORM objects built per request.
@@ -117,7 +117,7 @@ def get_by_code(code: str) -> Survey:
     code = (code or "").strip().lower()[:12]
     survey = db.session.scalar(select(Survey).where(Survey.code == code)) if code.isalnum() else None
     if survey is None:
-        not_found("There is no survey at that short link. Check you typed it as it is on the poster.")
+        not_found(_("There is no survey at that short link. Check you typed it as it is on the poster."))
     return survey
 
 
@@ -259,7 +259,7 @@ def get_section(survey: Survey, section_id) -> SurveySection:
     number = to_id(section_id)
     section = next((s for s in survey.sections if s.id == number), None)
     if section is None:
-        not_found("There is no section with that number in this survey.")
+        not_found(_("There is no section with that number in this survey."))
     return section
 
 
@@ -346,7 +346,7 @@ def get_question(survey: Survey, question_id) -> SurveyQuestion:
     number = to_id(question_id)
     question = next((q for q in survey.questions if q.id == number), None)
     if question is None:
-        not_found("There is no question with that number in this survey.")
+        not_found(_("There is no question with that number in this survey."))
     return question
 
 

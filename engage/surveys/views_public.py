@@ -447,8 +447,8 @@ def _keep_contact(survey, email: str) -> None:
     except SQLAlchemyError:
         db.session.rollback()
         current_app.logger.exception("A survey contact address could not be saved")
-        flash("Your answers are saved, but we could not keep your email address. "
-              "Check the consultation's page for the results instead.", "warning")
+        flash(_("Your answers are saved, but we could not keep your email address. "
+                "Check the consultation's page for the results instead."), "warning")
 
 
 @bp.route("/surveys/<int:survey_id>/done")
