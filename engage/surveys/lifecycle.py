@@ -75,7 +75,8 @@ def _who(step, survey):
     """Who can take a step, in the reader's language (the workflow's own words are English)."""
     from ..core.i18n import gettext
 
-    return " ".join(gettext(ROLES[r]) for r in sorted(step.roles)) if len(step.roles) == 1 else None
+    roles = sorted(step.roles)
+    return gettext(ROLES[roles[0]]) if len(roles) == 1 and roles[0] in ROLES else None   # else the workflow's own words
 
 
 WORKFLOW = workflows.register(workflows.Workflow(
