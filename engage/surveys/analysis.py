@@ -34,14 +34,27 @@ from sqlalchemy import select
 
 from ..consultations.charts import Bar, Group, bar_chart
 from ..core import disclosure, numbers
+from ..core.i18n import N_, gettext
 from ..extensions import db
 from . import equality, stats, structure, weighting as weighting_rules
 from . import questions as qtypes
 from .areas import priority_ward_ids, ward_choices
 from .models import CHANNELS, SurveyAnswer, SurveyResponse, counted
 
-PRIORITY = "Priority wards"
-REST = "Rest of the borough"
+PRIORITY = N_("Priority wards")
+REST = N_("Rest of the borough")
+EVERYONE_WORDS = N_("Everyone who answered")
+UI_WORDS = frozenset({PRIORITY, REST, EVERYONE_WORDS, "Ward", "Priority wards and the rest of the borough", "Channel",
+                      *CHANNELS.values(), *equality.LABELS.values()})
+
+
+def ui_label(label):
+    """A row, column or breakdown label as shown on a staff page: the interface's own words
+    (the breakdowns' names, "Everyone who answered", priority wards, channels, equality
+    headings) in the reader's language; what staff or residents wrote (answers, ward names)
+    as written. Labels stay English in the figures themselves (exports, the consultation
+    database); they are translated only here, where they are shown."""
+    return gettext(label) if isinstance(label, str) and label in UI_WORDS else label
 
 
 # The suppression threshold is engage.core.disclosure's (ENGAGE_SUPPRESSION_THRESHOLD).
@@ -104,15 +117,15 @@ def dimensions(survey) -> dict[str, Dimension]:
     area_questions = frozenset(q.id for q in survey.questions if q.qtype == "area")
     if area_questions:
         ward_names = dict(wards)
-        out["ward"] = Dimension("ward", "Ward", [(str(i), n) for i, n in wards],
+        out["ward"] = Dimension("ward", N_("Ward"), [(str(i), n) for i, n in wards],
                                 lambda p: str(p.ward_id) if p.ward_id in ward_names else None, source=area_questions)
         priority = priority_ward_ids()
         if priority:
-            out["area-group"] = Dimension("area-group", "Priority wards and the rest of the borough",
+            out["area-group"] = Dimension("area-group", N_("Priority wards and the rest of the borough"),
                                           [("priority", PRIORITY), ("rest", REST)],
                                           lambda p: None if p.ward_id is None else ("priority" if p.ward_id in priority else "rest"),
                                           pairwise=("priority", "rest"), source=area_questions)
-    out["channel"] = Dimension("channel", "Channel", list(CHANNELS.items()), lambda p: p.channel)
+    out["channel"] = Dimension("channel", N_("Channel"), list(CHANNELS.items()), lambda p: p.channel)
     for q in structure.ordered_questions(survey):
         if q.equality_key and q.qtype in ("single", "yesno", "agreement"):
             label = equality.LABELS.get(q.equality_key, q.text)
@@ -154,7 +167,7 @@ class Cell:
         if self.interval is None:
             return ""
         low, high = self.interval
-        return f"{numbers.percent_text(low)} to {numbers.percent_text(high)}"
+        return gettext("%(low)s to %(high)s", low=numbers.percent_text(low), high=numbers.percent_text(high))
 
 
 @dataclass
@@ -372,7 +385,7 @@ def _part_table(q, part: qtypes.Part, people: list[Person], dim: Dimension | Non
         pub = publication(q.survey, people, dimensions(q.survey), limit)
     name = (q.id, part.key)
     categories = _categories(q, part, answered)
-    groups: list[tuple[str, str, list[Person]]] = [("all", "Everyone who answered", answered)]
+    groups: list[tuple[str, str, list[Person]]] = [("all", EVERYONE_WORDS, answered)]
     if dim is not None:
         members = defaultdict(list)
         for p in answered:
@@ -490,12 +503,14 @@ def _chart(q, table: PartTable) -> Markup | None:
     column = table.columns[0]
     if column.hidden or not column.base:
         return None
-    groups = [Group(label, [Bar(cells[0].percent, "bar", numbers.percent_text(cells[0].percent) if not cells[0].hidden else "hidden")])
+    groups = [Group(ui_label(label), [Bar(cells[0].percent, "bar",
+                                          numbers.percent_text(cells[0].percent) if not cells[0].hidden else gettext("hidden"))])
               for _key, label, cells in table.rows if not cells[0].outside]
     chart_id = f"chart-q{q.id}-{table.part.key}"
-    return bar_chart(chart_id, f"Chart: {table.part.label}",
-                     "Bar chart of the percentage of people who answered giving each answer. The table that follows gives the same figures.",
-                     groups, scale_max=100.0, axis_label="Percentage of people who answered")
+    return bar_chart(chart_id, gettext("Chart: %(title)s", title=table.part.label),
+                     gettext("Bar chart of the percentage of people who answered giving each answer. "
+                             "The table that follows gives the same figures."),
+                     groups, scale_max=100.0, axis_label=gettext("Percentage of people who answered"))
 
 
 def results(survey, *, by: str | None = None, public: bool = False, weighted: bool = False, show_moe: bool = False,

@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload
 from ..consultations import services as consultations
 from ..core import audit, concurrency
 from ..core.errors import not_found
+from ..core.i18n import gettext as _, ngettext
 from ..core.models import utcnow
 from ..core.params import to_id
 from ..core.sanitise import clean_text
@@ -50,7 +51,7 @@ def get_survey(survey_id) -> Survey:
     number = to_id(survey_id)
     survey = db.session.get(Survey, number) if number else None
     if survey is None:
-        not_found("There is no survey with that number.")
+        not_found(_("There is no survey with that number."))
     return survey
 
 
@@ -58,7 +59,7 @@ def get_for_manage(user, survey_id) -> Survey:
     """404 if this person may not see the consultation, 403 if they may not change it."""
     survey = get_survey(survey_id)
     if not consultations.can_view(user, survey.consultation):
-        not_found("There is no survey with that number.")
+        not_found(_("There is no survey with that number."))
     if not can_manage(user, survey):
         abort(403)
     return survey
@@ -67,7 +68,7 @@ def get_for_manage(user, survey_id) -> Survey:
 def get_for_public(user, survey_id) -> Survey:
     survey = get_survey(survey_id)
     if not consultations.can_view(user, survey.consultation):
-        not_found("There is no survey with that number.")
+        not_found(_("There is no survey with that number."))
     return survey
 
 
@@ -77,7 +78,7 @@ def get_for_handout(user, survey_id) -> Survey:
     closed one takes no more answers)."""
     survey = get_for_public(user, survey_id)
     if survey.state not in ("open", "scheduled") and not can_manage(user, survey):
-        not_found("This survey is not open, so there is no paper copy or poster for it.")
+        not_found(_("This survey is not open, so there is no paper copy or poster for it."))
     return survey
 
 
@@ -104,7 +105,7 @@ def get_for_answering(user, survey_id, *, with_structure: bool = True) -> Survey
     number = to_id(survey_id)
     survey = db.session.get(Survey, number, options=_with_consultation()) if number else None
     if survey is None or not consultations.can_view(user, survey.consultation):
-        not_found("There is no survey with that number.")
+        not_found(_("There is no survey with that number."))
     if with_structure:
         # The structure from this process's snapshot while the row's structure_version says
         # it is current (engage/surveys/snapshot.py): no ORM objects built per request.
@@ -116,14 +117,14 @@ def get_by_code(code: str) -> Survey:
     code = (code or "").strip().lower()[:12]
     survey = db.session.scalar(select(Survey).where(Survey.code == code)) if code.isalnum() else None
     if survey is None:
-        not_found("There is no survey at that short link. Check you typed it as it is on the poster.")
+        not_found(_("There is no survey at that short link. Check you typed it as it is on the poster."))
     return survey
 
 
 def _check_manage(actor, survey_or_consultation) -> None:
     """``actor`` None is the system itself (the command line and the demo seeder)."""
     if actor is not None and not can_manage(actor, survey_or_consultation):
-        raise BuildError("You cannot change this survey. Only its consultation's organisation and partnership officers can.")
+        raise BuildError(_("You cannot change this survey. Only its consultation's organisation and partnership officers can."))
 
 
 # ---- answers lock the structure ----------------------------------------------------------
@@ -156,8 +157,8 @@ def question_answer_count(question: SurveyQuestion) -> int:
 # ---- surveys -----------------------------------------------------------------------------
 
 def new_code() -> str:
-    for _ in range(20):
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+    for _attempt in range(20):
+        code = "".join(secrets.choice(CODE_ALPHABET) for _i in range(6))
         if db.session.scalar(select(Survey.id).where(Survey.code == code)) is None:
             return code
     raise RuntimeError("could not find a free short code")
@@ -169,21 +170,21 @@ def _clean_settings(data: dict) -> dict:
     for name, limit in limits.items():
         value = clean_text(data.get(name) or "")
         if len(value) > limit:
-            raise BuildError(f"This must be {limit:,} characters or fewer", name)
+            raise BuildError(_("This must be %(limit)s characters or fewer", limit=f"{limit:,}"), name)
         out[name] = value
     if not out["title"]:
-        raise BuildError("Enter a title", "title")
+        raise BuildError(_("Enter a title"), "title")
     opens, closes = data.get("opens_at"), data.get("closes_at")
     if opens is not None and not isinstance(opens, datetime) or closes is not None and not isinstance(closes, datetime):
-        raise BuildError("Enter a real date", "opens_at")
+        raise BuildError(_("Enter a real date"), "opens_at")
     if closes and not opens:
-        raise BuildError("Enter the date the survey opens as well as the date it closes", "opens_at")
+        raise BuildError(_("Enter the date the survey opens as well as the date it closes"), "opens_at")
     if opens and closes and closes <= opens:
-        raise BuildError("The closing date must be after the opening date", "closes_at")
+        raise BuildError(_("The closing date must be after the opening date"), "closes_at")
     out["opens_at"], out["closes_at"] = opens, closes
     retention = data.get("retention_days")
     if retention is None or isinstance(retention, bool) or not isinstance(retention, int) or not 1 <= retention <= 3650:
-        raise BuildError("Enter how many days to keep personal data, from 1 to 3,650", "retention_days")
+        raise BuildError(_("Enter how many days to keep personal data, from 1 to 3,650"), "retention_days")
     out["retention_days"] = retention
     for flag in ("one_per_browser", "codes_required", "ask_contact"):
         out[flag] = bool(data.get(flag))
@@ -191,7 +192,7 @@ def _clean_settings(data: dict) -> dict:
         if name in data:   # callers that do not offer these (the API, the demo) keep what is stored
             value = clean_text(data.get(name) or "")
             if len(value) > 300:
-                raise BuildError("This must be 300 characters or fewer", name)
+                raise BuildError(_("This must be 300 characters or fewer"), name)
             out[name] = value or default
     area_id = data.get("population_area_id")
     if area_id is not None:
@@ -199,13 +200,13 @@ def _clean_settings(data: dict) -> dict:
 
         area = db.session.get(Area, area_id) if to_id(area_id) else None
         if area is None:
-            raise BuildError("Choose an area from the list", "population_area_id")
+            raise BuildError(_("Choose an area from the list"), "population_area_id")
     out["population_area_id"] = area_id
     if "min_age" in data:
         from .equality import ELIGIBLE_AGES
 
         if data["min_age"] not in ELIGIBLE_AGES or isinstance(data["min_age"], bool):
-            raise BuildError("Choose who the survey is for", "min_age")
+            raise BuildError(_("Choose who the survey is for"), "min_age")
         out["min_age"] = data["min_age"]
     return out
 
@@ -258,7 +259,7 @@ def get_section(survey: Survey, section_id) -> SurveySection:
     number = to_id(section_id)
     section = next((s for s in survey.sections if s.id == number), None)
     if section is None:
-        not_found("There is no section with that number in this survey.")
+        not_found(_("There is no section with that number in this survey."))
     return section
 
 
@@ -267,11 +268,11 @@ def save_section(actor, survey: Survey, section: SurveySection | None, data: dic
     title = clean_text(data.get("title") or "")
     intro = clean_text(data.get("intro") or "")
     if not title:
-        raise BuildError("Enter a title for the section", "title")
+        raise BuildError(_("Enter a title for the section"), "title")
     if len(title) > 200:
-        raise BuildError("The title must be 200 characters or fewer", "title")
+        raise BuildError(_("The title must be 200 characters or fewer"), "title")
     if len(intro) > 3000:
-        raise BuildError("The introduction must be 3,000 characters or fewer", "intro")
+        raise BuildError(_("The introduction must be 3,000 characters or fewer"), "intro")
     if section is None:
         position = max((s.position for s in survey.sections), default=0) + 1
         section = SurveySection(survey=survey, position=position, title=title, intro=intro)
@@ -292,16 +293,18 @@ def delete_section_plan(survey: Survey, section: SurveySection) -> list[str]:
     problems = []
     answered = [q for q in section.questions if question_answer_count(q)]
     if answered:
-        problems.append(f"{len(answered)} of its questions have answers. Close the survey and make a new version instead")
+        problems.append(ngettext("%(count)s of its questions has answers. Close the survey and make a new version instead",
+                                 "%(count)s of its questions have answers. Close the survey and make a new version instead",
+                                 len(answered), count=len(answered)))
     ids = {q.id for q in section.questions}
     nums = structure.numbers(survey)
     dependants = [q for q in survey.questions if q.section_id != section.id and ids.intersection(structure.rule_sources(q.rule))]
     dependants += [s for s in survey.sections if s.id != section.id and ids.intersection(structure.rule_sources(s.rule))]
     if dependants:
-        names = ", ".join(nums.get(d.id, "") if hasattr(d, "qtype") else f"section ‘{d.title}’" for d in dependants)
-        problems.append(f"These depend on its answers: {names}. Change their conditions first")
+        names = ", ".join(nums.get(d.id, "") if hasattr(d, "qtype") else _("section ‘%(title)s’", title=d.title) for d in dependants)
+        problems.append(_("These depend on its answers: %(names)s. Change their conditions first", names=names))
     if len(survey.sections) == 1:
-        problems.append("A survey needs at least one section")
+        problems.append(_("A survey needs at least one section"))
     return problems
 
 
@@ -331,7 +334,7 @@ def move_section(actor, survey: Survey, section: SurveySection, direction: int) 
         item.position = position
     problems = structure.check_all_rules(survey)
     if problems:
-        raise BuildError("That move would make a condition look forward: " + "; ".join(problems))
+        raise BuildError(_("That move would make a condition look forward: %(problems)s", problems="; ".join(problems)))
     audit.record(actor, "move", section, f"Section moved in {survey.title}: {section.title}")
     touch(survey)
     db.session.flush()
@@ -343,7 +346,7 @@ def get_question(survey: Survey, question_id) -> SurveyQuestion:
     number = to_id(question_id)
     question = next((q for q in survey.questions if q.id == number), None)
     if question is None:
-        not_found("There is no question with that number in this survey.")
+        not_found(_("There is no question with that number in this survey."))
     return question
 
 
@@ -361,14 +364,20 @@ def _lines(text: str, what: str, field: str) -> list[str]:
             continue
         left = next((p for p in PLACEHOLDERS if p.casefold() in line.casefold()), None)
         if left is not None:
-            raise BuildError(f"‘{line[:80]}’ still has the example words ‘{left}’ in it. Write the {what} people will see instead", field)
+            if what == "statement":
+                raise BuildError(_("‘%(line)s’ still has the example words ‘%(example)s’ in it. Write the statement people will see "
+                                   "instead", line=line[:80], example=left), field)
+            raise BuildError(_("‘%(line)s’ still has the example words ‘%(example)s’ in it. Write the answer people will see instead",
+                               line=line[:80], example=left), field)
         if len(line) > 300:
-            raise BuildError(f"Each {what} must be 300 characters or fewer", field)
+            raise BuildError(_("Each statement must be 300 characters or fewer") if what == "statement"
+                             else _("Each answer must be 300 characters or fewer"), field)
         if line.casefold() in {o.casefold() for o in out}:
-            raise BuildError(f"‘{line}’ is listed twice", field)
+            raise BuildError(_("‘%(line)s’ is listed twice", line=line), field)
         out.append(line)
     if len(out) > MAX_OPTIONS:
-        raise BuildError(f"A question can have up to {MAX_OPTIONS} {what}s", field)
+        raise BuildError(_("A question can have up to %(max)s statements", max=MAX_OPTIONS) if what == "statement"
+                         else _("A question can have up to %(max)s answers", max=MAX_OPTIONS), field)
     return out
 
 
@@ -378,9 +387,9 @@ def _number_or_none(value, field):
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise BuildError("Enter a number", field)
+        raise BuildError(_("Enter a number"), field)
     if abs(number) > qtypes.NUMBER_LIMIT:
-        raise BuildError("Enter a smaller number", field)
+        raise BuildError(_("Enter a smaller number"), field)
     return number
 
 
@@ -388,45 +397,45 @@ def _question_values(kind, data: dict) -> dict:
     text = clean_text(data.get("text") or "")
     hint = clean_text(data.get("hint") or "")
     if not text:
-        raise BuildError("Enter the question", "text")
+        raise BuildError(_("Enter the question"), "text")
     if len(text) > 500:
-        raise BuildError("The question must be 500 characters or fewer", "text")
+        raise BuildError(_("The question must be 500 characters or fewer"), "text")
     if len(hint) > 1000:
-        raise BuildError("The hint must be 1,000 characters or fewer", "hint")
+        raise BuildError(_("The hint must be 1,000 characters or fewer"), "hint")
     settings = {}
     if kind.key == "number":
         low, high = _number_or_none(data.get("min"), "min"), _number_or_none(data.get("max"), "max")
         if low is not None and high is not None and high < low:
-            raise BuildError("The largest number must be the same as or more than the smallest", "max")
+            raise BuildError(_("The largest number must be the same as or more than the smallest"), "max")
         settings = {"min": low, "max": high, "whole": bool(data.get("whole"))}
     if kind.key == "rating":
         settings = {"low_label": clean_text(data.get("low_label") or "")[:60], "high_label": clean_text(data.get("high_label") or "")[:60]}
     options = _lines(data.get("options") or "", "answer", "options") if kind.has_options else []
     rows = _lines(data.get("rows") or "", "statement", "rows") if kind.has_rows else []
     if kind.has_options and len(options) < 2:
-        raise BuildError("Give at least two answers, one on each line", "options")
+        raise BuildError(_("Give at least two answers, one on each line"), "options")
     if kind.has_rows and not rows:
-        raise BuildError("Give at least one statement, one on each line", "rows")
+        raise BuildError(_("Give at least one statement, one on each line"), "rows")
     allow_other = bool(data.get("allow_other")) and kind.key in ("single", "multiple")
     out_of_base = []
     if kind.key in OUT_OF_BASE_TYPES and (data.get("out_of_base") or "").strip():
         by_label = {label.casefold(): label for label in options}
         for line in _lines(data.get("out_of_base") or "", "answer", "out_of_base"):
             if line.casefold() not in by_label:
-                raise BuildError(f"‘{line[:60]}’ is not one of the answers above. Copy it from the list of answers", "out_of_base")
+                raise BuildError(_("‘%(line)s’ is not one of the answers above. Copy it from the list of answers", line=line[:60]), "out_of_base")
             out_of_base.append(by_label[line.casefold()])
         if len(set(out_of_base)) >= len(options):
-            raise BuildError("Leave at least one answer in the base, or no one would be counted in the percentages", "out_of_base")
+            raise BuildError(_("Leave at least one answer in the base, or no one would be counted in the percentages"), "out_of_base")
     exclusive = None   # not offered by this caller: leave each answer as it is
     if kind.key == "multiple" and "exclusive" in data:
         by_label = {label.casefold(): label for label in options}
         exclusive = set()
         for line in _lines(data.get("exclusive") or "", "answer", "exclusive"):
             if line.casefold() not in by_label:
-                raise BuildError(f"‘{line[:60]}’ is not one of the answers above. Copy it from the list of answers", "exclusive")
+                raise BuildError(_("‘%(line)s’ is not one of the answers above. Copy it from the list of answers", line=line[:60]), "exclusive")
             exclusive.add(by_label[line.casefold()])
         if len(exclusive) >= len(options):
-            raise BuildError("Leave at least one answer that can be ticked with others, or ask a single choice question instead",
+            raise BuildError(_("Leave at least one answer that can be ticked with others, or ask a single choice question instead"),
                              "exclusive")
     return {"exclusive": exclusive, "text": text, "hint": hint, "required": bool(data.get("required")), "personal": bool(data.get("personal")) and (kind.text_answer or kind.key in FREE_TEXT_CHOICES),
             "randomise": bool(data.get("randomise")) and kind.has_options, "settings": settings,
@@ -448,8 +457,8 @@ def _mark_exclusive(question: SurveyQuestion, labels: set[str] | None, counts: d
             continue
         wanted = option.label in labels
         if wanted and not option.is_exclusive and (counts or {}).get(option.id):
-            raise BuildError(f"‘{option.label}’ has answers, so it cannot become an answer that is ticked alone: some people may have "
-                             "ticked it with others. Make a new version of the survey to change this", "exclusive")
+            raise BuildError(_("‘%(label)s’ has answers, so it cannot become an answer that is ticked alone: some people may have "
+                               "ticked it with others. Make a new version of the survey to change this", label=option.label), "exclusive")
         option.is_exclusive = wanted
 
 
@@ -467,9 +476,9 @@ FREE_TEXT_CHOICES = ("single", "multiple")
 def add_question(actor, survey: Survey, section: SurveySection, qtype: str, data: dict) -> SurveyQuestion:
     _check_manage(actor, survey)
     if qtype not in qtypes.REGISTRY:
-        raise BuildError("Choose a kind of question from the list", "qtype")
+        raise BuildError(_("Choose a kind of question from the list"), "qtype")
     if len(survey.questions) >= MAX_QUESTIONS:
-        raise BuildError(f"A survey can have up to {MAX_QUESTIONS} questions")
+        raise BuildError(_("A survey can have up to %(max)s questions", max=MAX_QUESTIONS))
     kind = qtypes.get(qtype)
     values = _question_values(kind, data)
     position = max((q.position for q in section.questions), default=0) + 1
@@ -499,15 +508,24 @@ def _apply_list(question: SurveyQuestion, kind: str, labels: list[str], counts: 
         if n < len(labels):
             if option.label != labels[n]:
                 if counts.get(option.id):
-                    raise BuildError(
-                        f"‘{option.label}’ has {counts[option.id]:,} answer{'s' if counts[option.id] != 1 else ''}, so its wording "
-                        f"cannot change: people chose it as it was. Make a new version of the survey to change it, "
-                        f"or add a new {what} instead", field)
+                    if what == "statement":
+                        message = ngettext("‘%(label)s’ has %(count)s answer, so its wording cannot change: people chose it as it "
+                                           "was. Make a new version of the survey to change it, or add a new statement instead",
+                                           "‘%(label)s’ has %(count)s answers, so its wording cannot change: people chose it as it "
+                                           "was. Make a new version of the survey to change it, or add a new statement instead",
+                                           counts[option.id], label=option.label, count=f"{counts[option.id]:,}")
+                    else:
+                        message = ngettext("‘%(label)s’ has %(count)s answer, so its wording cannot change: people chose it as it "
+                                           "was. Make a new version of the survey to change it, or add a new answer instead",
+                                           "‘%(label)s’ has %(count)s answers, so its wording cannot change: people chose it as it "
+                                           "was. Make a new version of the survey to change it, or add a new answer instead",
+                                           counts[option.id], label=option.label, count=f"{counts[option.id]:,}")
+                    raise BuildError(message, field)
                 option.label = labels[n]
             option.position = n + 1
         else:
             if counts.get(option.id):
-                raise BuildError(f"‘{option.label}’ has answers, so it cannot be removed. Make a new version of the survey instead", field)
+                raise BuildError(_("‘%(label)s’ has answers, so it cannot be removed. Make a new version of the survey instead", label=option.label), field)
             question.options.remove(option)
     for n in range(len(existing), len(labels)):
         question.options.append(SurveyOption(kind=kind, position=n + 1, label=labels[n]))
@@ -527,7 +545,7 @@ def update_question(actor, survey: Survey, question: SurveyQuestion, data: dict,
         narrower = ((new.get("min") is not None and (old.get("min") is None or new["min"] > old["min"]))
                     or (new.get("max") is not None and (old.get("max") is None or new["max"] < old["max"])))
         if narrower:
-            raise BuildError("This question has answers, so its range can only be widened. Make a new version of the survey to narrow it", "min")
+            raise BuildError(_("This question has answers, so its range can only be widened. Make a new version of the survey to narrow it"), "min")
     question.text, question.hint, question.required = values["text"], values["hint"], values["required"]
     # Equality questions' "please say" words are always personal (SurveyQuestion.text_is_personal).
     question.personal = values["personal"] or bool(question.equality_key)
@@ -540,7 +558,7 @@ def update_question(actor, survey: Survey, question: SurveyQuestion, data: dict,
             question.options.append(SurveyOption(kind="option", position=len(values["options"]) + 1, label=OTHER_LABEL, invites_text=True))
         elif not values["allow_other"] and other is not None and kind.key in ("single", "multiple"):
             if counts.get(other.id):
-                raise BuildError("‘Other’ has answers, so it cannot be removed", "allow_other")
+                raise BuildError(_("‘Other’ has answers, so it cannot be removed"), "allow_other")
             question.options.remove(other)
         elif other is not None:
             other.position = len(values["options"]) + 1
@@ -572,12 +590,13 @@ def delete_question_plan(survey: Survey, question: SurveyQuestion) -> list[str]:
     problems = []
     count = question_answer_count(question)
     if count:
-        problems.append(f"It has {count:,} answer{'s' if count != 1 else ''}. Close the survey and make a new version instead")
+        problems.append(ngettext("It has %(count)s answer. Close the survey and make a new version instead",
+                                 "It has %(count)s answers. Close the survey and make a new version instead", count, count=f"{count:,}"))
     nums = structure.numbers(survey)
     dependants = [nums[q.id] for q in survey.questions if question.id in structure.rule_sources(q.rule)]
-    dependants += [f"section ‘{s.title}’" for s in survey.sections if question.id in structure.rule_sources(s.rule)]
+    dependants += [_("section ‘%(title)s’", title=s.title) for s in survey.sections if question.id in structure.rule_sources(s.rule)]
     if dependants:
-        problems.append(f"These are shown only for some of its answers: {', '.join(dependants)}. Change their conditions first")
+        problems.append(_("These are shown only for some of its answers: %(names)s. Change their conditions first", names=", ".join(dependants)))
     return problems
 
 
@@ -600,7 +619,7 @@ def delete_question(actor, survey: Survey, question: SurveyQuestion) -> None:
 def move_question(actor, survey: Survey, question: SurveyQuestion, direction: int) -> None:
     _check_manage(actor, survey)
     if answer_count(survey):
-        raise BuildError("The survey has answers, so its questions cannot be moved: the numbers on paper copies would change")
+        raise BuildError(_("The survey has answers, so its questions cannot be moved: the numbers on paper copies would change"))
     ordered = structure.ordered_questions(survey)
     index = ordered.index(question)
     other = index + direction
@@ -623,7 +642,7 @@ def move_question(actor, survey: Survey, question: SurveyQuestion, direction: in
     db.session.expire(survey, ["sections", "questions"])
     problems = structure.check_all_rules(survey)
     if problems:
-        raise BuildError("That move would make a condition look forward: " + "; ".join(problems))
+        raise BuildError(_("That move would make a condition look forward: %(problems)s", problems="; ".join(problems)))
     audit.record(actor, "move", question, f"Question moved in {survey.title}: {question.text}")
     touch(survey)
     db.session.flush()
@@ -634,7 +653,7 @@ def move_question(actor, survey: Survey, question: SurveyQuestion, direction: in
 def add_equality_section(actor, survey: Survey) -> SurveySection:
     _check_manage(actor, survey)
     if any(s.is_equality for s in survey.sections):
-        raise BuildError("This survey already has the equality monitoring section")
+        raise BuildError(_("This survey already has the equality monitoring section"))
     position = max((s.position for s in survey.sections), default=0) + 1
     section = SurveySection(survey=survey, position=position, title=equality.SECTION_TITLE, intro=equality.SECTION_INTRO,
                             is_equality=True)

@@ -15,6 +15,7 @@ from ..core.transitions import compare_and_set
 from ..core.params import to_id
 from ..core.sanitise import clean_text
 from ..extensions import db
+from ..core.i18n import gettext as _
 from . import questions as qtypes
 from .builder import BuildError, can_manage
 from . import personal
@@ -55,14 +56,14 @@ def theme_counts(survey) -> list[tuple[CommentTheme, int]]:
 
 def add_theme(actor, survey, name: str) -> CommentTheme:
     if not can_manage(actor, survey):
-        raise BuildError("You cannot change this survey")
+        raise BuildError(_("You cannot change this survey"))
     name = clean_text(name)
     if not name:
-        raise BuildError("Enter the theme", "name")
+        raise BuildError(_("Enter the theme"), "name")
     if len(name) > 100:
-        raise BuildError("The theme must be 100 characters or fewer", "name")
+        raise BuildError(_("The theme must be 100 characters or fewer"), "name")
     if any(t.name.casefold() == name.casefold() for t in survey.themes):
-        raise BuildError(f"There is already a theme called ‘{name}’", "name")
+        raise BuildError(_("There is already a theme called ‘%(name)s’", name=name), "name")
     theme = CommentTheme(survey=survey, name=name)
     db.session.add(theme)
     db.session.flush()
@@ -72,10 +73,10 @@ def add_theme(actor, survey, name: str) -> CommentTheme:
 
 def delete_theme(actor, survey, theme_id) -> None:
     if not can_manage(actor, survey):
-        raise BuildError("You cannot change this survey")
+        raise BuildError(_("You cannot change this survey"))
     theme = next((t for t in survey.themes if t.id == to_id(theme_id)), None)
     if theme is None:
-        raise BuildError("There is no such theme")
+        raise BuildError(_("There is no such theme"))
     audit.record(actor, "delete", theme, f"Comment theme deleted from {survey.title}: {theme.name}", changes={"name": [theme.name, None]})
     survey.themes.remove(theme)
     db.session.flush()
@@ -95,14 +96,14 @@ def code_comment(actor, survey, answer: SurveyAnswer, theme_ids, version=concurr
     """Set a comment's themes. ``version`` is the comment's version the page showed
     (engage/core/concurrency.py): themes saved by someone else since are an EditConflict."""
     if not can_manage(actor, survey):
-        raise BuildError("You cannot change this survey")
+        raise BuildError(_("You cannot change this survey"))
     concurrency.check(answer, version)
     themes = {t.id: t for t in survey.themes}
     wanted = []
     for value in theme_ids:
         number = to_id(value)
         if number not in themes:
-            raise BuildError("Choose themes from this survey's list")
+            raise BuildError(_("Choose themes from this survey's list"))
         if themes[number] not in wanted:
             wanted.append(themes[number])
     before = sorted(t.name for t in answer.themes)
@@ -122,7 +123,7 @@ MAX_BULK = 5000
 def _theme(survey, theme_id) -> CommentTheme:
     theme = next((t for t in survey.themes if t.id == to_id(theme_id)), None)
     if theme is None:
-        raise BuildError("Choose a theme from this survey's list", "theme")
+        raise BuildError(_("Choose a theme from this survey's list"), "theme")
     return theme
 
 
@@ -131,18 +132,18 @@ def bulk_code(actor, survey, answer_ids, theme_id, action: str = "add") -> Codin
     Only comments of this survey's open questions count; those that already had (or lacked)
     the theme are left alone and not kept in the batch, so undo changes nothing else."""
     if not can_manage(actor, survey):
-        raise BuildError("You cannot change this survey")
+        raise BuildError(_("You cannot change this survey"))
     if action not in ("add", "remove"):
-        raise BuildError("Choose whether to add the theme or take it off", "action")
+        raise BuildError(_("Choose whether to add the theme or take it off"), "action")
     theme = _theme(survey, theme_id)
     ids = sorted({n for n in (to_id(v) for v in answer_ids) if n})
     if not ids:
-        raise BuildError("Tick at least one comment", "selected")
+        raise BuildError(_("Tick at least one comment"), "selected")
     if len(ids) > MAX_BULK:
-        raise BuildError(f"Code up to {MAX_BULK:,} comments at a time", "selected")
+        raise BuildError(_("Code up to %(max)s comments at a time", max=f"{MAX_BULK:,}"), "selected")
     answers = db.session.scalars(comments_query(survey).where(SurveyAnswer.id.in_(ids))).all()
     if len(answers) != len(ids):
-        raise BuildError("Some of the ticked comments are not comments of this survey. Reload the page and try again", "selected")
+        raise BuildError(_("Some of the ticked comments are not comments of this survey. Reload the page and try again"), "selected")
     changed = []
     for answer in answers:
         has = theme in answer.themes
@@ -178,11 +179,11 @@ def undo(actor, survey, batch_id) -> CodingBatch:
     as already done). Comments someone has coded by hand since keep that coding for other
     themes; only this theme on these comments is put back."""
     if not can_manage(actor, survey):
-        raise BuildError("You cannot change this survey")
+        raise BuildError(_("You cannot change this survey"))
     number = to_id(batch_id)
     batch = db.session.get(CodingBatch, number) if number else None
     if batch is None or batch.survey_id != survey.id:
-        raise BuildError("There is no such coding action to undo")
+        raise BuildError(_("There is no such coding action to undo"))
     compare_and_set(batch, {"undone_at": None}, {"undone_at": utcnow(), "undone_by_id": getattr(actor, "id", None)},
                     done="undone that")
     theme = batch.theme

@@ -6,6 +6,7 @@ version the rule form was loaded from. The view commits once.
 from __future__ import annotations
 
 from ..core import audit, concurrency
+from ..core.i18n import gettext as _
 from ..core.params import to_id
 from . import questions as qtypes
 from . import structure
@@ -18,10 +19,10 @@ def _parse_condition(survey: Survey, data: dict) -> dict:
     source_id = to_id(data.get("question_id"))
     source = next((q for q in survey.questions if q.id == source_id), None)
     if source is None:
-        raise BuildError("Choose a question of this survey", "question_id")
+        raise BuildError(_("Choose a question of this survey"), "question_id")
     op = data.get("op") or ""
     if op not in qtypes.OPS:
-        raise BuildError("Choose a condition", "op")
+        raise BuildError(_("Choose a condition"), "op")
     try:
         operand = qtypes.type_of(source).parse_operand(source, op, list(data.get("value") or []))
     except qtypes.Invalid as error:
@@ -32,7 +33,7 @@ def _parse_condition(survey: Survey, data: dict) -> dict:
 def _mode(data: dict, field: str = "mode") -> str:
     mode = data.get("mode") or "all"
     if mode not in structure.MODES:
-        raise BuildError("Choose whether all of the conditions or any one of them must be met", field)
+        raise BuildError(_("Choose whether all of the conditions or any one of them must be met"), field)
     return mode
 
 
@@ -72,8 +73,8 @@ def add_condition(actor, survey: Survey, target, data: dict, version=concurrency
     _check_manage(actor, survey)
     existing = structure.conditions(target.rule)
     if len(existing) >= structure.MAX_CONDITIONS:
-        raise BuildError(f"It already has {structure.MAX_CONDITIONS} conditions, the most it can have. "
-                         "Remove one first", "source")
+        raise BuildError(_("It already has %(max)s conditions, the most it can have. Remove one first", max=structure.MAX_CONDITIONS),
+                         "source")
     mode = _mode(data, "mode-new") if existing else "all"
     rule = structure.make_rule(existing + [_parse_condition(survey, data)], mode)
     _save_rule(actor, survey, target, rule, version)
@@ -91,10 +92,13 @@ def remove_condition(actor, survey: Survey, target, index: int, version=concurre
     _check_manage(actor, survey)
     existing = structure.conditions(target.rule)
     if not 0 <= index < len(existing):
-        raise BuildError("That condition is not there any more", "source")
+        raise BuildError(_("That condition is not there any more"), "source")
     rule = structure.make_rule(existing[:index] + existing[index + 1:], structure.rule_mode(target.rule))
     _save_rule(actor, survey, target, rule, version)
 
 
 def describe_rule_text(survey: Survey, rule: dict | None) -> str:
-    return structure.describe_rule(survey, rule) if rule else "Always shown"
+    from ..core.i18n import writing_in
+
+    with writing_in(None):   # kept in the record's history in the site's own language
+        return structure.describe_rule(survey, rule) if rule else "Always shown"

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..core import audit
+from ..core.i18n import gettext as _
 from ..extensions import db
 from . import answering, structure
 from . import questions as qtypes
@@ -88,16 +89,16 @@ def enter(actor, survey, form) -> Entered:
     from .builder import can_manage
 
     if not can_manage(actor, survey):
-        return Entered(None, form_error="You cannot enter answers for this survey")
+        return Entered(None, form_error=_("You cannot enter answers for this survey"))
     key = (form.get("submission_key") or "").strip()[:64]
     if not key or not key.isalnum():
-        return Entered(None, form_error="This form is missing its key. Reload the page and enter the answers again")
+        return Entered(None, form_error=_("This form is missing its key. Reload the page and enter the answers again"))
     existing = db.session.scalar(select(SurveyResponse).where(SurveyResponse.submission_key == key))
     if existing is not None:
         return Entered(existing, duplicate=True)
     channel = form.get("channel", "")
     if channel not in ENTRY_CHANNELS:
-        return Entered(None, errors={0: "Select how these answers were given"})
+        return Entered(None, errors={0: _("Select how these answers were given")})
     answers, errors = read_all(survey, form)
     code = None
     code_text = (form.get("access_code") or "").strip()
@@ -115,7 +116,7 @@ def enter(actor, survey, form) -> Entered:
     if errors:
         return Entered(None, errors=errors)
     if not answers:
-        return Entered(None, form_error="Enter at least one answer")
+        return Entered(None, form_error=_("Enter at least one answer"))
     kept = structure.prune(survey, answers)
     numbers = structure.numbers(survey)
     dropped = [numbers[int(k)] for k in answers if k not in kept]
@@ -159,45 +160,45 @@ def check_file(survey, filename: str, data: bytes, progress=None) -> ImportCheck
     """Read and check every row; problems name the row (the heading is row 1) and column.
     ``progress(phase, done, total)`` hears how far the check has got."""
     if not filename.lower().endswith(".csv"):
-        raise EntryProblems(["Choose a CSV file (.csv)"])
+        raise EntryProblems([_("Choose a CSV file (.csv)")])
     if len(data) > MAX_IMPORT_BYTES:
-        raise EntryProblems(["The file must be smaller than 10 MB"])
+        raise EntryProblems([_("The file must be smaller than 10 MB")])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise EntryProblems(["The file must be saved as UTF-8 CSV"])
+        raise EntryProblems([_("The file must be saved as UTF-8 CSV")])
     reader = csv.DictReader(io.StringIO(text))
     headers = [(h or "").strip() for h in (reader.fieldnames or [])]
     numbers = structure.numbers(survey)
     known = set(columns(survey))
     unknown = [h for h in headers if h and h not in known]
     if not headers or not (set(headers) & (known - {"channel"})):
-        raise EntryProblems(["The file's headings must be the question numbers, like Q1, Q2 and Q5.1 for statements. "
-                             "Download the template to see them"])
-    problems = [f"Column ‘{h[:40]}’ is not a question of this survey" for h in unknown[:10]]
-    cells: list[tuple[int, str, str]] = [(1, h[:40], "This is not a question of this survey") for h in unknown[:10]]
+        raise EntryProblems([_("The file's headings must be the question numbers, like Q1, Q2 and Q5.1 for statements. "
+                               "Download the template to see them")])
+    problems = [_("Column ‘%(column)s’ is not a question of this survey", column=h[:40]) for h in unknown[:10]]
+    cells: list[tuple[int, str, str]] = [(1, h[:40], _("This is not a question of this survey")) for h in unknown[:10]]
     total = max(len(text.splitlines()) - 1, 1)   # data rows (a cell split over lines makes this a little high)
     rows = []
     for n, raw in enumerate(reader, start=2):
         if progress is not None and (n - 1) % 200 == 0:
             progress("checking", min(n - 1, total), total)
         if n - 1 > MAX_IMPORT_ROWS:
-            problems.append(f"The file has more than {MAX_IMPORT_ROWS:,} rows")
+            problems.append(_("The file has more than %(max)s rows", max=f"{MAX_IMPORT_ROWS:,}"))
             break
         row = {(k or "").strip(): (v if isinstance(v, str) else "") for k, v in raw.items()}
         if not any(v.strip() for v in row.values()):
             continue
         channel = (row.get("channel") or "").strip().lower() or "import"
         if channel not in CHANNELS:
-            problems.append(f"Row {n}, column ‘channel’: use one of {', '.join(CHANNELS)}")
-            cells.append((n, "channel", f"Use one of {', '.join(CHANNELS)}"))
+            problems.append(_("Row %(row)s, column ‘channel’: use one of %(channels)s", row=n, channels=", ".join(CHANNELS)))
+            cells.append((n, "channel", _("Use one of %(channels)s", channels=", ".join(CHANNELS))))
         answers = {}
         for q in structure.ordered_questions(survey):
             kind = qtypes.type_of(q)
             try:
                 value = kind.import_cells(q, numbers[q.id], row)
             except qtypes.Invalid as error:
-                problems.append(f"Row {n}, column ‘{numbers[q.id]}’: {error}")
+                problems.append(_("Row %(row)s, column ‘%(column)s’: %(problem)s", row=n, column=numbers[q.id], problem=error))
                 cells.append((n, numbers[q.id], str(error)))
                 continue
             if not kind.empty(value):
@@ -205,18 +206,18 @@ def check_file(survey, filename: str, data: bytes, progress=None) -> ImportCheck
         if answers:
             rows.append((n, channel, answers))
         if len(problems) >= 50:
-            problems.append("Checking stopped after 50 problems")
+            problems.append(_("Checking stopped after 50 problems"))
             break
     if problems:
         raise EntryProblems(problems, cells)
     if progress is not None:
         progress("checking", total, total)
     if not rows:
-        raise EntryProblems(["The file has no answers in it"])
+        raise EntryProblems([_("The file has no answers in it")])
     digest = hashlib.sha256(data).hexdigest()
     already = db.session.scalar(select(SurveyResponse.id).where(SurveyResponse.submission_key == f"{digest[:48]}-{rows[0][0]}"))
     if already is not None:
-        raise EntryProblems(["This file has already been imported into this survey"])
+        raise EntryProblems([_("This file has already been imported into this survey")])
     return ImportCheck(rows, digest, filename)
 
 

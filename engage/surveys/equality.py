@@ -5,6 +5,8 @@ follows the 2021 Census for England: 19 groups in 5 headings; "any other" invite
 Age bands and the sex categories match the population profiles (reference data), so the
 "who answered" view and weighting can compare like with like.
 """
+from ..core.i18n import N_
+
 SECTION_TITLE = "About you"
 SECTION_INTRO = ("These questions help us check we are hearing from everyone in the community. They are all optional: "
                  "answer the ones you are happy with, or skip this section. Your answers are kept with your other answers, "
@@ -16,7 +18,7 @@ SEXES = ["Female", "Male"]
 # The youngest age in each band, and the ages a survey can be for (Survey.min_age).
 AGE_BAND_FROM = {"Under 16": 0, "16 to 24": 16, "25 to 34": 25, "35 to 44": 35, "45 to 54": 45, "55 to 64": 55,
                  "65 to 74": 65, "75 and over": 75}
-ELIGIBLE_AGES = {0: "People of any age", 16: "People aged 16 and over"}
+ELIGIBLE_AGES = {0: N_("People of any age"), 16: N_("People aged 16 and over")}
 
 
 def bands_for(min_age: int) -> list[str]:
@@ -56,8 +58,9 @@ QUESTIONS = [
                  ("Yes, 20 to 34 hours a week", False), ("Yes, 35 to 49 hours a week", False), ("Yes, 50 or more hours a week", False)]},
 ]
 LABELS = {
-    "age": "Age band", "sex": "Sex", "gender-identity": "Gender identity", "ethnicity": "Ethnic group",
-    "disability": "Disability", "religion": "Religion", "sexual-orientation": "Sexual orientation", "carer": "Caring responsibilities",
+    "age": N_("Age band"), "sex": N_("Sex"), "gender-identity": N_("Gender identity"), "ethnicity": N_("Ethnic group"),
+    "disability": N_("Disability"), "religion": N_("Religion"), "sexual-orientation": N_("Sexual orientation"),
+    "carer": N_("Caring responsibilities"),
 }
 
 

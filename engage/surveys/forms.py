@@ -12,9 +12,10 @@ from ..core.i18n import lazy_gettext as _l
 from .equality import ELIGIBLE_AGES
 
 
-def _text(label, max_length, hint="", required=None, area=False):
+def _text(label, too_long, max_length, hint="", required=None, area=False):
+    """A text box; ``too_long`` is the whole sentence shown when more than ``max_length`` is typed."""
     validators = [InputRequired(required)] if required else [Optional()]
-    validators.append(Length(max=max_length, message=f"{label} must be {max_length:,} characters or fewer"))
+    validators.append(Length(max=max_length, message=too_long))
     return (TextAreaField if area else StringField)(label, description=hint, widget=GovTextArea() if area else GovTextInput(),
                                                     validators=validators)
 
@@ -24,109 +25,111 @@ def _check(label, hint=""):
 
 
 class SurveyForm(EngageForm):
-    title = _text("Title", 200, "For example, “Cleaner streets survey”.", "Enter a title")
-    introduction = _text("Introduction", 5000, "What the survey is about, how long it takes and what the answers will be used for. "
-                                                "You can use Markdown.", area=True)
-    privacy_notice = _text("Privacy notice", 5000, "Shown before the first question. Leave blank for the standard notice.", area=True)
-    opens_on = GovDateField("Opens on", description="Leave blank to keep it as a draft. For example, 1 4 2026", validators=[Optional()])
-    closes_on = GovDateField("Closes at the end of", description="For example, 30 4 2026", validators=[Optional()])
-    results_note = _text("Where results will appear", 2000, "Optional. Shown once the survey closes, for example "
-                                                            "“Results will be published here in June.”", area=True)
-    retention_days = WholeNumberField("Keep personal data for (days after closing)", default=365,
-                                      validators=[InputRequired("Enter how many days to keep personal data"),
-                                                  NumberRange(min=1, max=3650, message="Enter a number of days from 1 to 3,650")])
-    population_area_id = IdSelectField("Area the survey covers", blank="Every ward")
-    min_age = RadioField("Who the survey is for", choices=list(ELIGIBLE_AGES.items()), coerce=int, default=0,
-                         description="Weighting and “who answered” compare with the population of these ages.",
+    title = _text(_l("Title"), _l("Title must be 200 characters or fewer"), 200, _l("For example, “Cleaner streets survey”."), _l("Enter a title"))
+    introduction = _text(_l("Introduction"), _l("Introduction must be 5,000 characters or fewer"), 5000, _l("What the survey is about, how long it takes and what the answers will be used for. "
+                                                   "You can use Markdown."), area=True)
+    privacy_notice = _text(_l("Privacy notice"), _l("Privacy notice must be 5,000 characters or fewer"), 5000, _l("Shown before the first question. Leave blank for the standard notice."), area=True)
+    opens_on = GovDateField(_l("Opens on"), description=_l("Leave blank to keep it as a draft. For example, 1 4 2026"), validators=[Optional()])
+    closes_on = GovDateField(_l("Closes at the end of"), description=_l("For example, 30 4 2026"), validators=[Optional()])
+    results_note = _text(_l("Where results will appear"), _l("Where results will appear must be 2,000 characters or fewer"), 2000, _l("Optional. Shown once the survey closes, for example "
+                                                               "“Results will be published here in June.”"), area=True)
+    retention_days = WholeNumberField(_l("Keep personal data for (days after closing)"), default=365,
+                                      validators=[InputRequired(_l("Enter how many days to keep personal data")),
+                                                  NumberRange(min=1, max=3650, message=_l("Enter a number of days from 1 to 3,650"))])
+    population_area_id = IdSelectField(_l("Area the survey covers"), blank=_l("Every ward"))
+    min_age = RadioField(_l("Who the survey is for"), choices=[(age, _l(words)) for age, words in ELIGIBLE_AGES.items()], coerce=int, default=0,
+                         description=_l("Weighting and “who answered” compare with the population of these ages."),
                          widget=GovRadioInput())
-    one_per_browser = _check("Accept one response from each device", "Recommended. People on shared computers can still answer on paper.")
-    codes_required = _check("Ask for a single-use access code", "For postal or panel surveys: you make and print the codes.")
-    ask_contact = _check("Offer to tell people what happens next (asks for an optional email address)")
-    paper_copies = _text("Where people get a paper copy", 300, "Shown on the survey's page and its poster. For example, "
+    one_per_browser = _check(_l("Accept one response from each device"), _l("Recommended. People on shared computers can still answer on paper."))
+    codes_required = _check(_l("Ask for a single-use access code"), _l("For postal or panel surveys: you make and print the codes."))
+    ask_contact = _check(_l("Offer to tell people what happens next (asks for an optional email address)"))
+    paper_copies = _text(_l("Where people get a paper copy"), _l("Where people get a paper copy must be 300 characters or fewer"), 300, "Shown on the survey's page and its poster. For example, "
                                                               "“Ask at your library for a paper copy.”")
-    paper_return = _text("Where paper copies go back to", 300, "Printed at the end of the paper version. For example, "
+    paper_return = _text(_l("Where paper copies go back to"), _l("Where paper copies go back to must be 300 characters or fewer"), 300, "Printed at the end of the paper version. For example, "
                                                                "“Please post it back in the freepost envelope, or hand it in at any library.”")
     version = VersionField()
-    submit = SubmitField("Save survey", widget=GovSubmitInput())
+    submit = SubmitField(_l("Save survey"), widget=GovSubmitInput())
 
 
 class SectionForm(EngageForm):
-    title = _text("Section title", 200, "Residents see this as the heading of the page.", "Enter a title for the section")
-    intro = _text("Introduction", 3000, "Optional. Shown above the section's first question.", area=True)
+    title = _text(_l("Section title"), _l("Section title must be 200 characters or fewer"), 200, _l("Residents see this as the heading of the page."), _l("Enter a title for the section"))
+    intro = _text(_l("Introduction"), _l("Introduction must be 3,000 characters or fewer"), 3000, _l("Optional. Shown above the section's first question."), area=True)
     version = VersionField()
-    submit = SubmitField("Save section", widget=GovSubmitInput())
+    submit = SubmitField(_l("Save section"), widget=GovSubmitInput())
 
 
 class QuestionForm(EngageForm):
-    text = _text("Question", 500, "", "Enter the question")
-    hint = _text("Hint", 1000, "Optional. Help with answering, shown under the question.")
-    options = _text("Answers", 20000, "One on each line.", area=True)
-    rows = _text("Statements", 20000, "One on each line. Each is answered on the scale above.", area=True)
-    out_of_base = _text("Answers left out of the base", 2000,
-                        "Optional. Copy answers from the list above, one on each line, such as “Don’t know” or “Not applicable”. "
-                        "They are still counted and shown, but people who give only these answers are not in the base of the "
-                        "percentages.", area=True)
-    exclusive = _text("Answers that cannot be ticked with others", 2000,
-                      "Optional. Copy answers from the list above, one on each line, such as “None of these” or “Don’t know”. "
-                      "Anyone who ticks one of them cannot tick another answer as well.", area=True)
-    allow_other = _check("Add “Other, please say”")
-    randomise = _check("Show the answers in a random order", "Each person sees their own order. “Other” and “Prefer not to say” stay last.")
-    min = StringField("Smallest number allowed", widget=GovTextInput(), validators=[Optional(), Length(max=20)])
-    max = StringField("Largest number allowed", widget=GovTextInput(), validators=[Optional(), Length(max=20)])
-    whole = _check("Whole numbers only")
-    low_label = _text("What 0 means", 60, "For example, “Not at all likely”.")
-    high_label = _text("What 10 means", 60, "For example, “Extremely likely”.")
-    required = _check("People must answer this question")
-    personal = _check("What people write may identify someone",
-                      "Their written answer, or what they write beside “Other, please say”, is deleted with the other personal "
-                      "data at the end of the retention period, and left out of exports.")
+    text = _text(_l("Question"), _l("Question must be 500 characters or fewer"), 500, "", _l("Enter the question"))
+    hint = _text(_l("Hint"), _l("Hint must be 1,000 characters or fewer"), 1000, _l("Optional. Help with answering, shown under the question."))
+    options = _text(_l("Answers"), _l("Answers must be 20,000 characters or fewer"), 20000, _l("One on each line."), area=True)
+    rows = _text(_l("Statements"), _l("Statements must be 20,000 characters or fewer"), 20000, _l("One on each line. Each is answered on the scale above."), area=True)
+    out_of_base = _text(_l("Answers left out of the base"), _l("Answers left out of the base must be 2,000 characters or fewer"), 2000,
+                        _l("Optional. Copy answers from the list above, one on each line, such as “Don’t know” or “Not applicable”. "
+                           "They are still counted and shown, but people who give only these answers are not in the base of the "
+                           "percentages."), area=True)
+    exclusive = _text(_l("Answers that cannot be ticked with others"), _l("Answers that cannot be ticked with others must be 2,000 characters or fewer"), 2000,
+                      _l("Optional. Copy answers from the list above, one on each line, such as “None of these” or “Don’t know”. "
+                         "Anyone who ticks one of them cannot tick another answer as well."), area=True)
+    allow_other = _check(_l("Add “Other, please say”"))
+    randomise = _check(_l("Show the answers in a random order"), _l("Each person sees their own order. “Other” and “Prefer not to say” stay last."))
+    min = StringField(_l("Smallest number allowed"), widget=GovTextInput(),
+                      validators=[Optional(), Length(max=20, message=_l("Smallest number allowed must be 20 characters or fewer"))])
+    max = StringField(_l("Largest number allowed"), widget=GovTextInput(),
+                      validators=[Optional(), Length(max=20, message=_l("Largest number allowed must be 20 characters or fewer"))])
+    whole = _check(_l("Whole numbers only"))
+    low_label = _text(_l("What 0 means"), _l("What 0 means must be 60 characters or fewer"), 60, _l("For example, “Not at all likely”."))
+    high_label = _text(_l("What 10 means"), _l("What 10 means must be 60 characters or fewer"), 60, _l("For example, “Extremely likely”."))
+    required = _check(_l("People must answer this question"))
+    personal = _check(_l("What people write may identify someone"),
+                      _l("Their written answer, or what they write beside “Other, please say”, is deleted with the other personal "
+                         "data at the end of the retention period, and left out of exports."))
     version = VersionField()
-    submit = SubmitField("Save question", widget=GovSubmitInput())
+    submit = SubmitField(_l("Save question"), widget=GovSubmitInput())
 
 
 class CodesForm(EngageForm):
-    count = WholeNumberField("How many codes", default=100, validators=[InputRequired("Enter how many codes to make"),
-                                                                        NumberRange(min=1, max=5000, message="Make from 1 to 5,000 codes at a time")])
-    submit = SubmitField("Make codes", widget=GovSubmitInput())
+    count = WholeNumberField(_l("How many codes"), default=100, validators=[InputRequired(_l("Enter how many codes to make")),
+                                                                        NumberRange(min=1, max=5000, message=_l("Make from 1 to 5,000 codes at a time"))])
+    submit = SubmitField(_l("Make codes"), widget=GovSubmitInput())
 
 
 class ThemeForm(EngageForm):
-    name = _text("New theme", 100, "For example, “Litter”, “Dog fouling”, “Parks”.", "Enter the theme")
-    submit = SubmitField("Add theme", widget=GovSubmitInput())
+    name = _text(_l("New theme"), _l("New theme must be 100 characters or fewer"), 100, _l("For example, “Litter”, “Dog fouling”, “Parks”."), _l("Enter the theme"))
+    submit = SubmitField(_l("Add theme"), widget=GovSubmitInput())
 
 
 class UploadForm(EngageForm):
-    file = FileField("CSV file", description="Headings are the question numbers (Q1, Q2…). Download the template to see them.",
+    file = FileField(_l("CSV file"), description=_l("Headings are the question numbers (Q1, Q2…). Download the template to see them."),
                      widget=GovFileInput())
-    submit = SubmitField("Upload and check", widget=GovSubmitInput())
+    submit = SubmitField(_l("Upload and check"), widget=GovSubmitInput())
 
 
 class PopulationUploadForm(EngageForm):
     """Population figures come with their own columns, not a survey's question numbers."""
-    file = FileField("CSV file", description="Columns: area, kind, age_band, sex, ethnicity and count, one row for each figure. "
-                                             "Download the figures below to see the layout.", widget=GovFileInput())
-    source = StringField("Where these figures come from", description="For example, ONS mid-2024 population estimates",
+    file = FileField(_l("CSV file"), description=_l("Columns: area, kind, age_band, sex, ethnicity and count, one row for each figure. "
+                                                "Download the figures below to see the layout."), widget=GovFileInput())
+    source = StringField(_l("Where these figures come from"), description=_l("For example, ONS mid-2024 population estimates"),
                          widget=GovTextInput(), filters=[lambda v: " ".join(v.split()) if isinstance(v, str) else v],
-                         validators=[DataRequired(message="Enter where these figures come from"),
-                                                            Length(max=200, message="Where these figures come from must be 200 characters or fewer")])
-    figures_date = GovDateField("Date of the figures", description="The date the figures are for. For example, 30 6 2024",
-                                validators=[InputRequired(message="Enter the date of the figures")])
-    submit = SubmitField("Upload and check", widget=GovSubmitInput())
+                         validators=[DataRequired(message=_l("Enter where these figures come from")),
+                                                            Length(max=200, message=_l("Where these figures come from must be 200 characters or fewer"))])
+    figures_date = GovDateField(_l("Date of the figures"), description=_l("The date the figures are for. For example, 30 6 2024"),
+                                validators=[InputRequired(message=_l("Enter the date of the figures"))])
+    submit = SubmitField(_l("Upload and check"), widget=GovSubmitInput())
 
 
 class PopulationConfirmForm(EngageForm):
     """The preview's confirm button: the checked figures travel signed in ``figures``."""
     figures = StringField()
-    submit = SubmitField("Load these figures", widget=GovSubmitInput())
+    submit = SubmitField(_l("Load these figures"), widget=GovSubmitInput())
 
 
 class PublishForm(EngageForm):
-    results_public = _check("Publish the results to everyone now", "Sets the consultation's results date to today, so the results show on its page.")
-    submit = SubmitField("Publish to the consultation database", widget=GovSubmitInput())
+    results_public = _check(_l("Publish the results to everyone now"), _l("Sets the consultation's results date to today, so the results show on its page."))
+    submit = SubmitField(_l("Publish to the consultation database"), widget=GovSubmitInput())
 
 
 class ConfirmForm(EngageForm):
-    submit = SubmitField("Yes, delete it", widget=GovSubmitInput())
+    submit = SubmitField(_l("Yes, delete it"), widget=GovSubmitInput())
 
 
 class PlainForm(EngageForm):
@@ -135,57 +138,58 @@ class PlainForm(EngageForm):
 
 # ---- one response at a time (engage/surveys/records.py) ----------------------------------
 
-def _reason(label="Why?", hint="Others will see this next to the change."):
-    return _text(label, 1000, hint, "Say why, so that others can see why it was done", area=True)
+def _reason(label=_l("Why?"), hint=_l("Others will see this next to the change.")):
+    return _text(label, _l("Your reason must be 1,000 characters or fewer"), 1000, hint, _l("Say why, so that others can see why it was done"),
+                 area=True)
 
 
 class CorrectForm(EngageForm):
     """The reason and version of a correction; the answers are the entry form's questions."""
     version = VersionField()
-    reason = _reason("Why are you correcting it?", "For example, “Typing slip: the paper form says Castle ward”.")
+    reason = _reason(_l("Why are you correcting it?"), _l("For example, “Typing slip: the paper form says Castle ward”."))
 
 
 class SetAsideForm(EngageForm):
-    kind = RadioField("Set it aside as", choices=[("duplicate", "A duplicate of another response"), ("spam", "Spam")],
-                      validators=[InputRequired("Choose duplicate or spam")], widget=GovRadioInput())
-    reason = _reason("Why?", "For example, “Same paper form entered twice: see reference ABCD-2345”.")
-    submit = SubmitField("Set aside", widget=GovSubmitInput())
+    kind = RadioField(_l("Set it aside as"), choices=[("duplicate", _l("A duplicate of another response")), ("spam", _l("Spam"))],
+                      validators=[InputRequired(_l("Choose duplicate or spam"))], widget=GovRadioInput())
+    reason = _reason(_l("Why?"), _l("For example, “Same paper form entered twice: see reference ABCD-2345”."))
+    submit = SubmitField(_l("Set aside"), widget=GovSubmitInput())
 
 
 class RestoreForm(EngageForm):
-    reason = _reason("Why put it back?")
-    submit = SubmitField("Put it back into the results", widget=GovSubmitInput())
+    reason = _reason(_l("Why put it back?"))
+    submit = SubmitField(_l("Put it back into the results"), widget=GovSubmitInput())
 
 
 class EraseForm(EngageForm):
-    category = RadioField("Why is it being erased?", choices=[], validators=[InputRequired("Choose why it is being erased")],
+    category = RadioField(_l("Why is it being erased?"), choices=[], validators=[InputRequired(_l("Choose why it is being erased"))],
                           widget=GovRadioInput())
-    email = StringField("Email address they gave to hear what happens next (optional)",
-                        description="Addresses are kept apart from answers, so only the address itself can find them. "
-                                    "Any with this address for this survey are deleted too.",
-                        validators=[Optional(), Length(max=254, message="Enter an email address of 254 characters or fewer")],
+    email = StringField(_l("Email address they gave to hear what happens next (optional)"),
+                        description=_l("Addresses are kept apart from answers, so only the address itself can find them. "
+                                       "Any with this address for this survey are deleted too."),
+                        validators=[Optional(), Length(max=254, message=_l("Enter an email address of 254 characters or fewer"))],
                         widget=GovTextInput())
-    submit = SubmitField("Erase this response", widget=GovSubmitInput())
+    submit = SubmitField(_l("Erase this response"), widget=GovSubmitInput())
 
     def __init__(self, *args, **kwargs):
         from .records import ERASE_REASONS
 
         super().__init__(*args, **kwargs)
-        self.category.choices = list(ERASE_REASONS.items())
+        self.category.choices = [(key, _l(words)) for key, words in ERASE_REASONS.items()]
 
 
 # ---- lifecycle moves (engage/surveys/lifecycle.py) ---------------------------------------
 
 class CloseNowForm(EngageForm):
-    reason = _reason("Why close it now?", "For example, “The decision meeting was brought forward”.")
-    submit = SubmitField("Close now", widget=GovSubmitInput())
+    reason = _reason(_l("Why close it now?"), _l("For example, “The decision meeting was brought forward”."))
+    submit = SubmitField(_l("Close now"), widget=GovSubmitInput())
 
 
 class NewCloseForm(EngageForm):
-    closes_on = GovDateField("New closing date", description="It closes at the end of this day. For example, 30 4 2026",
-                             validators=[InputRequired("Enter the new closing date")])
-    reason = _reason("Why?", "For example, “Few answers from Castle ward yet”.")
-    submit = SubmitField("Save", widget=GovSubmitInput())
+    closes_on = GovDateField(_l("New closing date"), description=_l("It closes at the end of this day. For example, 30 4 2026"),
+                             validators=[InputRequired(_l("Enter the new closing date"))])
+    reason = _reason(_l("Why?"), _l("For example, “Few answers from Castle ward yet”."))
+    submit = SubmitField(_l("Save"), widget=GovSubmitInput())
 
 
 class PictureForm(EngageForm):

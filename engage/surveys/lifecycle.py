@@ -17,6 +17,8 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import delete, select, update
 
 from ..core import audit, transitions, workflows
+from ..core.i18n import N_, gettext as _
+from ..core.templating import format_date
 from ..core.mail import external_url
 from ..core.models import utcnow
 from ..extensions import db
@@ -25,31 +27,31 @@ from ..core import clock
 
 
 MANAGER = "manager"
-ROLES = {MANAGER: "someone who can change the consultation (its practitioners and partnership officers)"}
-STATE_WORDS = {"draft": "Draft", "scheduled": "Scheduled", "open": "Open", "closed": "Closed"}
+ROLES = {MANAGER: N_("someone who can change the consultation (its practitioners and partnership officers)")}
+STATE_WORDS = {"draft": N_("Draft"), "scheduled": N_("Scheduled"), "open": N_("Open"), "closed": N_("Closed")}
 # Nothing is final: a closed survey can be reopened (``reopen``).
 FINAL: set = set()
-MOVES = {"close-now": "Closed now", "extend": "Extended", "reopen": "Reopened"}
+MOVES = {"close-now": N_("Closed now"), "extend": N_("Extended"), "reopen": N_("Reopened")}
 
 TABLE: list[workflows.Step] = [
-    workflows.step("set-dates", "Set the dates", "draft", "scheduled", {MANAGER},
-                   does="Sets when the survey opens and closes, in its settings. It opens by itself on the opening date."),
-    workflows.step("clear-dates", "Take the dates away", "scheduled", "draft", {MANAGER},
-                   does="Clearing the opening date in the settings keeps the survey as a draft."),
-    workflows.step("opens", "Opens", "scheduled", "open", automatic=True,
-                   does="On the opening date the survey opens and the consultation's “Take part” link goes to it."),
-    workflows.step("closes", "Closes", "open", "closed", automatic=True,
-                   does="On the closing date the survey stops taking answers. Personal data is deleted when "
-                        "the time it is kept for has passed."),
-    workflows.step("close-now", "Close now", "open", "closed", {MANAGER},
-                   does="Stops the survey taking answers at once. Your reason is kept and shown, and the consultation's "
-                        "closing date becomes today."),
-    workflows.step("extend", "Extend", "open", "open", {MANAGER},
-                   does="Moves the closing date later. Your reason is kept and shown, and the consultation's closing "
-                        "date follows."),
-    workflows.step("reopen", "Reopen", "closed", "open", {MANAGER},
-                   does="Opens the survey again until a new closing date. Your reason is kept and shown, and the "
-                        "consultation is open again until that date."),
+    workflows.step("set-dates", N_("Set the dates"), "draft", "scheduled", {MANAGER},
+                   does=N_("Sets when the survey opens and closes, in its settings. It opens by itself on the opening date.")),
+    workflows.step("clear-dates", N_("Take the dates away"), "scheduled", "draft", {MANAGER},
+                   does=N_("Clearing the opening date in the settings keeps the survey as a draft.")),
+    workflows.step("opens", N_("Opens"), "scheduled", "open", automatic=True,
+                   does=N_("On the opening date the survey opens and the consultation's “Take part” link goes to it.")),
+    workflows.step("closes", N_("Closes"), "open", "closed", automatic=True,
+                   does=N_("On the closing date the survey stops taking answers. Personal data is deleted when "
+                        "the time it is kept for has passed.")),
+    workflows.step("close-now", N_("Close now"), "open", "closed", {MANAGER},
+                   does=N_("Stops the survey taking answers at once. Your reason is kept and shown, and the consultation's "
+                        "closing date becomes today.")),
+    workflows.step("extend", N_("Extend"), "open", "open", {MANAGER},
+                   does=N_("Moves the closing date later. Your reason is kept and shown, and the consultation's closing "
+                        "date follows.")),
+    workflows.step("reopen", N_("Reopen"), "closed", "open", {MANAGER},
+                   does=N_("Opens the survey again until a new closing date. Your reason is kept and shown, and the "
+                        "consultation is open again until that date.")),
 ]
 
 
@@ -69,9 +71,17 @@ def _href(step, survey):
     return None
 
 
+def _who(step, survey):
+    """Who can take a step, in the reader's language (the workflow's own words are English)."""
+    from ..core.i18n import gettext
+
+    roles = sorted(step.roles)
+    return gettext(ROLES[roles[0]]) if len(roles) == 1 and roles[0] in ROLES else None   # else the workflow's own words
+
+
 WORKFLOW = workflows.register(workflows.Workflow(
-    name="surveys.survey", title="Survey", states=STATE_WORDS, start="draft", final=FINAL, roles=ROLES,
-    steps=lambda: TABLE, state_of=lambda survey: survey.state, may=_may, href=_href))
+    name="surveys.survey", title=N_("Survey"), states=STATE_WORDS, start="draft", final=FINAL, roles=ROLES,
+    steps=lambda: TABLE, state_of=lambda survey: survey.state, may=_may, href=_href, who_now=_who))
 
 
 def public_url(survey) -> str:
@@ -140,12 +150,13 @@ def _new_closing(survey, day, now: datetime, later_than_current: bool = False) -
     """The new closing moment for ``day`` typed by the person (extend, reopen): a date, today
     or later, and (``later_than_current``) after the survey's current closing date."""
     if not isinstance(day, date):
-        raise MoveError("Enter the new closing date", "closes_on")
+        raise MoveError(_("Enter the new closing date"), "closes_on")
     closes_at = _closing(day)
     if later_than_current and survey.closes_at is not None and closes_at <= survey.closes_at:
-        raise MoveError(f"The new closing date must be after the current one, {last_day(survey.closes_at):%-d %B %Y}", "closes_on")
+        raise MoveError(_("The new closing date must be after the current one, %(date)s", date=format_date(last_day(survey.closes_at))),
+                        "closes_on")
     if closes_at <= now:
-        raise MoveError("The new closing date must be today or later", "closes_on")
+        raise MoveError(_("The new closing date must be today or later"), "closes_on")
     return closes_at
 
 
@@ -154,9 +165,9 @@ def _reason(text: str) -> str:
 
     reason = clean_text(text or "")
     if not reason:
-        raise MoveError("Say why, so that others can see why it was done", "reason")
+        raise MoveError(_("Say why, so that others can see why it was done"), "reason")
     if len(reason) > 1000:
-        raise MoveError("The reason must be 1,000 characters or fewer", "reason")
+        raise MoveError(_("The reason must be 1,000 characters or fewer"), "reason")
     return reason
 
 
@@ -183,7 +194,7 @@ def _check(actor, survey) -> None:
     from .builder import can_manage
 
     if actor is None or not can_manage(actor, survey):
-        raise MoveError("You cannot change this survey. Only its consultation's organisation and partnership officers can.")
+        raise MoveError(_("You cannot change this survey. Only its consultation's organisation and partnership officers can."))
 
 
 def close_now(actor, survey, reason: str, now=None) -> SurveyLifecycleMove:
@@ -191,7 +202,7 @@ def close_now(actor, survey, reason: str, now=None) -> SurveyLifecycleMove:
     _check(actor, survey)
     now = now or utcnow()
     if survey.state_at(now) != "open":
-        raise MoveError("Only an open survey can be closed now")
+        raise MoveError(_("Only an open survey can be closed now"))
     return _move(actor, survey, "close-now", now, _reason(reason), now)
 
 
@@ -200,7 +211,7 @@ def extend(actor, survey, day, reason: str, now=None) -> SurveyLifecycleMove:
     _check(actor, survey)
     now = now or utcnow()
     if survey.state_at(now) != "open":
-        raise MoveError("Only an open survey can be extended. To open a closed one again, reopen it")
+        raise MoveError(_("Only an open survey can be extended. To open a closed one again, reopen it"))
     return _move(actor, survey, "extend", _new_closing(survey, day, now, later_than_current=True), _reason(reason), now)
 
 
@@ -209,7 +220,7 @@ def reopen(actor, survey, day, reason: str, now=None) -> SurveyLifecycleMove:
     _check(actor, survey)
     now = now or utcnow()
     if survey.state_at(now) != "closed":
-        raise MoveError("Only a closed survey can be reopened")
+        raise MoveError(_("Only a closed survey can be reopened"))
     return _move(actor, survey, "reopen", _new_closing(survey, day, now), _reason(reason), now)
 
 

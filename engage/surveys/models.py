@@ -15,6 +15,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.concurrency import Versioned
+from ..core.i18n import N_, gettext
 from ..core.models import link_table, utcnow
 from ..extensions import db
 from ..core import clock
@@ -22,11 +23,11 @@ from ..core import clock
 AUTOINC = {"sqlite_autoincrement": True}
 
 CHANNELS = {
-    "online": "Online",
-    "paper": "Paper",
-    "phone": "Phone",
-    "face-to-face": "Face to face",
-    "import": "Imported from another tool",
+    "online": N_("Online"),
+    "paper": N_("Paper"),
+    "phone": N_("Phone"),
+    "face-to-face": N_("Face to face"),
+    "import": N_("Imported from another tool"),
 }
 PAPER_RETURN = "Please post it back in the freepost envelope, or hand it in at any library."
 PAPER_COPIES = "Ask at your library for a paper copy."
@@ -36,6 +37,8 @@ STATES = {
     "open": "Open",
     "closed": "Closed",
 }
+# A survey's state in a word, in the reader's language (``Survey.state_label``).
+STATE_LABELS = {"draft": N_("Draft"), "scheduled": N_("Scheduled"), "open": N_("Open"), "closed": N_("Closed")}
 
 
 class Survey(Versioned, db.Model):
@@ -109,7 +112,7 @@ class Survey(Versioned, db.Model):
 
     @property
     def state_label(self) -> str:
-        return STATES[self.state].split(":")[0]
+        return gettext(STATE_LABELS[self.state])
 
     def __str__(self) -> str:
         return self.title
@@ -213,7 +216,7 @@ class SurveyOption(db.Model):
     question = relationship("SurveyQuestion", back_populates="options")
 
 
-SET_ASIDE = {"duplicate": "Duplicate", "spam": "Spam"}
+SET_ASIDE = {"duplicate": N_("Duplicate"), "spam": N_("Spam")}
 
 
 class SurveyResponse(Versioned, db.Model):

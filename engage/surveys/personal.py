@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 import phonenumbers
 
-KINDS = {"phone": "phone number", "email": "email address", "name": "name"}
+from ..core.i18n import N_, gettext
+
+KINDS = {"phone": N_("phone number"), "email": N_("email address"), "name": N_("name")}
 REPLACEMENT = {"phone": "[phone number removed]", "email": "[email address removed]", "name": "[name removed]"}
 
 EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
@@ -63,8 +65,9 @@ def kinds_in(text: str | None) -> list[str]:
 
 
 def describe(kinds) -> str:
-    names = [KINDS[k] for k in KINDS if k in set(kinds)]
-    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else (names[0] if names else "")
+    """The kinds found, as words in the reader's language ("phone number and email address")."""
+    names = [gettext(KINDS[k]) for k in KINDS if k in set(kinds)]
+    return ", ".join(names[:-1]) + gettext(" and ") + names[-1] if len(names) > 1 else (names[0] if names else "")
 
 
 def redact(text: str | None) -> str:

@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from ..core.i18n import N_, gettext as _
 from ..core.params import to_int
 from ..core import audit, concurrency
 from ..core.sanitise import clean_text
@@ -26,7 +27,7 @@ from .areas import ward_choices
 from .models import PopulationFigure, PopulationLoad
 
 CSV_COLUMNS = ["area", "kind", "age_band", "sex", "ethnicity", "count"]
-KINDS = {"age-sex": "Age band and sex", "ethnicity": "Ethnic group"}
+KINDS = {"age-sex": N_("Age band and sex"), "ethnicity": N_("Ethnic group")}
 UNDER = 0.8  # a group is under-represented below 80% of its share of the population
 
 
@@ -125,10 +126,10 @@ def weighting_for(survey, people) -> weighting.Weighting:
     """Weights for the people, raked to the population the survey could reach
     (engage/surveys/weighting.py states the rules)."""
     margins = profile(survey)
-    reach = equality.ELIGIBLE_AGES.get(survey.min_age or 0, "People of any age")
+    reach = _(equality.ELIGIBLE_AGES.get(survey.min_age or 0, equality.ELIGIBLE_AGES[0]))
     if not margins["ward"]:
         result = weighting.Weighting(not_given=len(people), population=reach)
-        result.problem = "There is no population profile for this survey's wards, so the results cannot be weighted"
+        result.problem = _("There is no population profile for this survey's wards, so the results cannot be weighted")
         result.source = describe_load(load_for(survey))
         return result
     groups = person_groups(survey, people)
@@ -176,7 +177,7 @@ class ProfileTable:
 def who_answered(survey, people) -> list[ProfileTable]:
     margins = profile(survey)
     groups = person_groups(survey, people)
-    titles = {"ward": "Ward", "age": "Age band", "sex": "Sex", "ethnicity": "Ethnic group"}
+    titles = {"ward": _("Ward"), "age": _("Age band"), "sex": _("Sex"), "ethnicity": _("Ethnic group")}
     order = {"ward": [n for _, n in ward_choices(survey)], "age": equality.AGE_BANDS, "sex": equality.SEXES,
              "ethnicity": equality.ETHNICITY_OPTIONS}
     tables = []
@@ -213,15 +214,16 @@ def parse_csv(data: bytes) -> tuple[list[dict], list[str]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return [], ["The file must be a CSV file saved as UTF-8"]
+        return [], [_("The file must be a CSV file saved as UTF-8")]
     try:
         reader = csv.DictReader(io.StringIO(text))
         headers = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
     except csv.Error:
-        return [], ["The file could not be read as a CSV file"]
+        return [], [_("The file could not be read as a CSV file")]
     missing = [c for c in ("area", "kind", "count") if c not in headers]
     if missing:
-        return [], [f"The file needs a column headed ‘{m}’. The columns are: {', '.join(CSV_COLUMNS)}" for m in missing]
+        return [], [_("The file needs a column headed ‘%(column)s’. The columns are: %(columns)s", column=m, columns=", ".join(CSV_COLUMNS))
+                    for m in missing]
     areas = _area_by_name()
     problems, rows, seen = [], [], set()
     try:
@@ -230,33 +232,33 @@ def parse_csv(data: bytes) -> tuple[list[dict], list[str]]:
             area = areas.get(row.get("area", "").casefold())
             kind = row.get("kind", "")
             if area is None:
-                problems.append(f"Row {n}: ‘{row.get('area', '')[:40]}’ is not an area Engage knows")
+                problems.append(_("Row %(row)s: ‘%(area)s’ is not an area Engage knows", row=n, area=row.get("area", "")[:40]))
                 continue
             if kind not in KINDS:
-                problems.append(f"Row {n}: kind must be ‘age-sex’ or ‘ethnicity’")
+                problems.append(_("Row %(row)s: kind must be ‘age-sex’ or ‘ethnicity’", row=n))
                 continue
             age, sex, ethnicity = row.get("age_band", "")[:40], row.get("sex", "")[:40], row.get("ethnicity", "")[:120]
             if kind == "age-sex" and (not age or not sex):
-                problems.append(f"Row {n}: an age-sex row needs an age band and a sex")
+                problems.append(_("Row %(row)s: an age-sex row needs an age band and a sex", row=n))
                 continue
             if kind == "ethnicity" and not ethnicity:
-                problems.append(f"Row {n}: an ethnicity row needs the ethnic group")
+                problems.append(_("Row %(row)s: an ethnicity row needs the ethnic group", row=n))
                 continue
             count_text = row.get("count", "").replace(",", "")
             if to_int(count_text.strip(), 0, 10_000_000) is None:
-                problems.append(f"Row {n}: the count must be a whole number from 0 to 10,000,000")
+                problems.append(_("Row %(row)s: the count must be a whole number from 0 to 10,000,000", row=n))
                 continue
             key = (area.id, kind, age if kind == "age-sex" else "", sex if kind == "age-sex" else "", ethnicity if kind == "ethnicity" else "")
             if key in seen:
-                problems.append(f"Row {n}: this group is given twice for {area.name}")
+                problems.append(_("Row %(row)s: this group is given twice for %(area)s", row=n, area=area.name))
                 continue
             seen.add(key)
             rows.append({"area_id": key[0], "kind": kind, "age_band": key[2], "sex": key[3], "ethnicity": key[4],
                          "count": int(count_text), "is_demo": row.get("demo", "").lower() in ("yes", "true", "1")})
     except csv.Error:
-        problems.append(f"Row {reader.line_num}: this line could not be read as CSV")
+        problems.append(_("Row %(row)s: this line could not be read as CSV", row=reader.line_num))
     if not rows and not problems:
-        problems.append("The file has no rows of figures")
+        problems.append(_("The file has no rows of figures"))
     return rows, problems
 
 
@@ -324,8 +326,8 @@ def preview(data: bytes, source: str, figures_date: date | None) -> Preview:
     rows, problems = parse_csv(data)
     names = dict(db.session.execute(select(Area.id, Area.name).where(Area.id.in_({r["area_id"] for r in rows} or {-1}))).all())
     variables, mismatched = [], []
-    for kind_title, kind, field_names in (("Area", None, ("area",)), ("Age band", "age-sex", ("age_band",)),
-                                          ("Sex", "age-sex", ("sex",)), ("Ethnic group", "ethnicity", ("ethnicity",))):
+    for kind_title, kind, field_names in ((_("Area"), None, ("area",)), (_("Age band"), "age-sex", ("age_band",)),
+                                          (_("Sex"), "age-sex", ("sex",)), (_("Ethnic group"), "ethnicity", ("ethnicity",))):
         counts: dict = defaultdict(int)
         for r in rows:
             if kind is not None and r["kind"] != kind:
@@ -344,9 +346,9 @@ def preview(data: bytes, source: str, figures_date: date | None) -> Preview:
         for label in labels:
             matches = known is None or label in known
             if not matches:
-                mismatched.append(f"{kind_title}: ‘{label}’ does not match any answer option in the survey questions")
+                mismatched.append(_("%(kind)s: ‘%(label)s’ does not match any answer option in the survey questions", kind=kind_title, label=label))
             categories.append(Category(label, counts[label], counts[label] / total if total else None, matches))
-        variables.append(Variable(kind_title if kind is not None else "Area (age and sex figures)", categories, total))
+        variables.append(Variable(kind_title if kind is not None else _("Area (age and sex figures)"), categories, total))
     total = sum(r["count"] for r in rows if r["kind"] == "age-sex") or sum(r["count"] for r in rows)
     result = Preview(rows, problems, variables, total, mismatched, source, figures_date)
     if rows and not problems and source and figures_date is not None:
@@ -365,9 +367,9 @@ def confirm(actor, signed: str) -> tuple[PopulationLoad, bool]:
     try:
         payload = _serializer().loads(signed or "", max_age=PREVIEW_MAX_AGE)
     except SignatureExpired:
-        raise PopulationProblem(["This check has run out of time. Upload the file again"])
+        raise PopulationProblem([_("This check has run out of time. Upload the file again")])
     except BadSignature:
-        raise PopulationProblem(["This check could not be read. Upload the file again"])
+        raise PopulationProblem([_("This check could not be read. Upload the file again")])
     token = str(payload["t"])[:64]
     existing = db.session.scalar(select(PopulationLoad).where(PopulationLoad.token == token))
     if existing is not None:
@@ -376,7 +378,7 @@ def confirm(actor, signed: str) -> tuple[PopulationLoad, bool]:
             for a, k, ag, sx, e, c, d in payload["r"]]
     known = set(db.session.scalars(select(Area.id).where(Area.id.in_({r["area_id"] for r in rows} or {-1}))))
     if any(r["area_id"] not in known for r in rows):
-        raise PopulationProblem(["An area in the file has been removed since the check. Upload the file again"])
+        raise PopulationProblem([_("An area in the file has been removed since the check. Upload the file again")])
     covers = sorted({(r["area_id"], r["kind"]) for r in rows})
     load = PopulationLoad(token=token, source=str(payload["s"])[:200], figures_date=date.fromisoformat(payload["d"]),
                           loaded_by_id=actor.id if actor is not None else None, rows=len(rows),
@@ -413,8 +415,8 @@ def describe_load(load: PopulationLoad | None) -> str:
     if load is None:
         return ""
     who = load.loaded_by.name if load.loaded_by is not None else "Engage"
-    return (f"Weighted to {load.source} ({load.figures_date.strftime('%B %Y')}), "
-            f"loaded by {who} on {format_date(load.loaded_at, 'day')}")
+    return _("Weighted to %(source)s (%(month)s), loaded by %(who)s on %(date)s", source=load.source,
+             month=format_date(load.figures_date, "month"), who=who, date=format_date(load.loaded_at, "day"))
 
 
 def source_facts(survey) -> dict | None:

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from ..consultations import importing
 from ..consultations.models import Consultation
+from ..core.i18n import gettext as _
 from ..core.models import utcnow
+from ..core.templating import format_date
 from ..extensions import db
 from .analysis import aggregated, load_people
 from ..core import clock
@@ -113,8 +115,8 @@ def open_refusal(survey) -> str | None:
     be read as the result, and could sway the people still to answer. Close it now (with a
     reason) to publish early."""
     if survey.state in ("open", "scheduled"):
-        return ("This survey is still open, so its results are not final: they change with every answer and could sway "
-                "the people still to answer. Publish them once it has closed. To publish early, close it now first.")
+        return _("This survey is still open, so its results are not final: they change with every answer and could sway "
+                 "the people still to answer. Publish them once it has closed. To publish early, close it now first.")
     return None
 
 
@@ -130,7 +132,7 @@ def publish(actor, survey, *, results_public: bool = False) -> importing.Summary
     from .builder import BuildError, can_manage
 
     if not can_manage(actor, survey):
-        raise BuildError("You cannot publish this survey's results")
+        raise BuildError(_("You cannot publish this survey's results"))
     refusal = open_refusal(survey)
     if refusal:
         raise BuildError(refusal)
@@ -138,13 +140,18 @@ def publish(actor, survey, *, results_public: bool = False) -> importing.Summary
     decided = survey.results_public_at is not None
     if not results_public and not decided and consultation.results_published_on is not None:
         day = consultation.results_published_on
-        when = "are already public" if day <= clock.today() else f"will be public from {day.day} {day:%B %Y}"
-        raise BuildError(f"The consultation's results {when}, so this survey's results would be shown to everyone with "
-                         "them. Tick “Publish the results to everyone now” if they should be public. If not, wait until "
-                         "you are ready to make them public.", "results_public")
+        if day <= clock.today():
+            message = _("The consultation's results are already public, so this survey's results would be shown to everyone "
+                        "with them. Tick “Publish the results to everyone now” if they should be public. If not, wait until "
+                        "you are ready to make them public.")
+        else:
+            message = _("The consultation's results will be public from %(date)s, so this survey's results would be shown to "
+                        "everyone with them. Tick “Publish the results to everyone now” if they should be public. If not, wait "
+                        "until you are ready to make them public.", date=format_date(day))
+        raise BuildError(message, "results_public")
     agg = build_aggregate(survey)
     if not agg.questions:
-        raise BuildError("There are no answers to publish yet")
+        raise BuildError(_("There are no answers to publish yet"))
     now = utcnow()
     values = {"published_at": now}
     if results_public and not decided:

@@ -27,6 +27,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import delete, func, select
 
 from ..core import audit, concurrency, transitions
+from ..core.i18n import N_, gettext as _
 from ..core.models import utcnow
 from ..core.params import to_id
 from ..core.sanitise import clean_text
@@ -40,20 +41,20 @@ from ..core import clock
 PER_PAGE = 25
 # Why a response was erased: categories only, never the person's words.
 ERASE_REASONS = {
-    "request": "The person asked us to erase their answers",
-    "consent": "The person withdrew their consent",
-    "someone-else": "Someone answered for them without their agreement",
-    "legal": "Another legal reason",
+    "request": N_("The person asked us to erase their answers"),
+    "consent": N_("The person withdrew their consent"),
+    "someone-else": N_("Someone answered for them without their agreement"),
+    "legal": N_("Another legal reason"),
 }
-ACTIONS = {"corrected": "Corrected", "duplicate": "Set aside as a duplicate", "spam": "Set aside as spam",
-           "restored": "Put back into the results", "erased": "Erased"}
+ACTIONS = {"corrected": N_("Corrected"), "duplicate": N_("Set aside as a duplicate"), "spam": N_("Set aside as spam"),
+           "restored": N_("Put back into the results"), "erased": N_("Erased")}
 SHOWN = ("complete", "erased")
 
 
 def _check(actor, survey) -> None:
     if actor is None or not can_manage(actor, survey):
-        raise BuildError("You cannot change this survey's responses. Only its consultation's organisation and "
-                         "partnership officers can.")
+        raise BuildError(_("You cannot change this survey's responses. Only its consultation's organisation and "
+                           "partnership officers can."))
 
 
 def counted_total(survey) -> int:
@@ -79,12 +80,12 @@ class Filters:
     raw: dict[str, str] = field(default_factory=dict)
 
 
-def _day(text: str, label: str, errors: dict, name: str) -> date | None:
+def _day(text: str, message: str, errors: dict, name: str) -> date | None:
     text = (text or "").strip()
     if not text:
         return None
     if not text.isascii():  # strptime reads "٢٠٢٦" as 2026: dates are written in 0-9 only
-        errors[name] = f"Enter the {label} as a date, like 25/12/2026"
+        errors[name] = message
         return None
     try:
         return datetime.strptime(text, "%Y-%m-%d").date()
@@ -95,7 +96,7 @@ def _day(text: str, label: str, errors: dict, name: str) -> date | None:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    errors[name] = f"Enter the {label} as a date, like 25/12/2026"
+    errors[name] = message
     return None
 
 
@@ -105,17 +106,17 @@ def read_filters(args) -> Filters:
     f = Filters(raw=raw)
     f.reference = normal_reference(raw["reference"])
     if raw["channel"] and raw["channel"] not in CHANNELS:
-        f.errors["channel"] = "Choose a channel from the list"
+        f.errors["channel"] = _("Choose a channel from the list")
     else:
         f.channel = raw["channel"]
     if raw["ward"]:
         f.ward_id = to_id(raw["ward"])
         if f.ward_id is None:
-            f.errors["ward"] = "Choose a ward from the list"
-    f.date_from = _day(raw["from"], "first day", f.errors, "from")
-    f.date_to = _day(raw["to"], "last day", f.errors, "to")
+            f.errors["ward"] = _("Choose a ward from the list")
+    f.date_from = _day(raw["from"], _("Enter the first day as a date, like 25/12/2026"), f.errors, "from")
+    f.date_to = _day(raw["to"], _("Enter the last day as a date, like 25/12/2026"), f.errors, "to")
     if f.date_from and f.date_to and f.date_to < f.date_from:
-        f.errors["to"] = "The last day must be the same as or after the first day"
+        f.errors["to"] = _("The last day must be the same as or after the first day")
     f.show = raw["show"] if raw["show"] in ("counted", "set-aside", "erased") else ""
     return f
 
@@ -195,9 +196,9 @@ def _event(actor, response, action: str, *, reason: str = "", category: str = ""
 def _reason(text: str, field_name: str = "reason") -> str:
     reason = clean_text(text or "")
     if not reason:
-        raise BuildError("Say why, so that others can see why it was done", field_name)
+        raise BuildError(_("Say why, so that others can see why it was done"), field_name)
     if len(reason) > 1000:
-        raise BuildError("The reason must be 1,000 characters or fewer", field_name)
+        raise BuildError(_("The reason must be 1,000 characters or fewer"), field_name)
     return reason
 
 
@@ -221,7 +222,7 @@ def correct(actor, survey, response, form, *, reason: str, version) -> Correctio
     with its answers). ``version`` is the response's version the form showed. Flushes."""
     _check(actor, survey)
     if response.status != "complete":
-        raise BuildError("This response was erased: there is nothing to correct")
+        raise BuildError(_("This response was erased: there is nothing to correct"))
     concurrency.check(response, version)
     before = stored_answers(survey, response)
     answers, errors = entry.read_all(survey, form)
@@ -229,7 +230,7 @@ def correct(actor, survey, response, form, *, reason: str, version) -> Correctio
         return Correction(errors=errors)
     reason = _reason(reason)
     if not answers:
-        raise BuildError("Enter at least one answer. To take the whole response out, erase it or set it aside")
+        raise BuildError(_("Enter at least one answer. To take the whole response out, erase it or set it aside"))
     kept = structure.prune(survey, answers)
     numbers = structure.numbers(survey)
     by_id = {q.id: q for q in survey.questions}
@@ -237,7 +238,7 @@ def correct(actor, survey, response, form, *, reason: str, version) -> Correctio
     changed_ids = [q.id for q in structure.ordered_questions(survey)
                    if before.get(str(q.id)) != kept.get(str(q.id))]
     if not changed_ids:
-        raise BuildError("None of the answers has changed. Change an answer, or go back")
+        raise BuildError(_("None of the answers has changed. Change an answer, or go back"))
     changes = {}
     for qid in changed_ids:
         q = by_id[qid]
@@ -268,11 +269,12 @@ def set_aside(actor, survey, response, kind: str, reason: str) -> None:
     """Leave a response out of every result as a duplicate or spam; it is kept, and can be put back."""
     _check(actor, survey)
     if kind not in SET_ASIDE:
-        raise BuildError("Choose duplicate or spam", "kind")
+        raise BuildError(_("Choose duplicate or spam"), "kind")
     if response.status != "complete":
-        raise BuildError("This response was erased: there is nothing to set aside")
+        raise BuildError(_("This response was erased: there is nothing to set aside"))
     if response.set_aside is not None:
-        raise BuildError(f"This response is already set aside as {SET_ASIDE[response.set_aside].lower()}")
+        raise BuildError({"duplicate": _("This response is already set aside as a duplicate"),
+                          "spam": _("This response is already set aside as spam")}[response.set_aside])
     reason = _reason(reason)
     transitions.compare_and_set(response, {"status": "complete", "set_aside": None}, {"set_aside": kind},
                                 done="changed this response")
@@ -287,7 +289,7 @@ def restore(actor, survey, response, reason: str) -> None:
     """Put a response set aside back into the results."""
     _check(actor, survey)
     if response.status != "complete" or response.set_aside is None:
-        raise BuildError("This response is not set aside")
+        raise BuildError(_("This response is not set aside"))
     reason = _reason(reason)
     was = response.set_aside
     transitions.compare_and_set(response, {"status": "complete", "set_aside": was}, {"set_aside": None},
@@ -307,12 +309,12 @@ def erase(actor, survey, response, category: str, email: str = "") -> int:
     find them). Flushes."""
     _check(actor, survey)
     if category not in ERASE_REASONS:
-        raise BuildError("Choose why the response is being erased", "category")
+        raise BuildError(_("Choose why the response is being erased"), "category")
     email = (email or "").strip()
     if email and ("@" not in email or len(email) > 254):
-        raise BuildError("Enter the email address the way the person gave it, like name@example.com", "email")
+        raise BuildError(_("Enter the email address the way the person gave it, like name@example.com"), "email")
     if response.status != "complete":
-        raise BuildError("This response has already been erased")
+        raise BuildError(_("This response has already been erased"))
     was_counted = response.set_aside is None
     transitions.compare_and_set(response, {"status": "complete"},
                                 {"status": "erased", "set_aside": None, "ward_id": None, "submission_key": None,

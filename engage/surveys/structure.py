@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ..core.i18n import gettext as _
 from ..core.params import to_id
 from ..extensions import db
 from . import questions as qtypes
@@ -224,7 +225,7 @@ def check_rule(survey, target, rule: dict | None) -> None:
     """Refuse a rule that points forward, at itself, or at a question that cannot be tested."""
     conds = conditions(rule)
     if len(conds) > MAX_CONDITIONS:
-        raise RuleProblem(f"A condition can have at most {MAX_CONDITIONS} parts")
+        raise RuleProblem(_("A condition can have at most %(max)s parts", max=MAX_CONDITIONS))
     for cond in conds:
         _check_condition(survey, target, cond)
 
@@ -233,17 +234,19 @@ def _check_condition(survey, target, rule: dict) -> None:
     by_id = {q.id: q for q in survey.questions}
     source = by_id.get(rule.get("question_id"))
     if source is None:
-        raise RuleProblem("Choose a question of this survey for the condition")
+        raise RuleProblem(_("Choose a question of this survey for the condition"))
     if hasattr(target, "qtype") and source.id == target.id:
-        raise RuleProblem("A question cannot depend on its own answer")
+        raise RuleProblem(_("A question cannot depend on its own answer"))
     allowed = {q.id for q in earlier_questions(survey, target)}
     if source.id not in allowed:
-        where = "this question" if hasattr(target, "qtype") else "this section"
-        raise RuleProblem(f"The condition must look at a question that comes before {where}. "
-                          "A rule that looks forward would make a loop")
+        if hasattr(target, "qtype"):
+            raise RuleProblem(_("The condition must look at a question that comes before this question. "
+                                "A rule that looks forward would make a loop"))
+        raise RuleProblem(_("The condition must look at a question that comes before this section. "
+                            "A rule that looks forward would make a loop"))
     kind = qtypes.type_of(source)
     if rule.get("op") not in kind.ops:
-        raise RuleProblem("That question cannot be used with this condition")
+        raise RuleProblem(_("That question cannot be used with this condition"))
 
 
 def check_all_rules(survey) -> list[str]:
@@ -254,7 +257,7 @@ def check_all_rules(survey) -> list[str]:
         try:
             check_rule(survey, section, section.rule)
         except RuleProblem as error:
-            problems.append(f"Section ‘{section.title}’: {error}")
+            problems.append(_("Section ‘%(title)s’: %(problem)s", title=section.title, problem=error))
     for q in survey.questions:
         try:
             check_rule(survey, q, q.rule)
@@ -264,22 +267,35 @@ def check_all_rules(survey) -> list[str]:
 
 
 def describe_condition(survey, cond: dict, nums: dict | None = None) -> str:
-    """One condition in words: "the answer to Q3 is Yes"; empty if its question is gone."""
+    """One condition in words, in the reader's language: "the answer to Q3 is Yes"; empty if
+    its question is gone."""
     by_id = {q.id: q for q in survey.questions}
     source = by_id.get(cond.get("question_id"))
     if source is None:
         return ""
     kind = qtypes.type_of(source)
     number = (nums if nums is not None else numbers(survey)).get(source.id, "")
-    return f"the answer to {number} {OPS.get(cond.get('op'), '')} {kind.operand_label(source, cond.get('op'), cond.get('value'))}"
+    value = kind.operand_label(source, cond.get("op"), cond.get("value"))
+    sentence = {
+        "equals": _("the answer to %(number)s is %(value)s", number=number, value=value),
+        "one_of": _("the answer to %(number)s is one of %(value)s", number=number, value=value),
+        "contains": _("the answer to %(number)s includes %(value)s", number=number, value=value),
+        "gt": _("the answer to %(number)s is greater than %(value)s", number=number, value=value),
+    }
+    return sentence.get(cond.get("op")) or _("the answer to %(number)s is %(value)s", number=number, value=value)
 
 
-def describe_rule(survey, rule: dict | None) -> str:
-    """The whole rule in words: "Shown only if the answer to Q3 is Yes and the answer to Q5
-    is No" ("or" when any one is enough)."""
+def describe_rule(survey, rule: dict | None, lead: str = "shown") -> str:
+    """The whole rule in words, in the reader's language: "Shown only if the answer to Q3 is Yes
+    and the answer to Q5 is No" ("or" when any one is enough). ``lead``: ``shown`` (the
+    builder), ``answer`` (a question on paper: "Answer only if ...") or ``answer-section``."""
     nums = numbers(survey)
     parts = [text for c in conditions(rule) if (text := describe_condition(survey, c, nums))]
     if not parts:
         return ""
-    joiner = " or " if rule_mode(rule) == "any" else " and "
-    return "Shown only if " + joiner.join(parts)
+    joined = (_(" or ") if rule_mode(rule) == "any" else _(" and ")).join(parts)
+    if lead == "answer":
+        return _("Answer only if %(conditions)s", conditions=joined)
+    if lead == "answer-section":
+        return _("Answer this section only if %(conditions)s", conditions=joined)
+    return _("Shown only if %(conditions)s", conditions=joined)

@@ -87,16 +87,22 @@ class DeletePlan:
     published: bool
 
     def sentence(self) -> str:
-        parts = []
+        from ..core.i18n import gettext as _, ngettext
+
+        parts = []   # a list of what goes with it, each in the reader's language
         if self.responses:
-            parts.append(f"{self.responses:,} response{'s' if self.responses != 1 else ''} and their answers")
+            parts.append(ngettext("%(count)s response and their answers", "%(count)s responses and their answers",
+                                  self.responses, count=f"{self.responses:,}"))
         if self.drafts:
-            parts.append(f"{self.drafts:,} unfinished response{'s' if self.drafts != 1 else ''}")
+            parts.append(ngettext("%(count)s unfinished response", "%(count)s unfinished responses", self.drafts,
+                                  count=f"{self.drafts:,}"))
         if self.contacts:
-            parts.append(f"{self.contacts:,} email address{'es' if self.contacts != 1 else ''} of people waiting to hear what happens next")
-        text = ("This also deletes " + ", ".join(parts) + ".") if parts else "Nobody has answered it yet."
+            parts.append(ngettext("%(count)s email address of people waiting to hear what happens next",
+                                  "%(count)s email addresses of people waiting to hear what happens next",
+                                  self.contacts, count=f"{self.contacts:,}"))
+        text = _("This also deletes %(things)s.", things=", ".join(parts)) if parts else _("Nobody has answered it yet.")
         if self.published:
-            text += " Results already published to the consultation database stay there."
+            text += " " + _("Results already published to the consultation database stay there.")
         return text
 
 

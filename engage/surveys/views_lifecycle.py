@@ -7,8 +7,10 @@ from flask_login import current_user
 
 from ..consultations import services as consultations
 from ..core.errors import not_found
+from ..core.i18n import gettext as _
 from ..core.security import role_required
 from ..core.submit import submit
+from ..core.templating import format_date
 from . import bp, builder, lifecycle
 from .forms import CloseNowForm, NewCloseForm
 
@@ -18,7 +20,7 @@ EDITORS = consultations.EDITOR_ROLES
 def _page(survey, forms=None, status=200):
     forms = forms or {}
     return render_template("surveys/manage/lifecycle.html", survey=survey, moves=lifecycle.moves(survey),
-                           move_names=lifecycle.MOVES, last_day=lifecycle.last_day,
+                           move_names=lifecycle.MOVES, state_words=lifecycle.STATE_WORDS, last_day=lifecycle.last_day,
                            close_form=forms.get("close-now") or CloseNowForm(formdata=None, prefix="close"),
                            extend_form=forms.get("extend") or NewCloseForm(formdata=None, prefix="extend"),
                            reopen_form=forms.get("reopen") or NewCloseForm(formdata=None, prefix="reopen")), status
@@ -35,7 +37,7 @@ def lifecycle_page(survey_id):
 def lifecycle_move(survey_id, move):
     survey = builder.get_for_manage(current_user, survey_id)
     if move not in lifecycle.MOVES:
-        not_found("There is no such change. Choose close now, extend or reopen.")
+        not_found(_("There is no such change. Choose close now, extend or reopen."))
     prefix = {"close-now": "close", "extend": "extend", "reopen": "reopen"}[move]
     form = CloseNowForm(prefix=prefix) if move == "close-now" else NewCloseForm(prefix=prefix)
 
@@ -46,11 +48,13 @@ def lifecycle_move(survey_id, move):
             return lifecycle.extend(current_user, survey, form.closes_on.data, form.reason.data)
         return lifecycle.reopen(current_user, survey, form.closes_on.data, form.reason.data)
 
-    def done(_) -> str:
+    def done(_result) -> str:
         day = lifecycle.last_day(survey.closes_at)
-        return {"close-now": "Closed now: it takes no more answers.",
-                "extend": f"Extended: it now closes at the end of {day:%-d %B %Y}.",
-                "reopen": f"Reopened: it takes answers until the end of {day:%-d %B %Y}."}[move]
+        if move == "close-now":
+            return _("Closed now: it takes no more answers.")
+        if move == "extend":
+            return _("Extended: it now closes at the end of %(date)s.", date=format_date(day))
+        return _("Reopened: it takes answers until the end of %(date)s.", date=format_date(day))
 
     outcome = submit(form, change, refused=lifecycle.MoveError, done=done,
                      to=url_for("surveys.lifecycle_page", survey_id=survey.id))

@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..core.i18n import gettext as _, ngettext
 from ..core.params import Query, to_id
 from ..consultations import services as consultations
 from ..core.audit import history
@@ -110,7 +111,7 @@ def new(consultation_id):
         lifecycle.sync_take_part(made[0])
 
     if form.validate_on_submit() and _save(form, create)[0]:
-        flash("Survey created. Add its questions.", "success")
+        flash(_("Survey created. Add its questions."), "success")
         return redirect(url_for("surveys.build", survey_id=made[0].id))
     return render_template("surveys/manage/settings.html", form=form, consultation=consultation, survey=None), _status(form)
 
@@ -133,7 +134,7 @@ def settings(survey_id):
 
         saved, conflict = _save(form, update, Survey, survey_id)
         if saved:
-            flash("Survey settings saved.", "success")
+            flash(_("Survey settings saved."), "success")
             return redirect(url_for("surveys.build", survey_id=survey.id))
     return render_template("surveys/manage/settings.html", form=form, consultation=survey.consultation, survey=survey,
                            conflict=conflict), _status(form, conflict)
@@ -161,7 +162,7 @@ def preview(survey_id):
     _remember(survey.id, secret)
     first = answering.first_page(survey, {})
     if first is None:
-        flash("Add a question before you preview the survey.")
+        flash(_("Add a question before you preview the survey."))
         return redirect(url_for("surveys.build", survey_id=survey.id))
     return redirect(url_for("surveys.page", survey_id=survey.id, index=first))
 
@@ -192,7 +193,7 @@ def _move(survey, move, message: str, anchor: str):
 def add_equality(survey_id):
     survey = builder.get_for_manage(current_user, survey_id)
     out = _simple_action(survey, lambda: builder.add_equality_section(current_user, survey),
-                         "Equality monitoring section added: 8 optional questions, each with “Prefer not to say”.")
+                         _("Equality monitoring section added: 8 optional questions, each with “Prefer not to say”."))
     return out if not hasattr(out, "is_equality") else redirect(url_for("surveys.build", survey_id=survey.id, _anchor=f"section-{out.id}"))
 
 
@@ -201,7 +202,7 @@ def add_equality(survey_id):
 def copy(survey_id):
     survey = builder.get_for_manage(current_user, survey_id)
     out = _simple_action(survey, lambda: versions.copy_survey(current_user, survey),
-                         "New version made. It has the same questions and no answers; change it, then set its dates to open it.")
+                         _("New version made. It has the same questions and no answers; change it, then set its dates to open it."))
     return out if not hasattr(out, "code") else redirect(url_for("surveys.build", survey_id=out.id))
 
 
@@ -223,9 +224,9 @@ def delete(survey_id):
             db.session.rollback()
             flash(str(error))
             return redirect(url_for("surveys.build", survey_id=survey_id))
-        flash(f"Survey deleted: {title}.", "success")
+        flash(_("Survey deleted: %(title)s.", title=title), "success")
         return redirect(url_for("consultations.page", consultation_id=consultation_id))
-    return render_template("surveys/manage/confirm_delete.html", survey=survey, form=form, what=f"the survey ‘{survey.title}’",
+    return render_template("surveys/manage/confirm_delete.html", survey=survey, form=form, kind="survey", name=survey.title,
                            warning=plan.sentence(), back=url_for("surveys.build", survey_id=survey.id),
                            deletion_plan=deletion.plan(survey), action=url_for("surveys.delete", survey_id=survey.id))
 
@@ -245,12 +246,12 @@ def section_form(survey_id, section_id=None):
                                                                    form.version.data),
                                 SurveySection, section.id if section else None)
         if saved:
-            flash("Section saved.", "success")
+            flash(_("Section saved."), "success")
             return redirect(url_for("surveys.build", survey_id=survey.id))
     return render_template("surveys/manage/section.html", survey=survey, section=section, form=form, conflict=conflict), _status(form, conflict)
 
 
-def _delete_part(survey, problems: list[str], delete, done: str, what: str, warning: str, action: str):
+def _delete_part(survey, problems: list[str], delete, done: str, kind: str, name: str, warning: str, action: str):
     """The confirm page for deleting a section or a question, and the delete. ``problems``
     (what stops it, such as conditions that depend on it) refuse it with a 409."""
     form = ConfirmForm()
@@ -259,7 +260,7 @@ def _delete_part(survey, problems: list[str], delete, done: str, what: str, warn
         db.session.commit()
         flash(done, "success")
         return redirect(url_for("surveys.build", survey_id=survey.id))
-    return render_template("surveys/manage/confirm_delete.html", survey=survey, form=form, what=what,
+    return render_template("surveys/manage/confirm_delete.html", survey=survey, form=form, kind=kind, name=name,
                            warning=". ".join(problems) if problems else warning, refused=bool(problems),
                            back=url_for("surveys.build", survey_id=survey.id), action=action), (
         409 if problems and request.method == "POST" else 200)
@@ -272,8 +273,8 @@ def section_delete(survey_id, section_id):
     section = builder.get_section(survey, section_id)
     count = len(section.questions)
     return _delete_part(survey, builder.delete_section_plan(survey, section), lambda: builder.delete_section(current_user, survey, section),
-                        "Section deleted.", f"the section ‘{section.title}’",
-                        f"Its {count} question{'s' if count != 1 else ''} will be deleted with it." if count else "",
+                        _("Section deleted."), "section", section.title,
+                        ngettext("Its %(num)s question will be deleted with it.", "Its %(num)s questions will be deleted with it.", count) if count else "",
                         url_for("surveys.section_delete", survey_id=survey.id, section_id=section.id))
 
 
@@ -282,7 +283,7 @@ def section_delete(survey_id, section_id):
 def section_move(survey_id, section_id):
     survey = builder.get_for_manage(current_user, survey_id)
     section = builder.get_section(survey, section_id)
-    return _move(survey, lambda direction: builder.move_section(current_user, survey, section, direction), "Section moved.",
+    return _move(survey, lambda direction: builder.move_section(current_user, survey, section, direction), _("Section moved."),
                  f"section-{section.id}")
 
 
@@ -310,7 +311,7 @@ def question_new(survey_id):
         form.options.data = "\n".join(kind.default_options)
         form.rows.data = "\n".join(kind.default_rows)
     if form.validate_on_submit() and _save(form, lambda: builder.add_question(current_user, survey, section, qtype, _question_data(form)))[0]:
-        flash("Question added.", "success")
+        flash(_("Question added."), "success")
         return redirect(url_for("surveys.build", survey_id=survey.id, _anchor=f"section-{section.id}"))
     return render_template("surveys/manage/question.html", survey=survey, section=section, kind=kind, form=form, question=None,
                            counts={}), _status(form)
@@ -342,7 +343,7 @@ def question_edit(survey_id, question_id):
         saved, conflict = _save(form, lambda: builder.update_question(current_user, survey, question, _question_data(form), form.version.data),
                                 SurveyQuestion, question.id)
         if saved:
-            flash("Question saved.", "success")
+            flash(_("Question saved."), "success")
             return redirect(url_for("surveys.build", survey_id=survey.id, _anchor=f"question-{question.id}"))
         if conflict:
             now = builder.lists_of(question) if not conflict.gone else {}
@@ -361,7 +362,7 @@ def question_delete(survey_id, question_id):
     survey = builder.get_for_manage(current_user, survey_id)
     question = builder.get_question(survey, question_id)
     return _delete_part(survey, builder.delete_question_plan(survey, question), lambda: builder.delete_question(current_user, survey, question),
-                        "Question deleted.", f"{structure.numbers(survey)[question.id]}: {question.text}", "",
+                        _("Question deleted."), "question", f"{structure.numbers(survey)[question.id]}: {question.text}", "",
                         url_for("surveys.question_delete", survey_id=survey.id, question_id=question.id))
 
 
@@ -370,7 +371,7 @@ def question_delete(survey_id, question_id):
 def question_move(survey_id, question_id):
     survey = builder.get_for_manage(current_user, survey_id)
     question = builder.get_question(survey, question_id)
-    return _move(survey, lambda direction: builder.move_question(current_user, survey, question, direction), "Question moved.",
+    return _move(survey, lambda direction: builder.move_question(current_user, survey, question, direction), _("Question moved."),
                  f"question-{question.id}")
 
 
@@ -381,7 +382,7 @@ def _rule_page(survey, target, what: str, action: str):
     error, error_field, conflict = None, None, None
     version = target.version
     if source is not None and source not in candidates:
-        error, error_field, source = "Choose a question that comes before this one", "source", None
+        error, error_field, source = _("Choose a question that comes before this one"), "source", None
     if request.method == "POST" and PlainForm().validate_on_submit():
         # One page, several posting buttons (no JavaScript): add a condition, change how they
         # combine, remove one, or remove them all.
@@ -393,16 +394,16 @@ def _rule_page(survey, target, what: str, action: str):
         try:
             if step == "clear":
                 conditions.set_rule(current_user, survey, target, {"question_id": ""}, posted_version)
-                done = "Condition removed: it is always shown."
+                done = _("Condition removed: it is always shown.")
             elif step == "remove":
                 conditions.remove_condition(current_user, survey, target, (to_id(request.form.get("index")) or 0) - 1, posted_version)
-                done = "Condition removed." if target.rule else "Condition removed: it is always shown."
+                done = _("Condition removed.") if target.rule else _("Condition removed: it is always shown.")
             elif step == "mode":
                 conditions.set_rule_mode(current_user, survey, target, data["mode"], posted_version)
-                done = "Condition saved."
+                done = _("Condition saved.")
             else:
                 conditions.add_condition(current_user, survey, target, data, posted_version)
-                done = "Condition saved."
+                done = _("Condition saved.")
             db.session.commit()
         except (EditConflict, *CONFLICTS) as problem:
             # Someone else changed this condition since the page was loaded: nothing saved.
@@ -410,11 +411,11 @@ def _rule_page(survey, target, what: str, action: str):
             found = as_conflict(problem, type(target), target_id, request.form.get("version"))
             conflict = found.describe()
             if conflict.gone:
-                flash("That has been deleted by someone else, so the condition could not be saved.", "error")
+                flash(_("That has been deleted by someone else, so the condition could not be saved."), "error")
                 return redirect(url_for("surveys.build", survey_id=survey.id))
             version = conflict.current_version
-            error, error_field = ("Someone else changed this condition while you were editing it, so yours has not been saved yet. "
-                                  "Check what they changed, then save again."), "source"
+            error, error_field = _("Someone else changed this condition while you were editing it, so yours has not been saved yet. "
+                                   "Check what they changed, then save again."), "source"
         except builder.BuildError as problem:
             db.session.rollback()
             error, error_field = problem.message, {"question_id": "source"}.get(problem.field, problem.field)
@@ -448,7 +449,7 @@ def question_rule(survey_id, question_id):
 def section_rule(survey_id, section_id):
     survey = builder.get_for_manage(current_user, survey_id)
     section = builder.get_section(survey, section_id)
-    return _rule_page(survey, section, f"the section ‘{section.title}’", url_for("surveys.section_rule", survey_id=survey.id, section_id=section.id))
+    return _rule_page(survey, section, section.title, url_for("surveys.section_rule", survey_id=survey.id, section_id=section.id))
 
 
 # ---- sharing, paper version and access codes -----------------------------------------------
@@ -469,7 +470,8 @@ def codes(survey_id):
     if form.validate_on_submit():
         batch = access_codes.generate(current_user, survey, form.count.data)
         db.session.commit()
-        flash(f"{form.count.data:,} access codes made in batch {batch}.", "success")
+        flash(ngettext("%(count)s access code made in batch %(batch)s.", "%(count)s access codes made in batch %(batch)s.", form.count.data,
+                       count=f"{form.count.data:,}", batch=batch), "success")
         return redirect(url_for("surveys.codes", survey_id=survey.id))
     return render_template("surveys/manage/codes.html", survey=survey, form=form, batches=access_codes.batches(survey)), (
         400 if form.errors else 200)

@@ -450,8 +450,8 @@ def _keep_contact(survey, email: str) -> None:
     except SQLAlchemyError:
         db.session.rollback()
         current_app.logger.exception("A survey contact address could not be saved")
-        flash("Your answers are saved, but we could not keep your email address. "
-              "Check the consultation's page for the results instead.", "warning")
+        flash(_("Your answers are saved, but we could not keep your email address. "
+                "Check the consultation's page for the results instead."), "warning")
 
 
 @bp.route("/surveys/<int:survey_id>/done")
@@ -537,6 +537,9 @@ def outline(survey) -> dict:
     return {"numbers": structure.numbers(survey),
             "rules": {q.id: structure.describe_rule(survey, q.rule) for q in survey.questions},
             "section_rules": {s.id: structure.describe_rule(survey, s.rule) for s in survey.sections},
+            # the paper version says the same as whole sentences of its own: "Answer only if ..."
+            "paper_rules": {q.id: structure.describe_rule(survey, q.rule, lead="answer") for q in survey.questions},
+            "paper_section_rules": {s.id: structure.describe_rule(survey, s.rule, lead="answer-section") for s in survey.sections},
             "sections": sorted(survey.sections, key=lambda s: (s.position, s.id)), "short_url": short_url(survey)}
 
 
@@ -583,13 +586,8 @@ def paper(survey_id):
     # the catalogue of that language (easy read keeps the site's own words).
     locale = i18n.default_language() if chosen == content.EASY_READ else chosen
     content.use_version(chosen)
-    parts = outline(survey)
     with force_locale(locale):
-        # Not translatable yet, so shown in English and noted (the page says it is partly in
-        # English): the rules' wording.
-        for text in [*parts["rules"].values(), *parts["section_rules"].values()]:
-            if text:
-                i18n.note_missing(text)
+        parts = outline(survey)   # the rules' wording as whole sentences in the paper's language
         return render_template("surveys/manage/paper.html", survey=survey, manager=builder.can_manage(current_user, survey),
                                language=chosen, print_in=[(code, content.variant_name(code)) for code in printable if code != chosen],
                                **parts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..core.i18n import gettext as _, ngettext
 from ..core.params import Query
 from ..consultations import services as consultations
 from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
@@ -31,7 +32,7 @@ def _response_url(survey, response) -> str:
 def _response(survey, response_id) -> SurveyResponse:
     response = records.get_response(current_user, survey, response_id)
     if response is None:
-        not_found("There is no response with that number in this survey.")
+        not_found(_("There is no response with that number in this survey."))
     return response
 
 
@@ -74,7 +75,8 @@ def set_aside_response(survey_id, response_id):
     form = SetAsideForm()
     outcome = submit(form, lambda: records.set_aside(current_user, survey, response, form.kind.data, form.reason.data),
                      refused=builder.BuildError, to=_response_url(survey, response),
-                     done=lambda _: f"Set aside as {SET_ASIDE[form.kind.data].lower()}: it is no longer counted in the results.")
+                     done=lambda _result: {"duplicate": _("Set aside as a duplicate: it is no longer counted in the results."),
+                                          "spam": _("Set aside as spam: it is no longer counted in the results.")}[form.kind.data])
     return outcome.response or _response_page(survey, response, set_aside_form=form, status=outcome.status)
 
 
@@ -86,7 +88,7 @@ def restore_response(survey_id, response_id):
     form = RestoreForm()
     outcome = submit(form, lambda: records.restore(current_user, survey, response, form.reason.data),
                      refused=builder.BuildError, to=_response_url(survey, response),
-                     done="Put back: it is counted in the results again.")
+                     done=_("Put back: it is counted in the results again."))
     return outcome.response or _response_page(survey, response, restore_form=form, status=outcome.status)
 
 
@@ -96,7 +98,7 @@ def correct_response(survey_id, response_id):
     survey = builder.get_for_manage(current_user, survey_id)
     response = _response(survey, response_id)
     if response.status != "complete":
-        not_found("This response was erased: there is nothing to correct.")
+        not_found(_("This response was erased: there is nothing to correct."))
     form = CorrectForm(obj=response) if request.method == "GET" else CorrectForm()
     numbers = structure.numbers(survey)
     errors, conflict, submitted = {}, None, None
@@ -108,10 +110,10 @@ def correct_response(survey_id, response_id):
                                          version=form.version.data)
                 if not result.errors:
                     db.session.commit()
-                    message = "Corrected: " + ", ".join(result.changed) + " changed. The results follow."
+                    message = _("Corrected: %(questions)s changed. The results follow.", questions=", ".join(result.changed))
                     if result.dropped:
-                        message += (" Answers to " + ", ".join(result.dropped) + " were left out: the form's conditions "
-                                    "say those questions are skipped for these answers.")
+                        message += " " + _("Answers to %(questions)s were left out: the form's conditions say those questions "
+                                           "are skipped for these answers.", questions=", ".join(result.dropped))
                     flash(message, "success")
                     return redirect(_response_url(survey, response))
                 db.session.rollback()
@@ -139,15 +141,17 @@ def erase_response(survey_id, response_id):
     survey = builder.get_for_manage(current_user, survey_id)
     response = _response(survey, response_id)
     if response.status != "complete":
-        flash("This response has already been erased.")
+        flash(_("This response has already been erased."))
         return redirect(_response_url(survey, response))
     form = EraseForm()
 
     def erased(contacts: int) -> str:
-        message = f"Erased: the answers to {show_reference(response.reference)} are gone, and the results no longer count them."
+        message = _("Erased: the answers to %(reference)s are gone, and the results no longer count them.",
+                    reference=show_reference(response.reference))
         if form.email.data:
-            message += (f" {contacts} email address{'es' if contacts != 1 else ''} waiting to hear what happens next "
-                        "deleted with it.")
+            message += " " + ngettext("%(count)s email address waiting to hear what happens next deleted with it.",
+                                      "%(count)s email addresses waiting to hear what happens next deleted with it.",
+                                      contacts, count=contacts)
         return message
 
     outcome = submit(form, lambda: records.erase(current_user, survey, response, form.category.data, form.email.data or ""),

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
 from ..core import metrics
+from ..core.i18n import gettext as _, ngettext
 from ..core.params import Query, to_int
 from ..accounts.roles import OFFICER
 from ..consultations import services as consultations
@@ -45,7 +46,7 @@ def entry_form(survey_id):
     errors, form_error, submitted = {}, "", None
     if request.method == "POST":
         if not PlainForm().validate_on_submit():
-            form_error = "The form had expired. Enter the answers again"
+            form_error = _("The form had expired. Enter the answers again")
         else:
             try:
                 result = entry.enter(current_user, survey, request.form)
@@ -62,12 +63,13 @@ def entry_form(survey_id):
                 if result.email and not result.duplicate:
                     _keep_contact(survey, result.email)
                 if result.duplicate:
-                    flash(f"These answers were already saved (reference {result.response.reference}). They were not saved twice.")
+                    flash(_("These answers were already saved (reference %(reference)s). They were not saved twice.",
+                            reference=result.response.reference))
                 else:
-                    message = f"Saved: reference {result.response.reference}."
+                    message = _("Saved: reference %(reference)s.", reference=result.response.reference)
                     if result.dropped:
-                        message += (" Answers to " + ", ".join(result.dropped) + " were left out: the form's conditions say "
-                                    "those questions are skipped for these answers.")
+                        message += " " + _("Answers to %(questions)s were left out: the form's conditions say those questions "
+                                           "are skipped for these answers.", questions=", ".join(result.dropped))
                     flash(message, "success")
                 return redirect(url_for("surveys.entry_form", survey_id=survey.id, channel=request.form.get("channel")))
             db.session.rollback()
@@ -124,9 +126,9 @@ def import_preview(survey_id, token):
         if import_jobs.start(current_app._get_current_object(), token, takeover=import_jobs.UPLOADS.stalled(token)) is None:
             record = import_jobs.load(token) or record
             if record.get("state") == import_jobs.DONE:
-                flash("This file has already been imported: it was not imported twice.", "info")
+                flash(_("This file has already been imported: it was not imported twice."), "info")
             else:
-                flash("This file is already being imported, so it was not started again. Its progress is below.", "info")
+                flash(_("This file is already being imported, so it was not started again. Its progress is below."), "info")
         return redirect(url_for("surveys.import_progress", survey_id=survey.id, token=token))
     if record.get("state") in (import_jobs.RUNNING, import_jobs.DONE):
         return redirect(url_for("surveys.import_progress", survey_id=survey.id, token=token))
@@ -168,7 +170,7 @@ def results(survey_id):
     public_view = args.flag("view", on="public")
     data = analysis.results(survey, by=by or None, weighted=weighted, show_moe=show_moe, public=public_view)
     return render_template("surveys/manage/results.html", survey=survey, data=data, dims=dims, by=by, weighted=weighted,
-                           show_moe=show_moe, public_view=public_view)
+                           show_moe=show_moe, public_view=public_view, ui=analysis.ui_label)
 
 
 @bp.route("/surveys/<int:survey_id>/who-answered")
@@ -191,7 +193,7 @@ def comments(survey_id):
             try:
                 comment_service.add_theme(current_user, survey, theme_form.name.data)
                 db.session.commit()
-                flash("Theme added.", "success")
+                flash(_("Theme added."), "success")
                 return redirect(url_for("surveys.comments", survey_id=survey.id))
             except builder.BuildError as error:
                 db.session.rollback()
@@ -200,7 +202,7 @@ def comments(survey_id):
         try:
             comment_service.delete_theme(current_user, survey, request.form.get("theme_id"))
             db.session.commit()
-            flash("Theme deleted.", "success")
+            flash(_("Theme deleted."), "success")
         except builder.BuildError as error:
             db.session.rollback()
             flash(error.message)
@@ -219,7 +221,7 @@ def _comments_page(survey, theme_form, args, conflict=None, conflict_answer=None
     questions = comment_service.text_questions(survey)
     found = _filters(args)
     page = paginate(comment_service.comments_query(survey, **found), per_page=comment_service.PER_PAGE)
-    return render_template("surveys/manage/comments.html", survey=survey, page=page, questions=questions,
+    return render_template("surveys/manage/comments.html", survey=survey, page=page, questions=questions, channels=CHANNELS,
                            numbers=structure.numbers(survey), **found,
                            counts=comment_service.theme_counts(survey), theme_form=theme_form,
                            examples=comment_service.theme_examples(survey), flags=comment_service.flags(page.items),
@@ -242,7 +244,7 @@ def bulk_code(survey_id):
     back = _comments_back(survey)
     args = MultiDict(parse_qsl(back.split("?", 1)[1])) if "?" in back else MultiDict()
     if not PlainForm().validate_on_submit():
-        flash("The form had expired. Tick the comments again.")
+        flash(_("The form had expired. Tick the comments again."))
         return redirect(back)
     if request.form.get("scope") == "all":
         ids = list(db.session.scalars(comment_service.comments_query(survey, **_filters(args)).with_only_columns(SurveyAnswer.id)))
@@ -256,8 +258,15 @@ def bulk_code(survey_id):
     except builder.BuildError as error:
         db.session.rollback()
         return _comments_page(survey, ThemeForm(formdata=None), args, bulk_error=error)
-    verb = "added to" if action == "add" else "taken off"
-    flash(f"Theme ‘{name}’ {verb} {count:,} comment{'' if count == 1 else 's'}. You can undo this below the search.", "success")
+    if action == "add":
+        message = ngettext("Theme ‘%(theme)s’ added to %(count)s comment. You can undo this below the search.",
+                           "Theme ‘%(theme)s’ added to %(count)s comments. You can undo this below the search.",
+                           count, theme=name, count=f"{count:,}")
+    else:
+        message = ngettext("Theme ‘%(theme)s’ taken off %(count)s comment. You can undo this below the search.",
+                           "Theme ‘%(theme)s’ taken off %(count)s comments. You can undo this below the search.",
+                           count, theme=name, count=f"{count:,}")
+    flash(message, "success")
     return redirect(back)
 
 
@@ -278,7 +287,7 @@ def theme_suggestions(survey_id):
             session.modified = True
             suggest.reject(current_user, survey, request.form.get("name") or "")
             db.session.commit()
-            flash("Suggestion rejected.", "success")
+            flash(_("Suggestion rejected."), "success")
             return redirect(url_for("surveys.theme_suggestions", survey_id=survey.id))
         try:
             batch = suggest.accept(current_user, survey, request.form.get("name", ""), request.form.getlist("selected"))
@@ -288,8 +297,9 @@ def theme_suggestions(survey_id):
             db.session.rollback()
             error, status = problem.message, 400
         else:
-            flash(f"Theme ‘{name}’ added to {count:,} comment{'' if count == 1 else 's'}. You can undo this on the comments page.",
-                  "success")
+            flash(ngettext("Theme ‘%(theme)s’ added to %(count)s comment. You can undo this on the comments page.",
+                           "Theme ‘%(theme)s’ added to %(count)s comments. You can undo this on the comments page.",
+                           count, theme=name, count=f"{count:,}"), "success")
             return redirect(url_for("surveys.theme_suggestions", survey_id=survey.id))
     found = suggest.suggest(survey, rejected=set(hidden))
     return render_template("surveys/manage/suggestions.html", survey=survey, suggestions=found, form=PlainForm(), error=error,
@@ -309,7 +319,8 @@ def undo_coding(survey_id, batch_id):
         except builder.BuildError as error:
             db.session.rollback()
             not_found(error.message)
-        flash(f"Undone: ‘{name}’ is back as it was on {count:,} comment{'' if count == 1 else 's'}.", "success")
+        flash(ngettext("Undone: ‘%(theme)s’ is back as it was on %(count)s comment.", "Undone: ‘%(theme)s’ is back as it was on %(count)s comments.",
+                   count, theme=name, count=f"{count:,}"), "success")
     return redirect(back)
 
 
@@ -319,13 +330,13 @@ def code_comment(survey_id, answer_id):
     survey = builder.get_for_manage(current_user, survey_id)
     answer = comment_service.get_comment(survey, answer_id)
     if answer is None:
-        not_found("There is no comment with that number in this survey.")
+        not_found(_("There is no comment with that number in this survey."))
     if PlainForm().validate_on_submit():
         answer_id = answer.id
         try:
             comment_service.code_comment(current_user, survey, answer, request.form.getlist("theme"), request.form.get("version"))
             db.session.commit()
-            flash("Themes saved for the comment.", "success")
+            flash(_("Themes saved for the comment."), "success")
         except (EditConflict, *CONFLICTS) as problem:
             # Someone else coded this comment since the page was loaded: nothing is saved; the
             # page says what they chose, and this person's ticks stay on the comment's form.
@@ -355,7 +366,7 @@ def code_comment(survey_id, answer_id):
 def export(survey_id, what, ext):
     survey = builder.get_for_manage(current_user, survey_id)
     if what not in ("responses", "results") or ext not in ("csv", "xlsx"):
-        not_found("There is no export with that name. Choose responses or results, as CSV or Excel.")
+        not_found(_("There is no export with that name. Choose responses or results, as CSV or Excel."))
     if what == "responses":
         headers, rows = exports.response_table(survey)
     else:
@@ -376,8 +387,12 @@ def publish(survey_id):
     # AlreadyMoved (409): someone else published a moment ago.
     outcome = submit(form, lambda: publishing.publish(current_user, survey, results_public=bool(form.results_public.data)),
                      refused=builder.BuildError, to=url_for("consultations.page", consultation_id=survey.consultation_id, _anchor="results"),
-                     done=lambda summary: f"Published to the consultation database: {summary.questions_added + summary.questions_replaced} "
-                                          f"questions with {summary.figures:,} figures. They are searchable like any import.")
+                     done=lambda summary: ngettext("Published to the consultation database: %(num)s question with %(figures)s figures. "
+                                                   "They are searchable like any import.",
+                                                   "Published to the consultation database: %(num)s questions with %(figures)s figures. "
+                                                   "They are searchable like any import.",
+                                                   summary.questions_added + summary.questions_replaced,
+                                                   figures=f"{summary.figures:,}"))
     return outcome.response or (render_template("surveys/manage/publish.html", survey=survey, form=form,
                                                 people=records.counted_total(survey), refusal=publishing.open_refusal(survey)),
                                 outcome.status)
@@ -414,7 +429,7 @@ def population_admin():
 def population_confirm():
     form = PopulationConfirmForm()
     if not form.validate_on_submit():
-        bad_request("This check could not be read. Upload the file again.")
+        bad_request(_("This check could not be read. Upload the file again."))
     try:
         load, stored = population.confirm(current_user, form.figures.data)
         db.session.commit()
@@ -424,12 +439,13 @@ def population_confirm():
     except IntegrityError:
         # A second confirm of the same check raced this one and stored it first.
         db.session.rollback()
-        flash("These figures were loaded already. They are stored once.", "success")
+        flash(_("These figures were loaded already. They are stored once."), "success")
         return redirect(url_for("surveys.population_admin"))
     if stored:
-        flash(f"{load.rows:,} population figures loaded from {load.source}.", "success")
+        flash(ngettext("%(count)s population figure loaded from %(source)s.", "%(count)s population figures loaded from %(source)s.",
+                       load.rows, count=f"{load.rows:,}", source=load.source), "success")
     else:
-        flash("These figures were loaded already. They are stored once.", "success")
+        flash(_("These figures were loaded already. They are stored once."), "success")
     return redirect(url_for("surveys.population_admin"))
 
 
@@ -445,7 +461,7 @@ def population_csv():
 def population_area(area_id):
     area = db.session.get(Area, to_id(area_id) or -1)
     if area is None:
-        not_found("There is no area with that number.")
+        not_found(_("There is no area with that number."))
     existing = {(f.age_band, f.sex): f for f in population.figures_for([area.id]) if f.kind == "age-sex"}
     errors = {}
     values = {}
@@ -461,7 +477,7 @@ def population_area(area_id):
                 elif to_int(raw, 0, 10_000_000) is not None:
                     counts[(age, sex)] = int(raw)
                 else:
-                    errors[(a, s)] = f"{age}, {sex}: enter a whole number from 0 to 10,000,000"
+                    errors[(a, s)] = _("%(age)s, %(sex)s: enter a whole number from 0 to 10,000,000", age=age, sex=sex)
         if not errors:
             try:
                 population.save_area_figures(current_user, area, counts, request.form.get("version"))
@@ -472,14 +488,14 @@ def population_area(area_id):
                 db.session.rollback()
                 conflict = as_conflict(problem, Area, area_id, request.form.get("version")).describe()
                 if conflict.gone:
-                    not_found("There is no area with that number.")
+                    not_found(_("There is no area with that number."))
                 version = conflict.current_version
                 for change in conflict.changes:
-                    age, _, sex = change.key.partition(", ")
+                    age, _sep, sex = change.key.partition(", ")
                     if age in AGE_BANDS and sex in SEXES:
                         change.yours = values[(AGE_BANDS.index(age), SEXES.index(sex))] or "(blank)"
             else:
-                flash(f"Population figures saved for {area.name}.", "success")
+                flash(_("Population figures saved for %(area)s.", area=area.name), "success")
                 return redirect(url_for("surveys.population_admin"))
     else:
         for a, age in enumerate(AGE_BANDS):

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..core.i18n import N_, gettext as _, ngettext
 from ..core.numbers import percent_text, round_half_up
 
 WEIGHT_CAP = 5.0
@@ -34,7 +35,7 @@ MIN_GROUP = 20          # fewest people a weighting group may rest on (ENGAGE_WE
 TOLERANCE = 0.5         # percentage points: the most any weighted group may be off its target
 LOW_EFFICIENCY = 0.5    # warn when the effective base is under half the number weighted
 MAX_CYCLES = 5000
-DIMENSIONS = {"ward": "Ward", "age": "Age band", "sex": "Sex"}
+DIMENSIONS = {"ward": N_("Ward"), "age": N_("Age band"), "sex": N_("Sex")}
 
 
 @dataclass
@@ -110,12 +111,8 @@ class Weighting:
         return max(gaps) if gaps else None
 
 
-def _people(n: int) -> str:
-    return f"{n:,} {'person' if n == 1 else 'people'}"
-
-
 def _join(labels: list[str]) -> str:
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + _(" and ") + labels[-1]
 
 
 def _merge_small(items: list[Category], min_group: int) -> list[Category]:
@@ -141,7 +138,7 @@ def groups_for(key: str, chains: list[list[str]], counts: Counter, population: d
     """The weighting groups of one dimension: its categories in their neighbour order, small
     ones merged within their chain first (a ward with a ward of the same town), then across
     chains. Notes and warnings about each merge go on ``result``."""
-    title = DIMENSIONS[key]
+    title = _(DIMENSIONS[key])
     known = [name for chain in chains for name in chain]
     chains = [list(c) for c in chains] + [[name] for name in population if name not in known]
     total = sum(v for v in population.values() if v > 0) or 1.0
@@ -158,18 +155,27 @@ def groups_for(key: str, chains: list[list[str]], counts: Counter, population: d
         empty = [m for m in group.members if not counts.get(m)]
         if empty:
             share = 100.0 * sum(population[m] for m in empty) / total
-            result.warnings.append(
-                f"{title}: nobody answered from {_join(empty)} ({percent_text(share)} of the population), so {group.label} are weighted "
-                f"as one group and the people who answered from the rest of it stand in for them")
+            result.warnings.append(_(
+                "%(dimension)s: nobody answered from %(empty)s (%(share)s of the population), so %(group)s are weighted "
+                "as one group and the people who answered from the rest of it stand in for them",
+                dimension=title, empty=_join(empty), share=percent_text(share), group=group.label))
         else:
-            together.append(f"{group.label} ({group.respondents:,} answered in all)")
+            together.append(_("%(group)s (%(count)s answered in all)", group=group.label, count=f"{group.respondents:,}"))
     if together:
-        where = " from the same town first" if key == "ward" else ""
-        result.notes.append(f"{title}: groups with fewer than {min_group} people answering are weighted together with a "
-                            f"neighbour{where}: {'; '.join(together)}")
+        if key == "ward":
+            note = _("%(dimension)s: groups with fewer than %(min)s people answering are weighted together with a "
+                     "neighbour from the same town first: %(groups)s", dimension=title, min=min_group, groups="; ".join(together))
+        else:
+            note = _("%(dimension)s: groups with fewer than %(min)s people answering are weighted together with a "
+                     "neighbour: %(groups)s", dimension=title, min=min_group, groups="; ".join(together))
+        result.notes.append(note)
     if len(groups) == 1 and len(population) > 1:
-        result.warnings.append(f"{title}: too few people answered to weight by {title.lower()} at all, so the weighted "
-                               f"figures are not corrected for it")
+        result.warnings.append({
+            "ward": _("Ward: too few people answered to weight by ward at all, so the weighted figures are not corrected for it"),
+            "age": _("Age band: too few people answered to weight by age band at all, so the weighted figures are not corrected for it"),
+            "sex": _("Sex: too few people answered to weight by sex at all, so the weighted figures are not corrected for it"),
+        }.get(key) or _("%(dimension)s: too few people answered to weight by it at all, so the weighted figures are not corrected for it",
+                        dimension=title))
     return groups
 
 
@@ -192,8 +198,11 @@ def rake(people: list[tuple[int, str | None, str | None, str | None]], populatio
     inside = [p for p in given if all(populations.get(k, {}).get(p[i + 1], 0) > 0 for i, k in enumerate(keys))]
     result.outside = len(given) - len(inside)
     if len(inside) < max(min_group, 2):
-        result.problem = (f"Only {_people(len(inside))} gave a ward, age band and sex in the population weighted to: "
-                          f"at least {max(min_group, 2)} are needed to weight the results")
+        result.problem = ngettext("Only %(count)s person gave a ward, age band and sex in the population weighted to: "
+                                  "at least %(needed)s are needed to weight the results",
+                                  "Only %(count)s people gave a ward, age band and sex in the population weighted to: "
+                                  "at least %(needed)s are needed to weight the results",
+                                  len(inside), count=f"{len(inside):,}", needed=max(min_group, 2))
         return result
     n = len(inside)
     groups, index, shares = [], [], []
@@ -224,7 +233,7 @@ def rake(people: list[tuple[int, str | None, str | None, str | None]], populatio
         sums = np.bincount(dim, weights=weights, minlength=len(dim_groups))
         for group, total in zip(dim_groups, sums):
             group.weighted = 100.0 * float(total) / float(weights.sum())
-    result.margins = [Margin(k, DIMENSIONS[k], g) for k, g in zip(keys, groups)]
+    result.margins = [Margin(k, _(DIMENSIONS[k]), g) for k, g in zip(keys, groups)]
     result.weighted = n
     result.weights = {int(p[0]): float(w) for p, w in zip(inside, weights)}
     result.capped = int(np.sum((weights >= cap * (1 - 1e-9)) | (weights <= floor * (1 + 1e-9))))
@@ -234,9 +243,10 @@ def rake(people: list[tuple[int, str | None, str | None, str | None]], populatio
     if not result.met:
         result.problem = _reason(result)
     elif result.low_efficiency:
-        result.warnings.append(
-            f"The weighting efficiency is {percent_text(100 * result.efficiency)}: the weighted figures are only as precise as "
-            f"{result.effective_people:,} people chosen at random, not {n:,}. Treat small differences with care")
+        result.warnings.append(_(
+            "The weighting efficiency is %(efficiency)s: the weighted figures are only as precise as "
+            "%(effective)s people chosen at random, not %(weighted)s. Treat small differences with care",
+            efficiency=percent_text(100 * result.efficiency), effective=f"{result.effective_people:,}", weighted=f"{n:,}"))
     return result
 
 
@@ -246,7 +256,7 @@ def _trim(weights, floor: float, cap: float):
     import numpy as np
 
     n = len(weights)
-    for _ in range(1000):
+    for _round in range(1000):
         weights = np.clip(weights, floor, cap)
         weights = weights * (n / weights.sum())
         if weights.min() >= floor * (1 - 1e-12) and weights.max() <= cap * (1 + 1e-12):
@@ -262,18 +272,32 @@ def _reason(result: Weighting) -> str:
     # A group whose own average weight would have to pass the cap or floor explains it best.
     margin, group = max(((m, c) for m in result.margins for c in m.categories),
                         key=lambda mc: (not result.floor <= needs(mc[1]) <= result.cap, round(abs(mc[1].gap), 6)))
-    name = f"the age band {group.label}" if margin.key == "age" else group.label
-    start = (f"The weighted figures cannot match the population: {_people(group.respondents)} answered from {name}, "
-             f"{percent_text(group.unweighted, 1)} of the people weighted, but {name} is {percent_text(group.target, 1)} of the population")
+    facts = dict(group=group.label, count=f"{group.respondents:,}", share=percent_text(group.unweighted, 1),
+                 target=percent_text(group.target, 1), weighted=percent_text(group.weighted, 1),
+                 cap=f"{result.cap:g}", floor=f"{result.floor:g}")
+    if margin.key == "age":
+        start = ngettext("The weighted figures cannot match the population: %(count)s person answered from the age band %(group)s, "
+                         "%(share)s of the people weighted, but the age band %(group)s is %(target)s of the population.",
+                         "The weighted figures cannot match the population: %(count)s people answered from the age band %(group)s, "
+                         "%(share)s of the people weighted, but the age band %(group)s is %(target)s of the population.",
+                         group.respondents, **facts)
+    else:
+        start = ngettext("The weighted figures cannot match the population: %(count)s person answered from %(group)s, "
+                         "%(share)s of the people weighted, but %(group)s is %(target)s of the population.",
+                         "The weighted figures cannot match the population: %(count)s people answered from %(group)s, "
+                         "%(share)s of the people weighted, but %(group)s is %(target)s of the population.",
+                         group.respondents, **facts)
     needed = needs(group)
     if needed > result.cap:
-        return (f"{start}. Matching that would need each of them to count as about {int(round_half_up(needed)):,} people, more than the cap "
-                f"of {result.cap:g}. With the cap, {name} reaches {percent_text(group.weighted, 1)}")
-    if needed < result.floor:
-        return (f"{start}. Matching that would need each of them to count as less than the floor of {result.floor:g} of "
-                f"a person. With the floor, {name} is still {percent_text(group.weighted, 1)}")
-    return (f"{start}. The ward, age band and sex targets cannot all be met at once with weights between {result.floor:g} "
-            f"and {result.cap:g}: with them, {name} reaches {percent_text(group.weighted, 1)}")
+        end = _("Matching that would need each of them to count as about %(times)s people, more than the cap of %(cap)s. "
+                "With the cap, %(group)s reaches %(weighted)s", times=f"{int(round_half_up(needed)):,}", **facts)
+    elif needed < result.floor:
+        end = _("Matching that would need each of them to count as less than the floor of %(floor)s of a person. "
+                "With the floor, %(group)s is still %(weighted)s", **facts)
+    else:
+        end = _("The ward, age band and sex targets cannot all be met at once with weights between %(floor)s and %(cap)s: "
+                "with them, %(group)s reaches %(weighted)s", **facts)
+    return f"{start} {end}"
 
 
 def weighted_mean(values: list[float], weights: list[float]) -> float | None:

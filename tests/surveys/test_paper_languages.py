@@ -35,14 +35,15 @@ def test_the_paper_prints_in_welsh_with_welsh_questions_and_welsh_fixed_words(se
     assert "Arolwg strydoedd a pharciau glanach" in welsh.text      # the title
     assert "Ticiwch un blwch." in welsh.text and "Tick one box." not in welsh.text  # the paper's own words
     assert "Rhif y papur" in welsh.text and "Paper number" not in welsh.text
-    # What is not translatable yet (a rule's wording, a rating scale's end labels) is English,
-    # marked lang="en", and the paper says it is partly English; nothing else is.
+    # A rule's wording is a whole Welsh sentence ("Answer only if ..."); anything not translatable
+    # yet (a rating scale's end labels) would be English, and the paper would say it is partly English.
     survey_rules = {q.id for q in survey.questions if q.rule}
-    assert survey_rules and 'lang="en"><em>Answer only if' in welsh.text
+    assert survey_rules and "<em>Atebwch dim ond os " in welsh.text and "Answer only if" not in welsh.text
+    assert 'lang="en"><em>' not in welsh.text
     allowed = {q.settings.get(end) for q in survey.questions if q.qtype == "rating" for end in ("low_label", "high_label")}
     shown_in_english = g.get("engage_untranslated") or set()
-    assert shown_in_english and all(t.startswith("Shown only if") or t in allowed for t in shown_in_english), shown_in_english
-    assert "engage-untranslated" in welsh.text
+    assert all(t in allowed for t in shown_in_english), shown_in_english
+    assert ("engage-untranslated" in welsh.text) == bool(shown_in_english)
     assert "Argraffu yn English" in welsh.text                    # the way back to English
 
     # The reader's own choice of language is not changed by printing in another one.

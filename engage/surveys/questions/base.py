@@ -1,7 +1,7 @@
 """The one interface every question type has, and the pieces the types share."""
 from __future__ import annotations
 
-from ...core.i18n import gettext as _
+from ...core.i18n import N_, gettext as _, lazy_gettext as _l
 
 import re
 from dataclasses import dataclass, field
@@ -11,11 +11,11 @@ SHORT_LIMIT = 200
 OTHER_LIMIT = 200
 REMOVED = "[removed: personal]"
 NUMBER_LIMIT = 1e12
-OPS = {
-    "equals": "is",
-    "one_of": "is one of",
-    "contains": "includes",
-    "gt": "is greater than",
+OPS = {   # the choices on the condition page (translated where shown)
+    "equals": N_("is"),
+    "one_of": N_("is one of"),
+    "contains": N_("includes"),
+    "gt": N_("is greater than"),
 }
 
 
@@ -147,6 +147,6 @@ class QuestionType:
         return str(operand)
 
     def parse_operand(self, q, op: str, raw: list[str]):
-        raise Invalid("This kind of question cannot be used in a rule")
+        raise Invalid(_("This kind of question cannot be used in a rule"))
 
 

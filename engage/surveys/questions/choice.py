@@ -1,7 +1,7 @@
 """Choices: single, multiple (with "other, please say"), agreement scale, yes or no."""
 from __future__ import annotations
 
-from ...core.i18n import gettext as _
+from ...core.i18n import gettext as _, lazy_gettext as _l
 
 from ...core.sanitise import clean_text
 from ...core.content import text_for
@@ -10,15 +10,15 @@ from .base import OTHER_LIMIT, REMOVED, Invalid, Part, QuestionType, _ids
 
 class ChoiceType(QuestionType):
     key = "single"
-    label = "Single choice"
-    description = "People choose one answer from a list."
+    label = _l("Single choice")
+    description = _l("People choose one answer from a list.")
     template = "radios"
     has_options = True
     multiple = False
     # No answers filled in: a box that starts with words gets typed onto ("Empty homesFirst
     # answer"). What to type is shown as an example in the hint instead.
     default_options: list[str] = []
-    example_options = ["Every week", "Now and then", "Never"]
+    example_options = [_l("Every week"), _l("Now and then"), _l("Never")]
     ops = ("equals", "one_of")
 
     def _options(self, q):
@@ -77,11 +77,11 @@ class ChoiceType(QuestionType):
                 option = other
                 texts[str(other.id)] = piece[:OTHER_LIMIT]
             if option is None:
-                raise Invalid(f"‘{piece[:40]}’ is not one of the answers")
+                raise Invalid(_("‘%(text)s’ is not one of the answers", text=piece[:40]))
             if option.id not in ids:
                 ids.append(option.id)
         if not self.multiple and len(ids) > 1:
-            raise Invalid("Only one answer is allowed")
+            raise Invalid(_("Only one answer is allowed"))
         return {"o": ids, "t": texts}
 
     def empty(self, value):
@@ -143,26 +143,26 @@ class ChoiceType(QuestionType):
     def operand_label(self, q, op, operand):
         options = self._options(q)
         ids = operand if isinstance(operand, list) else [operand]
-        return " or ".join(f"‘{options[int(i)].label}’" for i in ids if int(i) in options)
+        return _(" or ").join(f"‘{options[int(i)].label}’" for i in ids if int(i) in options)
 
     def parse_operand(self, q, op, raw):
         if op not in self.ops:
-            raise Invalid("Choose a condition this question can meet")
+            raise Invalid(_("Choose a condition this question can meet"))
         ids = _ids([r for r in raw if r])
         options = self._options(q)
         if not ids:
-            raise Invalid("Choose the answer the condition looks for")
+            raise Invalid(_("Choose the answer the condition looks for"))
         if any(i not in options for i in ids):
-            raise Invalid("Choose answers of that question")
+            raise Invalid(_("Choose answers of that question"))
         if op == "equals" and len(ids) != 1 and not self.multiple:
-            raise Invalid("Choose one answer for ‘is’, or use ‘is one of’")
+            raise Invalid(_("Choose one answer for ‘is’, or use ‘is one of’"))
         return ids if (op in ("one_of", "contains") or self.multiple) else ids[0]
 
 
 class MultipleType(ChoiceType):
     key = "multiple"
-    label = "Multiple choice"
-    description = "People tick any answers that apply; you can add “Other, please say”."
+    label = _l("Multiple choice")
+    description = _l("People tick any answers that apply; you can add “Other, please say”.")
     template = "checkboxes"
     multiple = True
     ops = ("contains", "one_of")
@@ -181,8 +181,8 @@ class MultipleType(ChoiceType):
 
 class AgreementType(ChoiceType):
     key = "agreement"
-    label = "Agreement scale"
-    description = "From strongly agree to strongly disagree."
+    label = _l("Agreement scale")
+    description = _l("From strongly agree to strongly disagree.")
     template = "radios"
     default_options = ["Strongly agree", "Tend to agree", "Neither agree nor disagree", "Tend to disagree",
                        "Strongly disagree"]
@@ -190,8 +190,8 @@ class AgreementType(ChoiceType):
 
 class YesNoType(ChoiceType):
     key = "yesno"
-    label = "Yes or no"
-    description = "A simple yes or no."
+    label = _l("Yes or no")
+    description = _l("A simple yes or no.")
     template = "radios-inline"
     default_options = ["Yes", "No"]
 

@@ -1,7 +1,7 @@
 """A grid of statements, each answered on the same scale."""
 from __future__ import annotations
 
-from ...core.i18n import gettext as _
+from ...core.i18n import gettext as _, lazy_gettext as _l
 
 from ...core.sanitise import clean_text
 from ...core.content import text_for
@@ -11,14 +11,14 @@ from .choice import AgreementType
 
 class GridType(QuestionType):
     key = "grid"
-    label = "Grid of statements"
-    description = "Several statements, each answered on the same scale."
+    label = _l("Grid of statements")
+    description = _l("Several statements, each answered on the same scale.")
     template = "grid"
     has_options = True
     has_rows = True
     default_options = AgreementType.default_options
     default_rows: list[str] = []
-    example_rows = ["The park is clean", "The park feels safe"]
+    example_rows = [_l("The park is clean"), _l("The park feels safe")]
 
     def parse(self, q, form):
         cols = {o.id for o in q.choices()}
@@ -54,7 +54,7 @@ class GridType(QuestionType):
             if not text:
                 continue
             if text.casefold() not in by_label:
-                raise Invalid(f"‘{text[:40]}’ is not on the scale of statement {i}")
+                raise Invalid(_("‘%(text)s’ is not on the scale of statement %(number)s", text=text[:40], number=i))
             out[str(statement.id)] = by_label[text.casefold()]
         return {"g": out} if out else None
 

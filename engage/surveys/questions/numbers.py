@@ -1,7 +1,7 @@
 """Numbers: a rating from 0 to 10, and a number with a range."""
 from __future__ import annotations
 
-from ...core.i18n import gettext as _
+from ...core.i18n import gettext as _, lazy_gettext as _l
 
 import re
 
@@ -9,8 +9,8 @@ from .base import Invalid, Part, QuestionType, _number
 
 class RatingType(QuestionType):
     key = "rating"
-    label = "Rating 0 to 10"
-    description = "People choose a number from 0 to 10."
+    label = _l("Rating 0 to 10")
+    description = _l("People choose a number from 0 to 10.")
     template = "rating"
     ops = ("equals", "gt")
 
@@ -58,17 +58,17 @@ class RatingType(QuestionType):
 
     def parse_operand(self, q, op, raw):
         if op not in self.ops:
-            raise Invalid("Choose a condition this question can meet")
+            raise Invalid(_("Choose a condition this question can meet"))
         value = _number(raw[0] if raw else "")
         if value is None:
-            raise Invalid("Enter the number the condition looks for")
+            raise Invalid(_("Enter the number the condition looks for"))
         return value
 
 
 class NumberType(RatingType):
     key = "number"
-    label = "Number"
-    description = "A number, with the smallest and largest allowed."
+    label = _l("Number")
+    description = _l("A number, with the smallest and largest allowed.")
     template = "number"
 
     def _range(self, q):

@@ -1,7 +1,7 @@
 """Which ward people live in: from the area tree, or found from a postcode."""
 from __future__ import annotations
 
-from ...core.i18n import gettext as _
+from ...core.i18n import gettext as _, lazy_gettext as _l
 
 from ...core.sanitise import clean_text
 from .base import Invalid, Part, QuestionType, _ids
@@ -11,8 +11,8 @@ class AreaType(QuestionType):
     """Which ward people live in: chosen from the area tree, or found from a postcode."""
 
     key = "area"
-    label = "Area (ward)"
-    description = "People choose their ward, or type a postcode to find it."
+    label = _l("Area (ward)")
+    description = _l("People choose their ward, or type a postcode to find it.")
     template = "area"
     ops = ("equals", "one_of")
 
@@ -57,7 +57,7 @@ class AreaType(QuestionType):
         for area_id, name in self.wards(q).items():
             if name.casefold() == text.casefold():
                 return area_id
-        raise Invalid(f"‘{text[:40]}’ is not a ward of this survey's area")
+        raise Invalid(_("‘%(text)s’ is not a ward of this survey's area", text=text[:40]))
 
     def display(self, q, value):
         return self.wards(q).get(value, "") if value else ""
@@ -83,12 +83,12 @@ class AreaType(QuestionType):
     def operand_label(self, q, op, operand):
         wards = self.wards(q)
         ids = operand if isinstance(operand, list) else [operand]
-        return " or ".join(wards.get(int(i), "?") for i in ids)
+        return _(" or ").join(wards.get(int(i), "?") for i in ids)
 
     def parse_operand(self, q, op, raw):
         if op not in self.ops:
-            raise Invalid("Choose a condition this question can meet")
+            raise Invalid(_("Choose a condition this question can meet"))
         ids = _ids([r for r in raw if r])
         if not ids or any(i not in self.wards(q) for i in ids):
-            raise Invalid("Choose wards of this survey's area")
+            raise Invalid(_("Choose wards of this survey's area"))
         return ids if op == "one_of" else ids[0]

@@ -1,7 +1,7 @@
 """Putting options in order of importance."""
 from __future__ import annotations
 
-from ...core.i18n import gettext as _
+from ...core.i18n import gettext as _, lazy_gettext as _l
 
 import re
 
@@ -11,12 +11,12 @@ from .base import Invalid, Part, QuestionType
 
 class RankingType(QuestionType):
     key = "ranking"
-    label = "Ranking"
-    description = "People put the options in order: 1 for the most important."
+    label = _l("Ranking")
+    description = _l("People put the options in order: 1 for the most important.")
     template = "ranking"
     has_options = True
     default_options: list[str] = []
-    example_options = ["Cleaner streets", "Safer parks", "More bins"]
+    example_options = [_l("Cleaner streets"), _l("Safer parks"), _l("More bins")]
 
     def parse(self, q, form):
         choices = q.choices()
@@ -51,9 +51,9 @@ class RankingType(QuestionType):
         out = []
         for piece in [p.strip() for p in text.split(";") if p.strip()]:
             if piece.casefold() not in by_label:
-                raise Invalid(f"‘{piece[:40]}’ is not one of the options")
+                raise Invalid(_("‘%(text)s’ is not one of the options", text=piece[:40]))
             if by_label[piece.casefold()] in out:
-                raise Invalid(f"‘{piece[:40]}’ is ranked twice")
+                raise Invalid(_("‘%(text)s’ is ranked twice", text=piece[:40]))
             out.append(by_label[piece.casefold()])
         return out or None
 

@@ -1,7 +1,7 @@
 """Short and long text, and dates (day, month and year boxes)."""
 from __future__ import annotations
 
-from ...core.i18n import gettext as _
+from ...core.i18n import gettext as _, lazy_gettext as _l
 
 import re
 from datetime import date
@@ -12,8 +12,8 @@ from .base import REMOVED, SHORT_LIMIT, TEXT_LIMIT, Invalid, Part, QuestionType
 
 class ShortTextType(QuestionType):
     key = "short_text"
-    label = "Short text"
-    description = "A few words, up to 200 characters."
+    label = _l("Short text")
+    description = _l("A few words, up to 200 characters.")
     template = "text"
     limit = SHORT_LIMIT
     ops = ("contains",)
@@ -32,7 +32,7 @@ class ShortTextType(QuestionType):
     def from_text(self, q, text):
         text = clean_text(text)
         if len(text) > self.limit:
-            raise Invalid(f"The answer must be {self.limit:,} characters or fewer")
+            raise Invalid(_("The answer must be %(limit)s characters or fewer", limit=f"{self.limit:,}"))
         return text or None
 
     def rows(self, q, value):
@@ -50,14 +50,14 @@ class ShortTextType(QuestionType):
     def parse_operand(self, q, op, raw):
         text = clean_text(raw[0] if raw else "")[:100]
         if op != "contains" or not text:
-            raise Invalid("Enter the words the answer should include")
+            raise Invalid(_("Enter the words the answer should include"))
         return text
 
 
 class LongTextType(ShortTextType):
     key = "long_text"
-    label = "Long text"
-    description = "A comment of up to 5,000 characters. Comments can be coded with themes."
+    label = _l("Long text")
+    description = _l("A comment of up to 5,000 characters. Comments can be coded with themes.")
     template = "textarea"
     limit = TEXT_LIMIT
 
@@ -65,8 +65,8 @@ class LongTextType(ShortTextType):
 
 class DateType(QuestionType):
     key = "date"
-    label = "Date"
-    description = "Day, month and year boxes."
+    label = _l("Date")
+    description = _l("Day, month and year boxes.")
     template = "date"
     anchor_suffix = "-day"  # the first box: the box around the three cannot take focus
 
@@ -100,7 +100,7 @@ class DateType(QuestionType):
                 return date(int(match.group(3)), int(match.group(2)), int(match.group(1))).isoformat()
         except ValueError:
             pass
-        raise Invalid("Give the date as 2007-03-27 or 27/03/2007")
+        raise Invalid(_("Give the date as 2007-03-27 or 27/03/2007"))
 
     def display(self, q, value):
         if not value:
