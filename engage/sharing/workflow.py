@@ -27,8 +27,8 @@ from ..core.i18n import N_
 
 AUTHOR, REVIEWER, APPROVER, OFFICER_ROLE = "author", "reviewer", "approver", "officer"
 WRITER_ROLES = (PRACTITIONER, COORDINATOR, OFFICER)
-ROLE_WORDS = {AUTHOR: "its authors", REVIEWER: "its reviewers", APPROVER: "a partnership officer other than the author",
-              OFFICER_ROLE: "a partnership officer"}
+ROLE_WORDS = {AUTHOR: N_("its authors"), REVIEWER: N_("its reviewers"), APPROVER: N_("a partnership officer other than the author"),
+              OFFICER_ROLE: N_("a partnership officer")}
 
 
 @dataclass(frozen=True)
@@ -49,29 +49,31 @@ def _move(action, label, source, target, roles, **kw) -> Move:
 
 
 _WITHDRAW = dict(needs_comment=True, comment_label="Why it is withdrawn",
-                 does="Stops the report for good. The reason is kept with it.")
+                 does=N_("Stops the report for good. The reason is kept with it."))
 _ASK = dict(needs_comment=True, comment_label="What needs to change",
-            does="Sends it back to its authors with what needs to change. The author is emailed.")
+            does=N_("Sends it back to its authors with what needs to change. The author is emailed."))
 TABLE: list[Move] = [
-    _move("submit", "Send for review", "draft", "in-review", {AUTHOR},
-          does="Locks the report and emails the people who can approve it or ask for changes."),
-    _move("request-changes", "Ask for changes", "in-review", "changes-requested", {REVIEWER}, **_ASK),
-    _move("approve", "Approve", "in-review", "approved", {APPROVER}, not_own=True,
-          does="Marks it ready to publish. The author is emailed; a partnership officer can then publish it."),
-    _move("withdraw", "Withdraw", "in-review", "withdrawn", {AUTHOR, OFFICER_ROLE}, **_WITHDRAW),
-    _move("revise", "Make the changes", "changes-requested", "draft", {AUTHOR},
-          does="Unlocks the report so its authors can change it, then send it for review again."),
-    _move("withdraw", "Withdraw", "changes-requested", "withdrawn", {AUTHOR, OFFICER_ROLE}, **_WITHDRAW),
-    _move("publish", "Publish", "approved", "published", {OFFICER_ROLE},
-          does="Makes it public now or at a set time. The partnerships named on it are asked to respond, "
-               "and residents who asked to hear back are told."),
-    _move("request-changes", "Ask for changes", "approved", "changes-requested", {OFFICER_ROLE}, **_ASK),
-    _move("withdraw", "Withdraw", "approved", "withdrawn", {AUTHOR, OFFICER_ROLE}, **_WITHDRAW),
-    _move("withdraw", "Withdraw", "published", "withdrawn", {OFFICER_ROLE}, needs_comment=True,
+    _move("submit", N_("Send for review"), "draft", "in-review", {AUTHOR},
+          does=N_("Locks the report and emails the people who can approve it or ask for changes.")),
+    _move("request-changes", N_("Ask for changes"), "in-review", "changes-requested", {REVIEWER}, **_ASK),
+    _move("approve", N_("Approve"), "in-review", "approved", {APPROVER}, not_own=True,
+          does=N_("Marks it ready to publish. The author is emailed; a partnership officer can then publish it.")),
+    _move("withdraw", N_("Withdraw"), "in-review", "withdrawn", {AUTHOR, OFFICER_ROLE}, **_WITHDRAW),
+    _move("revise", N_("Make the changes"), "changes-requested", "draft", {AUTHOR},
+          does=N_("Unlocks the report so its authors can change it, then send it for review again.")),
+    _move("withdraw", N_("Withdraw"), "changes-requested", "withdrawn", {AUTHOR, OFFICER_ROLE}, **_WITHDRAW),
+    _move("publish", N_("Publish"), "approved", "published", {OFFICER_ROLE},
+          does=N_("Makes it public now or at a set time. The partnerships named on it are asked to respond, "
+               "and residents who asked to hear back are told.")),
+    _move("request-changes", N_("Ask for changes"), "approved", "changes-requested", {OFFICER_ROLE}, **_ASK),
+    _move("withdraw", N_("Withdraw"), "approved", "withdrawn", {AUTHOR, OFFICER_ROLE}, **_WITHDRAW),
+    _move("withdraw", N_("Withdraw"), "published", "withdrawn", {OFFICER_ROLE}, needs_comment=True,
           comment_label="Why it is withdrawn",
-          does="Takes it off the public pages. People who open its link see that it was withdrawn, and why."),
+          does=N_("Takes it off the public pages. People who open its link see that it was withdrawn, and why.")),
 ]
 STATES = ["draft", "in-review", "changes-requested", "approved", "published", "withdrawn"]
+STATE_WORDS = {"draft": N_("Draft"), "in-review": N_("In review"), "changes-requested": N_("Changes requested"),
+               "approved": N_("Approved"), "published": N_("Published"), "withdrawn": N_("Withdrawn")}
 ACTIONS = sorted({m.action for m in TABLE})
 ACTION_LABELS = {m.action: m.label for m in TABLE}
 PAST = {"submit": N_("sent for review"), "request-changes": N_("changes asked for"), "approve": N_("approved"),
@@ -254,7 +256,7 @@ def _href(step, report):
 
 
 WORKFLOW = workflows.register(workflows.Workflow(
-    name="sharing.report", title="Findings report", states={s: s.replace("-", " ").capitalize() for s in STATES},
+    name="sharing.report", title=N_("Findings report"), states=STATE_WORDS,
     start="draft", final={"withdrawn"}, roles=ROLE_WORDS, steps=lambda: [_step(m) for m in TABLE],
     who_now=lambda step, report: _who_now(_BY_KEY[(step.source, step.action)], report),
     may=_may, href=_href, stuck=stuck,

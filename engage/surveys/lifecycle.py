@@ -18,6 +18,7 @@ from sqlalchemy import delete, select, update
 
 from ..core import audit, transitions, workflows
 from ..core.mail import external_url
+from ..core.i18n import N_
 from ..core.models import utcnow
 from ..extensions import db
 from .models import Survey, SurveyAnswer, SurveyContact, SurveyLifecycleMove, SurveyQuestion, SurveyResponse, comment_code
@@ -25,31 +26,31 @@ from ..core import clock
 
 
 MANAGER = "manager"
-ROLES = {MANAGER: "someone who can change the consultation (its practitioners and partnership officers)"}
-STATE_WORDS = {"draft": "Draft", "scheduled": "Scheduled", "open": "Open", "closed": "Closed"}
+ROLES = {MANAGER: N_("someone who can change the consultation (its practitioners and partnership officers)")}
+STATE_WORDS = {"draft": N_("Draft"), "scheduled": N_("Scheduled"), "open": N_("Open"), "closed": N_("Closed")}
 # Nothing is final: a closed survey can be reopened (``reopen``).
 FINAL: set = set()
 MOVES = {"close-now": "Closed now", "extend": "Extended", "reopen": "Reopened"}
 
 TABLE: list[workflows.Step] = [
-    workflows.step("set-dates", "Set the dates", "draft", "scheduled", {MANAGER},
-                   does="Sets when the survey opens and closes, in its settings. It opens by itself on the opening date."),
-    workflows.step("clear-dates", "Take the dates away", "scheduled", "draft", {MANAGER},
-                   does="Clearing the opening date in the settings keeps the survey as a draft."),
-    workflows.step("opens", "Opens", "scheduled", "open", automatic=True,
-                   does="On the opening date the survey opens and the consultation's “Take part” link goes to it."),
-    workflows.step("closes", "Closes", "open", "closed", automatic=True,
-                   does="On the closing date the survey stops taking answers. Personal data is deleted when "
-                        "the time it is kept for has passed."),
-    workflows.step("close-now", "Close now", "open", "closed", {MANAGER},
-                   does="Stops the survey taking answers at once. Your reason is kept and shown, and the consultation's "
-                        "closing date becomes today."),
-    workflows.step("extend", "Extend", "open", "open", {MANAGER},
-                   does="Moves the closing date later. Your reason is kept and shown, and the consultation's closing "
-                        "date follows."),
-    workflows.step("reopen", "Reopen", "closed", "open", {MANAGER},
-                   does="Opens the survey again until a new closing date. Your reason is kept and shown, and the "
-                        "consultation is open again until that date."),
+    workflows.step("set-dates", N_("Set the dates"), "draft", "scheduled", {MANAGER},
+                   does=N_("Sets when the survey opens and closes, in its settings. It opens by itself on the opening date.")),
+    workflows.step("clear-dates", N_("Take the dates away"), "scheduled", "draft", {MANAGER},
+                   does=N_("Clearing the opening date in the settings keeps the survey as a draft.")),
+    workflows.step("opens", N_("Opens"), "scheduled", "open", automatic=True,
+                   does=N_("On the opening date the survey opens and the consultation's “Take part” link goes to it.")),
+    workflows.step("closes", N_("Closes"), "open", "closed", automatic=True,
+                   does=N_("On the closing date the survey stops taking answers. Personal data is deleted when "
+                        "the time it is kept for has passed.")),
+    workflows.step("close-now", N_("Close now"), "open", "closed", {MANAGER},
+                   does=N_("Stops the survey taking answers at once. Your reason is kept and shown, and the consultation's "
+                        "closing date becomes today.")),
+    workflows.step("extend", N_("Extend"), "open", "open", {MANAGER},
+                   does=N_("Moves the closing date later. Your reason is kept and shown, and the consultation's closing "
+                        "date follows.")),
+    workflows.step("reopen", N_("Reopen"), "closed", "open", {MANAGER},
+                   does=N_("Opens the survey again until a new closing date. Your reason is kept and shown, and the "
+                        "consultation is open again until that date.")),
 ]
 
 
@@ -70,7 +71,7 @@ def _href(step, survey):
 
 
 WORKFLOW = workflows.register(workflows.Workflow(
-    name="surveys.survey", title="Survey", states=STATE_WORDS, start="draft", final=FINAL, roles=ROLES,
+    name="surveys.survey", title=N_("Survey"), states=STATE_WORDS, start="draft", final=FINAL, roles=ROLES,
     steps=lambda: TABLE, state_of=lambda survey: survey.state, may=_may, href=_href))
 
 
