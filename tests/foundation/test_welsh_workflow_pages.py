@@ -40,3 +40,25 @@ def test_the_workflow_and_history_macros_are_in_welsh(seeded, client, login):
             "Saves the plan to tackle the shortfall", "Ends this stage without waiting for the figures",
             "Happens by itself.", "Happens when a six-monthly review finds the target back"]),
     }, all_found=True)
+
+
+def test_review_as_a_noun_and_going_back_have_their_own_welsh(seeded, client, login):
+    """"Review" is a verb on a button (Adolygu) and a noun over the six-monthly figures
+    (``pgettext("noun", "Review")``: Adolygiad); "No, go back" is the button's wording (Na, ewch yn ôl)."""
+    from engage.partnership.models import Indicator
+    from engage.strategy.models import PlanAction
+
+    indicator = db.session.scalar(select(Indicator.id).where(Indicator.monitoring_level.is_not(None)).order_by(Indicator.id))
+    action = db.session.scalar(select(PlanAction.id).order_by(PlanAction.id))
+    login("officer")
+    assert '<th scope="col" class="govuk-table__header">Review</th>' in client.get(f"/performance/targets/{indicator}").text
+    client.get("/language/cy")
+    target = client.get(f"/performance/targets/{indicator}").text
+    assert '<th scope="col" class="govuk-table__header">Adolygiad</th>' in target
+    assert ">Adolygu<" not in target and ">Review<" not in target
+    delete = client.get(f"/admin/plan/actions/{action}/delete").text
+    assert ">Na, ewch yn ôl<" in delete and "Na, mynd yn ôl" not in delete
+    from engage.core.i18n import gettext, pgettext, writing_in
+
+    with writing_in("cy"):  # the verb keeps its own Welsh (the suggestions list's "Review" link)
+        assert gettext("Review") == "Adolygu" and pgettext("noun", "Review") == "Adolygiad"
