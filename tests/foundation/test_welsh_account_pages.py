@@ -53,7 +53,12 @@ def test_your_account_and_the_officers_account_pages_are_in_welsh(client, login,
             "<title>Your account", "Hello, Test Officer", "You are signed in as a", "Partnership officer", "What you can do",
             "Find a method in the toolkit", "Manage accounts",
             "Manage the partnership's reference data", "Check and rebuild the search index", "Keep your account safe",
-            "Change your password", "sign out everywhere", "Sign out everywhere"]),
+            "Change your password", "sign out everywhere", "Sign out everywhere",
+            # the other capabilities' links in "What you can do"
+            "See funding programmes, their bid rounds", "See targets, the ladder of intervention",
+            "Manage monitoring periods and the PSG", "Write, review and respond to findings reports",
+            "See the board dashboard: reports", "Strategic risk register", "Keep the accessibility statement up to date",
+            "Background work", "failed for good"]),
         "/account/password": ("Newid eich cyfrinair", [
             "Change your password", "Back to your account", "you are signed out on every other computer",
             "Current password", "New password", "Confirm new password", "Change password"]),
