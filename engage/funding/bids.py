@@ -254,7 +254,8 @@ def evidence_choices(user) -> list[tuple[str, str]]:
     for kind in EVIDENCE_KINDS:
         found = links.get(kind)
         if found is not None:
-            out.extend((f"{kind}:{target}", f"{found.label}: {title}") for target, title in found.choices(user))
+            out.extend((f"{kind}:{target}", gettext("%(kind)s: %(title)s", kind=gettext(found.label), title=title))
+                       for target, title in found.choices(user))
     return out
 
 

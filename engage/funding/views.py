@@ -286,7 +286,7 @@ def bid_new(round_id):
 
 def _evidence_form(formdata=True):
     form = EvidenceForm() if formdata else EvidenceForm(formdata=None)
-    form.target.choices = [("", "Choose")] + bids.evidence_choices(current_user)
+    form.target.choices = [("", gettext("Choose"))] + bids.evidence_choices(current_user)
     return form
 
 

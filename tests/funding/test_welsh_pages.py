@@ -68,7 +68,7 @@ def test_a_bid_round_its_workflow_and_the_partners_funding_pages_are_in_welsh(fu
         f"/funding/bids/{bid.id}": ("Sgoriau a rhesymau", [
             "Back to the round", "partners only", ">Organisation<", ">Asked for<", ">Score<",
             "Not scored", ">Evidence<", "None cited.", "Scores and reasons", "No assessor has scored every criterion yet.",
-            "Add evidence"]),
+            ">Choose<", "Add evidence"]),
         f"/funding/rounds/{rnd.id}/bids/new": ("Cyflwyno cais", [
             "Enter a bid", "Back to the round", "Thematic partnership", "Organisation that would run it",
             "What the money would do", "Amount asked for in pounds", "Enter the bid"]),
