@@ -26,10 +26,14 @@ def test_signing_in_and_resetting_a_password_are_in_welsh(client, users):
             "Change password"]),
         f"/set-up-account/{invite}": ("Dewiswch gyfrinair i orffen ei sefydlu", [
             "Set up your account", "Your account is for", "Choose a password to finish setting it up", "New password",
-            "Set up my account"]),
+            "Set up my account", 'aria-label="Show password"']),
         "/reset-password/not-a-real-token": ("Nid yw’r ddolen hon yn gweithio", [   # a 400, in words
             "This link does not work", "The link has expired or has already been used", "Ask for a new link"]),
     })
+    # The password box's button says "Show" in Welsh, and what it tells a screen reader too.
+    set_up = client.get(f"/set-up-account/{invite}").text
+    assert 'data-i18n.show-password-aria-label="Dangos y cyfrinair"' in set_up
+    assert 'data-i18n.hide-password="Cuddio"' in set_up
     sent = client.post("/forgot-password", data={"email": "someone@test.example"})
     assert '<html lang="cy"' in sent.text and "Gwiriwch eich e-bost" in sent.text
     assert "belongs to an account, we have sent it a link" not in sent.text and "No email after 10 minutes" not in sent.text
