@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovPasswordInput, GovSelect, GovTextInput
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import TextArea
@@ -25,12 +26,15 @@ def one_line(value):
     return _CONTROL.sub("", _LINE_BREAKS.sub(" ", value))
 
 
+_HIDDEN_ERROR = '<span class="govuk-visually-hidden">Error:</span>'
+
+
 class EngageForm(FlaskForm):
     """Base form: strips surrounding whitespace from every text field, makes every one-line
     box (a ``StringField`` not shown as a text area: titles, names) one line (``one_line``),
     gives every email field an email box (the right keyboard on a phone, autocomplete), puts a
-    single checkbox's hint under its label and gives every password box a "Show" button in the
-    reader's language."""
+    single checkbox's hint under its label, and gives every password box a "Show" button and
+    every field's error message its hidden "Error:" in the reader's language."""
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
@@ -50,6 +54,18 @@ class EngageForm(FlaskForm):
             elif type(widget) is GovPasswordInput:
                 unbound_field.kwargs["widget"] = EngagePasswordInput()
             return unbound_field.bind(form=form, filters=filters, **options)
+
+        def render_field(self, field, render_kw):
+            # GOV.UK's error message starts with a hidden "Error:" for screen readers, in English
+            # whatever the page's language (the widgets give the component no other words for it).
+            html = super().render_field(field, render_kw)
+            if field.errors and _HIDDEN_ERROR in str(html):
+                from .i18n import current_language, default_language, gettext
+
+                if current_language() != default_language():
+                    words = Markup('<span class="govuk-visually-hidden">%s:</span>') % gettext("Error")
+                    html = Markup(str(html).replace(_HIDDEN_ERROR, words))
+            return html
 
 
 class GovEmailInput(GovTextInput):

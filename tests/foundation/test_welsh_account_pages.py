@@ -41,6 +41,8 @@ def test_signing_in_and_resetting_a_password_are_in_welsh(client, users):
     empty = client.post("/sign-in", data={})
     assert empty.status_code == 400 and "Rhowch eich cyfeiriad e-bost" in empty.text and "Rhowch eich cyfrinair" in empty.text
     assert "Enter your email address" not in empty.text and "Enter your password" not in empty.text
+    assert '<span class="govuk-visually-hidden">Gwall:</span> Rhowch eich cyfrinair' in empty.text  # read out before the message
+    assert '<span class="govuk-visually-hidden">Error:</span>' not in empty.text
     wrong = client.post("/sign-in", data={"email": "officer@test.example", "password": "not the password"})
     assert "Rhowch gyfeiriad e-bost a chyfrinair cywir" in wrong.text and "Both are case-sensitive" not in wrong.text
     short = client.post(f"/set-up-account/{invite}", data={"password": "short", "confirm": "other"})
