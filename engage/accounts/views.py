@@ -101,13 +101,14 @@ def forgot_password():
         if token:
             # Stored with the token in one transaction; sent by background work, not here.
             link = url_for("accounts.reset_password", token=token, _external=True)
+            # In the language of the person who asked (the page they asked from).
             queue_mail(
                 services.normalise_email(form.email.data),
-                f"Reset your {current_app.config['ENGAGE_SITE_NAME']} password",
-                f"Someone asked to reset the password for this email address.\n\n"
-                f"To choose a new password, open this link within "
-                f"{current_app.config['ENGAGE_RESET_TOKEN_HOURS']} hours:\n{link}\n\n"
-                "The link works once. If you did not ask for this, you can ignore this email.",
+                gettext("Reset your %(site)s password", site=current_app.config["ENGAGE_SITE_NAME"]),
+                gettext("Someone asked to reset the password for this email address.\n\n"
+                        "To choose a new password, open this link within %(hours)s hours:\n%(link)s\n\n"
+                        "The link works once. If you did not ask for this, you can ignore this email.",
+                        hours=current_app.config["ENGAGE_RESET_TOKEN_HOURS"], link=link),
             )
         db.session.commit()
         return render_template("accounts/forgot_sent.html", email=form.email.data)

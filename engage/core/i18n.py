@@ -3,7 +3,9 @@
 Every text a person reads is written in the site's own language (English) inside a
 translation call: ``{{ _("Sign in") }}`` or ``{% trans %}...{% endtrans %}`` in templates,
 ``_("...")`` / ``lazy_gettext("...")`` (form labels, module-level texts) in Python, with
-``ngettext`` for plurals. Flask-Babel looks the text up in the catalogue of the reader's
+``ngettext`` for plurals, and ``pgettext("noun", "Review")`` where the same English means two
+things (a verb on a button, a noun in a heading: ``make translations`` extracts it with its
+context, so each gets its own Welsh). Flask-Babel looks the text up in the catalogue of the reader's
 language (``translations/<code>/LC_MESSAGES/messages.po``, compiled to ``.mo`` by
 ``make translations``); a text the catalogue lacks is shown in English and noted, so the
 page can say that parts of it are not yet translated instead of mixing languages silently.

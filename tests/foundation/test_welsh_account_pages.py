@@ -37,6 +37,12 @@ def test_signing_in_and_resetting_a_password_are_in_welsh(client, users):
     sent = client.post("/forgot-password", data={"email": "someone@test.example"})
     assert '<html lang="cy"' in sent.text and "Gwiriwch eich e-bost" in sent.text
     assert "belongs to an account, we have sent it a link" not in sent.text and "No email after 10 minutes" not in sent.text
+    # The reset email goes in the language of the page it was asked from.
+    from engage.core.models import OutboxMessage
+
+    client.post("/forgot-password", data={"email": "practitioner@test.example"})
+    subjects = db.session.scalars(db.select(OutboxMessage.subject).order_by(OutboxMessage.id)).all()
+    assert subjects[-1] == "Ailosod eich cyfrinair Engage" and not any(s.startswith("Reset your") for s in subjects)
     # A refused sign-in: the form's own messages and the one about both boxes, in Welsh.
     empty = client.post("/sign-in", data={})
     assert empty.status_code == 400 and "Rhowch eich cyfeiriad e-bost" in empty.text and "Rhowch eich cyfrinair" in empty.text
