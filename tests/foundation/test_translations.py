@@ -144,12 +144,19 @@ def test_a_chosen_language_is_kept_and_followed(client):
     assert '<html lang="en"' in client.get("/").text
 
 
+# Officers' pages drawn from templates still on the not-yet list (the first still listed is read).
+NOT_YET_PAGES = {"background/admin.html": "/admin/background-work", "partnership/admin_index.html": "/admin/reference",
+                 "main/accessibility_edit.html": "/admin/accessibility-statement"}
+
+
 def test_a_page_with_texts_not_yet_translated_says_so(client, login):
+    listed = [(name, path) for name, path in NOT_YET_PAGES.items() if name in i18n.not_yet_translated()]
+    if not listed:
+        pytest.skip("every template of these pages is translated now")
     login("officer")
     client.get("/language/cy")
-    page = client.get("/admin/background-work")  # not yet moved onto translation calls: its texts are English
+    page = client.get(listed[0][1])  # not yet moved onto translation calls: its texts are English
     assert '<html lang="cy"' in page.text
-    assert "background/admin.html" in i18n.not_yet_translated()
     assert "Nid yw rhannau o’r dudalen hon wedi’u cyfieithu i’r Gymraeg eto" in page.text  # "Parts of this page are not yet translated"
     assert "engage-untranslated" not in client.get("/").text
     # Urdu's catalogue lacks most texts: each one missing from the page is counted.
