@@ -80,14 +80,19 @@ class Workflow:
             return gettext(step.who)
         if step.automatic:
             return gettext("nobody: it happens by itself")
-        words = [gettext(self.roles.get(r, r)) for r in sorted(step.roles)]
-        text = words[0] if words else ""
-        for more in words[1:]:
-            text = gettext("%(one)s or %(other)s", one=text, other=more)
-        return text
+        return either(gettext(self.roles.get(r, r)) for r in sorted(step.roles))
 
     def from_state(self, state: str) -> list[Step]:
         return [s for s in self.table() if s.source == state]
+
+
+def either(words: Iterable[str]) -> str:
+    """"a, b or c" in the reader's language: words already in it, joined by a translated "or"."""
+    words = list(words)
+    text = words[0] if words else ""
+    for more in words[1:]:
+        text = gettext("%(one)s or %(other)s", one=text, other=more)
+    return text
 
 
 _REGISTRY: dict[str, Workflow] = {}
