@@ -56,7 +56,7 @@ test: install assets catalogues
 # each language's messages.po up to date with it (new texts empty, changed ones marked), and
 # compile. Run after changing texts, then translate what `pybabel` reports as untranslated.
 translations: install
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --omit-header -o translations/messages.pot .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k pgettext:1c,2 --no-location --sort-output --omit-header -o translations/messages.pot .
 	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 	$(MAKE) catalogues
 

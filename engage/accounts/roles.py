@@ -1,18 +1,21 @@
-"""The roles people hold. Residents need no account, so they have no role here."""
+"""The roles people hold. Residents need no account, so they have no role here. The words are
+marked for the catalogue and translated where they are shown."""
+from ..core.i18n import N_
+
 VCS = "vcs"
 PRACTITIONER = "practitioner"
 COORDINATOR = "coordinator"
 OFFICER = "officer"
 
 ROLES = {
-    VCS: "VCS group member",
-    PRACTITIONER: "Practitioner",
-    COORDINATOR: "Partnership coordinator",
-    OFFICER: "Partnership officer",
+    VCS: N_("VCS group member"),
+    PRACTITIONER: N_("Practitioner"),
+    COORDINATOR: N_("Partnership coordinator"),
+    OFFICER: N_("Partnership officer"),
 }
 ROLE_HINTS = {
-    VCS: "Browses the toolkit and logs their own group's engagement.",
-    PRACTITIONER: "Plans and logs consultations, enters and imports results.",
-    COORDINATOR: "Reviews findings for their partnership and records its response.",
-    OFFICER: "Approves and publishes, manages the toolkit, reference data and accounts.",
+    VCS: N_("Browses the toolkit and logs their own group's engagement."),
+    PRACTITIONER: N_("Plans and logs consultations, enters and imports results."),
+    COORDINATOR: N_("Reviews findings for their partnership and records its response."),
+    OFFICER: N_("Approves and publishes, manages the toolkit, reference data and accounts."),
 }

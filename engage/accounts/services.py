@@ -10,6 +10,7 @@ from werkzeug.security import generate_password_hash
 
 from ..core import audit, concurrency
 from ..core.errors import not_found
+from ..core.i18n import gettext
 from ..core.models import utcnow
 from ..extensions import db
 from .models import PasswordResetToken, User
@@ -54,9 +55,9 @@ def authenticate(email: str, password: str) -> User | None:
 
 def check_password_rules(password: str) -> None:
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Password must be {MIN_PASSWORD_LENGTH} characters or more", "password")
+        raise AccountError(gettext("Password must be %(min)s characters or more", min=MIN_PASSWORD_LENGTH), "password")
     if len(password) > 200:
-        raise AccountError("Password must be 200 characters or fewer", "password")
+        raise AccountError(gettext("Password must be 200 characters or fewer"), "password")
 
 
 def account_problems(*, email: str, role: str, user: User | None = None, actor=None, active: bool = True) -> list[AccountError]:
@@ -65,12 +66,12 @@ def account_problems(*, email: str, role: str, user: User | None = None, actor=N
     officer not locking themselves out."""
     problems = []
     if role not in ROLES:
-        problems.append(AccountError("Select a role from the list", "role"))
+        problems.append(AccountError(gettext("Select a role from the list"), "role"))
     other = find_by_email(email) if email else None
     if other is not None and (user is None or other.id != user.id):
-        problems.append(AccountError("An account with this email address already exists", "email"))
+        problems.append(AccountError(gettext("An account with this email address already exists"), "email"))
     if user is not None and actor is not None and actor.id == user.id and (not active or role != user.role):
-        problems.append(AccountError("You cannot deactivate your own account or change your own role", "role"))
+        problems.append(AccountError(gettext("You cannot deactivate your own account or change your own role"), "role"))
     return problems
 
 
@@ -108,9 +109,9 @@ def invite_user(actor, *, email: str, name: str, role: str, organisation_id=None
 def reinvite_user(actor, user: User) -> str:
     """A fresh invitation link for an account not yet set up; earlier links stop working."""
     if not user.setup_pending:
-        raise AccountError("This person has already set up their account. They can use “Forgot your password?” instead.")
+        raise AccountError(gettext("This person has already set up their account. They can use “Forgot your password?” instead."))
     if not user.active:
-        raise AccountError("This account is deactivated. Make it active before sending an invitation.")
+        raise AccountError(gettext("This account is deactivated. Make it active before sending an invitation."))
     _retire_tokens(user.id, utcnow())
     audit.record(actor, "update", user, f"Invitation sent again to {user.email}", changes={})
     return _new_token(user, "invite")
@@ -150,7 +151,7 @@ def search_users(text: str | None):
 def get_user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
-        not_found("There is no account with that number.")
+        not_found(gettext("There is no account with that number."))
     return user
 
 
@@ -199,7 +200,7 @@ def finish_password_reset(token: str, password: str, purpose: str = "reset") -> 
     other outstanding link for the account, stops working."""
     row = valid_reset_token(token, purpose)
     if row is None:
-        raise AccountError("This link has expired or has already been used. Ask for a new one.")
+        raise AccountError(gettext("This link has expired or has already been used. Ask for a new one."))
     check_password_rules(password)
     row.user.set_password(password)
     row.user.setup_pending = False
@@ -223,10 +224,10 @@ def change_password(user: User, current: str, new: str) -> User:
     """The signed-in person changes their own password; their other sessions end (the view
     signs this one in again with the new token)."""
     if not user.check_password(current or ""):
-        raise AccountError("Your current password is not right", "current_password")
+        raise AccountError(gettext("Your current password is not right"), "current_password")
     check_password_rules(new)
     if user.check_password(new):
-        raise AccountError("Choose a password different from your current one", "password")
+        raise AccountError(gettext("Choose a password different from your current one"), "password")
     user.set_password(new)
     end_sessions(user)
     audit.record(user, "update", user, "Password changed; every other session signed out", changes={})
@@ -266,10 +267,11 @@ def sign_in_blocked(email: str, address: str) -> str | None:
 
     config = current_app.config
     if _recent(SignInAttempt.account, _account_key(email)) >= int(config.get("ENGAGE_SIGN_IN_ACCOUNT_LIMIT", 10)):
-        return (f"There have been too many wrong passwords for this account. Wait {ATTEMPT_WINDOW_MINUTES} minutes and try again, "
-                "or use “Forgot your password?” to choose a new one.")
+        return gettext("There have been too many wrong passwords for this account. Wait %(minutes)s minutes and try again, "
+                       "or use “Forgot your password?” to choose a new one.", minutes=ATTEMPT_WINDOW_MINUTES)
     if _recent(SignInAttempt.address, address) >= int(config.get("ENGAGE_SIGN_IN_ADDRESS_LIMIT", 50)):
-        return f"There have been too many wrong sign-ins from your connection. Wait {ATTEMPT_WINDOW_MINUTES} minutes and try again."
+        return gettext("There have been too many wrong sign-ins from your connection. Wait %(minutes)s minutes and try again.",
+                       minutes=ATTEMPT_WINDOW_MINUTES)
     return None
 
 

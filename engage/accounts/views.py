@@ -6,6 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..core.params import Query
 from ..core.urls import local_path
 from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
+from ..core.i18n import N_, gettext
 from ..core.limits import breach, keeps_answers_when_limited
 from ..core.mail import queue_mail
 from ..core.pagination import paginate
@@ -28,7 +29,7 @@ from .forms import (
 from .models import User
 from .roles import OFFICER
 
-GENERIC_LOGIN_ERROR = "Enter a correct email address and password. Both are case-sensitive except the email address."
+GENERIC_LOGIN_ERROR = N_("Enter a correct email address and password. Both are case-sensitive except the email address.")
 
 
 def _safe_next(target: str | None) -> str:
@@ -72,7 +73,7 @@ def login():
         db.session.commit()
         # One message about both boxes: said once, beside the first box (where the error
         # summary links), with both boxes marked.
-        form.email.errors = [GENERIC_LOGIN_ERROR]
+        form.email.errors = [gettext(GENERIC_LOGIN_ERROR)]
         failed = True
     if request.method == "POST" and (form.errors or form.form_errors):
         status = 400
@@ -82,7 +83,7 @@ def login():
 @bp.route("/sign-out", methods=["POST"])
 def logout():
     logout_user()
-    flash("You have signed out.", "success")
+    flash(gettext("You have signed out."), "success")
     return redirect(url_for("main.index"))
 
 
@@ -100,13 +101,14 @@ def forgot_password():
         if token:
             # Stored with the token in one transaction; sent by background work, not here.
             link = url_for("accounts.reset_password", token=token, _external=True)
+            # In the language of the person who asked (the page they asked from).
             queue_mail(
                 services.normalise_email(form.email.data),
-                f"Reset your {current_app.config['ENGAGE_SITE_NAME']} password",
-                f"Someone asked to reset the password for this email address.\n\n"
-                f"To choose a new password, open this link within "
-                f"{current_app.config['ENGAGE_RESET_TOKEN_HOURS']} hours:\n{link}\n\n"
-                "The link works once. If you did not ask for this, you can ignore this email.",
+                gettext("Reset your %(site)s password", site=current_app.config["ENGAGE_SITE_NAME"]),
+                gettext("Someone asked to reset the password for this email address.\n\n"
+                        "To choose a new password, open this link within %(hours)s hours:\n%(link)s\n\n"
+                        "The link works once. If you did not ask for this, you can ignore this email.",
+                        hours=current_app.config["ENGAGE_RESET_TOKEN_HOURS"], link=link),
             )
         db.session.commit()
         return render_template("accounts/forgot_sent.html", email=form.email.data)
@@ -125,7 +127,7 @@ def reset_password(token):
             form.password.errors = [str(error)]
         else:
             db.session.commit()
-            flash("Your password has been changed. You can now sign in.", "success")
+            flash(gettext("Your password has been changed. You can now sign in."), "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/reset.html", form=form)
 
@@ -149,7 +151,7 @@ def change_password():
         else:
             db.session.commit()
             login_user(user)  # this session carries the new token; every other one has ended
-            flash("Your password has been changed. You have been signed out on every other device.", "success")
+            flash(gettext("Your password has been changed. You have been signed out on every other device."), "success")
             return redirect(url_for("accounts.dashboard"))
     return render_template("accounts/change_password.html", form=form), (400 if form.errors else 200)
 
@@ -163,7 +165,7 @@ def sign_out_everywhere():
     services.sign_out_everywhere(current_user)
     db.session.commit()
     logout_user()
-    flash("You have been signed out on every device, including this one.", "success")
+    flash(gettext("You have been signed out on every device, including this one."), "success")
     return redirect(url_for("accounts.login"))
 
 
@@ -210,11 +212,12 @@ def mail_status(user, _viewer=None):
     if not (user.is_authenticated and user.role == OFFICER):
         return None
     counts = mail.summary()
-    text = (f"Emails: {counts['waiting']:,} waiting to be sent, of which {counts['failing']:,} the mail server "
-            f"has not taken yet; {counts['given_up']:,} given up after {mail.give_up_days():g} days of trying.")
+    text = gettext("Emails: %(waiting)s waiting to be sent, of which %(failing)s the mail server has not taken yet; "
+                   "%(given_up)s given up after %(days)s days of trying.", waiting=f"{counts['waiting']:,}",
+                   failing=f"{counts['failing']:,}", given_up=f"{counts['given_up']:,}", days=f"{mail.give_up_days():g}")
     if counts["failing"] or counts["given_up"]:
         return (Markup('<li id="mail-status">') + text + Markup(' <a class="govuk-link" href="')
-                + url_for("background.admin", _anchor="emails") + Markup('">') + "See which emails and why"
+                + url_for("background.admin", _anchor="emails") + Markup('">') + gettext("See which emails and why")
                 + Markup("</a></li>"))
     return Markup('<li id="mail-status">') + text + Markup("</li>")
 
@@ -252,8 +255,8 @@ def user_new():
         else:
             _queue_invitation(user, token)
             db.session.commit()
-            flash(f"Account added for {user.name}. We are emailing {user.email} a link to set it up. "
-                  "If it does not arrive, send it again from the account's page.", "success")
+            flash(gettext("Account added for %(name)s. We are emailing %(email)s a link to set it up. "
+                          "If it does not arrive, send it again from the account's page.", name=user.name, email=user.email), "success")
             return redirect(url_for("accounts.user_list"))
     return render_template("accounts/user_form.html", form=form, user=None, role_items=role_items(form.role)), (400 if form.errors else 200)
 
@@ -280,7 +283,7 @@ def user_edit(user_id):
             getattr(form, error.field or "email").errors.append(str(error))
         else:
             db.session.commit()
-            flash(f"Account for {user.name} saved.", "success")
+            flash(gettext("Account for %(name)s saved.", name=user.name), "success")
             return redirect(url_for("accounts.user_list"))
     status = 409 if conflict else (400 if form.errors or form.form_errors else 200)
     return render_template("accounts/user_form.html", form=form, user=user, role_items=role_items(form.role),
@@ -293,7 +296,7 @@ def user_invite_again(user_id):
     user = services.get_user(user_id)
     form = InviteAgainForm()
     if not form.validate_on_submit():
-        abort(400, "The form had expired. Go back and try again.")
+        abort(400, gettext("The form had expired. Go back and try again."))
     try:
         token = services.reinvite_user(current_user, user)
     except services.AccountError as error:
@@ -302,7 +305,7 @@ def user_invite_again(user_id):
         return redirect(url_for("accounts.user_edit", user_id=user.id))
     _queue_invitation(user, token)
     db.session.commit()
-    flash(f"We are emailing {user.email} a new link to set up the account. Earlier links no longer work.", "success")
+    flash(gettext("We are emailing %(email)s a new link to set up the account. Earlier links no longer work.", email=user.email), "success")
     return redirect(url_for("accounts.user_edit", user_id=user.id))
 
 
@@ -313,7 +316,7 @@ def set_up_account(token):
     if row is None:
         return render_template("accounts/reset_invalid.html", invite=True), 400
     form = ResetPasswordForm()
-    form.submit.label.text = "Set up my account"
+    form.submit.label.text = gettext("Set up my account")
     if form.validate_on_submit():
         try:
             user = services.finish_password_reset(token, form.password.data, "invite")
@@ -321,6 +324,6 @@ def set_up_account(token):
             form.password.errors = [str(error)]
         else:
             db.session.commit()
-            flash(f"Your account is set up. Sign in with {user.email} and the password you chose.", "success")
+            flash(gettext("Your account is set up. Sign in with %(email)s and the password you chose.", email=user.email), "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/set_up.html", form=form, user=row.user), (400 if form.errors else 200)

@@ -56,10 +56,13 @@ def retry(job_id):
 
 def dashboard_link(user, _viewer=None):
     """For officers, in "What you can do": background jobs waiting and failed for good."""
+    from ..core.i18n import gettext
+
     if not (user.is_authenticated and user.role == OFFICER):
         return None
     counts = queue.counts()
     return (Markup('<li id="background-work"><a class="govuk-link" href="') + url_for("background.admin")
-            + Markup('">') + "Background work" + Markup("</a>: ")
-            + f"{counts['queued'] + counts['running']:,} waiting or running; {counts['dead']:,} failed for good."
+            + Markup('">') + gettext("Background work") + Markup("</a>: ")
+            + gettext("%(waiting)s waiting or running; %(dead)s failed for good.",
+                      waiting=f"{counts['queued'] + counts['running']:,}", dead=f"{counts['dead']:,}")
             + Markup("</li>"))

@@ -9,6 +9,10 @@ written with explicit ids). The delete itself stays in the trail for officers.
 
 How a new capability uses it: ``audit.record(actor, "create"|"update"|..., obj, summary)``
 before the flush; ``audit.history(obj)`` for the "Changes" list (``templates/macros/history.html``).
+The summary is kept in the site's own language (the trail reads the same for everyone); give
+``said=(N_("%(step)s: %(before)s → %(after)s"), {...values}, ("step", ...))`` as well and the
+"Changes" list shows it in the reader's language (``AuditEvent.shown_summary``: the values
+named in the third item, such as a workflow's state names, are translated too).
 For records with an edit version (engage/core/concurrency.py) ``record`` moves the version on
 once per transaction and keeps it on the event, which is how an edit conflict can say what
 changed since the person opened the form.
@@ -24,6 +28,7 @@ from ..extensions import db
 from .models import AuditEvent
 
 VERSIONED_ACTIONS = {"update", "import"}
+SAID = "_said"  # the key of ``changes`` that keeps a summary's text for the catalogue
 
 
 def _plain(value):
@@ -53,12 +58,16 @@ def changes_of(obj) -> dict:
     return out
 
 
-def record(actor, action: str, obj, summary: str = "", changes: dict | None = None) -> AuditEvent:
-    """Add an audit event for ``obj``; call before the flush that writes the change."""
+def record(actor, action: str, obj, summary: str = "", changes: dict | None = None, said: tuple | None = None) -> AuditEvent:
+    """Add an audit event for ``obj``; call before the flush that writes the change. ``said``:
+    the summary as a text of the catalogue with its values (see the module's docstring)."""
     from . import concurrency
 
     if changes is None and action in {"create", "update"}:
         changes = changes_of(obj)
+    if said:
+        text, values, *rest = said
+        changes = {**(changes or {}), SAID: [text, {k: _plain(v) for k, v in values.items()}, list(rest[0]) if rest else []]}
     version = None
     if concurrency.is_versioned(obj):
         version = concurrency.bump(obj) if action in VERSIONED_ACTIONS else (getattr(obj, "version", None) or 1)

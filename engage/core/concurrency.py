@@ -48,7 +48,7 @@ from .params import to_id
 UNCHECKED = object()
 _BUMPED = "engage_versions_bumped"
 # Keys of audit changes that are bookkeeping, never shown as "what changed".
-HIDDEN_KEYS = {"version", "updated_at", "updated_by_id", "revision_number", "created_at", "revision"}
+HIDDEN_KEYS = {"version", "updated_at", "updated_by_id", "revision_number", "created_at", "revision", "_said"}
 
 
 class Versioned:

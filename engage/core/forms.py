@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovSelect, GovTextInput
+from markupsafe import Markup
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovPasswordInput, GovSelect, GovTextInput
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import TextArea
 from wtforms.validators import ValidationError
@@ -25,11 +26,15 @@ def one_line(value):
     return _CONTROL.sub("", _LINE_BREAKS.sub(" ", value))
 
 
+_HIDDEN_ERROR = '<span class="govuk-visually-hidden">Error:</span>'
+
+
 class EngageForm(FlaskForm):
     """Base form: strips surrounding whitespace from every text field, makes every one-line
     box (a ``StringField`` not shown as a text area: titles, names) one line (``one_line``),
-    gives every email field an email box (the right keyboard on a phone, autocomplete) and
-    puts a single checkbox's hint under its label."""
+    gives every email field an email box (the right keyboard on a phone, autocomplete), puts a
+    single checkbox's hint under its label, and gives every password box a "Show" button and
+    every field's error message its hidden "Error:" in the reader's language."""
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
@@ -46,7 +51,21 @@ class EngageForm(FlaskForm):
                 unbound_field.kwargs["widget"] = GovEmailInput()
             elif type(widget) is GovCheckboxInput:
                 unbound_field.kwargs["widget"] = EngageCheckboxInput()
+            elif type(widget) is GovPasswordInput:
+                unbound_field.kwargs["widget"] = EngagePasswordInput()
             return unbound_field.bind(form=form, filters=filters, **options)
+
+        def render_field(self, field, render_kw):
+            # GOV.UK's error message starts with a hidden "Error:" for screen readers, in English
+            # whatever the page's language (the widgets give the component no other words for it).
+            html = super().render_field(field, render_kw)
+            if field.errors and _HIDDEN_ERROR in str(html):
+                from .i18n import current_language, default_language, gettext
+
+                if current_language() != default_language():
+                    words = Markup('<span class="govuk-visually-hidden">%s:</span>') % gettext("Error")
+                    html = Markup(str(html).replace(_HIDDEN_ERROR, words))
+            return html
 
 
 class GovEmailInput(GovTextInput):
@@ -60,6 +79,24 @@ class GovEmailInput(GovTextInput):
         params = super().map_gov_params(field, **kwargs)
         params.setdefault("autocomplete", "email")
         params.setdefault("spellcheck", False)
+        return params
+
+
+class EngagePasswordInput(GovPasswordInput):
+    """A password box whose "Show" button (and what it tells a screen reader) is in the reader's
+    language; in the site's own language GOV.UK's own words are left as they are."""
+
+    def map_gov_params(self, field, **kwargs):
+        from .i18n import current_language, default_language, gettext
+
+        params = super().map_gov_params(field, **kwargs)
+        if current_language() != default_language():
+            for key, text in (("showPasswordText", gettext("Show")), ("hidePasswordText", gettext("Hide")),
+                              ("showPasswordAriaLabelText", gettext("Show password")),
+                              ("hidePasswordAriaLabelText", gettext("Hide password")),
+                              ("passwordShownAnnouncementText", gettext("Your password is visible")),
+                              ("passwordHiddenAnnouncementText", gettext("Your password is hidden"))):
+                params.setdefault(key, text)
         return params
 
 

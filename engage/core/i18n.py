@@ -3,7 +3,9 @@
 Every text a person reads is written in the site's own language (English) inside a
 translation call: ``{{ _("Sign in") }}`` or ``{% trans %}...{% endtrans %}`` in templates,
 ``_("...")`` / ``lazy_gettext("...")`` (form labels, module-level texts) in Python, with
-``ngettext`` for plurals. Flask-Babel looks the text up in the catalogue of the reader's
+``ngettext`` for plurals, and ``pgettext("noun", "Review")`` where the same English means two
+things (a verb on a button, a noun in a heading: ``make translations`` extracts it with its
+context, so each gets its own Welsh). Flask-Babel looks the text up in the catalogue of the reader's
 language (``translations/<code>/LC_MESSAGES/messages.po``, compiled to ``.mo`` by
 ``make translations``); a text the catalogue lacks is shown in English and noted, so the
 page can say that parts of it are not yet translated instead of mixing languages silently.
@@ -202,6 +204,22 @@ def _lookup_plural(singular: str, plural: str, num: int) -> str:
     return translations.ngettext(singular, plural, num)
 
 
+def _lookup_context(context: str, message: str) -> str:
+    """``message`` as meant in ``context`` (the same English word as a verb on a button and as a
+    noun in a heading): the catalogue keeps each under its context."""
+    translations, catalogue, _memo = _catalogue()
+    if not catalogue.get(f"{context}\x04{message}"):
+        note_missing(message)
+    return translations.pgettext(context, message)
+
+
+def pgettext(context: str, message: str, **variables) -> str:
+    """The text for ``message`` in ``context`` in the reader's language: ``pgettext("noun",
+    "Review")`` where the same English is also a verb elsewhere."""
+    text = _lookup_context(context, message)
+    return text % variables if variables else text
+
+
 def gettext(message: str, **variables) -> str:
     """The text in the reader's language (English when not translated yet, and noted)."""
     text = _lookup(message)
@@ -291,7 +309,7 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     # Templates translate through the same look-ups as Python, so what is missing is noted
     # (Jinja's "newstyle" calls put the variables in, escaped, itself).
-    app.jinja_env.install_gettext_callables(_lookup, _lookup_plural, newstyle=True)
+    app.jinja_env.install_gettext_callables(_lookup, _lookup_plural, newstyle=True, pgettext=_lookup_context)
     app.jinja_env.globals.update(
         current_language=current_language, text_direction=direction, language_links=language_links,
         untranslated=untranslated, language_name=language_name, partly_english=partly_english,

@@ -66,6 +66,26 @@ class AuditEvent(db.Model):
     record_version: Mapped[int | None] = mapped_column(Integer)
     record_deleted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
+    @property
+    def shown_summary(self) -> str:
+        """The summary in the reader's language when it was recorded with ``said``
+        (engage/core/audit.py); otherwise, and in the site's own language, as stored."""
+        said = (self.changes or {}).get("_said") if isinstance(self.changes, dict) else None
+        if not said:
+            return self.summary
+        from .i18n import current_language, default_language, gettext
+
+        if current_language() == default_language():
+            return self.summary
+        try:
+            text, values, translated = said[0], dict(said[1] or {}), said[2] if len(said) > 2 else []
+            for key in translated:
+                if isinstance(values.get(key), str):
+                    values[key] = gettext(values[key])
+            return gettext(text, **values)
+        except (KeyError, ValueError, TypeError, IndexError):
+            return self.summary
+
 
 class OutboxMessage(db.Model):
     """An email waiting to be sent, or sent (engage/core/mail.py). Stored in the same

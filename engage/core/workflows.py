@@ -6,7 +6,9 @@ with one macro (``templates/macros/workflow.html``), and a test walks every regi
 How a capability uses it:
 
 1. Describe each move as a ``Step`` (one per starting state) in the capability's own table,
-   and register the workflow once, at import::
+   and register the workflow once, at import. Its words (title, state names, labels, what
+   each step does, the roles' words) are marked with ``N_`` for the catalogue and translated
+   where shown (the macro, ``Workflow.who``)::
 
        workflows.register(Workflow(
            name="sharing.report", title="Findings report", states={"draft": "Draft", ...},
@@ -30,6 +32,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
+
+from .i18n import gettext
 
 
 @dataclass(frozen=True)
@@ -69,14 +73,26 @@ class Workflow:
         return list(self.steps())
 
     def who(self, step: Step) -> str:
+        """Who may make ``step``, in words in the reader's language (the table's words are
+        marked with ``N_`` and translated here; the macro translates labels, states and what
+        each step does)."""
         if step.who:
-            return step.who
+            return gettext(step.who)
         if step.automatic:
-            return "nobody: it happens by itself"
-        return " or ".join(self.roles.get(r, r) for r in sorted(step.roles))
+            return gettext("nobody: it happens by itself")
+        return either(gettext(self.roles.get(r, r)) for r in sorted(step.roles))
 
     def from_state(self, state: str) -> list[Step]:
         return [s for s in self.table() if s.source == state]
+
+
+def either(words: Iterable[str]) -> str:
+    """"a, b or c" in the reader's language: words already in it, joined by a translated "or"."""
+    words = list(words)
+    text = words[0] if words else ""
+    for more in words[1:]:
+        text = gettext("%(one)s or %(other)s", one=text, other=more)
+    return text
 
 
 _REGISTRY: dict[str, Workflow] = {}

@@ -10,7 +10,9 @@ from ..core.registry import panels
 def dashboard(user, _viewer=None):
     if not (user is not None and user.is_authenticated and user.has_role("practitioner", "coordinator")):
         return None
-    return Markup('<li><a class="govuk-link" href="%s">Annual cycle and action plans</a></li>') % url_for("cycle.index")
+    from ..core.i18n import gettext
+
+    return Markup('<li><a class="govuk-link" href="%s">') % url_for("cycle.index") + gettext("Annual cycle and action plans") + Markup("</a></li>")
 
 
 def register(app: Flask) -> None:

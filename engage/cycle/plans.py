@@ -14,6 +14,7 @@ from ..accounts.models import User
 from ..accounts.roles import OFFICER
 from ..core.audit import record
 from ..core.errors import RuleError
+from ..core.i18n import N_
 from ..core.mail import external_url, queue_mail
 from ..core.models import utcnow
 from ..core.params import to_id
@@ -219,7 +220,9 @@ def move(actor, plan: DraftPlan, action: str, reason: str = "", today: date | No
                          reason=clean_text(reason, 2000))
     db.session.add(done)
     db.session.flush()
-    record(actor, "move", plan, f"{step.label}: {STATES[state]} → {STATES[step.target]}", {"state": [state, step.target]})
+    record(actor, "move", plan, f"{step.label}: {STATES[state]} → {STATES[step.target]}", {"state": [state, step.target]},
+           said=(N_("%(step)s: %(before)s → %(after)s"), {"step": step.label, "before": STATES[state], "after": STATES[step.target]},
+                 ("step", "before", "after")))
     name = plan.partnership.name
     if action in ("submit", "submit_final"):
         services.mark_done_by_event(actor, plan.cycle_id, plan.partnership_id, "draft_plan" if action == "submit" else "final_plan", today)

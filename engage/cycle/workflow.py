@@ -11,35 +11,35 @@ is a compare-and-set on the state it starts from and is recorded (``DraftPlanMov
 from __future__ import annotations
 
 from ..core import workflows
-from ..core.i18n import N_
+from ..core.i18n import N_, gettext
 
 PARTNERSHIP, PSG = "partnership", "psg"
-ROLES = {PARTNERSHIP: "the partnership's coordinator or a partnership officer",
-         PSG: "a member of the Performance and Standards Group or a partnership officer"}
+ROLES = {PARTNERSHIP: N_("the partnership's coordinator or a partnership officer"),
+         PSG: N_("a member of the Performance and Standards Group or a partnership officer")}
 
 TABLE = [
     workflows.step("submit", N_("Send the draft plan to the PSG"), "draft", "submitted", {PARTNERSHIP},
-                   does="Sends the plan to the Performance and Standards Group to challenge. Partnership officers are emailed. "
-                        "The draft plan step of the annual cycle is marked done."),
+                   does=N_("Sends the plan to the Performance and Standards Group to challenge. Partnership officers are emailed. "
+                        "The draft plan step of the annual cycle is marked done.")),
     workflows.step("return", N_("Send the challenges back"), "submitted", "returned", {PSG},
-                   does="Every action must have a decision. The partnership's coordinators are emailed to reply to each challenge."),
+                   does=N_("Every action must have a decision. The partnership's coordinators are emailed to reply to each challenge.")),
     workflows.step("return", N_("Send the challenges back"), "final", "returned", {PSG},
-                   does="Every action must have a decision. The partnership's coordinators are emailed to reply to each challenge."),
+                   does=N_("Every action must have a decision. The partnership's coordinators are emailed to reply to each challenge.")),
     workflows.step("submit_final", N_("Send the final plan"), "returned", "final", {PARTNERSHIP},
-                   does="Every challenged action needs a reply first. Partnership officers are emailed; "
-                        "the final plan step of the annual cycle is marked done."),
+                   does=N_("Every challenged action needs a reply first. Partnership officers are emailed; "
+                        "the final plan step of the annual cycle is marked done.")),
     workflows.step("adopt", N_("Adopt into the implementation plan"), "submitted", "adopted", {PSG},
-                   does="Every action must be accepted. Each becomes an action of the implementation plan, "
-                        "under a theme for this partnership and year.",
-                   confirm="Adopt this plan? Its actions join the implementation plan."),
+                   does=N_("Every action must be accepted. Each becomes an action of the implementation plan, "
+                        "under a theme for this partnership and year."),
+                   confirm=N_("Adopt this plan? Its actions join the implementation plan.")),
     workflows.step("adopt", N_("Adopt into the implementation plan"), "final", "adopted", {PSG},
-                   does="Every action must be accepted. Each becomes an action of the implementation plan, "
-                        "under a theme for this partnership and year.",
-                   confirm="Adopt this plan? Its actions join the implementation plan."),
+                   does=N_("Every action must be accepted. Each becomes an action of the implementation plan, "
+                        "under a theme for this partnership and year."),
+                   confirm=N_("Adopt this plan? Its actions join the implementation plan.")),
 ]
 
-STATES = {"draft": "Draft", "submitted": "With the PSG", "returned": "Back with the partnership",
-          "final": "Final plan with the PSG", "adopted": "Adopted"}
+STATES = {"draft": N_("Draft"), "submitted": N_("With the PSG"), "returned": N_("Back with the partnership"),
+          "final": N_("Final plan with the PSG"), "adopted": N_("Adopted")}
 
 
 def step_for(action: str, state: str):
@@ -56,10 +56,10 @@ def _may(step, plan, user) -> bool:
 
 def _who_now(step, plan) -> str | None:
     if PARTNERSHIP in step.roles and plan.partnership is not None:
-        return f"a coordinator of {plan.partnership.name}, or a partnership officer"
+        return gettext("a coordinator of %(partnership)s, or a partnership officer", partnership=plan.partnership.name)
     return None
 
 
 WORKFLOW = workflows.register(workflows.Workflow(
-    name="cycle.plan", title="Action plan", states=STATES, start="draft", final={"adopted"}, roles=ROLES,
+    name="cycle.plan", title=N_("Action plan"), states=STATES, start="draft", final={"adopted"}, roles=ROLES,
     steps=lambda: TABLE, state_of=lambda plan: plan.state, may=_may, who_now=_who_now))

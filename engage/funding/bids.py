@@ -27,6 +27,7 @@ from ..accounts.roles import COORDINATOR, OFFICER, PRACTITIONER
 from ..core import workflows
 from ..core.audit import record
 from ..core.errors import RuleError
+from ..core.i18n import N_, gettext
 from ..core.registry import links
 from ..core.sanitise import clean_text
 from ..core.transitions import compare_and_set
@@ -67,17 +68,17 @@ def conflict_of_interest(user, bid: Bid) -> bool:
 
 MANAGER = "officer"
 TABLE = [
-    workflows.step("start-scoring", "Close for bids and start scoring", "open", "scoring", {MANAGER},
-                   does="No more bids or changes to the criteria; the named assessors can score every bid.",
-                   confirm="Close the round for bids and start scoring?"),
-    workflows.step("rank", "Rank the bids", "scoring", "ranked", {MANAGER},
-                   does="Puts the bids in order of their scores and works out what each would get, beside what pro rata would give. "
-                        "Every bid needs at least one assessor's full set of scores."),
-    workflows.step("reopen-scoring", "Reopen scoring", "ranked", "scoring", {MANAGER},
-                   does="Lets assessors change their scores again. Say why."),
-    workflows.step("decide", "Record the board's decision", "ranked", "decided", {MANAGER},
-                   does="Fixes what each bid gets, in the ranked order shown. It cannot be changed afterwards.",
-                   confirm="Record this as the board's decision?"),
+    workflows.step("start-scoring", N_("Close for bids and start scoring"), "open", "scoring", {MANAGER},
+                   does=N_("No more bids or changes to the criteria; the named assessors can score every bid."),
+                   confirm=N_("Close the round for bids and start scoring?")),
+    workflows.step("rank", N_("Rank the bids"), "scoring", "ranked", {MANAGER},
+                   does=N_("Puts the bids in order of their scores and works out what each would get, beside what pro rata would give. "
+                           "Every bid needs at least one assessor's full set of scores.")),
+    workflows.step("reopen-scoring", N_("Reopen scoring"), "ranked", "scoring", {MANAGER},
+                   does=N_("Lets assessors change their scores again. Say why.")),
+    workflows.step("decide", N_("Record the board's decision"), "ranked", "decided", {MANAGER},
+                   does=N_("Fixes what each bid gets, in the ranked order shown. It cannot be changed afterwards."),
+                   confirm=N_("Record this as the board's decision?")),
 ]
 
 
@@ -86,33 +87,33 @@ def _may_move(step, rnd, user) -> bool:
 
 
 WORKFLOW = workflows.register(workflows.Workflow(
-    name="funding.round", title="Bid round", states=ROUND_STATES, start="open", final={"decided"},
-    roles={MANAGER: "a partnership officer"}, steps=lambda: TABLE, state_of=lambda rnd: rnd.state, may=_may_move))
+    name="funding.round", title=N_("Bid round"), states=ROUND_STATES, start="open", final={"decided"},
+    roles={MANAGER: N_("a partnership officer")}, steps=lambda: TABLE, state_of=lambda rnd: rnd.state, may=_may_move))
 
 
 def move(actor, rnd: BidRound, action: str, expected_state: str, reason: str = "") -> BidRoundMove:
     """Makes one move of the round from ``expected_state`` (the state the page showed)."""
     step = next((s for s in TABLE if s.action == action), None)
     if step is None:
-        raise RuleError("That is not something you can do to a bid round.")
+        raise RuleError(gettext("That is not something you can do to a bid round."))
     if not is_officer(actor):
-        raise RuleError("Only a partnership officer can move a bid round on.")
+        raise RuleError(gettext("Only a partnership officer can move a bid round on."))
     if expected_state != step.source:
-        raise RuleError(f"A round that is {ROUND_STATES.get(expected_state, expected_state).lower()} cannot be moved that way.")
+        raise RuleError(gettext("A round that is %(state)s cannot be moved that way.", state=gettext(ROUND_STATES.get(expected_state, expected_state)).lower()))
     reason = clean_text(reason, 2000)
     if action == "start-scoring":
         if not rnd.bids:
-            raise RuleError("There are no bids to score yet.")
+            raise RuleError(gettext("There are no bids to score yet."))
         if not any(c.weight > 0 for c in rnd.criteria):
-            raise RuleError("Give at least one criterion a weight above 0 first.")
+            raise RuleError(gettext("Give at least one criterion a weight above 0 first."))
         if not rnd.assessors:
-            raise RuleError("Name at least one assessor first.")
+            raise RuleError(gettext("Name at least one assessor first."))
     if action == "rank":
         unscored = [b.title for b in rnd.bids if not result(b).count]
         if unscored:
-            raise RuleError("Every bid needs at least one assessor's full set of scores. Not scored yet: " + "; ".join(unscored) + ".")
+            raise RuleError(gettext("Every bid needs at least one assessor's full set of scores. Not scored yet: %(bids)s.", bids="; ".join(unscored)))
     if action == "reopen-scoring" and not reason:
-        raise RuleError("Say why scoring is being reopened", "reason")
+        raise RuleError(gettext("Say why scoring is being reopened"), "reason")
     compare_and_set(rnd, {"state": step.source}, {"state": step.target}, done="moved this bid round on")
     if action == "decide":
         for row in ranking(rnd).rows:
@@ -143,7 +144,7 @@ def _fund_projects(actor, rnd: BidRound) -> None:
         try:
             set_funding(actor, project, rnd.year, Decimal(bid.awarded) / 100)
         except RuleError as error:
-            raise RuleError(f"The decision cannot be recorded. {error}") from error
+            raise RuleError(gettext("The decision cannot be recorded. %(why)s", why=error)) from error
         bid.project = project
 
 
@@ -151,25 +152,25 @@ def _fund_projects(actor, rnd: BidRound) -> None:
 
 def open_round(actor, programme, data: dict) -> BidRound:
     if not is_officer(actor):
-        raise RuleError("Only a partnership officer can open a bid round.")
+        raise RuleError(gettext("Only a partnership officer can open a bid round."))
     title = clean_text(data.get("title"), 200)
     if not title:
-        raise RuleError("Enter the round's title", "title")
+        raise RuleError(gettext("Enter the round's title"), "title")
     if not data.get("partnership_id"):
-        raise RuleError("Select the partnership setting the criteria", "partnership_id")
+        raise RuleError(gettext("Select the partnership setting the criteria"), "partnership_id")
     year = data.get("year")
     allocation = programme.allocation_for(int(year)) if year is not None else None
     if allocation is None:
-        raise RuleError(f"{programme.name} has no allocation for that year", "year")
+        raise RuleError(gettext("%(programme)s has no allocation for that year", programme=programme.name), "year")
     pot = to_pence(data.get("pot"))
     if pot is None or pot <= 0:
-        raise RuleError("Enter the money to give out in pounds, more than 0", "pot")
+        raise RuleError(gettext("Enter the money to give out in pounds, more than 0"), "pot")
     if pot > allocation.amount:
-        raise RuleError(f"That is more than the whole {allocation.year}/{(allocation.year + 1) % 100:02d} allocation of "
-                        f"{budget_money(allocation.amount)}", "pot")
+        raise RuleError(gettext("That is more than the whole %(year)s allocation of %(amount)s",
+                                year=f"{allocation.year}/{(allocation.year + 1) % 100:02d}", amount=budget_money(allocation.amount)), "pot")
     scale = data.get("scale_max") or 5
     if not 1 <= int(scale) <= MAX_SCALE:
-        raise RuleError(f"Enter a highest score from 1 to {MAX_SCALE}", "scale_max")
+        raise RuleError(gettext("Enter a highest score from 1 to %(top)s", top=MAX_SCALE), "scale_max")
     rnd = BidRound(programme=programme, partnership_id=data["partnership_id"], year=int(year), title=title, pot=pot,
                    scale_max=int(scale), state="open")
     db.session.add(rnd)
@@ -180,22 +181,26 @@ def open_round(actor, programme, data: dict) -> BidRound:
 
 
 def _require_open(rnd: BidRound, what: str) -> None:
+    """``what``: "criteria" or "bids" (each its own whole sentence, for translation)."""
     if rnd.state != "open":
-        raise RuleError(f"The round is {rnd.state_label.lower()}: {what} only while it is open for bids.")
+        state = gettext(rnd.state_label).lower()
+        if what == "criteria":
+            raise RuleError(gettext("The round is %(state)s: criteria can be changed only while it is open for bids.", state=state))
+        raise RuleError(gettext("The round is %(state)s: bids can be entered only while it is open for bids.", state=state))
 
 
 def save_criterion(actor, rnd: BidRound, criterion: BidCriterion | None, data: dict) -> BidCriterion:
     if not may_set_criteria(actor, rnd):
-        raise RuleError("Only a partnership officer or a coordinator of the partnership running the round can set its criteria.")
-    _require_open(rnd, "criteria can be changed")
+        raise RuleError(gettext("Only a partnership officer or a coordinator of the partnership running the round can set its criteria."))
+    _require_open(rnd, "criteria")
     name = clean_text(data.get("name"), 200)
     if not name:
-        raise RuleError("Enter the criterion", "name")
+        raise RuleError(gettext("Enter the criterion"), "name")
     weight = data.get("weight")
     if weight is None or not 0 <= int(weight) <= MAX_WEIGHT:
-        raise RuleError(f"Enter a weight from 0 to {MAX_WEIGHT}", "weight")
+        raise RuleError(gettext("Enter a weight from 0 to %(top)s", top=MAX_WEIGHT), "weight")
     if any(c.name.lower() == name.lower() and c is not criterion for c in rnd.criteria):
-        raise RuleError(f"The round already has a criterion called “{name}”", "name")
+        raise RuleError(gettext("The round already has a criterion called “%(name)s”", name=name), "name")
     if criterion is None:
         criterion = BidCriterion(round=rnd, position=max((c.position for c in rnd.criteria), default=0) + 1)
         db.session.add(criterion)
@@ -209,13 +214,13 @@ def save_criterion(actor, rnd: BidRound, criterion: BidCriterion | None, data: d
 
 def add_assessor(actor, rnd: BidRound, user: User | None) -> None:
     if not is_officer(actor):
-        raise RuleError("Only a partnership officer can name assessors.")
+        raise RuleError(gettext("Only a partnership officer can name assessors."))
     if rnd.state == "decided":
-        raise RuleError("The round is decided: its assessors cannot change.")
+        raise RuleError(gettext("The round is decided: its assessors cannot change."))
     if user is None or not is_partner(user) or not user.active:
-        raise RuleError("Select a partner with an active account", "user_id")
+        raise RuleError(gettext("Select a partner with an active account"), "user_id")
     if user in rnd.assessors:
-        raise RuleError(f"{user.name} is already an assessor", "user_id")
+        raise RuleError(gettext("%(name)s is already an assessor", name=user.name), "user_id")
     rnd.assessors.append(user)
     record(actor, "update", rnd, f"{rnd.title}: {user.name} named as an assessor", {"assessor": user.name})
     db.session.flush()
@@ -223,18 +228,18 @@ def add_assessor(actor, rnd: BidRound, user: User | None) -> None:
 
 def save_bid(actor, rnd: BidRound, data: dict) -> Bid:
     if not may_bid(actor):
-        raise RuleError("Only partners (practitioners, coordinators and officers) can enter bids.")
-    _require_open(rnd, "bids can be entered")
+        raise RuleError(gettext("Only partners (practitioners, coordinators and officers) can enter bids."))
+    _require_open(rnd, "bids")
     title = clean_text(data.get("title"), 200)
     if not title:
-        raise RuleError("Enter the bid's title", "title")
+        raise RuleError(gettext("Enter the bid's title"), "title")
     if not data.get("partnership_id"):
-        raise RuleError("Select the thematic partnership making the bid", "partnership_id")
+        raise RuleError(gettext("Select the thematic partnership making the bid"), "partnership_id")
     if not data.get("organisation_id"):
-        raise RuleError("Select the organisation that would run it", "organisation_id")
+        raise RuleError(gettext("Select the organisation that would run it"), "organisation_id")
     requested = to_pence(data.get("requested"))
     if requested is None or requested <= 0:
-        raise RuleError("Enter the amount asked for in pounds, more than 0", "requested")
+        raise RuleError(gettext("Enter the amount asked for in pounds, more than 0"), "requested")
     bid = Bid(round=rnd, title=title, summary=clean_text(data.get("summary"), 5000), requested=requested,
               partnership_id=data["partnership_id"], organisation_id=data["organisation_id"])
     db.session.add(bid)
@@ -249,24 +254,25 @@ def evidence_choices(user) -> list[tuple[str, str]]:
     for kind in EVIDENCE_KINDS:
         found = links.get(kind)
         if found is not None:
-            out.extend((f"{kind}:{target}", f"{found.label}: {title}") for target, title in found.choices(user))
+            out.extend((f"{kind}:{target}", gettext("%(kind)s: %(title)s", kind=gettext(found.label), title=title))
+                       for target, title in found.choices(user))
     return out
 
 
 def add_evidence(actor, bid: Bid, value: str) -> BidEvidence:
     if not may_bid(actor):
-        raise RuleError("Only partners can add evidence to a bid.")
+        raise RuleError(gettext("Only partners can add evidence to a bid."))
     if bid.round.state not in ("open", "scoring"):
-        raise RuleError("Evidence can be added only before the bids are ranked.")
+        raise RuleError(gettext("Evidence can be added only before the bids are ranked."))
     kind, _, target = (value or "").partition(":")
     from ..core.params import to_id
 
     target_id = to_id(target)
     found = links.get(kind) if kind in EVIDENCE_KINDS else None
     if found is None or target_id is None or found.resolve(target_id, actor) is None:
-        raise RuleError("Select something from the list", "target")
+        raise RuleError(gettext("Select something from the list"), "target")
     if any(e.kind == kind and e.target_id == target_id for e in bid.evidence):
-        raise RuleError("The bid already cites that", "target")
+        raise RuleError(gettext("The bid already cites that"), "target")
     item = BidEvidence(bid=bid, kind=kind, target_id=target_id)
     db.session.add(item)
     record(actor, "update", bid, f"Evidence added to the bid “{bid.title}”", {"evidence": value})
@@ -292,19 +298,19 @@ def save_scores(actor, bid: Bid, entries: dict) -> list[BidScore]:
     nothing: one bad entry saves none (the message names the criterion)."""
     rnd = bid.round
     if not is_assessor(actor, rnd):
-        raise RuleError("Only the round's named assessors can score bids.")
+        raise RuleError(gettext("Only the round's named assessors can score bids."))
     if rnd.state != "scoring":
-        raise RuleError(f"The round is {rnd.state_label.lower()}: bids can be scored only while it is being scored.")
+        raise RuleError(gettext("The round is %(state)s: bids can be scored only while it is being scored.", state=gettext(rnd.state_label).lower()))
     if conflict_of_interest(actor, bid):
-        raise RuleError(f"You cannot score this bid: it is from your own organisation ({bid.organisation.name}).")
+        raise RuleError(gettext("You cannot score this bid: it is from your own organisation (%(organisation)s).", organisation=bid.organisation.name))
     clean = {}
     for c in rnd.criteria:
         score, reason = entries.get(c.id, (None, ""))
         if score is None or not isinstance(score, int) or not 0 <= score <= rnd.scale_max:
-            raise RuleError(f"Score “{c.name}” from 0 to {rnd.scale_max}", f"score_{c.id}")
+            raise RuleError(gettext("Score “%(criterion)s” from 0 to %(top)s", criterion=c.name, top=rnd.scale_max), f"score_{c.id}")
         reason = clean_text(reason, 2000)
         if not reason:
-            raise RuleError(f"Give your reason for the score on “{c.name}”", f"reason_{c.id}")
+            raise RuleError(gettext("Give your reason for the score on “%(criterion)s”", criterion=c.name), f"reason_{c.id}")
         clean[c.id] = (score, reason)
     mine = {s.criterion_id: s for s in bid.scores if s.assessor_id == actor.id}
     out = []
@@ -466,7 +472,7 @@ def partner_users() -> list[User]:
 def score_text(value: Fraction | None) -> str:
     """A score to two decimal places, rounded half up (as a spreadsheet does)."""
     if value is None:
-        return "Not scored"
+        return gettext("Not scored")
     from decimal import ROUND_HALF_UP, Decimal
 
     return str((Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))

@@ -13,13 +13,15 @@ from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Integer, Strin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.concurrency import Versioned
+from ..core.i18n import N_
 from ..core.models import utcnow
 from ..extensions import db
 
 AUTOINC = {"sqlite_autoincrement": True}
 
-ALLOCATION_STATUSES = {"confirmed": "Confirmed", "indicative": "Indicative"}
-ROUND_STATES = {"open": "Open for bids", "scoring": "Being scored", "ranked": "Ranked", "decided": "Decided"}
+# Marked for the catalogue; translated where shown.
+ALLOCATION_STATUSES = {"confirmed": N_("Confirmed"), "indicative": N_("Indicative")}
+ROUND_STATES = {"open": N_("Open for bids"), "scoring": N_("Being scored"), "ranked": N_("Ranked"), "decided": N_("Decided")}
 
 
 class FundingProgramme(db.Model):

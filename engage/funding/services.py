@@ -17,6 +17,7 @@ from sqlalchemy import select
 from ..accounts.roles import OFFICER
 from ..core.audit import record
 from ..core.errors import RuleError
+from ..core.i18n import N_, gettext
 from ..core.sanitise import clean_text
 from ..extensions import db
 from ..strategy import budget
@@ -40,7 +41,7 @@ def is_partner(user) -> bool:
 
 def _require_officer(actor) -> None:
     if not is_officer(actor):
-        raise RuleError("Only a partnership officer can change funding programmes and projects.")
+        raise RuleError(gettext("Only a partnership officer can change funding programmes and projects."))
 
 
 def programmes() -> list[FundingProgramme]:
@@ -63,7 +64,7 @@ class TaperRow:
 
     @property
     def status_label(self) -> str:
-        return {"ended": "Assumed to have ended", **ALLOCATION_STATUSES}.get(self.status, self.status)
+        return {"ended": N_("Assumed to have ended"), **ALLOCATION_STATUSES}.get(self.status, self.status)
 
 
 def taper(programme: FundingProgramme) -> list[TaperRow]:
@@ -84,17 +85,17 @@ def taper(programme: FundingProgramme) -> list[TaperRow]:
 def save_allocation(actor, programme: FundingProgramme, year, amount_pounds, status: str) -> FundingAllocation:
     _require_officer(actor)
     if year is None or not 1990 <= int(year) <= 2200:
-        raise RuleError("Enter the year the financial year starts in, like 2006 for 2006/07", "year")
+        raise RuleError(gettext("Enter the year the financial year starts in, like 2006 for 2006/07"), "year")
     pence = to_pence(amount_pounds)
     if pence is None or pence < 0:
-        raise RuleError("Enter the allocation in pounds, 0 or more", "amount")
+        raise RuleError(gettext("Enter the allocation in pounds, 0 or more"), "amount")
     if status not in ALLOCATION_STATUSES:
-        raise RuleError("Select whether the allocation is confirmed or indicative", "status")
+        raise RuleError(gettext("Select whether the allocation is confirmed or indicative"), "status")
     year = int(year)
     given = allocated(programme, year)
     if pence < given:
-        raise RuleError(f"Projects already have {budget_money(given)} of {year_label(year)}: "
-                        f"the allocation cannot be less than that", "amount")
+        raise RuleError(gettext("Projects already have %(given)s of %(year)s: the allocation cannot be less than that",
+                                given=budget_money(given), year=year_label(year)), "amount")
     found = programme.allocation_for(year)
     if found is None:
         found = FundingAllocation(programme=programme, year=year, amount=pence, status=status)
@@ -134,13 +135,13 @@ def save_project(actor, project: FundedProject | None, data: dict, loaded_versio
     _require_officer(actor)
     name = clean_text(data.get("name"), 200)
     if not name:
-        raise RuleError("Enter the project's name", "name")
+        raise RuleError(gettext("Enter the project's name"), "name")
     if not data.get("partnership_id"):
-        raise RuleError("Select the thematic partnership the project belongs to", "partnership_id")
+        raise RuleError(gettext("Select the thematic partnership the project belongs to"), "partnership_id")
     if project is None:
         programme = db.session.get(FundingProgramme, data.get("programme_id") or 0)
         if programme is None:
-            raise RuleError("Select the funding programme", "programme_id")
+            raise RuleError(gettext("Select the funding programme"), "programme_id")
         project = FundedProject(programme=programme)
         db.session.add(project)
         action = "create"
@@ -163,22 +164,24 @@ def set_funding(actor, project: FundedProject, year, amount_pounds) -> ProjectYe
     is left) when the year's projects would together get more than the year's allocation."""
     _require_officer(actor)
     if year is None or not 1990 <= int(year) <= 2200:
-        raise RuleError("Enter the year the financial year starts in, like 2006 for 2006/07", "year")
+        raise RuleError(gettext("Enter the year the financial year starts in, like 2006 for 2006/07"), "year")
     year = int(year)
     pence = to_pence(amount_pounds)
     if pence is None or pence < 0:
-        raise RuleError("Enter the amount in pounds, 0 or more", "amount")
+        raise RuleError(gettext("Enter the amount in pounds, 0 or more"), "amount")
     programme = project.programme
     allocation = programme.allocation_for(year)
     if allocation is None:
-        raise RuleError(f"{programme.name} has no allocation for {year_label(year)}", "year")
+        raise RuleError(gettext("%(programme)s has no allocation for %(year)s", programme=programme.name, year=year_label(year)), "year")
     existing = next((y for y in project.years if y.year == year), None)
     others = allocated(programme, year, leaving_out=existing)
     if others + pence > allocation.amount:
         left = max(allocation.amount - others, 0)
-        raise RuleError(f"That is {budget_money(others + pence - allocation.amount)} more than is left: "
-                        f"{programme.name} has {budget_money(allocation.amount)} for {year_label(year)}, "
-                        f"{budget_money(others)} is already given to projects, so {budget_money(left)} is left.", "amount")
+        raise RuleError(gettext("That is %(over)s more than is left: %(programme)s has %(allocation)s for %(year)s, "
+                                "%(given)s is already given to projects, so %(left)s is left.",
+                                over=budget_money(others + pence - allocation.amount), programme=programme.name,
+                                allocation=budget_money(allocation.amount), year=year_label(year),
+                                given=budget_money(others), left=budget_money(left)), "amount")
     data = {"item": _line_item(project), "year": year, "annual_budget": Decimal(pence) / 100,
             "partnership_id": project.partnership_id, "book": BOOK}
     if existing is None:
@@ -293,8 +296,10 @@ class ProjectView:
     def years_text(self) -> str:
         years = sorted(self.amounts)
         if not years:
-            return "No money given yet"
-        return year_label(years[0]) if len(years) == 1 else f"{year_label(years[0])} to {year_label(years[-1])}"
+            return gettext("No money given yet")
+        if len(years) == 1:
+            return year_label(years[0])
+        return gettext("%(first)s to %(last)s", first=year_label(years[0]), last=year_label(years[-1]))
 
 
 def project_view(project: FundedProject) -> ProjectView:

@@ -103,7 +103,10 @@ def account_links(user, _viewer=None):
     """The accessibility statement in an officer's "What you can do" list."""
     from markupsafe import Markup
 
+    from ..core.i18n import gettext
+
     if not (user.is_authenticated and user.role == OFFICER):
         return None
     href = url_for("main.accessibility_edit")
-    return Markup(f'<li><a class="govuk-link" href="{href}">Keep the accessibility statement up to date</a></li>')
+    return (Markup('<li><a class="govuk-link" href="%s">') % href + gettext("Keep the accessibility statement up to date")
+            + Markup("</a></li>"))

@@ -21,6 +21,7 @@ from ..accounts.models import User
 from ..accounts.roles import OFFICER
 from ..core import audit, clock
 from ..core.errors import RuleError, not_found
+from ..core.i18n import N_
 from ..core.mail import queue_mail
 from ..core.models import get_or_404
 from ..core.params import to_id
@@ -30,7 +31,7 @@ from ..core.urls import external_url
 from ..extensions import db
 from ..partnership.models import Framework, Indicator, Outcome, Priority
 from . import ladder
-from .models import OPEN_STATES, LadderMove, LadderStage, MonitoringPeriod, PsgMember, TargetSetting
+from .models import OPEN_STATES, STAGE_STATES, LadderMove, LadderStage, MonitoringPeriod, PsgMember, TargetSetting
 from .workflow import OFFICER as OFFICER_ROLE, OWNER, PSG, steps_from
 
 PSG_NAME = "Performance and Standards Group"
@@ -184,7 +185,11 @@ def _owner_for(indicator: Indicator, stage: int):
 def _record(actor, stage: LadderStage, action: str, from_state: str, to_state: str, reason: str) -> None:
     db.session.add(LadderMove(ladder_stage=stage, actor_id=getattr(actor, "id", None), action=action,
                               from_state=from_state, to_state=to_state, reason=reason))
-    audit.record(actor, action, stage, f"Stage {stage.stage} for “{stage.indicator.name[:120]}”: {from_state or 'new'} to {to_state}. {reason}"[:300])
+    said = (N_("Stage %(stage)s for “%(target)s”: %(before)s to %(after)s. %(reason)s"),
+            {"stage": stage.stage, "target": stage.indicator.name[:120], "before": STAGE_STATES.get(from_state, N_("new")),
+             "after": STAGE_STATES.get(to_state, to_state), "reason": reason[:120]}, ("before", "after"))
+    audit.record(actor, action, stage, f"Stage {stage.stage} for “{stage.indicator.name[:120]}”: {from_state or 'new'} to {to_state}. {reason}"[:300],
+                 said=said)
 
 
 def _begin(actor, indicator: Indicator, number: int, period: MonitoringPeriod, started_on: date, reason: str,

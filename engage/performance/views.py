@@ -37,9 +37,11 @@ def _partnership_name() -> str:
 
 def account_links(user, _viewer=None):
     """Performance work in the signed-in person's "What you can do" list."""
-    items = [(url_for("performance.index"), "See targets, the ladder of intervention and exception reports")]
+    from ..core.i18n import gettext
+
+    items = [(url_for("performance.index"), gettext("See targets, the ladder of intervention and exception reports"))]
     if services.is_officer(user):
-        items.append((url_for("performance.manage"), "Manage monitoring periods and the PSG"))
+        items.append((url_for("performance.manage"), gettext("Manage monitoring periods and the PSG")))
     return Markup("".join(f'<li><a class="govuk-link" href="{escape(h)}">{escape(t)}</a></li>' for h, t in items))
 
 

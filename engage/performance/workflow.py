@@ -18,29 +18,29 @@ from .models import FINAL_STATES, OPEN_STATES, STAGE_STATES
 
 OWNER, PSG, OFFICER = "owner", "psg", "officer"
 ROLES = {
-    OWNER: "the stage's owner (its named officer, or a coordinator of the target's partnership)",
-    PSG: "a member of the Performance and Standards Group",
-    OFFICER: "a partnership officer",
+    OWNER: N_("the stage's owner (its named officer, or a coordinator of the target's partnership)"),
+    PSG: N_("a member of the Performance and Standards Group"),
+    OFFICER: N_("a partnership officer"),
 }
 
 S = workflows.step
 TABLE: list[workflows.Step] = [
     S("nominate", N_("Name the PSG member"), "nominating", "planning", {PSG, OFFICER},
-      does="Names the member of the Performance and Standards Group who will agree a revised plan. They are emailed."),
+      does=N_("Names the member of the Performance and Standards Group who will agree a revised plan. They are emailed.")),
     S("record-plan", N_("Record the plan"), "planning", "acting", {OWNER, PSG, OFFICER},
-      does="Saves the plan to tackle the shortfall. The report-back date stays as it is."),
+      does=N_("Saves the plan to tackle the shortfall. The report-back date stays as it is.")),
     S("report-back", N_("Report back"), "acting", "reported", {OWNER, OFFICER},
-      does="Saves the report on progress for the group it reports to. The stage stays open until the target is back above its monitoring level."),
+      does=N_("Saves the report on progress for the group it reports to. The stage stays open until the target is back above its monitoring level.")),
     S("ask-again", N_("Ask for a further report"), "reported", "acting", {PSG, OFFICER},
-      does="Asks for another report in three months, with your reason. The owner is emailed."),
+      does=N_("Asks for another report in three months, with your reason. The owner is emailed.")),
 ]
 for _state in OPEN_STATES:
     TABLE.append(S("withdraw", N_("Withdraw this stage"), _state, "withdrawn", {PSG, OFFICER},
-                   does="Ends this stage without waiting for the figures, with your reason (for example, it was started by mistake)."))
+                   does=N_("Ends this stage without waiting for the figures, with your reason (for example, it was started by mistake).")))
     TABLE.append(S("close", N_("Close"), _state, "closed", automatic=True,
-                   does="Happens when a six-monthly review finds the target back at or above its monitoring level."))
+                   does=N_("Happens when a six-monthly review finds the target back at or above its monitoring level.")))
     TABLE.append(S("escalate", N_("Move up the ladder"), _state, "escalated", automatic=True,
-                   does="Happens when a review finds the target below its monitoring level again (or the PSG starts a higher stage): the next stage starts."))
+                   does=N_("Happens when a review finds the target below its monitoring level again (or the PSG starts a higher stage): the next stage starts.")))
 
 
 def steps_from(state: str, action: str) -> workflows.Step | None:
@@ -60,5 +60,5 @@ def _href(step, stage):
 
 
 WORKFLOW = workflows.register(workflows.Workflow(
-    name="performance.stage", title="Ladder stage", states=STAGE_STATES, start="nominating", final=set(FINAL_STATES),
+    name="performance.stage", title=N_("Ladder stage"), states=STAGE_STATES, start="nominating", final=set(FINAL_STATES),
     roles=ROLES, steps=lambda: TABLE, state_of=lambda stage: stage.state, may=_may, href=_href))

@@ -24,7 +24,9 @@ def dashboard(user, _current=None):
 
     if not can_read(user):
         return None
-    return Markup('<li><a class="govuk-link" href="%s">Strategic risk register</a></li>') % url_for("risks.index")
+    from ..core.i18n import gettext
+
+    return Markup('<li><a class="govuk-link" href="%s">') % url_for("risks.index") + gettext("Strategic risk register") + Markup("</a></li>")
 
 
 def register(app: Flask) -> None:

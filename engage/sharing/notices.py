@@ -57,8 +57,9 @@ def after_move(actor, report, action: str, comment: str, step) -> None:
         from .workflow import approver_words, approvers, stuck
 
         can_approve = {u.id for u in approvers(report)}
-        waiting = f"It is waiting for {approver_words(report)} to approve it."
-        blocked = stuck(report)
+        with i18n.writing_in(None):  # the email is in the site's own language, whoever sent the report
+            waiting = f"It is waiting for {approver_words(report)} to approve it."
+            blocked = stuck(report)
         for user in reviewers(report):
             if user.id == actor.id or user.id == report.created_by_id:
                 continue

@@ -143,13 +143,13 @@ def can_respond(user, report: FindingsReport, partnership: Partnership) -> bool:
 # A partnership's response is a draft until its coordinator (or an officer) publishes it
 # (engage/core/workflows.py: the report page and the dead-end walk read this table).
 RESPONSE_WORKFLOW = workflows.register(workflows.Workflow(
-    name="sharing.response", title="Partnership response", states={"draft": "Draft", "published": "Published"},
+    name="sharing.response", title=N_("Partnership response"), states={"draft": N_("Draft"), "published": N_("Published")},
     start="draft", final={"published"},
-    roles={COORDINATOR: "a coordinator of the partnership", OFFICER: "a partnership officer"},
+    roles={COORDINATOR: N_("a coordinator of the partnership"), OFFICER: N_("a partnership officer")},
     steps=lambda: [
-        workflows.step("publish", "Publish this response", "draft", "published", {COORDINATOR, OFFICER},
-                       does="Shows the response on the report and on 'you said, we did', and tells the people "
-                            "who follow the report. Later changes stay public and are kept in its history."),
+        workflows.step("publish", N_("Publish this response"), "draft", "published", {COORDINATOR, OFFICER},
+                       does=N_("Shows the response on the report and on 'you said, we did', and tells the people "
+                            "who follow the report. Later changes stay public and are kept in its history.")),
     ],
     state_of=lambda response: response.state,
     may=lambda step, response, user: can_respond(user, response.report, response.partnership)))

@@ -167,11 +167,13 @@ def account_links(user, _viewer=None):
     """Findings work in the signed-in person's "What you can do" list."""
     from markupsafe import Markup, escape
 
+    from ..core.i18n import gettext
+
     items = []
     if services.can_start(user) or (user.is_authenticated and user.role in (COORDINATOR, OFFICER)):
-        items.append((url_for("sharing.manage"), "Write, review and respond to findings reports"))
+        items.append((url_for("sharing.manage"), gettext("Write, review and respond to findings reports")))
     if user.is_authenticated and user.role in (COORDINATOR, OFFICER):
-        items.append((url_for("sharing.dashboard"), "See the board dashboard: reports, responses and indicators by priority"))
+        items.append((url_for("sharing.dashboard"), gettext("See the board dashboard: reports, responses and indicators by priority")))
     if not items:
         return None
     return Markup("".join(f'<li><a class="govuk-link" href="{escape(href)}">{escape(text)}</a></li>' for href, text in items))

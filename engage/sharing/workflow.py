@@ -23,12 +23,12 @@ from dataclasses import dataclass
 
 from ..accounts.roles import COORDINATOR, OFFICER, PRACTITIONER
 from ..core import workflows
-from ..core.i18n import N_
+from ..core.i18n import N_, gettext
 
 AUTHOR, REVIEWER, APPROVER, OFFICER_ROLE = "author", "reviewer", "approver", "officer"
 WRITER_ROLES = (PRACTITIONER, COORDINATOR, OFFICER)
-ROLE_WORDS = {AUTHOR: "its authors", REVIEWER: "its reviewers", APPROVER: "a partnership officer other than the author",
-              OFFICER_ROLE: "a partnership officer"}
+ROLE_WORDS = {AUTHOR: N_("its authors"), REVIEWER: N_("its reviewers"), APPROVER: N_("a partnership officer other than the author"),
+              OFFICER_ROLE: N_("a partnership officer")}
 
 
 @dataclass(frozen=True)
@@ -49,29 +49,31 @@ def _move(action, label, source, target, roles, **kw) -> Move:
 
 
 _WITHDRAW = dict(needs_comment=True, comment_label="Why it is withdrawn",
-                 does="Stops the report for good. The reason is kept with it.")
+                 does=N_("Stops the report for good. The reason is kept with it."))
 _ASK = dict(needs_comment=True, comment_label="What needs to change",
-            does="Sends it back to its authors with what needs to change. The author is emailed.")
+            does=N_("Sends it back to its authors with what needs to change. The author is emailed."))
 TABLE: list[Move] = [
-    _move("submit", "Send for review", "draft", "in-review", {AUTHOR},
-          does="Locks the report and emails the people who can approve it or ask for changes."),
-    _move("request-changes", "Ask for changes", "in-review", "changes-requested", {REVIEWER}, **_ASK),
-    _move("approve", "Approve", "in-review", "approved", {APPROVER}, not_own=True,
-          does="Marks it ready to publish. The author is emailed; a partnership officer can then publish it."),
-    _move("withdraw", "Withdraw", "in-review", "withdrawn", {AUTHOR, OFFICER_ROLE}, **_WITHDRAW),
-    _move("revise", "Make the changes", "changes-requested", "draft", {AUTHOR},
-          does="Unlocks the report so its authors can change it, then send it for review again."),
-    _move("withdraw", "Withdraw", "changes-requested", "withdrawn", {AUTHOR, OFFICER_ROLE}, **_WITHDRAW),
-    _move("publish", "Publish", "approved", "published", {OFFICER_ROLE},
-          does="Makes it public now or at a set time. The partnerships named on it are asked to respond, "
-               "and residents who asked to hear back are told."),
-    _move("request-changes", "Ask for changes", "approved", "changes-requested", {OFFICER_ROLE}, **_ASK),
-    _move("withdraw", "Withdraw", "approved", "withdrawn", {AUTHOR, OFFICER_ROLE}, **_WITHDRAW),
-    _move("withdraw", "Withdraw", "published", "withdrawn", {OFFICER_ROLE}, needs_comment=True,
+    _move("submit", N_("Send for review"), "draft", "in-review", {AUTHOR},
+          does=N_("Locks the report and emails the people who can approve it or ask for changes.")),
+    _move("request-changes", N_("Ask for changes"), "in-review", "changes-requested", {REVIEWER}, **_ASK),
+    _move("approve", N_("Approve"), "in-review", "approved", {APPROVER}, not_own=True,
+          does=N_("Marks it ready to publish. The author is emailed; a partnership officer can then publish it.")),
+    _move("withdraw", N_("Withdraw"), "in-review", "withdrawn", {AUTHOR, OFFICER_ROLE}, **_WITHDRAW),
+    _move("revise", N_("Make the changes"), "changes-requested", "draft", {AUTHOR},
+          does=N_("Unlocks the report so its authors can change it, then send it for review again.")),
+    _move("withdraw", N_("Withdraw"), "changes-requested", "withdrawn", {AUTHOR, OFFICER_ROLE}, **_WITHDRAW),
+    _move("publish", N_("Publish"), "approved", "published", {OFFICER_ROLE},
+          does=N_("Makes it public now or at a set time. The partnerships named on it are asked to respond, "
+               "and residents who asked to hear back are told.")),
+    _move("request-changes", N_("Ask for changes"), "approved", "changes-requested", {OFFICER_ROLE}, **_ASK),
+    _move("withdraw", N_("Withdraw"), "approved", "withdrawn", {AUTHOR, OFFICER_ROLE}, **_WITHDRAW),
+    _move("withdraw", N_("Withdraw"), "published", "withdrawn", {OFFICER_ROLE}, needs_comment=True,
           comment_label="Why it is withdrawn",
-          does="Takes it off the public pages. People who open its link see that it was withdrawn, and why."),
+          does=N_("Takes it off the public pages. People who open its link see that it was withdrawn, and why.")),
 ]
 STATES = ["draft", "in-review", "changes-requested", "approved", "published", "withdrawn"]
+STATE_WORDS = {"draft": N_("Draft"), "in-review": N_("In review"), "changes-requested": N_("Changes requested"),
+               "approved": N_("Approved"), "published": N_("Published"), "withdrawn": N_("Withdrawn")}
 ACTIONS = sorted({m.action for m in TABLE})
 ACTION_LABELS = {m.action: m.label for m in TABLE}
 PAST = {"submit": N_("sent for review"), "request-changes": N_("changes asked for"), "approve": N_("approved"),
@@ -121,10 +123,10 @@ def check(user, report, action: str) -> Move:
     if not roles & move.roles:
         raise WorkflowError(f"You cannot {move.label.lower()} this report. {_who(move)}")
     if move.not_own and report.created_by_id is not None and report.created_by_id == getattr(user, "id", None):
-        raise WorkflowError(f"You cannot approve a report you wrote. {approval_wait(report)}")
+        raise WorkflowError(gettext("You cannot approve a report you wrote. %(wait)s", wait=approval_wait(report)))
     if move.not_own and getattr(user, "id", None) in changed_since_approval(report):
-        raise WorkflowError("You cannot approve this report because you changed it since it was last approved. "
-                            f"{approval_wait(report)}")
+        raise WorkflowError(gettext("You cannot approve this report because you changed it since it was last approved. %(wait)s",
+                                    wait=approval_wait(report)))
     return move
 
 
@@ -148,7 +150,7 @@ def changed_since_approval(report) -> set[int]:
 
 
 def _who(move: Move) -> str:
-    return "Only " + " or ".join(ROLE_WORDS[r] for r in sorted(move.roles)) + " can do that."
+    return gettext("Only %(who)s can do that.", who=workflows.either(gettext(ROLE_WORDS[r]) for r in sorted(move.roles)))
 
 
 # ---- who can approve: partnership data, never a dead end ----------------------------------
@@ -183,17 +185,18 @@ def approver_words(report) -> str:
     from ..extensions import db
 
     allowing = [p.name for p in report.partnerships if p.report_approvers == "coordinators"]
-    words = "a partnership officer"
     if allowing:
-        words += " or a coordinator of " + " or ".join(allowing)
+        words = gettext("a partnership officer or a coordinator of %(partnerships)s", partnerships=workflows.either(allowing))
+    else:
+        words = gettext("a partnership officer")
     barred = sorted(_not_allowed_to_approve(report))
     names = [u.name for u in (db.session.get(User, i) for i in barred) if u is not None]
     if report.created_by_id and len(names) <= 1:
-        words += " other than the author"
+        words = gettext("%(who)s other than the author", who=words)
     else:
-        words += " who has not written or changed it"
+        words = gettext("%(who)s who has not written or changed it", who=words)
     if names:
-        words += " (not " + ", ".join(sorted(names)) + ")"
+        words = gettext("%(who)s (not %(names)s)", who=words, names=", ".join(sorted(names)))
     return words
 
 
@@ -202,7 +205,7 @@ def approval_wait(report) -> str:
     stuck_text = stuck(report, force=True)
     if stuck_text:
         return stuck_text
-    return f"It is waiting for {approver_words(report)}."
+    return gettext("It is waiting for %(who)s.", who=approver_words(report))
 
 
 def stuck(report, force: bool = False) -> str | None:
@@ -212,11 +215,11 @@ def stuck(report, force: bool = False) -> str | None:
         return None
     if approvers(report):
         return None
-    names = ", ".join(p.name for p in report.partnerships) or "the partnership named on it"
-    return ("Nobody can approve this report yet: everyone who may approve it wrote or changed it. "
-            "To fix this, a partnership officer can let the coordinators of "
-            f"{names} approve reports (in Reference data, Partnerships: “Who may approve findings reports”), "
-            "or give another person a partnership officer account (in Accounts).")
+    names = ", ".join(p.name for p in report.partnerships) or gettext("the partnership named on it")
+    return gettext("Nobody can approve this report yet: everyone who may approve it wrote or changed it. "
+                   "To fix this, a partnership officer can let the coordinators of %(partnerships)s approve reports "
+                   "(in Reference data, Partnerships: “Who may approve findings reports”), "
+                   "or give another person a partnership officer account (in Accounts).", partnerships=names)
 
 
 def next_steps(report) -> list[tuple[str, str]]:
@@ -232,7 +235,7 @@ def next_steps(report) -> list[tuple[str, str]]:
 def _who_now(move: Move, report) -> str:
     if move.not_own:
         return approver_words(report)
-    return " or ".join(ROLE_WORDS[r] for r in sorted(move.roles))
+    return workflows.either(gettext(ROLE_WORDS[r]) for r in sorted(move.roles))
 
 
 def _step(move: Move) -> workflows.Step:
@@ -254,11 +257,11 @@ def _href(step, report):
 
 
 WORKFLOW = workflows.register(workflows.Workflow(
-    name="sharing.report", title="Findings report", states={s: s.replace("-", " ").capitalize() for s in STATES},
+    name="sharing.report", title=N_("Findings report"), states=STATE_WORDS,
     start="draft", final={"withdrawn"}, roles=ROLE_WORDS, steps=lambda: [_step(m) for m in TABLE],
     who_now=lambda step, report: _who_now(_BY_KEY[(step.source, step.action)], report),
     may=_may, href=_href, stuck=stuck,
-    waiting=lambda report: approver_words(report) + " to approve it" if report.state == "in-review" else None))
+    waiting=lambda report: gettext("%(who)s to approve it", who=approver_words(report)) if report.state == "in-review" else None))
 
 
 def allowed(user, report) -> list[Move]:

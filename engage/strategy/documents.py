@@ -13,7 +13,7 @@ from sqlalchemy import select
 from ..accounts.roles import OFFICER
 from ..core import transitions
 from ..core.audit import record
-from ..core.i18n import gettext, ngettext
+from ..core.i18n import N_, gettext, ngettext
 from ..core.templating import format_date
 from ..core.models import utcnow
 from ..core.sanitise import clean_text
@@ -319,7 +319,8 @@ def _move(actor, version: StrategyVersion, move: workflow.Move, reason: str) -> 
                               from_state=from_state, to_state=move.to_state, reason=reason)
     db.session.add(step)
     record(actor, "transition", version, f"Version {version.number}: {move.label.lower()}",
-           {"state": [from_state, move.to_state]})
+           {"state": [from_state, move.to_state]},
+           said=(N_("Version %(number)s: %(move)s"), {"number": version.number, "move": move.label}, ("move",)))
     db.session.flush()
     return step
 

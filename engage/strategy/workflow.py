@@ -29,17 +29,17 @@ class Move:
 
 MOVES: dict[str, Move] = {m.action: m for m in (
     Move("open_comment", N_("Send out for comment"), ("draft",), "consultation", (OFFICER,),
-         does="Emails every Network Group member and partnership coordinator that they can comment until the closing date. "
-              "Sections cannot be changed while it is out for comment.",
-         confirm="Send this version out for comment and email everyone?"),
+         does=N_("Emails every Network Group member and partnership coordinator that they can comment until the closing date. "
+              "Sections cannot be changed while it is out for comment."),
+         confirm=N_("Send this version out for comment and email everyone?")),
     Move("withdraw", N_("Take back to draft"), ("consultation",), "draft", (OFFICER,), needs_reason=True,
-         does="Stops comments and lets you change the sections again. The comments made so far are kept."),
+         does=N_("Stops comments and lets you change the sections again. The comments made so far are kept.")),
     Move("adopt", N_("Adopt this version"), ("draft", "consultation"), "adopted", (OFFICER,),
-         does="Makes this version the strategy everyone sees, with what was done about each comment. "
-              "Any version adopted before it is marked as replaced. People who commented and left an address are told.",
-         confirm="Adopt this version?"),
+         does=N_("Makes this version the strategy everyone sees, with what was done about each comment. "
+              "Any version adopted before it is marked as replaced. People who commented and left an address are told."),
+         confirm=N_("Adopt this version?")),
     Move("supersede", N_("Superseded by a newer adopted version"), ("adopted",), "superseded", (OFFICER,), automatic=True,
-         does="Happens when a newer version of the same strategy is adopted."),
+         does=N_("Happens when a newer version of the same strategy is adopted.")),
 )}
 
 
@@ -65,7 +65,7 @@ def check(action: str, state: str, user) -> Move:
     return move
 
 
-STATE_WORDS = {"draft": "Draft", "consultation": "Out for comment", "adopted": "Adopted", "superseded": "Superseded"}
+STATE_WORDS = {"draft": N_("Draft"), "consultation": N_("Out for comment"), "adopted": N_("Adopted"), "superseded": N_("Superseded")}
 
 
 def _steps() -> list[workflows.Step]:
@@ -75,6 +75,6 @@ def _steps() -> list[workflows.Step]:
 
 
 WORKFLOW = workflows.register(workflows.Workflow(
-    name="strategy.version", title="Strategy version", states=STATE_WORDS, start="draft", final={"superseded"},
-    roles={OFFICER: "a partnership officer"}, steps=_steps, state_of=lambda version: version.state,
+    name="strategy.version", title=N_("Strategy version"), states=STATE_WORDS, start="draft", final={"superseded"},
+    roles={OFFICER: N_("a partnership officer")}, steps=_steps, state_of=lambda version: version.state,
     may=lambda step, version, user: step.action in {m.action for m in moves_from(version.state, user)}))

@@ -20,6 +20,7 @@ from ..core import audit, transitions, workflows
 from ..core.i18n import N_, gettext as _
 from ..core.templating import format_date
 from ..core.mail import external_url
+from ..core.i18n import N_
 from ..core.models import utcnow
 from ..extensions import db
 from .models import Survey, SurveyAnswer, SurveyContact, SurveyLifecycleMove, SurveyQuestion, SurveyResponse, comment_code

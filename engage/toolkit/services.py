@@ -381,13 +381,13 @@ def get_suggestion(suggestion_id: int) -> ToolkitSuggestion:
 
 # A suggested change waits for an officer's decision (engage/core/workflows.py).
 SUGGESTION_WORKFLOW = workflows.register(workflows.Workflow(
-    name="toolkit.suggestion", title="Suggested change", states=dict(SUGGESTION_STATUSES), start="pending",
-    final={"accepted", "declined"}, roles={OFFICER: "a partnership officer"},
+    name="toolkit.suggestion", title=N_("Suggested change"), states=dict(SUGGESTION_STATUSES), start="pending",
+    final={"accepted", "declined"}, roles={OFFICER: N_("a partnership officer")},
     steps=lambda: [
-        workflows.step("accept", "Accept", "pending", "accepted", {OFFICER},
-                       does="Changes the toolkit page to the suggested words and keeps the old words in its history."),
-        workflows.step("decline", "Decline", "pending", "declined", {OFFICER},
-                       does="Leaves the page as it is. The person who suggested it sees why."),
+        workflows.step("accept", N_("Accept"), "pending", "accepted", {OFFICER},
+                       does=N_("Changes the toolkit page to the suggested words and keeps the old words in its history.")),
+        workflows.step("decline", N_("Decline"), "pending", "declined", {OFFICER},
+                       does=N_("Leaves the page as it is. The person who suggested it sees why.")),
     ],
     state_of=lambda suggestion: suggestion.status,
     may=lambda step, suggestion, user: bool(user is not None and getattr(user, "is_authenticated", False)

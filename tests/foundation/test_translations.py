@@ -71,12 +71,19 @@ def test_a_planted_english_sentence_in_the_home_page_is_caught(tmp_path):
     assert untranslated_text(planted) == ["Read this first."]
 
 
-def _extracted() -> set[str]:
+def _key(message_id, context):
+    """A text as the catalogue keeps it: its English, or (context, English) for a text given a
+    context with ``pgettext`` (the same English as a verb and as a noun)."""
+    return message_id if context is None else (context, message_id)
+
+
+def _extracted() -> set:
     ids = set()
     method_map = [("engage/**.py", "python"), ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None, "N_": None}
-    for _file, _line, message, _comments, _context in extract_from_dir(str(ROOT), method_map, keywords=keywords):
-        ids.add(message[0] if isinstance(message, tuple) else message)
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None, "N_": None,
+                "pgettext": ((1, "c"), 2)}
+    for _file, _line, message, _comments, context in extract_from_dir(str(ROOT), method_map, keywords=keywords):
+        ids.add(_key(message[0] if isinstance(message, tuple) else message, context))
     return ids
 
 
@@ -87,7 +94,7 @@ def _catalogue(code: str):
 
 def test_the_template_catalogue_is_in_step_with_the_code():
     with (CATALOGUES / "messages.pot").open("rb") as handle:
-        template = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
+        template = {_key(m.id if isinstance(m.id, str) else m.id[0], m.context) for m in read_po(handle) if m.id}
     extracted = _extracted()
     assert extracted - template == set(), "texts not yet in translations/messages.pot: run `make translations`"
     assert template - extracted == set(), "texts no longer used: run `make translations`"
@@ -96,12 +103,12 @@ def test_the_template_catalogue_is_in_step_with_the_code():
 def test_welsh_is_complete_and_keeps_every_placeholder():
     catalogue = _catalogue("cy")
     extracted = _extracted()
-    def translated(message_id):
-        message = catalogue.get(message_id)
+    def translated(key):
+        message = catalogue.get(key[1], context=key[0]) if isinstance(key, tuple) else catalogue.get(key)
         strings = message.string if message and isinstance(message.string, tuple) else [message and message.string]
         return all(strings)
 
-    missing = sorted(m for m in extracted if not translated(m))
+    missing = sorted((m for m in extracted if not translated(m)), key=str)
     assert not missing, f"Welsh lacks: {missing[:10]}"
     for message in catalogue:
         if not message.id:
@@ -137,11 +144,19 @@ def test_a_chosen_language_is_kept_and_followed(client):
     assert '<html lang="en"' in client.get("/").text
 
 
-def test_a_page_with_texts_not_yet_translated_says_so(client):
+# Officers' pages drawn from templates still on the not-yet list (the first still listed is read).
+NOT_YET_PAGES = {"background/admin.html": "/admin/background-work", "partnership/admin_index.html": "/admin/reference",
+                 "main/accessibility_edit.html": "/admin/accessibility-statement"}
+
+
+def test_a_page_with_texts_not_yet_translated_says_so(client, login):
+    listed = [(name, path) for name, path in NOT_YET_PAGES.items() if name in i18n.not_yet_translated()]
+    if not listed:
+        pytest.skip("every template of these pages is translated now")
+    login("officer")
     client.get("/language/cy")
-    page = client.get("/forgot-password")  # not yet moved onto translation calls: its texts are English
+    page = client.get(listed[0][1])  # not yet moved onto translation calls: its texts are English
     assert '<html lang="cy"' in page.text
-    assert "accounts/forgot.html" in i18n.not_yet_translated()
     assert "Nid yw rhannau o’r dudalen hon wedi’u cyfieithu i’r Gymraeg eto" in page.text  # "Parts of this page are not yet translated"
     assert "engage-untranslated" not in client.get("/").text
     # Urdu's catalogue lacks most texts: each one missing from the page is counted.
