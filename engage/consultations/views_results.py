@@ -12,6 +12,7 @@ from flask_login import current_user
 from ..core import params
 from ..core.errors import not_found
 from ..core.forms import EngageForm
+from ..core.i18n import gettext as _
 from ..core.jobs import NOT_YOURS
 from ..core.security import role_required
 from ..extensions import db
@@ -203,9 +204,9 @@ def _already(consultation, token: str, record: dict):
     the page that shows it (the import itself runs once)."""
     if request.method == "POST":
         if record.get("state") == "done":
-            flash("This file has already been imported, so it was not imported again. This is what it imported.", "info")
+            flash(_("This file has already been imported, so it was not imported again. This is what it imported."), "info")
         else:
-            flash("This file is already being imported, so it was not started again. Its progress is below.", "info")
+            flash(_("This file is already being imported, so it was not started again. Its progress is below."), "info")
     if record.get("state") == "done":
         return redirect(url_for("consultations.import_done", consultation_id=consultation.id, token=token))
     return redirect(url_for("consultations.import_progress", consultation_id=consultation.id, token=token))
@@ -235,7 +236,7 @@ def import_restart(consultation_id, token):
     _job(consultation, token)
     if EngageForm().validate_on_submit():
         if import_jobs.restart(current_app._get_current_object(), token) is None:
-            flash("This import is still running, or has been started again already, so it was not started twice.", "info")
+            flash(_("This import is still running, or has been started again already, so it was not started twice."), "info")
     return redirect(url_for("consultations.import_progress", consultation_id=consultation.id, token=token))
 
 

@@ -106,3 +106,27 @@ def test_search_and_the_api_keep_the_english_headline_for_a_welsh_reader(app, cl
     assert body["hits"][0]["headline"] == HEADLINE
     found = client.get("/consultations/search", query_string={"q": "biggest difference"}).text
     assert '<html lang="cy"' in found and HEADLINE in found
+
+
+def test_what_staff_are_told_after_saving_is_in_welsh(app, client, login, world):  # noqa: F811
+    """The messages shown after a change (flashed) are whole Welsh sentences, names inside."""
+    report = make_report(world, recommendations=())
+    login("practitioner")
+    said = {}
+    for lang in ("en", "cy"):
+        client.get(f"/language/{lang}")
+        said[lang] = [
+            client.post(f"/findings/{report.id}/recommendations", data={"text": f"Empty bins ({lang})"},
+                        follow_redirects=True).text,
+            client.post(f"/findings/{report.id}/key-findings", data={"statement": f"Bins overflow ({lang})"},
+                        follow_redirects=True).text,
+            client.post(f"/consultations/{world['consultation'].id}/findings", data={"statement": f"Litter ({lang})"},
+                        follow_redirects=True).text,
+        ]
+    english = ["Recommendation added.", "Key finding added.", "Finding added."]
+    welsh = ["Mae’r argymhelliad wedi’i ychwanegu.", "Mae’r prif ganfyddiad wedi’i ychwanegu.",
+             "Mae’r canfyddiad wedi’i ychwanegu."]
+    for page, text in zip(said["en"], english):
+        assert text in page, text
+    for page, text, gone in zip(said["cy"], welsh, english):
+        assert '<html lang="cy"' in page and text in page and gone not in page, text
