@@ -285,9 +285,9 @@ def _bind(form, user):
     form.theme_ids.choices = theme_choices()
     form.outcome_ids.choices = outcome_choices()
     form.area_ids.choices = area_choices()
-    form.audiences.choices = list(AUDIENCES.items())
+    form.audiences.choices = [(key, gettext(label)) for key, label in AUDIENCES.items()]
     form.methods.choices = services.method_choices()
-    form.channels.choices = list(CHANNELS.items())
+    form.channels.choices = [(key, gettext(label)) for key, label in CHANNELS.items()]
     return form
 
 
