@@ -16,15 +16,15 @@ from ..core.models import link_table
 from ..extensions import db
 
 ORGANISATION_KINDS = {
-    "council": "Council",
-    "police": "Police",
-    "health": "Health",
-    "fire": "Fire and rescue",
-    "education": "Education",
-    "housing": "Housing",
-    "business": "Business",
-    "vcs": "Voluntary or community group",
-    "other": "Other",
+    "council": N_("Council"),
+    "police": N_("Police"),
+    "health": N_("Health"),
+    "fire": N_("Fire and rescue"),
+    "education": N_("Education"),
+    "housing": N_("Housing"),
+    "business": N_("Business"),
+    "vcs": N_("Voluntary or community group"),
+    "other": N_("Other"),
 }
 
 AREA_LEVELS = {  # marked for the catalogue; translated where shown
@@ -37,8 +37,8 @@ AREA_LEVELS = {  # marked for the catalogue; translated where shown
 # Who may approve a findings report that names a partnership (besides a partnership officer
 # who did not write it): set by an officer on the partnership, read by engage/sharing/workflow.py.
 REPORT_APPROVERS = {
-    "officers": "A partnership officer who did not write the report",
-    "coordinators": "A partnership officer, or one of this partnership's coordinators, who did not write the report",
+    "officers": N_("A partnership officer who did not write the report"),
+    "coordinators": N_("A partnership officer, or one of this partnership's coordinators, who did not write the report"),
 }
 
 # Which level may sit under which: a child is always one of the levels after its parent.
