@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from ..accounts.roles import COORDINATOR, OFFICER, PRACTITIONER, VCS
 from ..core import audit, concurrency, deletion, disclosure, events, numbers, registry
 from ..core.errors import not_found
-from ..core.i18n import gettext as _, writing_in
+from ..core.i18n import current_language, default_language, gettext as _, writing_in
 from ..core.params import to_id
 from ..core.sanitise import clean_text
 from ..extensions import db
@@ -793,8 +793,8 @@ class Headline:
     def text(self) -> str:
         """The same sentence in the site's own language, whoever is reading: what the search
         index stores (built after commit, or in the request's transaction) and the API gives."""
-        if not has_app_context():
-            return self.sentence   # no site, so no reader: English
+        if not has_app_context() or current_language() == default_language():
+            return self.sentence   # already the site's own language (or no site at all: English)
         with writing_in(None):
             return self.sentence
 
