@@ -83,7 +83,7 @@ def test_a_findings_report_citing_a_question_gives_its_headline_in_welsh(app, cl
         ["Evidence from the question", "came first", "See all the results"])}, all_found=True)
 
 
-def test_search_and_the_api_keep_the_english_headline_for_a_welsh_reader(app, client, users, ref):
+def test_search_and_the_api_keep_the_english_headline_for_a_welsh_reader(app, client, users, ref, login):
     from engage.consultations import results
     from engage.consultations import search as csearch
 
@@ -99,9 +99,14 @@ def test_search_and_the_api_keep_the_english_headline_for_a_welsh_reader(app, cl
         doc = next(d for d in csearch.documents(c) if d["kind"] == "question")
         assert doc["headline"] == HEADLINE
         assert results.question_results(c)[0].headline == WELSH_HEADLINE
-    # An edit saved by a Welsh reader: the index is rewritten, still in English.
-    c.summary = "What would improve your area most?"
-    db.session.commit()
+    # A change saved by a Welsh reader: the index is written again, in that request, still in English.
+    login("practitioner")
+    client.get("/language/cy")
+    saved = client.post(f"/consultations/{c.id}/findings", data={"statement": "Rubbish comes first"})
+    assert saved.status_code == 302
+    found = {h.fields["title"]: h.fields["headline"] for h in csearch.run_search(
+        csearch_audience(), "biggest difference", {}).hits if h.fields["kind"] == "question"}
+    assert found == {question.text: HEADLINE}
     body = client.get("/api/v1/search", query_string={"q": "biggest difference", "kind": "question"}).get_json()
     assert body["hits"][0]["headline"] == HEADLINE
     found = client.get("/consultations/search", query_string={"q": "biggest difference"}).text
@@ -130,3 +135,9 @@ def test_what_staff_are_told_after_saving_is_in_welsh(app, client, login, world)
         assert text in page, text
     for page, text, gone in zip(said["cy"], welsh, english):
         assert '<html lang="cy"' in page and text in page and gone not in page, text
+
+
+def csearch_audience():
+    from engage.consultations import services
+
+    return services.audience(None)
