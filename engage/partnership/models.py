@@ -11,7 +11,7 @@ from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from ..core.concurrency import Versioned
-from ..core.i18n import N_
+from ..core.i18n import N_, gettext
 from ..core.models import link_table
 from ..extensions import db
 
@@ -105,8 +105,9 @@ class Framework(Versioned, db.Model):
 
     @property
     def period(self) -> str:
-        end = self.ends_on.year if self.ends_on else "now"
-        return f"{self.starts_on.year} to {end}"
+        if self.ends_on:
+            return gettext("%(start)s to %(end)s", start=self.starts_on.year, end=self.ends_on.year)
+        return gettext("%(start)s to now", start=self.starts_on.year)
 
     def __str__(self) -> str:
         return self.name

@@ -141,3 +141,30 @@ def csearch_audience():
     from engage.consultations import services
 
     return services.audience(None)
+
+
+def test_the_similar_consultations_check_is_in_welsh(client, login, users, ref):
+    """"Check before you save": the count, each consultation's line and its reasons are whole
+    Welsh sentences (the places' and priorities' names as staff wrote them)."""
+    from datetime import timedelta
+
+    from tests.consultations.records_support import form_data
+
+    log(users["practitioner"], title="Cleaner streets survey", priority_ids=[ref["old"].id], area_ids=[ref["north"].id],
+        audiences=["residents"], planned_start=date.today() - timedelta(days=300),
+        planned_close=date.today() - timedelta(days=270))
+    login("practitioner")
+    post = form_data(title="Street cleanliness questionnaire", priority_ids=[str(ref["new"].id)],
+                     area_ids=[str(ref["castle"].id)], audiences=["residents"])
+    post.pop("checked_similar")
+    english = client.post("/consultations/new", data=post).text
+    assert "In the same places: it covers all of Northtown, which takes in Castle" in english
+    client.get("/language/cy")
+    page = client.post("/consultations/new", data=post).text
+    assert '<html lang="cy"' in page and "Gwiriwch cyn cadw" in page
+    assert "Mae 1 ymgynghoriad yn debyg i’ch un chi" in page
+    assert "Yn yr un lleoedd: mae’n cwmpasu Northtown i gyd, sy’n cynnwys Castle" in page
+    assert "Yr un flaenoriaeth: Safe neighbourhoods" in page and "Yn cael ei ddangos oherwydd:" in page
+    for gone in ("Check before you save", "is like yours", "In the same places", "it covers all of", "The same priority",
+                 "Shown because", "opens in new tab"):
+        assert gone not in page, gone
