@@ -12,6 +12,7 @@ from ..core.models import QueueJob
 from ..core.security import role_required
 from ..core.transitions import AlreadyMoved
 from ..core.forms import EngageForm
+from ..core.i18n import gettext as _
 from ..extensions import db
 from . import bp
 
@@ -47,10 +48,10 @@ def retry(job_id):
         queue.retry(current_user, job)
     except AlreadyMoved:
         db.session.rollback()
-        flash("Someone else has just tried this job again, or it is no longer on the list.", "info")
+        flash(_("Someone else has just tried this job again, or it is no longer on the list."), "info")
         return redirect(url_for("background.admin"))
     db.session.commit()
-    flash(f"“{job.label or 'The job'}” is on the queue again.", "success")
+    flash(_("“%(job)s” is on the queue again.", job=job.label) if job.label else _("The job is on the queue again."), "success")
     return redirect(url_for("background.admin"))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from ..core.i18n import N_
 from . import importing
 from .models import Consultation
 
@@ -19,7 +20,7 @@ class FileCheck:
     fmt: str
     mapping: dict[str, str]          # column index (as text, for JSON) -> role
     replace: bool = False
-    problems: list[str] = field(default_factory=list)
+    problems: list = field(default_factory=list)  # importing.Problem.stored() (or plain sentences)
     rows: int = 0
     questions: int = 0
     figures: int = 0
@@ -46,16 +47,17 @@ class FileCheck:
         return {int(k): v for k, v in self.mapping.items()}
 
 
-def layout_hint(headers: list[str], fmt: str) -> str | None:
-    """A plain sentence when the file looks like the other layout than the one chosen."""
+def layout_hint(headers: list[str], fmt: str) -> "importing.Text | None":
+    """A plain sentence when the file looks like the other layout than the one chosen (``str``
+    of it in the language in force)."""
     looks = importing.guess_format(headers)
     if looks == fmt:
         return None
     if looks == "raw":
-        return ("This file looks like responses (one row per person, one column per question), not figures: none of its "
-                "headings is a question, a count and a base. If so, choose Responses.")
-    return ("This file looks like figures (one row per answer and group): its headings include a question, a count and a "
-            "base. If so, choose Figures.")
+        return importing.says(N_("This file looks like responses (one row per person, one column per question), not figures: none "
+                                 "of its headings is a question, a count and a base. If so, choose Responses."))
+    return importing.says(N_("This file looks like figures (one row per answer and group): its headings include a question, a "
+                             "count and a base. If so, choose Figures."))
 
 
 def check_file(consultation: Consultation, sheet: importing.Sheet, fmt: str, mapping: dict[int, str], *,
@@ -65,10 +67,10 @@ def check_file(consultation: Consultation, sheet: importing.Sheet, fmt: str, map
     try:
         agg = importing.aggregate(sheet, fmt, mapping, progress=progress)
     except importing.ImportProblems as error:
-        check.problems = error.messages
+        check.problems = error.stored
         hint = layout_hint(sheet.headers, fmt)
         if hint:
-            check.problems.insert(0, hint)
+            check.problems.insert(0, importing.Problem(hint).stored())
         return check
     check.questions = len(agg.questions)
     check.figures = sum(len(q.figures) for q in agg.questions.values())
@@ -76,7 +78,5 @@ def check_file(consultation: Consultation, sheet: importing.Sheet, fmt: str, map
     conflicts = importing.existing_conflicts(consultation, agg)
     check.replaces = [q.text for q in conflicts]
     if conflicts and not replace:
-        names = "; ".join(f"'{importing._shown(q.text)}'" for q in conflicts[:5]) + (f" and {len(conflicts) - 5} more" if len(conflicts) > 5 else "")
-        check.problems.append(f"This consultation already has results for {len(conflicts)} of the questions in the file: {names}. "
-                              "Tick 'Replace earlier results of the same questions' to overwrite them, or take those questions out of the file")
+        check.problems.append(importing.Problem(importing.already_has_results(conflicts, tick=True)).stored())
     return check

@@ -26,13 +26,16 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
+from ..core.i18n import N_
 from ..core.jobs import FAILED_MESSAGE, Lease, UploadStore
 from ..extensions import db
 
 log = logging.getLogger(__name__)
 KEEP_SECONDS = 24 * 60 * 60
 UPLOADS = UploadStore("imports")
-GONE = "The consultation was deleted while its results were being imported, so nothing was imported."
+GONE = N_("The consultation was deleted while its results were being imported, so nothing was imported.")
+# Stored with the upload in English and shown in the reader's language (importing.Problem.from_stored).
+N_("Something went wrong while importing, so nothing was saved. Try again; if it happens again, contact a partnership officer.")
 
 
 def folder() -> Path:
@@ -153,7 +156,7 @@ def _run(base: Path, token: str, record: dict, mapping: dict[int, str], replace:
         UPLOADS.finish(token, base, done=record.get("rows", 0), summary=summary.as_dict())
     except ImportProblems as error:
         db.session.rollback()
-        messages = error.messages or [GONE]
+        messages = error.stored or [GONE]
         UPLOADS.fail(token, messages, base)
     except Exception:  # record it for the person; never leave the page waiting for ever
         db.session.rollback()
@@ -197,7 +200,7 @@ def _run_check(base: Path, token: str, record: dict, mapping: dict[int, str], re
     def checked(check: dict) -> None:
         update(token, base, state="uploaded", phase="", check=check)
 
-    def refused(problems: list[str]) -> None:
+    def refused(problems: list) -> None:
         checked({"fmt": record["format"], "mapping": {str(k): v for k, v in mapping.items()}, "replace": replace,
                  "problems": problems})
 
@@ -207,9 +210,10 @@ def _run_check(base: Path, token: str, record: dict, mapping: dict[int, str], re
         sheet = read_file(record["filename"], data, progress=progress)
         checked(check_file(consultation, sheet, record["format"], mapping, replace=replace, progress=progress).as_dict())
     except ImportProblems as error:
-        refused(error.messages)
+        refused(error.stored)
     except Exception:  # never leave the page waiting for ever
         log.exception("Background check %s failed", token[:8])
-        refused(["Something went wrong while checking the file. Try again; if it happens again, contact a partnership officer."])
+        refused([N_("Something went wrong while checking the file. Try again; if it happens again, contact a partnership "
+                    "officer.")])
     finally:
         lease.end()

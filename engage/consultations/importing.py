@@ -34,6 +34,7 @@ from flask import current_app
 from sqlalchemy import delete, insert, select
 
 from ..core import audit, uploads
+from ..core.i18n import N_, gettext as _, ngettext
 from ..core.models import utcnow
 from ..core.sanitise import clean_text
 from ..extensions import db
@@ -52,32 +53,50 @@ REST_LABEL = "Rest of the borough"
 
 # What each column of a tidy file can hold.
 TIDY_ROLES = {
-    "question": "The question",
-    "option": "The answer option",
-    "segment": "The segment (group of people)",
-    "dimension": "The kind of segment (ward, age band, sex…)",
-    "count": "The count (people who gave the answer)",
-    "base": "The base (people in the group who answered)",
-    "code": "The question number",
-    "ignore": "Ignore this column",
+    "question": N_("The question"),
+    "option": N_("The answer option"),
+    "segment": N_("The segment (group of people)"),
+    "dimension": N_("The kind of segment (ward, age band, sex…)"),
+    "count": N_("The count (people who gave the answer)"),
+    "base": N_("The base (people in the group who answered)"),
+    "code": N_("The question number"),
+    "ignore": N_("Ignore this column"),
 }
 TIDY_REQUIRED = ("question", "option", "count", "base")
 TIDY_ROLE_NAMES = {"question": "question", "option": "answer option", "segment": "segment", "dimension": "kind of segment",
                    "count": "count", "base": "base", "code": "question number"}
+# What a person is told about the columns they chose, a whole sentence for each role.
+CHOOSE_COLUMN = {"question": N_("Choose the column that holds the question"),
+                 "option": N_("Choose the column that holds the answer option"),
+                 "count": N_("Choose the column that holds the count"),
+                 "base": N_("Choose the column that holds the base")}
+ONE_COLUMN = {"question": N_("Only one column can hold the question: you chose %(names)s"),
+              "option": N_("Only one column can hold the answer option: you chose %(names)s"),
+              "segment": N_("Only one column can hold the segment: you chose %(names)s"),
+              "dimension": N_("Only one column can hold the kind of segment: you chose %(names)s"),
+              "count": N_("Only one column can hold the count: you chose %(names)s"),
+              "base": N_("Only one column can hold the base: you chose %(names)s"),
+              "code": N_("Only one column can hold the question number: you chose %(names)s")}
 
 # What each column of a raw (respondent-level) file can hold.
 RAW_ROLES = {
-    "question": "A question (one answer per person)",
-    "question-multi": "A question (several answers, separated by ;)",
-    "segment:ward": "Ward (respondents are also grouped into priority wards and the rest of the borough)",
-    "segment:age": "Age band",
-    "segment:sex": "Sex",
-    "segment:ethnicity": "Ethnicity",
-    "segment:disability": "Disability",
-    "segment:other": "Another way to group people (the heading names the group)",
-    "id": "Respondent number (checked for repeats, not imported)",
-    "ignore": "Ignore this column",
+    "question": N_("A question (one answer per person)"),
+    "question-multi": N_("A question (several answers, separated by ;)"),
+    "segment:ward": N_("Ward (respondents are also grouped into priority wards and the rest of the borough)"),
+    "segment:age": N_("Age band"),
+    "segment:sex": N_("Sex"),
+    "segment:ethnicity": N_("Ethnicity"),
+    "segment:disability": N_("Disability"),
+    "segment:other": N_("Another way to group people (the heading names the group)"),
+    "id": N_("Respondent number (checked for repeats, not imported)"),
+    "ignore": N_("Ignore this column"),
 }
+ONE_RAW_COLUMN = {"id": N_("Only one column can be the respondent number: you chose %(names)s"),
+                  "segment:ward": N_("Only one column can be the ward: you chose %(names)s"),
+                  "segment:age": N_("Only one column can be the age band: you chose %(names)s"),
+                  "segment:sex": N_("Only one column can be the sex: you chose %(names)s"),
+                  "segment:ethnicity": N_("Only one column can be the ethnicity: you chose %(names)s"),
+                  "segment:disability": N_("Only one column can be the disability: you chose %(names)s")}
 
 MAX_PROBLEMS = 100
 MAX_OPTIONS_PER_QUESTION = 60
@@ -90,26 +109,73 @@ Progress = Callable[[str, int, int], None]
 
 # ---- problems ----------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Text:
+    """A sentence for a person, kept as its catalogue text (marked with ``N_``) and its values,
+    and written out in the language in force each time it is shown (``str``): a problem found
+    in a background job, stored with the upload, reads in the language of whoever opens the
+    page. Stored as a plain dict (``stored``)."""
+
+    message: str
+    values: tuple = ()
+
+    @classmethod
+    def of(cls, message: str, **values) -> "Text":
+        return cls(message, tuple(sorted((k, str(v)) for k, v in values.items())))
+
+    def __str__(self) -> str:
+        return _(self.message, **dict(self.values)) if self.values else _(self.message)
+
+    def stored(self) -> dict:
+        return {"message": self.message, "values": dict(self.values)}
+
+
+def says(message: str, **values) -> Text:
+    """``Text.of``: ``says(N_("'%(value)s' is not a whole number"), value=raw)``."""
+    return Text.of(message, **values)
+
+
 @dataclass
 class Problem:
-    message: str
+    message: "str | Text"
     row: int | None = None
     column: str | None = None
     also_rows: list[int] = field(default_factory=list)
 
     def __str__(self) -> str:
-        where = []
-        if self.row is not None:
-            where.append(f"Row {self.row}")
-        if self.column:
-            where.append(f"column '{self.column}'")
-        prefix = ", ".join(where)
-        text = (prefix[:1].upper() + prefix[1:] + ": " if where else "") + self.message
+        problem = str(self.message) if isinstance(self.message, Text) else _(self.message)
+        if self.row is not None and self.column:
+            text = _("Row %(row)s, column '%(column)s': %(problem)s", row=self.row, column=self.column, problem=problem)
+        elif self.row is not None:
+            text = _("Row %(row)s: %(problem)s", row=self.row, problem=problem)
+        elif self.column:
+            text = _("Column '%(column)s': %(problem)s", column=self.column, problem=problem)
+        else:
+            text = problem
         if self.also_rows:
             shown = ", ".join(str(r) for r in self.also_rows[:5])
             more = len(self.also_rows) - 5
-            text += f" (also on row{'s' if len(self.also_rows) > 1 else ''} {shown}{f' and {more:,} more' if more > 0 else ''})"
+            if more > 0:
+                text = _("%(problem)s (also on rows %(rows)s and %(more)s more)", problem=text, rows=shown, more=f"{more:,}")
+            else:
+                text = ngettext("%(problem)s (also on row %(rows)s)", "%(problem)s (also on rows %(rows)s)",
+                                len(self.also_rows), problem=text, rows=shown)
         return text
+
+    def stored(self) -> dict:
+        """The problem as plain JSON for the upload's record: its sentence untranslated, so
+        the page shows it in its reader's language (``from_stored``)."""
+        message = self.message.stored() if isinstance(self.message, Text) else {"message": self.message, "values": {}}
+        return {**message, "row": self.row, "column": self.column, "also_rows": list(self.also_rows)}
+
+    @classmethod
+    def from_stored(cls, item) -> "Problem":
+        """A problem from an upload's record: a dict (``stored``), or a plain sentence."""
+        if isinstance(item, dict):
+            values = item.get("values") or {}
+            message = Text.of(item.get("message") or "", **values) if values else (item.get("message") or "")
+            return cls(message, item.get("row"), item.get("column"), list(item.get("also_rows") or []))
+        return cls(str(item))
 
 
 class ImportProblems(Exception):
@@ -121,7 +187,13 @@ class ImportProblems(Exception):
 
     @property
     def messages(self) -> list[str]:
+        """The problems in the language in force (the command line, a form's error)."""
         return [str(p) for p in self.problems]
+
+    @property
+    def stored(self) -> list[dict]:
+        """The problems to keep with the upload, shown later in their reader's language."""
+        return [p.stored() for p in self.problems]
 
 
 class _Problems:
@@ -133,7 +205,11 @@ class _Problems:
         self.limit = limit
         self.truncated = False
 
-    def add(self, message: str, row: int | None = None, column: str | None = None, group: tuple | None = None) -> None:
+    def add(self, message: "str | Text", row: int | None = None, column: str | None = None, group: tuple | None = None,
+            **values) -> None:
+        """``message`` a sentence marked with ``N_``, its ``%(name)s`` values given by name."""
+        if values:
+            message = says(message, **values)
         if group is not None and group in self._grouped:
             self._grouped[group].also_rows.append(row)
             return
@@ -156,12 +232,14 @@ class _Problems:
         if self.items:
             items = list(self.items)
             if self.truncated:
-                items.append(Problem(f"There are more problems than the {self.limit} shown. Fix these and try again."))
+                items.append(Problem(says(N_("There are more problems than the %(limit)s shown. Fix these and try again."),
+                                          limit=self.limit)))
             raise ImportProblems(items)
 
 
-def _fail(message: str, row: int | None = None, column: str | None = None):
-    raise ImportProblems([Problem(message, row, column)])
+def _fail(message: "str | Text", row: int | None = None, column: str | None = None, **values):
+    """Stop with one problem: ``message`` a sentence marked with ``N_``, its values by name."""
+    raise ImportProblems([Problem(says(message, **values) if values else message, row, column)])
 
 
 # ---- settings ----------------------------------------------------------------------------
@@ -211,17 +289,19 @@ def extension_of(filename: str) -> str:
     return name.rsplit(".", 1)[-1] if "." in name else ""
 
 
-def check_upload(filename: str, size: int) -> str | None:
-    """A plain message when a file cannot be accepted before it is even opened, else None."""
+def check_upload(filename: str, size: int) -> Text | None:
+    """A plain message when a file cannot be accepted before it is even opened, else None
+    (``str`` of it is in the language in force)."""
     ext = extension_of(filename)
     if ext == "xls":
-        return "The file is an old-style Excel file (.xls). Open it in Excel and save it as an Excel Workbook (.xlsx) or as CSV UTF-8"
+        return says(N_("The file is an old-style Excel file (.xls). Open it in Excel and save it as an Excel Workbook (.xlsx) or as CSV UTF-8"))
     if ext not in EXTENSIONS:
-        return "The file must be a CSV file (.csv) or an Excel workbook (.xlsx)"
+        return says(N_("The file must be a CSV file (.csv) or an Excel workbook (.xlsx)"))
     if size == 0:
-        return "The file is empty"
+        return says(N_("The file is empty"))
     if size > max_bytes():
-        return f"The file is {_size(size)}; it must be {_size(max_bytes())} or smaller. Split it into smaller files"
+        return says(N_("The file is %(size)s; it must be %(most)s or smaller. Split it into smaller files"), size=_size(size),
+                    most=_size(max_bytes()))
     return None
 
 
@@ -270,7 +350,8 @@ def read_file(filename: str, data: bytes, *, limit: int | None = None, progress:
             header = [str(c) for c in cells]
             header_row = number
             if len(header) > MAX_COLUMNS:
-                _fail(f"The file has {len(header):,} columns; Engage reads up to {MAX_COLUMNS}", row=number)
+                _fail(N_("The file has %(columns)s columns; Engage reads up to %(most)s"), row=number, columns=f"{len(header):,}",
+                      most=MAX_COLUMNS)
             continue
         if not cells:
             continue
@@ -278,15 +359,16 @@ def read_file(filename: str, data: bytes, *, limit: int | None = None, progress:
         if limit is not None and seen > limit:
             break
         if seen > cap:
-            _fail(f"The file has more than {cap:,} rows of data; Engage imports up to {cap:,} at a time. Split it into smaller files")
+            _fail(N_("The file has more than %(most)s rows of data; Engage imports up to %(most)s at a time. Split it into smaller files"),
+                  most=f"{cap:,}")
         rows.append(cells)
         numbers.append(number)
         if progress and seen % 500 == 0:
             progress("reading", seen, max(estimate - header_row, seen))
     if header is None:
-        _fail("The file is empty: it has no heading row and no results")
+        _fail(N_("The file is empty: it has no heading row and no results"))
     if not rows:
-        _fail("The file has a heading row but no rows of results under it", row=header_row + 1)
+        _fail(N_("The file has a heading row but no rows of results under it"), row=header_row + 1)
     total = len(rows) if limit is None or seen <= limit else max(estimate - header_row, len(rows))
     return Sheet(filename=filename, kind=ext, headers=header, rows=rows, row_numbers=numbers, total_rows=total)
 
@@ -303,10 +385,10 @@ def count_rows(filename: str, data: bytes, stop_after: int | None = None) -> int
         report = _inspect(data)
         if report.rows - 1 > stop_after or report.cells > stop_after * MAX_COLUMNS // 10:
             return max(report.rows - 1, stop_after + 1)
-    rows_iter, _ = _xlsx_rows(data) if ext == "xlsx" else _csv_rows(data)
+    rows_iter, _estimate = _xlsx_rows(data) if ext == "xlsx" else _csv_rows(data)
     header_seen, count = False, 0
     try:
-        for _, raw in rows_iter:
+        for _number, raw in rows_iter:
             if all(_cell(v) == "" for v in raw):
                 continue
             if not header_seen:
@@ -324,21 +406,21 @@ def count_rows(filename: str, data: bytes, stop_after: int | None = None) -> int
 
 def _csv_rows(data: bytes):
     if data[:4] == b"PK\x03\x04":
-        _fail("The file looks like an Excel workbook with a .csv name. Rename it to end in .xlsx, or save it from Excel as CSV UTF-8")
+        _fail(N_("The file looks like an Excel workbook with a .csv name. Rename it to end in .xlsx, or save it from Excel as CSV UTF-8"))
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError:
-            _fail("The file cannot be read as text. Save it from your spreadsheet as CSV UTF-8 (Comma delimited)")
+            _fail(N_("The file cannot be read as text. Save it from your spreadsheet as CSV UTF-8 (Comma delimited)"))
     else:
         if b"\x00" in data[:8192]:
-            _fail("The file does not look like a CSV file (it holds binary data). Save it from your spreadsheet as CSV UTF-8 (Comma delimited)")
+            _fail(N_("The file does not look like a CSV file (it holds binary data). Save it from your spreadsheet as CSV UTF-8 (Comma delimited)"))
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             line = data[: error.start].count(b"\n") + 1
-            _fail("The file is not saved as UTF-8 text, so some characters cannot be read (the first is on this row). "
-                  "In your spreadsheet choose Save As and then CSV UTF-8 (Comma delimited)", row=line)
+            _fail(N_("The file is not saved as UTF-8 text, so some characters cannot be read (the first is on this row). "
+                     "In your spreadsheet choose Save As and then CSV UTF-8 (Comma delimited)"), row=line)
     sample = "\n".join(text[:20000].splitlines()[:20])
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
@@ -354,13 +436,13 @@ def _csv_rows(data: bytes):
             for number, row in enumerate(reader, start=1):
                 yield number, row
         except csv.Error as error:
-            _fail(f"The file cannot be read as CSV here ({error}). Check the quotes on this row", row=number + 1)
+            _fail(N_("The file cannot be read as CSV here (%(error)s). Check the quotes on this row"), row=number + 1, error=error)
 
     return rows(), estimate
 
 
-UNREADABLE_XLSX = ("The file is not an Excel workbook Engage can read. Open it in Excel and save it again as an "
-                   "Excel Workbook (.xlsx), without a password")
+UNREADABLE_XLSX = N_("The file is not an Excel workbook Engage can read. Open it in Excel and save it again as an "
+                     "Excel Workbook (.xlsx), without a password")
 
 
 def _inspect(data: bytes) -> uploads.ZipReport:
@@ -372,8 +454,8 @@ def _inspect(data: bytes) -> uploads.ZipReport:
     except uploads.UnsafeFile as error:
         _fail(str(error))
     if report.widest > EXCEL_MAX_COLUMNS:
-        _fail(f"A row of the workbook has {report.widest:,} cells; Excel allows {EXCEL_MAX_COLUMNS:,}. "
-              "Open it in Excel and save it again, or save it as CSV")
+        _fail(N_("A row of the workbook has %(cells)s cells; Excel allows %(most)s. Open it in Excel and save it again, or save "
+                 "it as CSV"), cells=f"{report.widest:,}", most=f"{EXCEL_MAX_COLUMNS:,}")
     return report
 
 
@@ -392,7 +474,7 @@ def _xlsx_rows(data: bytes):
     sheets = [ws for ws in workbook.worksheets if ws.title.strip().lower() not in {"how to fill this in", "instructions", "notes"}]
     if not sheets:
         workbook.close()
-        _fail("The workbook has no sheet of results")
+        _fail(N_("The workbook has no sheet of results"))
     sheet = sheets[0]
     estimate = sheet.max_row or 0
 
@@ -476,15 +558,17 @@ def mapping_from_names(headers: list[str], fmt: str, pairs: Iterable[str], rows:
         by_name.setdefault(column_letter(index).casefold(), index)
     for pair in pairs:
         if "=" not in pair:
-            problems.add(f"'{pair}' should look like COLUMN=ROLE, for example \"Ward=segment:ward\"")
+            problems.add(N_("'%(pair)s' should look like COLUMN=ROLE, for example \"Ward=segment:ward\""), pair=pair)
             continue
         name, role = (part.strip() for part in pair.rsplit("=", 1))
         index = by_name.get(name.casefold())
         if index is None:
-            problems.add(f"The file has no column called '{name}'. Its columns are: {', '.join(repr(h) for h in headers)}")
+            problems.add(N_("The file has no column called '%(name)s'. Its columns are: %(columns)s"), name=name,
+                         columns=", ".join(repr(h) for h in headers))
             continue
         if role not in roles:
-            problems.add(f"'{role}' is not a role for a {fmt} file. Choose one of: {', '.join(roles)}")
+            problems.add(N_("'%(role)s' is not a role for a %(layout)s file. Choose one of: %(roles)s"), role=role, layout=fmt,
+                         roles=", ".join(roles))
             continue
         mapping[index] = role
     problems.raise_if_any()
@@ -501,31 +585,32 @@ def check_mapping(sheet: Sheet, fmt: str, mapping: dict[int, str]) -> list[Probl
     if fmt == "tidy":
         for role in TIDY_REQUIRED:
             if not chosen.get(role):
-                problems.append(Problem(f"Choose the column that holds the {TIDY_ROLE_NAMES[role]}"))
+                problems.append(Problem(says(CHOOSE_COLUMN[role])))
         for role, indexes in chosen.items():
             if len(indexes) > 1:
                 names = " and ".join(f"'{sheet.column_name(i)}'" for i in indexes)
-                problems.append(Problem(f"Only one column can hold the {TIDY_ROLE_NAMES[role]}: you chose {names}"))
+                problems.append(Problem(says(ONE_COLUMN[role], names=names)))
         return problems
     questions = chosen.get("question", []) + chosen.get("question-multi", [])
     if not questions:
-        problems.append(Problem("Choose at least one column that is a question"))
+        problems.append(Problem(says(N_("Choose at least one column that is a question"))))
     for role in ("id", "segment:ward", "segment:age", "segment:sex", "segment:ethnicity", "segment:disability"):
         indexes = chosen.get(role, [])
         if len(indexes) > 1:
             names = " and ".join(f"'{sheet.column_name(i)}'" for i in indexes)
-            problems.append(Problem(f"Only one column can be the {RAW_ROLES[role].split(' (')[0].lower()}: you chose {names}"))
+            problems.append(Problem(says(ONE_RAW_COLUMN[role], names=names)))
     seen: dict[str, int] = {}
     for index in sorted(questions + chosen.get("segment:other", [])):
         heading = sheet.headers[index] if index < len(sheet.headers) else ""
         if not heading:
-            problems.append(Problem("This column has no heading. Type the question (or the name of the group) in row 1, or choose 'Ignore this column'",
-                                    row=1, column=sheet.column_name(index)))
+            problems.append(Problem(says(N_("This column has no heading. Type the question (or the name of the group) in row 1, or "
+                                            "choose 'Ignore this column'")), row=1, column=sheet.column_name(index)))
             continue
         key = _norm(heading)
         if key in seen:
-            problems.append(Problem(f"Two columns have the same heading (columns {column_letter(seen[key])} and {column_letter(index)}). "
-                                    "Give each question its own heading", row=1, column=heading))
+            problems.append(Problem(says(N_("Two columns have the same heading (columns %(first)s and %(second)s). Give each "
+                                            "question its own heading"), first=column_letter(seen[key]), second=column_letter(index)),
+                                    row=1, column=heading))
         seen[key] = index
     return problems
 
@@ -617,25 +702,27 @@ class Places:
         key = _norm(text)
         return self.places.get(key) or self.places.get(re.sub(r"\s*ward$", "", key))
 
-    def suggest(self, text: str) -> str:
+    def unknown_ward(self, text: str) -> Text:
+        """"'Hale' is not one of Engage's places", with the nearest name when one is close."""
         match = difflib.get_close_matches(_norm(text), list(self.places), n=1, cutoff=0.75)
-        return (f". Did you mean '{self.places[match[0]].name}'?" if match
-                else ". Check the spelling, or ask an officer to add it to Engage's places")
-
-    def unknown_ward(self, text: str) -> str:
-        return f"'{text}' is not one of Engage's places{self.suggest(text)}"
+        if match:
+            return says(N_("'%(place)s' is not one of Engage's places. Did you mean '%(suggestion)s'?"), place=text,
+                        suggestion=self.places[match[0]].name)
+        return says(N_("'%(place)s' is not one of Engage's places. Check the spelling, or ask an officer to add it to "
+                       "Engage's places"), place=text)
 
 
 NOT_SAID = {"prefer not to say", "not known", "unknown", "not stated", "refused", "did not say", "no answer", "not given"}
 AGE_EXAMPLES = "like 16-24, 65+ or under 16"
 
 
-def age_problem(label: str) -> str | None:
+def age_problem(label: str) -> Text | None:
     """A plain message when a value is not an age band (or an age, or "prefer not to say")."""
     key = _norm(label)
     if AGE_PATTERN.match(label.strip()) or key in NOT_SAID or re.fullmatch(r"\d{1,3}", key) and int(key) <= 120:
         return None
-    return f"'{_shown(label)}' is not an age band Engage recognises. Write age bands with numbers, {AGE_EXAMPLES}"
+    return says(N_("'%(value)s' is not an age band Engage recognises. Write age bands with numbers, like 16-24, 65+ or under 16"),
+                value=_shown(label))
 
 
 def place_segment(places: Places, label: str):
@@ -677,7 +764,7 @@ def _resolve_segment(places: Places, dim_text: str, seg_text: str) -> tuple[tupl
     key = _norm(label)
     dim_key = _norm(dim_text)
     if len(label) > 120:
-        return None, "segment", "the segment must be 120 characters or fewer"
+        return None, "segment", says(N_("the segment must be 120 characters or fewer"))
     if dim_key:
         dimension = DIMENSION_WORDS.get(dim_key) or _slug(dim_text)
     else:
@@ -701,14 +788,18 @@ def _resolve_segment(places: Places, dim_text: str, seg_text: str) -> tuple[tupl
         if key in ETHNICITY_WORDS:
             return ("ethnicity", label, None, False), None, None
         close = difflib.get_close_matches(key, list(places.places), n=1, cutoff=0.8)
-        hint = f" Did you mean the place '{places.places[close[0]].name}'?" if close else ""
-        return None, "segment", (f"'{label}' is not a segment Engage recognises.{hint} Use the name of one of Engage's places, 'Priority wards', "
-                                 "'Rest of the borough' or 'All respondents', or add a column saying what kind of group it is "
-                                 "(for example age band, sex or ethnicity)")
+        if close:
+            return None, "segment", says(N_("'%(label)s' is not a segment Engage recognises. Did you mean the place '%(place)s'? Use "
+                                            "the name of one of Engage's places, 'Priority wards', 'Rest of the borough' or 'All "
+                                            "respondents', or add a column saying what kind of group it is (for example age band, "
+                                            "sex or ethnicity)"), label=label, place=places.places[close[0]].name)
+        return None, "segment", says(N_("'%(label)s' is not a segment Engage recognises. Use the name of one of Engage's places, "
+                                        "'Priority wards', 'Rest of the borough' or 'All respondents', or add a column saying what "
+                                        "kind of group it is (for example age band, sex or ethnicity)"), label=label)
     if dimension == "all":
         return ("all", ALL_LABEL, None, False), None, None
     if not label:
-        return None, "segment", "the segment is blank: say which group of people the figures are for"
+        return None, "segment", says(N_("the segment is blank: say which group of people the figures are for"))
     if dimension == "ward":
         place = place_segment(places, label)
         if not place:
@@ -723,7 +814,7 @@ def _resolve_segment(places: Places, dim_text: str, seg_text: str) -> tuple[tupl
             return ("area-group", PRIORITY_LABEL, None, True), None, None
         if key in REST_WORDS:
             return ("area-group", REST_LABEL, None, False), None, None
-        return None, "segment", f"'{label}' should be '{PRIORITY_LABEL}' or '{REST_LABEL}'"
+        return None, "segment", says(N_("'%(label)s' should be 'Priority wards' or 'Rest of the borough'"), label=label)
     return (dimension, label, None, False), None, None
 
 
@@ -799,9 +890,11 @@ def _extra_cells(sheet: Sheet, cells: list, number: int, problems: "_Problems") 
         return
     index = next((i for i in range(len(sheet.headers), len(cells)) if cells[i] != ""), len(sheet.headers))
     extra = len(cells) - len(sheet.headers)
-    problems.add(f"this row has {extra} more cell{'s' if extra != 1 else ''} than the heading row: '{_shown(cells[index])}' is in "
-                 f"column {column_letter(index)}, which has no heading. Delete it, or give the column a heading in row 1",
-                 number, None, group=("extra-cells",))
+    message = (N_("this row has %(extra)s more cell than the heading row: '%(value)s' is in column %(letter)s, which has no "
+                  "heading. Delete it, or give the column a heading in row 1") if extra == 1 else
+               N_("this row has %(extra)s more cells than the heading row: '%(value)s' is in column %(letter)s, which has no "
+                  "heading. Delete it, or give the column a heading in row 1"))
+    problems.add(message, number, None, group=("extra-cells",), extra=extra, value=_shown(cells[index]), letter=column_letter(index))
 
 
 # Instructions people put after a question in a heading, which are not part of its wording:
@@ -852,34 +945,36 @@ def _aggregate_tidy(sheet: Sheet, mapping: dict[int, str], places: Places, progr
             ok = False
         question = question_wording(re.sub(r"\s+", " ", str(get(cells, "question"))).strip())[0]
         if not question:
-            problems.add("the question is blank", number, name["question"])
+            problems.add(N_("the question is blank"), number, name["question"])
             ok = False
         option = re.sub(r"\s+", " ", str(get(cells, "option"))).strip()
         if not option:
-            problems.add("the answer option is blank", number, name["option"])
+            problems.add(N_("the answer option is blank"), number, name["option"])
             ok = False
         elif len(option) > 300:
-            problems.add("the answer option must be 300 characters or fewer", number, name["option"])
+            problems.add(N_("the answer option must be 300 characters or fewer"), number, name["option"])
             ok = False
         numbers = {}
         for role in ("count", "base"):
             raw = get(cells, role)
             value = _whole(raw)
             if raw == "":
-                problems.add(f"the {role} is blank", number, name[role])
+                problems.add(N_("the count is blank") if role == "count" else N_("the base is blank"), number, name[role])
                 ok = False
             elif value is None:
-                problems.add(f"'{_shown(raw)}' is not a whole number", number, name[role])
+                problems.add(N_("'%(value)s' is not a whole number"), number, name[role], value=_shown(raw))
                 ok = False
             elif value < 0:
-                problems.add(f"the {role} cannot be less than 0", number, name[role])
+                problems.add(N_("the count cannot be less than 0") if role == "count" else N_("the base cannot be less than 0"),
+                             number, name[role])
                 ok = False
             elif role == "base" and value == 0:
-                problems.add("the base must be at least 1 (it is the number of people in the group who answered)", number, name[role])
+                problems.add(N_("the base must be at least 1 (it is the number of people in the group who answered)"), number, name[role])
                 ok = False
             numbers[role] = value
         if ok and numbers["count"] > numbers["base"]:
-            problems.add(f"the count ({numbers['count']:,}) is more than the base ({numbers['base']:,})", number, name["count"])
+            problems.add(N_("the count (%(count)s) is more than the base (%(base)s)"), number, name["count"],
+                         count=f"{numbers['count']:,}", base=f"{numbers['base']:,}")
             ok = False
         resolved, blame, message = _resolve_segment(places, get(cells, "dimension"), get(cells, "segment"))
         if resolved is None:
@@ -893,14 +988,15 @@ def _aggregate_tidy(sheet: Sheet, mapping: dict[int, str], places: Places, progr
         qkey = _question_key(question)
         row_key = (qkey, option.casefold(), seg)
         if row_key in seen_rows:
-            problems.add(f"this row repeats row {seen_rows[row_key]} (the same question, answer and segment)", number)
+            problems.add(N_("this row repeats row %(first)s (the same question, answer and segment)"), number, first=seen_rows[row_key])
             continue
         seen_rows[row_key] = number
         base_key = (qkey, seg)
         if base_key in bases and bases[base_key][0] != numbers["base"]:
             first_base, first_row = bases[base_key]
-            problems.add(f"the base for this question and segment is {first_base:,} on row {first_row}; it must be the same on "
-                         "every row of the question and segment (it is the number of people in the group who answered)", number, name["base"])
+            problems.add(N_("the base for this question and segment is %(base)s on row %(first)s; it must be the same on every row of "
+                            "the question and segment (it is the number of people in the group who answered)"), number, name["base"],
+                         base=f"{first_base:,}", first=first_row)
             continue
         bases.setdefault(base_key, (numbers["base"], number))
         data = agg.question(question)
@@ -1032,7 +1128,7 @@ def _aggregate_raw(sheet: Sheet, mapping: dict[int, str], places: Places, progre
                 return None
             else:
                 if len(value) > 120:
-                    problems.add("the value must be 120 characters or fewer", number, column)
+                    problems.add(N_("the value must be 120 characters or fewer"), number, column)
                     return None
                 seg = agg.segments.get(dimension, value)
             seg_label_keys[key] = seg
@@ -1040,8 +1136,9 @@ def _aggregate_raw(sheet: Sheet, mapping: dict[int, str], places: Places, progre
                 seg_index[seg] = len(seg_keys)
                 seg_keys.append(seg)
                 if sum(1 for k in seg_keys if k[0] == dimension) > MAX_SEGMENT_VALUES:
-                    problems.add(f"this column has more than {MAX_SEGMENT_VALUES} different values, so it does not look like a way to group people. "
-                                 "Choose 'Ignore this column' or 'A question' for it", None, column, group=("many", column))
+                    problems.add(N_("this column has more than %(most)s different values, so it does not look like a way to group "
+                                    "people. Choose 'Ignore this column' or 'A question' for it"), None, column, group=("many", column),
+                                 most=MAX_SEGMENT_VALUES)
         return seg_index[seg]
 
     for i, (number, cells) in enumerate(zip(sheet.row_numbers, sheet.rows), start=1):
@@ -1057,7 +1154,8 @@ def _aggregate_raw(sheet: Sheet, mapping: dict[int, str], places: Places, progre
             rid = str(cells[id_col]) if id_col < width else ""
             if rid:
                 if rid in seen_ids:
-                    problems.add(f"this row has the same respondent number ({_shown(rid)}) as row {seen_ids[rid]}", number, sheet.column_name(id_col))
+                    problems.add(N_("this row has the same respondent number (%(number)s) as row %(first)s"), number,
+                                 sheet.column_name(id_col), number=_shown(rid), first=seen_ids[rid])
                     continue
                 seen_ids[rid] = number
         segs = [0]
@@ -1099,12 +1197,14 @@ def _aggregate_raw(sheet: Sheet, mapping: dict[int, str], places: Places, progre
                 label = labels.get(key)
                 if label is None:
                     if len(answer) > 300:
-                        problems.add("the answer is longer than 300 characters, so this looks like an open comment. Choose 'Ignore this column' for it",
+                        problems.add(N_("the answer is longer than 300 characters, so this looks like an open comment. Choose 'Ignore "
+                                        "this column' for it"),
                                      number, sheet.column_name(index), group=("long", index))
                         continue
                     if len(labels) >= MAX_OPTIONS_PER_QUESTION:
-                        problems.add(f"this question has more than {MAX_OPTIONS_PER_QUESTION} different answers, so it looks like open comments. "
-                                     "Choose 'Ignore this column' for it", number, sheet.column_name(index), group=("many", index))
+                        problems.add(N_("this question has more than %(most)s different answers, so it looks like open comments. "
+                                        "Choose 'Ignore this column' for it"), number, sheet.column_name(index), group=("many", index),
+                                     most=MAX_OPTIONS_PER_QUESTION)
                         continue
                     labels[key] = label = answer
                 if label not in chosen:
@@ -1122,7 +1222,8 @@ def _aggregate_raw(sheet: Sheet, mapping: dict[int, str], places: Places, progre
     problems.raise_if_any()
     for qi, (index, data, multi) in enumerate(question_cols):
         if not bases[qi]:
-            problems.add("nobody answered this question. Choose 'Ignore this column' for it, or check the column", None, sheet.column_name(index))
+            problems.add(N_("nobody answered this question. Choose 'Ignore this column' for it, or check the column"), None,
+                         sheet.column_name(index))
             continue
         data.options = list(option_labels[qi].values())
         for s, base in bases[qi].items():
@@ -1187,6 +1288,28 @@ def existing_conflicts(consultation: Consultation, agg: Aggregate) -> list[Quest
     return [existing[key] for key in agg.questions if key in existing]
 
 
+def already_has_results(conflicts: list, tick: bool = False) -> Text:
+    """"This consultation already has results for 2 of the questions in the file: 'A'; 'B'. ..."
+    with what to do: choose (the command line) or tick (the page) "Replace earlier results"."""
+    names = "; ".join(f"'{_shown(q.text)}'" for q in conflicts[:5])
+    more = len(conflicts) - 5
+    if tick and more > 0:
+        message = N_("This consultation already has results for %(count)s of the questions in the file: %(names)s and %(more)s "
+                     "more. Tick 'Replace earlier results of the same questions' to overwrite them, or take those questions out "
+                     "of the file")
+    elif tick:
+        message = N_("This consultation already has results for %(count)s of the questions in the file: %(names)s. Tick "
+                     "'Replace earlier results of the same questions' to overwrite them, or take those questions out of the file")
+    elif more > 0:
+        message = N_("This consultation already has results for %(count)s of the questions in the file: %(names)s and %(more)s "
+                     "more. Choose 'Replace earlier results of the same questions' to overwrite them, or take those questions "
+                     "out of the file")
+    else:
+        message = N_("This consultation already has results for %(count)s of the questions in the file: %(names)s. Choose "
+                     "'Replace earlier results of the same questions' to overwrite them, or take those questions out of the file")
+    return says(message, count=len(conflicts), names=names, more=max(more, 0))
+
+
 def save(actor, consultation: Consultation, agg: Aggregate, *, filename: str, replace: bool = False) -> Summary:
     """Write the aggregate to the consultation (flush, no commit). Questions it already has
     results for are replaced only when ``replace`` is true; otherwise nothing is written."""
@@ -1194,14 +1317,12 @@ def save(actor, consultation: Consultation, agg: Aggregate, *, filename: str, re
 
     # The command line (no actor) is the server's own administrator; a person must be an editor.
     if actor is not None and not can_edit(actor, consultation):
-        _fail("You cannot add results to this consultation: only its organisation and partnership officers can.")
+        _fail(N_("You cannot add results to this consultation: only its organisation and partnership officers can."))
     summary = Summary(filename=filename, fmt=agg.fmt, rows=agg.rows, respondents=agg.respondents)
     existing = {_question_key(q.text): q for q in consultation.questions}
     conflicts = [existing[key] for key in agg.questions if key in existing]
     if conflicts and not replace:
-        names = "; ".join(f"'{_shown(q.text)}'" for q in conflicts[:5]) + (f" and {len(conflicts) - 5} more" if len(conflicts) > 5 else "")
-        _fail(f"This consultation already has results for {len(conflicts)} of the questions in the file: {names}. "
-              "Choose 'Replace earlier results of the same questions' to overwrite them, or take those questions out of the file")
+        _fail(already_has_results(conflicts))
 
     # Segments: reuse the consultation's own, add the new ones.
     segments = {(s.dimension, s.label): s for s in consultation.segments}
@@ -1279,7 +1400,7 @@ def import_results(actor, consultation: Consultation, filename: str, data: bytes
         sheet = read_file(filename, data or b"", progress=progress)
     fmt = fmt or guess_format(sheet.headers)
     if fmt not in FORMATS:
-        _fail("Choose whether the file is tidy or raw")
+        _fail(N_("Choose whether the file is tidy or raw"))
     if mapping is None:
         mapping = guess_mapping(sheet.headers, fmt, sheet.rows)
     agg = aggregate(sheet, fmt, mapping, progress=progress)

@@ -28,19 +28,28 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, object_session
 
 from ..core import disclosure, numbers
+from ..core.i18n import N_, gettext as _
 from ..extensions import db
 from . import services
 from .charts import Bar, Group, bar_chart
 from .models import SEGMENT_DIMENSIONS, Consultation, Question, ResultFigure
 
 DIMENSION_ORDER = ["all", "area-group", "ward", "age", "sex", "ethnicity", "disability"]
+# Texts a resident reads, marked for the catalogue and translated where they are shown.
 BREAKDOWN_TITLES = {
-    "ward": "Results by ward",
-    "age": "Results by age band",
-    "sex": "Results by sex",
-    "ethnicity": "Results by ethnicity",
-    "disability": "Results by disability",
-    "other": "Results by other groups",
+    "ward": N_("Results by ward"),
+    "age": N_("Results by age band"),
+    "sex": N_("Results by sex"),
+    "ethnicity": N_("Results by ethnicity"),
+    "disability": N_("Results by disability"),
+    "other": N_("Results by other groups"),
+}
+# The groups every import and survey names the same way (stored in English, shown in the
+# reader's language); other groups (wards, age bands...) are shown as they were named.
+STANDARD_LABELS = {
+    "All respondents": N_("All respondents"),
+    "Priority wards": N_("Priority wards"),
+    "Rest of the borough": N_("Rest of the borough"),
 }
 SERIES_CLASS = {"All respondents": "bar", "Priority wards": "bar--priority", "Rest of the borough": "bar--compare"}
 
@@ -67,6 +76,21 @@ def percent_text(value: float | None) -> str:
     """Whole percentages, rounded half up (41.5 → 42%); under 0.5 but above 0 shows "<1%"
     (engage.core.numbers, the one rule for every page, export and API answer)."""
     return numbers.percent_text(value)
+
+
+def segment_label(segment) -> str:
+    """A group's name in the reader's language: the standard groups translated, the rest
+    (ward names, age bands, groups a spreadsheet named) as stored."""
+    if segment.dimension in ("all", "area-group") and segment.label in STANDARD_LABELS:
+        return _(STANDARD_LABELS[segment.label])
+    return segment.label
+
+
+def breakdown_title(dimension: str) -> str:
+    """"Results by ward", in the reader's language."""
+    if dimension in BREAKDOWN_TITLES:
+        return _(BREAKDOWN_TITLES[dimension])
+    return _("Results by %(group)s", group=dimension_label(dimension).lower())
 
 
 def dimension_label(dimension: str) -> str:
@@ -119,6 +143,7 @@ class Column:
     small: bool
     priority: bool = False
     secondary: bool = False  # hidden from the public so that a small group cannot be worked out
+    css: str = "bar"         # the chart's colour for the group (SERIES_CLASS)
 
 
 @dataclass
@@ -432,8 +457,9 @@ def _question_tables(question: Question, figures: dict, segments: dict, public: 
         base = bases.get(seg.id)
         small = base is not None and base < limit
         secondary = seg.id in withheld and not small
-        column = Column(seg.id, seg.label, seg.dimension, base, hidden=(seg.id in withheld) and public, small=small,
-                        priority=bool(seg.area and seg.area.priority_ward), secondary=secondary)
+        column = Column(seg.id, segment_label(seg), seg.dimension, base, hidden=(seg.id in withheld) and public, small=small,
+                        priority=bool(seg.area and seg.area.priority_ward), secondary=secondary,
+                        css=SERIES_CLASS.get(seg.label, "bar"))
         key = seg.dimension if seg.dimension in ("all", "area-group") else seg.dimension
         columns_by_dim.setdefault(key, []).append(column)
 
@@ -458,17 +484,19 @@ def _question_tables(question: Question, figures: dict, segments: dict, public: 
         return rows
 
     headline_columns = columns_by_dim.pop("all", []) + columns_by_dim.pop("area-group", [])
-    headline = Table("headline", "Everyone who answered" if len(headline_columns) == 1 else "Priority wards compared with the borough",
+    headline = Table("headline", _("Everyone who answered") if len(headline_columns) == 1 else _("Priority wards compared with the borough"),
                      headline_columns, rows_for(headline_columns), multiple=question.qtype == "multiple") if headline_columns else None
     breakdowns = []
     for dim, columns in columns_by_dim.items():
-        title = BREAKDOWN_TITLES.get(dim) or f"Results by {dimension_label(dim).lower()}"
+        title = breakdown_title(dim)
         breakdowns.append(Table(dim, title, columns, rows_for(columns), transposed=True, multiple=question.qtype == "multiple"))
     return headline, breakdowns
 
 
 def _headline_sentence(question: Question, table: Table | None, year: int | None) -> str | None:
-    """"Removing rubbish and cleaning streets came first: 41%, base 2,500, 2005"."""
+    """"Removing rubbish and cleaning streets came first: 41%, base 2,500, 2005", one sentence
+    in the reader's language with its figures written by Babel's rules for it (the page's; the
+    search index and the API take ``headlines``' ``Headline.text``, in the site's language)."""
     if table is None or not table.columns:
         return None
     col_index = next((i for i, c in enumerate(table.columns) if c.dimension == "all"), 0)
@@ -488,8 +516,7 @@ def _headline_sentence(question: Question, table: Table | None, year: int | None
         shown = sum(cells[col_index].count or 0 for _label, cells in table.rows)
         if column.base is None or shown > column.base or cell.count <= column.base - shown:
             return None
-    tail = f", {year}" if year else ""
-    return f"{label} came first: {percent_text(cell.percent)}, base {cell.base:,}{tail}"
+    return services.headline_text(label, percent_text(cell.percent), numbers.whole_text(cell.base), year)
 
 
 def _year(consultation: Consultation) -> int | None:
@@ -505,23 +532,24 @@ def _chart(question: Question, table: Table | None) -> tuple[Markup | None, bool
     for label, cells in table.rows:
         bars = []
         for col, cell in zip(columns, cells):
-            css = SERIES_CLASS.get(col.label, "bar")
+            css = col.css
             if cell.hidden:
-                bars.append(Bar(None, css, f"{col.label}: hidden"))
+                bars.append(Bar(None, css, _("%(group)s: hidden", group=col.label)))
             elif cell.percent is None:
-                bars.append(Bar(None, css, "no figure" if len(columns) == 1 else f"{col.label}: no figure"))
+                bars.append(Bar(None, css, _("no figure") if len(columns) == 1 else _("%(group)s: no figure", group=col.label)))
             else:
                 bars.append(Bar(cell.percent, css, percent_text(cell.percent)))
         groups.append(Group(label, bars))
-    legend = [(c.label, SERIES_CLASS.get(c.label, "bar")) for c in columns] if len(columns) > 1 else None
+    legend = [(c.label, c.css) for c in columns] if len(columns) > 1 else None
     if compares:
-        description = ("Bar chart of the percentage giving each answer, comparing people in the priority wards with the rest "
-                       "of the borough and everyone. The table that follows gives the same figures.")
+        description = _("Bar chart of the percentage giving each answer, comparing people in the priority wards with the rest "
+                        "of the borough and everyone. The table that follows gives the same figures.")
     else:
-        description = "Bar chart of the percentage of everyone who answered giving each answer. The table that follows gives the same figures."
-    title = f"Chart: {question.text}"
+        description = _("Bar chart of the percentage of everyone who answered giving each answer. The table that follows "
+                        "gives the same figures.")
+    title = _("Chart: %(question)s", question=question.text)
     return bar_chart(f"chart-q{question.id}", title, description, groups, legend=legend, scale_max=100.0,
-                     axis_label="Percentage of people who answered"), compares
+                     axis_label=_("Percentage of people who answered")), compares
 
 
 def question_results(consultation: Consultation, public: bool = True) -> list[QuestionResults]:

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, has_app_context
 from sqlalchemy import and_, case, false, func, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from ..accounts.roles import COORDINATOR, OFFICER, PRACTITIONER, VCS
 from ..core import audit, concurrency, deletion, disclosure, events, numbers, registry
 from ..core.errors import not_found
+from ..core.i18n import current_language, default_language, gettext as _, writing_in
 from ..core.params import to_id
 from ..core.sanitise import clean_text
 from ..extensions import db
@@ -511,7 +512,7 @@ def save_consultation(actor, consultation: Consultation | None, data: dict, vers
         db.session.add(consultation)
     for name, value in values.items():
         setattr(consultation, name, value)
-    for field, (attr, _, _) in LINKS.items():
+    for field, (attr, _unused, _unused2) in LINKS.items():
         setattr(consultation, attr, links[field])
     _set_tags(consultation, tags)
     changes = audit.changes_of(consultation) if not creating else None
@@ -654,7 +655,7 @@ def _priority_family(ids) -> set[int]:
         return set()
     family = set(priority_lineage_ids(ids))
     frontier = set(ids)
-    for _ in range(10):
+    for _attempt in range(10):
         rows = set(db.session.scalars(select(priority_succession.c.successor_id).where(priority_succession.c.predecessor_id.in_(frontier))))
         rows -= family
         if not rows:
@@ -668,8 +669,8 @@ def _span(start: date | None, close: date | None) -> str:
     from ..core.templating import format_date
 
     if start and close:
-        return f"{format_date(start)} to {format_date(close)}"
-    return f"from {format_date(start)}" if start else ""
+        return _("%(start)s to %(close)s", start=format_date(start), close=format_date(close))
+    return _("from %(start)s", start=format_date(start)) if start else ""
 
 
 def _dates_overlap(a_start, a_close, b_start, b_close) -> bool:
@@ -731,16 +732,16 @@ def similar_consultations(user, data: dict, exclude_id: int | None = None, today
         topic_reasons = []
         shared = [p for p in other.priorities if p.id in priorities]
         if shared:
-            topic_reasons.append("the same priority: " + ", ".join(p.name for p in shared[:3]))
+            topic_reasons.append(_("the same priority: %(names)s", names=", ".join(p.name for p in shared[:3])))
         shared_themes = [t for t in other.themes if t.id in themes]
         if shared_themes:
-            topic_reasons.append("the same theme: " + ", ".join(t.name for t in shared_themes[:3]))
+            topic_reasons.append(_("the same theme: %(names)s", names=", ".join(t.name for t in shared_themes[:3])))
         shared_outcomes = [o for o in other.outcomes if o.id in outcomes]
         if shared_outcomes:
-            topic_reasons.append("the same outcome: " + ", ".join(str(o) for o in shared_outcomes[:3]))
+            topic_reasons.append(_("the same outcome: %(names)s", names=", ".join(str(o) for o in shared_outcomes[:3])))
         common = title_words & (_words(other.title) | _words(other.summary))
         if len(common) >= 2 or (len(title_words) == 1 and common):
-            topic_reasons.append("similar words: " + ", ".join(sorted(common)[:4]))
+            topic_reasons.append(_("similar words: %(words)s", words=", ".join(sorted(common)[:4])))
 
         place_reasons = how_places_meet(my_areas, [a for a in other.areas if a.id in reach]) if reach else []
         places_unknown = not my_areas or not other.areas
@@ -756,14 +757,15 @@ def similar_consultations(user, data: dict, exclude_id: int | None = None, today
 
         reasons = list(topic_reasons)
         if shared_aud:
-            reasons.append("asks the same people: " + ", ".join(audience_label(a).lower() for a in shared_aud[:3]))
+            reasons.append(_("asks the same people: %(names)s", names=", ".join(_(audience_label(a)).lower() for a in shared_aud[:3])))
         if place_reasons:
-            reasons.append("in the same places: " + "; ".join(place_reasons[:3]))
+            reasons.append(_("in the same places: %(places)s", places="; ".join(place_reasons[:3])))
         elif same_people and places_unknown:
-            reasons.append("it may be in the same places: " + ("you have not chosen any places yet" if not my_areas
-                                                                 else "it does not name its places"))
+            reasons.append(_("it may be in the same places: you have not chosen any places yet") if not my_areas
+                           else _("it may be in the same places: it does not name its places"))
         if same_time:
-            reasons.append(f"at the same time: it runs {_span(other.starts_on, other.closes_on)}, and yours runs {_span(my_start, my_close)}")
+            reasons.append(_("at the same time: it runs %(theirs)s, and yours runs %(yours)s",
+                             theirs=_span(other.starts_on, other.closes_on), yours=_span(my_start, my_close)))
         score = 2 * len(topic_reasons) + (3 if same_people else 0) + len(reasons)
         out.append(Similar(other, reasons, score, same_people))
     out.sort(key=lambda s: (-s.score, -(s.consultation.starts_on or date.min).toordinal()))
@@ -781,10 +783,29 @@ class Headline:
     year: int | None
 
     @property
+    def sentence(self) -> str:
+        """"Yes came first: 92.5%, base 40, 2005" in the reader's language (pages, findings
+        reports), its figures written by Babel's rules for that language."""
+        places = 0 if float(self.percent).is_integer() else 1
+        return headline_text(self.option, numbers.percent_text(self.percent, places), numbers.whole_text(self.base), self.year)
+
+    @property
     def text(self) -> str:
-        percent = f"{self.percent:.0f}" if float(self.percent).is_integer() else f"{self.percent:.1f}"
-        year = f", {self.year}" if self.year else ""
-        return f"{self.option} came first: {percent}%, base {self.base:,}{year}"
+        """The same sentence in the site's own language, whoever is reading: what the search
+        index stores (built after commit, or in the request's transaction) and the API gives."""
+        if not has_app_context() or current_language() == default_language():
+            return self.sentence   # already the site's own language (or no site at all: English)
+        with writing_in(None):
+            return self.sentence
+
+
+def headline_text(answer: str, percent: str, base: str, year: int | None) -> str:
+    """A question's headline as one sentence in the language in force, from its figures
+    already written out: "Removing rubbish came first: 41%, base 2,500, 2005"."""
+    if year:
+        return _("%(answer)s came first: %(percent)s, base %(base)s, %(year)s", answer=answer, percent=percent, base=base,
+                 year=str(year))
+    return _("%(answer)s came first: %(percent)s, base %(base)s", answer=answer, percent=percent, base=base)
 
 
 def consultation_year(consultation: Consultation) -> int | None:
@@ -837,26 +858,32 @@ def public_preview(data: dict, today: date | None = None) -> list[str]:
                          actual_start=data.get("actual_start"), actual_close=data.get("actual_close"),
                          results_published_on=data.get("results_published_on"))
     visibility = data.get("visibility") or "public"
-    who = {"public": "Anyone can see it on this website.",
-           "partners": "Only people who are signed in can see it. It is not listed on “Have your say”.",
-           "organisation": "Only people in its lead organisation can see it. It is not listed on “Have your say”."}.get(
-        visibility, "Anyone can see it on this website.")
+    public = visibility not in ("partners", "organisation")
+    who = (_("Only people who are signed in can see it. It is not listed on “Have your say”.") if visibility == "partners"
+           else _("Only people in its lead organisation can see it. It is not listed on “Have your say”.")
+           if visibility == "organisation" else _("Anyone can see it on this website."))
     status = draft.status_on(today)
     start, close = draft.starts_on, draft.closes_on
+    from ..core.templating import format_date
 
-    def day(value):
-        return f"{value.day} {value:%B %Y}"
-
-    if status == "planned":
-        when = ("It shows as planned, not open, because it has no start date. Add a start date when you know it."
-                if start is None else f"It shows as planned until {day(start)}, then as open.")
+    # Each sentence whole, for a consultation listed on "Have your say" (public) and not.
+    if status == "planned" and start is None:
+        when = (_("On “Have your say” it shows as planned, not open, because it has no start date. Add a start date when you know it.")
+                if public else _("It shows as planned, not open, because it has no start date. Add a start date when you know it."))
+    elif status == "planned":
+        when = (_("On “Have your say” it shows as planned until %(date)s, then as open.", date=format_date(start)) if public
+                else _("It shows as planned until %(date)s, then as open.", date=format_date(start)))
+    elif status == "open" and close:
+        when = (_("On “Have your say” it shows as open, inviting people to take part, until %(date)s.", date=format_date(close))
+                if public else _("It shows as open, inviting people to take part, until %(date)s.", date=format_date(close)))
     elif status == "open":
-        when = "It shows as open, inviting people to take part" + (f", until {day(close)}." if close else ", with no closing date.")
+        when = (_("On “Have your say” it shows as open, inviting people to take part, with no closing date.") if public
+                else _("It shows as open, inviting people to take part, with no closing date."))
     elif status == "closed":
-        when = "It shows as closed."
+        when = _("On “Have your say” it shows as closed.") if public else _("It shows as closed.")
     else:
-        when = "It shows as closed, with its results."
-    return [who, when] if visibility != "public" else [who, when.replace("It shows", "On “Have your say” it shows", 1)]
+        when = _("On “Have your say” it shows as closed, with its results.") if public else _("It shows as closed, with its results.")
+    return [who, when]
 
 
 # ---- what residents said about an outcome (engage.core.registry.outcome_evidence) ---------

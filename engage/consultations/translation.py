@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import url_for
 
 from ..core.content import Text, TranslatableKind
+from ..core.i18n import N_
 from ..extensions import db
 from .models import Consultation
 from .services import can_edit
@@ -14,9 +15,10 @@ def texts(consultation_id: int) -> list[Text]:
     c = db.session.get(Consultation, consultation_id)
     if c is None:
         return []
-    return [Text(c, "title", "Title"), Text(c, "summary", "Summary", multiline=True),
-            Text(c, "purpose", "What it is for", multiline=True),
-            Text(c, "how_to_take_part", "How to take part", multiline=True)]
+    # Labels marked for the catalogue; the translation pages show them in the reader's language.
+    return [Text(c, "title", N_("Title")), Text(c, "summary", N_("Summary"), multiline=True),
+            Text(c, "purpose", N_("What it is for"), multiline=True),
+            Text(c, "how_to_take_part", N_("How to take part"), multiline=True)]
 
 
 def _title(consultation_id: int) -> str | None:
@@ -30,7 +32,7 @@ def _can_edit(user, consultation_id: int) -> bool:
 
 
 KIND = TranslatableKind(
-    kind="consultation", label="consultation page", texts=texts, title=_title, can_edit=_can_edit,
+    kind="consultation", label=N_("consultation page"), texts=texts, title=_title, can_edit=_can_edit,
     back_url=lambda cid: url_for("consultations.page", consultation_id=cid),
     public_url=lambda cid: url_for("consultations.page", consultation_id=cid),
 )

@@ -285,9 +285,9 @@ def _bind(form, user):
     form.theme_ids.choices = theme_choices()
     form.outcome_ids.choices = outcome_choices()
     form.area_ids.choices = area_choices()
-    form.audiences.choices = list(AUDIENCES.items())
+    form.audiences.choices = [(key, gettext(label)) for key, label in AUDIENCES.items()]
     form.methods.choices = services.method_choices()
-    form.channels.choices = list(CHANNELS.items())
+    form.channels.choices = [(key, gettext(label)) for key, label in CHANNELS.items()]
     return form
 
 
@@ -328,7 +328,8 @@ def _form_page(form, consultation=None, similar=None, status=200, conflict=None)
 @role_required(*EDITORS)
 def new():
     if not services.can_log(current_user):
-        flash("Your account is not linked to an organisation, so you cannot log consultations yet. Ask a partnership officer to add your organisation to your account.", "error")
+        flash(gettext("Your account is not linked to an organisation, so you cannot log consultations yet. Ask a partnership "
+                       "officer to add your organisation to your account."), "error")
         return redirect(url_for("consultations.manage"))
     form = _bind(forms.ConsultationForm(), current_user)
     if request.method == "GET":
@@ -354,7 +355,8 @@ def new():
             _attach_error(form, error)
         else:
             db.session.commit()
-            flash(f"Consultation “{consultation.title}” logged. Add documents, results and findings below.", "success")
+            flash(gettext("Consultation “%(title)s” logged. Add documents, results and findings below.", title=consultation.title),
+                  "success")
             return redirect(url_for("consultations.page", consultation_id=consultation.id))
     return _form_page(form)
 
@@ -390,14 +392,14 @@ def edit(consultation_id):
             error.apply(form)
             conflict = error.describe(form)
             if conflict.gone:
-                flash("This consultation has been deleted by someone else, so your changes could not be saved.", "error")
+                flash(gettext("This consultation has been deleted by someone else, so your changes could not be saved."), "error")
                 return redirect(url_for("consultations.manage"))
         except services.RuleError as error:
             db.session.rollback()
             _attach_error(form, error)
         else:
             db.session.commit()
-            flash("Changes saved.", "success")
+            flash(gettext("Changes saved."), "success")
             return redirect(url_for("consultations.page", consultation_id=consultation.id))
     return _form_page(form, consultation=consultation, conflict=conflict)
 
@@ -455,7 +457,7 @@ def documents(consultation_id):
             _attach_error)
         if document is not None:
             docs.read_text_later(current_app._get_current_object(), document)
-            flash(f"Document “{document.title}” uploaded.", "success")
+            flash(gettext("Document “%(title)s” uploaded.", title=document.title), "success")
             return redirect(url_for("consultations.documents", consultation_id=consultation.id))
     if request.method == "GET":
         docs.resume_stalled(current_app._get_current_object(), consultation)
@@ -509,14 +511,14 @@ def findings(consultation_id, finding_id=None):
             error.apply(form)
             conflict = error.describe(form)
             if conflict.gone:
-                flash("This finding has been deleted by someone else, so your changes could not be saved.", "error")
+                flash(gettext("This finding has been deleted by someone else, so your changes could not be saved."), "error")
                 return redirect(url_for("consultations.findings", consultation_id=consultation.id))
         except services.RuleError as error:
             db.session.rollback()
             _attach_error(form, error)
         else:
             db.session.commit()
-            flash("Finding saved." if finding else "Finding added.", "success")
+            flash(gettext("Finding saved.") if finding else gettext("Finding added."), "success")
             return redirect(url_for("consultations.findings", consultation_id=consultation.id))
     status = 409 if conflict else (400 if form.errors or form.form_errors else 200)
     return render_template("consultations/findings.html", consultation=consultation, form=form, finding=finding,

@@ -12,6 +12,7 @@ from flask_login import current_user
 from ..core import params
 from ..core.errors import not_found
 from ..core.forms import EngageForm
+from ..core.i18n import N_, gettext as _
 from ..core.jobs import NOT_YOURS
 from ..core.security import role_required
 from ..extensions import db
@@ -62,7 +63,7 @@ def import_upload(consultation_id):
             except importing.ImportProblems as error:
                 message = error.messages[0]
         if message:
-            form.file.errors.append(message)
+            form.file.errors.append(str(message))
         else:
             rows = _count_rows(upload.filename, data, sheet)
             token = import_jobs.store(consultation.id, current_user.id, upload.filename, form.format.data, data, rows)
@@ -157,13 +158,13 @@ def import_preview(consultation_id, token):
                 except importing.ImportProblems as error:
                     db.session.rollback()
                     problems = error.problems
-                    import_jobs.fail(token, error.messages)
+                    import_jobs.fail(token, error.stored)
                 except Exception:
                     db.session.rollback()
                     if import_jobs.consultation_gone(consultation.id):
                         import_jobs.fail(token, [import_jobs.GONE])
                         not_found(import_jobs.GONE)
-                    import_jobs.fail(token, ["Something went wrong while importing, so nothing was saved. Try again."])
+                    import_jobs.fail(token, [N_("Something went wrong while importing, so nothing was saved. Try again.")])
                     raise
                 else:
                     import_jobs.finish(token, summary.as_dict(), summary.rows)
@@ -172,13 +173,13 @@ def import_preview(consultation_id, token):
     elif request.method == "GET":
         if record.get("state") == "failed":
             attempted = True
-            problems = [importing.Problem(message) for message in record.get("problems", [])]
+            problems = [importing.Problem.from_stored(item) for item in record.get("problems", [])]
         elif check is None:
             check = run_check(chosen, False)
             if check is None:
                 return redirect(url_for("consultations.import_progress", consultation_id=consultation.id, token=token))
     if check is not None and not problems:
-        problems = [importing.Problem(message) for message in check.problems]
+        problems = [importing.Problem.from_stored(item) for item in check.problems]
     status = 400 if (problems or form.errors) else 200
     return render_template("consultations/results/import_preview.html", consultation=consultation, form=form, record=record,
                            sheet=head, fmt=fmt, problems=problems, attempted=attempted, check=check, background=background,
@@ -203,9 +204,9 @@ def _already(consultation, token: str, record: dict):
     the page that shows it (the import itself runs once)."""
     if request.method == "POST":
         if record.get("state") == "done":
-            flash("This file has already been imported, so it was not imported again. This is what it imported.", "info")
+            flash(_("This file has already been imported, so it was not imported again. This is what it imported."), "info")
         else:
-            flash("This file is already being imported, so it was not started again. Its progress is below.", "info")
+            flash(_("This file is already being imported, so it was not started again. Its progress is below."), "info")
     if record.get("state") == "done":
         return redirect(url_for("consultations.import_done", consultation_id=consultation.id, token=token))
     return redirect(url_for("consultations.import_progress", consultation_id=consultation.id, token=token))
@@ -223,6 +224,8 @@ def import_progress(consultation_id, token):
         return redirect(url_for("consultations.import_preview", consultation_id=consultation.id, token=token))
     stalled = import_jobs.stalled(token)
     refresh = params.query().text("refresh") != "off" and state in ("running", "checking") and not stalled
+    # The problems kept with the upload, each written out in this reader's language.
+    record = {**record, "problems": [str(importing.Problem.from_stored(item)) for item in record.get("problems") or []]}
     return render_template("consultations/results/import_progress.html", consultation=consultation, record=record,
                            token=token, refresh=refresh, stalled=stalled, restart_form=EngageForm())
 
@@ -235,7 +238,7 @@ def import_restart(consultation_id, token):
     _job(consultation, token)
     if EngageForm().validate_on_submit():
         if import_jobs.restart(current_app._get_current_object(), token) is None:
-            flash("This import is still running, or has been started again already, so it was not started twice.", "info")
+            flash(_("This import is still running, or has been started again already, so it was not started twice."), "info")
     return redirect(url_for("consultations.import_progress", consultation_id=consultation.id, token=token))
 
 

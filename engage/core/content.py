@@ -116,6 +116,12 @@ def variant_name(code: str) -> str:
     return "Easy read" if code == EASY_READ else i18n.language_name(code)
 
 
+def shown_name(code: str) -> str:
+    """A version's name for a page: a language's name in itself ("Cymraeg"), and "Easy read"
+    in the reader's language."""
+    return i18n.gettext(i18n.N_("Easy read")) if code == EASY_READ else i18n.language_name(code)
+
+
 def _stored(kind: str, owner_id: int, language: str) -> dict[str, ContentTranslation]:
     rows = db.session.scalars(select(ContentTranslation).where(
         ContentTranslation.owner_kind == kind, ContentTranslation.owner_id == owner_id,
@@ -245,8 +251,9 @@ def offer(actor, kind: TranslatableKind, owner_id: int, language: str) -> None:
     tally = counts(status(kind, owner_id, language))
     left = tally[MISSING] + tally[OUTDATED]
     if left:
-        raise RuleError(f"The {kind.label} cannot be offered in {variant_name(language)} yet: "
-                        f"{left} {'text is' if left == 1 else 'texts are'} missing or out of date.")
+        raise RuleError(i18n.ngettext("The %(kind)s cannot be offered in %(language)s yet: %(num)s text is missing or out of date.",
+                                      "The %(kind)s cannot be offered in %(language)s yet: %(num)s texts are missing or out of date.",
+                                      left, kind=i18n.gettext(kind.label), language=shown_name(language)))
     if language not in chosen_offers(kind.kind, owner_id):
         db.session.add(ContentLanguage(owner_kind=kind.kind, owner_id=owner_id, language=language,
                                        offered_by_id=getattr(actor, "id", None)))

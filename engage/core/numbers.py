@@ -19,7 +19,11 @@ already rounded: 12.46% rounded to 12.5 and then to a whole number would show as
 from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
+from babel import Locale
+from babel.core import UnknownLocaleError
+from babel.numbers import parse_pattern
 from flask import current_app
 
 DEFAULT_MIN_BASE = 30
@@ -65,21 +69,43 @@ def rounded(value: float | None, places: int = 1) -> float | None:
     return float(result) if places else float(int(result))
 
 
+@lru_cache(maxsize=64)
+def _pattern(language: str, places: int, percent: bool):
+    """Babel's locale and number pattern for ``places`` fixed decimal places, parsed once."""
+    try:
+        locale = Locale.parse(language)
+    except (ValueError, UnknownLocaleError):
+        locale = Locale.parse("en")
+    return locale, parse_pattern("#,##0" + ("." + "0" * places if places else "") + ("%" if percent else ""))
+
+
+def number_text(value: Decimal | int, places: int = 0, percent: bool = False) -> str:
+    """An already rounded figure written out in the reader's language by Babel's rules for it
+    (grouping, decimal mark, where the per cent sign goes): ``places`` fixed places, never
+    rounded again. ``percent``: ``value`` is a percentage (41 → "41%")."""
+    from .i18n import current_language
+
+    locale, pattern = _pattern(current_language(), places, percent)
+    number = Decimal(value) / 100 if percent else Decimal(value)
+    return pattern.apply(number, locale)
+
+
 def percent_text(value: float | None, places: int = 0) -> str:
     """A percentage for people to read: "13%"; "<1%" for a share above 0 that would show
-    as 0%; "" for no figure."""
+    as 0%; "" for no figure. Written in the reader's language (``number_text``)."""
     if value is None:
         return ""
     if 0 < value and round_half_up(value, places) == 0:
-        return "<1%" if not places else f"<{Decimal(1).scaleb(-places)}%"
-    return f"{round_half_up(value, places)}%"
+        return "<" + number_text(Decimal(1).scaleb(-places), places, percent=True)
+    return number_text(round_half_up(value, places), places, percent=True)
 
 
 def whole_text(value: float | None) -> str:
-    """A count or base as whole people, rounded half up, with thousands commas ("1,235")."""
+    """A count or base as whole people, rounded half up, with thousands commas ("1,235") in
+    the reader's language (``number_text``)."""
     if value is None:
         return ""
-    return f"{round_half_up(value):,}"
+    return number_text(round_half_up(value))
 
 
 def decimal_text(value: float | None, places: int = 1) -> str:

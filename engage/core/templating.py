@@ -6,6 +6,7 @@ are the one way a template shows one, on the site's clocks (``ENGAGE_TIMEZONE``)
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from flask import Flask, current_app, request, url_for
 from markupsafe import Markup
@@ -13,7 +14,7 @@ from markupsafe import Markup
 from . import clock
 from .glossary import link_terms, term
 from .i18n import current_language, lazy_gettext as _l
-from .numbers import decimal_text, percent_text, whole_text
+from .numbers import decimal_text, number_text, percent_text, whole_text
 from .sanitise import render_markdown
 
 # The main sections of the site, in header order: (label, endpoint).
@@ -85,11 +86,14 @@ def local_time(value):
 
 
 def format_number(value, places: int = 0) -> str:
+    """A number with thousands grouped ("2,500"; a fraction to ``places`` or one place), in the
+    reader's language by Babel's rules (rounded as Python's format rounds, as before)."""
     if value is None:
         return ""
     if isinstance(value, float) and not value.is_integer() or places:
-        return f"{value:,.{places or 1}f}"
-    return f"{int(value):,}"
+        places = places or 1
+        return number_text(Decimal(f"{value:.{places}f}"), places)
+    return number_text(int(value))
 
 
 # ---- GOV.UK layout components drawn once per distinct input -----------------------------------

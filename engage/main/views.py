@@ -5,6 +5,7 @@ from ..accounts.roles import OFFICER
 from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
 from ..core.errors import RuleError
 from ..core.forms import attach_error, form_status
+from ..core.i18n import gettext as _
 from ..core.security import role_required
 from ..extensions import db
 from . import bp, services
@@ -43,7 +44,7 @@ def accessibility_edit():
             attach_error(form, error)
         else:
             db.session.commit()
-            flash("The accessibility statement has been saved.", "success")
+            flash(_("The accessibility statement has been saved."), "success")
             return redirect(url_for("main.accessibility_edit"))
     return render_template("main/accessibility_edit.html", form=form, conflict=conflict, statement=statement,
                            missing=services.missing(statement)), form_status(form, conflict)

@@ -11,20 +11,20 @@ from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from ..core.concurrency import Versioned
-from ..core.i18n import N_
+from ..core.i18n import N_, gettext
 from ..core.models import link_table
 from ..extensions import db
 
 ORGANISATION_KINDS = {
-    "council": "Council",
-    "police": "Police",
-    "health": "Health",
-    "fire": "Fire and rescue",
-    "education": "Education",
-    "housing": "Housing",
-    "business": "Business",
-    "vcs": "Voluntary or community group",
-    "other": "Other",
+    "council": N_("Council"),
+    "police": N_("Police"),
+    "health": N_("Health"),
+    "fire": N_("Fire and rescue"),
+    "education": N_("Education"),
+    "housing": N_("Housing"),
+    "business": N_("Business"),
+    "vcs": N_("Voluntary or community group"),
+    "other": N_("Other"),
 }
 
 AREA_LEVELS = {  # marked for the catalogue; translated where shown
@@ -37,8 +37,8 @@ AREA_LEVELS = {  # marked for the catalogue; translated where shown
 # Who may approve a findings report that names a partnership (besides a partnership officer
 # who did not write it): set by an officer on the partnership, read by engage/sharing/workflow.py.
 REPORT_APPROVERS = {
-    "officers": "A partnership officer who did not write the report",
-    "coordinators": "A partnership officer, or one of this partnership's coordinators, who did not write the report",
+    "officers": N_("A partnership officer who did not write the report"),
+    "coordinators": N_("A partnership officer, or one of this partnership's coordinators, who did not write the report"),
 }
 
 # Which level may sit under which: a child is always one of the levels after its parent.
@@ -105,8 +105,9 @@ class Framework(Versioned, db.Model):
 
     @property
     def period(self) -> str:
-        end = self.ends_on.year if self.ends_on else "now"
-        return f"{self.starts_on.year} to {end}"
+        if self.ends_on:
+            return gettext("%(start)s to %(end)s", start=self.starts_on.year, end=self.ends_on.year)
+        return gettext("%(start)s to now", start=self.starts_on.year)
 
     def __str__(self) -> str:
         return self.name

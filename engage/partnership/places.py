@@ -120,11 +120,11 @@ def how_places_meet(mine, theirs) -> list[str]:
         other_up = {a.id for a in other.ancestors}
         for area in mine:
             if other.id == area.id:
-                text = f"{area.name} is in both"
+                text = gettext("%(place)s is in both", place=area.name)
             elif area.id in other_up:
-                text = f"{other.name} is inside {area.name}"
+                text = gettext("%(inner)s is inside %(outer)s", inner=other.name, outer=area.name)
             elif other.id in {a.id for a in area.ancestors}:
-                text = f"it covers all of {other.name}, which takes in {area.name}"
+                text = gettext("it covers all of %(outer)s, which takes in %(inner)s", outer=other.name, inner=area.name)
             else:
                 continue
             if text not in out:

@@ -14,6 +14,7 @@ from ..accounts.roles import COORDINATOR, OFFICER
 from ..core.audit import history
 from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
 from ..core.deletion import DeleteRefused
+from ..core.i18n import N_, gettext as _, lazy_gettext as _l
 from ..core.sanitise import clean_text
 from ..core.security import role_required
 from ..extensions import db
@@ -23,43 +24,79 @@ from .models import Area, Framework, Indicator, IndicatorReading, Organisation, 
 
 @dataclass
 class Entity:
+    """A kind of reference data on the officers' pages. ``label``, ``plural``, ``hint`` and the
+    column headings are lazily translated (shown in the reader's language); ``words`` are the
+    kind's own whole sentences, marked with ``N_`` and translated where they are shown; ``audit``
+    names the kind in the audit trail (in the site's own language)."""
+
     model: type
     form: type
-    label: str
-    plural: str
-    columns: list[tuple[str, str]]
+    label: object
+    plural: object
+    columns: list[tuple[object, str]]
     order: Callable
     choices: dict[str, Callable] = field(default_factory=dict)
-    hint: str = ""
+    hint: object = ""
+    words: dict[str, str] = field(default_factory=dict)
+    audit: str = ""
+
+
+def _words(add, none_yet, back, saved, gone, deleted) -> dict[str, str]:
+    return {"add": add, "none": none_yet, "back": back, "saved": saved, "gone": gone, "deleted": deleted}
 
 
 ENTITIES: dict[str, Entity] = {
-    "organisations": Entity(Organisation, forms.OrganisationForm, "Organisation", "Organisations",
-                            [("Name", "name"), ("Kind", "kind_label"), ("Website", "website")], lambda: Organisation.name,
-                            hint="Councils, police, health, colleges, businesses and voluntary and community groups."),
-    "partnerships": Entity(Partnership, forms.PartnershipForm, "Partnership", "Partnerships",
-                           [("Name", "name"), ("Short name", "short_name"), ("Part of", "parent")], lambda: Partnership.name,
+    "organisations": Entity(Organisation, forms.OrganisationForm, _l("Organisation"), _l("Organisations"),
+                            [(_l("Name"), "name"), (_l("Kind"), "kind_label"), (_l("Website"), "website")], lambda: Organisation.name,
+                            hint=_l("Councils, police, health, colleges, businesses and voluntary and community groups."),
+                            words=_words(N_("Add organisation"), N_("There are no organisations yet."), N_("Back to organisations"),
+                                         N_("Organisation “%(name)s” saved."), N_("This organisation has been deleted by someone else."),
+                                         N_("Organisation deleted.")), audit="Organisation"),
+    "partnerships": Entity(Partnership, forms.PartnershipForm, _l("Partnership"), _l("Partnerships"),
+                           [(_l("Name"), "name"), (_l("Short name"), "short_name"), (_l("Part of"), "parent")], lambda: Partnership.name,
                            {"parent_id": services.partnership_choices},
-                           hint="The strategic partnership and each priority partnership, with members and coordinators."),
-    "frameworks": Entity(Framework, forms.FrameworkForm, "Priority framework", "Priority frameworks",
-                         [("Name", "name"), ("Period", "period")], lambda: Framework.starts_on,
-                         hint="Each version of the partnership's priorities, and how its priorities map to the next."),
-    "priorities": Entity(Priority, forms.PriorityForm, "Priority", "Priorities",
-                         [("Name", "name"), ("Framework", "framework"), ("Owned by", "partnership")], lambda: (Priority.framework_id, Priority.position),
-                         {"framework_id": services.framework_choices, "partnership_id": services.partnership_choices}),
-    "themes": Entity(Theme, forms.ThemeForm, "Cross-cutting theme", "Cross-cutting themes",
-                     [("Name", "name"), ("Framework", "framework")], lambda: (Theme.framework_id, Theme.position),
-                     {"framework_id": services.framework_choices}),
-    "outcomes": Entity(Outcome, forms.OutcomeForm, "Outcome", "Outcomes",
-                       [("Code", "code"), ("Title", "title"), ("Priority", "priority")], lambda: Outcome.code,
-                       {"priority_id": services.priority_choices}),
-    "indicators": Entity(Indicator, forms.IndicatorForm, "Indicator", "Indicators",
-                         [("Indicator", "name"), ("Outcome", "outcome"), ("Status", "status")], lambda: Indicator.id,
-                         {"outcome_id": services.outcome_choices, "lead_organisation_id": services.organisation_choices}),
-    "areas": Entity(Area, forms.AreaForm, "Area", "Areas",
-                    [("Name", "name"), ("Level", "level_label"), ("Inside", "parent"), ("Population", "population")], lambda: Area.name,
+                           hint=_l("The strategic partnership and each priority partnership, with members and coordinators."),
+                           words=_words(N_("Add partnership"), N_("There are no partnerships yet."), N_("Back to partnerships"),
+                                        N_("Partnership “%(name)s” saved."), N_("This partnership has been deleted by someone else."),
+                                        N_("Partnership deleted.")), audit="Partnership"),
+    "frameworks": Entity(Framework, forms.FrameworkForm, _l("Priority framework"), _l("Priority frameworks"),
+                         [(_l("Name"), "name"), (_l("Period"), "period")], lambda: Framework.starts_on,
+                         hint=_l("Each version of the partnership's priorities, and how its priorities map to the next."),
+                         words=_words(N_("Add priority framework"), N_("There are no priority frameworks yet."),
+                                      N_("Back to priority frameworks"), N_("Priority framework “%(name)s” saved."),
+                                      N_("This priority framework has been deleted by someone else."), N_("Priority framework deleted.")),
+                         audit="Priority framework"),
+    "priorities": Entity(Priority, forms.PriorityForm, _l("Priority"), _l("Priorities"),
+                         [(_l("Name"), "name"), (_l("Framework"), "framework"), (_l("Owned by"), "partnership")], lambda: (Priority.framework_id, Priority.position),
+                         {"framework_id": services.framework_choices, "partnership_id": services.partnership_choices},
+                         words=_words(N_("Add priority"), N_("There are no priorities yet."), N_("Back to priorities"),
+                                      N_("Priority “%(name)s” saved."), N_("This priority has been deleted by someone else."),
+                                      N_("Priority deleted.")), audit="Priority"),
+    "themes": Entity(Theme, forms.ThemeForm, _l("Cross-cutting theme"), _l("Cross-cutting themes"),
+                     [(_l("Name"), "name"), (_l("Framework"), "framework")], lambda: (Theme.framework_id, Theme.position),
+                     {"framework_id": services.framework_choices},
+                     words=_words(N_("Add cross-cutting theme"), N_("There are no cross-cutting themes yet."),
+                                  N_("Back to cross-cutting themes"), N_("Cross-cutting theme “%(name)s” saved."),
+                                  N_("This cross-cutting theme has been deleted by someone else."), N_("Cross-cutting theme deleted.")),
+                     audit="Cross-cutting theme"),
+    "outcomes": Entity(Outcome, forms.OutcomeForm, _l("Outcome"), _l("Outcomes"),
+                       [(_l("Code"), "code"), (_l("Title"), "title"), (_l("Priority"), "priority")], lambda: Outcome.code,
+                       {"priority_id": services.priority_choices},
+                       words=_words(N_("Add outcome"), N_("There are no outcomes yet."), N_("Back to outcomes"),
+                                    N_("Outcome “%(name)s” saved."), N_("This outcome has been deleted by someone else."),
+                                    N_("Outcome deleted.")), audit="Outcome"),
+    "indicators": Entity(Indicator, forms.IndicatorForm, _l("Indicator"), _l("Indicators"),
+                         [(_l("Indicator"), "name"), (_l("Outcome"), "outcome"), (_l("Status"), "status")], lambda: Indicator.id,
+                         {"outcome_id": services.outcome_choices, "lead_organisation_id": services.organisation_choices},
+                         words=_words(N_("Add indicator"), N_("There are no indicators yet."), N_("Back to indicators"),
+                                      N_("Indicator “%(name)s” saved."), N_("This indicator has been deleted by someone else."),
+                                      N_("Indicator deleted.")), audit="Indicator"),
+    "areas": Entity(Area, forms.AreaForm, _l("Area"), _l("Areas"),
+                    [(_l("Name"), "name"), (_l("Level"), "level_label"), (_l("Inside"), "parent"), (_l("Population"), "population")], lambda: Area.name,
                     {"parent_id": services.area_choices},
-                    hint="The tree of places: borough, towns, wards, neighbourhoods and small areas, with populations."),
+                    hint=_l("The tree of places: borough, towns, wards, neighbourhoods and small areas, with populations."),
+                    words=_words(N_("Add area"), N_("There are no areas yet."), N_("Back to areas"), N_("Area “%(name)s” saved."),
+                                 N_("This area has been deleted by someone else."), N_("Area deleted.")), audit="Area"),
 }
 
 
@@ -185,7 +222,7 @@ def _edit(name, object_id):
     conflict = None
     if form.validate_on_submit():
         try:
-            saved = services.save(current_user, obj or entity.model(), _form_data(form), entity.label,
+            saved = services.save(current_user, obj or entity.model(), _form_data(form), entity.audit,
                                   version=form.version.data)
         except (EditConflict, *CONFLICTS) as error:
             db.session.rollback()
@@ -198,10 +235,10 @@ def _edit(name, object_id):
             (target.errors if target is not None else form.form_errors).append(str(error))
         else:
             db.session.commit()
-            flash(f"{entity.label} “{saved}” saved.", "success")
+            flash(_(entity.words["saved"], name=saved), "success")
             return redirect(url_for("partnership.admin_edit", name=name, object_id=saved.id))
     if obj is not None and conflict is not None and conflict.gone:
-        flash(f"This {entity.label.lower()} has been deleted by someone else.", "error")
+        flash(_(entity.words["gone"]), "error")
         return redirect(url_for("partnership.admin_list", name=name))
     extra = _extra_forms(obj) if obj is not None else {}
     status = 409 if conflict else (400 if form.errors or form.form_errors else 200)
@@ -250,15 +287,15 @@ def admin_successors(object_id):
             services.set_successors(current_user, priority, form.successor_ids.data or [], version=form.version.data)
         except (EditConflict, *CONFLICTS):
             db.session.rollback()
-            flash("Someone else changed this priority after you opened the page, so the mapping has not been saved. "
-                  "Check the mapping below and save it again.", "error")
+            flash(_("Someone else changed this priority after you opened the page, so the mapping has not been saved. "
+                    "Check the mapping below and save it again."), "error")
             return redirect(url_for("partnership.admin_edit", name="priorities", object_id=priority.id))
         except services.RuleError as error:
             db.session.rollback()
             form.successor_ids.errors = list(form.successor_ids.errors or []) + [str(error)]
         else:
             db.session.commit()
-            flash("Mapping saved.", "success")
+            flash(_("Mapping saved."), "success")
             return redirect(url_for("partnership.admin_edit", name="priorities", object_id=priority.id))
     return _shown_again("priorities", priority, successors_form=form)
 
@@ -276,11 +313,11 @@ def admin_members(object_id):
                                  version=form.version.data)
         except (EditConflict, *CONFLICTS):
             db.session.rollback()
-            flash("Someone else changed this partnership after you opened the page, so the members have not been saved. "
-                  "Check the members and coordinators below and save them again.", "error")
+            flash(_("Someone else changed this partnership after you opened the page, so the members have not been saved. "
+                    "Check the members and coordinators below and save them again."), "error")
         else:
             db.session.commit()
-            flash("Members and coordinators saved.", "success")
+            flash(_("Members and coordinators saved."), "success")
         return redirect(url_for("partnership.admin_edit", name="partnerships", object_id=partnership.id))
     return _shown_again("partnerships", partnership, members_form=form)
 
@@ -299,7 +336,7 @@ def admin_reading(object_id):
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash("Reading added. The status has been worked out again.", "success")
+            flash(_("Reading added. The status has been worked out again."), "success")
             return redirect(url_for("partnership.admin_edit", name="indicators", object_id=indicator.id))
     entity = ENTITIES["indicators"]
     edit_form = _bind(entity, indicator)
@@ -315,13 +352,13 @@ def admin_delete(name, object_id):
     form = forms.ConfirmDeleteForm()
     if form.validate_on_submit():
         try:
-            services.delete(current_user, obj, entity.label)
+            services.delete(current_user, obj, entity.audit)
         except DeleteRefused as error:
             db.session.rollback()
             form.form_errors.append(str(error))
         else:
             db.session.commit()
-            flash(f"{entity.label} deleted.", "success")
+            flash(_(entity.words["deleted"]), "success")
             return redirect(url_for("partnership.admin_list", name=name))
     plan = services.delete_plan(obj)
     status = 409 if form.form_errors else 200

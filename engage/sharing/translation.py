@@ -6,6 +6,7 @@ from flask import url_for
 
 from ..accounts.roles import OFFICER
 from ..core.content import Text, TranslatableKind
+from ..core.i18n import N_
 from ..extensions import db
 from . import workflow
 from .models import FindingsReport
@@ -15,7 +16,7 @@ def texts(report_id: int) -> list[Text]:
     report = db.session.get(FindingsReport, report_id)
     if report is None:
         return []
-    return [Text(report, "title", "Title"), Text(report, "summary", "Summary", multiline=True)]
+    return [Text(report, "title", N_("Title")), Text(report, "summary", N_("Summary"), multiline=True)]
 
 
 def _title(report_id: int) -> str | None:
@@ -31,7 +32,7 @@ def _can_edit(user, report_id: int) -> bool:
 
 
 KIND = TranslatableKind(
-    kind="findings_report", label="findings report", texts=texts, title=_title, can_edit=_can_edit,
+    kind="findings_report", label=N_("findings report"), texts=texts, title=_title, can_edit=_can_edit,
     back_url=lambda rid: url_for("sharing.report", report_id=rid),
     public_url=lambda rid: url_for("sharing.report", report_id=rid),
 )

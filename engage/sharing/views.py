@@ -15,6 +15,7 @@ from ..core.audit import history
 from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
 from ..core.deletion import DeleteRefused
 from ..core.forms import attach_error, form_status
+from ..core.i18n import N_, gettext as _
 from ..core.pagination import paginate
 from ..core.security import role_required
 from ..core.vocabulary import AUDIENCES
@@ -24,6 +25,16 @@ from . import bp, contents, forms, responses, services, workflow
 from .models import STATES, FindingsReport, Response
 from ..core import clock
 
+# What a move or a change to a report's parts says afterwards: whole sentences, translated
+# when flashed.
+MOVED = {"submit": N_("Report sent for review."), "request-changes": N_("Report changes asked for."),
+         "approve": N_("Report approved."), "withdraw": N_("Report withdrawn."), "revise": N_("Report reopened for changes."),
+         "publish": N_("Report published."), "create": N_("Report started.")}
+PART_WORDS = {
+    "Key finding": {"saved": N_("Key finding saved."), "added": N_("Key finding added."), "deleted": N_("Key finding deleted.")},
+    "Recommendation": {"saved": N_("Recommendation saved."), "added": N_("Recommendation added."),
+                       "deleted": N_("Recommendation deleted.")},
+}
 STAFF = (PRACTITIONER, COORDINATOR, OFFICER)
 
 
@@ -108,14 +119,14 @@ def _save_report(report):
             error.apply(form)
             conflict = error.describe(form)
             if conflict.gone:
-                flash("This report has been deleted by someone else, so your changes could not be saved.", "error")
+                flash(_("This report has been deleted by someone else, so your changes could not be saved."), "error")
                 return redirect(url_for("sharing.manage"))
         except services.RuleError as error:
             db.session.rollback()
             attach_error(form, error)
         else:
             db.session.commit()
-            flash("Report saved." if report else "Report started. Add key findings and recommendations next.", "success")
+            flash(_("Report saved.") if report else _("Report started. Add key findings and recommendations next."), "success")
             return redirect(url_for("sharing.report", report_id=saved.id))
     return render_template("sharing/form.html", form=form, report=report, conflict=conflict), form_status(form, conflict)
 
@@ -152,7 +163,7 @@ def delete(report_id):
         else:
             db.session.commit()
             uploads.discard(stored)
-            flash(f"Report “{title}” deleted.", "success")
+            flash(_("Report “%(title)s” deleted.", title=title), "success")
             return redirect(url_for("sharing.manage"))
     return render_template("sharing/confirm_delete.html", report=report, form=form, plan=services.delete_plan(report),
                            refused=refused, back=url_for("sharing.report", report_id=report.id)), 409 if refused else form_status(form)
@@ -181,7 +192,7 @@ def _part_page(report, item, form, save, fields, *, noun, endpoint, template, na
             attach_error(form, error)
         else:
             db.session.commit()
-            flash(f"{noun} saved." if item else f"{noun} added.", "success")
+            flash(_(PART_WORDS[noun]["saved" if item else "added"]), "success")
             return redirect(url_for(endpoint, report_id=report.id))
     return render_template(template, report=report, form=form, **{name: item}), form_status(form)
 
@@ -192,7 +203,7 @@ def _delete_part(report, item, delete, *, noun, endpoint):
         abort(400)
     delete(current_user, report, item)
     db.session.commit()
-    flash(f"{noun} deleted.", "success")
+    flash(_(PART_WORDS[noun]["deleted"]), "success")
     return redirect(url_for(endpoint, report_id=report.id))
 
 
@@ -247,7 +258,7 @@ def attachments(report_id):
             form, lambda filename, data: contents.add_attachment(current_user, report, form.title.data or "", filename, data),
             attach_error)
         if attachment is not None:
-            flash(f"Attachment “{attachment.title}” uploaded.", "success")
+            flash(_("Attachment “%(title)s” uploaded.", title=attachment.title), "success")
             return redirect(url_for("sharing.attachments", report_id=report.id))
     return render_template("sharing/attachments.html", report=report, form=form, size_label=uploads.size_label,
                            delete_form=forms.ConfirmForm()), form_status(form)
@@ -264,7 +275,7 @@ def delete_attachment(report_id, attachment_id):
     stored = contents.delete_attachment(current_user, report, attachment)
     db.session.commit()
     uploads.discard([stored])
-    flash("Attachment deleted.", "success")
+    flash(_("Attachment deleted."), "success")
     return redirect(url_for("sharing.attachments", report_id=report.id))
 
 
@@ -314,7 +325,8 @@ def move(report_id, action):
         else:
             db.session.commit()
             note = getattr(form, "clock_note", None)
-            flash(f"Report {workflow.PAST[action]}." + (f" {note}" if note else ""), "success")
+            done = _(MOVED[action]) if action in MOVED else _("Report saved.")
+            flash(f"{done} {note}" if note else done, "success")
             return redirect(url_for("sharing.report", report_id=report.id))
     waiting = workflow.approver_words(report) if action == "submit" else ""
     stuck = workflow.stuck(report, force=True) if action == "submit" else None
@@ -360,10 +372,10 @@ def respond(report_id, partnership_id, recommendation_id):
         else:
             db.session.commit()
             if existing is not None and existing.state == "published":
-                flash(f"{partnership.name}'s response changed. The change is public.", "success")
+                flash(_("%(partnership)s's response changed. The change is public.", partnership=partnership.name), "success")
             else:
-                flash(f"{partnership.name}'s response saved as a draft. Only you and other staff who can answer for the "
-                      f"partnership can see it until you publish it.", "success")
+                flash(_("%(partnership)s's response saved as a draft. Only you and other staff who can answer for the "
+                        "partnership can see it until you publish it.", partnership=partnership.name), "success")
             return redirect(url_for("sharing.report", report_id=report.id, _anchor=f"partnership-{partnership.id}"))
     return render_template("sharing/respond.html", report=report, partnership=partnership, recommendation=recommendation,
                            form=form, existing=existing, conflict=conflict, past_due=past_due), form_status(form, conflict)
@@ -389,7 +401,8 @@ def publish_response(report_id, response_id):
         db.session.rollback()
         return render_template("sharing/refused.html", report=report, message=str(error)), 409
     db.session.commit()
-    flash(f"{response.partnership.name}'s response published. Everyone who can read the report can now see it.", "success")
+    flash(_("%(partnership)s's response published. Everyone who can read the report can now see it.",
+            partnership=response.partnership.name), "success")
     return redirect(url_for("sharing.report", report_id=report.id, _anchor=f"response-{response.id}"))
 
 
@@ -409,7 +422,7 @@ def progress(report_id, response_id):
             attach_error(form, error)
         else:
             db.session.commit()
-            flash("Progress added.", "success")
+            flash(_("Progress added."), "success")
             return redirect(url_for("sharing.report", report_id=report.id, _anchor=f"response-{response.id}"))
     return render_template("sharing/progress.html", report=report, response=response, form=form), form_status(form)
 

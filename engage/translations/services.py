@@ -5,6 +5,7 @@ from flask import abort
 
 from ..core import content
 from ..core.errors import not_found
+from ..core.i18n import gettext as _
 
 MAX_CHARS = 5000
 
@@ -12,10 +13,10 @@ MAX_CHARS = 5000
 def kind_or_404(kind_name: str, owner_id: int):
     kind = content.translatable.get(kind_name)
     if kind is None:
-        not_found("There is nothing of that kind to translate.")
+        not_found(_("There is nothing of that kind to translate."))
     title = kind.title(owner_id)
     if title is None:
-        not_found(f"That {kind.label} does not exist, or has been deleted.")
+        not_found(_("That %(kind)s does not exist, or has been deleted.", kind=_(kind.label)))
     return kind, title
 
 
@@ -26,7 +27,7 @@ def check_may_edit(user, kind, owner_id: int) -> None:
 
 def language_or_404(kind, language: str) -> str:
     if language not in dict(content.variants(kind)):
-        not_found("Engage is not set up for that language. Partnership officers choose the site's languages.")
+        not_found(_("Engage is not set up for that language. Partnership officers choose the site's languages."))
     return language
 
 
@@ -36,7 +37,7 @@ def overview(kind, owner_id: int) -> list[dict]:
     rows = []
     for code, name in content.variants(kind):
         tally = content.counts(content.status(kind, owner_id, code))
-        rows.append({"code": code, "name": name, "dir": content.i18n.direction(code) if code != content.EASY_READ else "ltr",
+        rows.append({"code": code, "name": content.shown_name(code), "dir": content.i18n.direction(code) if code != content.EASY_READ else "ltr",
                      "counts": tally, "complete": tally[content.MISSING] + tally[content.OUTDATED] == 0,
                      "chosen": code in chosen})
     return rows
@@ -44,5 +45,6 @@ def overview(kind, owner_id: int) -> list[dict]:
 
 def check_lengths(values: dict[str, str]) -> dict[str, str]:
     """Errors by text key for what is too long (nothing is saved while any is)."""
-    return {key: f"The translation must be {MAX_CHARS:,} characters or fewer (it has {len(text):,})"
+    return {key: _("The translation must be %(most)s characters or fewer (it has %(count)s)", most=f"{MAX_CHARS:,}",
+                   count=f"{len(text):,}")
             for key, text in values.items() if len(text) > MAX_CHARS}

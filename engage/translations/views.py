@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from ..core import content
 from ..core.errors import RuleError
 from ..core.forms import EngageForm
+from ..core.i18n import gettext as _, ngettext
 from ..core.params import Query
 from ..extensions import db
 from . import bp, services
@@ -41,14 +42,14 @@ def edit(kind_name, owner_id, language):
         if not errors:
             changed = content.save(current_user, kind, owner_id, language, typed)
             db.session.commit()
-            flash(f"{changed} {'translation' if changed == 1 else 'translations'} saved.", "success")
+            flash(ngettext("%(num)s translation saved.", "%(num)s translations saved.", changed), "success")
             return redirect(url_for("translations.edit", kind_name=kind.kind, owner_id=owner_id, language=language,
                                     show="todo" if only_todo else None))
     rows = content.status(kind, owner_id, language)
     if only_todo:
         rows = [r for r in rows if r["state"] in (content.MISSING, content.OUTDATED)]
     return render_template("translations/edit.html", kind=kind, owner_id=owner_id, title=title, language=language,
-                           name=content.variant_name(language), rows=rows, typed=typed, errors=errors, form=form,
+                           name=content.shown_name(language), rows=rows, typed=typed, errors=errors, form=form,
                            only_todo=only_todo, direction=content.i18n.direction(language) if language != content.EASY_READ else "ltr",
                            tally=content.counts(content.status(kind, owner_id, language))), (400 if errors else 200)
 
@@ -74,12 +75,12 @@ def offer(kind_name, owner_id, language):
                                versions=services.overview(kind, owner_id), form=form, error=str(error),
                                error_language=language), 400
     db.session.commit()
-    name = content.variant_name(language)
+    name, label = content.shown_name(language), _(kind.label)
     if withdraw:
-        message = f"Residents no longer see the {kind.label} in {name}."
+        message = _("Residents no longer see the %(kind)s in %(language)s.", kind=label, language=name)
     elif language == content.EASY_READ:
-        message = f"Residents can now choose the easy-read version of the {kind.label}."
+        message = _("Residents can now choose the easy-read version of the %(kind)s.", kind=label)
     else:
-        message = f"Residents who read the site in {name} now see the {kind.label} in {name}."
+        message = _("Residents who read the site in %(language)s now see the %(kind)s in %(language)s.", kind=label, language=name)
     flash(message, "success")
     return redirect(url_for("translations.overview", kind_name=kind.kind, owner_id=owner_id))

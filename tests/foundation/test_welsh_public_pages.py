@@ -133,7 +133,8 @@ def _results_pages() -> dict:
         f"/consultations/{consultation_id}": ("Sut rydym yn cyfrifo’r ffigurau hyn", [
             "How we work out these numbers", "the base, rounding and hidden figures",
             "the percentage giving each answer, with the number of people in brackets", "(people who answered)",
-            ">Answer<", "Figures for: "]),
+            ">Answer<", "Figures for: ", "came first: ", ", base ", "Bar chart of the percentage", "Chart: ",
+            "Percentage of people who answered"]),
         f"/surveys/{survey_id}/poster": ("Dywedwch wrthym beth rydych yn ei feddwl", [
             "Tell us what you think", "Scan the code with your phone", "Print this page to put it up",
             "Back to the survey", "QR code that opens", "Open until", ">Have your say<"]),

@@ -61,3 +61,29 @@ def test_a_plan_actions_panel_of_responses_is_in_welsh(seeded, client):
     assert_pages_in_welsh(client, {f"/plan/actions/{action.id}": ("Beth ddywedodd partneriaethau y bydden nhw’n ei wneud", [
         "What partnerships said they would do", "These responses to findings reports point to this action",
         "In answer to", "the response of", "Last changed"])})
+
+
+def test_the_statement_translation_and_background_work_pages_are_in_welsh(seeded, client, login):
+    """The accessibility statement's form, a consultation page's translations (the overview, the
+    Welsh texts) and the background work page."""
+    from engage.consultations.models import Consultation
+
+    login("officer")
+    consultation = db.session.scalar(select(Consultation).where(Consultation.title.like("Cleaner streets and parks survey %"),
+                                                                Consultation.is_demo.is_(True)))   # offered in Welsh
+    base = f"/translate/consultation/{consultation.id}"
+    assert_pages_in_welsh(client, {
+        "/admin/accessibility-statement": ("Golygu’r datganiad hygyrchedd", [
+            "Edit the accessibility statement", "Public Sector Bodies Accessibility Regulations", "See the statement as residents do",
+            "Who the statement is from", "How far the site meets", "Partially compliant", "Content that is not accessible",
+            "Working days to reply", "When the statement was prepared", "Save the statement", "Back to your account"]),
+        base: ("Dim ond pan fydd pob testun wedi’i gyfieithu a’i gynnig", [
+            "Residents see the consultation page in their language", ">Translated<", ">Missing<", ">Out of date<",
+            "Residents see it", "Stop offering it in", "Back to the consultation page"]),
+        f"{base}/cy": ("Dangos dim ond yr hyn sydd ar goll neu wedi dyddio", [
+            "translated,", "Show only what is missing or out of date", "Save translations", "Back to translations",
+            ">Title", "What it is for", "How to take part"]),
+        "/admin/background-work": ("Gwaith cefndir", [
+            "Background work", "one job at a time on a queue", "Running now", "Failed for good", "Jobs that failed for good",
+            "Emails not sent", "Waiting to be sent", "Tried, not taken yet", "Being tried again"]),
+    }, all_found=True)
