@@ -51,7 +51,7 @@ def login():
     form = LoginForm()
     limited = breach()
     if limited is not None:
-        form.form_errors.append(limited.message.replace("sent this form", "tried to sign in"))
+        form.form_errors.append(limited.said("sign-in"))
         return render_template("accounts/login.html", form=form, failed=False), 429
     status = 200
     failed = False
@@ -94,7 +94,7 @@ def forgot_password():
     form = ForgotPasswordForm()
     limited = breach()
     if limited is not None:
-        form.form_errors.append(limited.message.replace("sent this form", "asked for a link"))
+        form.form_errors.append(limited.said("link"))
         return render_template("accounts/forgot.html", form=form), 429
     if form.validate_on_submit():
         token = services.start_password_reset(form.email.data)

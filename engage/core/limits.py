@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 from flask import current_app, g, make_response, request
 
+from .i18n import N_, gettext, ngettext
+
 _VIEWS: dict[tuple[str, str], object] = {}
 
 
@@ -32,17 +34,33 @@ class Breach:
 
     @property
     def message(self) -> str:
+        return self.said("form")
+
+    def said(self, action: str = "form") -> str:
+        """What went wrong (``action``: one of ``ACTIONS``) and when to try again, in the
+        reader's language."""
         minutes = math.ceil(self.seconds / 60)
         if minutes <= 1:
-            wait = "in a minute"
+            wait = gettext("What you wrote is still here: try again in a minute.")
         elif minutes < 60:
-            wait = f"in {minutes} minutes"
+            wait = ngettext("What you wrote is still here: try again in %(num)s minute.",
+                            "What you wrote is still here: try again in %(num)s minutes.", minutes)
         elif minutes <= 90:
-            wait = "in about an hour"
+            wait = gettext("What you wrote is still here: try again in about an hour.")
         else:
-            wait = f"in about {round(minutes / 60)} hours"
-        return (f"You have sent this form too many times in a short time. What you wrote is still here: "
-                f"try again {wait}.")
+            hours = round(minutes / 60)
+            wait = ngettext("What you wrote is still here: try again in about %(num)s hour.",
+                            "What you wrote is still here: try again in about %(num)s hours.", hours)
+        return gettext(ACTIONS.get(action, ACTIONS["form"])) + " " + wait
+
+
+# What was done too often, a whole sentence each (``Breach.said``).
+ACTIONS = {
+    "form": N_("You have sent this form too many times in a short time."),
+    "sign-in": N_("You have tried to sign in too many times in a short time."),
+    "link": N_("You have asked for a link too many times in a short time."),
+    "codes": N_("You have tried codes too many times in a short time."),
+}
 
 
 def keeps_answers_when_limited(view):

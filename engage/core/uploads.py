@@ -33,7 +33,7 @@ from flask import current_app
 
 from ..extensions import db
 from .errors import RuleError
-from .i18n import N_
+from .i18n import N_, gettext
 from .sanitise import clean_text
 
 _STORED = re.compile(r"[0-9a-f]{20,100}")
@@ -41,10 +41,10 @@ _STORED = re.compile(r"[0-9a-f]{20,100}")
 MAX_TEXT = 200_000
 DEFAULT_MAX_MB = 10
 KINDS = {
-    "pdf": ("application/pdf", "PDF"),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word document"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel spreadsheet"),
-    "csv": ("text/csv", "CSV file"),
+    "pdf": ("application/pdf", N_("PDF")),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", N_("Word document")),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", N_("Excel spreadsheet")),
+    "csv": ("text/csv", N_("CSV file")),
 }
 ALLOWED_HINT = "a PDF, Word (.docx), Excel (.xlsx) or CSV file"
 
@@ -157,14 +157,14 @@ class _Counter:
         report.widest = max(report.widest, self.in_row + cells[0], max(cells[1:], default=0))
         self.in_row = (self.in_row + cells[0]) if len(cells) == 1 else cells[-1]
         if report.cells > self.limits["cells"]:
-            raise UnsafeFile(f"The {self.what} has more than {self.limits['cells']:,} cells, more than Engage "
-                             "reads. Save the sheet you need on its own, or as CSV")
+            raise UnsafeFile(gettext("The file has more than %(count)s cells, more than Engage reads. Save the sheet you "
+                                     "need on its own, or as CSV", count=f"{self.limits['cells']:,}"))
 
     def strings(self, head: bytes) -> None:
         self.report.strings += _tags("si", head)
         if self.report.strings > self.limits["strings"]:
-            raise UnsafeFile(f"The {self.what} has more than {self.limits['strings']:,} different pieces of "
-                             "text, more than Engage reads. Save the sheet you need on its own, or as CSV")
+            raise UnsafeFile(gettext("The file has more than %(count)s different pieces of text, more than Engage reads. "
+                                     "Save the sheet you need on its own, or as CSV", count=f"{self.limits['strings']:,}"))
 
 
 def inspect_zip(data: bytes, what: str = "file", limits: dict[str, int] | None = None,
@@ -174,14 +174,16 @@ def inspect_zip(data: bytes, what: str = "file", limits: dict[str, int] | None =
     strings. Raises UnsafeFile at the first limit passed, or when the archive is damaged
     (an entry whose real size or checksum differs from what the archive says is damaged)."""
     limits = limits or zip_limits()
-    too_big = (f"The {what} is too large once unpacked: Engage reads up to "
-               f"{limits['unpacked'] // (1024 * 1024)} MB. Save it again with less in it, or as CSV")
-    damaged = damaged or f"The {what} could not be opened. It may be damaged: save it again and upload the new copy"
+    too_big = gettext("The file is too large once unpacked: Engage reads up to %(size)s MB. Save it again with less in "
+                      "it, or as CSV", size=limits['unpacked'] // (1024 * 1024))
+    damaged = gettext(damaged) if damaged else gettext("The file could not be opened. It may be damaged: save it again and "
+                                                       "upload the new copy")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
             if len(infos) > MAX_ENTRIES:
-                raise UnsafeFile(f"The {what} holds more than {MAX_ENTRIES:,} parts, so Engage cannot read it")
+                raise UnsafeFile(gettext("The file holds more than %(count)s parts, so Engage cannot read it",
+                                         count=f"{MAX_ENTRIES:,}"))
             report = ZipReport(names=[info.filename for info in infos])
             counter = _Counter(report, limits, what)
             for info in infos:
@@ -261,7 +263,7 @@ def _pdf_opens(data: bytes) -> None:
     refused at once; pypdf caps what one stream may unpack to."""
     from pypdf import PdfReader
 
-    protected = RuleError("This PDF is protected by a password. Upload a copy without a password.", "file")
+    protected = RuleError(gettext("This PDF is protected by a password. Upload a copy without a password."), "file")
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
@@ -272,7 +274,7 @@ def _pdf_opens(data: bytes) -> None:
     except Exception as error:
         if "decrypt" in str(error).lower() or "password" in str(error).lower():
             raise protected
-        raise RuleError(f"The {KINDS['pdf'][1]} could not be opened. It may be damaged: save it again and upload the new copy", "file")
+        raise RuleError(gettext("The PDF could not be opened. It may be damaged: save it again and upload the new copy"), "file")
 
 
 def _csv_text(data: bytes) -> str:
@@ -285,17 +287,19 @@ def check_file(filename: str, data: bytes) -> Checked:
     counts, a PDF's opening) and name. RuleError if bad. A CSV file's words come with it;
     the others' are read afterwards by ``read_text``, outside the request."""
     if not data:
-        raise RuleError("The selected file is empty", "file")
+        raise RuleError(gettext("The selected file is empty"), "file")
     if len(data) > max_bytes():
-        raise RuleError(f"The selected file must be smaller than {max_bytes() // (1024 * 1024)} MB", "file")
+        raise RuleError(gettext("The selected file must be smaller than %(size)s MB", size=max_bytes() // (1024 * 1024)), "file")
     extension = Path(filename or "").suffix.lower().lstrip(".")
     if extension not in KINDS:
-        raise RuleError(f"The selected file must be {ALLOWED_HINT}", "file")
+        raise RuleError(gettext("The selected file must be a PDF, Word (.docx), Excel (.xlsx) or CSV file"), "file")
     kind = detect(data)
     if kind is None:
-        raise RuleError(f"The selected file is not {ALLOWED_HINT}. Its content does not match any of them", "file")
+        raise RuleError(gettext("The selected file is not a PDF, Word (.docx), Excel (.xlsx) or CSV file. Its content does "
+                                "not match any of them"), "file")
     if kind != extension:
-        raise RuleError(f"The file name says .{extension} but the content is a {KINDS[kind][1]}. Check you chose the right file", "file")
+        raise RuleError(gettext("The file name says .%(extension)s but the content is a %(kind)s. Check you chose the right "
+                                "file", extension=extension, kind=gettext(KINDS[kind][1])), "file")
     if kind == "pdf":
         _pdf_opens(data)
     if kind != "csv":  # the words are read later, by ``read_text`` in background work

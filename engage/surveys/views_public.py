@@ -501,7 +501,7 @@ def resume(survey_id):
     elif request.method == "POST":
         limited = breach()
         if limited is not None:
-            error, status = limited.message.replace("sent this form", "tried codes"), 429
+            error, status = limited.said("codes"), 429
         else:
             secret = (request.form.get("code") or "").strip().lower().replace("-", "").replace(" ", "")
             response = answering.load(survey, secret)
