@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import url_for
 
 from ..core.content import Text, TranslatableKind
-from ..core.i18n import N_
+from ..core.i18n import N_, lazy_gettext as _l
 from ..extensions import db
 from .models import Consultation
 from .services import can_edit
@@ -16,9 +16,9 @@ def texts(consultation_id: int) -> list[Text]:
     if c is None:
         return []
     # Labels marked for the catalogue; the translation pages show them in the reader's language.
-    return [Text(c, "title", N_("Title")), Text(c, "summary", N_("Summary"), multiline=True),
-            Text(c, "purpose", N_("What it is for"), multiline=True),
-            Text(c, "how_to_take_part", N_("How to take part"), multiline=True)]
+    return [Text(c, "title", _l("Title")), Text(c, "summary", _l("Summary"), multiline=True),
+            Text(c, "purpose", _l("What it is for"), multiline=True),
+            Text(c, "how_to_take_part", _l("How to take part"), multiline=True)]
 
 
 def _title(consultation_id: int) -> str | None:

@@ -43,7 +43,7 @@ class Text:
 
     record: object
     field: str
-    label: str
+    label: str                                 # shown as it is: a lazily translated text (lazy_gettext)
     multiline: bool = False
 
     @property

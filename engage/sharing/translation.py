@@ -6,7 +6,7 @@ from flask import url_for
 
 from ..accounts.roles import OFFICER
 from ..core.content import Text, TranslatableKind
-from ..core.i18n import N_
+from ..core.i18n import N_, lazy_gettext as _l
 from ..extensions import db
 from . import workflow
 from .models import FindingsReport
@@ -16,7 +16,7 @@ def texts(report_id: int) -> list[Text]:
     report = db.session.get(FindingsReport, report_id)
     if report is None:
         return []
-    return [Text(report, "title", N_("Title")), Text(report, "summary", N_("Summary"), multiline=True)]
+    return [Text(report, "title", _l("Title")), Text(report, "summary", _l("Summary"), multiline=True)]
 
 
 def _title(report_id: int) -> str | None:

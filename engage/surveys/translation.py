@@ -8,19 +8,21 @@ from __future__ import annotations
 from flask import url_for
 
 from ..core.content import Text, TranslatableKind, fingerprint
+from ..core.i18n import N_, lazy_gettext as _l
 from ..extensions import db
 from .builder import can_manage
 from .models import Survey
 from . import snapshot
 
 
-# The survey's own texts (read from its row, as loaded for this request).
+# The survey's own texts (read from its row, as loaded for this request). Every label is
+# translated when shown (lazily), so the editor names each text in the reader's language.
 OWN_TEXTS = (
-    ("title", "Survey title", False),
-    ("introduction", "Introduction on the start page", True),
-    ("privacy_notice", "Privacy notice", True),
-    ("paper_copies", "Where to get a paper copy", False),
-    ("paper_return", "Where to return a paper copy", False),
+    ("title", _l("Survey title"), False),
+    ("introduction", _l("Introduction on the start page"), True),
+    ("privacy_notice", _l("Privacy notice"), True),
+    ("paper_copies", _l("Where to get a paper copy"), False),
+    ("paper_return", _l("Where to return a paper copy"), False),
 )
 
 
@@ -42,18 +44,18 @@ def _survey_and_structure(survey_id: int):
 def _structure_texts(snap) -> list[Text]:
     found = []
     for number, section in enumerate(snap.sections, start=1):
-        found.append(Text(section, "title", f"Section {number}: title"))
-        found.append(Text(section, "intro", f"Section {number}: introduction", multiline=True))
+        found.append(Text(section, "title", _l("Section %(number)s: title", number=number)))
+        found.append(Text(section, "intro", _l("Section %(number)s: introduction", number=number), multiline=True))
     for number, question in enumerate(snap.questions, start=1):
-        found.append(Text(question, "text", f"Question {number}"))
-        found.append(Text(question, "hint", f"Question {number}: hint", multiline=True))
+        found.append(Text(question, "text", _l("Question %(number)s", number=number)))
+        found.append(Text(question, "hint", _l("Question %(number)s: hint", number=number), multiline=True))
         for n, option in enumerate(question.choices(), start=1):
-            found.append(Text(option, "label", f"Question {number}: answer {n}"))
+            found.append(Text(option, "label", _l("Question %(number)s: answer %(answer)s", number=number, answer=n)))
         for n, row in enumerate(question.rows(), start=1):
-            found.append(Text(row, "label", f"Question {number}: row {n}"))
+            found.append(Text(row, "label", _l("Question %(number)s: row %(row)s", number=number, row=n)))
         if question.qtype == "rating":
-            found.append(Text(question, "low_label", f"Question {number}: what 0 means"))
-            found.append(Text(question, "high_label", f"Question {number}: what 10 means"))
+            found.append(Text(question, "low_label", _l("Question %(number)s: what 0 means", number=number)))
+            found.append(Text(question, "high_label", _l("Question %(number)s: what 10 means", number=number)))
     return found
 
 
@@ -97,7 +99,7 @@ def _can_edit(user, survey_id: int) -> bool:
 
 
 KIND = TranslatableKind(
-    kind="survey", label="survey", texts=texts, title=_title, can_edit=_can_edit,
+    kind="survey", label=N_("survey"), texts=texts, title=_title, can_edit=_can_edit,
     back_url=lambda survey_id: url_for("surveys.build", survey_id=survey_id),
     public_url=lambda survey_id: url_for("surveys.start", survey_id=survey_id),
     easy_read=True, fingerprints=fingerprints,

@@ -206,3 +206,14 @@ def test_the_start_page_offers_welsh_only_while_every_text_is_up_to_date(app, cl
     content.save(None, KIND, survey.id, "cy", {key: ""})
     db.session.commit()
     assert welsh not in client.get(f"/surveys/{survey.id}").text
+
+
+def test_the_editor_names_each_text_in_the_readers_language(app, client, login, survey):
+    """The side-by-side editor read in Welsh: the name of every text (question 2, its
+    answers, the survey's title) is Welsh too, not an English label inside a Welsh page."""
+    login("practitioner")
+    client.get("/language/cy")
+    editor = client.get(f"/translate/survey/{survey.id}/cy").text
+    assert "Teitl yr arolwg" in editor and "Cwestiwn 2: ateb 3" in editor and "Adran 1: teitl" in editor
+    for english in ("Survey title", "Question 2: answer 3", "Section 1: title", "Introduction on the start page"):
+        assert english not in editor, english
