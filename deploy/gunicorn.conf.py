@@ -22,7 +22,7 @@ from pathlib import Path
 
 # Before any worker (and so prometheus_client) starts: every worker inherits the setting. A
 # reload (HUP) reads this file again with the folder already set, and keeps it.
-_MADE = "ENGAGE_METRICS_FOLDER_MADE"   # set by this file only: the folder it made (removed at exit)
+_MADE = "PROMETHEUS_MULTIPROC_DIR_MADE_BY_GUNICORN"   # set by this file only: the folder it made (removed at exit)
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     _made_folder = tempfile.mkdtemp(prefix="engage-metrics-")
     os.environ.update({"PROMETHEUS_MULTIPROC_DIR": _made_folder, _MADE: _made_folder})
