@@ -294,6 +294,7 @@ def restore(path: Path, force: bool = False, echo=lambda message: None, index_pr
     """Put the archive back (after ``check``), bring the schema to head, give the database a
     new generation (engage/core/generation.py), rebuild a missing index."""
     manifest = check(path, force, while_running)
+    marks = id_marks()   # how far each table's ids went here: never given again after the restore
     uploads, index = _folders()
     db.session.remove()
     with tempfile.TemporaryDirectory(prefix="engage-restore-") as work:
@@ -303,7 +304,7 @@ def restore(path: Path, force: bool = False, echo=lambda message: None, index_pr
         if manifest.engine == "sqlite":
             echo("Restoring the SQLite database")
             db.engine.dispose()
-            _new_generation_in(work / SQLITE_FILE)
+            _new_generation_in(work / SQLITE_FILE, marks)
             source = sqlite3.connect(work / SQLITE_FILE)
             Path(db.engine.url.database).parent.mkdir(parents=True, exist_ok=True)
             target = sqlite3.connect(db.engine.url.database)
@@ -338,6 +339,7 @@ def restore(path: Path, force: bool = False, echo=lambda message: None, index_pr
         # A new generation (running processes drop what they remember), and numbers that
         # must never repeat moved past any used before (generation.after_restore hooks).
         generation.renew(conn)
+        _carry_id_marks(conn, marks)
         generation.run_after_restore(conn)
     if current_app.config.get("ENGAGE_SEARCH_BACKEND", "whoosh") != "postgres" and not had_index:
         echo("Rebuilding the search index (the backup did not hold one)")
@@ -349,12 +351,55 @@ def restore(path: Path, force: bool = False, echo=lambda message: None, index_pr
     return manifest
 
 
-def _new_generation_in(copy: Path) -> None:
-    """SQLite: the copy gets its new generation before it is put in place, so a running
-    process never sees the restored rows under the generation it knew."""
+def id_marks() -> dict[str, int]:
+    """How far each table's ids have gone in the database now ({sequence or table: last id}):
+    SQLite's ``sqlite_sequence`` (every table is AUTOINCREMENT), PostgreSQL's sequences. A
+    restore over a live database carries them forward, so an id given out after the backup
+    (in an email's link, a resident's bookmark, a running process's memory) never comes to
+    mean another record. Empty for an empty database."""
+    with db.engine.connect() as conn:
+        if engine_name() == "sqlite":
+            if not conn.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'")).first():
+                return {}
+            return {name: int(seq) for name, seq in conn.execute(text("SELECT name, seq FROM sqlite_sequence")) if seq}
+        return {name: int(last) for name, last in conn.execute(text(
+            "SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = current_schema()"
+            " AND last_value IS NOT NULL"))}
+
+
+def _carry_id_marks(conn, marks: dict[str, int]) -> None:
+    """After a restore: no id below the marks taken before it is given again."""
+    if not marks:
+        return
+    if conn.dialect.name == "sqlite":
+        _carry_sqlite_marks(conn.connection.driver_connection, marks)
+        return
+    for name, last in marks.items():
+        conn.execute(text(
+            "SELECT setval(format('%I.%I', current_schema(), CAST(:name AS text))::regclass, :last) FROM pg_sequences"
+            " WHERE schemaname = current_schema() AND sequencename = :name AND coalesce(last_value, 0) < :last"),
+            {"name": name, "last": last})
+
+
+def _carry_sqlite_marks(raw, marks: dict[str, int]) -> None:
+    tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    for name, last in marks.items():
+        if name not in tables:
+            continue
+        if raw.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = ? AND seq < ?", (last, name, last)).rowcount == 0 \
+                and not raw.execute("SELECT 1 FROM sqlite_sequence WHERE name = ?", (name,)).fetchone():
+            raw.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (name, last))
+
+
+def _new_generation_in(copy: Path, marks: dict[str, int]) -> None:
+    """SQLite: the copy gets its new generation, and the ids this database had reached, before
+    it is put in place: a running process never sees the restored rows under the generation it
+    knew, nor gives a new row an id that was given after the backup."""
     conn = sqlite3.connect(copy)
     try:
         with conn:
+            if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").fetchone():
+                _carry_sqlite_marks(conn, marks)
             if conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='site_generation'").fetchone():
                 conn.execute("DELETE FROM site_generation")
                 conn.execute("INSERT INTO site_generation (token, changed_at) VALUES (?, ?)",
