@@ -89,8 +89,25 @@ def test_past_the_cap_the_total_is_a_floor_and_the_order_holds(pg, monkeypatch):
     assert deep.total >= 50 and deep.capped
 
 
-@pytest.mark.parametrize("sort,reverse,index", [("sortdate", True, "ix_search_document_sortdate")])
-def test_the_sorted_page_is_read_through_the_sort_index(pg, sort, reverse, index):
+def _toolkit(engine) -> None:
+    """Toolkit entries (the toolkit's own document builder), for its title order."""
+    from types import SimpleNamespace
+
+    from engage.toolkit.indexing import entry_document
+
+    for n in range(1, 31):
+        entry = SimpleNamespace(id=9000 + n, slug=f"method-{n}", kind="method", title=f"Method {(n * 7) % 30:02d} for places",
+                                summary="A way to ask people", body="Steps to take.", keywords=["asking"], purpose=["involve"],
+                                audiences=["residents"], group_size=None, time_needed=None, cost=None)
+        doc = entry_document(entry)
+        engine.apply("toolkit", {doc["owner"]: [doc]})
+
+
+@pytest.mark.parametrize("name,sort,reverse,index,filters", [
+    ("consultations", "sortdate", True, "ix_search_document_sortdate", PUBLIC),
+    ("toolkit", "sort_title", False, "ix_search_document_sort_title", []),
+])
+def test_the_sorted_page_is_read_through_the_sort_index(pg, name, sort, reverse, index, filters):
     """The backend's own statement, EXPLAINed as it runs (auto_explain is not needed: the
     statement is caught on its way to the database)."""
     statements: list[tuple[str, object]] = []
@@ -100,9 +117,14 @@ def test_the_sorted_page_is_read_through_the_sort_index(pg, sort, reverse, index
             statements.append((statement, parameters))
 
     engine = pg.engine
+    if name == "toolkit":
+        _toolkit(pg)
+        titles = [h.fields["title"] for h in pg.search(name, "", pagelen=30, sort=sort).hits]
+        assert titles == sorted(titles) and len(titles) == 30
     sa.event.listen(engine, "before_cursor_execute", catch)
     try:
-        pg.search("consultations", "", filters=PUBLIC, facets=["year"], pagelen=10, sort=sort, reverse=reverse)
+        pg.search(name, "", filters=filters, facets=["purpose"] if name == "toolkit" else ["year"], pagelen=10,
+                  sort=sort, reverse=reverse)
     finally:
         sa.event.remove(engine, "before_cursor_execute", catch)
     assert statements, "the sorted search's statement was not seen"
