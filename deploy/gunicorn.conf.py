@@ -9,11 +9,23 @@ Logs: gunicorn's own lines go through Engage's formatter (JSON unless ENGAGE_LOG
 there is no access log: the app writes one line per request itself, with the request id and
 the route's pattern instead of the address typed (which may hold search words or tokens).
 
-Metrics: with PROMETHEUS_MULTIPROC_DIR set, the folder is emptied when gunicorn starts and
-a worker's live figures are dropped when it ends, so /metrics adds up every worker's counts.
+Metrics: /metrics adds up every worker's counts (prometheus_client's multiprocess mode). The
+workers share a folder: PROMETHEUS_MULTIPROC_DIR when set (systemd's RuntimeDirectory), else a
+new private one in the temporary folder, made here before any worker starts and removed when
+gunicorn stops. It is emptied when gunicorn starts, and a worker's live figures are dropped
+when it ends.
 """
 import os
+import shutil
+import tempfile
 from pathlib import Path
+
+# Before any worker (and so prometheus_client) starts: every worker inherits the setting. A
+# reload (HUP) reads this file again with the folder already set, and keeps it.
+_MADE = "PROMETHEUS_MULTIPROC_DIR_MADE_BY_GUNICORN"   # set by this file only: the folder it made (removed at exit)
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    _made_folder = tempfile.mkdtemp(prefix="engage-metrics-")
+    os.environ.update({"PROMETHEUS_MULTIPROC_DIR": _made_folder, _MADE: _made_folder})
 
 bind = os.environ.get("ENGAGE_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -58,3 +70,9 @@ def child_exit(server, worker):
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    made = os.environ.get(_MADE)
+    if made and made == os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        shutil.rmtree(made, ignore_errors=True)

@@ -47,7 +47,7 @@ MEANINGS = {
     "ENGAGE_WEB_THREADS": "gunicorn: threads per worker.",
     "ENGAGE_WEB_TIMEOUT": "gunicorn: seconds before a stuck worker is restarted.",
     "WEB_CONCURRENCY": "gunicorn: worker processes per node.",
-    "PROMETHEUS_MULTIPROC_DIR": "A folder shared by a node's gunicorn workers (and `engage send-mail`) where each writes its counts, so `/metrics` adds them up. Unset: each process counts its own.",
+    "PROMETHEUS_MULTIPROC_DIR": "A folder shared by a node's gunicorn workers (and `engage send-mail`) where each writes its counts, so `/metrics` adds them up. Unset: gunicorn (deploy/gunicorn.conf.py) makes a private one for its workers and removes it when it stops; other processes count their own.",
     "SESSION_COOKIE_SECURE": "Send cookies over HTTPS only.",
     "ENGAGE_RATELIMIT_STORAGE": "Where rate limits are counted: `redis://host:6379/0` with several workers or nodes (shared counts); unset, each process counts in its own memory. If Redis stops answering, each node counts in memory until it is back.",
     "RATELIMIT_STORAGE_URI": "The old name of `ENGAGE_RATELIMIT_STORAGE` (used when that is unset).",

@@ -31,12 +31,16 @@ def backup_command(to, with_index):
 @engage_cli.command("restore")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Replace a database that already holds data (it is lost).")
-def restore_command(path, force):
+@click.option("--while-running", is_flag=True,
+              help="Restore although other processes (web nodes, workers) are connected to the database; "
+                   "they drop what they remember of the old data at their next request.")
+def restore_command(path, force, while_running):
     """Restore an archive made by ``engage backup``; refuses over existing data unless --force."""
     from .archive import BackupError, counts, restore
 
     try:
-        manifest = restore(path, force=force, echo=click.echo, index_progress=index_progress())
+        manifest = restore(path, force=force, echo=click.echo, index_progress=index_progress(),
+                           while_running=while_running)
     except BackupError as error:
         raise click.ClickException(str(error)) from error
     now = counts()

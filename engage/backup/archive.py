@@ -37,13 +37,14 @@ from flask import current_app
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.engine import make_url
 
-from ..core import clock
+from ..core import clock, generation
 from ..extensions import db
 
 FORMAT = "engage-backup"
 FORMAT_VERSION = 1
 SQLITE_FILE = "database.sqlite3"
 PG_FILE = "database.pgdump"
+BOOKKEEPING = {"site_generation"}   # tables a fresh `db upgrade` fills: not a site's data
 
 
 class BackupError(Exception):
@@ -238,14 +239,31 @@ def known_revision(revision: str | None) -> bool:
 
 def live_data() -> list[str]:
     """What the database and uploads folder already hold, in words ("12 users", ...); empty if nothing."""
-    found = [f"{n:,} rows in {name}" for name, n in sorted(counts().items(), key=lambda item: -item[1]) if n]
+    # The database's generation (engage/core/generation.py) is made by the migrations: not data.
+    found = [f"{n:,} rows in {name}" for name, n in sorted(counts().items(), key=lambda item: -item[1])
+             if n and name not in BOOKKEEPING]
     files = upload_files(_folders()[0])
     if files:
         found.append(f"{len(files):,} uploaded files")
     return found
 
 
-def check(path: Path, force: bool = False) -> Manifest:
+def other_connections() -> list[str]:
+    """PostgreSQL: the other processes connected to this database now (web nodes, workers,
+    a psql session), by the name they gave (``engage:<pid>``: engage/core/database.py).
+    SQLite cannot tell: empty."""
+    if engine_name() != "postgresql":
+        return []
+    mine = f"engage:{os.getpid()}"
+    with db.engine.connect() as conn:
+        names = conn.execute(text(
+            "SELECT coalesce(nullif(application_name, ''), 'unnamed') FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend' "
+            "AND coalesce(application_name, '') <> :mine ORDER BY 1"), {"mine": mine}).scalars().all()
+    return list(names)
+
+
+def check(path: Path, force: bool = False, while_running: bool = False) -> Manifest:
     """Everything that would stop a restore, before anything is changed."""
     manifest = read_manifest(path)
     if engine_name() == "sqlite" and db.engine.url.database:
@@ -261,12 +279,22 @@ def check(path: Path, force: bool = False) -> Manifest:
         shown = ", ".join(found[:3]) + (f" and {len(found) - 3} more" if len(found) > 3 else "")
         raise BackupError(f"Not restored: this site already has data ({shown}). Restoring would replace all of it. "
                           "Nothing was changed. If you mean to replace it, run the restore again with --force.")
+    others = other_connections()
+    if others and not while_running:
+        shown = ", ".join(sorted(set(others))[:5])
+        raise BackupError(f"Not restored: {len(others)} other connections to the database are open ({shown}): web nodes, "
+                          "workers or timers are still running. Stop them first (systemctl stop engage-web engage-worker "
+                          "on every node). Nothing was changed. To restore under them anyway, add --while-running: "
+                          "they drop what they remember of the old data at their next request.")
     return manifest
 
 
-def restore(path: Path, force: bool = False, echo=lambda message: None, index_progress=None) -> Manifest:
-    """Put the archive back (after ``check``), bring the schema to head, rebuild a missing index."""
-    manifest = check(path, force)
+def restore(path: Path, force: bool = False, echo=lambda message: None, index_progress=None,
+            while_running: bool = False) -> Manifest:
+    """Put the archive back (after ``check``), bring the schema to head, give the database a
+    new generation (engage/core/generation.py), rebuild a missing index."""
+    manifest = check(path, force, while_running)
+    marks = id_marks()   # how far each table's ids went here: never given again after the restore
     uploads, index = _folders()
     db.session.remove()
     with tempfile.TemporaryDirectory(prefix="engage-restore-") as work:
@@ -276,6 +304,7 @@ def restore(path: Path, force: bool = False, echo=lambda message: None, index_pr
         if manifest.engine == "sqlite":
             echo("Restoring the SQLite database")
             db.engine.dispose()
+            _new_generation_in(work / SQLITE_FILE, marks)
             source = sqlite3.connect(work / SQLITE_FILE)
             Path(db.engine.url.database).parent.mkdir(parents=True, exist_ok=True)
             target = sqlite3.connect(db.engine.url.database)
@@ -306,6 +335,12 @@ def restore(path: Path, force: bool = False, echo=lambda message: None, index_pr
 
     upgrade()
     db.session.remove()
+    with db.engine.begin() as conn:
+        # A new generation (running processes drop what they remember), and numbers that
+        # must never repeat moved past any used before (generation.after_restore hooks).
+        generation.renew(conn)
+        _carry_id_marks(conn, marks)
+        generation.run_after_restore(conn)
     if current_app.config.get("ENGAGE_SEARCH_BACKEND", "whoosh") != "postgres" and not had_index:
         echo("Rebuilding the search index (the backup did not hold one)")
         from ..search import reindex
@@ -316,11 +351,76 @@ def restore(path: Path, force: bool = False, echo=lambda message: None, index_pr
     return manifest
 
 
+def id_marks() -> dict[str, int]:
+    """How far each table's ids have gone in the database now ({sequence or table: last id}):
+    SQLite's ``sqlite_sequence`` (every table is AUTOINCREMENT), PostgreSQL's sequences. A
+    restore over a live database carries them forward, so an id given out after the backup
+    (in an email's link, a resident's bookmark, a running process's memory) never comes to
+    mean another record. Empty for an empty database."""
+    with db.engine.connect() as conn:
+        if engine_name() == "sqlite":
+            if not conn.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'")).first():
+                return {}
+            return {name: int(seq) for name, seq in conn.execute(text("SELECT name, seq FROM sqlite_sequence")) if seq}
+        return {name: int(last) for name, last in conn.execute(text(
+            "SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = current_schema()"
+            " AND last_value IS NOT NULL"))}
+
+
+def _carry_id_marks(conn, marks: dict[str, int]) -> None:
+    """After a restore: no id below the marks taken before it is given again."""
+    if not marks:
+        return
+    if conn.dialect.name == "sqlite":
+        _carry_sqlite_marks(conn.connection.driver_connection, marks)
+        return
+    for name, last in marks.items():
+        conn.execute(text(
+            "SELECT setval(format('%I.%I', current_schema(), CAST(:name AS text))::regclass, :last) FROM pg_sequences"
+            " WHERE schemaname = current_schema() AND sequencename = :name AND coalesce(last_value, 0) < :last"),
+            {"name": name, "last": last})
+
+
+def _carry_sqlite_marks(raw, marks: dict[str, int]) -> None:
+    tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    for name, last in marks.items():
+        if name not in tables:
+            continue
+        if raw.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = ? AND seq < ?", (last, name, last)).rowcount == 0 \
+                and not raw.execute("SELECT 1 FROM sqlite_sequence WHERE name = ?", (name,)).fetchone():
+            raw.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (name, last))
+
+
+def _new_generation_in(copy: Path, marks: dict[str, int]) -> None:
+    """SQLite: the copy gets its new generation, and the ids this database had reached, before
+    it is put in place: a running process never sees the restored rows under the generation it
+    knew, nor gives a new row an id that was given after the backup."""
+    conn = sqlite3.connect(copy)
+    try:
+        with conn:
+            if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").fetchone():
+                _carry_sqlite_marks(conn, marks)
+            if conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='site_generation'").fetchone():
+                conn.execute("DELETE FROM site_generation")
+                conn.execute("INSERT INTO site_generation (token, changed_at) VALUES (?, ?)",
+                             (generation.new_token(), clock.utcnow().isoformat(sep=" ")))
+    finally:
+        conn.close()
+
+
 def _drop_everything() -> None:
     """Empty a PostgreSQL database for ``restore --force`` (its own schema only)."""
-    with db.engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        with db.engine.begin() as conn:
+            # A process in the middle of a transaction holds its tables: wait a minute, not for ever.
+            conn.execute(text("SET LOCAL lock_timeout = '60s'"))
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    except OperationalError as error:
+        raise BackupError("Not restored: another process kept the database's tables busy for a minute (a request or "
+                          "job still running). Stop the web nodes and workers, then restore again. Nothing was changed.") from error
     db.engine.dispose()
 
 

@@ -41,6 +41,14 @@ from sqlalchemy import MetaData, Table, event
 from sqlalchemy.engine import Engine
 
 
+@event.listens_for(Engine, "do_connect")
+def name_the_process(dialect, connection_record, cargs, cparams) -> None:
+    """PostgreSQL: each connection says which process holds it (``engage:<pid>``), so that
+    ``engage restore`` can tell other running processes from its own (engage/backup)."""
+    if dialect.name == "postgresql":
+        cparams.setdefault("application_name", f"engage:{os.getpid()}")
+
+
 @event.listens_for(Engine, "connect")
 def enforce_foreign_keys(dbapi_connection, connection_record) -> None:
     if isinstance(dbapi_connection, sqlite3.Connection):

@@ -190,3 +190,15 @@ class ContentLanguage(db.Model):
     language: Mapped[str] = mapped_column(String(20))
     offered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     offered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SiteGeneration(db.Model):
+    """The database's generation (engage/core/generation.py): one row whose ``token`` a
+    restore replaces, so that every process drops what it remembers of the data before."""
+
+    __tablename__ = "site_generation"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))
+    changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

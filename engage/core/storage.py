@@ -9,9 +9,16 @@ only), so another process never reads half a file. With several web nodes that f
 shared folder (NFS or similar) mounted at the same path on every node: the upload's record and
 its one-time claim (engage/core/jobs.py) live beside it and need it too.
 
-Another storage (an S3-compatible bucket, say) is any object with the same four methods, set
-for an app with ``set_upload_storage(app, storage)`` (in ``create_app`` or a test). Tests use
-it to prove that uploads go through the interface and nowhere else.
+``S3Storage`` keeps them in an S3-compatible bucket instead (AWS S3, MinIO, Ceph, a cloud's
+object store; through boto3): ``ENGAGE_STORAGE_URL=s3://bucket/prefix``, with
+``ENGAGE_S3_ENDPOINT_URL`` for a service other than AWS and ``ENGAGE_S3_REGION``; the keys
+come the way boto3 finds them (``AWS_ACCESS_KEY_ID`` and ``AWS_SECRET_ACCESS_KEY``, a shared
+credentials file, an instance role). The small JSON records and claims of engage/core/jobs.py
+stay in ``ENGAGE_UPLOAD_DIR``.
+
+Any other storage is an object with the same four methods, set for an app with
+``set_upload_storage(app, storage)`` (in ``create_app`` or a test). Tests use it to prove that
+uploads go through the interface and nowhere else.
 """
 from __future__ import annotations
 
@@ -41,6 +48,14 @@ class UploadStorage(Protocol):
         seconds ago."""
 
 
+def _checked(key: str) -> str:
+    """A storage key (``imports/<token>.upload``): relative, no empty, ``.`` or ``..`` parts."""
+    parts = Path(key).parts
+    if not key or not parts or any(p in ("", ".", "..") for p in parts) or Path(key).is_absolute() or "\\" in key:
+        raise ValueError(f"not a storage key: {key!r}")
+    return "/".join(parts)
+
+
 class FolderStorage:
     """Uploads as files under one folder (``ENGAGE_UPLOAD_DIR``), readable by the owner only."""
 
@@ -48,10 +63,7 @@ class FolderStorage:
         self.root = Path(root)
 
     def _path(self, key: str) -> Path:
-        parts = Path(key).parts
-        if not parts or any(p in ("", ".", "..") for p in parts) or Path(key).is_absolute():
-            raise ValueError(f"not a storage key: {key!r}")
-        return self.root.joinpath(*parts)
+        return self.root.joinpath(*Path(_checked(key)).parts)
 
     def put(self, key: str, data: bytes) -> None:
         path = self._path(key)
@@ -85,12 +97,77 @@ class FolderStorage:
                 continue
 
 
+class S3Storage:
+    """Uploads as objects in an S3-compatible bucket, under ``prefix/`` (boto3's client, which
+    is safe to share between threads). Objects are written whole by one request each, so
+    another node never reads half of one."""
+
+    def __init__(self, bucket: str, prefix: str = "", client=None, **client_options):
+        if client is None:
+            import boto3
+
+            client = boto3.client("s3", **{k: v for k, v in client_options.items() if v})
+        self.client, self.bucket, self.prefix = client, bucket, prefix.strip("/")
+
+    @classmethod
+    def from_url(cls, url: str, endpoint_url: str = "", region: str = "") -> "S3Storage":
+        """``s3://bucket/prefix`` (the prefix may be left out)."""
+        rest = url[len("s3://"):] if url.startswith("s3://") else ""
+        bucket, _, prefix = rest.partition("/")
+        if not bucket:
+            raise ValueError(f"ENGAGE_STORAGE_URL must be s3://bucket/prefix, not {url!r}")
+        return cls(bucket, prefix, endpoint_url=endpoint_url, region_name=region)
+
+    def _key(self, key: str) -> str:
+        key = _checked(key)
+        return f"{self.prefix}/{key}" if self.prefix else key
+
+    def put(self, key: str, data: bytes) -> None:
+        self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data, ContentType="application/octet-stream")
+
+    def get(self, key: str) -> bytes | None:
+        from botocore.exceptions import ClientError
+
+        try:
+            answer = self.client.get_object(Bucket=self.bucket, Key=self._key(key))
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
+                return None
+            raise
+        return answer["Body"].read()
+
+    def delete(self, key: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=self._key(key))   # nothing there: no error
+
+    def prune(self, prefix: str, max_age: float) -> None:
+        """As the folder's: what is directly under ``prefix`` and older than ``max_age`` seconds."""
+        from datetime import datetime, timedelta, timezone
+
+        folder = self._key(prefix.rstrip("/")) + "/" if prefix.strip("/") else (f"{self.prefix}/" if self.prefix else "")
+        cutoff = datetime.now(timezone.utc) - timedelta(seconds=max_age)
+        old = []
+        for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=folder, Delimiter="/"):
+            old += [{"Key": item["Key"]} for item in page.get("Contents", ()) if item["LastModified"] < cutoff]
+        for start in range(0, len(old), 1000):   # at most 1,000 keys a request
+            self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": old[start:start + 1000], "Quiet": True})
+
+
 def set_upload_storage(app: Flask, storage: UploadStorage) -> None:
     app.extensions[_EXTENSION] = storage
 
 
 def upload_storage(app: Flask | None = None) -> UploadStorage:
-    """The app's upload storage: the one set with ``set_upload_storage``, else the folder."""
+    """The app's upload storage: the one set with ``set_upload_storage``, else the bucket
+    ``ENGAGE_STORAGE_URL`` names (made once per app), else the folder."""
     app = app or current_app
     storage = app.extensions.get(_EXTENSION)
-    return storage if storage is not None else FolderStorage(app.config["ENGAGE_UPLOAD_DIR"])
+    if storage is not None:
+        return storage
+    url = app.config.get("ENGAGE_STORAGE_URL") or ""
+    if url:
+        if not url.startswith("s3://"):
+            raise ValueError(f"ENGAGE_STORAGE_URL must be empty (the uploads folder) or s3://bucket/prefix, not {url!r}")
+        storage = S3Storage.from_url(url, app.config.get("ENGAGE_S3_ENDPOINT_URL") or "", app.config.get("ENGAGE_S3_REGION") or "")
+        app.extensions[_EXTENSION] = storage
+        return storage
+    return FolderStorage(app.config["ENGAGE_UPLOAD_DIR"])

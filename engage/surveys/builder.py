@@ -12,7 +12,7 @@ from datetime import datetime
 
 from flask import abort
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, undefer
 
 from ..consultations import services as consultations
 from ..core import audit, concurrency
@@ -83,7 +83,7 @@ _LOADS: dict[str, tuple] = {}
 def _with_consultation() -> tuple:
     found = _LOADS.get("consultation")
     if found is None:
-        found = _LOADS["consultation"] = (joinedload(Survey.consultation),)
+        found = _LOADS["consultation"] = (joinedload(Survey.consultation), undefer(Survey.database_generation))
     return found
 
 

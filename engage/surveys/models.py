@@ -12,13 +12,13 @@ from datetime import date, datetime
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, and_, false, func, or_
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from ..core.concurrency import Versioned
 from ..core.i18n import N_, gettext
 from ..core.models import link_table, utcnow
 from ..extensions import db
-from ..core import clock
+from ..core import clock, generation
 
 AUTOINC = {"sqlite_autoincrement": True}
 
@@ -84,6 +84,9 @@ class Survey(Versioned, db.Model):
     # Moved on in the same transaction as any change to the sections, questions, options or
     # conditions (engage/surveys/snapshot.py): what each node's cache of the structure is keyed by.
     structure_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The database's generation (engage/core/generation.py: a restore renews it), read with the
+    # row when asked for (get_for_answering), else on first use: the snapshot's other key.
+    database_generation = column_property(generation.expression(), deferred=True)
     consultation = relationship("Consultation")
     population_area = relationship("Area")
     sections = relationship("SurveySection", back_populates="survey", cascade="all, delete-orphan",

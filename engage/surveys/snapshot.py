@@ -5,7 +5,9 @@ Every question page, check-answers page and submission walks the survey's sectio
 questions, answer options and conditions. Loading them as ORM objects on every request was
 about half of a question page's work. Here they are read once into a plain, immutable
 snapshot (``Structure``: frozen copies of the rows, bound to no session) and kept per process,
-keyed by the survey's id AND its ``structure_version`` (one store per app: per node).
+keyed by the survey's id AND its ``structure_version`` (one store per app: per node), and by
+the database's generation, which a restore renews (engage/core/generation.py: a restore puts
+old ids and version numbers back, with other content).
 
 The version is moved on in the same transaction as any change to a survey's sections,
 questions or options (an ``after_flush`` hook on every session, below: whatever service or
@@ -24,11 +26,13 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
+from ..core import clock, generation
 from ..extensions import db
 from .models import Survey, SurveyOption, SurveyQuestion, SurveySection
 
@@ -219,19 +223,26 @@ def clear() -> None:
 
 
 def structure_of(survey: Survey) -> Structure:
-    """The snapshot of ``survey``'s structure at the version its row has in this transaction."""
+    """The snapshot of ``survey``'s structure at the version its row has in this transaction,
+    in this database's generation (a restore puts old ids and version numbers back with other
+    content: engage/core/generation.py), read in the survey row's statement or after it."""
     version = survey.structure_version or 0
+    now = survey.database_generation   # read with the row, or just after it
     kept = _kept()
-    with _lock:
-        found = kept.get(survey.id)
-        if found is not None and found.version == version and found.population_area_id == survey.population_area_id:
-            kept.move_to_end(survey.id)
-            return found
+    if now is not None:
+        with _lock:
+            found = kept.get(survey.id)
+            if found is not None and found[0] == now:
+                snap = found[1]
+                if snap.version == version and snap.population_area_id == survey.population_area_id:
+                    kept.move_to_end(survey.id)
+                    return snap
     snap = build(survey.id, version, survey.population_area_id)
-    if survey.id in db.session.info.get(WRITTEN, ()):
-        return snap  # changed in this very transaction: not kept (it may yet be rolled back)
+    if now is None or survey.id in db.session.info.get(WRITTEN, ()):
+        # Changed in this very transaction (it may yet be rolled back), or a restore under way.
+        return snap
     with _lock:
-        kept[survey.id] = snap
+        kept[survey.id] = (now, snap)
         kept.move_to_end(survey.id)
         while len(kept) > KEEP:
             kept.popitem(last=False)
@@ -319,3 +330,14 @@ def _expire_versions(session: Session, _context) -> None:
 def _forget_written(session: Session, *_args) -> None:
     session.info.pop(WRITTEN, None)
     session.info.pop(WRITTEN + "_expire", None)
+
+
+@generation.after_restore
+def _versions_past_any_used(connection) -> None:
+    """After a restore, every survey's ``structure_version`` moves past any number it may have
+    had before (a running process may remember those): to the seconds since 2020 (more
+    than any survey's number of changes), so a later restore moves them on again."""
+    floor = int((clock.utcnow() - datetime(2020, 1, 1)).total_seconds())
+    table = Survey.__table__
+    connection.execute(update(table).where(table.c.structure_version < floor).values(structure_version=floor))
+    connection.execute(update(table).values(structure_version=table.c.structure_version + 1))

@@ -51,13 +51,28 @@ def _count(text: str) -> float:
 
 
 def test_two_workers_counts_add_up(_schema, tmp_path):
-    port = _free_port()
+    """With the folder set (systemd's RuntimeDirectory)."""
     folder = tmp_path / "prometheus"
-    env = {**os.environ, "DATABASE_URL": _schema, "ENGAGE_PUBLIC_URL": f"http://127.0.0.1:{port}",
+    _serve_and_count(_schema, tmp_path, folder, {"PROMETHEUS_MULTIPROC_DIR": str(folder)})
+
+
+def test_two_workers_counts_add_up_with_no_setting(_schema, tmp_path):
+    """By default: gunicorn's settings make a private folder (in the temporary folder) for its
+    workers, and remove it when gunicorn stops."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    _serve_and_count(_schema, tmp_path, None, {"TMPDIR": str(temporary)})
+    assert not list(temporary.glob("engage-metrics-*")), "the folder gunicorn made is removed when it stops"
+
+
+def _serve_and_count(_schema, tmp_path, folder, settings: dict):
+    port = _free_port()
+    base_env = {k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
+    env = {**base_env, **settings, "DATABASE_URL": _schema, "ENGAGE_PUBLIC_URL": f"http://127.0.0.1:{port}",
            "SECRET_KEY": "workers-test", "ENGAGE_INDEX_DIR": str(tmp_path / "index"),
            "ENGAGE_UPLOAD_DIR": str(tmp_path / "uploads"), "ENGAGE_SEARCH_BACKEND":
            "postgres" if _schema.startswith("postgresql") else "whoosh",
-           "ENGAGE_METRICS_TOKEN": TOKEN, "PROMETHEUS_MULTIPROC_DIR": str(folder), "ENGAGE_BIND": f"127.0.0.1:{port}",
+           "ENGAGE_METRICS_TOKEN": TOKEN, "ENGAGE_BIND": f"127.0.0.1:{port}",
            "WEB_CONCURRENCY": "2", "ENGAGE_WEB_THREADS": "1", "ENGAGE_LOG_FORMAT": "json", "ENGAGE_MAIL_BACKGROUND": "0"}
     log = (tmp_path / "gunicorn.log").open("w+")
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "wsgi:app"],
@@ -80,6 +95,10 @@ def test_two_workers_counts_add_up(_schema, tmp_path):
             statuses = list(pool.map(lambda n: _get(f"{base}/consultations/{800000 + n}")[0], range(60)))
         assert statuses == [404] * 60
         sent += 60
+        if folder is None:   # the one gunicorn made
+            made = list((tmp_path / "tmp").glob("engage-metrics-*"))
+            assert len(made) == 1, made
+            folder = made[0]
         files = {p.name for p in folder.glob("counter_*.db")}
         assert len(files) >= 2, f"one worker answered everything: {files}"
         # Whichever worker answers the scrape, the figure is the sum over both.
