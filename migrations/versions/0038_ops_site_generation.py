@@ -2,7 +2,7 @@
 running processes drop what they remember of the data before the restore.
 
 Revision ID: 0038_ops_site_generation
-Revises: 0037_bid_project
+Revises: 0039_easy_read_pictures
 Create Date: 2026-12-07 08:40:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = '0038_ops_site_generation'
-down_revision = '0037_bid_project'
+down_revision = '0039_easy_read_pictures'
 branch_labels = None
 depends_on = None
 
