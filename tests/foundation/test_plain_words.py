@@ -52,7 +52,9 @@ def _linked_pages(app, html: str, seen: set[str], per_endpoint: dict) -> list[st
     for href in re.findall(r'href="(/[^"#]*)"', html):
         href = href.replace("&amp;", "&")
         path = urlsplit(href).path
-        if href in seen or path.startswith(("/api", "/static", "/admin")):
+        # /language/... switches the reader to another language (a cookie): not a page, and the
+        # pages after it would be scored in Welsh or Urdu by a formula made for English.
+        if href in seen or path.startswith(("/api", "/static", "/admin", "/language/")):
             continue
         seen.add(href)
         try:
