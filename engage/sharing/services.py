@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, case, false, or_, select, true
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
 from ..accounts.roles import COORDINATOR, OFFICER
@@ -58,10 +58,14 @@ def out_clause(at: datetime | None = None):
                 or_(FindingsReport.embargo_until.is_(None), FindingsReport.embargo_until <= at))
 
 
+def public_levels(user=None) -> list[str]:
+    """The visibilities of the published reports ``user`` may read."""
+    return ["public", "partners"] if _signed_in(user) else ["public"]
+
+
 def public_clause(user=None, at: datetime | None = None):
     """The reports anyone may read on the public pages, feed, embed and API."""
-    levels = ["public", "partners"] if _signed_in(user) else ["public"]
-    return and_(out_clause(at), FindingsReport.visibility.in_(levels))
+    return and_(out_clause(at), FindingsReport.visibility.in_(public_levels(user)))
 
 
 def visible_clause(user, at: datetime | None = None):
@@ -264,7 +268,8 @@ def with_card_parts(query):
     return query.options(
         selectinload(FindingsReport.partnerships), selectinload(FindingsReport.consultations),
         selectinload(FindingsReport.recommendations),
-        selectinload(FindingsReport.responses).selectinload(Response.updates),
+        # Each response's few progress notes joined to it: one statement for both.
+        selectinload(FindingsReport.responses).joinedload(Response.updates),
     )
 
 
@@ -295,12 +300,6 @@ def public_query(user=None, filters: Filters | None = None, at: datetime | None 
         order = case({rid: rank for rank, rid in enumerate(ids)}, value=FindingsReport.id, else_=len(ids))
         return query.where(FindingsReport.id.in_(ids)).order_by(order, FindingsReport.id.desc())
     return query.order_by(moment.desc(), FindingsReport.id.desc())
-
-
-def year_choices(user=None) -> list[int]:
-    moments = db.session.scalars(select(db.func.coalesce(FindingsReport.embargo_until, FindingsReport.published_at))
-                                 .where(public_clause(user))).all()
-    return sorted({m.year for m in moments if m}, reverse=True)
 
 
 def partnerships_for_embed() -> list[Partnership]:
