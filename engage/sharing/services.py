@@ -120,11 +120,11 @@ _PAGE_LOADS: list = []   # loader options are immutable: built once (on first us
 
 def _page_loads() -> list:
     """Loader options for what the report's page shows, a fixed number of queries whatever
-    the number of findings and recommendations: the author organisation with the report;
-    each key finding's question with its consultation (its headline is worked out per
-    consultation, ``question_headlines``); the recommendations; the published responses
-    with their updates and partnerships (the page finds each recommendation's responses
-    among them, so ``Recommendation.responses`` is not loaded a second time)."""
+    the number of findings and recommendations: the author organisation and attachments with
+    the report; each key finding's question with its consultation (its headline is worked
+    out per consultation, ``question_headlines``); the recommendations; the published
+    responses with their updates and partnerships (the page finds each recommendation's
+    responses among them, so ``Recommendation.responses`` is not loaded a second time)."""
     if _PAGE_LOADS:
         return _PAGE_LOADS
     from sqlalchemy.orm import joinedload
@@ -132,11 +132,14 @@ def _page_loads() -> list:
     from .models import Recommendation, ReportFinding, Response
 
     _PAGE_LOADS[:] = [
-        joinedload(FindingsReport.organisation),
-        selectinload(FindingsReport.findings).selectinload(ReportFinding.question).options(
-            joinedload(Question.consultation)),
+        # The attachments joined to the report itself: the only list joined (two would
+        # multiply each other's rows).
+        joinedload(FindingsReport.organisation), joinedload(FindingsReport.attachments),
+        # Each key finding with its question and the question's consultation: one statement.
+        selectinload(FindingsReport.findings).joinedload(ReportFinding.question).joinedload(Question.consultation),
         selectinload(FindingsReport.recommendations),
-        selectinload(FindingsReport.responses).options(selectinload(Response.updates), joinedload(Response.partnership)),
+        # Each response with its few progress notes and its partnership: one statement.
+        selectinload(FindingsReport.responses).options(joinedload(Response.updates), joinedload(Response.partnership)),
     ]
     return _PAGE_LOADS
 

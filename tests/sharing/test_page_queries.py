@@ -46,7 +46,9 @@ def test_a_findings_report_runs_the_same_queries_for_one_key_finding_or_five(app
     # questions with their options, figures and groups: three statements per consultation
     # instead of the questions' figures loaded with the report), so that no headline shows
     # what a table hides (tests/consultations/test_search.py).
-    assert many <= 19, f"{many} statements for a findings report"
+    # Then 17: each key finding's question, each response's progress notes and the report's
+    # attachments joined to what they belong to (the demo: 18 -> 15).
+    assert many <= 17, f"{many} statements for a findings report"
 
 
 def test_you_said_we_did_runs_the_same_queries_for_2_or_8_older_results(app, client, world):
@@ -182,3 +184,42 @@ def test_you_said_we_did_reads_its_years_count_and_due_reports_in_one_statement_
     count, reply = statements(client, "/you-said-we-did")
     assert "2 reports published." in reply.get_data(as_text=True)
     assert count <= 11, f"{count} statements for 'You said, we did'"   # 14 before (the demo: 15 -> 11)
+
+
+def test_a_findings_reports_attachments_and_progress_notes_are_loaded_with_it_and_show_at_once(app, client, world):
+    """The report's attachments, each response's progress notes and each key finding's
+    question are joined to what they belong to (not a statement each): one or three of them
+    cost the same statements, and one added shows on the very next load, in its order."""
+    from engage.sharing import responses
+    from engage.sharing.models import FindingsReport, ReportAttachment
+    from tests.sharing.support import answer_everything
+
+    report = publish(world, make_report(world))
+    answer_everything(world, report)
+    report_id = report.id
+    coordinator_id = world["coordinator"].id
+
+    def add(n):
+        from engage.accounts.models import User
+
+        item = db.session.get(FindingsReport, report_id)
+        db.session.add(ReportAttachment(report_id=report_id, title=f"Attachment number {n}", filename=f"a{n}.csv",
+                                        stored_name=f"stored-{report_id}-{n}", content_type="text/csv", size=10))
+        mine = next(r for r in item.responses if r.partnership_id == world_partnership_id)
+        responses.add_update(db.session.get(User, coordinator_id), item, mine, f"Progress note number {n}", "in-progress")
+        db.session.commit()
+
+    world_partnership_id = world["partnership"].id
+    add(1)
+    few, reply = statements(client, f"/findings/{report_id}")
+    page = reply.get_data(as_text=True)
+    assert "Attachment number 1" in page and "Progress note number 1" in page
+    add(2)
+    add(3)
+    page = client.get(f"/findings/{report_id}").get_data(as_text=True)
+    assert all(f"Attachment number {n}<" in page for n in (1, 2, 3)) and page.count("Attachment number") == 3
+    notes = [page.index(f"Progress note number {n}") for n in (1, 2, 3)]
+    assert notes == sorted(notes), "progress notes in the order they were added"
+    many, _reply = statements(client, f"/findings/{report_id}")
+    assert many == few, f"{few} statements with one attachment and note, {many} with three"
+    assert many <= 14, f"{many} statements for a findings report with responses"   # 17 before the joins
