@@ -108,3 +108,45 @@ def test_search_names_its_priority_facets_in_one_query_however_many_frameworks(a
     page = reply.get_data(as_text=True)
     assert all(f"Clean streets {year} (Strategy {year})" in page for year in (2007, 2008, 2009))
     assert many == few, f"{few} statements with one framework in the facets, {many} with four: a query per framework"
+
+
+def test_search_names_its_facets_in_one_statement_and_shows_a_rename_at_once(app, client, users, ref):  # noqa: F811
+    """The organisations, partnerships, areas, priorities (with their framework) and outcomes
+    the facets name are read in one statement (engage/consultations/facets.py; one a kind
+    before): each as it is now, so a rename shows on the next search."""
+    from engage.partnership.models import Organisation, Outcome, Priority
+    from tests.consultations.records_support import log
+
+    log(users["practitioner"], title="Parks survey", partnership_ids=[ref["partnership"].id], priority_ids=[ref["new"].id],
+        outcome_ids=[ref["outcome"].id], area_ids=[ref["castle"].id], methods=["online-survey"])
+    log(ref["other_user"], title="Library parks survey", priority_ids=[ref["old"].id], area_ids=[ref["mill"].id])
+    org_id, outcome_id, priority_id = ref["org"].id, ref["outcome"].id, ref["new"].id
+    org_name, other_name = ref["org"].name, ref["other_org"].name
+    practitioner_id = users["practitioner"].id
+    seen: list[str] = []
+    count, reply = statements(client, "/consultations/search?q=parks", seen)
+    page = reply.get_data(as_text=True)
+    for label in (f"{org_name} (1)", f"{other_name} (1)",
+                  "Safer Borough Partnership (1)", "A Safer Borough (Strategy 2006) (", "Safe neighbourhoods (Strategy 2005) (1)",
+                  "SB1 Cleaner streets (1)", "Castle (1)", "Mill (1)", "Online survey (1)"):
+        assert label in page, label
+    # The facet names in one statement (five before), whichever search backend.
+    import re
+
+    naming = [text for text in seen if re.search(r"\bFROM (organisation|partnership|area|priority|outcome)\b", text)]
+    assert len(naming) == 1, naming
+    assert count <= (2 if db.engine.dialect.name == "sqlite" else 5), f"{count} statements for a search"
+
+    db.session.get(Organisation, org_id).name = "Renamed Council"
+    db.session.get(Outcome, outcome_id).title = "Spotless streets"
+    db.session.get(Priority, priority_id).name = "A Safest Borough"
+    db.session.commit()
+    page = client.get("/consultations/search?q=parks").get_data(as_text=True)
+    assert "Renamed Council (1)" in page and "SB1 Spotless streets (1)" in page and "A Safest Borough (Strategy 2006)" in page
+    assert "Cleaner streets" not in page
+    # Only organisations to name (a single select, no union).
+    from engage.accounts.models import User
+
+    log(db.session.get(User, practitioner_id), title="Zebra crossing survey")
+    page = client.get("/consultations/search?q=zebra").get_data(as_text=True)
+    assert "Renamed Council (1)" in page
