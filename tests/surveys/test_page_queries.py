@@ -221,3 +221,44 @@ def test_a_browsers_draft_is_read_with_its_survey_and_never_shown_to_anyone_else
     db.session.commit()
     assert "Carry on where you stopped" not in client.get(f"/surveys/{first}").get_data(as_text=True)
     assert client.get(page).status_code == 302
+
+
+def test_the_languages_a_survey_is_offered_in_are_read_with_their_translations_in_one_statement(app, client, consultation):
+    """``content.offered_languages``: the languages offered and the fingerprints of their
+    translations in one statement (one more for each language before), each language judged
+    on its own translations: one whose text is emptied or out of date stops being offered at
+    once, whatever the other has."""
+    from engage.core import content
+    from engage.surveys.models import Survey
+    from engage.surveys.translation import KIND
+    from tests.query_support import counting
+
+    survey_id = make_survey(consultation, 2)
+    for code in ("cy", "ur"):
+        rows = content.status(KIND, survey_id, code)
+        content.save(None, KIND, survey_id, code, {r["text"].key: f"{code} {r['english']}" for r in rows if r["state"] != content.EMPTY})
+        content.offer(None, KIND, survey_id, code)
+    db.session.commit()
+    with app.test_request_context(), counting() as seen:
+        assert sorted(content.offered_languages("survey", survey_id)) == ["cy", "ur"]
+    # (the survey's own texts are read from its row, which a page has already loaded)
+    assert len([text for text in seen if "content_" in text]) == 1, seen
+    def offered_on_page(page: str) -> list[str]:
+        box = re.search(r'<ul class="govuk-list engage-survey-versions">(.*?)</ul>', page, re.S)
+        return re.findall(r'hreflang="([^"]+)"', box.group(1)) if box else []
+
+    count, reply = statements(client, f"/surveys/{survey_id}")
+    assert offered_on_page(reply.get_data(as_text=True)) == ["cy", "ur"]
+    assert count <= 2, f"start page offered in two languages: {count} statements"
+
+    # Urdu's title emptied: Urdu is no longer offered, Welsh still is.
+    content.save(None, KIND, survey_id, "ur", {f"survey.{survey_id}.title": ""})
+    db.session.commit()
+    with app.test_request_context():
+        assert content.offered_languages("survey", survey_id) == ["cy"]
+    assert offered_on_page(client.get(f"/surveys/{survey_id}").get_data(as_text=True)) == ["cy"]
+    # The English changed: neither is up to date.
+    db.session.get(Survey, survey_id).title = "A new title nobody has translated"
+    db.session.commit()
+    with app.test_request_context():
+        assert content.offered_languages("survey", survey_id) == []
