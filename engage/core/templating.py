@@ -173,7 +173,22 @@ def kept(context, name: str, *key, when: bool = True, caller):
     return html
 
 
+# The GOV.UK components the layout draws on every page, given to every template once (each
+# page imported them afresh: five imports a page, each looking the template up and comparing
+# the page's globals with its own). Still imported without the page's context, as before.
+LAYOUT_COMPONENTS = {"govukSkipLink": "skip-link", "govukServiceNavigation": "service-navigation",
+                     "govukPhaseBanner": "phase-banner", "govukBackLink": "back-link",
+                     "govukNotificationBanner": "notification-banner"}
+
+
+def _layout_components(app: Flask) -> None:
+    env = app.jinja_env
+    for name, folder in LAYOUT_COMPONENTS.items():
+        env.globals[name] = getattr(env.get_template(f"govuk_frontend_jinja/components/{folder}/macro.html").module, name)
+
+
 def init_app(app: Flask) -> None:
+    _layout_components(app)
     app.jinja_env.globals["pure"] = pure
     app.jinja_env.globals["kept"] = kept
     app.jinja_env.filters["date"] = format_date

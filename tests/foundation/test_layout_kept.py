@@ -76,3 +76,26 @@ def test_texts_a_language_lacks_are_counted_whenever_a_kept_part_is_shown(app):
     with app.test_request_context("/"):   # in English nothing is missing
         fresh()
         assert render_template_string(page).endswith("|")
+
+
+def test_the_layouts_components_are_given_to_every_template_and_draw_as_imported(app):
+    """The five GOV.UK components the layout draws on every page are given to every template
+    once (engage/core/templating.py LAYOUT_COMPONENTS: five imports a page before, each
+    comparing the page's globals with its own); each draws exactly as the imported one."""
+    from flask import render_template_string
+
+    from engage.core.templating import LAYOUT_COMPONENTS
+
+    calls = {"govukSkipLink": {"href": "#main", "text": "Skip"}, "govukBackLink": {"href": "/x", "text": "Back"},
+             "govukPhaseBanner": {"tag": {"text": "Beta"}, "html": "New"},
+             "govukNotificationBanner": {"text": "Saved", "type": "success"},
+             "govukServiceNavigation": {"navigation": [{"text": "Home", "href": "/", "current": True}]}}
+    assert set(calls) == set(LAYOUT_COMPONENTS)
+    base = open(app.root_path + "/../templates/base.html", encoding="utf-8").read()
+    assert "{% from" not in base, "the layout imports a component again"
+    with app.test_request_context("/"):
+        for name, folder in LAYOUT_COMPONENTS.items():
+            given = render_template_string("{{ %s(params) }}" % name, params=calls[name])
+            imported = render_template_string('{%% from "govuk_frontend_jinja/components/%s/macro.html" import %s %%}'
+                                              "{{ %s(params) }}" % (folder, name, name), params=calls[name])
+            assert given == imported and len(given) > 20, name
