@@ -26,7 +26,7 @@ from dataclasses import dataclass, field as dc_field
 from typing import Callable
 
 from flask import Flask, current_app, g, has_request_context
-from sqlalchemy import and_, delete, func, select
+from sqlalchemy import and_, bindparam, delete, func, select
 
 from ..extensions import db
 from . import i18n
@@ -231,6 +231,26 @@ def translate_from(kind: TranslatableKind, owner_id: int, language: str, known: 
     return left
 
 
+_STATEMENTS: dict = {}
+
+
+def _offers_with_fingerprints():
+    """A unit's offered languages, each with the fingerprints of its translations that have
+    words: one statement, built once (SQLAlchemy then keeps its compiled form and cache key)."""
+    found = _STATEMENTS.get("offers")
+    if found is None:
+        translation = ContentTranslation
+        found = _STATEMENTS["offers"] = (
+            select(ContentLanguage.id, ContentLanguage.language, translation.record_type, translation.record_id,
+                   translation.field, translation.source_hash)
+            .outerjoin(translation, and_(translation.owner_kind == ContentLanguage.owner_kind,
+                                         translation.owner_id == ContentLanguage.owner_id,
+                                         translation.language == ContentLanguage.language, _has_words()))
+            .where(ContentLanguage.owner_kind == bindparam("owner_kind"), ContentLanguage.owner_id == bindparam("owner_id"))
+            .order_by(ContentLanguage.id))
+    return found
+
+
 def offered_languages(kind: str, owner_id: int) -> list[str]:
     """The languages (and easy read) a unit is offered in: offered by staff and still complete."""
     registered = translatable.get(kind)
@@ -238,15 +258,7 @@ def offered_languages(kind: str, owner_id: int) -> list[str]:
         return []
     # The languages offered and the fingerprints of their translations in one statement (the
     # start page of a survey asks on every visit; a statement for each language before).
-    translation = ContentTranslation
-    rows = db.session.execute(
-        select(ContentLanguage.id, ContentLanguage.language, translation.record_type, translation.record_id,
-               translation.field, translation.source_hash)
-        .outerjoin(translation, and_(translation.owner_kind == ContentLanguage.owner_kind,
-                                     translation.owner_id == ContentLanguage.owner_id,
-                                     translation.language == ContentLanguage.language, _has_words()))
-        .where(ContentLanguage.owner_kind == kind, ContentLanguage.owner_id == owner_id)
-        .order_by(ContentLanguage.id))
+    rows = db.session.execute(_offers_with_fingerprints(), {"owner_kind": kind, "owner_id": owner_id})
     stored: dict[str, dict] = {}
     for _offer, code, record_type, record_id, field, source_hash in rows:
         kept = stored.setdefault(code, {})

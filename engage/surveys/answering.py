@@ -121,19 +121,18 @@ def start(survey, *, preview: bool = False, access_code: SurveyAccessCode | None
     return response, secret
 
 
-def secret_clause(secret: str | None):
-    """The response whose secret is ``secret``, as SQL (None for no usable secret): with
-    ``SurveyResponse.survey_id == Survey.id`` it joins a browser's draft to its survey."""
+def secret_hash(secret: str | None) -> str | None:
+    """What a response stores of its secret (``resume_hash``); None for no usable secret."""
     if not secret or len(secret) > 40:
         return None
-    return SurveyResponse.resume_hash == _hash(secret)
+    return _hash(secret)
 
 
 def load(survey, secret: str | None) -> SurveyResponse | None:
-    clause = secret_clause(secret)
-    if clause is None:
+    hashed = secret_hash(secret)
+    if hashed is None:
         return None
-    response = db.session.scalar(select(SurveyResponse).where(clause))
+    response = db.session.scalar(select(SurveyResponse).where(SurveyResponse.resume_hash == hashed))
     if response is None or response.survey_id != survey.id:
         return None
     return response

@@ -243,6 +243,10 @@ def test_the_languages_a_survey_is_offered_in_are_read_with_their_translations_i
         assert sorted(content.offered_languages("survey", survey_id)) == ["cy", "ur"]
     # (the survey's own texts are read from its row, which a page has already loaded)
     assert len([text for text in seen if "content_" in text]) == 1, seen
+    other_id = make_survey(db.session.get(Survey, survey_id).consultation, 1)   # offered in nothing
+    with app.test_request_context():
+        assert content.offered_languages("survey", other_id) == []
+        assert sorted(content.offered_languages("survey", survey_id)) == ["cy", "ur"]
     def offered_on_page(page: str) -> list[str]:
         box = re.search(r'<ul class="govuk-list engage-survey-versions">(.*?)</ul>', page, re.S)
         return re.findall(r'hreflang="([^"]+)"', box.group(1)) if box else []
@@ -262,3 +266,39 @@ def test_the_languages_a_survey_is_offered_in_are_read_with_their_translations_i
     db.session.commit()
     with app.test_request_context():
         assert content.offered_languages("survey", survey_id) == []
+
+
+def test_the_ward_question_lists_the_wards_of_its_own_surveys_area_as_they_are_now(app, client, survey, places):
+    """The ward list's statement is built once and given its survey's area each time (areas
+    ``_wards``): each survey lists the wards inside its own area, and a renamed or moved
+    ward shows on the next page."""
+    from engage.partnership.models import Area
+    from engage.surveys.models import Survey
+
+    north = Area(name="Northtown", level="town", parent_id=places["borough"].id)
+    south = Area(name="Southtown", level="town", parent_id=places["borough"].id)
+    db.session.add_all([north, south])
+    db.session.flush()
+    db.session.get(Area, places["castle"].id).parent_id = north.id
+    db.session.get(Area, places["bridge"].id).parent_id = south.id
+    survey_id, north_id, south_id, mill_id = survey.id, north.id, south.id, places["mill"].id
+    db.session.get(Survey, survey_id).population_area_id = north_id
+    db.session.commit()
+
+    def wards(browser):
+        page = browser.get(f"/surveys/{survey_id}/page/0").get_data(as_text=True)
+        box = re.search(r'<select[^>]*>(.*?)</select>', page, re.S)
+        return re.findall(r"<option[^>]*>([^<]+)</option>", box.group(1)) if box else re.findall(r'<label[^>]*>\s*([A-Z][a-z]+)\s*</label>', page)
+
+    first_page(client, survey_id)
+    shown = wards(client)
+    assert "Castle" in shown and "Bridge" not in shown and "Mill" not in shown, shown
+    db.session.get(Survey, survey_id).population_area_id = south_id
+    db.session.commit()
+    shown = wards(client)
+    assert "Bridge" in shown and "Castle" not in shown, shown
+    db.session.get(Area, mill_id).parent_id = south_id
+    db.session.get(Area, places["bridge"].id).name = "Bridgewater"
+    db.session.commit()
+    shown = wards(client)
+    assert "Bridgewater" in shown and "Mill" in shown and "Bridge" not in shown, shown
