@@ -20,6 +20,7 @@ from ..core.i18n import N_, gettext
 from ..core.pagination import page_arg, paginate
 from ..core.params import to_id
 from ..core.security import role_required
+from ..core.statements import built
 from ..extensions import db
 from ..partnership.models import Framework, Priority
 from ..partnership.services import (
@@ -89,8 +90,8 @@ def _helpers():
 def _topic_groups():
     """Priorities grouped by framework, then themes, for the finder's topic filter."""
     groups: dict[str, list] = {}
-    rows = db.session.execute(select(Priority.id, Priority.name, Framework.name).join(Framework)
-                              .order_by(Framework.starts_on.desc(), Priority.position))
+    rows = db.session.execute(built("topic priorities", lambda: select(Priority.id, Priority.name, Framework.name)
+                                    .join(Framework).order_by(Framework.starts_on.desc(), Priority.position)))
     for pid, name, framework in rows:
         groups.setdefault(framework, []).append((f"p{pid}", name))
     themes = [(f"t{tid}", label) for tid, label in theme_choices()]

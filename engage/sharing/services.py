@@ -27,6 +27,7 @@ from ..core.models import utcnow
 from ..core.params import to_id
 from ..core.params import Query
 from ..core.sanitise import clean_text
+from ..core.statements import built
 from ..core.vocabulary import AUDIENCES
 from ..extensions import db
 from ..partnership.models import Area, Framework, Indicator, Outcome, Partnership, Priority
@@ -312,9 +313,11 @@ def partnerships_for_embed() -> list[Partnership]:
 def current_priority_choices() -> list[tuple[int, str]]:
     """The current framework's priorities (id, name) in their order, in one query of two
     columns (the public filter draws it on every load of "You said, we did")."""
-    latest = select(Framework.id).order_by(Framework.starts_on.desc()).limit(1).scalar_subquery()
-    return [(i, name) for i, name in db.session.execute(
-        select(Priority.id, Priority.name).where(Priority.framework_id == latest).order_by(Priority.position, Priority.id))]
+    def build():
+        latest = select(Framework.id).order_by(Framework.starts_on.desc()).limit(1).scalar_subquery()
+        return select(Priority.id, Priority.name).where(Priority.framework_id == latest).order_by(Priority.position, Priority.id)
+
+    return [(i, name) for i, name in db.session.execute(built("current priority choices", build))]
 
 
 def priority_view(report: FindingsReport) -> list[dict]:

@@ -19,6 +19,7 @@ from ..core.audit import history
 from ..core.errors import not_found
 from ..core.pagination import paginate
 from ..core.security import allow_framing, role_required
+from ..core.statements import built
 from ..core.vocabulary import AUDIENCES
 from ..extensions import db
 from ..partnership.models import Area, Partnership
@@ -40,7 +41,8 @@ def _filter_choices(years):
     return {
         "priorities": services.current_priority_choices(),
         "areas": area_choices(("borough", "town", "ward")),
-        "partnerships": [(i, name) for i, name in db.session.execute(select(Partnership.id, Partnership.name).order_by(Partnership.name))],
+        "partnerships": [(i, name) for i, name in db.session.execute(
+            built("partnership choices", lambda: select(Partnership.id, Partnership.name).order_by(Partnership.name)))],
         "years": years,
     }
 

@@ -150,3 +150,29 @@ def test_search_names_its_facets_in_one_statement_and_shows_a_rename_at_once(app
     log(db.session.get(User, practitioner_id), title="Zebra crossing survey")
     page = client.get("/consultations/search?q=zebra").get_data(as_text=True)
     assert "Renamed Council (1)" in page
+
+
+def test_the_filter_lists_read_as_they_are_now_though_their_statements_are_built_once(app, client, ref):  # noqa: F811
+    """The filter lists' statements are built once per process (engage/core/statements.py);
+    what they return is read each time: a new framework's priority and theme, a renamed
+    partnership and a new area show on the next load of /consultations and 'You said, we did'."""
+    from datetime import date
+
+    from engage.partnership.models import Area, Framework, Partnership, Priority, Theme
+
+    for path in ("/consultations", "/you-said-we-did"):
+        client.get(path)
+    newest = Framework(name="Strategy 2030", starts_on=date(2030, 4, 1))
+    db.session.add(newest)
+    db.session.flush()
+    db.session.add_all([Priority(framework_id=newest.id, name="A Greener Borough", position=1),
+                        Theme(framework_id=newest.id, name="Climate", position=1),
+                        Area(name="Brand New Ward", level="ward", parent_id=ref["borough"].id)])
+    db.session.get(Partnership, ref["partnership"].id).name = "Renamed Safer Partnership"
+    db.session.commit()
+    finder = client.get("/consultations").get_data(as_text=True)
+    assert 'label="Strategy 2030"' in finder and ">A Greener Borough</option>" in finder and "Climate (Strategy 2030)" in finder
+    assert "Brand New Ward</option>" in finder
+    listing = client.get("/you-said-we-did").get_data(as_text=True)
+    assert ">A Greener Borough</option>" in listing and ">A Safer Borough</option>" not in listing   # the current framework's only
+    assert ">Renamed Safer Partnership</option>" in listing and "Brand New Ward</option>" in listing
