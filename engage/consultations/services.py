@@ -15,7 +15,7 @@ from pathlib import Path
 
 from flask import current_app, has_app_context
 from sqlalchemy import and_, case, false, func, or_, select, true
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.roles import COORDINATOR, OFFICER, PRACTITIONER, VCS
 from ..core import audit, concurrency, deletion, disclosure, events, numbers, registry
@@ -246,8 +246,9 @@ def finder_query(user_or_audience, *, statuses=(), area_id=None, place=None, pri
 
 def card_loads() -> list:
     """Loader options for a list of consultation cards (templates/consultations/_macros.html
-    ``card``): the lead organisation and the places, in one query each for the whole list."""
-    return [selectinload(Consultation.lead_organisation), selectinload(Consultation.areas)]
+    ``card``): the lead organisation joined to each, and the places in one query for the
+    whole list."""
+    return [joinedload(Consultation.lead_organisation), selectinload(Consultation.areas)]
 
 
 def editable_query(user):

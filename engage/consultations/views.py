@@ -20,8 +20,9 @@ from ..core.i18n import N_, gettext
 from ..core.pagination import page_arg, paginate
 from ..core.params import to_id
 from ..core.security import role_required
+from ..core.statements import built
 from ..extensions import db
-from ..partnership.models import Area, Framework, Organisation, Outcome, Partnership, Priority
+from ..partnership.models import Framework, Priority
 from ..partnership.services import (
     area_choices,
     organisation_choices,
@@ -34,6 +35,7 @@ from ..partnership.services import (
 from . import bp, documents as docs, forms, services
 from .results import headlines as results_headlines
 from .models import AUDIENCES, CHANNELS, STATUSES, VISIBILITY, Consultation, Finding
+from .facets import facet_labels
 from .search import FACETS, KINDS, covers_labels, hit_url, run_search
 
 EDITORS = services.EDITOR_ROLES
@@ -88,8 +90,8 @@ def _helpers():
 def _topic_groups():
     """Priorities grouped by framework, then themes, for the finder's topic filter."""
     groups: dict[str, list] = {}
-    rows = db.session.execute(select(Priority.id, Priority.name, Framework.name).join(Framework)
-                              .order_by(Framework.starts_on.desc(), Priority.position))
+    rows = db.session.execute(built("topic priorities", lambda: select(Priority.id, Priority.name, Framework.name)
+                                    .join(Framework).order_by(Framework.starts_on.desc(), Priority.position)))
     for pid, name, framework in rows:
         groups.setdefault(framework, []).append((f"p{pid}", name))
     themes = [(f"t{tid}", label) for tid, label in theme_choices()]
@@ -191,41 +193,6 @@ def download(consultation_id, document_id):
 
 # ---- search --------------------------------------------------------------------------------
 
-def facet_labels(field: str, keys) -> dict[str, str]:
-    """Readable labels for facet values (ids become names)."""
-    keys = [k for k in keys if k]
-    ints = [n for n in map(to_id, keys) if n]
-    if field == "priority":
-        # As Priority.label says it ("name (framework)"), with the frameworks' names in the same
-        # query (read through each priority, it was one more query per framework).
-        rows = db.session.execute(select(Priority.id, Priority.name, Framework.name)
-                                  .join(Framework, Framework.id == Priority.framework_id)
-                                  .where(Priority.id.in_(ints))).all() if ints else []
-        return {str(i): f"{name} ({framework})" for i, name, framework in rows}
-    named = {"organisation": Organisation, "partnership": Partnership, "area": Area}
-    if field in named:
-        model = named[field]
-        rows = db.session.execute(select(model.id, model.name).where(model.id.in_(ints))).all() if ints else []
-        return {str(i): name for i, name in rows}
-    models = {"outcome": (Outcome, str)}
-    if field in models:
-        model, label = models[field]
-        rows = db.session.scalars(select(model).where(model.id.in_(ints))).all() if ints else []
-        return {str(r.id): label(r) for r in rows}
-    if field == "status":
-        return {k: gettext(STATUSES[k]) if k in STATUSES else k for k in keys}
-    if field == "kind":
-        return {k: gettext(KINDS[k]) if k in KINDS else k for k in keys}
-    if field == "audience":
-        return {k: gettext(AUDIENCES[k]) if k in AUDIENCES else k for k in keys}
-    if field == "channel":
-        return {k: gettext(CHANNELS[k]) if k in CHANNELS else k for k in keys}
-    if field == "method":
-        labels = dict(services.method_choices())
-        return {k: labels.get(k, k) for k in keys}
-    return {k: k for k in keys}
-
-
 FACET_TITLES = {"kind": N_("Type of result"), "status": N_("Status"), "year": N_("Year"),
                 "organisation": N_("Organisation"), "partnership": N_("Partnership"), "priority": N_("Priority"),
                 "outcome": N_("Outcome"), "area": N_("Area"), "method": N_("Method"),
@@ -250,10 +217,12 @@ def search():
         fallback = db.session.scalars(services.finder_query(current_user, text=text[:MAX_PARAM] or None).limit(20)).all()
     facets = []
     if results is not None:
+        keys_by_field = {field: set(results.facets.get(field, {})) | set(selected.get(field, [])) for field in FACETS}
+        labels_by_field = facet_labels(keys_by_field)
         for field in FACETS:
             counts = results.facets.get(field, {})
-            keys = set(counts) | set(selected.get(field, []))
-            labels = facet_labels(field, keys)
+            keys = keys_by_field[field]
+            labels = labels_by_field[field]
             items = sorted(keys, key=lambda k: (-counts.get(k, 0), labels.get(k, k)))
             if field == "year":
                 items = sorted(keys, reverse=True)

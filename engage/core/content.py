@@ -26,7 +26,7 @@ from dataclasses import dataclass, field as dc_field
 from typing import Callable
 
 from flask import Flask, current_app, g, has_request_context
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, bindparam, delete, func, select
 
 from ..extensions import db
 from . import i18n
@@ -163,8 +163,7 @@ def counts(rows: list[dict]) -> dict[str, int]:
 
 def complete(kind: TranslatableKind, owner_id: int, language: str) -> bool:
     """No text of the unit is missing or out of date in ``language`` (what ``status`` counts),
-    read with one query of the translations' fingerprints, no ORM objects: the start page of
-    a survey asks it for each language offered, on every visit."""
+    read with one query of the translations' fingerprints, no ORM objects."""
     # Only the fingerprints of translations with words in them (``save`` stores a translation
     # stripped, and deletes an emptied one), not the texts themselves.
     stored = {
@@ -173,8 +172,17 @@ def complete(kind: TranslatableKind, owner_id: int, language: str) -> bool:
             ContentTranslation.record_type, ContentTranslation.record_id, ContentTranslation.field,
             ContentTranslation.source_hash,
         ).where(ContentTranslation.owner_kind == kind.kind, ContentTranslation.owner_id == owner_id,
-                ContentTranslation.language == language, func.trim(ContentTranslation.text) != ""))
+                ContentTranslation.language == language, _has_words()))
     }
+    return _complete_from(kind, owner_id, language, stored)
+
+
+def _has_words():
+    return func.trim(ContentTranslation.text) != ""
+
+
+def _complete_from(kind: TranslatableKind, owner_id: int, language: str, stored: dict) -> bool:
+    """``complete``, given the fingerprints stored for ``language``: {(table, id, field): hash}."""
     if kind.fingerprints is not None:
         return all(stored.get(key) == made_from for key, made_from in kind.fingerprints(owner_id))
     for text in _texts(kind, owner_id, language):
@@ -229,14 +237,40 @@ def translate_from(kind: TranslatableKind, owner_id: int, language: str, known: 
     return left
 
 
+_STATEMENTS: dict = {}
+
+
+def _offers_with_fingerprints():
+    """A unit's offered languages, each with the fingerprints of its translations that have
+    words: one statement, built once (SQLAlchemy then keeps its compiled form and cache key)."""
+    found = _STATEMENTS.get("offers")
+    if found is None:
+        translation = ContentTranslation
+        found = _STATEMENTS["offers"] = (
+            select(ContentLanguage.id, ContentLanguage.language, translation.record_type, translation.record_id,
+                   translation.field, translation.source_hash)
+            .outerjoin(translation, and_(translation.owner_kind == ContentLanguage.owner_kind,
+                                         translation.owner_id == ContentLanguage.owner_id,
+                                         translation.language == ContentLanguage.language, _has_words()))
+            .where(ContentLanguage.owner_kind == bindparam("owner_kind"), ContentLanguage.owner_id == bindparam("owner_id"))
+            .order_by(ContentLanguage.id))
+    return found
+
+
 def offered_languages(kind: str, owner_id: int) -> list[str]:
     """The languages (and easy read) a unit is offered in: offered by staff and still complete."""
     registered = translatable.get(kind)
     if registered is None:
         return []
-    rows = db.session.scalars(select(ContentLanguage.language).where(
-        ContentLanguage.owner_kind == kind, ContentLanguage.owner_id == owner_id)).all()
-    return [code for code in rows if complete(registered, owner_id, code)]
+    # The languages offered and the fingerprints of their translations in one statement (the
+    # start page of a survey asks on every visit; a statement for each language before).
+    rows = db.session.execute(_offers_with_fingerprints(), {"owner_kind": kind, "owner_id": owner_id})
+    stored: dict[str, dict] = {}
+    for _offer, code, record_type, record_id, field, source_hash in rows:
+        kept = stored.setdefault(code, {})
+        if record_type is not None:
+            kept[(record_type, record_id, field)] = source_hash
+    return [code for code, fingerprints in stored.items() if _complete_from(registered, owner_id, code, fingerprints)]
 
 
 def chosen_offers(kind: str, owner_id: int) -> list[str]:

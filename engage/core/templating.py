@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, g, has_request_context, request, url_for
+from jinja2 import pass_context
 from markupsafe import Markup
 
 from . import clock
@@ -134,8 +135,66 @@ def pure(macro, params: dict) -> Markup:
     return found
 
 
+# ---- parts of the layout drawn once per distinct input -------------------------------------
+
+KEPT_PARTS = 256  # distinct inputs kept per part (forgotten all at once beyond that)
+
+
+@pass_context
+def kept(context, name: str, *key, when: bool = True, caller):
+    """``{% call kept("footer") %}...{% endcall %}``: the layout part drawn once per app for
+    each distinct input, and a dictionary look-up after that. The input, all of it in the key:
+    the part's name, the page's template (its own blocks inside the part), the reader's
+    language, the site's root path (its links) and ``key`` (what else the part reads: the
+    path, for the header's links and marked section). ``when`` false (a signed-in person's
+    header: their name, their sign-out token) draws it afresh. Texts the reader's language
+    lacks are noted again on every page that shows the part (the notice at the top counts
+    them), as when it is drawn."""
+    if not when or not has_request_context():
+        return caller()
+    from .i18n import current_language
+
+    parts = current_app.extensions.setdefault("engage_kept_parts", {})
+    store = parts.setdefault(name, {})
+    full = (context.name, current_language(), request.script_root, key)
+    found = store.get(full)
+    if found is None:
+        earlier = g.pop("engage_untranslated", None)
+        try:
+            html = Markup(caller())
+            noted = frozenset(g.get("engage_untranslated", ()))
+        finally:
+            if earlier is None:
+                g.pop("engage_untranslated", None)
+            else:
+                g.engage_untranslated = earlier
+        if len(store) >= KEPT_PARTS:
+            store.clear()
+        store[full] = found = (html, noted)
+    html, noted = found
+    if noted:
+        g.setdefault("engage_untranslated", set()).update(noted)
+    return html
+
+
+# The GOV.UK components the layout draws on every page, given to every template once (each
+# page imported them afresh: five imports a page, each looking the template up and comparing
+# the page's globals with its own). Still imported without the page's context, as before.
+LAYOUT_COMPONENTS = {"govukSkipLink": "skip-link", "govukServiceNavigation": "service-navigation",
+                     "govukPhaseBanner": "phase-banner", "govukBackLink": "back-link",
+                     "govukNotificationBanner": "notification-banner"}
+
+
+def _layout_components(app: Flask) -> None:
+    env = app.jinja_env
+    for name, folder in LAYOUT_COMPONENTS.items():
+        env.globals[name] = getattr(env.get_template(f"govuk_frontend_jinja/components/{folder}/macro.html").module, name)
+
+
 def init_app(app: Flask) -> None:
+    _layout_components(app)
     app.jinja_env.globals["pure"] = pure
+    app.jinja_env.globals["kept"] = kept
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["time"] = format_time
     app.jinja_env.filters["local"] = local_time

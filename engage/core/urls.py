@@ -24,6 +24,7 @@ from urllib.parse import quote, urlsplit
 
 from flask import Flask, current_app, has_request_context, request
 from werkzeug.routing import BuildError
+from .jinja_env import EngageEnvironment
 
 LOCAL_DEFAULT = "http://localhost:5000"
 LOCAL_HOSTS = ("localhost", "127.0.0.1")
@@ -78,7 +79,10 @@ def public_host(app: Flask | None = None) -> str:
 
 
 class EngageFlask(Flask):
-    """Flask whose full links always start with the public address."""
+    """Flask whose full links always start with the public address (and whose templates
+    import each other cheaply: engage/core/jinja_env.py)."""
+
+    jinja_environment = EngageEnvironment
 
     def url_for(self, endpoint: str, *, _anchor: str | None = None, _method: str | None = None,
                 _scheme: str | None = None, _external: bool | None = None, **values) -> str:

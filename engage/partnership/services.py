@@ -6,6 +6,7 @@ from sqlalchemy import select
 from ..core import audit, concurrency, deletion
 from ..core.errors import RuleError, not_found
 from ..core.i18n import N_
+from ..core.statements import built
 from ..extensions import db
 from .models import (
     AREA_LEVELS,
@@ -74,7 +75,8 @@ def priority_choices():
 
 
 def theme_choices():
-    rows = db.session.execute(select(Theme.id, Theme.name, Framework.name).join(Framework).order_by(Framework.starts_on, Theme.position))
+    rows = db.session.execute(built("theme choices", lambda: select(Theme.id, Theme.name, Framework.name).join(Framework)
+                                    .order_by(Framework.starts_on, Theme.position)))
     return [(tid, f"{name} ({fname})") for tid, name, fname in rows]
 
 
@@ -87,7 +89,8 @@ def area_choices(levels: tuple[str, ...] | None = None):
     """Areas as an indented list in tree order: "Runcorn", "— Castlefields"."""
     # The four columns the list shows, not ORM objects: the public filters ("You said, we
     # did", /consultations) draw it on every load (issue 21).
-    areas = db.session.execute(select(Area.id, Area.name, Area.level, Area.parent_id).order_by(Area.name)).all()
+    areas = db.session.execute(built("area choices", lambda: select(Area.id, Area.name, Area.level, Area.parent_id)
+                                     .order_by(Area.name))).all()
     children: dict[int | None, list] = {}
     for area in areas:
         children.setdefault(area.parent_id, []).append(area)
@@ -141,7 +144,7 @@ def priority_lineage_ids(priority_ids) -> set[int]:
 
 
 def current_framework() -> Framework | None:
-    return db.session.scalar(select(Framework).order_by(Framework.starts_on.desc()).limit(1))
+    return db.session.scalar(built("current framework", lambda: select(Framework).order_by(Framework.starts_on.desc()).limit(1)))
 
 
 # ---- indicator status --------------------------------------------------------------------

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, case, false, or_, select, true
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
 from ..accounts.roles import COORDINATOR, OFFICER
@@ -27,6 +27,7 @@ from ..core.models import utcnow
 from ..core.params import to_id
 from ..core.params import Query
 from ..core.sanitise import clean_text
+from ..core.statements import built
 from ..core.vocabulary import AUDIENCES
 from ..extensions import db
 from ..partnership.models import Area, Framework, Indicator, Outcome, Partnership, Priority
@@ -58,10 +59,14 @@ def out_clause(at: datetime | None = None):
                 or_(FindingsReport.embargo_until.is_(None), FindingsReport.embargo_until <= at))
 
 
+def public_levels(user=None) -> list[str]:
+    """The visibilities of the published reports ``user`` may read."""
+    return ["public", "partners"] if _signed_in(user) else ["public"]
+
+
 def public_clause(user=None, at: datetime | None = None):
     """The reports anyone may read on the public pages, feed, embed and API."""
-    levels = ["public", "partners"] if _signed_in(user) else ["public"]
-    return and_(out_clause(at), FindingsReport.visibility.in_(levels))
+    return and_(out_clause(at), FindingsReport.visibility.in_(public_levels(user)))
 
 
 def visible_clause(user, at: datetime | None = None):
@@ -116,11 +121,11 @@ _PAGE_LOADS: list = []   # loader options are immutable: built once (on first us
 
 def _page_loads() -> list:
     """Loader options for what the report's page shows, a fixed number of queries whatever
-    the number of findings and recommendations: the author organisation with the report;
-    each key finding's question with its consultation (its headline is worked out per
-    consultation, ``question_headlines``); the recommendations; the published responses
-    with their updates and partnerships (the page finds each recommendation's responses
-    among them, so ``Recommendation.responses`` is not loaded a second time)."""
+    the number of findings and recommendations: the author organisation and attachments with
+    the report; each key finding's question with its consultation (its headline is worked
+    out per consultation, ``question_headlines``); the recommendations; the published
+    responses with their updates and partnerships (the page finds each recommendation's
+    responses among them, so ``Recommendation.responses`` is not loaded a second time)."""
     if _PAGE_LOADS:
         return _PAGE_LOADS
     from sqlalchemy.orm import joinedload
@@ -128,11 +133,14 @@ def _page_loads() -> list:
     from .models import Recommendation, ReportFinding, Response
 
     _PAGE_LOADS[:] = [
-        joinedload(FindingsReport.organisation),
-        selectinload(FindingsReport.findings).selectinload(ReportFinding.question).options(
-            joinedload(Question.consultation)),
+        # The attachments joined to the report itself: the only list joined (two would
+        # multiply each other's rows).
+        joinedload(FindingsReport.organisation), joinedload(FindingsReport.attachments),
+        # Each key finding with its question and the question's consultation: one statement.
+        selectinload(FindingsReport.findings).joinedload(ReportFinding.question).joinedload(Question.consultation),
         selectinload(FindingsReport.recommendations),
-        selectinload(FindingsReport.responses).options(selectinload(Response.updates), joinedload(Response.partnership)),
+        # Each response with its few progress notes and its partnership: one statement.
+        selectinload(FindingsReport.responses).options(joinedload(Response.updates), joinedload(Response.partnership)),
     ]
     return _PAGE_LOADS
 
@@ -264,7 +272,8 @@ def with_card_parts(query):
     return query.options(
         selectinload(FindingsReport.partnerships), selectinload(FindingsReport.consultations),
         selectinload(FindingsReport.recommendations),
-        selectinload(FindingsReport.responses).selectinload(Response.updates),
+        # Each response's few progress notes joined to it: one statement for both.
+        selectinload(FindingsReport.responses).joinedload(Response.updates),
     )
 
 
@@ -297,12 +306,6 @@ def public_query(user=None, filters: Filters | None = None, at: datetime | None 
     return query.order_by(moment.desc(), FindingsReport.id.desc())
 
 
-def year_choices(user=None) -> list[int]:
-    moments = db.session.scalars(select(db.func.coalesce(FindingsReport.embargo_until, FindingsReport.published_at))
-                                 .where(public_clause(user))).all()
-    return sorted({m.year for m in moments if m}, reverse=True)
-
-
 def partnerships_for_embed() -> list[Partnership]:
     return db.session.scalars(select(Partnership).order_by(Partnership.name)).all()
 
@@ -310,9 +313,11 @@ def partnerships_for_embed() -> list[Partnership]:
 def current_priority_choices() -> list[tuple[int, str]]:
     """The current framework's priorities (id, name) in their order, in one query of two
     columns (the public filter draws it on every load of "You said, we did")."""
-    latest = select(Framework.id).order_by(Framework.starts_on.desc()).limit(1).scalar_subquery()
-    return [(i, name) for i, name in db.session.execute(
-        select(Priority.id, Priority.name).where(Priority.framework_id == latest).order_by(Priority.position, Priority.id))]
+    def build():
+        latest = select(Framework.id).order_by(Framework.starts_on.desc()).limit(1).scalar_subquery()
+        return select(Priority.id, Priority.name).where(Priority.framework_id == latest).order_by(Priority.position, Priority.id)
+
+    return [(i, name) for i, name in db.session.execute(built("current priority choices", build))]
 
 
 def priority_view(report: FindingsReport) -> list[dict]:

@@ -8,7 +8,7 @@ from datetime import date
 from flask import Response as HttpResponse, render_template, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.roles import COORDINATOR, OFFICER
 from ..consultations import services as consultation_services
@@ -19,28 +19,31 @@ from ..core.audit import history
 from ..core.errors import not_found
 from ..core.pagination import paginate
 from ..core.security import allow_framing, role_required
+from ..core.statements import built
 from ..core.vocabulary import AUDIENCES
 from ..extensions import db
 from ..partnership.models import Area, Partnership
 from ..partnership.services import area_choices
 from . import bp, contents, dashboard as board, feeds, notices, responses, services, workflow
+from .overview import overview
 from .models import STATES, VISIBILITY, FindingsReport, report_consultation
 from ..core import clock
 
 
-def catch_up() -> None:
+def catch_up(at=None) -> None:
     """Embargoes end on time even without the scheduled command: releasing a report that is
     due (telling its partnerships and residents) happens on the next page load."""
-    if notices.release_due():
+    if notices.release_due(at):
         db.session.commit()
 
 
-def _filter_choices(user):
+def _filter_choices(years):
     return {
         "priorities": services.current_priority_choices(),
         "areas": area_choices(("borough", "town", "ward")),
-        "partnerships": [(i, name) for i, name in db.session.execute(select(Partnership.id, Partnership.name).order_by(Partnership.name))],
-        "years": services.year_choices(user),
+        "partnerships": [(i, name) for i, name in db.session.execute(
+            built("partnership choices", lambda: select(Partnership.id, Partnership.name).order_by(Partnership.name)))],
+        "years": years,
     }
 
 
@@ -56,16 +59,21 @@ def _older_results(filters):
                                   .where(services.public_clause(None))).label("covered")
     query = consultation_services.finder_query(public, statuses=["results-published"]).add_columns(covered).order_by(None).order_by(
         Consultation.results_published_on.desc(), Consultation.id.desc()).limit(30).options(
-        selectinload(Consultation.lead_organisation), selectinload(Consultation.findings))
+        joinedload(Consultation.lead_organisation), selectinload(Consultation.findings))
     return [c for c, is_covered in db.session.execute(query) if not is_covered]
 
 
 @bp.route("/you-said-we-did")
 def you_said_we_did():
-    catch_up()
+    at = services.now()
+    # The years to filter by, how many reports there are, whether one is due out: one statement.
+    seen = overview(current_user, at)
+    if seen.due:
+        catch_up(at)
     filters = services.Filters.from_args(params.query())
-    page = paginate(services.public_query(current_user, filters, load=services.with_card_parts), per_page=10)
-    return render_template("sharing/you_said_we_did.html", page=page, filters=filters, choices=_filter_choices(current_user),
+    page = paginate(services.public_query(current_user, filters, at, load=services.with_card_parts), per_page=10,
+                    total=None if filters.as_args() else seen.total)
+    return render_template("sharing/you_said_we_did.html", page=page, filters=filters, choices=_filter_choices(seen.years),
                            older=_older_results(filters) if page.page == 1 else [], progress=responses.progress,
                            today=clock.today(), state_labels=responses.STATE_LABELS, priority_view=services.priority_view)
 

@@ -121,10 +121,18 @@ def start(survey, *, preview: bool = False, access_code: SurveyAccessCode | None
     return response, secret
 
 
-def load(survey, secret: str | None) -> SurveyResponse | None:
+def secret_hash(secret: str | None) -> str | None:
+    """What a response stores of its secret (``resume_hash``); None for no usable secret."""
     if not secret or len(secret) > 40:
         return None
-    response = db.session.scalar(select(SurveyResponse).where(SurveyResponse.resume_hash == _hash(secret)))
+    return _hash(secret)
+
+
+def load(survey, secret: str | None) -> SurveyResponse | None:
+    hashed = secret_hash(secret)
+    if hashed is None:
+        return None
+    response = db.session.scalar(select(SurveyResponse).where(SurveyResponse.resume_hash == hashed))
     if response is None or response.survey_id != survey.id:
         return None
     return response

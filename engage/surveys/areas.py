@@ -3,7 +3,7 @@ through the partnership's own service, when it offers one."""
 from __future__ import annotations
 
 from flask import g, has_app_context, has_request_context, request
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..extensions import db
 from ..partnership.models import Area
@@ -23,17 +23,28 @@ def _cache() -> dict:
     return g._survey_wards
 
 
+_STATEMENTS: dict = {}
+
+
+def _wards(inside: bool):
+    """Every ward, or (``inside``) the wards inside the area ``:area_id`` (its subtree, a
+    recursive query in the one statement); built once, so SQLAlchemy keeps its compiled form."""
+    found = _STATEMENTS.get(inside)
+    if found is None:
+        query = select(Area.id, Area.name).where(Area.level == "ward").order_by(Area.name)
+        if inside:
+            query = query.where(Area.id.in_(area_subtree_select([bindparam("area_id")])))
+        found = _STATEMENTS[inside] = query
+    return found
+
+
 def ward_choices(survey) -> list[tuple[int, str]]:
     """(area id, name) of the wards inside the survey's area (every ward when it has none)."""
     area_id = survey.population_area_id if survey is not None else None
     cache = _cache()
     if area_id in cache:
         return cache[area_id]
-    query = select(Area.id, Area.name).where(Area.level == "ward").order_by(Area.name)
-    if area_id:
-        # One statement: the wards inside the area's subtree (a recursive query in it).
-        query = query.where(Area.id.in_(area_subtree_select([area_id])))
-    rows = [(i, n) for i, n in db.session.execute(query)]
+    rows = [(i, n) for i, n in db.session.execute(_wards(bool(area_id)), {"area_id": area_id} if area_id else {})]
     cache[area_id] = rows
     return rows
 

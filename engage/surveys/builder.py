@@ -11,7 +11,7 @@ import secrets
 from datetime import datetime
 
 from flask import abort
-from sqlalchemy import func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import joinedload, undefer
 
 from ..consultations import services as consultations
@@ -104,6 +104,37 @@ def get_for_answering(user, survey_id, *, with_structure: bool = True) -> Survey
         # it is current (engage/surveys/snapshot.py): no ORM objects built per request.
         return snapshot.for_answering(survey)
     return survey
+
+
+def _survey_with_draft():
+    """The survey (with its consultation) and the response to it with a given secret's hash:
+    one statement, built once (SQLAlchemy then keeps its compiled form and cache key)."""
+    found = _LOADS.get("with draft")
+    if found is None:
+        found = _LOADS["with draft"] = (
+            select(Survey, SurveyResponse)
+            .outerjoin(SurveyResponse, and_(SurveyResponse.survey_id == Survey.id,
+                                            SurveyResponse.resume_hash == bindparam("draft_hash")))
+            .where(Survey.id == bindparam("survey_id")).options(*_with_consultation()))
+    return found
+
+
+def get_with_draft(user, survey_id, secret: str | None, *, with_structure: bool = True) -> tuple[Survey, SurveyResponse | None]:
+    """``get_for_answering`` and the browser's response to this survey (the one whose secret
+    is ``secret``; None when there is none, or it belongs to another survey) in one statement
+    (two before, on every page of the journey). Whether that response may go on (complete,
+    expired) is the caller's to decide, as with ``answering.load``."""
+    from . import answering, snapshot
+
+    number = to_id(survey_id)
+    hashed = answering.secret_hash(secret)
+    if not number or hashed is None:
+        return get_for_answering(user, survey_id, with_structure=with_structure), None
+    row = db.session.execute(_survey_with_draft(), {"survey_id": number, "draft_hash": hashed}).first()
+    survey, response = row if row is not None else (None, None)
+    if survey is None or not consultations.can_view(user, survey.consultation):
+        not_found("There is no survey with that number.")
+    return (snapshot.for_answering(survey) if with_structure else survey), response
 
 
 def get_by_code(code: str) -> Survey:

@@ -217,9 +217,14 @@ EXPIRED_NOTICE = ("This page was open for a long time, so we have not saved it y
                   "Check your answers and choose a button again.")
 
 
-def _current(survey) -> SurveyResponse | None:
-    secret = _drafts().get(str(survey.id))
-    response = answering.load(survey, secret)
+_LOAD = object()   # _current's "read the browser's draft now" (none was read with the survey)
+
+
+def _current(survey, response=_LOAD) -> SurveyResponse | None:
+    """The browser's draft of this survey that may go on (``response``: the one read with the
+    survey, ``builder.get_with_draft``)."""
+    if response is _LOAD:
+        response = answering.load(survey, _drafts().get(str(survey.id)))
     if response is None or response.status == "complete" or answering.is_expired(response):
         return None
     return response
@@ -252,9 +257,10 @@ def short_link(code):
 @limiter.limit(_limit, methods=["POST"])
 @csrf.exempt
 def start(survey_id):
-    survey = builder.get_for_answering(current_user, survey_id, with_structure=request.method == "POST")
+    survey, found = builder.get_with_draft(current_user, survey_id, _drafts().get(str(survey_id)),
+                                           with_structure=request.method == "POST")
     state = survey.state
-    draft = _current(survey) if state == "open" else None
+    draft = _current(survey, found) if state == "open" else None
     error = None
     notice = None
     if request.method == "POST" and not _token_ok():
@@ -313,8 +319,8 @@ def _resume_index(survey, response) -> int:
     return index
 
 
-def _journey(survey) -> SurveyResponse | None:
-    response = _current(survey)
+def _journey(survey, response=_LOAD) -> SurveyResponse | None:
+    response = _current(survey, response)
     if response is None:
         return None
     if response.status == "draft" and survey.state != "open":
@@ -325,8 +331,8 @@ def _journey(survey) -> SurveyResponse | None:
 @bp.route("/surveys/<int:survey_id>/page/<int:index>", methods=["GET", "POST"])
 @csrf.exempt
 def page(survey_id, index):
-    survey = builder.get_for_answering(current_user, survey_id)
-    response = _journey(survey)
+    survey, found = builder.get_with_draft(current_user, survey_id, _drafts().get(str(survey_id)))
+    response = _journey(survey, found)
     if response is None:
         return redirect(url_for("surveys.start", survey_id=survey.id))
     the_page = answering.page_of(survey, index)
@@ -383,9 +389,9 @@ def page(survey_id, index):
 @limiter.limit(_limit, methods=["POST"])
 @csrf.exempt
 def check(survey_id):
-    survey = builder.get_for_answering(current_user, survey_id)
+    survey, found = builder.get_with_draft(current_user, survey_id, _drafts().get(str(survey_id)))
     refs = session.get("survey_refs", {})
-    response = _journey(survey)
+    response = _journey(survey, found)
     if response is None:
         if request.method == "POST" and str(survey.id) in refs:
             # The same answers sent twice: they were stored once; show the confirmation again.
