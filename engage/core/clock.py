@@ -166,12 +166,15 @@ def describe_gap(day: date, at: time) -> str | None:
     if first.utcoffset() == second.utcoffset():
         return None
     back = first.astimezone(timezone.utc).replace(tzinfo=None)
+    from .i18n import gettext
+    from .templating import format_date
+
     if local(back).replace(tzinfo=None) != wall:
         shown = local(back)
-        return (f"The clocks go forward on {day.day} {day:%B %Y}, so {at:%H:%M} does not happen "
-                f"that day. Engage takes it as {shown:%H:%M}.")
-    return (f"The clocks go back on {day.day} {day:%B %Y}, so {at:%H:%M} happens twice that day. "
-            f"Engage takes the first one (summer time).")
+        return gettext("The clocks go forward on %(day)s, so %(time)s does not happen that day. Engage takes it as "
+                       "%(taken)s.", day=format_date(day), time=f"{at:%H:%M}", taken=f"{shown:%H:%M}")
+    return gettext("The clocks go back on %(day)s, so %(time)s happens twice that day. Engage takes the first one "
+                   "(summer time).", day=format_date(day), time=f"{at:%H:%M}")
 
 
 # ---- tests move the clock ----------------------------------------------------------------

@@ -58,3 +58,13 @@ def test_what_is_wrong_with_a_file_in_welsh(app, name, data, welsh):
     with _welsh(app), pytest.raises(RuleError) as refused:
         uploads.check_file(name, data)
     assert str(refused.value).startswith(welsh) and "The selected file" not in str(refused.value)
+
+
+def test_a_clock_change_is_explained_in_welsh(app):
+    from datetime import date, time as clock_time
+
+    from engage.core import clock
+
+    with _welsh(app):
+        said = clock.describe_gap(date(2027, 3, 28), clock_time(1, 30))
+    assert said.startswith("Mae’r clociau’n mynd ymlaen ar 28 Mawrth 2027") and "02:30" in said and "clocks" not in said
