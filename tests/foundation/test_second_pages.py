@@ -114,3 +114,11 @@ def test_a_surveys_responses_second_page(client, login, users, ref):  # noqa: F8
     db.session.commit()
     login("officer")
     _walk(client, f"/surveys/{survey.id}/responses", rf"/surveys/{survey.id}/responses/(\d+)\"", ids)
+
+
+def test_the_consultation_searchs_second_page(client, users, ref):  # noqa: F811
+    # 26 consultations found by one word: the search shows 20 a page (its own pager).
+    titles = {f"Consultation {n:02d}" for n in range(1, 27)}
+    for title in sorted(titles):
+        log(users["practitioner"], title=title, summary="Where the new allotments should go.")
+    _walk(client, "/consultations/search?q=allotments", r"(Consultation \d\d)", titles)
