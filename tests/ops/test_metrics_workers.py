@@ -53,7 +53,8 @@ def _count(text: str) -> float:
 def test_two_workers_counts_add_up(_schema, tmp_path):
     """With the folder set (systemd's RuntimeDirectory)."""
     folder = tmp_path / "prometheus"
-    _serve_and_count(_schema, tmp_path, folder, {"PROMETHEUS_MULTIPROC_DIR": str(folder)})
+    seen = _serve_and_count(_schema, tmp_path, folder, {"PROMETHEUS_MULTIPROC_DIR": str(folder)})
+    assert seen["workers"] >= 2 and seen["scraped"] == [seen["sent"]] * 6
 
 
 def test_two_workers_counts_add_up_with_no_setting(_schema, tmp_path):
@@ -61,11 +62,14 @@ def test_two_workers_counts_add_up_with_no_setting(_schema, tmp_path):
     workers, and remove it when gunicorn stops."""
     temporary = tmp_path / "tmp"
     temporary.mkdir()
-    _serve_and_count(_schema, tmp_path, None, {"TMPDIR": str(temporary)})
+    seen = _serve_and_count(_schema, tmp_path, None, {"TMPDIR": str(temporary)})
+    assert seen["workers"] >= 2 and seen["scraped"] == [seen["sent"]] * 6
     assert not list(temporary.glob("engage-metrics-*")), "the folder gunicorn made is removed when it stops"
 
 
-def _serve_and_count(_schema, tmp_path, folder, settings: dict):
+def _serve_and_count(_schema, tmp_path, folder, settings: dict) -> dict:
+    """Serve with gunicorn (2 workers), send requests, scrape /metrics six times: how many
+    requests were sent, how many worker files counted them, and each scrape's total."""
     port = _free_port()
     base_env = {k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
     env = {**base_env, **settings, "DATABASE_URL": _schema, "ENGAGE_PUBLIC_URL": f"http://127.0.0.1:{port}",
@@ -102,10 +106,11 @@ def _serve_and_count(_schema, tmp_path, folder, settings: dict):
         files = {p.name for p in folder.glob("counter_*.db")}
         assert len(files) >= 2, f"one worker answered everything: {files}"
         # Whichever worker answers the scrape, the figure is the sum over both.
+        scraped = []
         for _ in range(6):
             status, text = _get(base + "/metrics", TOKEN)
             assert status == 200
-            assert _count(text) == sent
+            scraped.append(_count(text))
         assert _get(base + "/metrics")[0] == 403
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -116,3 +121,4 @@ def _serve_and_count(_schema, tmp_path, folder, settings: dict):
     parsed = [json.loads(line) for line in lines]
     assert any(p["logger"] == "gunicorn.error" for p in parsed)
     assert any(p["logger"] == "engage.request" and p["request_id"] for p in parsed)
+    return {"sent": sent, "workers": len(files), "scraped": scraped}
