@@ -78,6 +78,9 @@ def main() -> int:
         app = create_app({"WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
         logging.disable(logging.INFO)   # one log line per request is the server's, not the page's
         client = app.test_client()
+        # As bench/pages.py: the question pages with this client's own draft (its cookie),
+        # every other page as a first visit, with no cookie.
+        visitor = app.test_client(use_cookies=False)
         start = pages["survey start"]
         location = client.post(start, data={}).headers.get("Location", "")   # this client's own draft
         if "/page/" not in location:
@@ -86,7 +89,7 @@ def main() -> int:
         bare.get("/")
         bare_best = None
         for name, path in pages.items():
-            get = (lambda p=path: client.get(p))
+            get = (lambda p=path, c=(client if "question" in name else visitor): c.get(p))
             for _ in range(3):
                 status = get().status_code
             best = None

@@ -64,3 +64,15 @@ def worker_command(threads):
     app = current_app._get_current_object()
     app.config["ENGAGE_QUEUE_RUNNER"] = "none"   # this process runs huey's consumer instead
     queue.work(app, threads=threads, echo=click.echo)
+
+
+@engage_cli.command("pages-changed")
+def pages_changed_command():
+    """Draw every kept public page anew (engage/core/pagecache.py): run it after changing the
+    database by hand (psql, sqlite3), which Engage cannot see."""
+    from .core import pagecache
+    from .extensions import db
+
+    pagecache.everything_changed()
+    db.session.commit()
+    click.echo("Every kept page will be drawn again on its next visit, on every node.")

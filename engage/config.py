@@ -114,6 +114,11 @@ def load_config(instance_path: Path) -> dict:
         "ENGAGE_S3_ENDPOINT_URL": os.environ.get("ENGAGE_S3_ENDPOINT_URL", ""),
         # The bucket's region (empty: boto3's own setting, AWS_DEFAULT_REGION).
         "ENGAGE_S3_REGION": os.environ.get("ENGAGE_S3_REGION", ""),
+        # Public pages kept for first-time visitors within the second they were drawn in, while
+        # the tables they read stay unchanged (engage/core/pagecache.py): 0 turns this off.
+        "ENGAGE_PAGE_CACHE": os.environ.get("ENGAGE_PAGE_CACHE", "1"),
+        # How many pages each web process keeps at most (each at most 512 KB).
+        "ENGAGE_PAGE_CACHE_ENTRIES": int(os.environ.get("ENGAGE_PAGE_CACHE_ENTRIES", "256")),
         "ENGAGE_TOOLKIT_DIR": os.environ.get(
             "ENGAGE_TOOLKIT_DIR", str(Path(__file__).resolve().parent.parent / "toolkit")
         ),

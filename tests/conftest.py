@@ -236,6 +236,9 @@ def _schema(database_url, tmp_path_factory):
 def _empty_tables() -> None:
     db.session.rollback()
     for table in reversed(db.metadata.sorted_tables):
+        if table.name == "data_version":
+            # Its numbers only ever go up, as in a real database (engage/core/pagecache.py).
+            continue
         # Foreign keys hold on SQLite too (engage/core/database.py), and SQLite checks a
         # RESTRICT row by row: let go of a table's links to itself (areas inside areas) first.
         for column in table.columns:

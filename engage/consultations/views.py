@@ -17,6 +17,7 @@ from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
 from ..core.deletion import DeleteRefused
 from ..core.forms import attach_error
 from ..core.i18n import N_, gettext
+from ..core.pagecache import kept_page, not_this_time
 from ..core.pagination import page_arg, paginate
 from ..core.params import to_id
 from ..core.security import role_required
@@ -36,7 +37,8 @@ from . import bp, documents as docs, forms, services
 from .results import headlines as results_headlines
 from .models import AUDIENCES, CHANNELS, STATUSES, VISIBILITY, Consultation, Finding
 from .facets import facet_labels
-from .search import FACETS, KINDS, covers_labels, hit_url, run_search
+from ..search import state as search_state
+from .search import FACETS, INDEX as SEARCH_INDEX, KINDS, covers_labels, hit_url, run_search
 
 EDITORS = services.EDITOR_ROLES
 MAX_PARAM = 200
@@ -116,6 +118,7 @@ def _place_filters(place) -> dict:
 
 
 @bp.route("/consultations")
+@kept_page
 def finder():
     statuses = [s for s in _str_args("status") if s in STATUSES]
     place = place_arg()
@@ -148,6 +151,7 @@ def finder():
 
 
 @bp.route("/consultations/<int:consultation_id>")
+@kept_page
 def page(consultation_id):
     consultation = services.get_for_view(current_user, consultation_id)
     editable = services.can_edit(current_user, consultation)
@@ -163,6 +167,7 @@ def page(consultation_id):
 
 
 @bp.route("/have-your-say")
+@kept_page
 def have_your_say():
     public = services.public_audience()
     place = place_arg()
@@ -200,6 +205,7 @@ FACET_TITLES = {"kind": N_("Type of result"), "status": N_("Status"), "year": N_
 
 
 @bp.route("/consultations/search")
+@kept_page(also=lambda: search_state(SEARCH_INDEX))
 def search():
     text = params.query().text("q", 1000)
     selected = {field: _str_args(field) for field in FACETS}
@@ -212,6 +218,7 @@ def search():
         raise
     except Exception:
         current_app.logger.exception("Consultation search failed")
+        not_this_time()   # a page that fell back is not kept
         problem = gettext("Search is not working properly just now, so here are consultations whose title or summary "
                           "match your words.")
         fallback = db.session.scalars(services.finder_query(current_user, text=text[:MAX_PARAM] or None).limit(20)).all()

@@ -3,7 +3,7 @@ from flask import Flask
 
 
 def init_core(app: Flask) -> None:
-    from . import clock, content, errors, i18n, logs, mail, metrics, queue, registry, security, templating, workflows
+    from . import clock, content, errors, i18n, logs, mail, metrics, pagecache, queue, registry, security, templating, workflows
 
     clock.init_app(app)
     logs.init_app(app)
@@ -17,3 +17,4 @@ def init_core(app: Flask) -> None:
     mail.init_app(app)
     queue.init_app(app)
     workflows.init_app(app)
+    pagecache.init_app(app)

@@ -91,7 +91,20 @@ def current_language() -> str:
     own (emails and background work), else English (outside any app)."""
     if not has_app_context():
         return "en"
-    return str(get_locale() or default_language())
+    # A page asks about twenty times: the locale Flask-Babel already chose for this context
+    # (``force_locale`` replaces it), and its code kept on the locale object itself.
+    try:
+        locale = g._flask_babel.babel_locale
+    except (AttributeError, RuntimeError):
+        locale = None
+    if locale is None:
+        locale = get_locale()
+        if locale is None:
+            return default_language()
+    code = locale.__dict__.get("engage_code")
+    if code is None:
+        code = locale.__dict__["engage_code"] = str(locale)
+    return code
 
 
 @contextmanager

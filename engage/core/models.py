@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Table, Text, false, text
+from sqlalchemy import JSON, BigInteger, Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Table, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -202,3 +202,15 @@ class SiteGeneration(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     token: Mapped[str] = mapped_column(String(32))
     changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class DataVersion(db.Model):
+    """A number for each table, moved on by every transaction that writes to it (before its
+    commit, by engage/core/pagecache.py's engine listener); ``*`` moves on with a change to
+    the schema. A kept page is shown again only while the numbers of the tables it read stay
+    the same."""
+
+    __tablename__ = "data_version"
+
+    table_name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)

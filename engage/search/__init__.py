@@ -39,6 +39,14 @@ def backend():  # WhooshBackend or postgres_backend.PostgresBackend
     return current_app.extensions["engage_search"]
 
 
+def state(name: str):
+    """What a page of ``name``'s results read from outside the database: the Whoosh index's
+    generation and last commit (written just after the commit that changed the data), None for
+    a backend that keeps its documents in the database (whose numbers are read with it)."""
+    stand = getattr(backend(), "state", None)
+    return stand(name) if stand is not None else None
+
+
 def _roots_of(obj):
     """The (spec, root) pairs a changed object belongs to."""
     for spec in _SPECS:

@@ -466,6 +466,12 @@ class WhooshBackend:
         self.index(name)
         return self._indexes[name][0]
 
+    def state(self, name: str) -> tuple[str, int]:
+        """Where ``name`` stands: its live generation and the number of its last commit (both
+        move on with every write), for a page kept while they stay (engage/core/pagecache.py)."""
+        ix = self.index(name)
+        return self._indexes[name][0], ix.latest_generation()
+
     def building(self, name: str) -> str | None:
         """The generation a running rebuild of ``name`` is writing (any process), or None."""
         return self.store(name).building()

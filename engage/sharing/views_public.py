@@ -17,6 +17,7 @@ from ..core import params
 from ..core import uploads
 from ..core.audit import history
 from ..core.errors import not_found
+from ..core.pagecache import kept_page
 from ..core.pagination import paginate
 from ..core.security import allow_framing, role_required
 from ..core.statements import built
@@ -64,6 +65,7 @@ def _older_results(filters):
 
 
 @bp.route("/you-said-we-did")
+@kept_page
 def you_said_we_did():
     at = services.now()
     # The years to filter by, how many reports there are, whether one is due out: one statement.
@@ -99,6 +101,7 @@ def embed():
 
 
 @bp.route("/findings/<int:report_id>")
+@kept_page
 def report(report_id):
     catch_up()
     # The report with what its page shows, loaded once (not once to check and again to show).

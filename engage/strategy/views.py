@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
+from ..core.pagecache import kept_page
 from ..core.params import Query
 from ..accounts.roles import OFFICER
 from ..core import deletion
@@ -42,6 +43,7 @@ def conflict_view(error, model, object_id, form):
 # ---- public -----------------------------------------------------------------------------
 
 @bp.route("/strategy")
+@kept_page
 def index():
     version = documents.adopted_version()
     if version is None:

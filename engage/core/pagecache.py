@@ -1,0 +1,354 @@
+"""Public pages drawn at most once a second, and never shown once the data under them changed.
+
+When a press release sends thousands of residents to ``/consultations`` within an hour, each
+of them is shown the same page: drawing it again for each (six statements, four milliseconds
+of Python) is most of what the server does. A view marked ``@kept_page`` is drawn once and
+the drawing is shown again, by this process, to the next visitors who would be shown exactly
+the same thing, for as long as that stays true. What decides it:
+
+**Who.** Only a visitor who sends no session cookie and no "remember me" cookie: nobody signed
+in, no draft, no message waiting, nothing of anyone's own. A page whose drawing starts a
+session (a form's token), sets a cookie, writes to the database, is not a 200 HTML page, or
+asks not to be kept (``not_this_time()``) is not kept. The key holds the whole address (host,
+path, query), the reader's language and every cookie sent.
+
+**What it read.** While a marked page is drawn, every SQL statement it runs is looked at, and
+the tables it names are noted (a list of the app's table names matched in the SQL, so a table
+read through any query, relationship or raw SQL counts). Every transaction that writes to a
+table moves that table's number on in ``data_version``, in the same transaction, just before
+its commit (an engine listener on every connection: the ORM, Core and raw SQL alike; a
+schema change moves the ``*`` row, which every page depends on). Showing a kept page costs
+one statement: the sum of its tables' numbers (numbers only ever go up, so the sum changes
+when any of them does) and the database's generation (engage/core/generation.py: a restore
+changes it). Anything different and the page is drawn again. The numbers are read before the
+page is drawn, in the same transaction, so a page is never kept under numbers newer than
+what it shows.
+
+**When.** Pages say what is open, closed, due or published by the clock, so a drawing is only
+shown within the second it was drawn in: never older than a page that took a second to draw.
+
+**What else it read.** Something read from outside the database (the Whoosh index, written
+just after the commit that changed the data) is named by the view:
+``@kept_page(also=function)``, whose value is part of the key.
+
+Each process keeps at most ``ENGAGE_PAGE_CACHE_ENTRIES`` pages (default 256, each at most
+512 KB); ``ENGAGE_PAGE_CACHE=0`` turns this off. A write made outside Engage's own connections
+(``psql``) moves no number: run ``flask --app wsgi engage pages-changed`` after one.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Callable
+
+from flask import Flask, current_app, g, make_response, request, session
+from flask_login import current_user
+from sqlalchemy import event, select, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import Pool
+
+from ..extensions import db
+from . import clock, generation
+
+TABLE = "data_version"
+EVERYTHING = "*"
+MAX_BODY = 512 * 1024
+_WRITTEN = "engage_written_tables"   # in a DBAPI connection's info: tables this transaction wrote
+
+_DML = re.compile(
+    r"\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+(?:ONLY\s+)?"
+    r"(?:\"?\w+\"?\.)?\"?(\w+)\"?", re.IGNORECASE)
+_OTHER_WRITE = re.compile(r"\s*(?:CREATE|ALTER|DROP|TRUNCATE|MERGE|COPY|VACUUM|REINDEX)\b", re.IGNORECASE)
+_WITH_WRITE = re.compile(r"\b(?:INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+
+
+def written_table(statement: str) -> str | None:
+    """The table a statement writes to, ``*`` for one that changes what cannot be named (the
+    schema, a write inside a WITH), None for a statement that writes nothing."""
+    start = statement[:8].lstrip().upper()
+    if start.startswith(("SELECT", "PRAGMA", "SAVEPOIN", "RELEASE", "BEGIN", "ROLLBACK", "COMMIT", "SHOW", "SET ")):
+        return None
+    found = _DML.match(statement)
+    if found:
+        return found.group(1).lower()
+    if _OTHER_WRITE.match(statement):
+        return EVERYTHING
+    if start.startswith("WITH") and _WITH_WRITE.search(statement):
+        return EVERYTHING
+    return None
+
+
+_names: re.Pattern | None = None
+
+
+def _learn_table_names() -> None:
+    """The database's tables: the app's models' and every other table in the database (the
+    PostgreSQL search backend's own), learnt once per process before the first page is watched
+    (never inside a statement's listener: learning them runs statements too)."""
+    global _names
+    if _names is None:
+        from sqlalchemy import inspect
+
+        known = set(db.metadata.tables) | set(inspect(db.engine).get_table_names())
+        names = sorted((n for n in known if n != TABLE), key=len, reverse=True)
+        _names = re.compile(r"(?<![\w.])\"?(" + "|".join(map(re.escape, names)) + r")\"?(?![\w])")
+
+
+def tables_named(statement: str) -> set[str]:
+    """The tables a statement names (a table's name as a whole word)."""
+    return set(_names.findall(statement)) if _names is not None else {EVERYTHING}
+
+
+# ---- moving the numbers on: every connection, every commit ----------------------------------
+
+_has_table: dict[int, bool] = {}
+
+
+def _table_ready(connection, dbapi) -> bool:
+    """Whether the database has ``data_version`` (not before its migration has run). Only
+    PostgreSQL asks: there, a failed statement would spoil the transaction being committed."""
+    key = id(connection.engine)
+    if _has_table.get(key):
+        return True
+    cursor = dbapi.cursor()
+    try:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", (TABLE,))
+        ready = bool(cursor.fetchone()[0])
+    finally:
+        cursor.close()
+    if ready:
+        _has_table[key] = True
+    return ready
+
+
+def _move_on(connection, names: set[str]) -> None:
+    """Add one to each named table's number, on this connection, in its transaction (in name
+    order: two transactions take the rows' locks in the same order, so never wait on each other)."""
+    dbapi = connection.connection.dbapi_connection
+    ordered = sorted(names)
+    postgres = connection.dialect.name == "postgresql"
+    if postgres and not _table_ready(connection, dbapi):
+        return
+    mark = "%s" if postgres else "?"
+    sql = (f"INSERT INTO {TABLE} (table_name, version) VALUES " + ", ".join([f"({mark}, 1)"] * len(ordered))
+           + f" ON CONFLICT (table_name) DO UPDATE SET version = {TABLE}.version + 1")
+    cursor = dbapi.cursor()
+    try:
+        cursor.execute(sql, ordered)
+    except Exception as error:   # SQLite without the table yet (before its migration): nothing to move
+        if postgres or "no such table" not in str(error):
+            raise
+    finally:
+        cursor.close()
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _note_statement(conn, cursor, statement, parameters, context, executemany):
+    wrote = written_table(statement)
+    reads = _reads.get()
+    if wrote is not None:
+        if reads is not None:
+            reads.wrote = True
+        if wrote != TABLE:
+            conn.info.setdefault(_WRITTEN, set()).add(wrote)
+    elif reads is not None:
+        reads.tables |= tables_named(statement)
+
+
+@event.listens_for(Engine, "after_cursor_execute")
+def _autocommitted(conn, cursor, statement, parameters, context, executemany):
+    # A connection in autocommit mode has committed already: its numbers move at once.
+    if conn.info.get(_WRITTEN) and conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+        _move_on(conn, conn.info.pop(_WRITTEN))
+
+
+@event.listens_for(Engine, "commit")
+def _before_commit(conn):
+    names = conn.info.pop(_WRITTEN, None)
+    if names:
+        _move_on(conn, names)
+
+
+@event.listens_for(Engine, "rollback")
+def _after_rollback(conn):
+    conn.info.pop(_WRITTEN, None)
+
+
+@event.listens_for(Pool, "reset")
+def _on_reset(dbapi_connection, record, reset_state):
+    record.info.pop(_WRITTEN, None)
+
+
+def everything_changed() -> None:
+    """Move the ``*`` number on: every kept page is drawn again (after a write made outside
+    Engage's connections)."""
+    db.session.execute(text(f"UPDATE {TABLE} SET version = version + 1 WHERE table_name = :name"), {"name": EVERYTHING})
+
+
+# ---- what a page read -----------------------------------------------------------------------
+
+@dataclass
+class _Reads:
+    numbers: dict
+    generation: str | None
+    tables: set = field(default_factory=set)
+    wrote: bool = False
+    skip: bool = False
+
+
+_reads: ContextVar[_Reads | None] = ContextVar("engage_page_reads", default=None)
+
+
+def not_this_time() -> None:
+    """The page being drawn is not to be kept (a search that fell back to a simpler one)."""
+    reads = _reads.get()
+    if reads is not None:
+        reads.skip = True
+
+
+@dataclass
+class _Kept:
+    tables: tuple
+    total: int
+    generation: str | None
+    second: int
+    status: int
+    headers: list
+    body: bytes
+
+
+class _Store:
+    def __init__(self, size: int):
+        self.size = size
+        self.pages: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            found = self.pages.get(key)
+            if found is not None:
+                self.pages.move_to_end(key)
+            return found
+
+    def put(self, key, page: _Kept) -> None:
+        with self.lock:
+            self.pages[key] = page
+            self.pages.move_to_end(key)
+            while len(self.pages) > self.size:
+                self.pages.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.pages.clear()
+
+
+_EXTENSION = "engage_page_cache"
+
+
+def _store() -> _Store | None:
+    return current_app.extensions.get(_EXTENSION)
+
+
+def _version_table():
+    return db.metadata.tables[TABLE]
+
+
+def _numbers() -> tuple[dict, str | None]:
+    """Every table's number and the database's generation: one statement."""
+    table = _version_table()
+    rows = db.session.execute(select(table.c.table_name, table.c.version, generation.expression())).all()
+    return {name: number for name, number, _ in rows}, (rows[0][2] if rows else None)
+
+
+def _total(numbers: dict, tables) -> int:
+    # Numbers only ever go up, so their sum changes whenever one of them does.
+    return sum(numbers.get(t, 0) for t in tables) + numbers.get(EVERYTHING, 0)
+
+
+def _second() -> int:
+    return int(clock.now().timestamp())
+
+
+def _visitor_has_nothing_of_their_own() -> bool:
+    cookies = request.cookies
+    return (current_app.config["SESSION_COOKIE_NAME"] not in cookies
+            and current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") not in cookies)
+
+
+def kept_page(view: Callable | None = None, *, also: Callable[[], object] | None = None):
+    """Mark a public view whose page may be kept (see the module's docstring). ``also``: a
+    function whose value, read before the page is drawn, is part of the key (what the page
+    reads from outside the database)."""
+
+    def mark(function):
+        @wraps(function)
+        def wrapper(*args, **kwargs):
+            reads = _reads.get()
+            store = _store()
+            if reads is None or reads.wrote or reads.generation is None or store is None:
+                return function(*args, **kwargs)
+            from .i18n import current_language
+
+            key = (request.url, current_language(), request.headers.get("Cookie", ""),
+                   also() if also is not None else None)
+            second = _second()
+            found = store.get(key)
+            if (found is not None and found.second == second and found.generation == reads.generation
+                    and found.total == _total(reads.numbers, found.tables)):
+                return current_app.response_class(found.body, status=found.status, headers=found.headers)
+            response = make_response(function(*args, **kwargs))
+            tables = tuple(sorted(reads.tables - {TABLE}))
+            if (not reads.wrote and not reads.skip and response.status_code == 200
+                    and response.mimetype == "text/html" and not response.is_streamed
+                    and "Set-Cookie" not in response.headers and not session.modified and not session
+                    and not current_user.is_authenticated and _second() == second):
+                body = response.get_data()
+                if len(body) <= MAX_BODY:
+                    store.put(key, _Kept(tables, _total(reads.numbers, tables), reads.generation, second,
+                                         response.status_code, list(response.headers.items()), body))
+            return response
+
+        wrapper.engage_kept_page = True
+        return wrapper
+
+    return mark(view) if view is not None else mark
+
+
+def forget_all(app: Flask) -> None:
+    """Drop every page ``app`` keeps in this process (tests that count what drawing costs)."""
+    store = app.extensions.get(_EXTENSION)
+    if store is not None:
+        store.clear()
+
+
+def init_app(app: Flask) -> None:
+    if str(app.config["ENGAGE_PAGE_CACHE"]).lower() not in ("0", "false", "no", "off"):
+        app.extensions[_EXTENSION] = _Store(int(app.config["ENGAGE_PAGE_CACHE_ENTRIES"]))
+
+    def _watch_reads():
+        if request.method not in ("GET", "HEAD") or _EXTENSION not in app.extensions:
+            return
+        view = app.view_functions.get(request.endpoint)
+        if not getattr(view, "engage_kept_page", False) or not _visitor_has_nothing_of_their_own():
+            return
+        # Nothing read before this request (a test's own objects in the same session) may
+        # stand in for a statement.
+        if db.session.identity_map or db.session.new or db.session.dirty or db.session.deleted:
+            return
+        _learn_table_names()
+        # The numbers first, before anything the page shows is read (see the docstring).
+        numbers, now_generation = _numbers()
+        g.engage_page_reads = _reads.set(_Reads(numbers, now_generation))
+
+    # First of all before-request steps, so that everything read for the page comes after.
+    app.before_request_funcs.setdefault(None, []).insert(0, _watch_reads)
+
+    @app.teardown_request
+    def _stop_watching(error=None):
+        token = g.pop("engage_page_reads", None)
+        if token is not None:
+            _reads.reset(token)
