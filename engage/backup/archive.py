@@ -44,7 +44,7 @@ FORMAT = "engage-backup"
 FORMAT_VERSION = 1
 SQLITE_FILE = "database.sqlite3"
 PG_FILE = "database.pgdump"
-BOOKKEEPING = {"site_generation"}   # tables a fresh `db upgrade` fills: not a site's data
+BOOKKEEPING = {"site_generation", "data_version"}   # tables a fresh `db upgrade` fills: not a site's data
 
 
 class BackupError(Exception):
@@ -90,10 +90,13 @@ def _tables() -> list[str]:
 
 
 def counts() -> dict[str, int]:
-    """Rows in each of Engage's tables that exist in the database."""
+    """Rows in each of Engage's tables that exist in the database (not the bookkeeping ones,
+    which every database keeps for itself)."""
     out = {}
     with db.engine.connect() as conn:
         for name in _tables():
+            if name in BOOKKEEPING:
+                continue
             out[name] = conn.execute(select(func.count()).select_from(db.metadata.tables[name])).scalar_one()
     return out
 
@@ -197,7 +200,7 @@ def _describe_copy(dumped: Path, engine: str, uploads: Path, with_index: bool) -
         try:
             present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             numbers = {t.name: conn.execute(f'SELECT count(*) FROM "{t.name}"').fetchone()[0]   # names from our metadata
-                       for t in db.metadata.sorted_tables if t.name in present}
+                       for t in db.metadata.sorted_tables if t.name in present and t.name not in BOOKKEEPING}
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone() if "alembic_version" in present else None
         finally:
             conn.close()

@@ -40,6 +40,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import wraps
@@ -105,43 +106,33 @@ def tables_named(statement: str) -> set[str]:
 
 # ---- moving the numbers on: every connection, every commit ----------------------------------
 
-_has_table: dict[int, bool] = {}
-
-
-def _table_ready(connection, dbapi) -> bool:
-    """Whether the database has ``data_version`` (not before its migration has run). Only
-    PostgreSQL asks: there, a failed statement would spoil the transaction being committed."""
-    key = id(connection.engine)
-    if _has_table.get(key):
-        return True
-    cursor = dbapi.cursor()
-    try:
-        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", (TABLE,))
-        ready = bool(cursor.fetchone()[0])
-    finally:
-        cursor.close()
-    if ready:
-        _has_table[key] = True
-    return ready
+_NAME = re.compile(r"^[\w*]+$")
 
 
 def _move_on(connection, names: set[str]) -> None:
     """Add one to each named table's number, on this connection, in its transaction (in name
-    order: two transactions take the rows' locks in the same order, so never wait on each other)."""
-    dbapi = connection.connection.dbapi_connection
-    ordered = sorted(names)
-    postgres = connection.dialect.name == "postgresql"
-    if postgres and not _table_ready(connection, dbapi):
+    order: two transactions take the rows' locks in the same order, so never wait on each
+    other). Nothing happens while the database has no ``data_version`` (before its migration,
+    or during a restore of an older archive): on PostgreSQL the statement checks first (a
+    failed statement would spoil the transaction being committed), on SQLite it fails alone."""
+    ordered = [n for n in sorted(names) if _NAME.match(n)]
+    if not ordered:
         return
-    mark = "%s" if postgres else "?"
-    sql = (f"INSERT INTO {TABLE} (table_name, version) VALUES " + ", ".join([f"({mark}, 1)"] * len(ordered))
-           + f" ON CONFLICT (table_name) DO UPDATE SET version = {TABLE}.version + 1")
-    cursor = dbapi.cursor()
+    upsert = (f"INSERT INTO {TABLE} (table_name, version) VALUES {{}} "
+              f"ON CONFLICT (table_name) DO UPDATE SET version = {TABLE}.version + 1")
+    cursor = connection.connection.dbapi_connection.cursor()
     try:
-        cursor.execute(sql, ordered)
-    except Exception as error:   # SQLite without the table yet (before its migration): nothing to move
-        if postgres or "no such table" not in str(error):
-            raise
+        if connection.dialect.name == "postgresql":
+            # The names are table names (letters, digits, _ and *), written in as literals.
+            values = ", ".join(f"('{n}', 1)" for n in ordered)
+            cursor.execute(f"DO $$ BEGIN IF to_regclass('{TABLE}') IS NOT NULL THEN {upsert.format(values)}; "
+                           "END IF; END $$")
+        else:
+            try:
+                cursor.execute(upsert.format(", ".join(["(?, 1)"] * len(ordered))), ordered)
+            except Exception as error:
+                if "no such table" not in str(error):
+                    raise
     finally:
         cursor.close()
 
@@ -180,7 +171,8 @@ def _after_rollback(conn):
 
 @event.listens_for(Pool, "reset")
 def _on_reset(dbapi_connection, record, reset_state):
-    record.info.pop(_WRITTEN, None)
+    if record is not None:
+        record.info.pop(_WRITTEN, None)
 
 
 def everything_changed() -> None:
@@ -318,11 +310,15 @@ def kept_page(view: Callable | None = None, *, also: Callable[[], object] | None
     return mark(view) if view is not None else mark
 
 
-def forget_all(app: Flask) -> None:
-    """Drop every page ``app`` keeps in this process (tests that count what drawing costs)."""
-    store = app.extensions.get(_EXTENSION)
-    if store is not None:
-        store.clear()
+@contextmanager
+def not_kept(app: Flask):
+    """Nothing kept or read for keeping while inside (tests that count a view's own statements)."""
+    store = app.extensions.pop(_EXTENSION, None)
+    try:
+        yield
+    finally:
+        if store is not None:
+            app.extensions[_EXTENSION] = store
 
 
 def init_app(app: Flask) -> None:
