@@ -38,6 +38,7 @@ Each process keeps at most ``ENGAGE_PAGE_CACHE_ENTRIES`` pages (default 256, eac
 from __future__ import annotations
 
 import re
+import secrets
 import threading
 from collections import OrderedDict
 from contextlib import contextmanager
@@ -271,10 +272,25 @@ def _visitor_has_nothing_of_their_own() -> bool:
             and current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") not in cookies)
 
 
-def kept_page(view: Callable | None = None, *, also: Callable[[], object] | None = None):
+# What a page's form token is drawn as in a kept page with ``form_token=True``: each visitor's
+# own token takes its place when the page is shown (letters, digits and -: HTML leaves it as it is).
+_TOKEN_HOLE = f"engage-form-token-{secrets.token_hex(16)}"
+
+
+def _own_token(body: bytes) -> bytes:
+    """``body`` with this visitor's own form token (a new session, so a cookie of its own) in
+    place of the hole."""
+    from flask_wtf.csrf import generate_csrf
+
+    g.pop("csrf_token", None)
+    return body.replace(_TOKEN_HOLE.encode(), generate_csrf().encode())
+
+
+def kept_page(view: Callable | None = None, *, also: Callable[[], object] | None = None, form_token: bool = False):
     """Mark a public view whose page may be kept (see the module's docstring). ``also``: a
     function whose value, read before the page is drawn, is part of the key (what the page
-    reads from outside the database)."""
+    reads from outside the database). ``form_token``: the page has a form whose token is each
+    visitor's own: it is kept with a hole where the token goes, filled for each visitor."""
 
     def mark(function):
         @wraps(function)
@@ -291,8 +307,15 @@ def kept_page(view: Callable | None = None, *, also: Callable[[], object] | None
             found = store.get(key)
             if (found is not None and found.second == second and found.generation == reads.generation
                     and found.total == _total(reads.numbers, found.tables)):
-                return current_app.response_class(found.body, status=found.status, headers=found.headers)
-            response = make_response(function(*args, **kwargs))
+                return current_app.response_class(_own_token(found.body) if form_token else found.body,
+                                                  status=found.status, headers=found.headers)
+            if form_token:
+                g.csrf_token = _TOKEN_HOLE   # what Flask-WTF hands the page instead of making a session
+            try:
+                response = make_response(function(*args, **kwargs))
+            finally:
+                if form_token:
+                    g.pop("csrf_token", None)
             tables = tuple(sorted(reads.tables - {TABLE}))
             if (not reads.wrote and not reads.skip and response.status_code == 200
                     and response.mimetype == "text/html" and not response.is_streamed
@@ -301,7 +324,10 @@ def kept_page(view: Callable | None = None, *, also: Callable[[], object] | None
                 body = response.get_data()
                 if len(body) <= MAX_BODY:
                     store.put(key, _Kept(tables, _total(reads.numbers, tables), reads.generation, second,
-                                         response.status_code, list(response.headers.items()), body))
+                                         response.status_code,
+                                         [(k, v) for k, v in response.headers.items() if k != "Content-Length"], body))
+            if form_token and not response.is_streamed:
+                response.set_data(_own_token(response.get_data()))
             return response
 
         wrapper.engage_kept_page = True

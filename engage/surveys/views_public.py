@@ -16,6 +16,7 @@ from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..core import clock, content, i18n, metrics
+from ..core.pagecache import kept_page
 from ..core.params import Query, to_id
 from ..core.errors import bad_request, not_found
 from ..core.limits import breach, honeypot_tripped, keeps_answers_when_limited
@@ -256,6 +257,7 @@ def short_link(code):
 @bp.route("/surveys/<int:survey_id>", methods=["GET", "POST"])
 @limiter.limit(_limit, methods=["POST"])
 @csrf.exempt
+@kept_page(form_token=True)
 def start(survey_id):
     survey, found = builder.get_with_draft(current_user, survey_id, _drafts().get(str(survey_id)),
                                            with_structure=request.method == "POST")

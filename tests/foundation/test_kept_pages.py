@@ -11,7 +11,8 @@ from sqlalchemy import text
 from engage.core import pagecache
 from engage.extensions import db
 from tests.consultations.records_support import ref  # noqa: F401  (fixture)
-from tests.consultations.test_page_queries import add_consultations, places
+from tests.surveys.survey_support import consultation, places  # noqa: F401  (fixtures)
+from tests.consultations.test_page_queries import add_consultations, places as ward_ids
 from tests.query_support import counting
 
 NOON = datetime(2027, 7, 1, 12, 0, 0, tzinfo=timezone.utc)
@@ -29,7 +30,7 @@ def _visit(app, path: str) -> tuple[int, str]:
 
 def _consultations(app, org, clock):
     clock.set(NOON)
-    add_consultations(org.id, places(), 3)
+    add_consultations(org.id, ward_ids(), 3)
     drawn, page = _visit(app, "/consultations")
     assert drawn > 2 and "Consultation number 2" in page
     return page
@@ -187,3 +188,35 @@ def test_what_a_statement_writes():
     assert written("WITH gone AS (DELETE FROM audit_event RETURNING id) SELECT count(*) FROM gone") == "*"
     assert written("WITH recent AS (SELECT id FROM audit_event) SELECT count(*) FROM recent") is None
     assert written("SAVEPOINT sa_savepoint_1") is None
+
+
+def test_a_survey_start_page_is_kept_with_each_visitors_own_form_token(app, consultation):  # noqa: F811
+    """The start page is kept with a hole where the form's token goes: each first-time visitor
+    gets a token of their own (and the session cookie it belongs to), and it starts the survey."""
+    import re
+
+    from flask import g
+
+    from engage.core import clock
+    from tests.surveys.test_page_queries import make_survey
+
+    survey_id = make_survey(consultation, 2)
+    clock.set(clock.now())
+    tokens = []
+    for visit in range(3):
+        g.pop("csrf_token", None)   # Flask-WTF keeps it in ``g``, which this test's requests share
+        visitor = app.test_client()
+        db.session.remove()
+        with counting() as seen:
+            reply = visitor.get(f"/surveys/{survey_id}")
+        assert reply.status_code == 200 and "Set-Cookie" in reply.headers
+        if visit:
+            assert len(seen) == 1   # kept: only the numbers were read
+        page = reply.get_data(as_text=True)
+        assert "engage-form-token-" not in page and "<strong>parks</strong>" in page
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        tokens.append(token)
+        g.pop("csrf_token", None)
+        started = visitor.post(f"/surveys/{survey_id}", data={"csrf_token": token})
+        assert started.status_code == 302 and "/page/" in started.headers["Location"], (visit, started.status_code)
+    assert len(set(tokens)) == 3
