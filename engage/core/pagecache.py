@@ -10,7 +10,9 @@ the same thing, for as long as that stays true. What decides it:
 in, no draft, no message waiting, nothing of anyone's own. A page whose drawing starts a
 session (a form's token), sets a cookie, writes to the database, is not a 200 HTML page, or
 asks not to be kept (``not_this_time()``) is not kept. The key holds the whole address (host,
-path, query), the reader's language and every cookie sent.
+path, query), the reader's language and every cookie sent. A page with a form
+(``@kept_page(form_token=True)``: a survey's start page) is drawn with a hole where the form's
+token goes, and each visitor is shown it with a token (and the session it lives in) of their own.
 
 **What it read.** While a marked page is drawn, every SQL statement it runs is looked at, and
 the tables it names are noted (a list of the app's table names matched in the SQL, so a table

@@ -4,7 +4,7 @@ however it changed (the ORM, Core, raw SQL, another connection, another app on t
 database, a restore), or when the visitor has anything of their own."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import text
 
@@ -220,3 +220,18 @@ def test_a_survey_start_page_is_kept_with_each_visitors_own_form_token(app, cons
         started = visitor.post(f"/surveys/{survey_id}", data={"csrf_token": token})
         assert started.status_code == 302 and "/page/" in started.headers["Location"], (visit, started.status_code)
     assert len(set(tokens)) == 3
+
+
+def test_a_kept_page_has_the_headers_of_a_drawn_one(app, org, clock):
+    """Security headers, Vary: Cookie (a shared cache must not give it to a signed-in reader)
+    and the rest: only the request's own id differs."""
+    _consultations(app, org, clock)
+    clock.advance(timedelta(seconds=5))
+    drawn, kept = (app.test_client(use_cookies=False).get("/consultations") for _ in range(2))
+    assert drawn.get_data() == kept.get_data()
+
+    def headers(reply):
+        return sorted((k, v) for k, v in reply.headers.items() if k != "X-Request-ID")
+
+    assert headers(drawn) == headers(kept) and "Cookie" in kept.headers.get("Vary", "")
+    assert drawn.headers["X-Request-ID"] != kept.headers["X-Request-ID"]
