@@ -91,8 +91,10 @@ class Survey(Versioned, db.Model):
     population_area = relationship("Area")
     sections = relationship("SurveySection", back_populates="survey", cascade="all, delete-orphan",
                             order_by="SurveySection.position")
+    # Positions count within a section: the id breaks ties, so the order is the same on every
+    # database (PostgreSQL gave tied rows in any order).
     questions = relationship("SurveyQuestion", back_populates="survey", cascade="all, delete-orphan",
-                             order_by="SurveyQuestion.position")
+                             order_by=lambda: (SurveyQuestion.position, SurveyQuestion.id))
     themes = relationship("CommentTheme", back_populates="survey", cascade="all, delete-orphan",
                           order_by="CommentTheme.name")
 

@@ -120,6 +120,9 @@ def test_conditions_deleting_codes_comments_and_who_answered_are_in_welsh(seeded
     sections = sorted(survey.sections, key=lambda x: x.position)
     ruled = next(q for q in survey.questions if q.rule)
     last = sorted(sections[-1].questions, key=lambda q: q.position)[-1]
+    # The ward question by its type: "the first question" is a tie on PostgreSQL (positions
+    # count within a section).
+    area_question = next(q for q in survey.questions if q.qtype == "area")
     made = client.post(f"/surveys/{s}/codes", data={"count": "3"})
     assert made.status_code == 302
     from engage.surveys.models import SurveyAccessCode as AccessCode
@@ -132,7 +135,7 @@ def test_conditions_deleting_codes_comments_and_who_answered_are_in_welsh(seeded
         f"/surveys/{s}/questions/{ruled.id}/rule": ("Yn cael ei ddangos dim ond os", [
             "When to show ", "Shown only if the answer to", " the answer to ", "Its condition", "Condition 1", "Shown if the answer to",
             ">Remove<", "Add another condition: the answer to", "Choose this question", "Remove the condition: always show it"]),
-        f"/surveys/{s}/questions/{ruled.id}/rule?source={survey.questions[0].id}": ("Y wardiau hyn", [
+        f"/surveys/{s}/questions/{ruled.id}/rule?source={area_question.id}": ("Y wardiau hyn", [
             "’s answer", ">is one of<", "These wards", "Show it when", "All of these conditions are met",
             "Any one of these conditions is met", "Add another condition"]),
         f"/surveys/{s}/sections/{sections[0].id}/rule": ("Pryd i ddangos yr adran", [
