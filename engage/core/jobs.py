@@ -460,13 +460,48 @@ class UploadStore(Background):
         with db.engine.connect() as connection:
             record = connection.execute(select(table.c.record).where(self._mine(token))).scalar()
         if record is None:
-            return None
+            record = self._from_older_engage(token)
+            if record is None:
+                return None
         record = dict(record)
         live = self._live(token)   # progress reported since the record's state last changed
         try:
             record.update(json.loads(live.read_text()) if live is not None else {})
         except (OSError, ValueError):
             pass
+        return record
+
+    def _from_older_engage(self, token: str) -> dict | None:
+        """An upload an older Engage left in this node's ``ENGAGE_UPLOAD_DIR/<kind>/`` (its
+        ``<token>.json`` record and ``<token>.claim`` file; the bytes were already in the
+        storage's ``<kind>/<token>.upload``): its record and claim are moved into the database
+        the first time it is asked for, so an upload waiting during the upgrade carries on.
+        A claim that was not finished belonged to a worker the upgrade stopped: it is taken
+        as run out (the page offers to start again)."""
+        folder = Path(current_app.config["ENGAGE_UPLOAD_DIR"]) / self.kind
+        try:
+            record = json.loads((folder / f"{token}.json").read_text())
+        except (OSError, ValueError):
+            return None
+        if not isinstance(record, dict):
+            return None
+        try:
+            claim = (folder / f"{token}.claim").read_text()
+        except OSError:
+            claim = None
+        now = _now()
+        try:
+            with db.engine.begin() as connection:
+                connection.execute(insert(_records()).values(kind=self.kind, token=token, state=str(record.get("state") or ""),
+                                                             record=record, created_at=now, updated_at=now))
+                if claim is not None:
+                    connection.execute(insert(_leases()).values(
+                        name=self.lease_name(token), holder=Lease.DONE if claim == Lease.DONE else "older-engage",
+                        lease_until=None, taken_at=now))
+        except IntegrityError:  # another process moved it first
+            pass
+        for name in (f"{token}.json", f"{token}.claim", f"{token}.claim.lock"):
+            (folder / name).unlink(missing_ok=True)
         return record
 
     def load_for(self, token: str, **owner) -> dict | None:
