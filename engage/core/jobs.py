@@ -637,9 +637,10 @@ class UploadStore(Background):
                 connection.execute(delete(leases).where(leases.c.name.in_(names)))
                 connection.execute(delete(table).where(table.c.kind == self.kind, table.c.token.in_(some)))
         for token in tokens:
-            live = self._live(token)
-            if live is not None:
-                live.unlink(missing_ok=True)
+            for path in (self._live(token), Lease._pulse(self.lease_name(token)),
+                         Lease._pulse(self.lease_name(token, "checking"))):
+                if path is not None:
+                    path.unlink(missing_ok=True)
 
     # ---- background work ------------------------------------------------------------------
 

@@ -141,3 +141,19 @@ def test_uploads_an_older_engage_left_in_the_folder_carry_on_from_the_database(a
     assert store.claim(running, takeover=True) is not None
     store.release(running)
     assert store.load(secrets.token_urlsafe(24)) is None
+
+
+def test_pruning_removes_old_uploads_with_their_records_and_claims(app):
+    from engage.core.jobs import Lease
+    from engage.core.storage import upload_storage
+
+    store = UploadStore("test-jobs")
+    old, finished = store.store({"what": "old"}, b"x"), store.store({"what": "finished"}, b"y")
+    assert store.claim(finished) is not None
+    store.finish(finished)
+    assert store.claimed(finished) and Lease.holder(store.lease_name(finished)) == Lease.DONE
+    store.prune(max_age=3600)   # nothing is an hour old: all stays
+    assert store.load(old) is not None and store.data(old) == b"x" and store.claimed(finished)
+    store.prune(max_age=-1)     # everything is older than that
+    assert store.load(old) is None and store.load(finished) is None and store.data(old) is None
+    assert not store.claimed(finished) and list(upload_storage().keys("test-jobs/")) == []
