@@ -97,7 +97,7 @@ def fail(token: str, problems: list[str], base: Path | None = None) -> None:
 
 def start(app: Flask, token: str, mapping: dict[int, str], replace: bool) -> int | None:
     """Import the stored file in background work (a job on the queue, engage/core/queue.py);
-    progress goes to the JSON record. Returns the job's id.
+    progress goes to the upload's record (in the database). Returns the job's id.
     Returns None when the upload's import has already been started (a second click, or two
     tabs): claiming the upload is one insert of a unique row, so only one import ever runs."""
     return UPLOADS.start(app, token, _run, mapping, replace, name="import", phase="reading", done=0, problems=[],
@@ -167,7 +167,7 @@ def _run(base: Path, token: str, record: dict, mapping: dict[int, str], replace:
 
 def start_check(app: Flask, token: str, mapping: dict[int, str], replace: bool) -> threading.Thread | None:
     """Check the whole stored file against these columns in a background thread (large
-    files), with progress in the JSON record; the result goes to ``record["check"]`` and the
+    files), with progress in the upload's record; the result goes to ``record["check"]`` and the
     upload returns to "uploaded". None when a check or an import of it is already running."""
     base = None
     lease = Lease(UPLOADS.lease_name(token, "checking"))
