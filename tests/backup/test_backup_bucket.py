@@ -6,6 +6,7 @@ restored site serves the document, a restore over a bucket that holds files refu
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import tarfile
 
@@ -15,10 +16,18 @@ from engage.backup import archive
 from engage.consultations.models import ConsultationDocument
 from engage.core.storage import _EXTENSION
 from engage.extensions import db
-from tests.backup.test_backup import _fresh_database
-from tests.conftest import make_app, require
+from tests.conftest import _postgres_url, make_app, require
 from tests.consultations.results_support import consultation, csv_bytes, places  # noqa: F401 (fixtures)
 from tests.integrity.test_upload_storage_s3 import BUCKET, _keys, bucket, s3_endpoint  # noqa: F401 (fixtures)
+
+
+def _fresh_database(database_url: str, tmp_path) -> str:
+    """A new database of the suite's engine, of this test's own (test_backup.py's "restore"
+    database may be in use by another worker at the same time)."""
+    if database_url.startswith("postgresql"):
+        return _postgres_url(os.environ["TEST_DATABASE_URL"], "restore_bucket")
+    (tmp_path / "restored").mkdir(exist_ok=True)
+    return f"sqlite:///{tmp_path / 'restored' / 'engage.db'}"
 
 
 def _signed_in(node, user_id: str):
