@@ -35,7 +35,7 @@ MEANINGS = {
     "ENGAGE_SITE_NAME": "The site's name in the layout and in emails.",
     "ENGAGE_MAX_UPLOAD_MB": "Largest upload (the whole request), in MB.",
     "ENGAGE_INDEX_DIR": "The Whoosh search index folder (not used by the postgres backend).",
-    "ENGAGE_UPLOAD_DIR": "Uploaded files and import work; shared by every node (see \"Two nodes\").",
+    "ENGAGE_UPLOAD_DIR": "Uploaded files when no bucket is set (`ENGAGE_STORAGE_URL`); each node's own with two nodes, which use a bucket (see \"Two nodes\").",
     "ENGAGE_TOOLKIT_DIR": "Where `engage toolkit-load` reads the toolkit's Markdown files.",
     "ENGAGE_LOG_FORMAT": "`json` (one object a line, with `request_id` and `job_id`) or `text`.",
     "ENGAGE_LOG_LEVEL": "`DEBUG`, `INFO`, `WARNING` or `ERROR`. Personal data is kept out at every level.",

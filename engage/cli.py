@@ -76,3 +76,15 @@ def pages_changed_command():
     pagecache.everything_changed()
     db.session.commit()
     click.echo("Every kept page will be drawn again on its next visit, on every node.")
+
+
+@engage_cli.command("move-documents")
+def move_documents_command():
+    """Copy the consultation documents and findings attachments an older Engage kept directly
+    in this node's ENGAGE_UPLOAD_DIR into the upload storage (the bucket ENGAGE_STORAGE_URL
+    names, or the folder's documents/), each read back before the old file is removed. Run it
+    once on each node that has such files, after the upgrade; safe to run again."""
+    from .core import uploads
+
+    moved = uploads.move_legacy()
+    click.echo(f"Moved {moved:,} stored file{'' if moved == 1 else 's'} into the upload storage.")

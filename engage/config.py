@@ -107,8 +107,8 @@ def load_config(instance_path: Path) -> dict:
         "ENGAGE_SEARCH_BACKEND": os.environ.get("ENGAGE_SEARCH_BACKEND", "whoosh"),
         "ENGAGE_INDEX_DIR": os.environ.get("ENGAGE_INDEX_DIR", str(instance_path / "index")),
         "ENGAGE_UPLOAD_DIR": os.environ.get("ENGAGE_UPLOAD_DIR", str(instance_path / "uploads")),
-        # Where uploaded files wait for their work: empty for the ENGAGE_UPLOAD_DIR folder, or
-        # s3://bucket/prefix for an S3-compatible bucket (keys: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or an instance role).
+        # Where uploaded files are kept (documents, attachments, files waiting for an import):
+        # empty for the ENGAGE_UPLOAD_DIR folder, or s3://bucket/prefix for an S3-compatible bucket (keys: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or an instance role).
         "ENGAGE_STORAGE_URL": os.environ.get("ENGAGE_STORAGE_URL", ""),
         # The S3-compatible service's address (MinIO, Ceph, another cloud's); empty for AWS itself.
         "ENGAGE_S3_ENDPOINT_URL": os.environ.get("ENGAGE_S3_ENDPOINT_URL", ""),

@@ -6,14 +6,19 @@
   schema revision (alembic), and how many rows each table had;
 - the database: ``database.sqlite3`` made with SQLite's online backup API (the site can keep
   running), or ``database.pgdump`` made by ``pg_dump --format=custom`` for PostgreSQL;
-- ``uploads/``: the uploads folder (``ENGAGE_UPLOAD_DIR``);
+- ``uploads/``: the uploads folder (``ENGAGE_UPLOAD_DIR``): with the default storage, every
+  stored document and waiting upload (engage/core/storage.py);
+- ``storage/``: when the files are kept in a bucket (``ENGAGE_STORAGE_URL``), every object
+  under the site's prefix (documents, attachments, waiting uploads), by key. A restore puts
+  them back into whatever storage the restoring site uses (a bucket or the folder);
 - ``index/``: the Whoosh search index (``ENGAGE_INDEX_DIR``), only with ``--with-index``. The
   PostgreSQL search backend keeps its documents in the database, so they come with it.
 
 ``flask --app wsgi engage restore PATH [--force]`` puts an archive back into the database and
 folders the settings name. It refuses, changing nothing, when
 
-- the database (or the uploads folder) already holds data, unless ``--force`` is given;
+- the database (or the uploads folder, or the bucket) already holds data, unless ``--force``
+  is given (which then empties the bucket's prefix before putting the archive's objects back);
 - the archive comes from a newer Engage (a schema revision this copy does not know);
 - the archive is for the other engine (an SQLite archive cannot go into PostgreSQL).
 
@@ -114,6 +119,22 @@ def upload_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file())
 
 
+def bucket():
+    """The upload storage when it is not the uploads folder (a bucket: its objects are
+    archived under ``storage/``), else None (the folder is archived whole)."""
+    from ..core.storage import FolderStorage, upload_storage
+
+    storage = upload_storage()
+    if isinstance(storage, FolderStorage) and Path(storage.root).resolve() == Path(current_app.config["ENGAGE_UPLOAD_DIR"]).resolve():
+        return None
+    return storage
+
+
+def stored_keys() -> list[str]:
+    storage = bucket()
+    return [] if storage is None else sorted(storage.keys())
+
+
 def _folders() -> tuple[Path, Path]:
     config = current_app.config
     return Path(config["ENGAGE_UPLOAD_DIR"]), Path(config["ENGAGE_INDEX_DIR"])
@@ -179,6 +200,14 @@ def backup(to: Path, with_index: bool = False, echo=lambda message: None) -> Man
             echo(f"Adding {len(files):,} uploaded files")
             for path in files:
                 tar.add(path, arcname=f"uploads/{path.relative_to(uploads).as_posix()}")
+            storage = bucket()
+            if storage is not None:
+                keys = sorted(storage.keys())
+                echo(f"Adding {len(keys):,} files from the upload storage")
+                for key in keys:
+                    data = storage.get(key)
+                    if data is not None:   # removed since it was listed (an import finished)
+                        _add_bytes(tar, f"storage/{key}", data)
             if with_index and index.is_dir():
                 echo("Adding the search index")
                 tar.add(index, arcname="index")
@@ -208,7 +237,7 @@ def _describe_copy(dumped: Path, engine: str, uploads: Path, with_index: bool) -
     else:
         numbers, revision = counts(), schema_revision()   # pg_dump's snapshot; the counts are close to it
     return Manifest(created_at=clock.now().isoformat(timespec="seconds"), engine=engine, schema_revision=revision,
-                    counts=numbers, uploads=len(upload_files(uploads)), with_index=with_index,
+                    counts=numbers, uploads=len(upload_files(uploads)) + len(stored_keys()), with_index=with_index,
                     site_name=current_app.config.get("ENGAGE_SITE_NAME", ""))
 
 
@@ -248,6 +277,9 @@ def live_data() -> list[str]:
     files = upload_files(_folders()[0])
     if files:
         found.append(f"{len(files):,} uploaded files")
+    stored = stored_keys()
+    if stored:
+        found.append(f"{len(stored):,} files in the upload storage")
     return found
 
 
@@ -329,6 +361,7 @@ def restore(path: Path, force: bool = False, echo=lambda message: None, index_pr
         db.engine.dispose()
         echo("Restoring the uploaded files")
         _replace_folder(work / "uploads", uploads)
+        _replace_stored(work / "storage")
         had_index = (work / "index").is_dir()
         if had_index:
             echo("Restoring the search index")
@@ -425,6 +458,23 @@ def _drop_everything() -> None:
         raise BackupError("Not restored: another process kept the database's tables busy for a minute (a request or "
                           "job still running). Stop the web nodes and workers, then restore again. Nothing was changed.") from error
     db.engine.dispose()
+
+
+def _replace_stored(source: Path) -> None:
+    """Put the archive's ``storage/`` objects into the upload storage, after emptying a bucket
+    (a folder storage was replaced with the uploads folder already)."""
+    from ..core.storage import upload_storage
+
+    storage = bucket()
+    if storage is not None:
+        for key in list(storage.keys()):
+            storage.delete(key)
+    if not source.is_dir():
+        return
+    target = upload_storage()
+    for path in sorted(source.rglob("*")):
+        if path.is_file():
+            target.put(path.relative_to(source).as_posix(), path.read_bytes())
 
 
 def _replace_folder(source: Path, target: Path) -> None:

@@ -57,8 +57,10 @@ def get_document(consultation: Consultation, document_id: int) -> ConsultationDo
     return document
 
 
-def path_of(document: ConsultationDocument) -> Path | None:
-    return uploads.path_of(document.stored_name)
+def send(document: ConsultationDocument, **options):
+    """The download of the document's file (wherever it is kept), or None when it is missing."""
+    return uploads.send_stored(document.stored_name, mimetype=document.content_type, download_name=document.filename,
+                               size=document.size, **options)
 
 
 def delete_document(actor, consultation: Consultation, document: ConsultationDocument) -> str:
@@ -112,10 +114,10 @@ def read_text(document_id: int) -> None:
     document = db.session.get(ConsultationDocument, document_id)
     if document is None or document.text_state != uploads.READING:
         return
-    path = uploads.path_of(document.stored_name)
+    data = uploads.read_stored(document.stored_name)
     kind = next((k for k, (content_type, _) in uploads.KINDS.items() if content_type == document.content_type), None)
     db.session.rollback()  # hold no transaction open while the child reads
-    result = uploads.read_text(kind, path.read_bytes()) if path is not None and kind else \
+    result = uploads.read_text(kind, data) if data is not None and kind else \
         uploads.TextRead("", uploads.TEXT_DAMAGED)
     document = db.session.get(ConsultationDocument, document_id)
     if document is None or document.text_state != uploads.READING:

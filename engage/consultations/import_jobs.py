@@ -1,12 +1,12 @@
 """Uploaded results files waiting for their column mapping, and imports running in the
 background.
 
-An upload is kept outside the web root, in ``ENGAGE_UPLOAD_DIR/imports/``, as two files named
-by a random token: the bytes (``<token>.upload``) and a small JSON record (``<token>.json``)
-holding who uploaded it, for which consultation, and how far its import has got. The JSON is
-written atomically, so that the progress page (in any worker process on the same machine) can
-read it while a background thread updates it. Uploads are removed after a successful import,
-and anything older than a day is cleared out when the next file arrives.
+An upload is kept outside the web root (engage/core/jobs.py), named by a random token: the
+bytes in the upload storage (``imports/<token>.upload``) and a small record in the database
+holding who uploaded it, for which consultation, and how far its import has got, so that the
+progress page (in any worker process, on any web node) can read it while the work updates it.
+Uploads are removed after a successful import, and anything older than a day is cleared out
+when the next file arrives.
 
 Large files are imported in a background thread with its own app context and session; the
 thread commits once, or rolls back and records the problems.
@@ -36,10 +36,6 @@ UPLOADS = UploadStore("imports")
 GONE = N_("The consultation was deleted while its results were being imported, so nothing was imported.")
 # Stored with the upload in English and shown in the reader's language (importing.Problem.from_stored).
 N_("Something went wrong while importing, so nothing was saved. Try again; if it happens again, contact a partnership officer.")
-
-
-def folder() -> Path:
-    return UPLOADS.folder()
 
 
 def background_rows() -> int:
@@ -101,9 +97,9 @@ def fail(token: str, problems: list[str], base: Path | None = None) -> None:
 
 def start(app: Flask, token: str, mapping: dict[int, str], replace: bool) -> int | None:
     """Import the stored file in background work (a job on the queue, engage/core/queue.py);
-    progress goes to the JSON record. Returns the job's id.
+    progress goes to the upload's record (in the database). Returns the job's id.
     Returns None when the upload's import has already been started (a second click, or two
-    tabs): claiming the upload is one atomic file creation, so only one import ever runs."""
+    tabs): claiming the upload is one insert of a unique row, so only one import ever runs."""
     return UPLOADS.start(app, token, _run, mapping, replace, name="import", phase="reading", done=0, problems=[],
                          **_chosen(mapping, replace))
 
@@ -171,12 +167,12 @@ def _run(base: Path, token: str, record: dict, mapping: dict[int, str], replace:
 
 def start_check(app: Flask, token: str, mapping: dict[int, str], replace: bool) -> threading.Thread | None:
     """Check the whole stored file against these columns in a background thread (large
-    files), with progress in the JSON record; the result goes to ``record["check"]`` and the
+    files), with progress in the upload's record; the result goes to ``record["check"]`` and the
     upload returns to "uploaded". None when a check or an import of it is already running."""
-    base = folder()
-    lease = Lease(base / f"{token}.checking")
+    base = None
+    lease = Lease(UPLOADS.lease_name(token, "checking"))
     # A check whose worker died (its lease ran out) is taken over: a check saves nothing.
-    if (base / f"{token}.claim").exists() or not lease.take(takeover=True):
+    if UPLOADS.claimed(token) or not lease.take(takeover=True):
         return None
     lease.keep_alive()
     record = update(token, state="checking", phase="reading", done=0, check=None)
@@ -187,7 +183,7 @@ def check_stalled(token: str) -> bool:
     """The upload says "checking" but the check's worker stopped renewing its lease (it died):
     the file can be checked again."""
     record = load(token) or {}
-    return record.get("state") == "checking" and Lease.expired(folder() / f"{token}.checking")
+    return record.get("state") == "checking" and Lease.expired(UPLOADS.lease_name(token, "checking"))
 
 
 def _run_check(base: Path, token: str, record: dict, mapping: dict[int, str], replace: bool, lease: Lease) -> None:

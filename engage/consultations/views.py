@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.exceptions import HTTPException
@@ -182,13 +182,11 @@ def have_your_say():
 def download(consultation_id, document_id):
     consultation = services.get_for_view(current_user, consultation_id)
     document = docs.get_document(consultation, document_id)
-    path = docs.path_of(document)
-    if path is None:
+    response = docs.send(document, max_age=0, conditional=True)
+    if response is None:
         from ..core.errors import not_found
 
         not_found("This document's file is missing. Contact the person named on the consultation.")
-    response = send_file(path, mimetype=document.content_type, as_attachment=True, download_name=document.filename,
-                         max_age=0, conditional=True)
     # Never kept by shared caches (a proxy would go on serving a document after its consultation
     # stops being public); the browser asks again each time, so a change of visibility counts
     # at once. Documents of non-public consultations are not stored at all.

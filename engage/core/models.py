@@ -150,6 +150,44 @@ class QueueJob(db.Model):
     last_error: Mapped[str | None] = mapped_column(String(500))
 
 
+class UploadJob(db.Model):
+    """An upload waiting for its work, and how that work goes (engage/core/jobs.py): its kind
+    ("imports", "postcodes", ...), its random token, its state, and the small record (who, for
+    what, phase, progress, summary or problems) every web node reads. The bytes are in the
+    upload storage (engage/core/storage.py). Pruned a day after its last change."""
+
+    __tablename__ = "upload_job"
+    __table_args__ = (
+        Index("ux_upload_job_kind_token", "kind", "token", unique=True),
+        Index("ix_upload_job_changed", "kind", "updated_at"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    token: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(20), default="uploaded")
+    record: Mapped[dict | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class WorkLease(db.Model):
+    """A claim on one piece of work that lasts while its holder renews it (``jobs.Lease``):
+    taken by inserting the row (its ``name`` is unique), taken over from a dead holder by a
+    compare-and-set on ``holder``, renewed by moving ``lease_until`` on (on SQLite, a pulse
+    file beside the database, as the queue's jobs do), kept for good as holder ``done``."""
+
+    __tablename__ = "work_lease"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    holder: Mapped[str] = mapped_column(String(80))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime)
+    taken_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class ContentTranslation(db.Model):
     """A text written by staff (a survey question, a consultation's summary), in another
     language or an easy-read version (engage/core/content.py). ``source_hash`` is the hash of

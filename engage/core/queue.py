@@ -333,10 +333,26 @@ def _on_one_machine(app: Flask) -> bool:
     return db.engine.dialect.name == "sqlite"
 
 
-def _pulse_file(app: Flask, job_id: int) -> Path:
-    folder = Path(app.config["ENGAGE_UPLOAD_DIR"]) / "_jobs"
+def pulse_folder(app: Flask) -> Path | None:
+    """Where heartbeats go on SQLite (None on PostgreSQL, where the rows are renewed): a folder
+    beside the database file (``engage.db`` -> ``engage.db-pulse/``). Every process that uses an
+    SQLite database runs on its machine and reaches that file, so they all see the same pulses,
+    whatever each one's ``ENGAGE_UPLOAD_DIR``. An in-memory database (one process) uses the
+    uploads folder."""
+    if not _on_one_machine(app):
+        return None
+    database = db.engine.url.database
+    if database and database != ":memory:" and not database.startswith("file::memory:"):
+        path = Path(database)
+        folder = path.with_name(f"{path.name}-pulse")
+    else:
+        folder = Path(app.config["ENGAGE_UPLOAD_DIR"]) / "_jobs"
     folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{job_id}.pulse"
+    return folder
+
+
+def _pulse_file(app: Flask, job_id: int) -> Path:
+    return pulse_folder(app) / f"{job_id}.pulse"
 
 
 def _alive_by_pulse(app: Flask, job_id: int, owner: str | None) -> bool:

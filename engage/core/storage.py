@@ -1,24 +1,39 @@
-"""Where uploaded files wait for their work (an import's file between "Upload" and "Import"):
-one small interface, so that several web nodes can share them.
+"""Where uploaded files are kept: one small interface, so that several web nodes can share them.
 
-``upload_storage()`` gives the app's storage; ``engage.core.jobs.UploadStore`` keeps the
-bytes of every upload there (``put``, ``get``, ``delete``, ``prune``), by a key such as
-``imports/<token>.upload``. The storage on offer is ``FolderStorage``: files in
-``ENGAGE_UPLOAD_DIR``, written whole (a private temporary file renamed into place, owner
-only), so another process never reads half a file. With several web nodes that folder is one
-shared folder (NFS or similar) mounted at the same path on every node: the upload's record and
-its one-time claim (engage/core/jobs.py) live beside it and need it too.
+``upload_storage()`` gives the app's storage. Everything Engage keeps as files goes through it:
 
-``S3Storage`` keeps them in an S3-compatible bucket instead (AWS S3, MinIO, Ceph, a cloud's
-object store; through boto3): ``ENGAGE_STORAGE_URL=s3://bucket/prefix``, with
+- published consultation documents and findings reports' attachments
+  (engage/core/uploads.py: ``documents/<random name>``), served only through views that check
+  who may see them;
+- the bytes of every upload waiting for its work (engage/core/jobs.py ``UploadStore``:
+  ``imports/<token>.upload``, ``survey-imports/...``, ``postcodes/...``).
+
+The small records, states and one-time claims that go with the uploads are in the database
+(``upload_job``, ``work_lease``: engage/core/jobs.py), as the queue's jobs are, because a
+claim is a compare-and-set that an object store cannot do safely. So two web nodes need to
+share only the database and the storage: never a folder.
+
+``FolderStorage`` (the default): files in ``ENGAGE_UPLOAD_DIR``, written whole (a private
+temporary file renamed into place, owner only), so another process never reads half a file.
+That is right for one machine (SQLite, or one PostgreSQL web node); several nodes using it
+would each have a folder of their own, so they use a bucket.
+
+``S3Storage`` keeps them in an S3-compatible bucket (AWS S3, MinIO, Ceph, a cloud's object
+store; through boto3): ``ENGAGE_STORAGE_URL=s3://bucket/prefix``, with
 ``ENGAGE_S3_ENDPOINT_URL`` for a service other than AWS and ``ENGAGE_S3_REGION``; the keys
 come the way boto3 finds them (``AWS_ACCESS_KEY_ID`` and ``AWS_SECRET_ACCESS_KEY``, a shared
-credentials file, an instance role). The small JSON records and claims of engage/core/jobs.py
-stay in ``ENGAGE_UPLOAD_DIR``.
+credentials file, an instance role).
 
-Any other storage is an object with the same four methods, set for an app with
+The interface (``UploadStorage``): ``put``, ``get``, ``open`` (a stream, for downloads of
+large documents), ``delete``, ``prune`` and ``keys`` (what is kept under a prefix, for
+backups). Any other storage is an object with the same methods, set for an app with
 ``set_upload_storage(app, storage)`` (in ``create_app`` or a test). Tests use it to prove that
 uploads go through the interface and nowhere else.
+
+Documents stored by an older Engage lie directly in ``ENGAGE_UPLOAD_DIR`` (``<random name>``,
+no ``documents/``): engage/core/uploads.py reads them there when the storage has no copy, so
+they are still served (on the node that has them) and backed up; ``flask --app wsgi engage
+move-documents`` copies them into the storage once, for a site that moves to a bucket.
 """
 from __future__ import annotations
 
@@ -26,7 +41,7 @@ import os
 import secrets
 import time
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Iterator, Protocol
 
 from flask import Flask, current_app
 
@@ -39,6 +54,13 @@ class UploadStorage(Protocol):
 
     def get(self, key: str) -> bytes | None:
         """The bytes kept under ``key``, or None when there are none (removed, pruned)."""
+
+    def open(self, key: str) -> BinaryIO | None:
+        """A binary stream of what is kept under ``key`` (read it in pieces, then close it),
+        or None when there is nothing."""
+
+    def keys(self, prefix: str = "") -> Iterator[str]:
+        """Every key kept under ``prefix`` (``""``: all), at any depth."""
 
     def delete(self, key: str) -> None:
         """Remove what is kept under ``key``; nothing happens when there is nothing."""
@@ -82,6 +104,20 @@ class FolderStorage:
             return self._path(key).read_bytes()
         except OSError:
             return None
+
+    def open(self, key: str) -> BinaryIO | None:
+        try:
+            return open(self._path(key), "rb")
+        except OSError:
+            return None
+
+    def keys(self, prefix: str = "") -> Iterator[str]:
+        folder = self._path(prefix.rstrip("/")) if prefix.strip("/") else self.root
+        if not folder.is_dir():
+            return
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not path.name.endswith(".tmp"):
+                yield path.relative_to(self.root).as_posix()
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
@@ -135,6 +171,24 @@ class S3Storage:
                 return None
             raise
         return answer["Body"].read()
+
+    def open(self, key: str) -> BinaryIO | None:
+        """The object's body as boto3 streams it (read in pieces; nothing held in memory)."""
+        from botocore.exceptions import ClientError
+
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"]
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
+                return None
+            raise
+
+    def keys(self, prefix: str = "") -> Iterator[str]:
+        folder = self._key(prefix.rstrip("/")) + "/" if prefix.strip("/") else (f"{self.prefix}/" if self.prefix else "")
+        cut = len(self.prefix) + 1 if self.prefix else 0
+        for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=folder):
+            for item in page.get("Contents", ()):
+                yield item["Key"][cut:]
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=self._key(key))   # nothing there: no error

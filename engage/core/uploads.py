@@ -2,8 +2,12 @@
 
 The type is checked from the content (magic bytes and the inside of the ZIP for Word and
 Excel), never from the name alone; the name's extension must agree with the content.
-Files are stored in ``ENGAGE_UPLOAD_DIR`` under random names, and are only ever served
-through a view that checks who may see the record they belong to. Text is extracted for
+Files are kept in the upload storage (engage/core/storage.py: ``documents/<random name>``, in
+a bucket every web node shares or the ``ENGAGE_UPLOAD_DIR`` folder), and are only ever served
+through a view that checks who may see the record they belong to (``open_stored``: a stream,
+so a large document is never held whole in memory). Files an older Engage stored directly in
+``ENGAGE_UPLOAD_DIR/<random name>`` are read there when the storage has no copy
+(``move_legacy`` copies them in: ``flask --app wsgi engage move-documents``). Text is extracted for
 search. Consultation documents and findings reports' attachments both use this module.
 
 Word and Excel files are ZIP archives, and a small one can unpack to gigabytes (a "zip bomb":
@@ -54,12 +58,6 @@ class Checked:
     kind: str
     content_type: str
     text: str | None  # None: the words are read later (``read_text``, in background work)
-
-
-def upload_dir() -> Path:
-    path = Path(current_app.config["ENGAGE_UPLOAD_DIR"])
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def max_bytes() -> int:
@@ -374,36 +372,106 @@ def safe_filename(filename: str, kind: str) -> str:
     return name
 
 
+DOCUMENTS = "documents"
+
+
+def _key(stored_name: str) -> str:
+    return f"{DOCUMENTS}/{stored_name}"
+
+
+def _legacy(stored_name: str) -> Path:
+    """Where an older Engage kept the file: directly in this node's uploads folder."""
+    return Path(current_app.config["ENGAGE_UPLOAD_DIR"]) / stored_name
+
+
 def store(data: bytes) -> str:
-    """Write ``data`` under a new random name (never an existing file); return the name.
+    """Keep ``data`` in the upload storage under a new random name; return the name.
     Call ``discard([name])`` if the record that points at it is not saved after all."""
+    from .storage import upload_storage
+
     stored_name = secrets.token_hex(20)
-    fd = os.open(upload_dir() / stored_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
+    upload_storage().put(_key(stored_name), data)
     return stored_name
 
 
-def path_of(stored_name: str | None) -> Path | None:
-    """The stored file's path, or None when the name is not one of ours or the file is gone."""
+def open_stored(stored_name: str | None):
+    """A binary stream of the stored file (close it when done), or None when the name is not
+    one of ours or the file is gone. The storage first, then where an older Engage put it."""
+    from .storage import upload_storage
+
     if not _STORED.fullmatch(stored_name or ""):
         return None
-    path = upload_dir() / stored_name
-    return path if path.is_file() else None
+    handle = upload_storage().open(_key(stored_name))
+    if handle is None:
+        try:
+            handle = open(_legacy(stored_name), "rb")
+        except OSError:
+            return None
+    return handle
+
+
+def read_stored(stored_name: str | None) -> bytes | None:
+    """The stored file's bytes, or None (as ``open_stored``)."""
+    handle = open_stored(stored_name)
+    if handle is None:
+        return None
+    try:
+        return handle.read()
+    finally:
+        handle.close()
+
+
+def send_stored(stored_name: str | None, *, mimetype: str, download_name: str, size: int | None = None, **options):
+    """A download response streaming the stored file (from whichever node or bucket holds
+    it), or None when it is missing. Its ETag is the stored name: a stored file never changes."""
+    from flask import send_file
+
+    handle = open_stored(stored_name)
+    if handle is None:
+        return None
+    response = send_file(handle, mimetype=mimetype, as_attachment=True, download_name=download_name,
+                         etag=stored_name, **options)
+    response.call_on_close(handle.close)
+    if size is not None and response.status_code == 200:
+        response.content_length = size
+    return response
 
 
 def discard(stored_names) -> None:
     """Remove stored files (after a delete commits, or when a save fails)."""
-    folder = Path(current_app.config["ENGAGE_UPLOAD_DIR"])
+    from .storage import upload_storage
+
+    storage = upload_storage()
     for name in stored_names:
         if not _STORED.fullmatch(name or ""):
             continue
         try:
-            (folder / name).unlink()
-        except FileNotFoundError:
-            pass
-        except OSError:
+            storage.delete(_key(name))
+            _legacy(name).unlink(missing_ok=True)
+        except Exception:  # noqa: BLE001  (the record is gone either way; the file is logged)
             current_app.logger.warning("Could not remove stored file %s", name)
+
+
+def move_legacy(echo=lambda message: None) -> int:
+    """Copy the documents an older Engage kept directly in this node's ``ENGAGE_UPLOAD_DIR``
+    into the upload storage (``documents/<name>``), each checked by reading it back, then
+    remove the old file. Safe to run again; returns how many were moved."""
+    from .storage import upload_storage
+
+    storage = upload_storage()
+    folder = Path(current_app.config["ENGAGE_UPLOAD_DIR"])
+    moved = 0
+    for path in sorted(folder.glob("*")) if folder.is_dir() else ():
+        if not path.is_file() or not _STORED.fullmatch(path.name):
+            continue
+        data = path.read_bytes()
+        storage.put(_key(path.name), data)
+        if storage.get(_key(path.name)) != data:
+            raise OSError(f"The storage did not keep {path.name} whole; it was left where it was")
+        path.unlink()
+        moved += 1
+        echo(path.name)
+    return moved
 
 
 def size_label(size: int) -> str:

@@ -1,7 +1,9 @@
 """Loading the postcode lookup: a CSV in the shape of the ONS postcode directory (its
 postcode and ward columns), checked in full before anything is saved, then loaded in one
-transaction. Uploads wait in ``ENGAGE_UPLOAD_DIR/postcodes/`` between the check and the load,
-and are claimed once (engage/core/jobs.py), so a second click is told the file was already loaded.
+transaction. Uploads wait between the check and the load (their bytes in the upload storage,
+``postcodes/<token>.upload``, their record in the database: any web node can load what
+another checked), and are claimed once (engage/core/jobs.py), so a second click is told the
+file was already loaded.
 """
 from __future__ import annotations
 

@@ -172,7 +172,9 @@ def delete_attachment(actor, report, attachment) -> str:
     return stored
 
 
-def attachment_path(attachment):
-    return uploads.path_of(attachment.stored_name)
+def send_attachment(attachment):
+    """The download of the attachment's file (wherever it is kept), or None when it is missing."""
+    return uploads.send_stored(attachment.stored_name, mimetype=attachment.content_type,
+                               download_name=attachment.filename, size=attachment.size)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response as HttpResponse, render_template, send_file, url_for
+from flask import Response as HttpResponse, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -134,10 +134,10 @@ def report(report_id):
 def download(report_id, attachment_id):
     item = services.get_for_view(current_user, report_id)
     attachment = contents.get_attachment(item, attachment_id)
-    path = contents.attachment_path(attachment)
-    if path is None:
+    response = contents.send_attachment(attachment)
+    if response is None:
         not_found("This attachment's file is missing. Contact the partnership team.")
-    return send_file(path, mimetype=attachment.content_type, as_attachment=True, download_name=attachment.filename)
+    return response
 
 
 @bp.route("/findings/dashboard")

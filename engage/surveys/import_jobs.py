@@ -1,12 +1,13 @@
 """Importing answers collected by another tool (CSV), through engage.core.jobs: the upload is
 checked whole when it arrives (problems listed by row and column, nothing stored), kept
-outside the web root (``ENGAGE_UPLOAD_DIR/survey-imports/``), and imported in a background
-job on the queue once someone presses "Import". Progress goes to the upload's JSON record, which the
-progress page reads (in any worker process) and the command line prints.
+outside the web root (its bytes in the upload storage, ``survey-imports/<token>.upload``, its
+record in the database), and imported in a background job on the queue once someone presses
+"Import". Progress goes to the upload's record, which the progress page reads (in any worker
+process, on any web node) and the command line prints.
 
 All or nothing: the import checks every row again, stores every response in one transaction
 and commits once; any problem rolls everything back and the record says what went wrong.
-Claimed once: pressing "Import" twice, in two tabs or in two web workers, imports the file
+Claimed once: pressing "Import" twice, in two tabs, two web workers or on two nodes, imports the file
 once (``UploadStore.claim``); the second is told it already ran and where to see it. A
 file whose answers are already in the survey is refused as well (submission keys).
 """

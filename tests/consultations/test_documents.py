@@ -101,7 +101,7 @@ def test_upload_stores_outside_web_root_and_extracts_text(app, client, login, us
         db.session.refresh(document)
     assert document.text_state == "read" and document.text_problem == ""
     assert "Zebracrossing" in document.extracted_text
-    stored = Path(app.config["ENGAGE_UPLOAD_DIR"]) / document.stored_name
+    stored = Path(app.config["ENGAGE_UPLOAD_DIR"]) / "documents" / document.stored_name  # the folder storage
     assert stored.read_bytes() == content
     assert len(document.stored_name) >= 32 and filename not in document.stored_name
     assert stat.S_IMODE(os.stat(stored).st_mode) == 0o600
@@ -172,7 +172,8 @@ def test_file_name_cannot_escape_the_folder(app, client, login, users, ref):
     assert upload(client, c.id, "../../../etc/passwd.csv", csv_bytes("x")).status_code == 302
     document = db.session.scalar(select(ConsultationDocument))
     assert document.filename == "passwd.csv"
-    assert list(Path(app.config["ENGAGE_UPLOAD_DIR"]).iterdir()) == [Path(app.config["ENGAGE_UPLOAD_DIR"]) / document.stored_name]
+    folder = Path(app.config["ENGAGE_UPLOAD_DIR"])
+    assert [p for p in folder.rglob("*") if p.is_file()] == [folder / "documents" / document.stored_name]
 
 
 def test_downloads_follow_visibility(app, client, login, users, ref):
@@ -204,7 +205,7 @@ def test_only_editors_upload_and_delete(app, client, login, users, ref):
     sign_in(client, ref["other_user"].email)
     assert upload(client, c.id, "a.csv", csv_bytes("x")).status_code == 302
     document = db.session.scalar(select(ConsultationDocument))
-    stored = folder / document.stored_name
+    stored = folder / "documents" / document.stored_name
     login("practitioner")
     assert client.post(f"/consultations/{c.id}/documents/{document.id}/delete").status_code == 403
     assert stored.exists()
@@ -218,7 +219,7 @@ def test_deleting_a_consultation_removes_its_files(app, client, login, users, re
     c = log(users["practitioner"])
     login("practitioner")
     upload(client, c.id, "a.csv", csv_bytes("x"))
-    stored = Path(app.config["ENGAGE_UPLOAD_DIR"]) / db.session.scalar(select(ConsultationDocument.stored_name))
+    stored = Path(app.config["ENGAGE_UPLOAD_DIR"]) / "documents" / db.session.scalar(select(ConsultationDocument.stored_name))
     assert stored.exists()
     assert client.post(f"/consultations/{c.id}/delete").status_code == 302
     assert not stored.exists()
@@ -241,3 +242,31 @@ def test_public_downloads_are_never_kept_by_shared_caches(app, client, login, us
     c.visibility = "organisation"
     db.session.commit()
     assert client.get(url).status_code == 404
+
+
+def test_documents_an_older_engage_stored_are_still_served_and_can_be_moved(app, client, login, users, ref):
+    """Before issue 21 a document lay directly in ENGAGE_UPLOAD_DIR/<stored name>; now it is
+    kept in the upload storage (documents/<stored name>). Old files are read where they are,
+    and `engage move-documents` moves them into the storage once."""
+    c = log(users["practitioner"], visibility="public")
+    login("practitioner")
+    content = csv_bytes("Oldfile")
+    assert upload(client, c.id, "old.csv", content).status_code == 302
+    document = db.session.scalar(select(ConsultationDocument))
+    folder = Path(app.config["ENGAGE_UPLOAD_DIR"])
+    new_place, old_place = folder / "documents" / document.stored_name, folder / document.stored_name
+    new_place.rename(old_place)   # as an older Engage left it
+    url = f"/consultations/{c.id}/documents/{document.id}/download"
+    response = client.get(url)
+    assert response.status_code == 200 and response.data == content
+    result = app.test_cli_runner().invoke(args=["engage", "move-documents"])
+    assert result.exit_code == 0 and "Moved 1 stored file" in result.output
+    assert not old_place.exists() and new_place.read_bytes() == content
+    response = client.get(url)
+    assert response.status_code == 200 and response.data == content
+    assert app.test_cli_runner().invoke(args=["engage", "move-documents"]).output.startswith("Moved 0 stored files")
+    # Deleting the document removes the file wherever it lies.
+    new_place.rename(old_place)
+    login("officer")
+    assert client.post(f"/consultations/{c.id}/documents/{document.id}/delete").status_code == 302
+    assert not old_place.exists() and not new_place.exists()

@@ -104,3 +104,56 @@ def test_progress_is_held_back_within_a_phase_but_not_at_its_end(app):
     only_checking("saving", 3, 10)  # not a held-back phase: written every time
     only_checking("saving", 4, 10)
     assert (store.load(token)["phase"], store.load(token)["done"]) == ("saving", 4)
+
+
+def test_uploads_an_older_engage_left_in_the_folder_carry_on_from_the_database(app):
+    """Before issue 21 an upload's record and claim were files in ENGAGE_UPLOAD_DIR/<kind>/;
+    the first time such an upload is asked for, they move into the database."""
+    import json
+    import secrets
+    from pathlib import Path
+
+    from engage.core.jobs import DONE, UPLOADED
+    from engage.core.storage import upload_storage
+
+    store = UploadStore("test-jobs")
+    folder = Path(app.config["ENGAGE_UPLOAD_DIR"]) / "test-jobs"
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def left(state, claim=None):
+        token = secrets.token_urlsafe(24)
+        upload_storage().put(f"test-jobs/{token}.upload", b"a,b\n1,2\n")
+        (folder / f"{token}.json").write_text(json.dumps({"what": "answers", "state": state}))
+        if claim is not None:
+            (folder / f"{token}.claim").write_text(claim)
+        return token
+
+    waiting, finished, running = left(UPLOADED), left(DONE, "done"), left(RUNNING, "0123abcd")
+    assert store.load(waiting) == {"what": "answers", "state": UPLOADED}
+    assert [p.name for p in folder.glob(f"{waiting}.*")] == [f"{waiting}.upload"]   # record moved; bytes stay
+    assert store.load(waiting)["what"] == "answers"              # now read from the database
+    assert store.data(waiting) == b"a,b\n1,2\n" and not store.claimed(waiting)
+    lease = store.claim(waiting)
+    assert lease is not None and store.load(waiting)["state"] == RUNNING
+    store.release(waiting)
+    assert store.load(finished)["state"] == DONE and store.claimed(finished) and store.claim(finished) is None
+    assert store.stalled(running)   # its worker was stopped by the upgrade: offered again
+    assert store.claim(running, takeover=True) is not None
+    store.release(running)
+    assert store.load(secrets.token_urlsafe(24)) is None
+
+
+def test_pruning_removes_old_uploads_with_their_records_and_claims(app):
+    from engage.core.jobs import Lease
+    from engage.core.storage import upload_storage
+
+    store = UploadStore("test-jobs")
+    old, finished = store.store({"what": "old"}, b"x"), store.store({"what": "finished"}, b"y")
+    assert store.claim(finished) is not None
+    store.finish(finished)
+    assert store.claimed(finished) and Lease.holder(store.lease_name(finished)) == Lease.DONE
+    store.prune(max_age=3600)   # nothing is an hour old: all stays
+    assert store.load(old) is not None and store.data(old) == b"x" and store.claimed(finished)
+    store.prune(max_age=-1)     # everything is older than that
+    assert store.load(old) is None and store.load(finished) is None and store.data(old) is None
+    assert not store.claimed(finished) and list(upload_storage().keys("test-jobs/")) == []

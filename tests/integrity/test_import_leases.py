@@ -33,8 +33,8 @@ def _until(condition, timeout=60.0, what="the condition"):
         time.sleep(0.05)
 
 
-def test_a_lease_is_taken_once_renewed_while_alive_and_taken_over_once_when_dead(tmp_path):
-    path = tmp_path / "work.claim"
+def test_a_lease_is_taken_once_renewed_while_alive_and_taken_over_once_when_dead(app):
+    path = "test:work"   # a work_lease row, in the database every node shares
     first = Lease(path, seconds=0.4)
     assert first.take()
     assert not Lease(path, seconds=0.4).take()
@@ -51,9 +51,10 @@ def test_a_lease_is_taken_once_renewed_while_alive_and_taken_over_once_when_dead
     start = threading.Barrier(len(takers))
 
     def take(lease):
-        start.wait()
-        if lease.take(takeover=True):
-            won.append(lease)
+        with app.app_context():
+            start.wait()
+            if lease.take(takeover=True):
+                won.append(lease)
 
     threads = [threading.Thread(target=take, args=(lease,)) for lease in takers]
     for thread in threads:
@@ -184,7 +185,7 @@ def test_a_file_check_whose_worker_died_is_run_again(app, login, consultation):
     client = _as(login, "practitioner")
     preview_url = _upload(client, consultation, raw_rows(40))
     token = preview_url.rsplit("/", 1)[-1]
-    assert Lease(import_jobs.folder() / f"{token}.checking").take()  # a check that then died
+    assert Lease(import_jobs.UPLOADS.lease_name(token, "checking")).take()  # a check that then died
     import_jobs.update(token, state="checking", phase="reading", check=None)
     assert client.get(f"{preview_url}/progress").status_code == 200  # still checking, for now
     _until(lambda: import_jobs.check_stalled(token), what="the check's lease to run out")

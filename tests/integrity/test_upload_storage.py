@@ -25,6 +25,11 @@ def test_the_folder_storage_keeps_whole_private_files_and_prunes_old_ones(tmp_pa
     os.utime(tmp_path / "imports" / "old.upload", (stale, stale))
     storage.prune("imports/", 24 * 3600)
     assert storage.get("imports/old.upload") is None and storage.get("imports/abc.upload") == b"figures"
+    storage.put("documents/d1", b"a document")
+    with storage.open("documents/d1") as stream:   # a stream, for downloads
+        assert stream.read(2) == b"a " and stream.read() == b"document"
+    assert storage.open("documents/missing") is None
+    assert list(storage.keys()) == ["documents/d1", "imports/abc.upload"] and list(storage.keys("documents/")) == ["documents/d1"]
     storage.delete("imports/abc.upload")
     storage.delete("imports/abc.upload")  # twice: nothing happens
     assert storage.get("imports/abc.upload") is None
@@ -46,6 +51,12 @@ class DictStorage:
 
     def get(self, key):
         return self.objects.get(key)
+
+    def open(self, key):
+        return io.BytesIO(self.objects[key]) if key in self.objects else None
+
+    def keys(self, prefix=""):
+        return iter(sorted(k for k in self.objects if k.startswith(prefix)))
 
     def delete(self, key):
         self.objects.pop(key, None)

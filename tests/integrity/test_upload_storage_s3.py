@@ -72,6 +72,14 @@ def test_the_bucket_storage_keeps_gets_deletes_and_prunes(bucket, s3_endpoint):
     storage.put("other/old.upload", b"another kind")
     storage.prune("imports/", 1.5)
     assert _keys(bucket) == ["site-a/imports/new.upload", "site-a/other/old.upload"]
+    storage.put("documents/d1", b"a document")
+    stream = storage.open("documents/d1")   # boto3's body: read in pieces
+    assert stream.read(2) == b"a " and stream.read() == b"document"
+    stream.close()
+    assert storage.open("documents/missing") is None
+    assert sorted(storage.keys()) == ["documents/d1", "imports/new.upload", "other/old.upload"]
+    assert list(storage.keys("documents/")) == ["documents/d1"]
+    storage.delete("documents/d1")
     storage.delete("imports/new.upload")
     storage.delete("imports/new.upload")   # twice: nothing happens
     assert storage.get("imports/new.upload") is None
