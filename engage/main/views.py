@@ -5,7 +5,6 @@ from ..accounts.roles import OFFICER
 from ..core.concurrency import CONFLICTS, EditConflict, as_conflict
 from ..core.errors import RuleError
 from ..core.forms import attach_error, form_status
-from ..core.pagecache import kept_page
 from ..core.i18n import gettext as _
 from ..core.security import role_required
 from ..extensions import db
@@ -15,7 +14,6 @@ from .models import AccessibilityStatement
 
 
 @bp.route("/")
-@kept_page
 def index():
     return render_template("main/index.html")
 
