@@ -57,6 +57,8 @@ from sqlalchemy.pool import Pool
 
 from ..extensions import db
 from . import clock, generation
+from .i18n import current_language
+from .statements import built
 
 TABLE = "data_version"
 EVERYTHING = "*"
@@ -254,8 +256,8 @@ def _version_table():
 
 def _numbers() -> tuple[dict, str | None]:
     """Every table's number and the database's generation: one statement."""
-    table = _version_table()
-    rows = db.session.execute(select(table.c.table_name, table.c.version, generation.expression())).all()
+    rows = db.session.execute(built("pagecache: every number", lambda: select(
+        _version_table().c.table_name, _version_table().c.version, generation.expression()))).all()
     return {name: number for name, number, _ in rows}, (rows[0][2] if rows else None)
 
 
@@ -301,8 +303,6 @@ def kept_page(view: Callable | None = None, *, also: Callable[[], object] | None
             store = _store()
             if reads is None or reads.wrote or reads.generation is None or store is None:
                 return function(*args, **kwargs)
-            from .i18n import current_language
-
             key = (request.url, current_language(), request.headers.get("Cookie", ""),
                    also() if also is not None else None)
             second = _second()
