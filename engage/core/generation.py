@@ -50,6 +50,9 @@ class _Generation(ColumnElement):
     """The generation as a scalar subquery (see ``expression``)."""
 
     inherit_cache = True
+    # No state of its own: an empty list gives it a cache key, so a statement that holds it
+    # keeps its compiled form (without this every such statement was compiled again each time).
+    _traverse_internals: list = []
     type = String()
 
 

@@ -276,6 +276,13 @@ def _visitor_has_nothing_of_their_own() -> bool:
             and current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") not in cookies)
 
 
+def _visitor_signed_out_with_no_message() -> bool:
+    """For a page kept by what is the visitor's own (``kept_page(own=...)``): a session, but
+    nobody signed in (no user in it, no "remember me" cookie) and no message waiting."""
+    return (current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") not in request.cookies
+            and "_user_id" not in session and not session.get("_flashes"))
+
+
 # What a page's form token is drawn as in a kept page with ``form_token=True``: each visitor's
 # own token takes its place when the page is shown (letters, digits and -: HTML leaves it as it is).
 _TOKEN_HOLE = f"engage-form-token-{secrets.token_hex(16)}"
@@ -290,11 +297,21 @@ def _own_token(body: bytes) -> bytes:
     return body.replace(_TOKEN_HOLE.encode(), generate_csrf().encode())
 
 
-def kept_page(view: Callable | None = None, *, also: Callable[[], object] | None = None, form_token: bool = False):
+def kept_page(view: Callable | None = None, *, also: Callable[[], object] | None = None, form_token: bool = False,
+              own: Callable[..., object] | None = None, own_tables: frozenset = frozenset(),
+              own_cookies: tuple = ()):
     """Mark a public view whose page may be kept (see the module's docstring). ``also``: a
     function whose value, read before the page is drawn, is part of the key (what the page
     reads from outside the database). ``form_token``: the page has a form whose token is each
-    visitor's own: it is kept with a hole where the token goes, filled for each visitor."""
+    visitor's own: it is kept with a hole where the token goes, filled for each visitor.
+
+    ``own``: the page shows something of the visitor's own (a survey's question page: the
+    resident's draft), so it may be kept for a visitor with a session too, as long as nobody is
+    signed in and no message waits. ``own(*args, **kwargs)`` runs first and returns everything
+    of the visitor's own that the page shows (the key's last part), or None: draw this one for
+    them alone. The tables it reads that hold only what that value covers (``own_tables``: the
+    draft's table) are not counted as read by it; everything else it or the drawing reads is.
+    The key leaves out the session cookie and ``own_cookies`` (what ``own`` reads them for)."""
 
     def mark(function):
         @wraps(function)
@@ -303,14 +320,30 @@ def kept_page(view: Callable | None = None, *, also: Callable[[], object] | None
             store = _store()
             if reads is None or reads.wrote or reads.generation is None or store is None:
                 return function(*args, **kwargs)
-            key = (request.url, current_language(), request.headers.get("Cookie", ""),
-                   also() if also is not None else None)
+            if own is None:
+                cookies = request.headers.get("Cookie", "")
+                mine = None
+            else:
+                left_out = {current_app.config["SESSION_COOKIE_NAME"], *own_cookies}
+                cookies = tuple(sorted((k, v) for k, v in request.cookies.items() if k not in left_out))
+                before = set(reads.tables)
+                mine = own(*args, **kwargs)
+                reads.tables -= (own_tables - before)
+                if mine is None:
+                    reads.skip = True
+                    return function(*args, **kwargs)
+            key = (request.url, current_language(), cookies, also() if also is not None else None, mine)
             second = _second()
             found = store.get(key)
             if (found is not None and found.second == second and found.generation == reads.generation
                     and found.total == _total(reads.numbers, found.tables)):
                 return current_app.response_class(_own_token(found.body) if form_token else found.body,
                                                   status=found.status, headers=found.headers)
+            if own is not None:
+                # Loading the user may mark the session (Flask-Login's "fresh"): done first, so
+                # that what is compared is what the drawing itself put into the session.
+                signed_in = current_user.is_authenticated
+                session_before = dict(session)
             if form_token:
                 g.csrf_token = _TOKEN_HOLE   # what Flask-WTF hands the page instead of making a session
             try:
@@ -321,7 +354,9 @@ def kept_page(view: Callable | None = None, *, also: Callable[[], object] | None
             tables = tuple(sorted(reads.tables - {TABLE}))
             if (not reads.wrote and not reads.skip and response.status_code == 200
                     and response.mimetype == "text/html" and not response.is_streamed
-                    and "Set-Cookie" not in response.headers and not session.modified and not session
+                    and "Set-Cookie" not in response.headers
+                    and (not session.modified and not session if own is None
+                         else not signed_in and dict(session) == session_before)
                     and not current_user.is_authenticated and _second() == second):
                 body = response.get_data()
                 if len(body) <= MAX_BODY:
@@ -332,7 +367,7 @@ def kept_page(view: Callable | None = None, *, also: Callable[[], object] | None
                 response.set_data(_own_token(response.get_data()))
             return response
 
-        wrapper.engage_kept_page = True
+        wrapper.engage_kept_page = "own" if own is not None else True
         return wrapper
 
     return mark(view) if view is not None else mark
@@ -357,7 +392,9 @@ def init_app(app: Flask) -> None:
         if request.method not in ("GET", "HEAD") or _EXTENSION not in app.extensions:
             return
         view = app.view_functions.get(request.endpoint)
-        if not getattr(view, "engage_kept_page", False) or not _visitor_has_nothing_of_their_own():
+        kind = getattr(view, "engage_kept_page", False)
+        if not kind or not (_visitor_has_nothing_of_their_own() if kind is True
+                            else _visitor_signed_out_with_no_message()):
             return
         # Nothing read before this request (a test's own objects in the same session) may
         # stand in for a statement.

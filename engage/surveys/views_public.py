@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from ..core.i18n import gettext as _
 
+import json
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import Response, after_this_request, current_app, flash, redirect, render_template, request, session, url_for
@@ -330,10 +332,61 @@ def _journey(survey, response=_LOAD) -> SurveyResponse | None:
     return response
 
 
+_WITH_DRAFT = "engage.survey_with_draft"
+
+
+def _with_draft(survey_id):
+    """The survey and this browser's draft of it, read once per request (a question page's
+    key, ``_on_page_key``, and the page itself both need them)."""
+    loaded = request.environ.get(_WITH_DRAFT)   # this request's (g may outlive it: a test's app context)
+    if loaded is None or loaded[0] != survey_id:
+        loaded = request.environ[_WITH_DRAFT] = (
+            survey_id, builder.get_with_draft(current_user, survey_id, _drafts().get(str(survey_id))))
+    return loaded[1]
+
+
+@dataclass
+class _OnPage:
+    """Everything of the resident's own that a question page shows (drawn from this alone,
+    so a drawing is kept under it: ``_on_page_key``)."""
+    answers: dict
+    shown: list
+    back: int | None
+    position: int
+    total: int
+    preview: bool
+    seed: int | None   # the resident's own option order, only when a shown question shuffles
+
+    def key(self) -> tuple:
+        values = tuple(json.dumps(self.answers.get(str(q.id)), sort_keys=True, default=str) for q in self.shown)
+        return (tuple(q.id for q in self.shown), values, self.back, self.position, self.total, self.preview,
+                self.seed, content.reading_language())
+
+
+def _on_page(survey, response, the_page, index: int, answers: dict) -> _OnPage:
+    shown = answering.visible_on(survey, the_page, answers)
+    position, total = answering.progress(survey, answers, index)
+    return _OnPage(answers, shown, answering.previous_page(survey, answers, index), position, total,
+                   response.status == "preview", response.id if any(q.randomise for q in shown) else None)
+
+
+def _on_page_key(survey_id, index):
+    """A question page's kept-page key (engage/core/pagecache.py ``own``): None where the page
+    redirects instead."""
+    survey, found = _with_draft(survey_id)
+    response = _journey(survey, found)
+    the_page = answering.page_of(survey, index) if response is not None else None
+    if the_page is None:
+        return None
+    on = _on_page(survey, response, the_page, index, answering.answers_of(response))
+    return (survey.id, on.key()) if on.shown else None
+
+
 @bp.route("/surveys/<int:survey_id>/page/<int:index>", methods=["GET", "POST"])
 @csrf.exempt
+@kept_page(form_token=True, own=_on_page_key, own_tables=frozenset({"survey_response"}), own_cookies=(DRAFT_COOKIE,))
 def page(survey_id, index):
-    survey, found = builder.get_with_draft(current_user, survey_id, _drafts().get(str(survey_id)))
+    survey, found = _with_draft(survey_id)
     response = _journey(survey, found)
     if response is None:
         return redirect(url_for("surveys.start", survey_id=survey.id))
@@ -371,19 +424,17 @@ def page(survey_id, index):
                 return redirect(url_for("surveys.check", survey_id=survey.id))
             return redirect(url_for("surveys.page", survey_id=survey.id, index=nxt) if nxt is not None
                             else url_for("surveys.check", survey_id=survey.id))
+    on = _on_page(survey, response, the_page, index, answers)
     numbers = structure.numbers(survey)
-    shown = answering.visible_on(survey, the_page, answers)
     fields = [field(q, numbers[q.id], value=answers.get(str(q.id)), form=request.form if (errors or notice) else None,
-                    error=errors.get(q.id), seed=response.id) for q in shown]
-    back = answering.previous_page(survey, answers, index)
-    position, total = answering.progress(survey, answers, index)
+                    error=errors.get(q.id), seed=on.seed) for q in on.shown]
     # Easy read: the picture beside each question that has one (no query for anyone else).
-    shown_pictures = pictures.shown_for(q.id for q in shown) if content.reading_language() == content.EASY_READ else {}
+    shown_pictures = pictures.shown_for(q.id for q in on.shown) if content.reading_language() == content.EASY_READ else {}
     return render_template("surveys/page.html", survey=survey, page=the_page, fields=fields, errors=errors,
                            pictures=shown_pictures,
-                           back=url_for("surveys.page", survey_id=survey.id, index=back) if back is not None
+                           back=url_for("surveys.page", survey_id=survey.id, index=on.back) if on.back is not None
                            else url_for("surveys.start", survey_id=survey.id),
-                           position=position, total=total, preview=response.status == "preview", notice=notice,
+                           position=on.position, total=on.total, preview=on.preview, notice=notice,
                            action=url_for("surveys.page", survey_id=survey.id, index=index, change=Query().text("change") or None)), (400 if errors else 200)
 
 
