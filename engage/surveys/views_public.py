@@ -167,6 +167,13 @@ def _cookie_drafts() -> dict:
     return {str(k): str(v) for k, v in data.items() if to_id(k) is not None and isinstance(v, str) and len(v) <= 40}
 
 
+def _draft_secret(survey_id) -> str | None:
+    """The secret of this browser's draft of one survey: the session's, else the long-lived
+    cookie's (as ``_drafts`` merges them; the cookie's signature is checked only when needed)."""
+    found = session.get("surveys", {}).get(str(survey_id))
+    return found if found is not None else _cookie_drafts().get(str(survey_id))
+
+
 def _drafts() -> dict:
     drafts = _cookie_drafts()
     drafts.update(session.get("surveys", {}))
@@ -227,7 +234,7 @@ def _current(survey, response=_LOAD) -> SurveyResponse | None:
     """The browser's draft of this survey that may go on (``response``: the one read with the
     survey, ``builder.get_with_draft``)."""
     if response is _LOAD:
-        response = answering.load(survey, _drafts().get(str(survey.id)))
+        response = answering.load(survey, _draft_secret(survey.id))
     if response is None or response.status == "complete" or answering.is_expired(response):
         return None
     return response
@@ -261,7 +268,7 @@ def short_link(code):
 @csrf.exempt
 @kept_page(form_token=True)
 def start(survey_id):
-    survey, found = builder.get_with_draft(current_user, survey_id, _drafts().get(str(survey_id)),
+    survey, found = builder.get_with_draft(current_user, survey_id, _draft_secret(survey_id),
                                            with_structure=request.method == "POST")
     state = survey.state
     draft = _current(survey, found) if state == "open" else None
@@ -341,7 +348,7 @@ def _with_draft(survey_id):
     loaded = request.environ.get(_WITH_DRAFT)   # this request's (g may outlive it: a test's app context)
     if loaded is None or loaded[0] != survey_id:
         loaded = request.environ[_WITH_DRAFT] = (
-            survey_id, builder.get_with_draft(current_user, survey_id, _drafts().get(str(survey_id))))
+            survey_id, builder.get_with_draft(current_user, survey_id, _draft_secret(survey_id)))
     return loaded[1]
 
 
@@ -442,7 +449,7 @@ def page(survey_id, index):
 @limiter.limit(_limit, methods=["POST"])
 @csrf.exempt
 def check(survey_id):
-    survey, found = builder.get_with_draft(current_user, survey_id, _drafts().get(str(survey_id)))
+    survey, found = builder.get_with_draft(current_user, survey_id, _draft_secret(survey_id))
     refs = session.get("survey_refs", {})
     response = _journey(survey, found)
     if response is None:
@@ -530,7 +537,7 @@ def done(survey_id):
 def saved(survey_id):
     survey = builder.get_for_public(current_user, survey_id)
     response = _journey(survey)
-    secret = _drafts().get(str(survey.id))
+    secret = _draft_secret(survey.id)
     if response is None or not secret:
         return redirect(url_for("surveys.start", survey_id=survey.id))
     # The code rides in the link's fragment (after #): browsers never send it to the server,
