@@ -24,6 +24,12 @@ SQLAlchemy event on a test client of the same database).
 Aim (issue 21): every public page at least 0.25 of the bare page's requests/s, the survey
 journey's pages (start and question pages) at least 0.5.
 
+Engage's floor, in the same run: the whole Engage app with one bench-only route that reads a
+resident's session and returns a fixed page the size of a question page (bench/floor_app.py,
+driven with the question pages' cookies). Every request hook, the session and the server's
+own work are in it and nothing else, so it is the most a page that must also read the
+database (a question page reads the resident's draft) could reach.
+
 Settings: BENCH_PAGE_SECONDS (default 5) of measured load per page after 1 s of warm-up;
 BENCH_CONNECTIONS (16); BENCH_PROCESSES (2). Prints one JSON object per line.
 """
@@ -290,17 +296,19 @@ def survey_cookies(port: int, survey_path: str, n: int) -> list[str]:
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        port, bare_port = free_port(), free_port()
+        port, bare_port, floor_port = free_port(), free_port(), free_port()
         env = demo_env(folder, f"http://{HOST}:{port}", "bench-pages")
         started = time.perf_counter()
         build_demo(env, folder / "build.log")
         pages, queries = find_pages(env)
         emit({"bench": "pages", "step": "demo", "seconds": round(time.perf_counter() - started, 1), "pages": len(pages)})
 
-        engage = bare = None
+        engage = bare = floor = None
         try:
             engage = start_gunicorn("wsgi:app", port, env, ROOT, folder / "engage.log")
             bare = start_gunicorn("bare_app:app", bare_port, env, ROOT / "bench", folder / "bare.log")
+            floor = start_gunicorn("floor_app:app", floor_port, {**env, "PYTHONPATH": f"{ROOT}:{ROOT / 'bench'}"},
+                                   ROOT, folder / "floor.log")
             survey_path = pages["survey start"]
             cookies = survey_cookies(port, survey_path, CONNECTIONS)
             with ProcessPoolExecutor(PROCESSES) as pool:
@@ -310,6 +318,8 @@ def main() -> int:
                     journey = name.startswith("survey")
                     requests = [_request(path, cookie) for cookie in cookies] if "question" in name else [_request(path)] * CONNECTIONS
                     results[name] = (path, journey, measure(pool, port, requests))
+                # Engage's floor for a page with a resident's session (bench/floor_app.py).
+                floor_figures = measure(pool, floor_port, [_request("/bench-floor", cookie) for cookie in cookies])
                 last = measure(pool, bare_port, [_request("/")] * CONNECTIONS)
             bare_rps = (first["requests_per_second"] + last["requests_per_second"]) / 2
             emit({"bench": "pages", "page": "bare Flask page", "path": "/", **first,
@@ -322,11 +332,15 @@ def main() -> int:
                 met += ratio >= aim
                 emit({"bench": "pages", "page": name, "path": path, **figures, "ratio_to_bare": round(ratio, 2),
                       "queries": queries.get(name), "aim": f">= {aim} of bare", "meets_aim": ratio >= aim})
+            emit({"bench": "pages", "page": "Engage floor: a fixed page after reading the session", "path": "/bench-floor",
+                  **floor_figures, "ratio_to_bare": round(floor_figures["requests_per_second"] / bare_rps, 2),
+                  "note": "the most a page that also reads the database could reach (bench/floor_app.py)"})
             emit({"bench": "pages", "step": "summary", "bare_requests_per_second": round(bare_rps, 1),
                   "pages_meeting_aim": f"{met} of {len(results)}"})
         finally:
             stop(engage)
             stop(bare)
+            stop(floor)
     return 0
 
 
