@@ -13,6 +13,10 @@ asks not to be kept (``not_this_time()``) is not kept. The key holds the whole a
 path, query), the reader's language and every cookie sent. A page with a form
 (``@kept_page(form_token=True)``: a survey's start page) is drawn with a hole where the form's
 token goes, and each visitor is shown it with a token (and the session it lives in) of their own.
+A page that shows something of the visitor's own (``@kept_page(own=...)``: a survey's question
+page shows the resident's draft) is kept for a visitor with a session too, while nobody is
+signed in and no message waits, keyed also by everything of theirs it shows (``own``'s value),
+and never kept when its drawing changed their session.
 
 **What it read.** While a marked page is drawn, every SQL statement it runs is looked at, and
 the tables it names are noted (a list of the app's table names matched in the SQL, so a table
