@@ -26,7 +26,7 @@ from ..core.timestamps import rfc3339
 from ..extensions import db
 from ..partnership.models import Area, Priority
 from ..partnership.services import resolve_place
-from . import bp, services
+from . import bp, choices, services
 from .search import hit_url, run_search
 from .models import AUDIENCES, CHANNELS, STATUSES, Consultation
 from ..core import clock
@@ -115,7 +115,7 @@ def detail_of(c: Consultation) -> dict:
         "partnerships": [p.name for p in c.partnerships],
         "themes": [t.name for t in c.themes],
         "outcomes": [str(o) for o in c.outcomes],
-        "methods": [{"slug": m, "title": services.method_label(m)} for m in c.methods],
+        "methods": [{"slug": m, "title": choices.method_label(m)} for m in c.methods],
         "channels": [{"value": ch, "label": CHANNELS.get(ch, ch)} for ch in c.channels],
         "planned_start": _iso(c.planned_start), "planned_close": _iso(c.planned_close),
         "actual_start": _iso(c.actual_start), "actual_close": _iso(c.actual_close),
@@ -175,7 +175,7 @@ def export_csv():
             "partners": "; ".join(o.name for o in c.partners), "areas": "; ".join(a.name for a in c.areas),
             "priorities": "; ".join(p.label for p in c.priorities), "themes": "; ".join(t.name for t in c.themes),
             "audiences": "; ".join(AUDIENCES.get(a, a) for a in c.audiences),
-            "methods": "; ".join(services.method_label(m) for m in c.methods),
+            "methods": "; ".join(choices.method_label(m) for m in c.methods),
             "channels": "; ".join(CHANNELS.get(ch, ch) for ch in c.channels),
             "starts_on": _iso(c.starts_on) or "", "closes_on": _iso(c.closes_on) or "",
             "results_published_on": _iso(c.results_published_on) if published else "",

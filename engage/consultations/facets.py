@@ -10,7 +10,7 @@ from ..core.i18n import gettext
 from ..core.params import to_id
 from ..extensions import db
 from ..partnership.models import Area, Framework, Organisation, Outcome, Partnership, Priority
-from . import services
+from . import choices
 from .models import AUDIENCES, CHANNELS, STATUSES
 from .search import KINDS
 
@@ -65,7 +65,7 @@ def facet_labels(keys_by_field: dict[str, set]) -> dict[str, dict[str, str]]:
             words = WORDS[field]
             out[field] = {k: gettext(words[k]) if k in words else k for k in keys}
         elif field == "method":
-            labels = dict(services.method_choices()) if keys else {}
+            labels = dict(choices.method_choices()) if keys else {}
             out[field] = {k: labels.get(k, k) for k in keys}
         else:
             out[field] = {k: k for k in keys}

@@ -31,6 +31,7 @@ from ..core import disclosure, numbers
 from ..core.i18n import N_, gettext as _
 from ..extensions import db
 from . import services
+from .headlines import Headline, consultation_year, headline_text, top_answer
 from .charts import Bar, Group, bar_chart
 from .models import SEGMENT_DIMENSIONS, Consultation, Question, ResultFigure
 
@@ -416,7 +417,7 @@ def _everyone_shown(pub: Decided, question_id: int, qfigures: dict, everyone) ->
     return out
 
 
-def headlines(consultation: Consultation) -> dict[int, "services.Headline | None"]:
+def headlines(consultation: Consultation) -> dict[int, "Headline | None"]:
     """Each question's headline ("X came first: 41%, base 2,500, 2005") as the public may see
     it: a survey's figures as the survey decided, and figures typed in or imported by staff as
     the consultation's own tables hide them, secondary hiding included, so that no headline
@@ -439,7 +440,7 @@ def headlines(consultation: Consultation) -> dict[int, "services.Headline | None
                  else _everyone_shown(pub, question.id, qfigures, everyone) if pub is not None else {})
         rows = [(count, base, *position.get(option_id, (0, None)), shown.get(option_id))
                 for (option_id, seg_id), (count, base) in qfigures.items() if seg_id == everyone.id]
-        out[question.id] = services.top_answer(rows, limit, year)
+        out[question.id] = top_answer(rows, limit, year)
     return out
 
 
@@ -516,11 +517,11 @@ def _headline_sentence(question: Question, table: Table | None, year: int | None
         shown = sum(cells[col_index].count or 0 for _label, cells in table.rows)
         if column.base is None or shown > column.base or cell.count <= column.base - shown:
             return None
-    return services.headline_text(label, percent_text(cell.percent), numbers.whole_text(cell.base), year)
+    return headline_text(label, percent_text(cell.percent), numbers.whole_text(cell.base), year)
 
 
 def _year(consultation: Consultation) -> int | None:
-    return services.consultation_year(consultation)
+    return consultation_year(consultation)
 
 
 def _chart(question: Question, table: Table | None) -> tuple[Markup | None, bool]:

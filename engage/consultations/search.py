@@ -121,7 +121,7 @@ def area_and_ancestor_ids(areas) -> set[int]:
 
 
 def _facets(c: Consultation, today: date) -> dict:
-    from .services import consultation_year
+    from .headlines import consultation_year
 
     year = consultation_year(c)
     return {
@@ -188,7 +188,8 @@ def _parts_in_bulk(session, batch: list[Consultation], today: date) -> dict[int,
     own tables' hiding (``results.headlines``), the rest from the decisions stored."""
     from ..core import disclosure
     from .results import headlines
-    from .services import consultation_year, results_published, top_answer
+    from .headlines import consultation_year, top_answer
+    from .services import results_published
 
     ids = [c.id for c in batch]
     published = {c.id for c in batch if results_published(c, today)}
@@ -240,7 +241,8 @@ def _parts_in_bulk(session, batch: list[Consultation], today: date) -> dict[int,
 def documents(c: Consultation) -> list[dict]:
     from sqlalchemy.orm import object_session
 
-    from .services import method_choices, results_published
+    from .choices import method_choices
+    from .services import results_published
 
     today = _today()
     session = object_session(c)

@@ -1,5 +1,7 @@
 """Rules for consultations: who may see and change them, saving them with every link,
-documents, findings, and the "similar consultations" check. Services flush; views commit.
+documents and findings. Services flush; views commit. The form's choices are in
+``choices.py``, the "similar consultations" check in ``similar.py``, a question's headline
+figure in ``headlines.py``.
 
 Visibility lives in ONE place, ``audience(user)``. Everything else (SQL lists, the search
 filter, single-record checks, exports and the API) derives from what it returns.
@@ -10,22 +12,21 @@ from functools import lru_cache
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from pathlib import Path
+from datetime import date, timedelta
 
-from flask import current_app, has_app_context
 from sqlalchemy import and_, case, false, func, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.roles import COORDINATOR, OFFICER, PRACTITIONER, VCS
-from ..core import audit, concurrency, deletion, disclosure, events, numbers, registry
+from ..core import audit, concurrency, deletion, events, registry
 from ..core.errors import not_found
-from ..core.i18n import current_language, default_language, gettext as _, writing_in
+from ..core.i18n import gettext as _
 from ..core.params import to_id
 from ..core.sanitise import clean_text
 from ..extensions import db
-from ..partnership.models import Area, Organisation, Outcome, Partnership, Priority, Theme, priority_succession
-from ..partnership.services import RuleError, how_places_meet, place_scope, places_scope, priority_lineage_ids
+from ..partnership.models import Area, Organisation, Outcome, Partnership, Priority, Theme
+from ..partnership.services import RuleError, place_scope, priority_lineage_ids
+from .choices import method_choices
 from .models import (
     AUDIENCES,
     CHANNELS,
@@ -42,7 +43,6 @@ __all__ = ["RuleError"]
 
 # Roles that log and edit their own organisation's consultations (officers pass every check).
 EDITOR_ROLES = (VCS, PRACTITIONER, COORDINATOR)
-SIMILAR_WINDOW_DAYS = 730
 TEXT_LIMITS = {"title": 200, "summary": 3000, "purpose": 5000, "how_to_take_part": 3000,
                "contact_name": 120, "contact_email": 254, "take_part_url": 500}
 MAX_COUNT = 10_000_000
@@ -261,78 +261,7 @@ def results_published(consultation: Consultation, today: date | None = None) -> 
     return bool(consultation.results_published_on and consultation.results_published_on <= today)
 
 
-# ---- choices for forms -----------------------------------------------------------------
-
-def audience_choices():
-    return list(AUDIENCES.items())
-
-
-def channel_choices():
-    return list(CHANNELS.items())
-
-
-_METHOD_CACHE: dict[str, tuple[float, list[tuple[str, str]]]] = {}
-
-
-def _toolkit_methods(session=None) -> list[tuple[str, str]] | None:
-    """Methods from the toolkit's table when it exists and holds any; else None."""
-    try:
-        from sqlalchemy import inspect as sa_inspect
-
-        from ..toolkit.models import ToolkitEntry
-    except ImportError:
-        return None
-    cache = current_app.extensions.setdefault("engage_consultations", {})
-    if "toolkit_table" not in cache:
-        try:
-            cache["toolkit_table"] = sa_inspect(db.engine).has_table(ToolkitEntry.__tablename__)
-        except Exception:
-            cache["toolkit_table"] = False
-    if not cache["toolkit_table"]:
-        return None
-    rows = (session or db.session).execute(select(ToolkitEntry.slug, ToolkitEntry.title).where(ToolkitEntry.kind == "method").order_by(ToolkitEntry.title)).all()
-    return [(slug, title) for slug, title in rows] or None
-
-
-def _file_methods() -> list[tuple[str, str]]:
-    folder = Path(current_app.config.get("ENGAGE_TOOLKIT_DIR", "")) / "methods"
-    if not folder.is_dir():
-        return []
-    stamp = max((p.stat().st_mtime for p in folder.glob("*.md")), default=0.0)
-    cached = _METHOD_CACHE.get(str(folder))
-    if cached and cached[0] == stamp:
-        return cached[1]
-    out = []
-    for path in sorted(folder.glob("*.md")):
-        title = path.stem.replace("-", " ").capitalize()
-        try:
-            with path.open(encoding="utf-8") as handle:
-                head = handle.read(2000)
-            match = re.search(r"^title:\s*[\"']?(.+?)[\"']?\s*$", head, re.MULTILINE)
-            if match:
-                title = match.group(1)
-        except OSError:
-            pass
-        out.append((path.stem, title))
-    out.sort(key=lambda item: item[1].lower())
-    _METHOD_CACHE[str(folder)] = (stamp, out)
-    return out
-
-
-def method_choices(session=None) -> list[tuple[str, str]]:
-    """Toolkit methods as (slug, title): from the toolkit's table once it is loaded, otherwise
-    from the toolkit's Markdown files (the same slugs). ``session``: when called while
-    building search documents, the session those objects belong to."""
-    return _toolkit_methods(session) or _file_methods()
-
-
-def method_label(slug: str, session=None) -> str:
-    return dict(method_choices(session)).get(slug, slug.replace("-", " ").capitalize())
-
-
-def audience_label(value: str) -> str:
-    return AUDIENCES.get(value, value)
-
+# ---- who may log for whom ---------------------------------------------------------------
 
 def lead_organisation_choices(user):
     """Officers log for any organisation; everyone else for their own."""
@@ -632,216 +561,7 @@ def _now():
     return utcnow()
 
 
-# ---- similar consultations -------------------------------------------------------------
-
-_STOP = set("a an and are as at be by for from how in into is it of on or our the their this to we what when where which who why with your you about residents survey consultation views people".split())
-
-
-def _words(text: str) -> set[str]:
-    """Meaningful words, roughly singular ("streets" and "street" match)."""
-    out = set()
-    for word in re.findall(r"[a-z]{3,}", (text or "").lower()):
-        if word in _STOP:
-            continue
-        if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
-            word = word[:-1]
-        out.add(word)
-    return out
-
-
-def _priority_family(ids) -> set[int]:
-    """Priorities and everything before and after them in other frameworks."""
-    ids = set(ids)
-    if not ids:
-        return set()
-    family = set(priority_lineage_ids(ids))
-    frontier = set(ids)
-    for _attempt in range(10):
-        rows = set(db.session.scalars(select(priority_succession.c.successor_id).where(priority_succession.c.predecessor_id.in_(frontier))))
-        rows -= family
-        if not rows:
-            break
-        family |= rows
-        frontier = rows
-    return family | set(priority_lineage_ids(family))
-
-
-def _span(start: date | None, close: date | None) -> str:
-    from ..core.templating import format_date
-
-    if start and close:
-        return _("%(start)s to %(close)s", start=format_date(start), close=format_date(close))
-    return _("from %(start)s", start=format_date(start)) if start else ""
-
-
-def _dates_overlap(a_start, a_close, b_start, b_close) -> bool:
-    """Two consultations run at the same time (a missing closing date means still running)."""
-    if a_start is None or b_start is None:
-        return False
-    return a_start <= (b_close or date.max) and b_start <= (a_close or date.max)
-
-
-@dataclass
-class Similar:
-    consultation: Consultation
-    reasons: list[str]
-    score: int
-    same_people: bool = False   # the same audience, in the same places, at the same time
-
-
-def similar_consultations(user, data: dict, exclude_id: int | None = None, today: date | None = None, limit: int = 10) -> list[Similar]:
-    """Consultations held or planned in the last two years (or still to come) that may ask
-    the same people about the same things. A consultation is shown when
-
-    - it shares a topic (a priority, its earlier or later versions, a theme, an outcome, or
-      words of the title) and a place (the place rule) or an audience; or
-    - it asks the same audience at the same time (the dates overlap) in the same places (the
-      place rule; a consultation with no places yet may be anywhere), whatever its topic.
-
-    Each match says why it was shown. Only ones this person may see are returned."""
-    today = today or clock.today()
-    since = today - timedelta(days=SIMILAR_WINDOW_DAYS)
-    start = func.coalesce(Consultation.actual_start, Consultation.planned_start)
-    close = func.coalesce(Consultation.actual_close, Consultation.planned_close)
-    query = select(Consultation).where(visible_clause(user)).where(
-        or_(start >= since, close >= since, and_(start.is_(None), close.is_(None), Consultation.created_at >= clock.start_of_day(since)))
-    )
-    if exclude_id:
-        query = query.where(Consultation.id != exclude_id)
-
-    def ints(field):
-        out = set()
-        for v in data.get(field) or []:
-            try:
-                out.add(int(v))
-            except (TypeError, ValueError):
-                continue
-        return out
-
-    priorities = _priority_family(ints("priority_ids"))
-    themes, outcomes = ints("theme_ids"), ints("outcome_ids")
-    my_area_ids = ints("area_ids")
-    my_areas = db.session.scalars(select(Area).where(Area.id.in_(my_area_ids))).all() if my_area_ids else []
-    reach = places_scope(my_area_ids)
-    audiences_ = {str(a) for a in data.get("audiences") or []}
-    title_words = _words(data.get("title", ""))
-    my_start = data.get("actual_start") or data.get("planned_start")
-    my_close = data.get("actual_close") or data.get("planned_close")
-
-    out = []
-    for other in db.session.scalars(query.limit(2000)):
-        topic_reasons = []
-        shared = [p for p in other.priorities if p.id in priorities]
-        if shared:
-            topic_reasons.append(_("the same priority: %(names)s", names=", ".join(p.name for p in shared[:3])))
-        shared_themes = [t for t in other.themes if t.id in themes]
-        if shared_themes:
-            topic_reasons.append(_("the same theme: %(names)s", names=", ".join(t.name for t in shared_themes[:3])))
-        shared_outcomes = [o for o in other.outcomes if o.id in outcomes]
-        if shared_outcomes:
-            topic_reasons.append(_("the same outcome: %(names)s", names=", ".join(str(o) for o in shared_outcomes[:3])))
-        common = title_words & (_words(other.title) | _words(other.summary))
-        if len(common) >= 2 or (len(title_words) == 1 and common):
-            topic_reasons.append(_("similar words: %(words)s", words=", ".join(sorted(common)[:4])))
-
-        place_reasons = how_places_meet(my_areas, [a for a in other.areas if a.id in reach]) if reach else []
-        places_unknown = not my_areas or not other.areas
-        shared_aud = sorted(set(other.audiences) & audiences_)
-        same_time = _dates_overlap(my_start, my_close, other.starts_on, other.closes_on)
-        same_people = bool(shared_aud and same_time and (place_reasons or places_unknown))
-
-        if topic_reasons:
-            if not (place_reasons or shared_aud or same_people) and (my_areas or audiences_):
-                continue
-        elif not same_people:
-            continue
-
-        reasons = list(topic_reasons)
-        if shared_aud:
-            reasons.append(_("asks the same people: %(names)s", names=", ".join(_(audience_label(a)).lower() for a in shared_aud[:3])))
-        if place_reasons:
-            reasons.append(_("in the same places: %(places)s", places="; ".join(place_reasons[:3])))
-        elif same_people and places_unknown:
-            reasons.append(_("it may be in the same places: you have not chosen any places yet") if not my_areas
-                           else _("it may be in the same places: it does not name its places"))
-        if same_time:
-            reasons.append(_("at the same time: it runs %(theirs)s, and yours runs %(yours)s",
-                             theirs=_span(other.starts_on, other.closes_on), yours=_span(my_start, my_close)))
-        score = 2 * len(topic_reasons) + (3 if same_people else 0) + len(reasons)
-        out.append(Similar(other, reasons, score, same_people))
-    out.sort(key=lambda s: (-s.score, -(s.consultation.starts_on or date.min).toordinal()))
-    return out[:limit]
-
-
-# ---- headline figures ------------------------------------------------------------------
-
-@dataclass
-class Headline:
-    option: str
-    percent: float
-    count: int
-    base: int
-    year: int | None
-
-    @property
-    def sentence(self) -> str:
-        """"Yes came first: 92.5%, base 40, 2005" in the reader's language (pages, findings
-        reports), its figures written by Babel's rules for that language."""
-        places = 0 if float(self.percent).is_integer() else 1
-        return headline_text(self.option, numbers.percent_text(self.percent, places), numbers.whole_text(self.base), self.year)
-
-    @property
-    def text(self) -> str:
-        """The same sentence in the site's own language, whoever is reading: what the search
-        index stores (built after commit, or in the request's transaction) and the API gives."""
-        if not has_app_context() or current_language() == default_language():
-            return self.sentence   # already the site's own language (or no site at all: English)
-        with writing_in(None):
-            return self.sentence
-
-
-def headline_text(answer: str, percent: str, base: str, year: int | None) -> str:
-    """A question's headline as one sentence in the language in force, from its figures
-    already written out: "Removing rubbish came first: 41%, base 2,500, 2005"."""
-    if year:
-        return _("%(answer)s came first: %(percent)s, base %(base)s, %(year)s", answer=answer, percent=percent, base=base,
-                 year=str(year))
-    return _("%(answer)s came first: %(percent)s, base %(base)s", answer=answer, percent=percent, base=base)
-
-
-def consultation_year(consultation: Consultation) -> int | None:
-    when = consultation.actual_start or consultation.planned_start or consultation.actual_close or consultation.planned_close
-    if when:
-        return when.year
-    return consultation.created_at.year if consultation.created_at else None
-
-
-def top_answer(figures, threshold: int, year: int | None) -> Headline | None:
-    """The headline rule on plain rows, one per figure of the "all" segment: (count, base,
-    option position, option label), label None for a figure without its option. The top
-    answer wins, the earlier option on a tie; None when there are no figures, the base is
-    under the threshold, the top answer was given by fewer people than the threshold, or the
-    top figure has no option."""
-    top = max(figures, key=lambda f: (f[0], -f[2]), default=None)
-    if top is None:
-        return None
-    count, base, _position, label = top[:4]
-    if not base or base < threshold or count < threshold or label is None:
-        return None
-    # Figures whose source decided what the public sees (a fifth item, ResultFigure.disclosure:
-    # a survey's own publication) are headlined only as that source shows them: never a hidden
-    # count or base, and only when no hidden answer might have come first (the page's rule).
-    decided = [f for f in figures if len(f) > 4 and f[4] is not None]
-    if decided:
-        if len(top) < 5 or top[4] != "shown":
-            return None
-        hidden = [f for f in figures if len(f) < 5 or f[4] not in ("shown", "count-only")]
-        if hidden:
-            shown = sum(f[0] for f in figures if f not in hidden)
-            if shown > base or count <= base - shown:
-                return None
-    return Headline(option=label, percent=numbers.percent(count, base, 1), count=count, base=base, year=year)
-
+# ---- what the public is told -----------------------------------------------------------
 
 def equality_monitored(consultation: Consultation) -> bool:
     """Equality monitoring is collected when the form says so, or when another capability

@@ -33,7 +33,7 @@ from ..partnership.services import (
     resolve_place,
     theme_choices,
 )
-from . import bp, documents as docs, forms, services
+from . import bp, choices, documents as docs, forms, services, similar as similar_check
 from .results import headlines as results_headlines
 from .models import AUDIENCES, CHANNELS, STATUSES, VISIBILITY, Consultation, Finding
 from .facets import facet_labels
@@ -80,8 +80,8 @@ def _template_exists(name: str) -> bool:
 @bp.app_context_processor
 def _helpers():
     return {
-        "audience_label": services.audience_label,
-        "method_label": services.method_label,
+        "audience_label": choices.audience_label,
+        "method_label": choices.method_label,
         "method_url": method_url,
         "status_labels": STATUSES,
         "channel_labels": CHANNELS,
@@ -260,7 +260,7 @@ def _bind(form, user):
     form.outcome_ids.choices = outcome_choices()
     form.area_ids.choices = area_choices()
     form.audiences.choices = [(key, gettext(label)) for key, label in AUDIENCES.items()]
-    form.methods.choices = services.method_choices()
+    form.methods.choices = choices.method_choices()
     form.channels.choices = [(key, gettext(label)) for key, label in CHANNELS.items()]
     return form
 
@@ -318,7 +318,7 @@ def new():
     if form.validate_on_submit():
         data = _form_data(form)
         if form.checked_similar.data != "yes":
-            similar = services.similar_consultations(current_user, data)
+            similar = similar_check.similar_consultations(current_user, data)
             if similar:
                 form.checked_similar.data = "yes"
                 return _form_page(form, similar=similar)

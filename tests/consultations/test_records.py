@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from engage.consultations import services
+from engage.consultations import services, similar
 from engage.consultations.models import Consultation, Finding
 from engage.core.models import AuditEvent
 from engage.extensions import db
@@ -236,12 +236,12 @@ def test_similar_ignores_old_unrelated_and_hidden_ones(app, users, ref):
         audiences=["residents"], visibility="organisation")
     planned = log(users["practitioner"], title="Planned cleaning survey", priority_ids=[ref["new"].id], area_ids=[ref["bridge"].id],
                   audiences=["residents"], planned_start=today + timedelta(days=60), planned_close=today + timedelta(days=90))
-    found = services.similar_consultations(users["practitioner"], data(priority_ids=[ref["old"].id], area_ids=[ref["castle"].id],
+    found = similar.similar_consultations(users["practitioner"], data(priority_ids=[ref["old"].id], area_ids=[ref["castle"].id],
                                                                        audiences=["residents"], title="Clean streets"))
     assert [s.consultation.title for s in found] == ["Planned cleaning survey"]
     assert found[0].consultation.id == planned.id
     # The officer sees the other organisation's private one too.
-    titles = {s.consultation.title for s in services.similar_consultations(
+    titles = {s.consultation.title for s in similar.similar_consultations(
         users["officer"], data(priority_ids=[ref["new"].id], area_ids=[ref["castle"].id], audiences=["residents"]))}
     assert titles == {"Planned cleaning survey", "Private cleaning survey"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from engage.consultations import services
+from engage.consultations import similar
 from tests.consultations.records_support import data, form_data, log, ref  # noqa: F401  (fixture)
 
 HEALTH = dict(title="Young people's health survey", summary="Health and wellbeing in schools.", audiences=["young-people"],
@@ -16,7 +16,7 @@ NEW = dict(title="Youth services consultation", summary="What youth clubs should
 
 def test_same_audience_same_time_same_place_is_shown_with_why(app, users, ref):
     log(users["practitioner"], **HEALTH, area_ids=[ref["borough"].id], priority_ids=[ref["other_new"].id])
-    found = services.similar_consultations(users["practitioner"], data(**NEW, area_ids=[ref["castle"].id], priority_ids=[ref["new"].id]))
+    found = similar.similar_consultations(users["practitioner"], data(**NEW, area_ids=[ref["castle"].id], priority_ids=[ref["new"].id]))
     assert [s.consultation.title for s in found] == ["Young people's health survey"]
     match = found[0]
     assert match.same_people
@@ -31,13 +31,13 @@ def test_not_shown_when_the_people_the_time_or_the_place_differ(app, users, ref)
     log(users["practitioner"], **{**HEALTH, "title": "Older people's survey", "audiences": ["older-people"]}, area_ids=[ref["castle"].id])
     log(users["practitioner"], **{**HEALTH, "title": "Last winter's youth survey", "planned_start": date(2026, 1, 13),
                                   "planned_close": date(2026, 2, 27)}, area_ids=[ref["castle"].id])
-    found = services.similar_consultations(users["practitioner"], data(**NEW, area_ids=[ref["castle"].id]))
+    found = similar.similar_consultations(users["practitioner"], data(**NEW, area_ids=[ref["castle"].id]))
     assert found == []  # Bridge is in another town; other people; another winter
 
 
 def test_places_not_named_yet_may_be_the_same(app, users, ref):
     log(users["practitioner"], **HEALTH, area_ids=[ref["bridge"].id])
-    found = services.similar_consultations(users["practitioner"], data(**NEW, area_ids=[]))
+    found = similar.similar_consultations(users["practitioner"], data(**NEW, area_ids=[]))
     assert [s.consultation.title for s in found] == ["Young people's health survey"]
     assert "it may be in the same places: you have not chosen any places yet" in found[0].reasons
 
