@@ -1,7 +1,7 @@
 """The survey journey's kept pages in Chromium, with form tokens checked as on a live site:
 two residents at a 320 px screen open the demo's open survey, each is shown the start page
 and the first question page with a token of their own (the kept drawing's hole filled for
-each), each token carries their own answers on, and going back shows each resident their
+each), a page sent with nothing chosen shows its errors, each token carries their own answers on, and going back shows each resident their
 own answers only. axe-core runs on every page."""
 from __future__ import annotations
 
@@ -64,6 +64,15 @@ def test_two_residents_get_tokens_and_answers_of_their_own(_browser, live_server
             questions.append(_token(page))
         assert questions[0] != questions[1]
         first_page = pages[0].url
+
+        # Sent with nothing chosen: the errors, with the resident's own token still good (not
+        # "this page was open too long"), and a fresh token in the page drawn for them.
+        for page in pages:
+            page.get_by_role("button", name="Continue").click()
+            assert page.url.startswith(first_page) and EXPIRED not in page.content(), page.url
+            assert page.locator(".govuk-error-summary").is_visible()
+            check(page)
+            _token(page)
 
         # Each resident's token carries their own answers on (not "this page was open too long").
         for ward, page in zip((1, 2), pages):
